@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { KestrelError } from '../core/errors.ts';
+import { UsageError } from './command.ts';
+import { cliCommands } from './commands/index.ts';
+
+function help(): string {
+  const width = Math.max(...cliCommands.map((c) => c.name.length));
+  return ['Usage: kestrel <command> [options]', '', ...cliCommands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', 'kestrel <command> --help shows its options.'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(help());
+    return name ? 0 : 2;
+  }
+  const cmd = cliCommands.find((c) => c.name === name);
+  if (!cmd) {
+    console.error(`Unknown command: ${name}\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`${cmd.summary}\n\nUsage: ${cmd.usage}`);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`kestrel ${name}: ${(e as Error).message}\nUsage: ${cmd.usage}`);
+      return 2;
+    }
+    if (e instanceof KestrelError) {
+      console.error(`kestrel ${name}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,31 @@
+/**
+ * The IPC contract: the only part of main/ the renderer may import. One map of commands and one of events;
+ * each feature contributes its own file and is merged here.
+ */
+import type { z } from 'zod';
+import { appCommands, appEvents } from './app.ts';
+
+export const commands = {
+  ...appCommands,
+};
+
+export const events = {
+  ...appEvents,
+};
+
+export type Commands = typeof commands;
+export type Events = typeof events;
+export type CommandName = keyof Commands;
+export type EventName = keyof Events;
+export type RequestOf<K extends CommandName> = z.input<Commands[K]['request']>;
+export type ParsedRequestOf<K extends CommandName> = z.output<Commands[K]['request']>;
+export type ResponseOf<K extends CommandName> = z.output<Commands[K]['response']>;
+export type EventOf<K extends EventName> = z.output<Events[K]['payload']>;
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.hasOwn(commands, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+

@@ -1,0 +1,16 @@
+import type { EngineStatus, EventName, EventOf } from '../contract/index.ts';
+import type { Logger } from './log.ts';
+
+export type HostMode = 'electron' | 'headless' | 'memory';
+
+/** What every feature's handlers and services receive: where data lives, how to log, how to push events. */
+export interface HostContext {
+  readonly mode: HostMode;
+  readonly dataDir: string;
+  readonly version: string;
+  readonly startedAt: number;
+  readonly log: Logger;
+  emit<K extends EventName>(channel: K, payload: EventOf<K>): void;
+  engineStatus(): EngineStatus;
+  setEngineStatus(status: EngineStatus): void;
+}

@@ -1,0 +1,10 @@
+import type { HostContext } from '../context.ts';
+import type { Handlers } from '../ipc/handlers.ts';
+import { appHandlers } from './app.ts';
+
+/** The one handler table. `satisfies Handlers` makes a command without a handler a compile error. */
+export function createHandlers(ctx: HostContext): Handlers {
+  return {
+    ...appHandlers(ctx),
+  } satisfies Handlers;
+}

@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import type { EngineStatus } from '../contract/index.ts';
+import type { HostContext, HostMode } from './context.ts';
+import { createHandlers } from './handlers/index.ts';
+import { IpcServer } from './ipc/server.ts';
+import { createLogger, type Logger } from './log.ts';
+import { APP_VERSION } from './version.ts';
+
+export interface HostOptions {
+  mode: HostMode;
+  dataDir: string;
+  log?: Logger;
+}
+
+export interface Host {
+  readonly ctx: HostContext;
+  readonly server: IpcServer;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root shared by the Electron main process, headless mode and tests: the same host,
+ * whatever carries its contract.
+ */
+export async function createHost(opts: HostOptions): Promise<Host> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const log = opts.log ?? createLogger();
+  let status: EngineStatus = { state: 'starting' };
+  let server: IpcServer | undefined;
+  const ctx: HostContext = {
+    mode: opts.mode,
+    dataDir: opts.dataDir,
+    version: APP_VERSION,
+    startedAt: Date.now(),
+    log,
+    emit: (ch, p) => server?.emit(ch, p),
+    engineStatus: () => status,
+    setEngineStatus: (s) => {
+      status = s;
+      server?.emit('engine.status', s);
+    },
+  };
+  server = new IpcServer(createHandlers(ctx), log);
+  ctx.setEngineStatus({ state: 'ready' });
+  return {
+    ctx,
+    server,
+    async close() {
+      ctx.setEngineStatus({ state: 'stopped' });
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * `npm run bench [-- name ...]`: runs test/bench/<name>.bench.ts in its own process each (one process per
+ * comparison), with --expose-gc. Without names it runs them all.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const all = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, '')).sort();
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((w) => !all.includes(w));
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${all.join(', ')}`);
+  process.exit(2);
+}
+let failed = 0;
+for (const name of wanted.length ? wanted : all) {
+  console.log(`# ${name}`);
+  const r = spawnSync(process.execPath, ['--expose-gc', join(here, `${name}.bench.ts`)], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);
