@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The folder holding package.json, whether we run from sources or from a compiled dist/. */
 export function appRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'main'))) return dir;
+    // dist/ also holds a package.json copy (tsc emits the JSON import), so skip it.
+    if (existsSync(join(dir, 'package.json')) && basename(dir) !== 'dist') return dir;
     const up = dirname(dir);
     if (up === dir) throw new Error('cannot find the Kestrel application root');
     dir = up;

@@ -1,0 +1,38 @@
+import { app, BrowserWindow } from 'electron';
+import { createHost, type Host } from '../host/host.ts';
+import { appRoot } from '../host/paths.ts';
+import { attachElectronTransport } from './ipc.ts';
+import { installMenu } from './menu.ts';
+import { hardenSession } from './security.ts';
+import { createMainWindow, rendererIndexUrl } from './window.ts';
+
+/** The Electron shell: one instance, one hardened window, the same host headless mode runs. */
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let host: Host | undefined;
+  const root = appRoot();
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  app.whenReady().then(async () => {
+    hardenSession();
+    installMenu();
+    host = await createHost({ mode: 'electron', dataDir: app.getPath('userData') });
+    const win = createMainWindow(root);
+    const indexUrl = rendererIndexUrl(root);
+    attachElectronTransport(host.server, win.webContents, indexUrl, (why) => host?.ctx.log.warn(why));
+    await win.loadURL(indexUrl);
+  });
+  app.on('window-all-closed', () => {
+    void host?.close().finally(() => app.quit());
+  });
+}

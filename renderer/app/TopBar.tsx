@@ -1,0 +1,31 @@
+import { useApp } from '../state/app.ts';
+import { useConnection } from '../state/connection.ts';
+
+export function TopBar() {
+  const info = useApp((s) => s.info);
+  const conn = useConnection();
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden>
+          ◆
+        </span>
+        Kestrel
+      </div>
+      <div className="topbar-meta">
+        {info && (
+          <span className="pill" data-testid="app-mode">
+            {info.mode === 'headless' ? 'Headless' : info.mode === 'electron' ? 'Desktop' : info.mode}
+          </span>
+        )}
+        <span className="pill paper">PAPER</span>
+      </div>
+      <div className="topbar-right">
+        <span className={`conn conn-${conn.state}`} data-testid="connection-status" title={conn.detail ?? ''}>
+          <span className="dot" aria-hidden />
+          {conn.state === 'connected' ? 'Connected' : conn.state === 'connecting' ? 'Connecting…' : 'Disconnected'}
+        </span>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,17 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { connect } from '../ipc/client.ts';
+import { useApp } from '../state/app.ts';
+import { useConnection } from '../state/connection.ts';
+import { App } from './App.tsx';
+import './theme.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+
+connect()
+  .then(() => useApp.getState().load())
+  .catch((e: unknown) => useConnection.getState().set({ state: 'disconnected', detail: e instanceof Error ? e.message : String(e) }));
