@@ -1,0 +1,5 @@
+export * from './money.ts';
+export * from './instrument.ts';
+export * from './market.ts';
+export * from './order.ts';
+export * from './position.ts';

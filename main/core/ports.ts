@@ -1,0 +1,203 @@
+/**
+ * The ports: everything the kernel needs from the outside world, as small interfaces. Backtest, paper and
+ * live are only different implementations plugged into the same kernel (main/core/engine/kernel.ts).
+ *
+ * Rules that keep the kernel deterministic:
+ * - Every port call the kernel makes is SYNCHRONOUS and returns before the next event is processed
+ *   (the store is better-sqlite3, which is synchronous; a live venue returns at once and reports later).
+ * - Anything that happens outside (venue acks/fills, market data) re-enters through a listener method and
+ *   is processed run-to-completion, one event at a time, in arrival order.
+ * - Objects passed INTO a port call are only valid during that call unless documented otherwise: copy
+ *   what you keep (the kernel reuses some of them to avoid allocating per candle).
+ */
+import type { RiskReason } from './errors.ts';
+import type { Candle, Fill, Instrument, Lots, Order, OrderBookUpdate, OrderRequest, OrderSource, Quote, Ticks, Trade, CandleColumns } from './model/index.ts';
+
+// ───────────────────────── clock ─────────────────────────
+
+/** Milliseconds since the epoch. Simulated in backtests (set by the data), wall clock live. */
+export interface Clock {
+  now(): number;
+}
+
+// ───────────────────────── market data ─────────────────────────
+
+export interface MarketDataHandler {
+  onCandle(symbol: string, candle: Candle): void;
+  onTrade(trade: Trade): void;
+  onQuote(quote: Quote): void;
+  onBook(update: OrderBookUpdate): void;
+}
+
+/** A candle/trade/quote/book stream (live websocket, replay of stored data). Returns an unsubscribe. */
+export interface MarketData {
+  subscribe(symbols: readonly string[], handler: MarketDataHandler): () => void;
+}
+
+// ───────────────────────── venue ─────────────────────────
+
+export interface OrderAmend {
+  readonly qty?: Lots;
+  readonly price?: Ticks;
+  readonly triggerPrice?: Ticks;
+}
+
+/**
+ * What a venue reports back. Every event names the order by clientOrderId (the id the kernel chose and
+ * stored before sending), so a reply can always be matched to a stored intent.
+ */
+export type VenueEvent =
+  | { readonly kind: 'ack'; readonly clientOrderId: string; readonly venueOrderId: string; readonly ts: number }
+  | { readonly kind: 'rejected'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
+  | { readonly kind: 'triggered'; readonly clientOrderId: string; readonly ts: number }
+  /** A trailing stop moved its trigger (only ever in the trader's favour). */
+  | { readonly kind: 'trail-moved'; readonly clientOrderId: string; readonly triggerPrice: Ticks; readonly ts: number }
+  | { readonly kind: 'fill'; readonly fill: Fill }
+  | { readonly kind: 'canceled'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
+  | { readonly kind: 'cancel-rejected'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
+  | { readonly kind: 'amended'; readonly clientOrderId: string; readonly qty: Lots; readonly price: Ticks | undefined; readonly triggerPrice: Ticks | undefined; readonly ts: number }
+  | { readonly kind: 'amend-rejected'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
+  | { readonly kind: 'expired'; readonly clientOrderId: string; readonly ts: number };
+
+export interface VenueListener {
+  onVenueEvent(event: VenueEvent): void;
+}
+
+/**
+ * An execution venue. submit/cancel/amend return immediately; outcomes come back as VenueEvents. A live
+ * adapter must treat a timeout as an UNKNOWN outcome (reconcile by clientOrderId), never resubmit blindly.
+ */
+export interface Venue {
+  readonly id: string;
+  connect(listener: VenueListener): void;
+  submit(order: Readonly<Order>): void;
+  cancel(clientOrderId: string): void;
+  amend(clientOrderId: string, change: OrderAmend): void;
+}
+
+/**
+ * A venue that matches orders itself from market data (paper, replay). The kernel feeds it each market
+ * event BEFORE the strategy sees it, so an order can only fill on data that arrived after it was placed.
+ * `workingCount` lets the kernel skip the venue entirely while nothing rests (the common case per candle).
+ */
+export interface SimulatedVenue extends Venue {
+  readonly workingCount: number;
+  onBar(symbol: string, bars: CandleColumns, i: number): void;
+  onTrade(trade: Trade): void;
+  onQuote(quote: Quote): void;
+  onBook(update: OrderBookUpdate): void;
+}
+
+export function isSimulatedVenue(v: Venue): v is SimulatedVenue {
+  return typeof (v as Partial<SimulatedVenue>).onBar === 'function';
+}
+
+// ───────────────────────── store ─────────────────────────
+
+/**
+ * Durable order and fill records. recordIntent is called BEFORE the venue sees the order (state
+ * pending-submit, clientOrderId fixed), and must be durable when it returns: after a crash, reconciliation
+ * starts from these intents.
+ */
+export interface Store {
+  recordIntent(order: Readonly<Order>): void;
+  recordOrderUpdate(order: Readonly<Order>): void;
+  /** false when (venue, tradeId) is already stored: the fill is a duplicate and is ignored by the kernel. */
+  recordFill(fill: Fill): boolean;
+}
+
+// ───────────────────────── audit ─────────────────────────
+
+export type AuditEventType =
+  | 'signal'
+  | 'risk-verdict'
+  | 'order'
+  | 'fill'
+  | 'trading-state'
+  | 'funding'
+  | 'override';
+
+/**
+ * One audit record. `payload` holds the inputs that produced the decision, as canonical-JSON-able data
+ * (bigints allowed: canonicalJson writes them as decimal strings). The storage layer assigns the
+ * hash-chain position; `seq` is the kernel's own monotonic counter for ordering within one session.
+ */
+export interface AuditEvent {
+  readonly type: AuditEventType;
+  readonly ts: number;
+  readonly seq?: number;
+  readonly venueTs?: number;
+  readonly strategyVersion?: string;
+  readonly symbol?: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditSink {
+  append(event: AuditEvent): void;
+}
+
+// ───────────────────────── risk ─────────────────────────
+
+export type TradingState = 'active' | 'reducing-only' | 'halted';
+
+/**
+ * Everything the gate may look at for one order. The kernel REUSES one instance: read it during check(),
+ * do not keep it.
+ */
+export interface RiskInput {
+  request: OrderRequest;
+  source: OrderSource;
+  instrument: Instrument;
+  tradingState: TradingState;
+  /** Current signed position in lots for the symbol. */
+  positionQty: Lots;
+  /** Signed lots of working (not yet filled) orders on the symbol: buys positive, sells negative. */
+  workingQty: Lots;
+  openOrders: number;
+  /** Last traded/close price in ticks; 0 when unknown. */
+  lastPrice: Ticks;
+  /** Account equity in the settlement currency (float valuation). */
+  equity: number;
+}
+
+export interface RiskVerdict {
+  readonly ok: boolean;
+  /** Machine-readable reasons (rule id, limit, actual). Empty when ok. */
+  readonly reasons: readonly RiskReason[];
+}
+
+export interface RiskGate {
+  check(input: RiskInput): RiskVerdict;
+}
+
+// ───────────────────────── null implementations ─────────────────────────
+
+/** Store for backtests that persist nothing; still deduplicates fills so replays behave as live. */
+export class MemoryStore implements Store {
+  readonly intents: Order[] = [];
+  private readonly seen = new Set<string>();
+  recordIntent(order: Readonly<Order>): void {
+    this.intents.push({ ...order });
+  }
+  recordOrderUpdate(): void {}
+  recordFill(fill: Fill): boolean {
+    const k = `${fill.venue}\u0000${fill.tradeId}`;
+    if (this.seen.has(k)) return false;
+    this.seen.add(k);
+    return true;
+  }
+}
+
+export class MemoryAuditSink implements AuditSink {
+  readonly events: AuditEvent[] = [];
+  append(event: AuditEvent): void {
+    this.events.push(event);
+  }
+}
+
+export class NullAuditSink implements AuditSink {
+  count = 0;
+  append(): void {
+    this.count++;
+  }
+}
