@@ -1,0 +1,63 @@
+/**
+ * The audit hash chain. Each entry's hash is SHA-256(previous hash ‖ canonical JSON of the entry), so
+ * changing, removing, inserting or reordering any entry changes every hash after it. The entry's own
+ * sequence number and timestamp are inside the hashed body, which is why the stored seq/ts columns can be
+ * checked against it by the verifier.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { canonicalJson } from './canonical.ts';
+
+/** The "previous hash" of the first entry: 32 zero bytes. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEntry {
+  /** 1-based position in the chain; contiguous. */
+  readonly seq: number;
+  /** Milliseconds since the epoch (engine clock). */
+  readonly ts: number;
+  /** What happened, dotted: `order.intent`, `risk.verdict`, `fill`, ... */
+  readonly kind: string;
+  readonly data: unknown;
+}
+
+/** An entry as stored: its canonical body and the link to its predecessor. */
+export interface ChainedEntry {
+  readonly seq: number;
+  readonly ts: number;
+  readonly kind: string;
+  /** Canonical JSON of `{ data, kind, seq, ts }` — exactly the bytes that were hashed. */
+  readonly body: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+export const EMPTY_HEAD: ChainHead = { seq: 0, hash: GENESIS_HASH };
+
+export function entryBody(e: AuditEntry): string {
+  return canonicalJson({ data: e.data, kind: e.kind, seq: e.seq, ts: e.ts });
+}
+
+/** SHA-256(prev ‖ body), hex. `prevHash` is 64 hex chars; body is hashed as UTF-8. */
+export function linkHash(prevHash: string, body: string): string {
+  const prev = hexToBytes(prevHash);
+  const b = utf8ToBytes(body);
+  const buf = new Uint8Array(prev.length + b.length);
+  buf.set(prev, 0);
+  buf.set(b, prev.length);
+  return bytesToHex(sha256(buf));
+}
+
+/** Builds the next link after `head`. Pure: the caller persists it and only then treats it as the new head. */
+export function chainNext(head: ChainHead, ts: number, kind: string, data: unknown): ChainedEntry {
+  if (!Number.isSafeInteger(ts)) throw new TypeError(`audit ts must be an integer (ms), got ${ts}`);
+  if (typeof kind !== 'string' || kind.length === 0) throw new TypeError('audit kind must be a non-empty string');
+  const seq = head.seq + 1;
+  const body = entryBody({ seq, ts, kind, data });
+  return { seq, ts, kind, body, prevHash: head.hash, hash: linkHash(head.hash, body) };
+}

@@ -1,0 +1,107 @@
+/**
+ * The audit log repository: appends links of the hash chain (main/core/audit/chain.ts) to the ledger's
+ * append-only audit_log table, and verifies it. The chain head is read from the table on every append
+ * rather than cached, so a rolled-back outer transaction can never leave a stale head in memory.
+ */
+import { chainNext, EMPTY_HEAD, type ChainHead, type ChainedEntry } from '../core/audit/chain.ts';
+import { ChainVerifier, type VerifyResult } from '../core/audit/verify.ts';
+import type { AuditEvent, AuditSink } from '../core/ports.ts';
+import { guarded, type SqliteDb, type SqliteStatement } from './sqlite.ts';
+
+interface Row {
+  seq: number;
+  ts: number;
+  kind: string;
+  body: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditQuery {
+  /** First chain seq to return (default 1). */
+  readonly fromSeq?: number;
+  readonly limit?: number;
+  readonly kind?: string;
+}
+
+export class AuditLog implements AuditSink {
+  private readonly db: SqliteDb;
+  private readonly st: {
+    head: SqliteStatement<[], { seq: number; hash: string }>;
+    insert: SqliteStatement<[number, number, string, string, string, string]>;
+    page: SqliteStatement<[number, number], Row>;
+    pageKind: SqliteStatement<[number, string, number], Row>;
+    iterFrom: SqliteStatement<[number], Row>;
+    count: SqliteStatement<[], { n: number }>;
+  };
+  private readonly clock: () => number;
+
+  constructor(db: SqliteDb, clock: () => number = Date.now) {
+    this.db = db;
+    this.clock = clock;
+    this.st = {
+      head: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
+      insert: db.prepare('INSERT INTO audit_log (seq, ts, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)'),
+      page: db.prepare('SELECT seq, ts, kind, body, prev_hash, hash FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?'),
+      pageKind: db.prepare('SELECT seq, ts, kind, body, prev_hash, hash FROM audit_log WHERE seq >= ? AND kind = ? ORDER BY seq LIMIT ?'),
+      iterFrom: db.prepare('SELECT seq, ts, kind, body, prev_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq'),
+      count: db.prepare('SELECT count(*) AS n FROM audit_log'),
+    };
+  }
+
+  head(): ChainHead {
+    return this.st.head.get() ?? EMPTY_HEAD;
+  }
+
+  /**
+   * Appends one entry and returns the stored link. Outside a transaction this is one durable commit
+   * (ledger runs synchronous=FULL); inside `Ledger.batch()` it joins the batch's single commit.
+   */
+  record(kind: string, data: unknown, ts: number = this.clock()): ChainedEntry {
+    return guarded('append audit entry', () => {
+      const link = chainNext(this.head(), ts, kind, data);
+      this.st.insert.run(link.seq, link.ts, link.kind, link.body, link.prevHash, link.hash);
+      return link;
+    });
+  }
+
+  /** Several entries in one transaction (one commit). */
+  recordMany(entries: readonly { kind: string; data: unknown; ts?: number }[]): ChainedEntry[] {
+    return guarded('append audit entries', () => this.db.transaction(() => entries.map((e) => this.record(e.kind, e.data, e.ts))).immediate());
+  }
+
+  /** The engine's AuditSink port: the event (all of it) becomes the entry's data; its type the kind. */
+  append(event: AuditEvent): void {
+    this.record(event.type, event, event.ts);
+  }
+
+  count(): number {
+    return this.st.count.get()!.n;
+  }
+
+  read(q: AuditQuery = {}): ChainedEntry[] {
+    const from = q.fromSeq ?? 1;
+    const limit = Math.min(Math.max(1, q.limit ?? 1000), 100_000);
+    const rows = q.kind ? this.st.pageKind.all(from, q.kind, limit) : this.st.page.all(from, limit);
+    return rows.map(toLink);
+  }
+
+  /** All links after `after.seq`, streamed (for export and verification). */
+  *iterate(afterSeq = 0): Generator<ChainedEntry> {
+    for (const r of this.st.iterFrom.iterate(afterSeq)) yield toLink(r);
+  }
+
+  /**
+   * Walks the chain (from the genesis, or from a trusted head) and names the first broken link. Long for
+   * big logs: the host runs it in the SQL worker (workers/sql) rather than on the main thread.
+   */
+  verify(from: ChainHead = EMPTY_HEAD): VerifyResult {
+    const v = new ChainVerifier(from);
+    for (const link of this.iterate(from.seq)) if (!v.push(link)) break;
+    return v.result();
+  }
+}
+
+function toLink(r: Row): ChainedEntry {
+  return { seq: r.seq, ts: r.ts, kind: r.kind, body: r.body, prevHash: r.prev_hash, hash: r.hash };
+}

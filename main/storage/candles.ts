@@ -1,0 +1,294 @@
+/**
+ * Candle store: columnar chunks (see migrations/market/0001-candles.ts). Writes merge into the one chunk
+ * each timestamp belongs to, so re-importing, overlapping backfills or a live candle updated every second
+ * never produce a duplicate; reads concatenate BLOBs straight into Float64Arrays with no object per candle.
+ * Float64 BLOBs are little-endian (every platform Kestrel ships on).
+ */
+import { ValidationError } from '../core/errors.ts';
+import { guarded, type SqliteDb, type SqliteStatement } from './sqlite.ts';
+
+/** Identical in shape to main/core/data/candles.ts CandleColumns, so the two are interchangeable. */
+export interface CandleColumns {
+  readonly ts: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+/** Input columns: typed arrays or plain number arrays, all the same length. */
+export interface CandleColumnsInput {
+  readonly ts: ArrayLike<number>;
+  readonly open: ArrayLike<number>;
+  readonly high: ArrayLike<number>;
+  readonly low: ArrayLike<number>;
+  readonly close: ArrayLike<number>;
+  readonly volume: ArrayLike<number>;
+}
+
+export interface CandleKey {
+  /** Where the data came from: exchange id (`binance`), `csv:<file>`, `demo`, ... */
+  readonly source: string;
+  readonly symbol: string;
+  /** `1m`, `5m`, `1h`, `1d`, `1w`, `1M`, ... */
+  readonly timeframe: string;
+}
+
+export interface DatasetInfo extends CandleKey {
+  readonly firstTs: number;
+  readonly lastTs: number;
+  readonly count: number;
+}
+
+const FIELDS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
+/** Candles per chunk window: big enough that a 1M-candle read is a few hundred BLOB copies, small enough that rewriting one chunk for a live update costs well under a millisecond of memcpy. */
+export const CHUNK_CANDLES = 4096;
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, M: 2_592_000_000, y: 31_536_000_000 };
+
+/** Nominal length of a timeframe in ms (a month counts 30 days: only used to size chunk windows). */
+export function timeframeMs(timeframe: string): number {
+  const m = /^(\d{1,6})([smhdwMy])$/.exec(timeframe);
+  if (!m || Number(m[1]) === 0) throw new ValidationError(`Unknown timeframe "${timeframe}" (expected e.g. 1m, 15m, 1h, 1d, 1w, 1M)`, [{ path: 'timeframe', message: 'unknown timeframe' }]);
+  return Number(m[1]) * UNIT_MS[m[2]!]!;
+}
+
+interface ChunkRow {
+  chunk_start: number;
+  n: number;
+  ts: Buffer;
+  open: Buffer;
+  high: Buffer;
+  low: Buffer;
+  close: Buffer;
+  volume: Buffer;
+}
+
+export class CandleStore {
+  private readonly db: SqliteDb;
+  private readonly st: {
+    setId: SqliteStatement<[string, string, string], { id: number; tf_ms: number }>;
+    addSet: SqliteStatement<[string, string, string, number]>;
+    chunk: SqliteStatement<[number, number], ChunkRow>;
+    put: SqliteStatement<unknown[]>;
+    range: SqliteStatement<[number, number, number, number, number], ChunkRow>;
+    lastTs: SqliteStatement<[number], { last_ts: number }>;
+    datasets: SqliteStatement<[], { source: string; symbol: string; timeframe: string; firstTs: number; lastTs: number; count: number }>;
+    removeSet: SqliteStatement<[number]>;
+  };
+
+  constructor(db: SqliteDb) {
+    this.db = db;
+    this.st = {
+      setId: db.prepare('SELECT id, tf_ms FROM candle_sets WHERE source = ? AND symbol = ? AND timeframe = ?'),
+      addSet: db.prepare('INSERT INTO candle_sets (source, symbol, timeframe, tf_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      chunk: db.prepare('SELECT chunk_start, n, ts, open, high, low, close, volume FROM candle_chunks WHERE set_id = ? AND chunk_start = ?'),
+      put: db.prepare(
+        `INSERT INTO candle_chunks (set_id, chunk_start, n, first_ts, last_ts, ts, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (set_id, chunk_start) DO UPDATE SET n = excluded.n, first_ts = excluded.first_ts, last_ts = excluded.last_ts,
+           ts = excluded.ts, open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume`,
+      ),
+      range: db.prepare(
+        `SELECT chunk_start, n, ts, open, high, low, close, volume FROM candle_chunks
+         WHERE set_id = ? AND chunk_start >= ? AND chunk_start < ? AND last_ts >= ? AND first_ts < ? ORDER BY chunk_start`,
+      ),
+      lastTs: db.prepare('SELECT last_ts FROM candle_chunks WHERE set_id = ? ORDER BY chunk_start DESC LIMIT 1'),
+      datasets: db.prepare(
+        `SELECT s.source, s.symbol, s.timeframe, MIN(c.first_ts) AS firstTs, MAX(c.last_ts) AS lastTs, SUM(c.n) AS count
+         FROM candle_sets s JOIN candle_chunks c ON c.set_id = s.id GROUP BY s.id ORDER BY s.source, s.symbol, s.tf_ms`,
+      ),
+      removeSet: db.prepare('DELETE FROM candle_sets WHERE id = ?'),
+    };
+  }
+
+  /**
+   * Inserts or replaces candles by timestamp, in one transaction (all or nothing). Input need not be
+   * sorted; a timestamp given twice keeps its last occurrence. Returns how many candles were given and
+   * how many chunks were (re)written.
+   */
+  upsert(key: CandleKey, input: CandleColumnsInput): { candles: number; chunks: number } {
+    checkKey(key);
+    const tfMs = timeframeMs(key.timeframe);
+    const cols = normalise(input);
+    const n = cols.ts.length;
+    if (n === 0) return { candles: 0, chunks: 0 };
+    const span = tfMs * CHUNK_CANDLES;
+    return guarded(`upsert candles ${key.source} ${key.symbol} ${key.timeframe}`, () =>
+      this.db.transaction(() => {
+        const setId = this.ensureSet(key, tfMs);
+        let chunks = 0;
+        let i = 0;
+        while (i < n) {
+          const start = Math.floor(cols.ts[i]! / span) * span;
+          let j = i + 1;
+          while (j < n && cols.ts[j]! < start + span) j++;
+          const incoming = slice(cols, i, j);
+          const existing = this.st.chunk.get(setId, start);
+          this.write(setId, start, existing ? merge(fromRow(existing), incoming) : incoming);
+          chunks++;
+          i = j;
+        }
+        return { candles: n, chunks };
+      }).immediate(),
+    );
+  }
+
+  /** Candles with from <= ts < to, ascending, as fresh Float64Array columns. */
+  range(key: CandleKey, from = Number.MIN_SAFE_INTEGER, to = Number.MAX_SAFE_INTEGER): CandleColumns {
+    checkKey(key);
+    const set = this.st.setId.get(key.source, key.symbol, key.timeframe);
+    if (!set || !(to > from)) return alloc(0);
+    const span = set.tf_ms * CHUNK_CANDLES;
+    const lo = Math.max(Number.MIN_SAFE_INTEGER, Math.floor(from / span) * span);
+    const rows = guarded('read candles', () => this.st.range.all(set.id, lo, to, from, to));
+    const bounds = new Int32Array(rows.length * 2);
+    let total = 0;
+    rows.forEach((r, k) => {
+      const ts = f64(r.ts);
+      const a = ts[0]! >= from ? 0 : lowerBound(ts, from);
+      const b = ts[r.n - 1]! < to ? r.n : lowerBound(ts, to);
+      bounds[2 * k] = a;
+      bounds[2 * k + 1] = b;
+      total += b - a;
+    });
+    const out = alloc(total);
+    let at = 0;
+    rows.forEach((r, k) => {
+      const a = bounds[2 * k]!;
+      const b = bounds[2 * k + 1]!;
+      if (b <= a) return;
+      for (const f of FIELDS) new Uint8Array(out[f].buffer, at * 8, (b - a) * 8).set(r[f].subarray(a * 8, b * 8));
+      at += b - a;
+    });
+    return out;
+  }
+
+  /** Last stored timestamp of a dataset (where a backfill resumes), or undefined when empty. */
+  lastTs(key: CandleKey): number | undefined {
+    const set = this.st.setId.get(key.source, key.symbol, key.timeframe);
+    return set ? this.st.lastTs.get(set.id)?.last_ts : undefined;
+  }
+
+  datasets(): DatasetInfo[] {
+    return guarded('list datasets', () => this.st.datasets.all());
+  }
+
+  dataset(key: CandleKey): DatasetInfo | undefined {
+    return this.datasets().find((d) => d.source === key.source && d.symbol === key.symbol && d.timeframe === key.timeframe);
+  }
+
+  /** Deletes a whole dataset; returns true if it existed. */
+  remove(key: CandleKey): boolean {
+    const set = this.st.setId.get(key.source, key.symbol, key.timeframe);
+    if (!set) return false;
+    guarded('remove dataset', () => this.st.removeSet.run(set.id));
+    return true;
+  }
+
+  private ensureSet(key: CandleKey, tfMs: number): number {
+    this.st.addSet.run(key.source, key.symbol, key.timeframe, tfMs);
+    return this.st.setId.get(key.source, key.symbol, key.timeframe)!.id;
+  }
+
+  private write(setId: number, start: number, c: CandleColumns): void {
+    const n = c.ts.length;
+    this.st.put.run(setId, start, n, c.ts[0]!, c.ts[n - 1]!, blob(c.ts), blob(c.open), blob(c.high), blob(c.low), blob(c.close), blob(c.volume));
+  }
+}
+
+function checkKey(key: CandleKey): void {
+  for (const k of ['source', 'symbol', 'timeframe'] as const) {
+    if (typeof key?.[k] !== 'string' || key[k].length === 0) throw new ValidationError(`Candle dataset ${k} must be a non-empty string`, [{ path: k, message: 'required' }]);
+  }
+}
+
+/** Validates and returns sorted, unique-by-ts Float64Array columns (copies: the caller's arrays are never kept). */
+function normalise(input: CandleColumnsInput): CandleColumns {
+  const n = input?.ts?.length;
+  if (typeof n !== 'number') throw new ValidationError('Candle columns are missing ts', [{ path: 'ts', message: 'required' }]);
+  for (const f of FIELDS) {
+    const col = input[f];
+    if (!col || col.length !== n) throw new ValidationError(`Candle column ${f} has length ${col?.length ?? 'none'}, expected ${n}`, [{ path: f, message: 'length mismatch' }]);
+    for (let i = 0; i < n; i++) {
+      const v = col[i]!;
+      if (f === 'ts' ? !Number.isSafeInteger(v) : !Number.isFinite(v)) {
+        throw new ValidationError(`Candle ${f}[${i}] is ${v}: ${f === 'ts' ? 'timestamps must be integer milliseconds' : 'prices and volumes must be finite numbers'}`, [{ path: `${f}.${i}`, message: 'invalid' }]);
+      }
+    }
+  }
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) if (!(input.ts[i]! > input.ts[i - 1]!)) sorted = false;
+  const out = alloc(n);
+  if (sorted) {
+    for (const f of FIELDS) out[f].set(input[f]);
+    return out;
+  }
+  // Stable sort of indices by ts; of equal timestamps the last given wins.
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => input.ts[a]! - input.ts[b]! || a - b);
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    if (k + 1 < n && input.ts[idx[k + 1]!] === input.ts[idx[k]!]) continue;
+    for (const f of FIELDS) out[f][m] = input[f][idx[k]!]!;
+    m++;
+  }
+  return m === n ? out : slice(out, 0, m);
+}
+
+function alloc(n: number): CandleColumns {
+  return { ts: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+}
+
+function slice(c: CandleColumns, a: number, b: number): CandleColumns {
+  return { ts: c.ts.subarray(a, b), open: c.open.subarray(a, b), high: c.high.subarray(a, b), low: c.low.subarray(a, b), close: c.close.subarray(a, b), volume: c.volume.subarray(a, b) };
+}
+
+/** Sorted merge of two sorted, unique columns sets; on equal ts the incoming candle replaces the stored one. */
+function merge(old: CandleColumns, inc: CandleColumns): CandleColumns {
+  const out = alloc(old.ts.length + inc.ts.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < old.ts.length || j < inc.ts.length) {
+    let src: CandleColumns;
+    let at: number;
+    if (j >= inc.ts.length || (i < old.ts.length && old.ts[i]! < inc.ts[j]!)) {
+      src = old;
+      at = i++;
+    } else {
+      if (i < old.ts.length && old.ts[i] === inc.ts[j]) i++;
+      src = inc;
+      at = j++;
+    }
+    for (const f of FIELDS) out[f][k] = src[f][at]!;
+    k++;
+  }
+  return slice(out, 0, k);
+}
+
+function fromRow(r: ChunkRow): CandleColumns {
+  return { ts: f64(r.ts), open: f64(r.open), high: f64(r.high), low: f64(r.low), close: f64(r.close), volume: f64(r.volume) };
+}
+
+/** A Float64Array over a BLOB: a view when aligned, else a copy. */
+function f64(b: Buffer): Float64Array {
+  if (b.byteOffset % 8 === 0) return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
+  const out = new Float64Array(b.byteLength / 8);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+function blob(a: Float64Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,114 @@
+/**
+ * Kestrel's local storage, composed: `openStores(dataDir)` opens (creating or migrating) the two
+ * databases and returns their repositories. The host owns the result and closes it on shutdown.
+ *
+ *   market.db  candles (columnar chunks), trades, backfill progress   WAL, synchronous=NORMAL
+ *              (a power cut may lose the last market writes, which a re-download restores)
+ *   ledger.db  instruments, accounts, orders, fills, positions, sessions, strategies, backtests,
+ *              audit log                                               WAL, synchronous=FULL
+ *              (a commit that returned survives a crash or power cut)
+ */
+import { join } from 'node:path';
+import type { AuditSink, Store } from '../core/ports.ts';
+import { AuditLog } from './audit-log.ts';
+import { CandleStore } from './candles.ts';
+import { Catalog } from './catalog.ts';
+import { backupDatabase, integrityCheck, openDatabase, type DatabaseSpec, type OpenDatabaseOptions } from './db.ts';
+import { Ledger, type LedgerScope } from './ledger.ts';
+import { BackfillProgress, TradeStore } from './market-extra.ts';
+import { ledgerMigrations } from './migrations/ledger/index.ts';
+import { marketMigrations } from './migrations/market/index.ts';
+import type { SqliteDb } from './sqlite.ts';
+
+export const MARKET_DB: DatabaseSpec = { label: 'market', applicationId: 0x4b53_4d4b, synchronous: 'NORMAL', migrations: marketMigrations };
+export const LEDGER_DB: DatabaseSpec = { label: 'ledger', applicationId: 0x4b53_4c47, synchronous: 'FULL', migrations: ledgerMigrations };
+
+export function databasePaths(dataDir: string): { market: string; ledger: string } {
+  return { market: join(dataDir, 'market.db'), ledger: join(dataDir, 'ledger.db') };
+}
+
+export interface MarketStores {
+  readonly db: SqliteDb;
+  readonly candles: CandleStore;
+  readonly trades: TradeStore;
+  readonly backfill: BackfillProgress;
+}
+
+export interface LedgerStores {
+  readonly db: SqliteDb;
+  /** Orders, fills, positions; `ledger.storeFor({accountId, sessionId})` is the engine's Store port. */
+  readonly ledger: Ledger;
+  /** Instruments, accounts, sessions, strategies + versions, backtest results. */
+  readonly catalog: Catalog;
+  /** Hash-chained, append-only; also the engine's AuditSink port. */
+  readonly audit: AuditLog;
+}
+
+export interface Stores {
+  readonly paths: { market: string; ledger: string };
+  readonly market: MarketStores;
+  readonly ledger: LedgerStores;
+  /** The engine's Store port for one account + session (orders/fills go to the ledger). */
+  storeFor(scope: LedgerScope): Store;
+  /** The engine's AuditSink port. */
+  readonly auditSink: AuditSink;
+  /** Online backup of both databases into `dir` through SQLite's backup API. */
+  backup(dir: string): Promise<{ market: string; ledger: string }>;
+  /** `PRAGMA integrity_check` of both ('ok' lists when healthy). */
+  integrityCheck(): { market: string[]; ledger: string[] };
+  close(): void;
+}
+
+export interface OpenStoresOptions {
+  readonly market?: OpenDatabaseOptions;
+  readonly ledger?: OpenDatabaseOptions;
+  /** Clock for audit entries appended without a timestamp. */
+  readonly clock?: () => number;
+}
+
+export function openMarket(file: string, opts?: OpenDatabaseOptions): MarketStores {
+  const db = openDatabase(MARKET_DB, file, opts);
+  return { db, candles: new CandleStore(db), trades: new TradeStore(db), backfill: new BackfillProgress(db) };
+}
+
+export function openLedger(file: string, opts?: OpenDatabaseOptions, clock?: () => number): LedgerStores {
+  const db = openDatabase(LEDGER_DB, file, opts);
+  return { db, ledger: new Ledger(db), catalog: new Catalog(db), audit: new AuditLog(db, clock) };
+}
+
+export function openStores(dataDir: string, opts: OpenStoresOptions = {}): Stores {
+  const paths = databasePaths(dataDir);
+  const ledger = openLedger(paths.ledger, opts.ledger, opts.clock);
+  let market: MarketStores;
+  try {
+    market = openMarket(paths.market, opts.market);
+  } catch (e) {
+    ledger.db.close();
+    throw e;
+  }
+  return {
+    paths,
+    market,
+    ledger,
+    storeFor: (scope) => ledger.ledger.storeFor(scope),
+    auditSink: ledger.audit,
+    async backup(dir) {
+      const out = databasePaths(dir);
+      await backupDatabase(ledger.db, out.ledger);
+      await backupDatabase(market.db, out.market);
+      return out;
+    },
+    integrityCheck: () => ({ market: integrityCheck(market.db), ledger: integrityCheck(ledger.db) }),
+    close() {
+      if (market.db.open) market.db.close();
+      if (ledger.db.open) ledger.db.close();
+    },
+  };
+}
+
+export { AuditLog } from './audit-log.ts';
+export { CandleStore, CHUNK_CANDLES, timeframeMs, type CandleColumns, type CandleColumnsInput, type CandleKey, type DatasetInfo } from './candles.ts';
+export { Catalog, type AccountRecord, type BacktestRecord, type SessionRecord, type StrategyRecord, type StrategyVersion } from './catalog.ts';
+export { integrityCheck, type OpenDatabaseOptions } from './db.ts';
+export { Ledger, type LedgerScope, type PositionCheck, type PositionRow, type StoredFill, type StoredOrder } from './ledger.ts';
+export { BackfillProgress, TradeStore, type BackfillState, type BackfillStatus, type StoredTrade } from './market-extra.ts';

@@ -1,0 +1,6 @@
+import type { Migration } from '../../migrate.ts';
+import { ledger0001 } from './0001-ledger.ts';
+import { ledger0002 } from './0002-audit.ts';
+
+/** In order; append only — never edit a released migration, add the next number instead. */
+export const ledgerMigrations: readonly Migration[] = [ledger0001, ledger0002];
