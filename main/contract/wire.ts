@@ -26,6 +26,8 @@ type AnyTyped = InstanceType<(typeof ctors)[CtorName]>;
 
 export class WireFormatError extends Error {
   override name = 'WireFormatError';
+  /** The call id, when the header was readable enough to tell, so the sender still gets its reply. */
+  callId: number | null = null;
 }
 
 const encoder = new TextEncoder();
@@ -100,5 +102,13 @@ export function decodeFrame(frame: Uint8Array): unknown {
     }
     return v;
   };
-  return revive(parsed, 0);
+  try {
+    return revive(parsed, 0);
+  } catch (e) {
+    if (e instanceof WireFormatError && parsed !== null && typeof parsed === 'object') {
+      const id = (parsed as { id?: unknown }).id;
+      if (typeof id === 'number' && Number.isSafeInteger(id)) e.callId = id;
+    }
+    throw e;
+  }
 }

@@ -26,21 +26,21 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   mkdirSync(opts.dataDir, { recursive: true });
   const log = opts.log ?? createLogger();
   let status: EngineStatus = { state: 'starting' };
-  let server: IpcServer | undefined;
   const ctx: HostContext = {
     mode: opts.mode,
     dataDir: opts.dataDir,
     version: APP_VERSION,
     startedAt: Date.now(),
     log,
-    emit: (ch, p) => server?.emit(ch, p),
+    // `server` is created right below from handlers that need this context; nothing emits before that.
+    emit: (ch, p) => server.emit(ch, p),
     engineStatus: () => status,
     setEngineStatus: (s) => {
       status = s;
-      server?.emit('engine.status', s);
+      server.emit('engine.status', s);
     },
   };
-  server = new IpcServer(createHandlers(ctx), log);
+  const server: IpcServer = new IpcServer(createHandlers(ctx), log);
   ctx.setEngineStatus({ state: 'ready' });
   return {
     ctx,

@@ -52,7 +52,9 @@ export class IpcServer {
     const env = ClientMessage.safeParse(raw);
     if (!env.success) {
       const id = raw !== null && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'number' ? (raw as { id: number }).id : null;
-      this.safeSend(conn, { t: 'res', id: Number.isSafeInteger(id) ? id : null, ok: false, e: zodToWire(env.error, 'Malformed message') });
+      const reason = (raw as { t?: unknown; reason?: unknown } | null)?.t === 'undecodable' ? String((raw as { reason?: unknown }).reason) : null;
+      const e = reason ? { code: 'validation' as const, message: `Undecodable message: ${reason}`, retryable: false } : zodToWire(env.error, 'Malformed message');
+      this.safeSend(conn, { t: 'res', id: Number.isSafeInteger(id) ? id : null, ok: false, e });
       return;
     }
     const msg = env.data;

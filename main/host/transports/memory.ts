@@ -11,7 +11,14 @@ export function connectInMemory(server: IpcServer, label = 'memory'): ClientPort
   const closeListeners = new Set<() => void>();
   let open = true;
   const deliver = (set: Set<(m: unknown) => void>, msg: unknown) => {
-    const copy = structuredClone(msg);
+    let copy: unknown;
+    try {
+      copy = structuredClone(msg);
+    } catch (e) {
+      // What a real transport does with an unserialisable message: the host hears of it and answers with a typed error.
+      const id = (msg as { id?: unknown } | null)?.id;
+      copy = { t: 'undecodable', id: typeof id === 'number' ? id : null, reason: (e as Error).message };
+    }
     queueMicrotask(() => {
       if (open) for (const l of set) l(copy);
     });

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { decodeFrame, encodeFrame, type HostConnection } from '../../contract/index.ts';
+import { decodeFrame, encodeFrame, WireFormatError, type HostConnection } from '../../contract/index.ts';
 
 /** Wraps one accepted WebSocket as a host connection speaking binary frames (see contract/wire.ts). */
 export function websocketConnection(ws: WebSocket, label: string): HostConnection {
@@ -16,7 +16,7 @@ export function websocketConnection(ws: WebSocket, label: string): HostConnectio
           decoded = isBinary ? decodeFrame(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)) : JSON.parse(bytes.toString('utf8'));
         } catch (e) {
           // Undecodable input still gets a typed reply: the envelope check downstream turns this into `validation`.
-          decoded = { t: 'undecodable', reason: (e as Error).message };
+          decoded = { t: 'undecodable', id: e instanceof WireFormatError ? e.callId : null, reason: (e as Error).message };
         }
         listener(decoded);
       };

@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeFrame, encodeFrame, WireFormatError } from '../../../main/contract/index.ts';
+
+describe('binary wire frames', () => {
+  it('round-trips JSON values with typed arrays, zero-copy and aligned', () => {
+    const ts = new Float64Array([1, 2.5, Number.NaN, -0]);
+    const ids = new Int32Array([7, -8]);
+    const msg = { t: 'res', id: 3, ok: true, v: { ts, nested: [{ ids }], name: 'x' } };
+    const back = decodeFrame(encodeFrame(msg)) as typeof msg;
+    expect(back.v.name).toBe('x');
+    expect(back.v.ts).toBeInstanceOf(Float64Array);
+    expect(Array.from(back.v.ts)).toEqual([1, 2.5, Number.NaN, -0]);
+    expect(back.v.ts.byteOffset % 8).toBe(0);
+    expect(Array.from(back.v.nested[0]!.ids)).toEqual([7, -8]);
+  });
+
+  it('round-trips arbitrary JSON', () => {
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 6 }), (v) => {
+      expect(decodeFrame(encodeFrame(v))).toEqual(JSON.parse(JSON.stringify(v)));
+    }), { numRuns: 500 });
+  });
+
+  it('rejects truncated, forged and garbage frames with a WireFormatError', () => {
+    const good = encodeFrame({ a: new Float64Array(10) });
+    expect(() => decodeFrame(good.subarray(0, good.length - 8))).toThrow(WireFormatError);
+    expect(() => decodeFrame(new Uint8Array([1, 0]))).toThrow(WireFormatError);
+    const forged = encodeFrame({ a: { $bin: 0, $t: 'Float64Array', $n: 1e9 } });
+    expect(() => decodeFrame(forged)).toThrow(/past end/);
+    const badType = encodeFrame({ a: { $bin: 0, $t: 'constructor', $n: 1 } });
+    expect(() => decodeFrame(badType)).toThrow(/bad binary reference/);
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+      try {
+        decodeFrame(bytes);
+      } catch (e) {
+        expect(e).toBeInstanceOf(WireFormatError);
+      }
+    }), { numRuns: 1000 });
+  });
+
+  it('refuses nesting deeper than the limit instead of overflowing the stack', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100; i++) deep = [deep];
+    expect(() => decodeFrame(encodeFrame(deep))).toThrow(/nested deeper/);
+  });
+});
