@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { appRoot } from '../../host/paths.ts';
 import { buildMain } from '../build.ts';
 import type { CliCommand } from '../command.ts';
@@ -9,13 +9,16 @@ import { serveHeadless } from './serve.ts';
 
 /** The Electron binary's path when one is installed and can actually start on this machine, else why not. */
 export function probeElectron(): { ok: true; path: string } | { ok: false; why: string } {
+  // Read the package's path.txt ourselves: require('electron') tries to download a missing binary.
   let path: string;
   try {
-    path = createRequire(import.meta.url)('electron') as unknown as string;
-  } catch (e) {
-    return { ok: false, why: `the electron package has no binary (${(e as Error).message.split('\n')[0]})` };
+    const pkgDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const pathFile = join(pkgDir, 'path.txt');
+    path = existsSync(pathFile) ? join(pkgDir, 'dist', readFileSync(pathFile, 'utf8').trim()) : '';
+  } catch {
+    return { ok: false, why: 'the electron package is not installed' };
   }
-  if (typeof path !== 'string' || !existsSync(path)) return { ok: false, why: 'the Electron binary is not installed' };
+  if (!path || !existsSync(path)) return { ok: false, why: 'its binary was not downloaded (installed with ELECTRON_SKIP_BINARY_DOWNLOAD)' };
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { ok: false, why: 'there is no display' };
   const probe = spawnSync(path, ['--version'], { timeout: 15_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
   if (probe.status !== 0) return { ok: false, why: `the Electron binary cannot run here (${probe.error?.message ?? `exit ${probe.status}`})` };

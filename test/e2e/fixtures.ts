@@ -1,0 +1,60 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const artefacts = join(repoRoot, 'test-results', 'screenshots');
+
+export interface KestrelServer {
+  url: string;
+  dataDir: string;
+  output: () => string;
+}
+
+/** Starts `kestrel serve` with its own data dir and waits for the URL it prints, as a newcomer would. */
+export async function startServer(dataDir: string): Promise<{ server: KestrelServer; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(repoRoot, 'main/cli/kestrel.ts'), 'serve', '--port', '0', '--data-dir', dataDir], {
+    cwd: repoRoot,
+    env: { ...process.env, KESTREL_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`kestrel serve printed no URL within 120 s:\n${out}`)), 120_000);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /Open (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`kestrel serve exited with ${code}:\n${out}`)));
+  });
+  return { server: { url, dataDir, output: () => out }, child };
+}
+
+export const test = base.extend<{ kestrel: KestrelServer }>({
+  // eslint-disable-next-line no-empty-pattern
+  kestrel: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-e2e-'));
+    const { server, child } = await startServer(dataDir);
+    await use(server);
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+});
+
+/** Saves a named screenshot as a test artefact under test-results/screenshots. */
+export async function snap(page: Page, name: string): Promise<void> {
+  mkdirSync(artefacts, { recursive: true });
+  await page.screenshot({ path: join(artefacts, `${name}.png`) });
+}
+
+export { expect };
