@@ -1,0 +1,78 @@
+import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { openLedger } from '../../../main/storage/index.ts';
+import { tempDir } from './helpers.ts';
+
+function open(file = `${tempDir()}/ledger.db`) {
+  return { file, ...openLedger(file) };
+}
+
+describe('audit log', () => {
+  it('appends linked entries, implements the AuditSink port, and verifies', () => {
+    const l = open();
+    const a = l.audit.record('signal', { rule: 'ema-cross', v: 1n }, 1000);
+    l.audit.append({ type: 'risk-verdict', ts: 1001, payload: { ok: false, reasons: [{ rule: 'max_notional' }] } });
+    const [e1, e2] = l.audit.read();
+    expect(e1).toEqual(a);
+    expect(e2).toMatchObject({ seq: 2, kind: 'risk-verdict', ts: 1001, prevHash: a.hash });
+    expect(JSON.parse(e2!.body).data.payload.reasons[0].rule).toBe('max_notional');
+    expect(l.audit.recordMany([{ kind: 'order', data: {} }, { kind: 'fill', data: {} }]).map((e) => e.seq)).toEqual([3, 4]);
+    expect(l.audit.verify()).toEqual({ ok: true, count: 4, head: l.audit.head() });
+    expect(l.audit.read({ kind: 'fill' })).toHaveLength(1);
+    l.db.close();
+  });
+
+  it('UPDATE and DELETE on the audit table fail; a forked or replacing insert fails', () => {
+    const l = open();
+    l.audit.record('order', { id: 1 });
+    l.audit.record('order', { id: 2 });
+    expect(() => l.db.prepare(`UPDATE audit_log SET body = '{}' WHERE seq = 1`).run()).toThrow(/append-only/);
+    expect(() => l.db.prepare(`DELETE FROM audit_log WHERE seq = 2`).run()).toThrow(/append-only/);
+    expect(() => l.db.prepare(`INSERT OR REPLACE INTO audit_log SELECT * FROM audit_log WHERE seq = 1`).run()).toThrow(/next link/);
+    expect(() => l.db.prepare(`INSERT INTO audit_log VALUES (3, 0, 'x', '{}', '${'0'.repeat(64)}', 'h')`).run()).toThrow(/next link/);
+    expect(l.audit.count()).toBe(2);
+    expect(l.audit.verify().ok).toBe(true);
+    l.db.close();
+  });
+
+  it('a rolled-back transaction leaves no trace in the chain head', () => {
+    const l = open();
+    l.audit.record('order', { id: 1 });
+    expect(() =>
+      l.db.transaction(() => {
+        l.audit.record('order', { id: 2 });
+        throw new Error('tick failed');
+      })(),
+    ).toThrow('tick failed');
+    expect(l.audit.record('order', { id: 3 }).seq).toBe(2);
+    expect(l.audit.verify().ok).toBe(true);
+    l.db.close();
+  });
+
+  it('one edited byte of a stored entry (bypassing the triggers) is detected at that entry', () => {
+    const l = open();
+    for (let i = 1; i <= 20; i++) l.audit.record('fill', { i, qty: 100 + i });
+    l.db.exec('DROP TRIGGER audit_no_update');
+    l.db.prepare(`UPDATE audit_log SET body = replace(body, '"qty":107', '"qty":108') WHERE seq = 7`).run();
+    expect(l.audit.verify()).toMatchObject({ ok: false, brokenAt: 7, count: 6, reason: expect.stringMatching(/hash mismatch at seq 7/) });
+    l.db.close();
+  });
+
+  it('one byte edited in the database FILE is detected at that entry', () => {
+    const l = open();
+    for (let i = 1; i <= 300; i++) l.audit.record('order', { marker: `m${String(i).padStart(4, '0')}`, pad: 'x'.repeat(40) });
+    l.db.pragma('wal_checkpoint(TRUNCATE)');
+    l.db.close();
+    const needle = Buffer.from('"marker":"m0123"');
+    const at = readFileSync(l.file).indexOf(needle);
+    expect(at).toBeGreaterThan(0);
+    const fd = openSync(l.file, 'r+');
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, at + needle.length - 2);
+    writeSync(fd, Buffer.from([b[0]! ^ 0x01]), 0, 1, at + needle.length - 2);
+    closeSync(fd);
+    const again = openLedger(l.file);
+    expect(again.audit.verify()).toMatchObject({ ok: false, brokenAt: 123 });
+    again.db.close();
+  });
+});
