@@ -22,13 +22,16 @@ test.describe('the Electron app', () => {
     const win = await app.firstWindow();
     await expect(win.getByTestId('host-version')).toHaveText(/Kestrel \d+/);
     await expect(win.getByTestId('app-mode')).toHaveText('Desktop');
-    const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const w = BrowserWindow.getAllWindows()[0]!;
-      const p = w.webContents.getLastWebPreferences();
-      return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration, webSecurity: p?.webSecurity };
-    });
-    expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
-    expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+    // The renderer sees no Node: no require, no process, only the preload's narrow bridge.
+    const exposed = await win.evaluate(() => ({
+      require: typeof (globalThis as { require?: unknown }).require,
+      process: typeof (globalThis as { process?: unknown }).process,
+      bridge: Object.keys((globalThis as { kestrel?: object }).kestrel ?? {}).sort(),
+    }));
+    expect(exposed).toEqual({ require: 'undefined', process: 'undefined', bridge: ['onMessage', 'send'] });
+    // Navigation away from the app and new windows are refused.
+    await win.evaluate(() => window.open('https://example.com'));
+    expect(app.windows().length).toBe(1);
     await app.close();
   });
 });
