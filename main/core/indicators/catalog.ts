@@ -293,12 +293,12 @@ define({
   positional: ['sessionMs', 'offsetMs'],
   outputs: ['value'],
   overlay: true,
-  inputs: () => ['time', 'high', 'low', 'close', 'volume'],
+  inputs: () => ['ts', 'high', 'low', 'close', 'volume'],
   warmup: () => 0,
-  compute: (c, p) => [sessionVwap(c.time!, c.high!, c.low!, c.close!, c.volume!, p.sessionMs, p.offsetMs)],
+  compute: (c, p) => [sessionVwap(c.ts!, c.high!, c.low!, c.close!, c.volume!, p.sessionMs, p.offsetMs)],
   stream: (p) => {
     const s = new SessionVwap(p.sessionMs, p.offsetMs);
-    return (b, out) => void (out[0] = s.update(b.time!, b.high!, b.low!, b.close!, b.volume!));
+    return (b, out) => void (out[0] = s.update(b.ts!, b.high!, b.low!, b.close!, b.volume!));
   },
 });
 

@@ -152,6 +152,8 @@ export class Mfi {
   private prevTp = NaN;
   private sp = 0;
   private sn = 0;
+  /** Non-zero flows in the window; running sums keep a rounding residue after flows leave it. */
+  private nz = 0;
   value = NaN;
   constructor(period = 14) {
     this.pos = new Ring(checkPeriod('mfi.period', period));
@@ -170,9 +172,11 @@ export class Mfi {
     const oq = this.neg.push(q);
     this.sp = full ? this.sp + (p - op) : this.sp + p;
     this.sn = full ? this.sn + (q - oq) : this.sn + q;
+    if (flow !== 0 && tp !== prev) this.nz++;
+    if (full && (op !== 0 || oq !== 0)) this.nz--;
     if (!this.pos.full) return NaN;
     const t = this.sp + this.sn;
-    return (this.value = t === 0 ? 50 : (100 * this.sp) / t);
+    return (this.value = this.nz === 0 || !(t > 0) ? 50 : (100 * this.sp) / t);
   }
 }
 

@@ -13,11 +13,12 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import type { Series } from './util.ts';
 
-export type Column = 'time' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'ref';
+export type Column = 'ts' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'ref';
 
 /** Columnar candles. `ref` is an optional aligned second series (e.g. a benchmark close) for correlation. */
 export interface CandleColumns {
-  readonly time?: Series;
+  /** Bar open time, epoch ms (same field name as main/core/data's OhlcvColumns, which is assignable here). */
+  readonly ts?: Series;
   readonly open?: Series;
   readonly high?: Series;
   readonly low?: Series;
@@ -28,7 +29,7 @@ export interface CandleColumns {
 
 /** One bar for streaming updates; fields an indicator does not use may be omitted. */
 export interface Bar {
-  time?: number;
+  ts?: number;
   open?: number;
   high?: number;
   low?: number;

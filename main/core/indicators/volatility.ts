@@ -7,9 +7,30 @@
 import { Ema } from './averages.ts';
 import { checkPeriod, checkPositive, nanPrefixed, Ring, sameLength, type Series } from './util.ts';
 
+/**
+ * Every RESYNC bars the windowed mean and m2 are recomputed exactly (two passes over the window). Running
+ * updates carry an absolute error set by the largest prices seen; when a series falls from 60,000 to 100 that
+ * residue would dominate the small variance that remains. Batch and streaming resync at the same bars.
+ */
+export const RESYNC = 1024;
+
+/** Two-pass mean and m2 of the window, oldest to newest. */
+function exactWindow(get: (k: number) => number, p: number): [number, number] {
+  let sum = 0;
+  for (let k = 0; k < p; k++) sum += get(k);
+  const mean = sum / p;
+  let m2 = 0;
+  for (let k = 0; k < p; k++) {
+    const d = get(k) - mean;
+    m2 += d * d;
+  }
+  return [mean, m2];
+}
+
 /** Windowed mean and sum of squared deviations (m2). Identical arithmetic to the inlined loop in bollinger(). */
 export class RollingStats {
   private readonly win: Ring;
+  private seen = 0;
   mean = 0;
   m2 = 0;
   constructor(period: number) {
@@ -26,16 +47,21 @@ export class RollingStats {
     const p = this.win.size;
     if (!this.win.full) {
       this.win.push(x);
+      this.seen++;
       const d = x - this.mean;
       this.mean += d / this.win.count;
       this.m2 += d * (x - this.mean);
       return this.win.full ? (this.m2 > 0 ? this.m2 / p : 0) : NaN;
     }
     const old = this.win.push(x);
-    const d = x - old;
-    const m = this.mean + d / p;
-    this.m2 += d * (x - m + old - this.mean);
-    this.mean = m;
+    if (++this.seen % RESYNC === 0) {
+      [this.mean, this.m2] = exactWindow((k) => this.win.at(k), p);
+    } else {
+      const d = x - old;
+      const m = this.mean + d / p;
+      this.m2 += d * (x - m + old - this.mean);
+      this.mean = m;
+    }
     return this.m2 > 0 ? this.m2 / p : 0;
   }
 }
@@ -69,6 +95,9 @@ export function bollinger(src: Series, period = 20, mult = 2): BollingerResult {
       mean += d / (i + 1);
       m2 += d * (x - mean);
       if (i < r) continue;
+    } else if ((i + 1) % RESYNC === 0) {
+      const base = i - period + 1;
+      [mean, m2] = exactWindow((k) => src[base + k]!, period);
     } else {
       const old = src[i - period]!;
       const d = x - old;
@@ -313,6 +342,7 @@ export class Correlation {
   private cxx = 0;
   private cyy = 0;
   private cxy = 0;
+  private seen = 0;
   value = NaN;
   constructor(period = 20) {
     this.xs = new Ring(checkPeriod('corr.period', period, 2));
@@ -320,6 +350,7 @@ export class Correlation {
   }
   update(x: number, y: number): number {
     const p = this.xs.size;
+    this.seen++;
     if (!this.xs.full) {
       this.xs.push(x);
       this.ys.push(y);
@@ -335,6 +366,10 @@ export class Correlation {
     } else {
       const xo = this.xs.push(x);
       const yo = this.ys.push(y);
+      if (this.seen % RESYNC === 0) {
+        this.resync();
+        return this.result();
+      }
       const dx = x - xo;
       const dy = y - yo;
       const mx = this.mx + dx / p;
@@ -345,6 +380,30 @@ export class Correlation {
       this.mx = mx;
       this.my = my;
     }
+    return this.result();
+  }
+  private resync(): void {
+    const p = this.xs.size;
+    let sx = 0;
+    let sy = 0;
+    for (let k = 0; k < p; k++) {
+      sx += this.xs.at(k);
+      sy += this.ys.at(k);
+    }
+    this.mx = sx / p;
+    this.my = sy / p;
+    this.cxx = 0;
+    this.cyy = 0;
+    this.cxy = 0;
+    for (let k = 0; k < p; k++) {
+      const dx = this.xs.at(k) - this.mx;
+      const dy = this.ys.at(k) - this.my;
+      this.cxx += dx * dx;
+      this.cyy += dy * dy;
+      this.cxy += dx * dy;
+    }
+  }
+  private result(): number {
     const den = this.cxx * this.cyy;
     if (!(den > 0)) return (this.value = 0);
     const r = this.cxy / Math.sqrt(den);

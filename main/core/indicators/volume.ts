@@ -27,8 +27,9 @@ export function obv(close: Series, volume: Series): Float64Array {
 
 /**
  * Session VWAP: cumulative TP×V / cumulative V since the session started. A session is the bucket
- * floor((time - offsetMs) / sessionMs) of the bar's open time in epoch ms (default: UTC days). NaN until the
- * session has traded volume.
+ * floor((time - offsetMs) / sessionMs) of the bar's open time in epoch ms (default: UTC days). While the
+ * session has traded no volume the value is the bar's typical price (a volume-weighted price of nothing is
+ * undefined; the typical price keeps the line continuous instead of leaving NaN holes after warm-up).
  */
 export class SessionVwap {
   private readonly sessionMs: number;
@@ -48,9 +49,10 @@ export class SessionVwap {
       this.pv = 0;
       this.v = 0;
     }
-    this.pv += ((high + low + close) / 3) * volume;
+    const tp = (high + low + close) / 3;
+    this.pv += tp * volume;
     this.v += volume;
-    return (this.value = this.v > 0 ? this.pv / this.v : NaN);
+    return (this.value = this.v > 0 ? this.pv / this.v : tp);
   }
 }
 
@@ -62,7 +64,7 @@ export function sessionVwap(time: Series, high: Series, low: Series, close: Seri
   return out;
 }
 
-/** Rolling VWAP over the last `period` bars: sum(TP×V) / sum(V); ready at period-1; NaN on zero volume. */
+/** Rolling VWAP over the last `period` bars: sum(TP×V) / sum(V); ready at period-1; the bar's typical price when the window traded nothing. */
 export class RollingVwap {
   private readonly pvs: Float64Array;
   private readonly vs: Float64Array;
@@ -70,6 +72,8 @@ export class RollingVwap {
   private count = 0;
   private pv = 0;
   private v = 0;
+  /** Bars with volume in the window: running sums can keep a rounding residue after volume leaves the window. */
+  private traded = 0;
   readonly period: number;
   value = NaN;
   constructor(period = 14) {
@@ -78,21 +82,26 @@ export class RollingVwap {
     this.vs = new Float64Array(period);
   }
   update(high: number, low: number, close: number, volume: number): number {
-    const pv = ((high + low + close) / 3) * volume;
+    const tp = (high + low + close) / 3;
+    const pv = tp * volume;
     if (this.count < this.period) {
       this.pvs[this.count] = pv;
       this.vs[this.count++] = volume;
       this.pv += pv;
       this.v += volume;
+      if (volume !== 0) this.traded++;
       if (this.count < this.period) return NaN;
     } else {
+      const old = this.vs[this.head]!;
       this.pv += pv - this.pvs[this.head]!;
-      this.v += volume - this.vs[this.head]!;
+      this.v += volume - old;
+      if (volume !== 0) this.traded++;
+      if (old !== 0) this.traded--;
       this.pvs[this.head] = pv;
       this.vs[this.head] = volume;
       this.head = this.head + 1 === this.period ? 0 : this.head + 1;
     }
-    return (this.value = this.v > 0 ? this.pv / this.v : NaN);
+    return (this.value = this.traded > 0 && this.v > 0 ? this.pv / this.v : tp);
   }
 }
 
