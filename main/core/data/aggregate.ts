@@ -3,9 +3,9 @@
  * low = min, close = last, volume = sum. A bucket is synthetic only when every source row was synthetic.
  * Input must be normalised (strictly increasing).
  */
-import { allocColumns, type CandleColumns } from './candles.ts';
+import { allocColumns, type OhlcvColumns } from './candles.ts';
 
-export function aggregateColumns(c: CandleColumns, targetMs: number): CandleColumns {
+export function aggregateColumns(c: OhlcvColumns, targetMs: number): OhlcvColumns {
   const n = c.ts.length;
   if (n === 0) return allocColumns(0);
   // Count buckets first so the output is allocated once.

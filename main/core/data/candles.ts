@@ -4,7 +4,7 @@
  */
 import { ValidationError } from '../errors.ts';
 
-export interface CandleColumns {
+export interface OhlcvColumns {
   readonly ts: Float64Array;
   readonly open: Float64Array;
   readonly high: Float64Array;
@@ -18,7 +18,7 @@ export interface CandleColumns {
 export const FIELDS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
 export type Field = (typeof FIELDS)[number];
 
-export function allocColumns(n: number, withSynthetic = false): CandleColumns {
+export function allocColumns(n: number, withSynthetic = false): OhlcvColumns {
   const base = {
     ts: new Float64Array(n),
     open: new Float64Array(n),
@@ -30,12 +30,12 @@ export function allocColumns(n: number, withSynthetic = false): CandleColumns {
   return withSynthetic ? { ...base, synthetic: new Uint8Array(n) } : base;
 }
 
-export function columnsLength(c: CandleColumns): number {
+export function columnsLength(c: OhlcvColumns): number {
   return c.ts.length;
 }
 
 /** A view of rows [from, to) without copying. */
-export function sliceColumns(c: CandleColumns, from: number, to: number): CandleColumns {
+export function sliceColumns(c: OhlcvColumns, from: number, to: number): OhlcvColumns {
   const out = {
     ts: c.ts.subarray(from, to),
     open: c.open.subarray(from, to),
@@ -47,7 +47,7 @@ export function sliceColumns(c: CandleColumns, from: number, to: number): Candle
   return c.synthetic ? { ...out, synthetic: c.synthetic.subarray(from, to) } : out;
 }
 
-export function concatColumns(parts: readonly CandleColumns[]): CandleColumns {
+export function concatColumns(parts: readonly OhlcvColumns[]): OhlcvColumns {
   const n = parts.reduce((s, p) => s + p.ts.length, 0);
   const syn = parts.some((p) => p.synthetic);
   const out = allocColumns(n, syn);
@@ -61,7 +61,7 @@ export function concatColumns(parts: readonly CandleColumns[]): CandleColumns {
 }
 
 /** Rows as tuples [ts, o, h, l, c, v] (ccxt's OHLCV shape) → columns. */
-export function columnsFromRows(rows: readonly (readonly number[])[]): CandleColumns {
+export function columnsFromRows(rows: readonly (readonly number[])[]): OhlcvColumns {
   const out = allocColumns(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
@@ -75,7 +75,7 @@ export function columnsFromRows(rows: readonly (readonly number[])[]): CandleCol
   return out;
 }
 
-export function rowsFromColumns(c: CandleColumns): number[][] {
+export function rowsFromColumns(c: OhlcvColumns): number[][] {
   const rows: number[][] = new Array(c.ts.length);
   for (let i = 0; i < c.ts.length; i++) rows[i] = [c.ts[i]!, c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!];
   return rows;
@@ -100,4 +100,14 @@ export function timeframeMs(tf: string): number {
 export function canonicalTimeframe(tf: string): string {
   timeframeMs(tf);
   return tf.endsWith('D') ? `${tf.slice(0, -1)}d` : tf;
+}
+
+/** The engine's CandleColumns (model/market.ts) carry `length` and may have spare capacity: view the valid part. */
+export function fromModelColumns(c: { ts: Float64Array; open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; volume: Float64Array; length: number }): OhlcvColumns {
+  return sliceColumns(c, 0, c.length);
+}
+
+/** View as the engine's CandleColumns (no copy). */
+export function toModelColumns(c: OhlcvColumns, intervalMs: number): OhlcvColumns & { readonly length: number; readonly intervalMs: number } {
+  return { ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, length: c.ts.length, intervalMs, ...(c.synthetic ? { synthetic: c.synthetic } : {}) };
 }

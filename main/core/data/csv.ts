@@ -4,7 +4,7 @@
  * problem or any invalid row throws with line numbers, so an import never stores half a file.
  */
 import { DataQualityError, ValidationError, type ErrorIssue } from '../errors.ts';
-import { allocColumns, type CandleColumns } from './candles.ts';
+import { allocColumns, type OhlcvColumns } from './candles.ts';
 import { validateColumns } from './validate.ts';
 
 export type TimestampFormat = 'auto' | 'ms' | 's' | 'iso';
@@ -55,7 +55,7 @@ function detectDelimiter(line: string): string {
   return counts[0]![1] > 1 ? counts[0]![0] : ',';
 }
 
-export function parseCandlesCsv(text: string, opts: CsvParseOptions = {}): { columns: CandleColumns; timestamps: Exclude<TimestampFormat, 'auto'>; header: boolean } {
+export function parseCandlesCsv(text: string, opts: CsvParseOptions = {}): { columns: OhlcvColumns; timestamps: Exclude<TimestampFormat, 'auto'>; header: boolean } {
   if (typeof text !== 'string') throw new ValidationError('CSV input is not text');
   if (text.includes('\u0000')) throw new ValidationError('CSV input contains NUL bytes (binary file?)', [{ path: '', message: 'binary content' }]);
   const lines = text.split(/\r?\n/);
@@ -135,7 +135,7 @@ export interface CsvWriteOptions {
   readonly comments?: readonly string[];
 }
 
-export function serialiseCandlesCsv(c: CandleColumns, opts: CsvWriteOptions = {}): string {
+export function serialiseCandlesCsv(c: OhlcvColumns, opts: CsvWriteOptions = {}): string {
   const fmt = opts.timestamps ?? 'ms';
   const withSyn = c.synthetic !== undefined && c.synthetic.some((x) => x !== 0);
   const parts: string[] = [];

@@ -8,7 +8,7 @@
  * hit the market or a single symbol. Open = previous close; high/low extend beyond the body by a
  * half-normal excursion; prices are rounded to the tick, volumes to the lot.
  */
-import { allocColumns, type CandleColumns } from './candles.ts';
+import { allocColumns, type OhlcvColumns } from './candles.ts';
 import { Rng } from './random.ts';
 
 export const DEMO_EXCHANGE = 'demo';
@@ -70,7 +70,7 @@ function seasonalProfile(): Float64Array {
   return p;
 }
 
-export function generateDemoCandles(opts: DemoOptions = {}): Map<string, CandleColumns> {
+export function generateDemoCandles(opts: DemoOptions = {}): Map<string, OhlcvColumns> {
   const seed = opts.seed ?? DEMO_DEFAULTS.seed;
   const start = opts.start ?? DEMO_DEFAULTS.start;
   const days = opts.days ?? DEMO_DEFAULTS.days;
@@ -128,7 +128,7 @@ export function generateDemoCandles(opts: DemoOptions = {}): Map<string, CandleC
       last[j] = cl;
     }
   }
-  const out = new Map<string, CandleColumns>();
+  const out = new Map<string, OhlcvColumns>();
   symbols.forEach((s, j) => out.set(s.symbol, cols[j]!));
   return out;
 }

@@ -3,7 +3,7 @@
  * choice: `none` leaves the hole (the honest default), `forward-fill` inserts flat candles at the previous
  * close with zero volume, each marked synthetic so no report or chart can mistake them for trades.
  */
-import { allocColumns, type CandleColumns } from './candles.ts';
+import { allocColumns, type OhlcvColumns } from './candles.ts';
 
 export type FillPolicy = 'none' | 'forward-fill';
 
@@ -32,7 +32,7 @@ export function findGaps(ts: Float64Array, tfMs: number, limit = 1000): { gaps: 
   return { gaps, missing, count };
 }
 
-export function fillGaps(c: CandleColumns, tfMs: number, policy: FillPolicy): CandleColumns {
+export function fillGaps(c: OhlcvColumns, tfMs: number, policy: FillPolicy): OhlcvColumns {
   if (policy === 'none') return c;
   const { missing } = findGaps(c.ts, tfMs, 0);
   if (missing === 0) return c;

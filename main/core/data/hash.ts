@@ -5,7 +5,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { FIELDS, type CandleColumns } from './candles.ts';
+import { FIELDS, type OhlcvColumns } from './candles.ts';
 
 export interface Hasher {
   update(bytes: Uint8Array): unknown;
@@ -26,7 +26,7 @@ function leBytes(a: Float64Array): Uint8Array {
   return out;
 }
 
-export function contentHash(c: CandleColumns, factory: HasherFactory = nobleSha256): string {
+export function contentHash(c: OhlcvColumns, factory: HasherFactory = nobleSha256): string {
   const h = factory();
   const header = new Float64Array([c.ts.length]);
   h.update(leBytes(header));

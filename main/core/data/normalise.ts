@@ -3,7 +3,7 @@
  * fixed is counted so the quality report can say so; conflicting duplicates (same time, different values)
  * are counted apart because they mean the source disagrees with itself.
  */
-import { allocColumns, type CandleColumns } from './candles.ts';
+import { allocColumns, type OhlcvColumns } from './candles.ts';
 
 export interface NormaliseStats {
   readonly input: number;
@@ -21,7 +21,7 @@ function isStrictlyIncreasing(ts: Float64Array): boolean {
   return true;
 }
 
-export function normaliseColumns(c: CandleColumns): { columns: CandleColumns; stats: NormaliseStats } {
+export function normaliseColumns(c: OhlcvColumns): { columns: OhlcvColumns; stats: NormaliseStats } {
   const n = c.ts.length;
   // Fast path: already clean, no copy at all (backfill pages and the demo generator land here).
   if (isStrictlyIncreasing(c.ts)) return { columns: c, stats: { input: n, output: n, outOfOrder: 0, duplicates: 0, conflicting: 0 } };
@@ -54,7 +54,7 @@ export function normaliseColumns(c: CandleColumns): { columns: CandleColumns; st
     if (c.synthetic) out.synthetic![m] = c.synthetic[i]!;
     m++;
   }
-  const columns: CandleColumns = {
+  const columns: OhlcvColumns = {
     ts: out.ts.subarray(0, m),
     open: out.open.subarray(0, m),
     high: out.high.subarray(0, m),

@@ -2,7 +2,7 @@
  * The quality report of a dataset and the ingest gate every write path goes through. The gate is strict
  * (any invalid row refuses the whole batch, with reasons) because a half-written batch is worse than none.
  */
-import type { CandleColumns } from './candles.ts';
+import type { OhlcvColumns } from './candles.ts';
 import { findGaps, type Gap } from './gaps.ts';
 import { contentHash, type HasherFactory } from './hash.ts';
 import { normaliseColumns, type NormaliseStats } from './normalise.ts';
@@ -34,7 +34,7 @@ export interface QualityReport {
   readonly ok: boolean;
 }
 
-export function qualityReport(c: CandleColumns, opts: QualityOptions): QualityReport {
+export function qualityReport(c: OhlcvColumns, opts: QualityOptions): QualityReport {
   const limit = opts.listLimit ?? 100;
   const rejected = validateColumns(c, opts.tfMs, limit);
   const { columns, stats } = normaliseColumns(c);
@@ -69,7 +69,7 @@ export function qualityReport(c: CandleColumns, opts: QualityOptions): QualityRe
  * The ingest gate: validates every row (throws DataQualityError with reasons on any bad row), then sorts and
  * de-duplicates. What comes out is safe to upsert.
  */
-export function prepareForStore(c: CandleColumns, tfMs: number, what = 'candles'): { columns: CandleColumns; stats: NormaliseStats } {
+export function prepareForStore(c: OhlcvColumns, tfMs: number, what = 'candles'): { columns: OhlcvColumns; stats: NormaliseStats } {
   assertValidColumns(c, tfMs, what);
   return normaliseColumns(c);
 }

@@ -3,7 +3,7 @@
  * reason and decide (the import and backfill paths refuse the whole batch so nothing is stored partially).
  */
 import { DataQualityError } from '../errors.ts';
-import type { CandleColumns } from './candles.ts';
+import type { OhlcvColumns } from './candles.ts';
 
 export type RejectReason =
   | 'non_finite'
@@ -48,7 +48,7 @@ export function rowReason(ts: number, o: number, h: number, l: number, c: number
 }
 
 /** Checks every row; `limit` caps the list of rejects kept (the count is always exact). */
-export function validateColumns(c: CandleColumns, tfMs: number, limit = 100): { rejected: number; rows: RejectedRow[] } {
+export function validateColumns(c: OhlcvColumns, tfMs: number, limit = 100): { rejected: number; rows: RejectedRow[] } {
   const { ts, open, high, low, close, volume } = c;
   const n = ts.length;
   const rows: RejectedRow[] = [];
@@ -64,7 +64,7 @@ export function validateColumns(c: CandleColumns, tfMs: number, limit = 100): { 
 }
 
 /** Throws a DataQualityError naming the rejected rows and their reasons when any row is bad. */
-export function assertValidColumns(c: CandleColumns, tfMs: number, what = 'candles'): void {
+export function assertValidColumns(c: OhlcvColumns, tfMs: number, what = 'candles'): void {
   const { rejected, rows } = validateColumns(c, tfMs, 20);
   if (rejected === 0) return;
   const first = rows[0]!;

@@ -1,0 +1,203 @@
+/**
+ * A connection to one ccxt exchange: markets as Instruments, candles as columns, trades, order books, every
+ * call paced by the shared limiter, retried on retryable failures with exponential backoff + jitter, and
+ * every error mapped to the typed tree. ccxt's own throttle is off: ours is shared across instances.
+ */
+import ccxt, { type Exchange } from 'ccxt';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CancelledError, KestrelError, NotFoundError, ValidationError } from '../../core/errors.ts';
+import { columnsFromRows, type OhlcvColumns } from '../../core/data/index.ts';
+import type { Instrument, OrderBookSnapshot, Trade } from '../../core/model/index.ts';
+import { exchangeInfo } from './catalogue.ts';
+import { mapCcxtError } from './errors.ts';
+import { marketToInstrument } from './instruments.ts';
+import { sharedLimiter, type RateLimit, type RateLimiter } from './limiter.ts';
+
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+export interface VenueOptions {
+  /** ccxt id, e.g. `binance`. */
+  readonly exchange: string;
+  readonly apiKey?: string;
+  readonly secret?: string;
+  readonly password?: string;
+  /** Point a Binance-protocol exchange at other hosts (the loopback mock): `{ rest: 'http://127.0.0.1:P', ws: 'ws://127.0.0.1:P/ws' }`. */
+  readonly endpoints?: { readonly rest: string; readonly ws?: string };
+  /** Market types to load (ccxt binance option); default spot only when endpoints are overridden. */
+  readonly marketTypes?: readonly string[];
+  readonly rateLimit?: RateLimit;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly timeoutMs?: number;
+}
+
+const BINANCE_FAMILY = new Set(['binance', 'binanceus']);
+
+function loopbackUrls(ex: Exchange, rest: string, ws: string | undefined): void {
+  const api = { ...(ex.urls.api as Record<string, unknown>) };
+  for (const k of Object.keys(api)) {
+    if (typeof api[k] !== 'string') continue;
+    const path = new URL(api[k] as string).pathname;
+    api[k] = rest.replace(/\/$/, '') + path;
+  }
+  if (ws) {
+    const wsMap = { ...(api.ws as Record<string, unknown>) };
+    for (const k of Object.keys(wsMap)) if (typeof wsMap[k] === 'string') wsMap[k] = ws;
+    api.ws = wsMap;
+  }
+  ex.urls = { ...ex.urls, api } as typeof ex.urls;
+}
+
+export class CcxtVenue {
+  readonly id: string;
+  readonly ex: Exchange;
+  readonly limiter: RateLimiter;
+  private readonly retry: RetryPolicy;
+  private instruments: Map<string, Instrument> | undefined;
+  private readonly plainWs: boolean;
+
+  constructor(opts: VenueOptions) {
+    const info = exchangeInfo(opts.exchange);
+    if (!info) throw new NotFoundError('exchange', opts.exchange);
+    if (opts.endpoints && !BINANCE_FAMILY.has(opts.exchange)) throw new ValidationError(`Endpoint override is only supported for Binance-protocol exchanges, not ${opts.exchange}`);
+    const ns = (info.pro ? ccxt.pro : ccxt) as unknown as Record<string, new (cfg: object) => Exchange>;
+    const Ctor = ns[opts.exchange]!;
+    const marketTypes = opts.marketTypes ?? (opts.endpoints ? ['spot'] : undefined);
+    this.ex = new Ctor({
+      enableRateLimit: false,
+      timeout: opts.timeoutMs ?? 10_000,
+      ...(opts.apiKey ? { apiKey: opts.apiKey, secret: opts.secret, password: opts.password } : {}),
+      options: {
+        ...(marketTypes ? { fetchMarkets: { types: [...marketTypes] } } : {}),
+        ...(opts.endpoints ? { fetchCurrencies: false, fetchMargins: false } : {}),
+      },
+    });
+    if (opts.endpoints) loopbackUrls(this.ex, opts.endpoints.rest, opts.endpoints.ws);
+    this.plainWs = opts.endpoints?.ws?.startsWith('ws://') ?? false;
+    // ccxt hands a truncated or non-JSON 200 body back as a plain string, which its parsers then read as
+    // "no data". An empty page would end a backfill early, so a body that does not parse is an error here.
+    const ex = this.ex as unknown as { onRestResponse: (status: number, ...rest: unknown[]) => string };
+    const original = ex.onRestResponse.bind(this.ex);
+    ex.onRestResponse = (status: number, ...rest: unknown[]) => {
+      const text = original(status, ...rest);
+      if (status >= 200 && status < 300 && text !== '') {
+        try {
+          JSON.parse(text);
+        } catch {
+          throw new ccxt.BadResponse(`${opts.exchange} sent a body that is not JSON (${text.length} bytes: ${text.slice(0, 60)}…)`);
+        }
+      }
+      return text;
+    };
+    this.id = opts.exchange;
+    const keyId = `${opts.apiKey ?? 'public'}@${opts.endpoints?.rest ?? 'live'}`;
+    // ccxt's `rateLimit` is ms between requests at cost 1.
+    const perSecond = opts.rateLimit?.perSecond ?? 1000 / Math.max(1, Number(this.ex.rateLimit) || 100);
+    this.limiter = sharedLimiter(opts.exchange, keyId, { perSecond, burst: opts.rateLimit?.burst ?? 5 });
+    this.retry = { attempts: 6, baseMs: 250, maxMs: 8_000, ...opts.retry };
+  }
+
+  /** Paced, retried, error-mapped call. */
+  async call<T>(op: string, fn: () => Promise<T>, opts: { symbol?: string; signal?: AbortSignal; cost?: number } = {}): Promise<T> {
+    const { attempts, baseMs, maxMs } = this.retry;
+    for (let attempt = 0; ; attempt++) {
+      if (opts.signal?.aborted) throw new CancelledError();
+      await this.limiter.take(opts.cost ?? 1, opts.signal);
+      try {
+        return await fn();
+      } catch (e) {
+        const err = mapCcxtError(e, { exchange: this.id, op, ...(opts.symbol ? { symbol: opts.symbol } : {}) });
+        if (!err.retryable || attempt + 1 >= attempts) throw err;
+        const backoff = Math.min(maxMs, baseMs * 2 ** attempt) * (0.5 + Math.random() * 0.5);
+        if (err.details?.rateLimited) this.limiter.penalise(backoff);
+        try {
+          await sleep(backoff, undefined, opts.signal ? { signal: opts.signal } : undefined);
+        } catch {
+          throw new CancelledError();
+        }
+      }
+    }
+  }
+
+  /** Streams need this once before the first ws:// (non-TLS, i.e. loopback) connection. */
+  async prepareStreams(): Promise<void> {
+    if (this.plainWs) await (this.ex as unknown as { loadHttpProxyAgent(): Promise<unknown> }).loadHttpProxyAgent();
+  }
+
+  async loadInstruments(reload = false, signal?: AbortSignal): Promise<Map<string, Instrument>> {
+    if (this.instruments && !reload) return this.instruments;
+    const markets = await this.call('loadMarkets', () => this.ex.loadMarkets(reload), { ...(signal ? { signal } : {}), cost: 5 });
+    const out = new Map<string, Instrument>();
+    for (const m of Object.values(markets)) {
+      if (!m) continue;
+      try {
+        const inst = marketToInstrument(m, this.id, Number(this.ex.precisionMode));
+        if (inst) out.set(inst.symbol, inst);
+      } catch (e) {
+        // One odd market (zero tick, >18 decimals) must not hide all the others.
+        if (!(e instanceof KestrelError)) throw e;
+      }
+    }
+    this.instruments = out;
+    return out;
+  }
+
+  async instrument(symbol: string): Promise<Instrument> {
+    const all = await this.loadInstruments();
+    const i = all.get(symbol);
+    if (!i) throw new NotFoundError(`instrument on ${this.id}`, symbol);
+    return i;
+  }
+
+  /** One page of candles from `since` (inclusive), ascending as the venue sent them (not yet validated). */
+  async fetchCandles(symbol: string, timeframe: string, since: number | undefined, limit: number, signal?: AbortSignal): Promise<OhlcvColumns> {
+    await this.loadInstruments(false, signal);
+    const rows = await this.call('fetchOHLCV', () => this.ex.fetchOHLCV(symbol, timeframe, since, limit), { symbol, ...(signal ? { signal } : {}) });
+    if (!Array.isArray(rows)) throw mapCcxtError(new TypeError('fetchOHLCV did not return a list'), { exchange: this.id, op: 'fetchOHLCV', symbol });
+    return columnsFromRows(rows.map((r) => (Array.isArray(r) ? r.map((x) => (x === undefined || x === null ? Number.NaN : Number(x))) : [Number.NaN])));
+  }
+
+  async fetchTrades(symbol: string, since?: number, limit?: number, signal?: AbortSignal): Promise<Trade[]> {
+    await this.loadInstruments(false, signal);
+    const list = await this.call('fetchTrades', () => this.ex.fetchTrades(symbol, since, limit), { symbol, ...(signal ? { signal } : {}) });
+    return list.map((t) => ({
+      symbol,
+      ts: Number(t.timestamp),
+      price: Number(t.price),
+      qty: Number(t.amount),
+      ...(t.side === 'buy' || t.side === 'sell' ? { aggressor: t.side } : {}),
+      ...(t.id !== undefined ? { id: String(t.id) } : {}),
+    }));
+  }
+
+  async fetchOrderBook(symbol: string, limit?: number, signal?: AbortSignal): Promise<OrderBookSnapshot> {
+    await this.loadInstruments(false, signal);
+    const ob = await this.call('fetchOrderBook', () => this.ex.fetchOrderBook(symbol, limit), { symbol, ...(signal ? { signal } : {}) });
+    const lv = (l: unknown[]) => [Number(l[0]), Number(l[1])] as const;
+    return {
+      kind: 'snapshot',
+      symbol,
+      ts: Number(ob.timestamp ?? Date.now()),
+      bids: ob.bids.map((l) => lv(l as unknown[])),
+      asks: ob.asks.map((l) => lv(l as unknown[])),
+      ...(ob.nonce !== undefined ? { seq: Number(ob.nonce) } : {}),
+    };
+  }
+
+  async fetchTicker(symbol: string, signal?: AbortSignal): Promise<{ symbol: string; ts: number; last: number; bid: number; ask: number; high: number; low: number; baseVolume: number }> {
+    await this.loadInstruments(false, signal);
+    const t = await this.call('fetchTicker', () => this.ex.fetchTicker(symbol), { symbol, ...(signal ? { signal } : {}) });
+    return { symbol, ts: Number(t.timestamp), last: Number(t.last), bid: Number(t.bid), ask: Number(t.ask), high: Number(t.high), low: Number(t.low), baseVolume: Number(t.baseVolume) };
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.ex.close();
+    } catch {
+      // closing a never-opened socket throws in some ccxt versions; nothing to release then
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/** The ONE module that imports ccxt. Everything else talks to venues through these types. */
+export { CcxtVenue, type VenueOptions, type RetryPolicy } from './client.ts';
+export { exchangeCatalogue, exchangeInfo, ccxtVersion, MARKET_DATA_CAPABILITIES, type ExchangeInfo, type Capability } from './catalogue.ts';
+export { mapCcxtError, isRateLimit } from './errors.ts';
+export { RateLimiter, sharedLimiter, resetSharedLimiters, type RateLimit } from './limiter.ts';
+export { openStream, type StreamKind, type StreamStatus, type StreamHandlers, type StreamHandle, type TickerUpdate } from './streams.ts';
+export { marketToInstrument, decimalString } from './instruments.ts';

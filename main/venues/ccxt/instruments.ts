@@ -1,0 +1,43 @@
+/** ccxt markets → Kestrel Instruments (exact decimal strings for tick, lot, min notional and fees). */
+import type { Market } from 'ccxt';
+import { defineInstrument, type Instrument } from '../../core/model/index.ts';
+
+const TICK_SIZE = 4;
+const DECIMAL_PLACES = 2;
+
+/** A float from ccxt as a plain decimal string (no exponent): 1e-8 → "0.00000001". */
+export function decimalString(x: number): string {
+  const s = String(x);
+  if (!/e/i.test(s)) return s;
+  return x.toFixed(20).replace(/\.?0+$/, '');
+}
+
+function step(precision: number | undefined, mode: number): string | undefined {
+  if (precision === undefined || !Number.isFinite(precision)) return undefined;
+  if (mode === DECIMAL_PLACES) return decimalString(10 ** -precision);
+  if (mode === TICK_SIZE) return decimalString(precision);
+  return undefined; // significant digits: no fixed grid; such markets are skipped
+}
+
+/** Spot and perpetual (swap) markets only: the engine trades nothing else yet. Others → undefined. */
+export function marketToInstrument(m: NonNullable<Market>, venue: string, precisionMode: number): Instrument | undefined {
+  const kind = m.spot ? 'spot' : m.swap ? 'perpetual' : undefined;
+  if (!kind || !m.symbol || !m.base || !m.quote) return undefined;
+  const tickSize = step(m.precision?.price, precisionMode);
+  const lotSize = step(m.precision?.amount, precisionMode);
+  if (!tickSize || !lotSize) return undefined;
+  const minCost = m.limits?.cost?.min;
+  return defineInstrument({
+    symbol: m.symbol,
+    venue,
+    base: m.base,
+    quote: m.quote,
+    kind,
+    tickSize,
+    lotSize,
+    ...(minCost !== undefined && minCost !== null && Number.isFinite(minCost) ? { minNotional: decimalString(minCost) } : {}),
+    ...(m.contractSize ? { contractSize: decimalString(m.contractSize) } : {}),
+    ...(m.maker !== undefined && m.maker !== null ? { makerFee: decimalString(m.maker) } : {}),
+    ...(m.taker !== undefined && m.taker !== null ? { takerFee: decimalString(m.taker) } : {}),
+  });
+}

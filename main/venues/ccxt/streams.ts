@@ -1,0 +1,169 @@
+/**
+ * Live streams over ccxt.pro with reconnect: each stream is a loop around one `watch*` call. A retryable
+ * failure (socket dropped, garbled frame, 5xx on the snapshot) backs off exponentially with jitter and
+ * tries again — ccxt reconnects on the next watch; a refusal (bad symbol) ends the stream with a status.
+ * Duplicated and late messages are filtered here: candles by timestamp, trades by id.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CancelledError, type KestrelError } from '../../core/errors.ts';
+import type { Candle, OrderBookSnapshot, Trade } from '../../core/model/index.ts';
+import type { CcxtVenue } from './client.ts';
+import { mapCcxtError } from './errors.ts';
+
+export type StreamKind = 'candles' | 'trades' | 'book' | 'ticker';
+
+export interface StreamStatus {
+  readonly state: 'connecting' | 'live' | 'reconnecting' | 'stopped' | 'failed';
+  readonly attempt: number;
+  readonly error?: string;
+}
+
+export interface TickerUpdate {
+  readonly symbol: string;
+  readonly ts: number;
+  readonly last: number;
+  readonly high: number;
+  readonly low: number;
+  readonly baseVolume: number;
+}
+
+export interface StreamHandlers {
+  onCandle?(candle: Candle): void;
+  onTrade?(trade: Trade): void;
+  onBook?(book: OrderBookSnapshot): void;
+  onTicker?(ticker: TickerUpdate): void;
+  onStatus?(status: StreamStatus): void;
+}
+
+export interface StreamOptions {
+  readonly timeframe?: string;
+  readonly depth?: number;
+  readonly backoff?: { readonly baseMs?: number; readonly maxMs?: number };
+  /** Give up after this many consecutive failures (default: never). */
+  readonly maxAttempts?: number;
+}
+
+export interface StreamHandle {
+  readonly done: Promise<void>;
+  status(): StreamStatus;
+  close(): Promise<void>;
+}
+
+export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, handlers: StreamHandlers, opts: StreamOptions = {}): StreamHandle {
+  const abort = new AbortController();
+  const baseMs = opts.backoff?.baseMs ?? 500;
+  const maxMs = opts.backoff?.maxMs ?? 30_000;
+  let current: StreamStatus = { state: 'connecting', attempt: 0 };
+  const setStatus = (s: StreamStatus) => {
+    current = s;
+    handlers.onStatus?.(s);
+  };
+  let lastCandleTs = -Infinity;
+  let lastCandleKey = '';
+  const seenTrades = new Set<string>();
+  const seenOrder: string[] = [];
+  let lastTradeTs = -Infinity;
+  const ex = venue.ex;
+
+  const deliver = (data: unknown) => {
+    if (kind === 'candles') {
+      for (const r of data as number[][]) {
+        const [ts, open, high, low, close, volume] = r.map(Number) as [number, number, number, number, number, number];
+        if (!(ts >= lastCandleTs)) continue; // late message for an older bar
+        const key = `${ts}|${open}|${high}|${low}|${close}|${volume}`;
+        if (key === lastCandleKey) continue; // exact duplicate
+        lastCandleTs = ts;
+        lastCandleKey = key;
+        handlers.onCandle?.({ ts, open, high, low, close, volume });
+      }
+    } else if (kind === 'trades') {
+      for (const t of data as { id?: string; timestamp?: number; price?: number; amount?: number; side?: string }[]) {
+        const id = t.id === undefined ? `${t.timestamp}|${t.price}|${t.amount}` : String(t.id);
+        if (seenTrades.has(id)) continue;
+        seenTrades.add(id);
+        seenOrder.push(id);
+        if (seenOrder.length > 4096) seenTrades.delete(seenOrder.shift()!);
+        const ts = Number(t.timestamp);
+        if (ts > lastTradeTs) lastTradeTs = ts;
+        handlers.onTrade?.({ symbol, ts, price: Number(t.price), qty: Number(t.amount), ...(t.side === 'buy' || t.side === 'sell' ? { aggressor: t.side } : {}), id });
+      }
+    } else if (kind === 'book') {
+      const ob = data as { timestamp?: number; nonce?: number; bids: number[][]; asks: number[][] };
+      const d = opts.depth ?? 20;
+      handlers.onBook?.({
+        kind: 'snapshot',
+        symbol,
+        ts: Number(ob.timestamp ?? Date.now()),
+        bids: ob.bids.slice(0, d).map((l) => [Number(l[0]), Number(l[1])] as const),
+        asks: ob.asks.slice(0, d).map((l) => [Number(l[0]), Number(l[1])] as const),
+        ...(ob.nonce !== undefined ? { seq: Number(ob.nonce) } : {}),
+      });
+    } else {
+      const t = data as { timestamp?: number; last?: number; high?: number; low?: number; baseVolume?: number };
+      handlers.onTicker?.({ symbol, ts: Number(t.timestamp), last: Number(t.last), high: Number(t.high), low: Number(t.low), baseVolume: Number(t.baseVolume) });
+    }
+  };
+
+  const watch = (): Promise<unknown> => {
+    switch (kind) {
+      case 'candles':
+        return ex.watchOHLCV(symbol, opts.timeframe ?? '1m');
+      case 'trades':
+        return ex.watchTrades(symbol);
+      case 'book':
+        return ex.watchOrderBook(symbol);
+      default:
+        return ex.watchTicker(symbol);
+    }
+  };
+
+  const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(new CancelledError('stream closed')), { once: true }));
+  aborted.catch(() => {});
+
+  const loop = async () => {
+    let attempt = 0;
+    setStatus({ state: 'connecting', attempt: 0 });
+    try {
+      await venue.prepareStreams();
+      await venue.loadInstruments(false, abort.signal);
+    } catch (e) {
+      const err = mapCcxtError(e, { exchange: venue.id, op: `stream ${kind}`, symbol });
+      setStatus({ state: 'failed', attempt: 0, error: err.message });
+      return;
+    }
+    while (!abort.signal.aborted) {
+      try {
+        const data = await Promise.race([watch(), aborted]);
+        if (current.state !== 'live') setStatus({ state: 'live', attempt });
+        attempt = 0;
+        deliver(data);
+      } catch (e) {
+        if (abort.signal.aborted) break;
+        const err: KestrelError = mapCcxtError(e, { exchange: venue.id, op: `watch ${kind}`, symbol });
+        attempt++;
+        if (!err.retryable || (opts.maxAttempts !== undefined && attempt > opts.maxAttempts)) {
+          setStatus({ state: 'failed', attempt, error: err.message });
+          return;
+        }
+        setStatus({ state: 'reconnecting', attempt, error: err.message });
+        const delay = Math.min(maxMs, baseMs * 2 ** (attempt - 1)) * (0.5 + Math.random() * 0.5);
+        try {
+          await sleep(delay, undefined, { signal: abort.signal });
+        } catch {
+          break;
+        }
+      }
+    }
+    setStatus({ state: 'stopped', attempt: 0 });
+  };
+
+  const done = loop();
+  return {
+    done,
+    status: () => current,
+    async close() {
+      abort.abort();
+      await done;
+    },
+  };
+}
