@@ -1,0 +1,530 @@
+/**
+ * The kernel: one deterministic, single-threaded event loop for backtest, paper and live. What differs
+ * between them is only the ports handed in (clock, venue, store, audit sink, risk gate) — see ports.ts.
+ *
+ * Every order, from any source, takes the same path:
+ *   validate → risk gate (verdict audited) → OMS (intent stored BEFORE the venue call) → venue
+ *   → venue events → order state machine → fills (dedup by venue+tradeId) → portfolio → audit.
+ * Venue events are queued and processed run-to-completion, one at a time, in arrival order, never
+ * re-entrantly; so the same inputs always produce the same sequence of state changes.
+ */
+import { KestrelError, RiskRejectedError, ValidationError, NotFoundError } from '../errors.ts';
+import type { BracketRequest, Candle, CandleColumns, Fill, Instrument, Order, OrderBookUpdate, OrderRequest, OrderSource, Quote, Trade } from '../model/index.ts';
+import { isTerminal } from '../model/index.ts';
+import type { AuditEvent, AuditSink, Clock, OrderAmend, RiskGate, RiskInput, RiskVerdict, SimulatedVenue, Store, TradingState, Venue, VenueEvent, VenueListener } from '../ports.ts';
+import { isSimulatedVenue, MemoryStore, NullAuditSink } from '../ports.ts';
+import { OrderManager, type OrderLink } from '../execution/oms.ts';
+import { validateRequest } from '../execution/validate.ts';
+import { Portfolio, type FundingEvent, type PortfolioConfig } from '../portfolio/portfolio.ts';
+import { LimitsRiskGate } from '../risk/gate.ts';
+import { Bus } from './bus.ts';
+import { SimClock } from './clock.ts';
+import { CandleBuffer } from './series.ts';
+import { StrategyContext, type Strategy } from './strategy.ts';
+
+export interface EngineConfig {
+  readonly instruments: readonly Instrument[];
+  readonly venue: Venue;
+  readonly portfolio: PortfolioConfig;
+  readonly clock?: Clock;
+  readonly store?: Store;
+  readonly audit?: AuditSink;
+  readonly risk?: RiskGate;
+  /** Prefix of generated client order ids; make it unique per session (e.g. a session id). */
+  readonly sessionId?: string;
+}
+
+export type OrderEventKind = 'created' | 'accepted' | 'rejected' | 'triggered' | 'trail-moved' | 'filled' | 'partially-filled' | 'pending-cancel' | 'canceled' | 'cancel-rejected' | 'pending-amend' | 'amended' | 'amend-rejected' | 'expired' | 'released';
+
+export interface EngineEvents {
+  order: { readonly event: OrderEventKind; readonly order: Readonly<Order> };
+  fill: Fill;
+  risk: { readonly request: OrderRequest; readonly source: OrderSource; readonly verdict: RiskVerdict };
+  'trading-state': { readonly state: TradingState; readonly reason: string };
+  /** A venue event the kernel could not apply (unknown order, illegal transition): never silently dropped. */
+  error: { readonly error: KestrelError; readonly event: VenueEvent };
+  bar: { readonly symbol: string; readonly i: number; readonly bars: CandleColumns };
+}
+
+export interface RunResult {
+  /** Equity at each bar's close (float valuation of the exact ledger). */
+  readonly equity: Float64Array;
+  readonly fills: Fill[];
+}
+
+export class Engine implements VenueListener {
+  readonly bus = new Bus<EngineEvents>();
+  readonly oms: OrderManager;
+  readonly portfolio: Portfolio;
+  readonly clock: Clock;
+  readonly venue: Venue;
+  private readonly sim: SimulatedVenue | undefined;
+  private readonly store: Store;
+  private readonly audit: AuditSink;
+  private readonly risk: RiskGate;
+  private readonly instruments = new Map<string, Instrument>();
+  private readonly lastPx = new Map<string, number>();
+  private readonly buffers = new Map<string, CandleBuffer>();
+  private readonly strategies = new Map<string, StrategyContext[]>();
+  private readonly fillListeners = new Map<string, StrategyContext>();
+  private readonly ctxOf = new Map<Strategy, StrategyContext>();
+  private state: TradingState = 'active';
+  private readonly queue: VenueEvent[] = [];
+  private depth = 0;
+  private auditSeq = 0;
+  private readonly riskIn: RiskInput;
+
+  constructor(cfg: EngineConfig) {
+    for (const i of cfg.instruments) this.instruments.set(i.symbol, i);
+    this.venue = cfg.venue;
+    this.sim = isSimulatedVenue(cfg.venue) ? cfg.venue : undefined;
+    this.clock = cfg.clock ?? new SimClock();
+    this.store = cfg.store ?? new MemoryStore();
+    this.audit = cfg.audit ?? new NullAuditSink();
+    this.risk = cfg.risk ?? new LimitsRiskGate();
+    this.oms = new OrderManager(cfg.sessionId ?? 'K');
+    this.portfolio = new Portfolio(cfg.portfolio, cfg.instruments);
+    this.riskIn = { request: undefined!, source: 'system', instrument: undefined!, tradingState: 'active', positionQty: 0, workingQty: 0, openOrders: 0, lastPrice: 0, equity: 0 };
+    cfg.venue.connect(this);
+  }
+
+  instrument(symbol: string): Instrument {
+    const i = this.instruments.get(symbol);
+    if (!i) throw new NotFoundError('instrument', symbol);
+    return i;
+  }
+
+  get tradingState(): TradingState {
+    return this.state;
+  }
+
+  // ───────────── commands ─────────────
+
+  /** Submits an order through the risk gate. Throws ValidationError or RiskRejectedError. */
+  submit(req: OrderRequest, source: OrderSource = 'ticket'): Order {
+    return this.enter(() => this.place(req, source, {}, undefined));
+  }
+
+  /** Like submit, for strategies: a risk rejection returns undefined instead of throwing (it is audited). */
+  trySubmit(req: OrderRequest, source: OrderSource, strategy?: Strategy): Order | undefined {
+    try {
+      return this.enter(() => this.place(req, source, {}, strategy));
+    } catch (e) {
+      if (e instanceof RiskRejectedError) return undefined;
+      throw e;
+    }
+  }
+
+  /** One-cancels-other: all legs pass the gate or none is placed. */
+  submitOco(legs: readonly OrderRequest[], source: OrderSource = 'ticket'): Order[] {
+    if (legs.length < 2) throw new ValidationError('an OCO needs at least two legs');
+    return this.enter(() => {
+      for (const l of legs) this.gate(l, source, undefined);
+      const groupId = `${this.oms.nextId()}-oco`;
+      return legs.map((l) => this.place(l, source, { groupId, groupKind: 'oco' }, undefined, true));
+    });
+  }
+
+  /**
+   * Bracket: entry now; take-profit (limit) and stop-loss (stop-market, or stop-limit with stopLimit) held
+   * until the entry fills, then working as an OCO pair sized to the filled quantity. The exits pass the
+   * risk gate when they are released (they reduce, so reducing-only allows them; halted does not).
+   */
+  submitBracket(b: BracketRequest, source: OrderSource = 'ticket'): Order[] {
+    return this.enter(() => {
+      const groupId = `${this.oms.nextId()}-bracket`;
+      const entry = this.place(b.entry, source, { groupId, groupKind: 'bracket' }, undefined);
+      const exit = b.entry.side === 'buy' ? 'sell' : 'buy';
+      const base = { symbol: b.entry.symbol, side: exit, qty: b.entry.qty, reduceOnly: true } as const;
+      const link = { groupId, groupKind: 'bracket', parentId: entry.clientOrderId, held: true } as const;
+      const tp = this.oms.create({ ...base, type: 'limit', price: b.takeProfit, tag: 'take-profit' }, source, this.venue.id, this.clock.now(), link);
+      const sl = this.oms.create(
+        b.stopLimit === undefined ? { ...base, type: 'stop-market', triggerPrice: b.stopLoss, tag: 'stop-loss' } : { ...base, type: 'stop-limit', triggerPrice: b.stopLoss, price: b.stopLimit, tag: 'stop-loss' },
+        source, this.venue.id, this.clock.now(), link,
+      );
+      for (const o of [tp, sl]) {
+        validateRequest({ ...base, type: o.type, price: o.price, triggerPrice: o.triggerPrice }, this.instruments.get(o.symbol));
+        this.store.recordIntent(o);
+        this.orderEvent('created', o);
+      }
+      return [entry, tp, sl];
+    });
+  }
+
+  cancel(clientOrderId: string): void {
+    this.enter(() => {
+      const o = this.oms.get(clientOrderId);
+      if (!o) throw new NotFoundError('order', clientOrderId);
+      this.requestCancel(o, 'requested');
+    });
+  }
+
+  cancelAll(symbol?: string): void {
+    this.enter(() => {
+      for (const o of [...this.oms.open]) if (symbol === undefined || o.symbol === symbol) this.requestCancel(o, 'cancel_all');
+    });
+  }
+
+  amend(clientOrderId: string, change: OrderAmend): void {
+    this.enter(() => {
+      const o = this.oms.get(clientOrderId);
+      if (!o) throw new NotFoundError('order', clientOrderId);
+      const inst = this.instrument(o.symbol);
+      validateRequest({ symbol: o.symbol, side: o.side, type: o.type, qty: change.qty ?? o.qty, price: change.price ?? o.price, triggerPrice: change.triggerPrice ?? o.triggerPrice, trail: o.trail, tif: o.tif, expireAt: o.expireAt, postOnly: o.postOnly }, inst);
+      this.oms.move(o, 'pending-amend', this.clock.now());
+      this.orderEvent('pending-amend', o, { change });
+      this.venue.amend(clientOrderId, change);
+    });
+  }
+
+  setTradingState(state: TradingState, reason: string): void {
+    if (state !== 'active' && state !== 'reducing-only' && state !== 'halted') throw new ValidationError(`unknown trading state ${String(state)}`);
+    const from = this.state;
+    this.state = state;
+    this.emitAudit({ type: 'trading-state', ts: this.clock.now(), payload: { from, to: state, reason } });
+    this.bus.emit('trading-state', { state, reason });
+  }
+
+  applyFunding(e: FundingEvent): void {
+    this.portfolio.applyFunding(e);
+    this.emitAudit({ type: 'funding', ts: e.ts, symbol: e.symbol, payload: { rate: e.rate, markPrice: e.markPrice, position: this.portfolio.positionQty(e.symbol) } });
+  }
+
+  recordSignal(strategy: Strategy, symbol: string, name: string, inputs: Readonly<Record<string, unknown>>): void {
+    this.emitAudit({ type: 'signal', ts: this.clock.now(), symbol, strategyVersion: strategy.version, payload: { strategy: strategy.id, name, inputs } });
+  }
+
+  // ───────────── queries ─────────────
+
+  openOrders(symbol?: string): Order[] {
+    const out: Order[] = [];
+    for (const o of this.oms.open) if (symbol === undefined || o.symbol === symbol) out.push(o);
+    return out;
+  }
+
+  order(clientOrderId: string): Readonly<Order> | undefined {
+    return this.oms.get(clientOrderId);
+  }
+
+  lastPrice(symbol: string): number {
+    return this.lastPx.get(symbol) ?? NaN;
+  }
+
+  // ───────────── market data ─────────────
+
+  /** Attaches a strategy to a symbol's live candle stream (paper/live). */
+  attach(symbol: string, strategy: Strategy, intervalMs: number): StrategyContext {
+    const buf = this.buffer(symbol, intervalMs);
+    const ctx = new StrategyContext(this, strategy, this.instrument(symbol), buf);
+    const list = this.strategies.get(symbol) ?? [];
+    list.push(ctx);
+    this.strategies.set(symbol, list);
+    this.ctxOf.set(strategy, ctx);
+    strategy.onStart?.(ctx);
+    return ctx;
+  }
+
+  private buffer(symbol: string, intervalMs: number): CandleBuffer {
+    let b = this.buffers.get(symbol);
+    if (!b) this.buffers.set(symbol, (b = new CandleBuffer(intervalMs)));
+    return b;
+  }
+
+  /** A closed candle arrives (live/paper). Same step as runCandles. */
+  onCandle(symbol: string, candle: Candle, intervalMs = 60_000): void {
+    this.instrument(symbol);
+    const buf = this.buffer(symbol, intervalMs);
+    const i = buf.push(candle);
+    const ctxs = this.strategies.get(symbol);
+    if (ctxs) for (const c of ctxs) c.bars = buf;
+    this.step(symbol, buf, i, ctxs);
+  }
+
+  onTrade(t: Trade): void {
+    this.enter(() => {
+      this.setTime(t.ts);
+      this.sim?.onTrade(t);
+      this.lastPx.set(t.symbol, t.price);
+      this.portfolio.mark(t.symbol, t.price);
+    });
+  }
+
+  onQuote(q: Quote): void {
+    this.enter(() => {
+      this.setTime(q.ts);
+      this.sim?.onQuote(q);
+      const mid = (q.bid + q.ask) / 2;
+      this.lastPx.set(q.symbol, mid);
+      this.portfolio.mark(q.symbol, mid);
+    });
+  }
+
+  onBook(u: OrderBookUpdate): void {
+    this.enter(() => {
+      this.setTime(u.ts);
+      this.sim?.onBook(u);
+    });
+  }
+
+  private setTime(t: number): void {
+    if (this.clock instanceof SimClock) this.clock.set(t);
+  }
+
+  /**
+   * Backtest over columnar candles: for each bar, the venue matches working orders along the bar's path
+   * (at the bar's open time), then the portfolio marks at the close, then the strategy sees the closed bar
+   * (at close time). Nothing is allocated per bar unless orders or fills happen.
+   */
+  run(symbol: string, bars: CandleColumns, strategy?: Strategy): RunResult {
+    const n = bars.length;
+    const equity = new Float64Array(n);
+    let ctxs: StrategyContext[] | undefined;
+    if (strategy) {
+      const ctx = new StrategyContext(this, strategy, this.instrument(symbol), bars);
+      ctxs = [ctx];
+      this.ctxOf.set(strategy, ctx);
+      strategy.onStart?.(ctx);
+    }
+    for (let i = 0; i < n; i++) equity[i] = this.step(symbol, bars, i, ctxs);
+    return { equity, fills: this.portfolio.fills() };
+  }
+
+  private step(symbol: string, bars: CandleColumns, i: number, ctxs: StrategyContext[] | undefined): number {
+    const clock = this.clock instanceof SimClock ? this.clock : undefined;
+    if (clock) clock.t = bars.ts[i]!;
+    if (this.sim) {
+      this.depth++;
+      this.sim.onBar(symbol, bars, i);
+      this.leave();
+    }
+    const close = bars.close[i]!;
+    this.lastPx.set(symbol, close);
+    this.portfolio.mark(symbol, close);
+    const eq = this.portfolio.equity();
+    if (clock) clock.t = bars.ts[i]! + bars.intervalMs;
+    if (ctxs) {
+      for (let k = 0; k < ctxs.length; k++) {
+        const c = ctxs[k]!;
+        c.i = i;
+        c.strategy.onBar(c);
+      }
+    }
+    if (this.bus.has('bar')) this.bus.emit('bar', { symbol, i, bars });
+    return eq;
+  }
+
+  // ───────────── internals: placing ─────────────
+
+  private enter<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.leave();
+    }
+  }
+
+  private leave(): void {
+    if (--this.depth === 0 && this.queue.length > 0) this.drain();
+  }
+
+  private gate(req: OrderRequest, source: OrderSource, strategy: Strategy | undefined): Instrument {
+    const inst = this.instruments.get(req.symbol);
+    validateRequest(req, inst);
+    const x = this.riskIn;
+    x.request = req;
+    x.source = source;
+    x.instrument = inst!;
+    x.tradingState = this.state;
+    x.positionQty = this.portfolio.positionQty(req.symbol);
+    x.workingQty = this.oms.workingQty(req.symbol);
+    x.openOrders = this.oms.openCount();
+    const last = this.lastPx.get(req.symbol);
+    x.lastPrice = last === undefined ? 0 : Math.round(last / inst!.tickF);
+    x.equity = this.portfolio.equity();
+    const verdict = this.risk.check(x);
+    const ts = this.clock.now();
+    if (source === 'strategy' && strategy) {
+      this.emitAudit({ type: 'signal', ts, symbol: req.symbol, strategyVersion: strategy.version, payload: { strategy: strategy.id, name: 'order', inputs: { request: req, lastPrice: x.lastPrice, position: x.positionQty } } });
+    }
+    this.emitAudit({
+      type: 'risk-verdict', ts, symbol: req.symbol, strategyVersion: strategy?.version,
+      payload: { ok: verdict.ok, reasons: verdict.reasons, request: req, source, inputs: { tradingState: x.tradingState, positionQty: x.positionQty, workingQty: x.workingQty, openOrders: x.openOrders, lastPrice: x.lastPrice, equity: x.equity } },
+    });
+    if (this.bus.has('risk')) this.bus.emit('risk', { request: req, source, verdict });
+    if (!verdict.ok) throw new RiskRejectedError(verdict.reasons);
+    return inst!;
+  }
+
+  private place(req: OrderRequest, source: OrderSource, link: OrderLink, strategy: Strategy | undefined, gated = false): Order {
+    if (!gated) this.gate(req, source, strategy);
+    const o = this.oms.create(req, source, this.venue.id, this.clock.now(), link);
+    this.store.recordIntent(o); // durable BEFORE the venue hears of it
+    this.orderEvent('created', o);
+    const ctx = strategy && this.ctxOf.get(strategy);
+    if (ctx) this.fillListeners.set(o.clientOrderId, ctx);
+    this.venue.submit(o);
+    return o;
+  }
+
+  private requestCancel(o: Order, reason: string): void {
+    if (isTerminal(o.state) || o.state === 'pending-cancel') return;
+    const ts = this.clock.now();
+    if (o.state === 'held') {
+      this.oms.move(o, 'canceled', ts, reason);
+      this.orderEvent('canceled', o);
+      return;
+    }
+    this.oms.move(o, 'pending-cancel', ts, reason);
+    this.orderEvent('pending-cancel', o);
+    this.venue.cancel(o.clientOrderId);
+  }
+
+  // ───────────── internals: venue events ─────────────
+
+  onVenueEvent(e: VenueEvent): void {
+    this.queue.push(e);
+    if (this.depth === 0) this.drain();
+  }
+
+  private drain(): void {
+    this.depth++;
+    try {
+      for (let k = 0; k < this.queue.length; k++) {
+        const e = this.queue[k]!;
+        try {
+          this.handle(e);
+        } catch (err) {
+          if (!(err instanceof KestrelError)) throw err;
+          this.emitAudit({ type: 'override', ts: this.clock.now(), payload: { refused: e.kind, code: err.code, message: err.message, details: err.details ?? {} } });
+          this.bus.emit('error', { error: err, event: e });
+        }
+      }
+    } finally {
+      this.queue.length = 0;
+      this.depth--;
+    }
+  }
+
+  private handle(e: VenueEvent): void {
+    if (e.kind === 'fill') return this.handleFill(e.fill);
+    const o = this.oms.get(e.clientOrderId);
+    if (!o) throw new NotFoundError('order', e.clientOrderId);
+    switch (e.kind) {
+      case 'ack':
+        o.venueOrderId = e.venueOrderId;
+        if (o.state === 'pending-submit') {
+          this.oms.move(o, 'accepted', e.ts);
+          this.orderEvent('accepted', o);
+        }
+        return;
+      case 'rejected':
+        this.oms.move(o, 'rejected', e.ts, e.reason);
+        this.orderEvent('rejected', o);
+        return this.contingent(o, 0);
+      case 'triggered':
+        if (o.state === 'accepted') this.oms.move(o, 'triggered', e.ts);
+        this.orderEvent('triggered', o);
+        return;
+      case 'trail-moved':
+        o.triggerPrice = e.triggerPrice;
+        this.orderEvent('trail-moved', o);
+        return;
+      case 'canceled':
+      case 'expired':
+        if (isTerminal(o.state)) return; // a cancel ack after the order already ended changes nothing
+        this.oms.move(o, e.kind, e.ts, e.kind === 'canceled' ? e.reason : 'expired');
+        this.orderEvent(e.kind, o);
+        return this.contingent(o, 0);
+      case 'cancel-rejected':
+      case 'amend-rejected':
+        if (o.state === 'pending-cancel' || o.state === 'pending-amend') this.oms.move(o, this.resting(o), e.ts, e.reason);
+        this.orderEvent(e.kind, o);
+        return;
+      case 'amended':
+        o.qty = e.qty;
+        o.price = e.price;
+        o.triggerPrice = e.triggerPrice;
+        if (o.state === 'pending-amend') this.oms.move(o, this.resting(o), e.ts);
+        this.orderEvent('amended', o);
+        return;
+    }
+  }
+
+  private resting(o: Order): 'accepted' | 'partially-filled' {
+    return o.filledQty > 0 ? 'partially-filled' : 'accepted';
+  }
+
+  private handleFill(f: Fill): void {
+    const o = this.oms.get(f.clientOrderId);
+    if (o && o.filledQty + f.qty > o.qty && !this.isDuplicate(f)) this.oms.applyFill(o, f); // throws overfill, nothing applied
+    if (!this.store.recordFill(f)) return;
+    if (!this.portfolio.applyFill(f)) return;
+    if (o) this.oms.applyFill(o, f);
+    this.emitAudit({ type: 'fill', ts: f.ts, venueTs: f.venueTs, symbol: f.symbol, payload: { fill: f, order: o ? snapshot(o) : null, position: this.portfolio.positionQty(f.symbol) } });
+    if (this.bus.has('fill')) this.bus.emit('fill', f);
+    if (!o) return;
+    this.orderEvent(o.state === 'filled' ? 'filled' : 'partially-filled', o);
+    const ctx = this.fillListeners.get(o.clientOrderId);
+    if (ctx?.strategy.onFill) ctx.strategy.onFill(ctx, f);
+    this.contingent(o, f.qty);
+  }
+
+  private isDuplicate(f: Fill): boolean {
+    return this.portfolio.fills().some((x) => x.venue === f.venue && x.tradeId === f.tradeId);
+  }
+
+  private contingent(o: Order, fillQty: number): void {
+    if (!o.groupId) return;
+    const acts = this.oms.contingencies(o, fillQty);
+    for (const c of acts.cancel) this.requestCancel(c, 'oco');
+    for (const r of acts.resize) {
+      if (r.order.state === 'held' || isTerminal(r.order.state)) continue;
+      this.oms.move(r.order, 'pending-amend', this.clock.now());
+      this.orderEvent('pending-amend', r.order, { change: { qty: r.qty } });
+      this.venue.amend(r.order.clientOrderId, { qty: r.qty });
+    }
+    for (const x of acts.release) this.release(x, o.filledQty);
+  }
+
+  /** A bracket exit goes live, sized to what the entry filled, through the risk gate like any order. */
+  private release(o: Order, qty: number): void {
+    if (o.state !== 'held') return;
+    o.qty = qty;
+    try {
+      this.gate({ symbol: o.symbol, side: o.side, type: o.type, qty, price: o.price, triggerPrice: o.triggerPrice, reduceOnly: o.reduceOnly, tag: o.tag }, o.source, undefined);
+    } catch (e) {
+      if (!(e instanceof KestrelError)) throw e;
+      this.oms.move(o, 'canceled', this.clock.now(), e.code);
+      this.orderEvent('canceled', o);
+      return;
+    }
+    this.oms.move(o, 'pending-submit', this.clock.now());
+    this.store.recordIntent(o);
+    this.orderEvent('released', o);
+    this.venue.submit(o);
+  }
+
+  // ───────────── audit ─────────────
+
+  private orderEvent(event: OrderEventKind, o: Order, extra?: Record<string, unknown>): void {
+    this.store.recordOrderUpdate(o);
+    this.emitAudit({ type: 'order', ts: this.clock.now(), symbol: o.symbol, payload: extra ? { event, order: snapshot(o), ...extra } : { event, order: snapshot(o) } });
+    if (this.bus.has('order')) this.bus.emit('order', { event, order: o });
+    if (event !== 'created') {
+      const ctx = this.fillListeners.get(o.clientOrderId);
+      if (ctx?.strategy.onOrder) ctx.strategy.onOrder(ctx, o);
+    }
+  }
+
+  private emitAudit(e: Omit<AuditEvent, 'seq'>): void {
+    this.audit.append({ ...e, seq: ++this.auditSeq });
+  }
+}
+
+/** Order as plain data (undefined fields dropped so canonical JSON is stable). */
+function snapshot(o: Order): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out;
+}

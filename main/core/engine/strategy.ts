@@ -1,0 +1,115 @@
+/**
+ * The strategy hook. A strategy sees closed bars only: `ctx.i` is the bar that just closed, and every
+ * accessor takes "bars ago" (0 = that bar) and refuses to look forward. Orders it places go through the
+ * same risk gate as the ticket's; a market order placed in onBar fills at the NEXT bar's open.
+ * The context is one reused object with index access into the columns: nothing is allocated per bar.
+ */
+import { StrategyError } from '../errors.ts';
+import type { CandleColumns, Fill, Instrument, Lots, Order, OrderRequest, Ticks } from '../model/index.ts';
+import type { Engine } from './kernel.ts';
+
+export interface Strategy {
+  readonly id: string;
+  readonly version?: string;
+  onStart?(ctx: StrategyContext): void;
+  onBar(ctx: StrategyContext): void;
+  onFill?(ctx: StrategyContext, fill: Fill): void;
+  onOrder?(ctx: StrategyContext, order: Readonly<Order>): void;
+}
+
+export type StrategyOrder = Omit<OrderRequest, 'symbol'>;
+
+export class StrategyContext {
+  readonly engine: Engine;
+  readonly strategy: Strategy;
+  readonly symbol: string;
+  readonly instrument: Instrument;
+  bars: CandleColumns;
+  /** Index of the bar that just closed. */
+  i = -1;
+
+  constructor(engine: Engine, strategy: Strategy, instrument: Instrument, bars: CandleColumns) {
+    this.engine = engine;
+    this.strategy = strategy;
+    this.symbol = instrument.symbol;
+    this.instrument = instrument;
+    this.bars = bars;
+  }
+
+  private k(ago: number): number {
+    const k = this.i - ago;
+    if (ago < 0 || k > this.i) throw new StrategyError(`look-ahead refused: bar ${ago} ago`, { i: this.i, ago });
+    return k;
+  }
+
+  /** Close `ago` bars back (NaN before the first bar). */
+  close(ago = 0): number {
+    const k = this.k(ago);
+    return k >= 0 ? this.bars.close[k]! : NaN;
+  }
+  open(ago = 0): number {
+    const k = this.k(ago);
+    return k >= 0 ? this.bars.open[k]! : NaN;
+  }
+  high(ago = 0): number {
+    const k = this.k(ago);
+    return k >= 0 ? this.bars.high[k]! : NaN;
+  }
+  low(ago = 0): number {
+    const k = this.k(ago);
+    return k >= 0 ? this.bars.low[k]! : NaN;
+  }
+  volume(ago = 0): number {
+    const k = this.k(ago);
+    return k >= 0 ? this.bars.volume[k]! : NaN;
+  }
+  /** Open time of the bar `ago` back. */
+  time(ago = 0): number {
+    const k = this.k(ago);
+    return k >= 0 ? this.bars.ts[k]! : NaN;
+  }
+  /** Number of closed bars visible. */
+  get count(): number {
+    return this.i + 1;
+  }
+
+  get position(): Lots {
+    return this.engine.portfolio.positionQty(this.symbol);
+  }
+  get equity(): number {
+    return this.engine.portfolio.equity();
+  }
+  /** Price float → ticks on this instrument's grid. */
+  ticks(price: number): Ticks {
+    return Math.round(price / this.instrument.tickF);
+  }
+
+  /** Places an order through the risk gate. Returns undefined when the gate rejects it (the verdict is audited). */
+  submit(req: StrategyOrder): Order | undefined {
+    return this.engine.trySubmit({ ...req, symbol: this.symbol }, 'strategy', this.strategy);
+  }
+  buy(qty: Lots, tag?: string): Order | undefined {
+    return this.engine.trySubmit({ symbol: this.symbol, side: 'buy', type: 'market', qty, tag }, 'strategy', this.strategy);
+  }
+  sell(qty: Lots, tag?: string): Order | undefined {
+    return this.engine.trySubmit({ symbol: this.symbol, side: 'sell', type: 'market', qty, tag }, 'strategy', this.strategy);
+  }
+  /** Market order for the difference between the current and the target position (no-op when equal). */
+  target(qty: Lots, tag?: string): Order | undefined {
+    const d = qty - this.position;
+    return d > 0 ? this.buy(d, tag) : d < 0 ? this.sell(-d, tag) : undefined;
+  }
+  cancel(clientOrderId: string): void {
+    this.engine.cancel(clientOrderId);
+  }
+  cancelAll(): void {
+    this.engine.cancelAll(this.symbol);
+  }
+  openOrders(): Order[] {
+    return this.engine.openOrders(this.symbol);
+  }
+  /** Records a named signal with the inputs that produced it (audited). */
+  signal(name: string, inputs: Readonly<Record<string, unknown>>): void {
+    this.engine.recordSignal(this.strategy, this.symbol, name, { ...inputs, bar: this.i, barTs: this.time(0) });
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Order management: the registry of every order of the session, the only writer of order state (through
+ * the state machine), fill accounting per order, and the contingency rules of OCO groups and brackets.
+ * It decides; the kernel carries the decisions out (sends cancels, releases held exits).
+ */
+import { IllegalTransitionError, ValidationError } from '../errors.ts';
+import type { ContingencyKind, Fill, Order, OrderRequest, OrderSource, OrderState } from '../model/index.ts';
+import { isTerminal } from '../model/index.ts';
+import { transition } from './state-machine.ts';
+
+export interface OrderLink {
+  readonly groupId?: string;
+  readonly groupKind?: ContingencyKind;
+  readonly parentId?: string;
+  readonly held?: boolean;
+}
+
+/** What the kernel must do after an order event, as decided by contingency rules. */
+export interface ContingencyActions {
+  cancel: Order[];
+  release: Order[];
+  /** Siblings whose quantity must shrink to keep an OCO pair in step after a partial fill. */
+  resize: { order: Order; qty: number }[];
+}
+
+export class OrderManager {
+  private readonly byId = new Map<string, Order>();
+  /** Non-terminal orders, in creation order (a Set keeps insertion order, so iteration is deterministic). */
+  readonly open = new Set<Order>();
+  private seq = 0;
+  readonly prefix: string;
+
+  constructor(prefix: string) {
+    this.prefix = prefix;
+  }
+
+  /** Deterministic ids: same session prefix + same sequence of submits = same ids, run after run. */
+  nextId(): string {
+    return `${this.prefix}-${++this.seq}`;
+  }
+
+  get(clientOrderId: string): Order | undefined {
+    return this.byId.get(clientOrderId);
+  }
+
+  all(): IterableIterator<Order> {
+    return this.byId.values();
+  }
+
+  create(req: OrderRequest, source: OrderSource, venue: string, ts: number, link: OrderLink = {}): Order {
+    const id = req.clientOrderId ?? this.nextId();
+    if (this.byId.has(id)) throw new ValidationError(`duplicate clientOrderId ${id}`, [{ path: 'clientOrderId', message: 'already used in this session' }]);
+    const o: Order = {
+      clientOrderId: id,
+      venueOrderId: undefined,
+      symbol: req.symbol,
+      venue,
+      side: req.side,
+      type: req.type,
+      qty: req.qty,
+      price: req.price,
+      triggerPrice: req.triggerPrice,
+      trail: req.trail,
+      tif: req.tif ?? 'GTC',
+      expireAt: req.expireAt,
+      reduceOnly: req.reduceOnly ?? false,
+      postOnly: req.postOnly ?? false,
+      source,
+      tag: req.tag,
+      state: link.held ? 'held' : 'pending-submit',
+      filledQty: 0,
+      filledNotionalTicks: 0,
+      groupId: link.groupId,
+      groupKind: link.groupKind,
+      parentId: link.parentId,
+      createdTs: ts,
+      updatedTs: ts,
+      reason: undefined,
+    };
+    this.byId.set(id, o);
+    this.open.add(o);
+    return o;
+  }
+
+  move(o: Order, to: OrderState, ts: number, reason?: string): void {
+    transition(o, to, ts);
+    if (reason !== undefined) o.reason = reason;
+    if (isTerminal(to)) this.open.delete(o);
+  }
+
+  /** Adds a fill to its order. Over-filling is refused: it means a duplicate or a foreign fill slipped through. */
+  applyFill(o: Order, f: Fill): void {
+    if (o.filledQty + f.qty > o.qty) {
+      throw new IllegalTransitionError('order', o.state, 'overfill', { clientOrderId: o.clientOrderId, filled: o.filledQty, fill: f.qty, qty: o.qty });
+    }
+    const to: OrderState = o.filledQty + f.qty === o.qty ? 'filled' : 'partially-filled';
+    this.move(o, to, f.ts);
+    o.filledQty += f.qty;
+    o.filledNotionalTicks += f.qty * f.price;
+  }
+
+  openCount(): number {
+    let n = 0;
+    for (const o of this.open) if (o.state !== 'held') n++;
+    return n;
+  }
+
+  /** Signed unfilled lots of live orders on a symbol (buys +, sells −). */
+  workingQty(symbol: string): number {
+    let q = 0;
+    for (const o of this.open) {
+      if (o.symbol !== symbol || o.state === 'held') continue;
+      q += o.side === 'buy' ? o.qty - o.filledQty : o.filledQty - o.qty;
+    }
+    return q;
+  }
+
+  /** Other live members of the same OCO set: same group, same parent (bracket exits are an OCO pair). */
+  siblings(o: Order): Order[] {
+    if (!o.groupId) return [];
+    const out: Order[] = [];
+    for (const s of this.open) if (s !== o && s.groupId === o.groupId && s.parentId === o.parentId && (o.groupKind === 'oco' || o.parentId !== undefined)) out.push(s);
+    return out;
+  }
+
+  children(o: Order): Order[] {
+    const out: Order[] = [];
+    for (const s of this.open) if (s.parentId === o.clientOrderId) out.push(s);
+    return out;
+  }
+
+  /**
+   * Contingency rules, applied after every fill or final state:
+   * - OCO (and a bracket's exit pair): a complete fill cancels the siblings; a partial fill shrinks them by
+   *   the same quantity, so the pair never closes more than was opened. Any other final state of one leg
+   *   (canceled, expired, rejected) cancels the others too: an OCO is never left half alive.
+   * - Bracket entry: exits are released when the entry is completely filled, sized to the filled quantity;
+   *   an entry that ends canceled/expired with a partial fill releases exits for what was filled; an entry
+   *   that ends with nothing filled cancels its held exits.
+   */
+  contingencies(o: Order, fillQty: number): ContingencyActions {
+    const acts: ContingencyActions = { cancel: [], release: [], resize: [] };
+    if (!o.groupId) return acts;
+    const isEntry = o.groupKind === 'bracket' && o.parentId === undefined;
+    if (isEntry) {
+      const kids = this.children(o);
+      if (o.state === 'filled') acts.release.push(...kids);
+      else if (isTerminal(o.state)) (o.filledQty > 0 ? acts.release : acts.cancel).push(...kids);
+      return acts;
+    }
+    const sibs = this.siblings(o);
+    if (isTerminal(o.state)) acts.cancel.push(...sibs);
+    else if (fillQty > 0) {
+      for (const s of sibs) {
+        const qty = s.qty - fillQty;
+        if (qty <= s.filledQty) acts.cancel.push(s);
+        else acts.resize.push({ order: s, qty });
+      }
+    }
+    return acts;
+  }
+}

@@ -1,0 +1,43 @@
+/** Structural checks of an order request against its instrument, before risk and before any id is spent. */
+import { ValidationError, type ErrorIssue } from '../errors.ts';
+import type { Instrument, OrderRequest } from '../model/index.ts';
+import { notional } from '../model/index.ts';
+
+const TYPES = new Set(['market', 'limit', 'stop-market', 'stop-limit', 'take-profit', 'take-profit-limit', 'trailing-stop']);
+const NEEDS_PRICE = new Set(['limit', 'stop-limit', 'take-profit-limit']);
+const NEEDS_TRIGGER = new Set(['stop-market', 'stop-limit', 'take-profit', 'take-profit-limit']);
+
+const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+
+export function validateRequest(req: OrderRequest, inst: Instrument | undefined): void {
+  const issues: ErrorIssue[] = [];
+  if (!inst) {
+    throw new ValidationError(`unknown instrument ${req.symbol}`, [{ path: 'symbol', message: 'not configured' }]);
+  }
+  if (req.side !== 'buy' && req.side !== 'sell') issues.push({ path: 'side', message: 'buy or sell' });
+  if (!TYPES.has(req.type)) issues.push({ path: 'type', message: `unknown order type ${String(req.type)}` });
+  if (!isPosInt(req.qty)) issues.push({ path: 'qty', message: 'a positive integer number of lots' });
+  if (NEEDS_PRICE.has(req.type) ? !isPosInt(req.price) : req.price !== undefined) {
+    issues.push({ path: 'price', message: NEEDS_PRICE.has(req.type) ? 'required positive integer ticks' : `not used by ${req.type}` });
+  }
+  if (NEEDS_TRIGGER.has(req.type) ? !isPosInt(req.triggerPrice) : req.triggerPrice !== undefined && req.type !== 'trailing-stop') {
+    issues.push({ path: 'triggerPrice', message: NEEDS_TRIGGER.has(req.type) ? 'required positive integer ticks' : `not used by ${req.type}` });
+  }
+  if (req.type === 'trailing-stop') {
+    const t = req.trail;
+    if (!t || (t.kind === 'absolute' ? !isPosInt(t.ticks) : t.kind === 'percent' ? !isPosInt(t.bps) || t.bps >= 10_000 : true)) {
+      issues.push({ path: 'trail', message: 'absolute {ticks} or percent {bps < 10000}' });
+    }
+  } else if (req.trail !== undefined) issues.push({ path: 'trail', message: 'only for trailing-stop' });
+  const tif = req.tif ?? 'GTC';
+  if (!['GTC', 'IOC', 'FOK', 'GTD'].includes(tif)) issues.push({ path: 'tif', message: 'GTC, IOC, FOK or GTD' });
+  if (tif === 'GTD' && !(typeof req.expireAt === 'number' && Number.isFinite(req.expireAt))) issues.push({ path: 'expireAt', message: 'required for GTD' });
+  if (req.postOnly && (req.type !== 'limit' || tif === 'IOC' || tif === 'FOK')) issues.push({ path: 'postOnly', message: 'only for resting limit orders' });
+  if (req.clientOrderId !== undefined && (typeof req.clientOrderId !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(req.clientOrderId))) {
+    issues.push({ path: 'clientOrderId', message: '1-64 chars of [A-Za-z0-9._:-]' });
+  }
+  if (issues.length === 0 && inst.minNotionalMoney > 0n && req.price !== undefined && notional(inst, req.price, req.qty) < inst.minNotionalMoney) {
+    issues.push({ path: 'qty', message: `below min notional ${inst.minNotional}` });
+  }
+  if (issues.length) throw new ValidationError(`invalid order for ${req.symbol}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+}

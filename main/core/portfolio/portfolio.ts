@@ -1,0 +1,323 @@
+/**
+ * Portfolio and ledger: cash per currency, one position per instrument with FIFO lots, realized and
+ * unrealized P&L, fees, funding, margin, equity.
+ *
+ * Exactness: cash, fees, funding and realized P&L are Money (bigint atto-units). Lot prices are ticks and
+ * lot sizes are lots, so open cost is an integer number of tick·lots. Float mirrors exist only for the
+ * per-candle equity curve (a valuation that is recomputed from exact state, never accumulated).
+ *
+ * Spot: a fill moves the full notional between quote cash and the position (the base holding); shorts are
+ *   allowed (margin borrow) and simply make the holding negative.
+ * Perpetual (linear): cash moves only by realized P&L, fees and funding; equity = cash + unrealized.
+ *
+ * Order independence: the ledger is the deduplicated set of fills and funding events in canonical order
+ * (ts, funding before fills, venue, tradeId). In-order arrivals are applied incrementally; a late arrival
+ * triggers a rebuild, so the same set of fills gives the same positions and P&L however it arrives.
+ */
+import { ValidationError } from '../errors.ts';
+import type { Fill, Instrument, Lots, Money, PositionSnapshot, Ticks } from '../model/index.ts';
+import { divRound, money, moneyToNumber, mulRate, snap } from '../model/index.ts';
+
+export interface PortfolioConfig {
+  /** Currency equity is reported in. */
+  readonly baseCurrency: string;
+  /** Initial balances, decimal text, e.g. { USDT: '10000' }. */
+  readonly cash: Readonly<Record<string, string>>;
+  /** Leverage per perpetual symbol (default 1). */
+  readonly leverage?: Readonly<Record<string, number>>;
+}
+
+export interface FundingEvent {
+  readonly symbol: string;
+  readonly ts: number;
+  /** Funding rate as Money-scaled fraction (money('0.0001') = 1 bp); longs pay when positive. */
+  readonly rate: Money;
+  readonly markPrice: Ticks;
+}
+
+type Entry = { readonly kind: 'fill'; readonly f: Fill } | { readonly kind: 'funding'; readonly e: FundingEvent };
+
+export class PositionState {
+  readonly inst: Instrument;
+  leverage: number;
+  qty: Lots = 0;
+  /** FIFO queue of open lots (signed qty, price ticks); head index avoids shifting arrays. */
+  lotQty: number[] = [];
+  lotPx: number[] = [];
+  lotTs: number[] = [];
+  head = 0;
+  /** Σ qty × price over open lots, in tick·lots (exact integer). */
+  cost = 0;
+  realized: Money = 0n;
+  fees: Money = 0n;
+  funding: Money = 0n;
+  /** Last mark as a float price (what candles carry). */
+  markF = 0;
+  /** Float value of one lot at price 1: lot × contract size. */
+  readonly lotValueF: number;
+  readonly perp: boolean;
+
+  constructor(inst: Instrument, leverage: number) {
+    this.inst = inst;
+    this.leverage = leverage;
+    this.lotValueF = inst.lotF * Number(inst.contractSize);
+    this.perp = inst.kind === 'perpetual';
+  }
+
+  markTicks(): Ticks {
+    return snap(this.markF / this.inst.tickF, 'half-even');
+  }
+
+  /** Settlement-currency float contribution to equity at the current mark. */
+  valueF(): number {
+    if (this.qty === 0) return 0;
+    const v = this.qty * this.lotValueF * this.markF;
+    return this.perp ? v - this.cost * this.inst.notionalUnitF : v;
+  }
+}
+
+export class Portfolio {
+  readonly baseCurrency: string;
+  private readonly initial: ReadonlyMap<string, Money>;
+  private readonly leverage: Readonly<Record<string, number>>;
+  private readonly cashM = new Map<string, Money>();
+  private readonly cashF = new Map<string, number>();
+  private readonly fx = new Map<string, number>();
+  readonly positions = new Map<string, PositionState>();
+  /** Positions as an array for the per-candle equity loop (no iterator allocation). */
+  private posList: PositionState[] = [];
+  private cashValueF = 0;
+  private readonly seen = new Set<string>();
+  private readonly ledger: Entry[] = [];
+
+  constructor(cfg: PortfolioConfig, instruments: readonly Instrument[] = []) {
+    this.baseCurrency = cfg.baseCurrency;
+    this.leverage = cfg.leverage ?? {};
+    this.initial = new Map(Object.entries(cfg.cash).map(([c, v]) => [c, money(v)]));
+    this.fx.set(cfg.baseCurrency, 1);
+    for (const i of instruments) this.addInstrument(i);
+    this.reset();
+  }
+
+  addInstrument(inst: Instrument): PositionState {
+    let p = this.positions.get(inst.symbol);
+    if (p) return p;
+    const lev = this.leverage[inst.symbol] ?? 1;
+    if (!(lev >= 1 && lev <= inst.maxLeverage)) throw new ValidationError(`leverage ${lev} out of range for ${inst.symbol}`);
+    p = new PositionState(inst, lev);
+    this.positions.set(inst.symbol, p);
+    this.posList.push(p);
+    return p;
+  }
+
+  private reset(): void {
+    this.cashM.clear();
+    for (const [c, v] of this.initial) this.cashM.set(c, v);
+    for (const p of this.posList) {
+      p.qty = 0; p.lotQty = []; p.lotPx = []; p.lotTs = []; p.head = 0; p.cost = 0;
+      p.realized = 0n; p.fees = 0n; p.funding = 0n;
+    }
+    this.refreshCashF();
+  }
+
+  /** Value of one unit of `ccy` in the base currency, for the float equity curve. */
+  setRate(ccy: string, rate: number): void {
+    this.fx.set(ccy, rate);
+    this.refreshCashF();
+  }
+
+  private refreshCashF(): void {
+    let v = 0;
+    for (const [c, m] of this.cashM) {
+      const f = moneyToNumber(m);
+      this.cashF.set(c, f);
+      v += f * (this.fx.get(c) ?? 0);
+    }
+    this.cashValueF = v;
+  }
+
+  private addCash(ccy: string, delta: Money): void {
+    this.cashM.set(ccy, (this.cashM.get(ccy) ?? 0n) + delta);
+  }
+
+  cash(ccy: string): Money {
+    return this.cashM.get(ccy) ?? 0n;
+  }
+
+  balances(): Record<string, Money> {
+    return Object.fromEntries([...this.cashM].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+
+  /**
+   * Applies a fill once. Returns false for a duplicate (same venue + tradeId). Late fills (earlier in
+   * canonical order than the last applied one) rebuild the ledger so results do not depend on arrival order.
+   */
+  applyFill(f: Fill): boolean {
+    const key = `${f.venue}\u0000${f.tradeId}`;
+    if (this.seen.has(key)) return false;
+    if (!this.positions.has(f.symbol)) throw new ValidationError(`fill for unknown instrument ${f.symbol}`);
+    this.seen.add(key);
+    this.insert({ kind: 'fill', f });
+    return true;
+  }
+
+  applyFunding(e: FundingEvent): void {
+    if (!this.positions.has(e.symbol)) throw new ValidationError(`funding for unknown instrument ${e.symbol}`);
+    const key = `funding\u0000${e.symbol}\u0000${e.ts}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.insert({ kind: 'funding', e });
+  }
+
+  private insert(x: Entry): void {
+    const L = this.ledger;
+    if (L.length === 0 || compareEntries(L[L.length - 1]!, x) < 0) {
+      L.push(x);
+      this.apply(x);
+    } else {
+      let i = L.length;
+      while (i > 0 && compareEntries(L[i - 1]!, x) > 0) i--;
+      L.splice(i, 0, x);
+      this.reset();
+      for (const e of L) this.apply(e);
+    }
+    this.refreshCashF();
+  }
+
+  private apply(x: Entry): void {
+    if (x.kind === 'funding') {
+      const p = this.positions.get(x.e.symbol)!;
+      const pay = mulRate(BigInt(p.qty) * BigInt(x.e.markPrice) * p.inst.notionalUnit, x.e.rate, 'half-even');
+      p.funding += pay;
+      this.addCash(p.inst.settle, -pay);
+      return;
+    }
+    const f = x.f;
+    const p = this.positions.get(f.symbol)!;
+    const inst = p.inst;
+    const signed = f.side === 'buy' ? f.qty : -f.qty;
+    if (f.fee !== 0n) {
+      p.fees += f.fee;
+      this.addCash(f.feeCurrency, -f.fee);
+    }
+    if (!p.perp) this.addCash(inst.quote, -BigInt(signed) * BigInt(f.price) * inst.notionalUnit);
+    let rest = signed;
+    let pnl = 0; // tick·lots, exact integer
+    while (rest !== 0 && p.head < p.lotQty.length && Math.sign(p.lotQty[p.head]!) !== Math.sign(rest)) {
+      const lq = p.lotQty[p.head]!;
+      const dir = Math.sign(lq);
+      const close = Math.min(Math.abs(rest), Math.abs(lq));
+      const lpx = p.lotPx[p.head]!;
+      pnl += dir * close * (f.price - lpx);
+      p.lotQty[p.head] = lq - dir * close;
+      p.cost -= dir * close * lpx;
+      rest += dir * close;
+      if (p.lotQty[p.head] === 0) p.head++;
+    }
+    if (rest !== 0) {
+      p.lotQty.push(rest); p.lotPx.push(f.price); p.lotTs.push(f.ts);
+      p.cost += rest * f.price;
+    }
+    if (p.head > 64 && p.head * 2 > p.lotQty.length) {
+      p.lotQty = p.lotQty.slice(p.head); p.lotPx = p.lotPx.slice(p.head); p.lotTs = p.lotTs.slice(p.head); p.head = 0;
+    }
+    p.qty += signed;
+    if (pnl !== 0) {
+      const m = BigInt(pnl) * inst.notionalUnit;
+      p.realized += m;
+      if (p.perp) this.addCash(inst.settle, m);
+    }
+  }
+
+  /** Marks a position at a float price (candle close, last trade). Hot path: no allocation. */
+  mark(symbol: string, price: number): void {
+    const p = this.positions.get(symbol);
+    if (p) p.markF = price;
+  }
+
+  /** Float equity in the base currency at current marks: the per-candle equity curve value. */
+  equity(): number {
+    let e = this.cashValueF;
+    const L = this.posList;
+    for (let i = 0; i < L.length; i++) {
+      const p = L[i]!;
+      if (p.qty !== 0) e += p.valueF() * (this.fx.get(p.inst.settle) ?? 0);
+    }
+    return e;
+  }
+
+  /** Exact equity per settlement currency (cash + spot holdings or perp unrealized at marks). */
+  equityByCurrency(): Map<string, Money> {
+    const out = new Map(this.cashM);
+    for (const p of this.posList) {
+      if (p.qty === 0) continue;
+      const mk = BigInt(p.markTicks());
+      const v = p.perp ? (BigInt(p.qty) * mk - BigInt(p.cost)) * p.inst.notionalUnit : BigInt(p.qty) * mk * p.inst.notionalUnit;
+      out.set(p.inst.settle, (out.get(p.inst.settle) ?? 0n) + v);
+    }
+    return out;
+  }
+
+  /**
+   * Exact valuation across currencies: `rates[ccy]` is the Money-scaled value of one unit of ccy in
+   * `ccy0` (rates[ccy0] may be omitted). Rounded half-even once per currency.
+   */
+  valuation(ccy0: string, rates: Readonly<Record<string, Money>>): Money {
+    let total = 0n;
+    for (const [c, v] of this.equityByCurrency()) {
+      if (c === ccy0) total += v;
+      else {
+        const r = rates[c];
+        if (r === undefined) throw new ValidationError(`no rate for ${c} in ${ccy0}`);
+        total += mulRate(v, r, 'half-even');
+      }
+    }
+    return total;
+  }
+
+  position(symbol: string): PositionSnapshot {
+    const p = this.positions.get(symbol);
+    if (!p) throw new ValidationError(`unknown instrument ${symbol}`);
+    const mk = p.markTicks();
+    const lots = [];
+    for (let i = p.head; i < p.lotQty.length; i++) lots.push({ qty: p.lotQty[i]!, price: p.lotPx[i]!, ts: p.lotTs[i]! });
+    const unit = p.inst.notionalUnit;
+    return {
+      symbol,
+      qty: p.qty,
+      lots,
+      avgPrice: p.qty === 0 ? 0 : p.cost / p.qty,
+      realizedPnl: p.realized,
+      unrealizedPnl: p.qty === 0 ? 0n : (BigInt(p.qty) * BigInt(mk) - BigInt(p.cost)) * unit,
+      fees: p.fees,
+      funding: p.funding,
+      markPrice: mk,
+      margin: p.perp && p.qty !== 0 ? divRound(BigInt(Math.abs(p.qty)) * BigInt(mk) * unit * 1000n, BigInt(Math.round(p.leverage * 1000)), 'ceil') : 0n,
+    };
+  }
+
+  positionQty(symbol: string): Lots {
+    return this.positions.get(symbol)?.qty ?? 0;
+  }
+
+  /** Fills in canonical ledger order (deduplicated). */
+  fills(): Fill[] {
+    const out: Fill[] = [];
+    for (const e of this.ledger) if (e.kind === 'fill') out.push(e.f);
+    return out;
+  }
+}
+
+function compareEntries(a: Entry, b: Entry): number {
+  const ta = a.kind === 'fill' ? a.f.ts : a.e.ts;
+  const tb = b.kind === 'fill' ? b.f.ts : b.e.ts;
+  if (ta !== tb) return ta - tb;
+  if (a.kind !== b.kind) return a.kind === 'funding' ? -1 : 1;
+  if (a.kind === 'funding') return cmpStr(a.e.symbol, (b as { e: FundingEvent }).e.symbol);
+  const fb = (b as { f: Fill }).f;
+  return cmpStr(a.f.venue, fb.venue) || cmpId(a.f.tradeId, fb.tradeId);
+}
+
+const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Length first, then text: numeric ids and prefixed counters ("paper-9" < "paper-10") sort numerically. */
+const cmpId = (a: string, b: string): number => a.length - b.length || cmpStr(a, b);

@@ -1,0 +1,171 @@
+/**
+ * Matching rules for one working order, in "y-space": y = price for a buy and −price for a sell, so that
+ * for every order a HIGHER y is worse for the trader. Then, for both sides:
+ *   stop / trailing trigger when y ≥ trigger;  take-profit triggers when y ≤ trigger;  a limit fills when y ≤ limit.
+ *
+ * Two kinds of price evidence:
+ * - a JUMP to a price with nothing traded in between (a bar's open after the previous close, a trade print,
+ *   a quote): whatever is triggered or marketable executes AT THAT PRICE — a gap through a stop fills at the
+ *   gap price (the trigger or worse); a resting limit gapped through at a bar open fills at the open
+ *   (opening-auction price improvement), but at its own limit on a trade/quote (it would have been hit first).
+ * - a SEGMENT of continuous trading between two path points of a bar: a stop fills at its trigger exactly,
+ *   a resting limit at its limit exactly (touch fills, no queue model).
+ *
+ * An order entering the book is the TAKER when it is marketable on arrival (first opportunity after its
+ * latency, or the moment a stop-limit triggers); a resting limit that gets hit is the MAKER.
+ */
+import type { Instrument, Order } from '../../core/model/index.ts';
+
+export const TRIG_NONE = 0;
+export const TRIG_STOP = 1;
+export const TRIG_TP = 2;
+export const TRIG_TRAIL = 3;
+
+export class Working {
+  readonly order: Readonly<Order>;
+  readonly inst: Instrument;
+  readonly seq: number;
+  /** +1 buy, −1 sell. */
+  readonly s: number;
+  remaining: number;
+  /** Executes as market once triggered (or right away). */
+  readonly market: boolean;
+  limY: number;
+  trigKind: number;
+  trigY: number;
+  triggered: boolean;
+  /** Trailing: best (lowest) y seen since acceptance. */
+  best = NaN;
+  readonly trailTicks: number;
+  readonly trailBps: number;
+  activeFrom: number;
+  arrived = false;
+  cancelAt = Infinity;
+  canceled = false;
+  // per-event scratch, filled by evaluate*: time along the path (Infinity = no event), fill y, liquidity
+  evT = Infinity;
+  evY = 0;
+  evMaker = false;
+  evTrigT = NaN;
+  /** Post-only limit found marketable on arrival. */
+  evPostOnlyReject = false;
+
+  constructor(order: Readonly<Order>, inst: Instrument, seq: number, activeFrom: number) {
+    this.order = order;
+    this.inst = inst;
+    this.seq = seq;
+    this.s = order.side === 'buy' ? 1 : -1;
+    this.remaining = order.qty - order.filledQty;
+    const t = order.type;
+    this.market = t === 'market' || t === 'stop-market' || t === 'take-profit' || t === 'trailing-stop';
+    this.limY = order.price === undefined ? Infinity : this.s * order.price;
+    this.trigKind = t === 'stop-market' || t === 'stop-limit' ? TRIG_STOP : t === 'take-profit' || t === 'take-profit-limit' ? TRIG_TP : t === 'trailing-stop' ? TRIG_TRAIL : TRIG_NONE;
+    this.trigY = order.triggerPrice === undefined ? Infinity : this.s * order.triggerPrice;
+    this.triggered = this.trigKind === TRIG_NONE;
+    this.trailTicks = order.trail?.kind === 'absolute' ? order.trail.ticks : 0;
+    this.trailBps = order.trail?.kind === 'percent' ? order.trail.bps : 0;
+    this.activeFrom = activeFrom;
+  }
+
+  /** Trailing: follow a new best y; the trigger only ever moves in the trader's favour (down in y). */
+  trail(y: number): boolean {
+    if (!(y < this.best) && !Number.isNaN(this.best)) return false;
+    this.best = y;
+    const d = this.trailBps ? Math.max(1, Math.round((Math.abs(y) * this.trailBps) / 10_000)) : this.trailTicks;
+    const t = y + d;
+    if (t < this.trigY) {
+      this.trigY = t;
+      return true;
+    }
+    return false;
+  }
+
+  reset(): void {
+    this.evT = Infinity;
+    this.evTrigT = NaN;
+    this.evPostOnlyReject = false;
+  }
+
+  /**
+   * A jump to y at path time t. `gapAtPoint`: resting limits fill at y (bar open) rather than at their
+   * limit (trade/quote print). Returns true when an execution (or post-only reject) is due at t.
+   */
+  jump(y: number, t: number, gapAtPoint: boolean): boolean {
+    const arrival = !this.arrived;
+    let justTriggered = false;
+    if (!this.triggered) {
+      if (this.trigKind === TRIG_TRAIL) {
+        if (Number.isNaN(this.best) && this.trigY !== Infinity) this.best = y;
+        this.trail(y);
+      }
+      const hit = this.trigKind === TRIG_TP ? y <= this.trigY : y >= this.trigY;
+      if (!hit) return false;
+      this.triggered = true;
+      this.evTrigT = t;
+      justTriggered = true;
+    }
+    if (this.market) return this.set(t, y, false);
+    if (y <= this.limY) {
+      const taking = arrival || justTriggered;
+      if (taking && this.order.postOnly) {
+        this.evPostOnlyReject = true;
+        this.evT = t;
+        return true;
+      }
+      return this.set(t, taking || gapAtPoint ? y : this.limY, !taking);
+    }
+    return false;
+  }
+
+  /** Continuous trading from ya to yb during path step k (times k..k+1). */
+  segment(ya: number, yb: number, k: number): boolean {
+    const at = (y: number): number => (ya === yb ? k : k + (y - ya) / (yb - ya));
+    if (!this.triggered) {
+      let Y: number;
+      if (this.trigKind === TRIG_TRAIL) {
+        if (yb < ya) {
+          this.trail(yb);
+          return false;
+        }
+        if (!(yb >= this.trigY)) return false;
+        Y = this.trigY;
+      } else if (this.trigKind === TRIG_STOP) {
+        if (!(yb >= this.trigY)) return false;
+        Y = this.trigY;
+      } else {
+        if (!(yb <= this.trigY)) return false;
+        Y = this.trigY;
+      }
+      this.triggered = true;
+      this.evTrigT = at(Y);
+      if (this.market) return this.set(this.evTrigT, Y, false);
+      if (Y <= this.limY) return this.set(this.evTrigT, Y, false);
+      if (yb <= this.limY) return this.set(at(this.limY), this.limY, true);
+      return false;
+    }
+    if (this.market) return false; // a market remainder (volume-capped) waits for the next open
+    if (Math.min(ya, yb) <= this.limY) return this.set(at(this.limY), this.limY, true);
+    return false;
+  }
+
+  private set(t: number, y: number, maker: boolean): boolean {
+    this.evT = t;
+    this.evY = y;
+    this.evMaker = maker;
+    return true;
+  }
+}
+
+/**
+ * The documented intrabar path of a bar: open → nearer extreme → farther extreme → close. A tie (open
+ * equidistant) goes to the high first. 'high-first' / 'low-first' force one order (to test sensitivity).
+ */
+export type IntrabarPath = 'nearer-extreme' | 'high-first' | 'low-first';
+
+export function barPath(mode: IntrabarPath, o: number, h: number, l: number, c: number, out: number[]): void {
+  const highFirst = mode === 'high-first' || (mode === 'nearer-extreme' && h - o <= o - l);
+  out[0] = o;
+  out[1] = highFirst ? h : l;
+  out[2] = highFirst ? l : h;
+  out[3] = c;
+}

@@ -1,0 +1,363 @@
+/**
+ * The paper venue: a matching simulator implementing the Venue port, so paper trading and backtests run the
+ * exact kernel code path live trading does. Matching rules are in matching.ts; this file keeps the books:
+ * working orders, latency, cancels, expiry, volume participation, fees, slippage, fill ids.
+ *
+ * Timing: an order (or cancel) takes effect `latencyMs` (+ seeded jitter) after it is sent. Against candles
+ * an order joins at the first bar that OPENS at or after that moment (conservative: never mid-bar).
+ * Determinism: no wall clock, no Math.random; iteration in order-arrival sequence; ties along the intrabar
+ * path broken by that sequence.
+ *
+ * Volume participation: with `participation` p, all orders together take at most p × the bar's (or print's,
+ * or quoted level's) volume per event; an order fills at most once per event, so the rest carries over.
+ * Contingencies are native here as on real venues: when an OCO leg fills, its live siblings are canceled
+ * before anything later on the same path can touch them.
+ */
+import type { CandleColumns, Fill, Instrument, Order, OrderBookUpdate, Quote, Trade } from '../../core/model/index.ts';
+import { floatToTicks, floatToLots, notional } from '../../core/model/index.ts';
+import type { Clock, OrderAmend, SimulatedVenue, VenueEvent, VenueListener } from '../../core/ports.ts';
+import { ValidationError } from '../../core/errors.ts';
+import { barPath, Working, type IntrabarPath } from './matching.ts';
+import { FeeModel } from './fees.ts';
+import { slippageTicks, type SlippageModel } from './slippage.ts';
+import { Rng } from './rng.ts';
+import { L2Book } from './book.ts';
+
+export interface PaperVenueConfig {
+  readonly id?: string;
+  readonly instruments: readonly Instrument[];
+  readonly clock: Clock;
+  readonly seed?: number;
+  readonly latencyMs?: number;
+  readonly latencyJitterMs?: number;
+  readonly path?: IntrabarPath;
+  readonly slippage?: SlippageModel;
+  /** Max share (0..1] of each bar's / print's / level's volume our orders may take. */
+  readonly participation?: number;
+  readonly fees?: FeeModel;
+}
+
+class SymState {
+  readonly inst: Instrument;
+  bars: CandleColumns | undefined;
+  i = -1;
+  /** Which evidence is newest: 0 none, 1 bar close, 2 trade, 3 quote. */
+  src = 0;
+  lastTrade = 0;
+  bid = NaN;
+  ask = NaN;
+  bidQty = 0;
+  askQty = 0;
+  pos = 0;
+  book: L2Book | undefined;
+  working = 0;
+  constructor(inst: Instrument) {
+    this.inst = inst;
+  }
+  /** Reference price a buy (ask side) or sell (bid side) would trade at now, in ticks; NaN if unknown. */
+  ref(side: number): number {
+    if (this.src === 3) return floatToTicks(this.inst, side > 0 ? this.ask : this.bid);
+    if (this.src === 2) return this.lastTrade;
+    if (this.src === 1) return floatToTicks(this.inst, this.bars!.close[this.i]!);
+    return NaN;
+  }
+}
+
+export class PaperVenue implements SimulatedVenue {
+  readonly id: string;
+  private listener: VenueListener | undefined;
+  private readonly clock: Clock;
+  private readonly cfg: PaperVenueConfig;
+  private readonly sym = new Map<string, SymState>();
+  private readonly byId = new Map<string, Working>();
+  private working: Working[] = [];
+  private readonly fees: FeeModel;
+  private readonly rng: Rng;
+  private readonly rnd: () => number;
+  private seq = 0;
+  private fillSeq = 0;
+  private readonly path = [0, 0, 0, 0];
+  private cacheSym = '';
+  private cacheState: SymState | undefined;
+
+  constructor(cfg: PaperVenueConfig) {
+    this.cfg = cfg;
+    this.id = cfg.id ?? 'paper';
+    this.clock = cfg.clock;
+    for (const i of cfg.instruments) this.sym.set(i.symbol, new SymState(i));
+    this.fees = cfg.fees ?? new FeeModel();
+    this.rng = new Rng(cfg.seed ?? 1);
+    this.rnd = () => this.rng.next();
+  }
+
+  get workingCount(): number {
+    return this.working.length;
+  }
+
+  connect(listener: VenueListener): void {
+    this.listener = listener;
+  }
+
+  private emit(e: VenueEvent): void {
+    this.listener?.onVenueEvent(e);
+  }
+
+  private state(symbol: string): SymState {
+    if (symbol === this.cacheSym) return this.cacheState!;
+    const st = this.sym.get(symbol);
+    if (!st) throw new ValidationError(`paper venue: unknown instrument ${symbol}`);
+    this.cacheSym = symbol;
+    this.cacheState = st;
+    return st;
+  }
+
+  private latency(): number {
+    const base = this.cfg.latencyMs ?? 0;
+    const j = this.cfg.latencyJitterMs ?? 0;
+    return j > 0 ? base + this.rng.int(0, j) : base;
+  }
+
+  submit(order: Readonly<Order>): void {
+    const now = this.clock.now();
+    const st = this.sym.get(order.symbol);
+    if (!st) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'unknown_symbol', ts: now });
+    if (this.byId.has(order.clientOrderId)) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'duplicate_client_order_id', ts: now });
+    const s = order.side === 'buy' ? 1 : -1;
+    if (order.postOnly && order.price !== undefined) {
+      const ref = st.ref(s);
+      if (ref === ref && s * order.price >= s * ref) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'post_only_would_take', ts: now });
+    }
+    const w = new Working(order, st.inst, ++this.seq, now + this.latency());
+    if (w.trigKind === 3) {
+      const ref = st.ref(s);
+      if (ref === ref) {
+        if (w.trigY === Infinity) w.trail(s * ref);
+        else w.best = s * ref;
+      }
+    }
+    this.byId.set(order.clientOrderId, w);
+    this.working.push(w);
+    st.working++;
+    this.emit({ kind: 'ack', clientOrderId: order.clientOrderId, venueOrderId: `${this.id}:${w.seq}`, ts: now });
+    if (w.trigKind === 3 && w.trigY !== Infinity && order.triggerPrice !== s * w.trigY) {
+      this.emit({ kind: 'trail-moved', clientOrderId: order.clientOrderId, triggerPrice: s * w.trigY, ts: now });
+    }
+  }
+
+  cancel(clientOrderId: string): void {
+    const now = this.clock.now();
+    const w = this.byId.get(clientOrderId);
+    if (!w || w.canceled) return this.emit({ kind: 'cancel-rejected', clientOrderId, reason: 'unknown_or_closed_order', ts: now });
+    const lat = this.latency();
+    if (lat === 0) this.remove(w, 'canceled', 'requested', now);
+    else w.cancelAt = Math.min(w.cancelAt, now + lat);
+  }
+
+  amend(clientOrderId: string, change: OrderAmend): void {
+    const now = this.clock.now();
+    const w = this.byId.get(clientOrderId);
+    if (!w || w.canceled) return this.emit({ kind: 'amend-rejected', clientOrderId, reason: 'unknown_or_closed_order', ts: now });
+    const filled = w.order.qty - w.remaining;
+    const qty = change.qty ?? w.order.qty;
+    if (qty <= filled) return this.emit({ kind: 'amend-rejected', clientOrderId, reason: 'qty_not_above_filled', ts: now });
+    w.remaining = qty - filled;
+    if (change.price !== undefined) w.limY = w.s * change.price;
+    if (change.triggerPrice !== undefined && !w.triggered) w.trigY = w.s * change.triggerPrice;
+    this.emit({
+      kind: 'amended', clientOrderId, qty, ts: now,
+      price: w.limY === Infinity ? undefined : w.s * w.limY,
+      triggerPrice: w.trigY === Infinity ? undefined : w.s * w.trigY,
+    });
+  }
+
+  private remove(w: Working, how: 'canceled' | 'expired' | 'filled', reason: string, ts: number): void {
+    w.canceled = true;
+    this.byId.delete(w.order.clientOrderId);
+    const i = this.working.indexOf(w);
+    if (i >= 0) this.working.splice(i, 1);
+    this.state(w.order.symbol).working--;
+    if (how === 'canceled') this.emit({ kind: 'canceled', clientOrderId: w.order.clientOrderId, reason, ts });
+    else if (how === 'expired') this.emit({ kind: 'expired', clientOrderId: w.order.clientOrderId, ts });
+  }
+
+  /** Cancels due (latency elapsed) and GTD expiries, then returns the orders eligible at `ts`. */
+  private eligible(st: SymState, ts: number): Working[] {
+    const out: Working[] = [];
+    for (const w of [...this.working]) {
+      if (w.inst !== st.inst) continue;
+      if (w.cancelAt <= ts) this.remove(w, 'canceled', 'requested', w.cancelAt);
+      else if (w.order.expireAt !== undefined && w.order.tif === 'GTD' && w.order.expireAt <= ts) this.remove(w, 'expired', 'gtd', w.order.expireAt);
+      else if (w.activeFrom <= ts) out.push(w);
+    }
+    return out;
+  }
+
+  onBar(symbol: string, bars: CandleColumns, i: number): void {
+    const st = this.state(symbol);
+    st.bars = bars;
+    st.i = i;
+    st.src = 1;
+    if (st.working === 0) return;
+    const ts = bars.ts[i]!;
+    const ws = this.eligible(st, ts);
+    if (ws.length === 0) return;
+    const inst = st.inst;
+    const P = this.path;
+    barPath(this.cfg.path ?? 'nearer-extreme', floatToTicks(inst, bars.open[i]!), floatToTicks(inst, bars.high[i]!), floatToTicks(inst, bars.low[i]!), floatToTicks(inst, bars.close[i]!), P);
+    const volLots = floatToLots(inst, bars.volume[i]!);
+    const part = this.cfg.participation;
+    const cap = { left: part ? Math.floor(volLots * part) : Infinity };
+    const ev: Working[] = [];
+    for (const w of ws) {
+      w.reset();
+      const s = w.s;
+      const once = w.order.tif === 'IOC' || w.order.tif === 'FOK';
+      if (!w.jump(s * P[0]!, 0, true) && !once) {
+        w.segment(s * P[0]!, s * P[1]!, 0) || w.segment(s * P[1]!, s * P[2]!, 1) || w.segment(s * P[2]!, s * P[3]!, 2);
+      }
+      if (w.evT !== Infinity || w.evTrigT === w.evTrigT) ev.push(w);
+      else if (once) this.remove(w, 'expired', 'ioc_unfilled', ts);
+    }
+    // Execute in path-time order of the FILLS (trigger-only events at their trigger time), so an OCO leg
+    // filled earlier on the path cancels its sibling before the sibling's later fill.
+    const key = (w: Working): number => (w.evT !== Infinity ? w.evT : w.evTrigT);
+    ev.sort((a, b) => key(a) - key(b) || a.seq - b.seq);
+    const span = Math.max(0, bars.intervalMs - 1);
+    for (const w of ev) {
+      if (w.canceled) continue;
+      this.execute(st, w, ts + Math.floor((key(w) / 3) * span), cap, volLots, 0);
+    }
+    for (const w of ws) w.arrived = true;
+  }
+
+  onTrade(t: Trade): void {
+    const st = this.state(t.symbol);
+    st.lastTrade = floatToTicks(st.inst, t.price);
+    st.src = 2;
+    if (st.working === 0) return;
+    const px = st.lastTrade;
+    const qty = floatToLots(st.inst, t.qty);
+    this.onPoint(st, t.ts, () => px, () => px, Math.floor(qty * (this.cfg.participation ?? 1)), qty, 0);
+  }
+
+  onQuote(q: Quote): void {
+    const st = this.state(q.symbol);
+    st.bid = q.bid; st.ask = q.ask; st.bidQty = q.bidQty; st.askQty = q.askQty;
+    st.src = 3;
+    if (st.working === 0) return;
+    const bid = floatToTicks(st.inst, q.bid);
+    const ask = floatToTicks(st.inst, q.ask);
+    // Each side has its own liquidity: buys take the ask size, sells the bid size.
+    const part = this.cfg.participation ?? 1;
+    const capBuy = { left: Math.floor(floatToLots(st.inst, q.askQty) * part) };
+    const capSell = { left: Math.floor(floatToLots(st.inst, q.bidQty) * part) };
+    const ws = this.eligible(st, q.ts);
+    for (const w of ws) {
+      w.reset();
+      const ref = w.s > 0 ? ask : bid;
+      w.jump(w.s * ref, 0, false);
+      if (w.evT !== Infinity || w.evTrigT === w.evTrigT) this.execute(st, w, q.ts, w.s > 0 ? capBuy : capSell, Infinity, ask - bid);
+      else if (w.order.tif === 'IOC' || w.order.tif === 'FOK') this.remove(w, 'expired', 'ioc_unfilled', q.ts);
+      w.arrived = true;
+    }
+  }
+
+  onBook(u: OrderBookUpdate): void {
+    const st = this.state(u.symbol);
+    (st.book ??= new L2Book()).apply(u);
+    st.bid = st.book.best('bid');
+    st.ask = st.book.best('ask');
+    st.src = st.bid === st.bid && st.ask === st.ask ? 3 : st.src;
+    if (st.working === 0 || st.src !== 3) return;
+    const bid = floatToTicks(st.inst, st.bid);
+    const ask = floatToTicks(st.inst, st.ask);
+    const levels = { buy: st.book.levels('buy'), sell: st.book.levels('sell') };
+    for (const w of this.eligible(st, u.ts)) {
+      w.reset();
+      const ref = w.s > 0 ? ask : bid;
+      if (w.jump(w.s * ref, 0, false) && !w.evPostOnlyReject && !w.evMaker) {
+        // Taker against the book: walk the opposite levels up to the limit, one fill per level.
+        const lv = levels[w.order.side];
+        if (w.evTrigT === w.evTrigT) this.emit({ kind: 'triggered', clientOrderId: w.order.clientOrderId, ts: u.ts });
+        const fok = w.order.tif === 'FOK';
+        if (fok) {
+          let avail = 0;
+          for (const [p, q] of lv) if (w.s * floatToTicks(st.inst, p) <= w.limY) avail += floatToLots(st.inst, q);
+          if (avail < w.remaining) { this.remove(w, 'expired', 'fok_unfillable', u.ts); continue; }
+        }
+        for (const l of lv) {
+          if (w.remaining === 0 || w.canceled) break;
+          const pt = floatToTicks(st.inst, l[0]);
+          if (w.s * pt > w.limY) break;
+          const q = Math.min(w.remaining, floatToLots(st.inst, l[1]));
+          if (q <= 0) continue;
+          l[1] -= q * st.inst.lotF;
+          this.fill(st, w, q, pt, false, u.ts);
+        }
+        if (!w.canceled && w.remaining > 0 && w.order.tif === 'IOC') this.remove(w, 'expired', 'ioc_unfilled', u.ts);
+      } else if (w.evT !== Infinity || w.evTrigT === w.evTrigT) {
+        this.execute(st, w, u.ts, { left: Infinity }, Infinity, ask - bid);
+      } else if (w.order.tif === 'IOC' || w.order.tif === 'FOK') this.remove(w, 'expired', 'ioc_unfilled', u.ts);
+      w.arrived = true;
+    }
+  }
+
+  /** A single-price event (trade print): every eligible order sees the same jump, in arrival order. */
+  private onPoint(st: SymState, ts: number, buyPx: () => number, sellPx: () => number, capLots: number, volLots: number, spread: number): void {
+    const cap = { left: capLots };
+    for (const w of this.eligible(st, ts)) {
+      w.reset();
+      w.jump(w.s * (w.s > 0 ? buyPx() : sellPx()), 0, false);
+      if (w.evT !== Infinity || w.evTrigT === w.evTrigT) this.execute(st, w, ts, cap, volLots, spread);
+      else if (w.order.tif === 'IOC' || w.order.tif === 'FOK') this.remove(w, 'expired', 'ioc_unfilled', ts);
+      w.arrived = true;
+    }
+  }
+
+  /** Carries out what evaluation found for `w`: trigger report, post-only cancel, fill with caps, TIF rest. */
+  private execute(st: SymState, w: Working, ts: number, cap: { left: number }, volLots: number, spread: number): void {
+    const id = w.order.clientOrderId;
+    if (w.evTrigT === w.evTrigT) this.emit({ kind: 'triggered', clientOrderId: id, ts });
+    if (w.evPostOnlyReject) return this.remove(w, 'canceled', 'post_only_would_take', ts);
+    if (w.evT === Infinity) return;
+    let q = Math.min(w.remaining, cap.left);
+    if (w.order.reduceOnly) {
+      const reducible = w.s > 0 ? -st.pos : st.pos;
+      if (reducible <= 0) return this.remove(w, 'canceled', 'reduce_only_would_increase', ts);
+      q = Math.min(q, reducible);
+    }
+    const once = w.order.tif === 'IOC' || w.order.tif === 'FOK';
+    if (w.order.tif === 'FOK' && q < w.remaining) return this.remove(w, 'expired', 'fok_unfillable', ts);
+    if (q > 0) {
+      let y = w.evY;
+      if (!w.evMaker && this.cfg.slippage && this.cfg.slippage.kind !== 'none') {
+        y = Math.min(y + slippageTicks(this.cfg.slippage, Math.abs(y), q, volLots, spread, this.rnd), w.limY);
+      }
+      cap.left -= q;
+      this.fill(st, w, q, w.s * y, w.evMaker, ts);
+    }
+    if (!w.canceled && w.remaining > 0 && once) this.remove(w, 'expired', 'ioc_unfilled', ts);
+  }
+
+  private fill(st: SymState, w: Working, q: number, price: number, maker: boolean, ts: number): void {
+    const inst = st.inst;
+    const liq = maker ? 'maker' : 'taker';
+    const fee = this.fees.charge(inst, notional(inst, price, q), liq, ts);
+    const f: Fill = {
+      venue: this.id, tradeId: `${this.id}-${++this.fillSeq}`, clientOrderId: w.order.clientOrderId, symbol: inst.symbol,
+      side: w.order.side, qty: q, price, fee, feeCurrency: inst.settle, liquidity: liq, ts,
+    };
+    w.remaining -= q;
+    st.pos += w.s * q;
+    if (w.remaining === 0) this.remove(w, 'filled', '', ts);
+    this.emit({ kind: 'fill', fill: f });
+    const g = w.order.groupId;
+    if (g !== undefined && w.remaining === 0) {
+      for (const o of [...this.working]) {
+        if (o !== w && o.order.groupId === g && o.order.parentId === w.order.parentId && (o.order.groupKind === 'oco' || o.order.parentId !== undefined)) {
+          this.remove(o, 'canceled', 'oco_sibling_filled', ts);
+        }
+      }
+    }
+  }
+}
