@@ -115,7 +115,13 @@ export type AuditEventType =
   | 'fill'
   | 'trading-state'
   | 'funding'
-  | 'override';
+  | 'override'
+  // Emitted by the host around the kernel (main/core/audit/session.ts): lifecycle, configuration and the
+  // closed bar each strategy decision was made on.
+  | 'session-start'
+  | 'session-stop'
+  | 'config-change'
+  | 'bar';
 
 /**
  * One audit record. `payload` holds the inputs that produced the decision, as canonical-JSON-able data
