@@ -4,13 +4,19 @@
  */
 import type { z } from 'zod';
 import { appCommands, appEvents } from './app.ts';
+import { tradingCommands, tradingEvents } from './trading.ts';
+import { marketCommands, marketEvents } from './market.ts';
 
 export const commands = {
   ...appCommands,
+  ...tradingCommands,
+  ...marketCommands,
 };
 
 export const events = {
   ...appEvents,
+  ...tradingEvents,
+  ...marketEvents,
 };
 
 export type Commands = typeof commands;

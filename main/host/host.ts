@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import type { EngineStatus } from '../contract/index.ts';
 import type { HostContext, HostMode } from './context.ts';
+import { startMarketData, stopMarketData } from './data/for-host.ts';
 import { createHandlers } from './handlers/index.ts';
 import { IpcServer } from './ipc/server.ts';
 import { createLogger, type Logger } from './log.ts';
+import { startTrading, stopTrading } from './trading/for-host.ts';
 import { APP_VERSION } from './version.ts';
 
 export interface HostOptions {
@@ -42,11 +44,15 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   };
   const server: IpcServer = new IpcServer(createHandlers(ctx), log);
   ctx.setEngineStatus({ state: 'ready' });
+  startMarketData(ctx);
+  startTrading(ctx);
   return {
     ctx,
     server,
     async close() {
       ctx.setEngineStatus({ state: 'stopped' });
+      stopTrading(ctx);
+      await stopMarketData(ctx);
     },
   };
 }

@@ -28,7 +28,7 @@ export interface QualityReport {
   readonly outOfOrder: number;
   readonly gaps: { readonly count: number; readonly missing: number; readonly list: readonly Gap[] };
   readonly outliers: { readonly count: number; readonly threshold: number; readonly median: number; readonly mad: number; readonly list: readonly Outlier[] };
-  readonly synthetic: number;
+  readonly syntheticRows: number;
   /** SHA-256 of the normalised series (see hash.ts). */
   readonly contentHash: string;
   readonly ok: boolean;
@@ -59,7 +59,7 @@ export function qualityReport(c: OhlcvColumns, opts: QualityOptions): QualityRep
     outOfOrder: stats.outOfOrder,
     gaps: { count: gaps.count, missing: gaps.missing, list: gaps.gaps },
     outliers: { count: out.count, threshold, median: out.median, mad: out.mad, list: out.outliers },
-    synthetic,
+    syntheticRows: synthetic,
     contentHash: contentHash(columns, opts.hasher),
     ok: rejected.rejected === 0 && stats.duplicates === 0 && stats.outOfOrder === 0 && gaps.missing === 0 && out.count === 0,
   };

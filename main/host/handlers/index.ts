@@ -1,10 +1,14 @@
 import type { HostContext } from '../context.ts';
 import type { Handlers } from '../ipc/handlers.ts';
 import { appHandlers } from './app.ts';
+import { tradingHandlers } from './trading.ts';
+import { marketHandlers } from './market.ts';
 
 /** The one handler table. `satisfies Handlers` makes a command without a handler a compile error. */
 export function createHandlers(ctx: HostContext): Handlers {
   return {
     ...appHandlers(ctx),
+    ...tradingHandlers(ctx),
+    ...marketHandlers(ctx),
   } satisfies Handlers;
 }
