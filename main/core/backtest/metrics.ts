@@ -1,0 +1,173 @@
+/**
+ * Performance statistics from an equity curve (one float valuation per bar close) and a trade list.
+ * Conventions (documented in the README's result schema):
+ * - returns are per bar; annualisation assumes markets that trade around the clock (365 days), so a bar
+ *   of `intervalMs` gives 365·86 400 000 / intervalMs periods per year; risk-free rate 0;
+ * - Sharpe = mean / sample stdev × √periods; Sortino = mean / downside deviation (RMS of negative returns
+ *   over all bars) × √periods; CAGR over the span of the curve; Calmar = CAGR / max drawdown;
+ * - max drawdown is the largest fall from a running peak as a fraction of the peak; its duration is the
+ *   longest time spent below a previous peak (peak → recovery, or → end when never recovered);
+ * - SQN = √N × mean(trade return) / stdev(trade return) (Van Tharp, on returns rather than R-multiples);
+ * - exposure = share of the period with at least one open position.
+ * Values that do not exist (no trades, no losses, flat curve) are null rather than NaN or Infinity.
+ */
+import type { TradeRecord } from './trades.ts';
+
+export const YEAR_MS = 365 * 86_400_000;
+
+export interface Stats {
+  readonly bars: number;
+  readonly initialEquity: number;
+  readonly finalEquity: number;
+  /** Exact decimal text when the ledger provides it, else the float difference. */
+  readonly netProfit: string;
+  readonly netProfitPct: number;
+  readonly cagr: number | null;
+  readonly sharpe: number | null;
+  readonly sortino: number | null;
+  readonly calmar: number | null;
+  readonly maxDrawdown: number;
+  readonly maxDrawdownDurationBars: number;
+  readonly maxDrawdownDurationMs: number;
+  readonly trades: number;
+  readonly wins: number;
+  readonly losses: number;
+  readonly winRate: number | null;
+  readonly profitFactor: number | null;
+  readonly expectancy: number | null;
+  readonly sqn: number | null;
+  readonly exposure: number;
+  readonly avgTrade: number | null;
+  readonly avgTradePct: number | null;
+  readonly bestTrade: number | null;
+  readonly worstTrade: number | null;
+  readonly avgBarsHeld: number | null;
+  readonly fees: string;
+}
+
+const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+export interface DrawdownInfo {
+  readonly curve: Float64Array;
+  readonly max: number;
+  readonly durationBars: number;
+}
+
+/** Drawdown per bar (≥ 0, fraction of the running peak) and the worst depth and duration. */
+export function drawdown(equity: Float64Array): DrawdownInfo {
+  const n = equity.length;
+  const curve = new Float64Array(n);
+  let peak = -Infinity;
+  let peakAt = 0;
+  let max = 0;
+  let longest = 0;
+  for (let i = 0; i < n; i++) {
+    const e = equity[i]!;
+    if (e >= peak) {
+      peak = e;
+      peakAt = i;
+    }
+    const d = peak > 0 ? (peak - e) / peak : 0;
+    curve[i] = d;
+    if (d > max) max = d;
+    if (i - peakAt > longest) longest = i - peakAt;
+  }
+  return { curve, max, durationBars: longest };
+}
+
+export interface StatsInput {
+  readonly equity: Float64Array;
+  readonly initialEquity: number;
+  readonly intervalMs: number;
+  readonly trades: readonly TradeRecord[];
+  /** Exact net profit / fees (decimal text) from the ledger. */
+  readonly netProfit?: string;
+  readonly fees?: string;
+  /** Span of the period in ms (defaults to bars × interval). */
+  readonly spanMs?: number;
+}
+
+export function computeStats(x: StatsInput): Stats {
+  const eq = x.equity;
+  const n = eq.length;
+  const init = x.initialEquity;
+  const final = n ? eq[n - 1]! : init;
+  const ppy = YEAR_MS / x.intervalMs;
+  let sum = 0;
+  let sumSq = 0;
+  let down = 0;
+  let prev = init;
+  for (let i = 0; i < n; i++) {
+    const e = eq[i]!;
+    const r = prev !== 0 ? e / prev - 1 : 0;
+    sum += r;
+    sumSq += r * r;
+    if (r < 0) down += r * r;
+    prev = e;
+  }
+  const mean = n ? sum / n : 0;
+  const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 0;
+  const sd = Math.sqrt(Math.max(0, variance));
+  const dd = Math.sqrt(n ? down / n : 0);
+  const dds = drawdown(eq);
+  const span = x.spanMs ?? n * x.intervalMs;
+  const years = span / YEAR_MS;
+  const growth = final / init;
+  const cagr = years > 0 && growth > 0 ? growth ** (1 / years) - 1 : null;
+  const t = x.trades;
+  const pnls = t.map((r) => r.pnlValue);
+  const rets = t.map((r) => r.returnPct);
+  const wins = pnls.filter((p) => p > 0);
+  const losses = pnls.filter((p) => p < 0);
+  const grossWin = wins.reduce((a, b) => a + b, 0);
+  const grossLoss = -losses.reduce((a, b) => a + b, 0);
+  const m = t.length ? pnls.reduce((a, b) => a + b, 0) / t.length : NaN;
+  const mr = t.length ? rets.reduce((a, b) => a + b, 0) / t.length : NaN;
+  const sr = t.length > 1 ? Math.sqrt(rets.reduce((a, r) => a + (r - mr) ** 2, 0) / (t.length - 1)) : NaN;
+  return {
+    bars: n,
+    initialEquity: init,
+    finalEquity: final,
+    netProfit: x.netProfit ?? String(final - init),
+    netProfitPct: init ? final / init - 1 : 0,
+    cagr: cagr === null ? null : fin(cagr),
+    sharpe: sd > 0 ? fin((mean / sd) * Math.sqrt(ppy)) : null,
+    sortino: dd > 0 ? fin((mean / dd) * Math.sqrt(ppy)) : null,
+    calmar: cagr !== null && dds.max > 0 ? fin(cagr / dds.max) : null,
+    maxDrawdown: dds.max,
+    maxDrawdownDurationBars: dds.durationBars,
+    maxDrawdownDurationMs: dds.durationBars * x.intervalMs,
+    trades: t.length,
+    wins: wins.length,
+    losses: losses.length,
+    winRate: t.length ? wins.length / t.length : null,
+    profitFactor: grossLoss > 0 ? grossWin / grossLoss : null,
+    expectancy: fin(m),
+    sqn: sr > 0 ? fin((Math.sqrt(t.length) * mr) / sr) : null,
+    exposure: exposure(t, span),
+    avgTrade: fin(m),
+    avgTradePct: fin(mr),
+    bestTrade: t.length ? Math.max(...pnls) : null,
+    worstTrade: t.length ? Math.min(...pnls) : null,
+    avgBarsHeld: t.length ? t.reduce((a, r) => a + r.bars, 0) / t.length : null,
+    fees: x.fees ?? '0',
+  };
+}
+
+/** Share of the period covered by the union of trade intervals (any symbol). */
+function exposure(trades: readonly TradeRecord[], spanMs: number): number {
+  if (!trades.length || spanMs <= 0) return 0;
+  const iv = trades.map((t) => [t.entryTs, Math.max(t.exitTs, t.entryTs)] as const).sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  let [s, e] = iv[0]!;
+  for (const [a, b] of iv.slice(1)) {
+    if (a <= e) e = Math.max(e, b);
+    else {
+      covered += e - s;
+      s = a;
+      e = b;
+    }
+  }
+  covered += e - s;
+  return Math.min(1, covered / spanMs);
+}

@@ -1,0 +1,267 @@
+/**
+ * The backtester: the live kernel (main/core/engine) with the paper venue, the limits risk gate and an
+ * in-memory store, run over stored candles. Nothing here re-implements matching, risk or accounting; it
+ * only composes the same parts paper trading uses, feeds the bars, and assembles the result.
+ *
+ * One symbol runs on Engine.run (columnar, no allocation per bar). Several symbols run on the live path
+ * (Engine.onCandle) with bars merged in time order, so a portfolio of strategies shares one account.
+ *
+ * A strategy that throws, sizes NaN, or is cancelled stops at that bar: its orders are cancelled, and the
+ * result covers every bar up to and including it (status 'error' / 'cancelled' with the reason).
+ */
+import { KestrelError, ValidationError, CancelledError } from '../../main/core/errors.ts';
+import { Engine } from '../../main/core/engine/kernel.ts';
+import { SimClock } from '../../main/core/engine/clock.ts';
+import type { Strategy, StrategyContext } from '../../main/core/engine/strategy.ts';
+import { LimitsRiskGate } from '../../main/core/risk/gate.ts';
+import { MemoryStore, NullAuditSink } from '../../main/core/ports.ts';
+import type { Fill, Instrument, Order } from '../../main/core/model/index.ts';
+import { defineInstrument, money, moneyToString } from '../../main/core/model/index.ts';
+import type { OhlcvColumns } from '../../main/core/data/candles.ts';
+import { sliceColumns } from '../../main/core/data/candles.ts';
+import { parseBacktestConfig, timeframeToMs, type BacktestConfig } from '../../main/core/backtest/config.ts';
+import { assembleResult, certify, sourceHash, type BacktestResult, type DatasetCertificate, type RunError, type StrategyInfo } from '../../main/core/backtest/result.ts';
+import { canonicalJson } from '../../main/core/audit/canonical.ts';
+import { parseRules } from '../../main/core/strategy/dsl.ts';
+import { compileRules } from '../../main/core/strategy/rules.ts';
+import { PaperVenue } from '../../main/venues/paper/paper-venue.ts';
+import { FeeModel } from '../../main/venues/paper/fees.ts';
+
+export interface Dataset {
+  readonly symbol: string;
+  readonly columns: OhlcvColumns;
+  /** Where the candles came from (store, file, generator). */
+  readonly source: string;
+  /** Pass a certificate computed earlier (sweeps certify once); otherwise it is computed here. */
+  readonly certificate?: DatasetCertificate;
+}
+
+export interface StrategySource {
+  readonly info: StrategyInfo;
+  /** A fresh strategy instance per symbol. */
+  create(symbol: string): Strategy;
+}
+
+export interface RunControl {
+  /** Polled every 4096 bars; true stops the run with status 'cancelled'. */
+  readonly aborted?: () => boolean;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Called every bar with the bar index (cheap): the code-strategy watchdog's heartbeat. */
+  readonly heartbeat?: (i: number) => void;
+}
+
+export function rulesSource(doc: unknown, params: Readonly<Record<string, number>> = {}): StrategySource {
+  const spec = parseRules(doc, params);
+  const version = sourceHash(typeof doc === 'string' ? doc : canonicalJson(doc));
+  return {
+    info: { id: spec.name, name: spec.name, kind: 'rules', version, params: spec.params },
+    create: () => compileRules(spec, { id: spec.name, version }),
+  };
+}
+
+export function instrumentsFor(cfg: BacktestConfig): Map<string, Instrument> {
+  const out = new Map<string, Instrument>();
+  for (const symbol of cfg.symbols) {
+    const o = cfg.instruments[symbol] ?? {};
+    const [b, q] = symbol.split('/');
+    out.set(symbol, defineInstrument({
+      symbol, venue: cfg.venue, base: o.base ?? b ?? symbol, quote: o.quote ?? q ?? cfg.currency, kind: o.kind ?? 'spot',
+      tickSize: o.tickSize ?? '0.01', lotSize: o.lotSize ?? '0.0001', ...(o.minNotional ? { minNotional: o.minNotional } : {}),
+      ...(o.maxLeverage ? { maxLeverage: o.maxLeverage } : {}),
+      makerFee: cfg.fees.maker, takerFee: cfg.fees.taker,
+    }));
+  }
+  return out;
+}
+
+/** Rows of `c` with from ≤ ts ≤ to (binary search; a view, no copy). */
+export function selectRange(c: OhlcvColumns, from?: number, to?: number): OhlcvColumns {
+  const lb = (t: number): number => {
+    let lo = 0;
+    let hi = c.ts.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (c.ts[m]! < t) lo = m + 1;
+      else hi = m;
+    }
+    return lo;
+  };
+  const a = from === undefined ? 0 : lb(from);
+  const b = to === undefined ? c.ts.length : lb(to + 1);
+  return a === 0 && b === c.ts.length ? c : sliceColumns(c, a, b);
+}
+
+/** Keeps the run alive after a strategy failure: records why, cancels its orders, stops calling it. */
+class Guard implements Strategy {
+  readonly id: string;
+  readonly version: string | undefined;
+  private readonly inner: Strategy;
+  private readonly ctl: RunControl;
+  private readonly total: number;
+  error: RunError | undefined;
+  stoppedAt = -1;
+  cancelled = false;
+
+  constructor(inner: Strategy, ctl: RunControl, total: number) {
+    this.inner = inner;
+    this.id = inner.id;
+    this.version = inner.version;
+    this.ctl = ctl;
+    this.total = total;
+  }
+
+  private fail(ctx: StrategyContext, e: unknown): void {
+    if (this.stoppedAt >= 0) return;
+    this.stoppedAt = Math.max(0, ctx.i);
+    const k = e instanceof KestrelError ? e : undefined;
+    this.cancelled = e instanceof CancelledError;
+    this.error = { code: k?.code ?? 'strategy', message: `${e instanceof Error ? e.message : String(e)}`, bar: this.stoppedAt, ts: ctx.i >= 0 ? ctx.bars.ts[ctx.i]! + ctx.bars.intervalMs : 0 };
+    try {
+      ctx.engine.cancelAll(ctx.symbol);
+    } catch {
+      // the run is already failing; a cancel refusal changes nothing
+    }
+  }
+
+  onStart(ctx: StrategyContext): void {
+    try {
+      this.inner.onStart?.(ctx);
+    } catch (e) {
+      this.fail(ctx, e);
+    }
+  }
+
+  onBar(ctx: StrategyContext): void {
+    if (this.stoppedAt >= 0) return;
+    const i = ctx.i;
+    this.ctl.heartbeat?.(i);
+    if ((i & 4095) === 0 && i > 0) {
+      this.ctl.onProgress?.(i, this.total);
+      if (this.ctl.aborted?.()) return this.fail(ctx, new CancelledError('backtest cancelled'));
+    }
+    try {
+      this.inner.onBar(ctx);
+    } catch (e) {
+      this.fail(ctx, e);
+    }
+  }
+
+  onFill(ctx: StrategyContext, f: Fill): void {
+    if (this.stoppedAt >= 0 || !this.inner.onFill) return;
+    try {
+      this.inner.onFill(ctx, f);
+    } catch (e) {
+      this.fail(ctx, e);
+    }
+  }
+
+  onOrder(ctx: StrategyContext, o: Readonly<Order>): void {
+    if (this.stoppedAt >= 0 || !this.inner.onOrder) return;
+    try {
+      this.inner.onOrder(ctx, o);
+    } catch (e) {
+      this.fail(ctx, e);
+    }
+  }
+}
+
+export interface BacktestJob {
+  readonly config: unknown;
+  readonly strategy: StrategySource;
+  readonly datasets: readonly Dataset[];
+  readonly control?: RunControl;
+}
+
+export function runBacktest(job: BacktestJob): BacktestResult {
+  const cfg = parseBacktestConfig(job.config);
+  const intervalMs = timeframeToMs(cfg.timeframe);
+  const instruments = instrumentsFor(cfg);
+  const data = new Map<string, Dataset>();
+  for (const d of job.datasets) data.set(d.symbol, d);
+  const cols = cfg.symbols.map((s) => {
+    const d = data.get(s);
+    if (!d) throw new ValidationError(`no candles for ${s}`, [{ path: 'symbols', message: `no dataset for ${s}` }]);
+    return selectRange(d.columns, cfg.from, cfg.to);
+  });
+  const datasets = cfg.symbols.map((s, k) => {
+    const d = data.get(s)!;
+    return d.certificate && d.certificate.count === cols[k]!.ts.length ? d.certificate : certify(s, cfg.timeframe, intervalMs, cols[k]!, d.source);
+  });
+  const clock = new SimClock(0);
+  const venue = new PaperVenue({
+    id: cfg.venue, instruments: [...instruments.values()], clock, seed: cfg.seed, latencyMs: cfg.latencyMs, latencyJitterMs: cfg.latencyJitterMs,
+    path: cfg.intrabarPath, slippage: cfg.slippage, fees: new FeeModel(), ...(cfg.participation ? { participation: cfg.participation } : {}),
+  });
+  const engine = new Engine({
+    instruments: [...instruments.values()], venue, clock, store: new MemoryStore(), audit: new NullAuditSink(),
+    risk: new LimitsRiskGate(cfg.risk), portfolio: { baseCurrency: cfg.currency, cash: { [cfg.currency]: cfg.initialCash } }, sessionId: 'BT',
+  });
+  const ctl = job.control ?? {};
+  let ts: Float64Array;
+  let equity: Float64Array;
+  const guards: Guard[] = [];
+  if (cfg.symbols.length === 1) {
+    const c = cols[0]!;
+    const bars = { ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, length: c.ts.length, intervalMs };
+    const g = new Guard(job.strategy.create(cfg.symbols[0]!), ctl, bars.length);
+    guards.push(g);
+    equity = engine.run(cfg.symbols[0]!, bars, g).equity;
+    ts = new Float64Array(bars.length);
+    for (let i = 0; i < ts.length; i++) ts[i] = c.ts[i]! + intervalMs;
+    if (g.stoppedAt >= 0) {
+      equity = equity.slice(0, g.stoppedAt + 1);
+      ts = ts.slice(0, g.stoppedAt + 1);
+    }
+  } else {
+    ({ ts, equity } = runMany(engine, cfg.symbols, cols, intervalMs, job.strategy, ctl, guards));
+  }
+  const failed = guards.find((g) => g.error);
+  const stopTs = ts.length ? ts[ts.length - 1]! : 0;
+  const fills = engine.portfolio.fills().filter((f) => !failed || f.ts < stopTs);
+  let fees = 0n;
+  for (const f of fills) fees += f.fee;
+  const initial = money(cfg.initialCash);
+  const exact = failed ? undefined : moneyToString((engine.portfolio.equityByCurrency().get(cfg.currency) ?? 0n) - initial);
+  let orders = 0;
+  for (const o of engine.oms.all()) if (o.state !== 'held') orders++;
+  ctl.onProgress?.(ts.length, ts.length);
+  return assembleResult({
+    status: failed ? (failed.cancelled ? 'cancelled' : 'error') : 'ok',
+    ...(failed?.error ? { error: failed.error } : {}),
+    strategy: job.strategy.info, config: cfg, intervalMs, instruments, ts, equity, fills, orders,
+    tagOf: (id) => engine.order(id)?.tag, initialEquity: Number(cfg.initialCash),
+    ...(exact !== undefined ? { netProfit: exact } : {}), fees: moneyToString(fees), datasets,
+  });
+}
+
+/** Several symbols on one account: bars merged by open time, each symbol with its own strategy instance. */
+function runMany(engine: Engine, symbols: readonly string[], cols: readonly OhlcvColumns[], intervalMs: number, src: StrategySource, ctl: RunControl, guards: Guard[]): { ts: Float64Array; equity: Float64Array } {
+  const all = new Set<number>();
+  for (const c of cols) for (let i = 0; i < c.ts.length; i++) all.add(c.ts[i]!);
+  const times = Float64Array.from([...all].sort((a, b) => a - b));
+  symbols.forEach((s) => {
+    const g = new Guard(src.create(s), ctl, times.length);
+    guards.push(g);
+    engine.attach(s, g, intervalMs);
+  });
+  const at = new Array<number>(symbols.length).fill(0);
+  const ts = new Float64Array(times.length);
+  const equity = new Float64Array(times.length);
+  let n = 0;
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k]!;
+    for (let j = 0; j < symbols.length; j++) {
+      const c = cols[j]!;
+      const i = at[j]!;
+      if (i < c.ts.length && c.ts[i] === t) {
+        engine.onCandle(symbols[j]!, { ts: t, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! }, intervalMs);
+        at[j] = i + 1;
+      }
+    }
+    ts[n] = t + intervalMs;
+    equity[n] = engine.portfolio.equity();
+    n++;
+    if (guards.some((g) => g.stoppedAt >= 0)) break;
+  }
+  return { ts: ts.slice(0, n), equity: equity.slice(0, n) };
+}
