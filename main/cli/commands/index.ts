@@ -1,6 +1,10 @@
 import type { CliCommand } from '../command.ts';
 import { serve } from './serve.ts';
 import { start } from './start.ts';
+import { backfill } from './backfill.ts';
+import { exportCsv } from './export.ts';
+import { importCsv } from './import.ts';
+import { quality } from './quality.ts';
 
 /** Every `kestrel` subcommand. Add a file under commands/ and list it here. */
-export const cliCommands: readonly CliCommand[] = [start, serve];
+export const cliCommands: readonly CliCommand[] = [start, serve, backfill, importCsv, exportCsv, quality];
