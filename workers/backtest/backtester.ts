@@ -165,6 +165,19 @@ class Guard implements Strategy {
   }
 }
 
+/** The kernel wired as a backtest: simulated clock, paper venue, limits gate, in-memory store and audit. */
+export function buildEngine(cfg: BacktestConfig, instruments: ReadonlyMap<string, Instrument> = instrumentsFor(cfg)): Engine {
+  const clock = new SimClock(0);
+  const venue = new PaperVenue({
+    id: cfg.venue, instruments: [...instruments.values()], clock, seed: cfg.seed, latencyMs: cfg.latencyMs, latencyJitterMs: cfg.latencyJitterMs,
+    path: cfg.intrabarPath, slippage: cfg.slippage, fees: new FeeModel(), ...(cfg.participation ? { participation: cfg.participation } : {}),
+  });
+  return new Engine({
+    instruments: [...instruments.values()], venue, clock, store: new MemoryStore(), audit: new NullAuditSink(),
+    risk: new LimitsRiskGate(cfg.risk), portfolio: { baseCurrency: cfg.currency, cash: { [cfg.currency]: cfg.initialCash } }, sessionId: 'BT',
+  });
+}
+
 export interface BacktestJob {
   readonly config: unknown;
   readonly strategy: StrategySource;
@@ -187,15 +200,7 @@ export function runBacktest(job: BacktestJob): BacktestResult {
     const d = data.get(s)!;
     return d.certificate && d.certificate.count === cols[k]!.ts.length ? d.certificate : certify(s, cfg.timeframe, intervalMs, cols[k]!, d.source);
   });
-  const clock = new SimClock(0);
-  const venue = new PaperVenue({
-    id: cfg.venue, instruments: [...instruments.values()], clock, seed: cfg.seed, latencyMs: cfg.latencyMs, latencyJitterMs: cfg.latencyJitterMs,
-    path: cfg.intrabarPath, slippage: cfg.slippage, fees: new FeeModel(), ...(cfg.participation ? { participation: cfg.participation } : {}),
-  });
-  const engine = new Engine({
-    instruments: [...instruments.values()], venue, clock, store: new MemoryStore(), audit: new NullAuditSink(),
-    risk: new LimitsRiskGate(cfg.risk), portfolio: { baseCurrency: cfg.currency, cash: { [cfg.currency]: cfg.initialCash } }, sessionId: 'BT',
-  });
+  const engine = buildEngine(cfg, instruments);
   const ctl = job.control ?? {};
   let ts: Float64Array;
   let equity: Float64Array;
@@ -264,4 +269,9 @@ function runMany(engine: Engine, symbols: readonly string[], cols: readonly Ohlc
     if (guards.some((g) => g.stoppedAt >= 0)) break;
   }
   return { ts: ts.slice(0, n), equity: equity.slice(0, n) };
+}
+
+/** The first n rows (a view). */
+export function sliceForBench(c: OhlcvColumns, n: number): OhlcvColumns {
+  return sliceColumns(c, 0, Math.min(n, c.ts.length));
 }

@@ -6,11 +6,11 @@
 import type { ChainHead, ChainedEntry } from '../../main/core/audit/chain.ts';
 import type { VerifyResult } from '../../main/core/audit/verify.ts';
 import type { ErrorCode } from '../../main/core/errors.ts';
-import type { CandleColumns, CandleKey, DatasetInfo, PositionCheck, StoredFill } from '../../main/storage/index.ts';
+import type { StoredCandles, CandleKey, DatasetInfo, PositionCheck, StoredFill } from '../../main/storage/index.ts';
 
 export interface SqlMethods {
   /** Candles with from <= ts < to; the six Float64Array buffers are transferred, not copied. */
-  'candles.range': { params: { key: CandleKey; from?: number; to?: number }; result: CandleColumns };
+  'candles.range': { params: { key: CandleKey; from?: number; to?: number }; result: StoredCandles };
   'candles.datasets': { params: Record<string, never>; result: DatasetInfo[] };
   /** Walks the whole audit chain (or from a trusted head) and names the first broken link. */
   'audit.verify': { params: { from?: ChainHead }; result: VerifyResult };

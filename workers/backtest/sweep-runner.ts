@@ -1,0 +1,131 @@
+/**
+ * Sweeps and walk-forward on the worker pool (main-thread side). The candles go to every task once as
+ * SharedArrayBuffer-backed columns (no copy per task); the data-quality certificate is computed once here.
+ * Progress counts finished backtests; aborting the signal cancels queued and running tasks.
+ */
+import type { OhlcvColumns } from '../../main/core/data/candles.ts';
+import { CancelledError } from '../../main/core/errors.ts';
+import { parseBacktestConfig, timeframeToMs } from '../../main/core/backtest/config.ts';
+import { certify } from '../../main/core/backtest/result.ts';
+import { paramSets, parseSweep, score, stitch, walkForwardWindows, type ParamSet, type SweepSpecInput, type WalkForwardSpec } from '../../main/core/backtest/sweep.ts';
+import { sharedFloat64, type WorkerPool } from '../pool.ts';
+import { selectRange } from './backtester.ts';
+import type { DatasetInput, SweepRow } from './types.ts';
+import type { BacktestResult } from '../../main/core/backtest/result.ts';
+
+export interface SweepRequest {
+  readonly config: unknown;
+  readonly doc: unknown;
+  readonly sweep: SweepSpecInput;
+  readonly datasets: readonly { symbol: string; columns: OhlcvColumns; source: string }[];
+}
+
+export interface SweepOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Backtests per task (default: spread evenly, about 4 tasks per thread). */
+  readonly chunk?: number;
+}
+
+export interface SweepOutcome {
+  readonly objective: string;
+  /** Every row, ranked best first by the objective (ties keep parameter order). */
+  readonly rows: SweepRow[];
+  readonly best: SweepRow | undefined;
+}
+
+function share(c: OhlcvColumns): OhlcvColumns {
+  return { ts: sharedFloat64(c.ts), open: sharedFloat64(c.open), high: sharedFloat64(c.high), low: sharedFloat64(c.low), close: sharedFloat64(c.close), volume: sharedFloat64(c.volume) };
+}
+
+/** Range-selects, certifies once and shares the candles of every symbol of the config. */
+export function prepareDatasets(config: unknown, datasets: SweepRequest['datasets']): DatasetInput[] {
+  const cfg = parseBacktestConfig(config);
+  const tf = timeframeToMs(cfg.timeframe);
+  return datasets
+    .filter((d) => cfg.symbols.includes(d.symbol))
+    .map((d) => {
+      const cols = share(selectRange(d.columns, cfg.from, cfg.to));
+      return { symbol: d.symbol, columns: cols, source: d.source, certificate: certify(d.symbol, cfg.timeframe, tf, cols, d.source) };
+    });
+}
+
+export async function runSweep(pool: WorkerPool, req: SweepRequest, opts: SweepOptions = {}): Promise<SweepOutcome> {
+  const spec = parseSweep(req.sweep);
+  const sets = paramSets(spec);
+  const datasets = prepareDatasets(req.config, req.datasets);
+  const rows = await runSets(pool, req.config, req.doc, sets, datasets, opts);
+  const ranked = rows.map((r, k) => ({ r, k, s: score(r.stats, spec.objective) })).sort((a, b) => b.s - a.s || a.k - b.k).map((x) => x.r);
+  return { objective: spec.objective, rows: ranked, best: ranked[0] };
+}
+
+async function runSets(pool: WorkerPool, config: unknown, doc: unknown, sets: readonly ParamSet[], datasets: DatasetInput[], opts: SweepOptions): Promise<SweepRow[]> {
+  const chunk = Math.max(1, opts.chunk ?? Math.ceil(sets.length / (pool.threads * 4)));
+  const parts: ParamSet[][] = [];
+  for (let k = 0; k < sets.length; k += chunk) parts.push(sets.slice(k, k + chunk));
+  let done = 0;
+  const inner = new AbortController();
+  const onAbort = (): void => inner.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const out = await Promise.all(
+      parts.map(async (p) => {
+        const r = await pool.run('backtest.sweep', { config, doc, sets: p, datasets }, { signal: inner.signal });
+        done += p.length;
+        opts.onProgress?.(done, sets.length);
+        return r.rows;
+      }),
+    );
+    return out.flat();
+  } catch (e) {
+    inner.abort();
+    if (opts.signal?.aborted) throw new CancelledError('sweep cancelled');
+    throw e;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+export interface WalkForwardRequest extends SweepRequest {
+  readonly walkForward: WalkForwardSpec;
+}
+
+export interface WalkForwardOutcome {
+  readonly objective: string;
+  readonly windows: { index: number; isFrom: number; isTo: number; oosFrom: number; oosTo: number; best: ParamSet; inSample: SweepRow; outOfSample: SweepRow }[];
+  /** Out-of-sample equity, chained window after window. */
+  readonly equity: { ts: Float64Array; value: Float64Array };
+}
+
+/** Rolling walk-forward on the first symbol's time axis: optimise in-sample, test the winner out-of-sample. */
+export async function runWalkForward(pool: WorkerPool, req: WalkForwardRequest, opts: SweepOptions = {}): Promise<WalkForwardOutcome> {
+  const spec = parseSweep(req.sweep);
+  const sets = paramSets(spec);
+  const cfg = parseBacktestConfig(req.config);
+  const datasets = prepareDatasets(req.config, req.datasets);
+  const axis = datasets[0]!.columns.ts;
+  const windows = walkForwardWindows(axis.length, req.walkForward);
+  const total = windows.length * (sets.length + 1);
+  let done = 0;
+  const tick = (n: number): void => {
+    done += n;
+    opts.onProgress?.(done, total);
+  };
+  const at = (i: number): number => axis[Math.min(i, axis.length - 1)]!;
+  const out: WalkForwardOutcome['windows'][number][] = [];
+  const segments: { ts: Float64Array; equity: Float64Array; initial: number }[] = [];
+  for (const w of windows) {
+    if (opts.signal?.aborted) throw new CancelledError('walk-forward cancelled');
+    const isCfg = { ...cfg, from: at(w.isFrom), to: at(w.isTo - 1) };
+    const rows = await runSets(pool, isCfg, req.doc, sets, datasets, { ...opts, onProgress: undefined });
+    tick(sets.length);
+    const best = rows.map((r, k) => ({ r, k, s: score(r.stats, spec.objective) })).sort((a, b) => b.s - a.s || a.k - b.k)[0]!.r;
+    const oosCfg = { ...cfg, from: at(w.oosFrom), to: at(w.oosTo - 1) };
+    const res: BacktestResult = await pool.run('backtest.run', { config: oosCfg, doc: req.doc, params: best.params, datasets }, opts.signal ? { signal: opts.signal } : {});
+    tick(1);
+    segments.push({ ts: res.equity.ts, equity: res.equity.value, initial: res.stats.initialEquity });
+    out.push({ ...w, best: best.params, inSample: best, outOfSample: { params: best.params, status: res.status, ...(res.error ? { error: res.error } : {}), stats: res.stats, determinismHash: res.determinismHash } });
+  }
+  const st = stitch(segments, Number(cfg.initialCash));
+  return { objective: spec.objective, windows: out, equity: { ts: st.ts, value: st.equity } };
+}

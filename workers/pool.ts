@@ -1,0 +1,206 @@
+/**
+ * The worker pool: THE one module that imports piscina. Typed tasks (name → worker module + input/output types,
+ * listed in ./tasks.ts), zero-copy typed arrays (SharedArrayBuffer-backed inputs are shared; owned buffers can
+ * be transferred; results are transferred back), cancellation with AbortSignal and progress callbacks.
+ *
+ * Main thread:
+ *   const pool = new WorkerPool({ threads: 2 });
+ *   const out = await pool.run('indicators.compute', { candles, specs: ['rsi:14'] }, { signal, onProgress });
+ *   await pool.close();
+ *
+ * Worker module (see tasks.ts for how to add one):
+ *   export const compute = defineTask<'indicators.compute'>((input, ctx) => { ctx.progress(1, 2); ... return output; });
+ *
+ * Worker files are .ts under Node's type stripping and .js once compiled to dist/: the filename is resolved
+ * relative to this module with this module's own extension.
+ */
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { CancelledError, type ErrorCode, type ErrorIssue, KestrelError, ValidationError } from '../main/core/errors.ts';
+import { TASKS, type TaskInput, type TaskName, type TaskOutput } from './tasks.ts';
+
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+/** Absolute path of a task's worker module, e.g. `indicators/task` → /…/workers/indicators/task.ts. */
+export function taskFile(name: TaskName): string {
+  return fileURLToPath(new URL(`./${TASKS[name].module}${EXT}`, import.meta.url));
+}
+
+export interface Progress {
+  readonly done: number;
+  readonly total: number;
+  readonly note?: string;
+}
+
+export interface RunOptions {
+  /** Aborting cancels the task: rejected with CancelledError; a running worker is stopped. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: Progress) => void;
+  /**
+   * Buffers to move into the worker instead of copying (they become unusable here). SharedArrayBuffer-backed
+   * arrays are shared without this. Use transferablesOf(input) to collect them.
+   */
+  readonly transfer?: readonly ArrayBuffer[];
+}
+
+export interface PoolOptions {
+  /** Worker threads (default: available cores - 1, at least 1). */
+  readonly threads?: number;
+  readonly idleTimeoutMs?: number;
+}
+
+interface Payload {
+  readonly input: unknown;
+  readonly port: MessagePort | null;
+}
+
+export class WorkerPool {
+  private readonly piscina: Piscina;
+  readonly threads: number;
+
+  constructor(opts: PoolOptions = {}) {
+    this.threads = Math.max(1, opts.threads ?? availableParallelism() - 1);
+    this.piscina = new Piscina({ minThreads: this.threads, maxThreads: this.threads, idleTimeout: opts.idleTimeoutMs ?? 30_000, concurrentTasksPerWorker: 1 });
+  }
+
+  async run<K extends TaskName>(name: K, input: TaskInput<K>, opts: RunOptions = {}): Promise<TaskOutput<K>> {
+    if (opts.signal?.aborted) throw new CancelledError(`${name} cancelled before it started`);
+    let channel: MessageChannel | null = null;
+    // Progress travels on its own port; the worker ends it with { end: true } so that no report still in
+    // flight is lost when the result (which comes back on piscina's port) arrives first.
+    let ended: Promise<void> = Promise.resolve();
+    if (opts.onProgress) {
+      channel = new MessageChannel();
+      const cb = opts.onProgress;
+      const port = channel.port1;
+      ended = new Promise<void>((resolve) => {
+        port.on('message', (m: Progress & { end?: true }) => (m.end ? resolve() : cb(m)));
+        port.once('close', () => resolve());
+      });
+    }
+    const payload: Payload = { input, port: channel?.port2 ?? null };
+    const transferList = [...(opts.transfer ?? []), ...(channel ? [channel.port2] : [])] as unknown as never[];
+    try {
+      const out = (await this.piscina.run(payload, { filename: taskFile(name), name: TASKS[name].export, transferList: transferList as never, ...(opts.signal ? { signal: opts.signal } : {}) })) as TaskOutput<K>;
+      await ended;
+      if (isFailure(out)) throw revive(name, out.kestrelFailure);
+      return out;
+    } catch (e) {
+      if (opts.signal?.aborted || (e as Error)?.name === 'AbortError') throw new CancelledError(`${name} cancelled`);
+      if (e instanceof KestrelError) throw e;
+      // Errors cross the thread boundary as plain Errors: keep the message and the typed code when present.
+      throw new KestrelError(((e as { code?: string }).code as never) ?? 'internal', `${name} failed in a worker: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    } finally {
+      channel?.port1.close();
+    }
+  }
+
+  /** Tasks waiting for a thread. */
+  get queued(): number {
+    return this.piscina.queueSize;
+  }
+
+  async close(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
+
+/**
+ * Errors lose their class and fields crossing threads (structured clone keeps only message and stack), so a
+ * typed failure travels as a value and is rebuilt here with its code, details and issues.
+ */
+interface Failure {
+  readonly kestrelFailure: { code: ErrorCode; message: string; retryable: boolean; details?: Record<string, unknown>; issues?: readonly ErrorIssue[] };
+}
+
+function isFailure(v: unknown): v is Failure {
+  return typeof v === 'object' && v !== null && 'kestrelFailure' in v;
+}
+
+function revive(task: string, f: Failure['kestrelFailure']): KestrelError {
+  if (f.code === 'validation') return new ValidationError(f.message, f.issues ?? [], { task });
+  return new KestrelError(f.code, f.message, { retryable: f.retryable, details: { ...f.details, task } });
+}
+
+/** What a task function receives besides its input. */
+export interface TaskContext {
+  progress(done: number, total: number, note?: string): void;
+}
+
+function isView(v: unknown): v is ArrayBufferView {
+  return ArrayBuffer.isView(v);
+}
+
+/**
+ * The buffers of the typed arrays inside value (objects and arrays walked) that can be moved: plain
+ * ArrayBuffers the view covers entirely. Shared buffers need no transfer.
+ */
+export function transferablesOf(value: unknown, out = new Set<ArrayBuffer>()): ArrayBuffer[] {
+  if (isView(value)) {
+    const b = value.buffer;
+    if (b instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === b.byteLength) out.add(b);
+  } else if (Array.isArray(value)) {
+    for (const v of value) transferablesOf(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) transferablesOf(v, out);
+  }
+  return [...out];
+}
+
+/**
+ * Makes every typed array in a result movable: views that do not own their whole buffer (e.g. views of a
+ * wasm memory) are copied to exactly their bytes, since cloning a view clones its entire buffer.
+ */
+function ownBuffers(value: unknown): unknown {
+  if (isView(value)) {
+    const owns = value.buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
+    return owns || !(value.buffer instanceof ArrayBuffer) ? value : (value as unknown as Float64Array).slice();
+  }
+  if (Array.isArray(value)) return value.map(ownBuffers);
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) o[k] = ownBuffers(v);
+    return o;
+  }
+  return value;
+}
+
+/** Wraps a task function for piscina: unpacks the payload, wires progress, transfers the result's arrays. */
+export function defineTask<K extends TaskName>(fn: (input: TaskInput<K>, ctx: TaskContext) => TaskOutput<K> | Promise<TaskOutput<K>>): (payload: Payload) => Promise<unknown> {
+  return async (payload: Payload) => {
+    const port = payload.port;
+    const ctx: TaskContext = { progress: (done, total, note) => port?.postMessage(note === undefined ? { done, total } : { done, total, note }) };
+    try {
+      let raw: unknown;
+      try {
+        raw = await fn(payload.input as TaskInput<K>, ctx);
+      } catch (e) {
+        if (!(e instanceof KestrelError)) throw e;
+        const issues = e instanceof ValidationError ? e.issues : undefined;
+        return { kestrelFailure: { code: e.code, message: e.message, retryable: e.retryable, ...(e.details ? { details: e.details } : {}), ...(issues ? { issues } : {}) } } satisfies Failure;
+      }
+      const result = ownBuffers(raw);
+      const buffers = transferablesOf(result);
+      return Piscina.move({
+        get [Piscina.transferableSymbol]() {
+          return buffers;
+        },
+        get [Piscina.valueSymbol]() {
+          return result;
+        },
+      } as never);
+    } finally {
+      port?.postMessage({ end: true });
+      port?.close();
+    }
+  };
+}
+
+/** A copy of src in a SharedArrayBuffer: pass the same candles to many tasks without copying them again. */
+export function sharedFloat64(src: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(src.length * 8));
+  out.set(src);
+  return out;
+}
