@@ -21,36 +21,15 @@ export interface CaseResult {
 const gc = (globalThis as { gc?: () => void }).gc;
 
 export async function interleaved(cases: readonly BenchCase[], opts: { rounds?: number; warmup?: number; pauseMs?: number } = {}): Promise<Map<string, CaseResult>> {
-  const rounds = Math.max(7, opts.rounds ?? 7);
-  const warmup = opts.warmup ?? 2;
-  const pause = opts.pauseMs ?? 100;
-  if (!gc) console.warn('bench: run node with --expose-gc for stable figures');
-  const samples = new Map<string, number[]>(cases.map((c) => [c.name, []]));
-  const last = new Map<string, unknown>();
-  for (let r = 0; r < warmup + rounds; r++) {
-    for (const c of cases) {
-      gc?.();
-      await sleep(pause);
-      const t0 = performance.now();
-      const out = c.run();
-      const ms = performance.now() - t0;
-      last.set(c.name, out);
-      if (r >= warmup) samples.get(c.name)!.push(ms);
-    }
-  }
-  const results = new Map<string, CaseResult>();
-  for (const c of cases) {
-    const s = [...samples.get(c.name)!].sort((a, b) => a - b);
-    results.set(c.name, { name: c.name, medianMs: s[Math.floor(s.length / 2)]!, minMs: s[0]!, samples: s, last: last.get(c.name) });
-  }
-  return results;
+  return interleavedAsync(cases.map((c) => ({ name: c.name, run: async () => c.run() })), opts);
 }
 
-/** Async variant for work that must be awaited (worker pools, I/O). */
+/** Async variant for work that must be awaited (worker pools, I/O). The timing includes the await. */
 export async function interleavedAsync(cases: readonly { name: string; run(): Promise<unknown> }[], opts: { rounds?: number; warmup?: number; pauseMs?: number } = {}): Promise<Map<string, CaseResult>> {
   const rounds = Math.max(7, opts.rounds ?? 7);
   const warmup = opts.warmup ?? 2;
   const pause = opts.pauseMs ?? 100;
+  if (!gc) console.warn('bench: run node with --expose-gc for stable figures');
   const samples = new Map<string, number[]>(cases.map((c) => [c.name, []]));
   const last = new Map<string, unknown>();
   for (let r = 0; r < warmup + rounds; r++) {
