@@ -1,0 +1,330 @@
+/**
+ * The ONE module that imports lightweight-charts (lint enforces it). Everything else talks to a chart through
+ * `ChartView`, which takes columnar typed arrays as the host sends them: no JSON objects cross the wire, and the
+ * per-bar objects the library needs are built here in one tight loop.
+ */
+import {
+  CandlestickSeries,
+  ColorType,
+  CrosshairMode,
+  createChart,
+  createSeriesMarkers,
+  HistogramSeries,
+  LineSeries,
+  LineStyle,
+  type CandlestickData,
+  type HistogramData,
+  type IChartApi,
+  type IPriceLine,
+  type ISeriesApi,
+  type ISeriesMarkersPluginApi,
+  type LineData,
+  type SeriesMarker,
+  type Time,
+  type UTCTimestamp,
+  type WhitespaceData,
+} from 'lightweight-charts';
+
+/** Candles as columns; `ts` is the bar open time in epoch ms. */
+export interface CandleArrays {
+  readonly ts: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume?: Float64Array;
+}
+
+export interface Bar {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume?: number;
+}
+
+export interface ChartTheme {
+  background: string;
+  text: string;
+  grid: string;
+  up: string;
+  down: string;
+}
+
+export interface TradeMarker {
+  ts: number;
+  side: 'buy' | 'sell';
+  text?: string;
+  id?: string;
+}
+
+export interface PriceLineSpec {
+  id: string;
+  price: number;
+  title: string;
+  kind: 'order-buy' | 'order-sell' | 'position' | 'stop';
+}
+
+export interface LineSpec {
+  /** 'price' draws over the candles; 'pane' gives the series its own pane below (shared by one indicator's outputs). */
+  placement: 'price' | 'pane';
+  color: string;
+  /** Fixed guide levels (RSI 30/70) drawn in the pane. */
+  levels?: readonly number[];
+}
+
+const sec = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
+
+/**
+ * The library keeps a per-bar object graph: measured here, handing it 1M bars takes ~9 s of main thread. So the
+ * view holds every bar as columns and feeds the library a window that grows leftwards as the user scrolls back
+ * (each step doubles it), which keeps the first paint and every step well under a frame budget's worth of work.
+ */
+export const FIRST_WINDOW = 20_000;
+const EDGE = 150;
+
+/** First index with ts[i] >= t. */
+export function lowerBound(ts: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Column → bar objects in one pass; NaN inputs become whitespace so gaps stay gaps. */
+export function toCandleData(c: CandleArrays, from = 0, to = c.ts.length): (CandlestickData<Time> | WhitespaceData<Time>)[] {
+  const out = new Array<CandlestickData<Time> | WhitespaceData<Time>>(to - from);
+  const { ts, open, high, low, close } = c;
+  for (let i = from; i < to; i++) {
+    const o = open[i]!;
+    const time = sec(ts[i]!);
+    out[i - from] = o === o ? { time, open: o, high: high[i]!, low: low[i]!, close: close[i]! } : { time };
+  }
+  return out;
+}
+
+export function toVolumeData(c: CandleArrays, up: string, down: string, from = 0, to = c.ts.length): HistogramData<Time>[] {
+  const out = new Array<HistogramData<Time>>(to - from);
+  const { ts, open, close } = c;
+  const vol = c.volume!;
+  for (let i = from; i < to; i++) out[i - from] = { time: sec(ts[i]!), value: vol[i]!, color: close[i]! >= open[i]! ? up : down };
+  return out;
+}
+
+export function toLineData(ts: Float64Array, values: Float64Array, from = 0): (LineData<Time> | WhitespaceData<Time>)[] {
+  const out = new Array<LineData<Time> | WhitespaceData<Time>>(ts.length - from);
+  for (let i = from; i < ts.length; i++) {
+    const v = values[i]!;
+    out[i - from] = v === v ? { time: sec(ts[i]!), value: v } : { time: sec(ts[i]!) };
+  }
+  return out;
+}
+
+const lineColors: Record<PriceLineSpec['kind'], (t: ChartTheme) => string> = {
+  'order-buy': (t) => t.up,
+  'order-sell': (t) => t.down,
+  position: () => '#4c8dff',
+  stop: () => '#f0b429',
+};
+
+export class ChartView {
+  private readonly chart: IChartApi;
+  private readonly candles: ISeriesApi<'Candlestick'>;
+  private readonly volume: ISeriesApi<'Histogram'>;
+  private readonly markers: ISeriesMarkersPluginApi<Time>;
+  private readonly lines = new Map<string, { series: ISeriesApi<'Line'>; guides: IPriceLine[]; group: string; ts: Float64Array; values: Float64Array }>();
+  private readonly paneOf = new Map<string, number>();
+  private priceLines: IPriceLine[] = [];
+  private theme: ChartTheme;
+  private cols: CandleArrays | null = null;
+  /** Bars that arrived live after the columns were loaded, kept so a window rebuild does not drop them. */
+  private live: Bar[] = [];
+  private start = 0;
+  private extending = false;
+
+  constructor(container: HTMLElement, theme: ChartTheme) {
+    this.theme = theme;
+    this.chart = createChart(container, {
+      autoSize: true,
+      layout: { background: { type: ColorType.Solid, color: theme.background }, textColor: theme.text, fontSize: 11, attributionLogo: false, panes: { separatorColor: theme.grid } },
+      grid: { vertLines: { color: theme.grid }, horzLines: { color: theme.grid } },
+      crosshair: { mode: CrosshairMode.Normal },
+      rightPriceScale: { borderColor: theme.grid },
+      timeScale: { borderColor: theme.grid, timeVisible: true, secondsVisible: false, rightOffset: 6 },
+    });
+    this.candles = this.chart.addSeries(CandlestickSeries, { upColor: theme.up, downColor: theme.down, borderVisible: false, wickUpColor: theme.up, wickDownColor: theme.down });
+    this.volume = this.chart.addSeries(HistogramSeries, { priceScaleId: 'volume', priceFormat: { type: 'volume' }, lastValueVisible: false, priceLineVisible: false });
+    this.chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.82, bottom: 0 } });
+    this.candles.priceScale().applyOptions({ scaleMargins: { top: 0.06, bottom: 0.2 } });
+    this.markers = createSeriesMarkers(this.candles, []);
+    this.chart.timeScale().subscribeVisibleLogicalRangeChange((r) => {
+      if (r && r.from < EDGE && this.start > 0 && !this.extending) this.extend(Math.max(FIRST_WINDOW, this.total() - this.start));
+    });
+  }
+
+  /** Replaces all candles. Price precision follows the instrument's tick so the axis shows real prices. */
+  setCandles(c: CandleArrays, tick?: number): void {
+    if (tick && tick > 0) {
+      const precision = Math.max(0, Math.min(10, Math.ceil(-Math.log10(tick) - 1e-9)));
+      this.candles.applyOptions({ priceFormat: { type: 'price', precision, minMove: tick } });
+    }
+    this.cols = c;
+    this.live = [];
+    this.start = Math.max(0, c.ts.length - FIRST_WINDOW);
+    this.feed();
+  }
+
+  /** A live bar: updates the last bar or appends a new one (older bars are ignored, as the library requires). */
+  updateBar(b: Bar): void {
+    const last = this.live.length ? this.live[this.live.length - 1]!.ts : this.cols?.ts.length ? this.cols.ts[this.cols.ts.length - 1]! : -Infinity;
+    if (b.ts < last) return;
+    if (b.ts === last && this.live.length) this.live[this.live.length - 1] = b;
+    else if (b.ts > last) this.live.push(b);
+    this.candles.update({ time: sec(b.ts), open: b.open, high: b.high, low: b.low, close: b.close });
+    if (b.volume !== undefined) this.volume.update({ time: sec(b.ts), value: b.volume, color: this.alpha(b.close >= b.open ? this.theme.up : this.theme.down) });
+  }
+
+  /** Adds or replaces one line; lines sharing a `group` with placement 'pane' share one pane. */
+  setLine(key: string, group: string, ts: Float64Array, values: Float64Array, spec: LineSpec): void {
+    this.removeLine(key);
+    let pane = 0;
+    if (spec.placement === 'pane') {
+      pane = this.paneOf.get(group) ?? this.chart.panes().length;
+      this.paneOf.set(group, pane);
+    }
+    const series = this.chart.addSeries(LineSeries, { color: spec.color, lineWidth: 2, priceLineVisible: false, lastValueVisible: true, crosshairMarkerVisible: false, title: key }, pane);
+    series.setData(toLineData(ts, values, this.windowFrom(ts)));
+    const guides = (spec.levels ?? []).map((price) => series.createPriceLine({ price, color: this.theme.text, lineStyle: LineStyle.Dotted, lineWidth: 1, axisLabelVisible: false, title: '' }));
+    this.lines.set(key, { series, guides, group, ts, values });
+    if (pane > 0) this.chart.panes()[pane]?.setStretchFactor(0.3);
+  }
+
+  removeLine(key: string): void {
+    const l = this.lines.get(key);
+    if (!l) return;
+    this.chart.removeSeries(l.series);
+    this.lines.delete(key);
+    // The library drops a pane once its last series goes; rebuild the group → pane map from what is left.
+    this.paneOf.clear();
+    for (const v of this.lines.values()) {
+      const p = v.series.getPane().paneIndex();
+      if (p > 0) this.paneOf.set(v.group, p);
+    }
+  }
+
+  lineKeys(): string[] {
+    return [...this.lines.keys()];
+  }
+
+  setMarkers(ms: readonly TradeMarker[]): void {
+    const sorted = [...ms].sort((a, b) => a.ts - b.ts);
+    this.markers.setMarkers(
+      sorted.map<SeriesMarker<Time>>((m) => ({
+        time: sec(m.ts),
+        position: m.side === 'buy' ? 'belowBar' : 'aboveBar',
+        shape: m.side === 'buy' ? 'arrowUp' : 'arrowDown',
+        color: m.side === 'buy' ? this.theme.up : this.theme.down,
+        text: m.text ?? '',
+        ...(m.id ? { id: m.id } : {}),
+      })),
+    );
+  }
+
+  /** Open-order and position lines; replaced as a set so stale lines never linger. */
+  setPriceLines(specs: readonly PriceLineSpec[]): void {
+    for (const l of this.priceLines) this.candles.removePriceLine(l);
+    this.priceLines = specs.map((s) =>
+      this.candles.createPriceLine({ price: s.price, color: lineColors[s.kind](this.theme), lineWidth: 1, lineStyle: s.kind === 'position' ? LineStyle.Solid : LineStyle.Dashed, axisLabelVisible: true, title: s.title }),
+    );
+  }
+
+  /** Scrolls so a bar is in view (trade list → chart), first widening the window if the bar is older than it. */
+  showTime(ts: number, span = 120): void {
+    if (this.cols && this.start > 0 && ts < this.cols.ts[this.start]!) this.extend(this.start - Math.max(0, lowerBound(this.cols.ts, ts) - span));
+    const idx = this.chart.timeScale().timeToIndex(sec(ts), true);
+    if (idx === null) return;
+    this.chart.timeScale().setVisibleLogicalRange({ from: idx - span / 2, to: idx + span / 2 });
+  }
+
+  showLast(bars = 200): void {
+    const n = this.candles.data().length;
+    if (n > 0) this.chart.timeScale().setVisibleLogicalRange({ from: n - bars, to: n + 5 });
+  }
+
+  fit(): void {
+    this.chart.timeScale().fitContent();
+  }
+
+  setTheme(theme: ChartTheme): void {
+    this.theme = theme;
+    this.chart.applyOptions({
+      layout: { background: { type: ColorType.Solid, color: theme.background }, textColor: theme.text, panes: { separatorColor: theme.grid } },
+      grid: { vertLines: { color: theme.grid }, horzLines: { color: theme.grid } },
+      rightPriceScale: { borderColor: theme.grid },
+      timeScale: { borderColor: theme.grid },
+    });
+    this.candles.applyOptions({ upColor: theme.up, downColor: theme.down, wickUpColor: theme.up, wickDownColor: theme.down });
+  }
+
+  /** Resolves once the chart has painted the current data (for the benchmark and tests). */
+  painted(): Promise<void> {
+    return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+  }
+
+  /** Every bar the view holds (columns + live), whether or not the library has been handed it yet. */
+  total(): number {
+    return (this.cols?.ts.length ?? 0) + this.live.length;
+  }
+
+  /** Bars currently handed to the library. */
+  windowSize(): number {
+    return this.candles.data().length;
+  }
+
+  destroy(): void {
+    this.chart.remove();
+  }
+
+  /** Widens the window leftwards by `more` bars, keeping what the user looks at in place. */
+  private extend(more: number): void {
+    if (!this.cols || this.start === 0) return;
+    this.extending = true;
+    const range = this.chart.timeScale().getVisibleLogicalRange();
+    const before = this.start;
+    this.start = Math.max(0, this.start - more);
+    this.feed();
+    const added = before - this.start;
+    if (range) this.chart.timeScale().setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
+    this.extending = false;
+  }
+
+  private feed(): void {
+    const c = this.cols;
+    if (!c) return;
+    const n = c.ts.length;
+    const bars = toCandleData(c, this.start, n);
+    for (const b of this.live) bars.push({ time: sec(b.ts), open: b.open, high: b.high, low: b.low, close: b.close });
+    this.candles.setData(bars);
+    if (c.volume) {
+      const up = this.alpha(this.theme.up);
+      const down = this.alpha(this.theme.down);
+      const vols = toVolumeData(c, up, down, this.start, n);
+      for (const b of this.live) if (b.volume !== undefined) vols.push({ time: sec(b.ts), value: b.volume, color: b.close >= b.open ? up : down });
+      this.volume.setData(vols);
+    } else this.volume.setData([]);
+    for (const l of this.lines.values()) l.series.setData(toLineData(l.ts, l.values, this.windowFrom(l.ts)));
+  }
+
+  private windowFrom(ts: Float64Array): number {
+    return this.cols && this.start > 0 ? lowerBound(ts, this.cols.ts[this.start]!) : 0;
+  }
+
+  private alpha(color: string): string {
+    return color.startsWith('#') && color.length === 7 ? `${color}66` : color;
+  }
+}
