@@ -17,6 +17,16 @@ export interface CandleColumns {
   readonly volume: Float64Array;
 }
 
+/**
+ * What a range read returns: the columns plus `length` and `intervalMs`, so it is also a
+ * main/core/model CandleColumns (what the engine and replay venue consume) without copying.
+ */
+export interface StoredCandles extends CandleColumns {
+  readonly length: number;
+  /** The timeframe in ms. */
+  readonly intervalMs: number;
+}
+
 /** Input columns: typed arrays or plain number arrays, all the same length. */
 export interface CandleColumnsInput {
   readonly ts: ArrayLike<number>;
@@ -135,10 +145,12 @@ export class CandleStore {
   }
 
   /** Candles with from <= ts < to, ascending, as fresh Float64Array columns. */
-  range(key: CandleKey, from = Number.MIN_SAFE_INTEGER, to = Number.MAX_SAFE_INTEGER): CandleColumns {
+  range(key: CandleKey, from = Number.MIN_SAFE_INTEGER, to = Number.MAX_SAFE_INTEGER): StoredCandles {
     checkKey(key);
+    const intervalMs = timeframeMs(key.timeframe);
+    if (Number.isNaN(from) || Number.isNaN(to)) throw new ValidationError('Candle range bounds must be numbers', [{ path: Number.isNaN(from) ? 'from' : 'to', message: 'NaN' }]);
     const set = this.st.setId.get(key.source, key.symbol, key.timeframe);
-    if (!set || !(to > from)) return alloc(0);
+    if (!set || !(to > from)) return { ...alloc(0), length: 0, intervalMs };
     const span = set.tf_ms * CHUNK_CANDLES;
     const lo = Math.max(Number.MIN_SAFE_INTEGER, Math.floor(from / span) * span);
     const rows = guarded('read candles', () => this.st.range.all(set.id, lo, to, from, to));
@@ -161,7 +173,7 @@ export class CandleStore {
       for (const f of FIELDS) new Uint8Array(out[f].buffer, at * 8, (b - a) * 8).set(r[f].subarray(a * 8, b * 8));
       at += b - a;
     });
-    return out;
+    return { ...out, length: total, intervalMs };
   }
 
   /** Last stored timestamp of a dataset (where a backfill resumes), or undefined when empty. */

@@ -5,7 +5,7 @@
  * checked against it by the verifier.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { canonicalJson } from './canonical.ts';
 
 /** The "previous hash" of the first entry: 32 zero bytes. */
@@ -44,13 +44,10 @@ export function entryBody(e: AuditEntry): string {
 }
 
 /** SHA-256(prev ‖ body), hex. `prevHash` is 64 hex chars; body is hashed as UTF-8. */
+const utf8 = new TextEncoder();
+
 export function linkHash(prevHash: string, body: string): string {
-  const prev = hexToBytes(prevHash);
-  const b = utf8ToBytes(body);
-  const buf = new Uint8Array(prev.length + b.length);
-  buf.set(prev, 0);
-  buf.set(b, prev.length);
-  return bytesToHex(sha256(buf));
+  return bytesToHex(sha256.create().update(hexToBytes(prevHash)).update(utf8.encode(body)).digest());
 }
 
 /** Builds the next link after `head`. Pure: the caller persists it and only then treats it as the new head. */

@@ -25,6 +25,8 @@ describe('candle store', () => {
     expect(m.candles.upsert(KEY, input).candles).toBe(n);
     const out = m.candles.range(KEY);
     expect(out.ts).toBeInstanceOf(Float64Array);
+    expect(out.length).toBe(n);
+    expect(out.intervalMs).toBe(M);
     for (const f of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) expect(out[f]).toEqual(input[f]);
     expect(m.candles.datasets()).toEqual([{ ...KEY, firstTs: t0, lastTs: t0 + (n - 1) * M, count: n }]);
     expect(m.candles.lastTs(KEY)).toBe(t0 + (n - 1) * M);
