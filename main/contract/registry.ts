@@ -6,11 +6,13 @@ import type { z } from 'zod';
 import { appCommands, appEvents } from './app.ts';
 import { tradingCommands, tradingEvents } from './trading.ts';
 import { marketCommands, marketEvents } from './market.ts';
+import { indicatorCommands } from './indicators.ts';
 
 export const commands = {
   ...appCommands,
   ...tradingCommands,
   ...marketCommands,
+  ...indicatorCommands,
 };
 
 export const events = {

@@ -7,6 +7,7 @@ import { IpcServer } from './ipc/server.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startTrading, stopTrading } from './trading/for-host.ts';
 import { APP_VERSION } from './version.ts';
+import { closeWorkers } from './workers.ts';
 
 export interface HostOptions {
   mode: HostMode;
@@ -53,6 +54,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       ctx.setEngineStatus({ state: 'stopped' });
       stopTrading(ctx);
       await stopMarketData(ctx);
+      await closeWorkers(ctx);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Handlers } from '../ipc/handlers.ts';
 import { appHandlers } from './app.ts';
 import { tradingHandlers } from './trading.ts';
 import { marketHandlers } from './market.ts';
+import { indicatorHandlers } from './indicators.ts';
 
 /** The one handler table. `satisfies Handlers` makes a command without a handler a compile error. */
 export function createHandlers(ctx: HostContext): Handlers {
@@ -10,5 +11,6 @@ export function createHandlers(ctx: HostContext): Handlers {
     ...appHandlers(ctx),
     ...tradingHandlers(ctx),
     ...marketHandlers(ctx),
+    ...indicatorHandlers(ctx),
   } satisfies Handlers;
 }
