@@ -180,16 +180,18 @@ export interface RiskGate {
 
 /** Store for backtests that persist nothing; still deduplicates fills so replays behave as live. */
 export class MemoryStore implements Store {
-  readonly intents: Order[] = [];
-  private readonly seen = new Set<string>();
+  /** The live order objects (a durable store would copy the row; memory keeps the reference). */
+  readonly intents: Readonly<Order>[] = [];
+  private readonly seen = new Map<string, Set<string>>();
   recordIntent(order: Readonly<Order>): void {
-    this.intents.push({ ...order });
+    this.intents.push(order);
   }
   recordOrderUpdate(): void {}
   recordFill(fill: Fill): boolean {
-    const k = `${fill.venue}\u0000${fill.tradeId}`;
-    if (this.seen.has(k)) return false;
-    this.seen.add(k);
+    let ids = this.seen.get(fill.venue);
+    if (!ids) this.seen.set(fill.venue, (ids = new Set()));
+    if (ids.has(fill.tradeId)) return false;
+    ids.add(fill.tradeId);
     return true;
   }
 }

@@ -2,7 +2,9 @@
 import type { Clock } from '../ports.ts';
 
 export class SimClock implements Clock {
-  t: number;
+  // Initialised with a double: a field declared without initialiser starts as `undefined`, becomes a tagged
+  // field, and then every write of a timestamp would allocate a heap number (twice per candle).
+  t = 0.5;
   constructor(t = 0) {
     this.t = t;
   }

@@ -15,7 +15,7 @@ import type { AuditEvent, AuditSink, Clock, OrderAmend, RiskGate, RiskInput, Ris
 import { isSimulatedVenue, MemoryStore, NullAuditSink } from '../ports.ts';
 import { OrderManager, type OrderLink } from '../execution/oms.ts';
 import { validateRequest } from '../execution/validate.ts';
-import { Portfolio, type FundingEvent, type PortfolioConfig } from '../portfolio/portfolio.ts';
+import { Portfolio, type FundingEvent, type PortfolioConfig, type PositionState } from '../portfolio/portfolio.ts';
 import { LimitsRiskGate } from '../risk/gate.ts';
 import { Bus } from './bus.ts';
 import { SimClock } from './clock.ts';
@@ -57,13 +57,15 @@ export class Engine implements VenueListener {
   readonly oms: OrderManager;
   readonly portfolio: Portfolio;
   readonly clock: Clock;
+  private readonly simClock: SimClock | undefined;
   readonly venue: Venue;
   private readonly sim: SimulatedVenue | undefined;
   private readonly store: Store;
   private readonly audit: AuditSink;
   private readonly risk: RiskGate;
   private readonly instruments = new Map<string, Instrument>();
-  private readonly lastPx = new Map<string, number>();
+  /** Per-symbol hot state: a double field in an object stays unboxed (a Map<string, number> would box). */
+  private readonly slots = new Map<string, Slot>();
   private readonly buffers = new Map<string, CandleBuffer>();
   private readonly strategies = new Map<string, StrategyContext[]>();
   private readonly fillListeners = new Map<string, StrategyContext>();
@@ -75,15 +77,19 @@ export class Engine implements VenueListener {
   private readonly riskIn: RiskInput;
 
   constructor(cfg: EngineConfig) {
-    for (const i of cfg.instruments) this.instruments.set(i.symbol, i);
     this.venue = cfg.venue;
     this.sim = isSimulatedVenue(cfg.venue) ? cfg.venue : undefined;
     this.clock = cfg.clock ?? new SimClock();
+    this.simClock = this.clock instanceof SimClock ? this.clock : undefined;
     this.store = cfg.store ?? new MemoryStore();
     this.audit = cfg.audit ?? new NullAuditSink();
     this.risk = cfg.risk ?? new LimitsRiskGate();
     this.oms = new OrderManager(cfg.sessionId ?? 'K');
     this.portfolio = new Portfolio(cfg.portfolio, cfg.instruments);
+    for (const i of cfg.instruments) {
+      this.instruments.set(i.symbol, i);
+      this.slots.set(i.symbol, new Slot(i, this.portfolio.positions.get(i.symbol)!));
+    }
     this.riskIn = { request: undefined!, source: 'system', instrument: undefined!, tradingState: 'active', positionQty: 0, workingQty: 0, openOrders: 0, lastPrice: 0, equity: 0 };
     cfg.venue.connect(this);
   }
@@ -207,7 +213,13 @@ export class Engine implements VenueListener {
   }
 
   lastPrice(symbol: string): number {
-    return this.lastPx.get(symbol) ?? NaN;
+    return this.slot(symbol).last;
+  }
+
+  private slot(symbol: string): Slot {
+    const s = this.slots.get(symbol);
+    if (!s) throw new NotFoundError('instrument', symbol);
+    return s;
   }
 
   // ───────────── market data ─────────────
@@ -232,20 +244,21 @@ export class Engine implements VenueListener {
 
   /** A closed candle arrives (live/paper). Same step as runCandles. */
   onCandle(symbol: string, candle: Candle, intervalMs = 60_000): void {
-    this.instrument(symbol);
+    const slot = this.slot(symbol);
     const buf = this.buffer(symbol, intervalMs);
     const i = buf.push(candle);
     const ctxs = this.strategies.get(symbol);
     if (ctxs) for (const c of ctxs) c.bars = buf;
-    this.step(symbol, buf, i, ctxs);
+    this.step(slot, buf, i, ctxs);
   }
 
   onTrade(t: Trade): void {
     this.enter(() => {
       this.setTime(t.ts);
       this.sim?.onTrade(t);
-      this.lastPx.set(t.symbol, t.price);
-      this.portfolio.mark(t.symbol, t.price);
+      const s = this.slot(t.symbol);
+      s.last = t.price;
+      s.pos.markF = t.price;
     });
   }
 
@@ -253,9 +266,8 @@ export class Engine implements VenueListener {
     this.enter(() => {
       this.setTime(q.ts);
       this.sim?.onQuote(q);
-      const mid = (q.bid + q.ask) / 2;
-      this.lastPx.set(q.symbol, mid);
-      this.portfolio.mark(q.symbol, mid);
+      const s = this.slot(q.symbol);
+      s.last = s.pos.markF = (q.bid + q.ask) / 2;
     });
   }
 
@@ -267,7 +279,7 @@ export class Engine implements VenueListener {
   }
 
   private setTime(t: number): void {
-    if (this.clock instanceof SimClock) this.clock.set(t);
+    if (this.simClock) this.simClock.t = t;
   }
 
   /**
@@ -285,22 +297,31 @@ export class Engine implements VenueListener {
       this.ctxOf.set(strategy, ctx);
       strategy.onStart?.(ctx);
     }
-    for (let i = 0; i < n; i++) equity[i] = this.step(symbol, bars, i, ctxs);
+    const slot = this.slot(symbol);
+    const pf = this.portfolio;
+    // step() leaves the equity in a field: returning a double from a non-inlined call would box it (one
+    // heap allocation per candle).
+    for (let i = 0; i < n; i++) {
+      this.step(slot, bars, i, ctxs);
+      equity[i] = pf.equityF;
+    }
     return { equity, fills: this.portfolio.fills() };
   }
 
-  private step(symbol: string, bars: CandleColumns, i: number, ctxs: StrategyContext[] | undefined): number {
-    const clock = this.clock instanceof SimClock ? this.clock : undefined;
+  private step(slot: Slot, bars: CandleColumns, i: number, ctxs: StrategyContext[] | undefined): void {
+    const symbol = slot.inst.symbol;
+    const clock = this.simClock;
     if (clock) clock.t = bars.ts[i]!;
-    if (this.sim) {
+    const sim = this.sim;
+    if (sim) {
       this.depth++;
-      this.sim.onBar(symbol, bars, i);
-      this.leave();
+      sim.onBar(symbol, bars, i);
+      if (--this.depth === 0 && this.queue.length > 0) this.drain();
     }
     const close = bars.close[i]!;
-    this.lastPx.set(symbol, close);
-    this.portfolio.mark(symbol, close);
-    const eq = this.portfolio.equity();
+    slot.last = close;
+    slot.pos.markF = close;
+    this.portfolio.updateEquity();
     if (clock) clock.t = bars.ts[i]! + bars.intervalMs;
     if (ctxs) {
       for (let k = 0; k < ctxs.length; k++) {
@@ -309,8 +330,7 @@ export class Engine implements VenueListener {
         c.strategy.onBar(c);
       }
     }
-    if (this.bus.has('bar')) this.bus.emit('bar', { symbol, i, bars });
-    return eq;
+    if (this.bus.count > 0 && this.bus.has('bar')) this.bus.emit('bar', { symbol, i, bars });
   }
 
   // ───────────── internals: placing ─────────────
@@ -339,8 +359,8 @@ export class Engine implements VenueListener {
     x.positionQty = this.portfolio.positionQty(req.symbol);
     x.workingQty = this.oms.workingQty(req.symbol);
     x.openOrders = this.oms.openCount();
-    const last = this.lastPx.get(req.symbol);
-    x.lastPrice = last === undefined ? 0 : Math.round(last / inst!.tickF);
+    const last = this.slots.get(req.symbol)!.last;
+    x.lastPrice = last === last ? Math.round(last / inst!.tickF) : 0;
     x.equity = this.portfolio.equity();
     const verdict = this.risk.check(x);
     const ts = this.clock.now();
@@ -514,6 +534,7 @@ export class Engine implements VenueListener {
     if (event !== 'created') {
       const ctx = this.fillListeners.get(o.clientOrderId);
       if (ctx?.strategy.onOrder) ctx.strategy.onOrder(ctx, o);
+      if (ctx && isTerminal(o.state)) this.fillListeners.delete(o.clientOrderId);
     }
   }
 
@@ -522,9 +543,23 @@ export class Engine implements VenueListener {
   }
 }
 
-/** Order as plain data (undefined fields dropped so canonical JSON is stable). */
-function snapshot(o: Order): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out;
+class Slot {
+  readonly inst: Instrument;
+  readonly pos: PositionState;
+  last = NaN;
+  constructor(inst: Instrument, pos: PositionState) {
+    this.inst = inst;
+    this.pos = pos;
+  }
+}
+
+/** Order as plain data at this moment (the live object keeps changing). canonicalJson skips undefined fields. */
+function snapshot(o: Order): Order {
+  return {
+    clientOrderId: o.clientOrderId, venueOrderId: o.venueOrderId, symbol: o.symbol, venue: o.venue, side: o.side, type: o.type,
+    qty: o.qty, price: o.price, triggerPrice: o.triggerPrice, trail: o.trail, tif: o.tif, expireAt: o.expireAt,
+    reduceOnly: o.reduceOnly, postOnly: o.postOnly, source: o.source, tag: o.tag, state: o.state, filledQty: o.filledQty,
+    filledNotionalTicks: o.filledNotionalTicks, groupId: o.groupId, groupKind: o.groupKind, parentId: o.parentId,
+    createdTs: o.createdTs, updatedTs: o.updatedTs, reason: o.reason,
+  };
 }

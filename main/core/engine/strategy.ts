@@ -7,6 +7,7 @@
 import { StrategyError } from '../errors.ts';
 import type { CandleColumns, Fill, Instrument, Lots, Order, OrderRequest, Ticks } from '../model/index.ts';
 import type { Engine } from './kernel.ts';
+import type { PositionState } from '../portfolio/portfolio.ts';
 
 export interface Strategy {
   readonly id: string;
@@ -27,6 +28,7 @@ export class StrategyContext {
   bars: CandleColumns;
   /** Index of the bar that just closed. */
   i = -1;
+  private readonly pos: PositionState;
 
   constructor(engine: Engine, strategy: Strategy, instrument: Instrument, bars: CandleColumns) {
     this.engine = engine;
@@ -34,39 +36,42 @@ export class StrategyContext {
     this.symbol = instrument.symbol;
     this.instrument = instrument;
     this.bars = bars;
+    this.pos = engine.portfolio.positions.get(instrument.symbol)!;
   }
 
-  private k(ago: number): number {
-    const k = this.i - ago;
-    if (ago < 0 || k > this.i) throw new StrategyError(`look-ahead refused: bar ${ago} ago`, { i: this.i, ago });
-    return k;
+  /** Out-of-range access: before the first bar is NaN, a negative "ago" (the future) is refused. */
+  private edge(ago: number): number {
+    if (!(ago >= 0)) throw new StrategyError(`look-ahead refused: bar ${ago} ago`, { i: this.i, ago });
+    return NaN;
   }
 
+  // Each accessor is written out (no shared helper) so it stays small enough to inline into onBar: a
+  // non-inlined call returning a double would allocate a heap number per call.
   /** Close `ago` bars back (NaN before the first bar). */
   close(ago = 0): number {
-    const k = this.k(ago);
-    return k >= 0 ? this.bars.close[k]! : NaN;
+    const k = this.i - ago;
+    return ago >= 0 && k >= 0 ? this.bars.close[k]! : this.edge(ago);
   }
   open(ago = 0): number {
-    const k = this.k(ago);
-    return k >= 0 ? this.bars.open[k]! : NaN;
+    const k = this.i - ago;
+    return ago >= 0 && k >= 0 ? this.bars.open[k]! : this.edge(ago);
   }
   high(ago = 0): number {
-    const k = this.k(ago);
-    return k >= 0 ? this.bars.high[k]! : NaN;
+    const k = this.i - ago;
+    return ago >= 0 && k >= 0 ? this.bars.high[k]! : this.edge(ago);
   }
   low(ago = 0): number {
-    const k = this.k(ago);
-    return k >= 0 ? this.bars.low[k]! : NaN;
+    const k = this.i - ago;
+    return ago >= 0 && k >= 0 ? this.bars.low[k]! : this.edge(ago);
   }
   volume(ago = 0): number {
-    const k = this.k(ago);
-    return k >= 0 ? this.bars.volume[k]! : NaN;
+    const k = this.i - ago;
+    return ago >= 0 && k >= 0 ? this.bars.volume[k]! : this.edge(ago);
   }
   /** Open time of the bar `ago` back. */
   time(ago = 0): number {
-    const k = this.k(ago);
-    return k >= 0 ? this.bars.ts[k]! : NaN;
+    const k = this.i - ago;
+    return ago >= 0 && k >= 0 ? this.bars.ts[k]! : this.edge(ago);
   }
   /** Number of closed bars visible. */
   get count(): number {
@@ -74,7 +79,7 @@ export class StrategyContext {
   }
 
   get position(): Lots {
-    return this.engine.portfolio.positionQty(this.symbol);
+    return this.pos.qty;
   }
   get equity(): number {
     return this.engine.portfolio.equity();

@@ -53,6 +53,8 @@ export class PositionState {
   funding: Money = 0n;
   /** Last mark as a float price (what candles carry). */
   markF = 0;
+  /** Value of one unit of the settlement currency in the base currency (float, for the equity curve). */
+  fxF = 0;
   /** Float value of one lot at price 1: lot × contract size. */
   readonly lotValueF: number;
   readonly perp: boolean;
@@ -87,7 +89,9 @@ export class Portfolio {
   /** Positions as an array for the per-candle equity loop (no iterator allocation). */
   private posList: PositionState[] = [];
   private cashValueF = 0;
-  private readonly seen = new Set<string>();
+  /** Applied fill ids per venue (nested to avoid building a concatenated key per fill). */
+  private readonly seen = new Map<string, Set<string>>();
+  private readonly fundingSeen = new Set<string>();
   private readonly ledger: Entry[] = [];
 
   constructor(cfg: PortfolioConfig, instruments: readonly Instrument[] = []) {
@@ -105,6 +109,7 @@ export class Portfolio {
     const lev = this.leverage[inst.symbol] ?? 1;
     if (!(lev >= 1 && lev <= inst.maxLeverage)) throw new ValidationError(`leverage ${lev} out of range for ${inst.symbol}`);
     p = new PositionState(inst, lev);
+    p.fxF = this.fx.get(inst.settle) ?? 0;
     this.positions.set(inst.symbol, p);
     this.posList.push(p);
     return p;
@@ -123,6 +128,7 @@ export class Portfolio {
   /** Value of one unit of `ccy` in the base currency, for the float equity curve. */
   setRate(ccy: string, rate: number): void {
     this.fx.set(ccy, rate);
+    for (const p of this.posList) p.fxF = this.fx.get(p.inst.settle) ?? 0;
     this.refreshCashF();
   }
 
@@ -153,10 +159,11 @@ export class Portfolio {
    * canonical order than the last applied one) rebuild the ledger so results do not depend on arrival order.
    */
   applyFill(f: Fill): boolean {
-    const key = `${f.venue}\u0000${f.tradeId}`;
-    if (this.seen.has(key)) return false;
+    let ids = this.seen.get(f.venue);
+    if (!ids) this.seen.set(f.venue, (ids = new Set()));
+    if (ids.has(f.tradeId)) return false;
     if (!this.positions.has(f.symbol)) throw new ValidationError(`fill for unknown instrument ${f.symbol}`);
-    this.seen.add(key);
+    ids.add(f.tradeId);
     this.insert({ kind: 'fill', f });
     return true;
   }
@@ -164,8 +171,8 @@ export class Portfolio {
   applyFunding(e: FundingEvent): void {
     if (!this.positions.has(e.symbol)) throw new ValidationError(`funding for unknown instrument ${e.symbol}`);
     const key = `funding\u0000${e.symbol}\u0000${e.ts}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    if (this.fundingSeen.has(key)) return;
+    this.fundingSeen.add(key);
     this.insert({ kind: 'funding', e });
   }
 
@@ -237,13 +244,21 @@ export class Portfolio {
 
   /** Float equity in the base currency at current marks: the per-candle equity curve value. */
   equity(): number {
+    this.updateEquity();
+    return this.equityF;
+  }
+
+  /** Last value computed by updateEquity(); a field so the per-candle loop never boxes a returned double. */
+  equityF = 0;
+
+  updateEquity(): void {
     let e = this.cashValueF;
     const L = this.posList;
     for (let i = 0; i < L.length; i++) {
       const p = L[i]!;
-      if (p.qty !== 0) e += p.valueF() * (this.fx.get(p.inst.settle) ?? 0);
+      if (p.qty !== 0) e += p.valueF() * p.fxF;
     }
-    return e;
+    this.equityF = e;
   }
 
   /** Exact equity per settlement currency (cash + spot holdings or perp unrealized at marks). */

@@ -79,6 +79,10 @@ export class PaperVenue implements SimulatedVenue {
   private readonly path = [0, 0, 0, 0];
   private cacheSym = '';
   private cacheState: SymState | undefined;
+  private readonly scratchAll: Working[] = [];
+  private readonly scratchOut: Working[] = [];
+  private readonly scratchEv: Working[] = [];
+  private readonly barCap = { left: 0 };
 
   constructor(cfg: PaperVenueConfig) {
     this.cfg = cfg;
@@ -180,11 +184,18 @@ export class PaperVenue implements SimulatedVenue {
     else if (how === 'expired') this.emit({ kind: 'expired', clientOrderId: w.order.clientOrderId, ts });
   }
 
-  /** Cancels due (latency elapsed) and GTD expiries, then returns the orders eligible at `ts`. */
+  /**
+   * Cancels due (latency elapsed) and GTD expiries, then returns the orders eligible at `ts`, in arrival
+   * order. Returns a reused scratch array (valid until the next call): no allocation per event.
+   */
   private eligible(st: SymState, ts: number): Working[] {
-    const out: Working[] = [];
-    for (const w of [...this.working]) {
-      if (w.inst !== st.inst) continue;
+    const all = this.scratchAll;
+    all.length = 0;
+    for (let k = 0; k < this.working.length; k++) if (this.working[k]!.inst === st.inst) all.push(this.working[k]!);
+    const out = this.scratchOut;
+    out.length = 0;
+    for (let k = 0; k < all.length; k++) {
+      const w = all[k]!;
       if (w.cancelAt <= ts) this.remove(w, 'canceled', 'requested', w.cancelAt);
       else if (w.order.expireAt !== undefined && w.order.tif === 'GTD' && w.order.expireAt <= ts) this.remove(w, 'expired', 'gtd', w.order.expireAt);
       else if (w.activeFrom <= ts) out.push(w);
@@ -206,8 +217,10 @@ export class PaperVenue implements SimulatedVenue {
     barPath(this.cfg.path ?? 'nearer-extreme', floatToTicks(inst, bars.open[i]!), floatToTicks(inst, bars.high[i]!), floatToTicks(inst, bars.low[i]!), floatToTicks(inst, bars.close[i]!), P);
     const volLots = floatToLots(inst, bars.volume[i]!);
     const part = this.cfg.participation;
-    const cap = { left: part ? Math.floor(volLots * part) : Infinity };
-    const ev: Working[] = [];
+    const cap = this.barCap;
+    cap.left = part ? Math.floor(volLots * part) : Infinity;
+    const ev = this.scratchEv;
+    ev.length = 0;
     for (const w of ws) {
       w.reset();
       const s = w.s;
@@ -221,13 +234,14 @@ export class PaperVenue implements SimulatedVenue {
     // Execute in path-time order of the FILLS (trigger-only events at their trigger time), so an OCO leg
     // filled earlier on the path cancels its sibling before the sibling's later fill.
     const key = (w: Working): number => (w.evT !== Infinity ? w.evT : w.evTrigT);
-    ev.sort((a, b) => key(a) - key(b) || a.seq - b.seq);
+    if (ev.length > 1) ev.sort((a, b) => key(a) - key(b) || a.seq - b.seq);
     const span = Math.max(0, bars.intervalMs - 1);
-    for (const w of ev) {
+    for (const w of ws) w.arrived = true;
+    for (let k = 0; k < ev.length; k++) {
+      const w = ev[k]!;
       if (w.canceled) continue;
       this.execute(st, w, ts + Math.floor((key(w) / 3) * span), cap, volLots, 0);
     }
-    for (const w of ws) w.arrived = true;
   }
 
   onTrade(t: Trade): void {

@@ -1,0 +1,207 @@
+/**
+ * Engine throughput: 1M one-minute candles, an SMA(20/100) crossover (long 1.000 BTC when fast > slow,
+ * flat otherwise), market orders filling at the next bar's open with a 10 bp taker fee.
+ *
+ * ours: the full kernel — strategy hook → risk gate (with limits) → OMS (intent stored) → paper venue
+ *       (intrabar path matching) → exact bigint ledger → audit events → equity curve.
+ * peer: a typical object-oriented backtester written here with the same semantics: a Candle object per bar,
+ *       an EventEmitter bus, strategy/broker/portfolio classes, order objects, float cash.
+ * Both must produce the identical trade list (bar, side, qty, price) and the same final equity before a
+ * ratio is printed.
+ */
+import { EventEmitter } from 'node:events';
+import { defineInstrument, type CandleColumns } from '../../main/core/model/index.ts';
+import { Engine, SimClock, type Strategy, type StrategyContext } from '../../main/core/engine/index.ts';
+import { PaperVenue } from '../../main/venues/paper/paper-venue.ts';
+import { LimitsRiskGate } from '../../main/core/risk/gate.ts';
+import { MemoryStore, NullAuditSink } from '../../main/core/ports.ts';
+import { interleaved, figure, ratio } from './harness.ts';
+
+const N = Number(process.env.BENCH_CANDLES ?? 1_000_000);
+const FAST = 50;
+const SLOW = 200;
+const QTY_LOTS = 1000; // 1.000 BTC at lot 0.001
+const FEE = 0.001;
+
+// ───────────── data: a seeded random walk on a 0.01 tick grid ─────────────
+function makeCandles(n: number): CandleColumns {
+  const c = { ts: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), length: n, intervalMs: 60_000 };
+  let s = 12345 >>> 0;
+  const rnd = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+  let px = 3_000_000; // ticks (30,000.00)
+  for (let i = 0; i < n; i++) {
+    const o = px;
+    const cl = Math.max(100, o + Math.round((rnd() - 0.5) * 3000));
+    const hi = Math.max(o, cl) + Math.round(rnd() * 800);
+    const lo = Math.min(o, cl) - Math.round(rnd() * 800);
+    c.ts[i] = 1_700_000_000_000 + i * 60_000;
+    c.open[i] = o / 100; c.close[i] = cl / 100; c.high[i] = hi / 100; c.low[i] = lo / 100;
+    c.volume[i] = 1 + Math.round(rnd() * 50);
+    px = cl + Math.round((rnd() - 0.5) * 200); // small gap to the next open
+  }
+  return c;
+}
+
+const inst = defineInstrument({ symbol: 'BTC/USDT', venue: 'paper', base: 'BTC', quote: 'USDT', kind: 'spot', tickSize: '0.01', lotSize: '0.001', takerFee: String(FEE), makerFee: '0.0005' });
+
+interface Trade { bar: number; side: string; qty: number; price: number }
+
+// ───────────── ours ─────────────
+class SmaCross implements Strategy {
+  readonly id = 'sma-cross';
+  readonly version = '1';
+  private fs = 0;
+  private ss = 0;
+  onBar(c: StrategyContext): void {
+    const x = c.close(0);
+    this.fs += x;
+    this.ss += x;
+    const i = c.i;
+    if (i >= FAST) this.fs -= c.close(FAST);
+    if (i >= SLOW) this.ss -= c.close(SLOW);
+    if (i < SLOW - 1) return;
+    const up = this.fs * SLOW > this.ss * FAST;
+    const pos = c.position;
+    if (up && pos === 0) c.buy(QTY_LOTS);
+    else if (!up && pos > 0) c.sell(pos);
+  }
+}
+
+function runOurs(bars: CandleColumns): { trades: Trade[]; equity: number } {
+  const clock = new SimClock();
+  const venue = new PaperVenue({ instruments: [inst], clock });
+  const engine = new Engine({
+    instruments: [inst], venue, clock, store: new MemoryStore(), audit: new NullAuditSink(),
+    risk: new LimitsRiskGate({ maxOrderNotional: '1000000', maxPositionNotional: '1000000', maxOpenOrders: 10, priceBandBps: 500 }),
+    portfolio: { baseCurrency: 'USDT', cash: { USDT: '1000000' } },
+  });
+  const r = engine.run(inst.symbol, bars, new SmaCross());
+  const t0 = bars.ts[0]!;
+  return { trades: r.fills.map((f) => ({ bar: Math.round((f.ts - t0) / 60_000), side: f.side, qty: f.qty, price: f.price })), equity: r.equity[bars.length - 1]! };
+}
+
+// ───────────── peer: typical OO backtester ─────────────
+class Candle {
+  readonly time: number; readonly open: number; readonly high: number; readonly low: number; readonly close: number; readonly volume: number;
+  constructor(time: number, open: number, high: number, low: number, close: number, volume: number) {
+    this.time = time; this.open = open; this.high = high; this.low = low; this.close = close; this.volume = volume;
+  }
+}
+class PeerOrder {
+  status = 'new';
+  readonly id: number; readonly side: 'buy' | 'sell'; readonly qty: number; readonly createdBar: number;
+  constructor(id: number, side: 'buy' | 'sell', qty: number, createdBar: number) {
+    this.id = id; this.side = side; this.qty = qty; this.createdBar = createdBar;
+  }
+}
+class PeerPortfolio {
+  cash = 1_000_000;
+  position = 0;
+  lastPrice = 0;
+  equity(): number {
+    return this.cash + this.position * 0.001 * this.lastPrice;
+  }
+}
+class PeerBroker {
+  private pending: PeerOrder[] = [];
+  private nextId = 1;
+  readonly trades: Trade[] = [];
+  private readonly bus: EventEmitter;
+  private readonly pf: PeerPortfolio;
+  constructor(bus: EventEmitter, pf: PeerPortfolio) {
+    this.bus = bus;
+    this.pf = pf;
+    bus.on('candle', (c: Candle, i: number) => this.onCandle(c, i));
+  }
+  submit(side: 'buy' | 'sell', qty: number, bar: number): PeerOrder {
+    const o = new PeerOrder(this.nextId++, side, qty, bar);
+    this.pending.push(o);
+    return o;
+  }
+  private onCandle(c: Candle, i: number): void {
+    if (this.pending.length === 0) return;
+    for (const o of this.pending) {
+      const qtyBtc = o.qty * 0.001;
+      const notional = qtyBtc * c.open;
+      this.pf.cash += o.side === 'buy' ? -notional : notional;
+      this.pf.cash -= notional * FEE;
+      this.pf.position += o.side === 'buy' ? o.qty : -o.qty;
+      o.status = 'filled';
+      this.trades.push({ bar: i, side: o.side, qty: o.qty, price: Math.round(c.open * 100) });
+      this.bus.emit('fill', o);
+    }
+    this.pending = [];
+  }
+}
+class PeerSma {
+  private fs = 0;
+  private ss = 0;
+  private closes: number[] = [];
+  private readonly broker: PeerBroker;
+  private readonly pf: PeerPortfolio;
+  constructor(broker: PeerBroker, pf: PeerPortfolio) {
+    this.broker = broker;
+    this.pf = pf;
+  }
+  onCandle(c: Candle, i: number): void {
+    this.closes.push(c.close);
+    this.fs += c.close;
+    this.ss += c.close;
+    if (i >= FAST) this.fs -= this.closes[i - FAST]!;
+    if (i >= SLOW) this.ss -= this.closes[i - SLOW]!;
+    if (i < SLOW - 1) return;
+    const up = this.fs * SLOW > this.ss * FAST;
+    if (up && this.pf.position === 0) this.broker.submit('buy', QTY_LOTS, i);
+    else if (!up && this.pf.position > 0) this.broker.submit('sell', this.pf.position, i);
+  }
+}
+function runPeer(candles: Candle[]): { trades: Trade[]; equity: number } {
+  const bus = new EventEmitter();
+  const pf = new PeerPortfolio();
+  const broker = new PeerBroker(bus, pf);
+  const strat = new PeerSma(broker, pf);
+  const equity: number[] = [];
+  bus.on('candle', (c: Candle, i: number) => {
+    pf.lastPrice = c.close;
+    equity.push(pf.equity());
+    strat.onCandle(c, i);
+  });
+  for (let i = 0; i < candles.length; i++) bus.emit('candle', candles[i]!, i);
+  return { trades: broker.trades, equity: equity[equity.length - 1]! };
+}
+
+// ───────────── run ─────────────
+const bars = makeCandles(N);
+const objs: Candle[] = [];
+for (let i = 0; i < N; i++) objs.push(new Candle(bars.ts[i]!, bars.open[i]!, bars.high[i]!, bars.low[i]!, bars.close[i]!, bars.volume[i]!));
+// prime both on a small input (PERFORMANCE.md: avoid measuring a cold/deoptimised first pass)
+const small = makeCandles(5000);
+runOurs(small);
+runPeer(objs.slice(0, 5000));
+
+const a = runOurs(bars);
+const b = runPeer(objs);
+const same = a.trades.length === b.trades.length && a.trades.every((t, i) => { const u = b.trades[i]!; return t.bar === u.bar && t.side === u.side && t.qty === u.qty && t.price === u.price; });
+if (!same) {
+  console.error('bench engine: trade lists differ', a.trades.length, b.trades.length, a.trades.slice(0, 3), b.trades.slice(0, 3));
+  process.exit(1);
+}
+if (Math.abs(a.equity - b.equity) > 1e-6 * Math.abs(b.equity)) {
+  console.error(`bench engine: final equity differs: ours ${a.equity} peer ${b.equity}`);
+  process.exit(1);
+}
+console.log(`bench engine: ${a.trades.length} fills identical in both, final equity ${a.equity.toFixed(2)}`);
+
+const res = await interleaved([
+  { name: 'ours', run: () => runOurs(bars) },
+  { name: 'peer', run: () => runPeer(objs) },
+]);
+const ours = N / (res.get('ours')!.medianMs / 1000) / 1e6;
+const peer = N / (res.get('peer')!.medianMs / 1000) / 1e6;
+figure('engine kernel (min)', N / (res.get('ours')!.minMs / 1000) / 1e6, 'M candles/s');
+figure('engine oo-baseline (min)', N / (res.get('peer')!.minMs / 1000) / 1e6, 'M candles/s');
+figure('engine kernel', ours, 'M candles/s');
+ratio('engine', 'oo-baseline', ours, peer, 'M candles/s', true);
