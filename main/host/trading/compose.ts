@@ -1,0 +1,123 @@
+/**
+ * Composition roots of a trading session. Paper and live are the SAME TradingSession (the same kernel,
+ * risk gate, store and audit sink); only the venue, the market data and the clock differ:
+ *
+ *   paper  venue = PaperVenue (main/venues/paper)      market data = DemoFeed (or any MarketData)
+ *          clock = SimClock advanced by the feed's prints, so a session is reproducible from seed + start
+ *   live   venue = an exchange adapter implementing the Venue port (the ccxt order adapter of
+ *          main/venues/ccxt plugs in here once it exists)   market data = its stream   clock = WallClock
+ *
+ * `composeLiveSession` is the documented live composition: it accepts any Venue + MarketData pair, and is
+ * exercised in tests with the paper venue standing in for an exchange.
+ */
+import { SimClock, WallClock } from '../../core/engine/clock.ts';
+import type { Fill, Instrument } from '../../core/model/index.ts';
+import type { AuditSink, MarketData, Store, Venue } from '../../core/ports.ts';
+import { PaperVenue } from '../../venues/paper/paper-venue.ts';
+import type { PaperAccountData } from './accounts.ts';
+import { DemoFeed, type FeedSymbol } from './demo-feed.ts';
+import { AdjustableRiskGate } from './risk.ts';
+import { TradingSession, type SessionListener } from './session.ts';
+
+export interface FeedConfig {
+  readonly seed: number;
+  readonly tickMs?: number;
+  readonly cycleMs?: number;
+  readonly swingBps?: number;
+}
+
+export interface PaperSessionInput {
+  readonly sessionId: string;
+  readonly accountId: string;
+  readonly currency: string;
+  readonly account: PaperAccountData;
+  readonly instruments: readonly Instrument[];
+  readonly feedSymbols: readonly FeedSymbol[];
+  readonly feed: FeedConfig;
+  /** Time of the feed's first print (ms). */
+  readonly startTs: number;
+  readonly store: Store;
+  readonly audit: AuditSink;
+  readonly batch?: <T>(fn: () => T) => T;
+  readonly priorFills?: readonly Fill[];
+  readonly listener: SessionListener;
+  /** Wall clock for the feed (tests inject one). */
+  readonly now?: () => number;
+}
+
+export interface PaperSession {
+  readonly session: TradingSession;
+  readonly feed: DemoFeed;
+  /** Subscribes the session and starts the feed's timer. */
+  start(): void;
+  stop(): void;
+}
+
+export function composePaperSession(x: PaperSessionInput): PaperSession {
+  const feed = new DemoFeed({
+    symbols: x.feedSymbols, seed: x.feed.seed, startTs: x.startTs,
+    ...(x.feed.tickMs !== undefined ? { tickMs: x.feed.tickMs } : {}),
+    ...(x.feed.cycleMs !== undefined ? { cycleMs: x.feed.cycleMs } : {}),
+    ...(x.feed.swingBps !== undefined ? { swingBps: x.feed.swingBps } : {}),
+    ...(x.now ? { now: x.now } : {}),
+  });
+  const clock = new SimClock(x.startTs);
+  // The venue id is the session id: paper fill ids count per venue instance, and (venue, tradeId) must stay
+  // unique across every session that writes to the same ledger.
+  const venue = new PaperVenue({ id: x.sessionId, instruments: x.instruments, clock, seed: x.feed.seed, latencyMs: 0 });
+  const session = new TradingSession(
+    {
+      sessionId: x.sessionId, accountId: x.accountId, mode: 'paper', instruments: x.instruments,
+      demoSymbols: new Set(x.feedSymbols.map((s) => s.symbol)), venue, marketData: feed, clock,
+      store: x.store, audit: x.audit, risk: new AdjustableRiskGate(x.account.limits),
+      portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.account.startingBalance } },
+      startingBalance: x.account.startingBalance,
+      ...(x.batch ? { batch: x.batch } : {}),
+      catchUp: () => void feed.pump(),
+      ...(x.priorFills ? { priorFills: x.priorFills } : {}),
+      tradingState: { state: x.account.tradingState, reason: x.account.stateReason },
+    },
+    x.listener,
+  );
+  return {
+    session,
+    feed,
+    start() {
+      session.start();
+      feed.start((pump) => session.marketBatch(pump));
+    },
+    stop() {
+      feed.stop();
+      session.stop();
+    },
+  };
+}
+
+export interface LiveSessionInput {
+  readonly sessionId: string;
+  readonly accountId: string;
+  readonly currency: string;
+  readonly startingBalance: string;
+  readonly instruments: readonly Instrument[];
+  readonly venue: Venue;
+  readonly marketData: MarketData;
+  readonly store: Store;
+  readonly audit: AuditSink;
+  readonly risk: AdjustableRiskGate;
+  readonly batch?: <T>(fn: () => T) => T;
+  readonly listener: SessionListener;
+}
+
+/** A live session: an exchange venue and its stream around the same kernel. Start it with `session.start()`. */
+export function composeLiveSession(x: LiveSessionInput): TradingSession {
+  return new TradingSession(
+    {
+      sessionId: x.sessionId, accountId: x.accountId, mode: 'live', instruments: x.instruments, demoSymbols: new Set(),
+      venue: x.venue, marketData: x.marketData, clock: new WallClock(), store: x.store, audit: x.audit, risk: x.risk,
+      portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.startingBalance } },
+      startingBalance: x.startingBalance,
+      ...(x.batch ? { batch: x.batch } : {}),
+    },
+    x.listener,
+  );
+}

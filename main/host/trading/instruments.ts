@@ -1,0 +1,41 @@
+/**
+ * The paper session's instruments: the demo symbols as spot instruments on the paper venue, with the fee
+ * rates of the paper account's settings. Grids follow the demo generator (its price/qty decimals), so
+ * stored demo candles, live prints and orders all sit on the same tick and lot grid.
+ */
+import { DEFAULT_DEMO_SYMBOLS, type DemoSymbol } from '../../core/data/demo.ts';
+import { defineInstrument, type Instrument, type InstrumentSpec } from '../../core/model/index.ts';
+
+/** Smallest order value the paper venue accepts, in the quote currency (what typical spot venues use). */
+export const PAPER_MIN_NOTIONAL = '5';
+
+export interface FeeRates {
+  readonly makerFee: string;
+  readonly takerFee: string;
+}
+
+export function demoInstrumentSpecs(venue: string, fees: FeeRates, symbols: readonly DemoSymbol[] = DEFAULT_DEMO_SYMBOLS): InstrumentSpec[] {
+  return symbols.map((s) => {
+    const [base, quote] = s.symbol.split('/') as [string, string];
+    return {
+      symbol: s.symbol,
+      venue,
+      base,
+      quote,
+      kind: 'spot',
+      tickSize: step(s.priceDecimals),
+      lotSize: step(s.qtyDecimals),
+      minNotional: PAPER_MIN_NOTIONAL,
+      makerFee: fees.makerFee,
+      takerFee: fees.takerFee,
+    };
+  });
+}
+
+export function demoInstruments(venue: string, fees: FeeRates): Instrument[] {
+  return demoInstrumentSpecs(venue, fees).map(defineInstrument);
+}
+
+function step(decimals: number): string {
+  return decimals <= 0 ? '1' : `0.${'0'.repeat(decimals - 1)}1`;
+}

@@ -1,0 +1,282 @@
+/**
+ * The host's trading service: owns the running paper session (composed in compose.ts), persists the paper
+ * account, its settings and risk state, appends the feed's closed 1m candles to the market store, and
+ * turns session changes into contract events. Handlers call this; the logic lives in TradingSession.
+ *
+ * Start-up cost is kept to opening the ledger rows it needs and reading one candle per demo symbol: the
+ * Playwright journey starts a fresh host per test.
+ */
+import type { PaperSettings, RiskLimitsView, SessionView, TradingState } from '../../contract/trading.ts';
+import { auditConfigChange, auditOverride, auditSessionStart, auditSessionStop, SessionAuditSink } from './audit.ts';
+import { DEFAULT_DEMO_SYMBOLS, DEMO_DEFAULTS, DEMO_EXCHANGE } from '../../core/data/demo.ts';
+import type { Candle, Instrument } from '../../core/model/index.ts';
+import type { CandleStore, LedgerStores } from '../../storage/index.ts';
+import type { HostContext } from '../context.ts';
+import { PAPER_CURRENCY, PaperAccounts, type PaperAccountData } from './accounts.ts';
+import { composePaperSession, type FeedConfig, type PaperSession } from './compose.ts';
+import { FEED_DEFAULTS, type FeedSymbol } from './demo-feed.ts';
+import { demoInstrumentSpecs, demoInstruments } from './instruments.ts';
+import { mergeLimits } from './risk.ts';
+import type { SessionListener, TradingSession } from './session.ts';
+
+export interface TradingServiceOptions {
+  readonly ledger: LedgerStores;
+  /** Where closed live candles are appended (source `demo`, 1m). Absent: candles are only pushed as events. */
+  readonly candles?: CandleStore;
+  readonly emit: HostContext['emit'];
+  readonly log: HostContext['log'];
+  readonly feed?: Partial<FeedConfig>;
+  /** Wall clock (tests inject one). */
+  readonly now?: () => number;
+  /** Min interval between mark-to-market portfolio events (fills always push at once). */
+  readonly portfolioThrottleMs?: number;
+}
+
+/** Feed settings from the environment: the e2e suite speeds the demo market up with these. */
+export function feedConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<FeedConfig> {
+  const num = (k: string): number | undefined => {
+    const v = env[k];
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    return Number.isFinite(n) && n > 0 ? n : undefined;
+  };
+  const out: { seed?: number; tickMs?: number; cycleMs?: number; swingBps?: number } = {};
+  const seed = num('KESTREL_FEED_SEED'), tickMs = num('KESTREL_FEED_TICK_MS'), cycleMs = num('KESTREL_FEED_CYCLE_MS'), swingBps = num('KESTREL_FEED_SWING_BPS');
+  if (seed !== undefined) out.seed = seed;
+  if (tickMs !== undefined) out.tickMs = tickMs;
+  if (cycleMs !== undefined) out.cycleMs = cycleMs;
+  if (swingBps !== undefined) out.swingBps = swingBps;
+  return out;
+}
+
+export class TradingService {
+  readonly accounts: PaperAccounts;
+  private readonly o: TradingServiceOptions;
+  private readonly now: () => number;
+  private paper: PaperSession | undefined;
+  private sessionN = 0;
+  private lastPortfolioPush = 0;
+  private portfolioTimer: ReturnType<typeof setTimeout> | undefined;
+  private feedCfg: FeedConfig;
+
+  constructor(o: TradingServiceOptions) {
+    this.o = o;
+    this.now = o.now ?? Date.now;
+    this.accounts = new PaperAccounts(o.ledger.catalog, this.now);
+    this.feedCfg = { seed: DEMO_DEFAULTS.seed, ...o.feed };
+  }
+
+  /** The running session (throws when none: the service was closed). */
+  get session(): TradingSession {
+    if (!this.paper) throw new Error('no trading session is running');
+    return this.paper.session;
+  }
+
+  get feed(): PaperSession['feed'] {
+    if (!this.paper) throw new Error('no trading session is running');
+    return this.paper.feed;
+  }
+
+  /** Starts the paper session of the current paper account. */
+  start(): SessionView {
+    if (this.paper) return this.sessionView();
+    const { record, data } = this.accounts.current();
+    const startTs = this.alignedNow();
+    const sessionId = `paper-${startTs.toString(36)}-${++this.sessionN}`;
+    const instruments = demoInstruments('paper', data);
+    const ledger = this.o.ledger;
+    this.closeStaleOrders(record.id);
+    const audit = new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper' });
+    const feedSymbols = this.feedSymbols(instruments);
+    this.paper = composePaperSession({
+      sessionId, accountId: record.id, currency: PAPER_CURRENCY, account: data, instruments, feedSymbols,
+      feed: this.feedCfg, startTs,
+      store: ledger.ledger.storeFor({ accountId: record.id, sessionId }),
+      audit,
+      batch: (fn) => ledger.ledger.batch(fn),
+      priorFills: ledger.ledger.fills(record.id),
+      listener: this.listener(),
+      ...(this.o.now ? { now: this.o.now } : {}),
+    });
+    auditSessionStart(audit, this.now(), {
+      instruments: demoInstrumentSpecs('paper', data),
+      portfolio: { baseCurrency: PAPER_CURRENCY, cash: { [PAPER_CURRENCY]: data.startingBalance } },
+      venue: { id: sessionId, kind: 'paper', latencyMs: 0, seed: this.feedCfg.seed, accountId: record.id },
+      data: { feed: 'demo', seed: this.feedCfg.seed, startTs, tickMs: this.paper.feed.tickMs, anchors: Object.fromEntries(feedSymbols.map((s) => [s.symbol, s.anchor])) },
+    });
+    ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'demo', seed: this.feedCfg.seed, startTs } });
+    this.paper.start();
+    const view = this.sessionView();
+    this.o.emit('trading.session', view);
+    return view;
+  }
+
+  sessionView(): SessionView {
+    const p = this.paper;
+    if (!p) throw new Error('no trading session is running');
+    const s = p.session;
+    return {
+      sessionId: s.parts.sessionId, accountId: s.parts.accountId, mode: s.parts.mode, venue: s.parts.venue.id,
+      feed: 'demo feed (synthetic prices)', feedTickMs: p.feed.tickMs, startedAt: s.startedAt, status: s.running ? 'running' : 'stopped',
+    };
+  }
+
+  /** Stops the session: feed off, audited, session record closed. Open paper orders end with the session. */
+  stop(reason = 'host shutdown'): void {
+    const p = this.paper;
+    if (!p) return;
+    this.paper = undefined;
+    if (this.portfolioTimer) clearTimeout(this.portfolioTimer);
+    this.portfolioTimer = undefined;
+    p.stop();
+    const s = p.session;
+    try {
+      auditSessionStop(s.parts.audit, this.now(), { reason, summary: { openOrders: s.engine.openOrders().length, equity: s.account().equity } });
+      const rec = this.o.ledger.catalog.session(s.parts.sessionId);
+      if (rec) this.o.ledger.catalog.putSession({ ...rec, status: 'stopped', endedAt: this.now() });
+    } catch (e) {
+      this.o.log.warn({ err: e }, 'could not record the end of the trading session');
+    }
+  }
+
+  // ───────────── risk (persisted with the account) ─────────────
+
+  setLimits(change: Partial<RiskLimitsView>, origin: string): void {
+    const s = this.session;
+    const from = s.parts.risk.limits;
+    s.setLimits(mergeLimits(from, change), origin);
+    this.accounts.update({ limits: s.parts.risk.limits });
+    this.o.emit('risk.state', s.riskStatus());
+  }
+
+  setTradingState(state: TradingState, reason: string, origin: string): void {
+    this.session.setTradingState(state, reason);
+    this.accounts.update({ tradingState: state, stateReason: reason });
+    auditOverride(this.session.parts.audit, this.now(), { action: 'set-trading-state', reason, by: origin, details: { state } });
+  }
+
+  killSwitch(reason: string, origin: string): number {
+    const n = this.session.killSwitch(reason, origin);
+    this.accounts.update({ tradingState: 'halted', stateReason: reason });
+    return n;
+  }
+
+  // ───────────── paper settings ─────────────
+
+  settings(): PaperSettings {
+    return this.accounts.view();
+  }
+
+  saveSettings(change: { startingBalance?: string | undefined; makerFee?: string | undefined; takerFee?: string | undefined }, origin: string): PaperSettings {
+    const before = this.accounts.view();
+    this.accounts.saveSettings(change);
+    const after = this.accounts.view();
+    if (this.paper) auditConfigChange(this.session.parts.audit, this.now(), { what: 'paper-settings', from: before, to: after, by: origin });
+    return after;
+  }
+
+  /** Cancels everything, closes the account and starts a fresh one (new session) from the saved settings. */
+  resetAccount(origin: string): SessionView {
+    if (this.paper) {
+      const s = this.session;
+      s.cancelAll();
+      auditOverride(s.parts.audit, this.now(), { action: 'reset-paper-account', reason: 'requested', by: origin, details: { accountId: s.parts.accountId } });
+    }
+    this.stop('account reset');
+    this.accounts.reset();
+    return this.start();
+  }
+
+  close(): void {
+    this.stop();
+  }
+
+  // ───────────── internals ─────────────
+
+  private alignedNow(): number {
+    const tick = this.feedCfg.tickMs ?? FEED_DEFAULTS.tickMs;
+    return Math.floor(this.now() / tick) * tick;
+  }
+
+  /** Continue each demo symbol from its last stored close (so live prices join the stored history). */
+  private feedSymbols(instruments: readonly Instrument[]): FeedSymbol[] {
+    return DEFAULT_DEMO_SYMBOLS.filter((d) => instruments.some((i) => i.symbol === d.symbol)).map((d) => {
+      const inst = instruments.find((i) => i.symbol === d.symbol)!;
+      return { symbol: d.symbol, anchor: this.lastStoredClose(d.symbol) ?? d.start, tickSize: inst.tickF, lotSize: inst.lotF, rho: d.rho, volScale: d.volScale, volumePerMinute: d.volume };
+    });
+  }
+
+  private lastStoredClose(symbol: string): number | undefined {
+    const c = this.o.candles;
+    if (!c) return undefined;
+    try {
+      const key = { source: DEMO_EXCHANGE, symbol, timeframe: '1m' };
+      const last = c.lastTs(key);
+      if (last === undefined) return undefined;
+      const cols = c.range(key, last, last + 1);
+      const v = cols.close[cols.close.length - 1];
+      return v !== undefined && Number.isFinite(v) && v > 0 ? v : undefined;
+    } catch (e) {
+      this.o.log.warn({ err: e, symbol }, 'could not read the last demo candle; the feed starts from the demo start price');
+      return undefined;
+    }
+  }
+
+  /** Orders an earlier session left open cannot fill any more (the paper venue lived in that process). */
+  private closeStaleOrders(accountId: string): void {
+    const ledger = this.o.ledger.ledger;
+    for (const so of ledger.openOrders()) {
+      if (so.accountId !== accountId) continue;
+      try {
+        ledger.recordOrderUpdate({ accountId, sessionId: so.sessionId }, { ...so.order, state: 'canceled', reason: 'session_ended', updatedTs: this.now() });
+      } catch (e) {
+        this.o.log.warn({ err: e, clientOrderId: so.order.clientOrderId }, 'could not close a stale paper order');
+      }
+    }
+  }
+
+  private listener(): SessionListener {
+    const emit = this.o.emit;
+    return {
+      orders: (orders) => emit('trading.orders', { orders }),
+      fill: (fill) => emit('trading.fill', { fill }),
+      portfolioChanged: (urgent) => this.pushPortfolio(urgent),
+      ticks: (prices) => emit('trading.ticks', { prices }),
+      candle: (c, closed) => {
+        if (closed) this.storeCandle(c.symbol, closed);
+        emit('trading.candle', c);
+      },
+      tradingState: () => {
+        if (this.paper) emit('risk.state', this.paper.session.riskStatus());
+      },
+    };
+  }
+
+  private storeCandle(symbol: string, c: Candle): void {
+    if (!this.o.candles) return;
+    try {
+      this.o.candles.upsert({ source: DEMO_EXCHANGE, symbol, timeframe: '1m' }, { ts: [c.ts], open: [c.open], high: [c.high], low: [c.low], close: [c.close], volume: [c.volume] });
+    } catch (e) {
+      this.o.log.warn({ err: e, symbol }, 'could not store a live demo candle');
+    }
+  }
+
+  private pushPortfolio(urgent: boolean): void {
+    const gap = this.o.portfolioThrottleMs ?? 500;
+    const t = this.now();
+    if (!urgent && t - this.lastPortfolioPush < gap) {
+      this.portfolioTimer ??= setTimeout(() => {
+        this.portfolioTimer = undefined;
+        this.pushPortfolio(true);
+      }, gap - (t - this.lastPortfolioPush));
+      this.portfolioTimer.unref?.();
+      return;
+    }
+    if (!this.paper) return;
+    this.lastPortfolioPush = t;
+    const s = this.paper.session;
+    this.o.emit('trading.portfolio', { account: s.account(), positions: s.positions() });
+  }
+}
+
+export type { PaperAccountData };

@@ -1,0 +1,402 @@
+/**
+ * A trading session: the one kernel (main/core/engine) with its ports plugged in, plus what the workstation
+ * asks of it — ticket preview and entry, the blotter, risk status and the kill switch — as contract views.
+ * Paper and live differ only in the parts handed in (see compose.ts); nothing here knows which it is.
+ *
+ * Every order goes engine.submit / submitBracket → risk gate → OMS → venue: the session has no other way to
+ * reach a venue. Preview asks the SAME gate instance with the same inputs the kernel would assemble, but
+ * calls neither the OMS nor the venue, and audits nothing (nothing was decided).
+ *
+ * UI events are batched: order changes are collected while a command or a market batch runs and pushed
+ * once at its end, so one submit is one `trading.orders` event, not one per state change.
+ */
+import type { AccountView, FillView, InstrumentView, LiveCandle, OrderView, PositionView, Preview, PriceTick, RiskLimitsView, RiskStatus, TicketRequest, TradingState } from '../../contract/trading.ts';
+import { auditConfigChange, auditOverride } from './audit.ts';
+import { KestrelError, NotFoundError, ValidationError, type ErrorIssue } from '../../core/errors.ts';
+import { Engine } from '../../core/engine/kernel.ts';
+import { validateRequest } from '../../core/execution/validate.ts';
+import type { Candle, Fill, Instrument, Order, OrderBookUpdate, Quote, Trade } from '../../core/model/index.ts';
+import { isTerminal, moneyToString, mulRate, notional, ticksToPrice } from '../../core/model/index.ts';
+import type { PortfolioConfig } from '../../core/portfolio/portfolio.ts';
+import type { AuditSink, Clock, MarketData, MarketDataHandler, RiskInput, Store, Venue } from '../../core/ports.ts';
+import type { AdjustableRiskGate } from './risk.ts';
+import { parseTicket } from './ticket.ts';
+import { fillView, moneyText, orderView, positionView } from './views.ts';
+
+export interface SessionParts {
+  readonly sessionId: string;
+  readonly accountId: string;
+  readonly mode: 'paper' | 'live';
+  readonly instruments: readonly Instrument[];
+  /** Symbols whose prices are synthetic. */
+  readonly demoSymbols: ReadonlySet<string>;
+  readonly venue: Venue;
+  readonly marketData: MarketData;
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly audit: AuditSink;
+  readonly risk: AdjustableRiskGate;
+  readonly portfolio: PortfolioConfig;
+  readonly startingBalance: string;
+  /** Runs `fn` with all its ledger writes in one commit (Ledger.batch); identity when absent. */
+  readonly batch?: <T>(fn: () => T) => T;
+  /** Brings market data up to now before a command runs (a paper feed emits its due ticks). */
+  readonly catchUp?: () => void;
+  /** Fills booked by earlier sessions of the same account: the portfolio continues from them. */
+  readonly priorFills?: readonly Fill[];
+  readonly tradingState?: { readonly state: TradingState; readonly reason: string };
+}
+
+export interface SessionListener {
+  orders(orders: OrderView[]): void;
+  fill(fill: FillView): void;
+  /** Account or positions may have changed (a fill, or marks moved with open positions). */
+  portfolioChanged(urgent: boolean): void;
+  ticks(prices: PriceTick[]): void;
+  candle(c: LiveCandle, closed: Candle | undefined): void;
+  tradingState(state: TradingState, reason: string): void;
+}
+
+export class TradingSession implements MarketDataHandler {
+  readonly engine: Engine;
+  readonly parts: SessionParts;
+  readonly startedAt: number;
+  private readonly insts: Map<string, Instrument>;
+  private readonly listener: SessionListener;
+  private readonly changed = new Map<string, Order>();
+  private readonly ticked = new Map<string, PriceTick>();
+  private readonly forming = new Map<string, LiveCandle>();
+  private stateReason: string;
+  private unsubscribe: (() => void) | undefined;
+  private filledSinceFlush = false;
+  private stopped = false;
+
+  constructor(parts: SessionParts, listener: SessionListener) {
+    this.parts = parts;
+    this.listener = listener;
+    this.insts = new Map(parts.instruments.map((i) => [i.symbol, i]));
+    this.startedAt = parts.clock.now();
+    this.engine = new Engine({
+      instruments: parts.instruments, venue: parts.venue, portfolio: parts.portfolio, clock: parts.clock,
+      store: parts.store, audit: parts.audit, risk: parts.risk, sessionId: parts.sessionId,
+    });
+    for (const f of parts.priorFills ?? []) if (this.insts.has(f.symbol)) this.engine.portfolio.applyFill(f);
+    this.stateReason = parts.tradingState?.reason ?? 'session start';
+    if (parts.tradingState && parts.tradingState.state !== 'active') this.engine.setTradingState(parts.tradingState.state, parts.tradingState.reason);
+    this.engine.bus.on('order', ({ order }) => void this.changed.set(order.clientOrderId, order));
+    this.engine.bus.on('fill', (f) => {
+      this.filledSinceFlush = true;
+      const inst = this.insts.get(f.symbol);
+      if (inst) this.listener.fill(fillView(f, inst));
+    });
+    this.engine.bus.on('trading-state', ({ state, reason }) => {
+      this.stateReason = reason;
+      this.listener.tradingState(state, reason);
+    });
+  }
+
+  start(): void {
+    if (this.unsubscribe || this.stopped) return;
+    this.unsubscribe = this.parts.marketData.subscribe([...this.insts.keys()], this);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  // ───────────── market data (the MarketDataHandler port) ─────────────
+
+  onTrade(t: Trade): void {
+    this.engine.onTrade(t);
+    const inst = this.insts.get(t.symbol)!;
+    const price = ticksToPrice(inst, Math.round(t.price / inst.tickF));
+    this.ticked.set(t.symbol, { symbol: t.symbol, price, ts: t.ts });
+    const minute = t.ts - (t.ts % 60_000);
+    const f = this.forming.get(t.symbol);
+    if (!f || f.ts !== minute) {
+      this.forming.set(t.symbol, { source: this.feedSource(), symbol: t.symbol, timeframe: '1m', closed: false, ts: minute, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.qty });
+    } else {
+      f.high = Math.max(f.high, t.price);
+      f.low = Math.min(f.low, t.price);
+      f.close = t.price;
+      f.volume += t.qty;
+    }
+  }
+
+  onCandle(symbol: string, candle: Candle): void {
+    this.engine.onCandle(symbol, candle, 60_000);
+    this.listener.candle({ source: this.feedSource(), symbol, timeframe: '1m', closed: true, ...pickOhlcv(candle) }, candle);
+  }
+
+  onQuote(q: Quote): void {
+    this.engine.onQuote(q);
+  }
+
+  onBook(u: OrderBookUpdate): void {
+    this.engine.onBook(u);
+  }
+
+  /** Runs a market batch (a feed pump) in one ledger commit, then pushes what changed. */
+  marketBatch(fn: () => void): void {
+    if (this.stopped) return;
+    (this.parts.batch ?? run)(fn);
+    this.flush();
+    if (this.ticked.size) {
+      this.listener.ticks([...this.ticked.values()]);
+      this.ticked.clear();
+      for (const c of this.forming.values()) this.listener.candle({ ...c }, undefined);
+    }
+    if (this.hasExposure()) this.listener.portfolioChanged(false);
+  }
+
+  private feedSource(): string {
+    return this.parts.mode === 'paper' ? 'demo' : this.parts.venue.id;
+  }
+
+  private hasExposure(): boolean {
+    for (const s of this.insts.keys()) if (this.engine.portfolio.positionQty(s) !== 0) return true;
+    return false;
+  }
+
+  /** Runs one command: market data brought up to date first, events pushed after. */
+  private command<T>(fn: () => T): T {
+    if (this.stopped) throw new KestrelError('conflict', 'The trading session has stopped');
+    if (this.parts.catchUp) this.marketBatch(this.parts.catchUp);
+    try {
+      return (this.parts.batch ?? run)(fn);
+    } finally {
+      this.flush();
+    }
+  }
+
+  private flush(): void {
+    if (this.changed.size) {
+      const views = [...this.changed.values()].map((o) => orderView(o, this.insts.get(o.symbol)!));
+      this.changed.clear();
+      this.listener.orders(views);
+    }
+    if (this.filledSinceFlush) {
+      this.filledSinceFlush = false;
+      this.listener.portfolioChanged(true);
+    }
+  }
+
+  instrument(symbol: string): Instrument {
+    const i = this.insts.get(symbol);
+    if (!i) throw new ValidationError(`Unknown instrument ${symbol}`, [{ path: 'symbol', message: 'not tradable in this session' }]);
+    return i;
+  }
+
+  lastTicks(symbol: string): number {
+    const last = this.engine.lastPrice(symbol);
+    return last > 0 ? Math.round(last / this.instrument(symbol).tickF) : 0;
+  }
+
+  instrumentViews(): InstrumentView[] {
+    return [...this.insts.values()].map((i) => {
+      const t = this.lastTicks(i.symbol);
+      return {
+        symbol: i.symbol, venue: i.venue, base: i.base, quote: i.quote, kind: i.kind, tickSize: i.tickSize, lotSize: i.lotSize,
+        minNotional: i.minNotional, makerFee: i.makerFee, takerFee: i.takerFee, priceDecimals: i.priceDecimals, qtyDecimals: i.qtyDecimals,
+        demo: this.parts.demoSymbols.has(i.symbol), lastPrice: t > 0 ? ticksToPrice(i, t) : null,
+      };
+    });
+  }
+
+  prices(): PriceTick[] {
+    const out: PriceTick[] = [];
+    for (const inst of this.insts.values()) {
+      const t = this.lastTicks(inst.symbol);
+      if (t > 0) out.push({ symbol: inst.symbol, price: ticksToPrice(inst, t), ts: this.parts.clock.now() });
+    }
+    return out;
+  }
+
+  // ───────────── orders ─────────────
+
+  preview(t: TicketRequest): Preview {
+    if (this.parts.catchUp) this.marketBatch(this.parts.catchUp);
+    const inst = this.instrument(t.symbol);
+    const e = this.engine;
+    const last = this.lastTicks(t.symbol);
+    const equity = this.equityExact();
+    const p = parseTicket(t, inst, 'snap', { lastTicks: last, equity });
+    const r = p.request;
+    const issues: ErrorIssue[] = [];
+    try {
+      validateRequest(r, inst);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      issues.push(...err.issues);
+    }
+    const input: RiskInput = {
+      request: r, source: t.source ?? 'ticket', instrument: inst, tradingState: e.tradingState,
+      positionQty: e.portfolio.positionQty(t.symbol), workingQty: e.oms.workingQty(t.symbol), openOrders: e.oms.openCount(),
+      lastPrice: last, equity: e.portfolio.equity(),
+    };
+    const verdict = this.parts.risk.check(input);
+    const ref = r.price ?? r.triggerPrice ?? last;
+    const s = r.side === 'buy' ? 1 : -1;
+    const resting = r.type === 'limit' && last > 0 && s * (r.price! - last) < 0;
+    const liquidity = resting ? 'maker' : 'taker';
+    const rate = liquidity === 'maker' ? inst.makerRate : inst.takerRate;
+    const n = ref > 0 ? notional(inst, ref, r.qty) : 0n;
+    const px = (v: number | undefined) => (v === undefined ? null : ticksToPrice(inst, v));
+    return {
+      ok: verdict.ok && issues.length === 0,
+      reasons: [...verdict.reasons],
+      issues,
+      symbol: t.symbol, side: t.side, type: t.type,
+      qty: ticksToQty(inst, r.qty),
+      price: px(r.price), triggerPrice: px(r.triggerPrice), takeProfit: px(p.takeProfit), stopLoss: px(p.stopLoss), stopLossLimit: px(p.stopLossLimit),
+      snapped: p.snapped,
+      referencePrice: ref > 0 ? ticksToPrice(inst, ref) : null,
+      lastPrice: last > 0 ? ticksToPrice(inst, last) : null,
+      notional: moneyToString(n),
+      estimatedFee: moneyText(mulRate(n, rate, 'ceil'), 18),
+      feeRate: moneyToString(rate),
+      liquidity,
+      equity: moneyText(equity),
+      tradingState: e.tradingState,
+    };
+  }
+
+  submit(t: TicketRequest): OrderView[] {
+    return this.command(() => {
+      const inst = this.instrument(t.symbol);
+      const p = parseTicket(t, inst, 'exact', { lastTicks: this.lastTicks(t.symbol), equity: this.equityExact() });
+      const source = t.source ?? 'ticket';
+      const orders = p.bracket ? this.engine.submitBracket(p.bracket, source) : [this.engine.submit(p.request, source)];
+      return orders.map((o) => orderView(o, inst));
+    });
+  }
+
+  cancel(clientOrderId: string): OrderView {
+    return this.command(() => {
+      const o = this.engine.order(clientOrderId);
+      if (!o) throw new NotFoundError('order', clientOrderId);
+      if (isTerminal(o.state)) throw new KestrelError('conflict', `Order ${clientOrderId} is already ${o.state}`, { details: { clientOrderId, state: o.state } });
+      this.engine.cancel(clientOrderId);
+      return orderView(o, this.instrument(o.symbol));
+    });
+  }
+
+  /** Requests cancellation of every open order (of one symbol); returns how many were asked to cancel. */
+  cancelAll(symbol?: string): number {
+    if (symbol !== undefined) this.instrument(symbol);
+    return this.command(() => {
+      const n = this.engine.openOrders(symbol).filter((o) => o.state !== 'pending-cancel').length;
+      this.engine.cancelAll(symbol);
+      return n;
+    });
+  }
+
+  openOrders(symbol?: string): OrderView[] {
+    return this.engine.openOrders(symbol).map((o) => orderView(o, this.insts.get(o.symbol)!));
+  }
+
+  orderHistory(symbol: string | undefined, limit: number): OrderView[] {
+    const all = [...this.engine.oms.all()].filter((o) => symbol === undefined || o.symbol === symbol);
+    return all.reverse().slice(0, limit).map((o) => orderView(o, this.insts.get(o.symbol)!));
+  }
+
+  fills(symbol: string | undefined, limit: number): FillView[] {
+    const all = this.engine.portfolio.fills().filter((f) => (symbol === undefined || f.symbol === symbol) && this.insts.has(f.symbol));
+    return all.reverse().slice(0, limit).map((f) => fillView(f, this.insts.get(f.symbol)!));
+  }
+
+  // ───────────── portfolio ─────────────
+
+  positions(): PositionView[] {
+    const out: PositionView[] = [];
+    for (const inst of this.insts.values()) {
+      const p = this.engine.portfolio.position(inst.symbol);
+      if (p.qty !== 0 || p.realizedPnl !== 0n || p.fees !== 0n) out.push(positionView(p, inst));
+    }
+    return out;
+  }
+
+  private equityExact(): bigint {
+    return this.engine.portfolio.equityByCurrency().get(this.parts.portfolio.baseCurrency) ?? 0n;
+  }
+
+  account(): AccountView {
+    const pf = this.engine.portfolio;
+    let margin = 0n, realized = 0n, unrealized = 0n, fees = 0n;
+    for (const inst of this.insts.values()) {
+      const p = pf.position(inst.symbol);
+      margin += p.margin; realized += p.realizedPnl; unrealized += p.unrealizedPnl; fees += p.fees;
+    }
+    const ccy = this.parts.portfolio.baseCurrency;
+    return {
+      accountId: this.parts.accountId, sessionId: this.parts.sessionId, mode: this.parts.mode, currency: ccy,
+      startingBalance: this.parts.startingBalance,
+      cash: moneyText(pf.cash(ccy)), equity: moneyText(this.equityExact()), marginUsed: moneyText(margin),
+      realizedPnl: moneyText(realized), unrealizedPnl: moneyText(unrealized), fees: moneyText(fees),
+      ts: this.parts.clock.now(),
+    };
+  }
+
+  // ───────────── risk ─────────────
+
+  riskStatus(): RiskStatus {
+    const equity = this.equityExact();
+    let largest = 0n;
+    const positions = [];
+    for (const inst of this.insts.values()) {
+      const p = this.engine.portfolio.position(inst.symbol);
+      if (p.qty === 0) continue;
+      const n = notional(inst, p.markPrice, Math.abs(p.qty));
+      if (n > largest) largest = n;
+      positions.push({ symbol: inst.symbol, notional: moneyText(n, 2), pctEquity: pct(n, equity) });
+    }
+    return {
+      tradingState: this.engine.tradingState, stateReason: this.stateReason, limits: this.parts.risk.limits,
+      usage: { openOrders: this.engine.oms.openCount(), equity: moneyText(equity), largestPositionNotional: moneyText(largest, 2), largestPositionPct: pct(largest, equity), positions },
+      ts: this.parts.clock.now(),
+    };
+  }
+
+  setLimits(limits: RiskLimitsView, origin: string): void {
+    const from = this.parts.risk.limits;
+    this.parts.risk.set(limits);
+    auditConfigChange(this.parts.audit, this.parts.clock.now(), { what: 'risk-limits', from, to: this.parts.risk.limits, by: origin });
+  }
+
+  setTradingState(state: TradingState, reason: string): void {
+    this.command(() => this.engine.setTradingState(state, reason));
+  }
+
+  /** Halts trading first (so nothing new gets in), then cancels every open order. Audited as an override. */
+  killSwitch(reason: string, origin: string): number {
+    return this.command(() => {
+      this.engine.setTradingState('halted', reason);
+      const ids = this.engine.openOrders().filter((o) => o.state !== 'pending-cancel').map((o) => o.clientOrderId);
+      this.engine.cancelAll();
+      auditOverride(this.parts.audit, this.parts.clock.now(), { action: 'kill-switch', reason, by: origin, details: { canceled: ids } });
+      return ids.length;
+    });
+  }
+}
+
+const run = <T>(fn: () => T): T => fn();
+
+function pickOhlcv(c: Candle) {
+  return { ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };
+}
+
+function ticksToQty(inst: Instrument, lots: number): string {
+  return moneyToString(BigInt(lots) * inst.lot);
+}
+
+/** n / equity in percent, two decimals; "0" when equity is not positive. */
+function pct(n: bigint, equity: bigint): string {
+  if (equity <= 0n) return '0';
+  return moneyText((n * 100n * 10n ** 18n) / equity, 2);
+}

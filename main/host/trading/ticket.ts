@@ -1,0 +1,150 @@
+/**
+ * Order ticket (contract, decimal strings) → engine requests (integer ticks and lots), exactly.
+ *
+ * Two modes: `exact` for submit — a price off the tick grid or a quantity off the lot grid is a
+ * ValidationError naming the field, never silently moved; `snap` for preview — prices go to the NEAREST
+ * tick (half-even) and the quantity DOWN to the lot, and the preview says whether anything moved, so the
+ * ticket can show the trader what would actually be sent.
+ * Sizes that would overflow the exact integer range of the engine (ticks × lots ≥ 2^53) are refused here.
+ */
+import type { TicketRequest } from '../../contract/trading.ts';
+import { ValidationError, type ErrorIssue } from '../../core/errors.ts';
+import type { BracketRequest, Instrument, Money, OrderRequest, Rounding } from '../../core/model/index.ts';
+import { divRound, money, moneyToString } from '../../core/model/index.ts';
+
+export type TicketMode = 'exact' | 'snap';
+
+export interface ParsedTicket {
+  /** The entry order (the only order unless bracket). */
+  readonly request: OrderRequest;
+  readonly bracket: BracketRequest | undefined;
+  /** True when a price or the quantity was moved onto the grid (snap mode only). */
+  readonly snapped: boolean;
+  readonly takeProfit: number | undefined;
+  readonly stopLoss: number | undefined;
+  readonly stopLossLimit: number | undefined;
+}
+
+export interface SizingContext {
+  /** Last price in ticks; 0 when unknown. */
+  readonly lastTicks: number;
+  /** Exact equity of the account in the instrument's settlement currency. */
+  readonly equity: Money;
+}
+
+const USES: Record<TicketRequest['type'], readonly (keyof TicketRequest)[]> = {
+  market: [],
+  limit: ['price'],
+  stop: ['triggerPrice'],
+  'stop-limit': ['triggerPrice', 'price'],
+  bracket: ['price', 'takeProfit', 'stopLoss', 'stopLossLimit'],
+};
+const REQUIRED: Record<TicketRequest['type'], readonly (keyof TicketRequest)[]> = {
+  market: [],
+  limit: ['price'],
+  stop: ['triggerPrice'],
+  'stop-limit': ['triggerPrice', 'price'],
+  bracket: ['takeProfit', 'stopLoss'],
+};
+const PRICE_FIELDS = ['price', 'triggerPrice', 'takeProfit', 'stopLoss', 'stopLossLimit'] as const;
+
+export function parseTicket(t: TicketRequest, inst: Instrument, mode: TicketMode, sizing: SizingContext): ParsedTicket {
+  const issues: ErrorIssue[] = [];
+  let snapped = false;
+  for (const f of PRICE_FIELDS) {
+    if (t[f] !== undefined && !USES[t.type].includes(f)) issues.push({ path: f, message: `not used by a ${t.type} order` });
+  }
+  for (const f of REQUIRED[t.type]) if (t[f] === undefined) issues.push({ path: f, message: `required for a ${t.type} order` });
+  if ((t.qty === undefined) === (t.equityPct === undefined)) issues.push({ path: 'qty', message: 'give either qty or equityPct' });
+  if (t.postOnly && t.type !== 'limit') issues.push({ path: 'postOnly', message: 'only for limit orders' });
+  if (issues.length) throw invalid(t, issues);
+
+  const grid = (field: string, text: string, step: Money, round: Rounding): number => {
+    let m: Money;
+    try {
+      m = money(text);
+    } catch {
+      throw invalid(t, [{ path: field, message: `not a decimal: ${text.slice(0, 40)}` }]);
+    }
+    if (m <= 0n) throw invalid(t, [{ path: field, message: 'must be greater than zero' }]);
+    let n: bigint;
+    try {
+      n = divRound(m, step, mode === 'exact' ? 'exact' : round);
+    } catch {
+      throw invalid(t, [{ path: field, message: `not a multiple of ${moneyToString(step)}` }]);
+    }
+    if (n * step !== m) snapped = true;
+    if (n <= 0n) throw invalid(t, [{ path: field, message: `below one ${field === 'qty' ? 'lot' : 'tick'} (${moneyToString(step)})` }]);
+    if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid(t, [{ path: field, message: 'out of range' }]);
+    return Number(n);
+  };
+
+  const p: Partial<Record<(typeof PRICE_FIELDS)[number], number>> = {};
+  for (const f of PRICE_FIELDS) if (t[f] !== undefined) p[f] = grid(f, t[f]!, inst.tick, 'half-even');
+
+  let lots: number;
+  if (t.qty !== undefined) lots = grid('qty', t.qty, inst.lot, 'floor');
+  else {
+    const pct = money(t.equityPct!);
+    if (pct <= 0n || pct > money(100)) throw invalid(t, [{ path: 'equityPct', message: 'between 0 and 100' }]);
+    const ref = p.price ?? p.triggerPrice ?? sizing.lastTicks;
+    if (!(ref > 0)) throw invalid(t, [{ path: 'equityPct', message: 'no price to size the order against yet' }]);
+    if (sizing.equity <= 0n) throw invalid(t, [{ path: 'equityPct', message: 'account equity is not positive' }]);
+    // lots = floor(equity × pct / 100 / (ref ticks × notional of one tick·lot)), all exact.
+    const budget = divRound(sizing.equity * pct, money(100), 'floor');
+    const n = divRound(budget, BigInt(ref) * inst.notionalUnit, 'floor');
+    if (n <= 0n) throw invalid(t, [{ path: 'equityPct', message: 'too small for one lot at this price' }]);
+    if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid(t, [{ path: 'equityPct', message: 'out of range' }]);
+    lots = Number(n);
+  }
+  const ref = p.price ?? p.triggerPrice ?? p.takeProfit ?? 1;
+  for (const v of [p.price, p.triggerPrice, p.takeProfit, p.stopLoss, p.stopLossLimit, ref]) {
+    if (v !== undefined && v * lots > Number.MAX_SAFE_INTEGER) throw invalid(t, [{ path: 'qty', message: 'order too large' }]);
+  }
+
+  const base = {
+    symbol: t.symbol,
+    side: t.side,
+    qty: lots,
+    ...(t.tif ? { tif: t.tif } : {}),
+    ...(t.reduceOnly ? { reduceOnly: true } : {}),
+    ...(t.postOnly ? { postOnly: true } : {}),
+    ...(t.tag ? { tag: t.tag } : {}),
+  } as const;
+  let request: OrderRequest;
+  let bracket: BracketRequest | undefined;
+  switch (t.type) {
+    case 'market':
+      request = { ...base, type: 'market' };
+      break;
+    case 'limit':
+      request = { ...base, type: 'limit', price: p.price! };
+      break;
+    case 'stop':
+      request = { ...base, type: 'stop-market', triggerPrice: p.triggerPrice! };
+      break;
+    case 'stop-limit':
+      request = { ...base, type: 'stop-limit', triggerPrice: p.triggerPrice!, price: p.price! };
+      break;
+    case 'bracket': {
+      request = p.price === undefined ? { ...base, type: 'market' } : { ...base, type: 'limit', price: p.price };
+      checkBracketSides(t, p.takeProfit!, p.stopLoss!, p.price ?? sizing.lastTicks);
+      bracket = { entry: request, takeProfit: p.takeProfit!, stopLoss: p.stopLoss!, ...(p.stopLossLimit !== undefined ? { stopLimit: p.stopLossLimit } : {}) };
+      break;
+    }
+  }
+  return { request, bracket, snapped, takeProfit: p.takeProfit, stopLoss: p.stopLoss, stopLossLimit: p.stopLossLimit };
+}
+
+/** A long bracket takes profit above the entry and stops out below it (mirrored for a short). */
+function checkBracketSides(t: TicketRequest, tp: number, sl: number, entry: number): void {
+  const s = t.side === 'buy' ? 1 : -1;
+  const issues: ErrorIssue[] = [];
+  if (entry > 0 && s * (tp - entry) <= 0) issues.push({ path: 'takeProfit', message: `must be ${s > 0 ? 'above' : 'below'} the entry price` });
+  if (entry > 0 && s * (entry - sl) <= 0) issues.push({ path: 'stopLoss', message: `must be ${s > 0 ? 'below' : 'above'} the entry price` });
+  if (issues.length) throw invalid(t, issues);
+}
+
+function invalid(t: TicketRequest, issues: ErrorIssue[]): ValidationError {
+  return new ValidationError(`Invalid ${t.type} order for ${t.symbol}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+}
