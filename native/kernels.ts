@@ -8,7 +8,7 @@ import type { NativeKernels } from './loader.ts';
 import { covMatrixJs, emaManyJs, portfolioPnlJs, smaManyJs } from './reference.ts';
 
 /** Kernels that earned their place in the bench (>= 1.4x the fused JS path). */
-export const SHIPPED = { ema8: true, sma8: false, covMatrix: false, portfolioPnl: false } as const satisfies Record<keyof NativeKernels, boolean>;
+export const SHIPPED = { ema8: true, sma8: false, covMatrix: false, portfolioPnl: false } as const satisfies Record<'ema8' | 'sma8' | 'covMatrix' | 'portfolioPnl', boolean>;
 
 let active: NativeKernels | null = null;
 
@@ -39,13 +39,33 @@ function checkPeriods(periods: readonly number[]): void {
 /** EMAs (SMA-seeded, same values as core's ema()) for many periods in one pass over src. */
 export function multiEma(src: Float64Array, periods: readonly number[]): Float64Array[] {
   checkPeriods(periods);
-  return active && SHIPPED.ema8 && periods.length >= 4 ? byEight(src, periods, active.ema8) : emaManyJs(src, periods);
+  return active && SHIPPED.ema8 && periods.length >= 4 ? byEight(src, periods, (s, p) => active!.ema8(s, p)) : emaManyJs(src, periods);
+}
+
+/**
+ * Sweep path: calls visit(k, series) for each period's EMA without keeping the series (wasm: views of the
+ * kernel memory, no output copy; JS: one reused set of buffers). Do not retain `series` after visit returns.
+ */
+export function visitMultiEma(src: Float64Array, periods: readonly number[], visit: (k: number, series: Float64Array) => void): void {
+  checkPeriods(periods);
+  for (let g = 0; g < periods.length; g += 8) {
+    const group = periods.slice(g, g + 8);
+    const padded = [...group, ...Array<number>(8 - group.length).fill(group[group.length - 1]!)];
+    const series = active && SHIPPED.ema8 ? active.ema8Scratch(src, padded) : emaManyJs(src, padded, scratchJs(src.length));
+    for (let k = 0; k < group.length; k++) visit(g + k, series[k]!);
+  }
+}
+
+let jsScratch: Float64Array[] = [];
+function scratchJs(n: number): Float64Array[] {
+  if (jsScratch[0]?.length !== n) jsScratch = Array.from({ length: 8 }, () => new Float64Array(n));
+  return jsScratch;
 }
 
 /** SMAs (same values as core's sma()) for many periods in one pass over src. */
 export function multiSma(src: Float64Array, periods: readonly number[]): Float64Array[] {
   checkPeriods(periods);
-  return active && SHIPPED.sma8 && periods.length >= 4 ? byEight(src, periods, active.sma8) : smaManyJs(src, periods);
+  return active && SHIPPED.sma8 && periods.length >= 4 ? byEight(src, periods, (s, p) => active!.sma8(s, p)) : smaManyJs(src, periods);
 }
 
 export function covarianceMatrix(series: readonly Float64Array[]): Float64Array {

@@ -11,11 +11,17 @@ function warmEnd(periods: ArrayLike<number>, n: number): number {
   return Math.min(m, n - 1);
 }
 
-/** Several SMA-seeded EMAs of one series in one pass (one output per period). */
-export function emaManyJs(src: Float64Array, periods: readonly number[]): Float64Array[] {
+function outputs(n: number, periods: readonly number[], outs?: readonly Float64Array[]): Float64Array[] {
+  if (!outs) return periods.map(() => new Float64Array(n));
+  if (outs.length !== periods.length || outs.some((o) => o.length !== n)) throw new RangeError(`outs must be ${periods.length} arrays of length ${n}`);
+  return [...outs];
+}
+
+/** Several SMA-seeded EMAs of one series in one pass (one output per period), into `outs` when given. */
+export function emaManyJs(src: Float64Array, periods: readonly number[], outs0?: readonly Float64Array[]): Float64Array[] {
   const n = src.length;
   const K = periods.length;
-  const outs = periods.map(() => new Float64Array(n));
+  const outs = outputs(n, periods, outs0);
   const end = warmEnd(periods, n);
   const e = new Float64Array(K);
   const a = new Float64Array(K);
@@ -63,11 +69,11 @@ export function emaManyJs(src: Float64Array, periods: readonly number[]): Float6
   return outs;
 }
 
-/** Several SMAs of one series in one pass (running sums). */
-export function smaManyJs(src: Float64Array, periods: readonly number[]): Float64Array[] {
+/** Several SMAs of one series in one pass (running sums), into `outs` when given. */
+export function smaManyJs(src: Float64Array, periods: readonly number[], outs0?: readonly Float64Array[]): Float64Array[] {
   const n = src.length;
   const K = periods.length;
-  const outs = periods.map(() => new Float64Array(n));
+  const outs = outputs(n, periods, outs0);
   const end = warmEnd(periods, n);
   const s = new Float64Array(K);
   for (let k = 0; k < K; k++) {
@@ -81,6 +87,23 @@ export function smaManyJs(src: Float64Array, periods: readonly number[]): Float6
       o[i] = i < p - 1 ? NaN : sum / p;
     }
     s[k] = sum;
+  }
+  if (K === 8) {
+    const [o0, o1, o2, o3, o4, o5, o6, o7] = outs as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const [p0, p1, p2, p3, p4, p5, p6, p7] = periods as [number, number, number, number, number, number, number, number];
+    let s0 = s[0]!, s1 = s[1]!, s2 = s[2]!, s3 = s[3]!, s4 = s[4]!, s5 = s[5]!, s6 = s[6]!, s7 = s[7]!;
+    for (let i = end + 1; i < n; i++) {
+      const x = src[i]!;
+      o0[i] = (s0 += x - src[i - p0]!) / p0;
+      o1[i] = (s1 += x - src[i - p1]!) / p1;
+      o2[i] = (s2 += x - src[i - p2]!) / p2;
+      o3[i] = (s3 += x - src[i - p3]!) / p3;
+      o4[i] = (s4 += x - src[i - p4]!) / p4;
+      o5[i] = (s5 += x - src[i - p5]!) / p5;
+      o6[i] = (s6 += x - src[i - p6]!) / p6;
+      o7[i] = (s7 += x - src[i - p7]!) / p7;
+    }
+    return outs;
   }
   for (let i = end + 1; i < n; i++) {
     const x = src[i]!;

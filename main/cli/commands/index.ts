@@ -5,6 +5,7 @@ import { backfill } from './backfill.ts';
 import { exportCsv } from './export.ts';
 import { importCsv } from './import.ts';
 import { quality } from './quality.ts';
+import { indicators } from './indicators.ts';
 
 /** Every `kestrel` subcommand. Add a file under commands/ and list it here. */
-export const cliCommands: readonly CliCommand[] = [start, serve, backfill, importCsv, exportCsv, quality];
+export const cliCommands: readonly CliCommand[] = [start, serve, backfill, importCsv, exportCsv, quality, indicators];
