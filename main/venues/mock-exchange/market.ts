@@ -21,6 +21,8 @@ export interface MockSymbol extends MockSymbolSpec {
   readonly priceDecimals: number;
   readonly qtyDecimals: number;
   book: { updateId: number; bids: Map<number, number>; asks: Map<number, number> };
+  /** Serialised 1m kline rows, filled on first request. */
+  rowCache?: (string | undefined)[];
 }
 
 export const TRADES_PER_CANDLE = 4;
@@ -33,7 +35,7 @@ function decimalsOf(step: string): number {
 }
 
 export function mockSymbol(spec: MockSymbolSpec, candles: OhlcvColumns): MockSymbol {
-  const s: MockSymbol = { ...spec, candles, priceDecimals: decimalsOf(spec.tickSize), qtyDecimals: decimalsOf(spec.stepSize), book: { updateId: 1_000, bids: new Map(), asks: new Map() } };
+  const s: MockSymbol = { ...spec, rowCache: undefined, candles, priceDecimals: decimalsOf(spec.tickSize), qtyDecimals: decimalsOf(spec.stepSize), book: { updateId: 1_000, bids: new Map(), asks: new Map() } };
   resetBook(s, candles.ts.length ? candles.close[candles.ts.length - 1]! : 1);
   return s;
 }

@@ -147,7 +147,10 @@ export class MockExchange {
     }
     if (req.method !== 'GET') return json(405, apiError(-1000, 'Only public GET endpoints are mocked.'));
     const reply = handleRest(url.pathname, url.searchParams, { symbols: this.symbols, faults: this.faults, liveEnd: (s) => s.candles.ts.length }, Date.now());
-    json(reply.status, reply.body, { 'x-mbx-used-weight-1m': String(reply.weight) });
+    if (reply.raw !== undefined) {
+      res.writeHead(reply.status, { 'content-type': 'application/json;charset=UTF-8', 'x-mbx-used-weight-1m': String(reply.weight) });
+      res.end(reply.raw);
+    } else json(reply.status, reply.body, { 'x-mbx-used-weight-1m': String(reply.weight) });
   }
 
   // ── streams ─────────────────────────────────────────────────────────────────────────────────────────
