@@ -215,7 +215,7 @@ function checkKey(key: CandleKey): void {
   }
 }
 
-/** Validates and returns sorted, unique-by-ts Float64Array columns (copies: the caller's arrays are never kept). */
+/** Validates and returns sorted, unique-by-ts Float64Array columns (the caller's arrays themselves when already so). */
 function normalise(input: CandleColumnsInput): CandleColumns {
   const n = input?.ts?.length;
   if (typeof n !== 'number') throw new ValidationError('Candle columns are missing ts', [{ path: 'ts', message: 'required' }]);
@@ -231,6 +231,7 @@ function normalise(input: CandleColumnsInput): CandleColumns {
   }
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) if (!(input.ts[i]! > input.ts[i - 1]!)) sorted = false;
+  if (sorted && FIELDS.every((f) => input[f] instanceof Float64Array)) return input as CandleColumns; // read within this call only, never kept
   const out = alloc(n);
   if (sorted) {
     for (const f of FIELDS) out[f].set(input[f]);

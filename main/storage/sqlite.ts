@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { KestrelError, StorageError } from '../core/errors.ts';
 
 export type SqliteDb = Database.Database;
-export type SqliteStatement<P extends unknown[] | {} = unknown[], R = unknown> = Database.Statement<P, R>;
+export type SqliteStatement<P extends unknown[] | object = unknown[], R = unknown> = Database.Statement<P, R>;
 
 export interface SqliteOpenOptions {
   readonly readonly?: boolean;

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StorageError } from '../../../main/core/errors.ts';
-import { databasePaths, openLedger, openMarket, openStores } from '../../../main/storage/index.ts';
+import { databasePaths, LEDGER_DB, openLedger, openMarket, openStores } from '../../../main/storage/index.ts';
 import { openSqlite } from '../../../main/storage/sqlite.ts';
 import { fill, order, tempDir } from './helpers.ts';
 
@@ -46,10 +46,10 @@ describe('opening databases: clear errors, nothing lost', () => {
     raw.pragma('user_version = 42');
     raw.close();
     const before = readFileSync(databasePaths(dir).ledger);
-    expect(() => openStores(dir)).toThrow(/ledger database has schema version 42, but this version of Kestrel understands only up to 2/);
+    expect(() => openStores(dir)).toThrow(`ledger database has schema version 42, but this version of Kestrel understands only up to ${LEDGER_DB.migrations.length}`);
     expect(readFileSync(databasePaths(dir).ledger).equals(before)).toBe(true);
     const fix = openSqlite(databasePaths(dir).ledger);
-    fix.pragma('user_version = 2');
+    fix.pragma(`user_version = ${LEDGER_DB.migrations.length}`);
     fix.close();
     assertIntact(dir);
   });

@@ -9,7 +9,7 @@ describe('ledger migration 0002 (audit log)', () => {
     const db = openSqlite(':memory:');
     migrate(db, 'ledger', LEDGER_DB.applicationId, LEDGER_DB.migrations, 1);
     db.prepare(`INSERT INTO accounts VALUES ('a', 'paper', 'paper', 'Paper', 'USDT', 1, '{}')`).run();
-    expect(migrate(db, 'ledger', LEDGER_DB.applicationId, LEDGER_DB.migrations)).toBe(2);
+    expect(migrate(db, 'ledger', LEDGER_DB.applicationId, LEDGER_DB.migrations, 2)).toBe(2);
     expect(db.prepare('SELECT id FROM accounts').all()).toEqual([{ id: 'a' }]);
     const ins = db.prepare('INSERT INTO audit_log VALUES (?, 1, ?, ?, ?, ?)');
     expect(() => ins.run(2, 'x', '{}', GENESIS_HASH, 'h1')).toThrow(/next link/);

@@ -8,7 +8,7 @@ describe('market migration 0002 (trades, backfill progress)', () => {
     const db = openSqlite(':memory:');
     migrate(db, 'market', MARKET_DB.applicationId, MARKET_DB.migrations, 1);
     db.prepare(`INSERT INTO candle_sets (source, symbol, timeframe, tf_ms) VALUES ('x', 'BTC', '1m', 60000)`).run();
-    expect(migrate(db, 'market', MARKET_DB.applicationId, MARKET_DB.migrations)).toBe(2);
+    expect(migrate(db, 'market', MARKET_DB.applicationId, MARKET_DB.migrations, 2)).toBe(2);
     expect(db.prepare('SELECT count(*) AS n FROM candle_sets').get()).toEqual({ n: 1 });
     const t = db.prepare(`INSERT INTO trades VALUES ('x', 'BTC', ?, 1, ?, '0.5', 'buy')`);
     t.run('a', '100.25');
