@@ -64,6 +64,7 @@ export function parseCandlesCsv(text: string, opts: CsvParseOptions = {}): { col
   let columnIndex: number[] = [0, 1, 2, 3, 4, 5];
   let header = false;
   let sawFirst = false;
+  let fieldCount = -1;
   const maxRows = opts.maxRows ?? 50_000_000;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.replace(/^\uFEFF/, '').trim();
@@ -80,9 +81,13 @@ export function parseCandlesCsv(text: string, opts: CsvParseOptions = {}): { col
         const missing = ['timestamp', 'open', 'high', 'low', 'close', 'volume'].filter((_, k) => idx[k] === -1);
         if (missing.length) fail(i + 1, `header lacks column(s) ${missing.join(', ')} (got: ${fields.join(delimiter)})`);
         columnIndex = idx;
+        fieldCount = fields.length;
         continue;
       }
     }
+    // A row wider or narrower than the header (or the first row) means a stray separator: refuse, never shift columns.
+    if (fieldCount < 0) fieldCount = fields.length;
+    else if (fields.length !== fieldCount) fail(i + 1, `expected ${fieldCount} fields like the ${header ? 'header' : 'first row'}, got ${fields.length}`);
     if (data.length >= maxRows) fail(i + 1, `more than ${maxRows} rows`);
     data.push({ line: i + 1, fields });
   }
