@@ -17,6 +17,7 @@ import { PaperVenue } from '../../venues/paper/paper-venue.ts';
 import type { PaperAccountData } from './accounts.ts';
 import { DemoFeed, type FeedSymbol } from './demo-feed.ts';
 import { AdjustableRiskGate } from './risk.ts';
+import { ReleaseAwareStore } from './store.ts';
 import { TradingSession, type SessionListener } from './session.ts';
 
 export interface FeedConfig {
@@ -69,7 +70,7 @@ export function composePaperSession(x: PaperSessionInput): PaperSession {
     {
       sessionId: x.sessionId, accountId: x.accountId, mode: 'paper', instruments: x.instruments,
       demoSymbols: new Set(x.feedSymbols.map((s) => s.symbol)), venue, marketData: feed, clock,
-      store: x.store, audit: x.audit, risk: new AdjustableRiskGate(x.account.limits),
+      store: new ReleaseAwareStore(x.store), audit: x.audit, risk: new AdjustableRiskGate(x.account.limits),
       portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.account.startingBalance } },
       startingBalance: x.account.startingBalance,
       ...(x.batch ? { batch: x.batch } : {}),
@@ -113,7 +114,7 @@ export function composeLiveSession(x: LiveSessionInput): TradingSession {
   return new TradingSession(
     {
       sessionId: x.sessionId, accountId: x.accountId, mode: 'live', instruments: x.instruments, demoSymbols: new Set(),
-      venue: x.venue, marketData: x.marketData, clock: new WallClock(), store: x.store, audit: x.audit, risk: x.risk,
+      venue: x.venue, marketData: x.marketData, clock: new WallClock(), store: new ReleaseAwareStore(x.store), audit: x.audit, risk: x.risk,
       portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.startingBalance } },
       startingBalance: x.startingBalance,
       ...(x.batch ? { batch: x.batch } : {}),

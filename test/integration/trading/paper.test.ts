@@ -1,0 +1,216 @@
+/**
+ * The paper trading journey through the real host and the in-memory transport: the demo feed runs in
+ * wall-clock time (sped up), orders go ticket → risk gate → kernel → paper venue, fills land in the SQLite
+ * ledger and come back as events, positions and P&L follow.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { riskReasonsOf } from '../../../main/contract/trading.ts';
+import { money, moneyToString } from '../../../main/core/model/index.ts';
+import { ledgerFor } from '../../../main/host/trading/for-host.ts';
+import { startTestHost, type TestHost } from '../../support/host.ts';
+import { failure, fastFeedEnv, lastPrice, offset, sum, until } from './support.ts';
+
+let t: TestHost;
+beforeAll(async () => {
+  fastFeedEnv();
+  t = await startTestHost();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('paper trading session', () => {
+  it('starts with the host: a paper account, demo instruments and live prices', async () => {
+    const s = await t.client.call('trading.session', {});
+    expect(s).toMatchObject({ mode: 'paper', accountId: 'paper-1', status: 'running', feedTickMs: 10 });
+    const { instruments } = await t.client.call('trading.instruments', {});
+    const btc = instruments.find((i) => i.symbol === 'BTC/USDT')!;
+    expect(btc).toMatchObject({ base: 'BTC', quote: 'USDT', tickSize: '0.01', lotSize: '0.00001', minNotional: '5', demo: true });
+    const ticks = new Promise<{ prices: { symbol: string }[] }>((resolve) => {
+      const off = t.client.on('trading.ticks', (p) => (off(), resolve(p)));
+    });
+    expect((await ticks).prices.map((p) => p.symbol)).toContain('BTC/USDT');
+    const acct = await t.client.call('trading.account', {});
+    expect(acct).toMatchObject({ currency: 'USDT', startingBalance: '10000', cash: '10000', equity: '10000' });
+  });
+
+  it('fills a limit order placed near the market once the price crosses; position and P&L follow', async () => {
+    const fills: string[] = [];
+    const offFill = t.client.on('trading.fill', (p) => fills.push(p.fill.clientOrderId));
+    const portfolios: unknown[] = [];
+    const offPf = t.client.on('trading.portfolio', (p) => portfolios.push(p));
+    const last = await lastPrice(t.client, 'BTC/USDT');
+    const price = offset(last, -5, 2); // 5 bps under the market: the swing crosses it within a cycle
+    const preview = await t.client.call('trading.preview', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price });
+    expect(preview).toMatchObject({ ok: true, reasons: [], price, qty: '0.001', liquidity: 'maker', snapped: false });
+    expect(preview.notional).toBe(moneyToString((money(price) * money('0.001')) / 10n ** 18n));
+    const { orders } = await t.client.call('trading.submit', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price });
+    expect(orders).toHaveLength(1);
+    const id = orders[0]!.clientOrderId;
+    expect(orders[0]).toMatchObject({ state: 'accepted', price, qty: '0.001', source: 'ticket', open: true });
+    expect((await t.client.call('trading.openOrders', {})).orders.map((o) => o.clientOrderId)).toContain(id);
+
+    const done = await until('the order to fill', async () => {
+      const h = (await t.client.call('trading.orderHistory', {})).orders.find((o) => o.clientOrderId === id);
+      return h?.state === 'filled' && h;
+    });
+    expect(done.avgFillPrice).toBe(price); // a resting limit fills at its own price
+    expect(fills).toContain(id);
+    const myFills = (await t.client.call('trading.fills', {})).fills.filter((f) => f.clientOrderId === id);
+    expect(sum(myFills.map((f) => f.qty))).toBe(money('0.001'));
+    for (const f of myFills) expect(f).toMatchObject({ price, liquidity: 'maker', feeCurrency: 'USDT' });
+
+    const pos = (await t.client.call('trading.positions', {})).positions.find((p) => p.symbol === 'BTC/USDT')!;
+    expect(pos).toMatchObject({ qty: '0.001', side: 'long', avgPrice: price });
+    const acct = await t.client.call('trading.account', {});
+    // Exact ledger: cash = start − notional − fees; equity = cash + qty × mark; unrealized = qty × (mark − entry).
+    const notional = sum(myFills.map((f) => f.notional));
+    const fees = sum(myFills.map((f) => f.fee));
+    expect(money(acct.cash)).toBe(money('10000') - notional - fees);
+    expect(money(acct.fees)).toBe(fees);
+    const mark = money(pos.markPrice!);
+    expect(money(pos.unrealizedPnl)).toBe(((mark - money(price)) * money('0.001')) / 10n ** 18n);
+    expect(money(acct.equity)).toBe(money(acct.cash) + (mark * money('0.001')) / 10n ** 18n);
+    await until('a portfolio event', async () => portfolios.length > 0);
+    offFill();
+    offPf();
+  });
+
+  it('cancels a resting order, and refuses to cancel it twice', async () => {
+    const last = await lastPrice(t.client, 'ETH/USDT');
+    const price = offset(last, -300, 2); // 3 % under: rests, inside the 5 % fat-finger band
+    const { orders } = await t.client.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'limit', qty: '0.01', price });
+    const id = orders[0]!.clientOrderId;
+    const updates: string[] = [];
+    const off = t.client.on('trading.orders', (p) => p.orders.forEach((o) => o.clientOrderId === id && updates.push(o.state)));
+    await t.client.call('trading.cancel', { clientOrderId: id });
+    await until('the canceled event', async () => updates.includes('canceled'));
+    expect((await t.client.call('trading.openOrders', {})).orders.map((o) => o.clientOrderId)).not.toContain(id);
+    expect((await t.client.call('trading.orderHistory', { symbol: 'ETH/USDT' })).orders.find((o) => o.clientOrderId === id)).toMatchObject({ state: 'canceled', open: false });
+    const again = await failure(t.client.call('trading.cancel', { clientOrderId: id }));
+    expect(again.code).toBe('conflict');
+    expect((await failure(t.client.call('trading.cancel', { clientOrderId: 'no-such-order' }))).code).toBe('not_found');
+    off();
+  });
+
+  it('rejects through the risk gate with machine-readable reasons, and stores nothing', async () => {
+    const before = (await t.client.call('trading.orderHistory', {})).orders.length;
+    const auditBefore = ledgerFor(t.host.ctx).ledger.sessionOrders((await t.client.call('trading.session', {})).sessionId).length;
+    const big = await failure(t.client.call('trading.submit', { symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '5' }));
+    expect(big.code).toBe('risk_rejected');
+    const rules = riskReasonsOf(big).map((r) => r.rule);
+    expect(rules).toContain('max_order_notional');
+    expect(riskReasonsOf(big).find((r) => r.rule === 'max_order_notional')).toMatchObject({ limit: '50000' });
+
+    const last = await lastPrice(t.client, 'SOL/USDT');
+    const far = offset(last, -2_000, 3); // 20 % away: a fat finger
+    const band = await failure(t.client.call('trading.submit', { symbol: 'SOL/USDT', side: 'buy', type: 'limit', qty: '1', price: far }));
+    expect(riskReasonsOf(band).map((r) => r.rule)).toEqual(['price_band']);
+    const pv = await t.client.call('trading.preview', { symbol: 'SOL/USDT', side: 'buy', type: 'limit', qty: '1', price: far });
+    expect(pv.ok).toBe(false);
+    expect(pv.reasons.map((r) => r.rule)).toEqual(['price_band']);
+
+    expect((await t.client.call('trading.orderHistory', {})).orders.length).toBe(before);
+    expect(ledgerFor(t.host.ctx).ledger.sessionOrders((await t.client.call('trading.session', {})).sessionId).length).toBe(auditBefore);
+    const verdicts = ledgerFor(t.host.ctx).audit.read({ kind: 'risk-verdict', limit: 10_000 });
+    expect(verdicts.some((v) => v.body.includes('price_band'))).toBe(true);
+  });
+
+  it('refuses invalid decimal input with typed validation errors naming the field, storing nothing', async () => {
+    const sessionId = (await t.client.call('trading.session', {})).sessionId;
+    const stored = () => ledgerFor(t.host.ctx).ledger.sessionOrders(sessionId).length;
+    const before = stored();
+    const base = { symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price: '40000' } as const;
+    const bad: [Record<string, unknown>, string][] = [
+      [{ price: 'NaN' }, 'price'],
+      [{ price: '-40000' }, 'price'],
+      [{ price: '4e4' }, 'price'],
+      [{ price: '' }, 'price'],
+      [{ price: 40000 }, 'price'],
+      [{ price: '40000.001' }, 'price'], // off the 0.01 tick
+      [{ price: '0' }, 'price'],
+      [{ qty: 'NaN' }, 'qty'],
+      [{ qty: '-0.001' }, 'qty'],
+      [{ qty: '0.000001' }, 'qty'], // off the 0.00001 lot
+      [{ qty: '99999999999999999999999' }, 'qty'], // huge
+      [{ price: '999999999999999999999999.99' }, 'price'],
+      [{ equityPct: '10' }, 'qty'], // qty and equityPct together
+      [{ triggerPrice: '39000' }, 'triggerPrice'], // not used by a limit order
+    ];
+    for (const [change, field] of bad) {
+      const e = await failure(t.client.call('trading.submit', { ...base, ...change } as never));
+      expect(e.code, JSON.stringify(change)).toBe('validation');
+      const issues = (e.details?.issues ?? []) as { path: string }[];
+      expect(issues.map((i) => i.path).join(','), JSON.stringify(change)).toContain(field);
+      // Preview snaps an off-tick price to the nearest tick and says so; everything else fails as submit does.
+      if (change.price === '40000.001') {
+        expect(await t.client.call('trading.preview', { ...base, price: '40000.001' })).toMatchObject({ snapped: true, price: '40000' });
+        continue;
+      }
+      const p = await failure(t.client.call('trading.preview', { ...base, ...change } as never));
+      expect(p.code).toBe('validation');
+    }
+    expect(stored()).toBe(before);
+  });
+
+  it('kill switch halts trading and cancels every order; audited; trading resumes when set active', async () => {
+    const eth = await lastPrice(t.client, 'ETH/USDT');
+    const sol = await lastPrice(t.client, 'SOL/USDT');
+    await t.client.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'limit', qty: '0.01', price: offset(eth, -300, 2) });
+    await t.client.call('trading.submit', { symbol: 'SOL/USDT', side: 'sell', type: 'limit', qty: '1', price: offset(sol, 300, 3) });
+    const open = (await t.client.call('trading.openOrders', {})).orders.length;
+    expect(open).toBeGreaterThanOrEqual(2);
+    const states: string[] = [];
+    const off = t.client.on('risk.state', (s) => states.push(s.tradingState));
+    const k = await t.client.call('risk.killSwitch', { reason: 'test: runaway' });
+    expect(k.canceled).toBe(open);
+    expect(k.status).toMatchObject({ tradingState: 'halted', stateReason: 'test: runaway' });
+    expect((await t.client.call('trading.openOrders', {})).orders).toEqual([]);
+    await until('a risk.state event', async () => states.includes('halted'));
+    const blocked = await failure(t.client.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'market', qty: '0.01' }));
+    expect(riskReasonsOf(blocked).map((r) => r.rule)).toContain('trading_halted');
+    const overrides = ledgerFor(t.host.ctx).audit.read({ kind: 'override', limit: 1000 }).map((e) => (JSON.parse(e.body) as { data: { payload: { action: string; reason: string; details: { canceled: string[] } } } }).data);
+    const kill = overrides.find((o) => o.payload.action === 'kill-switch')!;
+    expect(kill.payload.reason).toBe('test: runaway');
+    expect(kill.payload.details.canceled).toHaveLength(open);
+
+    await t.client.call('risk.setTradingState', { state: 'active', reason: 'test over' });
+    const { orders } = await t.client.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'market', qty: '0.01' });
+    await until('the market order to fill', async () => (await t.client.call('trading.orderHistory', {})).orders.find((o) => o.clientOrderId === orders[0]!.clientOrderId)?.state === 'filled');
+    off();
+  });
+
+  it('changes risk limits (null clears, omitted keeps) and gates by them', async () => {
+    const st = await t.client.call('risk.setLimits', { maxOrderNotional: '10', maxOpenOrders: null });
+    expect(st.limits).toMatchObject({ maxOrderNotional: '10', maxOpenOrders: null, priceBandBps: 500 });
+    const e = await failure(t.client.call('trading.submit', { symbol: 'SOL/USDT', side: 'buy', type: 'market', qty: '1' }));
+    expect(riskReasonsOf(e).map((r) => r.rule)).toEqual(['max_order_notional']);
+    expect((await failure(t.client.call('risk.setLimits', { maxOrderNotional: '-5' }))).code).toBe('validation');
+    await t.client.call('risk.setLimits', { maxOrderNotional: '50000', maxOpenOrders: 50 });
+  });
+
+  it('places a bracket: entry, then take-profit and stop-loss held until the entry fills', async () => {
+    const last = await lastPrice(t.client, 'BNB/USDT');
+    const { orders } = await t.client.call('trading.submit', {
+      symbol: 'BNB/USDT', side: 'buy', type: 'bracket', qty: '0.1', takeProfit: offset(last, 200, 2), stopLoss: offset(last, -200, 2),
+    });
+    expect(orders.map((o) => [o.type, o.tag])).toEqual([['market', null], ['limit', 'take-profit'], ['stop-market', 'stop-loss']]);
+    const [entry, tp, sl] = orders.map((o) => o.clientOrderId);
+    await until('the exits to go live', async () => {
+      const open = (await t.client.call('trading.openOrders', {})).orders;
+      return open.find((o) => o.clientOrderId === tp)?.state === 'accepted' && open.find((o) => o.clientOrderId === sl)?.state === 'accepted';
+    });
+    expect((await t.client.call('trading.orderHistory', {})).orders.find((o) => o.clientOrderId === entry)?.state).toBe('filled');
+    const wrong = await failure(t.client.call('trading.submit', { symbol: 'BNB/USDT', side: 'buy', type: 'bracket', qty: '0.1', takeProfit: offset(last, -200, 2), stopLoss: offset(last, -300, 2) }));
+    expect(wrong.code).toBe('validation');
+  });
+
+  it('sizes by percent of equity, exactly, rounded down to the lot', async () => {
+    const last = await lastPrice(t.client, 'ETH/USDT');
+    const price = offset(last, -100, 2);
+    const pv = await t.client.call('trading.preview', { symbol: 'ETH/USDT', side: 'buy', type: 'limit', equityPct: '10', price });
+    const equity = money(pv.equity);
+    const lots = (equity / 10n) / ((money(price) * money('0.0001')) / 10n ** 18n);
+    expect(money(pv.qty)).toBe(lots * money('0.0001'));
+  });
+});
