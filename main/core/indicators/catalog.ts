@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { dema, Dema, ema, Ema, sma, Sma, tema, Tema, wma, Wma } from './averages.ts';
 import { macd, Macd, roc, Roc, rsi, Rsi } from './momentum.ts';
 import { cci, Cci, mfi, Mfi, stochastic, Stochastic, stochRsi, StochRsi, williamsR, WilliamsR } from './oscillators.ts';
-import { type Bar, type CandleColumns, type Column, type Params, registerIndicator, type Source, SOURCES } from './registry.ts';
+import { type Bar, type CandleColumns, type Column, type IndicatorDefinition, type Params, registerIndicator, type Source, SOURCES } from './registry.ts';
 import { adx, Adx, ichimoku, Ichimoku, psar, Psar, superTrend, SuperTrend } from './trend.ts';
 import type { Series } from './util.ts';
 import { atr, Atr, bollinger, Bollinger, correlation, Correlation, donchian, Donchian, keltner, Keltner, stdev, StdDev, zscore, ZScore } from './volatility.ts';
@@ -80,8 +80,8 @@ single('roc', 'Rate of change (%)', 12, false, (p) => p, roc, (p) => new Roc(p))
 single('zscore', 'Rolling z-score', 20, false, (p) => p - 1, zscore, (p) => new ZScore(p));
 
 /** Registers a definition, inferring the params type from its zod schema. */
-function define<S extends z.ZodType<Params, z.ZodTypeDef, unknown>>(d: Omit<import('./registry.ts').IndicatorDefinition<z.output<S>>, 'params'> & { params: S }): void {
-  registerIndicator(d as unknown as import('./registry.ts').IndicatorDefinition<z.output<S>>);
+function define<S extends z.ZodType<Params, z.ZodTypeDef, unknown>>(d: Omit<IndicatorDefinition<z.output<S>>, 'params'> & { params: S }): void {
+  registerIndicator(d as unknown as IndicatorDefinition<z.output<S>>);
 }
 
 define({

@@ -9,7 +9,7 @@
  *
  * Definitions live in catalog.ts. Everything here validates and throws ValidationError on bad input.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import type { Series } from './util.ts';
 

@@ -1,0 +1,93 @@
+/**
+ * The piscina pool with real worker threads running the .ts task modules under Node's type stripping.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { CancelledError, ValidationError } from '../../../main/core/errors.ts';
+import { computeIndicator } from '../../../main/core/indicators/index.ts';
+import { computeSeries, shareCandles, sweepIndicators } from '../../../workers/indicators/client.ts';
+import { type Progress, sharedFloat64, taskFile, transferablesOf, WorkerPool } from '../../../workers/pool.ts';
+import { candles } from '../../unit/indicators/fixtures.ts';
+
+let pool: WorkerPool;
+beforeAll(() => {
+  pool = new WorkerPool({ threads: 2 });
+});
+afterAll(async () => {
+  await pool.close();
+});
+
+describe('worker pool', () => {
+  it('resolves task modules next to pool.ts with its own extension', () => {
+    const f = taskFile('indicators.compute');
+    expect(f.endsWith('/workers/indicators/task.ts')).toBe(true);
+    expect(existsSync(f)).toBe(true);
+  });
+
+  it('computes the same series in a worker as in-process, reporting progress, results owned by the caller', async () => {
+    const c = candles(20_000, 1);
+    const specs = ['rsi:14', 'bb:20:2', 'macd', 'adx:14'];
+    const progress: Progress[] = [];
+    const out = await computeSeries(pool, c, specs, { onProgress: (p) => progress.push(p) });
+    expect(out.results.map((r) => r.key)).toEqual(['rsi:14', 'bb:20:2', 'macd:12:26:9', 'adx:14']);
+    for (const [i, s] of specs.entries()) {
+      const local = computeIndicator(s, c);
+      for (const [name, series] of Object.entries(local.outputs)) {
+        expect(out.results[i]!.outputs[name]).toEqual(series);
+        // Transferred, not a view of some larger buffer.
+        expect(out.results[i]!.outputs[name]!.buffer.byteLength).toBe(series.byteLength);
+      }
+    }
+    expect(progress).toEqual(specs.map((s, i) => ({ done: i + 1, total: specs.length, note: computeIndicator(s, candles(40, 1)).key })));
+  });
+
+  it('shares SharedArrayBuffer inputs and can move owned buffers instead of copying', async () => {
+    const c = candles(1000, 2);
+    const shared = shareCandles(c);
+    expect(shared.close!).not.toBe(c.close);
+    expect(shareCandles(shared).close).toBe(shared.close);
+    const close = c.close.slice();
+    const transfer = transferablesOf({ candles: { close } });
+    expect(transfer).toEqual([close.buffer]);
+    const out = await pool.run('indicators.compute', { candles: { close }, specs: ['sma:5'] }, { transfer });
+    expect(close.length).toBe(0); // moved to the worker, detached here
+    expect(out.results[0]!.outputs.value![4]).toBeCloseTo((c.close[0]! + c.close[1]! + c.close[2]! + c.close[3]! + c.close[4]!) / 5, 10);
+    expect(sharedFloat64([1, 2]).buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('rebuilds typed errors thrown in a worker', async () => {
+    const err = await pool.run('indicators.compute', { candles: { close: new Float64Array([1, NaN, 3]) }, specs: ['sma:2'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues[0]!.path).toBe('close.1');
+    const unknown = await pool.run('indicators.compute', { candles: { close: new Float64Array(3) }, specs: ['nope:2'] }).catch((e: unknown) => e);
+    expect((unknown as Error).message).toMatch(/unknown indicator/);
+  });
+
+  it('cancels a running task with an AbortSignal and keeps serving afterwards', async () => {
+    const big = shareCandles(candles(400_000, 3));
+    const ac = new AbortController();
+    const started = performance.now();
+    const p = pool.run('indicators.sweep', { candles: big, specs: Array.from({ length: 40 }, (_, i) => `cci:${200 + i}`) }, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 50);
+    await expect(p).rejects.toBeInstanceOf(CancelledError);
+    expect(performance.now() - started).toBeLessThan(5000);
+    await expect(pool.run('indicators.compute', { candles: { close: new Float64Array([1, 2, 3]) }, specs: ['sma:2'] }, { signal: new AbortController().signal })).resolves.toBeTruthy();
+    const pre = new AbortController();
+    pre.abort();
+    await expect(pool.run('indicators.compute', { candles: { close: new Float64Array(3) }, specs: ['sma:2'] }, { signal: pre.signal })).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('a sweep gives identical results on 1 and 2 threads, equal to in-process computation', async () => {
+    const c = candles(50_000, 4);
+    const combos = [8, 12].flatMap((f) => [21, 26].map((s) => `macd:${f}:${s}:9`));
+    const one = new WorkerPool({ threads: 1 });
+    try {
+      const a = await sweepIndicators(one, c, combos);
+      const b = await sweepIndicators(pool, c, combos);
+      expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+      combos.forEach((s, i) => expect(a[i]!.outputs.macd!.last).toBe(computeIndicator(s, c).outputs.macd!.at(-1)));
+    } finally {
+      await one.close();
+    }
+  });
+});
