@@ -56,6 +56,8 @@ export function openDatabase(spec: DatabaseSpec, file: string, opts: OpenDatabas
       }, { file });
     }
     db.pragma(`synchronous = ${spec.synchronous}`);
+    // After a big import the WAL would otherwise keep its high-water size on disk forever.
+    if (!opts.readonly) db.pragma('journal_size_limit = 67108864');
     db.pragma('foreign_keys = ON');
     if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(opts.maxPageCount)}`);
     if (!opts.readonly) guarded(`migrate ${file}`, () => migrate(db, spec.label, spec.applicationId, spec.migrations), { file });
