@@ -58,11 +58,14 @@ export class AuditLog implements AuditSink {
    * (ledger runs synchronous=FULL); inside `Ledger.batch()` it joins the batch's single commit.
    */
   record(kind: string, data: unknown, ts: number = this.clock()): ChainedEntry {
-    return guarded('append audit entry', () => {
-      const link = chainNext(this.head(), ts, kind, data);
-      this.st.insert.run(link.seq, link.ts, link.kind, link.body, link.prevHash, link.hash);
-      return link;
-    });
+    // Head read and insert under one write lock, so another writer (another process) cannot slip in between.
+    return guarded('append audit entry', () =>
+      this.db.transaction(() => {
+        const link = chainNext(this.head(), ts, kind, data);
+        this.st.insert.run(link.seq, link.ts, link.kind, link.body, link.prevHash, link.hash);
+        return link;
+      }).immediate(),
+    );
   }
 
   /** Several entries in one transaction (one commit). */

@@ -49,6 +49,17 @@ describe('audit log', () => {
     l.db.close();
   });
 
+  it('two connections appending alternately keep one valid chain', () => {
+    const a = open();
+    const b = openLedger(a.file);
+    for (let i = 0; i < 50; i++) (i % 3 ? a : b).audit.record('signal', { i });
+    b.ledger.batch(() => b.audit.record('signal', { in: 'batch' }));
+    a.audit.record('signal', { after: true });
+    expect(a.audit.verify()).toMatchObject({ ok: true, count: 52 });
+    b.db.close();
+    a.db.close();
+  });
+
   it('one edited byte of a stored entry (bypassing the triggers) is detected at that entry', () => {
     const l = open();
     for (let i = 1; i <= 20; i++) l.audit.record('fill', { i, qty: 100 + i });
