@@ -13,7 +13,9 @@ export class SqlWorker {
   private dead: Error | null = null;
 
   private constructor(data: SqlWorkerData) {
-    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: data });
+    // From sources the entry is worker.ts (type stripping); in a compiled build it sits beside us as worker.js.
+    const entry = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+    this.worker = new Worker(entry, { workerData: data });
     this.worker.on('message', (m: SqlResponse) => {
       const p = this.pending.get(m.id);
       if (!p) return;
