@@ -14,7 +14,7 @@ import { Engine } from '../../main/core/engine/kernel.ts';
 import { SimClock } from '../../main/core/engine/clock.ts';
 import type { Strategy, StrategyContext } from '../../main/core/engine/strategy.ts';
 import { LimitsRiskGate } from '../../main/core/risk/gate.ts';
-import { MemoryStore, NullAuditSink } from '../../main/core/ports.ts';
+import { NullAuditSink, type Store } from '../../main/core/ports.ts';
 import type { Fill, Instrument, Order } from '../../main/core/model/index.ts';
 import { defineInstrument, money, moneyToString } from '../../main/core/model/index.ts';
 import type { OhlcvColumns } from '../../main/core/data/candles.ts';
@@ -165,6 +165,18 @@ class Guard implements Strategy {
   }
 }
 
+/**
+ * A backtest persists nothing: the result is built from the portfolio's fills. Duplicate fills cannot come
+ * from the paper venue (one trade id per execution), and the portfolio deduplicates by trade id anyway.
+ */
+class BacktestStore implements Store {
+  recordIntent(): void {}
+  recordOrderUpdate(): void {}
+  recordFill(): boolean {
+    return true;
+  }
+}
+
 /** The kernel wired as a backtest: simulated clock, paper venue, limits gate, in-memory store and audit. */
 export function buildEngine(cfg: BacktestConfig, instruments: ReadonlyMap<string, Instrument> = instrumentsFor(cfg)): Engine {
   const clock = new SimClock(0);
@@ -173,7 +185,7 @@ export function buildEngine(cfg: BacktestConfig, instruments: ReadonlyMap<string
     path: cfg.intrabarPath, slippage: cfg.slippage, fees: new FeeModel(), ...(cfg.participation ? { participation: cfg.participation } : {}),
   });
   return new Engine({
-    instruments: [...instruments.values()], venue, clock, store: new MemoryStore(), audit: new NullAuditSink(),
+    instruments: [...instruments.values()], venue, clock, store: new BacktestStore(), audit: new NullAuditSink(),
     risk: new LimitsRiskGate(cfg.risk), portfolio: { baseCurrency: cfg.currency, cash: { [cfg.currency]: cfg.initialCash } }, sessionId: 'BT',
   });
 }
