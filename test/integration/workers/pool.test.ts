@@ -91,3 +91,20 @@ describe('worker pool', () => {
     }
   });
 });
+
+describe('sweep summaries', () => {
+  it('equal sums, counts and last values of the batch arrays for several indicator kinds', async () => {
+    const c = candles(5000, 5);
+    const specs = ['bb:20:2', 'adx:14', 'vwap', 'corr:10:close:ref', 'psar'];
+    const got = await sweepIndicators(pool, c, specs);
+    specs.forEach((s, i) => {
+      const r = computeIndicator(s, c);
+      for (const [name, series] of Object.entries(r.outputs)) {
+        let sum = 0;
+        let count = 0;
+        for (const v of series) if (!Number.isNaN(v)) (sum += v), count++;
+        expect(got[i]!.outputs[name]).toEqual({ last: series.at(-1), sum, count });
+      }
+    });
+  });
+});
