@@ -102,7 +102,11 @@ describe('sweep summaries', () => {
       for (const [name, series] of Object.entries(r.outputs)) {
         let sum = 0;
         let count = 0;
-        for (const v of series) if (!Number.isNaN(v)) (sum += v), count++;
+        for (const v of series) {
+          if (Number.isNaN(v)) continue;
+          sum += v;
+          count++;
+        }
         expect(got[i]!.outputs[name]).toEqual({ last: series.at(-1), sum, count });
       }
     });
