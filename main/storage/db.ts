@@ -16,6 +16,8 @@ export interface DatabaseSpec {
   /** NORMAL may lose the last commits on power loss (never corrupts); FULL loses nothing that returned. */
   readonly synchronous: 'NORMAL' | 'FULL';
   readonly migrations: readonly Migration[];
+  /** Page size for a NEW file (fixed once WAL is on). Big BLOB rows want big pages: fewer overflow pages to chain. */
+  readonly pageSize?: number;
 }
 
 export interface OpenDatabaseOptions {
@@ -51,6 +53,7 @@ export function openDatabase(spec: DatabaseSpec, file: string, opts: OpenDatabas
       }
     } else {
       guarded(`configure ${file}`, () => {
+        if (spec.pageSize && found === 0 && (db.pragma('page_count', { simple: true }) as number) === 0) db.pragma(`page_size = ${spec.pageSize}`);
         const mode = db.pragma('journal_mode = WAL', { simple: true });
         if (mode !== 'wal') throw new StorageError(`Cannot switch ${file} to WAL journal mode (got ${String(mode)}).`, { file });
       }, { file });

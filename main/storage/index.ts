@@ -20,7 +20,7 @@ import { ledgerMigrations } from './migrations/ledger/index.ts';
 import { marketMigrations } from './migrations/market/index.ts';
 import type { SqliteDb } from './sqlite.ts';
 
-export const MARKET_DB: DatabaseSpec = { label: 'market', applicationId: 0x4b53_4d4b, synchronous: 'NORMAL', migrations: marketMigrations };
+export const MARKET_DB: DatabaseSpec = { label: 'market', applicationId: 0x4b53_4d4b, synchronous: 'NORMAL', migrations: marketMigrations, pageSize: 16384 };
 export const LEDGER_DB: DatabaseSpec = { label: 'ledger', applicationId: 0x4b53_4c47, synchronous: 'FULL', migrations: ledgerMigrations };
 
 export function databasePaths(dataDir: string): { market: string; ledger: string } {

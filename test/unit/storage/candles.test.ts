@@ -129,3 +129,17 @@ describe('candle store', () => {
     expect(() => timeframeMs('0m')).toThrow(ValidationError);
   });
 });
+
+describe('market database file', () => {
+  it('is created with 16 KiB pages (candle chunks are large BLOB rows) and keeps them on reopen', () => {
+    const file = `${tempDir()}/market.db`;
+    const m = openMarket(file);
+    expect(m.db.pragma('page_size', { simple: true })).toBe(16384);
+    expect(m.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(m.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    m.db.close();
+    const again = openMarket(file);
+    expect(again.db.pragma('page_size', { simple: true })).toBe(16384);
+    again.db.close();
+  });
+});

@@ -97,3 +97,12 @@ describe('order ledger', () => {
     l.db.close();
   });
 });
+
+describe('ledger database file', () => {
+  it('runs WAL with synchronous=FULL', () => {
+    const l = open();
+    expect(l.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(l.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    l.db.close();
+  });
+});
