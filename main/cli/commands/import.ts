@@ -35,7 +35,7 @@ export const importCsv: CliCommand = {
     }
     const svc = openService(values['data-dir']);
     try {
-      const key = { source: values.source ?? `csv:${basename(file).replace(/[^A-Za-z0-9_.\-]/g, '_')}`, symbol: need(values.symbol, 'symbol'), timeframe: values.timeframe };
+      const key = { source: values.source ?? `csv:${basename(file).replace(/[^A-Za-z0-9_.-]/g, '_')}`, symbol: need(values.symbol, 'symbol'), timeframe: values.timeframe };
       const r = svc.importCsv(key, text, { timestamps: ts, ...(values.header !== undefined ? { header: values.header } : {}) });
       console.log(`imported ${r.stored} candles into ${key.source} ${key.symbol} ${key.timeframe} (${iso(r.first)} → ${iso(r.last)}); ${r.duplicates} duplicate and ${r.outOfOrder} out-of-order rows fixed; sha256 ${r.contentHash}`);
       return 0;
