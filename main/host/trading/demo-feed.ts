@@ -39,7 +39,7 @@ export interface DemoFeedOptions {
   readonly startTs: number;
   /** Interval between prints (ms). Default 250. */
   readonly tickMs?: number;
-  /** Period of the deterministic swing (ms). Default 20 s. */
+  /** Period of the deterministic swing (ms). Default 10 s. */
   readonly cycleMs?: number;
   /** Amplitude of the swing in basis points. Default 8. */
   readonly swingBps?: number;
@@ -49,7 +49,7 @@ export interface DemoFeedOptions {
   readonly now?: () => number;
 }
 
-export const FEED_DEFAULTS = { tickMs: 250, cycleMs: 20_000, swingBps: 8, annualVol: 0.6 } as const;
+export const FEED_DEFAULTS = { tickMs: 250, cycleMs: 10_000, swingBps: 8, annualVol: 0.6 } as const;
 const YEAR_MS = 365 * 86_400_000;
 const MINUTE = 60_000;
 
