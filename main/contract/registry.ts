@@ -7,12 +7,14 @@ import { appCommands, appEvents } from './app.ts';
 import { tradingCommands, tradingEvents } from './trading.ts';
 import { marketCommands, marketEvents } from './market.ts';
 import { indicatorCommands } from './indicators.ts';
+import { auditCommands } from './audit.ts';
 
 export const commands = {
   ...appCommands,
   ...tradingCommands,
   ...marketCommands,
   ...indicatorCommands,
+  ...auditCommands,
 };
 
 export const events = {

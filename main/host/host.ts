@@ -6,6 +6,7 @@ import { createHandlers } from './handlers/index.ts';
 import { IpcServer } from './ipc/server.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startTrading, stopTrading } from './trading/for-host.ts';
+import { stopAudit } from './audit/for-host.ts';
 import { APP_VERSION } from './version.ts';
 import { closeWorkers } from './workers.ts';
 
@@ -52,6 +53,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     server,
     async close() {
       ctx.setEngineStatus({ state: 'stopped' });
+      stopAudit(ctx);
       stopTrading(ctx);
       await stopMarketData(ctx);
       await closeWorkers(ctx);

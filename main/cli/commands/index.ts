@@ -6,6 +6,8 @@ import { exportCsv } from './export.ts';
 import { importCsv } from './import.ts';
 import { quality } from './quality.ts';
 import { indicators } from './indicators.ts';
+import { verify } from './verify.ts';
+import { auditExport } from './audit-export.ts';
 
 /** Every `kestrel` subcommand. Add a file under commands/ and list it here. */
-export const cliCommands: readonly CliCommand[] = [start, serve, backfill, importCsv, exportCsv, quality, indicators];
+export const cliCommands: readonly CliCommand[] = [start, serve, backfill, importCsv, exportCsv, quality, indicators, verify, auditExport];

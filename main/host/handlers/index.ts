@@ -4,6 +4,7 @@ import { appHandlers } from './app.ts';
 import { tradingHandlers } from './trading.ts';
 import { marketHandlers } from './market.ts';
 import { indicatorHandlers } from './indicators.ts';
+import { auditHandlers } from './audit.ts';
 
 /** The one handler table. `satisfies Handlers` makes a command without a handler a compile error. */
 export function createHandlers(ctx: HostContext): Handlers {
@@ -12,5 +13,6 @@ export function createHandlers(ctx: HostContext): Handlers {
     ...tradingHandlers(ctx),
     ...marketHandlers(ctx),
     ...indicatorHandlers(ctx),
+    ...auditHandlers(ctx),
   } satisfies Handlers;
 }

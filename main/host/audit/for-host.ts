@@ -1,0 +1,43 @@
+/**
+ * One audit service per host, sharing the trading service's ledger connection (ledgerFor), so audit reads,
+ * tree heads and the session recorder all see one SQLite connection. A timer stores a signed tree head
+ * every minute when enough entries arrived (KESTREL_AUDIT_CHECKPOINT_EVERY, default 10,000), and one more
+ * on shutdown.
+ */
+import type { HostContext } from '../context.ts';
+import { ledgerFor } from '../trading/for-host.ts';
+import { AuditService } from './service.ts';
+
+const services = new WeakMap<HostContext, { svc: AuditService; timer: NodeJS.Timeout }>();
+
+export function auditFor(ctx: HostContext): AuditService {
+  let s = services.get(ctx);
+  if (!s) {
+    const l = ledgerFor(ctx);
+    const svc = new AuditService({ db: l.db, log: l.audit, dataDir: ctx.dataDir, checkpointEvery: Number(process.env.KESTREL_AUDIT_CHECKPOINT_EVERY ?? 10_000) });
+    const timer = setInterval(() => {
+      try {
+        svc.maybeCheckpoint();
+      } catch (e) {
+        ctx.log.warn({ err: (e as Error).message }, 'audit tree head checkpoint failed');
+      }
+    }, 60_000);
+    timer.unref();
+    s = { svc, timer };
+    services.set(ctx, s);
+  }
+  return s.svc;
+}
+
+/** Call before the ledger closes. */
+export function stopAudit(ctx: HostContext): void {
+  const s = services.get(ctx);
+  if (!s) return;
+  services.delete(ctx);
+  clearInterval(s.timer);
+  try {
+    s.svc.checkpoint();
+  } catch (e) {
+    ctx.log.warn({ err: (e as Error).message }, 'final audit tree head failed');
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The audit service of a host: lists and inspects audit events, verifies the chain and the stored tree
+ * heads, stores periodic tree heads, replays a session to any event, re-runs it, and exports signed
+ * bundles, HTML reports, CSV tables (and PDF where the Electron shell provides a Chromium renderer).
+ */
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { buildBundle, bundleText, type BundleScope, type ConsistencyRecord } from '../../core/audit/bundle.ts';
+import { verifyBundle, type BundleReport } from '../../core/audit/bundle-verify.ts';
+import type { ChainedEntry } from '../../core/audit/chain.ts';
+import { EMPTY_HEAD } from '../../core/audit/chain.ts';
+import { Replayer, type RecordedEvent, type ReplayState } from '../../core/audit/replay.ts';
+import { rerunSession, type RerunDeps, type RerunReport } from '../../core/audit/rerun.ts';
+import { NotFoundError, ValidationError } from '../../core/errors.ts';
+import { AuditQuery, type AuditFilter } from '../../storage/audit-query.ts';
+import { AuditTreeHeads, type StoredTreeHead } from '../../storage/audit-tree-heads.ts';
+import type { AuditLog } from '../../storage/audit-log.ts';
+import type { SqliteDb } from '../../storage/sqlite.ts';
+import { ed25519Check, loadOrCreateSigningKey, type SigningKey } from './keys.ts';
+import { csvExport, htmlReport, type CsvTable } from './report.ts';
+
+export interface ExportScope {
+  readonly session?: string;
+  readonly fromTs?: number;
+  readonly toTs?: number;
+  readonly fromSeq?: number;
+  readonly toSeq?: number;
+  /** An earlier export's tree head: the bundle then carries the proof that it extends that head. */
+  readonly since?: { readonly size: number; readonly root: string };
+}
+
+/** What the Electron shell implements with webContents.printToPDF; absent in headless mode. */
+export interface PdfRenderer {
+  printToPdf(html: string): Promise<Uint8Array>;
+}
+
+export interface AuditServiceOptions {
+  readonly db: SqliteDb;
+  readonly log: AuditLog;
+  readonly dataDir: string;
+  readonly clock?: () => number;
+  /** Store a tree head after this many new entries (checked on `maybeCheckpoint`). */
+  readonly checkpointEvery?: number;
+}
+
+export function eventOf(link: ChainedEntry): RecordedEvent {
+  const body = JSON.parse(link.body) as { data: RecordedEvent };
+  return { ...body.data, chainSeq: link.seq };
+}
+
+export class AuditService {
+  readonly query: AuditQuery;
+  readonly heads: AuditTreeHeads;
+  readonly log: AuditLog;
+  private readonly dataDir: string;
+  private readonly clock: () => number;
+  private readonly every: number;
+  private signing: SigningKey | undefined;
+  private rerunDeps: RerunDeps | undefined;
+  pdf: PdfRenderer | undefined;
+
+  constructor(o: AuditServiceOptions) {
+    this.query = new AuditQuery(o.db);
+    this.heads = new AuditTreeHeads(o.db);
+    this.log = o.log;
+    this.dataDir = o.dataDir;
+    this.clock = o.clock ?? Date.now;
+    this.every = o.checkpointEvery ?? 10_000;
+  }
+
+  key(): SigningKey {
+    return (this.signing ??= loadOrCreateSigningKey(this.dataDir));
+  }
+
+  /** The host composition plugs in what a re-run needs (strategy registry, venue factory, stored bars). */
+  setRerunDeps(deps: RerunDeps | undefined): void {
+    this.rerunDeps = deps;
+  }
+
+  checkpoint(): StoredTreeHead | null {
+    return this.heads.checkpoint(this.log, this.clock(), this.key().sign);
+  }
+
+  /** Stores a tree head when at least `checkpointEvery` entries arrived since the last (for a timer). */
+  maybeCheckpoint(): StoredTreeHead | null {
+    const last = this.heads.latest()?.size ?? 0;
+    return this.log.head().seq - last >= this.every ? this.checkpoint() : null;
+  }
+
+  treeHead(): { current: { size: number; root: string; chainHash: string }; stored: StoredTreeHead | null; keyId: string } {
+    const head = this.log.head();
+    const f = this.heads.frontierAt(this.log, head.seq);
+    return { current: { size: f.size, root: bytesToHex(f.root()), chainHash: head.hash }, stored: this.heads.latest(), keyId: this.key().keyId };
+  }
+
+  verify(): { chain: ReturnType<AuditLog['verify']>; heads: ReturnType<AuditTreeHeads['verifyAll']> } {
+    return { chain: this.log.verify(), heads: this.heads.verifyAll(this.log) };
+  }
+
+  event(seq: number): { link: ChainedEntry; event: RecordedEvent; inclusion: ReturnType<AuditTreeHeads['inclusion']> } {
+    const link = this.query.get(seq);
+    if (!link) throw new NotFoundError('audit event', String(seq));
+    return { link, event: eventOf(link), inclusion: this.heads.inclusion(this.log, seq, this.log.head().seq) };
+  }
+
+  sessionEvents(session: string): RecordedEvent[] {
+    const out = [...this.query.iterate({ session })].map(eventOf);
+    if (!out.length) throw new NotFoundError('audit session', session);
+    return out;
+  }
+
+  /** State after the session's event `index`, or after the event stored at chain seq `seq`. */
+  replay(session: string, at: { index?: number; seq?: number }): ReplayState & { total: number } {
+    const events = this.sessionEvents(session);
+    let index = at.index ?? events.length - 1;
+    if (at.seq !== undefined) {
+      index = events.findLastIndex((e) => (e.chainSeq ?? 0) <= at.seq!);
+      if (index < 0) throw new ValidationError(`session ${session} has no event at or before chain seq ${at.seq}`);
+    }
+    return { ...new Replayer(events).seek(index), total: events.length };
+  }
+
+  rerun(session: string): RerunReport {
+    if (!this.rerunDeps) throw new ValidationError('re-run is not available in this host: no strategy registry / venue factory was plugged in (setRerunDeps)');
+    return rerunSession(this.sessionEvents(session), this.rerunDeps);
+  }
+
+  /** The contiguous chain range a scope covers (a session's first to last entry, a time range, or seqs). */
+  range(scope: ExportScope): { from: number; to: number } {
+    const f: AuditFilter = {
+      ...(scope.session !== undefined ? { session: scope.session } : {}),
+      ...(scope.fromTs !== undefined ? { fromTs: scope.fromTs } : {}),
+      ...(scope.toTs !== undefined ? { toTs: scope.toTs } : {}),
+      ...(scope.fromSeq !== undefined ? { fromSeq: scope.fromSeq } : {}),
+      ...(scope.toSeq !== undefined ? { toSeq: scope.toSeq } : {}),
+    };
+    const ext = this.query.extent(f);
+    if (!ext) throw new NotFoundError('audit events in scope', JSON.stringify(scope));
+    return { from: ext.from, to: ext.to };
+  }
+
+  /** A signed bundle of the scope's contiguous chain range (entries of other sessions inside it included). */
+  exportBundle(scope: ExportScope): { text: string; entries: number; treeHead: { size: number; root: string }; keyId: string } {
+    const { from, to } = this.range(scope);
+    const prefix = this.heads.frontierAt(this.log, from - 1);
+    const before = from > 1 ? this.query.get(from - 1)! : null;
+    const consistency: ConsistencyRecord[] = [];
+    if (scope.since) {
+      const c = this.heads.consistency(this.log, scope.since.size, to);
+      if (c.from.root !== scope.since.root) throw new ValidationError(`the log's tree at size ${scope.since.size} has root ${c.from.root.slice(0, 12)}…, not ${scope.since.root.slice(0, 12)}…: it is not an extension of that export`);
+      consistency.push({ size: c.from.size, root: c.from.root, proof: c.proof });
+    }
+    const bscope: BundleScope = { ...(scope.session !== undefined ? { session: scope.session } : {}), ...(scope.fromTs !== undefined ? { fromTs: scope.fromTs } : {}), ...(scope.toTs !== undefined ? { toTs: scope.toTs } : {}) };
+    const k = this.key();
+    const lines = buildBundle({
+      entries: this.query.iterate({ fromSeq: from, toSeq: to }),
+      from: before ? { seq: before.seq, hash: before.hash } : EMPTY_HEAD,
+      prefix,
+      scope: bscope,
+      createdAt: this.clock(),
+      publicKey: k.publicKey,
+      sign: k.sign,
+      consistency,
+    });
+    const trailer = JSON.parse(lines[lines.length - 1]!) as { treeHead: { size: number; root: string } };
+    return { text: bundleText(lines), entries: lines.length - 2, treeHead: trailer.treeHead, keyId: k.keyId };
+  }
+
+  private scopedEvents(scope: ExportScope): RecordedEvent[] {
+    const { from, to } = this.range(scope);
+    const out: RecordedEvent[] = [];
+    for (const l of this.query.iterate({ fromSeq: from, toSeq: to })) {
+      const e = eventOf(l);
+      if (scope.session === undefined || e.session === scope.session) out.push(e);
+    }
+    return out;
+  }
+
+  exportHtml(scope: ExportScope): { html: string; verification: BundleReport } {
+    const bundle = this.exportBundle(scope);
+    const verification = verifyBundle(bundle.text.split('\n').slice(0, -1), { checkSignature: ed25519Check, expectedKey: this.key().publicKey });
+    const title = `Kestrel audit report — ${scope.session ? `session ${scope.session}` : 'time range'}`;
+    return { html: htmlReport({ title, scope: { ...scope }, events: this.scopedEvents(scope), verification, generatedAt: this.clock() }), verification };
+  }
+
+  exportCsv(scope: ExportScope, table: CsvTable): string {
+    return csvExport(table, this.scopedEvents(scope));
+  }
+
+  /** PDF through the shell's Chromium (printToPDF); headless hosts have none and say so. */
+  async exportPdf(scope: ExportScope): Promise<{ pdf: Uint8Array } | { skipped: string }> {
+    if (!this.pdf) return { skipped: 'PDF needs a Chromium renderer (Electron printToPDF); this host runs headless. Use the HTML report and print it from a browser.' };
+    return { pdf: await this.pdf.printToPdf(this.exportHtml(scope).html) };
+  }
+}
