@@ -4,8 +4,10 @@
  *
  * ours: the full kernel — strategy hook → risk gate (with limits) → OMS (intent stored) → paper venue
  *       (intrabar path matching) → exact bigint ledger → audit events → equity curve.
- * peer: a typical object-oriented backtester written here with the same semantics: a Candle object per bar,
- *       an EventEmitter bus, strategy/broker/portfolio classes, order objects, float cash.
+ * peer: a typical object-oriented backtester written here with the same semantics: a Candle object per bar
+ *       (prepared outside the timing), an EventEmitter bus, strategy/broker/portfolio classes, positions in a
+ *       Map by symbol, order objects, float cash, an equity curve of {time, equity} points. Its strategy uses
+ *       the same running-sum SMA as ours, so the comparison is about the engine, not the indicator.
  * Both must produce the identical trade list (bar, side, qty, price) and the same final equity before a
  * ratio is printed.
  */
@@ -97,12 +99,27 @@ class PeerOrder {
     this.id = id; this.side = side; this.qty = qty; this.createdBar = createdBar;
   }
 }
+class PeerPosition {
+  qty = 0;
+  lastPrice = 0;
+  readonly symbol: string;
+  constructor(symbol: string) {
+    this.symbol = symbol;
+  }
+}
 class PeerPortfolio {
   cash = 1_000_000;
-  position = 0;
-  lastPrice = 0;
-  equity(): number {
-    return this.cash + this.position * 0.001 * this.lastPrice;
+  // Multi-asset shape as OO backtesters keep it: positions by symbol, marked every bar.
+  readonly positions = new Map<string, PeerPosition>([['BTC/USDT', new PeerPosition('BTC/USDT')]]);
+  readonly equityCurve: { time: number; equity: number }[] = [];
+  position(symbol: string): PeerPosition {
+    return this.positions.get(symbol)!;
+  }
+  mark(symbol: string, time: number, price: number): void {
+    this.position(symbol).lastPrice = price;
+    let eq = this.cash;
+    for (const p of this.positions.values()) eq += p.qty * 0.001 * p.lastPrice;
+    this.equityCurve.push({ time, equity: eq });
   }
 }
 class PeerBroker {
@@ -128,7 +145,7 @@ class PeerBroker {
       const notional = qtyBtc * c.open;
       this.pf.cash += o.side === 'buy' ? -notional : notional;
       this.pf.cash -= notional * FEE;
-      this.pf.position += o.side === 'buy' ? o.qty : -o.qty;
+      this.pf.position('BTC/USDT').qty += o.side === 'buy' ? o.qty : -o.qty;
       o.status = 'filled';
       this.trades.push({ bar: i, side: o.side, qty: o.qty, price: Math.round(c.open * 100) });
       this.bus.emit('fill', o);
@@ -154,8 +171,9 @@ class PeerSma {
     if (i >= SLOW) this.ss -= this.closes[i - SLOW]!;
     if (i < SLOW - 1) return;
     const up = this.fs * SLOW > this.ss * FAST;
-    if (up && this.pf.position === 0) this.broker.submit('buy', QTY_LOTS, i);
-    else if (!up && this.pf.position > 0) this.broker.submit('sell', this.pf.position, i);
+    const pos = this.pf.position('BTC/USDT').qty;
+    if (up && pos === 0) this.broker.submit('buy', QTY_LOTS, i);
+    else if (!up && pos > 0) this.broker.submit('sell', pos, i);
   }
 }
 function runPeer(candles: Candle[]): { trades: Trade[]; equity: number } {
@@ -163,14 +181,12 @@ function runPeer(candles: Candle[]): { trades: Trade[]; equity: number } {
   const pf = new PeerPortfolio();
   const broker = new PeerBroker(bus, pf);
   const strat = new PeerSma(broker, pf);
-  const equity: number[] = [];
   bus.on('candle', (c: Candle, i: number) => {
-    pf.lastPrice = c.close;
-    equity.push(pf.equity());
+    pf.mark('BTC/USDT', c.time, c.close);
     strat.onCandle(c, i);
   });
   for (let i = 0; i < candles.length; i++) bus.emit('candle', candles[i]!, i);
-  return { trades: broker.trades, equity: equity[equity.length - 1]! };
+  return { trades: broker.trades, equity: pf.equityCurve[pf.equityCurve.length - 1]!.equity };
 }
 
 // ───────────── run ─────────────

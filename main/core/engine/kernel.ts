@@ -108,16 +108,24 @@ export class Engine implements VenueListener {
 
   /** Submits an order through the risk gate. Throws ValidationError or RiskRejectedError. */
   submit(req: OrderRequest, source: OrderSource = 'ticket'): Order {
-    return this.enter(() => this.place(req, source, {}, undefined));
+    this.depth++;
+    try {
+      return this.place(req, source, NO_LINK, undefined);
+    } finally {
+      this.leave();
+    }
   }
 
   /** Like submit, for strategies: a risk rejection returns undefined instead of throwing (it is audited). */
   trySubmit(req: OrderRequest, source: OrderSource, strategy?: Strategy): Order | undefined {
+    this.depth++;
     try {
-      return this.enter(() => this.place(req, source, {}, strategy));
+      return this.place(req, source, NO_LINK, strategy);
     } catch (e) {
       if (e instanceof RiskRejectedError) return undefined;
       throw e;
+    } finally {
+      this.leave();
     }
   }
 
@@ -290,22 +298,32 @@ export class Engine implements VenueListener {
   run(symbol: string, bars: CandleColumns, strategy?: Strategy): RunResult {
     const n = bars.length;
     const equity = new Float64Array(n);
-    let ctxs: StrategyContext[] | undefined;
+    const slot = this.slot(symbol);
+    const pf = this.portfolio;
+    let ctx: StrategyContext | undefined;
     if (strategy) {
-      const ctx = new StrategyContext(this, strategy, this.instrument(symbol), bars);
-      ctxs = [ctx];
+      ctx = new StrategyContext(this, strategy, slot.inst, bars);
       this.ctxOf.set(strategy, ctx);
       strategy.onStart?.(ctx);
     }
-    const slot = this.slot(symbol);
-    const pf = this.portfolio;
-    // step() leaves the equity in a field: returning a double from a non-inlined call would box it (one
-    // heap allocation per candle).
-    for (let i = 0; i < n; i++) {
-      this.step(slot, bars, i, ctxs);
-      equity[i] = pf.equityF;
+    if (this.simClock && this.sim && ctx && !this.bus.has('bar')) {
+      fastLoop(this, this.simClock, slot, pf, ctx, bars, equity);
+    } else {
+      const ctxs = ctx ? [ctx] : undefined;
+      // step() leaves the equity in a field: returning a double from a non-inlined call would box it.
+      for (let i = 0; i < n; i++) {
+        this.step(slot, bars, i, ctxs);
+        equity[i] = pf.equityF;
+      }
     }
     return { equity, fills: this.portfolio.fills() };
+  }
+
+  /** Venue matching for bar i, then the queued venue events. Kept out of line so the candle loop stays small. */
+  venueBar(symbol: string, bars: CandleColumns, i: number): void {
+    this.depth++;
+    this.sim!.onBar(symbol, bars, i);
+    if (--this.depth === 0 && this.queue.length > 0) this.drain();
   }
 
   private step(slot: Slot, bars: CandleColumns, i: number, ctxs: StrategyContext[] | undefined): void {
@@ -540,6 +558,37 @@ export class Engine implements VenueListener {
 
   private emitAudit(e: Omit<AuditEvent, 'seq'>): void {
     this.audit.append({ ...e, seq: ++this.auditSeq });
+  }
+}
+
+const NO_LINK: OrderLink = Object.freeze({});
+
+/**
+ * The common backtest composition (simulated clock, simulated venue, one strategy), written as a small
+ * standalone loop: the JIT compiles (and on-stack-replaces) a small function much sooner, which matters
+ * because a forced GC discards compiled code. Same order of operations as Engine.step: venue matches bar i
+ * at its open → mark at the close → equity → strategy sees the closed bar at close time.
+ */
+function fastLoop(engine: Engine, clock: SimClock, slot: Slot, pf: Portfolio, ctx: StrategyContext, bars: CandleColumns, equity: Float64Array): void {
+  const pos = slot.pos;
+  const s = ctx.strategy;
+  const ts = bars.ts;
+  const close = bars.close;
+  const iv = bars.intervalMs;
+  const symbol = slot.inst.symbol;
+  const n = bars.length;
+  for (let i = 0; i < n; i++) {
+    const t = ts[i]!;
+    clock.t = t;
+    engine.venueBar(symbol, bars, i);
+    const c = close[i]!;
+    slot.last = c;
+    pos.markF = c;
+    pf.updateEquity();
+    equity[i] = pf.equityF;
+    clock.t = t + iv;
+    ctx.i = i;
+    s.onBar(ctx);
   }
 }
 

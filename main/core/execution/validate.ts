@@ -7,6 +7,8 @@ const TYPES = new Set(['market', 'limit', 'stop-market', 'stop-limit', 'take-pro
 const NEEDS_PRICE = new Set(['limit', 'stop-limit', 'take-profit-limit']);
 const NEEDS_TRIGGER = new Set(['stop-market', 'stop-limit', 'take-profit', 'take-profit-limit']);
 
+const TIFS = new Set(['GTC', 'IOC', 'FOK', 'GTD']);
+const ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
 export function validateRequest(req: OrderRequest, inst: Instrument | undefined): void {
@@ -30,10 +32,10 @@ export function validateRequest(req: OrderRequest, inst: Instrument | undefined)
     }
   } else if (req.trail !== undefined) issues.push({ path: 'trail', message: 'only for trailing-stop' });
   const tif = req.tif ?? 'GTC';
-  if (!['GTC', 'IOC', 'FOK', 'GTD'].includes(tif)) issues.push({ path: 'tif', message: 'GTC, IOC, FOK or GTD' });
+  if (!TIFS.has(tif)) issues.push({ path: 'tif', message: 'GTC, IOC, FOK or GTD' });
   if (tif === 'GTD' && !(typeof req.expireAt === 'number' && Number.isFinite(req.expireAt))) issues.push({ path: 'expireAt', message: 'required for GTD' });
   if (req.postOnly && (req.type !== 'limit' || tif === 'IOC' || tif === 'FOK')) issues.push({ path: 'postOnly', message: 'only for resting limit orders' });
-  if (req.clientOrderId !== undefined && (typeof req.clientOrderId !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(req.clientOrderId))) {
+  if (req.clientOrderId !== undefined && (typeof req.clientOrderId !== 'string' || !ID_RE.test(req.clientOrderId))) {
     issues.push({ path: 'clientOrderId', message: '1-64 chars of [A-Za-z0-9._:-]' });
   }
   if (issues.length === 0 && inst.minNotionalMoney > 0n && req.price !== undefined && notional(inst, req.price, req.qty) < inst.minNotionalMoney) {

@@ -49,10 +49,9 @@ export function moneyToString(m: Money, decimals?: number): string {
   return `${neg ? '-' : ''}${int}${frac ? '.' + frac : ''}`;
 }
 
-/** Float view for charts, equity curves and indicators. Never fed back into the ledger. */
+/** Float view for charts, equity curves and indicators (nearest double, ~1e-16 relative). Never fed back into the ledger. */
 export function moneyToNumber(m: Money): number {
-  const int = m / MONEY_SCALE;
-  return Number(int) + Number(m - int * MONEY_SCALE) / 1e18;
+  return Number(m) / 1e18;
 }
 
 /** a / b with an explicit rounding mode; 'exact' throws when there is a remainder. */

@@ -51,19 +51,25 @@ export class PositionState {
   realized: Money = 0n;
   fees: Money = 0n;
   funding: Money = 0n;
-  /** Last mark as a float price (what candles carry). */
-  markF = 0;
+  /** Last mark as a float price (what candles carry). Starts as a double so the field is stored unboxed. */
+  markF = 0.5;
   /** Value of one unit of the settlement currency in the base currency (float, for the equity curve). */
-  fxF = 0;
+  // Float fields start as doubles (0.5) so V8 stores them unboxed; a field first set to undefined or a small
+  // integer becomes tagged and every later double write allocates. The constructor sets the real values.
+  fxF = 0.5;
   /** Float value of one lot at price 1: lot × contract size. */
-  readonly lotValueF: number;
+  readonly lotValueF: number = 0.5;
+  readonly unitF: number = 0.5;
   readonly perp: boolean;
 
   constructor(inst: Instrument, leverage: number) {
     this.inst = inst;
     this.leverage = leverage;
     this.lotValueF = inst.lotF * Number(inst.contractSize);
+    this.unitF = inst.notionalUnitF;
     this.perp = inst.kind === 'perpetual';
+    this.markF = 0;
+    this.fxF = 0;
   }
 
   markTicks(): Ticks {
@@ -88,7 +94,7 @@ export class Portfolio {
   readonly positions = new Map<string, PositionState>();
   /** Positions as an array for the per-candle equity loop (no iterator allocation). */
   private posList: PositionState[] = [];
-  private cashValueF = 0;
+  private cashValueF = 0.5;
   /** Applied fill ids per venue (nested to avoid building a concatenated key per fill). */
   private readonly seen = new Map<string, Set<string>>();
   private readonly fundingSeen = new Set<string>();
@@ -249,14 +255,19 @@ export class Portfolio {
   }
 
   /** Last value computed by updateEquity(); a field so the per-candle loop never boxes a returned double. */
-  equityF = 0;
+  equityF = 0.5;
 
   updateEquity(): void {
     let e = this.cashValueF;
     const L = this.posList;
     for (let i = 0; i < L.length; i++) {
       const p = L[i]!;
-      if (p.qty !== 0) e += p.valueF() * p.fxF;
+      if (p.qty !== 0) {
+        // Written out rather than calling valueF(): a double returned from a non-inlined call is boxed.
+        let v = p.qty * p.lotValueF * p.markF;
+        if (p.perp) v -= p.cost * p.unitF;
+        e += v * p.fxF;
+      }
     }
     this.equityF = e;
   }

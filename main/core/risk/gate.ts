@@ -87,14 +87,9 @@ export class LimitsRiskGate implements RiskGate {
     }
     if (l.maxOpenOrders !== undefined && x.openOrders + 1 > l.maxOpenOrders) fail('max_open_orders', 'too many open orders', l.maxOpenOrders, x.openOrders + 1);
     if (l.priceBandBps !== undefined && x.lastPrice > 0) {
-      for (const p of [r.price, r.triggerPrice]) {
-        if (p === undefined) continue;
-        const devBps = (Math.abs(p - x.lastPrice) * 10_000) / x.lastPrice;
-        if (devBps > l.priceBandBps) {
-          fail('price_band', 'price too far from the last price (fat finger?)', l.priceBandBps, round4(devBps));
-          break;
-        }
-      }
+      const dev = Math.max(r.price === undefined ? 0 : Math.abs(r.price - x.lastPrice), r.triggerPrice === undefined ? 0 : Math.abs(r.triggerPrice - x.lastPrice));
+      const devBps = (dev * 10_000) / x.lastPrice;
+      if (devBps > l.priceBandBps) fail('price_band', 'price too far from the last price (fat finger?)', l.priceBandBps, round4(devBps));
     }
     return reasons ? { ok: false, reasons } : PASS;
   }

@@ -40,6 +40,8 @@ export class Working {
   readonly trailBps: number;
   activeFrom: number;
   arrived = false;
+  /** Last trailing trigger the kernel was told about. */
+  reportedTrigY = Infinity;
   cancelAt = Infinity;
   canceled = false;
   // per-event scratch, filled by evaluate*: time along the path (Infinity = no event), fill y, liquidity

@@ -143,8 +143,9 @@ export class PaperVenue implements SimulatedVenue {
     this.working.push(w);
     st.working++;
     this.emit({ kind: 'ack', clientOrderId: order.clientOrderId, venueOrderId: `${this.id}:${w.seq}`, ts: now });
-    if (w.trigKind === 3 && w.trigY !== Infinity && order.triggerPrice !== s * w.trigY) {
-      this.emit({ kind: 'trail-moved', clientOrderId: order.clientOrderId, triggerPrice: s * w.trigY, ts: now });
+    if (w.trigKind === 3) {
+      w.reportedTrigY = order.triggerPrice === undefined ? Infinity : s * order.triggerPrice;
+      this.reportTrail(w, now);
     }
   }
 
@@ -230,6 +231,7 @@ export class PaperVenue implements SimulatedVenue {
       }
       if (w.evT !== Infinity || w.evTrigT === w.evTrigT) ev.push(w);
       else if (once) this.remove(w, 'expired', 'ioc_unfilled', ts);
+      else if (w.trigKind === 3 && !w.triggered) this.reportTrail(w, ts + bars.intervalMs - 1);
     }
     // Execute in path-time order of the FILLS (trigger-only events at their trigger time), so an OCO leg
     // filled earlier on the path cancels its sibling before the sibling's later fill.
@@ -316,6 +318,13 @@ export class PaperVenue implements SimulatedVenue {
     }
   }
 
+  /** Tells the kernel where a trailing stop's trigger now is (only ever in the trader's favour). */
+  private reportTrail(w: Working, ts: number): void {
+    if (w.trigY === w.reportedTrigY || w.trigY === Infinity) return;
+    w.reportedTrigY = w.trigY;
+    this.emit({ kind: 'trail-moved', clientOrderId: w.order.clientOrderId, triggerPrice: w.s * w.trigY, ts });
+  }
+
   /** A single-price event (trade print): every eligible order sees the same jump, in arrival order. */
   private onPoint(st: SymState, ts: number, buyPx: () => number, sellPx: () => number, capLots: number, volLots: number, spread: number): void {
     const cap = { left: capLots };
@@ -324,6 +333,7 @@ export class PaperVenue implements SimulatedVenue {
       w.jump(w.s * (w.s > 0 ? buyPx() : sellPx()), 0, false);
       if (w.evT !== Infinity || w.evTrigT === w.evTrigT) this.execute(st, w, ts, cap, volLots, spread);
       else if (w.order.tif === 'IOC' || w.order.tif === 'FOK') this.remove(w, 'expired', 'ioc_unfilled', ts);
+      else if (w.trigKind === 3) this.reportTrail(w, ts);
       w.arrived = true;
     }
   }
