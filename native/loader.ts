@@ -14,6 +14,11 @@ export interface NativeKernels {
    * call into this kernel set (copy what must be kept). Saves writing and copying 64 bytes per input value.
    */
   ema8Scratch(src: Float64Array, periods: readonly number[]): Float64Array[];
+  /**
+   * The kernel memory's input slot for n values: fill it once and pass it as `src` to the 8-period kernels
+   * to skip the input copy on every call (sweeps over many period groups). Valid until a call with a larger n.
+   */
+  input(n: number): Float64Array;
   sma8Scratch(src: Float64Array, periods: readonly number[]): Float64Array[];
   /** Exactly 8 periods → 8 SMA series (same output rules as ema8). */
   sma8(src: Float64Array, periods: readonly number[], outs?: readonly Float64Array[]): Float64Array[];
@@ -83,7 +88,7 @@ export function kernelsFromModule(module: WasmModule): NativeKernels {
     const sp = pp + 64;
     const op = sp + 8 * n;
     new Float64Array(buf, pp, 8).set(periods);
-    new Float64Array(buf, sp, n).set(src);
+    if (src.buffer !== buf || src.byteOffset !== sp) new Float64Array(buf, sp, n).set(src);
     x[fn](sp, n, pp, op);
     return periods.map((_, k) => {
       const view = new Float64Array(buf, op + 8 * n * k, n);
@@ -97,6 +102,7 @@ export function kernelsFromModule(module: WasmModule): NativeKernels {
     ema8: multi('ema8'),
     sma8: multi('sma8'),
     ema8Scratch: (src, periods) => multi('ema8')(src, periods, 'scratch'),
+    input: (n) => new Float64Array(instance(64 + 8 * n + 64 * n).buf, BASE + 64, n),
     sma8Scratch: (src, periods) => multi('sma8')(src, periods, 'scratch'),
     covMatrix(series) {
       const k = series.length;
