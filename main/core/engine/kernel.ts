@@ -8,7 +8,7 @@
  * Venue events are queued and processed run-to-completion, one at a time, in arrival order, never
  * re-entrantly; so the same inputs always produce the same sequence of state changes.
  */
-import { KestrelError, RiskRejectedError, ValidationError, NotFoundError } from '../errors.ts';
+import { IllegalTransitionError, KestrelError, RiskRejectedError, ValidationError, NotFoundError } from '../errors.ts';
 import type { BracketRequest, Candle, CandleColumns, Fill, Instrument, Order, OrderBookUpdate, OrderRequest, OrderSource, Quote, Trade } from '../model/index.ts';
 import { isTerminal } from '../model/index.ts';
 import type { AuditEvent, AuditSink, Clock, OrderAmend, RiskGate, RiskInput, RiskVerdict, SimulatedVenue, Store, TradingState, Venue, VenueEvent, VenueListener } from '../ports.ts';
@@ -464,10 +464,14 @@ export class Engine implements VenueListener {
         if (o.state === 'accepted') this.oms.move(o, 'triggered', e.ts);
         this.orderEvent('triggered', o);
         return;
-      case 'trail-moved':
+      case 'trail-moved': {
+        // Only ever in the trader's favour: a stale or replayed report must not move the stop back.
+        const prev = o.triggerPrice;
+        if (prev !== undefined && (o.side === 'sell' ? e.triggerPrice <= prev : e.triggerPrice >= prev)) return;
         o.triggerPrice = e.triggerPrice;
         this.orderEvent('trail-moved', o);
         return;
+      }
       case 'canceled':
       case 'expired':
         if (isTerminal(o.state)) return; // a cancel ack after the order already ended changes nothing
@@ -495,7 +499,12 @@ export class Engine implements VenueListener {
 
   private handleFill(f: Fill): void {
     const o = this.oms.get(f.clientOrderId);
-    if (o && o.filledQty + f.qty > o.qty && !this.isDuplicate(f)) this.oms.applyFill(o, f); // throws overfill, nothing applied
+    // Refuse (with a typed error, before anything is applied) a fill the order cannot take: over its
+    // quantity, or on an order already final. Duplicates pass through to be dropped by the dedup below.
+    if (o && (o.filledQty + f.qty > o.qty || isTerminal(o.state)) && !this.isDuplicate(f)) {
+      if (isTerminal(o.state)) throw new IllegalTransitionError('order', o.state, 'filled', { clientOrderId: o.clientOrderId, tradeId: f.tradeId });
+      this.oms.applyFill(o, f); // throws the overfill error
+    }
     if (!this.store.recordFill(f)) return;
     if (!this.portfolio.applyFill(f)) return;
     if (o) this.oms.applyFill(o, f);
@@ -509,7 +518,7 @@ export class Engine implements VenueListener {
   }
 
   private isDuplicate(f: Fill): boolean {
-    return this.portfolio.fills().some((x) => x.venue === f.venue && x.tradeId === f.tradeId);
+    return this.portfolio.hasFill(f.venue, f.tradeId);
   }
 
   private contingent(o: Order, fillQty: number): void {

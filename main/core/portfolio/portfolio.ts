@@ -174,6 +174,10 @@ export class Portfolio {
     return true;
   }
 
+  hasFill(venue: string, tradeId: string): boolean {
+    return this.seen.get(venue)?.has(tradeId) ?? false;
+  }
+
   applyFunding(e: FundingEvent): void {
     if (!this.positions.has(e.symbol)) throw new ValidationError(`funding for unknown instrument ${e.symbol}`);
     const key = `funding\u0000${e.symbol}\u0000${e.ts}`;
