@@ -7,7 +7,7 @@
  * Playwright journey starts a fresh host per test.
  */
 import type { PaperSettings, RiskLimitsView, SessionView, TradingState } from '../../contract/trading.ts';
-import { auditConfigChange, auditOverride, auditSessionStart, auditSessionStop, SessionAuditSink } from './audit.ts';
+import { auditConfigChange, auditOverride, auditSessionStart, auditSessionStop, SessionAuditSink } from '../../core/audit/session.ts';
 import { DEFAULT_DEMO_SYMBOLS, DEMO_DEFAULTS, DEMO_EXCHANGE } from '../../core/data/demo.ts';
 import type { Candle, Instrument } from '../../core/model/index.ts';
 import type { CandleStore, LedgerStores } from '../../storage/index.ts';

@@ -11,7 +11,7 @@
  * once at its end, so one submit is one `trading.orders` event, not one per state change.
  */
 import type { AccountView, FillView, InstrumentView, LiveCandle, OrderView, PositionView, Preview, PriceTick, RiskLimitsView, RiskStatus, TicketRequest, TradingState } from '../../contract/trading.ts';
-import { auditConfigChange, auditOverride } from './audit.ts';
+import { auditConfigChange, auditOverride } from '../../core/audit/session.ts';
 import { KestrelError, NotFoundError, ValidationError, type ErrorIssue } from '../../core/errors.ts';
 import { Engine } from '../../core/engine/kernel.ts';
 import { validateRequest } from '../../core/execution/validate.ts';
