@@ -1,0 +1,63 @@
+/** Exact money, the instrument grid and the order state machine table. */
+import { describe, expect, it } from 'vitest';
+import { defineInstrument, divRound, floatToTicks, money, moneyToString, notional, priceToTicks, qtyToLots, ticksToPrice } from '../../../main/core/model/index.ts';
+import { canTransition, transition } from '../../../main/core/execution/state-machine.ts';
+import { IllegalTransitionError, ValidationError } from '../../../main/core/errors.ts';
+import { OrderManager } from '../../../main/core/execution/oms.ts';
+import { SPEC } from './engine-fixtures.ts';
+
+describe('money', () => {
+  it('parses and prints decimals exactly; sums do not drift (0.1 × 10 = 1)', () => {
+    let s = 0n;
+    for (let i = 0; i < 10; i++) s += money('0.1');
+    expect(s).toBe(money('1'));
+    expect(moneyToString(money('-12.3400'))).toBe('-12.34');
+    expect(moneyToString(money('2.345'), 2)).toBe('2.34'); // half-even
+    expect(() => money('1e5')).toThrow(ValidationError);
+    expect(() => money('0.0000000000000000001')).toThrow(ValidationError);
+  });
+
+  it('rounding modes are explicit', () => {
+    expect([divRound(7n, 2n, 'floor'), divRound(7n, 2n, 'ceil'), divRound(7n, 2n, 'half-even'), divRound(5n, 2n, 'half-even'), divRound(-7n, 2n, 'floor'), divRound(-7n, 2n, 'trunc'), divRound(-5n, 2n, 'half-up')]).toEqual([3n, 4n, 4n, 2n, -4n, -3n, -3n]);
+    expect(() => divRound(7n, 2n, 'exact')).toThrow(ValidationError);
+  });
+});
+
+describe('instrument grid', () => {
+  const inst = defineInstrument(SPEC);
+  it('prices and quantities are integer ticks/lots; off-grid input is refused unless a rounding mode is given', () => {
+    expect(priceToTicks(inst, '123.45')).toBe(12345);
+    expect(() => priceToTicks(inst, '123.456')).toThrow(ValidationError);
+    expect(priceToTicks(inst, '123.456', 'floor')).toBe(12345);
+    expect(qtyToLots(inst, '0.5')).toBe(500);
+    expect(ticksToPrice(inst, 12345)).toBe('123.45');
+    expect(floatToTicks(inst, 123.45)).toBe(12345); // 123.45 / 0.01 = 12344.999… snaps
+    expect(notional(inst, 12345, 500)).toBe(money('61.725'));
+  });
+  it('rejects a bad instrument with field issues', () => {
+    try {
+      defineInstrument({ ...SPEC, tickSize: '-1', lotSize: 'abc' });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ValidationError).issues.map((i) => i.path)).toEqual(['tickSize', 'lotSize']);
+    }
+  });
+});
+
+describe('order state machine', () => {
+  it('legal paths pass, final states are final, illegal moves throw and leave the order untouched', () => {
+    const oms = new OrderManager('X');
+    const o = oms.create({ symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: 10, price: 100 }, 'ticket', 'paper', 0);
+    expect(o.clientOrderId).toBe('X-1');
+    oms.move(o, 'accepted', 1);
+    oms.move(o, 'pending-cancel', 2);
+    oms.move(o, 'canceled', 3);
+    expect(() => oms.move(o, 'filled', 4)).toThrow(IllegalTransitionError);
+    expect(o.state).toBe('canceled');
+    expect(o.updatedTs).toBe(3);
+    for (const to of ['accepted', 'partially-filled', 'pending-submit', 'rejected'] as const) expect(canTransition('filled', to)).toBe(false);
+    expect(canTransition('pending-submit', 'filled')).toBe(true); // fill may beat the ack
+    expect(() => transition({ ...o, state: 'rejected' }, 'accepted', 5)).toThrow(/rejected → accepted/);
+    expect(() => oms.create({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: 1, clientOrderId: 'X-1' }, 'ticket', 'paper', 0)).toThrow(ValidationError);
+  });
+});
