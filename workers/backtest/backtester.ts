@@ -46,8 +46,8 @@ export interface RunControl {
   /** Polled every 4096 bars; true stops the run with status 'cancelled'. */
   readonly aborted?: () => boolean;
   readonly onProgress?: (done: number, total: number) => void;
-  /** Called every bar with the bar index (cheap): the code-strategy watchdog's heartbeat. */
-  readonly heartbeat?: (i: number) => void;
+  /** Called every bar before the strategy (cheap): the code-strategy watchdog's heartbeat and checkpoints. */
+  readonly heartbeat?: (i: number, ctx: StrategyContext) => void;
 }
 
 export function rulesSource(doc: unknown, params: Readonly<Record<string, number>> = {}): StrategySource {
@@ -134,7 +134,7 @@ class Guard implements Strategy {
   onBar(ctx: StrategyContext): void {
     if (this.stoppedAt >= 0) return;
     const i = ctx.i;
-    this.ctl.heartbeat?.(i);
+    this.ctl.heartbeat?.(i, ctx);
     if ((i & 4095) === 0 && i > 0) {
       this.ctl.onProgress?.(i, this.total);
       if (this.ctl.aborted?.()) return this.fail(ctx, new CancelledError('backtest cancelled'));

@@ -3,3 +3,4 @@ export * from './dsl.ts';
 export * from './rules.ts';
 export * from './series.ts';
 export * from './templates.ts';
+export * from './code.ts';
