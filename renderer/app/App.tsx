@@ -2,6 +2,7 @@ import { useApp, type Workspace } from '../state/app.ts';
 import { Notices } from './Notices.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { TopBar } from './TopBar.tsx';
+import { useTicketHotkeys } from '../features/ticket/hotkeys.ts';
 import { useHotkeys } from './hotkeys.ts';
 import { workspaces } from './workspaces.tsx';
 
@@ -9,6 +10,7 @@ export function App() {
   const workspace = useApp((s) => s.workspace);
   const setWorkspace = useApp((s) => s.setWorkspace);
   useHotkeys();
+  useTicketHotkeys();
   const current = workspaces.find((w) => w.id === workspace) ?? workspaces[0]!;
   return (
     <div className="shell">

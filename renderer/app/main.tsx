@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { connect } from '../ipc/client.ts';
 import { useApp } from '../state/app.ts';
 import { useConnection } from '../state/connection.ts';
+import '../state/settings.ts';
+import { useTrading } from '../state/trading.ts';
 import { App } from './App.tsx';
 import './theme.css';
 
@@ -13,5 +15,5 @@ createRoot(document.getElementById('root')!).render(
 );
 
 connect()
-  .then(() => useApp.getState().load())
+  .then(() => Promise.all([useApp.getState().load(), useTrading.getState().load()]))
   .catch((e: unknown) => useConnection.getState().set({ state: 'disconnected', detail: e instanceof Error ? e.message : String(e) }));

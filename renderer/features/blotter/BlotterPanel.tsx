@@ -1,10 +1,155 @@
-import { EmptyState, PanelHeader } from '../../app/EmptyState.tsx';
+import { useMemo, useState } from 'react';
+import type { FillView, OrderView, PositionView } from '../../../main/contract/trading.ts';
+import { fmtDecimal, fmtTime, signed } from '../../app/format.ts';
+import { DataTable, type Col } from '../../app/ui/DataTable.tsx';
+import { ConfirmDialog } from '../../app/ui/widgets.tsx';
+import { useTrading } from '../../state/trading.ts';
+
+type Tab = 'positions' | 'open' | 'history' | 'fills';
+
+const sideCell = (side: string) => <span className={side === 'buy' || side === 'long' ? 'pos' : side === 'flat' ? 'muted' : 'neg'}>{side.toUpperCase()}</span>;
+const pnlCell = (v: string) => {
+  const s = signed(v);
+  return <span className={s.cls}>{s.text}</span>;
+};
+
+const positionCols: Col<PositionView>[] = [
+  { id: 'symbol', header: 'Symbol', value: (p) => p.symbol, width: 110 },
+  { id: 'side', header: 'Side', value: (p) => p.side, cell: (p) => sideCell(p.side), width: 70 },
+  { id: 'qty', header: 'Qty', value: (p) => p.qty, align: 'right', numeric: true },
+  { id: 'avg', header: 'Avg price', value: (p) => p.avgPrice, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.avgPrice) },
+  { id: 'mark', header: 'Mark', value: (p) => p.markPrice, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.markPrice) },
+  { id: 'notional', header: 'Notional', value: (p) => p.notional, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.notional, 2) },
+  { id: 'upnl', header: 'Unrealized P&L', value: (p) => p.unrealizedPnl, align: 'right', numeric: true, cell: (p) => pnlCell(p.unrealizedPnl) },
+  { id: 'rpnl', header: 'Realized P&L', value: (p) => p.realizedPnl, align: 'right', numeric: true, cell: (p) => pnlCell(p.realizedPnl) },
+  { id: 'fees', header: 'Fees', value: (p) => p.fees, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.fees, 4) },
+];
+
+function orderCols(withCancel: boolean, cancel: (id: string) => void): Col<OrderView>[] {
+  const cols: Col<OrderView>[] = [
+    { id: 'time', header: 'Time', value: (o) => o.createdTs, cell: (o) => fmtTime(o.createdTs), width: 150 },
+    { id: 'symbol', header: 'Symbol', value: (o) => o.symbol, width: 100 },
+    { id: 'side', header: 'Side', value: (o) => o.side, cell: (o) => sideCell(o.side), width: 60 },
+    { id: 'type', header: 'Type', value: (o) => o.type + (o.groupKind ? ` (${o.groupKind})` : ''), width: 120 },
+    { id: 'qty', header: 'Qty', value: (o) => o.qty, align: 'right', numeric: true },
+    { id: 'filled', header: 'Filled', value: (o) => o.filledQty, align: 'right', numeric: true },
+    { id: 'price', header: 'Price', value: (o) => o.price ?? o.triggerPrice ?? '', align: 'right', numeric: true, cell: (o) => (o.price ? fmtDecimal(o.price) : o.triggerPrice ? `stop ${fmtDecimal(o.triggerPrice)}` : 'market') },
+    { id: 'avg', header: 'Avg fill', value: (o) => o.avgFillPrice, align: 'right', numeric: true, cell: (o) => fmtDecimal(o.avgFillPrice) },
+    { id: 'state', header: 'State', value: (o) => o.state, cell: (o) => <span className={`state state-${o.state}`}>{o.state}</span>, width: 120 },
+    { id: 'source', header: 'Source', value: (o) => o.source, width: 80 },
+    { id: 'reason', header: 'Reason', value: (o) => o.reason ?? '', width: 140 },
+    { id: 'id', header: 'Order id', value: (o) => o.clientOrderId, width: 150 },
+  ];
+  if (withCancel)
+    cols.push({
+      id: 'cancel',
+      header: '',
+      value: () => '',
+      width: 76,
+      cell: (o) => (
+        <button className="small ghost danger-text" onClick={() => cancel(o.clientOrderId)} aria-label={`Cancel ${o.clientOrderId}`} disabled={o.state === 'pending-cancel'}>
+          Cancel
+        </button>
+      ),
+    });
+  return cols;
+}
+
+const fillCols: Col<FillView>[] = [
+  { id: 'time', header: 'Time', value: (f) => f.ts, cell: (f) => fmtTime(f.ts), width: 150 },
+  { id: 'symbol', header: 'Symbol', value: (f) => f.symbol, width: 100 },
+  { id: 'side', header: 'Side', value: (f) => f.side, cell: (f) => sideCell(f.side), width: 60 },
+  { id: 'qty', header: 'Qty', value: (f) => f.qty, align: 'right', numeric: true },
+  { id: 'price', header: 'Price', value: (f) => f.price, align: 'right', numeric: true, cell: (f) => fmtDecimal(f.price) },
+  { id: 'notional', header: 'Notional', value: (f) => f.notional, align: 'right', numeric: true, cell: (f) => fmtDecimal(f.notional, 2) },
+  { id: 'fee', header: 'Fee', value: (f) => f.fee, align: 'right', numeric: true, cell: (f) => `${fmtDecimal(f.fee, 6)} ${f.feeCurrency}` },
+  { id: 'liq', header: 'Liquidity', value: (f) => f.liquidity, width: 80 },
+  { id: 'order', header: 'Order id', value: (f) => f.clientOrderId, width: 150 },
+  { id: 'trade', header: 'Trade id', value: (f) => f.tradeId, width: 150 },
+];
 
 export function BlotterPanel() {
+  const [tab, setTab] = useState<Tab>('open');
+  const [confirmAll, setConfirmAll] = useState(false);
+  const { positions, openOrders, history, fills, account, loaded } = useTrading();
+  const cancel = (id: string) => void useTrading.getState().cancel(id);
+  const openCols = useMemo(() => orderCols(true, cancel), []);
+  const histCols = useMemo(() => orderCols(false, cancel), []);
+  const livePositions = positions.filter((p) => p.side !== 'flat' || Number(p.realizedPnl) !== 0);
+  const tabs: { id: Tab; label: string; n: number }[] = [
+    { id: 'positions', label: 'Positions', n: livePositions.filter((p) => p.side !== 'flat').length },
+    { id: 'open', label: 'Open orders', n: openOrders.length },
+    { id: 'history', label: 'Order history', n: history.length },
+    { id: 'fills', label: 'Fills', n: fills.length },
+  ];
+  const eq = account ? signed(account.unrealizedPnl) : null;
+  const rp = account ? signed(account.realizedPnl) : null;
+
   return (
     <div className="panel-body" data-testid="panel-blotter">
-      <PanelHeader title="Blotter" />
-      <EmptyState title="Nothing here yet" />
+      <div className="panel-header blotter-header">
+        <div className="tabs" role="tablist" aria-label="Blotter">
+          {tabs.map((x) => (
+            <button key={x.id} role="tab" aria-selected={tab === x.id} className={tab === x.id ? 'tab active' : 'tab'} onClick={() => setTab(x.id)}>
+              {x.label} <span className="count">{x.n}</span>
+            </button>
+          ))}
+        </div>
+        {account && (
+          <div className="account-strip" data-testid="account">
+            <span>
+              Equity <b className="num" data-testid="equity">{fmtDecimal(account.equity, 2)}</b> {account.currency}
+            </span>
+            <span>
+              Cash <b className="num">{fmtDecimal(account.cash, 2)}</b>
+            </span>
+            <span>
+              Unrealized <b className={`num ${eq!.cls}`} data-testid="unrealized">{eq!.text}</b>
+            </span>
+            <span>
+              Realized <b className={`num ${rp!.cls}`} data-testid="realized">{rp!.text}</b>
+            </span>
+            <span>
+              Fees <b className="num">{fmtDecimal(account.fees, 4)}</b>
+            </span>
+          </div>
+        )}
+      </div>
+      <div className="blotter-body" role="tabpanel">
+        {tab === 'positions' && <DataTable label="Positions" testId="positions" columns={positionCols} rows={livePositions} rowKey={(p) => p.symbol} exportName="positions" empty={loaded ? 'No positions. Fills open one.' : 'Loading…'} />}
+        {tab === 'open' && (
+          <DataTable
+            label="Open orders"
+            testId="open-orders"
+            columns={openCols}
+            rows={openOrders}
+            rowKey={(o) => o.clientOrderId}
+            exportName="open-orders"
+            empty={loaded ? 'No open orders. Press B or S to open the ticket.' : 'Loading…'}
+            toolbar={
+              <button className="small danger-outline" disabled={!openOrders.length} onClick={() => setConfirmAll(true)}>
+                Cancel all
+              </button>
+            }
+          />
+        )}
+        {tab === 'history' && <DataTable label="Order history" testId="order-history" columns={histCols} rows={history} rowKey={(o) => o.clientOrderId} exportName="order-history" empty="No orders in this session yet." />}
+        {tab === 'fills' && <DataTable label="Fills" testId="fills" columns={fillCols} rows={fills} rowKey={(f) => f.tradeId} exportName="fills" empty="No fills yet." />}
+      </div>
+      {confirmAll && (
+        <ConfirmDialog
+          title="Cancel all open orders?"
+          confirmLabel={`Cancel ${openOrders.length} order${openOrders.length === 1 ? '' : 's'}`}
+          danger
+          onCancel={() => setConfirmAll(false)}
+          onConfirm={() => {
+            setConfirmAll(false);
+            void useTrading.getState().cancelAll();
+          }}
+        >
+          Every working order of this session is asked to cancel. Fills that already happened stay.
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

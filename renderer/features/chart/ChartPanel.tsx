@@ -1,10 +1,179 @@
-import { EmptyState, PanelHeader } from '../../app/EmptyState.tsx';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { EmptyState } from '../../app/EmptyState.tsx';
+import { Badge } from '../../app/ui/widgets.tsx';
+import { call, getClient } from '../../ipc/client.ts';
+import { TIMEFRAMES, useChart } from '../../state/chart.ts';
+import { useConnection } from '../../state/connection.ts';
+import { chartTheme, useSettings } from '../../state/settings.ts';
+import { useTrading } from '../../state/trading.ts';
+import { ChartView, type PriceLineSpec } from './lightweight.ts';
+import { levelsFor } from './levels.ts';
 
 export function ChartPanel() {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<ChartView | null>(null);
+  const connected = useConnection((s) => s.state === 'connected');
+  const { datasets, datasetsLoaded, source, symbol, timeframe, candles, loading, active, seq, catalog } = useChart();
+  const theme = useSettings((s) => s.theme);
+  const instrument = useTrading((s) => s.instruments.find((i) => i.symbol === symbol));
+  const last = useTrading((s) => s.prices[symbol]);
+  const openOrders = useTrading((s) => s.openOrders);
+  const positions = useTrading((s) => s.positions);
+  const fills = useTrading((s) => s.fills);
+  const [spec, setSpec] = useState('');
+
+  useEffect(() => {
+    if (connected && !datasetsLoaded) void useChart.getState().loadDatasets();
+  }, [connected, datasetsLoaded]);
+
+  // The view lives as long as the panel; data changes go through its methods.
+  useEffect(() => {
+    const v = new ChartView(host.current!, chartTheme());
+    view.current = v;
+    (window as unknown as { __kestrelChart?: ChartView }).__kestrelChart = v;
+    return () => {
+      v.destroy();
+      view.current = null;
+    };
+  }, []);
+
+  useEffect(() => view.current?.setTheme(chartTheme()), [theme]);
+
+  useEffect(() => {
+    const v = view.current;
+    if (!v || !candles) return;
+    v.setCandles(candles, instrument ? Number(instrument.tickSize) : undefined);
+    v.showLast(timeframe === '1m' ? 240 : 160);
+    // instrument only sets price precision; a change of it alone need not reload bars
+  }, [candles, seq]);
+
+  useEffect(() => {
+    const v = view.current;
+    if (!v) return;
+    const want = new Set<string>();
+    for (const a of active) {
+      a.series.outputs.forEach((o, i) => {
+        const key = `${a.spec}${a.series.outputs.length > 1 ? `.${o.name}` : ''}`;
+        want.add(key);
+        const color = i === 0 ? a.color : shade(a.color, i);
+        v.setLine(key, a.spec, a.series.ts, o.values, { placement: a.series.overlay ? 'price' : 'pane', color, levels: i === 0 ? levelsFor(a.series.name) : [] });
+      });
+    }
+    for (const k of v.lineKeys()) if (!want.has(k)) v.removeLine(k);
+  }, [active, seq]);
+
+  // Live candles from the paper feed: 1m bars update in place; other timeframes ask the host for the re-aggregated tail.
+  useEffect(() => {
+    if (!connected) return;
+    return getClient().on('trading.candle', (c) => {
+      const st = useChart.getState();
+      if (c.symbol !== st.symbol || c.source !== st.source || !view.current) return;
+      if (st.timeframe === '1m') view.current.updateBar(c);
+      else if (c.closed && st.candles && st.candles.count) {
+        const from = st.candles.ts[st.candles.count - 1]!;
+        void call('market.candles', { source: st.source, symbol: st.symbol, timeframe: st.timeframe, from }, { quiet: true }).then((r) => {
+          if (!r || useChart.getState().symbol !== c.symbol) return;
+          for (let i = 0; i < r.count; i++) view.current?.updateBar({ ts: r.ts[i]!, open: r.open[i]!, high: r.high[i]!, low: r.low[i]!, close: r.close[i]!, volume: r.volume[i]! });
+        });
+      }
+    });
+  }, [connected]);
+
+  useEffect(() => {
+    const lines: PriceLineSpec[] = openOrders
+      .filter((o) => o.symbol === symbol)
+      .flatMap((o) => {
+        const px = o.price ?? o.triggerPrice;
+        return px ? [{ id: o.clientOrderId, price: Number(px), title: `${o.side === 'buy' ? 'BUY' : 'SELL'} ${o.remainingQty}${o.triggerPrice && !o.price ? ' stop' : ''}`, kind: o.triggerPrice && !o.price ? 'stop' : o.side === 'buy' ? 'order-buy' : 'order-sell' } satisfies PriceLineSpec] : [];
+      });
+    const pos = positions.find((p) => p.symbol === symbol && p.side !== 'flat');
+    if (pos?.avgPrice) lines.push({ id: 'position', price: Number(pos.avgPrice), title: `POS ${pos.qty}`, kind: 'position' });
+    view.current?.setPriceLines(lines);
+  }, [openOrders, positions, symbol]);
+
+  useEffect(() => {
+    view.current?.setMarkers(fills.filter((f) => f.symbol === symbol).map((f) => ({ ts: f.ts, side: f.side, text: `${f.side === 'buy' ? 'B' : 'S'} ${f.qty}`, id: f.tradeId })));
+  }, [fills, symbol, seq]);
+
+  const symbols = useMemo(() => [...new Map(datasets.map((d) => [`${d.source}|${d.symbol}`, d])).values()], [datasets]);
+  const synthetic = candles?.synthetic;
+
+  const add = async () => {
+    if (await useChart.getState().addIndicator(spec)) setSpec('');
+  };
+
   return (
     <div className="panel-body" data-testid="panel-chart">
-      <PanelHeader title="Chart" />
-      <EmptyState title="Nothing here yet" />
+      <div className="panel-header chart-toolbar">
+        <select aria-label="Symbol" value={`${source}|${symbol}`} onChange={(e) => void useChart.getState().select({ source: e.target.value.split('|')[0]!, symbol: e.target.value.split('|')[1]! })} disabled={!symbols.length}>
+          {!symbols.length && <option value="|">No data</option>}
+          {symbols.map((d) => (
+            <option key={`${d.source}|${d.symbol}`} value={`${d.source}|${d.symbol}`}>
+              {d.symbol} · {d.source}
+            </option>
+          ))}
+        </select>
+        <div className="seg" role="group" aria-label="Timeframe">
+          {TIMEFRAMES.map((tf) => (
+            <button key={tf} className={tf === timeframe ? 'active' : ''} aria-pressed={tf === timeframe} onClick={() => void useChart.getState().select({ timeframe: tf })}>
+              {tf === '1d' ? '1D' : tf}
+            </button>
+          ))}
+        </div>
+        <form
+          className="ind-add"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void add();
+          }}
+        >
+          <input list="indicator-catalog" aria-label="Indicator" placeholder="+ indicator (rsi:14)" value={spec} onChange={(e) => setSpec(e.target.value)} size={13} />
+          <datalist id="indicator-catalog">
+            {catalog.map((c) => (
+              <option key={c.name} value={[c.name, ...c.positional.map((p) => c.defaults[p]).filter((x) => typeof x === 'number')].join(':')}>
+                {c.title}
+              </option>
+            ))}
+          </datalist>
+          <button type="submit" disabled={!spec.trim() || !symbol}>
+            Add
+          </button>
+        </form>
+        <div className="chips" aria-label="Indicators on the chart">
+          {active.map((a) => (
+            <span key={a.spec} className="chip" style={{ borderColor: a.color }} data-testid={`indicator-${a.spec}`}>
+              <span style={{ color: a.color }} title={a.series.title}>
+                {a.series.name.toUpperCase()}
+              </span>{' '}
+              {a.spec.split(':').slice(1).join(' ')}
+              <button className="ghost" aria-label={`Remove ${a.spec}`} onClick={() => useChart.getState().removeIndicator(a.spec)}>
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+        <div className="panel-actions">
+          {synthetic && <Badge kind="warn">SYNTHETIC</Badge>}
+          {last && (
+            <span className="last-price num" data-testid="last-price" title="Last price from the feed">
+              {last}
+            </span>
+          )}
+        </div>
+      </div>
+      <div className="chart-host" ref={host} data-testid="chart" data-bars={candles?.count ?? 0} aria-busy={loading}>
+        {datasetsLoaded && !datasets.length && (
+          <div className="chart-overlay">
+            <EmptyState title="No market data yet">Import a CSV or run a backfill in the Data workspace (Alt+5).</EmptyState>
+          </div>
+        )}
+        {loading && <div className="chart-loading">Loading {symbol} {timeframe}…</div>}
+      </div>
     </div>
   );
+}
+
+function shade(hex: string, i: number): string {
+  const alt = ['#8c8c8c', '#5b8ff9', '#ff7875'];
+  return alt[(i - 1) % alt.length] ?? hex;
 }

@@ -201,7 +201,7 @@ export class ChartView {
     series.setData(toLineData(ts, values, this.windowFrom(ts)));
     const guides = (spec.levels ?? []).map((price) => series.createPriceLine({ price, color: this.theme.text, lineStyle: LineStyle.Dotted, lineWidth: 1, axisLabelVisible: false, title: '' }));
     this.lines.set(key, { series, guides, group, ts, values });
-    if (pane > 0) this.chart.panes()[pane]?.setStretchFactor(0.3);
+    if (pane > 0) this.chart.panes()[pane]?.setStretchFactor(0.45);
   }
 
   removeLine(key: string): void {

@@ -1,10 +1,183 @@
-import { EmptyState, PanelHeader } from '../../app/EmptyState.tsx';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import type { TicketOrderType } from '../../../main/contract/trading.ts';
+import { PanelHeader } from '../../app/EmptyState.tsx';
+import { fmtDecimal } from '../../app/format.ts';
+import { Badge } from '../../app/ui/widgets.tsx';
+import { useChart } from '../../state/chart.ts';
+import { useTicket } from '../../state/ticket.ts';
+import { useTrading } from '../../state/trading.ts';
+import { fieldsFor, floorToLot, snapToTick, stepTicks, type TicketForm } from './logic.ts';
+import { TicketPreview } from './TicketPreview.tsx';
+
+const TYPES: { id: TicketOrderType; label: string }[] = [
+  { id: 'market', label: 'Market' },
+  { id: 'limit', label: 'Limit' },
+  { id: 'stop', label: 'Stop' },
+  { id: 'stop-limit', label: 'Stop-limit' },
+  { id: 'bracket', label: 'Bracket' },
+];
 
 export function TicketPanel() {
+  const t = useTicket();
+  const { form, stage, problems } = t;
+  const instruments = useTrading((s) => s.instruments);
+  const last = useTrading((s) => s.prices[form.symbol]);
+  const equity = useTrading((s) => s.account?.equity);
+  const chartSymbol = useChart((s) => s.symbol);
+  const inst = instruments.find((i) => i.symbol === form.symbol);
+  const qtyRef = useRef<HTMLInputElement>(null);
+  const need = fieldsFor(form.type);
+
+  // The ticket follows the chart's symbol (when the chart shows a tradable one).
+  useEffect(() => {
+    if (chartSymbol && instruments.some((i) => i.symbol === chartSymbol) && chartSymbol !== useTicket.getState().form.symbol) useTicket.getState().patch({ symbol: chartSymbol });
+    else if (!useTicket.getState().form.symbol && instruments.length) useTicket.getState().patch({ symbol: instruments[0]!.symbol });
+  }, [chartSymbol, instruments]);
+
+  useEffect(() => {
+    if (t.focusSeq > 0) qtyRef.current?.focus();
+  }, [t.focusSeq]);
+
+  const problem = (f: keyof TicketForm) => problems.find((p) => p.field === f)?.message;
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      t.cancel();
+      if (stage === 'edit') (document.activeElement as HTMLElement | null)?.blur();
+      else qtyRef.current?.focus();
+    } else if (e.key === 'Enter' && stage === 'edit' && (e.target as HTMLElement).tagName !== 'BUTTON') {
+      e.preventDefault();
+      void t.requestPreview();
+    }
+  };
+
+  const priceInput = (field: 'price' | 'trigger' | 'takeProfit' | 'stopLoss', label: string, optional = false) => (
+    <label className="field">
+      <span>
+        {label}
+        {optional && <em className="muted"> (optional: market entry)</em>}
+      </span>
+      <input
+        inputMode="decimal"
+        aria-label={label}
+        aria-invalid={!!problem(field)}
+        value={form[field]}
+        placeholder={last ?? ''}
+        onChange={(e) => t.patch({ [field]: e.target.value })}
+        onBlur={(e) => inst && e.target.value && t.patch({ [field]: snapToTick(e.target.value, inst.tickSize) })}
+        onKeyDown={(e) => {
+          if (!inst || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+          e.preventDefault();
+          t.patch({ [field]: stepTicks(form[field], inst.tickSize, (e.key === 'ArrowUp' ? 1 : -1) * (e.shiftKey ? 10 : 1), last ?? null) });
+        }}
+      />
+      {problem(field) && <small className="error-text">{problem(field)}</small>}
+    </label>
+  );
+
   return (
-    <div className="panel-body" data-testid="panel-ticket">
-      <PanelHeader title="Order ticket" />
-      <EmptyState title="Nothing here yet" />
+    <div className={`panel-body ticket ticket-${form.side}`} data-testid="panel-ticket" onKeyDown={onKeyDown}>
+      <PanelHeader title="Order ticket">
+        <span className="muted small">B / S · Enter · Esc</span>
+      </PanelHeader>
+      <div className="ticket-body">
+        {!instruments.length ? (
+          <div className="empty-state">
+            <div className="empty-title">No tradable instruments</div>
+            <div className="empty-body">The trading session has not reported any yet.</div>
+          </div>
+        ) : (
+          <>
+            <div className="ticket-symbol">
+              <select aria-label="Ticket symbol" value={form.symbol} onChange={(e) => t.patch({ symbol: e.target.value })}>
+                {instruments.map((i) => (
+                  <option key={i.symbol} value={i.symbol}>
+                    {i.symbol}
+                  </option>
+                ))}
+              </select>
+              <span className="num last">{last ?? '—'}</span>
+              {inst?.demo && <Badge kind="warn">DEMO</Badge>}
+            </div>
+            <div className="side-toggle" role="radiogroup" aria-label="Side">
+              <button role="radio" aria-checked={form.side === 'buy'} className={form.side === 'buy' ? 'buy' : ''} onClick={() => t.patch({ side: 'buy' })}>
+                Buy
+              </button>
+              <button role="radio" aria-checked={form.side === 'sell'} className={form.side === 'sell' ? 'sell' : ''} onClick={() => t.patch({ side: 'sell' })}>
+                Sell
+              </button>
+            </div>
+            <div className="seg type-seg" role="radiogroup" aria-label="Order type">
+              {TYPES.map((ty) => (
+                <button key={ty.id} role="radio" aria-checked={form.type === ty.id} className={form.type === ty.id ? 'active' : ''} onClick={() => t.patch({ type: ty.id })}>
+                  {ty.label}
+                </button>
+              ))}
+            </div>
+            <fieldset className="ticket-fields" disabled={stage === 'sending'}>
+              <label className="field">
+                <span className="qty-label">
+                  {form.qtyMode === 'qty' ? `Quantity (${inst?.base ?? ''})` : '% of equity'}
+                  <button type="button" className="link" onClick={() => t.patch({ qtyMode: form.qtyMode === 'qty' ? 'pct' : 'qty' })} title="Switch between a quantity and a share of equity">
+                    {form.qtyMode === 'qty' ? 'use % of equity' : 'use quantity'}
+                  </button>
+                </span>
+                <input
+                  ref={qtyRef}
+                  inputMode="decimal"
+                  aria-label={form.qtyMode === 'qty' ? 'Quantity' : 'Percent of equity'}
+                  aria-invalid={!!problem(form.qtyMode)}
+                  value={form.qtyMode === 'qty' ? form.qty : form.pct}
+                  onChange={(e) => t.patch(form.qtyMode === 'qty' ? { qty: e.target.value } : { pct: e.target.value })}
+                  onBlur={(e) => form.qtyMode === 'qty' && inst && e.target.value && t.patch({ qty: floorToLot(e.target.value, inst.lotSize) })}
+                  placeholder={form.qtyMode === 'qty' ? `lot ${inst?.lotSize ?? ''}` : `of ${fmtDecimal(equity, 2)} equity`}
+                />
+                {problem(form.qtyMode) && <small className="error-text">{problem(form.qtyMode)}</small>}
+              </label>
+              {form.qtyMode === 'pct' && (
+                <div className="pct-quick">
+                  {['5', '10', '25', '50'].map((p) => (
+                    <button type="button" key={p} className="small" onClick={() => t.patch({ pct: p })}>
+                      {p}%
+                    </button>
+                  ))}
+                </div>
+              )}
+              {need.trigger && priceInput('trigger', 'Trigger price')}
+              {need.price && priceInput('price', need.bracket ? 'Entry price' : 'Limit price', need.priceOptional)}
+              {need.bracket && (
+                <div className="two">
+                  {priceInput('takeProfit', 'Take profit')}
+                  {priceInput('stopLoss', 'Stop loss')}
+                </div>
+              )}
+              {form.type !== 'market' && form.type !== 'stop' && (
+                <label className="field">
+                  <span>Time in force</span>
+                  <select aria-label="Time in force" value={form.tif} onChange={(e) => t.patch({ tif: e.target.value as TicketForm['tif'] })}>
+                    <option value="GTC">GTC · good till cancelled</option>
+                    <option value="IOC">IOC · immediate or cancel</option>
+                    <option value="FOK">FOK · fill or kill</option>
+                  </select>
+                </label>
+              )}
+              {inst && (
+                <div className="muted small">
+                  Tick {inst.tickSize} · lot {inst.lotSize} · min notional {inst.minNotional} {inst.quote} · ↑/↓ step a price by one tick
+                </div>
+              )}
+            </fieldset>
+            {stage === 'edit' && (
+              <button className={`wide ${form.side}`} onClick={() => void t.requestPreview()} data-testid="ticket-preview">
+                Preview {form.side} order <kbd>Enter</kbd>
+              </button>
+            )}
+            {t.error && stage === 'edit' && <div className="error-text">{t.error}</div>}
+            <TicketPreview onBack={() => qtyRef.current?.focus()} />
+          </>
+        )}
+      </div>
     </div>
   );
 }

@@ -1,0 +1,132 @@
+import { flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { download, toCsv } from './csv.ts';
+
+export interface Col<T> {
+  id: string;
+  header: string;
+  /** The raw value: used for sorting and for the CSV export. */
+  value: (row: T) => string | number | null;
+  /** How the cell looks; defaults to the value. */
+  cell?: (row: T) => ReactNode;
+  align?: 'left' | 'right';
+  width?: number;
+  /** Numeric sort on decimal strings. */
+  numeric?: boolean;
+}
+
+export interface DataTableProps<T> {
+  columns: readonly Col<T>[];
+  rows: readonly T[];
+  rowKey: (row: T) => string;
+  /** CSV file name (without .csv); shows the export button when set. */
+  exportName?: string;
+  empty?: ReactNode;
+  onRowClick?: (row: T) => void;
+  selectedKey?: string | null;
+  testId?: string;
+  label: string;
+  rowHeight?: number;
+  toolbar?: ReactNode;
+  initialSort?: SortingState;
+}
+
+/**
+ * The one table of the app: TanStack Table for sorting, TanStack Virtual so 100k rows cost what 30 do, and a CSV
+ * export of the rows in their current order.
+ */
+export function DataTable<T>({ columns, rows, rowKey, exportName, empty, onRowClick, selectedKey, testId, label, rowHeight = 26, toolbar, initialSort = [] }: DataTableProps<T>) {
+  const [sorting, setSorting] = useState<SortingState>(initialSort);
+  const defs = useMemo<ColumnDef<T>[]>(
+    () =>
+      columns.map((c) => ({
+        id: c.id,
+        header: c.header,
+        accessorFn: (r: T) => {
+          const v = c.value(r);
+          return c.numeric && typeof v === 'string' ? Number(v) : v;
+        },
+        cell: (info) => (c.cell ? c.cell(info.row.original) : String(c.value(info.row.original) ?? '')),
+        size: c.width ?? 120,
+        sortUndefined: 'last',
+      })),
+    [columns],
+  );
+  const data = useMemo(() => [...rows], [rows]);
+  const table = useReactTable({ data, columns: defs, state: { sorting }, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(), getRowId: rowKey });
+  const sorted = table.getRowModel().rows;
+  const scroller = useRef<HTMLDivElement>(null);
+  const virt = useVirtualizer({ count: sorted.length, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 });
+  const template = columns.map((c) => (c.width ? `${c.width}px` : 'minmax(90px, 1fr)')).join(' ');
+
+  const exportCsv = () => {
+    const csv = toCsv(
+      columns.map((c) => c.header),
+      sorted.map((r) => columns.map((c) => c.value(r.original))),
+    );
+    download(`${exportName}.csv`, csv);
+  };
+
+  return (
+    <div className="dt" data-testid={testId}>
+      {(toolbar || exportName) && (
+        <div className="dt-toolbar">
+          {toolbar}
+          {exportName && (
+            <button className="ghost small" onClick={exportCsv} disabled={rows.length === 0} title="Export the rows in their current order as CSV">
+              Export CSV
+            </button>
+          )}
+        </div>
+      )}
+      <div className="dt-scroll" ref={scroller} role="table" aria-label={label} aria-rowcount={sorted.length + 1}>
+        <div className="dt-head" role="row" style={{ gridTemplateColumns: template }}>
+          {table.getHeaderGroups()[0]!.headers.map((h, i) => {
+            const dir = h.column.getIsSorted();
+            return (
+              <div
+                key={h.id}
+                role="columnheader"
+                aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}
+                className={`dt-th ${columns[i]!.align === 'right' ? 'num' : ''}`}
+                onClick={h.column.getToggleSortingHandler()}
+                tabIndex={0}
+                onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), h.column.toggleSorting())}
+              >
+                {flexRender(h.column.columnDef.header, h.getContext())}
+                <span className="dt-sort">{dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}</span>
+              </div>
+            );
+          })}
+        </div>
+        {sorted.length === 0 ? (
+          <div className="dt-empty">{empty ?? 'Nothing to show'}</div>
+        ) : (
+          <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+            {virt.getVirtualItems().map((v) => {
+              const row = sorted[v.index]!;
+              const selected = selectedKey !== undefined && selectedKey === row.id;
+              return (
+                <div
+                  key={row.id}
+                  role="row"
+                  data-key={row.id}
+                  className={`dt-row${selected ? ' selected' : ''}${onRowClick ? ' clickable' : ''}${v.index % 2 ? ' odd' : ''}`}
+                  style={{ gridTemplateColumns: template, height: rowHeight, transform: `translateY(${v.start}px)` }}
+                  onClick={onRowClick ? () => onRowClick(row.original) : undefined}
+                >
+                  {row.getVisibleCells().map((cell, i) => (
+                    <div key={cell.id} role="cell" className={`dt-td ${columns[i]!.align === 'right' ? 'num' : ''}`}>
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import { create } from 'zustand';
+import type { ResponseOf } from '../../main/contract/index.ts';
+import type { IndicatorInfo, IndicatorSeries } from '../../main/contract/indicators.ts';
+import { call } from '../ipc/client.ts';
+
+export type Dataset = ResponseOf<'market.datasets'>[number];
+export type Candles = ResponseOf<'market.candles'>;
+
+export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
+export type Timeframe = (typeof TIMEFRAMES)[number];
+
+export interface ActiveIndicator {
+  spec: string;
+  series: IndicatorSeries;
+  color: string;
+}
+
+const palette = ['#f0b429', '#b37feb', '#36cfc9', '#ff85c0', '#95de64', '#ffa940', '#69b1ff'];
+
+interface ChartState {
+  datasets: Dataset[];
+  datasetsLoaded: boolean;
+  source: string;
+  symbol: string;
+  timeframe: Timeframe;
+  candles: Candles | null;
+  loading: boolean;
+  catalog: IndicatorInfo[];
+  active: ActiveIndicator[];
+  /** Bumped on every full reload so the view knows to replace rather than update. */
+  seq: number;
+  loadDatasets(): Promise<void>;
+  select(p: { source?: string; symbol?: string; timeframe?: Timeframe }): Promise<void>;
+  addIndicator(spec: string): Promise<boolean>;
+  removeIndicator(spec: string): void;
+}
+
+async function fetchSeries(source: string, symbol: string, timeframe: string, spec: string) {
+  return call('indicators.series', { source, symbol, timeframe, spec });
+}
+
+export const useChart = create<ChartState>((set, get) => ({
+  datasets: [],
+  datasetsLoaded: false,
+  source: '',
+  symbol: '',
+  timeframe: '1h',
+  candles: null,
+  loading: false,
+  catalog: [],
+  active: [],
+  seq: 0,
+  async loadDatasets() {
+    const [ds, catalog] = await Promise.all([call('market.datasets', {}), get().catalog.length ? Promise.resolve(get().catalog) : call('indicators.list', {})]);
+    set({ datasetsLoaded: true, ...(catalog ? { catalog } : {}) });
+    if (!ds) return;
+    set({ datasets: ds });
+    if (!get().symbol && ds.length) {
+      const first = ds.find((d) => d.symbol.startsWith('BTC')) ?? ds[0]!;
+      await get().select({ source: first.source, symbol: first.symbol });
+    }
+  },
+  async select(p) {
+    const source = p.source ?? get().source;
+    const symbol = p.symbol ?? get().symbol;
+    const timeframe = p.timeframe ?? get().timeframe;
+    if (!symbol || !source) return;
+    set({ source, symbol, timeframe, loading: true });
+    const candles = await call('market.candles', { source, symbol, timeframe });
+    // A later selection may have overtaken this one while it loaded.
+    if (get().symbol !== symbol || get().timeframe !== timeframe || get().source !== source) return;
+    const specs = get().active.map((a) => a.spec);
+    const series = await Promise.all(specs.map((s) => fetchSeries(source, symbol, timeframe, s)));
+    set({
+      candles: candles ?? null,
+      loading: false,
+      seq: get().seq + 1,
+      active: get().active.flatMap((a, i) => (series[i] ? [{ ...a, series: series[i] }] : [])),
+    });
+  },
+  async addIndicator(spec) {
+    const { source, symbol, timeframe } = get();
+    const s = spec.trim();
+    if (!s || !symbol) return false;
+    const series = await fetchSeries(source, symbol, timeframe, s);
+    if (!series) return false;
+    const rest = get().active.filter((a) => a.series.key !== series.key);
+    set({ active: [...rest, { spec: series.key, series, color: palette[(rest.length + get().seq) % palette.length]! }] });
+    return true;
+  },
+  removeIndicator(spec) {
+    set({ active: get().active.filter((a) => a.spec !== spec) });
+  },
+}));

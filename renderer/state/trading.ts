@@ -1,0 +1,114 @@
+import { create } from 'zustand';
+import type { ResponseOf } from '../../main/contract/index.ts';
+import type { AccountView, FillView, InstrumentView, OrderView, PositionView, SessionView } from '../../main/contract/trading.ts';
+import { call, getClient } from '../ipc/client.ts';
+import { useNotices } from './notices.ts';
+
+/** The blotter's view of the paper (or live) session: everything here comes from the host, pushed or fetched. */
+interface TradingState {
+  session: SessionView | null;
+  instruments: InstrumentView[];
+  prices: Record<string, string>;
+  openOrders: OrderView[];
+  history: OrderView[];
+  fills: FillView[];
+  positions: PositionView[];
+  account: AccountView | null;
+  loaded: boolean;
+  load(): Promise<void>;
+  refresh(): Promise<void>;
+  cancel(clientOrderId: string): Promise<boolean>;
+  cancelAll(symbol?: string): Promise<number | undefined>;
+  instrument(symbol: string): InstrumentView | undefined;
+}
+
+const byNewest = (a: OrderView, b: OrderView) => b.updatedTs - a.updatedTs;
+const byOldest = (a: OrderView, b: OrderView) => a.createdTs - b.createdTs;
+
+/** Applies changed orders to the open list and the history without refetching both. */
+export function mergeOrders(open: OrderView[], history: OrderView[], changed: readonly OrderView[]): { openOrders: OrderView[]; history: OrderView[] } {
+  const o = new Map(open.map((x) => [x.clientOrderId, x]));
+  const h = new Map(history.map((x) => [x.clientOrderId, x]));
+  for (const c of changed) {
+    h.set(c.clientOrderId, c);
+    if (c.open) o.set(c.clientOrderId, c);
+    else o.delete(c.clientOrderId);
+  }
+  return { openOrders: [...o.values()].sort(byOldest), history: [...h.values()].sort(byNewest) };
+}
+
+let subscribed = false;
+
+export const useTrading = create<TradingState>((set, get) => ({
+  session: null,
+  instruments: [],
+  prices: {},
+  openOrders: [],
+  history: [],
+  fills: [],
+  positions: [],
+  account: null,
+  loaded: false,
+  async load() {
+    if (!subscribed) {
+      subscribed = true;
+      const c = getClient();
+      c.on('trading.orders', ({ orders }) => set(mergeOrders(get().openOrders, get().history, orders)));
+      c.on('trading.fill', ({ fill }) => {
+        if (get().fills.some((f) => f.tradeId === fill.tradeId)) return;
+        set({ fills: [fill, ...get().fills] });
+        useNotices.getState().push({ level: 'info', title: `Filled ${fill.side} ${fill.qty} ${fill.symbol}`, message: `at ${fill.price} (${fill.liquidity}, fee ${fill.fee} ${fill.feeCurrency})` });
+      });
+      c.on('trading.portfolio', ({ account, positions }) => set({ account, positions }));
+      c.on('trading.ticks', ({ prices }) => {
+        const next = { ...get().prices };
+        for (const p of prices) next[p.symbol] = p.price;
+        set({ prices: next });
+      });
+      c.on('trading.session', (session) => {
+        set({ session });
+        void get().refresh();
+      });
+    }
+    const [session, instruments, prices] = await Promise.all([call('trading.session', {}), call('trading.instruments', {}), call('trading.prices', {})]);
+    set({
+      ...(session ? { session } : {}),
+      ...(instruments ? { instruments: instruments.instruments } : {}),
+      ...(prices ? { prices: Object.fromEntries(prices.prices.map((p) => [p.symbol, p.price])) } : {}),
+    });
+    await get().refresh();
+    set({ loaded: true });
+  },
+  async refresh() {
+    const [open, hist, fills, pos, account] = await Promise.all([
+      call('trading.openOrders', {}),
+      call('trading.orderHistory', {}),
+      call('trading.fills', {}),
+      call('trading.positions', {}),
+      call('trading.account', {}),
+    ]);
+    set({
+      ...(open ? { openOrders: open.orders } : {}),
+      ...(hist ? { history: hist.orders } : {}),
+      ...(fills ? { fills: fills.fills } : {}),
+      ...(pos ? { positions: pos.positions } : {}),
+      ...(account ? { account } : {}),
+    });
+  },
+  async cancel(clientOrderId) {
+    const r: ResponseOf<'trading.cancel'> | undefined = await call('trading.cancel', { clientOrderId });
+    if (r) set(mergeOrders(get().openOrders, get().history, [r.order]));
+    return !!r;
+  },
+  async cancelAll(symbol) {
+    const r = await call('trading.cancelAll', symbol ? { symbol } : {});
+    if (r) {
+      useNotices.getState().push({ level: 'info', title: 'Cancel all', message: `${r.canceled} order${r.canceled === 1 ? '' : 's'} asked to cancel` });
+      void get().refresh();
+    }
+    return r?.canceled;
+  },
+  instrument(symbol) {
+    return get().instruments.find((i) => i.symbol === symbol);
+  },
+}));
