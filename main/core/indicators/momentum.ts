@@ -29,10 +29,12 @@ export function rsi(src: Series, period: number): Float64Array {
   l /= period;
   out[period] = rsiOf(g, l);
   const m = period - 1;
+  // Multiply by 1/period: a division on the recurrence's critical path costs ~2x (streaming does the same).
+  const inv = 1 / period;
   for (let i = period + 1; i < n; i++) {
     const d = src[i]! - src[i - 1]!;
-    g = (g * m + (d > 0 ? d : 0)) / period;
-    l = (l * m + (d < 0 ? -d : 0)) / period;
+    g = (g * m + (d > 0 ? d : 0)) * inv;
+    l = (l * m + (d < 0 ? -d : 0)) * inv;
     out[i] = rsiOf(g, l);
   }
   return out;
@@ -64,8 +66,9 @@ export class Rsi {
       return this.value;
     }
     const m = this.period - 1;
-    this.g = (this.g * m + (d > 0 ? d : 0)) / this.period;
-    this.l = (this.l * m + (d < 0 ? -d : 0)) / this.period;
+    const inv = 1 / this.period;
+    this.g = (this.g * m + (d > 0 ? d : 0)) * inv;
+    this.l = (this.l * m + (d < 0 ? -d : 0)) * inv;
     return (this.value = rsiOf(this.g, this.l));
   }
 }

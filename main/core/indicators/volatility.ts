@@ -58,7 +58,7 @@ export class RollingStats {
       [this.mean, this.m2] = exactWindow((k) => this.win.at(k), p);
     } else {
       const d = x - old;
-      const m = this.mean + d / p;
+      const m = this.mean + d * (1 / p);
       this.m2 += d * (x - m + old - this.mean);
       this.mean = m;
     }
@@ -88,6 +88,7 @@ export function bollinger(src: Series, period = 20, mult = 2): BollingerResult {
   const bandwidth = nanPrefixed(n, r);
   let mean = 0;
   let m2 = 0;
+  const inv = 1 / period;
   for (let i = 0; i < n; i++) {
     const x = src[i]!;
     if (i < period) {
@@ -101,7 +102,7 @@ export function bollinger(src: Series, period = 20, mult = 2): BollingerResult {
     } else {
       const old = src[i - period]!;
       const d = x - old;
-      const m = mean + d / period;
+      const m = mean + d * inv;
       m2 += d * (x - m + old - mean);
       mean = m;
     }
@@ -160,6 +161,7 @@ export function atr(high: Series, low: Series, close: Series, period = 14): Floa
   let a = sum / period;
   out[period - 1] = a;
   const m = period - 1;
+  const inv = 1 / period;
   for (let i = period; i < n; i++) {
     const h = high[i]!;
     const l = low[i]!;
@@ -169,7 +171,7 @@ export function atr(high: Series, low: Series, close: Series, period = 14): Floa
     if (u > tr) tr = u;
     const v = l > pc ? l - pc : pc - l;
     if (v > tr) tr = v;
-    a = (a * m + tr) / period;
+    a = (a * m + tr) * inv;
     out[i] = a;
   }
   return out;
@@ -202,7 +204,7 @@ export class Atr {
       if (++this.count === this.period) this.value = this.sum / this.period;
       return this.value;
     }
-    return (this.value = (this.value * (this.period - 1) + tr) / this.period);
+    return (this.value = (this.value * (this.period - 1) + tr) * (1 / this.period));
   }
 }
 
