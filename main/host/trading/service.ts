@@ -158,6 +158,8 @@ export class TradingService {
   killSwitch(reason: string, origin: string): number {
     const n = this.session.killSwitch(reason, origin);
     this.accounts.update({ tradingState: 'halted', stateReason: reason });
+    // The state change was pushed as it happened; push again now that the cancels are through.
+    this.o.emit('risk.state', this.session.riskStatus());
     return n;
   }
 

@@ -12,14 +12,14 @@
  */
 import type { AccountView, FillView, InstrumentView, LiveCandle, OrderView, PositionView, Preview, PriceTick, RiskLimitsView, RiskStatus, TicketRequest, TradingState } from '../../contract/trading.ts';
 import { auditConfigChange, auditOverride } from '../../core/audit/session.ts';
-import { KestrelError, NotFoundError, ValidationError, type ErrorIssue } from '../../core/errors.ts';
+import { KestrelError, NotFoundError, ValidationError } from '../../core/errors.ts';
 import { Engine } from '../../core/engine/kernel.ts';
-import { validateRequest } from '../../core/execution/validate.ts';
 import type { Candle, Fill, Instrument, Order, OrderBookUpdate, Quote, Trade } from '../../core/model/index.ts';
-import { isTerminal, moneyToString, mulRate, notional, ticksToPrice } from '../../core/model/index.ts';
+import { isTerminal, notional, ticksToPrice } from '../../core/model/index.ts';
 import type { PortfolioConfig } from '../../core/portfolio/portfolio.ts';
-import type { AuditSink, Clock, MarketData, MarketDataHandler, RiskInput, Store, Venue } from '../../core/ports.ts';
+import type { AuditSink, Clock, MarketData, MarketDataHandler, Store, Venue } from '../../core/ports.ts';
 import type { AdjustableRiskGate } from './risk.ts';
+import { previewTicket } from './preview.ts';
 import { parseTicket } from './ticket.ts';
 import { fillView, moneyText, orderView, positionView } from './views.ts';
 
@@ -220,51 +220,10 @@ export class TradingSession implements MarketDataHandler {
 
   // ───────────── orders ─────────────
 
+  /** What submit would do with this ticket (prices snapped), without submitting, storing or auditing. */
   preview(t: TicketRequest): Preview {
     if (this.parts.catchUp) this.marketBatch(this.parts.catchUp);
-    const inst = this.instrument(t.symbol);
-    const e = this.engine;
-    const last = this.lastTicks(t.symbol);
-    const equity = this.equityExact();
-    const p = parseTicket(t, inst, 'snap', { lastTicks: last, equity });
-    const r = p.request;
-    const issues: ErrorIssue[] = [];
-    try {
-      validateRequest(r, inst);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      issues.push(...err.issues);
-    }
-    const input: RiskInput = {
-      request: r, source: t.source ?? 'ticket', instrument: inst, tradingState: e.tradingState,
-      positionQty: e.portfolio.positionQty(t.symbol), workingQty: e.oms.workingQty(t.symbol), openOrders: e.oms.openCount(),
-      lastPrice: last, equity: e.portfolio.equity(),
-    };
-    const verdict = this.parts.risk.check(input);
-    const ref = r.price ?? r.triggerPrice ?? last;
-    const s = r.side === 'buy' ? 1 : -1;
-    const resting = r.type === 'limit' && last > 0 && s * (r.price! - last) < 0;
-    const liquidity = resting ? 'maker' : 'taker';
-    const rate = liquidity === 'maker' ? inst.makerRate : inst.takerRate;
-    const n = ref > 0 ? notional(inst, ref, r.qty) : 0n;
-    const px = (v: number | undefined) => (v === undefined ? null : ticksToPrice(inst, v));
-    return {
-      ok: verdict.ok && issues.length === 0,
-      reasons: [...verdict.reasons],
-      issues,
-      symbol: t.symbol, side: t.side, type: t.type,
-      qty: ticksToQty(inst, r.qty),
-      price: px(r.price), triggerPrice: px(r.triggerPrice), takeProfit: px(p.takeProfit), stopLoss: px(p.stopLoss), stopLossLimit: px(p.stopLossLimit),
-      snapped: p.snapped,
-      referencePrice: ref > 0 ? ticksToPrice(inst, ref) : null,
-      lastPrice: last > 0 ? ticksToPrice(inst, last) : null,
-      notional: moneyToString(n),
-      estimatedFee: moneyText(mulRate(n, rate, 'ceil'), 18),
-      feeRate: moneyToString(rate),
-      liquidity,
-      equity: moneyText(equity),
-      tradingState: e.tradingState,
-    };
+    return previewTicket(this.engine, this.parts.risk, this.instrument(t.symbol), t, this.lastTicks(t.symbol), this.equityExact());
   }
 
   submit(t: TicketRequest): OrderView[] {
@@ -389,10 +348,6 @@ const run = <T>(fn: () => T): T => fn();
 
 function pickOhlcv(c: Candle) {
   return { ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };
-}
-
-function ticksToQty(inst: Instrument, lots: number): string {
-  return moneyToString(BigInt(lots) * inst.lot);
 }
 
 /** n / equity in percent, two decimals; "0" when equity is not positive. */

@@ -1,0 +1,58 @@
+/**
+ * Order preview: the verdict the risk gate would give a ticket right now, with snapped prices, notional and
+ * the estimated fee — computed from the same inputs the kernel assembles for its gate (position, working
+ * quantity, open orders, last price, equity), but without the OMS, the venue, the store or the audit log.
+ * A bracket is previewed by its entry: its exits are gated when they are released.
+ */
+import type { Preview, TicketRequest } from '../../contract/trading.ts';
+import { ValidationError, type ErrorIssue } from '../../core/errors.ts';
+import type { Engine } from '../../core/engine/kernel.ts';
+import { validateRequest } from '../../core/execution/validate.ts';
+import type { Instrument } from '../../core/model/index.ts';
+import { lotsToQty, moneyToString, mulRate, notional, ticksToPrice } from '../../core/model/index.ts';
+import type { RiskGate, RiskInput } from '../../core/ports.ts';
+import { parseTicket } from './ticket.ts';
+import { moneyText } from './views.ts';
+
+export function previewTicket(e: Engine, risk: RiskGate, inst: Instrument, t: TicketRequest, last: number, equity: bigint): Preview {
+  const p = parseTicket(t, inst, 'snap', { lastTicks: last, equity });
+  const r = p.request;
+  const issues: ErrorIssue[] = [];
+  try {
+    validateRequest(r, inst);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    issues.push(...err.issues);
+  }
+  const input: RiskInput = {
+    request: r, source: t.source ?? 'ticket', instrument: inst, tradingState: e.tradingState,
+    positionQty: e.portfolio.positionQty(t.symbol), workingQty: e.oms.workingQty(t.symbol), openOrders: e.oms.openCount(),
+    lastPrice: last, equity: e.portfolio.equity(),
+  };
+  const verdict = risk.check(input);
+  const ref = r.price ?? r.triggerPrice ?? last;
+  const s = r.side === 'buy' ? 1 : -1;
+  // A limit on the passive side of the last price rests and pays the maker rate; anything else takes.
+  const resting = r.type === 'limit' && last > 0 && s * (r.price! - last) < 0;
+  const liquidity = resting ? 'maker' : 'taker';
+  const rate = liquidity === 'maker' ? inst.makerRate : inst.takerRate;
+  const n = ref > 0 ? notional(inst, ref, r.qty) : 0n;
+  const px = (v: number | undefined) => (v === undefined ? null : ticksToPrice(inst, v));
+  return {
+    ok: verdict.ok && issues.length === 0,
+    reasons: [...verdict.reasons],
+    issues,
+    symbol: t.symbol, side: t.side, type: t.type,
+    qty: lotsToQty(inst, r.qty),
+    price: px(r.price), triggerPrice: px(r.triggerPrice), takeProfit: px(p.takeProfit), stopLoss: px(p.stopLoss), stopLossLimit: px(p.stopLossLimit),
+    snapped: p.snapped,
+    referencePrice: ref > 0 ? ticksToPrice(inst, ref) : null,
+    lastPrice: last > 0 ? ticksToPrice(inst, last) : null,
+    notional: moneyToString(n),
+    estimatedFee: moneyText(mulRate(n, rate, 'ceil'), 18),
+    feeRate: moneyToString(rate),
+    liquidity,
+    equity: moneyText(equity),
+    tradingState: e.tradingState,
+  };
+}
