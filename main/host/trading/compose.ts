@@ -85,6 +85,8 @@ export function composePaperSession(x: PaperSessionInput): PaperSession {
     feed,
     start() {
       session.start();
+      // Print tick 0 now, so prices are known before the first timer fires.
+      session.marketBatch(() => void feed.pump());
       feed.start((pump) => session.marketBatch(pump));
     },
     stop() {

@@ -34,6 +34,18 @@ describe('paper trading session', () => {
     expect(acct).toMatchObject({ currency: 'USDT', startingBalance: '10000', cash: '10000', equity: '10000' });
   });
 
+  it('knows every price from the moment the host is up', async () => {
+    process.env.KESTREL_FEED_TICK_MS = '60000'; // no timer tick during this test: only the opening print
+    const fresh = await startTestHost();
+    fastFeedEnv();
+    try {
+      const { prices } = await fresh.client.call('trading.prices', {});
+      expect(prices.map((p) => p.symbol).sort()).toEqual(['BNB/USDT', 'BTC/USDT', 'ETH/USDT', 'SOL/USDT']);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('fills a limit order placed near the market once the price crosses; position and P&L follow', async () => {
     const fills: string[] = [];
     const offFill = t.client.on('trading.fill', (p) => fills.push(p.fill.clientOrderId));
