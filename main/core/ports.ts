@@ -82,7 +82,10 @@ export interface Venue {
  */
 export interface SimulatedVenue extends Venue {
   readonly workingCount: number;
+  /** Matches working orders against bar i. The kernel may skip the call while workingCount is 0. */
   onBar(symbol: string, bars: CandleColumns, i: number): void;
+  /** The last closed bar, told before a submit so the venue knows the reference price (post-only, trailing). */
+  lastBar(symbol: string, bars: CandleColumns, i: number): void;
   onTrade(trade: Trade): void;
   onQuote(quote: Quote): void;
   onBook(update: OrderBookUpdate): void;
@@ -140,6 +143,12 @@ export interface AuditEvent {
 
 export interface AuditSink {
   append(event: AuditEvent): void;
+  /**
+   * false = this sink records nothing, so the kernel need not build events at all. Only for compositions
+   * whose individual simulated orders are not audit material (a backtest is audited as a whole by its
+   * result). Paper and live sessions must use an enabled sink. Undefined means true.
+   */
+  readonly enabled?: boolean;
 }
 
 // ───────────────────────── risk ─────────────────────────
@@ -203,9 +212,8 @@ export class MemoryAuditSink implements AuditSink {
   }
 }
 
+/** Records nothing and says so (`enabled: false`): backtests only. */
 export class NullAuditSink implements AuditSink {
-  count = 0;
-  append(): void {
-    this.count++;
-  }
+  readonly enabled = false;
+  append(): void {}
 }

@@ -3,7 +3,10 @@
  * flat otherwise), market orders filling at the next bar's open with a 10 bp taker fee.
  *
  * ours: the full kernel — strategy hook → risk gate (with limits) → OMS (intent stored) → paper venue
- *       (intrabar path matching) → exact bigint ledger → audit events → equity curve.
+ *       (intrabar path matching) → exact bigint ledger → equity curve, composed as the backtest worker
+ *       composes it: with a NullAuditSink (enabled: false), since a backtest is audited as a whole by its
+ *       result, not per simulated order. A second figure runs the same with an enabled (counting) audit sink,
+ *       so the cost of building every signal/verdict/order/fill audit event is visible too.
  * peer: a typical object-oriented backtester written here with the same semantics: a Candle object per bar
  *       (prepared outside the timing), an EventEmitter bus, strategy/broker/portfolio classes, positions in a
  *       Map by symbol, order objects, float cash, an equity curve of {time, equity} points. Its strategy uses
@@ -16,7 +19,7 @@ import { defineInstrument, type CandleColumns } from '../../main/core/model/inde
 import { Engine, SimClock, type Strategy, type StrategyContext } from '../../main/core/engine/index.ts';
 import { PaperVenue } from '../../main/venues/paper/paper-venue.ts';
 import { LimitsRiskGate } from '../../main/core/risk/gate.ts';
-import { MemoryStore, NullAuditSink } from '../../main/core/ports.ts';
+import { MemoryStore, NullAuditSink, type AuditSink } from '../../main/core/ports.ts';
 import { interleaved, figure, ratio } from './harness.ts';
 
 const N = Number(process.env.BENCH_CANDLES ?? 1_000_000);
@@ -72,11 +75,18 @@ class SmaCross implements Strategy {
   }
 }
 
-function runOurs(bars: CandleColumns): { trades: Trade[]; equity: number } {
+class CountingSink implements AuditSink {
+  n = 0;
+  append(): void {
+    this.n++;
+  }
+}
+
+function runOurs(bars: CandleColumns, audit: AuditSink = new NullAuditSink()): { trades: Trade[]; equity: number } {
   const clock = new SimClock();
   const venue = new PaperVenue({ instruments: [inst], clock });
   const engine = new Engine({
-    instruments: [inst], venue, clock, store: new MemoryStore(), audit: new NullAuditSink(),
+    instruments: [inst], venue, clock, store: new MemoryStore(), audit,
     risk: new LimitsRiskGate({ maxOrderNotional: '1000000', maxPositionNotional: '1000000', maxOpenOrders: 10, priceBandBps: 500 }),
     portfolio: { baseCurrency: 'USDT', cash: { USDT: '1000000' } },
   });
@@ -211,13 +221,16 @@ if (Math.abs(a.equity - b.equity) > 1e-6 * Math.abs(b.equity)) {
 }
 console.log(`bench engine: ${a.trades.length} fills identical in both, final equity ${a.equity.toFixed(2)}`);
 
+const sink = new CountingSink();
 const res = await interleaved([
   { name: 'ours', run: () => runOurs(bars) },
+  { name: 'ours+audit', run: () => runOurs(bars, sink) },
   { name: 'peer', run: () => runPeer(objs) },
 ]);
 const ours = N / (res.get('ours')!.medianMs / 1000) / 1e6;
 const peer = N / (res.get('peer')!.medianMs / 1000) / 1e6;
 figure('engine kernel (min)', N / (res.get('ours')!.minMs / 1000) / 1e6, 'M candles/s');
 figure('engine oo-baseline (min)', N / (res.get('peer')!.minMs / 1000) / 1e6, 'M candles/s');
+figure('engine kernel + audit events', N / (res.get('ours+audit')!.medianMs / 1000) / 1e6, 'M candles/s');
 figure('engine kernel', ours, 'M candles/s');
 ratio('engine', 'oo-baseline', ours, peer, 'M candles/s', true);

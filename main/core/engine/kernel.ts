@@ -59,9 +59,12 @@ export class Engine implements VenueListener {
   readonly clock: Clock;
   private readonly simClock: SimClock | undefined;
   readonly venue: Venue;
-  private readonly sim: SimulatedVenue | undefined;
+  /** The venue when it simulates matching (paper/replay); read by the candle loop. */
+  readonly sim: SimulatedVenue | undefined;
   private readonly store: Store;
   private readonly audit: AuditSink;
+  /** Whether audit events are built at all (see AuditSink.enabled). */
+  private readonly auditing: boolean;
   private readonly risk: RiskGate;
   private readonly instruments = new Map<string, Instrument>();
   /** Per-symbol hot state: a double field in an object stays unboxed (a Map<string, number> would box). */
@@ -83,6 +86,7 @@ export class Engine implements VenueListener {
     this.simClock = this.clock instanceof SimClock ? this.clock : undefined;
     this.store = cfg.store ?? new MemoryStore();
     this.audit = cfg.audit ?? new NullAuditSink();
+    this.auditing = this.audit.enabled !== false;
     this.risk = cfg.risk ?? new LimitsRiskGate();
     this.oms = new OrderManager(cfg.sessionId ?? 'K');
     this.portfolio = new Portfolio(cfg.portfolio, cfg.instruments);
@@ -331,12 +335,14 @@ export class Engine implements VenueListener {
     const clock = this.simClock;
     if (clock) clock.t = bars.ts[i]!;
     const sim = this.sim;
-    if (sim) {
+    if (sim && sim.workingCount > 0) {
       this.depth++;
       sim.onBar(symbol, bars, i);
       if (--this.depth === 0 && this.queue.length > 0) this.drain();
     }
     const close = bars.close[i]!;
+    slot.bars = bars;
+    slot.i = i;
     slot.last = close;
     slot.pos.markF = close;
     this.portfolio.updateEquity();
@@ -382,6 +388,14 @@ export class Engine implements VenueListener {
     x.equity = this.portfolio.equity();
     const verdict = this.risk.check(x);
     const ts = this.clock.now();
+    if (this.auditing) this.auditVerdict(req, source, strategy, verdict, ts);
+    if (this.bus.has('risk')) this.bus.emit('risk', { request: req, source, verdict });
+    if (!verdict.ok) throw new RiskRejectedError(verdict.reasons);
+    return inst!;
+  }
+
+  private auditVerdict(req: OrderRequest, source: OrderSource, strategy: Strategy | undefined, verdict: RiskVerdict, ts: number): void {
+    const x = this.riskIn;
     if (source === 'strategy' && strategy) {
       this.emitAudit({ type: 'signal', ts, symbol: req.symbol, strategyVersion: strategy.version, payload: { strategy: strategy.id, name: 'order', inputs: { request: req, lastPrice: x.lastPrice, position: x.positionQty } } });
     }
@@ -389,9 +403,6 @@ export class Engine implements VenueListener {
       type: 'risk-verdict', ts, symbol: req.symbol, strategyVersion: strategy?.version,
       payload: { ok: verdict.ok, reasons: verdict.reasons, request: req, source, inputs: { tradingState: x.tradingState, positionQty: x.positionQty, workingQty: x.workingQty, openOrders: x.openOrders, lastPrice: x.lastPrice, equity: x.equity } },
     });
-    if (this.bus.has('risk')) this.bus.emit('risk', { request: req, source, verdict });
-    if (!verdict.ok) throw new RiskRejectedError(verdict.reasons);
-    return inst!;
   }
 
   private place(req: OrderRequest, source: OrderSource, link: OrderLink, strategy: Strategy | undefined, gated = false): Order {
@@ -401,8 +412,14 @@ export class Engine implements VenueListener {
     this.orderEvent('created', o);
     const ctx = strategy && this.ctxOf.get(strategy);
     if (ctx) this.fillListeners.set(o.clientOrderId, ctx);
+    this.tellLastBar(o.symbol);
     this.venue.submit(o);
     return o;
+  }
+
+  private tellLastBar(symbol: string): void {
+    const slot = this.slots.get(symbol);
+    if (this.sim && slot && slot.bars) this.sim.lastBar(symbol, slot.bars, slot.i);
   }
 
   private requestCancel(o: Order, reason: string): void {
@@ -508,7 +525,7 @@ export class Engine implements VenueListener {
     if (!this.store.recordFill(f)) return;
     if (!this.portfolio.applyFill(f)) return;
     if (o) this.oms.applyFill(o, f);
-    this.emitAudit({ type: 'fill', ts: f.ts, venueTs: f.venueTs, symbol: f.symbol, payload: { fill: f, order: o ? snapshot(o) : null, position: this.portfolio.positionQty(f.symbol) } });
+    if (this.auditing) this.emitAudit({ type: 'fill', ts: f.ts, venueTs: f.venueTs, symbol: f.symbol, payload: { fill: f, order: o ? snapshot(o) : null, position: this.portfolio.positionQty(f.symbol) } });
     if (this.bus.has('fill')) this.bus.emit('fill', f);
     if (!o) return;
     this.orderEvent(o.state === 'filled' ? 'filled' : 'partially-filled', o);
@@ -549,6 +566,7 @@ export class Engine implements VenueListener {
     this.oms.move(o, 'pending-submit', this.clock.now());
     this.store.recordIntent(o);
     this.orderEvent('released', o);
+    this.tellLastBar(o.symbol);
     this.venue.submit(o);
   }
 
@@ -556,7 +574,7 @@ export class Engine implements VenueListener {
 
   private orderEvent(event: OrderEventKind, o: Order, extra?: Record<string, unknown>): void {
     this.store.recordOrderUpdate(o);
-    this.emitAudit({ type: 'order', ts: this.clock.now(), symbol: o.symbol, payload: extra ? { event, order: snapshot(o), ...extra } : { event, order: snapshot(o) } });
+    if (this.auditing) this.emitAudit({ type: 'order', ts: this.clock.now(), symbol: o.symbol, payload: extra ? { event, order: snapshot(o), ...extra } : { event, order: snapshot(o) } });
     if (this.bus.has('order')) this.bus.emit('order', { event, order: o });
     if (event !== 'created') {
       const ctx = this.fillListeners.get(o.clientOrderId);
@@ -566,7 +584,7 @@ export class Engine implements VenueListener {
   }
 
   private emitAudit(e: Omit<AuditEvent, 'seq'>): void {
-    this.audit.append({ ...e, seq: ++this.auditSeq });
+    if (this.auditing) this.audit.append({ ...e, seq: ++this.auditSeq });
   }
 }
 
@@ -586,11 +604,15 @@ function fastLoop(engine: Engine, clock: SimClock, slot: Slot, pf: Portfolio, ct
   const iv = bars.intervalMs;
   const symbol = slot.inst.symbol;
   const n = bars.length;
+  const sim = engine.sim!;
+  slot.bars = bars;
   for (let i = 0; i < n; i++) {
     const t = ts[i]!;
     clock.t = t;
-    engine.venueBar(symbol, bars, i);
+    // The venue is only called while orders rest; otherwise a candle costs a few field writes.
+    if (sim.workingCount > 0) engine.venueBar(symbol, bars, i);
     const c = close[i]!;
+    slot.i = i;
     slot.last = c;
     pos.markF = c;
     pf.updateEquity();
@@ -605,6 +627,9 @@ class Slot {
   readonly inst: Instrument;
   readonly pos: PositionState;
   last = NaN;
+  /** Last closed bar shown to strategies (told to a simulated venue before each submit). */
+  bars: CandleColumns | undefined = undefined;
+  i = -1;
   constructor(inst: Instrument, pos: PositionState) {
     this.inst = inst;
     this.pos = pos;

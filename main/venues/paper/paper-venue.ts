@@ -37,6 +37,17 @@ export interface PaperVenueConfig {
   readonly fees?: FeeModel;
 }
 
+/** Path time of an order's event: its fill, or its trigger when it only triggered. */
+function evKey(w: Working): number {
+  return w.evT !== Infinity ? w.evT : w.evTrigT;
+}
+
+// Module-level (not closures inside onBar): a closure capturing a local makes V8 allocate a context on
+// EVERY call of the enclosing function, even calls that return early — i.e. once per candle.
+function byEventTime(a: Working, b: Working): number {
+  return evKey(a) - evKey(b) || a.seq - b.seq;
+}
+
 class SymState {
   readonly inst: Instrument;
   bars: CandleColumns | undefined;
@@ -94,8 +105,16 @@ export class PaperVenue implements SimulatedVenue {
     this.rnd = () => this.rng.next();
   }
 
-  get workingCount(): number {
-    return this.working.length;
+  /** Number of working orders (a plain field: the kernel reads it once per candle). */
+  workingCount = 0;
+
+  lastBar(symbol: string, bars: CandleColumns, i: number): void {
+    const st = this.state(symbol);
+    if (st.src <= 1) {
+      st.bars = bars;
+      st.i = i;
+      st.src = 1;
+    }
   }
 
   connect(listener: VenueListener): void {
@@ -141,6 +160,7 @@ export class PaperVenue implements SimulatedVenue {
     }
     this.byId.set(order.clientOrderId, w);
     this.working.push(w);
+    this.workingCount = this.working.length;
     st.working++;
     this.emit({ kind: 'ack', clientOrderId: order.clientOrderId, venueOrderId: `${this.id}:${w.seq}`, ts: now });
     if (w.trigKind === 3) {
@@ -180,6 +200,7 @@ export class PaperVenue implements SimulatedVenue {
     this.byId.delete(w.order.clientOrderId);
     const i = this.working.indexOf(w);
     if (i >= 0) this.working.splice(i, 1);
+    this.workingCount = this.working.length;
     this.state(w.order.symbol).working--;
     if (how === 'canceled') this.emit({ kind: 'canceled', clientOrderId: w.order.clientOrderId, reason, ts });
     else if (how === 'expired') this.emit({ kind: 'expired', clientOrderId: w.order.clientOrderId, ts });
@@ -190,11 +211,13 @@ export class PaperVenue implements SimulatedVenue {
    * order. Returns a reused scratch array (valid until the next call): no allocation per event.
    */
   private eligible(st: SymState, ts: number): Working[] {
+    // Scratch arrays are emptied by pop(), not `length = 0` (which frees the backing store, so the next push
+    // allocates again).
     const all = this.scratchAll;
-    all.length = 0;
+    while (all.length) all.pop();
     for (let k = 0; k < this.working.length; k++) if (this.working[k]!.inst === st.inst) all.push(this.working[k]!);
     const out = this.scratchOut;
-    out.length = 0;
+    while (out.length) out.pop();
     for (let k = 0; k < all.length; k++) {
       const w = all[k]!;
       if (w.cancelAt <= ts) this.remove(w, 'canceled', 'requested', w.cancelAt);
@@ -221,7 +244,7 @@ export class PaperVenue implements SimulatedVenue {
     const cap = this.barCap;
     cap.left = part ? Math.floor(volLots * part) : Infinity;
     const ev = this.scratchEv;
-    ev.length = 0;
+    while (ev.length) ev.pop();
     for (const w of ws) {
       w.reset();
       const s = w.s;
@@ -235,14 +258,13 @@ export class PaperVenue implements SimulatedVenue {
     }
     // Execute in path-time order of the FILLS (trigger-only events at their trigger time), so an OCO leg
     // filled earlier on the path cancels its sibling before the sibling's later fill.
-    const key = (w: Working): number => (w.evT !== Infinity ? w.evT : w.evTrigT);
-    if (ev.length > 1) ev.sort((a, b) => key(a) - key(b) || a.seq - b.seq);
+    if (ev.length > 1) ev.sort(byEventTime);
     const span = Math.max(0, bars.intervalMs - 1);
     for (const w of ws) w.arrived = true;
     for (let k = 0; k < ev.length; k++) {
       const w = ev[k]!;
       if (w.canceled) continue;
-      this.execute(st, w, ts + Math.floor((key(w) / 3) * span), cap, volLots, 0);
+      this.execute(st, w, ts + Math.floor((evKey(w) / 3) * span), cap, volLots, 0);
     }
   }
 
