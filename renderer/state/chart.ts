@@ -29,6 +29,11 @@ interface ChartState {
   active: ActiveIndicator[];
   /** Bumped on every full reload so the view knows to replace rather than update. */
   seq: number;
+  /** Trades of a backtest shown on the chart (from the studio's trade list). */
+  linked: { label: string; markers: { ts: number; side: 'buy' | 'sell'; text: string }[] } | null;
+  /** A time the chart should scroll to (a clicked trade); `n` makes repeated clicks count. */
+  focus: { ts: number; n: number } | null;
+  showTrades(p: { label: string; source: string; symbol: string; timeframe: Timeframe; markers: { ts: number; side: 'buy' | 'sell'; text: string }[]; focusTs: number }): Promise<void>;
   loadDatasets(): Promise<void>;
   select(p: { source?: string; symbol?: string; timeframe?: Timeframe }): Promise<void>;
   addIndicator(spec: string): Promise<boolean>;
@@ -50,6 +55,12 @@ export const useChart = create<ChartState>((set, get) => ({
   catalog: [],
   active: [],
   seq: 0,
+  linked: null,
+  focus: null,
+  async showTrades(p) {
+    if (p.symbol !== get().symbol || p.timeframe !== get().timeframe || p.source !== get().source) await get().select({ source: p.source, symbol: p.symbol, timeframe: p.timeframe });
+    set({ linked: { label: p.label, markers: p.markers }, focus: { ts: p.focusTs, n: (get().focus?.n ?? 0) + 1 } });
+  },
   async loadDatasets() {
     const [ds, catalog] = await Promise.all([call('market.datasets', {}), get().catalog.length ? Promise.resolve(get().catalog) : call('indicators.list', {})]);
     set({ datasetsLoaded: true, ...(catalog ? { catalog } : {}) });

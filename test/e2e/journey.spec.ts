@@ -43,4 +43,64 @@ test('the trader journey: chart, RSI, limit order, fill, cancel, backtest, audit
   await expect(positions).toContainText('0.01');
   await expect(blotter.getByTestId('unrealized')).not.toHaveText('0', { timeout: 20_000 });
   await snap(page, 'blotter-position');
+
+  // Another order, far from the market, cancelled from the blotter.
+  await ticket.getByRole('textbox', { name: 'Limit price' }).fill((last * 0.97).toFixed(2));
+  await ticket.getByTestId('ticket-preview').click();
+  await ticket.getByTestId('ticket-send').click();
+  await expect(ticket.getByTestId('ticket-sent')).toBeVisible();
+  await blotter.getByRole('tab', { name: /Open orders/ }).click();
+  const openTable = blotter.getByRole('table', { name: 'Open orders' });
+  await expect(openTable.getByRole('row')).toHaveCount(2);
+  await openTable.getByRole('button', { name: /^Cancel / }).click();
+  await expect(openTable).toContainText('No open orders');
+  await blotter.getByRole('tab', { name: /Order history/ }).click();
+  await expect(blotter.getByRole('table', { name: 'Order history' })).toContainText('canceled');
+  await snap(page, 'blotter-history');
+
+  // A template backtest with progress, then its results.
+  await page.getByRole('button', { name: 'Studio', exact: true }).click();
+  const studio = page.getByTestId('panel-studio');
+  await studio.getByRole('navigation', { name: 'Strategies' }).getByRole('button', { name: /SMA crossover/ }).click();
+  await expect(studio.getByTestId('validation')).toContainText('Valid');
+  await snap(page, 'studio-form');
+  await studio.getByRole('button', { name: 'Run backtest' }).click();
+  await expect(studio.getByTestId('backtest-progress').getByRole('progressbar')).toBeVisible();
+  await expect(studio.getByTestId('run-status')).toContainText('backtest ok', { timeout: 60_000 });
+  const results = studio.getByTestId('backtest-results');
+  await expect(results.getByTestId('stat-trades')).toHaveText(/^[1-9]/);
+  await snap(page, 'studio-results');
+  // A trade from the list, shown on the chart.
+  await results.getByRole('table', { name: 'Backtest trades' }).getByRole('row').nth(1).click();
+  await expect(page.getByTestId('workspace-trade')).toBeVisible();
+  await expect(page.getByText('SMA crossover trades')).toBeVisible();
+
+  // The audit view: the chain verifies, and the signed bundle exports.
+  await page.getByRole('button', { name: 'Audit', exact: true }).click();
+  const audit = page.getByTestId('panel-audit');
+  await expect(audit.getByTestId('chain-status')).toContainText('CHAIN VERIFIED');
+  await audit.getByRole('combobox', { name: 'Event type' }).selectOption('fill');
+  const events = audit.getByRole('table', { name: 'Audit events' });
+  await expect(events.getByRole('row')).toHaveCount(2);
+  await events.getByRole('row').nth(1).click();
+  await expect(audit.getByTestId('audit-detail')).toContainText('Previous');
+  await snap(page, 'audit');
+  const download = page.waitForEvent('download');
+  await audit.getByRole('combobox', { name: 'Export audit' }).selectOption('bundle');
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^kestrel-audit-.*\.jsonl$/);
+  const text = await (await file.createReadStream()).toArray();
+  expect(Buffer.concat(text).toString().split('\n').filter(Boolean).length).toBeGreaterThan(3);
+
+  // The other panels, for the record.
+  await page.getByRole('button', { name: 'Risk', exact: true }).click();
+  await expect(page.getByTestId('panel-risk')).toContainText('KILL SWITCH');
+  await snap(page, 'risk');
+  await page.getByRole('button', { name: 'Data', exact: true }).click();
+  await page.getByRole('table', { name: 'Datasets' }).getByRole('row').nth(1).click();
+  await expect(page.getByTestId('quality')).toBeVisible({ timeout: 30_000 });
+  await snap(page, 'data');
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await expect(page.getByRole('textbox', { name: 'Starting balance' })).toHaveValue('10000');
+  await snap(page, 'settings');
 });

@@ -13,7 +13,7 @@ export function ChartPanel() {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<ChartView | null>(null);
   const connected = useConnection((s) => s.state === 'connected');
-  const { datasets, datasetsLoaded, source, symbol, timeframe, candles, loading, active, seq, catalog } = useChart();
+  const { datasets, datasetsLoaded, source, symbol, timeframe, candles, loading, active, seq, catalog, linked, focus } = useChart();
   const theme = useSettings((s) => s.theme);
   const instrument = useTrading((s) => s.instruments.find((i) => i.symbol === symbol));
   const last = useTrading((s) => s.prices[symbol]);
@@ -92,8 +92,13 @@ export function ChartPanel() {
   }, [openOrders, positions, symbol]);
 
   useEffect(() => {
-    view.current?.setMarkers(fills.filter((f) => f.symbol === symbol).map((f) => ({ ts: f.ts, side: f.side, text: `${f.side === 'buy' ? 'B' : 'S'} ${f.qty}`, id: f.tradeId })));
-  }, [fills, symbol, seq]);
+    const own = fills.filter((f) => f.symbol === symbol).map((f) => ({ ts: f.ts, side: f.side, text: `${f.side === 'buy' ? 'B' : 'S'} ${f.qty}`, id: f.tradeId }));
+    view.current?.setMarkers([...own, ...(linked?.markers ?? [])]);
+  }, [fills, symbol, seq, linked]);
+
+  useEffect(() => {
+    if (focus) view.current?.showTime(focus.ts, 160);
+  }, [focus, seq]);
 
   const symbols = useMemo(() => [...new Map(datasets.map((d) => [`${d.source}|${d.symbol}`, d])).values()], [datasets]);
   const synthetic = candles?.synthetic;
@@ -153,6 +158,14 @@ export function ChartPanel() {
           ))}
         </div>
         <div className="panel-actions">
+          {linked && (
+            <span className="chip" title="Trades of a backtest drawn on the chart">
+              {linked.label}
+              <button className="ghost" aria-label="Hide backtest trades" onClick={() => useChart.setState({ linked: null })}>
+                ×
+              </button>
+            </span>
+          )}
           {synthetic && <Badge kind="warn">SYNTHETIC</Badge>}
           {last && (
             <span className="last-price num" data-testid="last-price" title="Last price from the feed">

@@ -4,6 +4,7 @@
  * per-bar objects the library needs are built here in one tight loop.
  */
 import {
+  AreaSeries,
   CandlestickSeries,
   ColorType,
   CrosshairMode,
@@ -326,5 +327,49 @@ export class ChartView {
 
   private alpha(color: string): string {
     return color.startsWith('#') && color.length === 7 ? `${color}66` : color;
+  }
+}
+
+/** A small single-series chart for curves (equity, drawdown) in the studio's results. */
+export class CurveView {
+  private readonly chart: IChartApi;
+  private readonly series: ISeriesApi<'Area'>;
+
+  constructor(container: HTMLElement, theme: ChartTheme, color: string, opts: { percent?: boolean; invert?: boolean } = {}) {
+    this.chart = createChart(container, {
+      autoSize: true,
+      layout: { background: { type: ColorType.Solid, color: theme.background }, textColor: theme.text, fontSize: 10, attributionLogo: false },
+      grid: { vertLines: { visible: false }, horzLines: { color: theme.grid } },
+      rightPriceScale: { borderColor: theme.grid, invertScale: !!opts.invert },
+      timeScale: { borderColor: theme.grid, timeVisible: true },
+      handleScroll: false,
+      handleScale: false,
+    });
+    this.series = this.chart.addSeries(AreaSeries, {
+      lineColor: color,
+      topColor: `${color}55`,
+      bottomColor: `${color}05`,
+      lineWidth: 2,
+      priceLineVisible: false,
+      ...(opts.percent ? { priceFormat: { type: 'percent' as const } } : {}),
+    });
+  }
+
+  set(ts: Float64Array, values: Float64Array, scale = 1): void {
+    const out: LineData<Time>[] = [];
+    let prev = -Infinity;
+    for (let i = 0; i < ts.length; i++) {
+      const t = sec(ts[i]!);
+      const v = values[i]!;
+      if (t <= prev || v !== v) continue;
+      prev = t;
+      out.push({ time: t, value: v * scale });
+    }
+    this.series.setData(out);
+    this.chart.timeScale().fitContent();
+  }
+
+  destroy(): void {
+    this.chart.remove();
   }
 }

@@ -1,0 +1,138 @@
+import { useState } from 'react';
+import { fmtNum } from '../../app/format.ts';
+import { ProgressBar } from '../../app/ui/widgets.tsx';
+import { useChart } from '../../state/chart.ts';
+import { useStudio } from '../../state/studio.ts';
+import { Heatmap } from './Heatmap.tsx';
+import { Results } from './Results.tsx';
+
+export function RunPane() {
+  const { draft, config, run, result, sweep, validation } = useStudio();
+  const datasets = useChart((s) => s.datasets);
+  const [view, setView] = useState<'backtest' | 'sweep'>('backtest');
+  const [ranges, setRanges] = useState<Record<string, string>>({});
+  const set = useStudio.getState().setConfig;
+  const symbols = [...new Set(datasets.filter((d) => d.source === config.dataSource).map((d) => d.symbol))];
+  const sources = [...new Set(datasets.map((d) => d.source))];
+  const running = run?.status === 'running';
+  const paramNames = paramsOf(draft?.source);
+  const grid = Object.fromEntries(paramNames.map((p) => [p, (ranges[p] ?? '').split(/[\s,]+/).filter(Boolean).map(Number)]));
+  const sweepable = Object.values(grid).some((v) => v.length > 0 && v.every(Number.isFinite));
+
+  return (
+    <section className="studio-run" aria-label="Backtest">
+      <div className="run-config">
+        <div className="two">
+          <label className="field">
+            <span>Data</span>
+            <select aria-label="Data source" value={config.dataSource} onChange={(e) => set({ dataSource: e.target.value })}>
+              {sources.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Symbol</span>
+            <select aria-label="Backtest symbol" value={config.symbol} onChange={(e) => set({ symbol: e.target.value })}>
+              {symbols.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div className="three">
+          <label className="field">
+            <span>Timeframe</span>
+            <select aria-label="Backtest timeframe" value={config.timeframe} onChange={(e) => set({ timeframe: e.target.value })}>
+              {['1m', '5m', '15m', '1h', '4h', '1d'].map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>From</span>
+            <input type="date" aria-label="Backtest from" value={config.from} onChange={(e) => set({ from: e.target.value })} />
+          </label>
+          <label className="field">
+            <span>To</span>
+            <input type="date" aria-label="Backtest to" value={config.to} onChange={(e) => set({ to: e.target.value })} />
+          </label>
+        </div>
+        <div className="two">
+          <label className="field">
+            <span>Initial cash</span>
+            <input aria-label="Initial cash" value={config.initialCash} onChange={(e) => set({ initialCash: e.target.value })} />
+          </label>
+          <label className="field">
+            <span>Fee rate (fraction)</span>
+            <input aria-label="Fee rate" value={config.fee} onChange={(e) => set({ fee: e.target.value })} />
+          </label>
+        </div>
+        <div className="tabs sub-tabs" role="tablist">
+          <button role="tab" aria-selected={view === 'backtest'} className={view === 'backtest' ? 'tab active' : 'tab'} onClick={() => setView('backtest')}>
+            Backtest
+          </button>
+          <button role="tab" aria-selected={view === 'sweep'} className={view === 'sweep' ? 'tab active' : 'tab'} onClick={() => setView('sweep')} disabled={draft?.kind === 'code'}>
+            Sweep
+          </button>
+        </div>
+        {view === 'sweep' && (
+          <div className="param-grid">
+            {paramNames.map((p) => (
+              <label className="field" key={p}>
+                <span>{p} values</span>
+                <input aria-label={`Sweep ${p}`} placeholder="e.g. 5, 10, 20" value={ranges[p] ?? ''} onChange={(e) => setRanges({ ...ranges, [p]: e.target.value })} />
+              </label>
+            ))}
+          </div>
+        )}
+        <div className="toolbar">
+          {view === 'backtest' ? (
+            <button className="primary" disabled={!draft || running || validation?.ok === false || !config.symbol} onClick={() => void useStudio.getState().runBacktest()}>
+              ▶ Run backtest
+            </button>
+          ) : (
+            <button
+              className="primary"
+              disabled={!draft || running || !sweepable}
+              onClick={() => void useStudio.getState().runSweep(Object.fromEntries(Object.entries(grid).filter(([, v]) => v.length > 0 && v.every(Number.isFinite))))}
+            >
+              ▶ Run sweep
+            </button>
+          )}
+          {running && (
+            <button className="small" onClick={() => void useStudio.getState().cancel()}>
+              Cancel
+            </button>
+          )}
+          {!draft && <span className="muted small">Open a strategy first.</span>}
+        </div>
+        {run && (
+          <div className="run-progress" data-testid="backtest-progress">
+            <ProgressBar label={`${run.kind} progress`} done={run.done} total={run.total || 1} />
+            <span className={`small ${run.status === 'error' ? 'error-text' : 'muted'}`} data-testid="run-status">
+              {run.kind} {run.status}
+              {run.message ? `: ${run.message}` : ''} · {fmtNum(run.done, 0)} / {fmtNum(run.total, 0)}
+            </span>
+          </div>
+        )}
+      </div>
+      <div className="run-results scroll">
+        {view === 'backtest' && result && <Results r={result} />}
+        {view === 'sweep' && sweep && <Heatmap s={sweep} />}
+        {view === 'backtest' && !result && !running && <div className="muted pad">Results appear here: metrics, equity and drawdown, and the trade list.</div>}
+      </div>
+    </section>
+  );
+}
+
+function paramsOf(source: string | undefined): string[] {
+  if (!source) return [];
+  try {
+    const d = JSON.parse(source) as { params?: Record<string, unknown> };
+    return Object.keys(d.params ?? {});
+  } catch {
+    return [];
+  }
+}
+

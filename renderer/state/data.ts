@@ -1,0 +1,74 @@
+import { create } from 'zustand';
+import type { EventOf, ResponseOf } from '../../main/contract/index.ts';
+import { call, getClient } from '../ipc/client.ts';
+import { useChart, type Dataset } from './chart.ts';
+import { useNotices } from './notices.ts';
+
+type Quality = ResponseOf<'market.quality'>;
+type Progress = EventOf<'market.backfill.progress'>;
+
+interface DataStore {
+  datasets: Dataset[];
+  loaded: boolean;
+  demo: ResponseOf<'market.demo.status'> | null;
+  quality: { key: string; report: Quality } | null;
+  job: { id: string; progress: Progress | null } | null;
+  load(): Promise<void>;
+  checkQuality(d: Dataset): Promise<void>;
+  backfill(r: { exchange: string; symbols: string[]; timeframe: string; from: number; to: number; endpoint?: string }): Promise<void>;
+  cancelBackfill(): Promise<void>;
+  importCsv(r: { source: string; symbol: string; timeframe: string; csv: string }): Promise<boolean>;
+}
+
+let subscribed = false;
+export const datasetKey = (d: Pick<Dataset, 'source' | 'symbol' | 'timeframe'>) => `${d.source}|${d.symbol}|${d.timeframe}`;
+
+export const useData = create<DataStore>((set, get) => ({
+  datasets: [],
+  loaded: false,
+  demo: null,
+  quality: null,
+  job: null,
+  async load() {
+    if (!subscribed) {
+      subscribed = true;
+      getClient().on('market.backfill.progress', (p) => {
+        const job = get().job;
+        if (!job || job.id !== p.jobId) return;
+        set({ job: { ...job, progress: p } });
+        if (p.state !== 'running') {
+          const failed = p.symbols.filter((s) => s.state === 'failed');
+          useNotices.getState().push(
+            p.state === 'failed' || failed.length
+              ? { level: 'error', title: 'Backfill failed', message: failed.map((s) => `${s.symbol}: ${s.error ?? 'failed'}`).join('; ') || 'see the log' }
+              : { level: 'info', title: `Backfill ${p.state}`, message: `${p.stored} candles stored` },
+          );
+          void get().load();
+          void useChart.getState().loadDatasets();
+        }
+      });
+    }
+    const [ds, demo] = await Promise.all([call('market.datasets', {}), call('market.demo.status', {})]);
+    set({ loaded: true, ...(ds ? { datasets: ds } : {}), ...(demo ? { demo } : {}) });
+  },
+  async checkQuality(d) {
+    const report = await call('market.quality', { source: d.source, symbol: d.symbol, timeframe: d.timeframe });
+    if (report) set({ quality: { key: datasetKey(d), report } });
+  },
+  async backfill(r) {
+    const res = await call('market.backfill.start', r);
+    if (res) set({ job: { id: res.jobId, progress: null } });
+  },
+  async cancelBackfill() {
+    const job = get().job;
+    if (job) await call('market.backfill.cancel', { jobId: job.id });
+  },
+  async importCsv(r) {
+    const res = await call('market.import', r);
+    if (!res) return false;
+    useNotices.getState().push({ level: 'info', title: 'CSV imported', message: `${res.stored} of ${res.rows} rows stored (${res.duplicates} duplicates) into ${r.symbol} ${r.timeframe}` });
+    await get().load();
+    void useChart.getState().loadDatasets();
+    return true;
+  },
+}));

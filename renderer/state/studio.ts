@@ -1,0 +1,196 @@
+import { create } from 'zustand';
+import type { RequestOf, ResponseOf } from '../../main/contract/index.ts';
+import type { BacktestResultWire } from '../../main/contract/strategy.ts';
+import { call, getClient } from '../ipc/client.ts';
+import { useNotices } from './notices.ts';
+
+type Summary = ResponseOf<'strategy.list'>[number];
+type Template = ResponseOf<'strategy.templates'>[number];
+type Validation = ResponseOf<'strategy.validate'>;
+export type SweepResult = ResponseOf<'sweep.get'>;
+
+export interface Draft {
+  id: string | null;
+  name: string;
+  kind: 'rules' | 'code';
+  source: string;
+  version: number | null;
+  dirty: boolean;
+}
+
+export interface RunConfig {
+  symbol: string;
+  timeframe: string;
+  from: string;
+  to: string;
+  initialCash: string;
+  fee: string;
+  dataSource: string;
+}
+
+interface Run {
+  runId: string;
+  kind: 'backtest' | 'sweep' | 'walk-forward';
+  done: number;
+  total: number;
+  status: 'running' | 'ok' | 'error' | 'cancelled';
+  message?: string;
+}
+
+interface StudioStore {
+  list: Summary[];
+  templates: Template[];
+  loaded: boolean;
+  draft: Draft | null;
+  validation: Validation | null;
+  config: RunConfig;
+  run: Run | null;
+  result: BacktestResultWire | null;
+  resultId: string | null;
+  sweep: SweepResult | null;
+  load(): Promise<void>;
+  open(id: string): Promise<void>;
+  newFrom(t: Template | null): void;
+  edit(p: Partial<Pick<Draft, 'name' | 'source'>>): void;
+  validate(): Promise<void>;
+  save(): Promise<void>;
+  duplicate(): Promise<void>;
+  remove(): Promise<void>;
+  setConfig(p: Partial<RunConfig>): void;
+  runBacktest(): Promise<void>;
+  runSweep(params: Record<string, number[]>): Promise<void>;
+  cancel(): Promise<void>;
+}
+
+const CODE_STARTER = `// A code strategy: runs in the host's sandbox on every closed candle.
+export default {
+  params: { fast: 10, slow: 30, qty: 0.01 },
+  onCandle(ctx, bar) {
+    const f = ctx.indicator(\`sma:\${ctx.params.fast}\`);
+    const s = ctx.indicator(\`sma:\${ctx.params.slow}\`);
+    if (f > s && ctx.position() === 0) ctx.buy(ctx.params.qty);
+    else if (f < s && ctx.position() > 0) ctx.target(0);
+  },
+};
+`;
+
+const dayMs = (s: string) => (s ? Date.parse(`${s}T00:00:00Z`) : NaN);
+
+let subscribed = false;
+let validateTimer: ReturnType<typeof setTimeout> | undefined;
+
+export const useStudio = create<StudioStore>((set, get) => ({
+  list: [],
+  templates: [],
+  loaded: false,
+  draft: null,
+  validation: null,
+  config: { symbol: 'BTC/USDT', timeframe: '1h', from: '', to: '', initialCash: '10000', fee: '0.001', dataSource: 'demo' },
+  run: null,
+  result: null,
+  resultId: null,
+  sweep: null,
+  async load() {
+    if (!subscribed) {
+      subscribed = true;
+      getClient().on('backtest.progress', (p) => {
+        const run = get().run;
+        if (!run || run.runId !== p.runId) return;
+        set({ run: { ...run, ...p } });
+        if (p.status === 'running') return;
+        if (p.status === 'error') useNotices.getState().push({ level: 'error', title: `The ${p.kind} failed`, message: p.message ?? 'see the log' });
+        if (p.kind === 'backtest' && p.status !== 'error') {
+          void call('backtest.get', { runId: p.runId }).then((r) => r && set({ result: r, resultId: p.runId }));
+        } else if (p.kind !== 'backtest' && p.status !== 'error') {
+          void call('sweep.get', { runId: p.runId }).then((r) => r && set({ sweep: r }));
+        }
+      });
+    }
+    const [list, templates] = await Promise.all([call('strategy.list', {}), get().templates.length ? Promise.resolve(get().templates) : call('strategy.templates', {})]);
+    set({ loaded: true, ...(list ? { list } : {}), ...(templates ? { templates } : {}) });
+  },
+  async open(id) {
+    const s = await call('strategy.get', { id });
+    if (!s) return;
+    set({ draft: { id: s.id, name: s.name, kind: s.kind === 'code' ? 'code' : 'rules', source: s.source, version: s.version, dirty: false }, validation: null });
+    void get().validate();
+  },
+  newFrom(t) {
+    set({ draft: t ? { id: null, name: t.title, kind: 'rules', source: t.source, version: null, dirty: true } : { id: null, name: 'New code strategy', kind: 'code', source: CODE_STARTER, version: null, dirty: true }, validation: null });
+    void get().validate();
+  },
+  edit(p) {
+    const d = get().draft;
+    if (!d) return;
+    set({ draft: { ...d, ...p, dirty: true } });
+    clearTimeout(validateTimer);
+    validateTimer = setTimeout(() => void get().validate(), 400);
+  },
+  async validate() {
+    const d = get().draft;
+    if (!d) return;
+    const v = await call('strategy.validate', { kind: d.kind, source: d.source });
+    if (v && get().draft?.source === d.source) set({ validation: v });
+  },
+  async save() {
+    const d = get().draft;
+    if (!d) return;
+    const r = await call('strategy.save', { ...(d.id ? { id: d.id } : {}), name: d.name, kind: d.kind, source: d.source });
+    if (!r) return;
+    set({ draft: { ...d, id: r.id, version: r.version, dirty: false } });
+    useNotices.getState().push({ level: 'info', title: `Saved ${d.name}`, message: `version ${r.version} · ${r.hash.slice(0, 12)}` });
+    await get().load();
+  },
+  async duplicate() {
+    const d = get().draft;
+    if (!d?.id) return;
+    const r = await call('strategy.duplicate', { id: d.id, name: `${d.name} (copy)` });
+    if (!r) return;
+    await get().load();
+    await get().open(r.id);
+  },
+  async remove() {
+    const d = get().draft;
+    if (!d?.id) return;
+    if (!(await call('strategy.delete', { id: d.id }))) return;
+    set({ draft: null, validation: null });
+    await get().load();
+  },
+  setConfig(p) {
+    set({ config: { ...get().config, ...p } });
+  },
+  async runBacktest() {
+    const d = get().draft;
+    if (!d) return;
+    const r = await call('backtest.run', { ...strategyRef(d), config: configOf(get().config), dataSource: get().config.dataSource });
+    if (r) set({ run: { runId: r.runId, kind: 'backtest', done: 0, total: 1, status: 'running' }, result: null, resultId: null });
+  },
+  async runSweep(params) {
+    const d = get().draft;
+    if (!d) return;
+    const r = await call('sweep.run', { ...strategyRef(d), config: configOf(get().config), dataSource: get().config.dataSource, sweep: { params } });
+    if (r) set({ run: { runId: r.runId, kind: 'sweep', done: 0, total: 1, status: 'running' }, sweep: null });
+  },
+  async cancel() {
+    const run = get().run;
+    if (run && run.status === 'running') await call('backtest.cancel', { runId: run.runId });
+  },
+}));
+
+/** A saved, unchanged strategy runs by id and version (so results cite it); anything else runs its source as is. */
+function strategyRef(d: Draft): Pick<RequestOf<'backtest.run'>, 'strategyId' | 'version' | 'kind' | 'source'> {
+  return d.id && !d.dirty && d.version ? { strategyId: d.id, version: d.version } : { kind: d.kind, source: d.source };
+}
+
+function configOf(c: RunConfig): Record<string, unknown> {
+  const from = dayMs(c.from);
+  const to = dayMs(c.to);
+  return {
+    symbols: [c.symbol],
+    timeframe: c.timeframe,
+    initialCash: c.initialCash,
+    fees: { maker: c.fee, taker: c.fee },
+    ...(Number.isFinite(from) ? { from } : {}),
+    ...(Number.isFinite(to) ? { to } : {}),
+  };
+}
