@@ -10,38 +10,48 @@ type TradingCommand =
 
 /** Thin by design: validation of shapes happened at the contract, the rules live in TradingSession/TradingService. */
 export function tradingHandlers(ctx: HostContext): HandlersFor<TradingCommand> {
-  const svc = () => tradingFor(ctx);
-  const s = () => svc().session;
+  // Every command waits for a pending session start (first start: after the demo history is generated).
+  const svc = async () => {
+    const t = tradingFor(ctx);
+    await t.whenReady();
+    return t;
+  };
+  const s = async () => (await svc()).session;
   return {
-    'trading.session': () => svc().sessionView(),
-    'trading.instruments': () => ({ instruments: s().instrumentViews() }),
-    'trading.prices': () => ({ prices: s().prices() }),
-    'trading.preview': (r) => s().preview(r),
-    'trading.submit': (r) => ({ orders: s().submit(r) }),
-    'trading.cancel': (r) => ({ order: s().cancel(r.clientOrderId) }),
-    'trading.cancelAll': (r) => ({ canceled: s().cancelAll(r.symbol) }),
-    'trading.openOrders': (r) => ({ orders: s().openOrders(r.symbol) }),
-    'trading.orderHistory': (r) => ({ orders: s().orderHistory(r.symbol, r.limit ?? 500) }),
-    'trading.fills': (r) => ({ fills: s().fills(r.symbol, r.limit ?? 500) }),
-    'trading.positions': () => ({ positions: s().positions() }),
-    'trading.account': () => s().account(),
-    'risk.status': () => s().riskStatus(),
-    'risk.setLimits': (r, c) => (svc().setLimits(r, c.origin), s().riskStatus()),
-    'risk.killSwitch': (r, c) => {
-      const canceled = svc().killSwitch(r.reason ?? 'kill switch', c.origin);
-      return { canceled, status: s().riskStatus() };
+    'trading.session': async () => (await svc()).sessionView(),
+    'trading.instruments': async () => ({ instruments: (await s()).instrumentViews() }),
+    'trading.prices': async () => ({ prices: (await s()).prices() }),
+    'trading.preview': async (r) => (await s()).preview(r),
+    'trading.submit': async (r) => ({ orders: (await s()).submit(r) }),
+    'trading.cancel': async (r) => ({ order: (await s()).cancel(r.clientOrderId) }),
+    'trading.cancelAll': async (r) => ({ canceled: (await s()).cancelAll(r.symbol) }),
+    'trading.openOrders': async (r) => ({ orders: (await s()).openOrders(r.symbol) }),
+    'trading.orderHistory': async (r) => ({ orders: (await s()).orderHistory(r.symbol, r.limit ?? 500) }),
+    'trading.fills': async (r) => ({ fills: (await s()).fills(r.symbol, r.limit ?? 500) }),
+    'trading.positions': async () => ({ positions: (await s()).positions() }),
+    'trading.account': async () => (await s()).account(),
+    'risk.status': async () => (await s()).riskStatus(),
+    'risk.setLimits': async (r, c) => {
+      (await svc()).setLimits(r, c.origin);
+      return (await s()).riskStatus();
     },
-    'risk.setTradingState': (r, c) => (svc().setTradingState(r.state, r.reason ?? 'set by the trader', c.origin), s().riskStatus()),
-    'paper.settings': () => svc().settings(),
-    'paper.setSettings': (r, c) => {
+    'risk.killSwitch': async (r, c) => {
+      const canceled = (await svc()).killSwitch(r.reason ?? 'kill switch', c.origin);
+      return { canceled, status: (await s()).riskStatus() };
+    },
+    'risk.setTradingState': async (r, c) => {
+      (await svc()).setTradingState(r.state, r.reason ?? 'set by the trader', c.origin);
+      return (await s()).riskStatus();
+    },
+    'paper.settings': async () => (await svc()).settings(),
+    'paper.setSettings': async (r, c) => {
+      const t = await svc();
       const { resetAccount, ...change } = r;
-      const settings = svc().saveSettings(change, c.origin);
-      if (resetAccount) {
-        svc().resetAccount(c.origin);
-        return svc().settings();
-      }
-      return settings;
+      const settings = t.saveSettings(change, c.origin);
+      if (!resetAccount) return settings;
+      t.resetAccount(c.origin);
+      return t.settings();
     },
-    'paper.resetAccount': (_r, c) => svc().resetAccount(c.origin),
+    'paper.resetAccount': async (_r, c) => (await svc()).resetAccount(c.origin),
   };
 }

@@ -25,6 +25,7 @@ export interface FeedConfig {
   readonly tickMs?: number;
   readonly cycleMs?: number;
   readonly swingBps?: number;
+  readonly sweepMs?: number;
 }
 
 export interface PaperSessionInput {
@@ -60,6 +61,7 @@ export function composePaperSession(x: PaperSessionInput): PaperSession {
     ...(x.feed.tickMs !== undefined ? { tickMs: x.feed.tickMs } : {}),
     ...(x.feed.cycleMs !== undefined ? { cycleMs: x.feed.cycleMs } : {}),
     ...(x.feed.swingBps !== undefined ? { swingBps: x.feed.swingBps } : {}),
+    ...(x.feed.sweepMs !== undefined ? { sweepMs: x.feed.sweepMs } : {}),
     ...(x.now ? { now: x.now } : {}),
   });
   const clock = new SimClock(x.startTs);

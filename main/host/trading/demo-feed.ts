@@ -7,11 +7,17 @@
  * the path is generated sequentially from one seeded RNG, and a late timer catches up by emitting every due
  * tick with its scheduled timestamp, never by skipping or re-timing. Same seed + start time = same prints.
  *
- * Price model per symbol j (log space): a correlated random walk (market factor with correlation rho_j,
- * annualised volatility × volScale_j, matching the stored demo generator's character) plus a slow
- * deterministic swing of ±swingBps with period cycleMs. The swing is what a demo needs that real markets
- * do not promise: any price within a few basis points of the market is crossed within one cycle, so a
- * limit order placed "near the market" in a demo (or an end-to-end test) fills within seconds.
+ * Price model per symbol j (log space), three parts:
+ *   trend  a correlated random walk (market factor with correlation rho_j), annualised vol × volScale_j;
+ *   noise  a fast mean-reverting wiggle (Ornstein-Uhlenbeck, std noiseBps, half-life noiseHalfLifeMs);
+ *   swing  a deterministic ±swingBps sine with period cycleMs.
+ * The trend is kept slow (20 % a year by default: ~1 bp per 10 s) so that over a swing cycle the swing
+ * dominates. That is what a demo needs and real markets do not promise: any price within a few basis
+ * points of the market trades within one cycle, so a limit order placed "near the market" in a demo (or an
+ * end-to-end test) usually fills within seconds, while the chart still trends over minutes and hours.
+ * And a guarantee on top: every `sweepMs` a sweep — one large print `sweepBps` below the lowest regular print
+ * since the previous sweep, then one above the highest (the wicks a big market order leaves) — so a limit
+ * order up to `sweepBps` through the last price seen fills by the next sweep at the latest.
  * Prints are rounded to the instrument's tick; sizes to its lot.
  */
 import { Rng } from '../../core/data/random.ts';
@@ -43,15 +49,25 @@ export interface DemoFeedOptions {
   readonly cycleMs?: number;
   /** Amplitude of the swing in basis points. Default 8. */
   readonly swingBps?: number;
-  /** Annualised volatility of the random-walk part. Default 0.6. */
+  /** Interval between sweeps (ms). Default 15 s; 0 = none. */
+  readonly sweepMs?: number;
+  /** How far a sweep goes beyond the prints since the previous sweep, basis points. Default 5. */
+  readonly sweepBps?: number;
+  /** Annualised volatility of the trend. Default 0.2. */
   readonly annualVol?: number;
+  /** Standard deviation of the mean-reverting noise, basis points. Default 2. */
+  readonly noiseBps?: number;
+  /** Half-life of the noise (ms). Default 3 s. */
+  readonly noiseHalfLifeMs?: number;
   /** Wall clock (injectable for tests). */
   readonly now?: () => number;
 }
 
-export const FEED_DEFAULTS = { tickMs: 250, cycleMs: 10_000, swingBps: 8, annualVol: 0.6 } as const;
+export const FEED_DEFAULTS = { tickMs: 250, cycleMs: 10_000, swingBps: 8, sweepMs: 15_000, sweepBps: 5, annualVol: 0.2, noiseBps: 2, noiseHalfLifeMs: 3_000 } as const;
 const YEAR_MS = 365 * 86_400_000;
 const MINUTE = 60_000;
+/** A sweep print is a large order: this many times a typical print. */
+const SWEEP_SIZE = 20;
 
 interface SymState {
   readonly spec: FeedSymbol;
@@ -59,6 +75,10 @@ interface SymState {
   readonly sigma: number;
   readonly qtyMean: number;
   walk: number;
+  noise: number;
+  /** Range of the regular prints since the last sweep. */
+  winLow: number;
+  winHigh: number;
   last: number;
   bar: { ts: number; open: number; high: number; low: number; close: number; volume: number } | undefined;
 }
@@ -68,6 +88,12 @@ export class DemoFeed implements MarketData {
   readonly startTs: number;
   private readonly cycleMs: number;
   private readonly swing: number;
+  /** Sweep every this many ticks (0 = never), and how far beyond the window it prints. */
+  private readonly sweepTicks: number;
+  private readonly sweep: number;
+  /** Noise AR(1) coefficient per tick and the innovation std that keeps its stationary std at noiseBps. */
+  private readonly phi: number;
+  private readonly noiseSigma: number;
   private readonly rng: Rng;
   private readonly now: () => number;
   private readonly syms: SymState[];
@@ -83,9 +109,14 @@ export class DemoFeed implements MarketData {
     this.startTs = opts.startTs;
     this.cycleMs = opts.cycleMs ?? FEED_DEFAULTS.cycleMs;
     this.swing = (opts.swingBps ?? FEED_DEFAULTS.swingBps) / 10_000;
+    const sweepMs = opts.sweepMs ?? FEED_DEFAULTS.sweepMs;
+    this.sweepTicks = sweepMs > 0 ? Math.max(3, Math.round(sweepMs / this.tickMs)) : 0;
+    this.sweep = (opts.sweepBps ?? FEED_DEFAULTS.sweepBps) / 10_000;
     this.rng = new Rng(opts.seed);
     this.now = opts.now ?? Date.now;
     const vol = opts.annualVol ?? FEED_DEFAULTS.annualVol;
+    this.phi = Math.exp((-Math.LN2 * this.tickMs) / (opts.noiseHalfLifeMs ?? FEED_DEFAULTS.noiseHalfLifeMs));
+    this.noiseSigma = ((opts.noiseBps ?? FEED_DEFAULTS.noiseBps) / 10_000) * Math.sqrt(1 - this.phi * this.phi);
     const ticksPerMinute = MINUTE / this.tickMs;
     this.syms = opts.symbols.map((s, j) => ({
       spec: s,
@@ -94,6 +125,9 @@ export class DemoFeed implements MarketData {
       sigma: vol * s.volScale * Math.sqrt(this.tickMs / YEAR_MS),
       qtyMean: s.volumePerMinute / ticksPerMinute,
       walk: 0,
+      noise: 0,
+      winLow: Infinity,
+      winHigh: 0,
       last: s.anchor,
       bar: undefined,
     }));
@@ -155,14 +189,30 @@ export class DemoFeed implements MarketData {
   private tick(ts: number): void {
     const zm = this.rng.normal();
     const angle = (2 * Math.PI * (ts - this.startTs)) / this.cycleMs;
+    // Sweep ticks: 0 = the downward print, 1 = the upward one (each replaces that tick's regular print).
+    const phase = this.sweepTicks > 0 && this.k > 0 ? this.k % this.sweepTicks : -1;
     for (const s of this.syms) {
       const zi = this.rng.normal();
+      const zn = this.rng.normal();
       const u = this.rng.uniform();
       const rho = s.spec.rho;
       s.walk += s.sigma * (rho * zm + Math.sqrt(1 - rho * rho) * zi);
-      const raw = s.spec.anchor * Math.exp(s.walk + this.swing * Math.sin(angle + s.phase));
-      const price = roundTo(Math.max(raw, s.spec.tickSize), s.spec.tickSize);
-      const qty = Math.max(s.spec.lotSize, roundTo(s.qtyMean * (0.25 + 1.5 * u), s.spec.lotSize));
+      s.noise = s.noise * this.phi + this.noiseSigma * zn;
+      const raw = s.spec.anchor * Math.exp(s.walk + s.noise + this.swing * Math.sin(angle + s.phase));
+      let price = roundTo(Math.max(raw, s.spec.tickSize), s.spec.tickSize);
+      let qty = Math.max(s.spec.lotSize, roundTo(s.qtyMean * (0.25 + 1.5 * u), s.spec.lotSize));
+      if (phase === 0 && s.winLow < Infinity) {
+        price = Math.max(s.spec.tickSize, floorTo(s.winLow * (1 - this.sweep), s.spec.tickSize));
+        qty = roundTo(qty * SWEEP_SIZE, s.spec.lotSize);
+      } else if (phase === 1 && s.winHigh > 0) {
+        price = ceilTo(s.winHigh * (1 + this.sweep), s.spec.tickSize);
+        qty = roundTo(qty * SWEEP_SIZE, s.spec.lotSize);
+        s.winLow = Infinity;
+        s.winHigh = 0;
+      } else {
+        if (price < s.winLow) s.winLow = price;
+        if (price > s.winHigh) s.winHigh = price;
+      }
       s.last = price;
       const minute = ts - (((ts % MINUTE) + MINUTE) % MINUTE);
       if (s.bar && s.bar.ts !== minute) this.closeBar(s);
@@ -186,6 +236,18 @@ export class DemoFeed implements MarketData {
 
 /** Rounds to a multiple of `step`, removing binary noise by going through the step's decimals. */
 export function roundTo(x: number, step: number): number {
+  return toStep(Math.round(x / step), step);
+}
+
+function floorTo(x: number, step: number): number {
+  return toStep(Math.floor(x / step + 1e-9), step);
+}
+
+function ceilTo(x: number, step: number): number {
+  return toStep(Math.ceil(x / step - 1e-9), step);
+}
+
+function toStep(n: number, step: number): number {
   const decimals = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
-  return Number((Math.round(x / step) * step).toFixed(decimals));
+  return Number((n * step).toFixed(decimals));
 }

@@ -6,8 +6,9 @@
  *
  * On start a paper session of the current paper account runs at once (no keys needed): the demo feed
  * continues the demo symbols' prices from the last stored demo candles. Feed knobs come from the
- * environment (KESTREL_FEED_TICK_MS, KESTREL_FEED_CYCLE_MS, KESTREL_FEED_SWING_BPS, KESTREL_FEED_SEED);
- * KESTREL_PAPER=0 skips starting the session.
+ * environment (KESTREL_FEED_TICK_MS, KESTREL_FEED_CYCLE_MS, KESTREL_FEED_SWING_BPS, KESTREL_FEED_SWEEP_MS, KESTREL_FEED_SEED);
+ * KESTREL_PAPER=0 skips starting the session. On a first start the session waits for the demo history to be
+ * generated (a few seconds); trading commands wait with it (`whenReady`).
  */
 import { join } from 'node:path';
 import { openLedger, type LedgerStores } from '../../storage/index.ts';
@@ -39,7 +40,14 @@ export function tradingFor(ctx: HostContext): TradingService {
 /** Starts the paper session (after the handlers exist: the session pushes events from its first tick). */
 export function startTrading(ctx: HostContext): void {
   if (process.env.KESTREL_PAPER === '0') return;
-  const view = tradingFor(ctx).start();
+  const svc = tradingFor(ctx);
+  const market = marketFor(ctx);
+  if (market.demoStatus().state === 'generating') {
+    // First start: the demo history is being written; continue its price path rather than jump from it.
+    svc.startAfter(market.ensureDemo());
+    return;
+  }
+  const view = svc.start();
   ctx.log.info({ session: view.sessionId, account: view.accountId, tickMs: view.feedTickMs }, 'paper trading session started');
 }
 

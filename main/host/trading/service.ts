@@ -40,8 +40,10 @@ export function feedConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial
     const n = Number(v);
     return Number.isFinite(n) && n > 0 ? n : undefined;
   };
-  const out: { seed?: number; tickMs?: number; cycleMs?: number; swingBps?: number } = {};
+  const out: { seed?: number; tickMs?: number; cycleMs?: number; swingBps?: number; sweepMs?: number } = {};
   const seed = num('KESTREL_FEED_SEED'), tickMs = num('KESTREL_FEED_TICK_MS'), cycleMs = num('KESTREL_FEED_CYCLE_MS'), swingBps = num('KESTREL_FEED_SWING_BPS');
+  const sweepMs = num('KESTREL_FEED_SWEEP_MS');
+  if (sweepMs !== undefined) out.sweepMs = sweepMs;
   if (seed !== undefined) out.seed = seed;
   if (tickMs !== undefined) out.tickMs = tickMs;
   if (cycleMs !== undefined) out.cycleMs = cycleMs;
@@ -58,6 +60,8 @@ export class TradingService {
   private lastPortfolioPush = 0;
   private portfolioTimer: ReturnType<typeof setTimeout> | undefined;
   private feedCfg: FeedConfig;
+  private ready: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(o: TradingServiceOptions) {
     this.o = o;
@@ -75,6 +79,29 @@ export class TradingService {
   get feed(): PaperSession['feed'] {
     if (!this.paper) throw new Error('no trading session is running');
     return this.paper.feed;
+  }
+
+  /**
+   * Starts the session once `before` settles (the first start waits for the demo history being generated,
+   * so the live prices continue from its last close instead of jumping). Commands wait via `whenReady()`.
+   */
+  startAfter(before: Promise<unknown>): void {
+    this.ready = before.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
+      if (this.closed) return;
+      try {
+        this.start();
+      } catch (e) {
+        this.o.log.error({ err: e }, 'the paper trading session could not start');
+      }
+    });
+  }
+
+  /** Resolves when a pending start (see startAfter) has happened. */
+  whenReady(): Promise<void> {
+    return this.ready;
   }
 
   /** Starts the paper session of the current paper account. */
@@ -190,6 +217,7 @@ export class TradingService {
   }
 
   close(): void {
+    this.closed = true;
     this.stop();
   }
 

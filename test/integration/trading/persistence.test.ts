@@ -112,4 +112,30 @@ describe('live candles and the hand-over from stored history', () => {
       market.db.close();
     }
   });
+
+  it('on a first start waits for the demo history being generated, then continues from its last close', async () => {
+    const dir = tmp();
+    const market = openMarket(join(dir, 'market.db'));
+    const ledger = openLedger(join(dir, 'ledger.db'));
+    const svc = new TradingService({ ledger, candles: market.candles, log: createLogger('test', 'silent'), emit: () => {}, feed: { seed: 2, tickMs: 60_000 } });
+    try {
+      let finish!: () => void;
+      const generating = new Promise<void>((r) => (finish = r));
+      svc.startAfter(generating);
+      let started = false;
+      const waiting = svc.whenReady().then(() => (started = true));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(started).toBe(false);
+      // The generator writes its history meanwhile; it ends at 61234.5 for ETH.
+      market.candles.upsert({ source: 'demo', symbol: 'ETH/USDT', timeframe: '1m' }, { ts: [Date.UTC(2025, 0, 1)], open: [1], high: [61_300], low: [1], close: [61_234.5], volume: [1] });
+      finish();
+      await waiting;
+      const eth = Number(svc.session.prices().find((p) => p.symbol === 'ETH/USDT')!.price);
+      expect(Math.abs(eth / 61_234.5 - 1)).toBeLessThan(0.005);
+    } finally {
+      svc.close();
+      ledger.db.close();
+      market.db.close();
+    }
+  });
 });

@@ -63,6 +63,25 @@ describe('demo feed', () => {
     expect(Math.max(...window)).toBeGreaterThan(ref * (1 + 0.0005));
   });
 
+  it('sweeps: a limit up to sweepBps through any regular print fills by the next sweep, whatever the seed', () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const f = new DemoFeed({ symbols: SYMBOLS, seed, startTs: START, tickMs: 250, sweepMs: 15_000, sweepBps: 5 });
+      const r = record(f);
+      f.pump(START + 20 * 60_000);
+      for (const sym of ['BTC/USDT', 'SOL/USDT']) {
+        const prints = r.trades.filter((t) => t.symbol === sym);
+        for (let i = 2; i + 62 < prints.length; i += 5) {
+          if (i % 60 < 2) continue; // the sweep prints themselves
+          const buy = prints[i]!.price * (1 - 0.0004);
+          const sell = prints[i]!.price * (1 + 0.0004);
+          const next = prints.slice(i + 1, i + 62).map((p) => p.price);
+          expect(Math.min(...next), `${sym} seed ${seed} tick ${i}`).toBeLessThanOrEqual(buy);
+          expect(Math.max(...next), `${sym} seed ${seed} tick ${i}`).toBeGreaterThanOrEqual(sell);
+        }
+      }
+    }
+  });
+
   it('closes 1m candles from its prints: OHLCV consistent, one per minute, emitted when the minute ends', () => {
     const f = new DemoFeed({ symbols: SYMBOLS, seed: 5, startTs: START + 30_000, tickMs: 250 });
     const r = record(f);
