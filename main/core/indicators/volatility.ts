@@ -66,14 +66,48 @@ export class RollingStats {
   }
 }
 
-export interface BollingerResult {
+/**
+ * The three bands, plus %B and BandWidth derived on first access (and cached): most callers draw only the
+ * bands, and two more 8-byte-per-bar arrays cost as much as the bands' arithmetic. Derived values use the
+ * same operations as the streaming class, so they are identical to it.
+ */
+export class BollingerResult {
   readonly middle: Float64Array;
   readonly upper: Float64Array;
   readonly lower: Float64Array;
+  private readonly src: Series;
+  private pb: Float64Array | undefined;
+  private bw: Float64Array | undefined;
+  constructor(src: Series, middle: Float64Array, upper: Float64Array, lower: Float64Array) {
+    this.src = src;
+    this.middle = middle;
+    this.upper = upper;
+    this.lower = lower;
+  }
   /** (close - lower) / (upper - lower); 0.5 when the bands collapse. */
-  readonly percentB: Float64Array;
+  get percentB(): Float64Array {
+    if (!this.pb) {
+      const { upper, lower } = this;
+      const out = new Float64Array(upper.length);
+      for (let i = 0; i < out.length; i++) {
+        const up = upper[i]!;
+        const lo = lower[i]!;
+        out[i] = up !== up ? NaN : up === lo ? 0.5 : (this.src[i]! - lo) / (up - lo);
+      }
+      this.pb = out;
+    }
+    return this.pb;
+  }
   /** 100 (upper - lower) / middle, as StockCharts' BandWidth. */
-  readonly bandwidth: Float64Array;
+  get bandwidth(): Float64Array {
+    if (!this.bw) {
+      const { upper, lower, middle } = this;
+      const out = new Float64Array(upper.length);
+      for (let i = 0; i < out.length; i++) out[i] = (100 * (upper[i]! - lower[i]!)) / middle[i]!;
+      this.bw = out;
+    }
+    return this.bw;
+  }
 }
 
 export function bollinger(src: Series, period = 20, mult = 2): BollingerResult {
@@ -84,8 +118,6 @@ export function bollinger(src: Series, period = 20, mult = 2): BollingerResult {
   const middle = nanPrefixed(n, r);
   const upper = nanPrefixed(n, r);
   const lower = nanPrefixed(n, r);
-  const percentB = nanPrefixed(n, r);
-  const bandwidth = nanPrefixed(n, r);
   let mean = 0;
   let m2 = 0;
   const inv = 1 / period;
@@ -113,10 +145,8 @@ export function bollinger(src: Series, period = 20, mult = 2): BollingerResult {
     middle[i] = mean;
     upper[i] = up;
     lower[i] = lo;
-    percentB[i] = up === lo ? 0.5 : (x - lo) / (up - lo);
-    bandwidth[i] = (100 * (up - lo)) / mean;
   }
-  return { middle, upper, lower, percentB, bandwidth };
+  return new BollingerResult(src, middle, upper, lower);
 }
 
 export class Bollinger {
