@@ -60,6 +60,10 @@ class SmaCross implements Strategy {
   readonly version = '1';
   private fs = 0;
   private ss = 0;
+  private readonly trade: boolean;
+  constructor(trade: boolean) {
+    this.trade = trade;
+  }
   onBar(c: StrategyContext): void {
     const x = c.close(0);
     this.fs += x;
@@ -67,7 +71,7 @@ class SmaCross implements Strategy {
     const i = c.i;
     if (i >= FAST) this.fs -= c.close(FAST);
     if (i >= SLOW) this.ss -= c.close(SLOW);
-    if (i < SLOW - 1) return;
+    if (i < SLOW - 1 || !this.trade) return;
     const up = this.fs * SLOW > this.ss * FAST;
     const pos = c.position;
     if (up && pos === 0) c.buy(QTY_LOTS);
@@ -82,7 +86,7 @@ class CountingSink implements AuditSink {
   }
 }
 
-function runOurs(bars: CandleColumns, audit: AuditSink = new NullAuditSink()): { trades: Trade[]; equity: number } {
+function runOurs(bars: CandleColumns, audit: AuditSink = new NullAuditSink(), trade = true): { trades: Trade[]; equity: number } {
   const clock = new SimClock();
   const venue = new PaperVenue({ instruments: [inst], clock });
   const engine = new Engine({
@@ -90,7 +94,7 @@ function runOurs(bars: CandleColumns, audit: AuditSink = new NullAuditSink()): {
     risk: new LimitsRiskGate({ maxOrderNotional: '1000000', maxPositionNotional: '1000000', maxOpenOrders: 10, priceBandBps: 500 }),
     portfolio: { baseCurrency: 'USDT', cash: { USDT: '1000000' } },
   });
-  const r = engine.run(inst.symbol, bars, new SmaCross());
+  const r = engine.run(inst.symbol, bars, new SmaCross(trade));
   const t0 = bars.ts[0]!;
   return { trades: r.fills.map((f) => ({ bar: Math.round((f.ts - t0) / 60_000), side: f.side, qty: f.qty, price: f.price })), equity: r.equity[bars.length - 1]! };
 }
@@ -169,9 +173,11 @@ class PeerSma {
   private closes: number[] = [];
   private readonly broker: PeerBroker;
   private readonly pf: PeerPortfolio;
-  constructor(broker: PeerBroker, pf: PeerPortfolio) {
+  private readonly trade: boolean;
+  constructor(broker: PeerBroker, pf: PeerPortfolio, trade: boolean) {
     this.broker = broker;
     this.pf = pf;
+    this.trade = trade;
   }
   onCandle(c: Candle, i: number): void {
     this.closes.push(c.close);
@@ -179,18 +185,18 @@ class PeerSma {
     this.ss += c.close;
     if (i >= FAST) this.fs -= this.closes[i - FAST]!;
     if (i >= SLOW) this.ss -= this.closes[i - SLOW]!;
-    if (i < SLOW - 1) return;
+    if (i < SLOW - 1 || !this.trade) return;
     const up = this.fs * SLOW > this.ss * FAST;
     const pos = this.pf.position('BTC/USDT').qty;
     if (up && pos === 0) this.broker.submit('buy', QTY_LOTS, i);
     else if (!up && pos > 0) this.broker.submit('sell', pos, i);
   }
 }
-function runPeer(candles: Candle[]): { trades: Trade[]; equity: number } {
+function runPeer(candles: Candle[], trade = true): { trades: Trade[]; equity: number } {
   const bus = new EventEmitter();
   const pf = new PeerPortfolio();
   const broker = new PeerBroker(bus, pf);
-  const strat = new PeerSma(broker, pf);
+  const strat = new PeerSma(broker, pf, trade);
   bus.on('candle', (c: Candle, i: number) => {
     pf.mark('BTC/USDT', c.time, c.close);
     strat.onCandle(c, i);
@@ -226,7 +232,12 @@ const res = await interleaved([
   { name: 'ours', run: () => runOurs(bars) },
   { name: 'ours+audit', run: () => runOurs(bars, sink) },
   { name: 'peer', run: () => runPeer(objs) },
+  { name: 'ours-no-orders', run: () => runOurs(bars, undefined, false) },
+  { name: 'peer-no-orders', run: () => runPeer(objs, false) },
 ]);
+const rate = (k: string): number => N / (res.get(k)!.medianMs / 1000) / 1e6;
+figure('engine candle path without orders (same SMA, never signals)', rate('ours-no-orders'), 'M candles/s');
+figure('engine oo-baseline candle path without orders', rate('peer-no-orders'), 'M candles/s');
 const ours = N / (res.get('ours')!.medianMs / 1000) / 1e6;
 const peer = N / (res.get('peer')!.medianMs / 1000) / 1e6;
 figure('engine kernel (min)', N / (res.get('ours')!.minMs / 1000) / 1e6, 'M candles/s');

@@ -10,8 +10,14 @@ export class L2Book {
       this.bids.clear();
       this.asks.clear();
     }
-    for (const [p, q] of u.bids) q > 0 ? this.bids.set(p, q) : this.bids.delete(p);
-    for (const [p, q] of u.asks) q > 0 ? this.asks.set(p, q) : this.asks.delete(p);
+    for (const [p, q] of u.bids) {
+      if (q > 0) this.bids.set(p, q);
+      else this.bids.delete(p);
+    }
+    for (const [p, q] of u.asks) {
+      if (q > 0) this.asks.set(p, q);
+      else this.asks.delete(p);
+    }
   }
 
   /** Opposite-side levels a taker on `side` walks, best first, as mutable [price, qty] pairs. */

@@ -250,7 +250,7 @@ export class PaperVenue implements SimulatedVenue {
       const s = w.s;
       const once = w.order.tif === 'IOC' || w.order.tif === 'FOK';
       if (!w.jump(s * P[0]!, 0, true) && !once) {
-        w.segment(s * P[0]!, s * P[1]!, 0) || w.segment(s * P[1]!, s * P[2]!, 1) || w.segment(s * P[2]!, s * P[3]!, 2);
+        if (!w.segment(s * P[0]!, s * P[1]!, 0) && !w.segment(s * P[1]!, s * P[2]!, 1)) w.segment(s * P[2]!, s * P[3]!, 2);
       }
       if (w.evT !== Infinity || w.evTrigT === w.evTrigT) ev.push(w);
       else if (once) this.remove(w, 'expired', 'ioc_unfilled', ts);
