@@ -109,8 +109,13 @@ export class Replayer {
     const p = e.payload as Record<string, unknown>;
     switch (e.type) {
       case 'session-start': {
-        const cfg = p.config as SessionStartConfig;
-        this.portfolio = new Portfolio(cfg.portfolio as PortfolioConfig, cfg.instruments.map((s: InstrumentSpec) => defineInstrument(s)));
+        const cfg = p.config as Partial<SessionStartConfig> | undefined;
+        // A start event from an older or foreign recorder may lack the ledger setup: orders and risk still replay.
+        try {
+          this.portfolio = cfg?.portfolio && Array.isArray(cfg.instruments) ? new Portfolio(cfg.portfolio as PortfolioConfig, cfg.instruments.map((s: InstrumentSpec) => defineInstrument(s))) : null;
+        } catch {
+          this.portfolio = null;
+        }
         return;
       }
       case 'order': {
@@ -123,12 +128,19 @@ export class Replayer {
         });
         return;
       }
-      case 'fill':
+      case 'fill': {
         this.fills++;
-        this.portfolio?.applyFill(fillFrom(p.fill as Record<string, unknown>));
+        const f = fillFrom(p.fill as Record<string, unknown>);
+        if (this.portfolio?.positions.has(f.symbol)) {
+          this.portfolio.applyFill(f);
+          // Sessions without decision bars (a live feed of trades) are marked at their last fill; bar
+          // events re-mark at the close the kernel used, which is what keeps backtest equity exact.
+          this.portfolio.mark(f.symbol, f.price * this.portfolio.positions.get(f.symbol)!.inst.tickF);
+        }
         return;
+      }
       case 'bar':
-        this.portfolio?.mark(String(e.symbol), Number(p.close));
+        if (this.portfolio?.positions.has(String(e.symbol))) this.portfolio.mark(String(e.symbol), Number(p.close));
         return;
       case 'signal':
         this.signals++;
