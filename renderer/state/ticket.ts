@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { RemoteError } from '../../main/contract/index.ts';
 import { riskReasonsOf, type OrderView, type Preview, type RiskReason, type Side } from '../../main/contract/trading.ts';
-import { emptyForm, toRequest, type FormProblem, type TicketForm } from '../features/ticket/logic.ts';
+import { emptyForm, floorToLot, isDecimal, snapToTick, toRequest, type FormProblem, type TicketForm } from '../features/ticket/logic.ts';
 import { call, describeError, getClient } from '../ipc/client.ts';
 import { useNotices } from './notices.ts';
 import { useTrading } from './trading.ts';
@@ -44,12 +44,19 @@ export const useTicket = create<TicketState>((set, get) => ({
     set({ form: { ...get().form, side }, stage: 'edit', preview: null, reasons: [], issues: [], error: null, problems: [], focusSeq: get().focusSeq + 1, via });
   },
   patch(p) {
-    // Any edit invalidates a preview: what is sent must be what was previewed.
+    const form = get().form;
+    // Leaving a field re-snaps it; when that changes nothing, the preview stays valid.
+    if ((Object.keys(p) as (keyof TicketForm)[]).every((k) => form[k] === p[k])) return;
+    // Any real edit invalidates a preview: what is sent must be what was previewed.
     set({ form: { ...get().form, ...p }, stage: 'edit', preview: null, problems: [], error: null, reasons: [], issues: [] });
   },
   async requestPreview() {
-    const { form, via } = get();
-    const tick = useTrading.getState().instrument(form.symbol)?.tickSize ?? null;
+    const { via } = get();
+    const inst = useTrading.getState().instrument(get().form.symbol);
+    const tick = inst?.tickSize ?? null;
+    // Show exactly what is previewed: prices on the tick, quantity on the lot.
+    const form = snapForm(get().form, tick, inst?.lotSize ?? null);
+    set({ form });
     const r = toRequest(form, tick, via);
     if ('problems' in r) return set({ problems: r.problems, stage: 'edit' });
     const p = await call('trading.preview', r.request);
@@ -84,3 +91,15 @@ export const useTicket = create<TicketState>((set, get) => ({
     else set({ form: { ...emptyForm(get().form.symbol), side: get().form.side, type: get().form.type }, problems: [], reasons: [], error: null });
   },
 }));
+
+function snapForm(f: TicketForm, tick: string | null, lot: string | null): TicketForm {
+  const px = (v: string) => (tick && isDecimal(v) ? snapToTick(v.trim(), tick) : v);
+  return {
+    ...f,
+    qty: lot && isDecimal(f.qty) ? floorToLot(f.qty.trim(), lot) : f.qty,
+    price: px(f.price),
+    trigger: px(f.trigger),
+    takeProfit: px(f.takeProfit),
+    stopLoss: px(f.stopLoss),
+  };
+}
