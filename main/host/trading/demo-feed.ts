@@ -11,7 +11,7 @@
  *   trend  a correlated random walk (market factor with correlation rho_j), annualised vol × volScale_j;
  *   noise  a fast mean-reverting wiggle (Ornstein-Uhlenbeck, std noiseBps, half-life noiseHalfLifeMs);
  *   swing  a deterministic ±swingBps sine with period cycleMs.
- * The trend is kept slow (20 % a year by default: ~1 bp per 10 s) so that over a swing cycle the swing
+ * The trend is kept slow (20 % a year by default: ~2 bp per 40 s) so that over a swing cycle the swing
  * dominates. That is what a demo needs and real markets do not promise: any price within a few basis
  * points of the market trades within one cycle, so a limit order placed "near the market" in a demo (or an
  * end-to-end test) usually fills within seconds, while the chart still trends over minutes and hours.
@@ -45,17 +45,17 @@ export interface DemoFeedOptions {
   readonly startTs: number;
   /** Interval between prints (ms). Default 250. */
   readonly tickMs?: number;
-  /** Period of the deterministic swing (ms). Default 10 s. */
+  /** Period of the deterministic swing (ms). Default 40 s. */
   readonly cycleMs?: number;
   /** Amplitude of the swing in basis points. Default 8. */
   readonly swingBps?: number;
-  /** Interval between sweeps (ms). Default 15 s; 0 = none. */
+  /** Interval between sweeps (ms). Default 60 s; 0 = none. */
   readonly sweepMs?: number;
   /** How far a sweep goes beyond the prints since the previous sweep, basis points. Default 5. */
   readonly sweepBps?: number;
   /** Annualised volatility of the trend. Default 0.2. */
   readonly annualVol?: number;
-  /** Standard deviation of the mean-reverting noise, basis points. Default 2. */
+  /** Standard deviation of the mean-reverting noise, basis points. Default 0.3. */
   readonly noiseBps?: number;
   /** Half-life of the noise (ms). Default 3 s. */
   readonly noiseHalfLifeMs?: number;
@@ -63,7 +63,12 @@ export interface DemoFeedOptions {
   readonly now?: () => number;
 }
 
-export const FEED_DEFAULTS = { tickMs: 250, cycleMs: 10_000, swingBps: 8, sweepMs: 15_000, sweepBps: 5, annualVol: 0.2, noiseBps: 2, noiseHalfLifeMs: 3_000 } as const;
+/**
+ * Tuned for a demo: a limit 2 bps under the last price typically fills in ~7 s, practically never within a
+ * second (the price moves at most ~1.3 bps/s between sweeps, so an order is seen resting first), and always
+ * by the next sweep (≤ 60 s). Measured over seeds in test/unit/trading/demo-feed.test.ts.
+ */
+export const FEED_DEFAULTS = { tickMs: 250, cycleMs: 40_000, swingBps: 8, sweepMs: 60_000, sweepBps: 5, annualVol: 0.2, noiseBps: 0.3, noiseHalfLifeMs: 3_000 } as const;
 const YEAR_MS = 365 * 86_400_000;
 const MINUTE = 60_000;
 /** A sweep print is a large order: this many times a typical print. */

@@ -82,6 +82,28 @@ describe('demo feed', () => {
     }
   });
 
+  it('with the defaults, a limit 2 bps under the market rests first, usually fills in seconds, always within a minute', () => {
+    const waits: number[] = [];
+    let n = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const f = new DemoFeed({ symbols: [SYMBOLS[0]!], seed, startTs: START });
+      const r = record(f, ['BTC/USDT']);
+      f.pump(START + 30 * 60_000);
+      const px = r.trades.map((t) => t.price);
+      for (let i = 2; i + 300 < px.length; i += 3) {
+        n++;
+        const j = px.slice(i + 1, i + 300).findIndex((p) => p <= px[i]! * (1 - 0.0002));
+        waits.push(j < 0 ? Infinity : (j + 1) * 0.25);
+      }
+    }
+    waits.sort((a, b) => a - b);
+    expect(waits.at(-1)!).toBeLessThanOrEqual(60.25); // the sweep guarantee
+    expect(waits.filter((w) => w <= 0.5).length / n).toBeLessThan(0.03); // seen resting before it fills
+    const median = waits[waits.length >> 1]!;
+    expect(median).toBeGreaterThan(2);
+    expect(median).toBeLessThan(15);
+  });
+
   it('closes 1m candles from its prints: OHLCV consistent, one per minute, emitted when the minute ends', () => {
     const f = new DemoFeed({ symbols: SYMBOLS, seed: 5, startTs: START + 30_000, tickMs: 250 });
     const r = record(f);
