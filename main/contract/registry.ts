@@ -8,6 +8,7 @@ import { tradingCommands, tradingEvents } from './trading.ts';
 import { marketCommands, marketEvents } from './market.ts';
 import { indicatorCommands } from './indicators.ts';
 import { auditCommands } from './audit.ts';
+import { strategyCommands, strategyEvents } from './strategy.ts';
 
 export const commands = {
   ...appCommands,
@@ -15,12 +16,14 @@ export const commands = {
   ...marketCommands,
   ...indicatorCommands,
   ...auditCommands,
+  ...strategyCommands,
 };
 
 export const events = {
   ...appEvents,
   ...tradingEvents,
   ...marketEvents,
+  ...strategyEvents,
 };
 
 export type Commands = typeof commands;

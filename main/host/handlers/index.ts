@@ -5,6 +5,7 @@ import { tradingHandlers } from './trading.ts';
 import { marketHandlers } from './market.ts';
 import { indicatorHandlers } from './indicators.ts';
 import { auditHandlers } from './audit.ts';
+import { strategyHandlers } from './strategy.ts';
 
 /** The one handler table. `satisfies Handlers` makes a command without a handler a compile error. */
 export function createHandlers(ctx: HostContext): Handlers {
@@ -14,5 +15,6 @@ export function createHandlers(ctx: HostContext): Handlers {
     ...marketHandlers(ctx),
     ...indicatorHandlers(ctx),
     ...auditHandlers(ctx),
+    ...strategyHandlers(ctx),
   } satisfies Handlers;
 }

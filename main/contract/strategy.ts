@@ -1,0 +1,102 @@
+/**
+ * Strategies and backtests: strategy CRUD with immutable versions (content hash) and rollback, templates,
+ * backtests / sweeps / walk-forward started on the host's workers with a progress event stream, stored
+ * results, and report export. The result schema (`kestrel.backtest/1`) is documented in the README.
+ * Backtest configs and sweep specs are validated by the host (main/core/backtest) with path-named errors.
+ */
+import { z } from 'zod';
+import { command, empty, event, float64Array, id, req, text } from './define.ts';
+
+const kind = () => z.enum(['rules', 'code']);
+const source = () => z.string().min(1).max(200_000);
+const version = () => z.number().int().min(1).max(1_000_000);
+const params = () => z.record(z.string().max(64), z.number().finite()).refine((p) => Object.keys(p).length <= 64, 'at most 64 parameters');
+/** Opaque here, validated by the host's BacktestConfig schema (symbols, timeframe, from/to, fees, slippage, latency, seed, ...). */
+const jsonObject = () => z.record(z.string().max(64), z.unknown()).refine((o) => JSON.stringify(o).length < 100_000, 'too large');
+
+export const StrategySummary = z.object({ id: z.string(), name: z.string(), kind: z.string(), latestVersion: z.number().int(), createdAt: z.number() });
+export const StrategyVersionInfo = z.object({ version: z.number().int(), hash: z.string(), note: z.string().nullable(), createdAt: z.number() });
+export const SavedVersion = z.object({ id: z.string(), version: z.number().int(), hash: z.string() });
+
+const strategyRef = {
+  strategyId: id().optional(),
+  version: version().optional(),
+  kind: kind().optional(),
+  source: source().optional(),
+  params: params().optional(),
+  config: jsonObject(),
+  dataSource: id().optional(),
+};
+
+const num = z.number().nullable();
+export const BacktestStats = z.object({
+  bars: z.number(), initialEquity: z.number(), finalEquity: z.number(), netProfit: z.string(), netProfitPct: z.number(),
+  cagr: num, sharpe: num, sortino: num, calmar: num, maxDrawdown: z.number(), maxDrawdownDurationBars: z.number(), maxDrawdownDurationMs: z.number(),
+  trades: z.number(), wins: z.number(), losses: z.number(), winRate: num, profitFactor: num, expectancy: num, sqn: num, exposure: z.number(),
+  avgTrade: num, avgTradePct: num, bestTrade: num, worstTrade: num, avgBarsHeld: num, fees: z.string(),
+});
+
+export const TradeRow = z.object({
+  symbol: z.string(), side: z.enum(['long', 'short']), entryTs: z.number(), exitTs: z.number(), qty: z.string(), entryPrice: z.string(), exitPrice: z.string(),
+  pnl: z.string(), pnlValue: z.number(), returnPct: z.number(), fees: z.string(), bars: z.number(), exitReason: z.string(),
+});
+
+export const BacktestResultWire = z.object({
+  schema: z.literal('kestrel.backtest/1'),
+  status: z.enum(['ok', 'error', 'cancelled']),
+  error: z.object({ code: z.string(), message: z.string(), bar: z.number().optional(), ts: z.number().optional() }).optional(),
+  strategy: z.object({ id: z.string(), name: z.string(), kind: z.string(), version: z.string(), params: z.record(z.number()) }),
+  config: z.record(z.unknown()),
+  stats: BacktestStats,
+  trades: z.array(TradeRow),
+  openPositions: z.array(z.object({ symbol: z.string(), side: z.string(), entryTs: z.number(), qty: z.string() })),
+  equity: z.object({ ts: float64Array(), value: float64Array(), drawdown: float64Array() }),
+  certificate: z.object({ ok: z.boolean(), datasets: z.array(z.record(z.unknown())) }),
+  counts: z.object({ fills: z.number(), orders: z.number() }),
+  determinismHash: z.string(),
+});
+export type BacktestResultWire = z.infer<typeof BacktestResultWire>;
+
+export const BacktestProgress = z.object({
+  runId: z.string(),
+  kind: z.enum(['backtest', 'sweep', 'walk-forward']),
+  done: z.number(),
+  total: z.number(),
+  status: z.enum(['running', 'ok', 'error', 'cancelled']),
+  message: z.string().optional(),
+});
+
+const RunStarted = z.object({ runId: z.string() });
+
+export const strategyCommands = {
+  'strategy.list': command('Saved strategies (not deleted), with their latest version number.', empty, z.array(StrategySummary)),
+  'strategy.get': command('One strategy and the source of a version (latest by default).', req({ id: id(), version: version().optional() }),
+    z.object({ id: z.string(), name: z.string(), kind: z.string(), version: z.number().int(), hash: z.string(), source: z.string(), note: z.string().nullable(), createdAt: z.number() })),
+  'strategy.save': command('Validate and save a strategy source as its next version (new strategy when id is absent). Unchanged source keeps the version.',
+    req({ id: id().optional(), name: text(128).min(1), kind: kind(), source: source(), note: text(500).optional() }), SavedVersion),
+  'strategy.validate': command('Check a source without saving: rules documents against the DSL (errors name the path), code for syntax and imports.',
+    req({ kind: kind(), source: source() }), z.object({ ok: z.boolean(), message: z.string().optional(), issues: z.array(z.object({ path: z.string(), message: z.string() })) })),
+  'strategy.duplicate': command('Copy a strategy (its latest version) under a new name.', req({ id: id(), name: text(128).min(1) }), SavedVersion),
+  'strategy.delete': command('Delete (archive) a strategy; stored results that cite it stay.', req({ id: id() }), z.object({ ok: z.literal(true) })),
+  'strategy.versions': command('All versions of a strategy with their content hashes.', req({ id: id() }), z.array(StrategyVersionInfo)),
+  'strategy.rollback': command('Make an earlier version current again (saved as a new version with the same hash).', req({ id: id(), version: version() }), SavedVersion),
+  'strategy.templates': command('Built-in rules templates (SMA/EMA crossover, RSI mean reversion, Bollinger breakout, Donchian trend).', empty,
+    z.array(z.object({ id: z.string(), title: z.string(), description: z.string(), source: z.string() }))),
+  'backtest.run': command('Start a backtest of a saved strategy (or an unsaved kind + source) over stored candles; progress arrives as backtest.progress.',
+    req(strategyRef), RunStarted),
+  'backtest.cancel': command('Cancel a running backtest, sweep or walk-forward (partial results are kept).', req({ runId: id() }), z.object({ cancelled: z.boolean() })),
+  'backtest.get': command('A finished backtest result: statistics, trades, equity and drawdown curves, data-quality certificate, determinism hash.',
+    req({ runId: id() }), BacktestResultWire),
+  'backtest.list': command('Stored backtest results, newest first.', req({ strategyId: id().optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    z.array(z.object({ runId: z.string(), strategyId: z.string().nullable(), version: z.number().nullable(), createdAt: z.number(), status: z.string(), netProfit: z.string(), sharpe: num, trades: z.number(), determinismHash: z.string().nullable() }))),
+  'backtest.report': command('Export a result as JSON, trades CSV, equity CSV or a self-contained offline HTML report.',
+    req({ runId: id(), format: z.enum(['json', 'trades-csv', 'equity-csv', 'html']) }), z.object({ content: z.string(), mime: z.string(), fileName: z.string() })),
+  'sweep.run': command('Start a grid or random parameter sweep, or a rolling walk-forward when walkForward is given (rules strategies), on the worker pool.',
+    req({ ...strategyRef, sweep: jsonObject(), walkForward: req({ inSampleBars: z.number().int().min(2).max(10_000_000), outOfSampleBars: z.number().int().min(1).max(10_000_000) }).optional() }), RunStarted),
+  'sweep.get': command('Sweep rows ranked by the objective (or walk-forward windows and the stitched out-of-sample equity).', req({ runId: id() }),
+    z.object({ status: z.string(), kind: z.string(), objective: z.string(), rows: z.array(z.unknown()), windows: z.array(z.unknown()), equity: z.object({ ts: float64Array(), value: float64Array() }).nullable() })),
+};
+
+export const strategyEvents = {
+  'backtest.progress': event('Progress and completion of a backtest, sweep or walk-forward.', BacktestProgress),
+};

@@ -1,0 +1,22 @@
+/** One backtest service per host, sharing the host's ledger connection, market data and worker pool. */
+import type { HostContext } from '../context.ts';
+import { marketFor } from '../data/for-host.ts';
+import { ledgerFor } from '../trading/for-host.ts';
+import { poolFor } from '../workers.ts';
+import { BacktestService } from './service.ts';
+
+const services = new WeakMap<HostContext, BacktestService>();
+
+export function backtestFor(ctx: HostContext): BacktestService {
+  let s = services.get(ctx);
+  if (!s) {
+    s = new BacktestService({
+      ledger: ledgerFor(ctx),
+      candles: (q) => marketFor(ctx).candles(q).columns,
+      pool: () => poolFor(ctx),
+      emit: (e) => ctx.emit('backtest.progress', e),
+    });
+    services.set(ctx, s);
+  }
+  return s;
+}

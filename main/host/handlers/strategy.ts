@@ -1,0 +1,74 @@
+import { ValidationError } from '../../core/errors.ts';
+import type { SweepSpecInput } from '../../core/backtest/sweep.ts';
+import { backtestFor } from '../backtest/for-host.ts';
+import { validateSource, type RunRequest } from '../backtest/service.ts';
+import type { HostContext } from '../context.ts';
+import type { HandlersFor } from '../ipc/handlers.ts';
+import { renderReport } from '../reports/backtest-report.ts';
+
+type Names =
+  | 'strategy.list' | 'strategy.get' | 'strategy.save' | 'strategy.validate' | 'strategy.duplicate' | 'strategy.delete' | 'strategy.versions' | 'strategy.rollback' | 'strategy.templates'
+  | 'backtest.run' | 'backtest.cancel' | 'backtest.get' | 'backtest.list' | 'backtest.report' | 'sweep.run' | 'sweep.get';
+
+function runRequest(r: { strategyId?: string | undefined; version?: number | undefined; kind?: 'rules' | 'code' | undefined; source?: string | undefined; params?: Record<string, number> | undefined; config: Record<string, unknown>; dataSource?: string | undefined }): RunRequest {
+  return {
+    config: r.config,
+    ...(r.strategyId !== undefined ? { strategyId: r.strategyId } : {}),
+    ...(r.version !== undefined ? { version: r.version } : {}),
+    ...(r.kind !== undefined ? { kind: r.kind } : {}),
+    ...(r.source !== undefined ? { source: r.source } : {}),
+    ...(r.params !== undefined ? { params: r.params } : {}),
+    ...(r.dataSource !== undefined ? { dataSource: r.dataSource } : {}),
+  };
+}
+
+export function strategyHandlers(ctx: HostContext): HandlersFor<Names> {
+  const svc = () => backtestFor(ctx);
+  return {
+    'strategy.list': () => svc().list(),
+    'strategy.get': (r) => {
+      const s = svc().get(r.id, r.version);
+      return { id: s.id, name: s.name, kind: s.kind, version: s.version.version, hash: s.version.hash, source: s.version.source, note: s.version.note, createdAt: s.version.createdAt };
+    },
+    'strategy.save': (r) => svc().save({ name: r.name, kind: r.kind, source: r.source, ...(r.id !== undefined ? { id: r.id } : {}), ...(r.note !== undefined ? { note: r.note } : {}) }),
+    'strategy.validate': (r) => {
+      try {
+        validateSource(r.kind, r.source);
+        return { ok: true, issues: [] };
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        return { ok: false, message: e.message, issues: e.issues.map((i) => ({ path: i.path, message: i.message })) };
+      }
+    },
+    'strategy.duplicate': (r) => svc().duplicate(r.id, r.name),
+    'strategy.delete': (r) => {
+      svc().delete(r.id);
+      return { ok: true as const };
+    },
+    'strategy.versions': (r) => svc().versions(r.id),
+    'strategy.rollback': (r) => svc().rollback(r.id, r.version),
+    'strategy.templates': () => svc().templates(),
+    'backtest.run': (r) => ({ runId: svc().run(runRequest(r)).runId }),
+    'backtest.cancel': (r) => ({ cancelled: svc().cancel(r.runId) }),
+    'backtest.get': (r) => {
+      const res = svc().result(r.runId);
+      const f = (a: Float64Array): Float64Array<ArrayBuffer> => new Float64Array(a); // own (not shared) buffers for the wire
+      return { ...res, equity: { ts: f(res.equity.ts), value: f(res.equity.value), drawdown: f(res.equity.drawdown) }, config: { ...res.config }, certificate: { ok: res.certificate.ok, datasets: res.certificate.datasets.map((d) => ({ ...d })) }, trades: [...res.trades], openPositions: [...res.openPositions], strategy: { ...res.strategy, params: { ...res.strategy.params } } };
+    },
+    'backtest.list': (r) => svc().results(r.strategyId, r.limit),
+    'backtest.report': (r) => {
+      const res = svc().result(r.runId);
+      const out = renderReport(res, r.format);
+      const base = r.format === 'trades-csv' ? 'trades' : r.format === 'equity-csv' ? 'equity' : 'backtest';
+      return { content: out.content, mime: out.mime, fileName: `${base}-${r.runId}.${out.extension}` };
+    },
+    'sweep.run': (r) => {
+      const { sweep, walkForward, ...rest } = r;
+      return { runId: svc().sweep({ ...runRequest(rest), sweep: sweep as SweepSpecInput, ...(walkForward ? { walkForward } : {}) }).runId };
+    },
+    'sweep.get': (r) => {
+      const out = svc().sweepResult(r.runId);
+      return { ...out, equity: out.equity ? { ts: new Float64Array(out.equity.ts), value: new Float64Array(out.equity.value) } : null };
+    },
+  };
+}

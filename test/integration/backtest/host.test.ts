@@ -1,0 +1,106 @@
+/** Strategies and backtests over the contract: CRUD + versions + rollback, runs with progress, stored results, reports, sweeps. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RemoteError } from '../../../main/contract/index.ts';
+import { startTestHost, type TestHost } from '../../support/host.ts';
+
+let t: TestHost;
+const N = 2000;
+const t0 = Date.UTC(2024, 0, 1);
+const config = { symbols: ['ABC-USD'], timeframe: '1m', currency: 'USD', instruments: { 'ABC-USD': { tickSize: '0.01', lotSize: '0.001' } } };
+
+beforeAll(async () => {
+  t = await startTestHost();
+  const rows = ['ts,open,high,low,close,volume'];
+  let p = 100;
+  for (let i = 0; i < N; i++) {
+    const c = Math.round((p + Math.sin(i / 23) * 0.8 + ((i * 7919) % 13) / 13 - 0.5) * 100) / 100;
+    rows.push(`${t0 + i * 60_000},${p},${Math.max(p, c) + 0.3},${Math.min(p, c) - 0.3},${c},${10 + (i % 3)}`);
+    p = c;
+  }
+  await t.client.call('market.import', { source: 'test', symbol: 'ABC-USD', timeframe: '1m', csv: rows.join('\n') });
+});
+afterAll(() => t.close());
+
+function waitFor(runId: string): Promise<{ status: string; done: number; total: number }[]> {
+  return new Promise((resolve) => {
+    const seen: { status: string; done: number; total: number }[] = [];
+    const off = t.client.on('backtest.progress', (e) => {
+      if (e.runId !== runId) return;
+      seen.push(e);
+      if (e.status !== 'running') {
+        off();
+        resolve(seen);
+      }
+    });
+  });
+}
+
+describe('strategies and backtests over the contract', () => {
+  it('saves versions by content hash, lists, rolls back, duplicates and deletes', async () => {
+    const tpl = (await t.client.call('strategy.templates', {})).find((x) => x.id === 'sma-crossover')!;
+    const v1 = await t.client.call('strategy.save', { name: 'cross', kind: 'rules', source: tpl.source });
+    const same = await t.client.call('strategy.save', { id: v1.id, name: 'cross', kind: 'rules', source: tpl.source });
+    expect(same.version).toBe(1);
+    const changed = tpl.source.replace('"fast": 10', '"fast": 12');
+    const v2 = await t.client.call('strategy.save', { id: v1.id, name: 'cross', kind: 'rules', source: changed, note: 'faster' });
+    expect(v2.version).toBe(2);
+    expect(v2.hash).not.toBe(v1.hash);
+    const rb = await t.client.call('strategy.rollback', { id: v1.id, version: 1 });
+    expect(rb).toMatchObject({ version: 3, hash: v1.hash });
+    expect((await t.client.call('strategy.versions', { id: v1.id })).map((v) => v.version)).toEqual([1, 2, 3]);
+    expect((await t.client.call('strategy.get', { id: v1.id, version: 2 })).source).toBe(changed);
+    const dup = await t.client.call('strategy.duplicate', { id: v1.id, name: 'cross copy' });
+    expect((await t.client.call('strategy.list', {})).map((s) => s.name).sort()).toEqual(['cross', 'cross copy']);
+    await t.client.call('strategy.delete', { id: dup.id });
+    expect((await t.client.call('strategy.list', {})).map((s) => s.name)).toEqual(['cross']);
+  });
+
+  it('refuses an invalid rules document, naming the path', async () => {
+    const bad = JSON.stringify({ kind: 'kestrel.rules', version: 1, name: 'x', entry: { long: { op: 'gt', a: 'nope', b: 1 } }, sizing: { mode: 'fixed', qty: 1 } });
+    const v = await t.client.call('strategy.validate', { kind: 'rules', source: bad });
+    expect(v.ok).toBe(false);
+    expect(v.issues[0]!.path).toBe('entry.long.a');
+    const err = await t.client.call('strategy.save', { name: 'bad', kind: 'rules', source: bad }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RemoteError);
+    expect((err as RemoteError).code).toBe('validation');
+  });
+
+  it('runs a saved strategy with progress events, stores the result, exports reports', async () => {
+    const id = (await t.client.call('strategy.list', {}))[0]!.id;
+    const { runId } = await t.client.call('backtest.run', { strategyId: id, config, dataSource: 'test' });
+    const events = await waitFor(runId);
+    expect(events.at(-1)!.status).toBe('ok');
+    const r = await t.client.call('backtest.get', { runId });
+    expect(r.status).toBe('ok');
+    expect(r.strategy.id).toBe(id);
+    expect(r.equity.value.length).toBe(N);
+    expect(r.certificate.datasets[0]!.count).toBe(N);
+    expect(r.determinismHash).toMatch(/^[0-9a-f]{64}$/);
+    const list = await t.client.call('backtest.list', { strategyId: id });
+    expect(list.map((x) => x.runId)).toContain(runId);
+    const html = await t.client.call('backtest.report', { runId, format: 'html' });
+    expect(html.content).toMatch(/<svg/);
+    expect(html.content).not.toMatch(/<script|https?:\/\//);
+    const csv = await t.client.call('backtest.report', { runId, format: 'trades-csv' });
+    expect(csv.content.trim().split('\n').length).toBe(r.trades.length + 1);
+    const json = JSON.parse((await t.client.call('backtest.report', { runId, format: 'json' })).content);
+    expect(json.schema).toBe('kestrel.backtest/1');
+    expect(json.determinismHash).toBe(r.determinismHash);
+  });
+
+  it('runs a grid sweep on the pool, ranked, stored', async () => {
+    const id = (await t.client.call('strategy.list', {}))[0]!.id;
+    const { runId } = await t.client.call('sweep.run', { strategyId: id, config, dataSource: 'test', sweep: { params: { fast: [5, 10], slow: [20, 40] }, objective: 'netProfitPct' } });
+    const events = await waitFor(runId);
+    expect(events.at(-1)!.status).toBe('ok');
+    const s = await t.client.call('sweep.get', { runId });
+    expect(s.rows).toHaveLength(4);
+    const scores = (s.rows as { stats: { netProfitPct: number } }[]).map((x) => x.stats.netProfitPct);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it('an unknown run is a not-found error', async () => {
+    const err = await t.client.call('backtest.get', { runId: 'bt-nope' }).catch((e: unknown) => e);
+    expect((err as RemoteError).code).toBe('not_found');
+  });
+});
