@@ -23,9 +23,12 @@ const cols: Col<AuditEventRow>[] = [
 
 /** A one-line gist of the payload for the timeline; the detail pane shows everything. */
 function summary(e: AuditEventRow): string {
-  const p = e.payload as Record<string, unknown>;
+  const top = e.payload as Record<string, unknown>;
+  // Events wrap their subject (fill, order, verdict): summarise the subject, not the wrapper.
+  const inner = [top.fill, top.order, top.verdict, top.signal].find((x) => x && typeof x === 'object') as Record<string, unknown> | undefined;
+  const p = inner ?? top;
   const pick = (...k: string[]) => k.map((x) => p[x]).filter((v) => v !== undefined && v !== null && typeof v !== 'object').join(' ');
-  if (e.type === 'risk-verdict') return `${p.approved === false || p.verdict === 'rejected' ? 'REJECTED' : 'approved'} ${pick('side', 'qty', 'price')}`;
+  if (e.type === 'risk-verdict') return `${p.approved === false || p.ok === false || p.verdict === 'rejected' ? 'REJECTED' : 'approved'} ${pick('side', 'qty', 'price')}`;
   return pick('side', 'type', 'qty', 'price', 'state', 'reason', 'to', 'kind') || Object.keys(p).slice(0, 4).join(', ');
 }
 

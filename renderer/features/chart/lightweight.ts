@@ -341,7 +341,8 @@ export class CurveView {
       layout: { background: { type: ColorType.Solid, color: theme.background }, textColor: theme.text, fontSize: 10, attributionLogo: false },
       grid: { vertLines: { visible: false }, horzLines: { color: theme.grid } },
       rightPriceScale: { borderColor: theme.grid, invertScale: !!opts.invert },
-      timeScale: { borderColor: theme.grid, timeVisible: true },
+      // Thousands of points in a narrow box: let bars be thinner than a pixel so fitContent shows the whole run.
+      timeScale: { borderColor: theme.grid, timeVisible: false, minBarSpacing: 0.0001 },
       handleScroll: false,
       handleScale: false,
     });

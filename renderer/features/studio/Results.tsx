@@ -12,7 +12,6 @@ import { CurveView } from '../chart/lightweight.ts';
 type Trade = BacktestResultWire['trades'][number];
 
 const tradeCols: Col<Trade>[] = [
-  { id: 'n', header: '#', value: (t) => t.entryTs, cell: () => '', width: 8 },
   { id: 'entry', header: 'Entry', value: (t) => t.entryTs, cell: (t) => fmtTime(t.entryTs, false), width: 132 },
   { id: 'side', header: 'Side', value: (t) => t.side, cell: (t) => <span className={t.side === 'long' ? 'pos' : 'neg'}>{t.side}</span>, width: 52 },
   { id: 'in', header: 'In', value: (t) => t.entryPrice, numeric: true, align: 'right', cell: (t) => fmtDecimal(t.entryPrice, 2) },
@@ -27,7 +26,7 @@ function Curve({ ts, values, color, percent, invert, label }: { ts: Float64Array
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const v = new CurveView(host.current!, chartTheme(), color, { ...(percent ? { percent } : {}), ...(invert ? { invert } : {}) });
-    v.set(ts, values, percent ? 100 : 1);
+    v.set(ts, values, (percent ? 100 : 1) * (invert ? -1 : 1));
     return () => v.destroy();
   }, [ts, values, color, percent, invert]);
   return (
@@ -83,7 +82,7 @@ export function Results({ r }: { r: BacktestResultWire }) {
       </div>
       <div className="curves">
         <Curve label="Equity" ts={r.equity.ts} values={r.equity.value} color="#4c8dff" />
-        <Curve label="Drawdown" ts={r.equity.ts} values={r.equity.drawdown} color="#ef5350" percent invert={false} />
+        <Curve label="Drawdown" ts={r.equity.ts} values={r.equity.drawdown} color="#ef5350" percent invert />
       </div>
       <div className="trade-table">
         <DataTable label="Backtest trades" testId="backtest-trades" columns={tradeCols} rows={r.trades} rowKey={(t) => `${t.entryTs}-${t.exitTs}-${t.side}`} exportName="backtest-trades" onRowClick={showOnChart} empty="No trades." toolbar={<span className="muted small dt-hint">Click a trade to see it on the chart</span>} />

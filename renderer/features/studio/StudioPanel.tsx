@@ -73,7 +73,6 @@ export function StudioPanel() {
                 <span className="badge badge-muted">{draft.kind}</span>
                 {draft.version && <span className="muted small">v{draft.version}</span>}
                 {draft.dirty && <span className="muted small">· unsaved</span>}
-                <span className="grow-space" />
                 <button className="primary small" onClick={() => void useStudio.getState().save()} disabled={!draft.dirty || validation?.ok === false || !draft.name.trim()}>
                   Save
                 </button>
