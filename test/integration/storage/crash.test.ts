@@ -23,8 +23,13 @@ interface Acks {
 }
 
 interface Child {
-  /** Lets the child open the databases; SIGKILLs it `delayMs` after it is ready, or `preReadyMs` after go. */
-  go(delayMs: number, preReadyMs: number | null): Promise<Acks>;
+  /**
+   * Lets the child open the databases, then SIGKILLs it `jitterMs` after it has acknowledged `lines`
+   * commits (or `preReadyMs` after go, to hit opening and migration). Counting acknowledgements instead of
+   * wall time keeps the work per cycle the same on a fast idle machine and a loaded CI runner; the
+   * jitter puts the kill anywhere in the commit that follows.
+   */
+  go(lines: number, jitterMs: number, preReadyMs: number | null): Promise<Acks>;
   /** Kills a child that was never told to go. */
   discard(): Promise<unknown>;
 }
@@ -33,7 +38,8 @@ interface Child {
 function spawnChild(dir: string, seed: number, cacheDir: string): Child {
   const acks: Acks = { orders: new Set(), fills: new Set(), candles: new Set(), audit: new Map(), ready: false };
   const child = spawn(process.execPath, [CHILD, dir, String(seed)], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_COMPILE_CACHE: cacheDir } });
-  let onReady = () => {};
+  let onLine = (_n: number) => {};
+  let count = 0;
   let buf = '';
   let err = '';
   child.stdout.setEncoding('utf8');
@@ -43,13 +49,12 @@ function spawnChild(dir: string, seed: number, cacheDir: string): Child {
     while ((nl = buf.indexOf('\n')) >= 0) {
       const [tag, a, b] = buf.slice(0, nl).split(' ');
       buf = buf.slice(nl + 1);
-      if (tag === 'ready') {
-        acks.ready = true;
-        onReady();
-      } else if (tag === 'order') acks.orders.add(a!);
+      if (tag === 'ready') acks.ready = true;
+      else if (tag === 'order') acks.orders.add(a!);
       else if (tag === 'fill') acks.fills.add(a!);
       else if (tag === 'candle') acks.candles.add(Number(a));
       else if (tag === 'audit') acks.audit.set(Number(a), b!);
+      onLine(tag === 'ready' ? 0 : ++count);
     }
   });
   child.stderr.on('data', (d) => (err += String(d)));
@@ -61,10 +66,18 @@ function spawnChild(dir: string, seed: number, cacheDir: string): Child {
     });
   });
   return {
-    go(delayMs, preReadyMs) {
+    go(lines, jitterMs, preReadyMs) {
       const kill = () => child.kill('SIGKILL');
       if (preReadyMs !== null) setTimeout(kill, preReadyMs);
-      else onReady = () => setTimeout(kill, delayMs);
+      else {
+        let armed = false;
+        onLine = (n) => {
+          if (n >= lines && !armed) {
+            armed = true;
+            setTimeout(kill, jitterMs);
+          }
+        };
+      }
       child.stdin.end('go\n');
       return exited;
     },
@@ -91,7 +104,7 @@ describe('crash recovery', () => {
     const queue = [spawnChild(dir, 1, cache), spawnChild(dir, 2, cache)];
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       const preReady = rand() < 0.1 ? rand() * 15 : null;
-      const acks = await queue.shift()!.go(2 + rand() * 30, preReady);
+      const acks = await queue.shift()!.go(Math.floor(rand() * 40), rand() * 4, preReady);
       queue.push(spawnChild(dir, cycle + 3, cache));
       if (!acks.ready) killedMidOpen++;
       acks.orders.forEach((o) => allOrders.add(o));
@@ -136,7 +149,7 @@ describe('crash recovery', () => {
     const full = s.ledger.audit.verify();
     s.close();
     expect(full).toMatchObject({ ok: true, count: verified.seq });
-    expect(allAudit.size).toBeGreaterThan(10);
+    expect(allAudit.size).toBeGreaterThan(CYCLES);
     expect(killedMidOpen).toBeGreaterThan(0);
     console.log(`crash test: ${CYCLES} kills (${killedMidOpen} before ready), ${allOrders.size} orders, ${allFills.size} fills, ${full.count} audit entries acknowledged and verified`);
   }, Math.max(600_000, CYCLES * 3000));
