@@ -8,6 +8,8 @@ import { quality } from './quality.ts';
 import { indicators } from './indicators.ts';
 import { verify } from './verify.ts';
 import { auditExport } from './audit-export.ts';
+import { backtest } from './backtest.ts';
+import { sweep } from './sweep.ts';
 
 /** Every `kestrel` subcommand. Add a file under commands/ and list it here. */
-export const cliCommands: readonly CliCommand[] = [start, serve, backfill, importCsv, exportCsv, quality, indicators, verify, auditExport];
+export const cliCommands: readonly CliCommand[] = [start, serve, backfill, importCsv, exportCsv, quality, indicators, verify, auditExport, backtest, sweep];
