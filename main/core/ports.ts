@@ -69,7 +69,12 @@ export interface VenueListener {
  */
 export interface Venue {
   readonly id: string;
-  connect(listener: VenueListener): void;
+  /**
+   * `session` is the kernel's session id (EngineConfig.sessionId, unique per session). A venue that makes up
+   * its own trade ids (paper, replay) puts it in them, so (venue, tradeId) stays unique across every session
+   * writing to one ledger; an exchange's trade ids are unique already and it may ignore the argument.
+   */
+  connect(listener: VenueListener, session: string): void;
   submit(order: Readonly<Order>): void;
   cancel(clientOrderId: string): void;
   amend(clientOrderId: string, change: OrderAmend): void;
@@ -100,7 +105,8 @@ export function isSimulatedVenue(v: Venue): v is SimulatedVenue {
 /**
  * Durable order and fill records. recordIntent is called BEFORE the venue sees the order (state
  * pending-submit, clientOrderId fixed), and must be durable when it returns: after a crash, reconciliation
- * starts from these intents.
+ * starts from these intents. Each order is recorded as an intent exactly ONCE: a bracket's exits are stored
+ * `held` when the bracket is placed, and their release (held → pending-submit) is an order update.
  */
 export interface Store {
   recordIntent(order: Readonly<Order>): void;

@@ -30,7 +30,10 @@ export interface EngineConfig {
   readonly store?: Store;
   readonly audit?: AuditSink;
   readonly risk?: RiskGate;
-  /** Prefix of generated client order ids; make it unique per session (e.g. a session id). */
+  /**
+   * The session's id, unique per session (e.g. the ledger's session id): the prefix of generated client
+   * order ids, and handed to the venue on connect so simulated trade ids are unique across sessions too.
+   */
   readonly sessionId?: string;
 }
 
@@ -88,14 +91,15 @@ export class Engine implements VenueListener {
     this.audit = cfg.audit ?? new NullAuditSink();
     this.auditing = this.audit.enabled !== false;
     this.risk = cfg.risk ?? new LimitsRiskGate();
-    this.oms = new OrderManager(cfg.sessionId ?? 'K');
+    const session = cfg.sessionId ?? 'K';
+    this.oms = new OrderManager(session);
     this.portfolio = new Portfolio(cfg.portfolio, cfg.instruments);
     for (const i of cfg.instruments) {
       this.instruments.set(i.symbol, i);
       this.slots.set(i.symbol, new Slot(i, this.portfolio.positions.get(i.symbol)!));
     }
     this.riskIn = { request: undefined!, source: 'system', instrument: undefined!, tradingState: 'active', positionQty: 0, workingQty: 0, openOrders: 0, lastPrice: 0, equity: 0 };
-    cfg.venue.connect(this);
+    cfg.venue.connect(this, session);
   }
 
   instrument(symbol: string): Instrument {
@@ -213,6 +217,17 @@ export class Engine implements VenueListener {
   }
 
   // ───────────── queries ─────────────
+
+  /**
+   * The verdict the risk gate would give `req` from `source` right now, from the same inputs submit uses —
+   * without validating, auditing, emitting or submitting anything (an order preview). Structural checks are
+   * `validateRequest`'s (execution/validate.ts); an unknown symbol is a ValidationError here too.
+   */
+  checkRisk(req: OrderRequest, source: OrderSource = 'ticket'): RiskVerdict {
+    const inst = this.instruments.get(req.symbol);
+    if (!inst) throw new ValidationError(`unknown instrument ${req.symbol}`, [{ path: 'symbol', message: 'not configured' }]);
+    return this.risk.check(this.riskInput(req, source, inst));
+  }
 
   openOrders(symbol?: string): Order[] {
     const out: Order[] = [];
@@ -372,20 +387,26 @@ export class Engine implements VenueListener {
     if (--this.depth === 0 && this.queue.length > 0) this.drain();
   }
 
-  private gate(req: OrderRequest, source: OrderSource, strategy: Strategy | undefined): Instrument {
-    const inst = this.instruments.get(req.symbol);
-    validateRequest(req, inst);
+  /** The gate's inputs as they are right now (one reused object: see RiskInput). */
+  private riskInput(req: OrderRequest, source: OrderSource, inst: Instrument): RiskInput {
     const x = this.riskIn;
     x.request = req;
     x.source = source;
-    x.instrument = inst!;
+    x.instrument = inst;
     x.tradingState = this.state;
     x.positionQty = this.portfolio.positionQty(req.symbol);
     x.workingQty = this.oms.workingQty(req.symbol);
     x.openOrders = this.oms.openCount();
     const last = this.slots.get(req.symbol)!.last;
-    x.lastPrice = last === last ? Math.round(last / inst!.tickF) : 0;
+    x.lastPrice = last > 0 ? Math.round(last / inst.tickF) : 0;
     x.equity = this.portfolio.equity();
+    return x;
+  }
+
+  private gate(req: OrderRequest, source: OrderSource, strategy: Strategy | undefined): Instrument {
+    const inst = this.instruments.get(req.symbol);
+    validateRequest(req, inst);
+    const x = this.riskInput(req, source, inst!);
     const verdict = this.risk.check(x);
     const ts = this.clock.now();
     if (this.auditing) this.auditVerdict(req, source, strategy, verdict, ts);
@@ -563,8 +584,9 @@ export class Engine implements VenueListener {
       this.orderEvent('canceled', o);
       return;
     }
+    // The intent was stored once, held, when the bracket was placed; the release is a state change of that
+    // stored order (held → pending-submit, qty sized to the fill), recorded by orderEvent before the venue call.
     this.oms.move(o, 'pending-submit', this.clock.now());
-    this.store.recordIntent(o);
     this.orderEvent('released', o);
     this.tellLastBar(o.symbol);
     this.venue.submit(o);

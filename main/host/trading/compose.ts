@@ -17,7 +17,6 @@ import { PaperVenue } from '../../venues/paper/paper-venue.ts';
 import type { PaperAccountData } from './accounts.ts';
 import { DemoFeed, type FeedSymbol } from './demo-feed.ts';
 import { AdjustableRiskGate } from './risk.ts';
-import { ReleaseAwareStore } from './store.ts';
 import { TradingSession, type SessionListener } from './session.ts';
 
 export interface FeedConfig {
@@ -65,14 +64,14 @@ export function composePaperSession(x: PaperSessionInput): PaperSession {
     ...(x.now ? { now: x.now } : {}),
   });
   const clock = new SimClock(x.startTs);
-  // The venue id is the session id: paper fill ids count per venue instance, and (venue, tradeId) must stay
-  // unique across every session that writes to the same ledger.
+  // Paper trade ids carry the session id (the kernel hands it to the venue), so (venue, tradeId) is unique
+  // across every session writing to the same ledger; the venue id stays the session id, as ledgers hold it.
   const venue = new PaperVenue({ id: x.sessionId, instruments: x.instruments, clock, seed: x.feed.seed, latencyMs: 0 });
   const session = new TradingSession(
     {
       sessionId: x.sessionId, accountId: x.accountId, mode: 'paper', instruments: x.instruments,
       demoSymbols: new Set(x.feedSymbols.map((s) => s.symbol)), venue, marketData: feed, clock,
-      store: new ReleaseAwareStore(x.store), audit: x.audit, risk: new AdjustableRiskGate(x.account.limits),
+      store: x.store, audit: x.audit, risk: new AdjustableRiskGate(x.account.limits),
       portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.account.startingBalance } },
       startingBalance: x.account.startingBalance,
       ...(x.batch ? { batch: x.batch } : {}),
@@ -118,7 +117,7 @@ export function composeLiveSession(x: LiveSessionInput): TradingSession {
   return new TradingSession(
     {
       sessionId: x.sessionId, accountId: x.accountId, mode: 'live', instruments: x.instruments, demoSymbols: new Set(),
-      venue: x.venue, marketData: x.marketData, clock: new WallClock(), store: new ReleaseAwareStore(x.store), audit: x.audit, risk: x.risk,
+      venue: x.venue, marketData: x.marketData, clock: new WallClock(), store: x.store, audit: x.audit, risk: x.risk,
       portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.startingBalance } },
       startingBalance: x.startingBalance,
       ...(x.batch ? { batch: x.batch } : {}),

@@ -1,7 +1,6 @@
 /**
- * Order preview: the verdict the risk gate would give a ticket right now, with snapped prices, notional and
- * the estimated fee — computed from the same inputs the kernel assembles for its gate (position, working
- * quantity, open orders, last price, equity), but without the OMS, the venue, the store or the audit log.
+ * Order preview: the verdict the risk gate would give a ticket right now (Engine.checkRisk: the kernel's own
+ * gate inputs, nothing submitted, stored or audited), with snapped prices, notional and the estimated fee.
  * A bracket is previewed by its entry: its exits are gated when they are released.
  */
 import type { Preview, TicketRequest } from '../../contract/trading.ts';
@@ -10,11 +9,10 @@ import type { Engine } from '../../core/engine/kernel.ts';
 import { validateRequest } from '../../core/execution/validate.ts';
 import type { Instrument } from '../../core/model/index.ts';
 import { lotsToQty, moneyToString, mulRate, notional, ticksToPrice } from '../../core/model/index.ts';
-import type { RiskGate, RiskInput } from '../../core/ports.ts';
 import { parseTicket } from './ticket.ts';
 import { moneyText } from './views.ts';
 
-export function previewTicket(e: Engine, risk: RiskGate, inst: Instrument, t: TicketRequest, last: number, equity: bigint): Preview {
+export function previewTicket(e: Engine, inst: Instrument, t: TicketRequest, last: number, equity: bigint): Preview {
   const p = parseTicket(t, inst, 'snap', { lastTicks: last, equity });
   const r = p.request;
   const issues: ErrorIssue[] = [];
@@ -24,12 +22,7 @@ export function previewTicket(e: Engine, risk: RiskGate, inst: Instrument, t: Ti
     if (!(err instanceof ValidationError)) throw err;
     issues.push(...err.issues);
   }
-  const input: RiskInput = {
-    request: r, source: t.source ?? 'ticket', instrument: inst, tradingState: e.tradingState,
-    positionQty: e.portfolio.positionQty(t.symbol), workingQty: e.oms.workingQty(t.symbol), openOrders: e.oms.openCount(),
-    lastPrice: last, equity: e.portfolio.equity(),
-  };
-  const verdict = risk.check(input);
+  const verdict = e.checkRisk(r, t.source ?? 'ticket');
   const ref = r.price ?? r.triggerPrice ?? last;
   const s = r.side === 'buy' ? 1 : -1;
   // A limit on the passive side of the last price rests and pays the maker rate; anything else takes.

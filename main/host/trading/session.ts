@@ -223,7 +223,7 @@ export class TradingSession implements MarketDataHandler {
   /** What submit would do with this ticket (prices snapped), without submitting, storing or auditing. */
   preview(t: TicketRequest): Preview {
     if (this.parts.catchUp) this.marketBatch(this.parts.catchUp);
-    return previewTicket(this.engine, this.parts.risk, this.instrument(t.symbol), t, this.lastTicks(t.symbol), this.equityExact());
+    return previewTicket(this.engine, this.instrument(t.symbol), t, this.lastTicks(t.symbol), this.equityExact());
   }
 
   submit(t: TicketRequest): OrderView[] {

@@ -87,6 +87,7 @@ export class PaperVenue implements SimulatedVenue {
   private readonly rnd: () => number;
   private seq = 0;
   private fillSeq = 0;
+  private tradePrefix: string;
   private readonly path = [0, 0, 0, 0];
   private cacheSym = '';
   private cacheState: SymState | undefined;
@@ -98,6 +99,7 @@ export class PaperVenue implements SimulatedVenue {
   constructor(cfg: PaperVenueConfig) {
     this.cfg = cfg;
     this.id = cfg.id ?? 'paper';
+    this.tradePrefix = `${this.id}-`;
     this.clock = cfg.clock;
     for (const i of cfg.instruments) this.sym.set(i.symbol, new SymState(i));
     this.fees = cfg.fees ?? new FeeModel();
@@ -117,8 +119,15 @@ export class PaperVenue implements SimulatedVenue {
     }
   }
 
-  connect(listener: VenueListener): void {
+  /**
+   * Trade ids are `${session}-${n}` (n counts this venue's fills): the ledger deduplicates fills on
+   * (venue, tradeId) across every session of an account, and a counter alone restarts at 1 each session.
+   * The session id comes from the kernel, so no composition has to remember it; same session id + seed +
+   * data = same ids. Without a session (venue used on its own) the venue id is the prefix.
+   */
+  connect(listener: VenueListener, session?: string): void {
     this.listener = listener;
+    if (session !== undefined) this.tradePrefix = `${session}-`;
   }
 
   private emit(e: VenueEvent): void {
@@ -390,7 +399,7 @@ export class PaperVenue implements SimulatedVenue {
     const liq = maker ? 'maker' : 'taker';
     const fee = this.fees.charge(inst, notional(inst, price, q), liq, ts);
     const f: Fill = {
-      venue: this.id, tradeId: `${this.id}-${++this.fillSeq}`, clientOrderId: w.order.clientOrderId, symbol: inst.symbol,
+      venue: this.id, tradeId: this.tradePrefix + ++this.fillSeq, clientOrderId: w.order.clientOrderId, symbol: inst.symbol,
       side: w.order.side, qty: q, price, fee, feeCurrency: inst.settle, liquidity: liq, ts,
     };
     w.remaining -= q;
