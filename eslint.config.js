@@ -94,7 +94,7 @@ const layerRule = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'release/**', 'native/build/**', 'native/assembly/**', 'test-results/**', 'playwright-report/**', '.ci/**'] },
+  { ignores: ['.tmp*/**', 'node_modules/**', 'dist/**', 'release/**', 'native/build/**', 'native/assembly/**', 'test-results/**', 'playwright-report/**', '.ci/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
