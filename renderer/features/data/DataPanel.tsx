@@ -16,7 +16,7 @@ const cols: Col<Dataset>[] = [
   { id: 'from', header: 'From', value: (d) => d.firstTs, cell: (d) => fmtTime(d.firstTs, false), width: 140 },
   { id: 'to', header: 'To', value: (d) => d.lastTs, cell: (d) => fmtTime(d.lastTs, false), width: 140 },
   { id: 'count', header: 'Candles', value: (d) => d.count, cell: (d) => fmtNum(d.count, 0), align: 'right', width: 90 },
-  { id: 'kind', header: 'Kind', value: (d) => (d.synthetic ? 'synthetic' : 'market'), cell: (d) => (d.synthetic ? <Badge kind="warn">SYNTHETIC</Badge> : <Badge kind="info">MARKET</Badge>), width: 100 },
+  { id: 'kind', header: 'Kind', value: (d) => (d.synthetic ? 'synthetic' : 'market'), cell: (d) => (d.synthetic ? <Badge kind="warn">SYNTHETIC</Badge> : <Badge kind="info">MARKET</Badge>), width: 120 },
 ];
 
 export function DataPanel() {

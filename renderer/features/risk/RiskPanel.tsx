@@ -81,7 +81,7 @@ export function RiskPanel() {
             </button>
           </div>
           <button className="kill" onClick={() => setConfirm(true)} disabled={status.tradingState === 'halted'}>
-            ⏻ KILL SWITCH
+            KILL SWITCH
             <small>cancel every order · halt trading</small>
           </button>
           <h3 className="section">Equity</h3>
