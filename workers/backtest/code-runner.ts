@@ -16,7 +16,7 @@ import type { OhlcvColumns } from '../../main/core/data/candles.ts';
 import type { Fill } from '../../main/core/model/index.ts';
 import { parseBacktestConfig, timeframeToMs } from '../../main/core/backtest/config.ts';
 import { assembleResult, certify, sourceHash, type BacktestResult, type RunError, type StrategyInfo } from '../../main/core/backtest/result.ts';
-import { instrumentsFor, selectRange } from './backtester.ts';
+import { instrumentsFor, nodeSha256, selectRange } from './backtester.ts';
 import { prepareSource } from './sandbox.ts';
 
 export interface CodeRunInput {
@@ -53,7 +53,7 @@ export async function runCodeBacktest(input: Omit<CodeRunInput, 'info'> & { info
     const d = input.datasets.find((x) => x.symbol === s);
     if (!d) throw new ValidationError(`no candles for ${s}`, [{ path: 'symbols', message: `no dataset for ${s}` }]);
     const cols = selectRange(d.columns, cfg.from, cfg.to);
-    return { symbol: s, columns: cols, source: d.source, certificate: certify(s, cfg.timeframe, tf, cols, d.source) };
+    return { symbol: s, columns: cols, source: d.source, certificate: certify(s, cfg.timeframe, tf, cols, d.source, nodeSha256) };
   });
   const heartbeat = new Int32Array(new SharedArrayBuffer(8));
   heartbeat[0] = -1;
@@ -91,7 +91,7 @@ export async function runCodeBacktest(input: Omit<CodeRunInput, 'info'> & { info
         const stop = k ? ts[k - 1]! : 0;
         resolve(assembleResult({
           status, error, strategy: info, config: cfg, intervalMs: tf, instruments: instrumentsFor(cfg), ts, equity: equity.slice(0, k),
-          fills: fills.filter((f) => f.ts < stop), orders: 0, initialEquity: Number(cfg.initialCash), datasets: datasets.map((d) => d.certificate),
+          fills: fills.filter((f) => f.ts < stop), orders: 0, initialEquity: Number(cfg.initialCash), datasets: datasets.map((d) => d.certificate), hasher: nodeSha256,
         }));
       });
     const onAbort = (): void => partial('cancelled', { code: 'cancelled', message: 'backtest cancelled', bar: Math.max(0, got - 1) });

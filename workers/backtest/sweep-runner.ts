@@ -9,7 +9,7 @@ import { parseBacktestConfig, timeframeToMs } from '../../main/core/backtest/con
 import { certify } from '../../main/core/backtest/result.ts';
 import { paramSets, parseSweep, score, stitch, walkForwardWindows, type ParamSet, type SweepSpecInput, type WalkForwardSpec } from '../../main/core/backtest/sweep.ts';
 import { sharedFloat64, type WorkerPool } from '../pool.ts';
-import { selectRange } from './backtester.ts';
+import { nodeSha256, selectRange } from './backtester.ts';
 import type { DatasetInput, SweepRow } from './types.ts';
 import type { BacktestResult } from '../../main/core/backtest/result.ts';
 
@@ -46,7 +46,7 @@ export function prepareDatasets(config: unknown, datasets: SweepRequest['dataset
     .filter((d) => cfg.symbols.includes(d.symbol))
     .map((d) => {
       const cols = share(selectRange(d.columns, cfg.from, cfg.to));
-      return { symbol: d.symbol, columns: cols, source: d.source, certificate: certify(d.symbol, cfg.timeframe, tf, cols, d.source) };
+      return { symbol: d.symbol, columns: cols, source: d.source, certificate: certify(d.symbol, cfg.timeframe, tf, cols, d.source, nodeSha256) };
     });
 }
 

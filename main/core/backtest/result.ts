@@ -68,8 +68,8 @@ export interface BacktestResult {
   readonly determinismHash: string;
 }
 
-export function certify(symbol: string, timeframe: string, tfMs: number, c: OhlcvColumns, source: string): DatasetCertificate {
-  const q = qualityReport(c, { tfMs, listLimit: 20 });
+export function certify(symbol: string, timeframe: string, tfMs: number, c: OhlcvColumns, source: string, hasher?: HasherFactory): DatasetCertificate {
+  const q = qualityReport(c, { tfMs, listLimit: 20, ...(hasher ? { hasher } : {}) });
   let synthetic = 0;
   if (c.synthetic) for (let i = 0; i < c.synthetic.length; i++) synthetic += c.synthetic[i]!;
   return {
@@ -95,6 +95,7 @@ export interface AssembleInput {
   readonly netProfit?: string;
   readonly fees?: string;
   readonly datasets: readonly DatasetCertificate[];
+  readonly hasher?: HasherFactory;
 }
 
 export function assembleResult(x: AssembleInput): BacktestResult {
@@ -110,20 +111,33 @@ export function assembleResult(x: AssembleInput): BacktestResult {
     strategy: x.strategy,
     config: x.config,
     stats,
-    trades: tl.closed,
     openPositions: tl.open,
     certificate: { ok: x.datasets.every((d) => d.ok), datasets: x.datasets },
     counts: { fills: x.fills.length, orders: x.orders },
   } as const;
-  const determinismHash = hashResult(body, x.fills, x.ts, x.equity);
-  return { ...body, equity: { ts: x.ts, value: x.equity, drawdown: dd.curve }, determinismHash };
+  const determinismHash = hashResult(body, tl.closed, x.fills, x.ts, x.equity, x.hasher);
+  return { ...body, trades: tl.closed, equity: { ts: x.ts, value: x.equity, drawdown: dd.curve }, determinismHash };
 }
 
-/** SHA-256 over canonical JSON of everything but the curves, then the fills, then the raw curve bytes. */
-export function hashResult(body: unknown, fills: readonly Fill[], ts: Float64Array, equity: Float64Array): string {
-  const h = sha256.create();
+/** Incremental SHA-256 (the host passes node:crypto's, several times faster than the pure default). */
+export interface Hasher {
+  update(bytes: Uint8Array): unknown;
+  digest(): Uint8Array;
+}
+export type HasherFactory = () => Hasher;
+
+/**
+ * SHA-256 over: canonical JSON of the result without trades and curves; one compact line per trade and per
+ * fill (every field that matters, in a fixed order: cheaper than JSON for thousands of rows); then the raw
+ * little-endian bytes of the time and equity curves.
+ */
+export function hashResult(body: unknown, trades: readonly TradeRecord[], fills: readonly Fill[], ts: Float64Array, equity: Float64Array, hasher: HasherFactory = () => sha256.create()): string {
+  const h = hasher();
   h.update(utf8ToBytes(canonicalJson(body)));
-  h.update(utf8ToBytes(canonicalJson(fills)));
+  const lines: string[] = [];
+  for (const t of trades) lines.push(`${t.symbol}|${t.side}|${t.entryTs}|${t.exitTs}|${t.qty}|${t.entryPrice}|${t.exitPrice}|${t.pnl}|${t.fees}|${t.bars}|${t.exitReason}`);
+  for (const f of fills) lines.push(`${f.venue}|${f.tradeId}|${f.clientOrderId}|${f.symbol}|${f.side}|${f.qty}|${f.price}|${f.fee}|${f.liquidity}|${f.ts}`);
+  h.update(utf8ToBytes(lines.join('\n')));
   h.update(new Uint8Array(ts.buffer, ts.byteOffset, ts.byteLength));
   h.update(new Uint8Array(equity.buffer, equity.byteOffset, equity.byteLength));
   return bytesToHex(h.digest());
