@@ -18,7 +18,10 @@ import { TEMPLATES } from '../../core/strategy/templates.ts';
 import type { Catalog, LedgerStores, StrategyVersion } from '../../storage/index.ts';
 import type { WorkerPool } from '../../../workers/pool.ts';
 import { runCodeBacktest } from '../../../workers/backtest/code-runner.ts';
-import { prepareSource } from '../../../workers/backtest/sandbox.ts';
+import { prepareSource, sandboxedModule } from '../../../workers/backtest/sandbox.ts';
+import { CodeStrategy, ReloadableStrategy } from '../../core/strategy/code.ts';
+import { compileRules } from '../../core/strategy/rules.ts';
+import type { Strategy } from '../../core/engine/strategy.ts';
 import { prepareDatasets, runSweep, runWalkForward, type SweepOutcome, type WalkForwardOutcome } from '../../../workers/backtest/sweep-runner.ts';
 import type { SweepSpecInput, WalkForwardSpec } from '../../core/backtest/sweep.ts';
 
@@ -137,6 +140,31 @@ export class BacktestService {
 
   templates(): { id: string; title: string; description: string; source: string }[] {
     return TEMPLATES.map((t) => ({ id: t.id, title: t.title, description: t.description, source: JSON.stringify(t.doc, null, 2) }));
+  }
+
+  // ───────────── live use (paper sessions) ─────────────
+
+  /**
+   * A kernel Strategy for a saved version, for paper sessions (the trading service attaches it with
+   * Engine.attach). Code strategies run in the vm sandbox in-process here: isolated from the host's objects,
+   * but without the worker's CPU watchdog, so paper sessions should only run versions that backtested clean.
+   */
+  strategyFor(id: string, version?: number, params: Readonly<Record<string, number>> = {}): Strategy {
+    const s = this.get(id, version);
+    const v = s.version;
+    if (s.kind === 'rules') return compileRules(parseRules(v.source, params), { id, version: v.hash });
+    return new CodeStrategy(sandboxedModule(v.source, { fileName: `${s.name}.ts` }), { id, version: v.hash, params });
+  }
+
+  /** Wraps a strategy so hotReload can swap its version while the session runs. */
+  reloadable(id: string, version?: number, params?: Readonly<Record<string, number>>): ReloadableStrategy {
+    return new ReloadableStrategy(this.strategyFor(id, version, params));
+  }
+
+  /** Hot reload (paper mode): swap in another saved version (newer, or an earlier one to roll back). */
+  hotReload(target: ReloadableStrategy, id: string, version?: number, params?: Readonly<Record<string, number>>): string | undefined {
+    target.swap(this.strategyFor(id, version, params));
+    return target.version;
   }
 
   // ───────────── runs ─────────────

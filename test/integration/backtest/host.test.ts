@@ -104,3 +104,24 @@ describe('strategies and backtests over the contract', () => {
     expect((err as RemoteError).code).toBe('not_found');
   });
 });
+
+describe('hot reload for paper sessions', () => {
+  it('swaps a running strategy to another saved version on the same kernel context', async () => {
+    const { backtestFor } = await import('../../../main/host/backtest/for-host.ts');
+    const { buildEngine } = await import('../../../workers/backtest/backtester.ts');
+    const { parseBacktestConfig } = await import('../../../main/core/backtest/config.ts');
+    const svc = backtestFor(t.host.ctx);
+    const a = svc.save({ name: 'reload-me', kind: 'code', source: `export default { onCandle(ctx) { if (ctx.bar() === 1) ctx.buy(1); } };` });
+    const b = svc.save({ id: a.id, name: 'reload-me', kind: 'code', source: `export default { onCandle(ctx) { if (ctx.position() > 0) ctx.target(0); } };` });
+    const cfg = parseBacktestConfig(config);
+    const engine = buildEngine(cfg);
+    const strat = svc.reloadable(a.id, 1);
+    engine.attach('ABC-USD', strat, 60_000);
+    const bar = (i: number, px: number) => engine.onCandle('ABC-USD', { ts: t0 + i * 60_000, open: px, high: px + 1, low: px - 1, close: px, volume: 10 }, 60_000);
+    for (let i = 0; i < 4; i++) bar(i, 100 + i);
+    expect(engine.portfolio.positionQty('ABC-USD')).toBe(1000); // 1 unit at lot 0.001
+    expect(svc.hotReload(strat, a.id, b.version)).toBe(b.hash);
+    for (let i = 4; i < 7; i++) bar(i, 100 + i);
+    expect(engine.portfolio.positionQty('ABC-USD')).toBe(0);
+  });
+});
