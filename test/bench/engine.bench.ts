@@ -86,7 +86,7 @@ class CountingSink implements AuditSink {
   }
 }
 
-function runOurs(bars: CandleColumns, audit: AuditSink = new NullAuditSink(), trade = true): { trades: Trade[]; equity: number } {
+function runOurs(bars: CandleColumns, audit: AuditSink = new NullAuditSink(), trade = true): { trades: Trade[]; equity: number; state: unknown } {
   const clock = new SimClock();
   const venue = new PaperVenue({ instruments: [inst], clock });
   const engine = new Engine({
@@ -96,7 +96,7 @@ function runOurs(bars: CandleColumns, audit: AuditSink = new NullAuditSink(), tr
   });
   const r = engine.run(inst.symbol, bars, new SmaCross(trade));
   const t0 = bars.ts[0]!;
-  return { trades: r.fills.map((f) => ({ bar: Math.round((f.ts - t0) / 60_000), side: f.side, qty: f.qty, price: f.price })), equity: r.equity[bars.length - 1]! };
+  return { trades: r.fills.map((f) => ({ bar: Math.round((f.ts - t0) / 60_000), side: f.side, qty: f.qty, price: f.price })), equity: r.equity[bars.length - 1]!, state: engine };
 }
 
 // ───────────── peer: typical OO backtester ─────────────
@@ -192,7 +192,7 @@ class PeerSma {
     else if (!up && pos > 0) this.broker.submit('sell', pos, i);
   }
 }
-function runPeer(candles: Candle[], trade = true): { trades: Trade[]; equity: number } {
+function runPeer(candles: Candle[], trade = true): { trades: Trade[]; equity: number; state: unknown } {
   const bus = new EventEmitter();
   const pf = new PeerPortfolio();
   const broker = new PeerBroker(bus, pf);
@@ -202,7 +202,7 @@ function runPeer(candles: Candle[], trade = true): { trades: Trade[]; equity: nu
     strat.onCandle(c, i);
   });
   for (let i = 0; i < candles.length; i++) bus.emit('candle', candles[i]!, i);
-  return { trades: broker.trades, equity: pf.equityCurve[pf.equityCurve.length - 1]!.equity };
+  return { trades: broker.trades, equity: pf.equityCurve[pf.equityCurve.length - 1]!.equity, state: { bus, pf, broker, strat } };
 }
 
 // ───────────── run ─────────────
@@ -235,6 +235,7 @@ const res = await interleaved([
   { name: 'ours-no-orders', run: () => runOurs(bars, undefined, false) },
   { name: 'peer-no-orders', run: () => runPeer(objs, false) },
 ]);
+if (process.env.BENCH_SAMPLES) for (const [k, r] of res) console.log(`# ${k}: ${r.samples.map((x) => x.toFixed(0)).join(' ')} ms`);
 const rate = (k: string): number => N / (res.get(k)!.medianMs / 1000) / 1e6;
 figure('engine candle path without orders (same SMA, never signals)', rate('ours-no-orders'), 'M candles/s');
 figure('engine oo-baseline candle path without orders', rate('peer-no-orders'), 'M candles/s');

@@ -410,7 +410,7 @@ export class Engine implements VenueListener {
     const verdict = this.risk.check(x);
     const ts = this.clock.now();
     if (this.auditing) this.auditVerdict(req, source, strategy, verdict, ts);
-    if (this.bus.has('risk')) this.bus.emit('risk', { request: req, source, verdict });
+    if (this.bus.count > 0 && this.bus.has('risk')) this.bus.emit('risk', { request: req, source, verdict });
     if (!verdict.ok) throw new RiskRejectedError(verdict.reasons);
     return inst!;
   }
@@ -431,8 +431,11 @@ export class Engine implements VenueListener {
     const o = this.oms.create(req, source, this.venue.id, this.clock.now(), link);
     this.store.recordIntent(o); // durable BEFORE the venue hears of it
     this.orderEvent('created', o);
-    const ctx = strategy && this.ctxOf.get(strategy);
-    if (ctx) this.fillListeners.set(o.clientOrderId, ctx);
+    // Only strategies that listen get their orders tracked (no map entry per order otherwise).
+    if (strategy && (strategy.onFill || strategy.onOrder)) {
+      const ctx = this.ctxOf.get(strategy);
+      if (ctx) this.fillListeners.set(o.clientOrderId, ctx);
+    }
     this.tellLastBar(o.symbol);
     this.venue.submit(o);
     return o;
@@ -547,10 +550,10 @@ export class Engine implements VenueListener {
     if (!this.portfolio.applyFill(f)) return;
     if (o) this.oms.applyFill(o, f);
     if (this.auditing) this.emitAudit({ type: 'fill', ts: f.ts, venueTs: f.venueTs, symbol: f.symbol, payload: { fill: f, order: o ? snapshot(o) : null, position: this.portfolio.positionQty(f.symbol) } });
-    if (this.bus.has('fill')) this.bus.emit('fill', f);
+    if (this.bus.count > 0 && this.bus.has('fill')) this.bus.emit('fill', f);
     if (!o) return;
     this.orderEvent(o.state === 'filled' ? 'filled' : 'partially-filled', o);
-    const ctx = this.fillListeners.get(o.clientOrderId);
+    const ctx = this.fillListeners.size > 0 ? this.fillListeners.get(o.clientOrderId) : undefined;
     if (ctx?.strategy.onFill) ctx.strategy.onFill(ctx, f);
     this.contingent(o, f.qty);
   }
@@ -597,8 +600,8 @@ export class Engine implements VenueListener {
   private orderEvent(event: OrderEventKind, o: Order, extra?: Record<string, unknown>): void {
     this.store.recordOrderUpdate(o);
     if (this.auditing) this.emitAudit({ type: 'order', ts: this.clock.now(), symbol: o.symbol, payload: extra ? { event, order: snapshot(o), ...extra } : { event, order: snapshot(o) } });
-    if (this.bus.has('order')) this.bus.emit('order', { event, order: o });
-    if (event !== 'created') {
+    if (this.bus.count > 0 && this.bus.has('order')) this.bus.emit('order', { event, order: o });
+    if (event !== 'created' && this.fillListeners.size > 0) {
       const ctx = this.fillListeners.get(o.clientOrderId);
       if (ctx?.strategy.onOrder) ctx.strategy.onOrder(ctx, o);
       if (ctx && isTerminal(o.state)) this.fillListeners.delete(o.clientOrderId);

@@ -89,7 +89,8 @@ export class Portfolio {
   private readonly initial: ReadonlyMap<string, Money>;
   private readonly leverage: Readonly<Record<string, number>>;
   private readonly cashM = new Map<string, Money>();
-  private readonly cashF = new Map<string, number>();
+  /** The currencies of cashM as an array: refreshed per fill without allocating a Map iterator. */
+  private readonly ccys: string[] = [];
   private readonly fx = new Map<string, number>();
   readonly positions = new Map<string, PositionState>();
   /** Positions as an array for the per-candle equity loop (no iterator allocation). */
@@ -123,7 +124,7 @@ export class Portfolio {
 
   private reset(): void {
     this.cashM.clear();
-    for (const [c, v] of this.initial) this.cashM.set(c, v);
+    for (const [c, v] of this.initial) this.newCash(c, v);
     for (const p of this.posList) {
       p.qty = 0; p.lotQty = []; p.lotPx = []; p.lotTs = []; p.head = 0; p.cost = 0;
       p.realized = 0n; p.fees = 0n; p.funding = 0n;
@@ -140,16 +141,28 @@ export class Portfolio {
 
   private refreshCashF(): void {
     let v = 0;
-    for (const [c, m] of this.cashM) {
-      const f = moneyToNumber(m);
-      this.cashF.set(c, f);
-      v += f * (this.fx.get(c) ?? 0);
+    const cs = this.ccys;
+    for (let k = 0; k < cs.length; k++) {
+      const c = cs[k]!;
+      const m = this.cashM.get(c);
+      if (m !== undefined) v += moneyToNumber(m) * (this.fx.get(c) ?? 0);
     }
     this.cashValueF = v;
   }
 
   private addCash(ccy: string, delta: Money): void {
-    this.cashM.set(ccy, (this.cashM.get(ccy) ?? 0n) + delta);
+    const m = this.cashM.get(ccy);
+    if (m === undefined) this.newCash(ccy, delta);
+    else this.cashM.set(ccy, m + delta);
+  }
+
+  private newCash(ccy: string, v: Money): void {
+    this.cashM.set(ccy, v);
+    // Sorted, so the float sum's order never depends on the order fills arrived in.
+    if (!this.ccys.includes(ccy)) {
+      this.ccys.push(ccy);
+      this.ccys.sort();
+    }
   }
 
   cash(ccy: string): Money {

@@ -55,44 +55,48 @@ export class LimitsRiskGate implements RiskGate {
     const l = this.perSymbol[x.instrument.symbol] ?? this.limits;
     const r = x.request;
     let reasons: RiskReason[] | undefined;
-    const fail = (rule: string, message: string, limit?: string | number, actual?: string | number): void => {
-      (reasons ??= []).push(limit === undefined ? { rule, message } : { rule, message, limit, actual: actual! });
-    };
     const signed = r.side === 'buy' ? r.qty : -r.qty;
     const after = x.positionQty + signed;
     const reduces = x.positionQty !== 0 && Math.sign(signed) !== Math.sign(x.positionQty) && Math.abs(after) <= Math.abs(x.positionQty) && Math.sign(after) !== -Math.sign(x.positionQty);
 
-    if (x.tradingState === 'halted') fail('trading_halted', 'trading is halted');
-    else if (x.tradingState === 'reducing-only' && !reduces) fail('reducing_only', 'only orders that reduce the position are allowed');
-    if (r.reduceOnly && !reduces) fail('reduce_only_would_increase', 'reduce-only order would open or increase a position');
+    if (x.tradingState === 'halted') reasons = fail(reasons, 'trading_halted', 'trading is halted');
+    else if (x.tradingState === 'reducing-only' && !reduces) reasons = fail(reasons, 'reducing_only', 'only orders that reduce the position are allowed');
+    if (r.reduceOnly && !reduces) reasons = fail(reasons, 'reduce_only_would_increase', 'reduce-only order would open or increase a position');
 
     const px = r.price ?? r.triggerPrice ?? x.lastPrice;
     const inst = x.instrument;
     const u = this.unitsFor(inst, l);
     const needPrice = u.order !== Infinity || u.position !== Infinity || l.maxPositionPctEquity !== undefined;
     if (px <= 0) {
-      if (needPrice) fail('no_reference_price', 'no price to value the order against (no limit price and no last price)');
+      if (needPrice) reasons = fail(reasons, 'no_reference_price', 'no price to value the order against (no limit price and no last price)');
     } else {
       const orderUnits = px * r.qty;
-      if (orderUnits > u.order) fail('max_order_notional', 'order notional above limit', l.maxOrderNotional, units(inst, orderUnits));
+      if (orderUnits > u.order) reasons = fail(reasons, 'max_order_notional', 'order notional above limit', l.maxOrderNotional, units(inst, orderUnits));
       // Worst case: all working orders on the same side fill too.
       const exposure = Math.max(Math.abs(after), Math.abs(after + x.workingQty));
       const posUnits = exposure * px;
-      if (!reduces && posUnits > u.position) fail('max_position_notional', 'position notional after the order above limit', l.maxPositionNotional, units(inst, posUnits));
+      if (!reduces && posUnits > u.position) reasons = fail(reasons, 'max_position_notional', 'position notional after the order above limit', l.maxPositionNotional, units(inst, posUnits));
       if (!reduces && l.maxPositionPctEquity !== undefined) {
         const v = posUnits * inst.notionalUnitF;
         const cap = l.maxPositionPctEquity * Math.max(0, x.equity);
-        if (v > cap) fail('max_position_pct_equity', 'position above the allowed share of equity', l.maxPositionPctEquity, x.equity > 0 ? round4(v / x.equity) : 'equity<=0');
+        if (v > cap) reasons = fail(reasons, 'max_position_pct_equity', 'position above the allowed share of equity', l.maxPositionPctEquity, x.equity > 0 ? round4(v / x.equity) : 'equity<=0');
       }
     }
-    if (l.maxOpenOrders !== undefined && x.openOrders + 1 > l.maxOpenOrders) fail('max_open_orders', 'too many open orders', l.maxOpenOrders, x.openOrders + 1);
+    if (l.maxOpenOrders !== undefined && x.openOrders + 1 > l.maxOpenOrders) reasons = fail(reasons, 'max_open_orders', 'too many open orders', l.maxOpenOrders, x.openOrders + 1);
     if (l.priceBandBps !== undefined && x.lastPrice > 0) {
       const dev = Math.max(r.price === undefined ? 0 : Math.abs(r.price - x.lastPrice), r.triggerPrice === undefined ? 0 : Math.abs(r.triggerPrice - x.lastPrice));
       const devBps = (dev * 10_000) / x.lastPrice;
-      if (devBps > l.priceBandBps) fail('price_band', 'price too far from the last price (fat finger?)', l.priceBandBps, round4(devBps));
+      if (devBps > l.priceBandBps) reasons = fail(reasons, 'price_band', 'price too far from the last price (fat finger?)', l.priceBandBps, round4(devBps));
     }
     return reasons ? { ok: false, reasons } : PASS;
   }
+}
+
+// Module-level, not a closure in check(): a closure over a local would allocate a context on every check.
+function fail(reasons: RiskReason[] | undefined, rule: string, message: string, limit?: string | number, actual?: string | number): RiskReason[] {
+  const out = reasons ?? [];
+  out.push(limit === undefined ? { rule, message } : { rule, message, limit, actual: actual! });
+  return out;
 }
 
 function units(inst: Instrument, u: number): string {
