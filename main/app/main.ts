@@ -1,8 +1,10 @@
 import { app, BrowserWindow } from 'electron';
+import { auditFor } from '../host/audit/for-host.ts';
 import { createHost, type Host } from '../host/host.ts';
 import { appRoot } from '../host/paths.ts';
 import { attachElectronTransport } from './ipc.ts';
 import { installMenu } from './menu.ts';
+import { electronPdfRenderer } from './pdf.ts';
 import { hardenSession } from './security.ts';
 import { createMainWindow, rendererIndexUrl } from './window.ts';
 
@@ -27,6 +29,8 @@ if (!app.requestSingleInstanceLock()) {
     hardenSession();
     installMenu();
     host = await createHost({ mode: 'electron', dataDir: app.getPath('userData') });
+    // The app has a Chromium: audit reports can be printed to PDF (headless hosts answer "skipped").
+    auditFor(host.ctx).pdf = electronPdfRenderer();
     const win = createMainWindow(root);
     const indexUrl = rendererIndexUrl(root);
     attachElectronTransport(host.server, win.webContents, indexUrl, (why) => host?.ctx.log.warn(why));
