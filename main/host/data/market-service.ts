@@ -145,14 +145,20 @@ export class MarketService {
    * Generates the demo dataset into the market database unless it is there already. Columnar generation,
    * one upsert transaction per symbol, the event loop released between symbols.
    */
-  ensureDemo(opts: { days?: number; seed?: number } = {}): Promise<DemoStatus> {
+  /**
+   * The demo history ends at the current minute (or `end`), so the paper session's live prices continue
+   * it without a gap and every timestamp a trader sees is today's.
+   */
+  ensureDemo(opts: { days?: number; seed?: number; end?: number } = {}): Promise<DemoStatus> {
     if (this.demoStatus().state === 'ready') return Promise.resolve(this.demo);
     this.demoRun ??= (async () => {
       const t0 = performance.now();
       this.demo = { ...this.demo, state: 'generating' };
       try {
         await yieldLoop();
-        const data = generateDemoCandles({ days: opts.days ?? DEMO_DEFAULTS.days, seed: opts.seed ?? DEMO_DEFAULTS.seed });
+        const days = opts.days ?? DEMO_DEFAULTS.days;
+        const end = Math.floor((opts.end ?? Date.now()) / 60_000) * 60_000;
+        const data = generateDemoCandles({ days, seed: opts.seed ?? DEMO_DEFAULTS.seed, start: end - days * 86_400_000 });
         let candles = 0;
         for (const [symbol, cols] of data) {
           await yieldLoop();
