@@ -4,7 +4,7 @@ import type { HostContext, HostMode } from './context.ts';
 import { startMarketData, stopMarketData } from './data/for-host.ts';
 import { createHandlers } from './handlers/index.ts';
 import { IpcServer } from './ipc/server.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createFileLogger, createLogger, type Logger } from './log.ts';
 import { startTrading, stopTrading } from './trading/for-host.ts';
 import { stopAudit } from './audit/for-host.ts';
 import { APP_VERSION } from './version.ts';
@@ -28,7 +28,7 @@ export interface Host {
  */
 export async function createHost(opts: HostOptions): Promise<Host> {
   mkdirSync(opts.dataDir, { recursive: true });
-  const log = opts.log ?? createLogger();
+  const log = opts.log ?? (opts.mode === 'memory' ? createLogger() : createFileLogger(opts.dataDir));
   let status: EngineStatus = { state: 'starting' };
   const ctx: HostContext = {
     mode: opts.mode,

@@ -20,7 +20,7 @@ export async function serveHeadless(argv: string[], reason?: string): Promise<nu
   const host = await createHost({ mode: 'headless', dataDir: values['data-dir'] ?? defaultDataDir() });
   const server = await startHeadless({ host, staticDir: rendererDistDir(), port, ...(values.token ? { token: values.token } : {}) });
   if (reason) console.log(reason);
-  console.log(`Kestrel ${host.ctx.version} headless — data in ${host.ctx.dataDir}`);
+  console.log(`Kestrel ${host.ctx.version} headless — data in ${host.ctx.dataDir} (log: logs/kestrel.log there)`);
   console.log(`Open ${server.url}`);
   const stop = async () => {
     await server.close();
