@@ -43,11 +43,18 @@ describe('batch equals streaming for every indicator', () => {
 });
 
 describe('batch equals streaming across the periodic exact resync of rolling statistics', () => {
-  it.each(['bb:20:2', 'stdev:50', 'zscore:30', 'corr:25:close:ref'])('%s over 3,000 bars', (text) => {
-    const c = candles(3000, 9, 60_000);
+  // 2,048 bars: the last bar is itself a resync bar (the batch loop's edge); 3,000 crosses two resyncs mid-way.
+  it.each([
+    ['bb:20:2', 3000],
+    ['bb:5:1.5', 2048],
+    ['stdev:50', 3000],
+    ['zscore:30', 3000],
+    ['corr:25:close:ref', 3000],
+  ] as const)('%s over %i bars', (text, n) => {
+    const c = candles(n, 9, 60_000);
     const r = computeIndicator(text, c);
     const s = createIndicatorStream(text);
-    for (let i = 0; i < 3000; i++) {
+    for (let i = 0; i < n; i++) {
       const v = s.update({ high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, ref: c.ref[i]! });
       s.outputs.forEach((o, k) => {
         const a = r.outputs[o]![i]!;
