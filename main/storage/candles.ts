@@ -5,17 +5,11 @@
  * Float64 BLOBs are little-endian (every platform Kestrel ships on).
  */
 import { ValidationError } from '../core/errors.ts';
+import type { OhlcvArrays } from '../core/model/market.ts';
 import { guarded, type SqliteDb, type SqliteStatement } from './sqlite.ts';
 
-/** Identical in shape to main/core/data/candles.ts CandleColumns, so the two are interchangeable. */
-export interface CandleColumns {
-  readonly ts: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
-}
+/** The model's six columns (main/core/model/market.ts). */
+export type CandleColumns = OhlcvArrays;
 
 /**
  * What a range read returns: the columns plus `length` and `intervalMs`, so it is also a

@@ -3,14 +3,10 @@
  * speaks this shape, because columnar data without an object per candle is the biggest speed lever we have.
  */
 import { ValidationError } from '../errors.ts';
+import type { OhlcvArrays } from '../model/market.ts';
 
-export interface OhlcvColumns {
-  readonly ts: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
+/** The model's six columns; every row valid (length = ts.length). */
+export interface OhlcvColumns extends OhlcvArrays {
   /** 1 where the row was synthesised (gap forward-fill); absent when no row is synthetic. */
   readonly synthetic?: Uint8Array;
 }
@@ -110,4 +106,16 @@ export function fromModelColumns(c: { ts: Float64Array; open: Float64Array; high
 /** View as the engine's CandleColumns (no copy). */
 export function toModelColumns(c: OhlcvColumns, intervalMs: number): OhlcvColumns & { readonly length: number; readonly intervalMs: number } {
   return { ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, length: c.ts.length, intervalMs, ...(c.synthetic ? { synthetic: c.synthetic } : {}) };
+}
+
+/** Index of the first element ≥ t in an ascending Float64Array. */
+export function lowerBound(ts: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -19,13 +19,17 @@ export interface Candle {
  * bar, which is the biggest single speed lever in a backtester (see shared/PERFORMANCE.md).
  * Only indices < length are valid (arrays may have spare capacity for live appends).
  */
-export interface CandleColumns {
+export interface OhlcvArrays {
   readonly ts: Float64Array;
   readonly open: Float64Array;
   readonly high: Float64Array;
   readonly low: Float64Array;
   readonly close: Float64Array;
   readonly volume: Float64Array;
+}
+
+/** The six columns plus how many rows are valid and the bar duration: what the engine consumes. */
+export interface CandleColumns extends OhlcvArrays {
   readonly length: number;
   /** Bar duration in ms; a bar opening at ts closes (and becomes visible) at ts + intervalMs. */
   readonly intervalMs: number;

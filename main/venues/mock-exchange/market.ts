@@ -79,16 +79,6 @@ export function roundTo(x: number, d: number): number {
 }
 
 /** Index of the first candle with ts ≥ t (binary search). */
-export function lowerBound(ts: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 export interface MockTrade {
   readonly id: number;

@@ -1,5 +1,6 @@
 /** The REST side of the mock: Binance spot /api/v3 public endpoints over the mock's data. */
-import { lowerBound, tradeAt, tradeCount, TRADES_PER_CANDLE, type MockSymbol } from './market.ts';
+import { lowerBound } from '../../core/data/index.ts';
+import { tradeAt, tradeCount, TRADES_PER_CANDLE, type MockSymbol } from './market.ts';
 import type { FaultPlan } from './faults.ts';
 import { aggTrade, apiError, depth, exchangeInfo, INTERVALS, klineRow, restTrade, ticker24h } from './wire.ts';
 

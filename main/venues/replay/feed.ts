@@ -5,15 +5,9 @@
  * It emits a candle when the bar has CLOSED (ts + interval ≤ virtual now), like a live kline stream.
  */
 import type { Candle } from '../../core/model/index.ts';
+import type { OhlcvArrays } from '../../core/model/market.ts';
 
-export interface ReplayColumns {
-  readonly ts: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
-}
+export type ReplayColumns = OhlcvArrays;
 
 export interface ReplayOptions {
   readonly symbol: string;
