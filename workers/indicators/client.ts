@@ -2,30 +2,33 @@
  * Main-thread helpers over the pool for indicator work: chart series and parameter sweeps. Candles are
  * copied once into shared memory so every task reads the same bytes.
  */
-import type { CandleColumns } from '../../main/core/indicators/index.ts';
+import { type CandleColumns, type Column, getIndicator, parseIndicatorSpec } from '../../main/core/indicators/index.ts';
 import { type Progress, sharedFloat64, type WorkerPool } from '../pool.ts';
 import type { ComputeOutput, SweepSummary } from './types.ts';
 
 const COLUMNS = ['ts', 'open', 'high', 'low', 'close', 'volume', 'ref'] as const;
 
-/** Candles whose columns live in SharedArrayBuffers (columns already shared are kept as they are). */
-export function shareCandles(c: CandleColumns): CandleColumns {
+/**
+ * Candles whose columns live in SharedArrayBuffers (columns already shared are kept as they are). `only`
+ * limits the copy to the columns some task reads (a MACD sweep needs close, not all of OHLCV).
+ */
+export function shareCandles(c: CandleColumns, only?: ReadonlySet<Column>): CandleColumns {
   const out: Record<string, Float64Array> = {};
   for (const k of COLUMNS) {
     const s = c[k];
-    if (!s) continue;
+    if (!s || (only && !only.has(k))) continue;
     out[k] = s instanceof Float64Array && s.buffer instanceof SharedArrayBuffer ? s : sharedFloat64(s);
   }
   return out;
 }
 
-export function computeSeries(pool: WorkerPool, candles: CandleColumns, specs: readonly string[], opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {}): Promise<ComputeOutput> {
-  return pool.run('indicators.compute', { candles: shareCandles(candles), specs }, opts);
+export async function computeSeries(pool: WorkerPool, candles: CandleColumns, specs: readonly string[], opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {}): Promise<ComputeOutput> {
+  return pool.run('indicators.compute', { candles: shareCandles(candles, columnsOf(specs)), specs }, opts);
 }
 
 /** Runs every spec as its own task (the pool spreads them over its threads); results in spec order. */
 export async function sweepIndicators(pool: WorkerPool, candles: CandleColumns, specs: readonly string[], opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {}): Promise<SweepSummary[]> {
-  const shared = shareCandles(candles);
+  const shared = shareCandles(candles, columnsOf(specs));
   let done = 0;
   const parts = await Promise.all(
     specs.map(async (spec) => {
@@ -35,4 +38,14 @@ export async function sweepIndicators(pool: WorkerPool, candles: CandleColumns, 
     }),
   );
   return parts;
+}
+
+/** The columns the specs read (parsing them here also reports a bad spec before any task starts). */
+export function columnsOf(specs: readonly string[]): Set<Column> {
+  const cols = new Set<Column>();
+  for (const text of specs) {
+    const spec = parseIndicatorSpec(text);
+    for (const c of getIndicator(spec.name).inputs(spec.params)) cols.add(c);
+  }
+  return cols;
 }

@@ -2,7 +2,7 @@
  * Indicator tasks run in pool threads: full series for charts (`indicators.compute`) and summarised parameter
  * sweeps (`indicators.sweep`). wasm SIMD kernels are installed for this thread when built (JS otherwise).
  */
-import { computeIndicator } from '../../main/core/indicators/index.ts';
+import { computeIndicator, type IndicatorResult, OutputArena, withOutputArena } from '../../main/core/indicators/index.ts';
 import { useNativeKernels } from '../../native/kernels.ts';
 import { loadNodeKernels } from '../../native/node.ts';
 import { defineTask } from '../pool.ts';
@@ -19,29 +19,41 @@ export const compute = defineTask<'indicators.compute'>((input, ctx) => {
   return { results };
 });
 
+/** This thread's sweep outputs: every combination reuses the same buffers (see OutputArena). */
+const arena = new OutputArena();
+
 /**
  * Sweeps compute each combination with the batch kernels and send back only a summary per output, so
- * results stay small; the arrays die in the worker. (A streaming variant allocated nothing but ran ~3x slower
- * per bar on the CI box, and glibc reuses the freed 8 MB blocks, so batch allocations stay cheap.)
+ * results stay small. The series are written into this thread's reused buffers (withOutputArena): fresh
+ * 8 MB outputs per combination made two sweep threads barely faster than one (page faults, zeroing and
+ * munmap serialise the threads of a process), and a streaming variant allocated nothing but ran ~3x slower.
  */
 export const sweep = defineTask<'indicators.sweep'>((input, ctx) => {
   const results: SweepSummary[] = input.specs.map((spec, i) => {
-    const r = computeIndicator(spec, input.candles);
-    const outputs: SweepSummary['outputs'] = {};
-    for (const [name, s] of Object.entries(r.outputs)) {
-      let sum = 0;
-      let count = 0;
-      for (let j = 0; j < s.length; j++) {
-        const v = s[j]!;
-        if (v === v) {
-          sum += v;
-          count++;
-        }
-      }
-      outputs[name] = { last: s.length ? s[s.length - 1]! : NaN, sum, count };
+    try {
+      const summary = withOutputArena(arena, () => summarise(computeIndicator(spec, input.candles)));
+      ctx.progress(i + 1, input.specs.length, summary.key);
+      return summary;
+    } finally {
+      arena.release();
     }
-    ctx.progress(i + 1, input.specs.length, r.key);
-    return { key: r.key, outputs };
   });
   return { results };
 });
+
+function summarise(r: IndicatorResult): SweepSummary {
+  const outputs: SweepSummary['outputs'] = {};
+  for (const [name, s] of Object.entries(r.outputs)) {
+    let sum = 0;
+    let count = 0;
+    for (let j = 0; j < s.length; j++) {
+      const v = s[j]!;
+      if (v === v) {
+        sum += v;
+        count++;
+      }
+    }
+    outputs[name] = { last: s.length ? s[s.length - 1]! : NaN, sum, count };
+  }
+  return { key: r.key, outputs };
+}

@@ -11,7 +11,7 @@ export * from './oscillators.ts';
 export * from './volatility.ts';
 export * from './trend.ts';
 export * from './volume.ts';
-export { nanPrefixed, type Series } from './util.ts';
+export { nanPrefixed, OutputArena, type Series, withOutputArena } from './util.ts';
 export {
   checkColumns,
   computeIndicator,

@@ -9,9 +9,55 @@ export type Series = ArrayLike<number>;
 
 /** A fresh output of length n whose first `notReady` slots are NaN (the rest is written by the kernel). */
 export function nanPrefixed(n: number, notReady: number): Float64Array {
+  const k = Math.min(n, Math.max(0, notReady));
+  if (arena) return arena.take(n, k);
   const out = new Float64Array(n);
-  out.fill(NaN, 0, Math.min(n, Math.max(0, notReady)));
+  out.fill(NaN, 0, k);
   return out;
+}
+
+/**
+ * Output buffers reused from one computation to the next, for callers that read a result and drop it before
+ * computing the next (parameter sweeps in a worker). A fresh 8 MB output costs page faults and kernel
+ * zeroing on first touch and, freed, an munmap that stalls every thread of the process; with two sweep
+ * threads that cost, not the arithmetic, set the pace. A reused buffer is refilled exactly as a fresh one
+ * would read (NaN prefix, zeros after), so results are identical to the allocating path.
+ */
+export class OutputArena {
+  private readonly free = new Map<number, Float64Array[]>();
+  private readonly lent: Float64Array[] = [];
+  take(n: number, notReady: number): Float64Array {
+    const out = this.free.get(n)?.pop() ?? new Float64Array(n);
+    out.fill(NaN, 0, notReady);
+    out.fill(0, notReady);
+    this.lent.push(out);
+    return out;
+  }
+  /** Makes every buffer handed out since the last release available again (their contents become garbage). */
+  release(): void {
+    for (const b of this.lent) {
+      let list = this.free.get(b.length);
+      if (!list) this.free.set(b.length, (list = []));
+      list.push(b);
+    }
+    this.lent.length = 0;
+  }
+}
+
+let arena: OutputArena | null = null;
+
+/**
+ * Runs fn with every batch output taken from `into` instead of freshly allocated; the outputs fn sees are
+ * valid until into.release(). Not re-entrant across arenas (the previous one is restored on return).
+ */
+export function withOutputArena<T>(into: OutputArena, fn: () => T): T {
+  const prev = arena;
+  arena = into;
+  try {
+    return fn();
+  } finally {
+    arena = prev;
+  }
 }
 
 export function checkPeriod(path: string, value: number, min = 1): number {

@@ -88,7 +88,7 @@ export class BollingerResult {
   get percentB(): Float64Array {
     if (!this.pb) {
       const { upper, lower } = this;
-      const out = new Float64Array(upper.length);
+      const out = nanPrefixed(upper.length, 0);
       for (let i = 0; i < out.length; i++) {
         const up = upper[i]!;
         const lo = lower[i]!;
@@ -102,7 +102,7 @@ export class BollingerResult {
   get bandwidth(): Float64Array {
     if (!this.bw) {
       const { upper, lower, middle } = this;
-      const out = new Float64Array(upper.length);
+      const out = nanPrefixed(upper.length, 0);
       for (let i = 0; i < out.length; i++) out[i] = (100 * (upper[i]! - lower[i]!)) / middle[i]!;
       this.bw = out;
     }
