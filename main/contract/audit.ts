@@ -105,6 +105,11 @@ export const auditCommands = {
     }),
   ),
   'audit.checkpoint': command('Stores (and signs) a tree head of the log as it is now; null when nothing was appended since the last.', empty, z.object({ stored: TreeHead.extend({ ts: z.number() }).nullable() })),
+  'audit.sessions': command(
+    'The sessions the audit log knows, newest first: paper sessions and recorded backtests, with strategy and time span (for the replay picker).',
+    empty,
+    z.array(z.object({ session: z.string(), kind: z.enum(['paper', 'backtest']), startedAt: z.number(), stoppedAt: z.number().nullable(), startSeq: z.number().int(), strategyId: z.string().optional(), strategyVersion: z.string().optional() })),
+  ),
   'audit.replay': command(
     'Orders, positions, cash, equity and risk state of a session right after one of its events (by index in the session, or by chain seq; default: the last).',
     req({ session: id(), index: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(), seq: seq().optional() }),

@@ -113,6 +113,11 @@ export class Replayer {
         // A start event from an older or foreign recorder may lack the ledger setup: orders and risk still replay.
         try {
           this.portfolio = cfg?.portfolio && Array.isArray(cfg.instruments) ? new Portfolio(cfg.portfolio as PortfolioConfig, cfg.instruments.map((s: InstrumentSpec) => defineInstrument(s))) : null;
+          // The account's earlier fills, applied the way the session's kernel applied them at its start.
+          for (const f of cfg?.priorFills ?? []) {
+            const fill = fillFrom(f as Record<string, unknown>);
+            if (this.portfolio?.positions.has(fill.symbol)) this.portfolio.applyFill(fill);
+          }
         } catch {
           this.portfolio = null;
         }

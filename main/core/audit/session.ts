@@ -72,7 +72,10 @@ export interface SessionStartConfig {
   readonly portfolio: PortfolioConfig;
   /** Venue id and the settings that determine its fills (fee model, slippage, latency, seed). */
   readonly venue: Readonly<Record<string, unknown>> & { readonly id: string };
-  readonly strategy?: { readonly id: string; readonly version: string; readonly params?: Readonly<Record<string, unknown>> };
+  /** `symbol`: the symbol a live/paper strategy is attached to (a backtest's symbol is in `data`). */
+  readonly strategy?: { readonly id: string; readonly version: string; readonly params?: Readonly<Record<string, unknown>>; readonly symbol?: string };
+  /** Fills booked before the session (a paper account continues across sessions), as audited fills. */
+  readonly priorFills?: readonly Readonly<Record<string, unknown>>[];
   /** Which market data the session consumed (e.g. {venue, symbol, timeframe, from, to}). */
   readonly data?: Readonly<Record<string, unknown>>;
 }

@@ -33,6 +33,16 @@ export interface PdfRenderer {
   printToPdf(html: string): Promise<Uint8Array>;
 }
 
+export interface AuditSessionInfo {
+  readonly session: string;
+  readonly kind: 'paper' | 'backtest';
+  readonly startedAt: number;
+  readonly stoppedAt: number | null;
+  readonly startSeq: number;
+  readonly strategyId?: string;
+  readonly strategyVersion?: string;
+}
+
 export interface AuditServiceOptions {
   readonly db: SqliteDb;
   readonly log: AuditLog;
@@ -51,6 +61,7 @@ export class AuditService {
   readonly query: AuditQuery;
   readonly heads: AuditTreeHeads;
   readonly log: AuditLog;
+  private readonly db: SqliteDb;
   private readonly dataDir: string;
   private readonly clock: () => number;
   private readonly every: number;
@@ -62,6 +73,7 @@ export class AuditService {
     this.query = new AuditQuery(o.db);
     this.heads = new AuditTreeHeads(o.db);
     this.log = o.log;
+    this.db = o.db;
     this.dataDir = o.dataDir;
     this.clock = o.clock ?? Date.now;
     this.every = o.checkpointEvery ?? 10_000;
@@ -105,6 +117,29 @@ export class AuditService {
   sessionEvents(session: string): RecordedEvent[] {
     const out = [...this.query.iterate({ session })].map(eventOf);
     if (!out.length) throw new NotFoundError('audit session', session);
+    return out;
+  }
+
+  /**
+   * The sessions the log knows (newest first), from their session-start events: paper sessions (demo feed)
+   * and recorded backtests (stored bars), with strategy and time span. Capped: a picker, not a report.
+   */
+  sessions(limit = 200): AuditSessionInfo[] {
+    const starts = this.db.prepare("SELECT seq, ts, body FROM audit_log WHERE kind = 'session-start' ORDER BY seq DESC LIMIT ?").all(limit) as { seq: number; ts: number; body: string }[];
+    const stops = new Map<string, number>();
+    for (const r of this.db.prepare("SELECT ts, json_extract(body, '$.data.session') AS session FROM audit_log WHERE kind = 'session-stop' AND seq >= ?").all(starts.at(-1)?.seq ?? 0) as { ts: number; session: string | null }[]) {
+      if (r.session !== null) stops.set(r.session, r.ts);
+    }
+    const out: AuditSessionInfo[] = [];
+    for (const r of starts) {
+      const e = (JSON.parse(r.body) as { data: RecordedEvent }).data;
+      if (!e.session) continue;
+      const cfg = (e.payload as { config?: { strategy?: { id: string; version: string }; data?: { feed?: unknown } } }).config;
+      out.push({
+        session: e.session, kind: cfg?.data?.feed === 'demo' ? 'paper' : 'backtest', startedAt: r.ts, stoppedAt: stops.get(e.session) ?? null, startSeq: r.seq,
+        ...(cfg?.strategy ? { strategyId: cfg.strategy.id, strategyVersion: cfg.strategy.version } : {}),
+      });
+    }
     return out;
   }
 

@@ -6,7 +6,7 @@ import { eventOf } from '../audit/service.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
 
 type AuditCommand =
-  | 'audit.events' | 'audit.event' | 'audit.verify' | 'audit.treeHead' | 'audit.checkpoint' | 'audit.replay' | 'audit.rerun'
+  | 'audit.events' | 'audit.event' | 'audit.verify' | 'audit.treeHead' | 'audit.checkpoint' | 'audit.sessions' | 'audit.replay' | 'audit.rerun'
   | 'audit.export.bundle' | 'audit.export.html' | 'audit.export.csv' | 'audit.export.pdf';
 
 function row(link: ChainedEntry) {
@@ -42,6 +42,7 @@ export function auditHandlers(ctx: HostContext): HandlersFor<AuditCommand> {
       const h = svc().checkpoint();
       return { stored: h ? { size: h.size, root: h.root, ts: h.ts } : null };
     },
+    'audit.sessions': () => svc().sessions(),
     'audit.replay': (r) => {
       const s = svc().replay(r.session, { ...(r.index !== undefined ? { index: r.index } : {}), ...(r.seq !== undefined ? { seq: r.seq } : {}) });
       const e = s.event;

@@ -141,7 +141,7 @@ describe('the audit contract', () => {
       const pdf = await t.client.call('audit.export.pdf', { scope: { session: 'ipc-1' } });
       expect(pdf.skipped).toMatch(/Chromium/);
       await expect(t.client.call('audit.replay', { session: 'nope' })).rejects.toThrow(/not found/);
-      await expect(t.client.call('audit.rerun', { session: 'ipc-1' })).rejects.toThrow(/re-run is not available/);
+      await expect(t.client.call('audit.rerun', { session: 'ipc-1' })).rejects.toThrow(/no session-start: the session cannot be re-run/);
     } finally {
       await t.close();
     }
