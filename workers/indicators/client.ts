@@ -2,7 +2,7 @@
  * Main-thread helpers over the pool for indicator work: chart series and parameter sweeps. Candles are
  * copied once into shared memory so every task reads the same bytes.
  */
-import { type CandleColumns, type Column, getIndicator, parseIndicatorSpec } from '../../main/core/indicators/index.ts';
+import { type CandleColumns, checkColumns, type Column, getIndicator, parseIndicatorSpec } from '../../main/core/indicators/index.ts';
 import { type Progress, sharedFloat64, type WorkerPool } from '../pool.ts';
 import type { ComputeOutput, SweepSummary } from './types.ts';
 
@@ -28,11 +28,14 @@ export async function computeSeries(pool: WorkerPool, candles: CandleColumns, sp
 
 /** Runs every spec as its own task (the pool spreads them over its threads); results in spec order. */
 export async function sweepIndicators(pool: WorkerPool, candles: CandleColumns, specs: readonly string[], opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {}): Promise<SweepSummary[]> {
-  const shared = shareCandles(candles, columnsOf(specs));
+  const cols = columnsOf(specs);
+  const shared = shareCandles(candles, cols);
+  // Checked once here rather than once per combination in the workers (each check is a scan of every column).
+  checkColumns(shared, [...cols], 'sweep');
   let done = 0;
   const parts = await Promise.all(
     specs.map(async (spec) => {
-      const r = await pool.run('indicators.sweep', { candles: shared, specs: [spec] }, opts.signal ? { signal: opts.signal } : {});
+      const r = await pool.run('indicators.sweep', { candles: shared, specs: [spec], checked: true }, opts.signal ? { signal: opts.signal } : {});
       opts.onProgress?.({ done: ++done, total: specs.length, note: spec });
       return r.results[0]!;
     }),

@@ -2,10 +2,11 @@
  * Indicator tasks run in pool threads: full series for charts (`indicators.compute`) and summarised parameter
  * sweeps (`indicators.sweep`). wasm SIMD kernels are installed for this thread when built (JS otherwise).
  */
-import { computeIndicator, type IndicatorResult, OutputArena, withOutputArena } from '../../main/core/indicators/index.ts';
+import { computeIndicator, OutputArena, withOutputArena } from '../../main/core/indicators/index.ts';
 import { useNativeKernels } from '../../native/kernels.ts';
 import { loadNodeKernels } from '../../native/node.ts';
 import { defineTask } from '../pool.ts';
+import { summarise } from './summary.ts';
 import type { SweepSummary } from './types.ts';
 
 useNativeKernels(loadNodeKernels().kernels);
@@ -31,7 +32,7 @@ const arena = new OutputArena();
 export const sweep = defineTask<'indicators.sweep'>((input, ctx) => {
   const results: SweepSummary[] = input.specs.map((spec, i) => {
     try {
-      const summary = withOutputArena(arena, () => summarise(computeIndicator(spec, input.candles)));
+      const summary = withOutputArena(arena, () => summarise(computeIndicator(spec, input.candles, { checked: input.checked === true })));
       ctx.progress(i + 1, input.specs.length, summary.key);
       return summary;
     } finally {
@@ -40,20 +41,3 @@ export const sweep = defineTask<'indicators.sweep'>((input, ctx) => {
   });
   return { results };
 });
-
-function summarise(r: IndicatorResult): SweepSummary {
-  const outputs: SweepSummary['outputs'] = {};
-  for (const [name, s] of Object.entries(r.outputs)) {
-    let sum = 0;
-    let count = 0;
-    for (let j = 0; j < s.length; j++) {
-      const v = s[j]!;
-      if (v === v) {
-        sum += v;
-        count++;
-      }
-    }
-    outputs[name] = { last: s.length ? s[s.length - 1]! : NaN, sum, count };
-  }
-  return { key: r.key, outputs };
-}

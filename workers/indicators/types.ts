@@ -21,9 +21,18 @@ export interface ComputeOutput {
 export interface SweepInput {
   readonly candles: CandleColumns;
   readonly specs: readonly string[];
+  /**
+   * The sender ran checkColumns on these columns (sweepIndicators does, once for all tasks), so the worker
+   * skips the per-combination finiteness scan.
+   */
+  readonly checked?: boolean;
 }
 
-/** Per spec and output: a summary that identifies the whole series (sum and count of ready values, last value). */
+/**
+ * Per spec and output: a summary that identifies the whole series: count and sum of the ready (non-NaN)
+ * values, and the last value. `sum` adds the values at j ≡ 0, 1, 2, 3 (mod 4) in four running sums,
+ * combined as (s0 + s1) + (s2 + s3): one running sum made the summary cost more than the indicator itself.
+ */
 export interface SweepSummary {
   readonly key: string;
   readonly outputs: Record<string, { readonly last: number; readonly sum: number; readonly count: number }>;

@@ -25,6 +25,7 @@ export {
   type Bar,
   type CandleColumns,
   type Column,
+  type ComputeOptions,
   type IndicatorDefinition,
   type IndicatorDescriptor,
   type IndicatorResult,

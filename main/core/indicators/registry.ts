@@ -172,24 +172,42 @@ function toSpec(spec: IndicatorSpec | string): IndicatorSpec {
 
 /** Checks that the needed columns exist, have equal lengths and hold only finite numbers. */
 export function checkColumns(c: CandleColumns, needed: readonly Column[], what: string): number {
+  const n = checkPresent(c, needed, what);
+  for (const col of needed) {
+    const s = c[col]!;
+    for (let i = 0; i < s.length; i++) {
+      const v = s[i]!;
+      if (v - v !== 0) throw new ValidationError(`${what}: ${col}[${i}] is not a finite number (${String(v)})`, [{ path: `${col}.${i}`, message: 'not finite' }]);
+    }
+  }
+  return n;
+}
+
+/** The cheap part of checkColumns: the columns exist and have equal lengths. Returns that length. */
+function checkPresent(c: CandleColumns, needed: readonly Column[], what: string): number {
   let n = -1;
   for (const col of needed) {
     const s = c[col];
     if (!s) throw new ValidationError(`${what} needs the ${col} column`, [{ path: col, message: 'missing' }]);
     if (n < 0) n = s.length;
     else if (s.length !== n) throw new ValidationError(`${what}: column ${col} has ${s.length} values, expected ${n}`, [{ path: col, message: 'length mismatch' }]);
-    for (let i = 0; i < s.length; i++) {
-      const v = s[i]!;
-      if (v - v !== 0) throw new ValidationError(`${what}: ${col}[${i}] is not a finite number (${String(v)})`, [{ path: `${col}.${i}`, message: 'not finite' }]);
-    }
   }
   return Math.max(n, 0);
 }
 
-export function computeIndicator(spec: IndicatorSpec | string, candles: CandleColumns): IndicatorResult {
+export interface ComputeOptions {
+  /**
+   * The caller has already run checkColumns over these exact columns (a sweep checks its candles once, not
+   * once per combination): skips the O(n) finiteness scan. Missing columns are still reported.
+   */
+  readonly checked?: boolean;
+}
+
+export function computeIndicator(spec: IndicatorSpec | string, candles: CandleColumns, opts: ComputeOptions = {}): IndicatorResult {
   const s = toSpec(spec);
   const def = getIndicator(s.name);
-  checkColumns(candles, def.inputs(s.params), s.key);
+  if (opts.checked) checkPresent(candles, def.inputs(s.params), s.key);
+  else checkColumns(candles, def.inputs(s.params), s.key);
   const arrays = def.compute(candles, s.params);
   const outputs: Record<string, Float64Array> = {};
   def.outputs.forEach((o, i) => (outputs[o] = arrays[i]!));

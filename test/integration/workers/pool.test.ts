@@ -7,6 +7,7 @@ import { CancelledError, ValidationError } from '../../../main/core/errors.ts';
 import { computeIndicator } from '../../../main/core/indicators/index.ts';
 import { computeSeries, shareCandles, sweepIndicators } from '../../../workers/indicators/client.ts';
 import { type Progress, sharedFloat64, taskFile, transferablesOf, WorkerPool } from '../../../workers/pool.ts';
+import { summarise } from '../../../workers/indicators/summary.ts';
 import { candles } from '../../unit/indicators/fixtures.ts';
 
 let pool: WorkerPool;
@@ -100,15 +101,46 @@ describe('sweep summaries', () => {
     specs.forEach((s, i) => {
       const r = computeIndicator(s, c);
       for (const [name, series] of Object.entries(r.outputs)) {
-        let sum = 0;
+        // The definition in types.ts, written the plain way: four running sums by index mod 4.
+        const lanes = [0, 0, 0, 0];
         let count = 0;
-        for (const v of series) {
-          if (Number.isNaN(v)) continue;
-          sum += v;
+        series.forEach((v, j) => {
+          if (Number.isNaN(v)) return;
+          lanes[j % 4] += v;
           count++;
-        }
+        });
+        const sum = lanes[0]! + lanes[1]! + (lanes[2]! + lanes[3]!);
         expect(got[i]!.outputs[name]).toEqual({ last: series.at(-1), sum, count });
       }
     });
+  });
+});
+
+describe('sweep input checks', () => {
+  it('rejects non-finite candles and bad specs with ValidationError before any task runs', async () => {
+    const c = candles(2000, 6);
+    const close = Float64Array.from(c.close);
+    close[1500] = Infinity;
+    const before = pool.queued;
+    await expect(sweepIndicators(pool, { ...c, close }, ['macd', 'rsi:14'])).rejects.toMatchObject({ issues: [{ path: 'close.1500' }] });
+    await expect(sweepIndicators(pool, c, ['rsi:0'])).rejects.toBeInstanceOf(ValidationError);
+    expect(pool.queued).toBe(before);
+  });
+});
+
+describe('summarise', () => {
+  it('counts and sums the non-NaN values by the lane definition for every tail length, NaNs anywhere', () => {
+    for (let n = 0; n < 12; n++) {
+      const s = Float64Array.from({ length: n }, (_, j) => (j % 5 === 2 ? NaN : 1 + j * 0.1));
+      const lanes = [0, 0, 0, 0];
+      let count = 0;
+      s.forEach((v, j) => {
+        if (Number.isNaN(v)) return;
+        lanes[j % 4] += v;
+        count++;
+      });
+      const got = summarise({ key: 'x', name: 'x', params: {}, warmup: 0, outputs: { value: s } }).outputs.value!;
+      expect(got).toEqual({ last: n ? s[n - 1] : NaN, sum: lanes[0]! + lanes[1]! + (lanes[2]! + lanes[3]!), count });
+    }
   });
 });

@@ -74,3 +74,16 @@ describe('indicator registry', () => {
     expect(last![2]).toBeCloseTo(last![0]! - last![1]!, 12);
   });
 });
+
+describe('computeIndicator with checked columns', () => {
+  it('skips only the finiteness scan: same results, missing or unequal columns still rejected', () => {
+    const c = candles(500, 8);
+    expect(computeIndicator('atr:14', c, { checked: true }).outputs).toEqual(computeIndicator('atr:14', c).outputs);
+    expect(() => computeIndicator('atr:14', { close: c.close, high: c.high }, { checked: true })).toThrow(/needs the low column/);
+    expect(() => computeIndicator('atr:14', { ...c, low: c.low.subarray(1) }, { checked: true })).toThrow(ValidationError);
+    const bad = Float64Array.from(c.close);
+    bad[7] = NaN;
+    expect(() => computeIndicator('rsi:14', { close: bad })).toThrow(ValidationError);
+    expect(Number.isNaN(computeIndicator('rsi:14', { close: bad }, { checked: true }).outputs.value!.at(-1))).toBe(true);
+  });
+});
