@@ -198,16 +198,21 @@ export class MemoryStore implements Store {
   /** The live order objects (a durable store would copy the row; memory keeps the reference). */
   readonly intents: Readonly<Order>[] = [];
   private readonly seen = new Map<string, Set<string>>();
+  private lastVenue = '';
+  private lastIds: Set<string> | undefined;
   recordIntent(order: Readonly<Order>): void {
     this.intents.push(order);
   }
   recordOrderUpdate(): void {}
   recordFill(fill: Fill): boolean {
-    let ids = this.seen.get(fill.venue);
+    let ids = fill.venue === this.lastVenue ? this.lastIds : this.seen.get(fill.venue);
     if (!ids) this.seen.set(fill.venue, (ids = new Set()));
-    if (ids.has(fill.tradeId)) return false;
+    this.lastVenue = fill.venue;
+    this.lastIds = ids;
+    // One hash operation: add, and see whether the set grew.
+    const n = ids.size;
     ids.add(fill.tradeId);
-    return true;
+    return ids.size !== n;
   }
 }
 

@@ -209,10 +209,13 @@ function runPeer(candles: Candle[], trade = true): { trades: Trade[]; equity: nu
 const bars = makeCandles(N);
 const objs: Candle[] = [];
 for (let i = 0; i < N; i++) objs.push(new Candle(bars.ts[i]!, bars.open[i]!, bars.high[i]!, bars.low[i]!, bars.close[i]!, bars.volume[i]!));
-// prime both on a small input (PERFORMANCE.md: avoid measuring a cold/deoptimised first pass)
+// Prime both on a small input (PERFORMANCE.md: avoid measuring a cold/deoptimised first pass), and keep
+// both primed states alive for the whole process. Hidden classes live only as long as some object uses
+// them: when every instance of a class is garbage, the forced gc() before a case frees its maps and V8
+// throws away all optimized code that embeds them ("weak objects"), so each round would start cold again.
+// A long-lived process (a backtest worker) keeps its own instances around; the bench does so for both sides.
 const small = makeCandles(5000);
-runOurs(small);
-runPeer(objs.slice(0, 5000));
+const primed = [runOurs(small).state, runOurs(small, new CountingSink()).state, runPeer(objs.slice(0, 5000)).state, new PeerOrder(0, 'buy', 1, 0)];
 
 const a = runOurs(bars);
 const b = runPeer(objs);
@@ -227,14 +230,17 @@ if (Math.abs(a.equity - b.equity) > 1e-6 * Math.abs(b.equity)) {
 }
 console.log(`bench engine: ${a.trades.length} fills identical in both, final equity ${a.equity.toFixed(2)}`);
 
+/** What a case keeps (its trades and final equity), not its whole state: the live heap stays the same for all. */
+const result = (r: { trades: Trade[]; equity: number }): { trades: Trade[]; equity: number } => ({ trades: r.trades, equity: r.equity });
 const sink = new CountingSink();
 const res = await interleaved([
-  { name: 'ours', run: () => runOurs(bars) },
-  { name: 'ours+audit', run: () => runOurs(bars, sink) },
-  { name: 'peer', run: () => runPeer(objs) },
-  { name: 'ours-no-orders', run: () => runOurs(bars, undefined, false) },
-  { name: 'peer-no-orders', run: () => runPeer(objs, false) },
-]);
+  { name: 'ours', run: () => result(runOurs(bars)) },
+  { name: 'ours+audit', run: () => result(runOurs(bars, sink)) },
+  { name: 'peer', run: () => result(runPeer(objs)) },
+  { name: 'ours-no-orders', run: () => result(runOurs(bars, undefined, false)) },
+  { name: 'peer-no-orders', run: () => result(runPeer(objs, false)) },
+  // More rounds than the minimum: on a loaded 2-core machine single rounds swing 2-3x either way.
+], { rounds: 11, warmup: 3 });
 if (process.env.BENCH_SAMPLES) for (const [k, r] of res) console.log(`# ${k}: ${r.samples.map((x) => x.toFixed(0)).join(' ')} ms`);
 const rate = (k: string): number => N / (res.get(k)!.medianMs / 1000) / 1e6;
 figure('engine candle path without orders (same SMA, never signals)', rate('ours-no-orders'), 'M candles/s');
@@ -246,3 +252,4 @@ figure('engine oo-baseline (min)', N / (res.get('peer')!.minMs / 1000) / 1e6, 'M
 figure('engine kernel + audit events', N / (res.get('ours+audit')!.medianMs / 1000) / 1e6, 'M candles/s');
 figure('engine kernel', ours, 'M candles/s');
 ratio('engine', 'oo-baseline', ours, peer, 'M candles/s', true);
+if (primed.length !== 4) throw new Error('primed states were dropped');

@@ -609,7 +609,11 @@ export class Engine implements VenueListener {
   }
 
   private emitAudit(e: Omit<AuditEvent, 'seq'>): void {
-    if (this.auditing) this.audit.append({ ...e, seq: ++this.auditSeq });
+    if (!this.auditing) return;
+    // One literal with every key (absent ones undefined, which canonicalJson skips), not a spread: all events
+    // share one hidden class, kept alive by the literal's boilerplate. A spread makes shapes that die with the
+    // last event, and a GC then discards every optimized function that embedded them.
+    this.audit.append({ type: e.type, ts: e.ts, seq: ++this.auditSeq, venueTs: e.venueTs, strategyVersion: e.strategyVersion, symbol: e.symbol, payload: e.payload });
   }
 }
 

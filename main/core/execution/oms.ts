@@ -28,6 +28,7 @@ export class OrderManager {
   /** Non-terminal orders, in creation order (a Set keeps insertion order, so iteration is deterministic). */
   readonly open = new Set<Order>();
   private seq = 0;
+  private chosenIds = false;
   readonly prefix: string;
 
   constructor(prefix: string) {
@@ -48,8 +49,12 @@ export class OrderManager {
   }
 
   create(req: OrderRequest, source: OrderSource, venue: string, ts: number, link: OrderLink = {}): Order {
-    const id = req.clientOrderId ?? this.nextId();
-    if (this.byId.has(id)) throw new ValidationError(`duplicate clientOrderId ${id}`, [{ path: 'clientOrderId', message: 'already used in this session' }]);
+    const own = req.clientOrderId === undefined;
+    const id = own ? this.nextId() : req.clientOrderId;
+    // A generated id can only collide with an id a caller chose (generated ones never repeat): while no caller
+    // has chosen one, the lookup is skipped.
+    if (!own) this.chosenIds = true;
+    if ((!own || this.chosenIds) && this.byId.has(id)) throw new ValidationError(`duplicate clientOrderId ${id}`, [{ path: 'clientOrderId', message: 'already used in this session' }]);
     const o: Order = {
       clientOrderId: id,
       venueOrderId: undefined,

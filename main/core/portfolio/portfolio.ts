@@ -16,7 +16,7 @@
  */
 import { ValidationError } from '../errors.ts';
 import type { Fill, Instrument, Lots, Money, PositionSnapshot, Ticks } from '../model/index.ts';
-import { divRound, money, moneyToNumber, mulRate, snap } from '../model/index.ts';
+import { divRound, money, moneyToNumber, mulRate, notional, snap } from '../model/index.ts';
 
 export interface PortfolioConfig {
   /** Currency equity is reported in. */
@@ -98,6 +98,8 @@ export class Portfolio {
   private cashValueF = 0.5;
   /** Applied fill ids per venue (nested to avoid building a concatenated key per fill). */
   private readonly seen = new Map<string, Set<string>>();
+  private lastVenue = '';
+  private lastIds: Set<string> | undefined;
   private readonly fundingSeen = new Set<string>();
   private readonly ledger: Entry[] = [];
 
@@ -178,11 +180,18 @@ export class Portfolio {
    * canonical order than the last applied one) rebuild the ledger so results do not depend on arrival order.
    */
   applyFill(f: Fill): boolean {
-    let ids = this.seen.get(f.venue);
+    let ids = f.venue === this.lastVenue ? this.lastIds : this.seen.get(f.venue);
     if (!ids) this.seen.set(f.venue, (ids = new Set()));
-    if (ids.has(f.tradeId)) return false;
-    if (!this.positions.has(f.symbol)) throw new ValidationError(`fill for unknown instrument ${f.symbol}`);
+    this.lastVenue = f.venue;
+    this.lastIds = ids;
+    if (!this.positions.has(f.symbol)) {
+      if (ids.has(f.tradeId)) return false;
+      throw new ValidationError(`fill for unknown instrument ${f.symbol}`);
+    }
+    // One hash operation: add, and see whether the set grew (a duplicate leaves it as it was).
+    const n = ids.size;
     ids.add(f.tradeId);
+    if (ids.size === n) return false;
     this.insert({ kind: 'fill', f });
     return true;
   }
@@ -230,7 +239,7 @@ export class Portfolio {
       p.fees += f.fee;
       this.addCash(f.feeCurrency, -f.fee);
     }
-    if (!p.perp) this.addCash(inst.quote, -BigInt(signed) * BigInt(f.price) * inst.notionalUnit);
+    if (!p.perp) this.addCash(inst.quote, -notional(inst, f.price, signed));
     let rest = signed;
     let pnl = 0; // tick·lots, exact integer
     while (rest !== 0 && p.head < p.lotQty.length && Math.sign(p.lotQty[p.head]!) !== Math.sign(rest)) {

@@ -4,44 +4,80 @@
  * Fees round up (ceil) to the atto-unit: against the trader, as venues round.
  */
 import type { Instrument, Liquidity, Money } from '../../core/model/index.ts';
-import { money, mulRate } from '../../core/model/index.ts';
+import { money, MONEY_SCALE, mulRate } from '../../core/model/index.ts';
 
-interface Tier { min: Money; maker: Money; taker: Money }
+interface Tier {
+  min: Money;
+  maker: Money;
+  taker: Money;
+  /** Fee per tick·lot when it is a whole number of atto-units (then fee = units × it, exactly); else -1. */
+  makerUnit: Money;
+  takerUnit: Money;
+}
+
+function tier(inst: Instrument, min: Money, maker: Money, taker: Money): Tier {
+  const unit = (rate: Money): Money => ((inst.notionalUnit * rate) % MONEY_SCALE === 0n ? (inst.notionalUnit * rate) / MONEY_SCALE : -1n);
+  return { min, maker, taker, makerUnit: unit(maker), takerUnit: unit(taker) };
+}
 
 export class FeeModel {
   private readonly windowMs: number;
   private readonly tiers = new Map<string, Tier[]>();
-  private readonly hist: { ts: number; v: Money }[] = [];
+  // The rolling window as two parallel arrays (no object per fill), consumed from `head`.
+  private histTs: number[] = [];
+  private histV: Money[] = [];
   private head = 0;
   private volume: Money = 0n;
+  private lastInst: Instrument | undefined;
+  private lastTiers: Tier[] = [];
 
   constructor(windowMs = 30 * 86_400_000) {
     this.windowMs = windowMs;
   }
 
   private tiersFor(inst: Instrument): Tier[] {
+    if (inst === this.lastInst) return this.lastTiers;
     let t = this.tiers.get(inst.symbol);
     if (!t) {
-      t = inst.feeTiers.map((x) => ({ min: money(x.minVolume), maker: money(x.maker), taker: money(x.taker) })).sort((a, b) => (a.min < b.min ? -1 : 1));
-      if (t.length === 0 || t[0]!.min > 0n) t.unshift({ min: 0n, maker: inst.makerRate, taker: inst.takerRate });
+      t = inst.feeTiers.map((x) => tier(inst, money(x.minVolume), money(x.maker), money(x.taker))).sort((a, b) => (a.min < b.min ? -1 : 1));
+      if (t.length === 0 || t[0]!.min > 0n) t.unshift(tier(inst, 0n, inst.makerRate, inst.takerRate));
       this.tiers.set(inst.symbol, t);
     }
+    this.lastInst = inst;
+    this.lastTiers = t;
     return t;
   }
 
   /** Rate for the next fill at time `ts`. */
   rate(inst: Instrument, liq: Liquidity, ts: number): Money {
-    while (this.head < this.hist.length && this.hist[this.head]!.ts <= ts - this.windowMs) this.volume -= this.hist[this.head++]!.v;
-    const t = this.tiersFor(inst);
-    let tier = t[0]!;
-    for (let i = 1; i < t.length; i++) if (this.volume >= t[i]!.min) tier = t[i]!;
-    return liq === 'maker' ? tier.maker : tier.taker;
+    const at = this.tierAt(inst, ts);
+    return liq === 'maker' ? at.maker : at.taker;
   }
 
-  /** Fee for a fill and record its volume. */
-  charge(inst: Instrument, notional: Money, liq: Liquidity, ts: number): Money {
-    const fee = mulRate(notional, this.rate(inst, liq, ts), 'ceil');
-    this.hist.push({ ts, v: notional });
+  private tierAt(inst: Instrument, ts: number): Tier {
+    const from = ts - this.windowMs;
+    while (this.head < this.histTs.length && this.histTs[this.head]! <= from) this.volume -= this.histV[this.head++]!;
+    if (this.head > 1024 && this.head * 2 > this.histTs.length) {
+      this.histTs = this.histTs.slice(this.head);
+      this.histV = this.histV.slice(this.head);
+      this.head = 0;
+    }
+    const t = this.tiersFor(inst);
+    let best = t[0]!;
+    for (let i = 1; i < t.length; i++) if (this.volume >= t[i]!.min) best = t[i]!;
+    return best;
+  }
+
+  /**
+   * Fee for a fill and record its volume. `units` (price ticks × lots, when the caller has them) allows the
+   * exact shortcut units × fee-per-tick·lot, skipping the bigint division, whenever that fee unit is whole.
+   */
+  charge(inst: Instrument, notional: Money, liq: Liquidity, ts: number, units = NaN): Money {
+    const at = this.tierAt(inst, ts);
+    const unit = liq === 'maker' ? at.makerUnit : at.takerUnit;
+    const fee = unit >= 0n && Number.isSafeInteger(units) ? BigInt(units) * unit : mulRate(notional, liq === 'maker' ? at.maker : at.taker, 'ceil');
+    this.histTs.push(ts);
+    this.histV.push(notional);
     this.volume += notional;
     return fee;
   }

@@ -95,6 +95,9 @@ export class PaperVenue implements SimulatedVenue {
   private readonly scratchOut: Working[] = [];
   private readonly scratchEv: Working[] = [];
   private readonly barCap = { left: 0 };
+  /** Config read per bar, copied to fields once (no optional-chaining on the config object per call). */
+  private readonly pathMode: IntrabarPath;
+  private readonly participation: number;
 
   constructor(cfg: PaperVenueConfig) {
     this.cfg = cfg;
@@ -105,6 +108,8 @@ export class PaperVenue implements SimulatedVenue {
     this.fees = cfg.fees ?? new FeeModel();
     this.rng = new Rng(cfg.seed ?? 1);
     this.rnd = () => this.rng.next();
+    this.pathMode = cfg.path ?? 'nearer-extreme';
+    this.participation = cfg.participation ?? 0;
   }
 
   /** Number of working orders (a plain field: the kernel reads it once per candle). */
@@ -247,18 +252,23 @@ export class PaperVenue implements SimulatedVenue {
     if (ws.length === 0) return;
     const inst = st.inst;
     const P = this.path;
-    barPath(this.cfg.path ?? 'nearer-extreme', floatToTicks(inst, bars.open[i]!), floatToTicks(inst, bars.high[i]!), floatToTicks(inst, bars.low[i]!), floatToTicks(inst, bars.close[i]!), P);
+    const open = floatToTicks(inst, bars.open[i]!);
+    // The rest of the path is converted only when some order is not done at the open (a market order is).
+    let path = false;
     const volLots = floatToLots(inst, bars.volume[i]!);
-    const part = this.cfg.participation;
     const cap = this.barCap;
-    cap.left = part ? Math.floor(volLots * part) : Infinity;
+    cap.left = this.participation > 0 ? Math.floor(volLots * this.participation) : Infinity;
     const ev = this.scratchEv;
     while (ev.length) ev.pop();
     for (const w of ws) {
       w.reset();
       const s = w.s;
       const once = w.order.tif === 'IOC' || w.order.tif === 'FOK';
-      if (!w.jump(s * P[0]!, 0, true) && !once) {
+      if (!w.jump(s * open, 0, true) && !once) {
+        if (!path) {
+          barPath(this.pathMode, open, floatToTicks(inst, bars.high[i]!), floatToTicks(inst, bars.low[i]!), floatToTicks(inst, bars.close[i]!), P);
+          path = true;
+        }
         if (!w.segment(s * P[0]!, s * P[1]!, 0) && !w.segment(s * P[1]!, s * P[2]!, 1)) w.segment(s * P[2]!, s * P[3]!, 2);
       }
       if (w.evT !== Infinity || w.evTrigT === w.evTrigT) ev.push(w);
@@ -397,7 +407,7 @@ export class PaperVenue implements SimulatedVenue {
   private fill(st: SymState, w: Working, q: number, price: number, maker: boolean, ts: number): void {
     const inst = st.inst;
     const liq = maker ? 'maker' : 'taker';
-    const fee = this.fees.charge(inst, notional(inst, price, q), liq, ts);
+    const fee = this.fees.charge(inst, notional(inst, price, q), liq, ts, price * q);
     const f: Fill = {
       venue: this.id, tradeId: this.tradePrefix + ++this.fillSeq, clientOrderId: w.order.clientOrderId, symbol: inst.symbol,
       side: w.order.side, qty: q, price, fee, feeCurrency: inst.settle, liquidity: liq, ts,
