@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { AUDIT_EVENT_TYPES, type AuditEventRow } from '../../../main/contract/audit.ts';
 import { PanelHeader } from '../../app/EmptyState.tsx';
 import { fmtNum, fmtTime } from '../../app/format.ts';
@@ -8,6 +8,7 @@ import { useAudit, type AuditType } from '../../state/audit.ts';
 import { useConnection } from '../../state/connection.ts';
 import { AuditDetail } from './AuditDetail.tsx';
 import { ExportMenu } from './ExportMenu.tsx';
+import { ReplayPanel } from './ReplayPanel.tsx';
 
 const typeKind: Record<string, 'ok' | 'warn' | 'bad' | 'info' | 'muted'> = { fill: 'ok', order: 'info', 'risk-verdict': 'warn', override: 'bad', 'trading-state': 'bad', signal: 'info' };
 
@@ -35,6 +36,7 @@ function summary(e: AuditEventRow): string {
 export function AuditPanel() {
   const connected = useConnection((s) => s.state === 'connected');
   const { items, next, loading, loaded, selected, filters, verify, verifying } = useAudit();
+  const [view, setView] = useState<'log' | 'replay'>('log');
 
   useEffect(() => {
     if (!connected) return;
@@ -45,7 +47,14 @@ export function AuditPanel() {
   const chainOk = verify ? verify.chain.ok && verify.heads.ok : null;
   return (
     <div className="panel-body" data-testid="panel-audit">
-      <PanelHeader title="Audit log">
+      <PanelHeader title="Audit">
+        <div className="tabs" role="tablist" aria-label="Audit view">
+          {(['log', 'replay'] as const).map((v) => (
+            <button key={v} role="tab" aria-selected={view === v} className={view === v ? 'tab active' : 'tab'} onClick={() => setView(v)}>
+              {v === 'log' ? 'Log' : 'Replay'}
+            </button>
+          ))}
+        </div>
         <span className="chain-status" data-testid="chain-status">
           {verifying ? (
             <Badge kind="muted">VERIFYING…</Badge>
@@ -67,47 +76,53 @@ export function AuditPanel() {
         </button>
         <ExportMenu />
       </PanelHeader>
-      <div className="audit-filters toolbar">
-        <select aria-label="Event type" value={filters.type} onChange={(e) => useAudit.getState().setFilters({ type: e.target.value as AuditType | '' })}>
-          <option value="">All types</option>
-          {AUDIT_EVENT_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-        <input aria-label="Filter symbol" placeholder="Symbol" value={filters.symbol} onChange={(e) => useAudit.getState().setFilters({ symbol: e.target.value })} />
-        <input aria-label="Filter strategy" placeholder="Strategy id or version" value={filters.strategy} onChange={(e) => useAudit.getState().setFilters({ strategy: e.target.value })} />
-        <label className="muted small">
-          From <input type="datetime-local" aria-label="From time" value={filters.from} onChange={(e) => useAudit.getState().setFilters({ from: e.target.value })} />
-        </label>
-        <label className="muted small">
-          To <input type="datetime-local" aria-label="To time" value={filters.to} onChange={(e) => useAudit.getState().setFilters({ to: e.target.value })} />
-        </label>
-        <span className="muted small">{loading ? 'Loading…' : `${fmtNum(items.length, 0)} shown`}</span>
-        {next !== null && (
-          <button className="small" onClick={() => void useAudit.getState().load(true)}>
-            Load more
-          </button>
-        )}
-      </div>
-      <div className="audit-grid">
-        <div className="audit-list">
-          <DataTable
-            label="Audit events"
-            testId="audit-events"
-            columns={cols}
-            rows={items}
-            rowKey={(e) => String(e.seq)}
-            selectedKey={selected === null ? null : String(selected)}
-            onRowClick={(e) => void useAudit.getState().select(e.seq)}
-            exportName="audit-events"
-            initialSort={[{ id: 'seq', desc: true }]}
-            empty={loaded ? 'No audit events match these filters.' : 'Loading…'}
-          />
-        </div>
-        <AuditDetail />
-      </div>
+      {view === 'replay' ? (
+        <ReplayPanel />
+      ) : (
+        <>
+          <div className="audit-filters toolbar">
+            <select aria-label="Event type" value={filters.type} onChange={(e) => useAudit.getState().setFilters({ type: e.target.value as AuditType | '' })}>
+              <option value="">All types</option>
+              {AUDIT_EVENT_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+            <input aria-label="Filter symbol" placeholder="Symbol" value={filters.symbol} onChange={(e) => useAudit.getState().setFilters({ symbol: e.target.value })} />
+            <input aria-label="Filter strategy" placeholder="Strategy id or version" value={filters.strategy} onChange={(e) => useAudit.getState().setFilters({ strategy: e.target.value })} />
+            <label className="muted small">
+              From <input type="datetime-local" aria-label="From time" value={filters.from} onChange={(e) => useAudit.getState().setFilters({ from: e.target.value })} />
+            </label>
+            <label className="muted small">
+              To <input type="datetime-local" aria-label="To time" value={filters.to} onChange={(e) => useAudit.getState().setFilters({ to: e.target.value })} />
+            </label>
+            <span className="muted small">{loading ? 'Loading…' : `${fmtNum(items.length, 0)} shown`}</span>
+            {next !== null && (
+              <button className="small" onClick={() => void useAudit.getState().load(true)}>
+                Load more
+              </button>
+            )}
+          </div>
+          <div className="audit-grid">
+            <div className="audit-list">
+              <DataTable
+                label="Audit events"
+                testId="audit-events"
+                columns={cols}
+                rows={items}
+                rowKey={(e) => String(e.seq)}
+                selectedKey={selected === null ? null : String(selected)}
+                onRowClick={(e) => void useAudit.getState().select(e.seq)}
+                exportName="audit-events"
+                initialSort={[{ id: 'seq', desc: true }]}
+                empty={loaded ? 'No audit events match these filters.' : 'Loading…'}
+              />
+            </div>
+            <AuditDetail />
+          </div>
+        </>
+      )}
     </div>
   );
 }

@@ -147,9 +147,13 @@ export class ChartView {
   private live: Bar[] = [];
   private start = 0;
   private extending = false;
+  private readonly container: HTMLElement;
+  /** A vertical line at one moment (audit replay); an overlay, since the library draws no vertical lines. */
+  private timeMark: { ts: number; el: HTMLDivElement } | null = null;
 
   constructor(container: HTMLElement, theme: ChartTheme) {
     this.theme = theme;
+    this.container = container;
     this.chart = createChart(container, {
       autoSize: true,
       layout: { background: { type: ColorType.Solid, color: theme.background }, textColor: theme.text, fontSize: 11, attributionLogo: false, panes: { separatorColor: theme.grid } },
@@ -165,7 +169,51 @@ export class ChartView {
     this.markers = createSeriesMarkers(this.candles, []);
     this.chart.timeScale().subscribeVisibleLogicalRangeChange((r) => {
       if (r && r.from < EDGE && this.start > 0 && !this.extending) this.extend(Math.max(FIRST_WINDOW, this.total() - this.start));
+      this.placeTimeMarker();
     });
+    this.chart.timeScale().subscribeSizeChange(() => this.placeTimeMarker());
+  }
+
+  /** Marks one moment with a vertical line (null removes it); the line sits on the bar containing `ts`. */
+  setTimeMarker(ts: number | null, label = ''): void {
+    if (ts === null) {
+      this.timeMark?.el.remove();
+      this.timeMark = null;
+      return;
+    }
+    if (!this.timeMark) {
+      const el = document.createElement('div');
+      el.className = 'chart-time-marker';
+      el.setAttribute('data-testid', 'chart-time-marker');
+      this.container.appendChild(el);
+      this.timeMark = { ts, el };
+    }
+    this.timeMark.ts = ts;
+    this.timeMark.el.title = label;
+    this.timeMark.el.setAttribute('data-ts', String(ts));
+    this.placeTimeMarker();
+  }
+
+  private placeTimeMarker(): void {
+    const m = this.timeMark;
+    if (!m) return;
+    const bars = this.candles.data();
+    let x: number | null = null;
+    if (bars.length) {
+      // The bar containing ts: the last bar opening at or before it.
+      let lo = 0, hi = bars.length - 1;
+      const t = m.ts / 1000;
+      if (t >= (bars[0]!.time as number)) {
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if ((bars[mid]!.time as number) <= t) lo = mid;
+          else hi = mid - 1;
+        }
+        x = this.chart.timeScale().timeToCoordinate(bars[lo]!.time);
+      }
+    }
+    m.el.style.display = x === null ? 'none' : '';
+    if (x !== null) m.el.style.left = `${Math.round(x)}px`;
   }
 
   /** Replaces all candles. Price precision follows the instrument's tick so the axis shows real prices. */
@@ -288,6 +336,7 @@ export class ChartView {
   }
 
   destroy(): void {
+    this.timeMark?.el.remove();
     this.chart.remove();
   }
 
