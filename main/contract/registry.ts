@@ -9,6 +9,7 @@ import { marketCommands, marketEvents } from './market.ts';
 import { indicatorCommands } from './indicators.ts';
 import { auditCommands } from './audit.ts';
 import { strategyCommands, strategyEvents } from './strategy.ts';
+import { paperStrategyCommands, paperStrategyEvents } from './paper-strategy.ts';
 
 export const commands = {
   ...appCommands,
@@ -17,6 +18,7 @@ export const commands = {
   ...indicatorCommands,
   ...auditCommands,
   ...strategyCommands,
+  ...paperStrategyCommands,
 };
 
 export const events = {
@@ -24,6 +26,7 @@ export const events = {
   ...tradingEvents,
   ...marketEvents,
   ...strategyEvents,
+  ...paperStrategyEvents,
 };
 
 export type Commands = typeof commands;

@@ -6,6 +6,7 @@ import { marketHandlers } from './market.ts';
 import { indicatorHandlers } from './indicators.ts';
 import { auditHandlers } from './audit.ts';
 import { strategyHandlers } from './strategy.ts';
+import { paperStrategyHandlers } from './paper-strategy.ts';
 
 /** The one handler table. `satisfies Handlers` makes a command without a handler a compile error. */
 export function createHandlers(ctx: HostContext): Handlers {
@@ -16,5 +17,6 @@ export function createHandlers(ctx: HostContext): Handlers {
     ...indicatorHandlers(ctx),
     ...auditHandlers(ctx),
     ...strategyHandlers(ctx),
+    ...paperStrategyHandlers(ctx),
   } satisfies Handlers;
 }

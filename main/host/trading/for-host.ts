@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { openLedger, type LedgerStores } from '../../storage/index.ts';
 import type { HostContext } from '../context.ts';
 import { marketFor } from '../data/for-host.ts';
+import { clockFromEnv } from './feed-speed.ts';
 import { feedConfigFromEnv, TradingService } from './service.ts';
 
 const ledgers = new WeakMap<HostContext, LedgerStores>();
@@ -31,7 +32,7 @@ export function ledgerFor(ctx: HostContext): LedgerStores {
 export function tradingFor(ctx: HostContext): TradingService {
   let s = services.get(ctx);
   if (!s) {
-    s = new TradingService({ ledger: ledgerFor(ctx), candles: marketFor(ctx).stores.candles, emit: ctx.emit, log: ctx.log, feed: feedConfigFromEnv() });
+    s = new TradingService({ ledger: ledgerFor(ctx), candles: marketFor(ctx).stores.candles, emit: ctx.emit, log: ctx.log, feed: feedConfigFromEnv(), ...clockFromEnv() });
     services.set(ctx, s);
   }
   return s;

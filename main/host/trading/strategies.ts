@@ -83,6 +83,9 @@ export interface PaperStrategyView {
   pnl: string;
   fees: string;
   lastError: string | null;
+  /** Orders the risk gate refused (a strategy is not stopped for that), and the last refusal's reasons. */
+  rejections: number;
+  lastRejection: string | null;
   /** Versions applied, oldest first (start, reloads, rollbacks). */
   history: { version: number; hash: string; at: number; by: 'start' | 'reload' | 'rollback' }[];
 }
@@ -107,6 +110,8 @@ interface Run {
   state: PaperStrategyView['state'];
   endedAt: number | null;
   lastError: string | null;
+  rejections: number;
+  lastRejection: string | null;
   bars: number;
   fills: number;
   /** Net position of this run, lots. */
@@ -144,7 +149,7 @@ export class PaperStrategies {
       id: `ps-${randomUUID()}`, strategyId: saved.id, name: saved.name, kind: saved.kind, symbol: inst.symbol, timeframe: r.timeframe, params,
       session, inst, impl, since: now, stack: [{ version: saved.version.version, hash: saved.version.hash }],
       history: [{ version: saved.version.version, hash: saved.version.hash, at: now, by: 'start' }],
-      orders: new Set(), state: 'running', endedAt: null, lastError: null, bars: 0, fills: 0, qty: 0, cash: 0n, fees: 0n,
+      orders: new Set(), state: 'running', endedAt: null, lastError: null, rejections: 0, lastRejection: null, bars: 0, fills: 0, qty: 0, cash: 0n, fees: 0n,
     };
     this.wire(session.engine);
     this.runs.set(run.id, run);
@@ -205,7 +210,7 @@ export class PaperStrategies {
   private gate(run: Run, inner: Strategy): Strategy {
     const tf = PAPER_TIMEFRAMES[run.timeframe];
     const buf = new CandleBuffer(tf, 256);
-    let forming: Candle | undefined;
+    let forming: { -readonly [K in keyof Candle]: Candle[K] } | undefined;
     const decide = (c: Candle): void => {
       const i = buf.push(c);
       const ctx = run.ctx!;
@@ -314,6 +319,13 @@ export class PaperStrategies {
       if (event === 'created' && order.source === 'strategy' && this.current) this.current.orders.add(order.clientOrderId);
     });
     engine.bus.on('fill', (f) => this.credit(f));
+    engine.bus.on('risk', ({ source, verdict }) => {
+      const run = this.current;
+      if (!run || source !== 'strategy' || verdict.ok) return;
+      run.rejections++;
+      run.lastRejection = verdict.reasons.map((r) => r.message).join('; ');
+      this.later(run);
+    });
   }
 
   private credit(f: Fill): void {
@@ -393,7 +405,7 @@ export class PaperStrategies {
       runId: run.id, strategyId: run.strategyId, name: run.name, kind: run.kind, version: top.version, hash: top.hash,
       symbol: run.symbol, timeframe: run.timeframe, params: { ...run.params }, state: run.state, sessionId: run.session.parts.sessionId,
       since: run.since, endedAt: run.endedAt, bars: run.bars, orders: run.orders.size, workingOrders: working, fills: run.fills,
-      position: lotsToQty(run.inst, run.qty), pnl: moneyText(run.cash + mark), fees: moneyText(run.fees), lastError: run.lastError,
+      position: lotsToQty(run.inst, run.qty), pnl: moneyText(run.cash + mark), fees: moneyText(run.fees), lastError: run.lastError, rejections: run.rejections, lastRejection: run.lastRejection,
       history: run.history.map((h) => ({ ...h })),
     };
   }
