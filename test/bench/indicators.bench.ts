@@ -12,7 +12,7 @@
 import { ATR as TsAtr, BollingerBands as TsBb, EMA as TsEma, MACD as TsMacd, RSI as TsRsi } from 'trading-signals';
 import ti from 'technicalindicators';
 import { IndicatorsSync } from '@ixjb94/indicators';
-import { atr, bollinger, ema, macd, rsi } from '../../main/core/indicators/index.ts';
+import { atr, bollinger, ema, macd, OutputArena, rsi, withOutputArena } from '../../main/core/indicators/index.ts';
 import { SHIPPED } from '../../native/kernels.ts';
 import { loadNodeKernels } from '../../native/node.ts';
 import { covMatrixJs, emaManyJs, portfolioPnlJs, smaManyJs } from '../../native/reference.ts';
@@ -129,8 +129,22 @@ for (const [peer, diffs] of Object.entries(checks)) {
 }
 if (Object.values(checks).some((d) => d.length)) throw new Error('results differ from a peer: no ratio printed');
 
+// Two calibration cases (figures only, never in a ratio): the same public calls with their outputs taken from a
+// reused OutputArena (what the arithmetic costs), and nine 8 MB arrays allocated and written (what fresh output
+// memory costs on this machine: on a VM whose page faults are slow that, not the kernels, dominates the suite).
+const arena = new OutputArena();
+const reusedOutputs = () => {
+  const out = withOutputArena(arena, () => ours(high, low, close));
+  arena.release();
+  return out;
+};
+if (JSON.stringify(reusedOutputs()) !== JSON.stringify(ours(high, low, close))) throw new Error('suite with reused outputs differs from fresh outputs');
+const freshMemory = () => Array.from({ length: 9 }, () => new Float64Array(N).fill(1));
+
 const suite = await interleaved([
   { name: 'ours', run: () => ours(high, low, close) },
+  { name: 'ours, outputs reused', run: reusedOutputs },
+  { name: 'fresh memory', run: freshMemory },
   { name: 'technicalindicators', run: technicalindicators },
   { name: 'trading-signals', run: tradingSignals },
   { name: '@ixjb94/indicators', run: ixjb94 },
@@ -138,6 +152,8 @@ const suite = await interleaved([
 const ns = (name: string, n: number) => (suite.get(name)!.medianMs * 1e6) / n;
 const oursNs = ns('ours', N);
 figure(`indicators suite ours (${N} candles)`, oursNs, 'ns/candle');
+figure('indicators suite ours with outputs reused (arithmetic only, calibration)', ns('ours, outputs reused', N), 'ns/candle');
+figure('nine fresh 8-byte-per-candle arrays allocated and written (memory cost, calibration)', ns('fresh memory', N), 'ns/candle');
 figure(`indicators suite technicalindicators (${N_TI} candles)`, ns('technicalindicators', N_TI), 'ns/candle');
 figure(`indicators suite trading-signals (${N_TS} candles)`, ns('trading-signals', N_TS), 'ns/candle');
 figure(`indicators suite @ixjb94/indicators (${N} candles)`, ns('@ixjb94/indicators', N), 'ns/candle');
