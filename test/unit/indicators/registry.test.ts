@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../main/core/errors.ts';
-import { computeIndicator, createIndicatorStream, indicatorSpec, listIndicators, parseIndicatorSpec, rsi } from '../../../main/core/indicators/index.ts';
+import { checkColumns, computeIndicator, createIndicatorStream, indicatorSpec, listIndicators, parseIndicatorSpec, rsi } from '../../../main/core/indicators/index.ts';
 import { candles } from './fixtures.ts';
 
 const REQUIRED = ['sma', 'ema', 'wma', 'dema', 'tema', 'rsi', 'macd', 'stoch', 'stochrsi', 'bb', 'atr', 'adx', 'cci', 'mfi', 'obv', 'vwap', 'rvwap', 'donchian', 'keltner', 'roc', 'willr', 'psar', 'ichimoku', 'supertrend', 'stdev', 'zscore', 'corr'];
@@ -85,5 +85,21 @@ describe('computeIndicator with checked columns', () => {
     bad[7] = NaN;
     expect(() => computeIndicator('rsi:14', { close: bad })).toThrow(ValidationError);
     expect(Number.isNaN(computeIndicator('rsi:14', { close: bad }, { checked: true }).outputs.value!.at(-1))).toBe(true);
+  });
+});
+
+describe('checkColumns', () => {
+  it('reports the first non-finite value wherever it is (block edges, tails, plain arrays)', () => {
+    for (const n of [1, 3, 4, 5, 4095, 4096, 4097, 9000]) {
+      for (const at of new Set([0, n - 1, Math.floor(n / 2), Math.min(n - 1, 4095), Math.min(n - 1, 4096)])) {
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          const close = Float64Array.from({ length: n }, (_, i) => 100 + i);
+          close[at] = bad;
+          if (at + 1 < n) close[n - 1] = NaN; // a later bad value must not be the one reported
+          expect(() => checkColumns({ close }, ['close'], 't')).toThrow(`close[${at}] is not a finite number`);
+        }
+      }
+      expect(checkColumns({ close: Array.from({ length: n }, (_, i) => i * 1e300) }, ['close'], 't')).toBe(n);
+    }
   });
 });
