@@ -480,7 +480,9 @@ export class Engine implements VenueListener {
         }
       }
     } finally {
-      this.queue.length = 0;
+      // Emptied by pop(): `length = 0` drops the backing store, and the next push would allocate a new one.
+      const q = this.queue;
+      while (q.length > 0) q.pop();
       this.depth--;
     }
   }

@@ -23,10 +23,38 @@ export interface ContingencyActions {
   resize: { order: Order; qty: number }[];
 }
 
+/**
+ * The non-terminal orders in creation order. An array rather than a Set: a Set with one or two members
+ * reallocates its table on almost every add/delete, i.e. on every order; here removal shifts a short array.
+ */
+export class OpenOrders implements Iterable<Order> {
+  readonly items: Order[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  add(o: Order): void {
+    this.items.push(o);
+  }
+  has(o: Order): boolean {
+    return this.items.includes(o);
+  }
+  delete(o: Order): boolean {
+    const a = this.items;
+    const i = a.indexOf(o);
+    if (i < 0) return false;
+    for (let k = i; k < a.length - 1; k++) a[k] = a[k + 1]!;
+    a.pop();
+    return true;
+  }
+  [Symbol.iterator](): Iterator<Order> {
+    return this.items[Symbol.iterator]();
+  }
+}
+
 export class OrderManager {
   private readonly byId = new Map<string, Order>();
-  /** Non-terminal orders, in creation order (a Set keeps insertion order, so iteration is deterministic). */
-  readonly open = new Set<Order>();
+  /** Non-terminal orders, in creation order (so iteration is deterministic). */
+  readonly open = new OpenOrders();
   private seq = 0;
   private chosenIds = false;
   readonly prefix: string;
@@ -106,14 +134,17 @@ export class OrderManager {
 
   openCount(): number {
     let n = 0;
-    for (const o of this.open) if (o.state !== 'held') n++;
+    const a = this.open.items;
+    for (let k = 0; k < a.length; k++) if (a[k]!.state !== 'held') n++;
     return n;
   }
 
   /** Signed unfilled lots of live orders on a symbol (buys +, sells −). */
   workingQty(symbol: string): number {
     let q = 0;
-    for (const o of this.open) {
+    const a = this.open.items;
+    for (let k = 0; k < a.length; k++) {
+      const o = a[k]!;
       if (o.symbol !== symbol || o.state === 'held') continue;
       q += o.side === 'buy' ? o.qty - o.filledQty : o.filledQty - o.qty;
     }

@@ -212,9 +212,14 @@ export class PaperVenue implements SimulatedVenue {
   private remove(w: Working, how: 'canceled' | 'expired' | 'filled', reason: string, ts: number): void {
     w.canceled = true;
     this.byId.delete(w.order.clientOrderId);
-    const i = this.working.indexOf(w);
-    if (i >= 0) this.working.splice(i, 1);
-    this.workingCount = this.working.length;
+    // Shift down and pop, not splice: splice allocates an array of the removed elements on every call.
+    const a = this.working;
+    const i = a.indexOf(w);
+    if (i >= 0) {
+      for (let k = i; k < a.length - 1; k++) a[k] = a[k + 1]!;
+      a.pop();
+    }
+    this.workingCount = a.length;
     this.state(w.order.symbol).working--;
     if (how === 'canceled') this.emit({ kind: 'canceled', clientOrderId: w.order.clientOrderId, reason, ts });
     else if (how === 'expired') this.emit({ kind: 'expired', clientOrderId: w.order.clientOrderId, ts });
@@ -260,7 +265,8 @@ export class PaperVenue implements SimulatedVenue {
     cap.left = this.participation > 0 ? Math.floor(volLots * this.participation) : Infinity;
     const ev = this.scratchEv;
     while (ev.length) ev.pop();
-    for (const w of ws) {
+    for (let k = 0; k < ws.length; k++) {
+      const w = ws[k]!;
       w.reset();
       const s = w.s;
       const once = w.order.tif === 'IOC' || w.order.tif === 'FOK';
@@ -279,7 +285,7 @@ export class PaperVenue implements SimulatedVenue {
     // filled earlier on the path cancels its sibling before the sibling's later fill.
     if (ev.length > 1) ev.sort(byEventTime);
     const span = Math.max(0, bars.intervalMs - 1);
-    for (const w of ws) w.arrived = true;
+    for (let k = 0; k < ws.length; k++) ws[k]!.arrived = true;
     for (let k = 0; k < ev.length; k++) {
       const w = ev[k]!;
       if (w.canceled) continue;
