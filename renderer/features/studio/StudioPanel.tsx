@@ -4,6 +4,7 @@ import { CodeEditor } from '../../app/ui/CodeEditor.tsx';
 import { ConfirmDialog } from '../../app/ui/widgets.tsx';
 import { useConnection } from '../../state/connection.ts';
 import { useStudio } from '../../state/studio.ts';
+import { PaperPane } from './PaperPane.tsx';
 import { RulesForm } from './RulesForm.tsx';
 import { RunPane } from './RunPane.tsx';
 
@@ -120,6 +121,7 @@ export function StudioPanel() {
               </div>
             </>
           )}
+          <PaperPane />
         </section>
         <RunPane />
       </div>
