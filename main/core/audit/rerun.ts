@@ -13,7 +13,7 @@ import { defineInstrument, type CandleColumns, type Instrument } from '../model/
 import { Engine } from '../engine/kernel.ts';
 import { SimClock } from '../engine/clock.ts';
 import type { Strategy } from '../engine/strategy.ts';
-import { MemoryAuditSink, type Clock, type MarketDataHandler, type RiskGate, type SimulatedVenue } from '../ports.ts';
+import { MemoryAuditSink, type Clock, type RiskGate, type SimulatedVenue } from '../ports.ts';
 import { canonicalJson } from './canonical.ts';
 import { fillFrom, type RecordedEvent } from './replay.ts';
 import { auditDecisionBars, auditSessionStart, auditSessionStop, SessionAuditSink, type SessionStartConfig } from './session.ts';
@@ -23,27 +23,12 @@ export interface RerunDeps {
   strategy(id: string, version: string, params: Readonly<Record<string, unknown>> | undefined): Strategy | undefined;
   /** A fresh simulated venue built from the recorded venue settings. */
   venue(config: SessionStartConfig['venue'], instruments: readonly Instrument[], clock: Clock): SimulatedVenue;
-  /** The bars a bar-driven session (a backtest) consumed. */
+  /** The bars a bar-driven session (a backtest) consumed. Tick-driven (paper) sessions are re-enacted by the host. */
   bars?(data: SessionStartConfig['data']): { readonly symbol: string; readonly bars: CandleColumns };
-  /**
-   * A tick-driven session (paper, live): its market stream re-created from the recorded data reference,
-   * up to `until` (the last print the session saw). Undefined when the data is not a stream.
-   */
-  stream?(data: SessionStartConfig['data'], until: number): RecordedStream | undefined;
   /** The risk gate the session ran with (default: the kernel's). */
   risk?(config: SessionStartConfig): RiskGate;
   /** Brings a fresh kernel to the session's starting state beyond the portfolio (e.g. a halted trading state). */
   prepare?(engine: Engine, config: SessionStartConfig): void;
-}
-
-export interface RecordedStream {
-  /** Time of the stream's first print: the kernel's clock starts here. */
-  readonly startTs: number;
-  /** Candle interval the strategy was attached with. */
-  readonly intervalMs: number;
-  readonly symbols: readonly string[];
-  /** Delivers every print and closed candle, in the recorded order, synchronously. */
-  play(handler: MarketDataHandler): void;
 }
 
 export type DivergenceKind = 'signal' | 'order' | 'fill-price' | 'fill-qty' | 'fee' | 'timing' | 'equity' | 'missing' | 'extra';
@@ -85,11 +70,9 @@ export function rerunSession(recorded: readonly RecordedEvent[], deps: RerunDeps
   const first = recorded.find((e) => e.type === 'session-start')!;
   const stop = recorded.find((e) => e.type === 'session-stop');
   const sessionId = first.session ?? 'rerun';
-  const until = Number((stop?.payload as { summary?: { lastPrintTs?: unknown } } | undefined)?.summary?.lastPrintTs ?? stop?.ts ?? Number.MAX_SAFE_INTEGER);
-  const stream = deps.stream?.(cfg.data, until);
-  const clock = new SimClock(stream?.startTs ?? 0);
+  const clock = new SimClock();
   const mem = new MemoryAuditSink();
-  const sink = new SessionAuditSink(mem, { sessionId, kind: stream ? 'paper' : 'backtest', strategyId: cfg.strategy.id, strategyVersion: cfg.strategy.version });
+  const sink = new SessionAuditSink(mem, { sessionId, kind: 'backtest', strategyId: cfg.strategy.id, strategyVersion: cfg.strategy.version });
   auditSessionStart(sink, first.ts, cfg);
   const engine = new Engine({ instruments, venue: deps.venue(cfg.venue, instruments, clock), portfolio: cfg.portfolio, clock, audit: sink, sessionId, ...(deps.risk ? { risk: deps.risk(cfg) } : {}) });
   for (const f of cfg.priorFills ?? []) {
@@ -97,22 +80,9 @@ export function rerunSession(recorded: readonly RecordedEvent[], deps: RerunDeps
     if (instruments.some((i) => i.symbol === fill.symbol)) engine.portfolio.applyFill(fill);
   }
   deps.prepare?.(engine, cfg);
-  if (stream) {
-    const symbol = cfg.strategy.symbol ?? stream.symbols[0];
-    if (symbol === undefined) throw new ValidationError('the recorded stream has no symbols: there is nothing to re-run');
-    engine.attach(symbol, auditDecisionBars(strategy, sink), stream.intervalMs);
-    // The same calls the session's market-data handler made into its kernel.
-    stream.play({
-      onTrade: (t) => engine.onTrade(t),
-      onCandle: (sym, c) => engine.onCandle(sym, c, stream.intervalMs),
-      onQuote: (q) => engine.onQuote(q),
-      onBook: (u) => engine.onBook(u),
-    });
-  } else {
-    if (!deps.bars) throw new ValidationError('the recorded session\'s market data is not available for a re-run (no stored bars for its data reference)');
-    const { symbol, bars } = deps.bars(cfg.data);
-    engine.run(symbol, bars, auditDecisionBars(strategy, sink));
-  }
+  if (!deps.bars) throw new ValidationError('the recorded session\'s market data is not available for a re-run (no stored bars for its data reference)');
+  const { symbol, bars } = deps.bars(cfg.data);
+  engine.run(symbol, bars, auditDecisionBars(strategy, sink));
   auditSessionStop(sink, stop?.ts ?? clock.now(), { reason: 'rerun' });
   // Compare in the stored form (canonical JSON round trip: bigints as decimal strings, undefined dropped).
   return compareSessions(recorded, mem.events.map((e) => JSON.parse(canonicalJson(e)) as RecordedEvent));

@@ -72,8 +72,7 @@ export interface SessionStartConfig {
   readonly portfolio: PortfolioConfig;
   /** Venue id and the settings that determine its fills (fee model, slippage, latency, seed). */
   readonly venue: Readonly<Record<string, unknown>> & { readonly id: string };
-  /** `symbol`: the symbol a live/paper strategy is attached to (a backtest's symbol is in `data`). */
-  readonly strategy?: { readonly id: string; readonly version: string; readonly params?: Readonly<Record<string, unknown>>; readonly symbol?: string };
+  readonly strategy?: { readonly id: string; readonly version: string; readonly params?: Readonly<Record<string, unknown>> };
   /** Fills booked before the session (a paper account continues across sessions), as audited fills. */
   readonly priorFills?: readonly Readonly<Record<string, unknown>>[];
   /** Which market data the session consumed (e.g. {venue, symbol, timeframe, from, to}). */

@@ -6,7 +6,7 @@
  */
 import type { HostContext } from '../context.ts';
 import { ledgerFor } from '../trading/for-host.ts';
-import { hostRerunDeps } from './rerun-deps.ts';
+import { hostRerunDeps, hostSessionRerun } from './rerun-deps.ts';
 import { AuditService } from './service.ts';
 
 const services = new WeakMap<HostContext, { svc: AuditService; timer: NodeJS.Timeout }>();
@@ -16,8 +16,10 @@ export function auditFor(ctx: HostContext): AuditService {
   if (!s) {
     const l = ledgerFor(ctx);
     const svc = new AuditService({ db: l.db, log: l.audit, dataDir: ctx.dataDir, checkpointEvery: Number(process.env.KESTREL_AUDIT_CHECKPOINT_EVERY ?? 10_000) });
-    // Re-runs in the running app: strategies from the catalog by version hash, paper venues, stored bars, the demo feed.
+    // Re-runs in the running app: paper sessions re-enacted on the re-created demo feed; backtests from
+    // stored bars; strategies from the catalog by version hash.
     svc.setRerunDeps(hostRerunDeps(ctx));
+    svc.setSessionRerun(hostSessionRerun(ctx));
     const timer = setInterval(() => {
       try {
         svc.maybeCheckpoint();

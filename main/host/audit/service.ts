@@ -67,6 +67,7 @@ export class AuditService {
   private readonly every: number;
   private signing: SigningKey | undefined;
   private rerunDeps: RerunDeps | undefined;
+  private sessionRerun: ((events: RecordedEvent[]) => RerunReport | undefined) | undefined;
   pdf: PdfRenderer | undefined;
 
   constructor(o: AuditServiceOptions) {
@@ -86,6 +87,11 @@ export class AuditService {
   /** The host composition plugs in what a re-run needs (strategy registry, venue factory, stored bars). */
   setRerunDeps(deps: RerunDeps | undefined): void {
     this.rerunDeps = deps;
+  }
+
+  /** A re-run for sessions the generic one cannot drive (paper sessions: feed + recorded commands); undefined = not mine. */
+  setSessionRerun(fn: ((events: RecordedEvent[]) => RerunReport | undefined) | undefined): void {
+    this.sessionRerun = fn;
   }
 
   checkpoint(): StoredTreeHead | null {
@@ -155,8 +161,11 @@ export class AuditService {
   }
 
   rerun(session: string): RerunReport {
+    const events = this.sessionEvents(session);
+    const own = this.sessionRerun?.(events);
+    if (own) return own;
     if (!this.rerunDeps) throw new ValidationError('re-run is not available in this host: no strategy registry / venue factory was plugged in (setRerunDeps)');
-    return rerunSession(this.sessionEvents(session), this.rerunDeps);
+    return rerunSession(events, this.rerunDeps);
   }
 
   /** The contiguous chain range a scope covers (a session's first to last entry, a time range, or seqs). */

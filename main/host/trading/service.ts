@@ -9,15 +9,12 @@
 import type { PaperSettings, RiskLimitsView, SessionView, TradingState } from '../../contract/trading.ts';
 import { auditConfigChange, auditOverride, auditSessionStart, auditSessionStop, SessionAuditSink } from '../../core/audit/session.ts';
 import { DEFAULT_DEMO_SYMBOLS, DEMO_DEFAULTS, DEMO_EXCHANGE } from '../../core/data/demo.ts';
-import type { Strategy } from '../../core/engine/strategy.ts';
 import type { Candle, Instrument } from '../../core/model/index.ts';
 import type { CandleStore, LedgerStores } from '../../storage/index.ts';
-import { ValidationError } from '../../core/errors.ts';
 import type { HostContext } from '../context.ts';
 import { PAPER_CURRENCY, PaperAccounts, type PaperAccountData } from './accounts.ts';
 import { composePaperSession, type FeedConfig, type PaperSession } from './compose.ts';
 import { FEED_DEFAULTS, type FeedSymbol } from './demo-feed.ts';
-import { auditDecisionBars } from '../../core/audit/session.ts';
 import { demoInstrumentSpecs, demoInstruments } from './instruments.ts';
 import { mergeLimits } from './risk.ts';
 import type { SessionListener, TradingSession } from './session.ts';
@@ -54,24 +51,11 @@ export function feedConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial
   return out;
 }
 
-/** A saved strategy version running in a paper session (one per session: the session records it at start). */
-export interface PaperStrategy {
-  readonly id: string;
-  /** Content hash of the version (what a re-run looks up). */
-  readonly version: string;
-  /** The version's number in the strategy catalog (the sessions table cites it). */
-  readonly versionNo?: number;
-  readonly params: Readonly<Record<string, number>>;
-  readonly symbol: string;
-  readonly impl: Strategy;
-}
-
 export class TradingService {
   readonly accounts: PaperAccounts;
   private readonly o: TradingServiceOptions;
   private readonly now: () => number;
   private paper: PaperSession | undefined;
-  private strategy: PaperStrategy | undefined;
   private sessionN = 0;
   private lastPortfolioPush = 0;
   private portfolioTimer: ReturnType<typeof setTimeout> | undefined;
@@ -120,17 +104,16 @@ export class TradingService {
     return this.ready;
   }
 
-  /** Starts the paper session of the current paper account, optionally running a strategy in it. */
-  start(strategy?: PaperStrategy): SessionView {
+  /** Starts the paper session of the current paper account. */
+  start(): SessionView {
     if (this.paper) return this.sessionView();
     const { record, data } = this.accounts.current();
     const startTs = this.alignedNow();
     const sessionId = `paper-${startTs.toString(36)}-${++this.sessionN}`;
     const instruments = demoInstruments('paper', data);
-    if (strategy && !instruments.some((i) => i.symbol === strategy.symbol)) throw new ValidationError(`Unknown instrument ${strategy.symbol}`, [{ path: 'symbol', message: 'not tradable in the paper session' }]);
     const ledger = this.o.ledger;
     this.closeStaleOrders(record.id);
-    const audit = new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper', ...(strategy ? { strategyId: strategy.id, strategyVersion: strategy.version } : {}) });
+    const audit = new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper' });
     const feedSymbols = this.feedSymbols(instruments);
     const priorFills = ledger.ledger.fills(record.id);
     this.paper = composePaperSession({
@@ -144,46 +127,23 @@ export class TradingService {
       ...(this.o.now ? { now: this.o.now } : {}),
     });
     const f = this.feedCfg;
-    // Everything a re-run needs: the feed is deterministic given these, the venue given its seed and
-    // instruments, the kernel given the account's earlier fills and the risk limits in force.
+    // Everything a re-run needs (main/host/audit/paper-rerun.ts): the feed is deterministic given these, the
+    // venue given its seed and instruments, the kernel given the account's earlier fills and the risk state.
     auditSessionStart(audit, this.now(), {
       instruments: demoInstrumentSpecs('paper', data),
       portfolio: { baseCurrency: PAPER_CURRENCY, cash: { [PAPER_CURRENCY]: data.startingBalance } },
       venue: { id: sessionId, kind: 'paper', latencyMs: 0, seed: f.seed, accountId: record.id, risk: { limits: data.limits, tradingState: data.tradingState, reason: data.stateReason } },
-      ...(strategy ? { strategy: { id: strategy.id, version: strategy.version, params: strategy.params, symbol: strategy.symbol } } : {}),
       priorFills: priorFills.filter((x) => instruments.some((i) => i.symbol === x.symbol)).map((x) => ({ ...x })),
       data: {
         feed: 'demo', seed: f.seed, startTs, tickMs: this.paper.feed.tickMs, cycleMs: f.cycleMs ?? FEED_DEFAULTS.cycleMs, swingBps: f.swingBps ?? FEED_DEFAULTS.swingBps, sweepMs: f.sweepMs ?? FEED_DEFAULTS.sweepMs,
         anchors: Object.fromEntries(feedSymbols.map((s) => [s.symbol, s.anchor])), symbols: feedSymbols, intervalMs: 60_000,
       },
     });
-    ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, strategyId: strategy?.id ?? null, strategyVersion: strategy?.versionNo ?? null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'demo', seed: f.seed, startTs } });
-    // Attached before the first print: the strategy sees every closed candle of the session, each audited.
-    if (strategy) this.paper.session.engine.attach(strategy.symbol, auditDecisionBars(strategy.impl, audit), 60_000);
-    this.strategy = strategy;
+    ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'demo', seed: f.seed, startTs } });
     this.paper.start();
     const view = this.sessionView();
     this.o.emit('trading.session', view);
     return view;
-  }
-
-  /** The strategy running in the paper session, if any. */
-  get runningStrategy(): Omit<PaperStrategy, 'impl'> | undefined {
-    if (!this.strategy) return undefined;
-    const { impl: _impl, ...rest } = this.strategy;
-    return rest;
-  }
-
-  /** Runs a strategy in paper mode: the current session ends and a new one starts with the strategy. */
-  runStrategy(strategy: PaperStrategy): SessionView {
-    this.stop('strategy started');
-    return this.start(strategy);
-  }
-
-  /** Stops the paper strategy: its session ends and a plain paper session continues the account. */
-  stopStrategy(): SessionView {
-    this.stop('strategy stopped');
-    return this.start();
   }
 
   sessionView(): SessionView {
@@ -201,7 +161,6 @@ export class TradingService {
     const p = this.paper;
     if (!p) return;
     this.paper = undefined;
-    this.strategy = undefined;
     if (this.portfolioTimer) clearTimeout(this.portfolioTimer);
     this.portfolioTimer = undefined;
     p.stop();

@@ -1,137 +1,165 @@
 /**
- * Re-run and replay of a recorded PAPER session through the in-memory host: a saved rules strategy runs in
- * a paper session on the demo feed (driven by an injected clock, so an hour of 1-second prints takes
- * milliseconds), then `audit.rerun` re-creates the feed from the recorded seed and start, re-compiles the
- * strategy by its version hash from the catalog, and must reproduce every fill and the equity at every
- * decision bar exactly; a strategy change injected at one recorded trade must show up at that trade.
+ * Re-run and replay of a recorded PAPER session through the in-memory host, recorded the way the app runs
+ * one: the demo feed at 60x (a 1m bar per second), a saved rules strategy started in the session
+ * (`paper.strategy.start`), reloaded to a second version mid-run and stopped, next to the trader's own
+ * ticket orders (one filled, one cancelled). `audit.rerun` re-creates the feed from the recorded seed and
+ * start, re-does the recorded commands at their moments, finds each strategy version by its hash, and
+ * must reproduce every fill and the equity at every decision bar exactly; a strategy change injected at
+ * one recorded trade must show up at that trade and not before.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Strategy } from '../../../main/core/engine/strategy.ts';
+import { TEMPLATES } from '../../../main/core/strategy/templates.ts';
+import type { RecordedEvent } from '../../../main/core/audit/replay.ts';
 import { auditFor } from '../../../main/host/audit/for-host.ts';
-import { hostRerunDeps, strategyByHash } from '../../../main/host/audit/rerun-deps.ts';
+import { rerunPaperSession } from '../../../main/host/audit/paper-rerun.ts';
+import { hostSessionRerun } from '../../../main/host/audit/rerun-deps.ts';
 import { backtestFor } from '../../../main/host/backtest/for-host.ts';
-import { ledgerFor } from '../../../main/host/trading/for-host.ts';
-import { TradingService } from '../../../main/host/trading/service.ts';
+import { tradingFor } from '../../../main/host/trading/for-host.ts';
+import type { StrategySource } from '../../../main/host/trading/strategies.ts';
 import { startTestHost, type TestHost } from '../../support/host.ts';
+import { lastPrice, offset, until } from '../trading/support.ts';
 
 const SYMBOL = 'BTC/USDT';
+const sma = TEMPLATES.find((x) => x.id === 'sma-crossover')!.doc;
+const rules = (params: Record<string, number>): string => JSON.stringify({ ...sma, params: { ...(sma.params as object), ...params } });
+
 let h: TestHost;
 let session: string;
-let strategyId: string;
-let version: string;
-let recordedFills: { ts: number; price: number; qty: number }[];
+let recorded: RecordedEvent[];
+const fills = (ev: readonly RecordedEvent[]) => ev.filter((e) => e.type === 'fill');
 
 beforeAll(async () => {
-  const before = process.env.KESTREL_PAPER;
-  process.env.KESTREL_PAPER = '0'; // the host's own wall-clock session stays off; the test drives one
+  const keep = { ...process.env };
+  Object.assign(process.env, { KESTREL_FEED_TICK_MS: '250', KESTREL_FEED_CYCLE_MS: '150000', KESTREL_FEED_SWING_BPS: '20', KESTREL_FEED_SPEED: '60' });
   try {
     h = await startTestHost();
   } finally {
-    if (before === undefined) delete process.env.KESTREL_PAPER;
-    else process.env.KESTREL_PAPER = before;
+    for (const k of ['KESTREL_FEED_TICK_MS', 'KESTREL_FEED_CYCLE_MS', 'KESTREL_FEED_SWING_BPS', 'KESTREL_FEED_SPEED']) {
+      if (keep[k] === undefined) delete process.env[k];
+      else process.env[k] = keep[k];
+    }
   }
-  const tpl = (await h.client.call('strategy.templates', {})).find((t) => t.id === 'sma-crossover')!;
-  const doc = { ...JSON.parse(tpl.source), params: { fast: 3, slow: 8, equityPct: 20 } };
-  const saved = await h.client.call('strategy.save', { name: 'paper sma', kind: 'rules', source: JSON.stringify(doc) });
-  strategyId = saved.id;
-  version = saved.hash;
-
-  let t = Date.UTC(2026, 0, 5, 10, 0, 0);
-  const ctx = h.host.ctx;
-  const svc = new TradingService({ ledger: ledgerFor(ctx), emit: () => {}, log: ctx.log, feed: { seed: 7, tickMs: 1000, cycleMs: 600_000, swingBps: 40 }, now: () => t });
-  const impl = backtestFor(ctx).strategyFor(strategyId, saved.version, { fast: 3, slow: 8, equityPct: 20 });
-  const view = svc.runStrategy({ id: strategyId, version, versionNo: saved.version, params: { fast: 3, slow: 8, equityPct: 20 }, symbol: SYMBOL, impl });
-  session = view.sessionId;
-  // Two hours of prints, delivered in uneven batches like the live timer's.
-  for (let k = 0; k < 240; k++) {
-    t += 30_000 + (k % 3) * 7_000 - 7_000;
-    svc.session.marketBatch(() => void svc.feed.pump());
-  }
-  svc.stop('test done');
-  svc.close();
-  const ev = auditFor(ctx).sessionEvents(session);
-  recordedFills = ev.filter((e) => e.type === 'fill').map((e) => {
-    const f = (e.payload as { fill: { ts: number; price: number; qty: number } }).fill;
-    return { ts: f.ts, price: f.price, qty: f.qty };
-  });
-}, 60_000);
+  const c = h.client;
+  session = (await c.call('trading.session', {})).sessionId;
+  const v1 = await c.call('strategy.save', { name: 'paper sma', kind: 'rules', source: rules({ fast: 1, slow: 3, equityPct: 10 }) });
+  const v2 = await c.call('strategy.save', { id: v1.id, name: 'paper sma', kind: 'rules', source: rules({ fast: 2, slow: 4, equityPct: 10 }) });
+  // The trader's own orders: a marketable buy (fills at the next print) and a far limit on another symbol
+  // (the strategy manages its symbol's working orders), cancelled later.
+  const px = await lastPrice(c, SYMBOL);
+  await c.call('trading.submit', { symbol: SYMBOL, side: 'buy', type: 'limit', qty: '0.01', price: offset(px, 30, 2) });
+  const eth = await lastPrice(c, 'ETH/USDT');
+  const far = (await c.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'limit', qty: '0.1', price: offset(eth, -300, 2) })).orders[0]!;
+  const run = await c.call('paper.strategy.start', { strategyId: v1.id, version: 1, symbol: SYMBOL, timeframe: '1m' });
+  const runFills = async (n: number) => until(`${n} strategy fills`, async () => ((await c.call('paper.strategy.list', {})).strategies.find((s) => s.runId === run.runId)?.fills ?? 0) >= n, 40_000);
+  await runFills(3);
+  await c.call('trading.cancel', { clientOrderId: far.clientOrderId });
+  await c.call('paper.strategy.reload', { runId: run.runId, version: v2.version });
+  await runFills(5);
+  await c.call('paper.strategy.stop', { runId: run.runId });
+  tradingFor(h.host.ctx).stop('test done');
+  recorded = auditFor(h.host.ctx).sessionEvents(session);
+}, 120_000);
 
 afterAll(async () => {
-  auditFor(h.host.ctx).setRerunDeps(hostRerunDeps(h.host.ctx));
-  await h.close();
+  await h?.close();
 });
 
 describe('a recorded paper session', () => {
-  it('is listed with its strategy, and traded', async () => {
-    const list = await h.client.call('audit.sessions', {});
-    const s = list.find((x) => x.session === session)!;
-    expect(s).toMatchObject({ kind: 'paper', strategyId, strategyVersion: version });
+  it('is listed, and traded from the ticket and the strategy', async () => {
+    const s = (await h.client.call('audit.sessions', {})).find((x) => x.session === session)!;
+    expect(s).toMatchObject({ kind: 'paper' });
     expect(s.stoppedAt).not.toBeNull();
-    expect(recordedFills.length).toBeGreaterThanOrEqual(4);
+    const sources = new Set(recorded.filter((e) => e.type === 'risk-verdict').map((e) => (e.payload as { source: string }).source));
+    expect(sources).toEqual(new Set(['ticket', 'strategy']));
+    expect(fills(recorded).length).toBeGreaterThanOrEqual(6);
+    expect(recorded.some((e) => e.type === 'order' && (e.payload as { event: string }).event === 'canceled')).toBe(true);
   });
 
-  it('re-runs with identical fills and equity at every decision bar', async () => {
+  it('re-runs with identical orders, fills and equity at every decision bar', async () => {
     const rep = await h.client.call('audit.rerun', { session });
     expect(rep.divergences).toEqual([]);
     expect(rep.identical).toBe(true);
-    expect(rep.fills).toEqual({ recorded: recordedFills.length, rerun: recordedFills.length });
+    expect(rep.fills).toEqual({ recorded: fills(recorded).length, rerun: fills(recorded).length });
     expect(rep.trades.rerun).toBe(rep.trades.recorded);
   });
 
-  it('replays to the recorded equity at every decision bar, and to each fill', async () => {
-    const ev = auditFor(h.host.ctx).sessionEvents(session);
-    const bars = ev.map((e, i) => [e, i] as const).filter(([e]) => e.type === 'bar');
-    expect(bars.length).toBeGreaterThan(100);
-    // Replay through the contract at a spread of decision bars: right after a bar event the portfolio is
-    // marked at that bar's close, which is what the strategy saw (the equity in the bar's payload).
-    for (const [e, i] of bars.filter((_, k) => k % 9 === 0 || k === bars.length - 1)) {
+  it('replays to the recorded equity at every decision bar, and through each fill', async () => {
+    const bars = recorded.map((e, i) => [e, i] as const).filter(([e]) => e.type === 'bar');
+    expect(bars.length).toBeGreaterThanOrEqual(5);
+    // Right after a bar event the replayed portfolio is marked at that bar's close: what the strategy saw.
+    for (const [e, i] of bars) {
       const st = await h.client.call('audit.replay', { session, index: i });
       expect(st.equity).toBe((e.payload as { equity: number }).equity);
     }
     let n = 0;
-    for (let i = 0; i < ev.length; i++) {
-      if (ev[i]!.type !== 'fill') continue;
-      const st = await h.client.call('audit.replay', { session, index: i });
-      expect(st.fills).toBe(++n);
+    for (let i = 0; i < recorded.length; i++) {
+      if (recorded[i]!.type !== 'fill') continue;
+      expect((await h.client.call('audit.replay', { session, index: i })).fills).toBe(++n);
     }
-    expect(n).toBe(recordedFills.length);
   });
 
   it('shows an injected strategy change at the trade it changed, and not before', async () => {
     const ctx = h.host.ctx;
-    const ev = auditFor(ctx).sessionEvents(session);
-    const created = ev.filter((e) => e.type === 'order' && (e.payload as { event: string }).event === 'created');
-    expect(created.length).toBeGreaterThanOrEqual(3);
-    const target = 3; // the third trade
-    const at = created[target - 1]!;
-    const barBefore = ev.slice(0, ev.indexOf(at)).filter((e) => e.type === 'bar').at(-1)!;
-    const skipBar = (barBefore.payload as { i: number }).i;
-    // The change: the strategy ignores the one bar on which it decided the third trade.
-    auditFor(ctx).setRerunDeps({
-      ...hostRerunDeps(ctx),
-      strategy: (id, v, p) => {
-        const inner = strategyByHash(ctx, id, v, p);
-        if (!inner) return undefined;
-        const s: Strategy = { ...inner, id: inner.id, onBar: (c) => (c.i === skipBar ? undefined : inner.onBar(c)) };
-        if (inner.onStart) s.onStart = (c) => inner.onStart!(c);
-        if (inner.onFill) s.onFill = (c, f) => inner.onFill!(c, f);
-        if (inner.onOrder) s.onOrder = (c, o) => inner.onOrder!(c, o);
-        return s;
-      },
+    // The k-th trade of the session that a strategy made: skip the bar it was decided on.
+    const created = recorded.filter((e) => e.type === 'order' && (e.payload as { event: string }).event === 'created');
+    const verdicts = recorded.filter((e) => e.type === 'risk-verdict');
+    const byStrategy = created.filter((o) => {
+      const v = verdicts.filter((x) => x.chainSeq! < o.chainSeq!).at(-1);
+      return (v?.payload as { source?: string } | undefined)?.source === 'strategy';
     });
-    const rep = await h.client.call('audit.rerun', { session });
-    expect(rep.identical).toBe(false);
-    const tradeDivs = rep.divergences.filter((d) => d.trade > 0);
-    expect(tradeDivs.length).toBeGreaterThan(0);
-    expect(Math.min(...tradeDivs.map((d) => d.trade))).toBe(target);
-    // Nothing about earlier trades, and the first equity divergence is not before the changed decision.
-    const eq = rep.divergences.filter((d) => d.kind === 'equity');
-    if (eq.length) expect(Math.min(...eq.map((d) => d.ts))).toBeGreaterThanOrEqual(barBefore.ts);
+    expect(byStrategy.length).toBeGreaterThanOrEqual(3);
+    const target = byStrategy[2]!;
+    const trade = created.indexOf(target) + 1;
+    const decidedOn = recorded.filter((e) => e.type === 'bar' && e.chainSeq! < target.chainSeq!).at(-1)!;
+    const skipTs = decidedOn.venueTs!;
+    const catalog = backtestFor(ctx);
+    const tampered: StrategySource = {
+      get: (id, v) => catalog.get(id, v),
+      strategyFor: (id, v, p) => skipping(catalog.strategyFor(id, v, p), skipTs),
+      reloadable: (id, v, p) => {
+        const r = catalog.reloadable(id, v, p);
+        const inner = r.onBar.bind(r);
+        r.onBar = (c) => (c.bars.ts[c.i] === skipTs ? undefined : inner(c));
+        return r;
+      },
+    };
+    auditFor(ctx).setSessionRerun((ev) => rerunPaperSession(ctx, ev, () => tampered));
+    try {
+      const rep = await h.client.call('audit.rerun', { session });
+      expect(rep.identical).toBe(false);
+      const tradeDivs = rep.divergences.filter((d) => d.trade > 0);
+      expect(Math.min(...tradeDivs.map((d) => d.trade))).toBe(trade);
+      expect(Math.min(...rep.divergences.map((d) => d.ts))).toBeGreaterThanOrEqual(decidedOn.ts);
+    } finally {
+      auditFor(ctx).setSessionRerun(hostSessionRerun(ctx));
+    }
   });
 
-  it('says what is missing when the strategy version is gone', async () => {
+  it('refuses to re-run a strategy version whose source is gone or changed', async () => {
     const ctx = h.host.ctx;
-    auditFor(ctx).setRerunDeps({ ...hostRerunDeps(ctx), strategy: () => undefined });
-    await expect(h.client.call('audit.rerun', { session })).rejects.toThrow(/not available for a re-run/);
+    const catalog = backtestFor(ctx);
+    const changed: StrategySource = {
+      get: (id, v) => {
+        const s = catalog.get(id, v);
+        return { ...s, version: { ...s.version, hash: '0'.repeat(64) } };
+      },
+      strategyFor: (id, v, p) => catalog.strategyFor(id, v, p),
+      reloadable: (id, v, p) => catalog.reloadable(id, v, p),
+    };
+    auditFor(ctx).setSessionRerun((ev) => rerunPaperSession(ctx, ev, () => changed));
+    try {
+      await expect(h.client.call('audit.rerun', { session })).rejects.toThrow(/not available for a re-run: its source changed/);
+    } finally {
+      auditFor(ctx).setSessionRerun(hostSessionRerun(ctx));
+    }
   });
 });
+
+function skipping(inner: Strategy, skipTs: number): Strategy {
+  const s: Strategy = { ...inner, id: inner.id, onBar: (c) => (c.bars.ts[c.i] === skipTs ? undefined : inner.onBar(c)) };
+  if (inner.onStart) s.onStart = (c) => inner.onStart!(c);
+  if (inner.onFill) s.onFill = (c, f) => inner.onFill!(c, f);
+  if (inner.onOrder) s.onOrder = (c, o) => inner.onOrder!(c, o);
+  return s;
+}

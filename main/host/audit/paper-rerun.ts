@@ -1,0 +1,195 @@
+/**
+ * Re-run of a recorded PAPER session: the session is enacted again on a fresh kernel, the same way it ran.
+ *
+ * - The market: the demo feed re-created from the recorded seed, start and shape (`session-start` data),
+ *   played into a TradingSession built like compose.ts builds one (paper venue with the recorded id and
+ *   seed, the recorded risk limits and trading state, the account's earlier fills), on a simulated clock.
+ * - What the trader and the app did, re-done at the recorded moments: ticket orders (from their risk
+ *   verdicts' requests), cancels of those orders, risk-limit changes, trading-state changes and the kill
+ *   switch, and paper strategy runs started / stopped / reloaded (config-change `paper-strategy`), through
+ *   the same PaperStrategies code the app runs them with, each version looked up by its content hash.
+ *
+ * Why the moments are exact: every command first catches the feed up to now, so when a command was
+ * audited at time T, every print up to T had been delivered and none after it; pumping the re-created
+ * feed to T before re-doing the command restores that order. Client order ids are deterministic per
+ * session, so re-done cancels address the same orders.
+ *
+ * Not re-enacted (they show up as divergences): brackets and OCO groups placed from the ticket, and amends.
+ */
+import { canonicalJson } from '../../core/audit/canonical.ts';
+import { fillFrom, type RecordedEvent } from '../../core/audit/replay.ts';
+import { compareSessions, sessionConfig, type RerunReport } from '../../core/audit/rerun.ts';
+import { auditSessionStart, auditSessionStop, SessionAuditSink } from '../../core/audit/session.ts';
+import { SimClock } from '../../core/engine/clock.ts';
+import { ValidationError } from '../../core/errors.ts';
+import { defineInstrument, type OrderRequest } from '../../core/model/index.ts';
+import { MemoryAuditSink, MemoryStore } from '../../core/ports.ts';
+import type { RiskLimitsView, TradingState } from '../../contract/trading.ts';
+import { PaperVenue } from '../../venues/paper/paper-venue.ts';
+import type { HostContext } from '../context.ts';
+import { DemoFeed, type FeedSymbol } from '../trading/demo-feed.ts';
+import { AdjustableRiskGate } from '../trading/risk.ts';
+import { TradingSession, type SessionListener } from '../trading/session.ts';
+import { PaperStrategies, type PaperTimeframe, type StrategySource } from '../trading/strategies.ts';
+
+type P = Record<string, unknown>;
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const MANUAL = new Set(['ticket', 'hotkey', 'webhook']);
+
+const quiet: SessionListener = { orders() {}, fill() {}, portfolioChanged() {}, ticks() {}, candle() {}, tradingState() {} };
+
+/** True when the recorded session ran on the demo feed (what this module can re-create). */
+export function isPaperSession(events: readonly RecordedEvent[]): boolean {
+  const start = events.find((e) => e.type === 'session-start');
+  return ((start?.payload as { config?: { data?: P } } | undefined)?.config?.data?.feed ?? null) === 'demo';
+}
+
+/**
+ * The strategy catalog for a re-run: versions by number, each checked against the content hash the
+ * session recorded (a version number that now names other source must not be re-run as if it were the same).
+ */
+export function hashCheckedCatalog(catalog: StrategySource, hashes: ReadonlyMap<string, string>): StrategySource {
+  const check = (id: string, version: number | undefined) => {
+    const s = catalog.get(id, version);
+    const want = hashes.get(`${id}@${s.version.version}`);
+    if (want !== undefined && want !== s.version.hash) throw new ValidationError(`strategy ${id} version ${s.version.version} is not available for a re-run: its source changed (hash ${s.version.hash.slice(0, 12)}…, recorded ${want.slice(0, 12)}…)`);
+    return s;
+  };
+  return {
+    get: (id, version) => check(id, version),
+    strategyFor: (id, version, params) => (check(id, version), catalog.strategyFor(id, version, params)),
+    reloadable: (id, version, params) => (check(id, version), catalog.reloadable(id, version, params)),
+  };
+}
+
+export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: readonly RecordedEvent[], catalog: () => StrategySource): RerunReport {
+  const cfg = sessionConfig(recorded);
+  const data = (cfg.data ?? {}) as P;
+  const startTs = num(data.startTs);
+  const seed = num(data.seed);
+  if (data.feed !== 'demo' || startTs === undefined || seed === undefined || !Array.isArray(data.symbols)) {
+    throw new ValidationError('the recorded paper session does not say how its demo feed was shaped (recorded before re-runs were supported): it cannot be re-run');
+  }
+  const first = recorded.find((e) => e.type === 'session-start')!;
+  const stop = recorded.find((e) => e.type === 'session-stop');
+  const sessionId = first.session ?? 'rerun';
+  const until = num((stop?.payload as { summary?: P } | undefined)?.summary?.lastPrintTs) ?? recorded[recorded.length - 1]!.ts;
+
+  const instruments = cfg.instruments.map((s) => defineInstrument(s));
+  const symbols = data.symbols as FeedSymbol[];
+  let upTo = startTs;
+  const feed = new DemoFeed({
+    symbols, seed, startTs, now: () => upTo,
+    ...(num(data.tickMs) !== undefined ? { tickMs: num(data.tickMs)! } : {}),
+    ...(num(data.cycleMs) !== undefined ? { cycleMs: num(data.cycleMs)! } : {}),
+    ...(num(data.swingBps) !== undefined ? { swingBps: num(data.swingBps)! } : {}),
+    ...(num(data.sweepMs) !== undefined ? { sweepMs: num(data.sweepMs)! } : {}),
+  });
+  const clock = new SimClock(startTs);
+  const venue = new PaperVenue({ id: cfg.venue.id, instruments, clock, seed: num(cfg.venue.seed) ?? seed, latencyMs: num(cfg.venue.latencyMs) ?? 0 });
+  const risk = (cfg.venue.risk ?? {}) as { limits?: RiskLimitsView; tradingState?: TradingState; reason?: string };
+  const mem = new MemoryAuditSink();
+  const audit = new SessionAuditSink(mem, { sessionId, kind: 'paper' });
+  const ccy = cfg.portfolio.baseCurrency;
+  const session = new TradingSession(
+    {
+      sessionId, accountId: String(cfg.venue.accountId ?? 'rerun'), mode: 'paper', instruments, demoSymbols: new Set(symbols.map((s) => s.symbol)),
+      venue, marketData: feed, clock, store: new MemoryStore(), audit, risk: new AdjustableRiskGate(risk.limits),
+      portfolio: cfg.portfolio, startingBalance: cfg.portfolio.cash[ccy] ?? '0',
+      priorFills: (cfg.priorFills ?? []).map((f) => fillFrom(f as P)),
+      ...(risk.tradingState ? { tradingState: { state: risk.tradingState, reason: risk.reason ?? 'recorded' } } : {}),
+    },
+    quiet,
+  );
+  auditSessionStart(audit, first.ts, cfg);
+  const hashes = new Map<string, string>();
+  for (const e of recorded) {
+    const to = (e.payload as P).to as P | undefined;
+    if (e.type === 'config-change' && (e.payload as P).what === 'paper-strategy' && to && typeof to.version === 'string') hashes.set(`${String(to.strategyId)}@${String(to.versionNo)}`, to.version);
+  }
+  const strategies = new PaperStrategies({ session: () => session, catalog: () => hashCheckedCatalog(catalog(), hashes), emit: () => {}, log: ctx.log });
+  session.start();
+
+  const runIds = new Map<string, string>();
+  const manual = new Set<string>();
+  let awaitingCreate = false;
+  let skipKill = false;
+  const at = (ts: number) => {
+    upTo = Math.max(upTo, Math.min(ts, until));
+    session.marketBatch(() => void feed.pump());
+  };
+  const events = recorded.filter((e) => e.session === undefined || e.session === sessionId);
+  for (let k = 0; k < events.length; k++) {
+    const e = events[k]!;
+    const p = e.payload as P;
+    if (e.type === 'session-stop') break;
+    switch (e.type) {
+      case 'risk-verdict': {
+        if (!MANUAL.has(String(p.source))) break;
+        at(e.ts);
+        awaitingCreate = p.ok === true;
+        try {
+          session.engine.submit(p.request as OrderRequest, p.source as 'ticket');
+        } catch {
+          // a refusal is what the recording shows too (its verdict); the compare reports any difference
+        }
+        break;
+      }
+      case 'order': {
+        const o = p.order as P;
+        const id = String(o.clientOrderId);
+        if (p.event === 'created' && awaitingCreate) {
+          manual.add(id);
+          awaitingCreate = false;
+        } else if (p.event === 'pending-cancel' && manual.has(id) && !skipKill) {
+          at(e.ts);
+          const live = session.engine.order(id);
+          if (live && live.state !== 'pending-cancel' && !['filled', 'canceled', 'rejected', 'expired'].includes(live.state)) session.engine.cancel(id);
+        }
+        break;
+      }
+      case 'trading-state': {
+        at(e.ts);
+        const to = String(p.to) as TradingState;
+        // The kill switch: halt, cancel everything, then its override — re-done as one command.
+        const kill = events.slice(k + 1).find((x) => x.type !== 'order' && x.type !== 'fill');
+        if (to === 'halted' && kill?.type === 'override' && (kill.payload as P).action === 'kill-switch') {
+          session.killSwitch(String(p.reason ?? ''), String((kill.payload as P).by ?? 'rerun'));
+          skipKill = true;
+        } else if (session.engine.tradingState !== to) session.engine.setTradingState(to, String(p.reason ?? ''));
+        break;
+      }
+      case 'override':
+        if ((p.action as string) === 'kill-switch') skipKill = false;
+        break;
+      case 'config-change': {
+        const to = p.to as P | null;
+        if (p.what === 'risk-limits' && to) {
+          at(e.ts);
+          session.setLimits(to as unknown as RiskLimitsView, String(p.by ?? 'rerun'));
+        } else if (p.what === 'paper-strategy' && to) {
+          at(e.ts);
+          const by = String(p.by ?? 'rerun');
+          if (to.action === 'start') {
+            const v = strategies.start({ strategyId: String(to.strategyId), version: num(to.versionNo), symbol: String(to.symbol), timeframe: String(to.timeframe) as PaperTimeframe, params: (to.params ?? {}) as Record<string, number> }, by);
+            runIds.set(String(to.runId), v.runId);
+          } else {
+            const run = runIds.get(String(to.runId));
+            if (!run) break;
+            if (to.state === 'stopped') strategies.stop(run, by, String(to.reason ?? 'requested'));
+            else if (to.action === 'rollback') strategies.reload(run, by, { rollback: true });
+            else if (to.action === 'reload') strategies.reload(run, by, { version: num(to.versionNo) });
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  at(until);
+  session.stop();
+  auditSessionStop(audit, stop?.ts ?? until, { reason: 'rerun' });
+  // Compare in the stored form (canonical JSON: bigints as decimal strings, undefined dropped).
+  return compareSessions(events, mem.events.map((x) => JSON.parse(canonicalJson(x)) as RecordedEvent));
+}
