@@ -63,4 +63,10 @@ test('audit replay: scrub a paper session back before a fill and forward after i
   await replay.getByRole('slider', { name: 'Replay position' }).fill('0');
   await expect(where).toContainText(/Event 1 of \d+ .* session-start/);
   await expect(positions).toContainText('No position');
+
+  // Re-run in the running app: the feed re-created, the ticket order re-done at its moment, same fill.
+  await replay.getByRole('button', { name: 'Re-run' }).click();
+  await expect(replay.getByTestId('rerun-result')).toContainText('IDENTICAL', { timeout: 30_000 });
+  await expect(replay.getByTestId('rerun-result')).toContainText('1/1 fills');
+  await snap(page, 'audit-replay-rerun');
 });
