@@ -17,9 +17,33 @@ export function shareCandles(c: CandleColumns, only?: ReadonlySet<Column>): Cand
   for (const k of COLUMNS) {
     const s = c[k];
     if (!s || (only && !only.has(k))) continue;
-    out[k] = s instanceof Float64Array && s.buffer instanceof SharedArrayBuffer ? s : sharedFloat64(s);
+    out[k] = s instanceof Float64Array && s.buffer instanceof SharedArrayBuffer ? s : sharedCopy(s);
   }
   return out;
+}
+
+/**
+ * The last shared copy made of each Float64Array, reused while its bits are unchanged: repeated sweeps over
+ * the same candles (re-running with other parameters) then compare 8 MB instead of faulting in a fresh 8 MB
+ * shared buffer on the main thread, the part of a sweep that does not run in parallel. Copies are never
+ * written after creation, so tasks still reading an old copy are unaffected.
+ */
+const copies = new WeakMap<Float64Array, Float64Array>();
+
+function sharedCopy(src: ArrayLike<number>): Float64Array {
+  if (!(src instanceof Float64Array)) return sharedFloat64(src);
+  const prev = copies.get(src);
+  if (prev && prev.length === src.length && sameBits(prev, src)) return prev;
+  const copy = sharedFloat64(src);
+  copies.set(src, copy);
+  return copy;
+}
+
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  const x = new Int32Array(a.buffer, a.byteOffset, a.length * 2);
+  const y = new Int32Array(b.buffer, b.byteOffset, b.length * 2);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 export async function computeSeries(pool: WorkerPool, candles: CandleColumns, specs: readonly string[], opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {}): Promise<ComputeOutput> {

@@ -144,3 +144,22 @@ describe('summarise', () => {
     }
   });
 });
+
+describe('shareCandles', () => {
+  it('reuses the shared copy of an unchanged column and makes a new one as soon as any bit changes', () => {
+    const close = Float64Array.from({ length: 1000 }, (_, i) => 100 + i);
+    const a = shareCandles({ close }).close as Float64Array;
+    expect(shareCandles({ close }).close).toBe(a);
+    close[999] = -0; // differs from +0 only in the sign bit
+    close[998] = 0;
+    const b = shareCandles({ close }).close as Float64Array;
+    expect(b).not.toBe(a);
+    expect(Object.is(b[999], -0)).toBe(true);
+    expect(a[999]).toBe(1099); // the old copy is never written
+    close[998] = -0;
+    const c = shareCandles({ close }).close as Float64Array;
+    expect(c).not.toBe(b);
+    expect(Object.is(c[998], -0)).toBe(true);
+    expect(shareCandles({ close: Array.from(close) }).close).not.toBe(c);
+  });
+});
