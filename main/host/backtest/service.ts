@@ -73,6 +73,9 @@ export function validateSource(kind: StrategyKind, source: string): void {
   else prepareSource(source, 'strategy.ts');
 }
 
+/** CPU budget per strategy callback in paper sessions: generous for real work, short enough to keep the UI live. */
+export const PAPER_CALL_BUDGET_MS = 250;
+
 export class BacktestService {
   private readonly deps: BacktestServiceDeps;
   private readonly catalog: Catalog;
@@ -147,13 +150,14 @@ export class BacktestService {
   /**
    * A kernel Strategy for a saved version, for paper sessions (the trading service attaches it with
    * Engine.attach). Code strategies run in the vm sandbox in-process here: isolated from the host's objects,
-   * but without the worker's CPU watchdog, so paper sessions should only run versions that backtested clean.
+   * and every callback has a CPU budget (PAPER_CALL_BUDGET_MS), so an endless loop stops the strategy with a
+   * StrategyError instead of freezing the host.
    */
   strategyFor(id: string, version?: number, params: Readonly<Record<string, number>> = {}): Strategy {
     const s = this.get(id, version);
     const v = s.version;
     if (s.kind === 'rules') return compileRules(parseRules(v.source, params), { id, version: v.hash });
-    return new CodeStrategy(sandboxedModule(v.source, { fileName: `${s.name}.ts` }), { id, version: v.hash, params });
+    return new CodeStrategy(sandboxedModule(v.source, { fileName: `${s.name}.ts`, callTimeoutMs: PAPER_CALL_BUDGET_MS }), { id, version: v.hash, params });
   }
 
   /** Wraps a strategy so hotReload can swap its version while the session runs. */

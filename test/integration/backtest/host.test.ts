@@ -124,4 +124,26 @@ describe('hot reload for paper sessions', () => {
     for (let i = 4; i < 7; i++) bar(i, 100 + i);
     expect(engine.portfolio.positionQty('ABC-USD')).toBe(0);
   });
+
+  it('stops an endless loop in a paper-mode code strategy within its CPU budget, and the host keeps serving', async () => {
+    const { backtestFor } = await import('../../../main/host/backtest/for-host.ts');
+    const { buildEngine } = await import('../../../workers/backtest/backtester.ts');
+    const { parseBacktestConfig } = await import('../../../main/core/backtest/config.ts');
+    const svc = backtestFor(t.host.ctx);
+    const s = svc.save({ name: 'spin', kind: 'code', source: `export default { onCandle(ctx) { if (ctx.bar() === 2) { for (;;) {} } } };` });
+    const engine = buildEngine(parseBacktestConfig(config));
+    const errors: unknown[] = [];
+    engine.bus.on('error', (e) => errors.push(e));
+    engine.attach('ABC-USD', svc.strategyFor(s.id), 60_000);
+    const t1 = Date.now();
+    let thrown: unknown;
+    try {
+      for (let i = 0; i < 4; i++) engine.onCandle('ABC-USD', { ts: t0 + i * 60_000, open: 100, high: 101, low: 99, close: 100, volume: 10 }, 60_000);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(Date.now() - t1).toBeLessThan(5_000);
+    expect(String((thrown as Error | undefined)?.message ?? JSON.stringify(errors))).toMatch(/budget/);
+    expect((await t.client.call('health', {})).uptimeMs).toBeGreaterThan(0);
+  });
 });
