@@ -107,8 +107,12 @@ export class StrategyContext {
   cancel(clientOrderId: string): void {
     this.engine.cancel(clientOrderId);
   }
+  /**
+   * Cancels this symbol's strategy-placed orders. The trader's own orders (ticket, hotkey, webhook) on the
+   * same symbol are never touched: in paper and live sessions a strategy runs next to manual trading.
+   */
   cancelAll(): void {
-    this.engine.cancelAll(this.symbol);
+    for (const o of this.engine.openOrders(this.symbol)) if (o.source === 'strategy') this.engine.cancel(o.clientOrderId);
   }
   openOrders(): Order[] {
     return this.engine.openOrders(this.symbol);
