@@ -80,7 +80,6 @@ export class PaperVenue implements SimulatedVenue {
   private readonly clock: Clock;
   private readonly cfg: PaperVenueConfig;
   private readonly sym = new Map<string, SymState>();
-  private readonly byId = new Map<string, Working>();
   private working: Working[] = [];
   private readonly fees: FeeModel;
   private readonly rng: Rng;
@@ -158,7 +157,7 @@ export class PaperVenue implements SimulatedVenue {
     const now = this.clock.now();
     const st = this.sym.get(order.symbol);
     if (!st) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'unknown_symbol', ts: now });
-    if (this.byId.has(order.clientOrderId)) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'duplicate_client_order_id', ts: now });
+    if (this.find(order.clientOrderId)) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'duplicate_client_order_id', ts: now });
     const s = order.side === 'buy' ? 1 : -1;
     if (order.postOnly && order.price !== undefined) {
       const ref = st.ref(s);
@@ -172,7 +171,6 @@ export class PaperVenue implements SimulatedVenue {
         else w.best = s * ref;
       }
     }
-    this.byId.set(order.clientOrderId, w);
     this.working.push(w);
     this.workingCount = this.working.length;
     st.working++;
@@ -185,7 +183,7 @@ export class PaperVenue implements SimulatedVenue {
 
   cancel(clientOrderId: string): void {
     const now = this.clock.now();
-    const w = this.byId.get(clientOrderId);
+    const w = this.find(clientOrderId);
     if (!w || w.canceled) return this.emit({ kind: 'cancel-rejected', clientOrderId, reason: 'unknown_or_closed_order', ts: now });
     const lat = this.latency();
     if (lat === 0) this.remove(w, 'canceled', 'requested', now);
@@ -194,7 +192,7 @@ export class PaperVenue implements SimulatedVenue {
 
   amend(clientOrderId: string, change: OrderAmend): void {
     const now = this.clock.now();
-    const w = this.byId.get(clientOrderId);
+    const w = this.find(clientOrderId);
     if (!w || w.canceled) return this.emit({ kind: 'amend-rejected', clientOrderId, reason: 'unknown_or_closed_order', ts: now });
     const filled = w.order.qty - w.remaining;
     const qty = change.qty ?? w.order.qty;
@@ -209,9 +207,18 @@ export class PaperVenue implements SimulatedVenue {
     });
   }
 
+  /**
+   * The working order with this id. A scan of the (few) live orders rather than a Map by id: a map that gains
+   * and loses one entry per order reallocates its table over and over on the hot path.
+   */
+  private find(clientOrderId: string): Working | undefined {
+    const a = this.working;
+    for (let k = 0; k < a.length; k++) if (a[k]!.order.clientOrderId === clientOrderId) return a[k];
+    return undefined;
+  }
+
   private remove(w: Working, how: 'canceled' | 'expired' | 'filled', reason: string, ts: number): void {
     w.canceled = true;
-    this.byId.delete(w.order.clientOrderId);
     // Shift down and pop, not splice: splice allocates an array of the removed elements on every call.
     const a = this.working;
     const i = a.indexOf(w);
