@@ -5,7 +5,8 @@ export default defineConfig({
   testDir: '.',
   outputDir: '../../test-results/e2e',
   timeout: 90_000,
-  expect: { timeout: 15_000 },
+  // Generous: the first start generates a year of demo data while the page connects (2 shared cores on CI).
+  expect: { timeout: 30_000 },
   fullyParallel: false,
   workers: 1,
   retries: 0,
