@@ -4,9 +4,17 @@
  * the comparison suite is skipped with a message saying so.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const STOCKCHARTS_DIR = fileURLToPath(new URL('../../../../shared/data/indicators/stockcharts/data/', import.meta.url));
+// Where the shared data may be: KESTREL_SHARED_DATA, beside this checkout, or the workplace's shared folder
+// (CI clones the repository elsewhere).
+const candidates = [
+  ...(process.env.KESTREL_SHARED_DATA ? [join(process.env.KESTREL_SHARED_DATA, 'indicators/stockcharts/data/')] : []),
+  fileURLToPath(new URL('../../../../shared/data/indicators/stockcharts/data/', import.meta.url)),
+  '/work/shared/data/indicators/stockcharts/data/',
+];
+export const STOCKCHARTS_DIR = candidates.find((d) => existsSync(d)) ?? candidates[0]!;
 export const haveStockcharts = existsSync(STOCKCHARTS_DIR);
 
 export interface Reference {
