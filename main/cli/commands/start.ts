@@ -9,7 +9,7 @@ import { serveHeadless } from './serve.ts';
 
 /** The Electron binary's path when one is installed and can actually start on this machine, else why not. */
 export function probeElectron(): { ok: true; path: string } | { ok: false; why: string } {
-  // Read the package's path.txt ourselves: require('electron') tries to download a missing binary.
+  // Read the package's path.txt ourselves: loading the electron package tries to download a missing binary.
   let path: string;
   try {
     const pkgDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
