@@ -109,6 +109,10 @@ export class CcxtVenue {
       try {
         return await fn();
       } catch (e) {
+        // ccxt caches the loadMarkets promise, a rejected one included, and every later call (its own
+        // internal ones too) would get that same failure: drop it so the retry really asks again.
+        const ex = this.ex as unknown as { markets?: unknown; marketsLoading?: unknown };
+        if (op === 'loadMarkets' || !ex.markets) ex.marketsLoading = undefined;
         const err = mapCcxtError(e, { exchange: this.id, op, ...(opts.symbol ? { symbol: opts.symbol } : {}) });
         if (!err.retryable || attempt + 1 >= attempts) throw err;
         const backoff = Math.min(maxMs, baseMs * 2 ** attempt) * (0.5 + Math.random() * 0.5);
