@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TIMEFRAMES } from '../../state/chart.ts';
 import { useData } from '../../state/data.ts';
 
 const day = 86_400_000;
@@ -27,7 +28,7 @@ export function BackfillForm({ busy }: { busy: boolean }) {
         <label className="field">
           <span>Timeframe</span>
           <select aria-label="Backfill timeframe" value={f.timeframe} onChange={(e) => setF({ ...f, timeframe: e.target.value })}>
-            {['1m', '5m', '15m', '1h', '4h', '1d'].map((t) => (
+            {TIMEFRAMES.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
@@ -88,7 +89,7 @@ export function ImportForm() {
         <label className="field">
           <span>Timeframe</span>
           <select aria-label="Import timeframe" value={f.timeframe} onChange={(e) => setF({ ...f, timeframe: e.target.value })}>
-            {['1m', '5m', '15m', '1h', '4h', '1d'].map((t) => (
+            {TIMEFRAMES.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>

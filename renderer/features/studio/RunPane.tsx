@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { fmtNum } from '../../app/format.ts';
 import { ProgressBar } from '../../app/ui/widgets.tsx';
-import { useChart } from '../../state/chart.ts';
+import { TIMEFRAMES, useChart } from '../../state/chart.ts';
 import { useStudio } from '../../state/studio.ts';
 import { Heatmap } from './Heatmap.tsx';
 import { Results } from './Results.tsx';
@@ -44,7 +44,7 @@ export function RunPane() {
           <label className="field">
             <span>Timeframe</span>
             <select aria-label="Backtest timeframe" value={config.timeframe} onChange={(e) => set({ timeframe: e.target.value })}>
-              {['1m', '5m', '15m', '1h', '4h', '1d'].map((t) => (
+              {TIMEFRAMES.map((t) => (
                 <option key={t}>{t}</option>
               ))}
             </select>
