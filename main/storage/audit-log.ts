@@ -8,7 +8,8 @@ import { ChainVerifier, type VerifyResult } from '../core/audit/verify.ts';
 import type { AuditEvent, AuditSink } from '../core/ports.ts';
 import { guarded, type SqliteDb, type SqliteStatement } from './sqlite.ts';
 
-interface Row {
+/** One stored audit row, as SELECTed with AUDIT_COLUMNS (shared with audit-query.ts). */
+export interface Row {
   seq: number;
   ts: number;
   kind: string;
@@ -105,6 +106,6 @@ export class AuditLog implements AuditSink {
   }
 }
 
-function toLink(r: Row): ChainedEntry {
+export function toLink(r: Row): ChainedEntry {
   return { seq: r.seq, ts: r.ts, kind: r.kind, body: r.body, prevHash: r.prev_hash, hash: r.hash };
 }

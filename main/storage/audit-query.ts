@@ -5,6 +5,7 @@
  */
 import type { ChainedEntry } from '../core/audit/chain.ts';
 import { guarded, type SqliteDb } from './sqlite.ts';
+import { toLink, type Row } from './audit-log.ts';
 
 export interface AuditFilter {
   readonly types?: readonly string[];
@@ -22,15 +23,6 @@ export interface AuditPage {
   readonly items: ChainedEntry[];
   /** Pass as `after` for the next page; null at the end. */
   readonly next: number | null;
-}
-
-interface Row {
-  seq: number;
-  ts: number;
-  kind: string;
-  body: string;
-  prev_hash: string;
-  hash: string;
 }
 
 function where(f: AuditFilter, after: number): { sql: string; args: unknown[] } {
@@ -115,8 +107,4 @@ export class AuditQuery {
     const r = this.db.prepare('SELECT seq, ts, kind, body, prev_hash, hash FROM audit_log WHERE seq = ?').get(seq) as Row | undefined;
     return r ? toLink(r) : null;
   }
-}
-
-function toLink(r: Row): ChainedEntry {
-  return { seq: r.seq, ts: r.ts, kind: r.kind, body: r.body, prevHash: r.prev_hash, hash: r.hash };
 }
