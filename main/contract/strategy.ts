@@ -1,7 +1,7 @@
 /**
  * Strategies and backtests: strategy CRUD with immutable versions (content hash) and rollback, templates,
  * backtests / sweeps / walk-forward started on the host's workers with a progress event stream, stored
- * results, and report export. The result schema (`kestrel.backtest/1`) is documented in the README.
+ * results, and report export. The result schema (`kestrel.backtest/2`) is documented in the README.
  * Backtest configs and sweep specs are validated by the host (main/core/backtest) with path-named errors.
  */
 import { z } from 'zod';
@@ -42,7 +42,7 @@ export const TradeRow = z.object({
 });
 
 export const BacktestResultWire = z.object({
-  schema: z.literal('kestrel.backtest/1'),
+  schema: z.literal('kestrel.backtest/2'),
   status: z.enum(['ok', 'error', 'cancelled']),
   error: z.object({ code: z.string(), message: z.string(), bar: z.number().optional(), ts: z.number().optional() }).optional(),
   strategy: z.object({ id: z.string(), name: z.string(), kind: z.string(), version: z.string(), params: z.record(z.number()) }),

@@ -21,7 +21,7 @@ import { defineInstrument, money, moneyToString } from '../../main/core/model/in
 import type { OhlcvColumns } from '../../main/core/data/candles.ts';
 import { sliceColumns } from '../../main/core/data/candles.ts';
 import { parseBacktestConfig, timeframeToMs, type BacktestConfig } from '../../main/core/backtest/config.ts';
-import { assembleResult, certify, sourceHash, type BacktestResult, type DatasetCertificate, type RunError, type StrategyInfo } from '../../main/core/backtest/result.ts';
+import { assembleResult, certify, sourceHash, summarizeResult, type AssembleInput, type BacktestResult, type DatasetCertificate, type RunError, type RunSummary, type StrategyInfo } from '../../main/core/backtest/result.ts';
 import { canonicalJson } from '../../main/core/audit/canonical.ts';
 import { parseRules } from '../../main/core/strategy/dsl.ts';
 import { compileRules } from '../../main/core/strategy/rules.ts';
@@ -199,6 +199,15 @@ export interface BacktestJob {
 }
 
 export function runBacktest(job: BacktestJob): BacktestResult {
+  return assembleResult(execute(job));
+}
+
+/** Statistics and determinism hash only (what a sweep row keeps): no readable trade list, no drawdown curve. */
+export function summarizeBacktest(job: BacktestJob): RunSummary {
+  return summarizeResult(execute(job));
+}
+
+function execute(job: BacktestJob): AssembleInput {
   const cfg = parseBacktestConfig(job.config);
   const intervalMs = timeframeToMs(cfg.timeframe);
   const instruments = instrumentsFor(cfg);
@@ -243,13 +252,13 @@ export function runBacktest(job: BacktestJob): BacktestResult {
   let orders = 0;
   for (const o of engine.oms.all()) if (o.state !== 'held') orders++;
   ctl.onProgress?.(ts.length, ts.length);
-  return assembleResult({
+  return {
     status: failed ? (failed.cancelled ? 'cancelled' : 'error') : 'ok',
     ...(failed?.error ? { error: failed.error } : {}),
     strategy: job.strategy.info, config: cfg, intervalMs, instruments, ts, equity, fills, orders,
     tagOf: (id) => engine.order(id)?.tag, initialEquity: Number(cfg.initialCash),
     ...(exact !== undefined ? { netProfit: exact } : {}), fees: moneyToString(fees), datasets, hasher: nodeSha256,
-  });
+  };
 }
 
 /** Several symbols on one account: bars merged by open time, each symbol with its own strategy instance. */

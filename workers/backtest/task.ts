@@ -1,6 +1,6 @@
 /** Pool tasks: one rules backtest, or a chunk of a parameter sweep. Trusted code only (rules documents). */
 import { defineTask } from '../pool.ts';
-import { runBacktest, rulesSource } from './backtester.ts';
+import { runBacktest, rulesSource, summarizeBacktest } from './backtester.ts';
 import type { SweepRow } from './types.ts';
 
 export const run = defineTask<'backtest.run'>((input, ctx) =>
@@ -10,7 +10,7 @@ export const run = defineTask<'backtest.run'>((input, ctx) =>
 export const sweep = defineTask<'backtest.sweep'>((input, ctx) => {
   const rows: SweepRow[] = [];
   input.sets.forEach((params, k) => {
-    const r = runBacktest({ config: input.config, strategy: rulesSource(input.doc, params), datasets: input.datasets });
+    const r = summarizeBacktest({ config: input.config, strategy: rulesSource(input.doc, params), datasets: input.datasets });
     rows.push({ params, status: r.status, ...(r.error ? { error: r.error } : {}), stats: r.stats, determinismHash: r.determinismHash });
     ctx.progress(k + 1, input.sets.length);
   });

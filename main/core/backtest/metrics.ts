@@ -11,7 +11,10 @@
  * - exposure = share of the period with at least one open position.
  * Values that do not exist (no trades, no losses, flat curve) are null rather than NaN or Infinity.
  */
-import type { TradeRecord } from './trades.ts';
+import type { RoundTrip } from './trades.ts';
+
+/** What statistics read of a trade (a RoundTrip or its readable TradeRecord). */
+export type TradeFigures = Pick<RoundTrip, 'pnlValue' | 'returnPct' | 'bars' | 'entryTs' | 'exitTs'>;
 
 export const YEAR_MS = 365 * 86_400_000;
 
@@ -54,9 +57,9 @@ export interface DrawdownInfo {
 }
 
 /** Drawdown per bar (≥ 0, fraction of the running peak) and the worst depth and duration. */
-export function drawdown(equity: Float64Array): DrawdownInfo {
+export function drawdown(equity: Float64Array, withCurve = true): DrawdownInfo {
   const n = equity.length;
-  const curve = new Float64Array(n);
+  const curve = new Float64Array(withCurve ? n : 0);
   let peak = -Infinity;
   let peakAt = 0;
   let max = 0;
@@ -68,7 +71,7 @@ export function drawdown(equity: Float64Array): DrawdownInfo {
       peakAt = i;
     }
     const d = peak > 0 ? (peak - e) / peak : 0;
-    curve[i] = d;
+    if (withCurve) curve[i] = d;
     if (d > max) max = d;
     if (i - peakAt > longest) longest = i - peakAt;
   }
@@ -79,7 +82,9 @@ export interface StatsInput {
   readonly equity: Float64Array;
   readonly initialEquity: number;
   readonly intervalMs: number;
-  readonly trades: readonly TradeRecord[];
+  readonly trades: readonly TradeFigures[];
+  /** Drawdown of `equity` when the caller has it already (otherwise computed here). */
+  readonly drawdown?: DrawdownInfo;
   /** Exact net profit / fees (decimal text) from the ledger. */
   readonly netProfit?: string;
   readonly fees?: string;
@@ -109,7 +114,7 @@ export function computeStats(x: StatsInput): Stats {
   const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 0;
   const sd = Math.sqrt(Math.max(0, variance));
   const dd = Math.sqrt(n ? down / n : 0);
-  const dds = drawdown(eq);
+  const dds = x.drawdown ?? drawdown(eq);
   const span = x.spanMs ?? n * x.intervalMs;
   const years = span / YEAR_MS;
   const growth = final / init;
@@ -147,15 +152,16 @@ export function computeStats(x: StatsInput): Stats {
     exposure: exposure(t, span),
     avgTrade: fin(m),
     avgTradePct: fin(mr),
-    bestTrade: t.length ? Math.max(...pnls) : null,
-    worstTrade: t.length ? Math.min(...pnls) : null,
+    // A loop, not Math.max(...pnls): spreading a long array as arguments overflows the stack.
+    bestTrade: t.length ? pnls.reduce((a, b) => (b > a ? b : a), -Infinity) : null,
+    worstTrade: t.length ? pnls.reduce((a, b) => (b < a ? b : a), Infinity) : null,
     avgBarsHeld: t.length ? t.reduce((a, r) => a + r.bars, 0) / t.length : null,
     fees: x.fees ?? '0',
   };
 }
 
 /** Share of the period covered by the union of trade intervals (any symbol). */
-function exposure(trades: readonly TradeRecord[], spanMs: number): number {
+function exposure(trades: readonly TradeFigures[], spanMs: number): number {
   if (!trades.length || spanMs <= 0) return 0;
   const iv = trades.map((t) => [t.entryTs, Math.max(t.exitTs, t.entryTs)] as const).sort((a, b) => a[0] - b[0]);
   let covered = 0;

@@ -10,10 +10,11 @@ import type { OhlcvColumns } from '../data/candles.ts';
 import { qualityReport } from '../data/quality.ts';
 import type { Fill, Instrument } from '../model/index.ts';
 import type { BacktestConfig } from './config.ts';
+import { hashFillLines } from './fill-lines.ts';
 import { computeStats, drawdown, type Stats } from './metrics.ts';
-import { buildTrades, type TradeList, type TradeRecord } from './trades.ts';
+import { describeTrade, roundTrips, type OpenTrade, type TradeRecord } from './trades.ts';
 
-export const RESULT_SCHEMA = 'kestrel.backtest/1';
+export const RESULT_SCHEMA = 'kestrel.backtest/2';
 
 export interface DatasetCertificate {
   readonly symbol: string;
@@ -60,7 +61,7 @@ export interface BacktestResult {
   readonly config: BacktestConfig;
   readonly stats: Stats;
   readonly trades: readonly TradeRecord[];
-  readonly openPositions: TradeList['open'];
+  readonly openPositions: readonly OpenTrade[];
   /** Bar close times (epoch ms) and equity at each close; drawdown as a fraction of the running peak. */
   readonly equity: { readonly ts: Float64Array; readonly value: Float64Array; readonly drawdown: Float64Array };
   readonly certificate: { readonly ok: boolean; readonly datasets: readonly DatasetCertificate[] };
@@ -98,12 +99,32 @@ export interface AssembleInput {
   readonly hasher?: HasherFactory;
 }
 
+/** What a sweep keeps of each run: everything but the trade list and the curves, which stay in the worker. */
+export interface RunSummary {
+  readonly status: RunStatus;
+  readonly error?: RunError;
+  readonly stats: Stats;
+  readonly determinismHash: string;
+}
+
 export function assembleResult(x: AssembleInput): BacktestResult {
-  const tl = buildTrades(x.fills, { instruments: x.instruments, intervalMs: x.intervalMs, ...(x.tagOf ? { tagOf: x.tagOf } : {}) });
+  const s = summarize(x, true);
+  const trades = s.trips.closed.map((t) => describeTrade(t, x.instruments.get(t.symbol)!));
+  return { ...s.body, trades, equity: { ts: x.ts, value: x.equity, drawdown: s.drawdown }, determinismHash: s.determinismHash };
+}
+
+/** The statistics and determinism hash of a run without making its readable trade list or drawdown curve. */
+export function summarizeResult(x: AssembleInput): RunSummary {
+  const { body, determinismHash } = summarize(x, false);
+  return { status: body.status, ...(body.error ? { error: body.error } : {}), stats: body.stats, determinismHash };
+}
+
+function summarize(x: AssembleInput, withCurve: boolean) {
+  const trips = roundTrips(x.fills, { instruments: x.instruments, intervalMs: x.intervalMs, ...(x.tagOf ? { tagOf: x.tagOf } : {}) });
   const n = x.equity.length;
   const spanMs = n ? x.ts[n - 1]! - x.ts[0]! + x.intervalMs : 0;
-  const stats = computeStats({ equity: x.equity, initialEquity: x.initialEquity, intervalMs: x.intervalMs, trades: tl.closed, spanMs, ...(x.netProfit ? { netProfit: x.netProfit } : {}), ...(x.fees ? { fees: x.fees } : {}) });
-  const dd = drawdown(x.equity);
+  const dd = drawdown(x.equity, withCurve);
+  const stats = computeStats({ equity: x.equity, initialEquity: x.initialEquity, intervalMs: x.intervalMs, trades: trips.closed, drawdown: dd, spanMs, ...(x.netProfit ? { netProfit: x.netProfit } : {}), ...(x.fees ? { fees: x.fees } : {}) });
   const body = {
     schema: RESULT_SCHEMA,
     status: x.status,
@@ -111,12 +132,12 @@ export function assembleResult(x: AssembleInput): BacktestResult {
     strategy: x.strategy,
     config: x.config,
     stats,
-    openPositions: tl.open,
+    openPositions: trips.open,
     certificate: { ok: x.datasets.every((d) => d.ok), datasets: x.datasets },
     counts: { fills: x.fills.length, orders: x.orders },
   } as const;
-  const determinismHash = hashResult(body, tl.closed, x.fills, x.ts, x.equity, x.hasher);
-  return { ...body, trades: tl.closed, equity: { ts: x.ts, value: x.equity, drawdown: dd.curve }, determinismHash };
+  const determinismHash = hashResult(body, x.fills, x.tagOf ?? (() => undefined), x.ts, x.equity, x.hasher);
+  return { body, trips, drawdown: dd.curve, determinismHash };
 }
 
 /** Incremental SHA-256 (the host passes node:crypto's, several times faster than the pure default). */
@@ -127,17 +148,14 @@ export interface Hasher {
 export type HasherFactory = () => Hasher;
 
 /**
- * SHA-256 over: canonical JSON of the result without trades and curves; one compact line per trade and per
- * fill (every field that matters, in a fixed order: cheaper than JSON for thousands of rows); then the raw
- * little-endian bytes of the time and equity curves.
+ * SHA-256 over: canonical JSON of the result without trades and curves; one line per fill with the tag of its
+ * order (see fill-lines.ts); then the raw little-endian bytes of the time and equity curves. The trade list is
+ * not hashed separately: it is a function of the fills, their tags and the instruments in the config.
  */
-export function hashResult(body: unknown, trades: readonly TradeRecord[], fills: readonly Fill[], ts: Float64Array, equity: Float64Array, hasher: HasherFactory = () => sha256.create()): string {
+export function hashResult(body: unknown, fills: readonly Fill[], tagOf: (clientOrderId: string) => string | undefined, ts: Float64Array, equity: Float64Array, hasher: HasherFactory = () => sha256.create()): string {
   const h = hasher();
   h.update(utf8ToBytes(canonicalJson(body)));
-  const lines: string[] = [];
-  for (const t of trades) lines.push(`${t.symbol}|${t.side}|${t.entryTs}|${t.exitTs}|${t.qty}|${t.entryPrice}|${t.exitPrice}|${t.pnl}|${t.fees}|${t.bars}|${t.exitReason}`);
-  for (const f of fills) lines.push(`${f.venue}|${f.tradeId}|${f.clientOrderId}|${f.symbol}|${f.side}|${f.qty}|${f.price}|${f.fee}|${f.liquidity}|${f.ts}`);
-  h.update(utf8ToBytes(lines.join('\n')));
+  hashFillLines(h, fills, tagOf);
   h.update(new Uint8Array(ts.buffer, ts.byteOffset, ts.byteLength));
   h.update(new Uint8Array(equity.buffer, equity.byteOffset, equity.byteLength));
   return bytesToHex(h.digest());

@@ -37,6 +37,29 @@ interface Open {
   fees: Money;
 }
 
+/**
+ * A closed round trip in exact numbers (no text yet): what statistics need. A sweep ranks thousands of runs
+ * from these alone; the decimal text of a TradeRecord is made only for results someone will read.
+ */
+export interface RoundTrip {
+  readonly symbol: string;
+  readonly side: 1 | -1;
+  readonly entryTs: number;
+  readonly exitTs: number;
+  /** Entry quantity in lots, and the lots that closed it (equal unless a fill crossed zero). */
+  readonly qty: number;
+  readonly closedQty: number;
+  /** Σ ticks × lots of the entry and exit fills. */
+  readonly entryTL: bigint;
+  readonly exitTL: bigint;
+  readonly pnl: Money;
+  readonly fees: Money;
+  readonly pnlValue: number;
+  readonly returnPct: number;
+  readonly bars: number;
+  readonly exitReason: string;
+}
+
 export interface TradeOptions {
   readonly instruments: ReadonlyMap<string, Instrument>;
   readonly intervalMs: number;
@@ -44,16 +67,28 @@ export interface TradeOptions {
   readonly tagOf?: (clientOrderId: string) => string | undefined;
 }
 
+export interface OpenTrade {
+  readonly symbol: string;
+  readonly side: 'long' | 'short';
+  readonly entryTs: number;
+  readonly qty: string;
+}
+
 export interface TradeList {
   readonly closed: TradeRecord[];
   /** Open at the end of the data (not counted in statistics; marked to market in equity). */
-  readonly open: { symbol: string; side: 'long' | 'short'; entryTs: number; qty: string }[];
+  readonly open: OpenTrade[];
 }
 
-export function buildTrades(fills: readonly Fill[], opts: TradeOptions): TradeList {
+export interface RoundTrips {
+  readonly closed: RoundTrip[];
+  readonly open: OpenTrade[];
+}
+
+export function roundTrips(fills: readonly Fill[], opts: TradeOptions): RoundTrips {
   const open = new Map<string, Open>();
   const pos = new Map<string, number>();
-  const closed: TradeRecord[] = [];
+  const closed: RoundTrip[] = [];
   for (const f of fills) {
     const inst = opts.instruments.get(f.symbol);
     if (!inst) continue;
@@ -84,7 +119,7 @@ export function buildTrades(fills: readonly Fill[], opts: TradeOptions): TradeLi
         t!.fees += fee;
         pos.set(f.symbol, p + s * part);
         if (p + s * part === 0) {
-          closed.push(finish(t!, f, inst, opts));
+          closed.push(close(t!, f, inst, opts));
           open.delete(f.symbol);
         }
       }
@@ -96,29 +131,47 @@ export function buildTrades(fills: readonly Fill[], opts: TradeOptions): TradeLi
   };
 }
 
-function finish(t: Open, f: Fill, inst: Instrument, opts: TradeOptions): TradeRecord {
+function close(t: Open, f: Fill, inst: Instrument, opts: TradeOptions): RoundTrip {
   const unit = inst.notionalUnit;
-  const gross = (t.exitTL - t.entryTL) * BigInt(t.side) * unit;
-  const pnl = gross - t.fees;
+  const pnl = (t.exitTL - t.entryTL) * BigInt(t.side) * unit - t.fees;
   const entryNotional = t.entryTL * unit;
-  const avg = (tl: bigint, q: number): string => moneyToString(divRound(tl * inst.tick, BigInt(q), 'half-even'), inst.priceDecimals + 4);
+  const pnlValue = moneyToNumber(pnl);
   return {
-    symbol: f.symbol,
-    side: t.side > 0 ? 'long' : 'short',
-    entryTs: t.entryTs,
-    exitTs: f.ts,
-    qty: lotsToQty(inst, t.qty),
-    entryPrice: trimZeros(avg(t.entryTL, t.qty)),
-    exitPrice: trimZeros(avg(t.exitTL, t.closed)),
-    pnl: moneyToString(pnl),
-    pnlValue: moneyToNumber(pnl),
-    returnPct: entryNotional === 0n ? 0 : moneyToNumber(pnl) / moneyToNumber(entryNotional),
-    fees: moneyToString(t.fees),
-    bars: Math.round((f.ts - t.entryTs) / opts.intervalMs),
-    exitReason: opts.tagOf?.(f.clientOrderId) ?? 'exit',
+    symbol: f.symbol, side: t.side, entryTs: t.entryTs, exitTs: f.ts, qty: t.qty, closedQty: t.closed, entryTL: t.entryTL, exitTL: t.exitTL,
+    pnl, fees: t.fees, pnlValue, returnPct: entryNotional === 0n ? 0 : pnlValue / moneyToNumber(entryNotional),
+    bars: Math.round((f.ts - t.entryTs) / opts.intervalMs), exitReason: opts.tagOf?.(f.clientOrderId) ?? 'exit',
   };
 }
 
+/** The readable record of a round trip: quantities and prices as exact decimal text. */
+export function describeTrade(t: RoundTrip, inst: Instrument): TradeRecord {
+  const avg = (tl: bigint, q: number): string => trimZeros(moneyToString(divRound(tl * inst.tick, BigInt(q), 'half-even'), inst.priceDecimals + 4));
+  return {
+    symbol: t.symbol,
+    side: t.side > 0 ? 'long' : 'short',
+    entryTs: t.entryTs,
+    exitTs: t.exitTs,
+    qty: lotsToQty(inst, t.qty),
+    entryPrice: avg(t.entryTL, t.qty),
+    exitPrice: avg(t.exitTL, t.closedQty),
+    pnl: moneyToString(t.pnl),
+    pnlValue: t.pnlValue,
+    returnPct: t.returnPct,
+    fees: moneyToString(t.fees),
+    bars: t.bars,
+    exitReason: t.exitReason,
+  };
+}
+
+export function buildTrades(fills: readonly Fill[], opts: TradeOptions): TradeList {
+  const r = roundTrips(fills, opts);
+  return { closed: r.closed.map((t) => describeTrade(t, opts.instruments.get(t.symbol)!)), open: r.open };
+}
+
 function trimZeros(s: string): string {
-  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+  if (!s.includes('.')) return s;
+  let end = s.length;
+  while (s.charCodeAt(end - 1) === 48) end--;
+  if (s.charCodeAt(end - 1) === 46) end--;
+  return s.slice(0, end);
 }

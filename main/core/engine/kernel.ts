@@ -21,6 +21,7 @@ import { Bus } from './bus.ts';
 import { SimClock } from './clock.ts';
 import { CandleBuffer } from './series.ts';
 import { StrategyContext, type Strategy } from './strategy.ts';
+import { SmallMap } from './small-map.ts';
 
 export interface EngineConfig {
   readonly instruments: readonly Instrument[];
@@ -74,7 +75,7 @@ export class Engine implements VenueListener {
   private readonly slots = new Map<string, Slot>();
   private readonly buffers = new Map<string, CandleBuffer>();
   private readonly strategies = new Map<string, StrategyContext[]>();
-  private readonly fillListeners = new Map<string, StrategyContext>();
+  private readonly fillListeners = new SmallMap<string, StrategyContext>();
   private readonly ctxOf = new Map<Strategy, StrategyContext>();
   private state: TradingState = 'active';
   private readonly queue: VenueEvent[] = [];

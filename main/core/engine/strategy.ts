@@ -91,7 +91,13 @@ export class StrategyContext {
 
   /** Places an order through the risk gate. Returns undefined when the gate rejects it (the verdict is audited). */
   submit(req: StrategyOrder): Order | undefined {
-    return this.engine.trySubmit({ ...req, symbol: this.symbol }, 'strategy', this.strategy);
+    // Every field named (not a spread of req): one object shape for all requests, and a strategy's own extra
+    // keys never travel further.
+    const r: OrderRequest = {
+      symbol: this.symbol, side: req.side, type: req.type, qty: req.qty, price: req.price, triggerPrice: req.triggerPrice, trail: req.trail,
+      tif: req.tif, expireAt: req.expireAt, reduceOnly: req.reduceOnly, postOnly: req.postOnly, clientOrderId: req.clientOrderId, tag: req.tag,
+    };
+    return this.engine.trySubmit(r, 'strategy', this.strategy);
   }
   buy(qty: Lots, tag?: string): Order | undefined {
     return this.engine.trySubmit({ symbol: this.symbol, side: 'buy', type: 'market', qty, tag }, 'strategy', this.strategy);

@@ -32,20 +32,25 @@ export function money(text: string | number | bigint): Money {
   return m[1] === '-' ? -v : v;
 }
 
+/** 10^k as bigint for k = 0..18: `10n ** BigInt(k)` on every call was a measurable share of building a trade list. */
+const POW10: readonly bigint[] = Array.from({ length: MONEY_DECIMALS + 1 }, (_, k) => 10n ** BigInt(k));
+
 /** Formats atto-units as a decimal string with trailing zeros trimmed (or fixed `decimals`, rounded half-even). */
 export function moneyToString(m: Money, decimals?: number): string {
   let v = m;
   let d = MONEY_DECIMALS;
   if (decimals !== undefined && decimals < MONEY_DECIMALS) {
-    v = divRound(m, 10n ** BigInt(MONEY_DECIMALS - decimals), 'half-even');
-    d = decimals;
+    d = Math.max(0, decimals);
+    v = divRound(m, POW10[MONEY_DECIMALS - d]!, 'half-even');
   }
   const neg = v < 0n;
-  const a = neg ? -v : v;
-  const scale = 10n ** BigInt(d);
-  const int = a / scale;
-  let frac = d > 0 ? (a % scale).toString().padStart(d, '0') : '';
-  if (decimals === undefined) frac = frac.replace(/0+$/, '');
+  // One bigint → text conversion, then the decimal point is placed by slicing (no bigint division).
+  let digits = (neg ? -v : v).toString();
+  if (digits.length <= d) digits = digits.padStart(d + 1, '0');
+  const int = digits.slice(0, digits.length - d);
+  let end = digits.length;
+  if (decimals === undefined) while (end > int.length && digits.charCodeAt(end - 1) === 48) end--;
+  const frac = digits.slice(int.length, end);
   return `${neg ? '-' : ''}${int}${frac ? '.' + frac : ''}`;
 }
 

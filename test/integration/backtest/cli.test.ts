@@ -27,7 +27,7 @@ describe('kestrel backtest / sweep', () => {
       '--json', '--report', join(dir, 'r.html'), '--trades', join(dir, 't.csv')]);
     expect(code).toBe(0);
     const r = JSON.parse(out.join(''));
-    expect(r.schema).toBe('kestrel.backtest/1');
+    expect(r.schema).toBe('kestrel.backtest/2');
     // Same data + config as the golden test → the same trades and hash.
     const golden = JSON.parse(readFileSync(new URL('../../fixtures/golden/sma-crossover.json', import.meta.url), 'utf8'));
     expect(r.stats.trades).toBe(golden.trades.length);

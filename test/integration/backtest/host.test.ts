@@ -84,7 +84,7 @@ describe('strategies and backtests over the contract', () => {
     const csv = await t.client.call('backtest.report', { runId, format: 'trades-csv' });
     expect(csv.content.trim().split('\n').length).toBe(r.trades.length + 1);
     const json = JSON.parse((await t.client.call('backtest.report', { runId, format: 'json' })).content);
-    expect(json.schema).toBe('kestrel.backtest/1');
+    expect(json.schema).toBe('kestrel.backtest/2');
     expect(json.determinismHash).toBe(r.determinismHash);
   });
 

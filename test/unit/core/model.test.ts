@@ -1,4 +1,5 @@
 /** Exact money, the instrument grid and the order state machine table. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineInstrument, divRound, floatToTicks, money, moneyToString, notional, priceToTicks, qtyToLots, ticksToPrice } from '../../../main/core/model/index.ts';
 import { canTransition, transition } from '../../../main/core/execution/state-machine.ts';
@@ -15,6 +16,24 @@ describe('money', () => {
     expect(moneyToString(money('2.345'), 2)).toBe('2.34'); // half-even
     expect(() => money('1e5')).toThrow(ValidationError);
     expect(() => money('0.0000000000000000001')).toThrow(ValidationError);
+  });
+
+  it('prints every amount so that it parses back to itself, and rounds to fixed decimals half-even', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: 0, max: 18 }), (m, d) => {
+        const text = moneyToString(m);
+        expect(text).toMatch(/^-?\d+(\.\d*[1-9])?$/);
+        expect(money(text)).toBe(m);
+        const fixed = moneyToString(m, d);
+        const [int, frac = ''] = fixed.replace('-', '').split('.');
+        expect(frac.length).toBe(d);
+        expect(int).toMatch(/^(0|[1-9]\d*)$/);
+        const scale = 10n ** BigInt(18 - d);
+        expect(money(fixed)).toBe(divRound(m, scale, 'half-even') * scale);
+      }),
+      { numRuns: 2000 },
+    );
+    expect([moneyToString(-5n), moneyToString(-5n, 2), moneyToString(money('0.125'), 2), moneyToString(money('7'), 0)]).toEqual(['-0.000000000000000005', '0.00', '0.12', '7']);
   });
 
   it('rounding modes are explicit', () => {
