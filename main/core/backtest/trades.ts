@@ -86,7 +86,8 @@ export interface RoundTrips {
 }
 
 export function roundTrips(fills: readonly Fill[], opts: TradeOptions): RoundTrips {
-  const open = new Map<string, Open>();
+  // Emptied by setting undefined, not delete(): a Map that loses and regains its one entry per trade reallocates.
+  const open = new Map<string, Open | undefined>();
   const pos = new Map<string, number>();
   const closed: RoundTrip[] = [];
   for (const f of fills) {
@@ -120,14 +121,14 @@ export function roundTrips(fills: readonly Fill[], opts: TradeOptions): RoundTri
         pos.set(f.symbol, p + s * part);
         if (p + s * part === 0) {
           closed.push(close(t!, f, inst, opts));
-          open.delete(f.symbol);
+          open.set(f.symbol, undefined);
         }
       }
     }
   }
   return {
     closed,
-    open: [...open].map(([symbol, t]) => ({ symbol, side: t.side > 0 ? 'long' : 'short', entryTs: t.entryTs, qty: lotsToQty(opts.instruments.get(symbol)!, t.qty) })),
+    open: [...open].filter((e): e is [string, Open] => e[1] !== undefined).map(([symbol, t]) => ({ symbol, side: t.side > 0 ? 'long' : 'short', entryTs: t.entryTs, qty: lotsToQty(opts.instruments.get(symbol)!, t.qty) })),
   };
 }
 

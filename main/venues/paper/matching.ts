@@ -22,23 +22,23 @@ export const TRIG_TP = 2;
 export const TRIG_TRAIL = 3;
 
 export class Working {
-  readonly order: Readonly<Order>;
-  readonly inst: Instrument;
-  readonly seq: number;
+  order!: Readonly<Order>;
+  inst!: Instrument;
+  seq = 0;
   /** +1 buy, −1 sell. */
-  readonly s: number;
-  remaining: number;
+  s = 1;
+  remaining = 0;
   /** Executes as market once triggered (or right away). */
-  readonly market: boolean;
-  limY: number;
-  trigKind: number;
-  trigY: number;
-  triggered: boolean;
+  market = false;
+  limY = Infinity;
+  trigKind = TRIG_NONE;
+  trigY = Infinity;
+  triggered = false;
   /** Trailing: best (lowest) y seen since acceptance. */
   best = NaN;
-  readonly trailTicks: number;
-  readonly trailBps: number;
-  activeFrom: number;
+  trailTicks = 0;
+  trailBps = 0;
+  activeFrom = 0;
   arrived = false;
   /** Last trailing trigger the kernel was told about. */
   reportedTrigY = Infinity;
@@ -53,6 +53,11 @@ export class Working {
   evPostOnlyReject = false;
 
   constructor(order: Readonly<Order>, inst: Instrument, seq: number, activeFrom: number) {
+    this.init(order, inst, seq, activeFrom);
+  }
+
+  /** (Re)starts this object as the working state of `order`: the venue recycles finished ones. Sets every field. */
+  init(order: Readonly<Order>, inst: Instrument, seq: number, activeFrom: number): this {
     this.order = order;
     this.inst = inst;
     this.seq = seq;
@@ -64,9 +69,20 @@ export class Working {
     this.trigKind = t === 'stop-market' || t === 'stop-limit' ? TRIG_STOP : t === 'take-profit' || t === 'take-profit-limit' ? TRIG_TP : t === 'trailing-stop' ? TRIG_TRAIL : TRIG_NONE;
     this.trigY = order.triggerPrice === undefined ? Infinity : this.s * order.triggerPrice;
     this.triggered = this.trigKind === TRIG_NONE;
+    this.best = NaN;
     this.trailTicks = order.trail?.kind === 'absolute' ? order.trail.ticks : 0;
     this.trailBps = order.trail?.kind === 'percent' ? order.trail.bps : 0;
     this.activeFrom = activeFrom;
+    this.arrived = false;
+    this.reportedTrigY = Infinity;
+    this.cancelAt = Infinity;
+    this.canceled = false;
+    this.evT = Infinity;
+    this.evY = 0;
+    this.evMaker = false;
+    this.evTrigT = NaN;
+    this.evPostOnlyReject = false;
+    return this;
   }
 
   /** Trailing: follow a new best y; the trigger only ever moves in the trader's favour (down in y). */

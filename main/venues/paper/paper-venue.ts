@@ -74,6 +74,9 @@ class SymState {
   }
 }
 
+/** Recycled working orders kept at most (enough for any strategy's open orders; beyond that, new ones). */
+const SPARE_MAX = 64;
+
 export class PaperVenue implements SimulatedVenue {
   readonly id: string;
   private listener: VenueListener | undefined;
@@ -93,6 +96,12 @@ export class PaperVenue implements SimulatedVenue {
   private readonly scratchAll: Working[] = [];
   private readonly scratchOut: Working[] = [];
   private readonly scratchEv: Working[] = [];
+  /**
+   * Finished working orders, recycled by submit() (an order's working state is the venue's largest allocation
+   * per order). Only reused while no matching pass is running: a pass still holds the ones it removed.
+   */
+  private readonly spare: Working[] = [];
+  private passes = 0;
   private readonly barCap = { left: 0 };
   /** Config read per bar, copied to fields once (no optional-chaining on the config object per call). */
   private readonly pathMode: IntrabarPath;
@@ -163,7 +172,8 @@ export class PaperVenue implements SimulatedVenue {
       const ref = st.ref(s);
       if (ref === ref && s * order.price >= s * ref) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'post_only_would_take', ts: now });
     }
-    const w = new Working(order, st.inst, ++this.seq, now + this.latency());
+    const spare = this.passes === 0 ? this.spare.pop() : undefined;
+    const w = spare ? spare.init(order, st.inst, ++this.seq, now + this.latency()) : new Working(order, st.inst, ++this.seq, now + this.latency());
     if (w.trigKind === 3) {
       const ref = st.ref(s);
       if (ref === ref) {
@@ -228,6 +238,7 @@ export class PaperVenue implements SimulatedVenue {
     }
     this.workingCount = a.length;
     this.state(w.order.symbol).working--;
+    if (this.spare.length < SPARE_MAX) this.spare.push(w);
     if (how === 'canceled') this.emit({ kind: 'canceled', clientOrderId: w.order.clientOrderId, reason, ts });
     else if (how === 'expired') this.emit({ kind: 'expired', clientOrderId: w.order.clientOrderId, ts });
   }
@@ -254,6 +265,15 @@ export class PaperVenue implements SimulatedVenue {
   }
 
   onBar(symbol: string, bars: CandleColumns, i: number): void {
+    this.passes++;
+    try {
+      this.barPass(symbol, bars, i);
+    } finally {
+      this.passes--;
+    }
+  }
+
+  private barPass(symbol: string, bars: CandleColumns, i: number): void {
     const st = this.state(symbol);
     st.bars = bars;
     st.i = i;
@@ -301,6 +321,15 @@ export class PaperVenue implements SimulatedVenue {
   }
 
   onTrade(t: Trade): void {
+    this.passes++;
+    try {
+      this.tradePass(t);
+    } finally {
+      this.passes--;
+    }
+  }
+
+  private tradePass(t: Trade): void {
     const st = this.state(t.symbol);
     st.lastTrade = floatToTicks(st.inst, t.price);
     st.src = 2;
@@ -311,6 +340,15 @@ export class PaperVenue implements SimulatedVenue {
   }
 
   onQuote(q: Quote): void {
+    this.passes++;
+    try {
+      this.quotePass(q);
+    } finally {
+      this.passes--;
+    }
+  }
+
+  private quotePass(q: Quote): void {
     const st = this.state(q.symbol);
     st.bid = q.bid; st.ask = q.ask; st.bidQty = q.bidQty; st.askQty = q.askQty;
     st.src = 3;
@@ -333,6 +371,15 @@ export class PaperVenue implements SimulatedVenue {
   }
 
   onBook(u: OrderBookUpdate): void {
+    this.passes++;
+    try {
+      this.bookPass(u);
+    } finally {
+      this.passes--;
+    }
+  }
+
+  private bookPass(u: OrderBookUpdate): void {
     const st = this.state(u.symbol);
     (st.book ??= new L2Book()).apply(u);
     st.bid = st.book.best('bid');

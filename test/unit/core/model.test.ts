@@ -5,6 +5,7 @@ import { defineInstrument, divRound, floatToTicks, money, moneyToString, notiona
 import { canTransition, transition } from '../../../main/core/execution/state-machine.ts';
 import { IllegalTransitionError, ValidationError } from '../../../main/core/errors.ts';
 import { OrderManager } from '../../../main/core/execution/oms.ts';
+import type { Order } from '../../../main/core/model/index.ts';
 import { SPEC } from './engine-fixtures.ts';
 
 describe('money', () => {
@@ -80,3 +81,39 @@ describe('order state machine', () => {
     expect(() => oms.create({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: 1, clientOrderId: 'X-1' }, 'ticket', 'paper', 0)).toThrow(ValidationError);
   });
 });
+
+describe('order registry', () => {
+  it('finds every order by id, generated or chosen, open or finished, and refuses every duplicate', () => {
+    const chosenId = fc.oneof(fc.constantFrom('X-1', 'X-2', 'X-02', 'X-10', 'X-', 'X', 'Y-1', 'X-1-oco', 'X-99999999999999999'), fc.stringMatching(/^[A-Za-z0-9._:-]{1,12}$/));
+    fc.assert(
+      fc.property(fc.array(fc.record({ id: fc.option(chosenId, { nil: undefined }), finish: fc.boolean(), skipId: fc.boolean() }), { maxLength: 40 }), (steps) => {
+        const oms = new OrderManager('X');
+        const made: Order[] = [];
+        const ids = new Set<string>();
+        for (const st of steps) {
+          if (st.skipId) oms.nextId(); // ids spent on OCO/bracket groups leave holes in the sequence
+          const req = { symbol: 'BTC/USDT', side: 'buy' as const, type: 'market' as const, qty: 1, ...(st.id !== undefined ? { clientOrderId: st.id } : {}) };
+          let o: Order;
+          try {
+            o = oms.create(req, 'ticket', 'paper', 0);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ValidationError);
+            // refused only as a duplicate: the id it asked for (or would have generated) is taken
+            if (st.id !== undefined) expect(ids.has(st.id)).toBe(true);
+            continue;
+          }
+          expect(ids.has(o.clientOrderId)).toBe(false);
+          ids.add(o.clientOrderId);
+          made.push(o);
+          if (st.finish) oms.move(o, 'rejected', 1);
+        }
+        for (const o of made) expect(oms.get(o.clientOrderId)).toBe(o);
+        expect([...oms.all()]).toEqual(made);
+        expect(oms.get('X-0')).toBeUndefined();
+        expect(oms.get('nope')).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
