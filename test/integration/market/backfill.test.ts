@@ -88,9 +88,13 @@ describe('backfill 3 symbols × 90 days of 1m through ccxt from the mock exchang
     const from = process.env.KESTREL_FULL ? FROM : END - 30 * 86_400_000;
     mock.setFaults({ rateLimit: 0.03, ban: 0.01, serverError: 0.02, disconnect: 0.03, malformed: 0.02, duplicateRows: 0.01, shuffleRows: 0.2 });
     try {
-      const first = startBackfill({ source: 'binance', symbols: SYMBOLS, timeframe: '1m', from, to: END }, { venue: venue(), candles: m.candles, progress: m.backfill });
+      // Cancelled once some pages are stored (not after a fixed time: a fast machine could finish first).
+      let first: ReturnType<typeof startBackfill> | undefined = undefined;
+      first = startBackfill({ source: 'binance', symbols: SYMBOLS, timeframe: '1m', from, to: END }, {
+        venue: venue(), candles: m.candles, progress: m.backfill, progressEveryMs: 0,
+        onProgress: (e) => { if (e.state === 'running' && e.done >= 5000) first?.cancel(); },
+      });
       const events: number[] = [];
-      setTimeout(() => first.cancel(), 700);
       const r1 = await first.result;
       expect(r1.state).toBe('cancelled');
       const second = startBackfill({ source: 'binance', symbols: SYMBOLS, timeframe: '1m', from, to: END }, { venue: venue(), candles: m.candles, progress: m.backfill, onProgress: (e) => events.push(e.done) });
