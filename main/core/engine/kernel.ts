@@ -264,6 +264,25 @@ export class Engine implements VenueListener {
     return ctx;
   }
 
+  /**
+   * Stops feeding `strategy` (from the next candle; safe from inside its own callback). Its working orders
+   * stay: cancel them first if they should go. Returns false if it was not attached.
+   */
+  detach(strategy: Strategy): boolean {
+    const ctx = this.ctxOf.get(strategy);
+    if (!ctx) return false;
+    this.ctxOf.delete(strategy);
+    this.fillListeners.deleteValue(ctx);
+    const list = this.strategies.get(ctx.symbol);
+    if (list) {
+      // A new array, not splice: a candle step may be iterating the old one right now.
+      const rest = list.filter((c) => c !== ctx);
+      if (rest.length > 0) this.strategies.set(ctx.symbol, rest);
+      else this.strategies.delete(ctx.symbol);
+    }
+    return true;
+  }
+
   private buffer(symbol: string, intervalMs: number): CandleBuffer {
     let b = this.buffers.get(symbol);
     if (!b) this.buffers.set(symbol, (b = new CandleBuffer(intervalMs)));

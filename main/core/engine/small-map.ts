@@ -40,4 +40,9 @@ export class SmallMap<K, V> {
     vs.pop();
     return true;
   }
+
+  /** Deletes every entry holding `value`. */
+  deleteValue(value: V): void {
+    for (let k = this.values.length - 1; k >= 0; k--) if (this.values[k] === value) this.delete(this.keys[k]!);
+  }
 }

@@ -4,8 +4,8 @@
  * places goes through the same risk gate, OMS, store and audit as a ticket order.
  *
  * What the kernel does not offer, done here:
- * - Detach: the kernel keeps an attached strategy for the session's life, so a run is attached through a
- *   small `gate` strategy that goes inert when the run stops (and its working orders are cancelled).
+ * - Stop: a run is attached through a small `gate` strategy, detached from the kernel when the run ends (and
+ *   its working orders are cancelled); the gate also ignores anything still in flight for an ended run.
  * - Faults: a throwing strategy must not take the feed (and the trader's orders) down with it; the gate
  *   catches, stops the run with its error shown, and the session keeps running.
  * - Timeframes above 1m: the session's kernel receives 1m candles; a run aggregates them into its own bars
@@ -107,6 +107,8 @@ interface Run {
   readonly history: PaperStrategyView['history'];
   readonly orders: Set<string>;
   ctx?: StrategyContext;
+  /** What the kernel has attached for this run (detached when the run ends). */
+  gate?: Strategy;
   state: PaperStrategyView['state'];
   endedAt: number | null;
   lastError: string | null;
@@ -154,7 +156,8 @@ export class PaperStrategies {
     this.wire(session.engine);
     this.runs.set(run.id, run);
     auditConfigChange(session.parts.audit, now, { what: 'paper-strategy', symbol: run.symbol, by, from: null, to: this.auditView(run, 'start') });
-    session.engine.attach(run.symbol, this.gate(run, auditDecisionBars(impl, session.parts.audit)), MINUTE);
+    run.gate = this.gate(run, auditDecisionBars(impl, session.parts.audit));
+    session.engine.attach(run.symbol, run.gate, MINUTE);
     return this.publish(run);
   }
 
@@ -290,6 +293,7 @@ export class PaperStrategies {
   }
 
   private end(run: Run, state: 'stopped' | 'error', error: string | null): void {
+    if (run.gate) run.session.engine.detach(run.gate);
     run.state = state;
     run.lastError = error;
     run.endedAt = run.session.parts.clock.now();
