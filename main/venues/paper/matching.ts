@@ -22,35 +22,36 @@ export const TRIG_TP = 2;
 export const TRIG_TRAIL = 3;
 
 export class Working {
-  order!: Readonly<Order>;
-  inst!: Instrument;
-  seq = 0;
+  // Declared only: init() sets every field, always in the same order, so new and recycled objects share one shape.
+  declare order: Readonly<Order>;
+  declare inst: Instrument;
+  declare seq: number;
   /** +1 buy, −1 sell. */
-  s = 1;
-  remaining = 0;
+  declare s: number;
+  declare remaining: number;
   /** Executes as market once triggered (or right away). */
-  market = false;
-  limY = Infinity;
-  trigKind = TRIG_NONE;
-  trigY = Infinity;
-  triggered = false;
+  declare market: boolean;
+  declare limY: number;
+  declare trigKind: number;
+  declare trigY: number;
+  declare triggered: boolean;
   /** Trailing: best (lowest) y seen since acceptance. */
-  best = NaN;
-  trailTicks = 0;
-  trailBps = 0;
-  activeFrom = 0;
-  arrived = false;
+  declare best: number;
+  declare trailTicks: number;
+  declare trailBps: number;
+  declare activeFrom: number;
+  declare arrived: boolean;
   /** Last trailing trigger the kernel was told about. */
-  reportedTrigY = Infinity;
-  cancelAt = Infinity;
-  canceled = false;
+  declare reportedTrigY: number;
+  declare cancelAt: number;
+  declare canceled: boolean;
   // per-event scratch, filled by evaluate*: time along the path (Infinity = no event), fill y, liquidity
-  evT = Infinity;
-  evY = 0;
-  evMaker = false;
-  evTrigT = NaN;
+  declare evT: number;
+  declare evY: number;
+  declare evMaker: boolean;
+  declare evTrigT: number;
   /** Post-only limit found marketable on arrival. */
-  evPostOnlyReject = false;
+  declare evPostOnlyReject: boolean;
 
   constructor(order: Readonly<Order>, inst: Instrument, seq: number, activeFrom: number) {
     this.init(order, inst, seq, activeFrom);

@@ -98,7 +98,8 @@ export class PaperVenue implements SimulatedVenue {
   private readonly scratchEv: Working[] = [];
   /**
    * Finished working orders, recycled by submit() (an order's working state is the venue's largest allocation
-   * per order). Only reused while no matching pass is running: a pass still holds the ones it removed.
+   * per order). Only reused while no matching pass is running: a pass still holds the ones it removed. (A
+   * pass that throws leaves `passes` raised: recycling stops, nothing else changes.)
    */
   private readonly spare: Working[] = [];
   private passes = 0;
@@ -266,11 +267,8 @@ export class PaperVenue implements SimulatedVenue {
 
   onBar(symbol: string, bars: CandleColumns, i: number): void {
     this.passes++;
-    try {
-      this.barPass(symbol, bars, i);
-    } finally {
-      this.passes--;
-    }
+    this.barPass(symbol, bars, i);
+    this.passes--;
   }
 
   private barPass(symbol: string, bars: CandleColumns, i: number): void {
@@ -322,11 +320,8 @@ export class PaperVenue implements SimulatedVenue {
 
   onTrade(t: Trade): void {
     this.passes++;
-    try {
-      this.tradePass(t);
-    } finally {
-      this.passes--;
-    }
+    this.tradePass(t);
+    this.passes--;
   }
 
   private tradePass(t: Trade): void {
@@ -341,11 +336,8 @@ export class PaperVenue implements SimulatedVenue {
 
   onQuote(q: Quote): void {
     this.passes++;
-    try {
-      this.quotePass(q);
-    } finally {
-      this.passes--;
-    }
+    this.quotePass(q);
+    this.passes--;
   }
 
   private quotePass(q: Quote): void {
@@ -372,11 +364,8 @@ export class PaperVenue implements SimulatedVenue {
 
   onBook(u: OrderBookUpdate): void {
     this.passes++;
-    try {
-      this.bookPass(u);
-    } finally {
-      this.passes--;
-    }
+    this.bookPass(u);
+    this.passes--;
   }
 
   private bookPass(u: OrderBookUpdate): void {
