@@ -42,7 +42,8 @@ export const TradeRow = z.object({
 });
 
 export const BacktestResultWire = z.object({
-  schema: z.literal('kestrel.backtest/2'),
+  // Results stored under schema 1 keep their tag: same shape, their hash follows schema 1's definition.
+  schema: z.enum(['kestrel.backtest/2', 'kestrel.backtest/1']),
   status: z.enum(['ok', 'error', 'cancelled']),
   error: z.object({ code: z.string(), message: z.string(), bar: z.number().optional(), ts: z.number().optional() }).optional(),
   strategy: z.object({ id: z.string(), name: z.string(), kind: z.string(), version: z.string(), params: z.record(z.number()) }),
