@@ -11,13 +11,14 @@
  *   3. Call it: `await pool.run('backtest.run', input, { signal, onProgress })`.
  */
 import type { ComputeInput, ComputeOutput, SweepInput, SweepOutput } from './indicators/types.ts';
-import type { RulesRunInput, RulesRunOutput, SweepChunkInput, SweepChunkOutput } from './backtest/types.ts';
+import type { RecordRunInput, RecordRunOutput, RulesRunInput, RulesRunOutput, SweepChunkInput, SweepChunkOutput } from './backtest/types.ts';
 
 export interface TaskMap {
   'indicators.compute': { input: ComputeInput; output: ComputeOutput };
   'indicators.sweep': { input: SweepInput; output: SweepOutput };
   'backtest.run': { input: RulesRunInput; output: RulesRunOutput };
   'backtest.sweep': { input: SweepChunkInput; output: SweepChunkOutput };
+  'backtest.record': { input: RecordRunInput; output: RecordRunOutput };
 }
 
 export type TaskName = keyof TaskMap;
@@ -36,4 +37,5 @@ export const TASKS = {
   'indicators.sweep': { module: 'indicators/task', export: 'sweep' },
   'backtest.run': { module: 'backtest/task', export: 'run' },
   'backtest.sweep': { module: 'backtest/task', export: 'sweep' },
+  'backtest.record': { module: 'backtest/task', export: 'record' },
 } as const satisfies Record<TaskName, TaskEntry>;

@@ -26,6 +26,8 @@ export interface RunConfig {
   initialCash: string;
   fee: string;
   dataSource: string;
+  /** Record the run as an audit session (saved rules strategies only; see `recordable`). */
+  record: boolean;
 }
 
 interface Run {
@@ -85,7 +87,7 @@ export const useStudio = create<StudioStore>((set, get) => ({
   loaded: false,
   draft: null,
   validation: null,
-  config: { symbol: 'BTC/USDT', timeframe: '1h', from: '', to: '', initialCash: '10000', fee: '0.001', dataSource: 'demo' },
+  config: { symbol: 'BTC/USDT', timeframe: '1h', from: '', to: '', initialCash: '10000', fee: '0.001', dataSource: 'demo', record: false },
   run: null,
   result: null,
   resultId: null,
@@ -162,7 +164,8 @@ export const useStudio = create<StudioStore>((set, get) => ({
   async runBacktest() {
     const d = get().draft;
     if (!d) return;
-    const r = await call('backtest.run', { ...strategyRef(d), config: configOf(get().config), dataSource: get().config.dataSource });
+    const c = get().config;
+    const r = await call('backtest.run', { ...strategyRef(d), config: configOf(c), dataSource: c.dataSource, ...(c.record && recordable(d) ? { record: true } : {}) });
     if (r) set({ run: { runId: r.runId, kind: 'backtest', done: 0, total: 1, status: 'running' }, result: null, resultId: null });
   },
   async runSweep(params) {
@@ -176,6 +179,11 @@ export const useStudio = create<StudioStore>((set, get) => ({
     if (run && run.status === 'running') await call('backtest.cancel', { runId: run.runId });
   },
 }));
+
+/** A run can be recorded (and re-run from the audit view) when it runs a saved, unchanged rules strategy. */
+export function recordable(d: Draft | null): boolean {
+  return !!d && d.kind === 'rules' && !!d.id && !d.dirty && !!d.version;
+}
 
 /** A saved, unchanged strategy runs by id and version (so results cite it); anything else runs its source as is. */
 function strategyRef(d: Draft): Pick<RequestOf<'backtest.run'>, 'strategyId' | 'version' | 'kind' | 'source'> {

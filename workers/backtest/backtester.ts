@@ -15,9 +15,10 @@ import { Engine } from '../../main/core/engine/kernel.ts';
 import { SimClock } from '../../main/core/engine/clock.ts';
 import type { Strategy, StrategyContext } from '../../main/core/engine/strategy.ts';
 import { LimitsRiskGate } from '../../main/core/risk/gate.ts';
-import { NullAuditSink, type Store } from '../../main/core/ports.ts';
+import { NullAuditSink, type AuditSink, type Store } from '../../main/core/ports.ts';
+import { auditDecisionBars } from '../../main/core/audit/session.ts';
 import type { Fill, Instrument, Order } from '../../main/core/model/index.ts';
-import { defineInstrument, money, moneyToString } from '../../main/core/model/index.ts';
+import { defineInstrument, money, moneyToString, type InstrumentSpec } from '../../main/core/model/index.ts';
 import type { OhlcvColumns } from '../../main/core/data/candles.ts';
 import { sliceColumns } from '../../main/core/data/candles.ts';
 import { parseBacktestConfig, timeframeToMs, type BacktestConfig } from '../../main/core/backtest/config.ts';
@@ -61,18 +62,21 @@ export function rulesSource(doc: unknown, params: Readonly<Record<string, number
 }
 
 export function instrumentsFor(cfg: BacktestConfig): Map<string, Instrument> {
-  const out = new Map<string, Instrument>();
-  for (const symbol of cfg.symbols) {
+  return new Map(instrumentSpecs(cfg).map((spec) => [spec.symbol, defineInstrument(spec)]));
+}
+
+/** The instrument of each symbol of the config (defaults from the symbol name and the config's fees). */
+export function instrumentSpecs(cfg: BacktestConfig): InstrumentSpec[] {
+  return cfg.symbols.map((symbol) => {
     const o = cfg.instruments[symbol] ?? {};
     const [b, q] = symbol.split('/');
-    out.set(symbol, defineInstrument({
+    return {
       symbol, venue: cfg.venue, base: o.base ?? b ?? symbol, quote: o.quote ?? q ?? cfg.currency, kind: o.kind ?? 'spot',
       tickSize: o.tickSize ?? '0.01', lotSize: o.lotSize ?? '0.0001', ...(o.minNotional ? { minNotional: o.minNotional } : {}),
       ...(o.maxLeverage ? { maxLeverage: o.maxLeverage } : {}),
       makerFee: cfg.fees.maker, takerFee: cfg.fees.taker,
-    }));
-  }
-  return out;
+    };
+  });
 }
 
 /** Rows of `c` with from ≤ ts ≤ to (binary search; a view, no copy). */
@@ -179,14 +183,14 @@ class BacktestStore implements Store {
 }
 
 /** The kernel wired as a backtest: simulated clock, paper venue, limits gate, in-memory store and audit. */
-export function buildEngine(cfg: BacktestConfig, instruments: ReadonlyMap<string, Instrument> = instrumentsFor(cfg)): Engine {
+export function buildEngine(cfg: BacktestConfig, instruments: ReadonlyMap<string, Instrument> = instrumentsFor(cfg), audit: AuditSink = new NullAuditSink()): Engine {
   const clock = new SimClock(0);
   const venue = new PaperVenue({
     id: cfg.venue, instruments: [...instruments.values()], clock, seed: cfg.seed, latencyMs: cfg.latencyMs, latencyJitterMs: cfg.latencyJitterMs,
     path: cfg.intrabarPath, slippage: cfg.slippage, fees: new FeeModel(), ...(cfg.participation ? { participation: cfg.participation } : {}),
   });
   return new Engine({
-    instruments: [...instruments.values()], venue, clock, store: new BacktestStore(), audit: new NullAuditSink(),
+    instruments: [...instruments.values()], venue, clock, store: new BacktestStore(), audit,
     risk: new LimitsRiskGate(cfg.risk), portfolio: { baseCurrency: cfg.currency, cash: { [cfg.currency]: cfg.initialCash } }, sessionId: 'BT',
   });
 }
@@ -196,6 +200,8 @@ export interface BacktestJob {
   readonly strategy: StrategySource;
   readonly datasets: readonly Dataset[];
   readonly control?: RunControl;
+  /** Where the kernel's audit events go (and each decision bar, before the decision); default: nowhere. */
+  readonly audit?: AuditSink;
 }
 
 export function runBacktest(job: BacktestJob): BacktestResult {
@@ -222,15 +228,17 @@ function execute(job: BacktestJob): AssembleInput {
     const d = data.get(s)!;
     return d.certificate && d.certificate.count === cols[k]!.ts.length ? d.certificate : certify(s, cfg.timeframe, intervalMs, cols[k]!, d.source, nodeSha256);
   });
-  const engine = buildEngine(cfg, instruments);
+  const engine = buildEngine(cfg, instruments, job.audit);
   const ctl = job.control ?? {};
+  const audit = job.audit;
+  const create = (symbol: string): Strategy => (audit ? auditDecisionBars(job.strategy.create(symbol), audit) : job.strategy.create(symbol));
   let ts: Float64Array;
   let equity: Float64Array;
   const guards: Guard[] = [];
   if (cfg.symbols.length === 1) {
     const c = cols[0]!;
     const bars = { ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, length: c.ts.length, intervalMs };
-    const g = new Guard(job.strategy.create(cfg.symbols[0]!), ctl, bars.length);
+    const g = new Guard(create(cfg.symbols[0]!), ctl, bars.length);
     guards.push(g);
     equity = engine.run(cfg.symbols[0]!, bars, g).equity;
     ts = new Float64Array(bars.length);
@@ -240,7 +248,7 @@ function execute(job: BacktestJob): AssembleInput {
       ts = ts.slice(0, g.stoppedAt + 1);
     }
   } else {
-    ({ ts, equity } = runMany(engine, cfg.symbols, cols, intervalMs, job.strategy, ctl, guards));
+    ({ ts, equity } = runMany(engine, cfg.symbols, cols, intervalMs, create, ctl, guards));
   }
   const failed = guards.find((g) => g.error);
   const stopTs = ts.length ? ts[ts.length - 1]! : 0;
@@ -262,12 +270,12 @@ function execute(job: BacktestJob): AssembleInput {
 }
 
 /** Several symbols on one account: bars merged by open time, each symbol with its own strategy instance. */
-function runMany(engine: Engine, symbols: readonly string[], cols: readonly OhlcvColumns[], intervalMs: number, src: StrategySource, ctl: RunControl, guards: Guard[]): { ts: Float64Array; equity: Float64Array } {
+function runMany(engine: Engine, symbols: readonly string[], cols: readonly OhlcvColumns[], intervalMs: number, create: (symbol: string) => Strategy, ctl: RunControl, guards: Guard[]): { ts: Float64Array; equity: Float64Array } {
   const all = new Set<number>();
   for (const c of cols) for (let i = 0; i < c.ts.length; i++) all.add(c.ts[i]!);
   const times = Float64Array.from([...all].sort((a, b) => a - b));
   symbols.forEach((s) => {
-    const g = new Guard(src.create(s), ctl, times.length);
+    const g = new Guard(create(s), ctl, times.length);
     guards.push(g);
     engine.attach(s, g, intervalMs);
   });

@@ -1,6 +1,7 @@
-/** Pool tasks: one rules backtest, or a chunk of a parameter sweep. Trusted code only (rules documents). */
+/** Pool tasks: one rules backtest (optionally recorded as an audit session), or a chunk of a parameter sweep. Trusted code only (rules documents). */
 import { defineTask } from '../pool.ts';
 import { runBacktest, rulesSource, summarizeBacktest } from './backtester.ts';
+import { recordBacktest } from './record.ts';
 import type { SweepRow } from './types.ts';
 
 export const run = defineTask<'backtest.run'>((input, ctx) =>
@@ -16,3 +17,7 @@ export const sweep = defineTask<'backtest.sweep'>((input, ctx) => {
   });
   return { rows };
 });
+
+export const record = defineTask<'backtest.record'>((input, ctx) =>
+  recordBacktest({ config: input.config, strategy: rulesSource(input.doc, input.params), datasets: input.datasets, control: { onProgress: (d, t) => ctx.progress(d, t) } }, input.record),
+);

@@ -3,6 +3,8 @@ import type { OhlcvColumns } from '../../main/core/data/candles.ts';
 import type { BacktestResult, DatasetCertificate, RunError, RunStatus } from '../../main/core/backtest/result.ts';
 import type { Stats } from '../../main/core/backtest/metrics.ts';
 import type { ParamSet } from '../../main/core/backtest/sweep.ts';
+import type { AuditEvent } from '../../main/core/ports.ts';
+import type { RecordSpec } from './record.ts';
 
 export interface DatasetInput {
   readonly symbol: string;
@@ -20,6 +22,16 @@ export interface RulesRunInput {
 }
 
 export type RulesRunOutput = BacktestResult;
+
+/** A rules backtest recorded as an audit session (see record.ts). */
+export interface RecordRunInput extends RulesRunInput {
+  readonly record: RecordSpec;
+}
+
+export interface RecordRunOutput {
+  readonly result: BacktestResult;
+  readonly events: AuditEvent[];
+}
 
 export interface SweepChunkInput {
   readonly config: unknown;

@@ -16,6 +16,8 @@ import type { HostContext } from '../context.ts';
 import { backtestFor } from '../backtest/for-host.ts';
 import { marketFor } from '../data/for-host.ts';
 import { isPaperSession, rerunPaperSession } from './paper-rerun.ts';
+import { rulesSource } from '../../../workers/backtest/backtester.ts';
+import { isRecordedBacktest, rerunRecordedBacktest, type BacktestRerunDeps } from '../../../workers/backtest/record.ts';
 import { AdjustableRiskGate } from '../trading/risk.ts';
 
 type Risk = { limits?: ConstructorParameters<typeof AdjustableRiskGate>[0]; tradingState?: TradingState; reason?: string };
@@ -59,7 +61,34 @@ export function hostRerunDeps(ctx: HostContext): RerunDeps {
   };
 }
 
-/** Paper sessions: re-enacted (paper-rerun.ts); other sessions go to the generic re-run. */
+/**
+ * Recorded backtests: run again by the same backtester from their pinned candles (record.ts). Paper sessions:
+ * re-enacted (paper-rerun.ts). Other sessions go to the generic re-run.
+ */
 export function hostSessionRerun(ctx: HostContext): (events: RecordedEvent[]) => RerunReport | undefined {
-  return (events) => (isPaperSession(events) ? rerunPaperSession(ctx, events, () => backtestFor(ctx)) : undefined);
+  return (events) => {
+    if (isRecordedBacktest(events)) return rerunRecordedBacktest(events, backtestRerunDeps(ctx));
+    return isPaperSession(events) ? rerunPaperSession(ctx, events, () => backtestFor(ctx)) : undefined;
+  };
+}
+
+function backtestRerunDeps(ctx: HostContext): BacktestRerunDeps {
+  return {
+    strategy: (id, hash, params) => {
+      const svc = backtestFor(ctx);
+      let versions: { version: number; hash: string }[];
+      try {
+        versions = svc.versions(id);
+      } catch {
+        return undefined; // strategy deleted or never saved here
+      }
+      const v = versions.find((x) => x.hash === hash);
+      const saved = v && svc.get(id, v.version);
+      return saved && saved.kind === 'rules' ? rulesSource(saved.version.source, params) : undefined;
+    },
+    datasets: (ref) => ref.symbols.map((symbol) => ({
+      symbol, source: `${ref.source} ${symbol} ${ref.timeframe}`,
+      columns: marketFor(ctx).candles({ source: ref.source, symbol, timeframe: ref.timeframe, from: ref.from, to: ref.to + 1 }).columns,
+    })),
+  };
 }

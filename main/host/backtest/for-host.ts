@@ -15,6 +15,8 @@ export function backtestFor(ctx: HostContext): BacktestService {
       candles: (q) => marketFor(ctx).candles(q).columns,
       pool: () => poolFor(ctx),
       emit: (e) => ctx.emit('backtest.progress', e),
+      // One transaction: a recorded backtest's session is in the log whole or not at all.
+      recordAudit: (events) => void ledgerFor(ctx).audit.recordMany(events.map((e) => ({ kind: e.type, data: e, ts: e.ts }))),
     });
     services.set(ctx, s);
   }

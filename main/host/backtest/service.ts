@@ -22,6 +22,7 @@ import { prepareSource, sandboxedModule } from '../../../workers/backtest/sandbo
 import { CodeStrategy, ReloadableStrategy } from '../../core/strategy/code.ts';
 import { compileRules } from '../../core/strategy/rules.ts';
 import type { Strategy } from '../../core/engine/strategy.ts';
+import type { AuditEvent } from '../../core/ports.ts';
 import { prepareDatasets, runSweep, runWalkForward, type SweepOutcome, type WalkForwardOutcome } from '../../../workers/backtest/sweep-runner.ts';
 import type { SweepSpecInput, WalkForwardSpec } from '../../core/backtest/sweep.ts';
 
@@ -42,6 +43,8 @@ export interface BacktestServiceDeps {
   readonly pool: () => WorkerPool;
   readonly emit: (e: ProgressEvent) => void;
   readonly now?: () => number;
+  /** Appends a recorded backtest's audit session to the audit log (absent: recording is refused). */
+  readonly recordAudit?: (events: readonly AuditEvent[]) => void;
 }
 
 export interface StrategyRef {
@@ -57,6 +60,8 @@ export interface RunRequest extends StrategyRef {
   readonly config: unknown;
   /** Market data source (exchange id or 'demo'). */
   readonly dataSource?: string;
+  /** Record the run as an audit session (saved rules strategies; at most RECORD_MAX_BARS bars), re-runnable from the audit view. */
+  readonly record?: boolean;
 }
 
 interface Job {
@@ -205,10 +210,17 @@ export class BacktestService {
   /** Starts a backtest; progress and the end arrive as events; the result is stored and returned by result(). */
   run(r: RunRequest): { runId: string; done: Promise<BacktestResult> } {
     const s = this.resolve(r);
+    const record = r.record ? this.recorder(s) : undefined;
     const datasets = this.data(r.config, r.dataSource);
     const [runId, job] = this.start('backtest');
     const signal = job.abort.signal;
     const exec = async (): Promise<BacktestResult> => {
+      if (record) {
+        const prepared = prepareDatasets(r.config, datasets);
+        const out = await this.deps.pool().run('backtest.record', { config: r.config, doc: s.source, ...(r.params ? { params: r.params } : {}), datasets: prepared, record: { sessionId: runId, strategyId: record.strategyId, source: r.dataSource ?? 'demo' } }, { signal, onProgress: (p) => this.progress(runId, job, p.done, p.total) });
+        record.append(out.events);
+        return out.result;
+      }
       if (s.kind === 'code') {
         return runCodeBacktest({ config: r.config, source: s.source, fileName: `${s.name}.ts`, datasets, ...(r.params ? { params: r.params } : {}) }, { signal });
       }
@@ -233,6 +245,16 @@ export class BacktestService {
     );
     done.catch(() => {}); // the failure is reported as an event and by result()
     return { runId, done };
+  }
+
+  /** Checked before the run starts: what can be recorded, and where to. */
+  private recorder(s: { kind: StrategyKind; strategyId: string | null }): { strategyId: string; append: (events: readonly AuditEvent[]) => void } {
+    if (s.kind !== 'rules' || s.strategyId === null) {
+      throw new ValidationError('only saved rules strategies can be recorded: a re-run looks the strategy up by its saved version', [{ path: 'record', message: 'save the strategy first (code strategies are not recorded yet)' }]);
+    }
+    const append = this.deps.recordAudit;
+    if (!append) throw new KestrelError('conflict', 'this host has no audit log to record backtests into');
+    return { strategyId: s.strategyId, append };
   }
 
   cancel(runId: string): boolean {

@@ -48,7 +48,7 @@ export function strategyHandlers(ctx: HostContext): HandlersFor<Names> {
     'strategy.versions': (r) => svc().versions(r.id),
     'strategy.rollback': (r) => svc().rollback(r.id, r.version),
     'strategy.templates': () => svc().templates(),
-    'backtest.run': (r) => ({ runId: svc().run(runRequest(r)).runId }),
+    'backtest.run': (r) => ({ runId: svc().run({ ...runRequest(r), ...(r.record !== undefined ? { record: r.record } : {}) }).runId }),
     'backtest.cancel': (r) => ({ cancelled: svc().cancel(r.runId) }),
     'backtest.get': (r) => {
       const res = svc().result(r.runId);

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { fmtNum } from '../../app/format.ts';
 import { ProgressBar } from '../../app/ui/widgets.tsx';
 import { TIMEFRAMES, useChart } from '../../state/chart.ts';
-import { useStudio } from '../../state/studio.ts';
+import { recordable, useStudio } from '../../state/studio.ts';
 import { Heatmap } from './Heatmap.tsx';
 import { Results } from './Results.tsx';
 
@@ -88,9 +88,15 @@ export function RunPane() {
         )}
         <div className="toolbar">
           {view === 'backtest' ? (
-            <button className="primary" disabled={!draft || running || validation?.ok === false || !config.symbol} onClick={() => void useStudio.getState().runBacktest()}>
-              ▶ Run backtest
-            </button>
+            <>
+              <button className="primary" disabled={!draft || running || validation?.ok === false || !config.symbol} onClick={() => void useStudio.getState().runBacktest()}>
+                ▶ Run backtest
+              </button>
+              <label className="check small" title={recordable(draft) ? 'Also record the run as an audit session: replay it and re-run it from the Audit view (at most 50,000 bars)' : 'Save the rules strategy (unchanged) to record its runs in the audit log'}>
+                <input type="checkbox" aria-label="Record in audit log" checked={config.record && recordable(draft)} disabled={!recordable(draft)} onChange={(e) => set({ record: e.target.checked })} />
+                Record in audit log
+              </label>
+            </>
           ) : (
             <button
               className="primary"

@@ -88,6 +88,39 @@ describe('strategies and backtests over the contract', () => {
     expect(json.determinismHash).toBe(r.determinismHash);
   });
 
+  it('records a saved strategy\'s backtest as an audit session that replays, re-runs identically, and shows changed data as divergences', async () => {
+    const id = (await t.client.call('strategy.list', {}))[0]!.id;
+    const { runId } = await t.client.call('backtest.run', { strategyId: id, config, dataSource: 'test', record: true });
+    expect((await waitFor(runId)).at(-1)!.status).toBe('ok');
+    const r = await t.client.call('backtest.get', { runId });
+    expect(r.trades.length).toBeGreaterThan(1);
+    const session = (await t.client.call('audit.sessions', {})).find((x) => x.session === runId);
+    expect(session).toMatchObject({ kind: 'backtest', strategyId: id, strategyVersion: r.strategy.version, startedAt: t0 });
+    const end = await t.client.call('audit.replay', { session: runId });
+    expect(end.positions.find((p) => p.symbol === 'ABC-USD')?.fees).toBe(r.stats.fees);
+    const same = await t.client.call('audit.rerun', { session: runId });
+    expect(same).toMatchObject({ identical: true, divergences: [], fills: { recorded: r.counts.fills, rerun: r.counts.fills } });
+
+    // The stored candle under the first entry fill opens 1.00 higher: the re-run fills that trade elsewhere.
+    const at = r.trades[0]!.entryTs;
+    const k = Math.round((at - t0) / 60_000);
+    const bars = (await t.client.call('market.export', { source: 'test', symbol: 'ABC-USD', timeframe: '1m', from: at, to: at + 60_000 })).csv.trim().split('\n');
+    const [ts, o, h, l, c, v] = bars[1]!.split(',').map(Number);
+    expect(ts).toBe(t0 + k * 60_000);
+    await t.client.call('market.import', { source: 'test', symbol: 'ABC-USD', timeframe: '1m', csv: `ts,open,high,low,close,volume\n${ts},${(o! + 1).toFixed(2)},${Math.max(h!, o! + 1).toFixed(2)},${l},${c},${v}` });
+    const changed = await t.client.call('audit.rerun', { session: runId });
+    expect(changed.identical).toBe(false);
+    expect(changed.divergences.find((d) => d.kind === 'fill-price')).toMatchObject({ trade: 1, recorded: Math.round(o! * 100), rerun: Math.round((o! + 1) * 100) });
+  });
+
+  it('refuses to record an unsaved strategy, and says why', async () => {
+    const tpl = (await t.client.call('strategy.templates', {})).find((x) => x.id === 'sma-crossover')!;
+    const err = await t.client.call('backtest.run', { kind: 'rules', source: tpl.source, config, dataSource: 'test', record: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RemoteError);
+    expect((err as RemoteError).code).toBe('validation');
+    expect((err as RemoteError).message).toMatch(/saved/);
+  });
+
   it('runs a grid sweep on the pool, ranked, stored', async () => {
     const id = (await t.client.call('strategy.list', {}))[0]!.id;
     const { runId } = await t.client.call('sweep.run', { strategyId: id, config, dataSource: 'test', sweep: { params: { fast: [5, 10], slow: [20, 40] }, objective: 'netProfitPct' } });
