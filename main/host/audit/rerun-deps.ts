@@ -24,20 +24,22 @@ type Risk = { limits?: ConstructorParameters<typeof AdjustableRiskGate>[0]; trad
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-/** The saved version of strategy `id` whose content hash is `hash`, compiled with `params`. */
-export function strategyByHash(ctx: HostContext, id: string, hash: string, params: Readonly<Record<string, unknown>> | undefined): Strategy | undefined {
-  const svc = backtestFor(ctx);
-  let versions: { version: number; hash: string }[];
+/** The number of the saved version of strategy `id` whose content hash is `hash` (undefined: none here). */
+function versionByHash(ctx: HostContext, id: string, hash: string): number | undefined {
   try {
-    versions = svc.versions(id);
+    return backtestFor(ctx).versions(id).find((x) => x.hash === hash)?.version;
   } catch {
     return undefined; // strategy deleted or never saved here
   }
-  const v = versions.find((x) => x.hash === hash);
-  if (!v) return undefined;
+}
+
+/** The saved version of strategy `id` whose content hash is `hash`, compiled with `params`. */
+export function strategyByHash(ctx: HostContext, id: string, hash: string, params: Readonly<Record<string, unknown>> | undefined): Strategy | undefined {
+  const v = versionByHash(ctx, id, hash);
+  if (v === undefined) return undefined;
   const p: Record<string, number> = {};
   for (const [k, x] of Object.entries(params ?? {})) if (typeof x === 'number') p[k] = x;
-  return svc.strategyFor(id, v.version, p);
+  return backtestFor(ctx).strategyFor(id, v, p);
 }
 
 export function hostRerunDeps(ctx: HostContext): RerunDeps {
@@ -75,16 +77,9 @@ export function hostSessionRerun(ctx: HostContext): (events: RecordedEvent[]) =>
 function backtestRerunDeps(ctx: HostContext): BacktestRerunDeps {
   return {
     strategy: (id, hash, params) => {
-      const svc = backtestFor(ctx);
-      let versions: { version: number; hash: string }[];
-      try {
-        versions = svc.versions(id);
-      } catch {
-        return undefined; // strategy deleted or never saved here
-      }
-      const v = versions.find((x) => x.hash === hash);
-      const saved = v && svc.get(id, v.version);
-      return saved && saved.kind === 'rules' ? rulesSource(saved.version.source, params) : undefined;
+      const v = versionByHash(ctx, id, hash);
+      const saved = v === undefined ? undefined : backtestFor(ctx).get(id, v);
+      return saved?.kind === 'rules' ? rulesSource(saved.version.source, params) : undefined;
     },
     datasets: (ref) => ref.symbols.map((symbol) => ({
       symbol, source: `${ref.source} ${symbol} ${ref.timeframe}`,
