@@ -6,7 +6,8 @@ import { TIMEFRAMES, useChart } from '../../state/chart.ts';
 import { useConnection } from '../../state/connection.ts';
 import { chartTheme, useSettings } from '../../state/settings.ts';
 import { useTrading } from '../../state/trading.ts';
-import { ChartView, type PriceLineSpec } from './lightweight.ts';
+import { ChartView, type Bar, type PriceLineSpec } from './lightweight.ts';
+import { mergeMinute, TIMEFRAME_MS } from './live-bar.ts';
 import { levelsFor } from './levels.ts';
 
 export function ChartPanel() {
@@ -62,20 +63,30 @@ export function ChartPanel() {
     for (const k of v.lineKeys()) if (!want.has(k)) v.removeLine(k);
   }, [active, seq]);
 
-  // Live candles from the paper feed: 1m bars update in place; other timeframes ask the host for the re-aggregated tail.
+  // Live candles from the paper feed: 1m bars update in place. Other timeframes: each forming minute is merged
+  // into the bar the closed minutes make (`base`); when a minute closes, the host's re-aggregated tail becomes the base.
+  const base = useRef<{ key: string; bar: Bar | undefined }>({ key: '', bar: undefined });
   useEffect(() => {
     if (!connected) return;
     return getClient().on('trading.candle', (c) => {
       const st = useChart.getState();
       if (c.symbol !== st.symbol || c.source !== st.source || !view.current) return;
-      if (st.timeframe === '1m') view.current.updateBar(c);
-      else if (c.closed && st.candles && st.candles.count) {
-        const from = st.candles.ts[st.candles.count - 1]!;
-        void call('market.candles', { source: st.source, symbol: st.symbol, timeframe: st.timeframe, from }, { quiet: true }).then((r) => {
-          if (!r || useChart.getState().symbol !== c.symbol) return;
-          for (let i = 0; i < r.count; i++) view.current?.updateBar({ ts: r.ts[i]!, open: r.open[i]!, high: r.high[i]!, low: r.low[i]!, close: r.close[i]!, volume: r.volume[i]! });
-        });
+      if (st.timeframe === '1m') return view.current.updateBar(c);
+      const tfMs = TIMEFRAME_MS[st.timeframe];
+      if (!tfMs || !st.candles || !st.candles.count) return;
+      const key = `${st.source}|${st.symbol}|${st.timeframe}|${st.candles.ts[0]}`;
+      if (base.current.key !== key) {
+        const k = st.candles.count - 1;
+        base.current = { key, bar: { ts: st.candles.ts[k]!, open: st.candles.open[k]!, high: st.candles.high[k]!, low: st.candles.low[k]!, close: st.candles.close[k]!, volume: st.candles.volume[k]! } };
       }
+      if (!c.closed) return view.current.updateBar(mergeMinute(base.current.bar, c, tfMs));
+      const from = base.current.bar?.ts ?? st.candles.ts[st.candles.count - 1]!;
+      void call('market.candles', { source: st.source, symbol: st.symbol, timeframe: st.timeframe, from }, { quiet: true }).then((r) => {
+        if (!r || !r.count || base.current.key !== key) return;
+        for (let i = 0; i < r.count; i++) view.current?.updateBar({ ts: r.ts[i]!, open: r.open[i]!, high: r.high[i]!, low: r.low[i]!, close: r.close[i]!, volume: r.volume[i]! });
+        const k = r.count - 1;
+        base.current = { key, bar: { ts: r.ts[k]!, open: r.open[k]!, high: r.high[k]!, low: r.low[k]!, close: r.close[k]!, volume: r.volume[k]! } };
+      });
     });
   }, [connected]);
 
