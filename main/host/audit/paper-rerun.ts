@@ -14,7 +14,8 @@
  * feed to T before re-doing the command restores that order. Client order ids are deterministic per
  * session, so re-done cancels address the same orders.
  *
- * Not re-enacted (they show up as divergences): brackets and OCO groups placed from the ticket, and amends.
+ * Brackets placed from the ticket are re-placed as brackets (rebuilt from the entry and its two held exits).
+ * The app offers no OCO or amend command, so a paper session cannot contain them from the trader.
  */
 import { canonicalJson } from '../../core/audit/canonical.ts';
 import { fillFrom, type RecordedEvent } from '../../core/audit/replay.ts';
@@ -22,7 +23,7 @@ import { compareSessions, sessionConfig, type RerunReport } from '../../core/aud
 import { auditSessionStart, auditSessionStop, SessionAuditSink } from '../../core/audit/session.ts';
 import { SimClock } from '../../core/engine/clock.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { defineInstrument, type OrderRequest } from '../../core/model/index.ts';
+import { defineInstrument, type BracketRequest, type OrderRequest } from '../../core/model/index.ts';
 import { MemoryAuditSink, MemoryStore } from '../../core/ports.ts';
 import type { RiskLimitsView, TradingState } from '../../contract/trading.ts';
 import { PaperVenue } from '../../venues/paper/paper-venue.ts';
@@ -37,6 +38,42 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const MANUAL = new Set(['ticket', 'hotkey', 'webhook']);
 
 const quiet: SessionListener = { orders() {}, fill() {}, portfolioChanged() {}, ticks() {}, candle() {}, tradingState() {} };
+
+/**
+ * The bracket a ticket verdict at `k` placed, rebuilt from what followed it: the entry created in a
+ * `bracket` group, and its two held exits (take-profit limit; stop-loss stop-market or stop-limit).
+ * Undefined when the verdict placed a plain order.
+ */
+function bracketOf(events: readonly RecordedEvent[], k: number, entry: OrderRequest): BracketRequest | undefined {
+  let entryId: string | undefined;
+  let tp: P | undefined;
+  let sl: P | undefined;
+  for (let j = k + 1; j < events.length && j <= k + 8; j++) {
+    const x = events[j]!;
+    if (x.type === 'risk-verdict') break;
+    const q = x.payload as P;
+    if (x.type !== 'order' || q.event !== 'created') continue;
+    const o = q.order as P;
+    if (entryId === undefined) {
+      if (o.groupKind !== 'bracket' || o.parentId !== undefined) return undefined;
+      entryId = String(o.clientOrderId);
+    } else if (o.parentId === entryId && o.type === 'limit') tp = o;
+    else if (o.parentId === entryId) sl = o;
+    if (tp && sl) break;
+  }
+  if (!tp || !sl || num(tp.price) === undefined || num(sl.triggerPrice) === undefined) return undefined;
+  return { entry, takeProfit: num(tp.price)!, stopLoss: num(sl.triggerPrice)!, ...(sl.type === 'stop-limit' && num(sl.price) !== undefined ? { stopLimit: num(sl.price)! } : {}) };
+}
+
+/** The kind of the first order event after event `k` (what a verdict led to). */
+function nextOrderEvent(events: readonly RecordedEvent[], k: number): string | undefined {
+  for (let j = k + 1; j < events.length; j++) {
+    const x = events[j]!;
+    if (x.type === 'risk-verdict') return undefined;
+    if (x.type === 'order') return String((x.payload as P).event);
+  }
+  return undefined;
+}
 
 /** True when the recorded session ran on the demo feed (what this module can re-create). */
 export function isPaperSession(events: readonly RecordedEvent[]): boolean {
@@ -125,11 +162,16 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
     if (e.type === 'session-stop') break;
     switch (e.type) {
       case 'risk-verdict': {
-        if (!MANUAL.has(String(p.source))) break;
+        // A bracket exit passes the gate again when the entry fills: the kernel re-does that release itself.
+        if (!MANUAL.has(String(p.source)) || nextOrderEvent(events, k) === 'released') break;
         at(e.ts);
         awaitingCreate = p.ok === true;
+        const bracket = p.ok === true ? bracketOf(events, k, p.request as OrderRequest) : undefined;
         try {
-          session.engine.submit(p.request as OrderRequest, p.source as 'ticket');
+          if (bracket) {
+            for (const o of session.engine.submitBracket(bracket, p.source as 'ticket')) manual.add(o.clientOrderId);
+            awaitingCreate = false;
+          } else session.engine.submit(p.request as OrderRequest, p.source as 'ticket');
         } catch {
           // a refusal is what the recording shows too (its verdict); the compare reports any difference
         }

@@ -2,7 +2,7 @@
  * Re-run and replay of a recorded PAPER session through the in-memory host, recorded the way the app runs
  * one: the demo feed at 60x (a 1m bar per second), a saved rules strategy started in the session
  * (`paper.strategy.start`), reloaded to a second version mid-run and stopped, next to the trader's own
- * ticket orders (one filled, one cancelled). `audit.rerun` re-creates the feed from the recorded seed and
+ * ticket orders (one filled, one cancelled, and a bracket). `audit.rerun` re-creates the feed from the recorded seed and
  * start, re-does the recorded commands at their moments, finds each strategy version by its hash, and
  * must reproduce every fill and the equity at every decision bar exactly; a strategy change injected at
  * one recorded trade must show up at that trade and not before.
@@ -50,6 +50,9 @@ beforeAll(async () => {
   await c.call('trading.submit', { symbol: SYMBOL, side: 'buy', type: 'limit', qty: '0.01', price: offset(px, 30, 2) });
   const eth = await lastPrice(c, 'ETH/USDT');
   const far = (await c.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'limit', qty: '0.1', price: offset(eth, -300, 2) })).orders[0]!;
+  // A ticket bracket on a third symbol: market entry, exits close enough that the feed's swings reach one.
+  const sol = await lastPrice(c, 'SOL/USDT');
+  await c.call('trading.submit', { symbol: 'SOL/USDT', side: 'buy', type: 'bracket', qty: '1', takeProfit: offset(sol, 8, 2), stopLoss: offset(sol, -8, 2), stopLossLimit: offset(sol, -12, 2) });
   const run = await c.call('paper.strategy.start', { strategyId: v1.id, version: 1, symbol: SYMBOL, timeframe: '1m' });
   const runFills = async (n: number) => until(`${n} strategy fills`, async () => ((await c.call('paper.strategy.list', {})).strategies.find((s) => s.runId === run.runId)?.fills ?? 0) >= n, 40_000);
   await runFills(3);
@@ -74,6 +77,10 @@ describe('a recorded paper session', () => {
     expect(sources).toEqual(new Set(['ticket', 'strategy']));
     expect(fills(recorded).length).toBeGreaterThanOrEqual(6);
     expect(recorded.some((e) => e.type === 'order' && (e.payload as { event: string }).event === 'canceled')).toBe(true);
+    const bracket = recorded.filter((e) => e.type === 'order' && (e.payload as { event: string; order: { groupKind?: string } }).event === 'created' && (e.payload as { order: { groupKind?: string } }).order.groupKind === 'bracket');
+    expect(bracket.map((e) => (e.payload as { order: { type: string } }).order.type)).toEqual(['market', 'limit', 'stop-limit']);
+    // The entry filled, so both exits went live (each through the gate again: a verdict the re-run must not re-submit).
+    expect(recorded.filter((e) => e.type === 'order' && (e.payload as { event: string }).event === 'released')).toHaveLength(2);
   });
 
   it('re-runs with identical orders, fills and equity at every decision bar', async () => {
