@@ -320,6 +320,8 @@ export const tradingCommands = {
   'trading.preview': command('Validates an order ticket and asks the risk gate WITHOUT submitting: verdict, reasons, snapped prices, notional, estimated fees.', TicketRequest, Preview),
   'trading.submit': command('Submits an order ticket through the risk gate. Rejection is the typed error risk_rejected with details.reasons. Returns the created orders (bracket: entry, take-profit, stop-loss).', TicketRequest, z.object({ orders: z.array(OrderView) })),
   'trading.cancel': command('Requests cancellation of one order.', req({ clientOrderId: id() }), z.object({ order: OrderView })),
+  'trading.amend': command('Changes a working order\'s price, trigger price or quantity (exact: on the instrument\'s grid). The changed order passes the risk gate in its own place; a rejection is the typed error risk_rejected.',
+    req({ clientOrderId: id(), price: Decimal.optional(), triggerPrice: Decimal.optional(), qty: Decimal.optional() }), z.object({ order: OrderView })),
   'trading.cancelAll': command('Requests cancellation of every open order (of one symbol when given).', symbolFilter, z.object({ canceled: z.number().int() })),
   'trading.openOrders': command('Orders that may still fill, oldest first.', symbolFilter, z.object({ orders: z.array(OrderView) })),
   'trading.orderHistory': command('Orders of the session, newest first (default 500).', listFilter, z.object({ orders: z.array(OrderView) })),

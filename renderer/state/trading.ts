@@ -18,6 +18,7 @@ interface TradingState {
   load(): Promise<void>;
   refresh(): Promise<void>;
   cancel(clientOrderId: string): Promise<boolean>;
+  amend(clientOrderId: string, change: { price?: string; triggerPrice?: string; qty?: string }): Promise<boolean>;
   cancelAll(symbol?: string): Promise<number | undefined>;
   instrument(symbol: string): InstrumentView | undefined;
 }
@@ -97,6 +98,11 @@ export const useTrading = create<TradingState>((set, get) => ({
   },
   async cancel(clientOrderId) {
     const r: ResponseOf<'trading.cancel'> | undefined = await call('trading.cancel', { clientOrderId });
+    if (r) set(mergeOrders(get().openOrders, get().history, [r.order]));
+    return !!r;
+  },
+  async amend(clientOrderId, change) {
+    const r = await call('trading.amend', { clientOrderId, ...change });
     if (r) set(mergeOrders(get().openOrders, get().history, [r.order]));
     return !!r;
   },

@@ -188,12 +188,21 @@ export class Engine implements VenueListener {
     });
   }
 
-  amend(clientOrderId: string, change: OrderAmend): void {
+  /**
+   * Changes a working order's quantity, price or trigger. The order as it would be after the change passes
+   * the risk gate in its own place: its current working quantity and open-order slot are not counted twice.
+   */
+  amend(clientOrderId: string, change: OrderAmend, source: OrderSource = 'ticket'): void {
     this.enter(() => {
       const o = this.oms.get(clientOrderId);
       if (!o) throw new NotFoundError('order', clientOrderId);
-      const inst = this.instrument(o.symbol);
-      validateRequest({ symbol: o.symbol, side: o.side, type: o.type, qty: change.qty ?? o.qty, price: change.price ?? o.price, triggerPrice: change.triggerPrice ?? o.triggerPrice, trail: o.trail, tif: o.tif, expireAt: o.expireAt, postOnly: o.postOnly }, inst);
+      const req: OrderRequest = {
+        symbol: o.symbol, side: o.side, type: o.type, qty: change.qty ?? o.qty, price: change.price ?? o.price, triggerPrice: change.triggerPrice ?? o.triggerPrice,
+        trail: o.trail, tif: o.tif, expireAt: o.expireAt, reduceOnly: o.reduceOnly, postOnly: o.postOnly, tag: o.tag,
+      };
+      if (req.qty <= o.filledQty) throw new ValidationError(`quantity must stay above the filled ${o.filledQty} lots`, [{ path: 'qty', message: 'at or below the filled quantity' }]);
+      // Gated as the remaining quantity after the change, in place of the order's own.
+      this.gate({ ...req, qty: req.qty - o.filledQty }, source, undefined, o);
       this.oms.move(o, 'pending-amend', this.clock.now());
       this.orderEvent('pending-amend', o, { change });
       this.venue.amend(clientOrderId, change);
@@ -423,10 +432,15 @@ export class Engine implements VenueListener {
     return x;
   }
 
-  private gate(req: OrderRequest, source: OrderSource, strategy: Strategy | undefined): Instrument {
+  /** `replaces`: an order the request takes the place of (an amend): its working quantity and slot are left out. */
+  private gate(req: OrderRequest, source: OrderSource, strategy: Strategy | undefined, replaces?: Order): Instrument {
     const inst = this.instruments.get(req.symbol);
     validateRequest(req, inst);
     const x = this.riskInput(req, source, inst!);
+    if (replaces && replaces.state !== 'held') {
+      x.workingQty -= replaces.side === 'buy' ? replaces.qty - replaces.filledQty : replaces.filledQty - replaces.qty;
+      x.openOrders -= 1;
+    }
     const verdict = this.risk.check(x);
     const ts = this.clock.now();
     if (this.auditing) this.auditVerdict(req, source, strategy, verdict, ts);

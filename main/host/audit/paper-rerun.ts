@@ -15,7 +15,8 @@
  * session, so re-done cancels address the same orders.
  *
  * Brackets placed from the ticket are re-placed as brackets (rebuilt from the entry and its two held exits).
- * The app offers no OCO or amend command, so a paper session cannot contain them from the trader.
+ * Amends of the trader's orders are re-done at their moments. The app offers no OCO command, so a paper
+ * session cannot contain one from the trader.
  */
 import { canonicalJson } from '../../core/audit/canonical.ts';
 import { fillFrom, type RecordedEvent } from '../../core/audit/replay.ts';
@@ -24,7 +25,7 @@ import { auditSessionStart, auditSessionStop, SessionAuditSink } from '../../cor
 import { SimClock } from '../../core/engine/clock.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { defineInstrument, type BracketRequest, type OrderRequest } from '../../core/model/index.ts';
-import { MemoryAuditSink, MemoryStore } from '../../core/ports.ts';
+import { MemoryAuditSink, MemoryStore, type OrderAmend } from '../../core/ports.ts';
 import type { RiskLimitsView, TradingState } from '../../contract/trading.ts';
 import { PaperVenue } from '../../venues/paper/paper-venue.ts';
 import type { HostContext } from '../context.ts';
@@ -162,8 +163,10 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
     if (e.type === 'session-stop') break;
     switch (e.type) {
       case 'risk-verdict': {
-        // A bracket exit passes the gate again when the entry fills: the kernel re-does that release itself.
-        if (!MANUAL.has(String(p.source)) || nextOrderEvent(events, k) === 'released') break;
+        // A bracket exit passes the gate again when the entry fills: the kernel re-does that release itself. An
+        // amend's verdict is re-done with the amend (its pending-amend event, below).
+        const next = nextOrderEvent(events, k);
+        if (!MANUAL.has(String(p.source)) || next === 'released' || next === 'pending-amend') break;
         at(e.ts);
         awaitingCreate = p.ok === true;
         const bracket = p.ok === true ? bracketOf(events, k, p.request as OrderRequest) : undefined;
@@ -183,6 +186,13 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
         if (p.event === 'created' && awaitingCreate) {
           manual.add(id);
           awaitingCreate = false;
+        } else if (p.event === 'pending-amend' && manual.has(id)) {
+          at(e.ts);
+          try {
+            session.engine.amend(id, p.change as OrderAmend, 'ticket');
+          } catch {
+            // refused now as then, or not: the compare reports any difference
+          }
         } else if (p.event === 'pending-cancel' && manual.has(id) && !skipKill) {
           at(e.ts);
           const live = session.engine.order(id);

@@ -3,7 +3,7 @@ import type { HandlersFor } from '../ipc/handlers.ts';
 import { tradingFor } from '../trading/for-host.ts';
 
 type TradingCommand =
-  | 'trading.session' | 'trading.instruments' | 'trading.prices' | 'trading.preview' | 'trading.submit' | 'trading.cancel' | 'trading.cancelAll'
+  | 'trading.session' | 'trading.instruments' | 'trading.prices' | 'trading.preview' | 'trading.submit' | 'trading.cancel' | 'trading.amend' | 'trading.cancelAll'
   | 'trading.openOrders' | 'trading.orderHistory' | 'trading.fills' | 'trading.positions' | 'trading.account'
   | 'risk.status' | 'risk.setLimits' | 'risk.killSwitch' | 'risk.setTradingState'
   | 'paper.settings' | 'paper.setSettings' | 'paper.resetAccount';
@@ -24,6 +24,7 @@ export function tradingHandlers(ctx: HostContext): HandlersFor<TradingCommand> {
     'trading.preview': async (r) => (await s()).preview(r),
     'trading.submit': async (r) => ({ orders: (await s()).submit(r) }),
     'trading.cancel': async (r) => ({ order: (await s()).cancel(r.clientOrderId) }),
+    'trading.amend': async (r) => ({ order: (await s()).amend(r.clientOrderId, { price: r.price, triggerPrice: r.triggerPrice, qty: r.qty }) }),
     'trading.cancelAll': async (r) => ({ canceled: (await s()).cancelAll(r.symbol) }),
     'trading.openOrders': async (r) => ({ orders: (await s()).openOrders(r.symbol) }),
     'trading.orderHistory': async (r) => ({ orders: (await s()).orderHistory(r.symbol, r.limit ?? 500) }),

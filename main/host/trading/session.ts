@@ -21,6 +21,7 @@ import type { AuditSink, Clock, MarketData, MarketDataHandler, Store, Venue } fr
 import type { AdjustableRiskGate } from './risk.ts';
 import { previewTicket } from './preview.ts';
 import { parseTicket } from './ticket.ts';
+import { parseAmend, type AmendRequest } from './amend.ts';
 import { fillView, moneyText, orderView, positionView } from './views.ts';
 
 export interface SessionParts {
@@ -243,6 +244,20 @@ export class TradingSession implements MarketDataHandler {
       if (isTerminal(o.state)) throw new KestrelError('conflict', `Order ${clientOrderId} is already ${o.state}`, { details: { clientOrderId, state: o.state } });
       this.engine.cancel(clientOrderId);
       return orderView(o, this.instrument(o.symbol));
+    });
+  }
+
+  /** Changes a working order's price, trigger or size (through the risk gate, in the order's own place). */
+  amend(clientOrderId: string, change: AmendRequest, source: 'ticket' | 'hotkey' = 'ticket'): OrderView {
+    return this.command(() => {
+      const o = this.engine.order(clientOrderId);
+      if (!o) throw new NotFoundError('order', clientOrderId);
+      if (isTerminal(o.state) || o.state === 'pending-cancel' || o.state === 'held') {
+        throw new KestrelError('conflict', `Order ${clientOrderId} cannot be amended while ${o.state}`, { details: { clientOrderId, state: o.state } });
+      }
+      const inst = this.instrument(o.symbol);
+      this.engine.amend(clientOrderId, parseAmend(change, inst), source);
+      return orderView(o, inst);
     });
   }
 

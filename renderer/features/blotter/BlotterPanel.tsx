@@ -4,6 +4,7 @@ import { fmtDecimal, fmtTime, signed } from '../../app/format.ts';
 import { DataTable, type Col } from '../../app/ui/DataTable.tsx';
 import { ConfirmDialog } from '../../app/ui/widgets.tsx';
 import { useTrading } from '../../state/trading.ts';
+import { AmendDialog, amendable } from './AmendDialog.tsx';
 
 type Tab = 'positions' | 'open' | 'history' | 'fills';
 
@@ -25,7 +26,7 @@ const positionCols: Col<PositionView>[] = [
   { id: 'fees', header: 'Fees', value: (p) => p.fees, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.fees, 4) },
 ];
 
-function orderCols(withCancel: boolean, cancel: (id: string) => void): Col<OrderView>[] {
+function orderCols(withActions: boolean, cancel: (id: string) => void, modify: (o: OrderView) => void): Col<OrderView>[] {
   const cols: Col<OrderView>[] = [
     { id: 'time', header: 'Time', value: (o) => o.createdTs, cell: (o) => fmtTime(o.createdTs), width: 150 },
     { id: 'symbol', header: 'Symbol', value: (o) => o.symbol, width: 100 },
@@ -40,16 +41,23 @@ function orderCols(withCancel: boolean, cancel: (id: string) => void): Col<Order
     { id: 'reason', header: 'Reason', value: (o) => o.reason ?? '', width: 140 },
     { id: 'id', header: 'Order id', value: (o) => o.clientOrderId, width: 150 },
   ];
-  if (withCancel)
+  if (withActions)
     cols.push({
-      id: 'cancel',
+      id: 'actions',
       header: '',
       value: () => '',
-      width: 76,
+      width: 140,
       cell: (o) => (
-        <button className="small ghost danger-text" onClick={() => cancel(o.clientOrderId)} aria-label={`Cancel ${o.clientOrderId}`} disabled={o.state === 'pending-cancel'}>
-          Cancel
-        </button>
+        <span className="row-actions">
+          {amendable(o) && (
+            <button className="small ghost" onClick={() => modify(o)} aria-label={`Modify ${o.clientOrderId}`}>
+              Modify
+            </button>
+          )}
+          <button className="small ghost danger-text" onClick={() => cancel(o.clientOrderId)} aria-label={`Cancel ${o.clientOrderId}`} disabled={o.state === 'pending-cancel'}>
+            Cancel
+          </button>
+        </span>
       ),
     });
   return cols;
@@ -72,9 +80,10 @@ export function BlotterPanel() {
   const [tab, setTab] = useState<Tab>('open');
   const [confirmAll, setConfirmAll] = useState(false);
   const { positions, openOrders, history, fills, account, loaded } = useTrading();
+  const [modifying, setModifying] = useState<OrderView | null>(null);
   const cancel = (id: string) => void useTrading.getState().cancel(id);
-  const openCols = useMemo(() => orderCols(true, cancel), []);
-  const histCols = useMemo(() => orderCols(false, cancel), []);
+  const openCols = useMemo(() => orderCols(true, cancel, setModifying), []);
+  const histCols = useMemo(() => orderCols(false, cancel, setModifying), []);
   const livePositions = positions.filter((p) => p.side !== 'flat' || Number(p.realizedPnl) !== 0);
   const tabs: { id: Tab; label: string; n: number }[] = [
     { id: 'positions', label: 'Positions', n: livePositions.filter((p) => p.side !== 'flat').length },
@@ -150,6 +159,7 @@ export function BlotterPanel() {
           Every working order of this session is asked to cancel. Fills that already happened stay.
         </ConfirmDialog>
       )}
+      {modifying && <AmendDialog order={modifying} onClose={() => setModifying(null)} />}
     </div>
   );
 }

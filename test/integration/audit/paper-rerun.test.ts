@@ -2,7 +2,7 @@
  * Re-run and replay of a recorded PAPER session through the in-memory host, recorded the way the app runs
  * one: the demo feed at 60x (a 1m bar per second), a saved rules strategy started in the session
  * (`paper.strategy.start`), reloaded to a second version mid-run and stopped, next to the trader's own
- * ticket orders (one filled, one cancelled, and a bracket). `audit.rerun` re-creates the feed from the recorded seed and
+ * ticket orders (one filled, one amended then cancelled, and a bracket). `audit.rerun` re-creates the feed from the recorded seed and
  * start, re-does the recorded commands at their moments, finds each strategy version by its hash, and
  * must reproduce every fill and the equity at every decision bar exactly; a strategy change injected at
  * one recorded trade must show up at that trade and not before.
@@ -27,6 +27,7 @@ const rules = (params: Record<string, number>): string => JSON.stringify({ ...sm
 let h: TestHost;
 let session: string;
 let recorded: RecordedEvent[];
+let moved: string;
 const fills = (ev: readonly RecordedEvent[]) => ev.filter((e) => e.type === 'fill');
 
 beforeAll(async () => {
@@ -56,6 +57,11 @@ beforeAll(async () => {
   const run = await c.call('paper.strategy.start', { strategyId: v1.id, version: 1, symbol: SYMBOL, timeframe: '1m' });
   const runFills = async (n: number) => until(`${n} strategy fills`, async () => ((await c.call('paper.strategy.list', {})).strategies.find((s) => s.runId === run.runId)?.fills ?? 0) >= n, 40_000);
   await runFills(3);
+  await c.call('trading.amend', { clientOrderId: far.clientOrderId, price: offset(eth, -280, 2) });
+  // Amended from far below the market to marketable: it fills at the next print, at the amended limit or better.
+  // (On the strategy's symbol: replay marks positions at its decision bars; the feed's ticks are not audited.)
+  moved = (await c.call('trading.submit', { symbol: SYMBOL, side: 'buy', type: 'limit', qty: '0.001', price: offset(px, -300, 2) })).orders[0]!.clientOrderId;
+  await c.call('trading.amend', { clientOrderId: moved, price: offset(await lastPrice(c, SYMBOL), 30, 2) });
   await c.call('trading.cancel', { clientOrderId: far.clientOrderId });
   await c.call('paper.strategy.reload', { runId: run.runId, version: v2.version });
   await runFills(5);
@@ -79,6 +85,8 @@ describe('a recorded paper session', () => {
     expect(recorded.some((e) => e.type === 'order' && (e.payload as { event: string }).event === 'canceled')).toBe(true);
     const bracket = recorded.filter((e) => e.type === 'order' && (e.payload as { event: string; order: { groupKind?: string } }).event === 'created' && (e.payload as { order: { groupKind?: string } }).order.groupKind === 'bracket');
     expect(bracket.map((e) => (e.payload as { order: { type: string } }).order.type)).toEqual(['market', 'limit', 'stop-limit']);
+    expect(recorded.filter((e) => e.type === 'order' && (e.payload as { event: string }).event === 'amended')).toHaveLength(2);
+    expect(fills(recorded).some((e) => (e.payload as { fill: { clientOrderId: string } }).fill.clientOrderId === moved)).toBe(true);
     // The entry filled, so both exits went live (each through the gate again: a verdict the re-run must not re-submit).
     expect(recorded.filter((e) => e.type === 'order' && (e.payload as { event: string }).event === 'released')).toHaveLength(2);
   });

@@ -105,6 +105,27 @@ describe('paper trading session', () => {
     off();
   });
 
+  it('amends a resting order\'s price and size exactly, through the risk gate; refuses off-grid, oversized and finished', async () => {
+    const last = await lastPrice(t.client, 'ETH/USDT');
+    const { orders } = await t.client.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'limit', qty: '0.01', price: offset(last, -300, 2) });
+    const id = orders[0]!.clientOrderId;
+    const price = offset(last, -250, 2);
+    const { order } = await t.client.call('trading.amend', { clientOrderId: id, price, qty: '0.02' });
+    expect(order).toMatchObject({ clientOrderId: id, state: 'accepted', price, qty: '0.02' });
+    expect((await t.client.call('trading.openOrders', { symbol: 'ETH/USDT' })).orders.find((o) => o.clientOrderId === id)).toMatchObject({ price, qty: '0.02' });
+    const events = ledgerFor(t.host.ctx).audit.read({ kind: 'order', limit: 100_000 }).map((l) => (JSON.parse(l.body) as { data: { payload: { event: string; order: { clientOrderId: string } } } }).data).filter((e) => e.payload.order.clientOrderId === id).map((e) => e.payload.event);
+    expect(events).toEqual(expect.arrayContaining(['pending-amend', 'amended']));
+    const offGrid = await failure(t.client.call('trading.amend', { clientOrderId: id, price: '1.001' }));
+    expect(offGrid.code).toBe('validation');
+    expect(((offGrid.details?.issues ?? []) as { path: string }[]).map((i) => i.path)).toEqual(['price']);
+    expect((await failure(t.client.call('trading.amend', { clientOrderId: id, qty: '500' }))).code).toBe('risk_rejected');
+    expect((await failure(t.client.call('trading.amend', { clientOrderId: id }))).code).toBe('validation');
+    await t.client.call('trading.cancel', { clientOrderId: id });
+    await until('canceled', async () => !(await t.client.call('trading.openOrders', {})).orders.some((o) => o.clientOrderId === id));
+    expect((await failure(t.client.call('trading.amend', { clientOrderId: id, price }))).code).toBe('conflict');
+    expect((await failure(t.client.call('trading.amend', { clientOrderId: 'no-such-order', price }))).code).toBe('not_found');
+  });
+
   it('rejects through the risk gate with machine-readable reasons, and stores nothing', async () => {
     const before = (await t.client.call('trading.orderHistory', {})).orders.length;
     const auditBefore = ledgerFor(t.host.ctx).ledger.sessionOrders((await t.client.call('trading.session', {})).sessionId).length;
