@@ -83,7 +83,7 @@ export const strategyCommands = {
   'strategy.rollback': command('Make an earlier version current again (saved as a new version with the same hash).', req({ id: id(), version: version() }), SavedVersion),
   'strategy.templates': command('Built-in rules templates (SMA/EMA crossover, RSI mean reversion, Bollinger breakout, Donchian trend).', empty,
     z.array(z.object({ id: z.string(), title: z.string(), description: z.string(), source: z.string() }))),
-  'backtest.run': command('Start a backtest of a saved strategy (or an unsaved kind + source) over stored candles; progress arrives as backtest.progress. With record, a saved rules strategy\'s run is also recorded as an audit session (id = runId) that the audit view can replay and re-run.',
+  'backtest.run': command('Start a backtest of a saved strategy (or an unsaved kind + source) over stored candles; progress arrives as backtest.progress. With record, a saved strategy\'s run is also recorded as an audit session (id = runId) that the audit view can replay and re-run.',
     req({ ...strategyRef, record: z.boolean().optional() }), RunStarted),
   'backtest.cancel': command('Cancel a running backtest, sweep or walk-forward (partial results are kept).', req({ runId: id() }), z.object({ cancelled: z.boolean() })),
   'backtest.get': command('A finished backtest result: statistics, trades, equity and drawdown curves, data-quality certificate, determinism hash.',

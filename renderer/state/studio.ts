@@ -26,7 +26,7 @@ export interface RunConfig {
   initialCash: string;
   fee: string;
   dataSource: string;
-  /** Record the run as an audit session (saved rules strategies only; see `recordable`). */
+  /** Record the run as an audit session (saved strategies only; see `recordable`). */
   record: boolean;
 }
 
@@ -180,9 +180,9 @@ export const useStudio = create<StudioStore>((set, get) => ({
   },
 }));
 
-/** A run can be recorded (and re-run from the audit view) when it runs a saved, unchanged rules strategy. */
+/** A run can be recorded (and re-run from the audit view) when it runs a saved, unchanged strategy. */
 export function recordable(d: Draft | null): boolean {
-  return !!d && d.kind === 'rules' && !!d.id && !d.dirty && !!d.version;
+  return !!d && !!d.id && !d.dirty && !!d.version;
 }
 
 /** A saved, unchanged strategy runs by id and version (so results cite it); anything else runs its source as is. */

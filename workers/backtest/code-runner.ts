@@ -18,6 +18,8 @@ import { parseBacktestConfig, timeframeToMs } from '../../main/core/backtest/con
 import { assembleResult, certify, sourceHash, type BacktestResult, type RunError, type StrategyInfo } from '../../main/core/backtest/result.ts';
 import { instrumentsFor, nodeSha256, selectRange } from './backtester.ts';
 import { prepareSource } from './sandbox.ts';
+import type { AuditEvent } from '../../main/core/ports.ts';
+import type { RecordSpec } from './record.ts';
 
 export interface CodeRunInput {
   readonly config: unknown;
@@ -27,6 +29,8 @@ export interface CodeRunInput {
   readonly params?: Readonly<Record<string, number>>;
   readonly seed?: number;
   readonly datasets: readonly { symbol: string; columns: OhlcvColumns; source: string }[];
+  /** Record the run as an audit session (record.ts); the events come back with the result. */
+  readonly record?: RecordSpec;
 }
 
 export interface CodeRunOptions {
@@ -45,7 +49,19 @@ export function codeStrategyInfo(source: string, fileName: string, params: Reado
   return { id: name, name, kind: 'code', version: sourceHash(source), params };
 }
 
-export async function runCodeBacktest(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo }, opts: CodeRunOptions = {}): Promise<BacktestResult> {
+export async function runCodeBacktest(input: Omit<CodeRunInput, 'info' | 'record'> & { info?: StrategyInfo }, opts: CodeRunOptions = {}): Promise<BacktestResult> {
+  return (await runCode(input, opts)).result;
+}
+
+/**
+ * A code-strategy backtest recorded as an audit session. `events` is null when the run did not finish in
+ * the worker (stopped by the watchdog, the memory limit or a cancel): a partial run is not recorded.
+ */
+export function recordCodeBacktest(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo; record: RecordSpec }, opts: CodeRunOptions = {}): Promise<{ result: BacktestResult; events: AuditEvent[] | null }> {
+  return runCode(input, opts);
+}
+
+async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo }, opts: CodeRunOptions): Promise<{ result: BacktestResult; events: AuditEvent[] | null }> {
   const info = input.info ?? codeStrategyInfo(input.source, input.fileName, input.params);
   const cfg = parseBacktestConfig(input.config);
   const tf = timeframeToMs(cfg.timeframe);
@@ -69,7 +85,7 @@ export async function runCodeBacktest(input: Omit<CodeRunInput, 'info'> & { info
   const equity = new Float64Array(n);
   let got = 0;
   const fills: Fill[] = [];
-  return new Promise<BacktestResult>((resolve, reject) => {
+  return new Promise<{ result: BacktestResult; events: AuditEvent[] | null }>((resolve, reject) => {
     let settled = false;
     let lastBar = -1;
     let lastMove = Date.now();
@@ -89,10 +105,11 @@ export async function runCodeBacktest(input: Omit<CodeRunInput, 'info'> & { info
         const ts = new Float64Array(k);
         for (let i = 0; i < k; i++) ts[i] = datasets[0]!.columns.ts[i]! + tf;
         const stop = k ? ts[k - 1]! : 0;
-        resolve(assembleResult({
+        const result = assembleResult({
           status, error, strategy: info, config: cfg, intervalMs: tf, instruments: instrumentsFor(cfg), ts, equity: equity.slice(0, k),
           fills: fills.filter((f) => f.ts < stop), orders: 0, initialEquity: Number(cfg.initialCash), datasets: datasets.map((d) => d.certificate), hasher: nodeSha256,
-        }));
+        });
+        resolve({ result, events: null });
       });
     const onAbort = (): void => partial('cancelled', { code: 'cancelled', message: 'backtest cancelled', bar: Math.max(0, got - 1) });
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -107,12 +124,12 @@ export async function runCodeBacktest(input: Omit<CodeRunInput, 'info'> & { info
       }
       if (now - started > (opts.maxMs ?? 600_000)) partial('error', { code: 'timeout', message: `backtest exceeded its time budget of ${opts.maxMs ?? 600_000} ms`, bar: Math.max(0, bar) });
     }, 50);
-    worker.on('message', (m: { type: string; from?: number; equity?: Float64Array; fills?: Fill[]; result?: BacktestResult; code?: string; message?: string; details?: Record<string, unknown> }) => {
+    worker.on('message', (m: { type: string; from?: number; equity?: Float64Array; fills?: Fill[]; result?: BacktestResult; events?: AuditEvent[]; code?: string; message?: string; details?: Record<string, unknown> }) => {
       if (m.type === 'checkpoint') {
         equity.set(m.equity!, m.from!);
         got = m.from! + m.equity!.length;
         fills.push(...m.fills!);
-      } else if (m.type === 'done') finish(() => resolve(m.result!));
+      } else if (m.type === 'done') finish(() => resolve({ result: m.result!, events: m.events ?? null }));
       else if (m.type === 'failed') finish(() => reject(m.code === 'validation' ? new ValidationError(m.message!, (m.details?.issues as never) ?? []) : new KestrelError((m.code as never) ?? 'internal', m.message!)));
     });
     worker.on('error', (e: Error & { code?: string }) => {

@@ -7,7 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { KestrelError } from '../../main/core/errors.ts';
 import type { Fill } from '../../main/core/model/index.ts';
 import { CodeStrategy } from '../../main/core/strategy/code.ts';
-import { runBacktest } from './backtester.ts';
+import { runBacktest, type BacktestJob } from './backtester.ts';
+import { recordBacktest } from './record.ts';
 import { sandboxedModule } from './sandbox.ts';
 import type { CodeRunInput } from './code-runner.ts';
 
@@ -27,7 +28,7 @@ try {
     fillsSent = fills.length;
   };
   Atomics.store(hb, 1, 1);
-  const result = runBacktest({
+  const job: BacktestJob = {
     config: input.config,
     datasets: input.datasets,
     strategy: {
@@ -43,8 +44,11 @@ try {
         }
       },
     },
-  });
-  port.postMessage({ type: 'done', result });
+  };
+  if (input.record) {
+    const { result, events } = recordBacktest(job, input.record);
+    port.postMessage({ type: 'done', result, events });
+  } else port.postMessage({ type: 'done', result: runBacktest(job) });
 } catch (e) {
   const k = e instanceof KestrelError ? e : undefined;
   port.postMessage({ type: 'failed', code: k?.code ?? 'internal', message: e instanceof Error ? e.message : String(e), details: k?.details ?? {} });

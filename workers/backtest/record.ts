@@ -18,7 +18,7 @@ import { parseBacktestConfig } from '../../main/core/backtest/config.ts';
 import type { BacktestResult } from '../../main/core/backtest/result.ts';
 import { ValidationError } from '../../main/core/errors.ts';
 import { MemoryAuditSink, type AuditEvent } from '../../main/core/ports.ts';
-import { instrumentSpecs, runBacktest, selectRange, type BacktestJob, type Dataset, type StrategySource } from './backtester.ts';
+import { instrumentSpecs, runBacktest, selectRange, type BacktestJob, type Dataset } from './backtester.ts';
 
 /** Most bars a recorded backtest may have (all symbols together). */
 export const RECORD_MAX_BARS = 50_000;
@@ -84,23 +84,24 @@ export function isRecordedBacktest(events: readonly RecordedEvent[]): boolean {
 }
 
 export interface BacktestRerunDeps {
-  /** The strategy of catalog id `id` whose content hash is `version`, with `params` (undefined: not available). */
-  strategy(id: string, version: string, params: Readonly<Record<string, number>>): StrategySource | undefined;
+  /**
+   * Runs the recorded backtest again with the same recording (recordBacktest, or its code-strategy worker),
+   * the strategy looked up by catalog id and content hash; throws when that version is not available.
+   */
+  record(strategy: { readonly id: string; readonly version: string; readonly params: Readonly<Record<string, number>> }, job: { readonly config: unknown; readonly datasets: Dataset[] }, spec: RecordSpec): AuditEvent[] | Promise<AuditEvent[]>;
   /** The candles of a data reference, loaded again. */
   datasets(ref: DataRef): Dataset[];
 }
 
-export function rerunRecordedBacktest(recorded: readonly RecordedEvent[], deps: BacktestRerunDeps): RerunReport {
+export async function rerunRecordedBacktest(recorded: readonly RecordedEvent[], deps: BacktestRerunDeps): Promise<RerunReport> {
   const cfg = sessionConfig(recorded);
   const s = cfg.strategy;
   const ref = cfg.data as DataRef | undefined;
   if (!isRecordedBacktest(recorded) || !s || !ref) throw new ValidationError('not a recorded backtest session (no backtest config, strategy or data reference in its session-start)');
   const params: Record<string, number> = {};
   for (const [k, v] of Object.entries(s.params ?? {})) if (typeof v === 'number') params[k] = v;
-  const strategy = deps.strategy(s.id, s.version, params);
-  if (!strategy) throw new ValidationError(`strategy ${s.id} version ${s.version.slice(0, 12)}… is not available for a re-run (deleted, or never saved here)`);
   const sessionId = recorded.find((e) => e.type === 'session-start')!.session ?? 'rerun';
-  const { events } = recordBacktest({ config: cfg.venue.config, strategy, datasets: deps.datasets(ref) }, { sessionId, strategyId: s.id, source: ref.source });
+  const events = await deps.record({ id: s.id, version: s.version, params }, { config: cfg.venue.config, datasets: deps.datasets(ref) }, { sessionId, strategyId: s.id, source: ref.source });
   // Compared in the stored form (canonical JSON round trip: bigints as decimal strings, undefined dropped).
   return compareSessions(recorded, events.map((e) => JSON.parse(canonicalJson(e)) as RecordedEvent));
 }

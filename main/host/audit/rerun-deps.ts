@@ -17,7 +17,9 @@ import { backtestFor } from '../backtest/for-host.ts';
 import { marketFor } from '../data/for-host.ts';
 import { isPaperSession, rerunPaperSession } from './paper-rerun.ts';
 import { rulesSource } from '../../../workers/backtest/backtester.ts';
-import { isRecordedBacktest, rerunRecordedBacktest, type BacktestRerunDeps } from '../../../workers/backtest/record.ts';
+import { isRecordedBacktest, recordBacktest, rerunRecordedBacktest, type BacktestRerunDeps } from '../../../workers/backtest/record.ts';
+import { recordCodeBacktest } from '../../../workers/backtest/code-runner.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { AdjustableRiskGate } from '../trading/risk.ts';
 
 type Risk = { limits?: ConstructorParameters<typeof AdjustableRiskGate>[0]; tradingState?: TradingState; reason?: string };
@@ -67,7 +69,7 @@ export function hostRerunDeps(ctx: HostContext): RerunDeps {
  * Recorded backtests: run again by the same backtester from their pinned candles (record.ts). Paper sessions:
  * re-enacted (paper-rerun.ts). Other sessions go to the generic re-run.
  */
-export function hostSessionRerun(ctx: HostContext): (events: RecordedEvent[]) => RerunReport | undefined {
+export function hostSessionRerun(ctx: HostContext): (events: RecordedEvent[]) => RerunReport | Promise<RerunReport> | undefined {
   return (events) => {
     if (isRecordedBacktest(events)) return rerunRecordedBacktest(events, backtestRerunDeps(ctx));
     return isPaperSession(events) ? rerunPaperSession(ctx, events, () => backtestFor(ctx)) : undefined;
@@ -76,10 +78,15 @@ export function hostSessionRerun(ctx: HostContext): (events: RecordedEvent[]) =>
 
 function backtestRerunDeps(ctx: HostContext): BacktestRerunDeps {
   return {
-    strategy: (id, hash, params) => {
-      const v = versionByHash(ctx, id, hash);
-      const saved = v === undefined ? undefined : backtestFor(ctx).get(id, v);
-      return saved?.kind === 'rules' ? rulesSource(saved.version.source, params) : undefined;
+    record: async (strategy, job, spec) => {
+      const v = versionByHash(ctx, strategy.id, strategy.version);
+      if (v === undefined) throw new ValidationError(`strategy ${strategy.id} version ${strategy.version.slice(0, 12)}… is not available for a re-run (deleted, or never saved here)`);
+      const saved = backtestFor(ctx).get(strategy.id, v);
+      if (saved.kind === 'rules') return recordBacktest({ ...job, strategy: rulesSource(saved.version.source, strategy.params) }, spec).events;
+      // Code runs in its own limited worker, as the recorded run did.
+      const out = await recordCodeBacktest({ ...job, source: saved.version.source, fileName: `${saved.name}.ts`, params: strategy.params, record: spec });
+      if (!out.events) throw new ValidationError(`the re-run did not finish: ${out.result.error?.message ?? out.result.status}`);
+      return out.events;
     },
     datasets: (ref) => ref.symbols.map((symbol) => ({
       symbol, source: `${ref.source} ${symbol} ${ref.timeframe}`,

@@ -67,7 +67,7 @@ export class AuditService {
   private readonly every: number;
   private signing: SigningKey | undefined;
   private rerunDeps: RerunDeps | undefined;
-  private sessionRerun: ((events: RecordedEvent[]) => RerunReport | undefined) | undefined;
+  private sessionRerun: ((events: RecordedEvent[]) => RerunReport | Promise<RerunReport> | undefined) | undefined;
   pdf: PdfRenderer | undefined;
 
   constructor(o: AuditServiceOptions) {
@@ -90,7 +90,7 @@ export class AuditService {
   }
 
   /** A re-run for sessions the generic one cannot drive (paper sessions: feed + recorded commands); undefined = not mine. */
-  setSessionRerun(fn: ((events: RecordedEvent[]) => RerunReport | undefined) | undefined): void {
+  setSessionRerun(fn: ((events: RecordedEvent[]) => RerunReport | Promise<RerunReport> | undefined) | undefined): void {
     this.sessionRerun = fn;
   }
 
@@ -160,7 +160,8 @@ export class AuditService {
     return { ...new Replayer(events).seek(index), total: events.length };
   }
 
-  rerun(session: string): RerunReport {
+  /** Synchronous, except a recorded code-strategy backtest: that re-runs in its own worker. */
+  rerun(session: string): RerunReport | Promise<RerunReport> {
     const events = this.sessionEvents(session);
     const own = this.sessionRerun?.(events);
     if (own) return own;

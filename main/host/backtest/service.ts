@@ -17,7 +17,7 @@ import { parseRules } from '../../core/strategy/dsl.ts';
 import { TEMPLATES } from '../../core/strategy/templates.ts';
 import type { Catalog, LedgerStores, StrategyVersion } from '../../storage/index.ts';
 import type { WorkerPool } from '../../../workers/pool.ts';
-import { runCodeBacktest } from '../../../workers/backtest/code-runner.ts';
+import { recordCodeBacktest, runCodeBacktest } from '../../../workers/backtest/code-runner.ts';
 import { prepareSource, sandboxedModule } from '../../../workers/backtest/sandbox.ts';
 import { CodeStrategy, ReloadableStrategy } from '../../core/strategy/code.ts';
 import { compileRules } from '../../core/strategy/rules.ts';
@@ -60,7 +60,7 @@ export interface RunRequest extends StrategyRef {
   readonly config: unknown;
   /** Market data source (exchange id or 'demo'). */
   readonly dataSource?: string;
-  /** Record the run as an audit session (saved rules strategies; at most RECORD_MAX_BARS bars), re-runnable from the audit view. */
+  /** Record the run as an audit session (saved strategies; at most RECORD_MAX_BARS bars), re-runnable from the audit view. */
   readonly record?: boolean;
 }
 
@@ -215,6 +215,12 @@ export class BacktestService {
     const [runId, job] = this.start('backtest');
     const signal = job.abort.signal;
     const exec = async (): Promise<BacktestResult> => {
+      if (record && s.kind === 'code') {
+        const out = await recordCodeBacktest({ config: r.config, source: s.source, fileName: `${s.name}.ts`, datasets, record: { sessionId: runId, strategyId: record.strategyId, source: r.dataSource ?? 'demo' }, ...(r.params ? { params: r.params } : {}) }, { signal });
+        // A run the watchdog or a cancel stopped has no complete session: its partial result is kept, unrecorded.
+        if (out.events) record.append(out.events);
+        return out.result;
+      }
       if (record) {
         const prepared = prepareDatasets(r.config, datasets);
         const out = await this.deps.pool().run('backtest.record', { config: r.config, doc: s.source, ...(r.params ? { params: r.params } : {}), datasets: prepared, record: { sessionId: runId, strategyId: record.strategyId, source: r.dataSource ?? 'demo' } }, { signal, onProgress: (p) => this.progress(runId, job, p.done, p.total) });
@@ -249,8 +255,8 @@ export class BacktestService {
 
   /** Checked before the run starts: what can be recorded, and where to. */
   private recorder(s: { kind: StrategyKind; strategyId: string | null }): { strategyId: string; append: (events: readonly AuditEvent[]) => void } {
-    if (s.kind !== 'rules' || s.strategyId === null) {
-      throw new ValidationError('only saved rules strategies can be recorded: a re-run looks the strategy up by its saved version', [{ path: 'record', message: 'save the strategy first (code strategies are not recorded yet)' }]);
+    if (s.strategyId === null) {
+      throw new ValidationError('only saved strategies can be recorded: a re-run looks the strategy up by its saved version', [{ path: 'record', message: 'save the strategy first' }]);
     }
     const append = this.deps.recordAudit;
     if (!append) throw new KestrelError('conflict', 'this host has no audit log to record backtests into');

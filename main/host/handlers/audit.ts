@@ -49,8 +49,8 @@ export function auditHandlers(ctx: HostContext): HandlersFor<AuditCommand> {
       const event = e ? { ...(JSON.parse(JSON.stringify(e)) as Omit<typeof e, 'payload'>), utc: e.utc ?? new Date(e.ts).toISOString(), payload: { ...e.payload } } : null;
       return { ...s, event, orders: s.orders.map(({ data: _data, ...o }) => o), positions: [...s.positions], cash: { ...s.cash }, risk: { ...s.risk, lastRejection: s.risk.lastRejection ? { ...s.risk.lastRejection } : null } };
     },
-    'audit.rerun': (r) => {
-      const rep = svc().rerun(r.session);
+    'audit.rerun': async (r) => {
+      const rep = await svc().rerun(r.session);
       return { identical: rep.identical, trades: rep.trades, fills: rep.fills, divergences: JSON.parse(JSON.stringify(rep.divergences, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Divergence[] };
     },
     'audit.export.bundle': (r) => {

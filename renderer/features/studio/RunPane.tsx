@@ -92,7 +92,7 @@ export function RunPane() {
               <button className="primary" disabled={!draft || running || validation?.ok === false || !config.symbol} onClick={() => void useStudio.getState().runBacktest()}>
                 ▶ Run backtest
               </button>
-              <label className="check small" title={recordable(draft) ? 'Also record the run as an audit session: replay it and re-run it from the Audit view (at most 50,000 bars)' : 'Save the rules strategy (unchanged) to record its runs in the audit log'}>
+              <label className="check small" title={recordable(draft) ? 'Also record the run as an audit session: replay it and re-run it from the Audit view (at most 50,000 bars)' : 'Save the strategy (unchanged) to record its runs in the audit log'}>
                 <input type="checkbox" aria-label="Record in audit log" checked={config.record && recordable(draft)} disabled={!recordable(draft)} onChange={(e) => set({ record: e.target.checked })} />
                 Record in audit log
               </label>

@@ -66,7 +66,7 @@ describe('strategies and backtests over the contract', () => {
   });
 
   it('runs a saved strategy with progress events, stores the result, exports reports', async () => {
-    const id = (await t.client.call('strategy.list', {}))[0]!.id;
+    const id = (await t.client.call('strategy.list', {})).find((x) => x.name === 'cross')!.id;
     const { runId } = await t.client.call('backtest.run', { strategyId: id, config, dataSource: 'test' });
     const events = await waitFor(runId);
     expect(events.at(-1)!.status).toBe('ok');
@@ -89,7 +89,7 @@ describe('strategies and backtests over the contract', () => {
   });
 
   it('records a saved strategy\'s backtest as an audit session that replays, re-runs identically, and shows changed data as divergences', async () => {
-    const id = (await t.client.call('strategy.list', {}))[0]!.id;
+    const id = (await t.client.call('strategy.list', {})).find((x) => x.name === 'cross')!.id;
     const { runId } = await t.client.call('backtest.run', { strategyId: id, config, dataSource: 'test', record: true });
     expect((await waitFor(runId)).at(-1)!.status).toBe('ok');
     const r = await t.client.call('backtest.get', { runId });
@@ -113,6 +113,24 @@ describe('strategies and backtests over the contract', () => {
     expect(changed.divergences.find((d) => d.kind === 'fill-price')).toMatchObject({ trade: 1, recorded: Math.round(o! * 100), rerun: Math.round((o! + 1) * 100) });
   });
 
+  it('records a saved code strategy\'s backtest too; its re-run runs in a strategy worker again and agrees', async () => {
+    const src = `export default {
+  onCandle(ctx: any, bar: { close: number }): void {
+    const f: number = ctx.indicator('sma:8');
+    const s: number = ctx.indicator('sma:21');
+    if (f > s && ctx.position() === 0) ctx.buy(1, 'entry');
+    else if (f < s && ctx.position() > 0) ctx.target(0, 'exit');
+  },
+};`;
+    const saved = await t.client.call('strategy.save', { name: 'code cross', kind: 'code', source: src });
+    const { runId } = await t.client.call('backtest.run', { strategyId: saved.id, config, dataSource: 'test', record: true });
+    expect((await waitFor(runId)).at(-1)!.status).toBe('ok');
+    const r = await t.client.call('backtest.get', { runId });
+    expect(r.trades.length).toBeGreaterThan(1);
+    expect((await t.client.call('audit.sessions', {})).find((x) => x.session === runId)).toMatchObject({ kind: 'backtest', strategyId: saved.id, strategyVersion: saved.hash });
+    expect(await t.client.call('audit.rerun', { session: runId })).toMatchObject({ identical: true, divergences: [], fills: { recorded: r.counts.fills, rerun: r.counts.fills } });
+  });
+
   it('refuses to record an unsaved strategy, and says why', async () => {
     const tpl = (await t.client.call('strategy.templates', {})).find((x) => x.id === 'sma-crossover')!;
     const err = await t.client.call('backtest.run', { kind: 'rules', source: tpl.source, config, dataSource: 'test', record: true }).catch((e: unknown) => e);
@@ -122,7 +140,7 @@ describe('strategies and backtests over the contract', () => {
   });
 
   it('runs a grid sweep on the pool, ranked, stored', async () => {
-    const id = (await t.client.call('strategy.list', {}))[0]!.id;
+    const id = (await t.client.call('strategy.list', {})).find((x) => x.name === 'cross')!.id;
     const { runId } = await t.client.call('sweep.run', { strategyId: id, config, dataSource: 'test', sweep: { params: { fast: [5, 10], slow: [20, 40] }, objective: 'netProfitPct' } });
     const events = await waitFor(runId);
     expect(events.at(-1)!.status).toBe('ok');
