@@ -49,6 +49,8 @@ export interface PoolOptions {
   /** Worker threads (default: available cores - 1, at least 1). */
   readonly threads?: number;
   readonly idleTimeoutMs?: number;
+  /** Pool-level errors not tied to a task (default: a process warning). */
+  readonly onError?: (e: Error) => void;
 }
 
 interface Payload {
@@ -63,6 +65,17 @@ export class WorkerPool {
   constructor(opts: PoolOptions = {}) {
     this.threads = Math.max(1, opts.threads ?? availableParallelism() - 1);
     this.piscina = new Piscina({ minThreads: this.threads, maxThreads: this.threads, idleTimeout: opts.idleTimeoutMs ?? 30_000, concurrentTasksPerWorker: 1 });
+    // Known limit (Node 22.23): aborting a task terminates its worker; terminating a worker that is still
+    // loading its task module (require of ESM) can abort the whole process (V8 fatal "IsGraphAsync ... must be
+    // used on an instantiated module"). Seen only when freshly spawned workers are aborted again and again;
+    // the fix is cooperative cancellation (a shared flag the tasks poll) instead of termination.
+    // piscina reports pool-level trouble as an 'error' event; without a listener an EventEmitter throws it,
+    // which would take the whole host down. The known case is benign: a task cancelled while its result was
+    // already on the way ("Unexpected message from Worker"); the result is dropped, the caller already has
+    // its CancelledError. Anything else is reported, not thrown.
+    this.piscina.on('error', (e: Error) => {
+      if (!/^Unexpected message from Worker/.test(e.message)) (opts.onError ?? ((x: Error) => process.emitWarning(x)))(e);
+    });
   }
 
   async run<K extends TaskName>(name: K, input: TaskInput<K>, opts: RunOptions = {}): Promise<TaskOutput<K>> {

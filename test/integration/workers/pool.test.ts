@@ -64,6 +64,19 @@ describe('worker pool', () => {
     expect((unknown as Error).message).toMatch(/unknown indicator/);
   });
 
+  it('a cancel racing results already on the way drops them quietly: no uncaught error, the pool keeps serving', async () => {
+    // Every task is aborted the moment the first result arrives, while others are finishing (one round, on
+    // warm workers: see the note in pool.ts on repeated aborts of workers that are still loading).
+    const ac = new AbortController();
+    const tasks = Array.from({ length: 12 }, () =>
+      pool.run('indicators.compute', { candles: { close: new Float64Array(2000).fill(1) }, specs: ['sma:5'] }, { signal: ac.signal }).then(() => ac.abort(), (e: unknown) => e),
+    );
+    const out = await Promise.all(tasks);
+    expect(out.every((x) => x === undefined || x instanceof CancelledError)).toBe(true);
+    expect(out.some((x) => x instanceof CancelledError)).toBe(true);
+    await expect(pool.run('indicators.compute', { candles: { close: new Float64Array([1, 2, 3]) }, specs: ['sma:2'] })).resolves.toBeTruthy();
+  });
+
   it('cancels a running task with an AbortSignal and keeps serving afterwards', async () => {
     const big = shareCandles(candles(400_000, 3));
     const ac = new AbortController();
