@@ -51,9 +51,10 @@ beforeAll(async () => {
   await c.call('trading.submit', { symbol: SYMBOL, side: 'buy', type: 'limit', qty: '0.01', price: offset(px, 30, 2) });
   const eth = await lastPrice(c, 'ETH/USDT');
   const far = (await c.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'limit', qty: '0.1', price: offset(eth, -300, 2) })).orders[0]!;
-  // A ticket bracket on a third symbol: market entry, exits close enough that the feed's swings reach one.
-  const sol = await lastPrice(c, 'SOL/USDT');
-  await c.call('trading.submit', { symbol: 'SOL/USDT', side: 'buy', type: 'bracket', qty: '1', takeProfit: offset(sol, 8, 2), stopLoss: offset(sol, -8, 2), stopLossLimit: offset(sol, -12, 2) });
+  // A ticket bracket: market entry, exits far enough that they rest for the whole session. On the strategy's
+  // symbol: replay marks positions at its decision bars (the feed's ticks are not audited), so a position in
+  // another symbol would make the replayed equity differ from the live one.
+  await c.call('trading.submit', { symbol: SYMBOL, side: 'buy', type: 'bracket', qty: '0.001', takeProfit: offset(px, 300, 2), stopLoss: offset(px, -300, 2), stopLossLimit: offset(px, -320, 2) });
   const run = await c.call('paper.strategy.start', { strategyId: v1.id, version: 1, symbol: SYMBOL, timeframe: '1m' });
   const runFills = async (n: number) => until(`${n} strategy fills`, async () => ((await c.call('paper.strategy.list', {})).strategies.find((s) => s.runId === run.runId)?.fills ?? 0) >= n, 40_000);
   await runFills(3);
