@@ -8,6 +8,8 @@ export type Candles = ResponseOf<'market.candles'>;
 
 export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
 export type Timeframe = (typeof TIMEFRAMES)[number];
+/** Length of each timeframe (bars are epoch-aligned, as the host aggregates them). */
+export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '4h': 14_400_000, '1d': 86_400_000 };
 
 export interface ActiveIndicator {
   spec: string;

@@ -74,12 +74,6 @@ export interface OpenTrade {
   readonly qty: string;
 }
 
-export interface TradeList {
-  readonly closed: TradeRecord[];
-  /** Open at the end of the data (not counted in statistics; marked to market in equity). */
-  readonly open: OpenTrade[];
-}
-
 export interface RoundTrips {
   readonly closed: RoundTrip[];
   readonly open: OpenTrade[];
@@ -162,11 +156,6 @@ export function describeTrade(t: RoundTrip, inst: Instrument): TradeRecord {
     bars: t.bars,
     exitReason: t.exitReason,
   };
-}
-
-export function buildTrades(fills: readonly Fill[], opts: TradeOptions): TradeList {
-  const r = roundTrips(fills, opts);
-  return { closed: r.closed.map((t) => describeTrade(t, opts.instruments.get(t.symbol)!)), open: r.open };
 }
 
 function trimZeros(s: string): string {

@@ -4,8 +4,8 @@
  */
 import { ValidationError } from '../../core/errors.ts';
 import type { Instrument, Money } from '../../core/model/index.ts';
-import { divRound, money, moneyToString } from '../../core/model/index.ts';
 import type { OrderAmend } from '../../core/ports.ts';
+import { toSteps } from './ticket.ts';
 
 export interface AmendRequest {
   readonly price?: string | undefined;
@@ -15,22 +15,9 @@ export interface AmendRequest {
 
 export function parseAmend(a: AmendRequest, inst: Instrument): OrderAmend {
   const exact = (field: string, text: string, step: Money): number => {
-    const bad = (message: string) => new ValidationError(`Invalid amend for ${inst.symbol}: ${field} ${message}`, [{ path: field, message }]);
-    let m: Money;
-    try {
-      m = money(text);
-    } catch {
-      throw bad(`not a decimal: ${text.slice(0, 40)}`);
-    }
-    if (m <= 0n) throw bad('must be greater than zero');
-    let n: bigint;
-    try {
-      n = divRound(m, step, 'exact');
-    } catch {
-      throw bad(`not a multiple of ${moneyToString(step)}`);
-    }
-    if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw bad('out of range');
-    return Number(n);
+    const r = toSteps(field, text, step, 'exact');
+    if ('issue' in r) throw new ValidationError(`Invalid amend for ${inst.symbol}: ${field} ${r.issue.message}`, [r.issue]);
+    return r.steps;
   };
   const out: { -readonly [K in keyof OrderAmend]: OrderAmend[K] } = {};
   if (a.price !== undefined) out.price = exact('price', a.price, inst.tick);

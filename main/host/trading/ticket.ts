@@ -48,6 +48,31 @@ const REQUIRED: Record<TicketRequest['type'], readonly (keyof TicketRequest)[]> 
 };
 const PRICE_FIELDS = ['price', 'triggerPrice', 'takeProfit', 'stopLoss', 'stopLossLimit'] as const;
 
+/**
+ * Decimal text → a whole number of steps (ticks or lots), rounded by `round` ('exact' refuses what is off the
+ * grid). The issue names the field when the text cannot be one: not a decimal, not positive, off the grid,
+ * below one step, beyond the exact integer range.
+ */
+export function toSteps(field: string, text: string, step: Money, round: Rounding): { readonly steps: number; readonly snapped: boolean } | { readonly issue: ErrorIssue } {
+  const issue = (message: string) => ({ issue: { path: field, message } });
+  let m: Money;
+  try {
+    m = money(text);
+  } catch {
+    return issue(`not a decimal: ${text.slice(0, 40)}`);
+  }
+  if (m <= 0n) return issue('must be greater than zero');
+  let n: bigint;
+  try {
+    n = divRound(m, step, round);
+  } catch {
+    return issue(`not a multiple of ${moneyToString(step)}`);
+  }
+  if (n <= 0n) return issue(`below one ${field === 'qty' ? 'lot' : 'tick'} (${moneyToString(step)})`);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER)) return issue('out of range');
+  return { steps: Number(n), snapped: n * step !== m };
+}
+
 export function parseTicket(t: TicketRequest, inst: Instrument, mode: TicketMode, sizing: SizingContext): ParsedTicket {
   const issues: ErrorIssue[] = [];
   let snapped = false;
@@ -60,23 +85,10 @@ export function parseTicket(t: TicketRequest, inst: Instrument, mode: TicketMode
   if (issues.length) throw invalid(t, issues);
 
   const grid = (field: string, text: string, step: Money, round: Rounding): number => {
-    let m: Money;
-    try {
-      m = money(text);
-    } catch {
-      throw invalid(t, [{ path: field, message: `not a decimal: ${text.slice(0, 40)}` }]);
-    }
-    if (m <= 0n) throw invalid(t, [{ path: field, message: 'must be greater than zero' }]);
-    let n: bigint;
-    try {
-      n = divRound(m, step, mode === 'exact' ? 'exact' : round);
-    } catch {
-      throw invalid(t, [{ path: field, message: `not a multiple of ${moneyToString(step)}` }]);
-    }
-    if (n * step !== m) snapped = true;
-    if (n <= 0n) throw invalid(t, [{ path: field, message: `below one ${field === 'qty' ? 'lot' : 'tick'} (${moneyToString(step)})` }]);
-    if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid(t, [{ path: field, message: 'out of range' }]);
-    return Number(n);
+    const r = toSteps(field, text, step, mode === 'exact' ? 'exact' : round);
+    if ('issue' in r) throw invalid(t, [r.issue]);
+    if (r.snapped) snapped = true;
+    return r.steps;
   };
 
   const p: Partial<Record<(typeof PRICE_FIELDS)[number], number>> = {};

@@ -2,12 +2,12 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { EmptyState } from '../../app/EmptyState.tsx';
 import { Badge } from '../../app/ui/widgets.tsx';
 import { call, getClient } from '../../ipc/client.ts';
-import { TIMEFRAMES, useChart } from '../../state/chart.ts';
+import { TIMEFRAME_MS, TIMEFRAMES, useChart } from '../../state/chart.ts';
 import { useConnection } from '../../state/connection.ts';
 import { chartTheme, useSettings } from '../../state/settings.ts';
 import { useTrading } from '../../state/trading.ts';
 import { ChartView, type Bar, type PriceLineSpec } from './lightweight.ts';
-import { mergeMinute, TIMEFRAME_MS } from './live-bar.ts';
+import { mergeMinute } from './live-bar.ts';
 import { levelsFor } from './levels.ts';
 
 export function ChartPanel() {

@@ -5,8 +5,6 @@
  */
 import type { Bar } from './lightweight.ts';
 
-export const TIMEFRAME_MS: Readonly<Record<string, number>> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '4h': 14_400_000, '1d': 86_400_000 };
-
 export function mergeMinute(base: Bar | undefined, minute: Bar, tfMs: number): Bar {
   const bucket = minute.ts - (minute.ts % tfMs);
   if (!base || base.ts !== bucket) return { ts: bucket, open: minute.open, high: minute.high, low: minute.low, close: minute.close, volume: minute.volume ?? 0 };
