@@ -4,8 +4,11 @@
  *    strategy API and the full kernel: risk gate → OMS → paper venue → portfolio. Figure: candles/s of
  *    Engine.run. Extra figures: the busier SMA(10/30) (≈19k round trips, where the per-order path
  *    dominates), the compiled rules template, and the complete backtest (trades, metrics, hash).
- * 2. grademark on the same strategy over the same 1M candles (signals precomputed outside the timing, as
- *    ours precomputes its SMAs in onStart); its trade list is checked identical to ours first.
+ * 2. grademark on the same strategy over the same 1M candles, end to end as ours is: raw candles in, trades
+ *    out. Ours computes its two SMAs inside the timing (onStart); grademark computes them the way its README
+ *    does, as data-forge series (a rolling-window average, which is what data-forge-indicators' `sma` is),
+ *    then runs backtest(). Its trade list is checked identical to ours first. For transparency the figure
+ *    of grademark's backtest() alone (signals precomputed by us, outside the timing) is printed too.
  * 3. A 64-combination sweep on the worker pool, 2 threads vs 1 thread, identical rows required.
  * Ratios last.
  */
@@ -99,36 +102,52 @@ function rules(): number {
 
 const SMALL_RUNS = [0, 1];
 
-// grademark input, prepared outside the timing: bars with the same SMA crossover signals precomputed.
-const fast = sma(cols.close, FAST);
-const slow = sma(cols.close, SLOW);
-const gmRows = Array.from({ length: N }, (_, i) => ({
-  time: new Date(cols.ts[i]!), open: cols.open[i]!, high: cols.high[i]!, low: cols.low[i]!, close: cols.close[i]!, volume: cols.volume[i]!,
-  up: i > 0 && fast[i]! > slow[i]! && fast[i - 1]! <= slow[i - 1]!,
-  down: i > 0 && fast[i]! < slow[i]! && fast[i - 1]! >= slow[i - 1]!,
-}));
-const gmSeries = new DataFrame(gmRows);
-type GmBar = (typeof gmRows)[number];
+// grademark's input: the loaded candles as rows (data loading, outside the timing, as our columns are).
+const gmRaw = Array.from({ length: N }, (_, i) => ({ time: new Date(cols.ts[i]!), open: cols.open[i]!, high: cols.high[i]!, low: cols.low[i]!, close: cols.close[i]!, volume: cols.volume[i]! }));
+type GmRaw = (typeof gmRaw)[number];
+type GmBar = GmRaw & { up: boolean; down: boolean };
 const gmStrategy = {
   entryRule: (enter: (o?: object) => void, a: { bar: GmBar }) => { if (a.bar.up) enter(); },
   exitRule: (exit: () => void, a: { bar: GmBar }) => { if (a.bar.down) exit(); },
 };
-function grademark(): { entryTime: Date; exitTime: Date; entryPrice: number; exitPrice: number; exitReason?: string }[] {
+type GmTrade = { entryTime: Date; exitTime: Date; entryPrice: number; exitPrice: number; exitReason?: string };
+/** Crossover flags from the two averages (aligned with the bars; NaN before an average is defined). */
+function withSignals(f: ArrayLike<number>, s: ArrayLike<number>): GmBar[] {
+  return gmRaw.map((b, i) => ({
+    ...b,
+    up: i > 0 && f[i]! > s[i]! && f[i - 1]! <= s[i - 1]!,
+    down: i > 0 && f[i]! < s[i]! && f[i - 1]! >= s[i - 1]!,
+  }));
+}
+/** grademark's README workflow: indicators as data-forge series, then backtest(). */
+function grademark(): GmTrade[] {
+  const close = new DataFrame(gmRaw).getSeries<number>('close');
+  const avg = (p: number): number[] => [...new Array<number>(p - 1).fill(NaN), ...close.rollingWindow(p).select((w) => w.average()).toArray()];
+  return gmBacktest(gmStrategy as never, new DataFrame(withSignals(avg(FAST), avg(SLOW))) as never) as never;
+}
+// grademark's backtest() alone: the same signals, computed by our sma outside the timing.
+const gmSeries = new DataFrame(withSignals(sma(cols.close, FAST), sma(cols.close, SLOW)));
+function grademarkLoop(): GmTrade[] {
   return gmBacktest(gmStrategy as never, gmSeries as never) as never;
 }
 
 // Same trades (grademark closes a last open position at the end; ours keeps it open).
 const ourFills = ours().fills;
-const gm = grademark().filter((t) => t.exitReason !== 'finalize');
 const px = (f: Fill): number => f.price / 100;
-const same = gm.length === Math.floor(ourFills.length / 2) && gm.every((t, k) => {
-  const a = ourFills[2 * k]!;
-  const b = ourFills[2 * k + 1]!;
-  return t.entryTime.getTime() === a.ts && t.exitTime.getTime() === b.ts && t.entryPrice === px(a) && t.exitPrice === px(b);
-});
-if (!same) {
-  console.error(`bench backtest: trade lists differ (grademark ${gm.length}, ours ${ourFills.length / 2})`);
-  process.exit(1);
+const sameTrades = (all: GmTrade[]): boolean => {
+  const gm = all.filter((t) => t.exitReason !== 'finalize');
+  return gm.length === Math.floor(ourFills.length / 2) && gm.every((t, k) => {
+    const a = ourFills[2 * k]!;
+    const b = ourFills[2 * k + 1]!;
+    return t.entryTime.getTime() === a.ts && t.exitTime.getTime() === b.ts && t.entryPrice === px(a) && t.exitPrice === px(b);
+  });
+};
+const gm = grademarkLoop().filter((t) => t.exitReason !== 'finalize');
+for (const [name, trades] of [['backtest() alone', grademarkLoop()], ['end to end', grademark()]] as const) {
+  if (!sameTrades(trades)) {
+    console.error(`bench backtest: trade lists differ (grademark ${name} ${trades.length}, ours ${ourFills.length / 2})`);
+    process.exit(1);
+  }
 }
 figure('backtest trades agree with grademark', gm.length, `trades over ${N} candles`);
 
@@ -141,17 +160,26 @@ const res = await interleaved([
   { name: 'ours', run: () => ours() },
   { name: 'busy', run: () => ours(N, [10, 30]) },
   { name: 'rules', run: rules },
-  { name: 'grademark', run: grademark },
+  { name: 'grademark-loop', run: grademarkLoop },
 ], { rounds: 7, warmup: 2 });
 const a = res.get('ours')!;
-const g = res.get('grademark')!;
+const gl = res.get('grademark-loop')!;
 const oursRate = N / (a.medianMs / 1000);
-const gmRate = N / (g.medianMs / 1000);
 figure(`backtest sma-crossover ${FAST}/${SLOW} 1M candles, strategy API + full kernel`, oursRate / 1e6, `M candles/s (median ${a.medianMs.toFixed(1)} ms, min ${a.minMs.toFixed(1)} ms, ${(a.last as { fills: Fill[] }).fills.length} fills)`);
 const busy = res.get('busy')!;
 figure('backtest sma-crossover 10/30 1M candles, strategy API + full kernel', N / (busy.medianMs / 1000) / 1e6, `M candles/s (${(busy.last as { fills: Fill[] }).fills.length} fills: the per-order path dominates)`);
 figure('backtest sma-crossover template 10/30 (rules DSL, compiled) 1M candles, full kernel', N / (res.get('rules')!.medianMs / 1000) / 1e6, `M candles/s (${res.get('rules')!.last as number} fills)`);
-figure(`backtest grademark (same ${N} candles)`, gmRate / 1e3, 'k candles/s');
+figure(`backtest grademark backtest() alone, signals precomputed outside the timing (same ${N} candles)`, N / (gl.medianMs / 1000) / 1e3, 'k candles/s');
+figure('backtest ours vs grademark backtest() alone', oursRate / (N / (gl.medianMs / 1000)), 'x (not the peer workflow: its indicators given for free)');
+
+// End to end, interleaved with ours again. Fewer rounds: one grademark round takes ~20 s.
+const e2e = await interleaved([
+  { name: 'ours', run: () => ours() },
+  { name: 'grademark', run: grademark },
+], { rounds: 7, warmup: 1 });
+const oursE2e = N / (e2e.get('ours')!.medianMs / 1000);
+const gmRate = N / (e2e.get('grademark')!.medianMs / 1000);
+figure(`backtest grademark end to end (data-forge SMAs + backtest(), same ${N} candles)`, gmRate / 1e3, 'k candles/s');
 
 const cert = certify(SYMBOL, '1m', 60_000, cols, 'demo');
 const full = await interleaved([{ name: 'full', run: () => runBacktest({ config, strategy: rulesSource(doc), datasets: [{ symbol: SYMBOL, columns: cols, source: 'demo', certificate: cert }] }) }], { rounds: 7, warmup: 1 });
@@ -178,5 +206,5 @@ if (key(s1.last) !== key(s2.last) || (s1.last as Awaited<ReturnType<typeof runSw
 figure('backtest sweep 64 combinations x 100k candles, 1 thread', s1.medianMs, 'ms');
 figure('backtest sweep 64 combinations x 100k candles, 2 threads', s2.medianMs, 'ms');
 ratio('backtest sweep 2 threads', '1 thread', s2.medianMs, s1.medianMs, 'ms', false);
-ratio('backtest', 'grademark', oursRate, gmRate, 'candles/s', true);
-if (primed.length !== 3) throw new Error('primed states were dropped');
+ratio('backtest', 'grademark', oursE2e, gmRate, 'candles/s', true);
+if (primed.length !== 3 || gm.length === 0) throw new Error('primed states were dropped');

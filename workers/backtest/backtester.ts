@@ -26,6 +26,7 @@ import { assembleResult, certify, sourceHash, summarizeResult, type AssembleInpu
 import { canonicalJson } from '../../main/core/audit/canonical.ts';
 import { parseRules } from '../../main/core/strategy/dsl.ts';
 import { compileRules } from '../../main/core/strategy/rules.ts';
+import type { IndicatorMemo } from '../../main/core/strategy/series.ts';
 import { PaperVenue } from '../../main/venues/paper/paper-venue.ts';
 import { FeeModel } from '../../main/venues/paper/fees.ts';
 
@@ -52,12 +53,12 @@ export interface RunControl {
   readonly heartbeat?: (i: number, ctx: StrategyContext) => void;
 }
 
-export function rulesSource(doc: unknown, params: Readonly<Record<string, number>> = {}): StrategySource {
+export function rulesSource(doc: unknown, params: Readonly<Record<string, number>> = {}, memo?: IndicatorMemo): StrategySource {
   const spec = parseRules(doc, params);
   const version = sourceHash(typeof doc === 'string' ? doc : canonicalJson(doc));
   return {
     info: { id: spec.name, name: spec.name, kind: 'rules', version, params: spec.params },
-    create: () => compileRules(spec, { id: spec.name, version }),
+    create: () => compileRules(spec, { id: spec.name, version, ...(memo ? { memo } : {}) }),
   };
 }
 

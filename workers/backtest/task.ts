@@ -2,6 +2,7 @@
 import { defineTask } from '../pool.ts';
 import { runBacktest, rulesSource, summarizeBacktest } from './backtester.ts';
 import { recordBacktest } from './record.ts';
+import { IndicatorMemo } from '../../main/core/strategy/series.ts';
 import type { SweepRow } from './types.ts';
 
 export const run = defineTask<'backtest.run'>((input, ctx) =>
@@ -10,8 +11,10 @@ export const run = defineTask<'backtest.run'>((input, ctx) =>
 
 export const sweep = defineTask<'backtest.sweep'>((input, ctx) => {
   const rows: SweepRow[] = [];
+  // The task's backtests run over the same candles: each distinct indicator is computed once.
+  const memo = new IndicatorMemo();
   input.sets.forEach((params, k) => {
-    const r = summarizeBacktest({ config: input.config, strategy: rulesSource(input.doc, params), datasets: input.datasets });
+    const r = summarizeBacktest({ config: input.config, strategy: rulesSource(input.doc, params, memo), datasets: input.datasets });
     rows.push({ params, status: r.status, ...(r.error ? { error: r.error } : {}), stats: r.stats, determinismHash: r.determinismHash });
     ctx.progress(k + 1, input.sets.length);
   });

@@ -14,7 +14,7 @@ import type { Order, OrderRequest, Side } from '../model/index.ts';
 import { floatToLots, floatToTicks, isTerminal } from '../model/index.ts';
 import { RiskRejectedError } from '../errors.ts';
 import type { Condition, Distance, Operand, RulesStrategy } from './dsl.ts';
-import { SeriesSet, type Column } from './series.ts';
+import { SeriesSet, type Column, type IndicatorMemo } from './series.ts';
 
 type Get = (i: number) => number;
 type Test = (i: number) => boolean;
@@ -25,13 +25,15 @@ export interface CompiledRulesOptions {
   /** Strategy id (defaults to the document's name) and version (content hash) cited in audit entries. */
   readonly id?: string;
   readonly version?: string;
+  /** Shares batch indicator outputs with other runs over the same candles (sweeps). */
+  readonly memo?: IndicatorMemo;
 }
 
 export class RulesStrategyRunner implements Strategy {
   readonly id: string;
   readonly version: string | undefined;
   readonly spec: RulesStrategy;
-  private readonly series = new SeriesSet();
+  private readonly series: SeriesSet;
   private readonly price: Record<'open' | 'high' | 'low' | 'close' | 'volume', Column> = {
     open: { a: new Float64Array(0) }, high: { a: new Float64Array(0) }, low: { a: new Float64Array(0) }, close: { a: new Float64Array(0) }, volume: { a: new Float64Array(0) },
   };
@@ -57,6 +59,7 @@ export class RulesStrategyRunner implements Strategy {
     this.spec = spec;
     this.id = opts.id ?? spec.name;
     this.version = opts.version;
+    this.series = new SeriesSet(opts.memo);
     for (const [id, ind] of Object.entries(spec.indicators)) {
       const outs = this.series.add({ name: ind.name, params: ind.params });
       const first = [...outs.values()][0]!;

@@ -21,12 +21,59 @@ interface Entry {
   stream: IndicatorStream | undefined;
 }
 
+/**
+ * Batch indicator outputs shared by backtests over the same candles (the runs of a sweep task): a parameter
+ * grid asks for the same few averages again and again. Keyed by the candle memory (buffer, offset, length)
+ * and the indicator key. Only for consumers that never write into the arrays (compiled rules); bounded in
+ * bytes, oldest entries dropped first.
+ */
+export class IndicatorMemo {
+  private readonly byBuffer = new WeakMap<ArrayBufferLike, Map<string, Readonly<Record<string, Float64Array>>>>();
+  private readonly order: { buf: ArrayBufferLike; key: string; bytes: number }[] = [];
+  private bytes = 0;
+  readonly maxBytes: number;
+  hits = 0;
+  constructor(maxBytes = 256 * 2 ** 20) {
+    this.maxBytes = maxBytes;
+  }
+
+  outputs(spec: IndicatorSpec, cols: Parameters<typeof computeIndicator>[1] & { readonly close: Float64Array }): Readonly<Record<string, Float64Array>> {
+    const c = cols.close;
+    const key = `${c.byteOffset}:${c.length}:${spec.key}`;
+    let m = this.byBuffer.get(c.buffer);
+    const hit = m?.get(key);
+    if (hit) {
+      this.hits++;
+      return hit;
+    }
+    const out = computeIndicator(spec, cols).outputs;
+    let size = 0;
+    for (const a of Object.values(out)) size += a.byteLength;
+    if (size > this.maxBytes) return out;
+    while (this.bytes + size > this.maxBytes) {
+      const old = this.order.shift()!;
+      this.byBuffer.get(old.buf)?.delete(old.key);
+      this.bytes -= old.bytes;
+    }
+    if (!m) this.byBuffer.set(c.buffer, (m = new Map()));
+    m.set(key, out);
+    this.order.push({ buf: c.buffer, key, bytes: size });
+    this.bytes += size;
+    return out;
+  }
+}
+
 export class SeriesSet {
   private readonly entries: Entry[] = [];
+  private readonly memo: IndicatorMemo | undefined;
   private readonly byKey = new Map<string, Entry>();
   /** Bars [0, computed) have values. */
   private computed = 0;
   private readonly bar: Bar = {};
+
+  constructor(memo?: IndicatorMemo) {
+    this.memo = memo;
+  }
 
   /** Declares an indicator (`rsi:14` or name + params); returns its output columns by output name. */
   add(spec: string | { name: string; params: Record<string, unknown> }): Map<string, Column> {
@@ -53,8 +100,8 @@ export class SeriesSet {
         low: bars.low.subarray(0, n), close: bars.close.subarray(0, n), volume: bars.volume.subarray(0, n),
       };
       for (const e of this.entries) {
-        const r = computeIndicator(e.spec, cols);
-        e.outputs.forEach((o, k) => (e.cols[k]!.a = r.outputs[o]!));
+        const r = this.memo ? this.memo.outputs(e.spec, cols) : computeIndicator(e.spec, cols).outputs;
+        e.outputs.forEach((o, k) => (e.cols[k]!.a = r[o]!));
       }
       this.computed = n;
       return;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { IndicatorMemo } from '../../../main/core/strategy/series.ts';
+import { computeIndicator, parseIndicatorSpec } from '../../../main/core/indicators/index.ts';
+import { generateDemoCandles } from '../../../main/core/data/demo.ts';
+import { sliceColumns } from '../../../main/core/data/candles.ts';
+import { getTemplate } from '../../../main/core/strategy/templates.ts';
+import { rulesSource, summarizeBacktest } from '../../../workers/backtest/backtester.ts';
+
+const cols = generateDemoCandles({ seed: 7, days: 3 }).get('BTC/USDT')!;
+
+describe('indicator memo (sweeps share batch indicators)', () => {
+  it('computes each indicator once per candle range and returns equal values', () => {
+    const memo = new IndicatorMemo();
+    const spec = parseIndicatorSpec('sma:20');
+    const a = memo.outputs(spec, cols);
+    const b = memo.outputs(spec, cols);
+    expect(b).toBe(a);
+    expect(memo.hits).toBe(1);
+    expect(Array.from(a.value!)).toEqual(Array.from(computeIndicator(spec, cols).outputs.value!));
+    // Another window of the same memory (walk-forward) or another indicator is computed afresh.
+    const part = sliceColumns(cols, 100, 2000);
+    expect(memo.outputs(spec, part)).not.toBe(a);
+    expect(memo.outputs(parseIndicatorSpec('sma:21'), cols)).not.toBe(a);
+    expect(memo.hits).toBe(1);
+  });
+
+  it('stays within its byte budget, dropping the oldest entry', () => {
+    const one = cols.close.byteLength;
+    const memo = new IndicatorMemo(2 * one);
+    const s = (p: number) => parseIndicatorSpec(`sma:${p}`);
+    const first = memo.outputs(s(5), cols);
+    memo.outputs(s(6), cols);
+    memo.outputs(s(7), cols); // evicts sma:5
+    expect(memo.outputs(s(7), cols)).toBe(memo.outputs(s(7), cols));
+    expect(memo.outputs(s(5), cols)).not.toBe(first);
+  });
+
+  it('a sweep with the memo gives the rows it gives without it', () => {
+    const doc = getTemplate('sma-crossover')!.doc;
+    const config = { symbols: ['BTC/USDT'], timeframe: '1m' };
+    const datasets = [{ symbol: 'BTC/USDT', columns: cols, source: 'demo' }];
+    const memo = new IndicatorMemo();
+    for (const params of [{ fast: 5, slow: 20 }, { fast: 5, slow: 30 }, { fast: 8, slow: 20 }]) {
+      const shared = summarizeBacktest({ config, strategy: rulesSource(doc, params, memo), datasets });
+      const alone = summarizeBacktest({ config, strategy: rulesSource(doc, params), datasets });
+      expect(shared.determinismHash).toBe(alone.determinismHash);
+      expect(shared.stats).toEqual(alone.stats);
+    }
+    expect(memo.hits).toBeGreaterThan(0);
+  });
+});
