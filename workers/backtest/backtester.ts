@@ -209,12 +209,43 @@ export function runBacktest(job: BacktestJob): BacktestResult {
   return assembleResult(execute(job));
 }
 
-/** Statistics and determinism hash only (what a sweep row keeps): no readable trade list, no drawdown curve. */
-export function summarizeBacktest(job: BacktestJob): RunSummary {
-  return summarizeResult(execute(job));
+/**
+ * Buffers lent to the backtests of one sweep task, whose curves never leave the worker: one equity buffer,
+ * and the close-time axis of the candles (the same for every parameter set).
+ */
+export class RunScratch {
+  private eq: Float64Array = new Float64Array(0);
+  private axisOf: Float64Array | undefined;
+  private axisIv = 0;
+  private axis: Float64Array = new Float64Array(0);
+
+  equity(n: number): Float64Array {
+    if (this.eq.length < n) this.eq = new Float64Array(n);
+    return this.eq;
+  }
+
+  closeTimes(openTs: Float64Array, intervalMs: number): Float64Array {
+    if (this.axisOf !== openTs || this.axisIv !== intervalMs) {
+      this.axis = closeTimes(openTs, intervalMs);
+      this.axisOf = openTs;
+      this.axisIv = intervalMs;
+    }
+    return this.axis;
+  }
 }
 
-function execute(job: BacktestJob): AssembleInput {
+function closeTimes(openTs: Float64Array, intervalMs: number): Float64Array {
+  const ts = new Float64Array(openTs.length);
+  for (let i = 0; i < ts.length; i++) ts[i] = openTs[i]! + intervalMs;
+  return ts;
+}
+
+/** Statistics and determinism hash only (what a sweep row keeps): no readable trade list, no drawdown curve. */
+export function summarizeBacktest(job: BacktestJob, scratch?: RunScratch): RunSummary {
+  return summarizeResult(execute(job, scratch));
+}
+
+function execute(job: BacktestJob, scratch?: RunScratch): AssembleInput {
   const cfg = parseBacktestConfig(job.config);
   const intervalMs = timeframeToMs(cfg.timeframe);
   const instruments = instrumentsFor(cfg);
@@ -241,9 +272,8 @@ function execute(job: BacktestJob): AssembleInput {
     const bars = { ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, length: c.ts.length, intervalMs };
     const g = new Guard(create(cfg.symbols[0]!), ctl, bars.length);
     guards.push(g);
-    equity = engine.run(cfg.symbols[0]!, bars, g).equity;
-    ts = new Float64Array(bars.length);
-    for (let i = 0; i < ts.length; i++) ts[i] = c.ts[i]! + intervalMs;
+    equity = engine.run(cfg.symbols[0]!, bars, g, scratch?.equity(bars.length)).equity;
+    ts = scratch ? scratch.closeTimes(c.ts, intervalMs) : closeTimes(c.ts, intervalMs);
     if (g.stoppedAt >= 0) {
       equity = equity.slice(0, g.stoppedAt + 1);
       ts = ts.slice(0, g.stoppedAt + 1);

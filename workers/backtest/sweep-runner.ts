@@ -61,22 +61,26 @@ export async function runSweep(pool: WorkerPool, req: SweepRequest, opts: SweepO
 
 async function runSets(pool: WorkerPool, config: unknown, doc: unknown, sets: readonly ParamSet[], datasets: DatasetInput[], opts: SweepOptions): Promise<SweepRow[]> {
   const chunk = Math.max(1, opts.chunk ?? Math.ceil(sets.length / (pool.threads * 4)));
-  const parts: ParamSet[][] = [];
-  for (let k = 0; k < sets.length; k += chunk) parts.push(sets.slice(k, k + chunk));
+  // Strided, not contiguous: neighbouring parameter sets cost alike (short averages trade far more), so
+  // every task gets a slice of the whole grid and the threads finish together.
+  const count = Math.ceil(sets.length / chunk);
+  const parts: number[][] = Array.from({ length: count }, () => []);
+  sets.forEach((_, k) => parts[k % count]!.push(k));
   let done = 0;
   const inner = new AbortController();
   const onAbort = (): void => inner.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const out = await Promise.all(
-      parts.map(async (p) => {
-        const r = await pool.run('backtest.sweep', { config, doc, sets: p, datasets }, { signal: inner.signal });
-        done += p.length;
+    const rows: SweepRow[] = new Array(sets.length);
+    await Promise.all(
+      parts.map(async (idx) => {
+        const r = await pool.run('backtest.sweep', { config, doc, sets: idx.map((k) => sets[k]!), datasets }, { signal: inner.signal });
+        idx.forEach((k, j) => (rows[k] = r.rows[j]!));
+        done += idx.length;
         opts.onProgress?.(done, sets.length);
-        return r.rows;
       }),
     );
-    return out.flat();
+    return rows;
   } catch (e) {
     inner.abort();
     if (opts.signal?.aborted) throw new CancelledError('sweep cancelled');

@@ -1,6 +1,6 @@
 /** Pool tasks: one rules backtest (optionally recorded as an audit session), or a chunk of a parameter sweep. Trusted code only (rules documents). */
 import { defineTask } from '../pool.ts';
-import { runBacktest, rulesSource, summarizeBacktest } from './backtester.ts';
+import { runBacktest, rulesSource, RunScratch, summarizeBacktest } from './backtester.ts';
 import { recordBacktest } from './record.ts';
 import { IndicatorMemo } from '../../main/core/strategy/series.ts';
 import type { SweepRow } from './types.ts';
@@ -13,8 +13,9 @@ export const sweep = defineTask<'backtest.sweep'>((input, ctx) => {
   const rows: SweepRow[] = [];
   // The task's backtests run over the same candles: each distinct indicator is computed once.
   const memo = new IndicatorMemo();
+  const scratch = new RunScratch();
   input.sets.forEach((params, k) => {
-    const r = summarizeBacktest({ config: input.config, strategy: rulesSource(input.doc, params, memo), datasets: input.datasets });
+    const r = summarizeBacktest({ config: input.config, strategy: rulesSource(input.doc, params, memo), datasets: input.datasets }, scratch);
     rows.push({ params, status: r.status, ...(r.error ? { error: r.error } : {}), stats: r.stats, determinismHash: r.determinismHash });
     ctx.progress(k + 1, input.sets.length);
   });

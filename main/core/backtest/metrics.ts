@@ -120,15 +120,30 @@ export function computeStats(x: StatsInput): Stats {
   const growth = final / init;
   const cagr = years > 0 && growth > 0 ? growth ** (1 / years) - 1 : null;
   const t = x.trades;
-  const pnls = t.map((r) => r.pnlValue);
-  const rets = t.map((r) => r.returnPct);
-  const wins = pnls.filter((p) => p > 0);
-  const losses = pnls.filter((p) => p < 0);
-  const grossWin = wins.reduce((a, b) => a + b, 0);
-  const grossLoss = -losses.reduce((a, b) => a + b, 0);
-  const m = t.length ? pnls.reduce((a, b) => a + b, 0) / t.length : NaN;
-  const mr = t.length ? rets.reduce((a, b) => a + b, 0) / t.length : NaN;
-  const sr = t.length > 1 ? Math.sqrt(rets.reduce((a, r) => a + (r - mr) ** 2, 0) / (t.length - 1)) : NaN;
+  const k = t.length;
+  // One pass, no per-trade arrays (a sweep computes this thousands of times); sums run in trade order.
+  let sumP = 0, sumR = 0, grossWin = 0, lossSum = 0, wins = 0, losses = 0, best = -Infinity, worst = Infinity, barsSum = 0;
+  for (let j = 0; j < k; j++) {
+    const p = t[j]!.pnlValue;
+    sumP += p;
+    sumR += t[j]!.returnPct;
+    barsSum += t[j]!.bars;
+    if (p > 0) {
+      wins++;
+      grossWin += p;
+    } else if (p < 0) {
+      losses++;
+      lossSum += p;
+    }
+    if (p > best) best = p;
+    if (p < worst) worst = p;
+  }
+  const grossLoss = -lossSum;
+  const m = k ? sumP / k : NaN;
+  const mr = k ? sumR / k : NaN;
+  let dev = 0;
+  for (let j = 0; j < k; j++) dev += (t[j]!.returnPct - mr) ** 2;
+  const sr = k > 1 ? Math.sqrt(dev / (k - 1)) : NaN;
   return {
     bars: n,
     initialEquity: init,
@@ -142,20 +157,19 @@ export function computeStats(x: StatsInput): Stats {
     maxDrawdown: dds.max,
     maxDrawdownDurationBars: dds.durationBars,
     maxDrawdownDurationMs: dds.durationBars * x.intervalMs,
-    trades: t.length,
-    wins: wins.length,
-    losses: losses.length,
-    winRate: t.length ? wins.length / t.length : null,
+    trades: k,
+    wins,
+    losses,
+    winRate: k ? wins / k : null,
     profitFactor: grossLoss > 0 ? grossWin / grossLoss : null,
     expectancy: fin(m),
-    sqn: sr > 0 ? fin((Math.sqrt(t.length) * mr) / sr) : null,
+    sqn: sr > 0 ? fin((Math.sqrt(k) * mr) / sr) : null,
     exposure: exposure(t, span),
     avgTrade: fin(m),
     avgTradePct: fin(mr),
-    // A loop, not Math.max(...pnls): spreading a long array as arguments overflows the stack.
-    bestTrade: t.length ? pnls.reduce((a, b) => (b > a ? b : a), -Infinity) : null,
-    worstTrade: t.length ? pnls.reduce((a, b) => (b < a ? b : a), Infinity) : null,
-    avgBarsHeld: t.length ? t.reduce((a, r) => a + r.bars, 0) / t.length : null,
+    bestTrade: k ? best : null,
+    worstTrade: k ? worst : null,
+    avgBarsHeld: k ? barsSum / k : null,
     fees: x.fees ?? '0',
   };
 }
@@ -163,10 +177,16 @@ export function computeStats(x: StatsInput): Stats {
 /** Share of the period covered by the union of trade intervals (any symbol). */
 function exposure(trades: readonly TradeFigures[], spanMs: number): number {
   if (!trades.length || spanMs <= 0) return 0;
-  const iv = trades.map((t) => [t.entryTs, Math.max(t.exitTs, t.entryTs)] as const).sort((a, b) => a[0] - b[0]);
+  let sorted = true;
+  for (let j = 1; j < trades.length && sorted; j++) sorted = trades[j - 1]!.entryTs <= trades[j]!.entryTs;
+  // One symbol's trades come in entry order already; only interleaved symbols need the (stable) sort.
+  const byEntry = sorted ? trades : [...trades].sort((a, b) => a.entryTs - b.entryTs);
   let covered = 0;
-  let [s, e] = iv[0]!;
-  for (const [a, b] of iv.slice(1)) {
+  let s = byEntry[0]!.entryTs;
+  let e = Math.max(byEntry[0]!.exitTs, s);
+  for (let j = 1; j < byEntry.length; j++) {
+    const a = byEntry[j]!.entryTs;
+    const b = Math.max(byEntry[j]!.exitTs, a);
     if (a <= e) e = Math.max(e, b);
     else {
       covered += e - s;

@@ -341,11 +341,13 @@ export class Engine implements VenueListener {
   /**
    * Backtest over columnar candles: for each bar, the venue matches working orders along the bar's path
    * (at the bar's open time), then the portfolio marks at the close, then the strategy sees the closed bar
-   * (at close time). Nothing is allocated per bar unless orders or fills happen.
+   * (at close time). Nothing is allocated per bar unless orders or fills happen. `equityOut`, when long
+   * enough, receives the equity curve instead of a new array.
    */
-  run(symbol: string, bars: CandleColumns, strategy?: Strategy): RunResult {
+  run(symbol: string, bars: CandleColumns, strategy?: Strategy, equityOut?: Float64Array): RunResult {
     const n = bars.length;
-    const equity = new Float64Array(n);
+    // A caller that runs many backtests (a sweep task) lends one buffer: every bar's slot is written below.
+    const equity = equityOut && equityOut.length >= n ? equityOut.subarray(0, n) : new Float64Array(n);
     const slot = this.slot(symbol);
     const pf = this.portfolio;
     let ctx: StrategyContext | undefined;

@@ -4,7 +4,7 @@ import { computeIndicator, parseIndicatorSpec } from '../../../main/core/indicat
 import { generateDemoCandles } from '../../../main/core/data/demo.ts';
 import { sliceColumns } from '../../../main/core/data/candles.ts';
 import { getTemplate } from '../../../main/core/strategy/templates.ts';
-import { rulesSource, summarizeBacktest } from '../../../workers/backtest/backtester.ts';
+import { rulesSource, RunScratch, summarizeBacktest } from '../../../workers/backtest/backtester.ts';
 
 const cols = generateDemoCandles({ seed: 7, days: 3 }).get('BTC/USDT')!;
 
@@ -35,13 +35,16 @@ describe('indicator memo (sweeps share batch indicators)', () => {
     expect(memo.outputs(s(5), cols)).not.toBe(first);
   });
 
-  it('a sweep with the memo gives the rows it gives without it', () => {
+  it('a sweep with the memo and lent buffers gives the rows it gives without them', () => {
     const doc = getTemplate('sma-crossover')!.doc;
-    const config = { symbols: ['BTC/USDT'], timeframe: '1m' };
+    const whole = { symbols: ['BTC/USDT'], timeframe: '1m' };
+    // A shorter window after a longer one: the lent equity buffer is longer than the run.
+    const part = { ...whole, from: cols.ts[500]!, to: cols.ts[2500]! };
     const datasets = [{ symbol: 'BTC/USDT', columns: cols, source: 'demo' }];
     const memo = new IndicatorMemo();
-    for (const params of [{ fast: 5, slow: 20 }, { fast: 5, slow: 30 }, { fast: 8, slow: 20 }]) {
-      const shared = summarizeBacktest({ config, strategy: rulesSource(doc, params, memo), datasets });
+    const scratch = new RunScratch();
+    for (const [config, params] of [[whole, { fast: 5, slow: 20 }], [whole, { fast: 5, slow: 30 }], [part, { fast: 8, slow: 20 }], [whole, { fast: 8, slow: 20 }]] as const) {
+      const shared = summarizeBacktest({ config, strategy: rulesSource(doc, params, memo), datasets }, scratch);
       const alone = summarizeBacktest({ config, strategy: rulesSource(doc, params), datasets });
       expect(shared.determinismHash).toBe(alone.determinismHash);
       expect(shared.stats).toEqual(alone.stats);
