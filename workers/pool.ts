@@ -35,7 +35,7 @@ export interface Progress {
 }
 
 export interface RunOptions {
-  /** Aborting cancels the task: rejected with CancelledError; a running worker is stopped. */
+  /** Aborting cancels the task: rejected with CancelledError at once; the task stops at its next poll. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: Progress) => void;
   /**
@@ -51,24 +51,39 @@ export interface PoolOptions {
   readonly idleTimeoutMs?: number;
   /** Pool-level errors not tied to a task (default: a process warning). */
   readonly onError?: (e: Error) => void;
+  /** Default CANCEL_GRACE_MS. */
+  readonly cancelGraceMs?: number;
 }
 
 interface Payload {
   readonly input: unknown;
   readonly port: MessagePort | null;
+  /** Shared with the task: [CANCEL] set by the caller, [STARTED] set by the worker. */
+  readonly flags: Int32Array;
 }
+
+const CANCEL = 0;
+const STARTED = 1;
+
+/**
+ * How long a cancelled task may run on before its worker is terminated. Cancellation is cooperative: the
+ * caller is answered at once and the task stops at its next poll (backtests poll every 4,096 bars). Only a
+ * task that ignores the flag is terminated, and only once it has started: terminating a worker while it
+ * still loads its task module can abort the whole process (V8 fatal "IsGraphAsync … instantiated module",
+ * Node 22.23), which is why termination is no longer the way to cancel.
+ */
+export const CANCEL_GRACE_MS = 3_000;
 
 export class WorkerPool {
   private readonly piscina: Piscina;
   readonly threads: number;
+  private readonly graceMs: number;
+  private readonly inflight = new Set<InFlight>();
 
   constructor(opts: PoolOptions = {}) {
     this.threads = Math.max(1, opts.threads ?? availableParallelism() - 1);
+    this.graceMs = opts.cancelGraceMs ?? CANCEL_GRACE_MS;
     this.piscina = new Piscina({ minThreads: this.threads, maxThreads: this.threads, idleTimeout: opts.idleTimeoutMs ?? 30_000, concurrentTasksPerWorker: 1 });
-    // Known limit (Node 22.23): aborting a task terminates its worker; terminating a worker that is still
-    // loading its task module (require of ESM) can abort the whole process (V8 fatal "IsGraphAsync ... must be
-    // used on an instantiated module"). Seen only when freshly spawned workers are aborted again and again;
-    // the fix is cooperative cancellation (a shared flag the tasks poll) instead of termination.
     // piscina reports pool-level trouble as an 'error' event; without a listener an EventEmitter throws it,
     // which would take the whole host down. The known case is benign: a task cancelled while its result was
     // already on the way ("Unexpected message from Worker"); the result is dropped, the caller already has
@@ -93,10 +108,17 @@ export class WorkerPool {
         port.once('close', () => resolve());
       });
     }
-    const payload: Payload = { input, port: channel?.port2 ?? null };
+    const flags = new Int32Array(new SharedArrayBuffer(8));
+    const payload: Payload = { input, port: channel?.port2 ?? null, flags };
     const transferList = [...(opts.transfer ?? []), ...(channel ? [channel.port2] : [])] as unknown as never[];
+    const hard = new AbortController();
+    const task = this.piscina.run(payload, { filename: taskFile(name), name: TASKS[name].export, transferList: transferList as never, signal: hard.signal }) as Promise<TaskOutput<K>>;
+    const flight = new InFlight(flags, hard, this.graceMs, task);
+    this.inflight.add(flight);
+    void flight.done.then(() => this.inflight.delete(flight));
+    const stop = opts.signal ? flight.cancelOn(opts.signal) : undefined;
     try {
-      const out = (await this.piscina.run(payload, { filename: taskFile(name), name: TASKS[name].export, transferList: transferList as never, ...(opts.signal ? { signal: opts.signal } : {}) })) as TaskOutput<K>;
+      const out = await (stop ? Promise.race([task, stop.cancelled]) : task);
       await ended;
       if (isFailure(out)) throw revive(name, out.kestrelFailure);
       return out;
@@ -106,8 +128,14 @@ export class WorkerPool {
       // Errors cross the thread boundary as plain Errors: keep the message and the typed code when present.
       throw new KestrelError(((e as { code?: string }).code as never) ?? 'internal', `${name} failed in a worker: ${(e as Error)?.message ?? String(e)}`, { cause: e });
     } finally {
+      stop?.dispose();
       channel?.port1.close();
     }
+  }
+
+  /** Thread ids of the live workers (diagnostics: a terminated worker is replaced by one with a new id). */
+  get threadIds(): number[] {
+    return this.piscina.threads.map((t) => t.threadId);
   }
 
   /** Tasks waiting for a thread. */
@@ -115,7 +143,13 @@ export class WorkerPool {
     return this.piscina.queueSize;
   }
 
+  /**
+   * Cancels what is still running (cancelled tasks included) and waits until the workers are done with it
+   * before terminating them: a worker is never terminated while it may be loading a task module.
+   */
   async close(): Promise<void> {
+    for (const f of this.inflight) f.cancel();
+    await Promise.all([...this.inflight].map((f) => f.done));
     await this.piscina.destroy();
   }
 }
@@ -137,9 +171,57 @@ function revive(task: string, f: Failure['kestrelFailure']): KestrelError {
   return new KestrelError(f.code, f.message, { retryable: f.retryable, details: { ...f.details, task } });
 }
 
+/**
+ * A task on its way. Cancelling is cooperative: the flag is raised and the task stops at its next poll. Only
+ * a task still running after the grace period, and past its start, is terminated (see CANCEL_GRACE_MS).
+ */
+class InFlight {
+  private readonly flags: Int32Array;
+  private readonly hard: AbortController;
+  private readonly graceMs: number;
+  private settled = false;
+  /** Settles (never rejects) when the worker is done with the task, however it ended. */
+  readonly done: Promise<void>;
+
+  constructor(flags: Int32Array, hard: AbortController, graceMs: number, task: Promise<unknown>) {
+    this.flags = flags;
+    this.hard = hard;
+    this.graceMs = graceMs;
+    // The late outcome of a cancelled task (result, failure or termination) has no one waiting for it.
+    this.done = task.then(() => void (this.settled = true), () => void (this.settled = true));
+  }
+
+  cancel(): void {
+    if (Atomics.exchange(this.flags, CANCEL, 1) === 1) return;
+    const check = (): void => {
+      if (this.settled) return;
+      if (Atomics.load(this.flags, STARTED) === 1) this.hard.abort();
+      else setTimeout(check, this.graceMs).unref();
+    };
+    setTimeout(check, this.graceMs).unref();
+  }
+
+  /** Cancels when `signal` aborts; `cancelled` rejects with CancelledError at that moment. */
+  cancelOn(signal: AbortSignal): { cancelled: Promise<never>; dispose(): void } {
+    let onAbort = (): void => {};
+    const cancelled = new Promise<never>((_, reject) => {
+      onAbort = (): void => {
+        this.cancel();
+        reject(new CancelledError('cancelled'));
+      };
+    });
+    cancelled.catch(() => {});
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return { cancelled, dispose: () => signal.removeEventListener('abort', onAbort) };
+  }
+}
+
 /** What a task function receives besides its input. */
 export interface TaskContext {
   progress(done: number, total: number, note?: string): void;
+  /** True once the caller has cancelled: a long task polls it and stops (throwing CancelledError is fine). */
+  readonly cancelled: boolean;
 }
 
 function isView(v: unknown): v is ArrayBufferView {
@@ -184,10 +266,19 @@ function ownBuffers(value: unknown): unknown {
 export function defineTask<K extends TaskName>(fn: (input: TaskInput<K>, ctx: TaskContext) => TaskOutput<K> | Promise<TaskOutput<K>>): (payload: Payload) => Promise<unknown> {
   return async (payload: Payload) => {
     const port = payload.port;
-    const ctx: TaskContext = { progress: (done, total, note) => port?.postMessage(note === undefined ? { done, total } : { done, total, note }) };
+    const flags = payload.flags;
+    Atomics.store(flags, STARTED, 1);
+    const ctx: TaskContext = {
+      progress: (done, total, note) => port?.postMessage(note === undefined ? { done, total } : { done, total, note }),
+      get cancelled() {
+        return Atomics.load(flags, CANCEL) === 1;
+      },
+    };
     try {
       let raw: unknown;
       try {
+        // Cancelled while queued: nothing to do.
+        if (ctx.cancelled) throw new CancelledError('cancelled before it started');
         raw = await fn(payload.input as TaskInput<K>, ctx);
       } catch (e) {
         if (!(e instanceof KestrelError)) throw e;

@@ -6,6 +6,7 @@ import { computeIndicator, OutputArena, withOutputArena } from '../../main/core/
 import { useNativeKernels } from '../../native/kernels.ts';
 import { loadNodeKernels } from '../../native/node.ts';
 import { defineTask } from '../pool.ts';
+import { CancelledError } from '../../main/core/errors.ts';
 import { summarise } from './summary.ts';
 import type { SweepSummary } from './types.ts';
 
@@ -13,6 +14,7 @@ useNativeKernels(loadNodeKernels().kernels);
 
 export const compute = defineTask<'indicators.compute'>((input, ctx) => {
   const results = input.specs.map((spec, i) => {
+    if (ctx.cancelled) throw new CancelledError('indicators cancelled');
     const r = computeIndicator(spec, input.candles);
     ctx.progress(i + 1, input.specs.length, r.key);
     return { key: r.key, warmup: r.warmup, outputs: { ...r.outputs } };
@@ -31,6 +33,7 @@ const arena = new OutputArena();
  */
 export const sweep = defineTask<'indicators.sweep'>((input, ctx) => {
   const results: SweepSummary[] = input.specs.map((spec, i) => {
+    if (ctx.cancelled) throw new CancelledError('indicator sweep cancelled');
     try {
       const summary = withOutputArena(arena, () => summarise(computeIndicator(spec, input.candles, { checked: input.checked === true })));
       ctx.progress(i + 1, input.specs.length, summary.key);

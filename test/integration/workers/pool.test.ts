@@ -65,8 +65,7 @@ describe('worker pool', () => {
   });
 
   it('a cancel racing results already on the way drops them quietly: no uncaught error, the pool keeps serving', async () => {
-    // Every task is aborted the moment the first result arrives, while others are finishing (one round, on
-    // warm workers: see the note in pool.ts on repeated aborts of workers that are still loading).
+    // Every task is aborted the moment the first result arrives, while others are finishing.
     const ac = new AbortController();
     const tasks = Array.from({ length: 12 }, () =>
       pool.run('indicators.compute', { candles: { close: new Float64Array(2000).fill(1) }, specs: ['sma:5'] }, { signal: ac.signal }).then(() => ac.abort(), (e: unknown) => e),
@@ -89,6 +88,62 @@ describe('worker pool', () => {
     const pre = new AbortController();
     pre.abort();
     await expect(pool.run('indicators.compute', { candles: { close: new Float64Array(3) }, specs: ['sma:2'] }, { signal: pre.signal })).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('cancellation is cooperative: the task stops at its next poll and its worker is not terminated', async () => {
+    const big = shareCandles(candles(400_000, 6));
+    await pool.run('indicators.compute', { candles: { close: new Float64Array([1, 2, 3]) }, specs: ['sma:2'] });
+    const before = pool.threadIds.slice().sort();
+    const ac = new AbortController();
+    let reports = 0;
+    const p = pool.run('indicators.sweep', { candles: big, specs: Array.from({ length: 40 }, (_, i) => `cci:${200 + i}`) }, {
+      signal: ac.signal,
+      onProgress: () => {
+        if (++reports === 1) ac.abort();
+      },
+    });
+    await expect(p).rejects.toBeInstanceOf(CancelledError);
+    // The pool serves at once, on the same threads: nothing was torn down.
+    await expect(pool.run('indicators.compute', { candles: { close: new Float64Array([1, 2, 3]) }, specs: ['sma:2'] })).resolves.toBeTruthy();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pool.threadIds.slice().sort()).toEqual(before);
+    expect(reports).toBeLessThan(40);
+  });
+
+  it('fresh workers cancelled again and again (while they may still be loading) are never terminated', async () => {
+    // Termination during module loading could abort the whole process (Node 22.23): cancelling must not terminate.
+    for (let round = 0; round < 5; round++) {
+      const fresh = new WorkerPool({ threads: 2 });
+      try {
+        const ids = fresh.threadIds.slice().sort();
+        const ac = new AbortController();
+        const runs = Array.from({ length: 6 }, () => fresh.run('indicators.compute', { candles: { close: new Float64Array(5000).fill(1) }, specs: ['sma:5', 'ema:9'] }, { signal: ac.signal }).catch((e: unknown) => e));
+        ac.abort();
+        expect((await Promise.all(runs)).every((x) => x instanceof CancelledError)).toBe(true);
+        await expect(fresh.run('indicators.compute', { candles: { close: new Float64Array([1, 2, 3]) }, specs: ['sma:2'] })).resolves.toBeTruthy();
+        expect(fresh.threadIds.slice().sort()).toEqual(ids);
+      } finally {
+        await fresh.close();
+      }
+    }
+  });
+
+  it('a task that ignores cancellation is terminated after the grace period, and the pool replaces its worker', async () => {
+    const strict = new WorkerPool({ threads: 1, cancelGraceMs: 20 });
+    try {
+      await strict.run('indicators.compute', { candles: { close: new Float64Array([1, 2, 3]) }, specs: ['sma:2'] });
+      const [id] = strict.threadIds;
+      const big = shareCandles(candles(2_000_000, 7));
+      const ac = new AbortController();
+      // One spec: indicators.compute polls only between specs, so this task cannot notice the flag in time.
+      const p = strict.run('indicators.compute', { candles: big, specs: ['cci:400'] }, { signal: ac.signal, onProgress: () => undefined });
+      setTimeout(() => ac.abort(), 30);
+      await expect(p).rejects.toBeInstanceOf(CancelledError);
+      await expect(strict.run('indicators.compute', { candles: { close: new Float64Array([1, 2, 3]) }, specs: ['sma:2'] })).resolves.toBeTruthy();
+      expect(strict.threadIds).not.toContain(id);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('a sweep gives identical results on 1 and 2 threads, equal to in-process computation', async () => {
