@@ -24,8 +24,11 @@ export const SignedDecimal = z.string().regex(/^-?\d+(\.\d+)?$/);
 export const Side = z.enum(['buy', 'sell']);
 export type Side = z.infer<typeof Side>;
 
-/** What the order ticket offers. `stop` is a stop-market; `bracket` = entry + take-profit + stop-loss. */
-export const TicketOrderType = z.enum(['market', 'limit', 'stop', 'stop-limit', 'bracket']);
+/**
+ * What the order ticket offers. `stop` is a stop-market; `bracket` = entry + take-profit + stop-loss;
+ * `oco` = a take-profit limit and a stop-loss working together, the first to fill cancels the other.
+ */
+export const TicketOrderType = z.enum(['market', 'limit', 'stop', 'stop-limit', 'bracket', 'oco']);
 export type TicketOrderType = z.infer<typeof TicketOrderType>;
 
 /** Every engine order type (bracket exits and strategy orders may use any of them). */
@@ -239,6 +242,8 @@ export type LiveCandle = z.infer<typeof LiveCandle>;
  *   market: none · limit: price · stop: triggerPrice · stop-limit: triggerPrice + price
  *   bracket: entry at `price` (limit) or at market when omitted, plus takeProfit and stopLoss
  *            (and stopLossLimit for a stop-limit exit).
+ *   oco: no entry; a limit at takeProfit and a stop at stopLoss (stop-limit with stopLossLimit), both on
+ *        `side` for `qty`: a sell OCO closes a long with profit above the market and a stop below it.
  */
 export const TicketRequest = req({
   symbol: id(),
@@ -318,7 +323,7 @@ export const tradingCommands = {
   'trading.instruments': command('Tradable instruments with tick/lot size, min notional, fees and demo flag.', empty, z.object({ instruments: z.array(InstrumentView) })),
   'trading.prices': command('Last price of every instrument.', empty, z.object({ prices: z.array(PriceTick) })),
   'trading.preview': command('Validates an order ticket and asks the risk gate WITHOUT submitting: verdict, reasons, snapped prices, notional, estimated fees.', TicketRequest, Preview),
-  'trading.submit': command('Submits an order ticket through the risk gate. Rejection is the typed error risk_rejected with details.reasons. Returns the created orders (bracket: entry, take-profit, stop-loss).', TicketRequest, z.object({ orders: z.array(OrderView) })),
+  'trading.submit': command('Submits an order ticket through the risk gate. Rejection is the typed error risk_rejected with details.reasons. Returns the created orders (bracket: entry, take-profit, stop-loss; oco: take-profit, stop-loss).', TicketRequest, z.object({ orders: z.array(OrderView) })),
   'trading.cancel': command('Requests cancellation of one order.', req({ clientOrderId: id() }), z.object({ order: OrderView })),
   'trading.amend': command('Changes a working order\'s price, trigger price or quantity (exact: on the instrument\'s grid). The changed order passes the risk gate in its own place; a rejection is the typed error risk_rejected.',
     req({ clientOrderId: id(), price: Decimal.optional(), triggerPrice: Decimal.optional(), qty: Decimal.optional() }), z.object({ order: OrderView })),

@@ -14,7 +14,8 @@
  * feed to T before re-doing the command restores that order. Client order ids are deterministic per
  * session, so re-done cancels address the same orders.
  *
- * Brackets placed from the ticket are re-placed as brackets (rebuilt from the entry and its two held exits).
+ * Brackets placed from the ticket are re-placed as brackets (rebuilt from the entry and its two held exits),
+ * OCOs as OCOs (their legs' verdicts).
  * Amends of the trader's orders are re-done at their moments. The app offers no OCO command, so a paper
  * session cannot contain one from the trader.
  */
@@ -64,6 +65,23 @@ function bracketOf(events: readonly RecordedEvent[], k: number, entry: OrderRequ
   }
   if (!tp || !sl || num(tp.price) === undefined || num(sl.triggerPrice) === undefined) return undefined;
   return { entry, takeProfit: num(tp.price)!, stopLoss: num(sl.triggerPrice)!, ...(sl.type === 'stop-limit' && num(sl.price) !== undefined ? { stopLimit: num(sl.price)! } : {}) };
+}
+
+/**
+ * The legs of an OCO whose first verdict is at `k`: the kernel gates every leg before placing any, so an
+ * OCO shows as consecutive ticket verdicts (the first passing) with no order created between them. A plain
+ * order's passing verdict is followed by its order at once. Undefined when `k` starts no such run.
+ */
+function ocoOf(events: readonly RecordedEvent[], k: number): OrderRequest[] | undefined {
+  const first = events[k]!.payload as P;
+  if (first.ok !== true) return undefined;
+  const legs: OrderRequest[] = [first.request as OrderRequest];
+  for (let j = k + 1; j < events.length; j++) {
+    const x = events[j]!;
+    if (x.type !== 'risk-verdict' || !MANUAL.has(String((x.payload as P).source))) break;
+    legs.push((x.payload as P).request as OrderRequest);
+  }
+  return legs.length >= 2 ? legs : undefined;
 }
 
 /** The kind of the first order event after event `k` (what a verdict led to). */
@@ -169,9 +187,14 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
         if (!MANUAL.has(String(p.source)) || next === 'released' || next === 'pending-amend') break;
         at(e.ts);
         awaitingCreate = p.ok === true;
-        const bracket = p.ok === true ? bracketOf(events, k, p.request as OrderRequest) : undefined;
+        const oco = ocoOf(events, k);
+        const bracket = p.ok === true && !oco ? bracketOf(events, k, p.request as OrderRequest) : undefined;
         try {
-          if (bracket) {
+          if (oco) {
+            k += oco.length - 1; // its other legs' verdicts are re-done by submitOco
+            awaitingCreate = false;
+            for (const o of session.engine.submitOco(oco, p.source as 'ticket')) manual.add(o.clientOrderId);
+          } else if (bracket) {
             for (const o of session.engine.submitBracket(bracket, p.source as 'ticket')) manual.add(o.clientOrderId);
             awaitingCreate = false;
           } else session.engine.submit(p.request as OrderRequest, p.source as 'ticket');

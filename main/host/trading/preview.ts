@@ -1,7 +1,8 @@
 /**
  * Order preview: the verdict the risk gate would give a ticket right now (Engine.checkRisk: the kernel's own
  * gate inputs, nothing submitted, stored or audited), with snapped prices, notional and the estimated fee.
- * A bracket is previewed by its entry: its exits are gated when they are released.
+ * A bracket is previewed by its entry: its exits are gated when they are released. An OCO is previewed by
+ * both legs (both must pass, as at submit); notional and fee are its take-profit leg's.
  */
 import type { Preview, TicketRequest } from '../../contract/trading.ts';
 import { ValidationError, type ErrorIssue } from '../../core/errors.ts';
@@ -16,13 +17,17 @@ export function previewTicket(e: Engine, inst: Instrument, t: TicketRequest, las
   const p = parseTicket(t, inst, 'snap', { lastTicks: last, equity });
   const r = p.request;
   const issues: ErrorIssue[] = [];
-  try {
-    validateRequest(r, inst);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    issues.push(...err.issues);
+  const legs = p.oco ?? [r];
+  for (const leg of legs) {
+    try {
+      validateRequest(leg, inst);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      issues.push(...err.issues);
+    }
   }
-  const verdict = e.checkRisk(r, t.source ?? 'ticket');
+  const verdicts = legs.map((leg) => e.checkRisk(leg, t.source ?? 'ticket'));
+  const verdict = { ok: verdicts.every((v) => v.ok), reasons: verdicts.flatMap((v) => v.reasons) };
   const ref = r.price ?? r.triggerPrice ?? last;
   const s = r.side === 'buy' ? 1 : -1;
   // A limit on the passive side of the last price rests and pays the maker rate; anything else takes.
@@ -37,7 +42,8 @@ export function previewTicket(e: Engine, inst: Instrument, t: TicketRequest, las
     issues,
     symbol: t.symbol, side: t.side, type: t.type,
     qty: lotsToQty(inst, r.qty),
-    price: px(r.price), triggerPrice: px(r.triggerPrice), takeProfit: px(p.takeProfit), stopLoss: px(p.stopLoss), stopLossLimit: px(p.stopLossLimit),
+    // An OCO's legs are its take-profit and stop-loss: no separate price.
+    price: p.oco ? null : px(r.price), triggerPrice: px(r.triggerPrice), takeProfit: px(p.takeProfit), stopLoss: px(p.stopLoss), stopLossLimit: px(p.stopLossLimit),
     snapped: p.snapped,
     referencePrice: ref > 0 ? ticksToPrice(inst, ref) : null,
     lastPrice: last > 0 ? ticksToPrice(inst, last) : null,

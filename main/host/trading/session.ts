@@ -3,7 +3,7 @@
  * asks of it — ticket preview and entry, the blotter, risk status and the kill switch — as contract views.
  * Paper and live differ only in the parts handed in (see compose.ts); nothing here knows which it is.
  *
- * Every order goes engine.submit / submitBracket → risk gate → OMS → venue: the session has no other way to
+ * Every order goes engine.submit / submitBracket / submitOco → risk gate → OMS → venue: the session has no other way to
  * reach a venue. Preview asks the SAME gate instance with the same inputs the kernel would assemble, but
  * calls neither the OMS nor the venue, and audits nothing (nothing was decided).
  *
@@ -232,7 +232,7 @@ export class TradingSession implements MarketDataHandler {
       const inst = this.instrument(t.symbol);
       const p = parseTicket(t, inst, 'exact', { lastTicks: this.lastTicks(t.symbol), equity: this.equityExact() });
       const source = t.source ?? 'ticket';
-      const orders = p.bracket ? this.engine.submitBracket(p.bracket, source) : [this.engine.submit(p.request, source)];
+      const orders = p.bracket ? this.engine.submitBracket(p.bracket, source) : p.oco ? this.engine.submitOco(p.oco, source) : [this.engine.submit(p.request, source)];
       return orders.map((o) => orderView(o, inst));
     });
   }

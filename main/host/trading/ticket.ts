@@ -15,9 +15,11 @@ import { divRound, money, moneyToString } from '../../core/model/index.ts';
 export type TicketMode = 'exact' | 'snap';
 
 export interface ParsedTicket {
-  /** The entry order (the only order unless bracket). */
+  /** The entry order (the only order unless bracket; an OCO's take-profit leg). */
   readonly request: OrderRequest;
   readonly bracket: BracketRequest | undefined;
+  /** An OCO's legs: take-profit limit, then the stop. */
+  readonly oco: readonly OrderRequest[] | undefined;
   /** True when a price or the quantity was moved onto the grid (snap mode only). */
   readonly snapped: boolean;
   readonly takeProfit: number | undefined;
@@ -38,6 +40,7 @@ const USES: Record<TicketRequest['type'], readonly (keyof TicketRequest)[]> = {
   stop: ['triggerPrice'],
   'stop-limit': ['triggerPrice', 'price'],
   bracket: ['price', 'takeProfit', 'stopLoss', 'stopLossLimit'],
+  oco: ['takeProfit', 'stopLoss', 'stopLossLimit'],
 };
 const REQUIRED: Record<TicketRequest['type'], readonly (keyof TicketRequest)[]> = {
   market: [],
@@ -45,6 +48,7 @@ const REQUIRED: Record<TicketRequest['type'], readonly (keyof TicketRequest)[]> 
   stop: ['triggerPrice'],
   'stop-limit': ['triggerPrice', 'price'],
   bracket: ['takeProfit', 'stopLoss'],
+  oco: ['takeProfit', 'stopLoss'],
 };
 const PRICE_FIELDS = ['price', 'triggerPrice', 'takeProfit', 'stopLoss', 'stopLossLimit'] as const;
 
@@ -99,7 +103,7 @@ export function parseTicket(t: TicketRequest, inst: Instrument, mode: TicketMode
   else {
     const pct = money(t.equityPct!);
     if (pct <= 0n || pct > money(100)) throw invalid(t, [{ path: 'equityPct', message: 'between 0 and 100' }]);
-    const ref = p.price ?? p.triggerPrice ?? sizing.lastTicks;
+    const ref = p.price ?? p.triggerPrice ?? p.takeProfit ?? sizing.lastTicks;
     if (!(ref > 0)) throw invalid(t, [{ path: 'equityPct', message: 'no price to size the order against yet' }]);
     if (sizing.equity <= 0n) throw invalid(t, [{ path: 'equityPct', message: 'account equity is not positive' }]);
     // lots = floor(equity × pct / 100 / (ref ticks × notional of one tick·lot)), all exact.
@@ -125,6 +129,7 @@ export function parseTicket(t: TicketRequest, inst: Instrument, mode: TicketMode
   } as const;
   let request: OrderRequest;
   let bracket: BracketRequest | undefined;
+  let oco: OrderRequest[] | undefined;
   switch (t.type) {
     case 'market':
       request = { ...base, type: 'market' };
@@ -144,8 +149,15 @@ export function parseTicket(t: TicketRequest, inst: Instrument, mode: TicketMode
       bracket = { entry: request, takeProfit: p.takeProfit!, stopLoss: p.stopLoss!, ...(p.stopLossLimit !== undefined ? { stopLimit: p.stopLossLimit } : {}) };
       break;
     }
+    case 'oco': {
+      checkOcoSides(t, p.takeProfit!, p.stopLoss!, sizing.lastTicks);
+      request = { ...base, type: 'limit', price: p.takeProfit! };
+      const stop: OrderRequest = p.stopLossLimit !== undefined ? { ...base, type: 'stop-limit', triggerPrice: p.stopLoss!, price: p.stopLossLimit } : { ...base, type: 'stop-market', triggerPrice: p.stopLoss! };
+      oco = [request, stop];
+      break;
+    }
   }
-  return { request, bracket, snapped, takeProfit: p.takeProfit, stopLoss: p.stopLoss, stopLossLimit: p.stopLossLimit };
+  return { request, bracket, oco, snapped, takeProfit: p.takeProfit, stopLoss: p.stopLoss, stopLossLimit: p.stopLossLimit };
 }
 
 /** A long bracket takes profit above the entry and stops out below it (mirrored for a short). */
@@ -154,6 +166,18 @@ function checkBracketSides(t: TicketRequest, tp: number, sl: number, entry: numb
   const issues: ErrorIssue[] = [];
   if (entry > 0 && s * (tp - entry) <= 0) issues.push({ path: 'takeProfit', message: `must be ${s > 0 ? 'above' : 'below'} the entry price` });
   if (entry > 0 && s * (entry - sl) <= 0) issues.push({ path: 'stopLoss', message: `must be ${s > 0 ? 'below' : 'above'} the entry price` });
+  if (issues.length) throw invalid(t, issues);
+}
+
+/**
+ * An OCO on `side` has its limit on the passive side of the market and its stop beyond it: a sell takes
+ * profit above the last price and stops below; a buy mirrors that. Unchecked while no price is known.
+ */
+function checkOcoSides(t: TicketRequest, tp: number, sl: number, last: number): void {
+  const s = t.side === 'sell' ? 1 : -1;
+  const issues: ErrorIssue[] = [];
+  if (last > 0 && s * (tp - last) <= 0) issues.push({ path: 'takeProfit', message: `must be ${s > 0 ? 'above' : 'below'} the last price` });
+  if (last > 0 && s * (last - sl) <= 0) issues.push({ path: 'stopLoss', message: `must be ${s > 0 ? 'below' : 'above'} the last price` });
   if (issues.length) throw invalid(t, issues);
 }
 

@@ -15,6 +15,7 @@ const TYPES: { id: TicketOrderType; label: string }[] = [
   { id: 'stop', label: 'Stop' },
   { id: 'stop-limit', label: 'Stop-limit' },
   { id: 'bracket', label: 'Bracket' },
+  { id: 'oco', label: 'OCO' },
 ];
 
 export function TicketPanel() {

@@ -91,6 +91,8 @@ export function fieldsFor(type: TicketOrderType): { price: boolean; trigger: boo
       return { price: true, trigger: true, bracket: false, priceOptional: false };
     case 'bracket':
       return { price: true, trigger: false, bracket: true, priceOptional: true };
+    case 'oco':
+      return { price: false, trigger: false, bracket: true, priceOptional: false };
   }
 }
 

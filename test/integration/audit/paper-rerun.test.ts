@@ -55,6 +55,8 @@ beforeAll(async () => {
   // symbol: replay marks positions at its decision bars (the feed's ticks are not audited), so a position in
   // another symbol would make the replayed equity differ from the live one.
   await c.call('trading.submit', { symbol: SYMBOL, side: 'buy', type: 'bracket', qty: '0.001', takeProfit: offset(px, 300, 2), stopLoss: offset(px, -300, 2), stopLossLimit: offset(px, -320, 2) });
+  // A ticket OCO protecting part of the position, resting for the session too (its legs are gated together).
+  await c.call('trading.submit', { symbol: SYMBOL, side: 'sell', type: 'oco', qty: '0.001', takeProfit: offset(px, 350, 2), stopLoss: offset(px, -350, 2) });
   const run = await c.call('paper.strategy.start', { strategyId: v1.id, version: 1, symbol: SYMBOL, timeframe: '1m' });
   const runFills = async (n: number) => until(`${n} strategy fills`, async () => ((await c.call('paper.strategy.list', {})).strategies.find((s) => s.runId === run.runId)?.fills ?? 0) >= n, 40_000);
   await runFills(3);
@@ -86,6 +88,8 @@ describe('a recorded paper session', () => {
     expect(recorded.some((e) => e.type === 'order' && (e.payload as { event: string }).event === 'canceled')).toBe(true);
     const bracket = recorded.filter((e) => e.type === 'order' && (e.payload as { event: string; order: { groupKind?: string } }).event === 'created' && (e.payload as { order: { groupKind?: string } }).order.groupKind === 'bracket');
     expect(bracket.map((e) => (e.payload as { order: { type: string } }).order.type)).toEqual(['market', 'limit', 'stop-limit']);
+    const oco = recorded.filter((e) => e.type === 'order' && (e.payload as { event: string; order: { groupKind?: string } }).event === 'created' && (e.payload as { order: { groupKind?: string } }).order.groupKind === 'oco');
+    expect(oco.map((e) => (e.payload as { order: { type: string; side: string } }).order.type)).toEqual(['limit', 'stop-market']);
     expect(recorded.filter((e) => e.type === 'order' && (e.payload as { event: string }).event === 'amended')).toHaveLength(2);
     expect(fills(recorded).some((e) => (e.payload as { fill: { clientOrderId: string } }).fill.clientOrderId === moved)).toBe(true);
     // The entry filled, so both exits went live (each through the gate again: a verdict the re-run must not re-submit).

@@ -238,6 +238,26 @@ describe('paper trading session', () => {
     expect(wrong.code).toBe('validation');
   });
 
+  it('places an OCO that closes a position: the first leg to fill cancels the other', async () => {
+    await t.client.call('trading.submit', { symbol: 'BNB/USDT', side: 'buy', type: 'market', qty: '0.2' });
+    const last = await lastPrice(t.client, 'BNB/USDT');
+    // Legs 2 bps either side of the market: the feed reaches one of them within moments.
+    const { orders } = await t.client.call('trading.submit', { symbol: 'BNB/USDT', side: 'sell', type: 'oco', qty: '0.2', takeProfit: offset(last, 2, 2), stopLoss: offset(last, -2, 2) });
+    expect(orders.map((o) => [o.type, o.side, o.groupKind])).toEqual([['limit', 'sell', 'oco'], ['stop-market', 'sell', 'oco']]);
+    const ids = orders.map((o) => o.clientOrderId);
+    const states = await until('one leg to fill and the other to be cancelled', async () => {
+      const hist = (await t.client.call('trading.orderHistory', {})).orders.filter((o) => ids.includes(o.clientOrderId));
+      const s = ids.map((id) => hist.find((o) => o.clientOrderId === id)?.state);
+      return s.includes('filled') && s.includes('canceled') ? s : undefined;
+    });
+    expect(states.filter((x) => x === 'filled')).toHaveLength(1);
+    // Wrong sides for a sell OCO: take-profit below the market, stop above.
+    const wrong = await failure(t.client.call('trading.submit', { symbol: 'BNB/USDT', side: 'sell', type: 'oco', qty: '0.1', takeProfit: offset(last, -300, 2), stopLoss: offset(last, 300, 2) }));
+    expect(wrong.code).toBe('validation');
+    const pv = await t.client.call('trading.preview', { symbol: 'BNB/USDT', side: 'sell', type: 'oco', qty: '0.1', takeProfit: offset(last, 300, 2), stopLoss: offset(last, -300, 2) });
+    expect(pv).toMatchObject({ type: 'oco', takeProfit: offset(last, 300, 2), stopLoss: offset(last, -300, 2) });
+  });
+
   it('sizes by percent of equity, exactly, rounded down to the lot', async () => {
     const last = await lastPrice(t.client, 'ETH/USDT');
     const price = offset(last, -100, 2);

@@ -49,6 +49,13 @@ describe('form → request', () => {
     expect('request' in r && r.request).toEqual({ symbol: 'ETH/USDT', side: 'sell', type: 'bracket', source: 'ticket', equityPct: '10', takeProfit: '2000.00', stopLoss: '2500.00', tif: 'GTC' });
   });
 
+  it('sends an OCO as its two exit prices, with no entry price; both are required', () => {
+    const r = toRequest({ ...emptyForm('ETH/USDT'), side: 'sell', type: 'oco', qty: '0.5', price: '2100', takeProfit: '2600', stopLoss: '2400.004' }, '0.01');
+    expect('request' in r && r.request).toEqual({ symbol: 'ETH/USDT', side: 'sell', type: 'oco', source: 'ticket', qty: '0.5', takeProfit: '2600.00', stopLoss: '2400.00', tif: 'GTC' });
+    const half = toRequest({ ...emptyForm('ETH/USDT'), side: 'sell', type: 'oco', qty: '0.5', takeProfit: '2600' }, '0.01');
+    expect('problems' in half && half.problems.map((p) => p.field)).toEqual(['stopLoss']);
+  });
+
   it('names each missing field instead of sending a half order', () => {
     const r = toRequest({ ...emptyForm('BTC/USDT'), type: 'stop-limit', qty: '0' }, '0.01');
     expect('problems' in r && r.problems.map((p) => p.field)).toEqual(['qty', 'price', 'trigger']);

@@ -54,6 +54,23 @@ describe('order ticket → engine request', () => {
     expect(issuePaths(() => parseTicket(t({ type: 'bracket', side: 'sell', price: undefined, takeProfit: '43000', stopLoss: '41000' }), BTC, 'exact', ctx))).toEqual(['takeProfit', 'stopLoss']);
   });
 
+  it('an OCO becomes a take-profit limit and a stop on the same side, each on the grid; sides checked against the last price', () => {
+    const sell = parseTicket(t({ type: 'oco', side: 'sell', price: undefined, takeProfit: '43000', stopLoss: '41000' }), BTC, 'exact', ctx);
+    expect(sell.bracket).toBeUndefined();
+    expect(sell.oco).toEqual([
+      { symbol: 'BTC/USDT', side: 'sell', qty: 50_000, type: 'limit', price: 4_300_000 },
+      { symbol: 'BTC/USDT', side: 'sell', qty: 50_000, type: 'stop-market', triggerPrice: 4_100_000 },
+    ]);
+    const withLimit = parseTicket(t({ type: 'oco', side: 'sell', price: undefined, takeProfit: '43000', stopLoss: '41000', stopLossLimit: '40990' }), BTC, 'exact', ctx);
+    expect(withLimit.oco![1]).toMatchObject({ type: 'stop-limit', triggerPrice: 4_100_000, price: 4_099_000 });
+    // A buy OCO mirrors it: limit below the market, stop above.
+    expect(parseTicket(t({ type: 'oco', side: 'buy', price: undefined, takeProfit: '41000', stopLoss: '43000' }), BTC, 'exact', ctx).oco!.map((o) => o.type)).toEqual(['limit', 'stop-market']);
+    expect(issuePaths(() => parseTicket(t({ type: 'oco', side: 'sell', price: undefined, takeProfit: '41000', stopLoss: '43000' }), BTC, 'exact', ctx))).toEqual(['takeProfit', 'stopLoss']);
+    expect(issuePaths(() => parseTicket(t({ type: 'oco', side: 'sell', takeProfit: '43000', stopLoss: '41000' }), BTC, 'exact', ctx))).toEqual(['price']);
+    expect(issuePaths(() => parseTicket(t({ type: 'oco', side: 'sell', price: undefined, takeProfit: '43000' }), BTC, 'exact', ctx))).toEqual(['stopLoss']);
+    expect(issuePaths(() => parseTicket(t({ type: 'oco', side: 'sell', price: undefined, takeProfit: '43000.001', stopLoss: '41000' }), BTC, 'exact', ctx))).toEqual(['takeProfit']);
+  });
+
   it('sizes % of equity exactly: the largest lot count whose notional fits the budget', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 100_000, max: 10_000_000 }), fc.integer({ min: 1, max: 100 }), (eqUnits, priceTicks, pct) => {
