@@ -145,12 +145,12 @@ export function parseTicket(t: TicketRequest, inst: Instrument, mode: TicketMode
       break;
     case 'bracket': {
       request = p.price === undefined ? { ...base, type: 'market' } : { ...base, type: 'limit', price: p.price };
-      checkBracketSides(t, p.takeProfit!, p.stopLoss!, p.price ?? sizing.lastTicks);
+      checkExitSides(t, p.takeProfit!, p.stopLoss!, p.price ?? sizing.lastTicks, t.side === 'buy' ? 1 : -1, 'entry price');
       bracket = { entry: request, takeProfit: p.takeProfit!, stopLoss: p.stopLoss!, ...(p.stopLossLimit !== undefined ? { stopLimit: p.stopLossLimit } : {}) };
       break;
     }
     case 'oco': {
-      checkOcoSides(t, p.takeProfit!, p.stopLoss!, sizing.lastTicks);
+      checkExitSides(t, p.takeProfit!, p.stopLoss!, sizing.lastTicks, t.side === 'sell' ? 1 : -1, 'last price');
       request = { ...base, type: 'limit', price: p.takeProfit! };
       const stop: OrderRequest = p.stopLossLimit !== undefined ? { ...base, type: 'stop-limit', triggerPrice: p.stopLoss!, price: p.stopLossLimit } : { ...base, type: 'stop-market', triggerPrice: p.stopLoss! };
       oco = [request, stop];
@@ -160,24 +160,15 @@ export function parseTicket(t: TicketRequest, inst: Instrument, mode: TicketMode
   return { request, bracket, oco, snapped, takeProfit: p.takeProfit, stopLoss: p.stopLoss, stopLossLimit: p.stopLossLimit };
 }
 
-/** A long bracket takes profit above the entry and stops out below it (mirrored for a short). */
-function checkBracketSides(t: TicketRequest, tp: number, sl: number, entry: number): void {
-  const s = t.side === 'buy' ? 1 : -1;
-  const issues: ErrorIssue[] = [];
-  if (entry > 0 && s * (tp - entry) <= 0) issues.push({ path: 'takeProfit', message: `must be ${s > 0 ? 'above' : 'below'} the entry price` });
-  if (entry > 0 && s * (entry - sl) <= 0) issues.push({ path: 'stopLoss', message: `must be ${s > 0 ? 'below' : 'above'} the entry price` });
-  if (issues.length) throw invalid(t, issues);
-}
-
 /**
- * An OCO on `side` has its limit on the passive side of the market and its stop beyond it: a sell takes
- * profit above the last price and stops below; a buy mirrors that. Unchecked while no price is known.
+ * Exits on the right sides of a reference price: with dir +1 the take-profit is above it and the stop below
+ * (a long bracket's exits around its entry; a sell OCO around the last price), mirrored with dir -1.
+ * Unchecked while the reference is unknown (0).
  */
-function checkOcoSides(t: TicketRequest, tp: number, sl: number, last: number): void {
-  const s = t.side === 'sell' ? 1 : -1;
+function checkExitSides(t: TicketRequest, tp: number, sl: number, ref: number, dir: 1 | -1, refName: string): void {
   const issues: ErrorIssue[] = [];
-  if (last > 0 && s * (tp - last) <= 0) issues.push({ path: 'takeProfit', message: `must be ${s > 0 ? 'above' : 'below'} the last price` });
-  if (last > 0 && s * (last - sl) <= 0) issues.push({ path: 'stopLoss', message: `must be ${s > 0 ? 'below' : 'above'} the last price` });
+  if (ref > 0 && dir * (tp - ref) <= 0) issues.push({ path: 'takeProfit', message: `must be ${dir > 0 ? 'above' : 'below'} the ${refName}` });
+  if (ref > 0 && dir * (ref - sl) <= 0) issues.push({ path: 'stopLoss', message: `must be ${dir > 0 ? 'below' : 'above'} the ${refName}` });
   if (issues.length) throw invalid(t, issues);
 }
 
