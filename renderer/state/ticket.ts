@@ -101,5 +101,6 @@ function snapForm(f: TicketForm, tick: string | null, lot: string | null): Ticke
     trigger: px(f.trigger),
     takeProfit: px(f.takeProfit),
     stopLoss: px(f.stopLoss),
+    stopLimit: px(f.stopLimit),
   };
 }

@@ -23,14 +23,18 @@ test('protect a position with an OCO from the ticket: take-profit and stop work 
   await ticket.getByRole('textbox', { name: 'Quantity' }).fill('0.01');
   await ticket.getByRole('textbox', { name: 'Take profit' }).fill((last * 1.03).toFixed(2));
   await ticket.getByRole('textbox', { name: 'Stop loss' }).fill((last * 0.97).toFixed(2));
+  await ticket.getByRole('textbox', { name: 'Stop-loss limit' }).fill((last * 0.969).toFixed(2));
   await ticket.getByTestId('ticket-preview').click();
-  await expect(ticket.getByTestId('ticket-preview-pane')).toContainText('PASS');
+  const pane = ticket.getByTestId('ticket-preview-pane');
+  await expect(pane).toContainText('PASS');
+  await expect(pane).toContainText('Stop-loss limit');
+  await expect(pane).not.toContainText('market (');
   await snap(page, 'ticket-oco');
   await ticket.getByTestId('ticket-send').click();
 
   const open = blotter.getByRole('table', { name: 'Open orders' });
-  await expect(open.getByText('limit (oco)')).toBeVisible();
-  await expect(open.getByText('stop-market (oco)')).toBeVisible();
+  await expect(open.getByText('limit (oco)', { exact: true })).toBeVisible();
+  await expect(open.getByText('stop-limit (oco)', { exact: true })).toBeVisible();
 
   // Sides are checked: a sell OCO with its take-profit below the market is refused, naming the field.
   await ticket.getByRole('textbox', { name: 'Take profit' }).fill((last * 0.9).toFixed(2));

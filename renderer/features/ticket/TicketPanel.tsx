@@ -53,11 +53,11 @@ export function TicketPanel() {
     }
   };
 
-  const priceInput = (field: 'price' | 'trigger' | 'takeProfit' | 'stopLoss', label: string, optional = false) => (
+  const priceInput = (field: 'price' | 'trigger' | 'takeProfit' | 'stopLoss' | 'stopLimit', label: string, optional?: string) => (
     <label className="field">
       <span>
         {label}
-        {optional && <em className="muted"> (optional: market entry)</em>}
+        {optional && <em className="muted"> (optional: {optional})</em>}
       </span>
       <input
         inputMode="decimal"
@@ -146,13 +146,14 @@ export function TicketPanel() {
                 </div>
               )}
               {need.trigger && priceInput('trigger', 'Trigger price')}
-              {need.price && priceInput('price', need.bracket ? 'Entry price' : 'Limit price', need.priceOptional)}
+              {need.price && priceInput('price', need.bracket ? 'Entry price' : 'Limit price', need.priceOptional ? 'market entry' : undefined)}
               {need.bracket && (
                 <div className="two">
                   {priceInput('takeProfit', 'Take profit')}
                   {priceInput('stopLoss', 'Stop loss')}
                 </div>
               )}
+              {need.bracket && priceInput('stopLimit', 'Stop-loss limit', 'stop-market when empty')}
               {form.type !== 'market' && form.type !== 'stop' && (
                 <label className="field">
                   <span>Time in force</span>

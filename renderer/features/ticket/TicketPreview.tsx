@@ -81,8 +81,12 @@ export function TicketPreview({ onBack }: { onBack(): void }) {
             <dd className="num">{preview.triggerPrice}</dd>
           </>
         )}
-        <dt>Price</dt>
-        <dd className="num">{preview.price ?? `market (${preview.lastPrice ?? '—'})`}</dd>
+        {preview.type !== 'oco' && (
+          <>
+            <dt>Price</dt>
+            <dd className="num">{preview.price ?? `market (${preview.lastPrice ?? '—'})`}</dd>
+          </>
+        )}
         {preview.takeProfit && (
           <>
             <dt>Take profit</dt>
@@ -93,6 +97,12 @@ export function TicketPreview({ onBack }: { onBack(): void }) {
           <>
             <dt>Stop loss</dt>
             <dd className="num">{preview.stopLoss}</dd>
+          </>
+        )}
+        {preview.stopLossLimit && (
+          <>
+            <dt>Stop-loss limit</dt>
+            <dd className="num">{preview.stopLossLimit}</dd>
           </>
         )}
         <dt>Notional</dt>

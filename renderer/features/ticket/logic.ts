@@ -16,10 +16,12 @@ export interface TicketForm {
   trigger: string;
   takeProfit: string;
   stopLoss: string;
+  /** Optional limit for the stop-loss (a stop-limit exit); empty = stop-market. */
+  stopLimit: string;
   tif: 'GTC' | 'IOC' | 'FOK';
 }
 
-export const emptyForm = (symbol = ''): TicketForm => ({ symbol, side: 'buy', type: 'limit', qtyMode: 'qty', qty: '', pct: '', price: '', trigger: '', takeProfit: '', stopLoss: '', tif: 'GTC' });
+export const emptyForm = (symbol = ''): TicketForm => ({ symbol, side: 'buy', type: 'limit', qtyMode: 'qty', qty: '', pct: '', price: '', trigger: '', takeProfit: '', stopLoss: '', stopLimit: '', tif: 'GTC' });
 
 const DEC = /^\d{1,24}(\.\d{1,18})?$/;
 
@@ -110,7 +112,7 @@ export function toRequest(f: TicketForm, tick: string | null, source: 'ticket' |
   const amount = f.qtyMode === 'qty' ? f.qty.trim() : f.pct.trim();
   if (!isDecimal(amount) || Number(amount) <= 0) problems.push({ field: f.qtyMode, message: f.qtyMode === 'qty' ? 'Enter a quantity above 0' : 'Enter a % of equity above 0' });
   else if (f.qtyMode === 'pct' && Number(amount) > 100) problems.push({ field: 'pct', message: 'At most 100% of equity' });
-  const price = (field: 'price' | 'trigger' | 'takeProfit' | 'stopLoss', label: string, optional = false) => {
+  const price = (field: 'price' | 'trigger' | 'takeProfit' | 'stopLoss' | 'stopLimit', label: string, optional = false) => {
     const v = f[field].trim();
     if (!v && optional) return undefined;
     if (!isDecimal(v) || Number(v) <= 0) {
@@ -133,8 +135,10 @@ export function toRequest(f: TicketForm, tick: string | null, source: 'ticket' |
   if (need.bracket) {
     const tp = price('takeProfit', 'take-profit price');
     const sl = price('stopLoss', 'stop-loss price');
+    const sll = price('stopLimit', 'stop-loss limit price', true);
     if (tp) req.takeProfit = tp;
     if (sl) req.stopLoss = sl;
+    if (sll) req.stopLossLimit = sll;
   }
   if (f.type !== 'market' && f.type !== 'stop') req.tif = f.tif;
   if (problems.length) return { problems };

@@ -52,6 +52,8 @@ describe('form → request', () => {
   it('sends an OCO as its two exit prices, with no entry price; both are required', () => {
     const r = toRequest({ ...emptyForm('ETH/USDT'), side: 'sell', type: 'oco', qty: '0.5', price: '2100', takeProfit: '2600', stopLoss: '2400.004' }, '0.01');
     expect('request' in r && r.request).toEqual({ symbol: 'ETH/USDT', side: 'sell', type: 'oco', source: 'ticket', qty: '0.5', takeProfit: '2600.00', stopLoss: '2400.00', tif: 'GTC' });
+    const stopLimit = toRequest({ ...emptyForm('ETH/USDT'), side: 'sell', type: 'oco', qty: '0.5', takeProfit: '2600', stopLoss: '2400', stopLimit: '2395' }, '0.01');
+    expect('request' in stopLimit && stopLimit.request).toMatchObject({ stopLoss: '2400.00', stopLossLimit: '2395.00' });
     const half = toRequest({ ...emptyForm('ETH/USDT'), side: 'sell', type: 'oco', qty: '0.5', takeProfit: '2600' }, '0.01');
     expect('problems' in half && half.problems.map((p) => p.field)).toEqual(['stopLoss']);
   });
