@@ -68,7 +68,11 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessServ
     async close() {
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
-      await new Promise<void>((r) => http.close(() => r()));
+      // close() alone waits for every HTTP connection to end. A browser keeps sockets it opened ahead of
+      // use (no request on them yet), which only the 60 s headers timeout would end: shutdown hung that long.
+      const closed = new Promise<void>((r) => http.close(() => r()));
+      http.closeAllConnections();
+      await closed;
     },
   };
 }

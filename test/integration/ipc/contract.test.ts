@@ -8,6 +8,7 @@ import { nextMessage, startTestHost, type TestHost } from '../../support/host.ts
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createConnection } from 'node:net';
 
 let t: TestHost;
 let headless: HeadlessServer;
@@ -89,6 +90,19 @@ describe('headless security', () => {
     const { WebSocket } = await import('ws');
     const foreign = new WebSocket(headless.wsUrl, { origin: 'https://evil.example' });
     await expect(new Promise((resolve, reject) => (foreign.once('open', resolve), foreign.once('unexpected-response', (_q, r) => reject(new Error(`HTTP ${r.statusCode}`)))))).rejects.toThrow(/403/);
+  });
+
+  it('shuts down at once with a browser still connected: open sockets, and one opened ahead of use', async () => {
+    const own = await startHeadless({ host: t.host, staticDir: mkdtempSync(join(tmpdir(), 'kestrel-static-')) });
+    const client = createClient(await connectWebSocket(own.wsUrl));
+    await client.call('health', {});
+    // A browser preconnects sockets it may use later: connected, no request sent yet.
+    const idle = createConnection({ host: '127.0.0.1', port: own.port });
+    await new Promise((r) => idle.once('connect', r));
+    const closedBy = await Promise.race([own.close().then(() => 'close'), new Promise((r) => setTimeout(r, 10_000).unref()).then(() => 'still waiting after 10 s')]);
+    expect(closedBy).toBe('close');
+    await new Promise((r) => (idle.destroyed ? r(undefined) : idle.once('close', r)));
+    client.close();
   });
 
   it('serves nothing outside the renderer folder', async () => {
