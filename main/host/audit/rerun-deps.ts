@@ -90,7 +90,7 @@ function backtestRerunDeps(ctx: HostContext): BacktestRerunDeps {
     },
     datasets: (ref) => ref.symbols.map((symbol) => ({
       symbol, source: `${ref.source} ${symbol} ${ref.timeframe}`,
-      columns: marketFor(ctx).candles({ source: ref.source, symbol, timeframe: ref.timeframe, from: ref.from, to: ref.to + 1 }).columns,
+      columns: marketFor(ctx).candles({ source: ref.source, symbol, timeframe: ref.timeframe, from: ref.from, to: ref.to + 1, closedOnly: true }).columns,
     })),
   };
 }

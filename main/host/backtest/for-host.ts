@@ -12,7 +12,8 @@ export function backtestFor(ctx: HostContext): BacktestService {
   if (!s) {
     s = new BacktestService({
       ledger: ledgerFor(ctx),
-      candles: (q) => marketFor(ctx).candles(q).columns,
+      // Closed bars only: a higher-timeframe bar still forming would change under a re-run.
+      candles: (q) => marketFor(ctx).candles({ ...q, closedOnly: true }).columns,
       pool: () => poolFor(ctx),
       emit: (e) => ctx.emit('backtest.progress', e),
       // One transaction: a recorded backtest's session is in the log whole or not at all.

@@ -12,7 +12,7 @@ import type { VenueOptions } from '../../venues/ccxt/index.ts';
 import { startBackfill, type BackfillJob, type BackfillProgressEvent, type BackfillRequest } from './backfill.ts';
 import {
   aggregateColumns, contentHash, DEFAULT_DEMO_SYMBOLS, DEMO_DEFAULTS, DEMO_EXCHANGE, DEMO_LABEL, fillGaps, generateDemoCandles, parseCandlesCsv,
-  prepareForStore, qualityReport, serialiseCandlesCsv, timeframeMs, type FillPolicy, type OhlcvColumns, type QualityReport,
+  prepareForStore, qualityReport, serialiseCandlesCsv, sliceColumns, timeframeMs, type FillPolicy, type OhlcvColumns, type QualityReport,
 } from './columns.ts';
 import { VenuePool } from './venues.ts';
 
@@ -64,9 +64,11 @@ export class MarketService {
 
   /**
    * Candles in [from, to) at `timeframe`. Served from the dataset stored at that timeframe when there is one,
-   * otherwise aggregated from the 1m dataset of the same source and symbol.
+   * otherwise aggregated from the 1m dataset of the same source and symbol. `closedOnly` leaves out a last
+   * aggregated bar whose minutes are not all stored yet (a bar still forming: the chart shows it, a backtest
+   * must not treat it as closed, and it changes as the feed stores more minutes).
    */
-  candles(q: { source: string; symbol: string; timeframe: string; from?: number; to?: number; fill?: FillPolicy }): { columns: OhlcvColumns; baseTimeframe: string; synthetic: boolean } {
+  candles(q: { source: string; symbol: string; timeframe: string; from?: number; to?: number; fill?: FillPolicy; closedOnly?: boolean }): { columns: OhlcvColumns; baseTimeframe: string; synthetic: boolean } {
     const tfMs = timeframeMs(q.timeframe);
     const from = q.from ?? Number.MIN_SAFE_INTEGER;
     const to = q.to ?? Number.MAX_SAFE_INTEGER;
@@ -78,8 +80,13 @@ export class MarketService {
       const one = this.stores.candles.dataset({ source: q.source, symbol: q.symbol, timeframe: '1m' });
       if (!one) throw new NotFoundError('dataset', `${q.source} ${q.symbol} ${q.timeframe}`);
       base = '1m';
+      // [from, to) bounds the bars' open times: each bar is built from all of its minutes, also the last one.
       const lo = from === Number.MIN_SAFE_INTEGER ? from : from - (from % tfMs);
-      columns = aggregateColumns(this.stores.candles.range({ source: q.source, symbol: q.symbol, timeframe: '1m' }, lo, to), tfMs);
+      const hi = to === Number.MAX_SAFE_INTEGER ? to : to - 1 - ((to - 1) % tfMs) + tfMs;
+      const minutes = this.stores.candles.range({ source: q.source, symbol: q.symbol, timeframe: '1m' }, lo, hi);
+      columns = aggregateColumns(minutes, tfMs);
+      const n = columns.ts.length;
+      if (q.closedOnly && n > 0 && minutes.ts[minutes.ts.length - 1]! + 60_000 < columns.ts[n - 1]! + tfMs) columns = sliceColumns(columns, 0, n - 1);
     }
     if (q.fill && q.fill !== 'none') columns = fillGaps(columns, tfMs, q.fill);
     return { columns, baseTimeframe: base, synthetic: isSynthetic(q.source) };
