@@ -87,6 +87,7 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
   const fills: Fill[] = [];
   return new Promise<{ result: BacktestResult; events: AuditEvent[] | null }>((resolve, reject) => {
     let settled = false;
+    let exited = false;
     let lastBar = -1;
     let lastMove = Date.now();
     const started = Date.now();
@@ -96,8 +97,15 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
       settled = true;
       clearInterval(watch);
       opts.signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      stopWorker();
       f();
+    };
+    // Terminating a worker while it still loads its modules can abort the whole process (Node 22.23; see
+    // workers/pool.ts): a worker cancelled that early is stopped once its entry module runs (heartbeat[1]).
+    const stopWorker = (): void => {
+      if (exited) return;
+      if (Atomics.load(heartbeat, 1) === 1) void worker.terminate();
+      else setTimeout(stopWorker, 20).unref();
     };
     const partial = (status: 'error' | 'cancelled', error: RunError): void =>
       finish(() => {
@@ -137,6 +145,7 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
       partial('error', { code: oom ? 'strategy' : 'internal', message: oom ? `strategy exceeded its memory limit (${opts.memoryMb ?? 256} MB); stopped` : `strategy worker failed: ${e.message}`, bar: Math.max(0, lastBar) });
     });
     worker.on('exit', (code) => {
+      exited = true;
       if (!settled) finish(() => reject(code === 0 ? new CancelledError('strategy worker ended without a result') : new KestrelError('internal', `strategy worker exited with code ${code}`)));
     });
   });

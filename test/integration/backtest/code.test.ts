@@ -79,6 +79,19 @@ describe('code strategies in a worker', () => {
     expect((await run(code())).status).toBe('ok');
   });
 
+  it('cancelled while its worker is still starting: a cancelled result at once, and the process keeps working', async () => {
+    // The worker is stopped once its entry module runs, never while it loads (that can abort the process).
+    for (let round = 0; round < 6; round++) {
+      const ac = new AbortController();
+      const p = run(code(), { signal: ac.signal });
+      ac.abort();
+      const r = await p;
+      expect(r.status).toBe('cancelled');
+      expect(r.error?.code).toBe('cancelled');
+    }
+    expect((await run(code())).status).toBe('ok');
+  });
+
   it('a memory bomb hits the worker memory limit and ends with a clear error', async () => {
     const r = await run(code(`if (ctx.bar() === 100) { const a = []; for (;;) a.push(new Array(1e5).fill(1)); }`), { memoryMb: 64, stallMs: 10_000 });
     expect(r.status).toBe('error');
