@@ -1,4 +1,4 @@
-import { expect, snap, test } from './fixtures.ts';
+import { expect, openTrading, snap, test } from './fixtures.ts';
 
 /** How the blotter starts to print a price: grouped integer part, fraction without trailing zeros. */
 const shown = (p: string): string => {
@@ -8,11 +8,7 @@ const shown = (p: string): string => {
 };
 
 test('modify a working order from the blotter: new limit price, through the risk gate', async ({ page, kestrel }) => {
-  await page.goto(kestrel.url);
-  await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
-  const ticket = page.getByRole('region', { name: 'Order ticket' });
-  await expect(ticket.getByRole('combobox', { name: 'Ticket symbol' })).toHaveValue('BTC/USDT');
-  const last = Number(await page.getByTestId('last-price').textContent({ timeout: 60_000 }));
+  const { ticket, last } = await openTrading(page, kestrel);
   const far = (last * 0.97).toFixed(2);
   const nearer = (last * 0.98).toFixed(2);
   await ticket.getByRole('textbox', { name: 'Quantity' }).fill('0.01');

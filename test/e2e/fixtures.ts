@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,3 +58,16 @@ export async function snap(page: Page, name: string): Promise<void> {
 }
 
 export { expect };
+
+/**
+ * Opens the workstation on its trading screen and waits for what an order needs: the connection, the
+ * ticket on the default symbol, and the feed's first price (returned).
+ */
+export async function openTrading(page: Page, server: KestrelServer): Promise<{ ticket: Locator; last: number }> {
+  await page.goto(server.url);
+  await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
+  const ticket = page.getByRole('region', { name: 'Order ticket' });
+  await expect(ticket.getByRole('combobox', { name: 'Ticket symbol' })).toHaveValue('BTC/USDT');
+  const last = Number(await page.getByTestId('last-price').textContent({ timeout: 60_000 }));
+  return { ticket, last };
+}

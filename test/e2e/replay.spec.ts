@@ -1,14 +1,10 @@
-import { expect, snap, test } from './fixtures.ts';
+import { expect, openTrading, snap, test } from './fixtures.ts';
 
 test('audit replay: scrub a paper session back before a fill and forward after it', async ({ page, kestrel }) => {
   test.setTimeout(150_000);
-  await page.goto(kestrel.url);
-  await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
+  const { ticket, last } = await openTrading(page, kestrel);
 
   // A marketable paper limit buy: it fills on the feed's next print.
-  const ticket = page.getByRole('region', { name: 'Order ticket' });
-  await expect(ticket.getByRole('combobox', { name: 'Ticket symbol' })).toHaveValue('BTC/USDT');
-  const last = Number(await page.getByTestId('last-price').textContent({ timeout: 60_000 }));
   expect(last).toBeGreaterThan(0);
   await ticket.getByRole('textbox', { name: 'Quantity' }).fill('0.01');
   await ticket.getByRole('textbox', { name: 'Limit price' }).fill((last * 1.002).toFixed(2));

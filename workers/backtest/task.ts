@@ -1,13 +1,16 @@
 /** Pool tasks: one rules backtest (optionally recorded as an audit session), or a chunk of a parameter sweep. Trusted code only (rules documents). */
-import { defineTask } from '../pool.ts';
+import { defineTask, type TaskContext } from '../pool.ts';
 import { CancelledError } from '../../main/core/errors.ts';
-import { runBacktest, rulesSource, RunScratch, summarizeBacktest } from './backtester.ts';
+import { runBacktest, rulesSource, RunScratch, summarizeBacktest, type RunControl } from './backtester.ts';
 import { recordBacktest } from './record.ts';
 import { IndicatorMemo } from '../../main/core/strategy/series.ts';
 import type { SweepRow } from './types.ts';
 
+/** Progress out, cancellation in (polled by the backtest every 4,096 bars). */
+const controlOf = (ctx: TaskContext): RunControl => ({ onProgress: (d, t) => ctx.progress(d, t), aborted: () => ctx.cancelled });
+
 export const run = defineTask<'backtest.run'>((input, ctx) =>
-  runBacktest({ config: input.config, strategy: rulesSource(input.doc, input.params), datasets: input.datasets, control: { onProgress: (d, t) => ctx.progress(d, t), aborted: () => ctx.cancelled } }),
+  runBacktest({ config: input.config, strategy: rulesSource(input.doc, input.params), datasets: input.datasets, control: controlOf(ctx) }),
 );
 
 export const sweep = defineTask<'backtest.sweep'>((input, ctx) => {
@@ -26,5 +29,5 @@ export const sweep = defineTask<'backtest.sweep'>((input, ctx) => {
 });
 
 export const record = defineTask<'backtest.record'>((input, ctx) =>
-  recordBacktest({ config: input.config, strategy: rulesSource(input.doc, input.params), datasets: input.datasets, control: { onProgress: (d, t) => ctx.progress(d, t), aborted: () => ctx.cancelled } }, input.record),
+  recordBacktest({ config: input.config, strategy: rulesSource(input.doc, input.params), datasets: input.datasets, control: controlOf(ctx) }, input.record),
 );

@@ -88,9 +88,6 @@ function backtestRerunDeps(ctx: HostContext): BacktestRerunDeps {
       if (!out.events) throw new ValidationError(`the re-run did not finish: ${out.result.error?.message ?? out.result.status}`);
       return out.events;
     },
-    datasets: (ref) => ref.symbols.map((symbol) => ({
-      symbol, source: `${ref.source} ${symbol} ${ref.timeframe}`,
-      columns: marketFor(ctx).candles({ source: ref.source, symbol, timeframe: ref.timeframe, from: ref.from, to: ref.to + 1, closedOnly: true }).columns,
-    })),
+    datasets: (ref) => backtestFor(ctx).datasets(ref),
   };
 }

@@ -190,9 +190,14 @@ export class BacktestService {
 
   private data(config: unknown, dataSource = 'demo'): { symbol: string; columns: OhlcvColumns; source: string }[] {
     const cfg = parseBacktestConfig(config);
-    return cfg.symbols.map((symbol) => ({
-      symbol, source: `${dataSource} ${symbol} ${cfg.timeframe}`,
-      columns: this.deps.candles({ source: dataSource, symbol, timeframe: cfg.timeframe, ...(cfg.from !== undefined ? { from: cfg.from } : {}), ...(cfg.to !== undefined ? { to: cfg.to + 1 } : {}) }),
+    return this.datasets({ source: dataSource, symbols: cfg.symbols, timeframe: cfg.timeframe, from: cfg.from, to: cfg.to });
+  }
+
+  /** The candles a backtest reads (closed bars, [from, to] by open time): for runs and for re-runs of recorded ones. */
+  datasets(ref: { source: string; symbols: readonly string[]; timeframe: string; from?: number | undefined; to?: number | undefined }): { symbol: string; columns: OhlcvColumns; source: string }[] {
+    return ref.symbols.map((symbol) => ({
+      symbol, source: `${ref.source} ${symbol} ${ref.timeframe}`,
+      columns: this.deps.candles({ source: ref.source, symbol, timeframe: ref.timeframe, ...(ref.from !== undefined ? { from: ref.from } : {}), ...(ref.to !== undefined ? { to: ref.to + 1 } : {}) }),
     }));
   }
 
