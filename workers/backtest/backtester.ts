@@ -55,11 +55,21 @@ export interface RunControl {
 
 export function rulesSource(doc: unknown, params: Readonly<Record<string, number>> = {}, memo?: IndicatorMemo): StrategySource {
   const spec = parseRules(doc, params);
-  const version = sourceHash(typeof doc === 'string' ? doc : canonicalJson(doc));
+  const version = versionOf(doc);
   return {
     info: { id: spec.name, name: spec.name, kind: 'rules', version, params: spec.params },
     create: () => compileRules(spec, { id: spec.name, version, ...(memo ? { memo } : {}) }),
   };
+}
+
+/** Source hashes of documents seen (a sweep asks once per parameter set for the same document). */
+const versions = new WeakMap<object, string>();
+
+function versionOf(doc: unknown): string {
+  if (typeof doc !== 'object' || doc === null) return sourceHash(typeof doc === 'string' ? doc : canonicalJson(doc));
+  let v = versions.get(doc);
+  if (v === undefined) versions.set(doc, (v = sourceHash(canonicalJson(doc))));
+  return v;
 }
 
 export function instrumentsFor(cfg: BacktestConfig): Map<string, Instrument> {
@@ -240,30 +250,51 @@ function closeTimes(openTs: Float64Array, intervalMs: number): Float64Array {
   return ts;
 }
 
-/** Statistics and determinism hash only (what a sweep row keeps): no readable trade list, no drawdown curve. */
-export function summarizeBacktest(job: BacktestJob, scratch?: RunScratch): RunSummary {
-  return summarizeResult(execute(job, scratch));
+/**
+ * A config parsed and its candles selected and certified, once: the backtests of a sweep task differ only in
+ * their parameters, so they share it instead of validating the same config and certifying the same candles
+ * for every parameter set.
+ */
+export class PreparedRun {
+  readonly cfg: BacktestConfig;
+  readonly intervalMs: number;
+  readonly instruments: Map<string, Instrument>;
+  readonly cols: readonly OhlcvColumns[];
+  readonly certificates: readonly DatasetCertificate[];
+
+  constructor(config: unknown, datasets: readonly Dataset[]) {
+    const cfg = parseBacktestConfig(config);
+    this.cfg = cfg;
+    this.intervalMs = timeframeToMs(cfg.timeframe);
+    this.instruments = instrumentsFor(cfg);
+    const data = new Map<string, Dataset>();
+    for (const d of datasets) data.set(d.symbol, d);
+    this.cols = cfg.symbols.map((s) => {
+      const d = data.get(s);
+      if (!d) throw new ValidationError(`no candles for ${s}`, [{ path: 'symbols', message: `no dataset for ${s}` }]);
+      return selectRange(d.columns, cfg.from, cfg.to);
+    });
+    this.certificates = cfg.symbols.map((s, k) => {
+      const d = data.get(s)!;
+      const c = this.cols[k]!;
+      return d.certificate && d.certificate.count === c.ts.length ? d.certificate : certify(s, cfg.timeframe, this.intervalMs, c, d.source, nodeSha256);
+    });
+  }
+
+  /** Statistics and determinism hash of one strategy on these candles (a sweep row). */
+  summarize(strategy: StrategySource, control?: RunControl, scratch?: RunScratch): RunSummary {
+    return summarizeResult(run(this, strategy, control ?? {}, undefined, scratch));
+  }
 }
 
-function execute(job: BacktestJob, scratch?: RunScratch): AssembleInput {
-  const cfg = parseBacktestConfig(job.config);
-  const intervalMs = timeframeToMs(cfg.timeframe);
-  const instruments = instrumentsFor(cfg);
-  const data = new Map<string, Dataset>();
-  for (const d of job.datasets) data.set(d.symbol, d);
-  const cols = cfg.symbols.map((s) => {
-    const d = data.get(s);
-    if (!d) throw new ValidationError(`no candles for ${s}`, [{ path: 'symbols', message: `no dataset for ${s}` }]);
-    return selectRange(d.columns, cfg.from, cfg.to);
-  });
-  const datasets = cfg.symbols.map((s, k) => {
-    const d = data.get(s)!;
-    return d.certificate && d.certificate.count === cols[k]!.ts.length ? d.certificate : certify(s, cfg.timeframe, intervalMs, cols[k]!, d.source, nodeSha256);
-  });
-  const engine = buildEngine(cfg, instruments, job.audit);
-  const ctl = job.control ?? {};
-  const audit = job.audit;
-  const create = (symbol: string): Strategy => (audit ? auditDecisionBars(job.strategy.create(symbol), audit) : job.strategy.create(symbol));
+function execute(job: BacktestJob): AssembleInput {
+  return run(new PreparedRun(job.config, job.datasets), job.strategy, job.control ?? {}, job.audit);
+}
+
+function run(p: PreparedRun, strategy: StrategySource, ctl: RunControl, audit: AuditSink | undefined, scratch?: RunScratch): AssembleInput {
+  const { cfg, intervalMs, instruments, cols } = p;
+  const engine = buildEngine(cfg, instruments, audit);
+  const create = (symbol: string): Strategy => (audit ? auditDecisionBars(strategy.create(symbol), audit) : strategy.create(symbol));
   let ts: Float64Array;
   let equity: Float64Array;
   const guards: Guard[] = [];
@@ -283,9 +314,10 @@ function execute(job: BacktestJob, scratch?: RunScratch): AssembleInput {
   }
   const failed = guards.find((g) => g.error);
   const stopTs = ts.length ? ts[ts.length - 1]! : 0;
-  const fills = engine.portfolio.fills().filter((f) => !failed || f.ts < stopTs);
+  const fills = engine.portfolio.fills();
+  const kept = failed ? fills.filter((f) => f.ts < stopTs) : fills;
   let fees = 0n;
-  for (const f of fills) fees += f.fee;
+  for (const f of kept) fees += f.fee;
   const initial = money(cfg.initialCash);
   const exact = failed ? undefined : moneyToString((engine.portfolio.equityByCurrency().get(cfg.currency) ?? 0n) - initial);
   let orders = 0;
@@ -294,9 +326,9 @@ function execute(job: BacktestJob, scratch?: RunScratch): AssembleInput {
   return {
     status: failed ? (failed.cancelled ? 'cancelled' : 'error') : 'ok',
     ...(failed?.error ? { error: failed.error } : {}),
-    strategy: job.strategy.info, config: cfg, intervalMs, instruments, ts, equity, fills, orders,
+    strategy: strategy.info, config: cfg, intervalMs, instruments, ts, equity, fills: kept, orders,
     tagOf: (id) => engine.order(id)?.tag, initialEquity: Number(cfg.initialCash),
-    ...(exact !== undefined ? { netProfit: exact } : {}), fees: moneyToString(fees), datasets, hasher: nodeSha256,
+    ...(exact !== undefined ? { netProfit: exact } : {}), fees: moneyToString(fees), datasets: p.certificates, hasher: nodeSha256,
   };
 }
 

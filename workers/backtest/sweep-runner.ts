@@ -22,9 +22,8 @@ export interface SweepRequest {
 
 export interface SweepOptions {
   readonly signal?: AbortSignal;
+  /** After every finished backtest. */
   readonly onProgress?: (done: number, total: number) => void;
-  /** Backtests per task (default: spread evenly, about 4 tasks per thread). */
-  readonly chunk?: number;
 }
 
 export interface SweepOutcome {
@@ -59,25 +58,31 @@ export async function runSweep(pool: WorkerPool, req: SweepRequest, opts: SweepO
   return { objective: spec.objective, rows: ranked, best: ranked[0] };
 }
 
+/**
+ * One task per thread, each claiming the next parameter set from a shared counter until none is left
+ * (self-scheduling): no thread idles while another still has a queue of sets, whatever each set costs, and
+ * no set waits for the main thread to hand it out.
+ */
 async function runSets(pool: WorkerPool, config: unknown, doc: unknown, sets: readonly ParamSet[], datasets: DatasetInput[], opts: SweepOptions): Promise<SweepRow[]> {
-  const chunk = Math.max(1, opts.chunk ?? Math.ceil(sets.length / (pool.threads * 4)));
-  // Strided, not contiguous: neighbouring parameter sets cost alike (short averages trade far more), so
-  // every task gets a slice of the whole grid and the threads finish together.
-  const count = Math.ceil(sets.length / chunk);
-  const parts: number[][] = Array.from({ length: count }, () => []);
-  sets.forEach((_, k) => parts[k % count]!.push(k));
-  let done = 0;
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const tasks = Math.max(1, Math.min(pool.threads, sets.length));
+  const doneBy = new Array<number>(tasks).fill(0);
+  const report = opts.onProgress;
   const inner = new AbortController();
   const onAbort = (): void => inner.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const rows: SweepRow[] = new Array(sets.length);
     await Promise.all(
-      parts.map(async (idx) => {
-        const r = await pool.run('backtest.sweep', { config, doc, sets: idx.map((k) => sets[k]!), datasets }, { signal: inner.signal });
-        idx.forEach((k, j) => (rows[k] = r.rows[j]!));
-        done += idx.length;
-        opts.onProgress?.(done, sets.length);
+      doneBy.map(async (_, j) => {
+        const progress = report
+          ? (p: { done: number }): void => {
+            doneBy[j] = p.done;
+            report(doneBy.reduce((a, b) => a + b, 0), sets.length);
+          }
+          : undefined;
+        const r = await pool.run('backtest.sweep', { config, doc, sets, next, datasets }, { signal: inner.signal, ...(progress ? { onProgress: progress } : {}) });
+        r.index.forEach((k, i) => (rows[k] = r.rows[i]!));
       }),
     );
     return rows;

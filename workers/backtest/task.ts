@@ -1,7 +1,7 @@
 /** Pool tasks: one rules backtest (optionally recorded as an audit session), or a chunk of a parameter sweep. Trusted code only (rules documents). */
 import { defineTask, type TaskContext } from '../pool.ts';
 import { CancelledError } from '../../main/core/errors.ts';
-import { runBacktest, rulesSource, RunScratch, summarizeBacktest, type RunControl } from './backtester.ts';
+import { PreparedRun, runBacktest, rulesSource, RunScratch, type RunControl } from './backtester.ts';
 import { recordBacktest } from './record.ts';
 import { IndicatorMemo } from '../../main/core/strategy/series.ts';
 import type { SweepRow } from './types.ts';
@@ -15,17 +15,24 @@ export const run = defineTask<'backtest.run'>((input, ctx) =>
 
 export const sweep = defineTask<'backtest.sweep'>((input, ctx) => {
   const rows: SweepRow[] = [];
-  // The task's backtests run over the same candles: each distinct indicator is computed once.
+  const index: number[] = [];
+  const { sets, next } = input;
+  if (Atomics.load(next, 0) >= sets.length) return { rows, index };
+  // The task's backtests run over the same candles: the config is parsed and the candles certified once,
+  // each distinct indicator computed once, and the curves written to buffers lent run after run.
+  const prepared = new PreparedRun(input.config, input.datasets);
   const memo = new IndicatorMemo();
   const scratch = new RunScratch();
   const control = { aborted: () => ctx.cancelled };
-  input.sets.forEach((params, k) => {
+  for (let k = Atomics.add(next, 0, 1); k < sets.length; k = Atomics.add(next, 0, 1)) {
     if (ctx.cancelled) throw new CancelledError('sweep cancelled');
-    const r = summarizeBacktest({ config: input.config, strategy: rulesSource(input.doc, params, memo), datasets: input.datasets, control }, scratch);
+    const params = sets[k]!;
+    const r = prepared.summarize(rulesSource(input.doc, params, memo), control, scratch);
     rows.push({ params, status: r.status, ...(r.error ? { error: r.error } : {}), stats: r.stats, determinismHash: r.determinismHash });
-    ctx.progress(k + 1, input.sets.length);
-  });
-  return { rows };
+    index.push(k);
+    ctx.progress(rows.length, sets.length);
+  }
+  return { rows, index };
 });
 
 export const record = defineTask<'backtest.record'>((input, ctx) =>

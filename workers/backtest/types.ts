@@ -33,10 +33,16 @@ export interface RecordRunOutput {
   readonly events: AuditEvent[];
 }
 
+/**
+ * One thread's share of a sweep. Every task gets every parameter set and claims them one at a time from the
+ * shared counter, so the threads stay busy until the last set whatever each set costs.
+ */
 export interface SweepChunkInput {
   readonly config: unknown;
   readonly doc: unknown;
   readonly sets: readonly ParamSet[];
+  /** Shared (SharedArrayBuffer) claim counter: [0] is the index of the next unclaimed parameter set. */
+  readonly next: Int32Array;
   readonly datasets: readonly DatasetInput[];
 }
 
@@ -49,5 +55,7 @@ export interface SweepRow {
 }
 
 export interface SweepChunkOutput {
+  /** The rows this task ran, and the index in `sets` of each. */
   readonly rows: SweepRow[];
+  readonly index: number[];
 }

@@ -11,10 +11,7 @@
  * - exposure = share of the period with at least one open position.
  * Values that do not exist (no trades, no losses, flat curve) are null rather than NaN or Infinity.
  */
-import type { RoundTrip } from './trades.ts';
-
-/** What statistics read of a trade (a RoundTrip or its readable TradeRecord). */
-export type TradeFigures = Pick<RoundTrip, 'pnlValue' | 'returnPct' | 'bars' | 'entryTs' | 'exitTs'>;
+import type { TradeFigures } from './trades.ts';
 
 export const YEAR_MS = 365 * 86_400_000;
 
@@ -82,7 +79,7 @@ export interface StatsInput {
   readonly equity: Float64Array;
   readonly initialEquity: number;
   readonly intervalMs: number;
-  readonly trades: readonly TradeFigures[];
+  readonly trades: TradeFigures;
   /** Drawdown of `equity` when the caller has it already (otherwise computed here). */
   readonly drawdown?: DrawdownInfo;
   /** Exact net profit / fees (decimal text) from the ledger. */
@@ -120,14 +117,16 @@ export function computeStats(x: StatsInput): Stats {
   const growth = final / init;
   const cagr = years > 0 && growth > 0 ? growth ** (1 / years) - 1 : null;
   const t = x.trades;
-  const k = t.length;
-  // One pass, no per-trade arrays (a sweep computes this thousands of times); sums run in trade order.
+  const k = t.n;
+  const pv = t.pnlValue;
+  const rv = t.returnPct;
+  // One pass over the columns (a sweep computes this thousands of times); sums run in trade order.
   let sumP = 0, sumR = 0, grossWin = 0, lossSum = 0, wins = 0, losses = 0, best = -Infinity, worst = Infinity, barsSum = 0;
   for (let j = 0; j < k; j++) {
-    const p = t[j]!.pnlValue;
+    const p = pv[j]!;
     sumP += p;
-    sumR += t[j]!.returnPct;
-    barsSum += t[j]!.bars;
+    sumR += rv[j]!;
+    barsSum += t.bars[j]!;
     if (p > 0) {
       wins++;
       grossWin += p;
@@ -142,7 +141,7 @@ export function computeStats(x: StatsInput): Stats {
   const m = k ? sumP / k : NaN;
   const mr = k ? sumR / k : NaN;
   let dev = 0;
-  for (let j = 0; j < k; j++) dev += (t[j]!.returnPct - mr) ** 2;
+  for (let j = 0; j < k; j++) dev += (rv[j]! - mr) ** 2;
   const sr = k > 1 ? Math.sqrt(dev / (k - 1)) : NaN;
   return {
     bars: n,
@@ -175,18 +174,23 @@ export function computeStats(x: StatsInput): Stats {
 }
 
 /** Share of the period covered by the union of trade intervals (any symbol). */
-function exposure(trades: readonly TradeFigures[], spanMs: number): number {
-  if (!trades.length || spanMs <= 0) return 0;
+function exposure(t: TradeFigures, spanMs: number): number {
+  const n = t.n;
+  if (!n || spanMs <= 0) return 0;
+  const entry = t.entryTs;
+  const exit = t.exitTs;
   let sorted = true;
-  for (let j = 1; j < trades.length && sorted; j++) sorted = trades[j - 1]!.entryTs <= trades[j]!.entryTs;
+  for (let j = 1; j < n && sorted; j++) sorted = entry[j - 1]! <= entry[j]!;
   // One symbol's trades come in entry order already; only interleaved symbols need the (stable) sort.
-  const byEntry = sorted ? trades : [...trades].sort((a, b) => a.entryTs - b.entryTs);
+  let order: ArrayLike<number> | undefined;
+  if (!sorted) order = Array.from({ length: n }, (_, j) => j).sort((a, b) => entry[a]! - entry[b]!);
+  const at = (j: number): number => (order ? order[j]! : j);
   let covered = 0;
-  let s = byEntry[0]!.entryTs;
-  let e = Math.max(byEntry[0]!.exitTs, s);
-  for (let j = 1; j < byEntry.length; j++) {
-    const a = byEntry[j]!.entryTs;
-    const b = Math.max(byEntry[j]!.exitTs, a);
+  let s = entry[at(0)]!;
+  let e = Math.max(exit[at(0)]!, s);
+  for (let j = 1; j < n; j++) {
+    const a = entry[at(j)]!;
+    const b = Math.max(exit[at(j)]!, a);
     if (a <= e) e = Math.max(e, b);
     else {
       covered += e - s;

@@ -119,12 +119,13 @@ export function summarizeResult(x: AssembleInput): RunSummary {
   return { status: body.status, ...(body.error ? { error: body.error } : {}), stats: body.stats, determinismHash };
 }
 
-function summarize(x: AssembleInput, withCurve: boolean) {
-  const trips = roundTrips(x.fills, { instruments: x.instruments, intervalMs: x.intervalMs, ...(x.tagOf ? { tagOf: x.tagOf } : {}) });
+/** `full`: also the trade records and the drawdown curve (a sweep row needs neither). */
+function summarize(x: AssembleInput, full: boolean) {
+  const trips = roundTrips(x.fills, { instruments: x.instruments, intervalMs: x.intervalMs, objects: full, ...(x.tagOf ? { tagOf: x.tagOf } : {}) });
   const n = x.equity.length;
   const spanMs = n ? x.ts[n - 1]! - x.ts[0]! + x.intervalMs : 0;
-  const dd = drawdown(x.equity, withCurve);
-  const stats = computeStats({ equity: x.equity, initialEquity: x.initialEquity, intervalMs: x.intervalMs, trades: trips.closed, drawdown: dd, spanMs, ...(x.netProfit ? { netProfit: x.netProfit } : {}), ...(x.fees ? { fees: x.fees } : {}) });
+  const dd = drawdown(x.equity, full);
+  const stats = computeStats({ equity: x.equity, initialEquity: x.initialEquity, intervalMs: x.intervalMs, trades: trips.figures, drawdown: dd, spanMs, ...(x.netProfit ? { netProfit: x.netProfit } : {}), ...(x.fees ? { fees: x.fees } : {}) });
   const body = {
     schema: RESULT_SCHEMA,
     status: x.status,

@@ -35,7 +35,9 @@ export interface FundingEvent {
   readonly markPrice: Ticks;
 }
 
-type Entry = { readonly kind: 'fill'; readonly f: Fill } | { readonly kind: 'funding'; readonly e: FundingEvent };
+/** A ledger entry: a fill as it is (one per fill, so no wrapper), or a funding event wrapped (rare). */
+type Entry = Fill | { readonly funding: FundingEvent };
+const isFunding = (x: Entry): x is { readonly funding: FundingEvent } => 'funding' in x;
 
 export class PositionState {
   readonly inst: Instrument;
@@ -97,9 +99,9 @@ export class Portfolio {
   private posList: PositionState[] = [];
   private cashValueF = 0.5;
   /** Applied fill ids per venue (nested to avoid building a concatenated key per fill). */
-  private readonly seen = new Map<string, Set<string>>();
+  private readonly seen = new Map<string, SeenIds>();
   private lastVenue = '';
-  private lastIds: Set<string> | undefined;
+  private lastIds: SeenIds | undefined;
   private readonly fundingSeen = new Set<string>();
   private readonly ledger: Entry[] = [];
 
@@ -181,18 +183,15 @@ export class Portfolio {
    */
   applyFill(f: Fill): boolean {
     let ids = f.venue === this.lastVenue ? this.lastIds : this.seen.get(f.venue);
-    if (!ids) this.seen.set(f.venue, (ids = new Set()));
+    if (!ids) this.seen.set(f.venue, (ids = new SeenIds()));
     this.lastVenue = f.venue;
     this.lastIds = ids;
     if (!this.positions.has(f.symbol)) {
       if (ids.has(f.tradeId)) return false;
       throw new ValidationError(`fill for unknown instrument ${f.symbol}`);
     }
-    // One hash operation: add, and see whether the set grew (a duplicate leaves it as it was).
-    const n = ids.size;
-    ids.add(f.tradeId);
-    if (ids.size === n) return false;
-    this.insert({ kind: 'fill', f });
+    if (!ids.add(f.tradeId)) return false;
+    this.insert(f);
     return true;
   }
 
@@ -205,7 +204,7 @@ export class Portfolio {
     const key = `funding\u0000${e.symbol}\u0000${e.ts}`;
     if (this.fundingSeen.has(key)) return;
     this.fundingSeen.add(key);
-    this.insert({ kind: 'funding', e });
+    this.insert({ funding: e });
   }
 
   private insert(x: Entry): void {
@@ -224,14 +223,15 @@ export class Portfolio {
   }
 
   private apply(x: Entry): void {
-    if (x.kind === 'funding') {
-      const p = this.positions.get(x.e.symbol)!;
-      const pay = mulRate(BigInt(p.qty) * BigInt(x.e.markPrice) * p.inst.notionalUnit, x.e.rate, 'half-even');
+    if (isFunding(x)) {
+      const e = x.funding;
+      const p = this.positions.get(e.symbol)!;
+      const pay = mulRate(BigInt(p.qty) * BigInt(e.markPrice) * p.inst.notionalUnit, e.rate, 'half-even');
       p.funding += pay;
       this.addCash(p.inst.settle, -pay);
       return;
     }
-    const f = x.f;
+    const f = x;
     const p = this.positions.get(f.symbol)!;
     const inst = p.inst;
     const signed = f.side === 'buy' ? f.qty : -f.qty;
@@ -355,21 +355,85 @@ export class Portfolio {
   /** Fills in canonical ledger order (deduplicated). */
   fills(): Fill[] {
     const out: Fill[] = [];
-    for (const e of this.ledger) if (e.kind === 'fill') out.push(e.f);
+    for (const e of this.ledger) if (!isFunding(e)) out.push(e);
     return out;
   }
 }
 
 function compareEntries(a: Entry, b: Entry): number {
-  const ta = a.kind === 'fill' ? a.f.ts : a.e.ts;
-  const tb = b.kind === 'fill' ? b.f.ts : b.e.ts;
+  const fa = isFunding(a);
+  const fb = isFunding(b);
+  const ta = fa ? a.funding.ts : a.ts;
+  const tb = fb ? b.funding.ts : b.ts;
   if (ta !== tb) return ta - tb;
-  if (a.kind !== b.kind) return a.kind === 'funding' ? -1 : 1;
-  if (a.kind === 'funding') return cmpStr(a.e.symbol, (b as { e: FundingEvent }).e.symbol);
-  const fb = (b as { f: Fill }).f;
-  return cmpStr(a.f.venue, fb.venue) || cmpId(a.f.tradeId, fb.tradeId);
+  if (fa !== fb) return fa ? -1 : 1;
+  if (fa) return cmpStr(a.funding.symbol, (b as { funding: FundingEvent }).funding.symbol);
+  const y = b as Fill;
+  return cmpStr((a as Fill).venue, y.venue) || cmpId((a as Fill).tradeId, y.tradeId);
 }
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** Length first, then text: numeric ids and prefixed counters ("paper-9" < "paper-10") sort numerically. */
 const cmpId = (a: string, b: string): number => a.length - b.length || cmpStr(a, b);
+
+/** Ids whose counter part is kept in the bitmap: up to 2^24 (a 2 MB bitmap at most). */
+const MAX_COUNTER = 1 << 24;
+
+/**
+ * The trade ids one venue's fills have used. Venues that number their fills (`<prefix><n>`: the paper venue's
+ * `BT-1`, `BT-2`, …) are kept as a bitmap of n for the first prefix seen, so no id is hashed or retained per
+ * fill; any other id (another prefix, leading zeros, letters, a huge counter) goes in a Set. Either way an
+ * id is reported seen only if that exact text was added.
+ */
+export class SeenIds {
+  private prefix: string | undefined;
+  private bits = new Int32Array(32);
+  private readonly other = new Set<string>();
+
+  /** Adds `id`; false when it was already there. */
+  add(id: string): boolean {
+    const n = this.counter(id, true);
+    if (n < 0) {
+      const size = this.other.size;
+      this.other.add(id);
+      return this.other.size !== size;
+    }
+    const w = n >>> 5;
+    if (w >= this.bits.length) {
+      const grown = new Int32Array(Math.max(w + 1, this.bits.length * 2));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    const b = 1 << (n & 31);
+    if ((this.bits[w]! & b) !== 0) return false;
+    this.bits[w] = this.bits[w]! | b;
+    return true;
+  }
+
+  has(id: string): boolean {
+    const n = this.counter(id, false);
+    if (n < 0) return this.other.has(id);
+    const w = n >>> 5;
+    return w < this.bits.length && (this.bits[w]! & (1 << (n & 31))) !== 0;
+  }
+
+  /** n of `<prefix><n>` for this venue's counter prefix (set by the first such id when `claim`), else -1. */
+  private counter(id: string, claim: boolean): number {
+    const L = id.length;
+    let i = L;
+    while (i > 0 && i > L - 8) {
+      const c = id.charCodeAt(i - 1);
+      if (c < 48 || c > 57) break;
+      i--;
+    }
+    // No digits, more than 7 (past MAX_COUNTER), all digits, or a leading zero ("07" is not "7"): not a counter.
+    if (i === L || (i > 0 && L - i === 8) || i === 0 || (id.charCodeAt(i) === 48 && L - i > 1)) return -1;
+    if (this.prefix === undefined) {
+      if (!claim) return -1;
+      this.prefix = id.slice(0, i);
+    } else if (i !== this.prefix.length || !id.startsWith(this.prefix)) return -1;
+    let n = 0;
+    for (let k = i; k < L; k++) n = n * 10 + (id.charCodeAt(k) - 48);
+    return n < MAX_COUNTER ? n : -1;
+  }
+}

@@ -3,8 +3,8 @@
  * by default, as venues do), rates come from the instrument (`feeTiers`, else makerFee/takerFee).
  * Fees round up (ceil) to the atto-unit: against the trader, as venues round.
  */
-import type { Instrument, Liquidity, Money } from '../../core/model/index.ts';
-import { money, MONEY_SCALE, mulRate } from '../../core/model/index.ts';
+import type { Instrument, Liquidity, Lots, Money, Ticks } from '../../core/model/index.ts';
+import { money, MONEY_SCALE, mulRate, notional } from '../../core/model/index.ts';
 
 interface Tier {
   min: Money;
@@ -30,9 +30,19 @@ export class FeeModel {
   private volume: Money = 0n;
   private lastInst: Instrument | undefined;
   private lastTiers: Tier[] = [];
+  /**
+   * Whether traded volume can change a rate. Until told which instruments it prices, the model assumes so;
+   * a venue whose instruments have no volume tiers keeps no window (nothing would ever read it).
+   */
+  private windowed = true;
 
   constructor(windowMs = 30 * 86_400_000) {
     this.windowMs = windowMs;
+  }
+
+  /** The instruments this model prices (all of a venue's, once): the window is kept only if one has tiers. */
+  pricing(instruments: readonly Instrument[]): void {
+    this.windowed = instruments.some((i) => i.feeTiers.length > 0);
   }
 
   private tiersFor(inst: Instrument): Tier[] {
@@ -55,6 +65,7 @@ export class FeeModel {
   }
 
   private tierAt(inst: Instrument, ts: number): Tier {
+    if (!this.windowed) return this.tiersFor(inst)[0]!;
     const from = ts - this.windowMs;
     while (this.head < this.histTs.length && this.histTs[this.head]! <= from) this.volume -= this.histV[this.head++]!;
     if (this.head > 1024 && this.head * 2 > this.histTs.length) {
@@ -69,16 +80,22 @@ export class FeeModel {
   }
 
   /**
-   * Fee for a fill and record its volume. `units` (price ticks × lots, when the caller has them) allows the
-   * exact shortcut units × fee-per-tick·lot, skipping the bigint division, whenever that fee unit is whole.
+   * Fee for a fill of `lots` at `ticks`, and its volume recorded. Whenever the fee per tick·lot is a whole
+   * number of atto-units it is units × that (exact, no division); the notional is only made when the window
+   * or the division needs it.
    */
-  charge(inst: Instrument, notional: Money, liq: Liquidity, ts: number, units = NaN): Money {
+  charge(inst: Instrument, ticks: Ticks, lots: Lots, liq: Liquidity, ts: number): Money {
     const at = this.tierAt(inst, ts);
     const unit = liq === 'maker' ? at.makerUnit : at.takerUnit;
-    const fee = unit >= 0n && Number.isSafeInteger(units) ? BigInt(units) * unit : mulRate(notional, liq === 'maker' ? at.maker : at.taker, 'ceil');
-    this.histTs.push(ts);
-    this.histV.push(notional);
-    this.volume += notional;
-    return fee;
+    const units = ticks * lots;
+    const short = unit >= 0n && Number.isSafeInteger(units);
+    if (short && !this.windowed) return BigInt(units) * unit;
+    const n = notional(inst, ticks, lots);
+    if (this.windowed) {
+      this.histTs.push(ts);
+      this.histV.push(n);
+      this.volume += n;
+    }
+    return short ? BigInt(units) * unit : mulRate(n, liq === 'maker' ? at.maker : at.taker, 'ceil');
   }
 }

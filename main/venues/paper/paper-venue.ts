@@ -14,7 +14,7 @@
  * before anything later on the same path can touch them.
  */
 import type { CandleColumns, Fill, Instrument, Order, OrderBookUpdate, Quote, Trade } from '../../core/model/index.ts';
-import { floatToTicks, floatToLots, notional } from '../../core/model/index.ts';
+import { floatToTicks, floatToLots } from '../../core/model/index.ts';
 import type { Clock, OrderAmend, SimulatedVenue, VenueEvent, VenueListener } from '../../core/ports.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { barPath, Working, type IntrabarPath } from './matching.ts';
@@ -115,6 +115,7 @@ export class PaperVenue implements SimulatedVenue {
     this.clock = cfg.clock;
     for (const i of cfg.instruments) this.sym.set(i.symbol, new SymState(i));
     this.fees = cfg.fees ?? new FeeModel();
+    this.fees.pricing(cfg.instruments);
     this.rng = new Rng(cfg.seed ?? 1);
     this.rnd = () => this.rng.next();
     this.pathMode = cfg.path ?? 'nearer-extreme';
@@ -456,7 +457,7 @@ export class PaperVenue implements SimulatedVenue {
   private fill(st: SymState, w: Working, q: number, price: number, maker: boolean, ts: number): void {
     const inst = st.inst;
     const liq = maker ? 'maker' : 'taker';
-    const fee = this.fees.charge(inst, notional(inst, price, q), liq, ts, price * q);
+    const fee = this.fees.charge(inst, price, q, liq, ts);
     const f: Fill = {
       venue: this.id, tradeId: this.tradePrefix + ++this.fillSeq, clientOrderId: w.order.clientOrderId, symbol: inst.symbol,
       side: w.order.side, qty: q, price, fee, feeCurrency: inst.settle, liquidity: liq, ts,

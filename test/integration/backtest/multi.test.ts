@@ -45,7 +45,7 @@ describe('portfolio backtests', () => {
     }
     const ac = new AbortController();
     // Cancelled when the first backtest reports done (not after a fixed time: a fast machine could finish first).
-    const p = runSweep(pool, { ...req, sweep: { params: { fast: [3, 4, 5, 6, 7, 8], slow: [20, 25, 30, 35, 40] } } }, { signal: ac.signal, chunk: 1, onProgress: () => ac.abort() });
+    const p = runSweep(pool, { ...req, sweep: { params: { fast: [3, 4, 5, 6, 7, 8], slow: [20, 25, 30, 35, 40] } } }, { signal: ac.signal, onProgress: () => ac.abort() });
     await expect(p).rejects.toMatchObject({ code: 'cancelled' });
   });
 

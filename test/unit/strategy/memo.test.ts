@@ -4,7 +4,7 @@ import { computeIndicator, parseIndicatorSpec } from '../../../main/core/indicat
 import { generateDemoCandles } from '../../../main/core/data/demo.ts';
 import { sliceColumns } from '../../../main/core/data/candles.ts';
 import { getTemplate } from '../../../main/core/strategy/templates.ts';
-import { rulesSource, RunScratch, summarizeBacktest } from '../../../workers/backtest/backtester.ts';
+import { PreparedRun, rulesSource, RunScratch, runBacktest } from '../../../workers/backtest/backtester.ts';
 
 const cols = generateDemoCandles({ seed: 7, days: 3 }).get('BTC/USDT')!;
 
@@ -35,7 +35,7 @@ describe('indicator memo (sweeps share batch indicators)', () => {
     expect(memo.outputs(s(5), cols)).not.toBe(first);
   });
 
-  it('a sweep with the memo and lent buffers gives the rows it gives without them', () => {
+  it('a sweep with a prepared run, the memo and lent buffers gives the rows a full backtest gives', () => {
     const doc = getTemplate('sma-crossover')!.doc;
     const whole = { symbols: ['BTC/USDT'], timeframe: '1m' };
     // A shorter window after a longer one: the lent equity buffer is longer than the run.
@@ -43,9 +43,10 @@ describe('indicator memo (sweeps share batch indicators)', () => {
     const datasets = [{ symbol: 'BTC/USDT', columns: cols, source: 'demo' }];
     const memo = new IndicatorMemo();
     const scratch = new RunScratch();
+    const prepared = new Map([whole, part].map((c) => [c, new PreparedRun(c, datasets)]));
     for (const [config, params] of [[whole, { fast: 5, slow: 20 }], [whole, { fast: 5, slow: 30 }], [part, { fast: 8, slow: 20 }], [whole, { fast: 8, slow: 20 }]] as const) {
-      const shared = summarizeBacktest({ config, strategy: rulesSource(doc, params, memo), datasets }, scratch);
-      const alone = summarizeBacktest({ config, strategy: rulesSource(doc, params), datasets });
+      const shared = prepared.get(config)!.summarize(rulesSource(doc, params, memo), {}, scratch);
+      const alone = runBacktest({ config, strategy: rulesSource(doc, params), datasets });
       expect(shared.determinismHash).toBe(alone.determinismHash);
       expect(shared.stats).toEqual(alone.stats);
     }
