@@ -31,11 +31,24 @@ interface Open {
   side: 1 | -1;
   entryTs: number;
   qty: number;
-  entryTL: bigint;
-  exitTL: bigint;
+  /** Σ ticks × lots of the entry and exit fills: exact doubles while safe integers, else in entryB / exitB. */
+  entryN: number;
+  exitN: number;
+  entryB: bigint | undefined;
+  exitB: bigint | undefined;
   closed: number;
   fees: Money;
 }
+
+/** n + lots × ticks as an exact double, or NaN when it would not be a safe integer (then bigints take over). */
+function addTL(n: number, lots: number, ticks: number): number {
+  const u = lots * ticks;
+  const s = n + u;
+  return Number.isSafeInteger(u) && Number.isSafeInteger(s) ? s : NaN;
+}
+
+const entryTL = (t: Open): bigint => t.entryB ?? BigInt(t.entryN);
+const exitTL = (t: Open): bigint => t.exitB ?? BigInt(t.exitN);
 
 /**
  * A closed round trip in exact numbers (no text yet): what statistics need. A sweep ranks thousands of runs
@@ -138,11 +151,13 @@ export function roundTrips(fills: readonly Fill[], opts: TradeOptions): RoundTri
       if (p === 0 || Math.sign(p) === s) {
         // opening or adding
         if (!t) {
-          t = { side: s as 1 | -1, entryTs: f.ts, qty: 0, entryTL: 0n, exitTL: 0n, closed: 0, fees: 0n };
+          t = { side: s as 1 | -1, entryTs: f.ts, qty: 0, entryN: 0, exitN: 0, entryB: undefined, exitB: undefined, closed: 0, fees: 0n };
           open.set(f.symbol, t);
         }
         t.qty += left;
-        t.entryTL += BigInt(left) * BigInt(f.price);
+        const e = t.entryB === undefined ? addTL(t.entryN, left, f.price) : NaN;
+        if (e === e) t.entryN = e;
+        else t.entryB = entryTL(t) + BigInt(left) * BigInt(f.price);
         t.fees += feeLeft;
         pos.set(f.symbol, p + s * left);
         left = 0;
@@ -151,7 +166,9 @@ export function roundTrips(fills: readonly Fill[], opts: TradeOptions): RoundTri
         const fee = part === left ? feeLeft : divRound(f.fee * BigInt(part), BigInt(f.qty), 'floor');
         feeLeft -= fee;
         left -= part;
-        t!.exitTL += BigInt(part) * BigInt(f.price);
+        const x = t!.exitB === undefined ? addTL(t!.exitN, part, f.price) : NaN;
+        if (x === x) t!.exitN = x;
+        else t!.exitB = exitTL(t!) + BigInt(part) * BigInt(f.price);
         t!.closed += part;
         t!.fees += fee;
         pos.set(f.symbol, p + s * part);
@@ -171,15 +188,17 @@ export function roundTrips(fills: readonly Fill[], opts: TradeOptions): RoundTri
 
 function close(t: Open, f: Fill, inst: Instrument, opts: TradeOptions, figures: TradeFigures, out: RoundTrip[] | undefined): void {
   const unit = inst.notionalUnit;
-  const pnl = (t.exitTL - t.entryTL) * BigInt(t.side) * unit - t.fees;
-  const entryNotional = t.entryTL * unit;
+  // In doubles while exact: the same Money as the bigint expression, with fewer bigints made per trade.
+  const d = t.entryB === undefined && t.exitB === undefined ? (t.exitN - t.entryN) * t.side : NaN;
+  const pnl = (Number.isSafeInteger(d) ? BigInt(d) : (exitTL(t) - entryTL(t)) * BigInt(t.side)) * unit - t.fees;
+  const entryNotional = entryTL(t) * unit;
   const pnlValue = moneyToNumber(pnl);
   const returnPct = entryNotional === 0n ? 0 : pnlValue / moneyToNumber(entryNotional);
   const bars = Math.round((f.ts - t.entryTs) / opts.intervalMs);
   figures.push(pnlValue, returnPct, bars, t.entryTs, f.ts);
   if (!out) return;
   out.push({
-    symbol: f.symbol, side: t.side, entryTs: t.entryTs, exitTs: f.ts, qty: t.qty, closedQty: t.closed, entryTL: t.entryTL, exitTL: t.exitTL,
+    symbol: f.symbol, side: t.side, entryTs: t.entryTs, exitTs: f.ts, qty: t.qty, closedQty: t.closed, entryTL: entryTL(t), exitTL: exitTL(t),
     pnl, fees: t.fees, pnlValue, returnPct, bars, exitReason: opts.tagOf?.(f.clientOrderId) ?? 'exit',
   });
 }
