@@ -88,11 +88,21 @@ export interface TradeOptions {
  */
 export class TradeFigures {
   n = 0;
-  pnlValue: Float64Array = new Float64Array(64);
-  returnPct: Float64Array = new Float64Array(64);
-  bars: Float64Array = new Float64Array(64);
-  entryTs: Float64Array = new Float64Array(64);
-  exitTs: Float64Array = new Float64Array(64);
+  pnlValue: Float64Array;
+  returnPct: Float64Array;
+  bars: Float64Array;
+  entryTs: Float64Array;
+  exitTs: Float64Array;
+
+  /** `capacity`: trades expected (grows past it). */
+  constructor(capacity = 64) {
+    const c = Math.max(1, capacity);
+    this.pnlValue = new Float64Array(c);
+    this.returnPct = new Float64Array(c);
+    this.bars = new Float64Array(c);
+    this.entryTs = new Float64Array(c);
+    this.exitTs = new Float64Array(c);
+  }
 
   push(pnlValue: number, returnPct: number, bars: number, entryTs: number, exitTs: number): void {
     if (this.n === this.pnlValue.length) this.grow();
@@ -137,7 +147,9 @@ export function roundTrips(fills: readonly Fill[], opts: TradeOptions): RoundTri
   const open = new Map<string, Open | undefined>();
   const pos = new Map<string, number>();
   const closed: RoundTrip[] = [];
-  const figures = new TradeFigures();
+  // A round trip takes an opening and a closing fill, so half the fills (plus one) is room enough but for
+  // fills that cross zero (one fill closing a trade and opening the next).
+  const figures = new TradeFigures((fills.length >> 1) + 1);
   const objects = opts.objects ?? true;
   for (const f of fills) {
     const inst = opts.instruments.get(f.symbol);
