@@ -105,6 +105,12 @@ export class StrategyContext {
   sell(qty: Lots, tag?: string): Order | undefined {
     return this.engine.trySubmit({ symbol: this.symbol, side: 'sell', type: 'market', qty, tag }, 'strategy', this.strategy);
   }
+  /** Reduce-only market order closing the whole position (undefined when flat or refused). */
+  flatten(tag?: string): Order | undefined {
+    const pos = this.position;
+    if (pos === 0) return undefined;
+    return this.engine.trySubmit({ symbol: this.symbol, side: pos > 0 ? 'sell' : 'buy', type: 'market', qty: Math.abs(pos), reduceOnly: true, tag }, 'strategy', this.strategy);
+  }
   /** Market order for the difference between the current and the target position (no-op when equal). */
   target(qty: Lots, tag?: string): Order | undefined {
     const d = qty - this.position;

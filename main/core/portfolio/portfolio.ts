@@ -361,6 +361,8 @@ export class Portfolio {
 
   /** Fills in canonical ledger order (deduplicated). */
   fills(): Fill[] {
+    // Without funding the ledger is all fills: one exact-size copy instead of an array grown fill by fill.
+    if (this.fundingSeen.size === 0) return this.ledger.slice() as Fill[];
     const out: Fill[] = [];
     for (const e of this.ledger) if (!isFunding(e)) out.push(e);
     return out;

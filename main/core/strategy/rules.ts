@@ -137,7 +137,7 @@ export class RulesStrategyRunner implements Strategy {
       if ((ex !== undefined && ex(i)) || (t !== undefined && i - this.entryBar + 1 >= t)) {
         if (!this.pending) {
           ctx.cancelAll();
-          this.pending = ctx.submit({ side: pos > 0 ? 'sell' : 'buy', type: 'market', qty: Math.abs(pos), reduceOnly: true, tag: 'exit' });
+          this.pending = ctx.flatten('exit');
           exiting = this.pending !== undefined;
         }
       }
@@ -148,7 +148,7 @@ export class RulesStrategyRunner implements Strategy {
       const opp = pos > 0 ? this.entryShort : this.entryLong;
       if (!opp || !opp(i)) return;
       ctx.cancelAll();
-      const x = ctx.submit({ side: pos > 0 ? 'sell' : 'buy', type: 'market', qty: Math.abs(pos), reduceOnly: true, tag: 'exit' });
+      const x = ctx.flatten('exit');
       if (!x) return;
       this.pending = x;
       exiting = true;
@@ -170,7 +170,7 @@ export class RulesStrategyRunner implements Strategy {
       this.skipped++;
       return;
     }
-    const o = ctx.submit({ side, type: 'market', qty, tag: 'entry' });
+    const o = side === 'buy' ? ctx.buy(qty, 'entry') : ctx.sell(qty, 'entry');
     if (!o) return;
     this.pending = o;
     this.signalBar = i;
