@@ -14,7 +14,10 @@ export interface CaseResult {
   readonly name: string;
   readonly medianMs: number;
   readonly minMs: number;
+  /** Timed rounds, fastest first. */
   readonly samples: readonly number[];
+  /** The same rounds in the order they ran (round k of every case ran in the same stretch of time). */
+  readonly runs: readonly number[];
   readonly last: unknown;
 }
 
@@ -45,8 +48,9 @@ export async function interleavedAsync(cases: readonly { name: string; run(): Pr
   }
   const results = new Map<string, CaseResult>();
   for (const c of cases) {
-    const s = [...samples.get(c.name)!].sort((a, b) => a - b);
-    results.set(c.name, { name: c.name, medianMs: s[Math.floor(s.length / 2)]!, minMs: s[0]!, samples: s, last: last.get(c.name) });
+    const runs = samples.get(c.name)!;
+    const s = [...runs].sort((a, b) => a - b);
+    results.set(c.name, { name: c.name, medianMs: s[Math.floor(s.length / 2)]!, minMs: s[0]!, samples: s, runs, last: last.get(c.name) });
   }
   return results;
 }
