@@ -59,12 +59,14 @@ export function paramSets(spec: SweepSpec): ParamSet[] {
   const cap = spec.mode === 'random' ? Math.min(total, spec.samples ?? 100) : total;
   if (cap > spec.maxCombinations) throw new ValidationError(`sweep has ${cap} combinations, above the limit of ${spec.maxCombinations}`, [{ path: 'params', message: 'too many combinations' }]);
   const at = (k: number): ParamSet => {
-    const p: Record<string, number> = {};
+    const idx = new Array<number>(names.length);
     for (let j = names.length - 1; j >= 0; j--) {
-      const a = axes[j]!;
-      p[names[j]!] = a[k % a.length]!;
-      k = Math.floor(k / a.length);
+      idx[j] = k % axes[j]!.length;
+      k = Math.floor(k / axes[j]!.length);
     }
+    // Keys in name order (the last name varies fastest): views take the first key as their first axis.
+    const p: Record<string, number> = {};
+    names.forEach((n, j) => (p[n] = axes[j]![idx[j]!]!));
     return p;
   };
   if (spec.mode === 'grid') return Array.from({ length: total }, (_, k) => at(k));

@@ -315,7 +315,9 @@ export class BacktestService {
     if (s.kind !== 'rules') throw new ValidationError('sweeps run rules strategies (code strategies: run them one by one)', [{ path: 'kind', message: 'rules only' }]);
     const datasets = this.data(r.config, r.dataSource);
     const [runId, job] = this.start(r.walkForward ? 'walk-forward' : 'sweep');
-    const opts = { signal: job.abort.signal, onProgress: (d: number, t: number) => this.progress(runId, job, d, t) };
+    // The last count reported, so the closing event says how many backtests ran (not a bare 1 of 1).
+    let total = 0;
+    const opts = { signal: job.abort.signal, onProgress: (d: number, t: number) => this.progress(runId, job, d, (total = t)) };
     const doc = r.params ? parseRules(s.source, r.params) : s.source;
     const p = r.walkForward
       ? runWalkForward(this.deps.pool(), { config: r.config, doc, sweep: r.sweep, walkForward: r.walkForward, datasets }, opts)
@@ -327,7 +329,8 @@ export class BacktestService {
         const eq = 'equity' in out ? Float64Array.from([...out.equity.ts, ...out.equity.value]) : null;
         const stats = 'windows' in out ? { kind: 'walk-forward', objective: out.objective, windows: out.windows } : { kind: 'sweep', objective: out.objective, rows: out.rows };
         this.catalog.putBacktest({ id: runId, strategyId: s.strategyId, strategyVersion: s.version, sessionId: null, createdAt: this.now(), params: { sweep: r.sweep, walkForward: r.walkForward ?? null, config: r.config }, stats, equity: eq, resultHash: sourceHash(JSON.stringify(stats)) });
-        this.progress(runId, job, 1, 1);
+        const n = total || ('rows' in out ? out.rows.length : out.windows.length);
+        this.progress(runId, job, n, n);
         return out;
       },
       (e: unknown) => {

@@ -139,11 +139,15 @@ describe('strategies and backtests over the contract', () => {
     expect((err as RemoteError).message).toMatch(/saved/);
   });
 
-  it('runs a grid sweep on the pool, ranked, stored', async () => {
+  it('runs a grid sweep on the pool with a progress event per backtest, ranked, stored', async () => {
     const id = (await t.client.call('strategy.list', {})).find((x) => x.name === 'cross')!.id;
     const { runId } = await t.client.call('sweep.run', { strategyId: id, config, dataSource: 'test', sweep: { params: { fast: [5, 10], slow: [20, 40] }, objective: 'netProfitPct' } });
     const events = await waitFor(runId);
-    expect(events.at(-1)!.status).toBe('ok');
+    expect(events.at(-1)).toMatchObject({ status: 'ok', done: 4, total: 4 });
+    // Counts only grow, one per finished backtest, up to the four of the grid.
+    const running = events.filter((e) => e.status === 'running');
+    expect(running.map((e) => e.done)).toEqual([1, 2, 3, 4]);
+    expect(running.every((e) => e.total === 4)).toBe(true);
     const s = await t.client.call('sweep.get', { runId });
     expect(s.rows).toHaveLength(4);
     const scores = (s.rows as { stats: { netProfitPct: number } }[]).map((x) => x.stats.netProfitPct);
