@@ -1,13 +1,8 @@
-import { expect, snap, test } from './fixtures.ts';
+import { expect, openStudio, snap, test } from './fixtures.ts';
 
 test('a recorded backtest appears in the audit view, replays, and re-runs identically', async ({ page, kestrel }) => {
   test.setTimeout(150_000);
-  await page.goto(kestrel.url);
-  await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
-  await page.getByRole('button', { name: 'Studio', exact: true }).click();
-  const studio = page.getByTestId('panel-studio');
-  await studio.getByRole('navigation', { name: 'Strategies' }).getByRole('button', { name: /SMA crossover/ }).click();
-  await expect(studio.getByTestId('validation')).toContainText('Valid');
+  const studio = await openStudio(page, kestrel);
   // Unsaved: recording is offered only for a saved version (a re-run looks it up by its hash).
   const record = studio.getByRole('checkbox', { name: 'Record in audit log' });
   await expect(record).toBeDisabled();

@@ -71,3 +71,14 @@ export async function openTrading(page: Page, server: KestrelServer): Promise<{ 
   const last = Number(await page.getByTestId('last-price').textContent({ timeout: 60_000 }));
   return { ticket, last };
 }
+
+/** Opens the strategy studio with a template loaded and validated (the SMA crossover unless named). */
+export async function openStudio(page: Page, server: KestrelServer, template: RegExp = /SMA crossover/): Promise<Locator> {
+  await page.goto(server.url);
+  await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
+  await page.getByRole('button', { name: 'Studio', exact: true }).click();
+  const studio = page.getByTestId('panel-studio');
+  await studio.getByRole('navigation', { name: 'Strategies' }).getByRole('button', { name: template }).click();
+  await expect(studio.getByTestId('validation')).toContainText('Valid');
+  return studio;
+}

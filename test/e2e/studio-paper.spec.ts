@@ -1,14 +1,9 @@
-import { expect, snap, test } from './fixtures.ts';
+import { expect, openStudio, snap, test } from './fixtures.ts';
 
 test('studio: run a saved strategy in the paper session, see it running, stop it', async ({ page, kestrel }) => {
-  await page.goto(kestrel.url);
-  await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
-  await page.getByRole('button', { name: 'Studio', exact: true }).click();
-  const studio = page.getByTestId('panel-studio');
+  const studio = await openStudio(page, kestrel);
   const paper = studio.getByLabel('Paper trading');
   // An unsaved template cannot run in paper: runs cite a saved version.
-  await studio.getByRole('navigation', { name: 'Strategies' }).getByRole('button', { name: /SMA crossover/ }).click();
-  await expect(studio.getByTestId('validation')).toContainText('Valid');
   await expect(paper.getByRole('button', { name: 'Run in paper' })).toBeDisabled();
   await studio.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(studio.getByRole('navigation', { name: 'Strategies' }).getByRole('button', { name: /SMA crossover.*v1/ })).toBeVisible();

@@ -1,13 +1,8 @@
-import { expect, snap, test } from './fixtures.ts';
+import { expect, openStudio, snap, test } from './fixtures.ts';
 
 test('a parameter sweep runs on the worker pool with progress and shows every combination in the heatmap', async ({ page, kestrel }) => {
   test.setTimeout(120_000);
-  await page.goto(kestrel.url);
-  await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
-  await page.getByRole('button', { name: 'Studio', exact: true }).click();
-  const studio = page.getByTestId('panel-studio');
-  await studio.getByRole('navigation', { name: 'Strategies' }).getByRole('button', { name: /SMA crossover/ }).click();
-  await expect(studio.getByTestId('validation')).toContainText('Valid');
+  const studio = await openStudio(page, kestrel);
   await studio.getByRole('combobox', { name: 'Backtest timeframe' }).selectOption('15m');
   await studio.getByRole('tab', { name: 'Sweep' }).click();
   await studio.getByRole('textbox', { name: 'Sweep fast' }).fill('5, 10, 15');
