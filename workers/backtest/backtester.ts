@@ -55,21 +55,11 @@ export interface RunControl {
 
 export function rulesSource(doc: unknown, params: Readonly<Record<string, number>> = {}, memo?: IndicatorMemo): StrategySource {
   const spec = parseRules(doc, params);
-  const version = versionOf(doc);
+  const version = sourceHash(typeof doc === 'string' ? doc : canonicalJson(doc));
   return {
     info: { id: spec.name, name: spec.name, kind: 'rules', version, params: spec.params },
     create: () => compileRules(spec, { id: spec.name, version, ...(memo ? { memo } : {}) }),
   };
-}
-
-/** Source hashes of documents seen (a sweep asks once per parameter set for the same document). */
-const versions = new WeakMap<object, string>();
-
-function versionOf(doc: unknown): string {
-  if (typeof doc !== 'object' || doc === null) return sourceHash(typeof doc === 'string' ? doc : canonicalJson(doc));
-  let v = versions.get(doc);
-  if (v === undefined) versions.set(doc, (v = sourceHash(canonicalJson(doc))));
-  return v;
 }
 
 export function instrumentsFor(cfg: BacktestConfig): Map<string, Instrument> {
