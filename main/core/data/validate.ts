@@ -39,7 +39,9 @@ export function rowReason(ts: number, o: number, h: number, l: number, c: number
   // `x - x === 0` is false exactly for NaN and ±Infinity.
   if (ts - ts !== 0 || o - o !== 0 || h - h !== 0 || l - l !== 0 || c - c !== 0 || v - v !== 0) return 'non_finite';
   if (ts < 0 || ts > MAX_TS || Math.floor(ts) !== ts) return 'bad_timestamp';
-  if (tfMs > 0 && ts % tfMs !== 0) return 'off_grid_timestamp';
+  // ts / tfMs is exact below MAX_TS (its fraction, at least 1/tfMs, is far above an ulp of the quotient), and a
+  // division is several times cheaper than the fmod behind %.
+  if (tfMs > 0 && Math.floor(ts / tfMs) !== ts / tfMs) return 'off_grid_timestamp';
   if (o <= 0 || h <= 0 || l <= 0 || c <= 0) return 'non_positive_price';
   if (l > o || l > c || l > h) return 'low_above_open_or_close';
   if (h < o || h < c) return 'high_below_open_or_close';

@@ -5,6 +5,7 @@ import {
   aggregateColumns, allocColumns, columnsFromRows, contentHash, fillGaps, findGaps, generateDemoCandles, normaliseColumns, parseCandlesCsv,
   prepareForStore, qualityReport, serialiseCandlesCsv, validateColumns,
 } from '../../../main/core/data/index.ts';
+import { rowReason } from '../../../main/core/data/validate.ts';
 
 const T0 = Date.UTC(2024, 0, 1);
 const demo = generateDemoCandles({ days: 3 });
@@ -153,5 +154,20 @@ describe('demo generator', () => {
     expect(byHour[14]! / byHour[4]!).toBeGreaterThan(1.5); // intraday seasonality
     expect(a.ts.length).toBe(366 * 1440);
     expect(allocColumns(0).ts.length).toBe(0);
+  });
+});
+
+describe('grid check', () => {
+  it('a timestamp is off the timeframe grid exactly when ts mod tf is not 0 (property, up to the latest accepted ts)', () => {
+    const tfs = [1, 7, 999, 1_000, 60_000, 300_000, 3_600_000, 14_400_000, 86_400_000, 604_800_000];
+    fc.assert(
+      fc.property(fc.constantFrom(...tfs), fc.integer({ min: 0, max: 1e13 }), fc.integer({ min: -3, max: 3 }), (tf, t, d) => {
+        // Mostly on or next to the grid, where a rounding error would show.
+        const ts = Math.min(1e13, Math.max(0, Math.floor(t / tf) * tf + d));
+        const r = rowReason(ts, 1, 1, 1, 1, 0, tf);
+        expect(r === 'off_grid_timestamp').toBe(ts % tf !== 0);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
