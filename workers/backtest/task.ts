@@ -1,4 +1,4 @@
-/** Pool tasks: one rules backtest (optionally recorded as an audit session), or a chunk of a parameter sweep. Trusted code only (rules documents). */
+/** Pool tasks: one rules backtest (optionally recorded as an audit session), or one thread's share of a parameter sweep. Trusted code only (rules documents). */
 import { defineTask, type TaskContext } from '../pool.ts';
 import { CancelledError } from '../../main/core/errors.ts';
 import { PreparedRun, runBacktest, rulesSource, RunScratch, type RunControl } from './backtester.ts';
