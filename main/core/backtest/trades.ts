@@ -95,7 +95,7 @@ export class TradeFigures {
   exitTs: Float64Array;
 
   /** `capacity`: trades expected (grows past it). */
-  constructor(capacity = 64) {
+  constructor(capacity: number) {
     const c = Math.max(1, capacity);
     this.pnlValue = new Float64Array(c);
     this.returnPct = new Float64Array(c);

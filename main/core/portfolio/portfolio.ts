@@ -385,13 +385,11 @@ const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** Length first, then text: numeric ids and prefixed counters ("paper-9" < "paper-10") sort numerically. */
 const cmpId = (a: string, b: string): number => a.length - b.length || cmpStr(a, b);
 
-/** Ids whose counter part is kept in the bitmap: up to 2^24 (a 2 MB bitmap at most). */
-const MAX_COUNTER = 1 << 24;
-
 /**
  * The trade ids one venue's fills have used. Venues that number their fills (`<prefix><n>`: the paper venue's
  * `BT-1`, `BT-2`, …) are kept as a bitmap of n for the first prefix seen, so no id is hashed or retained per
- * fill; any other id (another prefix, leading zeros, letters, a huge counter) goes in a Set. Either way an
+ * fill; any other id (another prefix, leading zeros, letters, a counter of 8 or more digits) goes in a Set.
+ * At most 7 digits keeps the bitmap under 1.25 MB. Either way an
  * id is reported seen only if that exact text was added.
  */
 export class SeenIds {
@@ -435,14 +433,14 @@ export class SeenIds {
       if (c < 48 || c > 57) break;
       i--;
     }
-    // No digits, more than 7 (past MAX_COUNTER), all digits, or a leading zero ("07" is not "7"): not a counter.
-    if (i === L || (i > 0 && L - i === 8) || i === 0 || (id.charCodeAt(i) === 48 && L - i > 1)) return -1;
+    // No prefix, no digits, 8 or more digits, or a leading zero ("07" is not "7"): not a counter.
+    if (i === 0 || i === L || L - i === 8 || (id.charCodeAt(i) === 48 && L - i > 1)) return -1;
     if (this.prefix === undefined) {
       if (!claim) return -1;
       this.prefix = id.slice(0, i);
     } else if (i !== this.prefix.length || !id.startsWith(this.prefix)) return -1;
     let n = 0;
     for (let k = i; k < L; k++) n = n * 10 + (id.charCodeAt(k) - 48);
-    return n < MAX_COUNTER ? n : -1;
+    return n;
   }
 }
