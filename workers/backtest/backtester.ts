@@ -24,6 +24,8 @@ import { sliceColumns } from '../../main/core/data/candles.ts';
 import { parseBacktestConfig, timeframeToMs, type BacktestConfig } from '../../main/core/backtest/config.ts';
 import { assembleResult, certify, sourceHash, summarizeResult, type AssembleInput, type BacktestResult, type DatasetCertificate, type RunError, type RunSummary, type StrategyInfo } from '../../main/core/backtest/result.ts';
 import { canonicalJson } from '../../main/core/audit/canonical.ts';
+import { FillLines } from '../../main/core/backtest/fill-lines.ts';
+import { RunBook } from '../../main/core/backtest/run-book.ts';
 import { parseRules } from '../../main/core/strategy/dsl.ts';
 import { compileRules } from '../../main/core/strategy/rules.ts';
 import type { IndicatorMemo } from '../../main/core/strategy/series.ts';
@@ -184,7 +186,7 @@ class BacktestStore implements Store {
 }
 
 /** The kernel wired as a backtest: simulated clock, paper venue, limits gate, in-memory store and audit. */
-export function buildEngine(cfg: BacktestConfig, instruments: ReadonlyMap<string, Instrument> = instrumentsFor(cfg), audit: AuditSink = new NullAuditSink()): Engine {
+export function buildEngine(cfg: BacktestConfig, instruments: ReadonlyMap<string, Instrument> = instrumentsFor(cfg), audit: AuditSink = new NullAuditSink(), history = true): Engine {
   const clock = new SimClock(0);
   const venue = new PaperVenue({
     id: cfg.venue, instruments: [...instruments.values()], clock, seed: cfg.seed, latencyMs: cfg.latencyMs, latencyJitterMs: cfg.latencyJitterMs,
@@ -192,7 +194,7 @@ export function buildEngine(cfg: BacktestConfig, instruments: ReadonlyMap<string
   });
   return new Engine({
     instruments: [...instruments.values()], venue, clock, store: new BacktestStore(), audit,
-    risk: new LimitsRiskGate(cfg.risk), portfolio: { baseCurrency: cfg.currency, cash: { [cfg.currency]: cfg.initialCash } }, sessionId: 'BT',
+    risk: new LimitsRiskGate(cfg.risk), portfolio: { baseCurrency: cfg.currency, cash: { [cfg.currency]: cfg.initialCash } }, sessionId: 'BT', history,
   });
 }
 
@@ -211,13 +213,18 @@ export function runBacktest(job: BacktestJob): BacktestResult {
 
 /**
  * Buffers lent to the backtests of one sweep task, whose curves never leave the worker: one equity buffer,
- * and the close-time axis of the candles (the same for every parameter set).
+ * the close-time axis of the candles (the same for every parameter set), and the fill lines of the hash.
  */
 export class RunScratch {
   private eq: Float64Array = new Float64Array(0);
   private axisOf: Float64Array | undefined;
   private axisIv = 0;
   private axis: Float64Array = new Float64Array(0);
+  private fillLines: FillLines | undefined;
+
+  lines(): FillLines {
+    return (this.fillLines ??= new FillLines());
+  }
 
   equity(n: number): Float64Array {
     if (this.eq.length < n) this.eq = new Float64Array(n);
@@ -273,17 +280,28 @@ export class PreparedRun {
 
   /** Statistics and determinism hash of one strategy on these candles (a sweep row). */
   summarize(strategy: StrategySource, control?: RunControl, scratch?: RunScratch): RunSummary {
-    return summarizeResult(run(this, strategy, control ?? {}, undefined, scratch));
+    const ctl = control ?? {};
+    const x = run(this, strategy, ctl, undefined, scratch, true);
+    // A run that stopped early keeps only the fills before its stop; those read off the bus include any
+    // after it. Such a row is the rare case: it runs again, keeping its history, and is summarized from that.
+    return summarizeResult(x.status === 'ok' ? x : run(this, strategy, ctl, undefined, scratch, false));
   }
 }
 
 function execute(job: BacktestJob): AssembleInput {
-  return run(new PreparedRun(job.config, job.datasets), job.strategy, job.control ?? {}, job.audit);
+  return run(new PreparedRun(job.config, job.datasets), job.strategy, job.control ?? {}, job.audit, undefined);
 }
 
-function run(p: PreparedRun, strategy: StrategySource, ctl: RunControl, audit: AuditSink | undefined, scratch?: RunScratch): AssembleInput {
+/** `live`: the fills go to the result's book as they happen and the engine keeps no history (a sweep row). */
+function run(p: PreparedRun, strategy: StrategySource, ctl: RunControl, audit: AuditSink | undefined, scratch: RunScratch | undefined, live = false): AssembleInput {
   const { cfg, intervalMs, instruments, cols } = p;
-  const engine = buildEngine(cfg, instruments, audit);
+  const engine = buildEngine(cfg, instruments, audit, !live);
+  const trades = { instruments, intervalMs, objects: !live };
+  let book: RunBook | undefined;
+  if (live) {
+    const b = (book = new RunBook(trades, undefined, scratch?.lines()));
+    engine.bus.on('fill', (e) => b.add(e.fill, e.order?.tag));
+  }
   const create = (symbol: string): Strategy => (audit ? auditDecisionBars(strategy.create(symbol), audit) : strategy.create(symbol));
   let ts: Float64Array;
   let equity: Float64Array;
@@ -304,21 +322,19 @@ function run(p: PreparedRun, strategy: StrategySource, ctl: RunControl, audit: A
   }
   const failed = guards.find((g) => g.error);
   const stopTs = ts.length ? ts[ts.length - 1]! : 0;
-  const fills = engine.portfolio.fills();
-  const kept = failed ? fills.filter((f) => f.ts < stopTs) : fills;
-  let fees = 0n;
-  for (const f of kept) fees += f.fee;
+  if (!book) {
+    const fills = engine.portfolio.fills();
+    book = RunBook.of(failed ? fills.filter((f) => f.ts < stopTs) : fills, (id) => engine.order(id)?.tag, trades);
+  }
   const initial = money(cfg.initialCash);
   const exact = failed ? undefined : moneyToString((engine.portfolio.equityByCurrency().get(cfg.currency) ?? 0n) - initial);
-  let orders = 0;
-  for (const o of engine.oms.all()) if (o.state !== 'held') orders++;
+  const orders = engine.oms.placedCount();
   ctl.onProgress?.(ts.length, ts.length);
   return {
     status: failed ? (failed.cancelled ? 'cancelled' : 'error') : 'ok',
     ...(failed?.error ? { error: failed.error } : {}),
-    strategy: strategy.info, config: cfg, intervalMs, instruments, ts, equity, fills: kept, orders,
-    tagOf: (id) => engine.order(id)?.tag, initialEquity: Number(cfg.initialCash),
-    ...(exact !== undefined ? { netProfit: exact } : {}), fees: moneyToString(fees), datasets: p.certificates, hasher: nodeSha256,
+    strategy: strategy.info, config: cfg, intervalMs, instruments, ts, equity, book, orders, initialEquity: Number(cfg.initialCash),
+    ...(exact !== undefined ? { netProfit: exact } : {}), fees: moneyToString(book.fees), datasets: p.certificates, hasher: nodeSha256,
   };
 }
 

@@ -15,6 +15,7 @@ import { CancelledError, KestrelError, ValidationError } from '../../main/core/e
 import type { OhlcvColumns } from '../../main/core/data/candles.ts';
 import type { Fill } from '../../main/core/model/index.ts';
 import { parseBacktestConfig, timeframeToMs } from '../../main/core/backtest/config.ts';
+import { RunBook } from '../../main/core/backtest/run-book.ts';
 import { assembleResult, certify, sourceHash, type BacktestResult, type RunError, type StrategyInfo } from '../../main/core/backtest/result.ts';
 import { instrumentsFor, nodeSha256, selectRange } from './backtester.ts';
 import { prepareSource } from './sandbox.ts';
@@ -113,9 +114,10 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
         const ts = new Float64Array(k);
         for (let i = 0; i < k; i++) ts[i] = datasets[0]!.columns.ts[i]! + tf;
         const stop = k ? ts[k - 1]! : 0;
+        const instruments = instrumentsFor(cfg);
         const result = assembleResult({
-          status, error, strategy: info, config: cfg, intervalMs: tf, instruments: instrumentsFor(cfg), ts, equity: equity.slice(0, k),
-          fills: fills.filter((f) => f.ts < stop), orders: 0, initialEquity: Number(cfg.initialCash), datasets: datasets.map((d) => d.certificate), hasher: nodeSha256,
+          status, error, strategy: info, config: cfg, intervalMs: tf, instruments, ts, equity: equity.slice(0, k),
+          book: RunBook.of(fills.filter((f) => f.ts < stop), undefined, { instruments, intervalMs: tf }), orders: 0, initialEquity: Number(cfg.initialCash), datasets: datasets.map((d) => d.certificate), hasher: nodeSha256,
         });
         resolve({ result, events: null });
       });

@@ -8,11 +8,11 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { canonicalJson } from '../audit/canonical.ts';
 import type { OhlcvColumns } from '../data/candles.ts';
 import { qualityReport } from '../data/quality.ts';
-import type { Fill, Instrument } from '../model/index.ts';
+import type { Instrument } from '../model/index.ts';
 import type { BacktestConfig } from './config.ts';
-import { hashFillLines } from './fill-lines.ts';
 import { computeStats, drawdown, type Stats } from './metrics.ts';
-import { describeTrade, roundTrips, type OpenTrade, type TradeRecord } from './trades.ts';
+import type { RunBook } from './run-book.ts';
+import { describeTrade, type OpenTrade, type TradeRecord } from './trades.ts';
 
 export const RESULT_SCHEMA = 'kestrel.backtest/2';
 
@@ -89,9 +89,9 @@ export interface AssembleInput {
   readonly instruments: ReadonlyMap<string, Instrument>;
   readonly ts: Float64Array;
   readonly equity: Float64Array;
-  readonly fills: readonly Fill[];
+  /** The run's fills as round trips and hash lines (trade objects only when the result lists trades). */
+  readonly book: RunBook;
   readonly orders: number;
-  readonly tagOf?: (clientOrderId: string) => string | undefined;
   readonly initialEquity: number;
   readonly netProfit?: string;
   readonly fees?: string;
@@ -121,7 +121,7 @@ export function summarizeResult(x: AssembleInput): RunSummary {
 
 /** `full`: also the trade records and the drawdown curve (a sweep row needs neither). */
 function summarize(x: AssembleInput, full: boolean) {
-  const trips = roundTrips(x.fills, { instruments: x.instruments, intervalMs: x.intervalMs, objects: full, ...(x.tagOf ? { tagOf: x.tagOf } : {}) });
+  const trips = x.book.trips.result();
   const n = x.equity.length;
   const spanMs = n ? x.ts[n - 1]! - x.ts[0]! + x.intervalMs : 0;
   const dd = drawdown(x.equity, full);
@@ -135,9 +135,9 @@ function summarize(x: AssembleInput, full: boolean) {
     stats,
     openPositions: trips.open,
     certificate: { ok: x.datasets.every((d) => d.ok), datasets: x.datasets },
-    counts: { fills: x.fills.length, orders: x.orders },
+    counts: { fills: x.book.fills, orders: x.orders },
   } as const;
-  const determinismHash = hashResult(body, x.fills, x.tagOf ?? (() => undefined), x.ts, x.equity, x.hasher);
+  const determinismHash = hashResult(body, x.book.lines.bytes(), x.ts, x.equity, x.hasher);
   return { body, trips, drawdown: dd.curve, determinismHash };
 }
 
@@ -153,10 +153,10 @@ export type HasherFactory = () => Hasher;
  * order (see fill-lines.ts); then the raw little-endian bytes of the time and equity curves. The trade list is
  * not hashed separately: it is a function of the fills, their tags and the instruments in the config.
  */
-export function hashResult(body: unknown, fills: readonly Fill[], tagOf: (clientOrderId: string) => string | undefined, ts: Float64Array, equity: Float64Array, hasher: HasherFactory = () => sha256.create()): string {
+export function hashResult(body: unknown, fillLines: Uint8Array, ts: Float64Array, equity: Float64Array, hasher: HasherFactory = () => sha256.create()): string {
   const h = hasher();
   h.update(utf8ToBytes(canonicalJson(body)));
-  hashFillLines(h, fills, tagOf);
+  h.update(fillLines);
   h.update(new Uint8Array(ts.buffer, ts.byteOffset, ts.byteLength));
   h.update(new Uint8Array(equity.buffer, equity.byteOffset, equity.byteLength));
   return bytesToHex(h.digest());

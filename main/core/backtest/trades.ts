@@ -142,18 +142,43 @@ export interface RoundTrips {
   readonly open: OpenTrade[];
 }
 
+/** Round trips of a list of fills (tags by client order id). */
 export function roundTrips(fills: readonly Fill[], opts: TradeOptions): RoundTrips {
-  // Emptied by setting undefined, not delete(): a Map that loses and regains its one entry per trade reallocates.
-  const open = new Map<string, Open | undefined>();
-  const pos = new Map<string, number>();
-  const closed: RoundTrip[] = [];
   // A round trip takes an opening and a closing fill, so half the fills (plus one) is room enough but for
   // fills that cross zero (one fill closing a trade and opening the next).
-  const figures = new TradeFigures((fills.length >> 1) + 1);
-  const objects = opts.objects ?? true;
-  for (const f of fills) {
-    const inst = opts.instruments.get(f.symbol);
-    if (!inst) continue;
+  const book = new RoundTripBook(opts, (fills.length >> 1) + 1);
+  // Tags name exit reasons, which only trade records show.
+  const tagOf = opts.objects === false ? undefined : opts.tagOf;
+  for (let k = 0; k < fills.length; k++) {
+    const f = fills[k]!;
+    book.add(f, tagOf ? tagOf(f.clientOrderId) : undefined);
+  }
+  return book.result();
+}
+
+/** Round trips built a fill at a time, in the order the fills were applied (a run's fills as they happen). */
+export class RoundTripBook {
+  private readonly opts: TradeOptions;
+  // Emptied by setting undefined, not delete(): a Map that loses and regains its one entry per trade reallocates.
+  private readonly open = new Map<string, Open | undefined>();
+  private readonly pos = new Map<string, number>();
+  private readonly closed: RoundTrip[] = [];
+  private readonly figures: TradeFigures;
+  private readonly objects: boolean;
+
+  /** `capacity`: trades expected (the figures grow past it). */
+  constructor(opts: TradeOptions, capacity = 64) {
+    this.opts = opts;
+    this.objects = opts.objects ?? true;
+    this.figures = new TradeFigures(capacity);
+  }
+
+  /** `tag`: of the fill's order (a closing fill's tag is the trade's exit reason). */
+  add(f: Fill, tag: string | undefined): void {
+    const inst = this.opts.instruments.get(f.symbol);
+    if (!inst) return;
+    const open = this.open;
+    const pos = this.pos;
     const s = f.side === 'buy' ? 1 : -1;
     let left = f.qty;
     let feeLeft = f.fee;
@@ -185,20 +210,24 @@ export function roundTrips(fills: readonly Fill[], opts: TradeOptions): RoundTri
         t!.fees += fee;
         pos.set(f.symbol, p + s * part);
         if (p + s * part === 0) {
-          close(t!, f, inst, opts, figures, objects ? closed : undefined);
+          close(t!, f, inst, this.opts.intervalMs, this.figures, this.objects ? this.closed : undefined, tag);
           open.set(f.symbol, undefined);
         }
       }
     }
   }
-  return {
-    closed,
-    figures,
-    open: [...open].filter((e): e is [string, Open] => e[1] !== undefined).map(([symbol, t]) => ({ symbol, side: t.side > 0 ? 'long' : 'short', entryTs: t.entryTs, qty: lotsToQty(opts.instruments.get(symbol)!, t.qty) })),
-  };
+
+  result(): RoundTrips {
+    const insts = this.opts.instruments;
+    return {
+      closed: this.closed,
+      figures: this.figures,
+      open: [...this.open].filter((e): e is [string, Open] => e[1] !== undefined).map(([symbol, t]) => ({ symbol, side: t.side > 0 ? 'long' : 'short', entryTs: t.entryTs, qty: lotsToQty(insts.get(symbol)!, t.qty) })),
+    };
+  }
 }
 
-function close(t: Open, f: Fill, inst: Instrument, opts: TradeOptions, figures: TradeFigures, out: RoundTrip[] | undefined): void {
+function close(t: Open, f: Fill, inst: Instrument, intervalMs: number, figures: TradeFigures, out: RoundTrip[] | undefined, tag: string | undefined): void {
   const unit = inst.notionalUnit;
   // In doubles while exact: the same Money as the bigint expression, with fewer bigints made per trade.
   const d = t.entryB === undefined && t.exitB === undefined ? (t.exitN - t.entryN) * t.side : NaN;
@@ -206,12 +235,12 @@ function close(t: Open, f: Fill, inst: Instrument, opts: TradeOptions, figures: 
   const entryNotional = entryTL(t) * unit;
   const pnlValue = moneyToNumber(pnl);
   const returnPct = entryNotional === 0n ? 0 : pnlValue / moneyToNumber(entryNotional);
-  const bars = Math.round((f.ts - t.entryTs) / opts.intervalMs);
+  const bars = Math.round((f.ts - t.entryTs) / intervalMs);
   figures.push(pnlValue, returnPct, bars, t.entryTs, f.ts);
   if (!out) return;
   out.push({
     symbol: f.symbol, side: t.side, entryTs: t.entryTs, exitTs: f.ts, qty: t.qty, closedQty: t.closed, entryTL: entryTL(t), exitTL: exitTL(t),
-    pnl, fees: t.fees, pnlValue, returnPct, bars, exitReason: opts.tagOf?.(f.clientOrderId) ?? 'exit',
+    pnl, fees: t.fees, pnlValue, returnPct, bars, exitReason: tag ?? 'exit',
   });
 }
 

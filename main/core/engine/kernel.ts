@@ -36,13 +36,20 @@ export interface EngineConfig {
    * order ids, and handed to the venue on connect so simulated trade ids are unique across sessions too.
    */
   readonly sessionId?: string;
+  /**
+   * Keep every order and fill of the session (default true). A run whose fills are read off the bus as they
+   * happen (a sweep row) turns it off: orders are forgotten once final and the portfolio keeps no ledger, so
+   * oms.all() lists open orders and portfolio.fills() is refused.
+   */
+  readonly history?: boolean;
 }
 
 export type OrderEventKind = 'created' | 'accepted' | 'rejected' | 'triggered' | 'trail-moved' | 'filled' | 'partially-filled' | 'pending-cancel' | 'canceled' | 'cancel-rejected' | 'pending-amend' | 'amended' | 'amend-rejected' | 'expired' | 'released';
 
 export interface EngineEvents {
   order: { readonly event: OrderEventKind; readonly order: Readonly<Order> };
-  fill: Fill;
+  /** The order it filled; undefined for a fill of an order this session did not place. */
+  fill: { readonly fill: Fill; readonly order: Readonly<Order> | undefined };
   risk: { readonly request: OrderRequest; readonly source: OrderSource; readonly verdict: RiskVerdict };
   'trading-state': { readonly state: TradingState; readonly reason: string };
   /** A venue event the kernel could not apply (unknown order, illegal transition): never silently dropped. */
@@ -53,6 +60,7 @@ export interface EngineEvents {
 export interface RunResult {
   /** Equity at each bar's close (float valuation of the exact ledger). */
   readonly equity: Float64Array;
+  /** The session's fills; empty when the engine keeps no history. */
   readonly fills: Fill[];
 }
 
@@ -93,8 +101,9 @@ export class Engine implements VenueListener {
     this.auditing = this.audit.enabled !== false;
     this.risk = cfg.risk ?? new LimitsRiskGate();
     const session = cfg.sessionId ?? 'K';
-    this.oms = new OrderManager(session);
-    this.portfolio = new Portfolio(cfg.portfolio, cfg.instruments);
+    const history = cfg.history ?? true;
+    this.oms = new OrderManager(session, { history });
+    this.portfolio = new Portfolio(cfg.portfolio, cfg.instruments, { ledger: history });
     for (const i of cfg.instruments) {
       this.instruments.set(i.symbol, i);
       this.slots.set(i.symbol, new Slot(i, this.portfolio.positions.get(i.symbol)!));
@@ -366,7 +375,7 @@ export class Engine implements VenueListener {
         equity[i] = pf.equityF;
       }
     }
-    return { equity, fills: this.portfolio.fills() };
+    return { equity, fills: this.oms.history ? this.portfolio.fills() : [] };
   }
 
   /** Venue matching for bar i, then the queued venue events. Kept out of line so the candle loop stays small. */
@@ -584,11 +593,12 @@ export class Engine implements VenueListener {
       if (isTerminal(o.state)) throw new IllegalTransitionError('order', o.state, 'filled', { clientOrderId: o.clientOrderId, tradeId: f.tradeId });
       this.oms.applyFill(o, f); // throws the overfill error
     }
+    if (!o && this.oms.forgotten(f.clientOrderId) && !this.isDuplicate(f)) throw new IllegalTransitionError('order', 'final', 'filled', { clientOrderId: f.clientOrderId, tradeId: f.tradeId });
     if (!this.store.recordFill(f)) return;
     if (!this.portfolio.applyFill(f)) return;
     if (o) this.oms.applyFill(o, f);
     if (this.auditing) this.emitAudit({ type: 'fill', ts: f.ts, venueTs: f.venueTs, symbol: f.symbol, payload: { fill: f, order: o ? snapshot(o) : null, position: this.portfolio.positionQty(f.symbol) } });
-    if (this.bus.count > 0 && this.bus.has('fill')) this.bus.emit('fill', f);
+    if (this.bus.count > 0 && this.bus.has('fill')) this.bus.emit('fill', { fill: f, order: o });
     if (!o) return;
     this.orderEvent(o.state === 'filled' ? 'filled' : 'partially-filled', o);
     const ctx = this.fillListeners.size > 0 ? this.fillListeners.get(o.clientOrderId) : undefined;

@@ -51,6 +51,15 @@ export class OpenOrders implements Iterable<Order> {
   }
 }
 
+export interface OmsOptions {
+  /**
+   * Keep every order of the session (default true). A summary-only backtest turns it off: an order with a
+   * generated id is then forgotten once final (tens of thousands per run, kept only to be collected), and
+   * all() lists the open ones. Caller-chosen ids are still kept, so a reused id is refused all the same.
+   */
+  readonly history?: boolean;
+}
+
 export class OrderManager {
   /**
    * Orders by id without a hash table of every order: generated ids (`prefix-N`) are found at N - 1 in
@@ -65,10 +74,15 @@ export class OrderManager {
   readonly open = new OpenOrders();
   private seq = 0;
   private chosenIds = false;
+  /** Orders created so far, on any path. */
+  private made = 0;
   readonly prefix: string;
+  /** See OmsOptions.history. */
+  readonly history: boolean;
 
-  constructor(prefix: string) {
+  constructor(prefix: string, opts: OmsOptions = {}) {
     this.prefix = prefix;
+    this.history = opts.history ?? true;
   }
 
   /** Deterministic ids: same session prefix + same sequence of submits = same ids, run after run. */
@@ -88,8 +102,28 @@ export class OrderManager {
     return this.chosen.get(clientOrderId);
   }
 
+  /** Every order of the session in creation order; only the open ones when history is off. */
   all(): IterableIterator<Order> {
-    return this.list.values();
+    return this.history ? this.list.values() : this.open.items.values();
+  }
+
+  /** Orders created so far that are not held (a bracket exit waiting for its entry has not been placed). */
+  placedCount(): number {
+    let held = 0;
+    const a = this.open.items;
+    for (let k = 0; k < a.length; k++) if (a[k]!.state === 'held') held++;
+    return this.made - held;
+  }
+
+  /**
+   * Whether an id that get() no longer finds named an order of this session that ended: with history off
+   * a generated id up to the last one issued is either open or final. A fill for it is then refused rather
+   * than taken for a fill of an order placed elsewhere.
+   */
+  forgotten(clientOrderId: string): boolean {
+    if (this.history) return false;
+    const n = this.seqOf(clientOrderId);
+    return n > 0 && n <= this.seq && this.get(clientOrderId) === undefined;
   }
 
   /** N of an id `prefix-N` (N > 0, digits only), else 0. Reads characters: no substring is made. */
@@ -140,9 +174,10 @@ export class OrderManager {
       updatedTs: ts,
       reason: undefined,
     };
-    if (own) this.bySeq[this.seq - 1] = o;
-    else this.chosen.set(id, o);
-    this.list.push(o);
+    this.made++;
+    if (!own) this.chosen.set(id, o);
+    else if (this.history) this.bySeq[this.seq - 1] = o;
+    if (this.history) this.list.push(o);
     this.open.add(o);
     return o;
   }

@@ -14,7 +14,7 @@
  * (ts, funding before fills, venue, tradeId). In-order arrivals are applied incrementally; a late arrival
  * triggers a rebuild, so the same set of fills gives the same positions and P&L however it arrives.
  */
-import { ValidationError } from '../errors.ts';
+import { IllegalTransitionError, ValidationError } from '../errors.ts';
 import type { Fill, Instrument, Lots, Money, PositionSnapshot, Ticks } from '../model/index.ts';
 import { divRound, money, moneyToNumber, mulRate, notional, snap } from '../model/index.ts';
 
@@ -25,6 +25,15 @@ export interface PortfolioConfig {
   readonly cash: Readonly<Record<string, string>>;
   /** Leverage per perpetual symbol (default 1). */
   readonly leverage?: Readonly<Record<string, number>>;
+}
+
+export interface PortfolioOptions {
+  /**
+   * Keep every fill and funding entry (default true): needed to list fills and to re-apply the ledger when a
+   * late entry arrives. A summary-only backtest turns it off: its fills arrive in order from the paper venue
+   * and are read off the engine's bus as they happen, so keeping them only made work for the garbage collector.
+   */
+  readonly ledger?: boolean;
 }
 
 export interface FundingEvent {
@@ -104,9 +113,13 @@ export class Portfolio {
   private lastIds: SeenIds | undefined;
   private readonly fundingSeen = new Set<string>();
   private readonly ledger: Entry[] = [];
+  /** Whether entries are kept (see PortfolioOptions.ledger); without them, the last one applied. */
+  private readonly keep: boolean;
+  private last: Entry | undefined;
 
-  constructor(cfg: PortfolioConfig, instruments: readonly Instrument[] = []) {
+  constructor(cfg: PortfolioConfig, instruments: readonly Instrument[] = [], opts: PortfolioOptions = {}) {
     this.baseCurrency = cfg.baseCurrency;
+    this.keep = opts.ledger ?? true;
     this.leverage = cfg.leverage ?? {};
     this.initial = new Map(Object.entries(cfg.cash).map(([c, v]) => [c, money(v)]));
     this.fx.set(cfg.baseCurrency, 1);
@@ -215,6 +228,7 @@ export class Portfolio {
   }
 
   private insert(x: Entry): void {
+    if (!this.keep) return this.stream(x);
     const L = this.ledger;
     if (L.length === 0 || compareEntries(L[L.length - 1]!, x) < 0) {
       L.push(x);
@@ -226,6 +240,16 @@ export class Portfolio {
       this.reset();
       for (const e of L) this.apply(e);
     }
+    this.refreshCashF();
+  }
+
+  /** Without a ledger there is nothing to rebuild from: an entry older than the last one is refused. */
+  private stream(x: Entry): void {
+    if (this.last !== undefined && compareEntries(this.last, x) > 0) {
+      throw new IllegalTransitionError('ledger', 'not kept', 'late entry', { ts: isFunding(x) ? x.funding.ts : x.ts, lastTs: isFunding(this.last) ? this.last.funding.ts : this.last.ts });
+    }
+    this.last = x;
+    this.apply(x);
     this.refreshCashF();
   }
 
@@ -361,6 +385,7 @@ export class Portfolio {
 
   /** Fills in canonical ledger order (deduplicated). */
   fills(): Fill[] {
+    if (!this.keep) throw new IllegalTransitionError('ledger', 'not kept', 'listed', { reason: 'this portfolio keeps no ledger (PortfolioOptions.ledger is false)' });
     // Without funding the ledger is all fills: one exact-size copy instead of an array grown fill by fill.
     if (this.fundingSeen.size === 0) return this.ledger.slice() as Fill[];
     const out: Fill[] = [];

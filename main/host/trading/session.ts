@@ -85,7 +85,7 @@ export class TradingSession implements MarketDataHandler {
     this.stateReason = parts.tradingState?.reason ?? 'session start';
     if (parts.tradingState && parts.tradingState.state !== 'active') this.engine.setTradingState(parts.tradingState.state, parts.tradingState.reason);
     this.engine.bus.on('order', ({ order }) => void this.changed.set(order.clientOrderId, order));
-    this.engine.bus.on('fill', (f) => {
+    this.engine.bus.on('fill', ({ fill: f }) => {
       this.filledSinceFlush = true;
       const inst = this.insts.get(f.symbol);
       if (inst) this.listener.fill(fillView(f, inst));

@@ -322,7 +322,7 @@ export class PaperStrategies {
     engine.bus.on('order', ({ event, order }) => {
       if (event === 'created' && order.source === 'strategy' && this.current) this.current.orders.add(order.clientOrderId);
     });
-    engine.bus.on('fill', (f) => this.credit(f));
+    engine.bus.on('fill', ({ fill }) => this.credit(fill));
     engine.bus.on('risk', ({ source, verdict }) => {
       const run = this.current;
       if (!run || source !== 'strategy' || verdict.ok) return;

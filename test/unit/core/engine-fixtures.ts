@@ -33,13 +33,13 @@ export interface Harness {
   bar(row: Row): void;
 }
 
-export function harness(opts: { venue?: Partial<PaperVenueConfig>; spec?: Partial<InstrumentSpec>; risk?: RiskGate; cash?: string; leverage?: number } = {}): Harness {
+export function harness(opts: { venue?: Partial<PaperVenueConfig>; spec?: Partial<InstrumentSpec>; risk?: RiskGate; cash?: string; leverage?: number; history?: boolean } = {}): Harness {
   const inst = defineInstrument({ ...SPEC, ...opts.spec });
   const clock = new SimClock();
   const venue = new PaperVenue({ instruments: [inst], clock, ...opts.venue });
   const audit = new MemoryAuditSink();
   const engine = new Engine({
-    instruments: [inst], venue, clock, audit, risk: opts.risk, sessionId: 'T',
+    instruments: [inst], venue, clock, audit, risk: opts.risk, sessionId: 'T', history: opts.history,
     portfolio: { baseCurrency: 'USDT', cash: { USDT: opts.cash ?? '100000' }, leverage: opts.leverage ? { [inst.symbol]: opts.leverage } : undefined },
   });
   const events: EngineEvents['order'][] = [];

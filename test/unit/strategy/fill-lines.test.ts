@@ -1,7 +1,7 @@
 /** The determinism hash's fill lines: the bytes written straight into the buffer equal the joined text. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashFillLines } from '../../../main/core/backtest/fill-lines.ts';
+import { FillLines, hashFillLines } from '../../../main/core/backtest/fill-lines.ts';
 import type { Fill } from '../../../main/core/model/index.ts';
 
 function collect(fills: Fill[], tagOf: (id: string) => string | undefined): Uint8Array {
@@ -9,6 +9,14 @@ function collect(fills: Fill[], tagOf: (id: string) => string | undefined): Uint
   // Copies: the writer reuses its buffer after each update, as a hasher that consumes input at once allows.
   hashFillLines({ update: (b) => parts.push(b.slice()) }, fills, tagOf);
   return Buffer.concat(parts);
+}
+
+/** The lines kept in one growing buffer (a run's fills as they happen), through a buffer used before. */
+const kept = new FillLines();
+function keep(fills: Fill[], tagOf: (id: string) => string | undefined): Uint8Array {
+  kept.clear();
+  for (const f of fills) kept.add(f, tagOf(f.clientOrderId));
+  return kept.bytes();
 }
 
 const text = (fills: Fill[], tagOf: (id: string) => string | undefined): string =>
@@ -21,12 +29,14 @@ const fill = fc.record({
   ts: fc.oneof(fc.integer({ min: 0, max: 2 ** 45 }), fc.constant(-0)),
 }) as fc.Arbitrary<Fill>;
 
-describe('determinism hash fill lines', () => {
+describe('determinism hash fill lines (handed to a hasher, or kept)', () => {
   it('are exactly the UTF-8 of the fills joined as text, whatever the ids, tags and numbers', () => {
     fc.assert(
       fc.property(fc.array(fill, { maxLength: 40 }), fc.dictionary(fc.string(), fc.string({ unit: 'binary' })), (fills, tags) => {
         const tagOf = (id: string): string | undefined => (Object.hasOwn(tags, id) ? tags[id] : undefined);
-        expect(Buffer.from(collect(fills, tagOf)).toString('hex')).toBe(Buffer.from(text(fills, tagOf), 'utf8').toString('hex'));
+        const want = Buffer.from(text(fills, tagOf), 'utf8').toString('hex');
+        expect(Buffer.from(collect(fills, tagOf)).toString('hex')).toBe(want);
+        expect(Buffer.from(keep(fills, tagOf)).toString('hex')).toBe(want);
       }),
       { numRuns: 300 },
     );
@@ -38,6 +48,8 @@ describe('determinism hash fill lines', () => {
     fills[2500] = { ...fills[2500]!, clientOrderId: 'x'.repeat(200_000) };
     fills[2501] = { ...fills[2501]!, clientOrderId: 'é'.repeat(70_000) };
     const tagOf = (id: string): string => (id === 'c' ? 'exit' : 'ü');
-    expect(Buffer.from(collect(fills, tagOf)).equals(Buffer.from(text(fills, tagOf), 'utf8'))).toBe(true);
+    const want = Buffer.from(text(fills, tagOf), 'utf8');
+    expect(Buffer.from(collect(fills, tagOf)).equals(want)).toBe(true);
+    expect(Buffer.from(keep(fills, tagOf)).equals(want)).toBe(true);
   });
 });
