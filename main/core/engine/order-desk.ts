@@ -1,0 +1,355 @@
+/**
+ * The order side of the kernel: the one path every order takes (validate → risk gate → OMS → store → venue)
+ * and the venue events coming back (order state machine, fills, contingencies), with their audit. The Engine
+ * (kernel.ts) adds market data, strategies and the candle loop on top; both share this run-to-completion
+ * queue, so a command or a bar drains the venue events it caused before it returns.
+ */
+import { IllegalTransitionError, KestrelError, NotFoundError, RiskRejectedError } from '../errors.ts';
+import type { CandleColumns, Fill, Instrument, Order, OrderRequest, OrderSource } from '../model/index.ts';
+import { isTerminal } from '../model/index.ts';
+import type { AuditEvent, AuditSink, Clock, RiskGate, RiskInput, RiskVerdict, SimulatedVenue, Store, TradingState, Venue, VenueEvent, VenueListener } from '../ports.ts';
+import { isSimulatedVenue, MemoryStore, NullAuditSink } from '../ports.ts';
+import { OrderManager, type OrderLink } from '../execution/oms.ts';
+import { validateRequest } from '../execution/validate.ts';
+import { Portfolio, type PositionState } from '../portfolio/portfolio.ts';
+import { LimitsRiskGate } from '../risk/gate.ts';
+import { Bus } from './bus.ts';
+import { SimClock } from './clock.ts';
+import type { EngineConfig, EngineEvents, OrderEventKind } from './events.ts';
+import type { Strategy, StrategyContext } from './strategy.ts';
+import { SmallMap } from './small-map.ts';
+
+export abstract class OrderDesk implements VenueListener {
+  readonly bus = new Bus<EngineEvents>();
+  readonly oms: OrderManager;
+  readonly portfolio: Portfolio;
+  readonly clock: Clock;
+  protected readonly simClock: SimClock | undefined;
+  readonly venue: Venue;
+  /** The venue when it simulates matching (paper/replay); read by the candle loop. */
+  readonly sim: SimulatedVenue | undefined;
+  protected readonly store: Store;
+  private readonly audit: AuditSink;
+  /** Whether audit events are built at all (see AuditSink.enabled). */
+  private readonly auditing: boolean;
+  protected readonly risk: RiskGate;
+  protected readonly instruments = new Map<string, Instrument>();
+  /** Per-symbol hot state: a double field in an object stays unboxed (a Map<string, number> would box). */
+  protected readonly slots = new Map<string, Slot>();
+  protected readonly fillListeners = new SmallMap<string, StrategyContext>();
+  protected readonly ctxOf = new Map<Strategy, StrategyContext>();
+  protected state: TradingState = 'active';
+  protected readonly queue: VenueEvent[] = [];
+  protected depth = 0;
+  private auditSeq = 0;
+  private readonly riskIn: RiskInput;
+
+  constructor(cfg: EngineConfig) {
+    this.venue = cfg.venue;
+    this.sim = isSimulatedVenue(cfg.venue) ? cfg.venue : undefined;
+    this.clock = cfg.clock ?? new SimClock();
+    this.simClock = this.clock instanceof SimClock ? this.clock : undefined;
+    this.store = cfg.store ?? new MemoryStore();
+    this.audit = cfg.audit ?? new NullAuditSink();
+    this.auditing = this.audit.enabled !== false;
+    this.risk = cfg.risk ?? new LimitsRiskGate();
+    const session = cfg.sessionId ?? 'K';
+    const history = cfg.history ?? true;
+    this.oms = new OrderManager(session, { history });
+    this.portfolio = new Portfolio(cfg.portfolio, cfg.instruments, { ledger: history });
+    for (const i of cfg.instruments) {
+      this.instruments.set(i.symbol, i);
+      this.slots.set(i.symbol, new Slot(i, this.portfolio.positions.get(i.symbol)!));
+    }
+    this.riskIn = { request: undefined!, source: 'system', instrument: undefined!, tradingState: 'active', positionQty: 0, workingQty: 0, openOrders: 0, lastPrice: 0, equity: 0 };
+    cfg.venue.connect(this, session);
+  }
+
+  instrument(symbol: string): Instrument {
+    const i = this.instruments.get(symbol);
+    if (!i) throw new NotFoundError('instrument', symbol);
+    return i;
+  }
+
+  get tradingState(): TradingState {
+    return this.state;
+  }
+
+  // ───────────── internals: placing ─────────────
+
+  protected enter<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.leave();
+    }
+  }
+
+  protected leave(): void {
+    if (--this.depth === 0 && this.queue.length > 0) this.drain();
+  }
+
+  /** The gate's inputs as they are right now (one reused object: see RiskInput). */
+  protected riskInput(req: OrderRequest, source: OrderSource, inst: Instrument): RiskInput {
+    const x = this.riskIn;
+    x.request = req;
+    x.source = source;
+    x.instrument = inst;
+    x.tradingState = this.state;
+    x.positionQty = this.portfolio.positionQty(req.symbol);
+    x.workingQty = this.oms.workingQty(req.symbol);
+    x.openOrders = this.oms.openCount();
+    const last = this.slots.get(req.symbol)!.last;
+    x.lastPrice = last > 0 ? Math.round(last / inst.tickF) : 0;
+    x.equity = this.portfolio.equity();
+    return x;
+  }
+
+  /** `replaces`: an order the request takes the place of (an amend): its working quantity and slot are left out. */
+  protected gate(req: OrderRequest, source: OrderSource, strategy: Strategy | undefined, replaces?: Order): Instrument {
+    const inst = this.instruments.get(req.symbol);
+    validateRequest(req, inst);
+    const x = this.riskInput(req, source, inst!);
+    if (replaces && replaces.state !== 'held') {
+      x.workingQty -= replaces.side === 'buy' ? replaces.qty - replaces.filledQty : replaces.filledQty - replaces.qty;
+      x.openOrders -= 1;
+    }
+    const verdict = this.risk.check(x);
+    const ts = this.clock.now();
+    if (this.auditing) this.auditVerdict(req, source, strategy, verdict, ts);
+    if (this.bus.count > 0 && this.bus.has('risk')) this.bus.emit('risk', { request: req, source, verdict });
+    if (!verdict.ok) throw new RiskRejectedError(verdict.reasons);
+    return inst!;
+  }
+
+  private auditVerdict(req: OrderRequest, source: OrderSource, strategy: Strategy | undefined, verdict: RiskVerdict, ts: number): void {
+    const x = this.riskIn;
+    if (source === 'strategy' && strategy) {
+      this.emitAudit({ type: 'signal', ts, symbol: req.symbol, strategyVersion: strategy.version, payload: { strategy: strategy.id, name: 'order', inputs: { request: req, lastPrice: x.lastPrice, position: x.positionQty } } });
+    }
+    this.emitAudit({
+      type: 'risk-verdict', ts, symbol: req.symbol, strategyVersion: strategy?.version,
+      payload: { ok: verdict.ok, reasons: verdict.reasons, request: req, source, inputs: { tradingState: x.tradingState, positionQty: x.positionQty, workingQty: x.workingQty, openOrders: x.openOrders, lastPrice: x.lastPrice, equity: x.equity } },
+    });
+  }
+
+  protected place(req: OrderRequest, source: OrderSource, link: OrderLink, strategy: Strategy | undefined, gated = false): Order {
+    if (!gated) this.gate(req, source, strategy);
+    const o = this.oms.create(req, source, this.venue.id, this.clock.now(), link);
+    this.store.recordIntent(o); // durable BEFORE the venue hears of it
+    this.orderEvent('created', o);
+    // Only strategies that listen get their orders tracked (no map entry per order otherwise).
+    if (strategy && (strategy.onFill || strategy.onOrder)) {
+      const ctx = this.ctxOf.get(strategy);
+      if (ctx) this.fillListeners.set(o.clientOrderId, ctx);
+    }
+    this.tellLastBar(o.symbol);
+    this.venue.submit(o);
+    return o;
+  }
+
+  private tellLastBar(symbol: string): void {
+    const slot = this.slots.get(symbol);
+    if (this.sim && slot && slot.bars) this.sim.lastBar(symbol, slot.bars, slot.i);
+  }
+
+  protected requestCancel(o: Order, reason: string): void {
+    if (isTerminal(o.state) || o.state === 'pending-cancel') return;
+    const ts = this.clock.now();
+    if (o.state === 'held') {
+      this.oms.move(o, 'canceled', ts, reason);
+      this.orderEvent('canceled', o);
+      return;
+    }
+    this.oms.move(o, 'pending-cancel', ts, reason);
+    this.orderEvent('pending-cancel', o);
+    this.venue.cancel(o.clientOrderId);
+  }
+
+  // ───────────── internals: venue events ─────────────
+
+  onVenueEvent(e: VenueEvent): void {
+    this.queue.push(e);
+    if (this.depth === 0) this.drain();
+  }
+
+  protected drain(): void {
+    this.depth++;
+    try {
+      for (let k = 0; k < this.queue.length; k++) {
+        const e = this.queue[k]!;
+        try {
+          this.handle(e);
+        } catch (err) {
+          if (!(err instanceof KestrelError)) throw err;
+          this.emitAudit({ type: 'override', ts: this.clock.now(), payload: { refused: e.kind, code: err.code, message: err.message, details: err.details ?? {} } });
+          this.bus.emit('error', { error: err, event: e });
+        }
+      }
+    } finally {
+      // Emptied by pop(): `length = 0` drops the backing store, and the next push would allocate a new one.
+      const q = this.queue;
+      while (q.length > 0) q.pop();
+      this.depth--;
+    }
+  }
+
+  private handle(e: VenueEvent): void {
+    if (e.kind === 'fill') return this.handleFill(e.fill);
+    const o = this.oms.get(e.clientOrderId);
+    if (!o) throw new NotFoundError('order', e.clientOrderId);
+    switch (e.kind) {
+      case 'ack':
+        o.venueOrderId = e.venueOrderId;
+        if (o.state === 'pending-submit') {
+          this.oms.move(o, 'accepted', e.ts);
+          this.orderEvent('accepted', o);
+        }
+        return;
+      case 'rejected':
+        this.oms.move(o, 'rejected', e.ts, e.reason);
+        this.orderEvent('rejected', o);
+        return this.contingent(o, 0);
+      case 'triggered':
+        if (o.state === 'accepted') this.oms.move(o, 'triggered', e.ts);
+        this.orderEvent('triggered', o);
+        return;
+      case 'trail-moved': {
+        // Only ever in the trader's favour: a stale or replayed report must not move the stop back.
+        const prev = o.triggerPrice;
+        if (prev !== undefined && (o.side === 'sell' ? e.triggerPrice <= prev : e.triggerPrice >= prev)) return;
+        o.triggerPrice = e.triggerPrice;
+        this.orderEvent('trail-moved', o);
+        return;
+      }
+      case 'canceled':
+      case 'expired':
+        if (isTerminal(o.state)) return; // a cancel ack after the order already ended changes nothing
+        this.oms.move(o, e.kind, e.ts, e.kind === 'canceled' ? e.reason : 'expired');
+        this.orderEvent(e.kind, o);
+        return this.contingent(o, 0);
+      case 'cancel-rejected':
+      case 'amend-rejected':
+        if (o.state === 'pending-cancel' || o.state === 'pending-amend') this.oms.move(o, this.resting(o), e.ts, e.reason);
+        this.orderEvent(e.kind, o);
+        return;
+      case 'amended':
+        o.qty = e.qty;
+        o.price = e.price;
+        o.triggerPrice = e.triggerPrice;
+        if (o.state === 'pending-amend') this.oms.move(o, this.resting(o), e.ts);
+        this.orderEvent('amended', o);
+        return;
+    }
+  }
+
+  private resting(o: Order): 'accepted' | 'partially-filled' {
+    return o.filledQty > 0 ? 'partially-filled' : 'accepted';
+  }
+
+  private handleFill(f: Fill): void {
+    const o = this.oms.get(f.clientOrderId);
+    // Refuse (with a typed error, before anything is applied) a fill the order cannot take: over its
+    // quantity, or on an order already final. Duplicates pass through to be dropped by the dedup below.
+    if (o && (o.filledQty + f.qty > o.qty || isTerminal(o.state)) && !this.isDuplicate(f)) {
+      if (isTerminal(o.state)) throw new IllegalTransitionError('order', o.state, 'filled', { clientOrderId: o.clientOrderId, tradeId: f.tradeId });
+      this.oms.applyFill(o, f); // throws the overfill error
+    }
+    if (!o && this.oms.forgotten(f.clientOrderId) && !this.isDuplicate(f)) throw new IllegalTransitionError('order', 'final', 'filled', { clientOrderId: f.clientOrderId, tradeId: f.tradeId });
+    if (!this.store.recordFill(f)) return;
+    if (!this.portfolio.applyFill(f)) return;
+    if (o) this.oms.applyFill(o, f);
+    if (this.auditing) this.emitAudit({ type: 'fill', ts: f.ts, venueTs: f.venueTs, symbol: f.symbol, payload: { fill: f, order: o ? snapshot(o) : null, position: this.portfolio.positionQty(f.symbol) } });
+    if (this.bus.count > 0 && this.bus.has('fill')) this.bus.emit('fill', { fill: f, order: o });
+    if (!o) return;
+    this.orderEvent(o.state === 'filled' ? 'filled' : 'partially-filled', o);
+    const ctx = this.fillListeners.size > 0 ? this.fillListeners.get(o.clientOrderId) : undefined;
+    if (ctx?.strategy.onFill) ctx.strategy.onFill(ctx, f);
+    this.contingent(o, f.qty);
+  }
+
+  private isDuplicate(f: Fill): boolean {
+    return this.portfolio.hasFill(f.venue, f.tradeId);
+  }
+
+  private contingent(o: Order, fillQty: number): void {
+    if (!o.groupId) return;
+    const acts = this.oms.contingencies(o, fillQty);
+    for (const c of acts.cancel) this.requestCancel(c, 'oco');
+    for (const r of acts.resize) {
+      if (r.order.state === 'held' || isTerminal(r.order.state)) continue;
+      this.oms.move(r.order, 'pending-amend', this.clock.now());
+      this.orderEvent('pending-amend', r.order, { change: { qty: r.qty } });
+      this.venue.amend(r.order.clientOrderId, { qty: r.qty });
+    }
+    for (const x of acts.release) this.release(x, o.filledQty);
+  }
+
+  /** A bracket exit goes live, sized to what the entry filled, through the risk gate like any order. */
+  private release(o: Order, qty: number): void {
+    if (o.state !== 'held') return;
+    o.qty = qty;
+    try {
+      this.gate({ symbol: o.symbol, side: o.side, type: o.type, qty, price: o.price, triggerPrice: o.triggerPrice, reduceOnly: o.reduceOnly, tag: o.tag }, o.source, undefined);
+    } catch (e) {
+      if (!(e instanceof KestrelError)) throw e;
+      this.oms.move(o, 'canceled', this.clock.now(), e.code);
+      this.orderEvent('canceled', o);
+      return;
+    }
+    // The intent was stored once, held, when the bracket was placed; the release is a state change of that
+    // stored order (held → pending-submit, qty sized to the fill), recorded by orderEvent before the venue call.
+    this.oms.move(o, 'pending-submit', this.clock.now());
+    this.orderEvent('released', o);
+    this.tellLastBar(o.symbol);
+    this.venue.submit(o);
+  }
+
+  // ───────────── audit ─────────────
+
+  protected orderEvent(event: OrderEventKind, o: Order, extra?: Record<string, unknown>): void {
+    this.store.recordOrderUpdate(o);
+    if (this.auditing) this.emitAudit({ type: 'order', ts: this.clock.now(), symbol: o.symbol, payload: extra ? { event, order: snapshot(o), ...extra } : { event, order: snapshot(o) } });
+    if (this.bus.count > 0 && this.bus.has('order')) this.bus.emit('order', { event, order: o });
+    if (event !== 'created' && this.fillListeners.size > 0) {
+      const ctx = this.fillListeners.get(o.clientOrderId);
+      if (ctx?.strategy.onOrder) ctx.strategy.onOrder(ctx, o);
+      if (ctx && isTerminal(o.state)) this.fillListeners.delete(o.clientOrderId);
+    }
+  }
+
+  protected emitAudit(e: Omit<AuditEvent, 'seq'>): void {
+    if (!this.auditing) return;
+    // One literal with every key (absent ones undefined, which canonicalJson skips), not a spread: all events
+    // share one hidden class, kept alive by the literal's boilerplate. A spread makes shapes that die with the
+    // last event, and a GC then discards every optimized function that embedded them.
+    this.audit.append({ type: e.type, ts: e.ts, seq: ++this.auditSeq, venueTs: e.venueTs, strategyVersion: e.strategyVersion, symbol: e.symbol, payload: e.payload });
+  }
+}
+
+export const NO_LINK: OrderLink = Object.freeze({});
+
+export class Slot {
+  readonly inst: Instrument;
+  readonly pos: PositionState;
+  last = NaN;
+  /** Last closed bar shown to strategies (told to a simulated venue before each submit). */
+  bars: CandleColumns | undefined = undefined;
+  i = -1;
+  constructor(inst: Instrument, pos: PositionState) {
+    this.inst = inst;
+    this.pos = pos;
+  }
+}
+
+/** Order as plain data at this moment (the live object keeps changing). canonicalJson skips undefined fields. */
+function snapshot(o: Order): Order {
+  return {
+    clientOrderId: o.clientOrderId, venueOrderId: o.venueOrderId, symbol: o.symbol, venue: o.venue, side: o.side, type: o.type,
+    qty: o.qty, price: o.price, triggerPrice: o.triggerPrice, trail: o.trail, tif: o.tif, expireAt: o.expireAt,
+    reduceOnly: o.reduceOnly, postOnly: o.postOnly, source: o.source, tag: o.tag, state: o.state, filledQty: o.filledQty,
+    filledNotionalTicks: o.filledNotionalTicks, groupId: o.groupId, groupKind: o.groupKind, parentId: o.parentId,
+    createdTs: o.createdTs, updatedTs: o.updatedTs, reason: o.reason,
+  };
+}
