@@ -292,13 +292,13 @@ function execute(job: BacktestJob): AssembleInput {
   return run(new PreparedRun(job.config, job.datasets), job.strategy, job.control ?? {}, job.audit, undefined);
 }
 
-/** `live`: the fills go to the result's book as they happen and the engine keeps no history (a sweep row). */
-function run(p: PreparedRun, strategy: StrategySource, ctl: RunControl, audit: AuditSink | undefined, scratch: RunScratch | undefined, live = false): AssembleInput {
+/** `streamed`: the fills go to the result's book as they happen and the engine keeps no history (a sweep row). */
+function run(p: PreparedRun, strategy: StrategySource, ctl: RunControl, audit: AuditSink | undefined, scratch: RunScratch | undefined, streamed = false): AssembleInput {
   const { cfg, intervalMs, instruments, cols } = p;
-  const engine = buildEngine(cfg, instruments, audit, !live);
-  const trades = { instruments, intervalMs, objects: !live };
+  const engine = buildEngine(cfg, instruments, audit, !streamed);
+  const trades = { instruments, intervalMs, objects: !streamed };
   let book: RunBook | undefined;
-  if (live) {
+  if (streamed) {
     const b = (book = new RunBook(trades, undefined, scratch?.lines()));
     engine.bus.on('fill', (e) => b.add(e.fill, e.order?.tag));
   }
