@@ -50,10 +50,14 @@ interface StudioStore {
   result: BacktestResultWire | null;
   resultId: string | null;
   sweep: SweepResult | null;
+  /** Bumped when parameters are set from outside the form (a sweep run picked): the form shows them afresh. */
+  paramsRev: number;
   load(): Promise<void>;
   open(id: string): Promise<void>;
   newFrom(t: Template | null): void;
   edit(p: Partial<Pick<Draft, 'name' | 'source'>>): void;
+  /** Sets a rules strategy's parameters (those it declares) to the given values. */
+  applyParams(params: Record<string, number>): void;
   validate(): Promise<void>;
   save(): Promise<void>;
   duplicate(): Promise<void>;
@@ -92,6 +96,7 @@ export const useStudio = create<StudioStore>((set, get) => ({
   result: null,
   resultId: null,
   sweep: null,
+  paramsRev: 0,
   async load() {
     if (!subscribed) {
       subscribed = true;
@@ -127,6 +132,21 @@ export const useStudio = create<StudioStore>((set, get) => ({
     set({ draft: { ...d, ...p, dirty: true } });
     clearTimeout(validateTimer);
     validateTimer = setTimeout(() => void get().validate(), 400);
+  },
+  applyParams(params) {
+    const d = get().draft;
+    if (!d || d.kind !== 'rules') return;
+    let doc: { params?: Record<string, number> };
+    try {
+      doc = JSON.parse(d.source) as typeof doc;
+    } catch {
+      return;
+    }
+    const own = doc.params ?? {};
+    const next = Object.fromEntries(Object.entries(own).map(([k, v]) => [k, k in params ? params[k]! : v]));
+    get().edit({ source: JSON.stringify({ ...doc, params: next }, null, 2) });
+    set({ paramsRev: get().paramsRev + 1 });
+    useNotices.getState().push({ level: 'info', title: 'Parameters loaded', message: `${Object.entries(next).map(([k, v]) => `${k} ${v}`).join(', ')}: run the backtest to see its trades` });
   },
   async validate() {
     const d = get().draft;

@@ -3,8 +3,8 @@ import { fmtNum } from '../../app/format.ts';
 import { ProgressBar } from '../../app/ui/widgets.tsx';
 import { TIMEFRAMES, useChart } from '../../state/chart.ts';
 import { recordable, useStudio } from '../../state/studio.ts';
-import { Heatmap } from './Heatmap.tsx';
 import { Results } from './Results.tsx';
+import { SweepResults } from './SweepResults.tsx';
 
 export function RunPane() {
   const { draft, config, run, result, sweep, validation } = useStudio();
@@ -125,7 +125,15 @@ export function RunPane() {
       </div>
       <div className="run-results scroll">
         {view === 'backtest' && result && <Results r={result} />}
-        {view === 'sweep' && sweep && <Heatmap s={sweep} />}
+        {view === 'sweep' && sweep && (
+          <SweepResults
+            s={sweep}
+            onPick={(params) => {
+              useStudio.getState().applyParams(params);
+              setView('backtest');
+            }}
+          />
+        )}
         {view === 'backtest' && !result && !running && <div className="muted pad">Results appear here: metrics, equity and drawdown, and the trade list.</div>}
       </div>
     </section>

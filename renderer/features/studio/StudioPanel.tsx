@@ -10,7 +10,7 @@ import { RunPane } from './RunPane.tsx';
 
 export function StudioPanel() {
   const connected = useConnection((s) => s.state === 'connected');
-  const { list, templates, draft, validation, loaded } = useStudio();
+  const { list, templates, draft, validation, loaded, paramsRev } = useStudio();
   const [tab, setTab] = useState<'form' | 'source'>('form');
   const [confirmDelete, setConfirmDelete] = useState(false);
 
@@ -96,7 +96,7 @@ export function StudioPanel() {
               )}
               <div className="editor-body">
                 {draft.kind === 'rules' && tab === 'form' ? (
-                  <RulesForm source={draft.source} issues={issues} onChange={(source) => useStudio.getState().edit({ source })} />
+                  <RulesForm key={paramsRev} source={draft.source} issues={issues} onChange={(source) => useStudio.getState().edit({ source })} />
                 ) : (
                   <CodeEditor label="Strategy source" language={draft.kind === 'rules' ? 'json' : 'typescript'} value={draft.source} onChange={(source) => useStudio.getState().edit({ source })} problems={lineProblems(draft.source, validation?.message)} />
                 )}
