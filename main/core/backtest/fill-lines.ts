@@ -1,44 +1,21 @@
 /**
  * The fill part of a result's determinism hash: one line per fill, fields joined by "|", lines by "\n",
- * written as UTF-8 straight into a reused buffer. The same bytes as the joined text, without building a
- * string per line (in a sweep those strings were a third of all a backtest allocated).
- *
- * Two ways to use the bytes: hand them to a hasher a buffer at a time (a list of fills known up front), or
- * keep them all (a run's fills as they happen: the hash starts with the statistics, known only at the end).
+ * written as UTF-8 straight into one growing buffer. The same bytes as the joined text, without building a
+ * string per line (in a sweep those strings were a third of all a backtest allocated). The lines are kept
+ * until the run ends: the hash starts with the statistics, known only then.
  */
 import type { Fill } from '../model/index.ts';
-
-export interface ByteSink {
-  update(bytes: Uint8Array): unknown;
-}
-
-export function hashFillLines(h: ByteSink, fills: readonly Fill[], tagOf: (clientOrderId: string) => string | undefined): void {
-  const w = new FillLines(h);
-  for (let k = 0; k < fills.length; k++) {
-    const f = fills[k]!;
-    w.add(f, tagOf(f.clientOrderId));
-  }
-  w.flush();
-}
 
 const SIZE = 1 << 16;
 /** Room kept free before a field is written: the longest field written byte by byte (a number's digits). */
 const SLACK = 32;
 
-/**
- * Fill lines written one fill at a time. With a sink, a full buffer goes to the sink and is reused; without
- * one, the buffer grows and keeps every line until read by bytes() (and is reused after clear()).
- */
+/** Fill lines written one fill at a time, kept until read by bytes() (the buffer is reused after clear()). */
 export class FillLines {
-  private readonly h: ByteSink | undefined;
   private buf = new Uint8Array(SIZE);
   private readonly enc = new TextEncoder();
   private at = 0;
   private lines = 0;
-
-  constructor(sink?: ByteSink) {
-    this.h = sink;
-  }
 
   /** `tag`: the tag of the fill's order. */
   add(f: Fill, tag: string | undefined): void {
@@ -56,7 +33,7 @@ export class FillLines {
     this.str(tag ?? '');
   }
 
-  /** Every line written since clear() (kept lines only: with a sink they have gone to it). */
+  /** Every line written since clear(). */
   bytes(): Uint8Array {
     return this.buf.subarray(0, this.at);
   }
@@ -66,20 +43,9 @@ export class FillLines {
     this.lines = 0;
   }
 
-  /** Hands what is buffered to the sink (nothing to do when lines are kept). */
-  flush(): void {
-    if (!this.h) return;
-    if (this.at > 0) this.h.update(this.buf.subarray(0, this.at));
-    this.at = 0;
-  }
-
-  /** At least n bytes free: the buffer goes to the sink, or grows when lines are kept. */
+  /** At least n bytes free: the buffer grows (doubling). */
   private room(n: number): void {
     if (this.buf.length - this.at >= n) return;
-    if (this.h) {
-      this.flush();
-      if (this.buf.length >= n) return;
-    }
     let size = this.buf.length * 2;
     while (size - this.at < n) size *= 2;
     const b = new Uint8Array(size);
@@ -132,12 +98,6 @@ export class FillLines {
 
   private wide(s: string): void {
     const bytes = this.enc.encode(s);
-    // Longer than a buffer: straight to the sink, in order, rather than through a grown buffer.
-    if (this.h && bytes.length > SIZE) {
-      this.flush();
-      this.h.update(bytes);
-      return;
-    }
     this.room(bytes.length);
     this.buf.set(bytes, this.at);
     this.at += bytes.length;

@@ -76,8 +76,6 @@ export interface RoundTrip {
 export interface TradeOptions {
   readonly instruments: ReadonlyMap<string, Instrument>;
   readonly intervalMs: number;
-  /** Tag of an order by client order id (why a trade was closed). */
-  readonly tagOf?: (clientOrderId: string) => string | undefined;
   /** false: only the figures (a sweep row needs no trade list); default true. */
   readonly objects?: boolean;
 }
@@ -140,20 +138,6 @@ export interface RoundTrips {
   readonly closed: RoundTrip[];
   readonly figures: TradeFigures;
   readonly open: OpenTrade[];
-}
-
-/** Round trips of a list of fills (tags by client order id). */
-export function roundTrips(fills: readonly Fill[], opts: TradeOptions): RoundTrips {
-  // A round trip takes an opening and a closing fill, so half the fills (plus one) is room enough but for
-  // fills that cross zero (one fill closing a trade and opening the next).
-  const book = new RoundTripBook(opts, (fills.length >> 1) + 1);
-  // Tags name exit reasons, which only trade records show.
-  const tagOf = opts.objects === false ? undefined : opts.tagOf;
-  for (let k = 0; k < fills.length; k++) {
-    const f = fills[k]!;
-    book.add(f, tagOf ? tagOf(f.clientOrderId) : undefined);
-  }
-  return book.result();
 }
 
 /** Round trips built a fill at a time, in the order the fills were applied (a run's fills as they happen). */

@@ -2,7 +2,7 @@ import { fmtNum, fmtPct } from '../../app/format.ts';
 import { DataTable, type Col } from '../../app/ui/DataTable.tsx';
 import type { SweepResult } from '../../state/studio.ts';
 
-export interface SweepRowView {
+interface SweepRowView {
   rank: number;
   params: Record<string, number>;
   status?: string;
@@ -10,7 +10,7 @@ export interface SweepRowView {
 }
 
 /** The rows of a sweep (ranked best first by the host), with their rank. */
-export function sweepRows(s: SweepResult): SweepRowView[] {
+function sweepRows(s: SweepResult): SweepRowView[] {
   return (s.rows as Omit<SweepRowView, 'rank'>[]).filter((r) => r && r.params).map((r, k) => ({ ...r, rank: k + 1 }));
 }
 
@@ -19,7 +19,7 @@ const num = (r: SweepRowView, k: string): number | null => {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 };
 
-export const paramText = (p: Record<string, number>): string => Object.entries(p).map(([k, v]) => `${k} ${v}`).join(', ');
+const paramText = (p: Record<string, number>): string => Object.entries(p).map(([k, v]) => `${k} ${v}`).join(', ');
 
 /**
  * A sweep's results: the heatmap over the first two swept parameters and every run ranked by the objective.

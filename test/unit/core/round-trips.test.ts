@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineInstrument, moneyToNumber, type Fill } from '../../../main/core/model/index.ts';
-import { roundTrips } from '../../../main/core/backtest/trades.ts';
+import { RunBook } from '../../../main/core/backtest/run-book.ts';
 
 const inst = defineInstrument({ symbol: 'X/USD', venue: 'paper', base: 'X', quote: 'USD', kind: 'spot', tickSize: '0.01', lotSize: '0.001' });
 const instruments = new Map([[inst.symbol, inst]]);
@@ -48,11 +48,11 @@ describe('round trips', () => {
           const side = t.long ? 1n : -1n;
           expected.push({ pnl: (exitTL - entryTL) * side * inst.notionalUnit - fees, entryTL, exitTL, qty });
         }
-        const r = roundTrips(fills, { instruments, intervalMs: 60_000 });
+        const r = RunBook.of(fills, undefined, { instruments, intervalMs: 60_000 }).trips.result();
         expect(r.closed.map((x) => ({ pnl: x.pnl, entryTL: x.entryTL, exitTL: x.exitTL, qty: x.qty }))).toEqual(expected);
         expect(r.open).toEqual([]);
         // The figures a sweep reads agree with the records, without the records being made.
-        const figures = roundTrips(fills, { instruments, intervalMs: 60_000, objects: false });
+        const figures = RunBook.of(fills, undefined, { instruments, intervalMs: 60_000, objects: false }).trips.result();
         expect(figures.closed).toEqual([]);
         expect(figures.figures.n).toBe(expected.length);
         expected.forEach((e, k) => {
