@@ -263,8 +263,9 @@ export abstract class OrderDesk implements VenueListener {
     if (this.auditing) this.emitAudit({ type: 'fill', ts: f.ts, venueTs: f.venueTs, symbol: f.symbol, payload: { fill: f, order: o ? snapshot(o) : null, position: this.portfolio.positionQty(f.symbol) } });
     if (this.bus.count > 0 && this.bus.has('fill')) this.bus.emit('fill', { fill: f, order: o });
     if (!o) return;
-    this.orderEvent(o.state === 'filled' ? 'filled' : 'partially-filled', o);
+    // Looked up before the order event: a complete fill ends the order, and its event drops the listener.
     const ctx = this.fillListeners.size > 0 ? this.fillListeners.get(o.clientOrderId) : undefined;
+    this.orderEvent(o.state === 'filled' ? 'filled' : 'partially-filled', o);
     if (ctx?.strategy.onFill) ctx.strategy.onFill(ctx, f);
     this.contingent(o, f.qty);
   }
