@@ -188,14 +188,17 @@ class BacktestStore implements Store {
 /** The kernel wired as a backtest: simulated clock, paper venue, limits gate, in-memory store and audit. */
 export function buildEngine(cfg: BacktestConfig, instruments: ReadonlyMap<string, Instrument> = instrumentsFor(cfg), audit: AuditSink = new NullAuditSink(), history = true): Engine {
   const clock = new SimClock(0);
+  // Spot buys are limited to the cash the account holds at the fill (paper-venue.ts, "Spot funds").
+  let engine: Engine | undefined;
   const venue = new PaperVenue({
     id: cfg.venue, instruments: [...instruments.values()], clock, seed: cfg.seed, latencyMs: cfg.latencyMs, latencyJitterMs: cfg.latencyJitterMs,
     path: cfg.intrabarPath, slippage: cfg.slippage, fees: new FeeModel(), ...(cfg.participation ? { participation: cfg.participation } : {}),
+    funds: (currency) => engine!.portfolio.cash(currency),
   });
-  return new Engine({
+  return (engine = new Engine({
     instruments: [...instruments.values()], venue, clock, store: new BacktestStore(), audit,
     risk: new LimitsRiskGate(cfg.risk), portfolio: { baseCurrency: cfg.currency, cash: { [cfg.currency]: cfg.initialCash } }, sessionId: 'BT', history,
-  });
+  }));
 }
 
 export interface BacktestJob {

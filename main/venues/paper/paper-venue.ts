@@ -12,9 +12,17 @@
  * or quoted level's) volume per event; an order fills at most once per event, so the rest carries over.
  * Contingencies are native here as on real venues: when an OCO leg fills, its live siblings are canceled
  * before anything later on the same path can touch them.
+ *
+ * Spot funds: with `funds` (the account's free cash per currency), a spot buy never spends cash that is not
+ * there. At the fill, after slippage and with its fee, it takes what the cash pays for (rounded down to the
+ * lot) and the rest of the order is canceled with reason `insufficient_balance`; with nothing affordable the
+ * order is canceled unfilled. Sizing happens at the signal bar's close and the fill at a later price, so a
+ * 100%-of-equity buy meeting a higher open is cut to what the cash buys, as an exchange would refuse the excess.
+ * The part of a buy that covers a short is exempt (paying back a borrow). Perpetuals are margin: not checked.
  */
 import type { CandleColumns, Fill, Instrument, Order, OrderBookUpdate, Quote, Trade } from '../../core/model/index.ts';
-import { floatToTicks, floatToLots } from '../../core/model/index.ts';
+import type { Money } from '../../core/model/index.ts';
+import { floatToTicks, floatToLots, MONEY_SCALE, mulRate, notional } from '../../core/model/index.ts';
 import type { Clock, OrderAmend, SimulatedVenue, VenueEvent, VenueListener } from '../../core/ports.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { barPath, Working, type IntrabarPath } from './matching.ts';
@@ -35,6 +43,11 @@ export interface PaperVenueConfig {
   /** Max share (0..1] of each bar's / print's / level's volume our orders may take. */
   readonly participation?: number;
   readonly fees?: FeeModel;
+  /**
+   * The account's cash in a currency as the ledger has it (fills already applied): spot buys are limited to it
+   * (see the header). Absent: no balance check (the venue alone, unit tests of matching).
+   */
+  readonly funds?: (currency: string) => Money;
 }
 
 /** Path time of an order's event: its fill, or its trigger when it only triggered. */
@@ -107,6 +120,12 @@ export class PaperVenue implements SimulatedVenue {
   /** Config read per bar, copied to fields once (no optional-chaining on the config object per call). */
   private readonly pathMode: IntrabarPath;
   private readonly participation: number;
+  private readonly funds: ((currency: string) => Money) | undefined;
+  /**
+   * Cash moved by this pass's spot fills per currency: the kernel applies a pass's fills after it returns,
+   * so `funds` does not include them yet. Cleared when a pass starts.
+   */
+  private readonly passFlow = new Map<string, Money>();
 
   constructor(cfg: PaperVenueConfig) {
     this.cfg = cfg;
@@ -120,6 +139,7 @@ export class PaperVenue implements SimulatedVenue {
     this.rnd = () => this.rng.next();
     this.pathMode = cfg.path ?? 'nearer-extreme';
     this.participation = cfg.participation ?? 0;
+    this.funds = cfg.funds;
   }
 
   /** Number of working orders (a plain field: the kernel reads it once per candle). */
@@ -268,6 +288,7 @@ export class PaperVenue implements SimulatedVenue {
 
   onBar(symbol: string, bars: CandleColumns, i: number): void {
     this.passes++;
+    if (this.passFlow.size > 0) this.passFlow.clear();
     this.barPass(symbol, bars, i);
     this.passes--;
   }
@@ -321,6 +342,7 @@ export class PaperVenue implements SimulatedVenue {
 
   onTrade(t: Trade): void {
     this.passes++;
+    if (this.passFlow.size > 0) this.passFlow.clear();
     this.tradePass(t);
     this.passes--;
   }
@@ -337,6 +359,7 @@ export class PaperVenue implements SimulatedVenue {
 
   onQuote(q: Quote): void {
     this.passes++;
+    if (this.passFlow.size > 0) this.passFlow.clear();
     this.quotePass(q);
     this.passes--;
   }
@@ -365,6 +388,7 @@ export class PaperVenue implements SimulatedVenue {
 
   onBook(u: OrderBookUpdate): void {
     this.passes++;
+    if (this.passFlow.size > 0) this.passFlow.clear();
     this.bookPass(u);
     this.passes--;
   }
@@ -448,16 +472,52 @@ export class PaperVenue implements SimulatedVenue {
       if (!w.evMaker && this.cfg.slippage && this.cfg.slippage.kind !== 'none') {
         y = Math.min(y + slippageTicks(this.cfg.slippage, Math.abs(y), q, volLots, spread, this.rnd), w.limY);
       }
+      const want = q;
+      if (w.s > 0 && this.funds && st.inst.kind === 'spot') q = this.affordable(st, y, q, w.evMaker, ts);
+      if (q === 0) return this.remove(w, 'canceled', 'insufficient_balance', ts);
       cap.left -= q;
       this.fill(st, w, q, w.s * y, w.evMaker, ts);
+      if (q < want && !w.canceled) return this.remove(w, 'canceled', 'insufficient_balance', ts);
     }
     if (!w.canceled && w.remaining > 0 && once) this.remove(w, 'expired', 'ioc_unfilled', ts);
+  }
+
+  /** Cash the account has for a spot fill right now: the ledger's, plus this pass's fills not yet applied. */
+  private cashNow(currency: string): Money {
+    return this.funds!(currency) + (this.passFlow.get(currency) ?? 0n);
+  }
+
+  /** Cost of buying `lots` at `ticks` with its fee (the fee model's rounding: ceil). */
+  private buyCost(inst: SymState['inst'], ticks: number, lots: number, rate: Money): Money {
+    const n = notional(inst, ticks, lots);
+    return n + mulRate(n, rate, 'ceil');
+  }
+
+  /** The lots of a spot buy of `q` at `ticks` the cash pays for (the part covering a short always passes). */
+  private affordable(st: SymState, ticks: number, q: number, maker: boolean, ts: number): number {
+    const inst = st.inst;
+    const rate = this.fees.rate(inst, maker ? 'maker' : 'taker', ts);
+    const cash = this.cashNow(inst.quote);
+    if (this.buyCost(inst, ticks, q, rate) <= cash) return q;
+    const cover = st.pos < 0 ? Math.min(q, -st.pos) : 0;
+    const perLot = BigInt(ticks) * inst.notionalUnit;
+    if (cash <= 0n || perLot <= 0n) return cover;
+    // Largest n with n·perLot·(1 + rate) ≤ cash, then stepped down past the fee's ceil rounding.
+    let n = Number((cash * MONEY_SCALE) / (perLot * (MONEY_SCALE + rate)));
+    n = Math.min(n, q);
+    while (n > cover && this.buyCost(inst, ticks, n, rate) > cash) n--;
+    return Math.max(n, cover);
   }
 
   private fill(st: SymState, w: Working, q: number, price: number, maker: boolean, ts: number): void {
     const inst = st.inst;
     const liq = maker ? 'maker' : 'taker';
     const fee = this.fees.charge(inst, price, q, liq, ts);
+    if (this.funds && inst.kind === 'spot') {
+      const n = notional(inst, price, q);
+      const flow = w.s > 0 ? -(n + fee) : n - fee;
+      this.passFlow.set(inst.quote, (this.passFlow.get(inst.quote) ?? 0n) + flow);
+    }
     const f: Fill = {
       venue: this.id, tradeId: this.tradePrefix + ++this.fillSeq, clientOrderId: w.order.clientOrderId, symbol: inst.symbol,
       side: w.order.side, qty: q, price, fee, feeCurrency: inst.settle, liquidity: liq, ts,
