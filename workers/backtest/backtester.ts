@@ -26,6 +26,7 @@ import { assembleResult, certify, sourceHash, summarizeResult, type AssembleInpu
 import { canonicalJson } from '../../main/core/audit/canonical.ts';
 import { FillLines } from '../../main/core/backtest/fill-lines.ts';
 import { RunBook } from '../../main/core/backtest/run-book.ts';
+import { netProfitAt } from '../../main/core/backtest/net-profit.ts';
 import { parseRules } from '../../main/core/strategy/dsl.ts';
 import { compileRules } from '../../main/core/strategy/rules.ts';
 import type { IndicatorMemo } from '../../main/core/strategy/series.ts';
@@ -109,6 +110,8 @@ class Guard implements Strategy {
   error: RunError | undefined;
   stoppedAt = -1;
   cancelled = false;
+  /** Set when the data has ended: what the backtester does after (closing positions) is not the strategy's business. */
+  ended = false;
 
   constructor(inner: Strategy, ctl: RunControl, total: number) {
     this.inner = inner;
@@ -155,7 +158,7 @@ class Guard implements Strategy {
   }
 
   onFill(ctx: StrategyContext, f: Fill): void {
-    if (this.stoppedAt >= 0 || !this.inner.onFill) return;
+    if (this.stoppedAt >= 0 || this.ended || !this.inner.onFill) return;
     try {
       this.inner.onFill(ctx, f);
     } catch (e) {
@@ -164,7 +167,7 @@ class Guard implements Strategy {
   }
 
   onOrder(ctx: StrategyContext, o: Readonly<Order>): void {
-    if (this.stoppedAt >= 0 || !this.inner.onOrder) return;
+    if (this.stoppedAt >= 0 || this.ended || !this.inner.onOrder) return;
     try {
       this.inner.onOrder(ctx, o);
     } catch (e) {
@@ -261,6 +264,8 @@ export class PreparedRun {
   readonly instruments: Map<string, Instrument>;
   readonly cols: readonly OhlcvColumns[];
   readonly certificates: readonly DatasetCertificate[];
+  /** Open times of the run's bars: the one symbol's, or every symbol's merged (what the equity curve is on). */
+  readonly axis: Float64Array;
 
   constructor(config: unknown, datasets: readonly Dataset[]) {
     const cfg = parseBacktestConfig(config);
@@ -277,8 +282,9 @@ export class PreparedRun {
     this.certificates = cfg.symbols.map((s, k) => {
       const d = data.get(s)!;
       const c = this.cols[k]!;
-      return d.certificate && d.certificate.count === c.ts.length ? d.certificate : certify(s, cfg.timeframe, this.intervalMs, c, d.source, nodeSha256);
+      return d.certificate && d.certificate.count === c.ts.length ? d.certificate : certify(s, cfg.timeframe, this.intervalMs, c, d.source, nodeSha256, cfg.calendar);
     });
+    this.axis = this.cols.length === 1 ? this.cols[0]!.ts : mergedTimes(this.cols);
   }
 
   /** Statistics and determinism hash of one strategy on these candles (a sweep row). */
@@ -297,9 +303,9 @@ function execute(job: BacktestJob): AssembleInput {
 
 /** `streamed`: the fills go to the result's book as they happen and the engine keeps no history (a sweep row). */
 function run(p: PreparedRun, strategy: StrategySource, ctl: RunControl, audit: AuditSink | undefined, scratch: RunScratch | undefined, streamed = false): AssembleInput {
-  const { cfg, intervalMs, instruments, cols } = p;
+  const { cfg, intervalMs, instruments, cols, axis } = p;
   const engine = buildEngine(cfg, instruments, audit, !streamed);
-  const trades = { instruments, intervalMs, objects: !streamed };
+  const trades = { instruments, intervalMs, objects: !streamed, axis };
   let book: RunBook | undefined;
   if (streamed) {
     const b = (book = new RunBook(trades, undefined, scratch?.lines()));
@@ -321,31 +327,75 @@ function run(p: PreparedRun, strategy: StrategySource, ctl: RunControl, audit: A
       ts = ts.slice(0, g.stoppedAt + 1);
     }
   } else {
-    ({ ts, equity } = runMany(engine, cfg.symbols, cols, intervalMs, create, ctl, guards));
+    ({ ts, equity } = runMany(engine, cfg.symbols, cols, axis, intervalMs, create, ctl, guards));
   }
   const failed = guards.find((g) => g.error);
-  const stopTs = ts.length ? ts[ts.length - 1]! : 0;
-  if (!book) {
-    const fills = engine.portfolio.fills();
-    book = RunBook.of(failed ? fills.filter((f) => f.ts < stopTs) : fills, (id) => engine.order(id)?.tag, trades);
+  if (cfg.closeAtEnd && !failed && ts.length) {
+    for (const g of guards) g.ended = true;
+    closeAtEnd(engine, cfg, cols);
+    equity[equity.length - 1] = engine.portfolio.equity();
   }
-  const initial = money(cfg.initialCash);
-  const exact = failed ? undefined : moneyToString((engine.portfolio.equityByCurrency().get(cfg.currency) ?? 0n) - initial);
+  const stopTs = ts.length ? ts[ts.length - 1]! : 0;
+  const fills = book ? undefined : engine.portfolio.fills();
+  const kept = fills && failed ? fills.filter((f) => f.ts < stopTs) : fills;
+  book ??= RunBook.of(kept!, (id) => engine.order(id)?.tag, trades);
+  const exact = failed
+    ? netProfitAt(cfg, instruments, kept ?? [], lastCloses(cfg.symbols, cols, stopTs - intervalMs))
+    : moneyToString((engine.portfolio.equityByCurrency().get(cfg.currency) ?? 0n) - money(cfg.initialCash));
   const orders = engine.oms.placedCount();
   ctl.onProgress?.(ts.length, ts.length);
   return {
     status: failed ? (failed.cancelled ? 'cancelled' : 'error') : 'ok',
     ...(failed?.error ? { error: failed.error } : {}),
     strategy: strategy.info, config: cfg, intervalMs, instruments, ts, equity, book, orders, initialEquity: Number(cfg.initialCash),
-    ...(exact !== undefined ? { netProfit: exact } : {}), fees: moneyToString(book.fees), datasets: p.certificates, hasher: nodeSha256,
+    netProfit: exact, fees: moneyToString(book.fees), datasets: p.certificates, hasher: nodeSha256,
   };
 }
 
-/** Several symbols on one account: bars merged by open time, each symbol with its own strategy instance. */
-function runMany(engine: Engine, symbols: readonly string[], cols: readonly OhlcvColumns[], intervalMs: number, create: (symbol: string) => Strategy, ctl: RunControl, guards: Guard[]): { ts: Float64Array; equity: Float64Array } {
+/** Each symbol's close of its last bar opening at or before `t` (NaN when it has none). */
+function lastCloses(symbols: readonly string[], cols: readonly OhlcvColumns[], t: number): Map<string, number> {
+  return new Map(symbols.map((s, k) => {
+    const c = cols[k]!;
+    let i = c.ts.length - 1;
+    while (i >= 0 && c.ts[i]! > t) i--;
+    return [s, i >= 0 ? c.close[i]! : NaN];
+  }));
+}
+
+/**
+ * config.closeAtEnd: every open position is closed at its symbol's last close, as one reduce-only market order
+ * (tag 'end', source 'system', through the risk gate) filled by a print at that price once the configured
+ * latency has passed; the strategy's working orders are canceled first. Fee and slippage apply as to any
+ * taker fill. A position the gate refuses to close stays open (listed in openPositions).
+ */
+function closeAtEnd(engine: Engine, cfg: BacktestConfig, cols: readonly OhlcvColumns[]): void {
+  const at = engine.clock.now() + cfg.latencyMs + cfg.latencyJitterMs;
+  cfg.symbols.forEach((symbol, k) => {
+    const c = cols[k]!;
+    const pos = engine.portfolio.positionQty(symbol);
+    if (pos === 0 || c.ts.length === 0) return;
+    engine.cancelAll(symbol);
+    const inst = engine.instrument(symbol);
+    try {
+      engine.submit({ symbol, side: pos > 0 ? 'sell' : 'buy', type: 'market', qty: Math.abs(pos), reduceOnly: true, tag: 'end' }, 'system');
+    } catch (e) {
+      if (e instanceof KestrelError) return;
+      throw e;
+    }
+    // Enough printed volume for the whole close under any participation limit.
+    engine.onTrade({ symbol, ts: at, price: c.close[c.ts.length - 1]!, qty: (2 * Math.abs(pos) * inst.lotF) / (cfg.participation ?? 1) });
+  });
+}
+
+/** The open times of several symbols' bars, merged and sorted. */
+function mergedTimes(cols: readonly OhlcvColumns[]): Float64Array {
   const all = new Set<number>();
   for (const c of cols) for (let i = 0; i < c.ts.length; i++) all.add(c.ts[i]!);
-  const times = Float64Array.from([...all].sort((a, b) => a - b));
+  return Float64Array.from([...all].sort((a, b) => a - b));
+}
+
+/** Several symbols on one account: bars merged by open time, each symbol with its own strategy instance. */
+function runMany(engine: Engine, symbols: readonly string[], cols: readonly OhlcvColumns[], times: Float64Array, intervalMs: number, create: (symbol: string) => Strategy, ctl: RunControl, guards: Guard[]): { ts: Float64Array; equity: Float64Array } {
   symbols.forEach((s) => {
     const g = new Guard(create(s), ctl, times.length);
     guards.push(g);

@@ -16,6 +16,7 @@ import type { OhlcvColumns } from '../../main/core/data/candles.ts';
 import type { Fill } from '../../main/core/model/index.ts';
 import { parseBacktestConfig, timeframeToMs } from '../../main/core/backtest/config.ts';
 import { RunBook } from '../../main/core/backtest/run-book.ts';
+import { netProfitAt } from '../../main/core/backtest/net-profit.ts';
 import { assembleResult, certify, sourceHash, type BacktestResult, type RunError, type StrategyInfo } from '../../main/core/backtest/result.ts';
 import { instrumentsFor, nodeSha256, selectRange } from './backtester.ts';
 import { prepareSource } from './sandbox.ts';
@@ -70,7 +71,7 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
     const d = input.datasets.find((x) => x.symbol === s);
     if (!d) throw new ValidationError(`no candles for ${s}`, [{ path: 'symbols', message: `no dataset for ${s}` }]);
     const cols = selectRange(d.columns, cfg.from, cfg.to);
-    return { symbol: s, columns: cols, source: d.source, certificate: certify(s, cfg.timeframe, tf, cols, d.source, nodeSha256) };
+    return { symbol: s, columns: cols, source: d.source, certificate: certify(s, cfg.timeframe, tf, cols, d.source, nodeSha256, cfg.calendar) };
   });
   const heartbeat = new Int32Array(new SharedArrayBuffer(8));
   heartbeat[0] = -1;
@@ -115,9 +116,12 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
         for (let i = 0; i < k; i++) ts[i] = datasets[0]!.columns.ts[i]! + tf;
         const stop = k ? ts[k - 1]! : 0;
         const instruments = instrumentsFor(cfg);
+        const kept = fills.filter((f) => f.ts < stop);
+        const first = datasets[0]!;
         const result = assembleResult({
           status, error, strategy: info, config: cfg, intervalMs: tf, instruments, ts, equity: equity.slice(0, k),
-          book: RunBook.of(fills.filter((f) => f.ts < stop), undefined, { instruments, intervalMs: tf }), orders: 0, initialEquity: Number(cfg.initialCash), datasets: datasets.map((d) => d.certificate), hasher: nodeSha256,
+          book: RunBook.of(kept, undefined, { instruments, intervalMs: tf, axis: first.columns.ts }), orders: 0, initialEquity: Number(cfg.initialCash), datasets: datasets.map((d) => d.certificate), hasher: nodeSha256,
+          netProfit: netProfitAt(cfg, instruments, kept, new Map([[first.symbol, k ? first.columns.close[k - 1]! : NaN]])),
         });
         resolve({ result, events: null });
       });

@@ -45,7 +45,7 @@ export function prepareDatasets(config: unknown, datasets: SweepRequest['dataset
     .filter((d) => cfg.symbols.includes(d.symbol))
     .map((d) => {
       const cols = share(selectRange(d.columns, cfg.from, cfg.to));
-      return { symbol: d.symbol, columns: cols, source: d.source, certificate: certify(d.symbol, cfg.timeframe, tf, cols, d.source, nodeSha256) };
+      return { symbol: d.symbol, columns: cols, source: d.source, certificate: certify(d.symbol, cfg.timeframe, tf, cols, d.source, nodeSha256, cfg.calendar) };
     });
 }
 

@@ -3,6 +3,7 @@
  * Costs default to zero so a golden result depends only on what the config says.
  */
 import { z } from 'zod';
+import { CalendarInput } from '../data/calendar.ts';
 import { ValidationError } from '../errors.ts';
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'a plain non-negative decimal, e.g. "0.001"');
@@ -45,6 +46,19 @@ export const BacktestConfig = z
     intrabarPath: z.enum(['nearer-extreme', 'high-first', 'low-first']).default('nearer-extreme'),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
     instruments: z.record(InstrumentOverrides).default({}),
+    /**
+     * When the market trades: '24/7' (default), 'weekdays', or a calendar document (data/calendar.ts). Used by
+     * the data certificate (closed days are not gaps) and the periods per year of Sharpe and Sortino.
+     * Optional with no default written, like the two below, so configs that leave them out keep their hash.
+     */
+    calendar: CalendarInput.optional(),
+    /** Return periods per year for annualised ratios; default: the calendar's (see TradingCalendar.periodsPerYear). */
+    periodsPerYear: z.number().positive().max(1e9).optional(),
+    /**
+     * true: at the end of the data, open positions are closed at the last bar's close (taker fee and slippage
+     * apply) and count as trades (exit reason 'end'). Default: left open, marked to market in equity only.
+     */
+    closeAtEnd: z.boolean().optional(),
     /** Pre-trade risk limits (same gate as paper/live). */
     risk: z
       .object({

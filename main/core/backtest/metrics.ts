@@ -1,14 +1,15 @@
 /**
  * Performance statistics from an equity curve (one float valuation per bar close) and a trade list.
- * Conventions (documented in the README's result schema):
- * - returns are per bar; annualisation assumes markets that trade around the clock (365 days), so a bar
- *   of `intervalMs` gives 365·86 400 000 / intervalMs periods per year; risk-free rate 0;
+ * Every definition, and where it differs from other backtesters', is in docs/statistics.md:
+ * - returns are per bar; annualised with the periods per year of the run's trading calendar (365 days ×
+ *   bars per day around the clock, 252 trading days for weekday markets) or the configured figure;
+ *   risk-free rate 0;
  * - Sharpe = mean / sample stdev × √periods; Sortino = mean / downside deviation (RMS of negative returns
- *   over all bars) × √periods; CAGR over the span of the curve; Calmar = CAGR / max drawdown;
+ *   over all bars) × √periods; CAGR over the calendar span of the curve; Calmar = CAGR / max drawdown;
  * - max drawdown is the largest fall from a running peak as a fraction of the peak; its duration is the
- *   longest time spent below a previous peak (peak → recovery, or → end when never recovered);
+ *   longest stretch below a previous peak (peak → last bar below it), in bars and, from the bar times, in ms;
  * - SQN = √N × mean(trade return) / stdev(trade return) (Van Tharp, on returns rather than R-multiples);
- * - exposure = share of the period with at least one open position.
+ * - exposure = share of the run's bars with at least one open position (fractions of bars for fills inside a bar).
  * Values that do not exist (no trades, no losses, flat curve) are null rather than NaN or Infinity.
  */
 import type { TradeFigures } from './trades.ts';
@@ -51,16 +52,22 @@ export interface DrawdownInfo {
   readonly curve: Float64Array;
   readonly max: number;
   readonly durationBars: number;
+  /** Longest time below a peak, from the bar times (a weekend inside it counts as time); bars × 0 without times. */
+  readonly durationMs: number;
 }
 
-/** Drawdown per bar (≥ 0, fraction of the running peak) and the worst depth and duration. */
-export function drawdown(equity: Float64Array, withCurve = true): DrawdownInfo {
+/**
+ * Drawdown per bar (≥ 0, fraction of the running peak) and the worst depth and duration. `ts`: the time of each
+ * equity point, for the duration in ms (the longest in bars and the longest in time may be different stretches).
+ */
+export function drawdown(equity: Float64Array, withCurve = true, ts?: Float64Array): DrawdownInfo {
   const n = equity.length;
   const curve = new Float64Array(withCurve ? n : 0);
   let peak = -Infinity;
   let peakAt = 0;
   let max = 0;
   let longest = 0;
+  let longestMs = 0;
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
     if (e >= peak) {
@@ -71,16 +78,21 @@ export function drawdown(equity: Float64Array, withCurve = true): DrawdownInfo {
     if (withCurve) curve[i] = d;
     if (d > max) max = d;
     if (i - peakAt > longest) longest = i - peakAt;
+    if (ts && ts[i]! - ts[peakAt]! > longestMs) longestMs = ts[i]! - ts[peakAt]!;
   }
-  return { curve, max, durationBars: longest };
+  return { curve, max, durationBars: longest, durationMs: longestMs };
 }
 
 export interface StatsInput {
   readonly equity: Float64Array;
   readonly initialEquity: number;
   readonly intervalMs: number;
+  /** Return periods in a year (Sharpe, Sortino); default: around the clock, 365 days / intervalMs. */
+  readonly periodsPerYear?: number;
   readonly trades: TradeFigures;
-  /** Drawdown of `equity` when the caller has it already (otherwise computed here). */
+  /** Time of each equity point (bar close), for the drawdown duration in ms; without it, bars × interval. */
+  readonly ts?: Float64Array;
+  /** Drawdown of `equity` when the caller has it already (computed with `ts`), otherwise computed here. */
   readonly drawdown?: DrawdownInfo;
   /** Exact net profit / fees (decimal text) from the ledger. */
   readonly netProfit?: string;
@@ -94,7 +106,7 @@ export function computeStats(x: StatsInput): Stats {
   const n = eq.length;
   const init = x.initialEquity;
   const final = n ? eq[n - 1]! : init;
-  const ppy = YEAR_MS / x.intervalMs;
+  const ppy = x.periodsPerYear ?? YEAR_MS / x.intervalMs;
   let sum = 0;
   let sumSq = 0;
   let down = 0;
@@ -111,7 +123,7 @@ export function computeStats(x: StatsInput): Stats {
   const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 0;
   const sd = Math.sqrt(Math.max(0, variance));
   const dd = Math.sqrt(n ? down / n : 0);
-  const dds = x.drawdown ?? drawdown(eq);
+  const dds = x.drawdown ?? drawdown(eq, false, x.ts);
   const span = x.spanMs ?? n * x.intervalMs;
   const years = span / YEAR_MS;
   const growth = final / init;
@@ -155,7 +167,7 @@ export function computeStats(x: StatsInput): Stats {
     calmar: cagr !== null && dds.max > 0 ? fin(cagr / dds.max) : null,
     maxDrawdown: dds.max,
     maxDrawdownDurationBars: dds.durationBars,
-    maxDrawdownDurationMs: dds.durationBars * x.intervalMs,
+    maxDrawdownDurationMs: x.ts ? dds.durationMs : dds.durationBars * x.intervalMs,
     trades: k,
     wins,
     losses,
@@ -163,7 +175,7 @@ export function computeStats(x: StatsInput): Stats {
     profitFactor: grossLoss > 0 ? grossWin / grossLoss : null,
     expectancy: fin(m),
     sqn: sr > 0 ? fin((Math.sqrt(k) * mr) / sr) : null,
-    exposure: exposure(t, span),
+    exposure: exposure(t, n),
     avgTrade: fin(m),
     avgTradePct: fin(mr),
     bestTrade: k ? best : null,
@@ -173,12 +185,12 @@ export function computeStats(x: StatsInput): Stats {
   };
 }
 
-/** Share of the period covered by the union of trade intervals (any symbol). */
-function exposure(t: TradeFigures, spanMs: number): number {
+/** Share of the run's bars covered by the union of trade intervals on the bar axis (any symbol). */
+function exposure(t: TradeFigures, bars: number): number {
   const n = t.n;
-  if (!n || spanMs <= 0) return 0;
-  const entry = t.entryTs;
-  const exit = t.exitTs;
+  if (!n || bars <= 0) return 0;
+  const entry = t.entryAt;
+  const exit = t.exitAt;
   let sorted = true;
   for (let j = 1; j < n && sorted; j++) sorted = entry[j - 1]! <= entry[j]!;
   // One symbol's trades come in entry order already; only interleaved symbols need the (stable) sort.
@@ -199,5 +211,5 @@ function exposure(t: TradeFigures, spanMs: number): number {
     }
   }
   covered += e - s;
-  return Math.min(1, covered / spanMs);
+  return Math.min(1, covered / bars);
 }

@@ -8,6 +8,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { canonicalJson } from '../audit/canonical.ts';
 import type { OhlcvColumns } from '../data/candles.ts';
 import { qualityReport } from '../data/quality.ts';
+import { TradingCalendar, type CalendarInput } from '../data/calendar.ts';
 import type { Instrument } from '../model/index.ts';
 import type { BacktestConfig } from './config.ts';
 import { computeStats, drawdown, type Stats } from './metrics.ts';
@@ -69,8 +70,10 @@ export interface BacktestResult {
   readonly determinismHash: string;
 }
 
-export function certify(symbol: string, timeframe: string, tfMs: number, c: OhlcvColumns, source: string, hasher?: HasherFactory): DatasetCertificate {
-  const q = qualityReport(c, { tfMs, listLimit: 20, ...(hasher ? { hasher } : {}) });
+/** `calendar`: when the market trades (the config's; closed days are no gaps); default around the clock. */
+export function certify(symbol: string, timeframe: string, tfMs: number, c: OhlcvColumns, source: string, hasher?: HasherFactory, calendar?: CalendarInput): DatasetCertificate {
+  const cal = calendar === undefined ? undefined : TradingCalendar.of(calendar);
+  const q = qualityReport(c, { tfMs, listLimit: 20, ...(hasher ? { hasher } : {}), ...(cal && !cal.alwaysOpen ? { calendar: cal } : {}) });
   let synthetic = 0;
   if (c.synthetic) for (let i = 0; i < c.synthetic.length; i++) synthetic += c.synthetic[i]!;
   return {
@@ -93,7 +96,8 @@ export interface AssembleInput {
   readonly book: RunBook;
   readonly orders: number;
   readonly initialEquity: number;
-  readonly netProfit?: string;
+  /** Exact decimal text from the ledger (a stopped run's from net-profit.ts): never a float difference. */
+  readonly netProfit: string;
   readonly fees?: string;
   readonly datasets: readonly DatasetCertificate[];
   readonly hasher?: HasherFactory;
@@ -124,8 +128,12 @@ function summarize(x: AssembleInput, full: boolean) {
   const trips = x.book.trips.result();
   const n = x.equity.length;
   const spanMs = n ? x.ts[n - 1]! - x.ts[0]! + x.intervalMs : 0;
-  const dd = drawdown(x.equity, full);
-  const stats = computeStats({ equity: x.equity, initialEquity: x.initialEquity, intervalMs: x.intervalMs, trades: trips.figures, drawdown: dd, spanMs, ...(x.netProfit ? { netProfit: x.netProfit } : {}), ...(x.fees ? { fees: x.fees } : {}) });
+  const dd = drawdown(x.equity, full, x.ts);
+  const periodsPerYear = x.config.periodsPerYear ?? TradingCalendar.of(x.config.calendar).periodsPerYear(x.intervalMs);
+  const stats = computeStats({
+    equity: x.equity, initialEquity: x.initialEquity, intervalMs: x.intervalMs, periodsPerYear, trades: trips.figures, ts: x.ts, drawdown: dd, spanMs,
+    netProfit: x.netProfit, ...(x.fees ? { fees: x.fees } : {}),
+  });
   const body = {
     schema: RESULT_SCHEMA,
     status: x.status,

@@ -22,6 +22,7 @@ export interface TradeRecord {
   /** P&L as a fraction of the entry notional. */
   readonly returnPct: number;
   readonly fees: string;
+  /** Bars held: bars of the data between the entry and exit fills (a weekend without bars is not counted). */
   readonly bars: number;
   /** Tag of the order that closed it (exit, stop-loss, take-profit, trailing-stop, end ...). */
   readonly exitReason: string;
@@ -76,6 +77,8 @@ export interface RoundTrip {
 export interface TradeOptions {
   readonly instruments: ReadonlyMap<string, Instrument>;
   readonly intervalMs: number;
+  /** Open times of the run's bars: trade lengths and exposure count bars of the data, not calendar time. */
+  readonly axis?: Float64Array;
   /** false: only the figures (a sweep row needs no trade list); default true. */
   readonly objects?: boolean;
 }
@@ -89,8 +92,9 @@ export class TradeFigures {
   pnlValue: Float64Array;
   returnPct: Float64Array;
   bars: Float64Array;
-  entryTs: Float64Array;
-  exitTs: Float64Array;
+  /** Entry and exit as positions on the bar axis (see BarAxis): what exposure measures. */
+  entryAt: Float64Array;
+  exitAt: Float64Array;
 
   /** `capacity`: trades expected (grows past it). */
   constructor(capacity: number) {
@@ -98,18 +102,18 @@ export class TradeFigures {
     this.pnlValue = new Float64Array(c);
     this.returnPct = new Float64Array(c);
     this.bars = new Float64Array(c);
-    this.entryTs = new Float64Array(c);
-    this.exitTs = new Float64Array(c);
+    this.entryAt = new Float64Array(c);
+    this.exitAt = new Float64Array(c);
   }
 
-  push(pnlValue: number, returnPct: number, bars: number, entryTs: number, exitTs: number): void {
+  push(pnlValue: number, returnPct: number, bars: number, entryAt: number, exitAt: number): void {
     if (this.n === this.pnlValue.length) this.grow();
     const k = this.n++;
     this.pnlValue[k] = pnlValue;
     this.returnPct[k] = returnPct;
     this.bars[k] = bars;
-    this.entryTs[k] = entryTs;
-    this.exitTs[k] = exitTs;
+    this.entryAt[k] = entryAt;
+    this.exitAt[k] = exitAt;
   }
 
   private grow(): void {
@@ -121,8 +125,8 @@ export class TradeFigures {
     this.pnlValue = g(this.pnlValue);
     this.returnPct = g(this.returnPct);
     this.bars = g(this.bars);
-    this.entryTs = g(this.entryTs);
-    this.exitTs = g(this.exitTs);
+    this.entryAt = g(this.entryAt);
+    this.exitAt = g(this.exitAt);
   }
 }
 
@@ -149,12 +153,14 @@ export class RoundTripBook {
   private readonly closed: RoundTrip[] = [];
   private readonly figures: TradeFigures;
   private readonly objects: boolean;
+  private readonly axis: BarAxis;
 
   /** `capacity`: trades expected (the figures grow past it). */
   constructor(opts: TradeOptions, capacity = 64) {
     this.opts = opts;
     this.objects = opts.objects ?? true;
     this.figures = new TradeFigures(capacity);
+    this.axis = new BarAxis(opts.axis, opts.intervalMs);
   }
 
   /** `tag`: of the fill's order (a closing fill's tag is the trade's exit reason). */
@@ -194,7 +200,7 @@ export class RoundTripBook {
         t!.fees += fee;
         pos.set(f.symbol, p + s * part);
         if (p + s * part === 0) {
-          close(t!, f, inst, this.opts.intervalMs, this.figures, this.objects ? this.closed : undefined, tag);
+          close(t!, f, inst, this.axis, this.figures, this.objects ? this.closed : undefined, tag);
           open.set(f.symbol, undefined);
         }
       }
@@ -211,7 +217,34 @@ export class RoundTripBook {
   }
 }
 
-function close(t: Open, f: Fill, inst: Instrument, intervalMs: number, figures: TradeFigures, out: RoundTrip[] | undefined, tag: string | undefined): void {
+/**
+ * Times as positions on the run's bar axis: bar i's open is i, a time inside bar i is i plus the elapsed
+ * fraction of the bar, and a time in a gap after bar i (a weekend) is i + 1. Without an axis (or before its
+ * first bar), time / interval: the same positions while the data has no gaps.
+ */
+export class BarAxis {
+  private readonly ts: Float64Array | undefined;
+  private readonly iv: number;
+  constructor(ts: Float64Array | undefined, intervalMs: number) {
+    this.ts = ts && ts.length ? ts : undefined;
+    this.iv = intervalMs;
+  }
+
+  at(t: number): number {
+    const ts = this.ts;
+    if (!ts || t < ts[0]!) return ts ? (t - ts[0]!) / this.iv : t / this.iv;
+    let lo = 0;
+    let hi = ts.length - 1;
+    while (lo < hi) {
+      const m = (lo + hi + 1) >>> 1;
+      if (ts[m]! <= t) lo = m;
+      else hi = m - 1;
+    }
+    return lo + Math.min(1, (t - ts[lo]!) / this.iv);
+  }
+}
+
+function close(t: Open, f: Fill, inst: Instrument, axis: BarAxis, figures: TradeFigures, out: RoundTrip[] | undefined, tag: string | undefined): void {
   const unit = inst.notionalUnit;
   // In doubles while exact: the same Money as the bigint expression, with fewer bigints made per trade.
   const d = t.entryB === undefined && t.exitB === undefined ? (t.exitN - t.entryN) * t.side : NaN;
@@ -219,8 +252,10 @@ function close(t: Open, f: Fill, inst: Instrument, intervalMs: number, figures: 
   const entryNotional = entryTL(t) * unit;
   const pnlValue = moneyToNumber(pnl);
   const returnPct = entryNotional === 0n ? 0 : pnlValue / moneyToNumber(entryNotional);
-  const bars = Math.round((f.ts - t.entryTs) / intervalMs);
-  figures.push(pnlValue, returnPct, bars, t.entryTs, f.ts);
+  const entryAt = axis.at(t.entryTs);
+  const exitAt = axis.at(f.ts);
+  const bars = Math.round(exitAt - entryAt);
+  figures.push(pnlValue, returnPct, bars, entryAt, exitAt);
   if (!out) return;
   out.push({
     symbol: f.symbol, side: t.side, entryTs: t.entryTs, exitTs: f.ts, qty: t.qty, closedQty: t.closed, entryTL: entryTL(t), exitTL: exitTL(t),

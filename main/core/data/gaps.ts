@@ -3,6 +3,7 @@
  * choice: `none` leaves the hole (the honest default), `forward-fill` inserts flat candles at the previous
  * close with zero volume, each marked synthetic so no report or chart can mistake them for trades.
  */
+import type { TradingCalendar } from './calendar.ts';
 import { allocColumns, type OhlcvColumns } from './candles.ts';
 
 export type FillPolicy = 'none' | 'forward-fill';
@@ -15,15 +16,19 @@ export interface Gap {
   readonly missing: number;
 }
 
-/** Gaps in a strictly increasing, grid-aligned series. */
-export function findGaps(ts: Float64Array, tfMs: number, limit = 1000): { gaps: Gap[]; missing: number; count: number } {
+/**
+ * Gaps in a strictly increasing, grid-aligned series. With a trading calendar, only bars the market was
+ * expected to trade count as missing: a weekend or a holiday between two rows is no gap.
+ */
+export function findGaps(ts: Float64Array, tfMs: number, limit = 1000, calendar?: TradingCalendar): { gaps: Gap[]; missing: number; count: number } {
   const gaps: Gap[] = [];
   let missing = 0;
   let count = 0;
   for (let i = 1; i < ts.length; i++) {
     const step = ts[i]! - ts[i - 1]!;
     if (step > tfMs) {
-      const m = Math.round(step / tfMs) - 1;
+      const m = calendar ? calendar.expectedBetween(ts[i - 1]!, ts[i]!, tfMs) : Math.round(step / tfMs) - 1;
+      if (m === 0) continue;
       missing += m;
       count++;
       if (gaps.length < limit) gaps.push({ from: ts[i - 1]! + tfMs, to: ts[i]! - tfMs, missing: m });

@@ -3,6 +3,7 @@ export * from './candles.ts';
 export * from './validate.ts';
 export * from './normalise.ts';
 export * from './gaps.ts';
+export * from './calendar.ts';
 export * from './outliers.ts';
 export * from './hash.ts';
 export * from './quality.ts';

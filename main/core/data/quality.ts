@@ -3,6 +3,7 @@
  * (any invalid row refuses the whole batch, with reasons) because a half-written batch is worse than none.
  */
 import type { OhlcvColumns } from './candles.ts';
+import type { TradingCalendar } from './calendar.ts';
 import { findGaps, type Gap } from './gaps.ts';
 import { contentHash, type HasherFactory } from './hash.ts';
 import { normaliseColumns, type NormaliseStats } from './normalise.ts';
@@ -14,6 +15,8 @@ export interface QualityOptions extends OutlierOptions {
   readonly hasher?: HasherFactory;
   /** Max items kept in each list (counts stay exact). */
   readonly listLimit?: number;
+  /** When the market trades: closed days and hours are not gaps (default: around the clock). */
+  readonly calendar?: TradingCalendar;
 }
 
 export interface QualityReport {
@@ -39,14 +42,15 @@ export function qualityReport(c: OhlcvColumns, opts: QualityOptions): QualityRep
   const rejected = validateColumns(c, opts.tfMs, limit);
   const { columns, stats } = normaliseColumns(c);
   const n = columns.ts.length;
-  const gaps = findGaps(columns.ts, opts.tfMs, limit);
+  const gaps = findGaps(columns.ts, opts.tfMs, limit, opts.calendar);
   const threshold = opts.threshold ?? 10;
   const out = findOutliers(columns.ts, columns.close, { threshold }, limit);
   let synthetic = 0;
   if (columns.synthetic) for (let i = 0; i < n; i++) synthetic += columns.synthetic[i]!;
   const first = n ? columns.ts[0]! : null;
   const last = n ? columns.ts[n - 1]! : null;
-  const expected = n ? Math.round((last! - first!) / opts.tfMs) + 1 : 0;
+  // Rows present plus expected rows missing (a calendar's closed bars are not expected).
+  const expected = n ? n + gaps.missing : 0;
   return {
     count: n,
     first,
