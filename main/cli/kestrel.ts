@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { KestrelError } from '../core/errors.ts';
-import { UsageError } from './command.ts';
+import { commandHelp, UsageError } from './command.ts';
 import { cliCommands } from './commands/index.ts';
 
 function help(): string {
@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(`${cmd.summary}\n\nUsage: ${cmd.usage}`);
+    console.log(commandHelp(cmd));
     return 0;
   }
   try {

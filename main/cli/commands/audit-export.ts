@@ -1,5 +1,4 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { splitBundleBytes } from '../../core/audit/bundle.ts';
 import { verifyBundle } from '../../core/audit/bundle-verify.ts';
 import { ed25519Check } from '../../host/audit/keys.ts';
@@ -7,7 +6,7 @@ import { AuditService, type ExportScope } from '../../host/audit/service.ts';
 import { CSV_TABLES, type CsvTable } from '../../host/audit/report.ts';
 import { defaultDataDir } from '../../host/paths.ts';
 import { databasePaths, openLedger } from '../../storage/index.ts';
-import { UsageError, type CliCommand } from '../command.ts';
+import { parseOptions, UsageError, type CliCommand } from '../command.ts';
 
 function time(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
@@ -20,12 +19,19 @@ export const auditExport: CliCommand = {
   name: 'audit-export',
   summary: 'Export the audit log of a session or time range: signed bundle, HTML report or CSV table.',
   usage: 'kestrel audit-export [--session ID] [--from T] [--to T] [--format bundle|html|csv] [--table events|orders|fills|risk] [--since EARLIER_BUNDLE] [--out FILE] [--data-dir DIR]',
+  options: {
+    session: { type: 'string', value: 'ID', help: 'one session (backtest run, paper or live session)', defaultHelp: 'every session' },
+    from: { type: 'string', value: 'T', help: 'from this time (epoch ms or ISO-8601)' },
+    to: { type: 'string', value: 'T', help: 'up to this time (epoch ms or ISO-8601)' },
+    format: { type: 'string', default: 'bundle', value: 'bundle|html|csv', help: 'signed bundle, HTML report or CSV table' },
+    table: { type: 'string', default: 'events', value: 'events|orders|fills|risk', help: 'the table of a CSV export' },
+    since: { type: 'string', value: 'EARLIER_BUNDLE', help: 'an earlier bundle this export must extend (consistency proof)' },
+    out: { type: 'string', value: 'FILE', help: 'write here', defaultHelp: 'stdout' },
+    'data-dir': { type: 'string', value: 'DIR', help: 'the data directory', defaultHelp: 'the app data directory' },
+  },
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: { session: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string', default: 'bundle' }, table: { type: 'string', default: 'events' }, since: { type: 'string' }, out: { type: 'string' }, 'data-dir': { type: 'string' } },
-    });
-    const format = values.format!;
+    const values = parseOptions(argv, auditExport.options).values as { session?: string; from?: string; to?: string; format: string; table: string; since?: string; out?: string; 'data-dir'?: string };
+    const format = values.format;
     if (!['bundle', 'html', 'csv'].includes(format)) throw new UsageError('--format must be bundle, html or csv');
     if (!CSV_TABLES.includes(values.table as CsvTable)) throw new UsageError(`--table must be one of ${CSV_TABLES.join(', ')}`);
     const fromTs = time(values.from, '--from');

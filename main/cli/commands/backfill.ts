@@ -1,7 +1,5 @@
-import { parseArgs } from 'node:util';
 import { generatedSymbols, startMockExchange, type MockExchange } from '../../venues/mock-exchange/index.ts';
-import type { CliCommand } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseOptions, UsageError, type CliCommand } from '../command.ts';
 import { iso, need, openService, parseTime } from './market-args.ts';
 
 function bar(done: number, total: number, width = 30): string {
@@ -21,23 +19,21 @@ export const backfill: CliCommand = {
   summary: 'Download candles from an exchange (ccxt) into the local store; resumable, with a progress bar.',
   usage:
     'kestrel backfill --exchange binance --symbols BTC/USDT,ETH/USDT --timeframe 1m --from 2024-01-01 [--to 2024-04-01] [--source NAME] [--endpoint http://127.0.0.1:PORT | --mock] [--data-dir DIR]',
+  options: {
+    exchange: { type: 'string', default: 'binance', value: 'ID', help: 'ccxt exchange id' },
+    symbols: { type: 'string', value: 'A/B,C/D', help: 'symbols, comma-separated; required' },
+    timeframe: { type: 'string', default: '1m', value: 'TF', help: 'candle timeframe' },
+    from: { type: 'string', value: 'DATE', help: 'start (YYYY-MM-DD[THH:MM] UTC or epoch ms); required' },
+    to: { type: 'string', value: 'DATE', help: 'end', defaultHelp: 'now' },
+    source: { type: 'string', value: 'NAME', help: 'dataset source name', defaultHelp: "the exchange id ('mock' with --endpoint/--mock)" },
+    endpoint: { type: 'string', value: 'URL', help: 'REST endpoint override, e.g. http://127.0.0.1:PORT' },
+    mock: { type: 'boolean', default: false, help: 'start the loopback mock exchange with generated data and download from it' },
+    'page-limit': { type: 'string', value: 'N', help: 'candles per request', defaultHelp: "the exchange's" },
+    'data-dir': { type: 'string', value: 'DIR', help: 'the data directory', defaultHelp: 'the app data directory' },
+    quiet: { type: 'boolean', default: false, help: 'no progress bar' },
+  },
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        exchange: { type: 'string', default: 'binance' },
-        symbols: { type: 'string' },
-        timeframe: { type: 'string', default: '1m' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        source: { type: 'string' },
-        endpoint: { type: 'string' },
-        mock: { type: 'boolean', default: false },
-        'page-limit': { type: 'string' },
-        'data-dir': { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-      },
-    });
+    const values = parseOptions(argv, backfill.options).values as { exchange: string; symbols?: string; timeframe: string; from?: string; to?: string; source?: string; endpoint?: string; mock: boolean; 'page-limit'?: string; 'data-dir'?: string; quiet: boolean };
     const symbols = need(values.symbols, 'symbols').split(',').map((s) => s.trim()).filter(Boolean);
     const from = parseTime(need(values.from, 'from'), 'from')!;
     const to = parseTime(values.to, 'to') ?? Date.now();

@@ -1,18 +1,20 @@
 /**
- * `kestrel backtest --strategy FILE(.json|.ts|.js) --symbol S --timeframe T [--from --to] [--data FILE.csv |
- * --demo DAYS | --source S --data-dir DIR] [--fee 0.001] [--slippage BPS] [--latency MS] [--seed N]
- * [--param name=value ...] [--json] [--report out.html] [--trades out.csv] [--equity out.csv]`
+ * `kestrel backtest --strategy FILE(.json|.ts|.js) --symbol BASE/QUOTE [--data FILE.csv | --demo DAYS | --source S]
+ * [options]`: every option is in COMMON_OPTIONS (backtest-shared.ts) or below, and in `--help`.
  * Rules documents run in this process; code strategies in a sandboxed, limited worker. Exit code 0 when the
  * run completed, 1 when the strategy failed (partial results are still printed / written).
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { resultToJson, type BacktestResult } from '../../core/backtest/result.ts';
 import { runBacktest, rulesSource } from '../../../workers/backtest/backtester.ts';
 import { runCodeBacktest } from '../../../workers/backtest/code-runner.ts';
 import { equityCsv, reportHtml, tradesCsv } from '../../host/reports/backtest-report.ts';
-import type { CliCommand } from '../command.ts';
-import { COMMON_OPTIONS, configFrom, loadCandles, parseParams, readStrategy, type CommonValues } from './backtest-shared.ts';
+import { parseOptions, type CliCommand } from '../command.ts';
+import { assumedLine, COMMON_OPTIONS, configFrom, loadCandles, parseParams, readStrategy, type Assumed, type CommonValues } from './backtest-shared.ts';
+
+function days(ms: number): string {
+  return ms >= 86_400_000 ? `${+(ms / 86_400_000).toFixed(2)} days` : `${+(ms / 3_600_000).toFixed(2)} hours`;
+}
 
 function summary(r: BacktestResult): string {
   const s = r.stats;
@@ -21,7 +23,7 @@ function summary(r: BacktestResult): string {
   return [
     `${r.strategy.name} (${r.strategy.kind} ${r.strategy.version.slice(0, 12)}) on ${r.config.symbols.join(', ')} ${r.config.timeframe}: ${s.bars} bars — ${r.status}${r.error ? `: ${r.error.message} (bar ${r.error.bar})` : ''}`,
     `net profit ${s.netProfit} ${r.config.currency} (${p(s.netProfitPct)})  CAGR ${p(s.cagr)}  Sharpe ${n(s.sharpe)}  Sortino ${n(s.sortino)}  Calmar ${n(s.calmar)}`,
-    `max drawdown ${p(s.maxDrawdown)} over ${s.maxDrawdownDurationBars} bars  trades ${s.trades}  win rate ${p(s.winRate)}  profit factor ${n(s.profitFactor)}  expectancy ${n(s.expectancy)}  SQN ${n(s.sqn)}  exposure ${p(s.exposure)}`,
+    `max drawdown ${p(s.maxDrawdown)} over ${s.maxDrawdownDurationBars} bars (${days(s.maxDrawdownDurationMs)})  trades ${s.trades}  win rate ${p(s.winRate)}  profit factor ${n(s.profitFactor)}  expectancy ${n(s.expectancy)}  SQN ${n(s.sqn)}  exposure ${p(s.exposure)}`,
     `avg trade ${n(s.avgTrade)}  best ${n(s.bestTrade)}  worst ${n(s.worstTrade)}  fees ${s.fees}`,
     `data ${r.certificate.datasets.map((d) => `${d.symbol}: ${d.count} candles, ${d.gaps.missing} missing, hash ${d.contentHash.slice(0, 16)}`).join('; ')}${r.certificate.ok ? '' : ' (quality issues)'}`,
     `determinism hash ${r.determinismHash}`,
@@ -31,18 +33,24 @@ function summary(r: BacktestResult): string {
 export const backtest: CliCommand = {
   name: 'backtest',
   summary: 'Backtest a rules (.json) or code (.ts/.js) strategy over a CSV, the demo generator or stored candles.',
-  usage: 'kestrel backtest --strategy FILE --symbol S --timeframe T [--from] [--to] [--data FILE.csv | --demo DAYS] [--fee] [--slippage] [--json] [--report out.html]',
+  usage: 'kestrel backtest --strategy FILE --symbol BASE/QUOTE [--data FILE.csv | --demo DAYS | --source NAME] [options]',
+  options: {
+    ...COMMON_OPTIONS,
+    report: { type: 'string', value: 'FILE.html', help: 'write an HTML report' },
+    trades: { type: 'string', value: 'FILE.csv', help: 'write the trade list as CSV' },
+    equity: { type: 'string', value: 'FILE.csv', help: 'write the equity curve as CSV' },
+  },
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: { ...COMMON_OPTIONS, report: { type: 'string' }, trades: { type: 'string' }, equity: { type: 'string' } },
-      strict: true,
-    });
+    const { values } = parseOptions(argv, backtest.options);
     const v = values as CommonValues & { report?: string; trades?: string; equity?: string };
     const strat = readStrategy(v.strategy);
-    const config = configFrom(v);
     const params = parseParams(v.param);
-    const data = await loadCandles(v);
+    const assumed: Assumed[] = [];
+    const data = await loadCandles(v, assumed);
+    const config = configFrom(v, data.timeframe, assumed);
+    // Before the run: what it assumes is what a reader needs to judge every figure after it.
+    if (v.json) console.error(assumedLine(assumed));
+    else console.log(assumedLine(assumed));
     const datasets = [{ symbol: v.symbol!, columns: data.columns, source: data.source }];
     const r = strat.kind === 'rules'
       ? runBacktest({ config, strategy: rulesSource(strat.source, params), datasets })

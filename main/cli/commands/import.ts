@@ -1,28 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { CliCommand } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { parseOptions, UsageError, type CliCommand } from '../command.ts';
 import { iso, need, openService } from './market-args.ts';
 
 export const importCsv: CliCommand = {
   name: 'import',
   summary: 'Import candles from a CSV file (ms, s or ISO timestamps; header optional); all rows or none.',
   usage: 'kestrel import FILE.csv --symbol BTC/USDT [--timeframe 1m] [--source csv:NAME] [--timestamps auto|ms|s|iso] [--header|--no-header] [--data-dir DIR]',
+  options: {
+    symbol: { type: 'string', value: 'BASE/QUOTE', help: 'symbol; required' },
+    timeframe: { type: 'string', default: '1m', value: 'TF', help: 'timeframe of the rows' },
+    source: { type: 'string', value: 'NAME', help: 'dataset source name', defaultHelp: 'csv:FILE' },
+    timestamps: { type: 'string', default: 'auto', value: 'auto|ms|s|iso', help: 'timestamp format' },
+    header: { type: 'boolean', help: 'the first row is a header (--no-header: it is data)', defaultHelp: 'detected' },
+    'data-dir': { type: 'string', value: 'DIR', help: 'the data directory', defaultHelp: 'the app data directory' },
+  },
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      allowNegative: true,
-      options: {
-        symbol: { type: 'string' },
-        timeframe: { type: 'string', default: '1m' },
-        source: { type: 'string' },
-        timestamps: { type: 'string', default: 'auto' },
-        header: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-      },
-    });
+    const parsed = parseOptions(argv, importCsv.options, { allowPositionals: true, allowNegative: true });
+    const positionals = parsed.positionals;
+    const values = parsed.values as { symbol?: string; timeframe: string; source?: string; timestamps: string; header?: boolean; 'data-dir'?: string };
     const file = positionals[0];
     if (!file) throw new UsageError('which file? kestrel import FILE.csv --symbol ...');
     const ts = values.timestamps;

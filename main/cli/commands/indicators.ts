@@ -5,11 +5,10 @@
  * CSV and null in JSON. `--list` prints the available indicators with their defaults.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parseCandlesCsv } from '../../core/data/csv.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { computeIndicator, listIndicators, parseIndicatorSpec } from '../../core/indicators/index.ts';
-import { type CliCommand, UsageError } from '../command.ts';
+import { parseOptions, type CliCommand, UsageError } from '../command.ts';
 
 interface Column {
   readonly name: string;
@@ -38,18 +37,15 @@ export const indicators: CliCommand = {
   name: 'indicators',
   summary: 'Compute indicators (rsi:14, bb:20:2, macd:12:26:9, ...) over a candle CSV; CSV or JSON out.',
   usage: 'kestrel indicators --input candles.csv --indicator rsi:14 [--indicator ...] [--format csv|json] [--output FILE] | --list',
+  options: {
+    input: { type: 'string', short: 'i', value: 'FILE.csv', help: 'candles CSV; required' },
+    indicator: { type: 'string', multiple: true, short: 'n', value: 'SPEC', help: 'indicator spec, e.g. rsi:14, bb:20:2; at least one' },
+    format: { type: 'string', default: 'csv', value: 'csv|json', help: 'output format' },
+    output: { type: 'string', short: 'o', value: 'FILE', help: 'write here', defaultHelp: 'stdout' },
+    list: { type: 'boolean', default: false, help: 'list the available indicators with their defaults' },
+  },
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        input: { type: 'string', short: 'i' },
-        indicator: { type: 'string', multiple: true, short: 'n' },
-        format: { type: 'string', default: 'csv' },
-        output: { type: 'string', short: 'o' },
-        list: { type: 'boolean', default: false },
-      },
-      strict: true,
-    });
+    const values = parseOptions(argv, indicators.options).values as { input?: string; indicator?: string[]; format: string; output?: string; list: boolean };
     if (values.list) {
       for (const d of listIndicators()) {
         const params = Object.entries(d.defaults).map(([k, v]) => `${k}=${v}`).join(' ');

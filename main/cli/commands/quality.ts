@@ -1,23 +1,24 @@
-import { parseArgs } from 'node:util';
-import type { CliCommand } from '../command.ts';
+import { TradingCalendar, type CalendarInput } from '../../core/data/calendar.ts';
+import { parseOptions, type CliCommand } from '../command.ts';
+import { calendarArg } from './backtest-shared.ts';
 import { iso, openService } from './market-args.ts';
 
 export const quality: CliCommand = {
   name: 'quality',
   summary: 'Data-quality report of stored candles (gaps, duplicates, outliers, invalid rows, content hash).',
-  usage: 'kestrel quality [--source S --symbol X [--timeframe 1m] [--threshold 10] [--json]] [--data-dir DIR]   (no dataset: all datasets)',
+  usage: 'kestrel quality [--source S] [--symbol X] [--timeframe TF] [--calendar 24/7|weekdays|FILE.json] [--threshold Z] [--json] [--data-dir DIR]',
+  options: {
+    source: { type: 'string', value: 'NAME', help: 'only datasets of this source', defaultHelp: 'all' },
+    symbol: { type: 'string', value: 'BASE/QUOTE', help: 'only datasets of this symbol', defaultHelp: 'all' },
+    timeframe: { type: 'string', value: 'TF', help: 'only datasets of this timeframe', defaultHelp: 'all' },
+    calendar: { type: 'string', default: '24/7', value: '24/7|weekdays|FILE.json', help: 'when the market trades: closed days and hours are not gaps' },
+    threshold: { type: 'string', default: '10', value: 'Z', help: 'outlier threshold (robust z-score of returns)' },
+    json: { type: 'boolean', default: false, help: 'one JSON line per dataset' },
+    'data-dir': { type: 'string', value: 'DIR', help: 'the data directory', defaultHelp: 'the app data directory' },
+  },
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        source: { type: 'string' },
-        symbol: { type: 'string' },
-        timeframe: { type: 'string' },
-        threshold: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'data-dir': { type: 'string' },
-      },
-    });
+    const values = parseOptions(argv, quality.options).values as { source?: string; symbol?: string; timeframe?: string; calendar: string; threshold: string; json: boolean; 'data-dir'?: string };
+    const calendar = TradingCalendar.of(calendarArg(values.calendar) as CalendarInput);
     const svc = openService(values['data-dir']);
     try {
       const keys = svc.datasets().filter((d) => (!values.source || d.source === values.source) && (!values.symbol || d.symbol === values.symbol) && (!values.timeframe || d.timeframe === values.timeframe));
@@ -27,7 +28,7 @@ export const quality: CliCommand = {
       }
       let bad = 0;
       for (const k of keys) {
-        const r = svc.quality(k, values.threshold ? { threshold: Number(values.threshold) } : {});
+        const r = svc.quality(k, { threshold: Number(values.threshold), ...(calendar.alwaysOpen ? {} : { calendar }) });
         // Gaps and outliers are facts about the market to report; invalid or duplicated rows are defects.
         if (r.rejected.count || r.duplicates || r.outOfOrder) bad++;
         if (values.json) {

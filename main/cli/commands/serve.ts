@@ -1,19 +1,17 @@
-import { parseArgs } from 'node:util';
 import { createHost } from '../../host/host.ts';
 import { startHeadless } from '../../host/headless/server.ts';
 import { defaultDataDir, rendererDistDir } from '../../host/paths.ts';
 import { ensureRendererBuilt } from '../build.ts';
-import type { CliCommand } from '../command.ts';
+import { parseOptions, type CliCommand, type OptionSpecs } from '../command.ts';
+
+export const SERVE_OPTIONS: OptionSpecs = {
+  port: { type: 'string', default: process.env.KESTREL_PORT ?? '0', value: 'N', help: 'port on 127.0.0.1 (0: any free port; env KESTREL_PORT)' },
+  'data-dir': { type: 'string', value: 'DIR', help: 'the data directory', defaultHelp: 'the app data directory (env KESTREL_DATA_DIR)' },
+  token: { type: 'string', value: 'TOKEN', help: 'the launch token the URL carries', defaultHelp: 'a random one per launch' },
+};
 
 export async function serveHeadless(argv: string[], reason?: string): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string', default: process.env.KESTREL_PORT ?? '0' },
-      'data-dir': { type: 'string' },
-      token: { type: 'string' },
-    },
-  });
+  const values = parseOptions(argv, SERVE_OPTIONS).values as { port: string; 'data-dir'?: string; token?: string };
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   await ensureRendererBuilt();
@@ -36,6 +34,7 @@ export async function serveHeadless(argv: string[], reason?: string): Promise<nu
 export const serve: CliCommand = {
   name: 'serve',
   summary: 'Start the workstation in headless mode: renderer and contract on 127.0.0.1, prints the URL.',
-  usage: 'kestrel serve [--port N] [--data-dir DIR]',
+  usage: 'kestrel serve [--port N] [--data-dir DIR] [--token TOKEN]',
+  options: SERVE_OPTIONS,
   run: (argv) => serveHeadless(argv),
 };

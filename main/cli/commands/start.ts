@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { appRoot } from '../../host/paths.ts';
 import { buildMain } from '../build.ts';
 import type { CliCommand } from '../command.ts';
-import { serveHeadless } from './serve.ts';
+import { SERVE_OPTIONS, serveHeadless } from './serve.ts';
 
 /** The Electron binary's path when one is installed and can actually start on this machine, else why not. */
 export function probeElectron(): { ok: true; path: string } | { ok: false; why: string } {
@@ -29,6 +29,8 @@ export const start: CliCommand = {
   name: 'start',
   summary: 'Start the desktop app, or headless mode where Electron cannot run.',
   usage: 'kestrel start [--data-dir DIR] [--port N]',
+  // Headless mode takes these; the Electron app is handed the same argv.
+  options: SERVE_OPTIONS,
   async run(argv) {
     const electron = probeElectron();
     if (!electron.ok) return serveHeadless(argv, `Electron cannot start here because ${electron.why}; starting headless mode instead.`);

@@ -4,12 +4,11 @@
  * Grid (default) or seeded random sweep of a rules strategy's parameters on the worker pool; with
  * --walk-forward IN:OUT (bars), a rolling walk-forward with the stitched out-of-sample equity.
  */
-import { parseArgs } from 'node:util';
 import { WorkerPool } from '../../../workers/pool.ts';
 import { runSweep, runWalkForward } from '../../../workers/backtest/sweep-runner.ts';
 import type { SweepSpecInput } from '../../core/backtest/sweep.ts';
-import { type CliCommand, UsageError } from '../command.ts';
-import { COMMON_OPTIONS, configFrom, loadCandles, readStrategy, type CommonValues } from './backtest-shared.ts';
+import { parseOptions, type CliCommand, UsageError } from '../command.ts';
+import { assumedLine, COMMON_OPTIONS, configFrom, loadCandles, readStrategy, type Assumed, type CommonValues } from './backtest-shared.ts';
 
 function ranges(list: readonly string[] | undefined): Record<string, number[] | { from: number; to: number; step: number }> {
   const out: Record<string, number[] | { from: number; to: number; step: number }> = {};
@@ -35,18 +34,24 @@ function ranges(list: readonly string[] | undefined): Record<string, number[] | 
 export const sweep: CliCommand = {
   name: 'sweep',
   summary: 'Grid / random parameter sweep or rolling walk-forward of a rules strategy on the worker pool.',
-  usage: 'kestrel sweep --strategy FILE.json --symbol S --timeframe T --param fast=5:30:5 --param slow=20,40 [--random N] [--objective sharpe] [--walk-forward IN:OUT] [--threads N] [--json]',
+  usage: 'kestrel sweep --strategy FILE.json --symbol BASE/QUOTE --param fast=5:30:5 --param slow=20,40 [--data FILE.csv | --demo DAYS | --source NAME] [options]',
+  options: {
+    ...COMMON_OPTIONS,
+    param: { type: 'string', multiple: true, value: 'NAME=A,B,C|NAME=FROM:TO:STEP', help: 'a parameter to sweep: a list of values or a range; at least one' },
+    random: { type: 'string', value: 'N', help: 'seeded random sweep of N samples instead of the full grid' },
+    objective: { type: 'string', default: 'sharpe', value: 'STAT', help: 'statistic to rank runs by' },
+    threads: { type: 'string', value: 'N', help: 'worker threads', defaultHelp: 'the pool default (cores − 1)' },
+    'walk-forward': { type: 'string', value: 'IN:OUT', help: 'rolling walk-forward, in-sample and out-of-sample lengths in bars' },
+  },
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: { ...COMMON_OPTIONS, random: { type: 'string' }, objective: { type: 'string', default: 'sharpe' }, threads: { type: 'string' }, 'walk-forward': { type: 'string' } },
-      strict: true,
-    });
+    const { values } = parseOptions(argv, sweep.options);
     const v = values as CommonValues & { random?: string; objective?: string; threads?: string; 'walk-forward'?: string };
     const strat = readStrategy(v.strategy);
     if (strat.kind !== 'rules') throw new UsageError('sweeps take a rules strategy (.json)');
-    const config = configFrom(v);
-    const data = await loadCandles(v);
+    const assumed: Assumed[] = [];
+    const data = await loadCandles(v, assumed);
+    const config = configFrom(v, data.timeframe, assumed);
+    console.error(assumedLine(assumed));
     // Validated by the core sweep schema (objective names, sizes) with path-named errors.
     const spec = { mode: v.random ? 'random' : 'grid', params: ranges(v.param), objective: v.objective, ...(v.random ? { samples: Number(v.random) } : {}) } as unknown as SweepSpecInput;
     const pool = new WorkerPool(v.threads ? { threads: Number(v.threads) } : {});

@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { checkBundleConsistency } from '../../core/audit/bundle-consistency.ts';
 import { describeProblem, verifyBundle, type BundleReport } from '../../core/audit/bundle-verify.ts';
 import { splitBundleBytes, type LineSource } from '../../core/audit/bundle.ts';
 import { ed25519Check, KEY_FILE, loadOrCreateSigningKey } from '../../host/audit/keys.ts';
-import { UsageError, type CliCommand } from '../command.ts';
+import { parseOptions, UsageError, type CliCommand } from '../command.ts';
 
 function load(file: string, expectedKey: string | undefined): { lines: LineSource; report: BundleReport } {
   let bytes: Uint8Array;
@@ -40,8 +39,16 @@ export const verify: CliCommand = {
   name: 'verify',
   summary: 'Verify a signed audit bundle offline: signature, hash chain, Merkle tree head; names the line and entry of every problem.',
   usage: 'kestrel verify BUNDLE [--key HEX | --data-dir DIR] [--since EARLIER_BUNDLE] [--json]',
+  options: {
+    key: { type: 'string', value: 'HEX', help: 'the Ed25519 public key the bundle must be signed with (64 hex digits)' },
+    'data-dir': { type: 'string', value: 'DIR', help: "use this data directory's signing key as the expected key" },
+    since: { type: 'string', value: 'EARLIER_BUNDLE', help: 'also check that BUNDLE extends this earlier one' },
+    json: { type: 'boolean', default: false, help: 'print the report as JSON' },
+  },
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { key: { type: 'string' }, 'data-dir': { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } } });
+    const parsed = parseOptions(argv, verify.options, { allowPositionals: true });
+    const positionals = parsed.positionals;
+    const values = parsed.values as { key?: string; 'data-dir'?: string; since?: string; json: boolean };
     if (positionals.length !== 1) throw new UsageError(`usage: ${verify.usage}`);
     let expectedKey = values.key?.toLowerCase();
     if (expectedKey !== undefined && !/^[0-9a-f]{64}$/.test(expectedKey)) throw new UsageError('--key must be the 32-byte Ed25519 public key in hex (64 digits)');

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
+import type { TradingCalendar } from '../../core/data/calendar.ts';
 import { openMarket, type MarketStores, type CandleKey } from '../../storage/index.ts';
 import type { VenueOptions } from '../../venues/ccxt/index.ts';
 import { startBackfill, type BackfillJob, type BackfillProgressEvent, type BackfillRequest } from './backfill.ts';
@@ -92,10 +93,11 @@ export class MarketService {
     return { columns, baseTimeframe: base, synthetic: isSynthetic(q.source) };
   }
 
-  quality(key: CandleKey, opts: { threshold?: number } = {}): QualityReport & { synthetic: boolean; label: string | null } {
+  /** `calendar`: when the market trades (closed days and hours are not gaps); default around the clock. */
+  quality(key: CandleKey, opts: { threshold?: number; calendar?: TradingCalendar } = {}): QualityReport & { synthetic: boolean; label: string | null } {
     if (!this.stores.candles.dataset(key)) throw new NotFoundError('dataset', `${key.source} ${key.symbol} ${key.timeframe}`);
     const cols = this.stores.candles.range(key);
-    const r = qualityReport(cols, { tfMs: timeframeMs(key.timeframe), hasher: nodeSha256, ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}) });
+    const r = qualityReport(cols, { tfMs: timeframeMs(key.timeframe), hasher: nodeSha256, ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}), ...(opts.calendar ? { calendar: opts.calendar } : {}) });
     return { ...r, synthetic: isSynthetic(key.source), label: isSynthetic(key.source) ? DEMO_LABEL : null };
   }
 
