@@ -13,7 +13,7 @@
  * itself also has a vm timeout.
  */
 import vm from 'node:vm';
-import { stripTypeScriptTypes } from 'node:module';
+import { stripTypes } from './strip-types.ts';
 import { StrategyError, ValidationError } from '../../main/core/errors.ts';
 import type { CodeContext, CodeStrategyModule } from '../../main/core/strategy/code.ts';
 
@@ -90,7 +90,7 @@ export function prepareSource(source: string, fileName = 'strategy.ts'): string 
   let js = source;
   if (/\.(ts|mts|cts)$/.test(fileName)) {
     try {
-      js = stripTypeScriptTypes(source, { mode: 'strip' });
+      js = stripTypes(source);
     } catch (e) {
       throw new ValidationError(`${fileName}: ${(e as Error).message}`, [{ path: fileName, message: 'not erasable TypeScript' }]);
     }
