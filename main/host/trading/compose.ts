@@ -66,8 +66,10 @@ export function composePaperSession(x: PaperSessionInput): PaperSession {
   const clock = new SimClock(x.startTs);
   // Paper trade ids carry the session id (the kernel hands it to the venue), so (venue, tradeId) is unique
   // across every session writing to the same ledger; the venue id stays the session id, as ledgers hold it.
-  const venue = new PaperVenue({ id: x.sessionId, instruments: x.instruments, clock, seed: x.feed.seed, latencyMs: 0 });
-  const session = new TradingSession(
+  // Spot buys limited to the account's cash at the fill, as in backtests (paper-venue.ts, "Spot funds").
+  const built: { session?: TradingSession } = {};
+  const venue = new PaperVenue({ id: x.sessionId, instruments: x.instruments, clock, seed: x.feed.seed, latencyMs: 0, funds: (ccy) => built.session!.engine.portfolio.cash(ccy) });
+  const session = (built.session = new TradingSession(
     {
       sessionId: x.sessionId, accountId: x.accountId, mode: 'paper', instruments: x.instruments,
       demoSymbols: new Set(x.feedSymbols.map((s) => s.symbol)), venue, marketData: feed, clock,
@@ -80,7 +82,7 @@ export function composePaperSession(x: PaperSessionInput): PaperSession {
       tradingState: { state: x.account.tradingState, reason: x.account.stateReason },
     },
     x.listener,
-  );
+  ));
   return {
     session,
     feed,
