@@ -21,7 +21,7 @@ import type { Fill, Instrument, Order } from '../../main/core/model/index.ts';
 import { defineInstrument, money, moneyToString, type InstrumentSpec } from '../../main/core/model/index.ts';
 import type { OhlcvColumns } from '../../main/core/data/candles.ts';
 import { sliceColumns } from '../../main/core/data/candles.ts';
-import { parseBacktestConfig, timeframeToMs, type BacktestConfig } from '../../main/core/backtest/config.ts';
+import { checkTimeframe, parseBacktestConfig, timeframeToMs, type BacktestConfig } from '../../main/core/backtest/config.ts';
 import { assembleResult, certify, sourceHash, summarizeResult, type AssembleInput, type BacktestResult, type DatasetCertificate, type RunError, type RunSummary, type StrategyInfo } from '../../main/core/backtest/result.ts';
 import { canonicalJson } from '../../main/core/audit/canonical.ts';
 import { FillLines } from '../../main/core/backtest/fill-lines.ts';
@@ -277,7 +277,9 @@ export class PreparedRun {
     this.cols = cfg.symbols.map((s) => {
       const d = data.get(s);
       if (!d) throw new ValidationError(`no candles for ${s}`, [{ path: 'symbols', message: `no dataset for ${s}` }]);
-      return selectRange(d.columns, cfg.from, cfg.to);
+      const c = selectRange(d.columns, cfg.from, cfg.to);
+      checkTimeframe(s, cfg.timeframe, c.ts);
+      return c;
     });
     this.certificates = cfg.symbols.map((s, k) => {
       const d = data.get(s)!;

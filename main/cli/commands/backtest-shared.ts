@@ -5,7 +5,7 @@ import { parseCandlesCsv } from '../../core/data/csv.ts';
 import { generateDemoCandles } from '../../core/data/demo.ts';
 import type { OhlcvColumns } from '../../core/data/candles.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { timeframeToMs } from '../../core/backtest/config.ts';
+import { dataSpacing, timeframeToMs } from '../../core/backtest/config.ts';
 import { MarketService } from '../../host/data/market-service.ts';
 import { defaultDataDir } from '../../host/paths.ts';
 import { UsageError, type OptionSpecs } from '../command.ts';
@@ -106,25 +106,12 @@ export function timeframeOf(ms: number): string | undefined {
   return undefined;
 }
 
-/** The most common spacing between consecutive bars (weekends and holidays are rarer than trading days). */
-export function spacingOf(ts: Float64Array): number | undefined {
-  const count = new Map<number, number>();
-  for (let i = 1; i < ts.length; i++) {
-    const d = ts[i]! - ts[i - 1]!;
-    if (d > 0) count.set(d, (count.get(d) ?? 0) + 1);
-  }
-  let best: number | undefined;
-  let most = 0;
-  for (const [d, k] of count) if (k > most || (k === most && d < best!)) [best, most] = [d, k];
-  return best;
-}
-
 /**
  * The timeframe of the run: --timeframe when it agrees with the data, else the data's spacing. A flag the
  * data contradicts is refused (a 1m timeframe on daily bars made every ratio nonsense).
  */
 export function resolveTimeframe(given: string | undefined, ts: Float64Array, assumed: Assumed[]): string {
-  const spacing = spacingOf(ts);
+  const spacing = dataSpacing(ts);
   const inferred = spacing === undefined ? undefined : timeframeOf(spacing);
   if (given !== undefined) {
     const ms = timeframeToMs(given);

@@ -92,3 +92,26 @@ export function timeframeToMs(tf: string): number {
   if (!m || Number(m[1]) <= 0) throw new ValidationError(`bad timeframe ${tf}`, [{ path: 'timeframe', message: 'like 1m, 15m, 1h, 1d' }]);
   return Number(m[1]) * UNIT[m[2]!]!;
 }
+
+/** The most common spacing between consecutive bar open times (weekends and holidays are rarer than trading days). */
+export function dataSpacing(ts: ArrayLike<number>): number | undefined {
+  const count = new Map<number, number>();
+  for (let i = 1; i < ts.length; i++) {
+    const d = ts[i]! - ts[i - 1]!;
+    if (d > 0) count.set(d, (count.get(d) ?? 0) + 1);
+  }
+  let best: number | undefined;
+  let most = 0;
+  for (const [d, k] of count) if (k > most || (k === most && d < best!)) [best, most] = [d, k];
+  return best;
+}
+
+/**
+ * Refuses a timeframe the candles contradict: with 1m declared on daily bars every per-period figure (gaps,
+ * annualisation, bars held) is off by a factor of 1440.
+ */
+export function checkTimeframe(symbol: string, timeframe: string, ts: ArrayLike<number>): void {
+  const spacing = dataSpacing(ts);
+  if (spacing === undefined || spacing === timeframeToMs(timeframe)) return;
+  throw new ValidationError(`timeframe ${timeframe} does not match the ${symbol} candles: they are mostly ${spacing / 60_000} minutes apart`, [{ path: 'timeframe', message: `the data's bars are ${spacing} ms apart` }]);
+}

@@ -79,6 +79,10 @@ describe('daily bars with weekends and holidays', () => {
     expect(run({ calendar: 'weekdays' }).certificate.datasets[0]!.gaps).toMatchObject({ count: 1, missing: 1 });
   });
 
+  it('a timeframe the candles contradict is refused, whatever the front end', () => {
+    expect(() => run({ timeframe: '1m' })).toThrow(/timeframe 1m does not match the ACME\/USD candles: they are mostly 1440 minutes apart/);
+  });
+
   it('periods per year follow the calendar, or the config', () => {
     expect(run({}).stats.sharpe).toBeCloseTo(sharpeByHand(365), 12);
     expect(run({ calendar: 'weekdays' }).stats.sharpe).toBeCloseTo(sharpeByHand(252), 12);
