@@ -124,7 +124,8 @@ export class QueueClient {
       jobs.map((j) => ({
         name: 'sweep',
         data: j.data,
-        opts: { jobId: j.id, attempts: o.attempts, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: false, removeOnFail: false },
+        opts: { jobId: j.id, attempts: o.attempts, backoff: { type: 'exponential', delay: 500 }, // The desktop removes each job once read; these bounds only clear what a vanished desktop left.
+        removeOnComplete: { age: 3_600 }, removeOnFail: { age: 86_400 } },
       })),
     );
   }
@@ -135,6 +136,11 @@ export class QueueClient {
     const s = await j.getState();
     const state: JobState = s === 'waiting' || s === 'active' || s === 'completed' || s === 'failed' || s === 'delayed' ? s : s === 'prioritized' ? 'waiting' : 'other';
     return { state, returnvalue: j.returnvalue, failedReason: j.failedReason, stalled: j.stalledCounter ?? 0 };
+  }
+
+  /** Jobs not yet finished on this queue, whoever added them. */
+  async waitingOrActive(): Promise<number> {
+    return this.queue.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized');
   }
 
   async remove(id: string): Promise<void> {

@@ -40,8 +40,10 @@ export interface QueueRunOptions {
 
 export interface QueueRunStats {
   readonly jobs: number;
-  /** Per job: enqueue → result read here, minus the worker's compute time (ms). */
+  /** Per job: enqueue → result read here, minus the worker's compute time (ms; includes waiting for a free worker). */
   readonly overheadMs: number[];
+  /** Worker compute time summed over the jobs (ms). */
+  readonly computeMs: number;
   readonly workers: string[];
   readonly republished: number;
   /** Jobs taken back from a worker that died or froze holding them, and run again elsewhere. */
@@ -135,6 +137,7 @@ export async function runSetsOnQueue(
     let done = 0;
     let republished = 0;
     let recovered = 0;
+    let computeMs = 0;
     let failure: KestrelError | undefined;
     let wake: () => void = () => undefined;
 
@@ -153,6 +156,7 @@ export async function runSetsOnQueue(
       r.index.forEach((k, i) => (rows[k] = r.rows[i]!));
       overheadMs.push(Math.max(0, performance.now() - added.get(id)! - r.computeMs));
       workers.add(r.worker);
+      computeMs += r.computeMs;
       done += r.rows.length;
       opts.onProgress?.(done, sets.length);
       void client.remove(id).catch(() => undefined);
@@ -214,7 +218,7 @@ export async function runSetsOnQueue(
       throw failure;
     }
     await verifyRows(pool, config, doc, sets, datasets, rows, target.verify ?? 2);
-    stats?.({ jobs: jobs.size, overheadMs, workers: [...workers], republished, recovered });
+    stats?.({ jobs: jobs.size, overheadMs, computeMs, workers: [...workers], republished, recovered });
     return rows;
   } finally {
     await client.close();

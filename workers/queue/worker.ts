@@ -73,7 +73,14 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     }
     const datasets = await ready;
     const next = new Int32Array(new SharedArrayBuffer(4));
-    const out = await pool.run('backtest.sweep', { config: job.config, doc, sets: job.sets, next, datasets }, { signal: ctx.signal });
+    let out;
+    try {
+      out = await pool.run('backtest.sweep', { config: job.config, doc, sets: job.sets, next, datasets }, { signal: ctx.signal });
+    } catch (e) {
+      // A cancelled sweep's job ends as answered (nobody reads it), not failed: a failure would be retried.
+      if (ctx.signal.aborted) return { rows: [], index: [], worker: id, computeMs: performance.now() - t0, cancelled: true };
+      throw e;
+    }
     const ms = performance.now() - t0;
     o.onJob?.({ runId: job.runId, sets: job.sets.length, ms });
     return { rows: out.rows as unknown as JobResult['rows'], index: out.index.map((i) => job.index[i]!), worker: id, computeMs: ms };

@@ -6,12 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoCandles } from '../../../main/core/data/demo.ts';
 import { getTemplate } from '../../../main/core/strategy/templates.ts';
-import { KestrelError } from '../../../main/core/errors.ts';
+import { CancelledError, KestrelError } from '../../../main/core/errors.ts';
 import { paramSets, parseSweep, type SweepSpecInput } from '../../../main/core/backtest/sweep.ts';
 import { WorkerPool } from '../../../workers/pool.ts';
 import { prepareDatasets, runSweep, type SweepRequest } from '../../../workers/backtest/sweep-runner.ts';
 import type { SweepRow } from '../../../workers/backtest/types.ts';
 import { runSetsOnQueue, type QueueRunStats, type QueueTarget } from '../../../workers/queue/client.ts';
+import { QueueClient } from '../../../workers/queue/bullmq.ts';
+import { engineFingerprint } from '../../../workers/queue/fingerprint.ts';
+import { PROTOCOL, queueName } from '../../../workers/queue/protocol.ts';
+import { randomUUID } from 'node:crypto';
 import { startRedis, type TestRedis } from './redis.ts';
 import { startWorker, stopWorkers, type WorkerProc } from './workers.ts';
 
@@ -115,6 +119,57 @@ describe('sweeps on a BullMQ queue', () => {
     expect((err as Error).message).toContain('ffffffffffff');
     expect((err as Error).message).toMatch(/this desktop runs [0-9a-f]{12}/);
     await stopWorkers([w]);
+  }, 120_000);
+
+  it('a worker refuses, at once and saying why, a task stamped with another engine or forged', async () => {
+    const w = startWorker(redis.url);
+    procs.push(w);
+    await w.ready;
+    const client = new QueueClient({ url: redis.url }, queueName(engineFingerprint()));
+    try {
+      await client.ready(10_000, 'test');
+      const base = { protocol: PROTOCOL, runId: randomUUID(), config, doc: 'b'.repeat(64), datasets: ['c'.repeat(64)], index: [0], sets: [{ fast: 5, slow: 20 }] };
+      await client.add([{ id: 'other-engine', data: { ...base, engine: 'e'.repeat(64) } }, { id: 'forged', data: { ...base, engine: engineFingerprint(), sets: 'all of them' } }], { attempts: 5 });
+      const failed = async (id: string) => {
+        for (let i = 0; i < 400; i++) {
+          const j = await client.job(id);
+          if (j?.state === 'failed') return j.failedReason;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error(`${id} never failed`);
+      };
+      expect(await failed('other-engine')).toMatch(/this worker runs engine [0-9a-f]{12} .*the task needs eeeeeeeeeeee: refused/);
+      expect(await failed('forged')).toMatch(/malformed sweep job: sets/);
+    } finally {
+      await client.close();
+      await stopWorkers([w]);
+    }
+  }, 120_000);
+
+  it('cancels: the caller is answered with CancelledError, the queue keeps none of the sweep\'s jobs', async () => {
+    const w = startWorker(redis.url);
+    procs.push(w);
+    await w.ready;
+    const abort = new AbortController();
+    const err = await runSetsOnQueue({ url: redis.url, setsPerJob: 4 }, pool, config, doc, sets, prepareDatasets(config, req.datasets), {
+      signal: abort.signal,
+      onProgress: (done) => done >= 16 && abort.abort(),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CancelledError);
+    const client = new QueueClient({ url: redis.url }, queueName(engineFingerprint()));
+    try {
+      await client.ready(10_000, 'test');
+      // Waiting jobs were removed; the one a worker held finishes or stops at its next poll.
+      let left = Infinity;
+      for (let i = 0; i < 200 && left > 0; i++) {
+        left = await client.waitingOrActive();
+        if (left > 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(left).toBe(0);
+    } finally {
+      await client.close();
+      await stopWorkers([w]);
+    }
   }, 120_000);
 
   it('says no worker is connected when there is none', async () => {
