@@ -1,11 +1,14 @@
 /**
  * `kestrel sweep --strategy FILE.json --symbol S --timeframe T --param fast=5:30:5 --param slow=20,40,60
- * [--random N] [--objective sharpe] [--threads N] [--walk-forward IN:OUT] [--data FILE.csv | --demo DAYS] [--json]`
+ * [--random N] [--objective sharpe] [--threads N] [--walk-forward IN:OUT] [--queue redis://HOST:PORT] [--data FILE.csv | --demo DAYS] [--json]`
+ * With --queue, the backtests run on queue workers (`kestrel worker`) on any machine; see workers/queue/README.md.
  * Grid (default) or seeded random sweep of a rules strategy's parameters on the worker pool; with
  * --walk-forward IN:OUT (bars), a rolling walk-forward with the stitched out-of-sample equity.
  */
 import { WorkerPool } from '../../../workers/pool.ts';
-import { runSweep, runWalkForward } from '../../../workers/backtest/sweep-runner.ts';
+import { runSweep, runWalkForward, type SetsExecutor } from '../../../workers/backtest/sweep-runner.ts';
+import { runSetsOnQueue } from '../../../workers/queue/client.ts';
+import { queuePassword } from './worker.ts';
 import type { SweepSpecInput } from '../../core/backtest/sweep.ts';
 import { parseOptions, type CliCommand, UsageError } from '../command.ts';
 import { assumedLine, COMMON_OPTIONS, configFrom, loadCandles, readStrategy, type Assumed, type CommonValues } from './backtest-shared.ts';
@@ -34,7 +37,7 @@ function ranges(list: readonly string[] | undefined): Record<string, number[] | 
 export const sweep: CliCommand = {
   name: 'sweep',
   summary: 'Grid / random parameter sweep or rolling walk-forward of a rules strategy on the worker pool.',
-  usage: 'kestrel sweep --strategy FILE.json --symbol BASE/QUOTE --param fast=5:30:5 --param slow=20,40 [--data FILE.csv | --demo DAYS | --source NAME] [options]',
+  usage: 'kestrel sweep --strategy FILE.json --symbol BASE/QUOTE --param fast=5:30:5 --param slow=20,40 [--data FILE.csv | --demo DAYS | --source NAME] [--queue redis://HOST:PORT [--password-file F]] [options]',
   options: {
     ...COMMON_OPTIONS,
     param: { type: 'string', multiple: true, value: 'NAME=A,B,C|NAME=FROM:TO:STEP', help: 'a parameter to sweep: a list of values or a range; at least one' },
@@ -42,10 +45,12 @@ export const sweep: CliCommand = {
     objective: { type: 'string', default: 'sharpe', value: 'STAT', help: 'statistic to rank runs by' },
     threads: { type: 'string', value: 'N', help: 'worker threads', defaultHelp: 'the pool default (cores − 1)' },
     'walk-forward': { type: 'string', value: 'IN:OUT', help: 'rolling walk-forward, in-sample and out-of-sample lengths in bars' },
+    queue: { type: 'string', value: 'redis://HOST:PORT', help: 'run the parameter sets on a distributed queue (kestrel worker --queue) instead of this machine' },
+    'password-file': { type: 'string', value: 'FILE', help: "the queue's password, read from this file" },
   },
   async run(argv) {
     const { values } = parseOptions(argv, sweep.options);
-    const v = values as CommonValues & { random?: string; objective?: string; threads?: string; 'walk-forward'?: string };
+    const v = values as CommonValues & { random?: string; objective?: string; threads?: string; 'walk-forward'?: string; queue?: string; 'password-file'?: string };
     const strat = readStrategy(v.strategy);
     if (strat.kind !== 'rules') throw new UsageError('sweeps take a rules strategy (.json)');
     const assumed: Assumed[] = [];
@@ -58,12 +63,15 @@ export const sweep: CliCommand = {
     const onProgress = (d: number, t: number): void => {
       if (!v.json) process.stderr.write(`\r${d}/${t}`);
     };
+    const password = v.queue ? queuePassword(v['password-file']) : undefined;
+    // On a queue, this machine's pool only re-runs the rows that verify the workers' hashes.
+    const executor: SetsExecutor | undefined = v.queue ? (cfg, doc, sets, ds, o) => runSetsOnQueue({ url: v.queue!, ...(password ? { password } : {}) }, pool, cfg, doc, sets, ds, o) : undefined;
     try {
       const req = { config, doc: strat.source, sweep: spec, datasets: [{ symbol: v.symbol!, columns: data.columns, source: data.source }] };
       if (v['walk-forward']) {
         const m = /^(\d+):(\d+)$/.exec(v['walk-forward']);
         if (!m) throw new UsageError('--walk-forward must be IN:OUT bar counts, e.g. 10000:2000');
-        const wf = await runWalkForward(pool, { ...req, walkForward: { inSampleBars: Number(m[1]), outOfSampleBars: Number(m[2]) } }, { onProgress });
+        const wf = await runWalkForward(pool, { ...req, walkForward: { inSampleBars: Number(m[1]), outOfSampleBars: Number(m[2]) } }, { onProgress, ...(executor ? { executor } : {}) });
         if (v.json) process.stdout.write(`${JSON.stringify({ objective: wf.objective, windows: wf.windows, equity: { ts: Array.from(wf.equity.ts), value: Array.from(wf.equity.value) } })}\n`);
         else {
           process.stderr.write('\n');
@@ -72,7 +80,7 @@ export const sweep: CliCommand = {
           console.log(`stitched out-of-sample equity: ${eq.length ? eq[eq.length - 1]!.toFixed(2) : '—'}`);
         }
       } else {
-        const out = await runSweep(pool, req, { onProgress });
+        const out = await runSweep(pool, req, { onProgress, ...(executor ? { executor } : {}) });
         if (v.json) process.stdout.write(`${JSON.stringify(out)}\n`);
         else {
           process.stderr.write('\n');
