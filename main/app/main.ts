@@ -1,6 +1,7 @@
 import { app, BrowserWindow } from 'electron';
 import { createHost, type Host } from '../host/host.ts';
 import { appRoot } from '../host/paths.ts';
+import { installProcessGuards } from '../host/process-guards.ts';
 import { attachElectronTransport } from './ipc.ts';
 import { installMenu } from './menu.ts';
 import { electronPdfRenderer } from './pdf.ts';
@@ -28,6 +29,7 @@ if (!app.requestSingleInstanceLock()) {
     hardenSession();
     installMenu();
     host = await createHost({ mode: 'electron', dataDir: app.getPath('userData') });
+    installProcessGuards(host.ctx.log);
     // The app has a Chromium: audit reports can be printed to PDF (headless hosts answer "skipped").
     host.services.audit.pdf = electronPdfRenderer();
     const win = createMainWindow(root);
