@@ -22,6 +22,7 @@ export function ChartPanel() {
   const positions = useTrading((s) => s.positions);
   const fills = useTrading((s) => s.fills);
   const [spec, setSpec] = useState('');
+  const [following, setFollowing] = useState(true);
 
   useEffect(() => {
     if (connected && !datasetsLoaded) void useChart.getState().loadDatasets();
@@ -30,6 +31,7 @@ export function ChartPanel() {
   // The view lives as long as the panel; data changes go through its methods.
   useEffect(() => {
     const v = new ChartView(host.current!, chartTheme());
+    v.onFollowChange = setFollowing;
     view.current = v;
     (window as unknown as { __kestrelChart?: ChartView }).__kestrelChart = v;
     return () => {
@@ -43,8 +45,11 @@ export function ChartPanel() {
   useEffect(() => {
     const v = view.current;
     if (!v || !candles) return;
+    // A timeframe switch keeps the moment in view (as traders expect); the view only ever holds a bounded window.
+    const at = v.viewedTime();
     v.setCandles(candles, instrument ? Number(instrument.tickSize) : undefined);
-    v.showLast(timeframe === '1m' ? 240 : 160);
+    if (at === null) v.showLast(timeframe === '1m' ? 240 : 160);
+    else v.showTime(at, timeframe === '1m' ? 240 : 160);
     // instrument only sets price precision; a change of it alone need not reload bars
   }, [candles, seq]);
 
@@ -107,9 +112,10 @@ export function ChartPanel() {
     view.current?.setMarkers([...own, ...(linked?.markers ?? [])]);
   }, [fills, symbol, seq, linked]);
 
+  // Applied once per click: a later reload keeps whatever the user scrolled to instead of jumping back.
   useEffect(() => {
     if (focus) view.current?.showTime(focus.ts, 160);
-  }, [focus, seq]);
+  }, [focus]);
 
   const symbols = useMemo(() => [...new Map(datasets.map((d) => [`${d.source}|${d.symbol}`, d])).values()], [datasets]);
   const synthetic = candles?.synthetic;
@@ -176,6 +182,11 @@ export function ChartPanel() {
                 ×
               </button>
             </span>
+          )}
+          {!following && (
+            <button className="small" onClick={() => view.current?.showLast(timeframe === '1m' ? 240 : 160)} title="Scroll to the newest bar and follow it">
+              Go to now ⇥
+            </button>
           )}
           {synthetic && <Badge kind="warn">SYNTHETIC</Badge>}
           {last && (
