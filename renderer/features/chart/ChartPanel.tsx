@@ -9,6 +9,7 @@ import { useTrading } from '../../state/trading.ts';
 import { ChartView, type Bar, type PriceLineSpec } from './lightweight.ts';
 import { mergeMinute } from './live-bar.ts';
 import { levelsFor } from './levels.ts';
+import { placementOf } from './outputs.ts';
 
 export function ChartPanel() {
   const host = useRef<HTMLDivElement>(null);
@@ -62,7 +63,8 @@ export function ChartPanel() {
         const key = `${a.spec}${a.series.outputs.length > 1 ? `.${o.name}` : ''}`;
         want.add(key);
         const color = i === 0 ? a.color : shade(a.color, i);
-        v.setLine(key, a.spec, a.series.ts, o.values, { placement: a.series.overlay ? 'price' : 'pane', color, levels: i === 0 ? levelsFor(a.series.name) : [] });
+        const at = placementOf(a.spec, a.series.overlay, o.name);
+        v.setLine(key, at.pane, a.series.ts, o.values, { placement: at.placement, style: at.style, color, levels: i === 0 ? levelsFor(a.series.name) : [] });
       });
     }
     for (const k of v.lineKeys()) if (!want.has(k)) v.removeLine(k);

@@ -73,6 +73,17 @@ export interface LineSpec {
   color: string;
   /** Fixed guide levels (RSI 30/70) drawn in the pane. */
   levels?: readonly number[];
+  /** Columns from zero (MACD histogram) instead of a line. */
+  style?: 'line' | 'histogram';
+}
+
+/** Where a line ended up (for tests and the legend): its pane and the range of the values it holds. */
+export interface LinePlacement {
+  key: string;
+  pane: number;
+  min: number;
+  max: number;
+  style: 'line' | 'histogram';
 }
 
 const sec = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
@@ -122,7 +133,7 @@ export class ChartView {
   private readonly candles: ISeriesApi<'Candlestick'>;
   private readonly volume: ISeriesApi<'Histogram'>;
   private readonly markers: ISeriesMarkersPluginApi<Time>;
-  private readonly lines = new Map<string, { series: ISeriesApi<'Line'>; guides: IPriceLine[]; group: string; ts: Float64Array; values: Float64Array }>();
+  private readonly lines = new Map<string, { series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; guides: IPriceLine[]; group: string; ts: Float64Array; values: Float64Array; style: 'line' | 'histogram' }>();
   private readonly paneOf = new Map<string, number>();
   private priceLines: IPriceLine[] = [];
   private theme: ChartTheme;
@@ -257,10 +268,14 @@ export class ChartView {
       pane = this.paneOf.get(group) ?? this.chart.panes().length;
       this.paneOf.set(group, pane);
     }
-    const series = this.chart.addSeries(LineSeries, { color: spec.color, lineWidth: 2, priceLineVisible: false, lastValueVisible: true, crosshairMarkerVisible: false, title: key }, pane);
+    const style = spec.style ?? 'line';
+    const series =
+      style === 'histogram'
+        ? this.chart.addSeries(HistogramSeries, { color: spec.color, priceLineVisible: false, lastValueVisible: true, title: key }, pane)
+        : this.chart.addSeries(LineSeries, { color: spec.color, lineWidth: 2, priceLineVisible: false, lastValueVisible: true, crosshairMarkerVisible: false, title: key }, pane);
     series.setData(this.lineWindow(ts, values));
-    const guides = (spec.levels ?? []).map((price) => series.createPriceLine({ price, color: this.theme.text, lineStyle: LineStyle.Dotted, lineWidth: 1, axisLabelVisible: false, title: '' }));
-    this.lines.set(key, { series, guides, group, ts, values });
+    const guides = (spec.levels ?? []).map((price) => series.createPriceLine({ price, color: this.theme.text, lineStyle: LineStyle.Dashed, lineWidth: 1, axisLabelVisible: true, title: '' }));
+    this.lines.set(key, { series, guides, group, ts, values, style });
     if (pane > 0) this.chart.panes()[pane]?.setStretchFactor(0.45);
   }
 
@@ -279,6 +294,25 @@ export class ChartView {
 
   lineKeys(): string[] {
     return [...this.lines.keys()];
+  }
+
+  /** Each line's pane and value range over the window, next to the candles' (pane 0) low/high. */
+  placements(): { candles: { min: number; max: number }; lines: LinePlacement[] } {
+    const range = (vals: readonly { value?: number; low?: number; high?: number }[]) => {
+      let min = Infinity;
+      let max = -Infinity;
+      for (const v of vals) {
+        const lo = v.low ?? v.value;
+        const hi = v.high ?? v.value;
+        if (lo !== undefined && lo === lo) min = Math.min(min, lo);
+        if (hi !== undefined && hi === hi) max = Math.max(max, hi);
+      }
+      return { min, max };
+    };
+    return {
+      candles: range(this.candles.data() as readonly { low?: number; high?: number }[]),
+      lines: [...this.lines].map(([key, l]) => ({ key, pane: l.series.getPane().paneIndex(), style: l.style, ...range(l.series.data() as readonly { value?: number }[]) })),
+    };
   }
 
   setMarkers(ms: readonly TradeMarker[]): void {
