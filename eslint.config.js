@@ -37,6 +37,8 @@ const reserved = {
   'better-sqlite3': ['main/storage'],
   piscina: ['workers/pool.ts'],
   'lightweight-charts': ['renderer/features/chart/lightweight.ts'],
+  'electron-updater': ['main/app/updater.ts'],
+  sharp: ['resources/generate-icons.ts'],
 };
 
 const nodeBuiltin = /^node:|^(fs|path|os|net|http|https|child_process|worker_threads|crypto|stream|url|util|zlib|dns|tls|cluster|module|process|v8|vm)(\/|$)/;

@@ -1,6 +1,10 @@
 import { Menu, app, type MenuItemConstructorOptions } from 'electron';
 
-export function installMenu(): void {
+export interface MenuActions {
+  checkForUpdates(): void;
+}
+
+export function installMenu(actions: MenuActions): void {
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     { role: 'fileMenu' },
@@ -10,6 +14,7 @@ export function installMenu(): void {
       submenu: [{ role: 'reload' }, ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]), { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
     },
     { role: 'windowMenu' },
+    { role: 'help', submenu: [{ label: 'Check for Updates…', click: () => actions.checkForUpdates() }] },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
