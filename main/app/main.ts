@@ -1,6 +1,5 @@
 import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import { auditFor } from '../host/audit/for-host.ts';
 import { createHost, type Host } from '../host/host.ts';
 import { appRoot } from '../host/paths.ts';
 import { attachElectronTransport } from './ipc.ts';
@@ -40,7 +39,7 @@ if (!app.requestSingleInstanceLock()) {
     serveAppScheme(join(root, 'dist', 'renderer'), appContentSecurityPolicy(), (why) => host?.ctx.log.warn(why));
     host = await createHost({ mode: 'electron', dataDir: app.getPath('userData') });
     // The app has a Chromium: audit reports can be printed to PDF (headless hosts answer "skipped").
-    auditFor(host.ctx).pdf = electronPdfRenderer();
+    host.services.audit.pdf = electronPdfRenderer();
     const win = createMainWindow(root);
     const indexUrl = rendererIndexUrl();
     attachElectronTransport(host.server, win.webContents, indexUrl, (why) => host?.ctx.log.warn(why));

@@ -1,8 +1,6 @@
 import { ValidationError } from '../../core/errors.ts';
 import type { SweepSpecInput } from '../../core/backtest/sweep.ts';
-import { backtestFor } from '../backtest/for-host.ts';
-import { validateSource, type RunRequest } from '../backtest/service.ts';
-import type { HostContext } from '../context.ts';
+import { validateSource, type BacktestService, type RunRequest } from '../backtest/service.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
 import { renderReport } from '../reports/backtest-report.ts';
 
@@ -22,8 +20,8 @@ function runRequest(r: { strategyId?: string | undefined; version?: number | und
   };
 }
 
-export function strategyHandlers(ctx: HostContext): HandlersFor<Names> {
-  const svc = () => backtestFor(ctx);
+export function strategyHandlers(backtest: BacktestService): HandlersFor<Names> {
+  const svc = () => backtest;
   return {
     'strategy.list': () => svc().list(),
     'strategy.get': (r) => {
