@@ -3,8 +3,9 @@
  * Electron (updater.ts applies them to electron-updater). Integrity: electron-updater checks every download
  * against the SHA-512 in the channel's manifest; on Windows it also requires an Authenticode signature by
  * the configured publisher (win.signtoolOptions.publisherName), on macOS Squirrel.Mac requires the update
- * to satisfy the running app's code-signing requirement. Linux packages carry no signature, so there an
- * update is only downloaded after the user agrees to it.
+ * to satisfy the running app's code-signing requirement; Linux packages carry no signature, so there the
+ * SHA-512 (fetched over HTTPS) is the only check. Everywhere an update is downloaded and installed only after
+ * the user agrees: a restart in the middle of a trading session is the trader's call.
  */
 import { UpdateSettings, defaultUpdateSettings } from '../contract/updates.ts';
 
