@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { IconSetManifest } from '../../../resources/generate-icons.ts';
+import sharp from 'sharp';
+import { generateIcons, type IconSetManifest } from '../../../resources/generate-icons.ts';
 
 // What each platform's package needs, stated here independently of the generator's own lists.
 const LINUX_PX = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
@@ -105,5 +107,26 @@ describe('the app icon set', () => {
     const expected = ['icon.icns', 'icon.ico', ...LINUX_PX.map((px) => `icons/${px}x${px}.png`)].sort();
     expect(Object.keys(m.files).sort()).toEqual(expected);
     for (const [rel, hash] of Object.entries(m.files)) expect(sha(rel), rel).toBe(hash);
+  });
+
+  it('is what npm run icons makes from the SVG today (same pixels, same .ico/.icns bytes)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kestrel-icons-'));
+    try {
+      copyFileSync(res('icon.svg'), join(dir, 'icon.svg'));
+      const fresh = await generateIcons(dir);
+      const committed = JSON.parse(readFileSync(res('icon-set.json'), 'utf8')) as IconSetManifest;
+      expect(Object.keys(fresh.files).sort()).toEqual(Object.keys(committed.files).sort());
+      for (const rel of Object.keys(fresh.files)) {
+        if (!rel.endsWith('.png')) {
+          expect(fresh.files[rel], `${rel} differs from a fresh encode`).toBe(committed.files[rel]);
+          continue;
+        }
+        // Pixels, not bytes: another zlib may compress the same image differently.
+        const [a, b] = await Promise.all([sharp(join(dir, rel)).raw().toBuffer(), sharp(res(rel)).raw().toBuffer()]);
+        expect(a.equals(b), `${rel} differs from a fresh render`).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
