@@ -34,9 +34,9 @@ if (!app.requestSingleInstanceLock()) {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
   app.whenReady().then(async () => {
-    hardenSession();
-    installMenu({ checkForUpdates: () => void updates?.checkNow() });
     serveAppScheme(join(root, 'dist', 'renderer'), appContentSecurityPolicy(), (why) => host?.ctx.log.warn(why));
+    hardenSession();
+    installMenu();
     host = await createHost({ mode: 'electron', dataDir: app.getPath('userData') });
     // The app has a Chromium: audit reports can be printed to PDF (headless hosts answer "skipped").
     host.services.audit.pdf = electronPdfRenderer();
@@ -48,6 +48,7 @@ if (!app.requestSingleInstanceLock()) {
     const log = host.ctx.log;
     if (warning) log.warn(warning);
     updates = await startUpdates(updatePlan(settings, { packaged: app.isPackaged }), { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) }, () => BrowserWindow.getAllWindows()[0]);
+    installMenu({ checkForUpdates: () => void updates?.checkNow() });
   });
   app.on('window-all-closed', () => {
     updates?.stop();

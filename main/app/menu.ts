@@ -4,7 +4,8 @@ export interface MenuActions {
   checkForUpdates(): void;
 }
 
-export function installMenu(actions: MenuActions): void {
+/** Installed once the window is up; again with `actions` once the updater exists (Help → Check for Updates). */
+export function installMenu(actions?: MenuActions): void {
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     { role: 'fileMenu' },
@@ -14,7 +15,7 @@ export function installMenu(actions: MenuActions): void {
       submenu: [{ role: 'reload' }, ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]), { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
     },
     { role: 'windowMenu' },
-    { role: 'help', submenu: [{ label: 'Check for Updates…', click: () => actions.checkForUpdates() }] },
+    ...(actions ? [{ role: 'help' as const, submenu: [{ label: 'Check for Updates…', click: () => actions.checkForUpdates() }] }] : []),
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
