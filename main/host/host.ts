@@ -21,6 +21,7 @@ import { openLedger, type LedgerStores } from '../storage/index.ts';
 import { hostRerunDeps, hostSessionRerun } from './audit/rerun-deps.ts';
 import { AuditService } from './audit/service.ts';
 import { BacktestService } from './backtest/service.ts';
+import { SweepClusters } from './backtest/clusters.ts';
 import type { HostContext, HostMode } from './context.ts';
 import { MarketService } from './data/market-service.ts';
 import { createHandlers } from './handlers/index.ts';
@@ -49,6 +50,7 @@ export interface HostServices {
   readonly workers: HostWorkers;
   readonly trading: TradingService;
   readonly backtest: BacktestService;
+  readonly clusters: SweepClusters;
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
 }
@@ -133,7 +135,10 @@ function build(ctx: HostContext, settings: HostSettings, stops: Stop[]): HostSer
   const trading = new TradingService({ ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed) });
   stops.push(['trading', () => trading.close()]);
 
+  // Sweep clusters: queue passwords are secret-store references (settings/host-settings.ts says how they resolve today).
+  const clusters = new SweepClusters(() => settings.sweeps.clusters, settings.sweeps.secret);
   const backtest = new BacktestService({
+    cluster: (id) => clusters.target(id),
     ledger,
     // Closed bars only: a higher-timeframe bar still forming would change under a re-run.
     candles: (q) => market.candles({ ...q, closedOnly: true }).columns,
@@ -151,7 +156,7 @@ function build(ctx: HostContext, settings: HostSettings, stops: Stop[]): HostSer
 
   const paperStrategies = new PaperStrategies({ session: () => trading.session, catalog: () => backtest, emit: (v) => emit('paper.strategy.state', v), log });
 
-  return { settings, market, ledger, workers, trading, backtest, audit, paperStrategies };
+  return { settings, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies };
 }
 
 /** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */

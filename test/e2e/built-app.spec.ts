@@ -29,7 +29,7 @@ test.describe('the built app, without its sources', () => {
     cpSync(join(repoRoot, 'dist'), join(app, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
     symlinkSync(join(repoRoot, 'node_modules'), join(app, 'node_modules'), 'dir');
     expect(readdirSync(app).sort()).toEqual(['dist', 'node_modules', 'package.json']);
-    ({ server, child } = await startServer(join(app, 'data'), { cli: join(app, 'dist/main/cli/kestrel.js'), cwd: app }));
+    ({ server, child } = await startServer(join(app, 'data'), {}, { cli: join(app, 'dist/main/cli/kestrel.js'), cwd: app }));
   });
 
   test.afterAll(async () => {

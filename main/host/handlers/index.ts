@@ -1,5 +1,6 @@
 import type { AuditService } from '../audit/service.ts';
 import type { BacktestService } from '../backtest/service.ts';
+import type { SweepClusters } from '../backtest/clusters.ts';
 import type { HostContext } from '../context.ts';
 import type { MarketService } from '../data/market-service.ts';
 import type { Handlers } from '../ipc/handlers.ts';
@@ -20,6 +21,7 @@ export interface HandlerServices {
   readonly workers: HostWorkers;
   readonly trading: TradingService;
   readonly backtest: BacktestService;
+  readonly clusters: SweepClusters;
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
 }
@@ -35,7 +37,7 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...marketHandlers(s.market, ctx),
     ...indicatorHandlers(s.market, s.workers),
     ...auditHandlers(s.audit),
-    ...strategyHandlers(s.backtest),
+    ...strategyHandlers(s.backtest, s.clusters),
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
   } satisfies Handlers;
 }
