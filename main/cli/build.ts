@@ -1,7 +1,8 @@
 /**
  * The build pipeline (`npm run build` = `node main/cli/build.ts`): the wasm kernels (native/build.ts), the
  * renderer bundle (Vite → dist/renderer), then main/, workers/ and native/ as JavaScript (tsc →
- * dist/main, dist/workers, dist/native) plus the files tsc does not emit (the wasm kernels). The result
+ * dist/main, dist/workers, dist/native) plus the files tsc does not emit (the wasm kernels), then the
+ * strategy sandbox's child as one file (dist/sandbox/child.mjs) for the desktop app's Node runtime. The result
  * runs without the TypeScript sources: `node dist/main/cli/kestrel.js serve` under plain Node, or
  * dist/main/app/main.js under Electron, which is what `npm run dist` packages (resources/dist.ts).
  *
@@ -71,14 +72,16 @@ async function buildAll(step: string | undefined): Promise<void> {
   if (!step || step === 'native') run(process.execPath, [join(root, 'native', 'build.ts')]);
   if (!step || step === 'renderer') run(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
   if (!step || step === 'main') await buildMain();
+  // The strategy sandbox's child as one file, for the desktop app's plain Node runtime (workers/sandbox/vite.config.ts).
+  if (!step || step === 'sandbox') run(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'workers/sandbox/vite.config.ts', '--logLevel', 'warn']);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const step = process.argv[2];
-  if (step && !['native', 'renderer', 'main'].includes(step)) {
-    console.error(`usage: node main/cli/build.ts [native|renderer|main]`);
+  if (step && !['native', 'renderer', 'main', 'sandbox'].includes(step)) {
+    console.error(`usage: node main/cli/build.ts [native|renderer|main|sandbox]`);
     process.exit(2);
   }
   await buildAll(step);
-  console.log(`build: ${step ?? 'native, renderer, main'} done → ${join(appRoot(), 'dist')}`);
+  console.log(`build: ${step ?? 'native, renderer, main, sandbox'} done → ${join(appRoot(), 'dist')}`);
 }

@@ -98,7 +98,13 @@ describe('electron-builder.yml', () => {
       expect(typeof f).toBe('string');
       expect(existsSync(join(root, f as string)), `${f} missing`).toBe(true);
     }
-    for (const set of c.extraResources as { from: string }[]) expect(existsSync(join(root, set.from)), set.from).toBe(true);
+    // Build outputs (dist/) come from `npm run build`; everything else must be in the checkout.
+    const extra = c.extraResources as { from: string; to: string }[];
+    for (const set of extra) if (!set.from.startsWith('dist/')) expect(existsSync(join(root, set.from)), set.from).toBe(true);
+    // The strategy sandbox's runtime and its one-file child (workers/sandbox/spawn.ts looks for exactly these).
+    expect(extra.map((x) => x.to)).toEqual(expect.arrayContaining(['node', 'sandbox/child.mjs']));
+    expect(existsSync(join(root, 'node_modules/node/bin/node')) || existsSync(join(root, 'node_modules/node/bin/node.exe'))).toBe(true);
+    expect(existsSync(join(root, 'workers/sandbox/vite.config.ts'))).toBe(true);
     expect(readFileSync(join(root, c.mac!.entitlements!), 'utf8')).toContain('com.apple.security.cs.allow-jit');
   });
 
