@@ -6,6 +6,7 @@ import { generateDemoCandles } from '../../core/data/demo.ts';
 import type { OhlcvColumns } from '../../core/data/candles.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { dataSpacing, timeframeToMs } from '../../core/backtest/config.ts';
+import { STANDARD_PROFILE, UNLIMITED_PROFILE } from '../../core/risk/profile.ts';
 import { MarketService } from '../../host/data/market-service.ts';
 import { defaultDataDir } from '../../host/paths.ts';
 import { UsageError, type OptionSpecs } from '../command.ts';
@@ -33,13 +34,14 @@ export const COMMON_OPTIONS = {
   'periods-per-year': { type: 'string', value: 'N', help: 'return periods per year for Sharpe/Sortino', defaultHelp: "the calendar's (365 days around the clock, 252 for weekdays) × bars per day" },
   'close-at-end': { type: 'boolean', default: false, help: 'close open positions at the last close (fee and slippage apply) and count them as trades; otherwise they stay open, marked to market' },
   param: { type: 'string', multiple: true, value: 'NAME=VALUE', help: 'strategy parameter' },
+  'risk-profile': { type: 'string', value: 'standard|unlimited|FILE.json', help: 'pre-trade risk limits of the run (a built-in profile or a profile file)', defaultHelp: 'none: no limits beyond the config' },
   json: { type: 'boolean', default: false, help: 'print the result as JSON on stdout' },
 } as const satisfies OptionSpecs;
 
 export interface CommonValues {
   strategy?: string; symbol?: string; timeframe?: string; from?: string; to?: string; data?: string; source?: string; 'data-dir'?: string; demo?: string;
   fee?: string; 'maker-fee'?: string; slippage?: string; latency?: string; seed?: string; cash?: string; currency?: string; tick?: string; lot?: string;
-  calendar?: string; 'periods-per-year'?: string; 'close-at-end'?: boolean; param?: string[]; json?: boolean;
+  calendar?: string; 'periods-per-year'?: string; 'close-at-end'?: boolean; param?: string[]; json?: boolean; 'risk-profile'?: string;
 }
 
 export function parseTime(s: string | undefined, what: string): number | undefined {
@@ -143,6 +145,21 @@ export function calendarArg(s: string | undefined): unknown {
 }
 
 /**
+ * --risk-profile: a built-in name (standard = the issue's defaults, unlimited = every limit off) or a JSON file
+ * holding one profile. Validated by the core schema with the rest of the config.
+ */
+function riskProfileArg(arg: string): unknown {
+  if (arg === 'standard') return STANDARD_PROFILE;
+  if (arg === 'unlimited') return UNLIMITED_PROFILE;
+  if (!/\.json$/i.test(arg)) throw new UsageError(`--risk-profile must be standard, unlimited or a .json file, got ${arg}`);
+  try {
+    return JSON.parse(readFileSync(arg, 'utf8')) as unknown;
+  } catch (e) {
+    throw new ValidationError(`cannot read risk profile ${arg}: ${(e as Error).message}`, [{ path: 'riskProfile', message: 'unreadable or not JSON' }]);
+  }
+}
+
+/**
  * The backtest config from the flags (validated again by the core schema, with path-named errors), and the
  * defaults it assumed. `timeframe`: from resolveTimeframe.
  */
@@ -168,6 +185,7 @@ export function configFrom(v: CommonValues, timeframe: string, assumed: Assumed[
   assume('tick', v.tick, '0.01');
   assume('lot', v.lot, '0.0001', 'fractional quantities; --lot 1 for whole shares');
   assume('calendar', v.calendar, '24/7', 'every bar expected, 365 trading days a year');
+  assume('risk-profile', v['risk-profile'], 'none', 'no pre-trade limits');
   if (!v['close-at-end']) assumed.push({ flag: 'close-at-end', value: 'off', why: 'positions open at the end stay open, marked to market, not in trade statistics' });
   return {
     symbols: [v.symbol],
@@ -183,6 +201,7 @@ export function configFrom(v: CommonValues, timeframe: string, assumed: Assumed[
     ...(calendar !== undefined ? { calendar } : {}),
     ...(ppy ? { periodsPerYear: ppy } : {}),
     ...(v['close-at-end'] ? { closeAtEnd: true } : {}),
+    ...(v['risk-profile'] ? { riskProfile: riskProfileArg(v['risk-profile']) } : {}),
     instruments: { [v.symbol]: { tickSize: decimalArg(v.tick, 'tick') ?? '0.01', lotSize: decimalArg(v.lot, 'lot') ?? '0.0001', ...(b ? { base: b } : {}), ...(q ? { quote: q } : {}) } },
   };
 }
