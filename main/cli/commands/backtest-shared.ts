@@ -1,11 +1,12 @@
 /** Argument handling shared by `kestrel backtest` and `kestrel sweep`: strategy file, data, config flags. */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseCandlesCsv } from '../../core/data/csv.ts';
+import { describeDetected } from '../../core/data/csv.ts';
 import { generateDemoCandles } from '../../core/data/demo.ts';
 import type { OhlcvColumns } from '../../core/data/candles.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { MarketService } from '../../host/data/market-service.ts';
+import { checkRows, readCandlesCsvFile } from '../../host/data/csv-file.ts';
 import { defaultDataDir } from '../../host/paths.ts';
 import { UsageError } from '../command.ts';
 
@@ -30,12 +31,13 @@ export const COMMON_OPTIONS = {
   lot: { type: 'string' },
   param: { type: 'string', multiple: true },
   json: { type: 'boolean', default: false },
+  'allow-bad-rows': { type: 'boolean', default: false },
 } as const;
 
 export interface CommonValues {
   strategy?: string; symbol?: string; timeframe?: string; from?: string; to?: string; data?: string; source?: string; 'data-dir'?: string; demo?: string;
   fee?: string; 'maker-fee'?: string; slippage?: string; latency?: string; seed?: string; cash?: string; currency?: string; tick?: string; lot?: string;
-  param?: string[]; json?: boolean;
+  param?: string[]; json?: boolean; 'allow-bad-rows'?: boolean;
 }
 
 export function parseTime(s: string | undefined, what: string): number | undefined {
@@ -113,13 +115,12 @@ export function configFrom(v: CommonValues): Record<string, unknown> {
 export async function loadCandles(v: CommonValues): Promise<{ columns: OhlcvColumns; source: string }> {
   const symbol = v.symbol!;
   if (v.data) {
-    let text: string;
-    try {
-      text = readFileSync(v.data, 'utf8');
-    } catch (e) {
-      throw new ValidationError(`cannot read ${v.data}: ${(e as Error).message}`, [{ path: 'data', message: 'unreadable' }]);
-    }
-    return { columns: parseCandlesCsv(text).columns, source: basename(v.data) };
+    // The same row checks as `kestrel import` (the timeframe grid aside: the data's own spacing is checked by the
+    // backtest's quality certificate). What was detected goes to stderr, so --json output stays clean.
+    const file = readCandlesCsvFile(v.data);
+    const checked = checkRows(file, 0, v['allow-bad-rows'] ?? false);
+    process.stderr.write(`${basename(v.data)}: ${describeDetected(file.detected)}${checked.note ? `; ${checked.note}` : ''}\n`);
+    return { columns: checked.columns, source: basename(v.data) };
   }
   if (v.demo !== undefined) {
     const days = numberArg(v.demo, 'demo') || 30;

@@ -1,14 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { describeDetected } from '../../core/data/csv.ts';
+import { timeframeMs } from '../../core/data/candles.ts';
+import { readCandlesCsvFile } from '../../host/data/csv-file.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { iso, need, openService } from './market-args.ts';
 
 export const importCsv: CliCommand = {
   name: 'import',
-  summary: 'Import candles from a CSV file (ms, s or ISO timestamps; header optional); all rows or none.',
-  usage: 'kestrel import FILE.csv --symbol BTC/USDT [--timeframe 1m] [--source csv:NAME] [--timestamps auto|ms|s|iso] [--header|--no-header] [--data-dir DIR]',
+  summary: 'Import candles from a CSV file (ISO dates or epoch s/ms/µs/ns, header and index column detected); all rows or none.',
+  usage: 'kestrel import FILE.csv --symbol BTC/USDT [--timeframe 1m] [--source csv:NAME] [--timestamps auto|ms|s|us|ns|iso] [--header|--no-header] [--data-dir DIR]',
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -26,17 +28,14 @@ export const importCsv: CliCommand = {
     const file = positionals[0];
     if (!file) throw new UsageError('which file? kestrel import FILE.csv --symbol ...');
     const ts = values.timestamps;
-    if (ts !== 'auto' && ts !== 'ms' && ts !== 's' && ts !== 'iso') throw new UsageError('--timestamps must be auto, ms, s or iso');
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-    }
+    if (ts !== 'auto' && ts !== 'ms' && ts !== 's' && ts !== 'us' && ts !== 'ns' && ts !== 'iso') throw new UsageError('--timestamps must be auto, ms, s, us, ns or iso');
+    const key = { source: values.source ?? `csv:${basename(file).replace(/[^A-Za-z0-9_.-]/g, '_')}`, symbol: need(values.symbol, 'symbol'), timeframe: values.timeframe };
+    // Parsed and row-checked before the store is opened: a bad file touches nothing.
+    const csv = readCandlesCsvFile(file, { tfMs: timeframeMs(key.timeframe), timestamps: ts, ...(values.header !== undefined ? { header: values.header } : {}) });
+    console.log(`detected: ${describeDetected(csv.detected)}`);
     const svc = openService(values['data-dir']);
     try {
-      const key = { source: values.source ?? `csv:${basename(file).replace(/[^A-Za-z0-9_.-]/g, '_')}`, symbol: need(values.symbol, 'symbol'), timeframe: values.timeframe };
-      const r = svc.importCsv(key, text, { timestamps: ts, ...(values.header !== undefined ? { header: values.header } : {}) });
+      const r = svc.importColumns(key, csv.columns);
       console.log(`imported ${r.stored} candles into ${key.source} ${key.symbol} ${key.timeframe} (${iso(r.first)} → ${iso(r.last)}); ${r.duplicates} duplicate and ${r.outOfOrder} out-of-order rows fixed; sha256 ${r.contentHash}`);
       return 0;
     } finally {

@@ -104,7 +104,14 @@ export class MarketService {
     if (isSynthetic(key.source)) throw new ValidationError(`Source "${DEMO_EXCHANGE}" is reserved for the synthetic demo data`, [{ path: 'source', message: 'reserved' }]);
     const tfMs = timeframeMs(key.timeframe);
     const parsed = parseCandlesCsv(text, { tfMs, ...(opts.timestamps ? { timestamps: opts.timestamps } : {}), ...(opts.header !== undefined ? { header: opts.header } : {}) });
-    const { columns, stats } = prepareForStore(parsed.columns, tfMs, 'CSV rows');
+    return this.importColumns(key, parsed.columns);
+  }
+
+  /** Candles already parsed and row-checked (a CSV file streamed by the CLI): normalised, then one upsert transaction. */
+  importColumns(key: CandleKey, parsed: OhlcvColumns): { rows: number; stored: number; duplicates: number; outOfOrder: number; first: number; last: number; contentHash: string } {
+    if (isSynthetic(key.source)) throw new ValidationError(`Source "${DEMO_EXCHANGE}" is reserved for the synthetic demo data`, [{ path: 'source', message: 'reserved' }]);
+    const tfMs = timeframeMs(key.timeframe);
+    const { columns, stats } = prepareForStore(parsed, tfMs, 'CSV rows');
     this.stores.candles.upsert(key, columns);
     return { rows: stats.input, stored: stats.output, duplicates: stats.duplicates, outOfOrder: stats.outOfOrder, first: columns.ts[0]!, last: columns.ts[columns.ts.length - 1]!, contentHash: contentHash(columns, nodeSha256) };
   }
