@@ -5,7 +5,6 @@ import { describeDetected } from '../../core/data/csv.ts';
 import { generateDemoCandles } from '../../core/data/demo.ts';
 import type { OhlcvColumns } from '../../core/data/candles.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { MarketService } from '../../host/data/market-service.ts';
 import { checkRows, readCandlesCsvFile } from '../../host/data/csv-file.ts';
 import { defaultDataDir } from '../../host/paths.ts';
 import { UsageError } from '../command.ts';
@@ -117,6 +116,7 @@ export async function loadCandles(v: CommonValues): Promise<{ columns: OhlcvColu
   if (v.data) {
     // The same row checks as `kestrel import` (the timeframe grid aside: the data's own spacing is checked by the
     // backtest's quality certificate). What was detected goes to stderr, so --json output stays clean.
+    process.stderr.write(`${basename(v.data)}: reading…\n`);
     const file = readCandlesCsvFile(v.data);
     const checked = checkRows(file, 0, v['allow-bad-rows'] ?? false);
     process.stderr.write(`${basename(v.data)}: ${describeDetected(file.detected)}${checked.note ? `; ${checked.note}` : ''}\n`);
@@ -127,6 +127,8 @@ export async function loadCandles(v: CommonValues): Promise<{ columns: OhlcvColu
     const cols = generateDemoCandles({ days, symbols: [{ symbol, start: 42_000, priceDecimals: 2, qtyDecimals: 5, rho: 0.9, volScale: 1, volume: 25 }] }).get(symbol)!;
     return { columns: cols, source: `demo generator (${days} days, synthetic)` };
   }
+  // Loaded here only: the market service brings the venue layer (ccxt), which a CSV or demo run never needs.
+  const { MarketService } = await import('../../host/data/market-service.ts');
   const svc = MarketService.open(join(v['data-dir'] ?? defaultDataDir(), 'market.db'));
   try {
     const from = parseTime(v.from, 'from');

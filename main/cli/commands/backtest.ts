@@ -7,10 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { resultToJson, type BacktestResult } from '../../core/backtest/result.ts';
-import { runBacktest, rulesSource } from '../../../workers/backtest/backtester.ts';
-import { runCodeBacktest } from '../../../workers/backtest/code-runner.ts';
-import { equityCsv, reportHtml, tradesCsv } from '../../host/reports/backtest-report.ts';
+import type { BacktestResult } from '../../core/backtest/result.ts';
 import type { CliCommand } from '../command.ts';
 import { COMMON_OPTIONS, configFrom, loadCandles, parseParams, readStrategy, type CommonValues } from './backtest-shared.ts';
 
@@ -44,9 +41,12 @@ export const backtest: CliCommand = {
     const params = parseParams(v.param);
     const data = await loadCandles(v);
     const datasets = [{ symbol: v.symbol!, columns: data.columns, source: data.source }];
+    // The engine is loaded once the arguments and data are known good: start-up and bad input answer fast.
     const r = strat.kind === 'rules'
-      ? runBacktest({ config, strategy: rulesSource(strat.source, params), datasets })
-      : await runCodeBacktest({ config, source: strat.source, fileName: strat.fileName, params, datasets });
+      ? await import('../../../workers/backtest/backtester.ts').then(({ runBacktest, rulesSource }) => runBacktest({ config, strategy: rulesSource(strat.source, params), datasets }))
+      : await import('../../../workers/backtest/code-runner.ts').then(({ runCodeBacktest }) => runCodeBacktest({ config, source: strat.source, fileName: strat.fileName, params, datasets }));
+    const { resultToJson } = await import('../../core/backtest/result.ts');
+    const { equityCsv, reportHtml, tradesCsv } = await import('../../host/reports/backtest-report.ts');
     if (v.report) writeFileSync(v.report, reportHtml(r));
     if (v.trades) writeFileSync(v.trades, tradesCsv(r));
     if (v.equity) writeFileSync(v.equity, equityCsv(r));
