@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { BacktestResult } from '../../core/backtest/result.ts';
-import type { CliCommand } from '../command.ts';
+import { type CliCommand, UsageError } from '../command.ts';
 import { COMMON_OPTIONS, configFrom, loadCandles, parseParams, readStrategy, type CommonValues } from './backtest-shared.ts';
 
 function summary(r: BacktestResult): string {
@@ -25,17 +25,49 @@ function summary(r: BacktestResult): string {
   ].join('\n');
 }
 
+/** `--curve-points N|all`: the most curve points the JSON carries (see host/reports/result-json.ts). */
+function curvePointsArg(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  if (s === 'all') return Infinity;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 10) throw new UsageError(`--curve-points must be an integer ≥ 10 or "all", got ${s}`);
+  return n;
+}
+
+/** Chunks gathered into ~1 MB writes: a long result is neither one giant string nor thousands of tiny writes. */
+function bufferedStdout(): { write: (s: string) => void; end: (s: string) => void } {
+  let parts: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (parts.length) process.stdout.write(parts.join(''));
+    parts = [];
+    size = 0;
+  };
+  return {
+    write: (s) => {
+      parts.push(s);
+      size += s.length;
+      if (size >= 1 << 20) flush();
+    },
+    end: (s) => {
+      parts.push(s);
+      flush();
+    },
+  };
+}
+
 export const backtest: CliCommand = {
   name: 'backtest',
   summary: 'Backtest a rules (.json) or code (.ts/.js) strategy over a CSV, the demo generator or stored candles.',
-  usage: 'kestrel backtest --strategy FILE --symbol S --timeframe T [--from] [--to] [--data FILE.csv | --demo DAYS] [--fee] [--slippage] [--json] [--report out.html]',
+  usage: 'kestrel backtest --strategy FILE --symbol S --timeframe T [--from] [--to] [--data FILE.csv | --demo DAYS] [--allow-bad-rows] [--fee] [--slippage] [--json] [--curve-points N|all] [--report out.html] [--equity out.csv|out.f64]',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { ...COMMON_OPTIONS, report: { type: 'string' }, trades: { type: 'string' }, equity: { type: 'string' } },
+      options: { ...COMMON_OPTIONS, report: { type: 'string' }, trades: { type: 'string' }, equity: { type: 'string' }, 'curve-points': { type: 'string' } },
       strict: true,
     });
-    const v = values as CommonValues & { report?: string; trades?: string; equity?: string };
+    const v = values as CommonValues & { report?: string; trades?: string; equity?: string; 'curve-points'?: string };
+    const curvePoints = curvePointsArg(v['curve-points']);
     const strat = readStrategy(v.strategy);
     const config = configFrom(v);
     const params = parseParams(v.param);
@@ -45,13 +77,17 @@ export const backtest: CliCommand = {
     const r = strat.kind === 'rules'
       ? await import('../../../workers/backtest/backtester.ts').then(({ runBacktest, rulesSource }) => runBacktest({ config, strategy: rulesSource(strat.source, params), datasets }))
       : await import('../../../workers/backtest/code-runner.ts').then(({ runCodeBacktest }) => runCodeBacktest({ config, source: strat.source, fileName: strat.fileName, params, datasets }));
-    const { resultToJson } = await import('../../core/backtest/result.ts');
     const { equityCsv, reportHtml, tradesCsv } = await import('../../host/reports/backtest-report.ts');
+    const { equityF64, writeResultJson } = await import('../../host/reports/result-json.ts');
     if (v.report) writeFileSync(v.report, reportHtml(r));
     if (v.trades) writeFileSync(v.trades, tradesCsv(r));
-    if (v.equity) writeFileSync(v.equity, equityCsv(r));
-    if (v.json) process.stdout.write(`${JSON.stringify(resultToJson(r))}\n`);
-    else console.log(summary(r));
+    if (v.equity) writeFileSync(v.equity, /\.f64$/i.test(v.equity) ? equityF64(r) : equityCsv(r));
+    if (v.json) {
+      const out = bufferedStdout();
+      const shown = writeResultJson(r, out.write, { curvePoints });
+      out.end('\n');
+      if (shown.points < shown.bars) process.stderr.write(`equity curve: ${shown.points} of ${shown.bars} points in the JSON (schema kestrel.backtest/3); --curve-points all for every point, --equity FILE.f64 or .csv for the full series\n`);
+    } else console.log(summary(r));
     return r.status === 'ok' ? 0 : 1;
   },
 };

@@ -28,8 +28,10 @@ export interface CsvParseOptions {
   readonly tfMs?: number;
   /** Refuse files with more data rows than this (hostile or accidental huge files). */
   readonly maxRows?: number;
-  /** A guess of the row count (e.g. file size / 40) so the columns rarely grow. */
+  /** A guess of the row count so the columns rarely grow. */
   readonly expectedRows?: number;
+  /** The input's total size in bytes: after the first chunk the row count is estimated from it, once. */
+  readonly sizeHint?: number;
 }
 
 /** What the parser recognised, for the user to check. */
@@ -95,6 +97,8 @@ export class CandleCsvParser {
   private fmt = 0;
   private slot = new Int8Array(0);
   private n = 0;
+  private seen = 0;
+  private estimated = false;
   private cap: number;
   private ts: Float64Array;
   private open: Float64Array;
@@ -108,7 +112,7 @@ export class CandleCsvParser {
     this.opts = opts;
     this.maxRows = opts.maxRows ?? 50_000_000;
     this.forced = opts.timestamps !== undefined && opts.timestamps !== 'auto';
-    this.cap = Math.max(64, Math.min(opts.expectedRows ?? 1024, this.maxRows));
+    this.cap = Math.max(64, Math.min(opts.expectedRows ?? (opts.sizeHint ? 1 << 16 : 1024), this.maxRows));
     this.ts = new Float64Array(this.cap);
     this.open = new Float64Array(this.cap);
     this.high = new Float64Array(this.cap);
@@ -137,6 +141,14 @@ export class CandleCsvParser {
     }
     const rest = this.consume(chunk, from);
     if (rest < chunk.length) this.keep(chunk, rest);
+    this.seen += chunk.length;
+    if (!this.estimated && this.opts.sizeHint && this.n >= 64) {
+      // Rows so far × size / bytes so far, 2% spare: one right-sized allocation instead of doubling and a
+      // large final copy (and the garbage both leave).
+      this.estimated = true;
+      const want = Math.min(this.maxRows, Math.ceil((this.n * this.opts.sizeHint * 1.02) / this.seen) + 64);
+      if (want > this.cap) this.resize(want);
+    }
   }
 
   /** The last line needs no newline. */
@@ -394,7 +406,10 @@ export class CandleCsvParser {
   }
 
   private grow(): void {
-    const cap = Math.min(this.cap * 2, this.maxRows);
+    this.resize(Math.min(this.cap * 2, this.maxRows));
+  }
+
+  private resize(cap: number): void {
     const g = (a: Float64Array): Float64Array => {
       const out = new Float64Array(cap);
       out.set(a);
@@ -424,12 +439,13 @@ function fit(a: Float64Array, n: number): Float64Array {
 export function parseCandlesCsv(text: string, opts: CsvParseOptions = {}): CsvParseResult {
   if (typeof text !== 'string') throw new ValidationError('CSV input is not text');
   if (text.includes('\u0000')) throw new ValidationError('CSV input contains NUL bytes (binary file?)', [{ path: '', message: 'binary content' }]);
-  return parseCandlesCsvBytes(new TextEncoder().encode(text), { expectedRows: Math.ceil(text.length / 40), ...opts });
+  return parseCandlesCsvBytes(new TextEncoder().encode(text), opts);
 }
 
 /** Parses CSV bytes (UTF-8) held in memory. */
 export function parseCandlesCsvBytes(bytes: Uint8Array, opts: CsvParseOptions = {}): CsvParseResult {
-  const p = new CandleCsvParser({ expectedRows: Math.ceil(bytes.length / 40), ...opts });
-  p.push(bytes);
+  const p = new CandleCsvParser({ sizeHint: bytes.length, ...opts });
+  // In slices, so the row count is estimated from the first one (see sizeHint).
+  for (let at = 0; at < bytes.length; at += 1 << 20) p.push(bytes.subarray(at, at + (1 << 20)));
   return p.end();
 }
