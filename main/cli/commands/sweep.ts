@@ -35,7 +35,7 @@ function ranges(list: readonly string[] | undefined): Record<string, number[] | 
 export const sweep: CliCommand = {
   name: 'sweep',
   summary: 'Grid / random parameter sweep or rolling walk-forward of a rules strategy on the worker pool.',
-  usage: 'kestrel sweep --strategy FILE.json --symbol S --timeframe T --param fast=5:30:5 --param slow=20,40 [--random N] [--objective sharpe] [--walk-forward IN:OUT] [--threads N] [--json]',
+  usage: 'kestrel sweep --strategy FILE.json --symbol S --timeframe T --param fast=5:30:5 --param slow=20,40 [--random N] [--objective sharpe] [--walk-forward IN:OUT] [--threads N (default: every core)] [--json]',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
