@@ -1,8 +1,5 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeDetected } from '../../core/data/csv.ts';
-import { timeframeMs } from '../../core/data/candles.ts';
-import { readCandlesCsvFile } from '../../host/data/csv-file.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { iso, need, openService } from './market-args.ts';
@@ -30,13 +27,12 @@ export const importCsv: CliCommand = {
     const ts = values.timestamps;
     if (ts !== 'auto' && ts !== 'ms' && ts !== 's' && ts !== 'us' && ts !== 'ns' && ts !== 'iso') throw new UsageError('--timestamps must be auto, ms, s, us, ns or iso');
     const key = { source: values.source ?? `csv:${basename(file).replace(/[^A-Za-z0-9_.-]/g, '_')}`, symbol: need(values.symbol, 'symbol'), timeframe: values.timeframe };
-    // Parsed and row-checked before the store is opened: a bad file touches nothing.
-    const csv = readCandlesCsvFile(file, { tfMs: timeframeMs(key.timeframe), timestamps: ts, ...(values.header !== undefined ? { header: values.header } : {}) });
-    console.log(`detected: ${describeDetected(csv.detected)}`);
     const svc = openService(values['data-dir']);
     try {
-      const r = svc.importColumns(key, csv.columns);
-      console.log(`imported ${r.stored} candles into ${key.source} ${key.symbol} ${key.timeframe} (${iso(r.first)} → ${iso(r.last)}); ${r.duplicates} duplicate and ${r.outOfOrder} out-of-order rows fixed; sha256 ${r.contentHash}`);
+      const r = svc.importCsvFile(key, file, { timestamps: ts, ...(values.header !== undefined ? { header: values.header } : {}) });
+      console.log(`detected: ${r.detected}`);
+      if (r.answeredByStore) console.log(`already imported: ${r.rows} candles in ${key.source} ${key.symbol} ${key.timeframe} (${iso(r.first)} → ${iso(r.last)}) are this file's, unchanged; nothing to do; sha256 ${r.contentHash}`);
+      else console.log(`imported ${r.stored} candles into ${key.source} ${key.symbol} ${key.timeframe} (${iso(r.first)} → ${iso(r.last)}); ${r.duplicates} duplicate and ${r.outOfOrder} out-of-order rows fixed; sha256 ${r.contentHash}`);
       return 0;
     } finally {
       await svc.close();

@@ -15,7 +15,7 @@ import type { OhlcvColumns } from './candles.ts';
 import {
   ambiguousDate, columnsFromHeader, detectDelimiter, epochUnit, fail, hasIndexColumn, isAmbiguousDate, looksLikeHeader, NUM, parseIso, splitFields, UNIT_NAMES, type TimestampFormat, type TimestampUnit,
 } from './csv-format.ts';
-import { numberUntil, stoppedAt } from './decimal-bytes.ts';
+import { numberAt, stoppedAt } from './decimal-bytes.ts';
 import { validateColumns } from './validate.ts';
 
 export type { TimestampFormat, TimestampUnit } from './csv-format.ts';
@@ -191,17 +191,16 @@ export class CandleCsvParser {
 
   /** Every complete line of b from `from` on; returns where the unfinished last line starts. */
   private consume(b: Uint8Array, from: number): number {
-    const end = b.length;
+    // Lines up to the chunk's last newline are whole: the byte loops below stop at a newline, never at the end.
+    const last = b.lastIndexOf(NL);
     let i = from;
-    while (i < end) {
-      const next = this.fmt !== 0 ? this.fastLine(b, i, end) : -1;
+    while (i <= last) {
+      const next = this.fmt !== 0 ? this.fastLine(b, i) : -1;
       if (next >= 0) {
         i = next;
         continue;
       }
-      if (next === -2) return i;
       const nl = b.indexOf(NL, i);
-      if (nl < 0) return i;
       this.lineNo++;
       this.slowLine(utf8.decode(b.subarray(i, nl > i && b[nl - 1] === CR ? nl - 1 : nl)));
       i = nl + 1;
@@ -210,21 +209,25 @@ export class CandleCsvParser {
   }
 
   /**
-   * One plain line straight from bytes, fields parsed as they are scanned. Returns the offset after its
-   * newline, -1 when the line needs the string path (nothing has been changed then), or -2 when the chunk
-   * ends before the line does.
+   * One plain line straight from bytes, fields parsed as they are scanned (a newline follows s somewhere).
+   * Returns the offset after its newline, or -1 when the line needs the string path (nothing has been
+   * changed then).
    */
-  private fastLine(b: Uint8Array, s: number, end: number): number {
+  private fastLine(b: Uint8Array, s: number): number {
     const c0 = b[s]!;
-    if (c0 === NL || c0 === CR || c0 === HASH) {
+    if (c0 === NL) {
+      this.lineNo++;
+      return s + 1;
+    }
+    if (c0 === CR || c0 === HASH) {
       const nl = b.indexOf(NL, s);
-      if (nl < 0) return -2;
       if (c0 === CR && nl !== s + 1) return -1;
       this.lineNo++;
       return nl + 1;
     }
-    // A padded line may be a padded comment: the string path trims first.
-    if (c0 === 32) return -1;
+    // The string path trims the line first: a padded line may be a padded comment, and with tabs as the
+    // separator, trimming drops leading or trailing empty fields.
+    if (c0 === 32 || c0 === 9) return -1;
     const d = this.delimByte;
     const last = this.fieldCount - 1;
     const slot = this.slot;
@@ -240,20 +243,20 @@ export class CandleCsvParser {
       const k = slot[f]!;
       if (k < 0 || (k === 0 && iso)) {
         const fs = i;
-        for (; i < end; i++) {
+        for (;;) {
           const c = b[i]!;
           if (c === d || c === NL || c === CR) break;
           if (c < 32 || c > 126 || c === 34) return -1;
+          i++;
         }
-        if (i === end) return -2;
         if (k === 0) {
           if (i === fs || b[fs] === 32 || b[i - 1] === 32) return -1;
           t0 = parseIso(ascii(b, fs, i));
           if (t0 !== t0) return -1;
         }
       } else {
-        const v = numberUntil(b, i, end, d);
-        if (v !== v) return stoppedAt === -1 ? -2 : -1;
+        const v = numberAt(b, i, d);
+        if (v !== v) return -1;
         i = stoppedAt;
         if (k === 0) {
           if (!this.epochFits(v)) return -1;
@@ -270,10 +273,9 @@ export class CandleCsvParser {
         i++;
         continue;
       }
-      if (f !== last) return -1;
+      if (f !== last || b[i - 1] === 32 || b[i - 1] === 9) return -1;
       let next = i + 1;
       if (c === CR) {
-        if (next >= end) return -2;
         if (b[next] !== NL) return -1;
         next++;
       }

@@ -64,7 +64,7 @@ export function decimalFromBytes(b: Uint8Array, s: number, e: number): number {
   return neg ? -v : v;
 }
 
-/** Where numberUntil stopped: the separator or newline after the number, or -1 when the bytes ran out first. */
+/** Where numberAt stopped: the separator or line end after the number. */
 export let stoppedAt = 0;
 
 /** 2^53: below it every integer is an exact double, so the digits accumulated in `m` were exact all along. */
@@ -72,54 +72,55 @@ const EXACT = 9007199254740992;
 
 /**
  * The number at b[i…] up to the next `sep`, `\n` or `\r` (not consumed; see stoppedAt), parsed as
- * decimalFromBytes does. NaN when the field is anything else (padding, quotes, too many digits): the caller
- * takes its slower path then.
+ * decimalFromBytes does; NaN when the field is anything else (padding, quotes, too many digits) and the
+ * caller takes its slower path. The caller guarantees a `\n` at or after i: it ends every loop here, so
+ * no byte is compared against the buffer's end.
  */
-export function numberUntil(b: Uint8Array, i: number, end: number, sep: number): number {
-  stoppedAt = 0;
+export function numberAt(b: Uint8Array, i: number, sep: number): number {
   let neg = false;
-  let c = i < end ? b[i]! : 0;
+  let c = b[i]!;
   if (c === 45) {
     neg = true;
-    c = ++i < end ? b[i]! : 0;
-  } else if (c === 43) c = ++i < end ? b[i]! : 0;
+    c = b[++i]!;
+  } else if (c === 43) c = b[++i]!;
   let m = 0;
   const intStart = i;
-  while (c >= 48 && c <= 57) {
-    m = m * 10 + (c - 48);
-    c = ++i < end ? b[i]! : 0;
+  let d = c - 48;
+  while (d >>> 0 < 10) {
+    m = m * 10 + d;
+    d = b[++i]! - 48;
   }
   let digits = i - intStart;
   let frac = 0;
+  c = b[i]!;
   if (c === 46) {
     const fs = ++i;
-    c = i < end ? b[i]! : 0;
-    while (c >= 48 && c <= 57) {
-      m = m * 10 + (c - 48);
-      c = ++i < end ? b[i]! : 0;
+    d = b[i]! - 48;
+    while (d >>> 0 < 10) {
+      m = m * 10 + d;
+      d = b[++i]! - 48;
     }
     frac = i - fs;
     digits += frac;
+    c = b[i]!;
   }
   let exp = 0;
   if ((c === 101 || c === 69) && digits > 0) {
     let eneg = false;
-    c = ++i < end ? b[i]! : 0;
+    c = b[++i]!;
     if (c === 45) {
       eneg = true;
-      c = ++i < end ? b[i]! : 0;
-    } else if (c === 43) c = ++i < end ? b[i]! : 0;
+      c = b[++i]!;
+    } else if (c === 43) c = b[++i]!;
     const start = i;
-    while (c >= 48 && c <= 57) {
-      exp = exp * 10 + (c - 48);
-      c = ++i < end ? b[i]! : 0;
+    d = c - 48;
+    while (d >>> 0 < 10) {
+      exp = exp * 10 + d;
+      d = b[++i]! - 48;
     }
-    if (i === start || i - start > 4) return i >= end ? ((stoppedAt = -1), Number.NaN) : Number.NaN;
+    if (i === start || i - start > 4) return Number.NaN;
     if (eneg) exp = -exp;
-  }
-  if (i >= end) {
-    stoppedAt = -1;
-    return Number.NaN;
+    c = b[i]!;
   }
   if (digits === 0 || m >= EXACT || (c !== sep && c !== 10 && c !== 13)) return Number.NaN;
   stoppedAt = i;

@@ -83,6 +83,25 @@ describe('backtest --data reads common exports and checks rows like import', () 
 });
 
 describe('kestrel import reads the same exports', () => {
+  it('a file already imported is answered by the store, not parsed again, while its candles are unchanged', async () => {
+    const dataDir = join(dir, 'data');
+    const f = write('plain.csv', lines);
+    const args = [f, '--symbol', 'BTC/USDT', '--source', 'csv:p', '--data-dir', dataDir];
+    expect(await importCsv.run(args)).toBe(0);
+    expect(out.join('\n')).toMatch(/imported 4320 candles/);
+    out.length = 0;
+    expect(await importCsv.run(args)).toBe(0);
+    expect(out.join('\n')).toMatch(/already imported: 4320 candles .* nothing to do/);
+    // Another file rewrites one of those candles: the next import of the first file parses and stores again.
+    const cells = lines[50]!.split(',');
+    cells[5] = '123';
+    const other = write('other.csv', [lines[0]!, cells.join(',')]);
+    expect(await importCsv.run([other, '--symbol', 'BTC/USDT', '--source', 'csv:p', '--data-dir', dataDir])).toBe(0);
+    out.length = 0;
+    expect(await importCsv.run(args)).toBe(0);
+    expect(out.join('\n')).toMatch(/imported 4320 candles/);
+  });
+
   it('stores a pandas export as the plain candles, reports the layout; a bad file stores nothing', async () => {
     const dataDir = join(dir, 'data');
     expect(await importCsv.run([write('pandas.csv', pandas), '--symbol', 'BTC/USDT', '--source', 'csv:x', '--data-dir', dataDir])).toBe(0);
