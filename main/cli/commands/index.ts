@@ -25,4 +25,5 @@ export const cliCommands: readonly CommandEntry[] = [
   entry('audit-export', 'Export the audit log of a session or time range: signed bundle, HTML report or CSV table.', async () => (await import('./audit-export.ts')).auditExport),
   entry('backtest', 'Backtest a rules (.json) or code (.ts/.js) strategy over a CSV, the demo generator or stored candles.', async () => (await import('./backtest.ts')).backtest),
   entry('sweep', 'Grid / random parameter sweep or rolling walk-forward of a rules strategy on the worker pool.', async () => (await import('./sweep.ts')).sweep),
+  entry('worker', 'Run sweep and walk-forward tasks from a Redis queue (BullMQ) on this machine.', async () => (await import('./worker.ts')).worker),
 ];

@@ -5,7 +5,11 @@
  * 1: the wall clock (no injected clock at all).
  */
 export function clockFromEnv(env: NodeJS.ProcessEnv = process.env, wall: () => number = Date.now): { now?: () => number } {
-  const speed = Number(env.KESTREL_FEED_SPEED);
+  return speedClock(Number(env.KESTREL_FEED_SPEED), wall);
+}
+
+/** A clock running `speed` times the wall clock from now; none for a speed of 1 or less (or not a number). */
+export function speedClock(speed: number, wall: () => number = Date.now): { now?: () => number } {
   if (!Number.isFinite(speed) || speed <= 1) return {};
   const origin = wall();
   return { now: () => origin + Math.floor((wall() - origin) * speed) };
