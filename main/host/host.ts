@@ -1,11 +1,11 @@
 /**
  * The composition root shared by the Electron main process, headless mode and tests: the same host,
  * whatever carries its contract. Every host service is built HERE, explicitly, in dependency order, from one
- * typed settings object; each handler group receives exactly the services it uses. Nothing else in the host
+ * typed settings object (settings.json in the data dir + documented env overrides, settings/host-settings.ts); each handler group receives exactly the services it uses. Nothing else in the host
  * creates a service or keeps one in a module-level registry. A new service goes into `build` after what it
  * depends on, its start into `start`, its stop into the stack (stopped in reverse, so before what it uses).
  *
- *   settings ── log
+ *   settings (settings.json) ── log
  *   storage     market (market.db) · ledger (ledger.db: orders, fills, accounts, sessions, audit log)
  *   compute     workers (piscina, threads on first use)
  *   services    trading  (ledger, market candles)            paper session of the current paper account
@@ -27,7 +27,8 @@ import { MarketService } from './data/market-service.ts';
 import { createHandlers } from './handlers/index.ts';
 import { IpcServer } from './ipc/server.ts';
 import { createFileLogger, createLogger, type Logger } from './log.ts';
-import { hostSettingsFromEnv, type HostSettings } from './settings/host-settings.ts';
+import { resolveHostSettings, type HostSettings } from './settings/host-settings.ts';
+import { SettingsStore } from './settings/store.ts';
 import { speedClock } from './trading/feed-speed.ts';
 import { TradingService } from './trading/service.ts';
 import { PaperStrategies } from './trading/strategies.ts';
@@ -38,12 +39,13 @@ export interface HostOptions {
   mode: HostMode;
   dataDir: string;
   log?: Logger;
-  /** Default: from the environment (settings/host-settings.ts). */
-  settings?: HostSettings;
+  /** Overrides of the settings document for this run (default: process.env; settings/host-settings.ts). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The host's object graph, for the shells (Electron plugs its PDF printer into audit) and tests. */
 export interface HostServices {
+  readonly settingsStore: SettingsStore;
   readonly settings: HostSettings;
   readonly market: MarketService;
   readonly ledger: LedgerStores;
@@ -69,7 +71,9 @@ type Stop = readonly [name: string, stop: () => void | Promise<void>];
 
 export async function createHost(opts: HostOptions): Promise<Host> {
   mkdirSync(opts.dataDir, { recursive: true });
-  const settings = opts.settings ?? hostSettingsFromEnv(opts.mode);
+  // A bad or newer settings file stops the start here, before anything is opened (SettingsFileError).
+  const settingsStore = SettingsStore.open(opts.dataDir);
+  const settings = resolveHostSettings(settingsStore.document, opts.mode, opts.env);
   const log = opts.log ?? (opts.mode === 'memory' ? createLogger() : createFileLogger(opts.dataDir));
   let status: EngineStatus = { state: 'starting' };
   // Services push events from their first tick; the server exists only once the handlers do, and nothing
@@ -102,7 +106,8 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   };
 
   try {
-    const services = build(ctx, settings, stops);
+    if (settings.rejected.length) log.warn({ rejected: settings.rejected }, 'environment overrides refused by the settings schema (ignored)');
+    const services = build(ctx, settingsStore, settings, stops);
     server = new IpcServer(createHandlers(ctx, services), log);
     ctx.setEngineStatus({ state: 'ready' });
     start(ctx, services, stops);
@@ -122,7 +127,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
 }
 
 /** Builds every service in dependency order; nothing runs yet (no timer, no session, no thread). */
-function build(ctx: HostContext, settings: HostSettings, stops: Stop[]): HostServices {
+function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSettings, stops: Stop[]): HostServices {
   const { dataDir, log, emit } = ctx;
 
   const market = MarketService.open(join(dataDir, 'market.db'));
@@ -156,7 +161,7 @@ function build(ctx: HostContext, settings: HostSettings, stops: Stop[]): HostSer
 
   const paperStrategies = new PaperStrategies({ session: () => trading.session, catalog: () => backtest, emit: (v) => emit('paper.strategy.state', v), log });
 
-  return { settings, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies };
+  return { settingsStore, settings, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies };
 }
 
 /** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */

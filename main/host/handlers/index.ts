@@ -2,6 +2,8 @@ import type { AuditService } from '../audit/service.ts';
 import type { BacktestService } from '../backtest/service.ts';
 import type { SweepClusters } from '../backtest/clusters.ts';
 import type { HostContext } from '../context.ts';
+import type { HostSettings } from '../settings/host-settings.ts';
+import type { SettingsStore } from '../settings/store.ts';
 import type { MarketService } from '../data/market-service.ts';
 import type { Handlers } from '../ipc/handlers.ts';
 import type { TradingService } from '../trading/service.ts';
@@ -14,9 +16,12 @@ import { indicatorHandlers } from './indicators.ts';
 import { auditHandlers } from './audit.ts';
 import { strategyHandlers } from './strategy.ts';
 import { paperStrategyHandlers } from './paper-strategy.ts';
+import { settingsHandlers } from './settings.ts';
 
 /** The services the handler table serves; createHost (host.ts) builds them. */
 export interface HandlerServices {
+  readonly settingsStore: SettingsStore;
+  readonly settings: HostSettings;
   readonly market: MarketService;
   readonly workers: HostWorkers;
   readonly trading: TradingService;
@@ -39,5 +44,6 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...auditHandlers(s.audit),
     ...strategyHandlers(s.backtest, s.clusters),
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
+    ...settingsHandlers(s.settingsStore, s.settings),
   } satisfies Handlers;
 }

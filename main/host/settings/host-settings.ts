@@ -1,25 +1,29 @@
 /**
- * The typed settings a host is built from (createHost): one object, read once, handed to the services that
- * use each part. Today every field comes from an environment variable (the documented overrides below);
- * nothing else in the host reads `process.env`.
+ * The typed settings a host is built from (createHost): the settings document (settings.json in the data
+ * dir, see store.ts) with the documented environment overrides applied for this run only — the file keeps
+ * its own values. Nothing else in the host reads `process.env` for configuration.
  *
- *   KESTREL_DEMO=0|1                 generate the synthetic demo history on start (default: yes, except the
- *                                    in-memory test host)
- *   KESTREL_PAPER=0                  do not start the paper session on start
- *   KESTREL_FEED_SEED, _TICK_MS, _CYCLE_MS, _SWING_BPS, _SWEEP_MS    demo feed shape (trading/README.md)
- *   KESTREL_FEED_SPEED=N             the paper clock runs N× the wall clock (trading/feed-speed.ts)
- *   KESTREL_AUDIT_CHECKPOINT_EVERY   entries between signed audit tree heads (default 10,000)
- *   KESTREL_SWEEP_CLUSTERS           sweep clusters as JSON: [{"id","name","url","password": ref|null}]
+ * Overrides (tests, CI and quick demos use them):
+ *   KESTREL_DEMO=0|1                 market.demoHistory (the in-memory test host defaults to no demo history)
+ *   KESTREL_PAPER=0|1                paper.autostart
+ *   KESTREL_FEED_SEED, KESTREL_FEED_TICK_MS, KESTREL_FEED_CYCLE_MS, KESTREL_FEED_SWING_BPS, KESTREL_FEED_SWEEP_MS
+ *                                    paper.feed.* (demo feed shape, main/host/trading/README.md)
+ *   KESTREL_FEED_SPEED=N             paper.speed (the paper clock runs N× the wall clock)
+ *   KESTREL_AUDIT_CHECKPOINT_EVERY   audit.checkpointEvery
+ *   KESTREL_SWEEP_CLUSTERS           clusters (JSON: [{"id","name","url","password": ref|null}])
  *   KESTREL_SECRET_<REF>             the secret a reference names (REF upper-cased, non-alphanumerics as _),
  *                                    until the OS keychain store of the live-trading work replaces it
+ * Bootstrap variables that must be known before the data dir is: KESTREL_DATA_DIR, KESTREL_LOG, KESTREL_PORT.
+ * An override whose value the schema refuses is ignored and named in `rejected`.
  */
+import { SettingsDocument } from '../../contract/settings.ts';
 import type { HostMode } from '../context.ts';
-import type { ClusterSettings } from '../backtest/clusters.ts';
+import type { ClusterSettings } from '../../contract/settings.ts';
 import type { FeedConfig } from '../trading/compose.ts';
-import { ValidationError } from '../../core/errors.ts';
-import { feedConfigFromEnv } from '../trading/service.ts';
 
 export interface HostSettings {
+  /** The effective document (file + overrides). */
+  readonly document: SettingsDocument;
   readonly market: {
     /** Generate the synthetic demo history when market.db has none. */
     readonly demoHistory: boolean;
@@ -41,30 +45,71 @@ export interface HostSettings {
     /** Resolves a secret reference (a queue password). */
     readonly secret: (ref: string) => string | undefined;
   };
+  /** The overrides applied, and those refused. */
+  readonly overrides: readonly { key: string; env: string; value: string }[];
+  readonly rejected: readonly { key: string; env: string; value: string }[];
 }
+
+const bool = (v: string): boolean | undefined => (v === '1' ? true : v === '0' ? false : undefined);
+const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
+const json = (v: string): unknown => {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return undefined;
+  }
+};
 
 export const envSecret = (env: NodeJS.ProcessEnv) => (ref: string): string | undefined => env[`KESTREL_SECRET_${ref.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] || undefined;
 
-function clustersFromEnv(text: string | undefined): ClusterSettings[] {
-  if (!text) return [];
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new ValidationError('KESTREL_SWEEP_CLUSTERS is not JSON', [{ path: 'KESTREL_SWEEP_CLUSTERS', message: 'expected [{"id","name","url","password"}]' }]);
+export const ENV_OVERRIDES: readonly { env: string; key: string; parse: (v: string) => unknown }[] = [
+  { env: 'KESTREL_DEMO', key: 'market.demoHistory', parse: bool },
+  { env: 'KESTREL_PAPER', key: 'paper.autostart', parse: bool },
+  { env: 'KESTREL_FEED_SEED', key: 'paper.feed.seed', parse: num },
+  { env: 'KESTREL_FEED_TICK_MS', key: 'paper.feed.tickMs', parse: num },
+  { env: 'KESTREL_FEED_CYCLE_MS', key: 'paper.feed.cycleMs', parse: num },
+  { env: 'KESTREL_FEED_SWING_BPS', key: 'paper.feed.swingBps', parse: num },
+  { env: 'KESTREL_FEED_SWEEP_MS', key: 'paper.feed.sweepMs', parse: num },
+  { env: 'KESTREL_FEED_SPEED', key: 'paper.speed', parse: num },
+  { env: 'KESTREL_AUDIT_CHECKPOINT_EVERY', key: 'audit.checkpointEvery', parse: num },
+  { env: 'KESTREL_SWEEP_CLUSTERS', key: 'clusters', parse: json },
+];
+
+export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env: NodeJS.ProcessEnv = process.env): HostSettings {
+  let doc = file;
+  const overrides: { key: string; env: string; value: string }[] = [];
+  const rejected: { key: string; env: string; value: string }[] = [];
+  for (const o of ENV_OVERRIDES) {
+    const text = env[o.env];
+    if (text === undefined || text === '') continue;
+    const value = o.parse(text);
+    const next = value === undefined ? undefined : SettingsDocument.safeParse(withKey(doc, o.key, value));
+    if (next?.success) {
+      doc = next.data;
+      overrides.push({ key: o.key, env: o.env, value: text });
+    } else rejected.push({ key: o.key, env: o.env, value: text });
   }
-  const ok = Array.isArray(raw) && raw.every((c) => c && typeof c.id === 'string' && typeof c.name === 'string' && typeof c.url === 'string' && (c.password === null || c.password === undefined || typeof c.password === 'string'));
-  if (!ok) throw new ValidationError('KESTREL_SWEEP_CLUSTERS must list {"id","name","url","password"} objects', [{ path: 'KESTREL_SWEEP_CLUSTERS', message: 'bad shape' }]);
-  return (raw as ClusterSettings[]).map((c) => ({ id: c.id, name: c.name, url: c.url, password: c.password ?? null }));
+  const demoOverridden = overrides.some((o) => o.key === 'market.demoHistory');
+  const f = doc.paper.feed;
+  const feed: { -readonly [K in keyof FeedConfig]?: FeedConfig[K] } = {};
+  for (const k of ['seed', 'tickMs', 'cycleMs', 'swingBps', 'sweepMs'] as const) if (f[k] !== undefined) feed[k] = f[k];
+  return {
+    document: doc,
+    market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false },
+    paper: { autostart: doc.paper.autostart, feed, speed: doc.paper.speed },
+    audit: { checkpointEvery: doc.audit.checkpointEvery },
+    sweeps: { clusters: doc.clusters, secret: envSecret(env) },
+    overrides,
+    rejected,
+  };
 }
 
-export function hostSettingsFromEnv(mode: HostMode, env: NodeJS.ProcessEnv = process.env): HostSettings {
-  const speed = Number(env.KESTREL_FEED_SPEED);
-  const every = Number(env.KESTREL_AUDIT_CHECKPOINT_EVERY);
-  return {
-    market: { demoHistory: env.KESTREL_DEMO === '1' || (env.KESTREL_DEMO !== '0' && mode !== 'memory') },
-    paper: { autostart: env.KESTREL_PAPER !== '0', feed: feedConfigFromEnv(env), speed: Number.isFinite(speed) && speed > 1 ? speed : 1 },
-    audit: { checkpointEvery: Number.isInteger(every) && every > 0 ? every : 10_000 },
-    sweeps: { clusters: clustersFromEnv(env.KESTREL_SWEEP_CLUSTERS), secret: envSecret(env) },
-  };
+/** A copy of `doc` with the dotted `key` set (intermediate objects created). */
+function withKey(doc: SettingsDocument, key: string, value: unknown): unknown {
+  const out = structuredClone(doc) as Record<string, unknown>;
+  const parts = key.split('.');
+  let at = out;
+  for (const k of parts.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+  at[parts.at(-1)!] = value;
+  return out;
 }
