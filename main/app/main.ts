@@ -8,7 +8,7 @@ import { installMenu } from './menu.ts';
 import { electronPdfRenderer } from './pdf.ts';
 import { registerAppScheme, serveAppScheme } from './protocol.ts';
 import { appContentSecurityPolicy, hardenSession } from './security.ts';
-import { updatePlan, updateSettingsFromEnv } from './update-policy.ts';
+import { updatePlan } from './update-policy.ts';
 import { startUpdates, type AppUpdates } from './updater.ts';
 import { createMainWindow, rendererIndexUrl } from './window.ts';
 
@@ -46,10 +46,9 @@ if (!app.requestSingleInstanceLock()) {
     const indexUrl = rendererIndexUrl();
     attachElectronTransport(host.server, win.webContents, indexUrl, (why) => host?.ctx.log.warn(why));
     await win.loadURL(indexUrl);
-    const { settings, warning } = updateSettingsFromEnv();
     const log = host.ctx.log;
-    if (warning) log.warn(warning);
-    updates = await startUpdates(updatePlan(settings, { packaged: app.isPackaged }), { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) }, () => BrowserWindow.getAllWindows()[0]);
+    // The document's `updates` as this run resolved it (KESTREL_UPDATES overrides it; host.ts logs a refused value).
+    updates = await startUpdates(updatePlan(host.services.settings.updates, { packaged: app.isPackaged }), { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) }, () => BrowserWindow.getAllWindows()[0]);
     installMenu({ checkForUpdates: () => void updates?.checkNow() });
   });
   app.on('window-all-closed', () => {

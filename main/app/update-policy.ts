@@ -7,7 +7,7 @@
  * SHA-512 (fetched over HTTPS) is the only check. Everywhere an update is downloaded and installed only after
  * the user agrees: a restart in the middle of a trading session is the trader's call.
  */
-import { UpdateSettings, defaultUpdateSettings } from '../contract/updates.ts';
+import type { UpdateSettings } from '../contract/updates.ts';
 
 export interface UpdatePlan {
   readonly enabled: boolean;
@@ -40,16 +40,4 @@ export function updatePlan(settings: UpdateSettings, env: { packaged: boolean })
   if (!settings.enabled) return { ...base, enabled: false, reason: 'updates are off (Settings → Updates)' };
   if (!env.packaged) return { ...base, enabled: false, reason: 'this is not a packaged build (npm start runs from the sources)' };
   return { ...base, enabled: true };
-}
-
-/**
- * Until the settings document carries `updates`, KESTREL_UPDATES=off|stable|beta switches them; any other
- * value is refused with a message rather than guessed.
- */
-export function updateSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): { settings: UpdateSettings; warning?: string } {
-  const v = env.KESTREL_UPDATES?.trim().toLowerCase();
-  if (!v || v === 'off') return { settings: defaultUpdateSettings };
-  const parsed = UpdateSettings.safeParse({ enabled: true, channel: v });
-  if (parsed.success) return { settings: parsed.data };
-  return { settings: defaultUpdateSettings, warning: `KESTREL_UPDATES=${env.KESTREL_UPDATES} is not one of off, stable, beta; updates stay off` };
 }

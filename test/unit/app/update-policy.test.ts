@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UpdateSettings, defaultUpdateSettings } from '../../../main/contract/updates.ts';
-import { updatePlan, updateSettingsFromEnv } from '../../../main/app/update-policy.ts';
+import { updatePlan } from '../../../main/app/update-policy.ts';
 
 describe('the update policy', () => {
   it('is off by default, and off in a development run even when switched on', () => {
@@ -21,13 +21,4 @@ describe('the update policy', () => {
     expect(UpdateSettings.parse({ enabled: true })).toEqual({ enabled: true, channel: 'stable' });
   });
 
-  it('reads KESTREL_UPDATES until the settings document carries the switch, refusing unknown values', () => {
-    expect(updateSettingsFromEnv({})).toEqual({ settings: defaultUpdateSettings });
-    expect(updateSettingsFromEnv({ KESTREL_UPDATES: 'off' })).toEqual({ settings: defaultUpdateSettings });
-    expect(updateSettingsFromEnv({ KESTREL_UPDATES: 'Beta' })).toEqual({ settings: { enabled: true, channel: 'beta' } });
-    expect(updateSettingsFromEnv({ KESTREL_UPDATES: 'stable' })).toEqual({ settings: { enabled: true, channel: 'stable' } });
-    const bad = updateSettingsFromEnv({ KESTREL_UPDATES: 'nightly' });
-    expect(bad.settings).toEqual(defaultUpdateSettings);
-    expect(bad.warning).toMatch(/not one of off, stable, beta/);
-  });
 });
