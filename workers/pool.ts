@@ -46,7 +46,10 @@ export interface RunOptions {
 }
 
 export interface PoolOptions {
-  /** Worker threads (default: available cores - 1, at least 1). */
+  /**
+   * Worker threads (default: every available core). Sweeps and backtests are the work the user is waiting for;
+   * the main thread only routes messages meanwhile, so leaving it a core of its own halved a 2-core machine.
+   */
   readonly threads?: number;
   readonly idleTimeoutMs?: number;
   /** Pool-level errors not tied to a task (default: a process warning). */
@@ -81,7 +84,7 @@ export class WorkerPool {
   private readonly inflight = new Set<InFlight>();
 
   constructor(opts: PoolOptions = {}) {
-    this.threads = Math.max(1, opts.threads ?? availableParallelism() - 1);
+    this.threads = Math.max(1, opts.threads ?? availableParallelism());
     this.graceMs = opts.cancelGraceMs ?? CANCEL_GRACE_MS;
     this.piscina = new Piscina({ minThreads: this.threads, maxThreads: this.threads, idleTimeout: opts.idleTimeoutMs ?? 30_000, concurrentTasksPerWorker: 1 });
     // piscina reports pool-level trouble as an 'error' event; without a listener an EventEmitter throws it,

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-import { KestrelError } from '../core/errors.ts';
-import { commandHelp, UsageError } from './command.ts';
+// Start-up is what every command waits for: only the command table is loaded up front, each command's modules
+// when it runs, and Node caches compiled code across runs (a no-op where unsupported).
+import { enableCompileCache } from 'node:module';
 import { cliCommands } from './commands/index.ts';
+
+enableCompileCache?.();
 
 function help(): string {
   const width = Math.max(...cliCommands.map((c) => c.name.length));
@@ -14,11 +17,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(help());
     return name ? 0 : 2;
   }
-  const cmd = cliCommands.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = cliCommands.find((c) => c.name === name);
+  if (!entry) {
     console.error(`Unknown command: ${name}\n\n${help()}`);
     return 2;
   }
+  const [cmd, { KestrelError }, { UsageError, commandHelp }] = await Promise.all([entry.load(), import('../core/errors.ts'), import('./command.ts')]);
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(commandHelp(cmd));
     return 0;

@@ -16,6 +16,7 @@ import { Catalog } from './catalog.ts';
 import { backupDatabase, integrityCheck, openDatabase, type DatabaseSpec, type OpenDatabaseOptions } from './db.ts';
 import { Ledger, type LedgerScope } from './ledger.ts';
 import { BackfillProgress, TradeStore } from './market-extra.ts';
+import { CsvImports } from './csv-imports.ts';
 import { ledgerMigrations } from './migrations/ledger/index.ts';
 import { marketMigrations } from './migrations/market/index.ts';
 import type { SqliteDb } from './sqlite.ts';
@@ -32,6 +33,7 @@ export interface MarketStores {
   readonly candles: CandleStore;
   readonly trades: TradeStore;
   readonly backfill: BackfillProgress;
+  readonly csvImports: CsvImports;
 }
 
 export interface LedgerStores {
@@ -68,7 +70,7 @@ export interface OpenStoresOptions {
 
 export function openMarket(file: string, opts?: OpenDatabaseOptions): MarketStores {
   const db = openDatabase(MARKET_DB, file, opts);
-  return { db, candles: new CandleStore(db), trades: new TradeStore(db), backfill: new BackfillProgress(db) };
+  return { db, candles: new CandleStore(db), trades: new TradeStore(db), backfill: new BackfillProgress(db), csvImports: new CsvImports(db) };
 }
 
 export function openLedger(file: string, opts?: OpenDatabaseOptions, clock?: () => number): LedgerStores {

@@ -1,13 +1,13 @@
 /** Argument handling shared by `kestrel backtest` and `kestrel sweep`: strategy file, data, config flags. */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseCandlesCsv } from '../../core/data/csv.ts';
+import { describeDetected } from '../../core/data/csv.ts';
 import { generateDemoCandles } from '../../core/data/demo.ts';
 import type { OhlcvColumns } from '../../core/data/candles.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { dataSpacing, timeframeToMs } from '../../core/backtest/config.ts';
 import { STANDARD_PROFILE, UNLIMITED_PROFILE } from '../../core/risk/profile.ts';
-import { MarketService } from '../../host/data/market-service.ts';
+import { checkRows, readCandlesCsvFile } from '../../host/data/csv-file.ts';
 import { defaultDataDir } from '../../host/paths.ts';
 import { UsageError, type OptionSpecs } from '../command.ts';
 
@@ -36,12 +36,13 @@ export const COMMON_OPTIONS = {
   param: { type: 'string', multiple: true, value: 'NAME=VALUE', help: 'strategy parameter' },
   'risk-profile': { type: 'string', value: 'standard|unlimited|FILE.json', help: 'pre-trade risk limits of the run (a built-in profile or a profile file)', defaultHelp: 'none: no limits beyond the config' },
   json: { type: 'boolean', default: false, help: 'print the result as JSON on stdout' },
+  'allow-bad-rows': { type: 'boolean', default: false, help: 'leave out CSV rows that fail the import checks (NaN, Infinity, negative prices, high < low) instead of refusing the file' },
 } as const satisfies OptionSpecs;
 
 export interface CommonValues {
   strategy?: string; symbol?: string; timeframe?: string; from?: string; to?: string; data?: string; source?: string; 'data-dir'?: string; demo?: string;
   fee?: string; 'maker-fee'?: string; slippage?: string; latency?: string; seed?: string; cash?: string; currency?: string; tick?: string; lot?: string;
-  calendar?: string; 'periods-per-year'?: string; 'close-at-end'?: boolean; param?: string[]; json?: boolean; 'risk-profile'?: string;
+  calendar?: string; 'periods-per-year'?: string; 'close-at-end'?: boolean; param?: string[]; json?: boolean; 'risk-profile'?: string; 'allow-bad-rows'?: boolean;
 }
 
 export function parseTime(s: string | undefined, what: string): number | undefined {
@@ -219,20 +220,21 @@ export async function loadCandles(v: CommonValues, assumed: Assumed[] = []): Pro
   const symbol = v.symbol!;
   if (!symbol) throw new UsageError('--symbol is required');
   if (v.data) {
-    let text: string;
-    try {
-      text = readFileSync(v.data, 'utf8');
-    } catch (e) {
-      throw new ValidationError(`cannot read ${v.data}: ${(e as Error).message}`, [{ path: 'data', message: 'unreadable' }]);
-    }
-    const columns = parseCandlesCsv(text).columns;
-    return { columns, source: basename(v.data), timeframe: resolveTimeframe(v.timeframe, columns.ts, assumed) };
+    // The same row checks as `kestrel import` (the timeframe grid aside: the data's own spacing is checked by the
+    // backtest's quality certificate). What was detected goes to stderr, so --json output stays clean.
+    process.stderr.write(`${basename(v.data)}: reading…\n`);
+    const file = readCandlesCsvFile(v.data);
+    const checked = checkRows(file, 0, v['allow-bad-rows'] ?? false);
+    process.stderr.write(`${basename(v.data)}: ${describeDetected(file.detected)}${checked.note ? `; ${checked.note}` : ''}\n`);
+    return { columns: checked.columns, source: basename(v.data), timeframe: resolveTimeframe(v.timeframe, checked.columns.ts, assumed) };
   }
   if (v.demo !== undefined) {
     const days = numberArg(v.demo, 'demo') || 30;
     const cols = generateDemoCandles({ days, symbols: [{ symbol, start: 42_000, priceDecimals: 2, qtyDecimals: 5, rho: 0.9, volScale: 1, volume: 25 }] }).get(symbol)!;
     return { columns: cols, source: `demo generator (${days} days, synthetic)`, timeframe: resolveTimeframe(v.timeframe, cols.ts, assumed) };
   }
+  // Loaded here only: the market service brings the venue layer (ccxt), which a CSV or demo run never needs.
+  const { MarketService } = await import('../../host/data/market-service.ts');
   const svc = MarketService.open(join(v['data-dir'] ?? defaultDataDir(), 'market.db'));
   try {
     const source = v.source ?? 'demo';

@@ -5,11 +5,8 @@
  * run completed, 1 when the strategy failed (partial results are still printed / written).
  */
 import { writeFileSync } from 'node:fs';
-import { resultToJson, type BacktestResult } from '../../core/backtest/result.ts';
-import { runBacktest, rulesSource } from '../../../workers/backtest/backtester.ts';
-import { runCodeBacktest } from '../../../workers/backtest/code-runner.ts';
-import { equityCsv, reportHtml, tradesCsv } from '../../host/reports/backtest-report.ts';
-import { parseOptions, type CliCommand } from '../command.ts';
+import type { BacktestResult } from '../../core/backtest/result.ts';
+import { parseOptions, type CliCommand, UsageError } from '../command.ts';
 import { assumedLine, COMMON_OPTIONS, configFrom, loadCandles, parseParams, readStrategy, type Assumed, type CommonValues } from './backtest-shared.ts';
 
 function days(ms: number): string {
@@ -30,6 +27,37 @@ function summary(r: BacktestResult): string {
   ].join('\n');
 }
 
+/** `--curve-points N|all`: the most curve points the JSON carries (see host/reports/result-json.ts). */
+function curvePointsArg(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  if (s === 'all') return Infinity;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 10) throw new UsageError(`--curve-points must be an integer ≥ 10 or "all", got ${s}`);
+  return n;
+}
+
+/** Chunks gathered into ~1 MB writes: a long result is neither one giant string nor thousands of tiny writes. */
+function bufferedStdout(): { write: (s: string) => void; end: (s: string) => void } {
+  let parts: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (parts.length) process.stdout.write(parts.join(''));
+    parts = [];
+    size = 0;
+  };
+  return {
+    write: (s) => {
+      parts.push(s);
+      size += s.length;
+      if (size >= 1 << 20) flush();
+    },
+    end: (s) => {
+      parts.push(s);
+      flush();
+    },
+  };
+}
+
 export const backtest: CliCommand = {
   name: 'backtest',
   summary: 'Backtest a rules (.json) or code (.ts/.js) strategy over a CSV, the demo generator or stored candles.',
@@ -38,11 +66,13 @@ export const backtest: CliCommand = {
     ...COMMON_OPTIONS,
     report: { type: 'string', value: 'FILE.html', help: 'write an HTML report' },
     trades: { type: 'string', value: 'FILE.csv', help: 'write the trade list as CSV' },
-    equity: { type: 'string', value: 'FILE.csv', help: 'write the equity curve as CSV' },
+    equity: { type: 'string', value: 'FILE.csv|FILE.f64', help: 'write the full equity curve as CSV, or as binary float64 columns (.f64: times, values, drawdowns)' },
+    'curve-points': { type: 'string', value: 'N|all', help: 'most equity points in the --json result; longer curves are cut to display points (schema kestrel.backtest/3)', defaultHelp: '10000' },
   },
   async run(argv) {
     const { values } = parseOptions(argv, backtest.options);
-    const v = values as CommonValues & { report?: string; trades?: string; equity?: string };
+    const v = values as CommonValues & { report?: string; trades?: string; equity?: string; 'curve-points'?: string };
+    const curvePoints = curvePointsArg(v['curve-points']);
     const strat = readStrategy(v.strategy);
     const params = parseParams(v.param);
     const assumed: Assumed[] = [];
@@ -52,14 +82,21 @@ export const backtest: CliCommand = {
     if (v.json) console.error(assumedLine(assumed));
     else console.log(assumedLine(assumed));
     const datasets = [{ symbol: v.symbol!, columns: data.columns, source: data.source }];
+    // The engine is loaded once the arguments and data are known good: start-up and bad input answer fast.
     const r = strat.kind === 'rules'
-      ? runBacktest({ config, strategy: rulesSource(strat.source, params), datasets })
-      : await runCodeBacktest({ config, source: strat.source, fileName: strat.fileName, params, datasets });
+      ? await import('../../../workers/backtest/backtester.ts').then(({ runBacktest, rulesSource }) => runBacktest({ config, strategy: rulesSource(strat.source, params), datasets }))
+      : await import('../../../workers/backtest/code-runner.ts').then(({ runCodeBacktest }) => runCodeBacktest({ config, source: strat.source, fileName: strat.fileName, params, datasets }));
+    const { equityCsv, reportHtml, tradesCsv } = await import('../../host/reports/backtest-report.ts');
+    const { equityF64, writeResultJson } = await import('../../host/reports/result-json.ts');
     if (v.report) writeFileSync(v.report, reportHtml(r));
     if (v.trades) writeFileSync(v.trades, tradesCsv(r));
-    if (v.equity) writeFileSync(v.equity, equityCsv(r));
-    if (v.json) process.stdout.write(`${JSON.stringify(resultToJson(r))}\n`);
-    else console.log(summary(r));
+    if (v.equity) writeFileSync(v.equity, /\.f64$/i.test(v.equity) ? equityF64(r) : equityCsv(r));
+    if (v.json) {
+      const out = bufferedStdout();
+      const shown = writeResultJson(r, out.write, { curvePoints });
+      out.end('\n');
+      if (shown.points < shown.bars) process.stderr.write(`equity curve: ${shown.points} of ${shown.bars} points in the JSON (schema kestrel.backtest/3); --curve-points all for every point, --equity FILE.f64 or .csv for the full series\n`);
+    } else console.log(summary(r));
     return r.status === 'ok' ? 0 : 1;
   },
 };

@@ -1,17 +1,30 @@
 import type { CliCommand } from '../command.ts';
-import { serve } from './serve.ts';
-import { start } from './start.ts';
-import { backfill } from './backfill.ts';
-import { exportCsv } from './export.ts';
-import { importCsv } from './import.ts';
-import { quality } from './quality.ts';
-import { indicators } from './indicators.ts';
-import { verify } from './verify.ts';
-import { auditExport } from './audit-export.ts';
-import { backtest } from './backtest.ts';
-import { sweep } from './sweep.ts';
-import { config } from './config.ts';
-import { worker } from './worker.ts';
 
-/** Every `kestrel` subcommand. Add a file under commands/ and list it here. */
-export const cliCommands: readonly CliCommand[] = [start, serve, backfill, importCsv, exportCsv, quality, indicators, verify, auditExport, backtest, sweep, worker, config];
+/**
+ * Every `kestrel` subcommand, by name and summary, loaded only when it runs: `kestrel --help` and a command's
+ * start-up never pay for the others' modules (serve alone pulls in the host, ccxt and the HTTP stack). Add a
+ * file under commands/ and one line here; a unit test checks each line against the command it loads.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<CliCommand>;
+}
+
+const entry = (name: string, summary: string, load: () => Promise<CliCommand>): CommandEntry => ({ name, summary, load });
+
+export const cliCommands: readonly CommandEntry[] = [
+  entry('start', 'Start the desktop app, or headless mode where Electron cannot run.', async () => (await import('./start.ts')).start),
+  entry('serve', 'Start the workstation in headless mode: renderer and contract on 127.0.0.1, prints the URL.', async () => (await import('./serve.ts')).serve),
+  entry('backfill', 'Download candles from an exchange (ccxt) into the local store; resumable, with a progress bar.', async () => (await import('./backfill.ts')).backfill),
+  entry('import', 'Import candles from a CSV file (ISO dates or epoch s/ms/µs/ns, header and index column detected); all rows or none.', async () => (await import('./import.ts')).importCsv),
+  entry('export', 'Export stored candles (optionally aggregated, e.g. 1m → 1h) as CSV.', async () => (await import('./export.ts')).exportCsv),
+  entry('quality', 'Data-quality report of stored candles (gaps, duplicates, outliers, invalid rows, content hash).', async () => (await import('./quality.ts')).quality),
+  entry('indicators', 'Compute indicators (rsi:14, bb:20:2, macd:12:26:9, ...) over a candle CSV; CSV or JSON out.', async () => (await import('./indicators.ts')).indicators),
+  entry('verify', 'Verify a signed audit bundle offline: signature, hash chain, Merkle tree head; names the line and entry of every problem.', async () => (await import('./verify.ts')).verify),
+  entry('audit-export', 'Export the audit log of a session or time range: signed bundle, HTML report or CSV table.', async () => (await import('./audit-export.ts')).auditExport),
+  entry('backtest', 'Backtest a rules (.json) or code (.ts/.js) strategy over a CSV, the demo generator or stored candles.', async () => (await import('./backtest.ts')).backtest),
+  entry('sweep', 'Grid / random parameter sweep or rolling walk-forward of a rules strategy on the worker pool.', async () => (await import('./sweep.ts')).sweep),
+  entry('worker', 'Run sweep and walk-forward tasks from a Redis queue (BullMQ) on this machine.', async () => (await import('./worker.ts')).worker),
+  entry('config', 'Read and edit the settings document (settings.json in the data dir), validated like the app does.', async () => (await import('./config.ts')).config),
+];

@@ -4,9 +4,8 @@
  * timestamps, header aliases) and writes one column per indicator output. Not-ready values are empty cells in
  * CSV and null in JSON. `--list` prints the available indicators with their defaults.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseCandlesCsv } from '../../core/data/csv.ts';
-import { ValidationError } from '../../core/errors.ts';
+import { writeFileSync } from 'node:fs';
+import { readCandlesCsvFile } from '../../host/data/csv-file.ts';
 import { computeIndicator, listIndicators, parseIndicatorSpec } from '../../core/indicators/index.ts';
 import { parseOptions, type CliCommand, UsageError } from '../command.ts';
 
@@ -58,13 +57,7 @@ export const indicators: CliCommand = {
     if (values.format !== 'csv' && values.format !== 'json') throw new UsageError(`--format must be csv or json, got ${values.format}`);
     // Parse every spec before reading the file, so a typo fails fast.
     const specs = values.indicator.map((s) => parseIndicatorSpec(s));
-    let text: string;
-    try {
-      text = readFileSync(values.input, 'utf8');
-    } catch (e) {
-      throw new ValidationError(`cannot read ${values.input}: ${(e as Error).message}`, [{ path: 'input', message: 'unreadable' }]);
-    }
-    const { columns } = parseCandlesCsv(text);
+    const { columns } = readCandlesCsvFile(values.input);
     const cols: Column[] = [];
     for (const spec of specs) {
       const r = computeIndicator(spec, columns);

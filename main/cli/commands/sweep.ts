@@ -7,8 +7,6 @@
  */
 import { WorkerPool } from '../../../workers/pool.ts';
 import { runSweep, runWalkForward, type SetsExecutor } from '../../../workers/backtest/sweep-runner.ts';
-import { runSetsOnQueue } from '../../../workers/queue/client.ts';
-import { queuePassword } from './worker.ts';
 import type { SweepSpecInput } from '../../core/backtest/sweep.ts';
 import { parseOptions, type CliCommand, UsageError } from '../command.ts';
 import { assumedLine, COMMON_OPTIONS, configFrom, loadCandles, readStrategy, type Assumed, type CommonValues } from './backtest-shared.ts';
@@ -43,7 +41,7 @@ export const sweep: CliCommand = {
     param: { type: 'string', multiple: true, value: 'NAME=A,B,C|NAME=FROM:TO:STEP', help: 'a parameter to sweep: a list of values or a range; at least one' },
     random: { type: 'string', value: 'N', help: 'seeded random sweep of N samples instead of the full grid' },
     objective: { type: 'string', default: 'sharpe', value: 'STAT', help: 'statistic to rank runs by' },
-    threads: { type: 'string', value: 'N', help: 'worker threads', defaultHelp: 'the pool default (cores − 1)' },
+    threads: { type: 'string', value: 'N', help: 'worker threads', defaultHelp: 'every core' },
     'walk-forward': { type: 'string', value: 'IN:OUT', help: 'rolling walk-forward, in-sample and out-of-sample lengths in bars' },
     queue: { type: 'string', value: 'redis://HOST:PORT', help: 'run the parameter sets on a distributed queue (kestrel worker --queue) instead of this machine' },
     'password-file': { type: 'string', value: 'FILE', help: "the queue's password, read from this file" },
@@ -63,9 +61,11 @@ export const sweep: CliCommand = {
     const onProgress = (d: number, t: number): void => {
       if (!v.json) process.stderr.write(`\r${d}/${t}`);
     };
-    const password = v.queue ? queuePassword(v['password-file']) : undefined;
+    // The queue client (BullMQ, Redis) is loaded only for --queue: a local sweep starts without it.
+    const queue = v.queue ? await import('../../../workers/queue/client.ts') : undefined;
+    const password = v.queue ? (await import('./worker.ts')).queuePassword(v['password-file']) : undefined;
     // On a queue, this machine's pool only re-runs the rows that verify the workers' hashes.
-    const executor: SetsExecutor | undefined = v.queue ? (cfg, doc, sets, ds, o) => runSetsOnQueue({ url: v.queue!, ...(password ? { password } : {}) }, pool, cfg, doc, sets, ds, o) : undefined;
+    const executor: SetsExecutor | undefined = queue ? (cfg, doc, sets, ds, o) => queue.runSetsOnQueue({ url: v.queue!, ...(password ? { password } : {}) }, pool, cfg, doc, sets, ds, o) : undefined;
     try {
       const req = { config, doc: strat.source, sweep: spec, datasets: [{ symbol: v.symbol!, columns: data.columns, source: data.source }] };
       if (v['walk-forward']) {

@@ -16,6 +16,8 @@ import {
   prepareForStore, qualityReport, serialiseCandlesCsv, sliceColumns, timeframeMs, type FillPolicy, type OhlcvColumns, type QualityReport,
 } from './columns.ts';
 import { VenuePool } from './venues.ts';
+import { fileSha256, readCandlesCsvFile } from './csv-file.ts';
+import { describeDetected, type TimestampFormat } from '../../core/data/csv.ts';
 
 /** node:crypto's SHA-256 (same digest as the pure one in core, several times faster). */
 export const nodeSha256 = () => {
@@ -29,6 +31,16 @@ export interface DatasetSummary extends CandleKey {
   readonly count: number;
   readonly synthetic: boolean;
   readonly label: string | null;
+}
+
+export interface ImportResult {
+  readonly rows: number;
+  readonly stored: number;
+  readonly duplicates: number;
+  readonly outOfOrder: number;
+  readonly first: number;
+  readonly last: number;
+  readonly contentHash: string;
 }
 
 export type DemoState = 'absent' | 'generating' | 'ready' | 'failed' | 'disabled';
@@ -102,13 +114,43 @@ export class MarketService {
   }
 
   /** All or nothing: parse + validate the whole file first, then one upsert transaction. */
-  importCsv(key: CandleKey, text: string, opts: { timestamps?: 'auto' | 'ms' | 's' | 'iso'; header?: boolean } = {}): { rows: number; stored: number; duplicates: number; outOfOrder: number; first: number; last: number; contentHash: string } {
+  importCsv(key: CandleKey, text: string, opts: { timestamps?: 'auto' | 'ms' | 's' | 'iso'; header?: boolean } = {}): ImportResult {
     if (isSynthetic(key.source)) throw new ValidationError(`Source "${DEMO_EXCHANGE}" is reserved for the synthetic demo data`, [{ path: 'source', message: 'reserved' }]);
     const tfMs = timeframeMs(key.timeframe);
     const parsed = parseCandlesCsv(text, { tfMs, ...(opts.timestamps ? { timestamps: opts.timestamps } : {}), ...(opts.header !== undefined ? { header: opts.header } : {}) });
-    const { columns, stats } = prepareForStore(parsed.columns, tfMs, 'CSV rows');
+    return this.importColumns(key, parsed.columns);
+  }
+
+  /** Candles already parsed and row-checked (a CSV file streamed by the CLI): normalised, then one upsert transaction. */
+  importColumns(key: CandleKey, parsed: OhlcvColumns): ImportResult {
+    if (isSynthetic(key.source)) throw new ValidationError(`Source "${DEMO_EXCHANGE}" is reserved for the synthetic demo data`, [{ path: 'source', message: 'reserved' }]);
+    const tfMs = timeframeMs(key.timeframe);
+    const { columns, stats } = prepareForStore(parsed, tfMs, 'CSV rows');
     this.stores.candles.upsert(key, columns);
     return { rows: stats.input, stored: stats.output, duplicates: stats.duplicates, outOfOrder: stats.outOfOrder, first: columns.ts[0]!, last: columns.ts[columns.ts.length - 1]!, contentHash: contentHash(columns, nodeSha256) };
+  }
+
+  /**
+   * A CSV file from disk: the store answers when this very file (same bytes) was imported into this dataset
+   * and the stored candles over its range are still exactly what it gave (same count and content hash);
+   * otherwise it is parsed, row-checked, imported and recorded. Nothing is stored from a bad file.
+   */
+  importCsvFile(key: CandleKey, path: string, opts: { timestamps?: TimestampFormat; header?: boolean } = {}): ImportResult & { detected: string; answeredByStore: boolean } {
+    if (isSynthetic(key.source)) throw new ValidationError(`Source "${DEMO_EXCHANGE}" is reserved for the synthetic demo data`, [{ path: 'source', message: 'reserved' }]);
+    const tfMs = timeframeMs(key.timeframe);
+    const fileHash = fileSha256(path);
+    const seen = this.stores.csvImports.find(fileHash, key);
+    if (seen) {
+      const now = this.stores.candles.range(key, seen.firstTs, seen.lastTs + 1);
+      if (now.ts.length === seen.rows && contentHash(sliceColumns(now, 0, now.length), nodeSha256) === seen.contentHash) {
+        return { rows: seen.rows, stored: 0, duplicates: 0, outOfOrder: 0, first: seen.firstTs, last: seen.lastTs, contentHash: seen.contentHash, detected: seen.detected, answeredByStore: true };
+      }
+    }
+    const csv = readCandlesCsvFile(path, { tfMs, ...(opts.timestamps ? { timestamps: opts.timestamps } : {}), ...(opts.header !== undefined ? { header: opts.header } : {}) });
+    const r = this.importColumns(key, csv.columns);
+    const detected = describeDetected(csv.detected);
+    this.stores.csvImports.record({ fileHash, ...key, rows: r.stored, firstTs: r.first, lastTs: r.last, contentHash: r.contentHash, detected, importedAt: Date.now() });
+    return { ...r, detected, answeredByStore: false };
   }
 
   exportCsv(q: { source: string; symbol: string; timeframe: string; from?: number; to?: number; timestamps?: 'ms' | 's' | 'iso'; header?: boolean }): { csv: string; rows: number } {

@@ -49,8 +49,10 @@ function strategyFile(): string {
 }
 
 describe('kestrel --help', () => {
-  it('lists every option of every command, with its default', () => {
-    for (const cmd of cliCommands) {
+  it('lists every option of every command, with its default', async () => {
+    for (const entry of cliCommands) {
+      const cmd = await entry.load();
+      expect(cmd.name).toBe(entry.name);
       const help = commandHelp(cmd);
       for (const [name, spec] of Object.entries(cmd.options)) {
         expect(help, `${cmd.name} --${name}`).toContain(`--${name}`);

@@ -3,6 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { CancelledError, ValidationError } from '../../../main/core/errors.ts';
 import { computeIndicator } from '../../../main/core/indicators/index.ts';
 import { computeSeries, shareCandles, sweepIndicators } from '../../../workers/indicators/client.ts';
@@ -19,6 +20,12 @@ afterAll(async () => {
 });
 
 describe('worker pool', () => {
+  it('uses every core unless told otherwise (kestrel sweep and the studio share this default)', async () => {
+    const all = new WorkerPool();
+    expect(all.threads).toBe(availableParallelism());
+    await all.close();
+  });
+
   it('resolves task modules next to pool.ts with its own extension', () => {
     const f = taskFile('indicators.compute');
     expect(f.endsWith('/workers/indicators/task.ts')).toBe(true);
