@@ -135,7 +135,12 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   const workers = new HostWorkers();
   stops.push(['workers', () => workers.close()]);
 
-  const trading = new TradingService({ ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed) });
+  const trading = new TradingService({
+    ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed),
+    // Accounts are read from the file on each use: one added in the Settings panel is usable at once.
+    settings: () => settingsStore.document,
+    saveSelection: (account) => void settingsStore.set('selectedAccount', account),
+  });
   stops.push(['trading', () => trading.close()]);
 
   const backtest = new BacktestService({
