@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { command, empty, req, type CommandDef } from './define.ts';
-import { AccountSettings, SettingsId } from './settings.ts';
+import { AccountSettings, SettingsId, VenueSettings } from './settings.ts';
 
 export const AccountEntry = AccountSettings.extend({
   venueName: z.string(),
@@ -21,7 +21,28 @@ export type AccountEntry = z.infer<typeof AccountEntry>;
 export const AccountList = z.object({ selected: SettingsId, accounts: z.array(AccountEntry) });
 export type AccountList = z.infer<typeof AccountList>;
 
+/** What a venue offers, from ccxt's description of its exchange class. */
+export const VenueCapabilities = z.object({
+  spot: z.boolean(),
+  perpetual: z.boolean(),
+  ohlcv: z.boolean(),
+  trades: z.boolean(),
+  orderBook: z.boolean(),
+  websockets: z.boolean(),
+  sandbox: z.boolean(),
+});
+export type VenueCapabilities = z.infer<typeof VenueCapabilities>;
+
+export const VenueEntry = VenueSettings.extend({
+  /** Null when ccxt does not know the exchange id. */
+  capabilities: VenueCapabilities.nullable(),
+  /** A built-in venue's loopback server is running in this host. */
+  started: z.boolean(),
+});
+export type VenueEntry = z.infer<typeof VenueEntry>;
+
 export const accountCommands = {
+  'venues.list': command('The venues of the settings with what each can do (spot, perpetuals, OHLCV, trades, order book, websockets, sandbox).', empty, z.object({ venues: z.array(VenueEntry) })),
   'accounts.list': command('Every account of the settings, which one is selected, which run.', empty, AccountList),
   'accounts.select': command('Selects the account the workstation acts on (its session starts when needed); remembered in the settings.', req({ account: SettingsId }), AccountList),
 };

@@ -61,6 +61,16 @@ export const AlertChannelSettings = z.discriminatedUnion('kind', [
 ]);
 export type AlertChannelSettings = z.infer<typeof AlertChannelSettings>;
 
+/** A queue of sweep workers on another machine (workers/queue); the password is a secret-store reference. */
+export const ClusterSettings = z
+  .object({
+    id: SettingsId,
+    name: text(80).min(1),
+    url: z.string().max(2048).regex(/^rediss?:\/\/[^\s@]+$/, 'redis:// or rediss:// host and port, no password'),
+    password: z.string().regex(/^[a-z0-9][a-z0-9:._-]{0,79}$/).nullable().default(null),
+  })
+  .strict();
+
 const positive = (max: number) => z.number().int().positive().max(max);
 
 export const DEFAULT_RISK_LIMITS: RiskLimitsView = { maxOrderNotional: '50000', maxPositionNotional: null, maxPositionPctEquity: '100', maxOpenOrders: 50, priceBandBps: 500 };
@@ -81,6 +91,7 @@ export const SettingsDocument = z
       .strict()
       .default({}),
     audit: z.object({ checkpointEvery: positive(1_000_000_000).default(10_000) }).strict().default({}),
+    sweeps: z.object({ clusters: z.array(ClusterSettings).max(50).default([]) }).strict().default({}),
     venues: z.array(VenueSettings).max(200).default([{ id: KESTREL_SIM, name: 'Kestrel Sim', exchange: 'binance', builtin: true }]),
     accounts: z.array(AccountSettings).max(200).default([{ id: 'demo', name: 'Demo', venue: KESTREL_SIM, environment: 'paper', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null }]),
     riskProfiles: z.record(SettingsId, RiskProfileSettings).default({ default: { name: 'Default', limits: DEFAULT_RISK_LIMITS } }),
@@ -94,6 +105,7 @@ export const SettingsDocument = z
     dup(d.venues.map((v) => v.id), 'venues');
     dup(d.accounts.map((a) => a.id), 'accounts');
     dup(d.alertChannels.map((c) => c.id), 'alertChannels');
+    d.sweeps.clusters.forEach((c, i) => d.sweeps.clusters.findIndex((x) => x.id === c.id) !== i && ctx.addIssue({ code: 'custom', path: ['sweeps', 'clusters', i, 'id'], message: `duplicate id "${c.id}"` }));
     if (d.accounts.length === 0) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'at least one account' });
     d.accounts.forEach((a, i) => {
       if (!d.venues.some((v) => v.id === a.venue)) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'venue'], message: `no venue "${a.venue}"` });

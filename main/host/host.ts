@@ -6,10 +6,14 @@
  * depends on, its start into `start`, its stop into the stack (stopped in reverse, so before what it uses).
  *
  *   settings (settings.json) ── log
- *   storage     market (market.db) · ledger (ledger.db: orders, fills, accounts, sessions, audit log)
+ *   venues      venue connections (one ccxt client + rate limiter per exchange/endpoints/credentials) ·
+ *               Kestrel Sim (loopback exchange, started on first use)
+ *   storage     market (market.db; backfills through the venue connections) · ledger (ledger.db: orders,
+ *               fills, books, sessions, audit log)
  *   compute     workers (piscina, threads on first use)
  *   services    trading  (ledger, market candles)            paper session of the current paper account
- *               backtest (ledger, market candles, workers)   strategy catalog, backtests, sweeps
+ *               clusters (settings' sweep queues, secrets)
+ *               backtest (ledger, market candles, workers, clusters)   strategy catalog, backtests, sweeps
  *               audit    (ledger; re-runs read backtest + market)
  *               paperStrategies (trading session, backtest catalog)
  *   transport   handlers (the services above) → IpcServer
@@ -21,6 +25,7 @@ import { openLedger, type LedgerStores } from '../storage/index.ts';
 import { hostRerunDeps, hostSessionRerun } from './audit/rerun-deps.ts';
 import { AuditService } from './audit/service.ts';
 import { BacktestService } from './backtest/service.ts';
+import { SweepClusters } from './backtest/clusters.ts';
 import type { HostContext, HostMode } from './context.ts';
 import { MarketService } from './data/market-service.ts';
 import { createHandlers } from './handlers/index.ts';
@@ -33,6 +38,8 @@ import { TradingService } from './trading/service.ts';
 import { PaperStrategies } from './trading/strategies.ts';
 import { APP_VERSION } from './version.ts';
 import { HostWorkers } from './workers.ts';
+import { KestrelSim } from './venues/kestrel-sim.ts';
+import { VenuePool } from './venues/pool.ts';
 
 export interface HostOptions {
   mode: HostMode;
@@ -46,11 +53,14 @@ export interface HostOptions {
 export interface HostServices {
   readonly settingsStore: SettingsStore;
   readonly settings: HostSettings;
+  readonly venues: VenuePool;
+  readonly sim: KestrelSim;
   readonly market: MarketService;
   readonly ledger: LedgerStores;
   readonly workers: HostWorkers;
   readonly trading: TradingService;
   readonly backtest: BacktestService;
+  readonly clusters: SweepClusters;
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
 }
@@ -128,7 +138,11 @@ export async function createHost(opts: HostOptions): Promise<Host> {
 function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSettings, stops: Stop[]): HostServices {
   const { dataDir, log, emit } = ctx;
 
-  const market = MarketService.open(join(dataDir, 'market.db'));
+  const venues = new VenuePool();
+  stops.push(['venues', () => venues.close()]);
+  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1 });
+  stops.push(['kestrel-sim', () => sim.close()]);
+  const market = MarketService.open(join(dataDir, 'market.db'), venues);
   stops.push(['market', () => market.close()]);
   const ledger = openLedger(join(dataDir, 'ledger.db'));
   stops.push(['ledger', () => void (ledger.db.open && ledger.db.close())]);
@@ -143,7 +157,10 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   });
   stops.push(['trading', () => trading.close()]);
 
+  // Sweep clusters: queue passwords are secret-store references (settings/host-settings.ts says how they resolve today).
+  const clusters = new SweepClusters(() => settings.sweeps.clusters, settings.sweeps.secret);
   const backtest = new BacktestService({
+    cluster: (id) => clusters.target(id),
     ledger,
     // Closed bars only: a higher-timeframe bar still forming would change under a re-run.
     candles: (q) => market.candles({ ...q, closedOnly: true }).columns,
@@ -161,7 +178,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const paperStrategies = new PaperStrategies({ session: () => trading.session, catalog: () => backtest, emit: (v) => emit('paper.strategy.state', v), log });
 
-  return { settingsStore, settings, market, ledger, workers, trading, backtest, audit, paperStrategies };
+  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies };
 }
 
 /** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */

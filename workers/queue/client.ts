@@ -225,6 +225,25 @@ export async function runSetsOnQueue(
   }
 }
 
+export interface QueueStatus {
+  readonly where: string;
+  readonly engine: string;
+  readonly workers: readonly (WorkerInfo & { compatible: boolean })[];
+}
+
+/** Who is on a queue now (heartbeats), and which workers could run this desktop's tasks. */
+export async function queueStatus(target: QueueEndpoint, timeoutMs = 3_000): Promise<QueueStatus> {
+  const engine = engineFingerprint();
+  const client = new QueueClient(target, queueName(engine));
+  try {
+    await client.ready(timeoutMs, describe(target));
+    const ws = await client.workers();
+    return { where: describe(target), engine, workers: ws.map((w) => ({ ...w, compatible: w.engine === engine })) };
+  } finally {
+    await client.close();
+  }
+}
+
 async function waitForWorkers(client: QueueClient, engine: string, where: string, ms: number, signal?: AbortSignal): Promise<number> {
   const until = performance.now() + ms;
   for (;;) {

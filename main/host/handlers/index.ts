@@ -1,5 +1,6 @@
 import type { AuditService } from '../audit/service.ts';
 import type { BacktestService } from '../backtest/service.ts';
+import type { SweepClusters } from '../backtest/clusters.ts';
 import type { HostContext } from '../context.ts';
 import type { HostSettings } from '../settings/host-settings.ts';
 import type { SettingsStore } from '../settings/store.ts';
@@ -8,6 +9,7 @@ import type { Handlers } from '../ipc/handlers.ts';
 import type { TradingService } from '../trading/service.ts';
 import type { PaperStrategies } from '../trading/strategies.ts';
 import type { HostWorkers } from '../workers.ts';
+import type { KestrelSim } from '../venues/kestrel-sim.ts';
 import { appHandlers } from './app.ts';
 import { tradingHandlers } from './trading.ts';
 import { marketHandlers } from './market.ts';
@@ -16,15 +18,18 @@ import { auditHandlers } from './audit.ts';
 import { strategyHandlers } from './strategy.ts';
 import { paperStrategyHandlers } from './paper-strategy.ts';
 import { settingsHandlers } from './settings.ts';
+import { venueHandlers } from './venues.ts';
 
 /** The services the handler table serves; createHost (host.ts) builds them. */
 export interface HandlerServices {
+  readonly sim: KestrelSim;
   readonly settingsStore: SettingsStore;
   readonly settings: HostSettings;
   readonly market: MarketService;
   readonly workers: HostWorkers;
   readonly trading: TradingService;
   readonly backtest: BacktestService;
+  readonly clusters: SweepClusters;
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
 }
@@ -37,11 +42,12 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
   return {
     ...appHandlers(ctx),
     ...tradingHandlers(s.trading),
-    ...marketHandlers(s.market, ctx),
+    ...marketHandlers(s.market, s.sim, ctx),
     ...indicatorHandlers(s.market, s.workers),
     ...auditHandlers(s.audit),
-    ...strategyHandlers(s.backtest),
+    ...strategyHandlers(s.backtest, s.clusters),
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
     ...settingsHandlers(s.settingsStore, s.settings),
+    ...venueHandlers(s.settingsStore, s.sim),
   } satisfies Handlers;
 }

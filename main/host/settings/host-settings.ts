@@ -10,10 +10,14 @@
  *                                    paper.feed.* (demo feed shape, main/host/trading/README.md)
  *   KESTREL_FEED_SPEED=N             paper.speed (the paper clock runs N× the wall clock)
  *   KESTREL_AUDIT_CHECKPOINT_EVERY   audit.checkpointEvery
+ *   KESTREL_SWEEP_CLUSTERS           sweeps.clusters, as JSON: [{"id","name","url","password": ref|null}]
+ *   KESTREL_SECRET_<REF>             the secret a reference names (REF upper-cased, non-alphanumerics as _),
+ *                                    until the OS keychain store of the live-trading work replaces it
  * Bootstrap variables that must be known before the data dir is: KESTREL_DATA_DIR, KESTREL_LOG, KESTREL_PORT.
  * An override whose value the schema refuses is ignored and named in `rejected`.
  */
 import { SettingsDocument } from '../../contract/settings.ts';
+import type { ClusterSettings } from '../backtest/clusters.ts';
 import type { HostMode } from '../context.ts';
 import type { FeedConfig } from '../trading/compose.ts';
 
@@ -35,6 +39,12 @@ export interface HostSettings {
     /** Store a signed tree head once this many entries arrived since the last one. */
     readonly checkpointEvery: number;
   };
+  readonly sweeps: {
+    /** Queues of sweep workers on other machines (workers/queue). */
+    readonly clusters: readonly ClusterSettings[];
+    /** Resolves a secret reference (a queue password). */
+    readonly secret: (ref: string) => string | undefined;
+  };
   /** The overrides applied, and those refused. */
   readonly overrides: readonly { key: string; env: string; value: string }[];
   readonly rejected: readonly { key: string; env: string; value: string }[];
@@ -42,6 +52,15 @@ export interface HostSettings {
 
 const bool = (v: string): boolean | undefined => (v === '1' ? true : v === '0' ? false : undefined);
 const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
+const json = (v: string): unknown => {
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
+export const envSecret = (env: NodeJS.ProcessEnv) => (ref: string): string | undefined => env[`KESTREL_SECRET_${ref.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] || undefined;
 
 export const ENV_OVERRIDES: readonly { env: string; key: string; parse: (v: string) => unknown }[] = [
   { env: 'KESTREL_DEMO', key: 'market.demoHistory', parse: bool },
@@ -53,6 +72,7 @@ export const ENV_OVERRIDES: readonly { env: string; key: string; parse: (v: stri
   { env: 'KESTREL_FEED_SWEEP_MS', key: 'paper.feed.sweepMs', parse: num },
   { env: 'KESTREL_FEED_SPEED', key: 'paper.speed', parse: num },
   { env: 'KESTREL_AUDIT_CHECKPOINT_EVERY', key: 'audit.checkpointEvery', parse: num },
+  { env: 'KESTREL_SWEEP_CLUSTERS', key: 'sweeps.clusters', parse: json },
 ];
 
 export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env: NodeJS.ProcessEnv = process.env): HostSettings {
@@ -78,6 +98,7 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
     market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false },
     paper: { autostart: doc.paper.autostart, feed, speed: doc.paper.speed },
     audit: { checkpointEvery: doc.audit.checkpointEvery },
+    sweeps: { clusters: doc.sweeps.clusters, secret: envSecret(env) },
     overrides,
     rejected,
   };

@@ -9,6 +9,7 @@ import { useNotices } from '../../state/notices.ts';
 import { useSettings } from '../../state/settings.ts';
 import { useTrading } from '../../state/trading.ts';
 import { isDecimal } from '../ticket/logic.ts';
+import { VenuesAccounts } from './VenuesAccounts.tsx';
 import { WorkstationSettings } from './WorkstationSettings.tsx';
 
 export function SettingsPanel() {
@@ -83,6 +84,10 @@ export function SettingsPanel() {
               </div>
             </div>
           )}
+        </section>
+        <section className="card">
+          <h3 className="section">Venues and accounts</h3>
+          <VenuesAccounts />
         </section>
         <section className="card">
           <h3 className="section">Workstation</h3>
