@@ -61,15 +61,21 @@ export const AlertChannelSettings = z.discriminatedUnion('kind', [
 ]);
 export type AlertChannelSettings = z.infer<typeof AlertChannelSettings>;
 
-/** A queue of sweep workers on another machine (workers/queue); the password is a secret-store reference. */
+/** A queue of sweep workers on other machines (workers/queue): BullMQ on Redis. */
 export const ClusterSettings = z
   .object({
     id: SettingsId,
     name: text(80).min(1),
-    url: z.string().max(2048).regex(/^rediss?:\/\/[^\s@]+$/, 'redis:// or rediss:// host and port, no password'),
+    url: z
+      .string()
+      .max(512)
+      .regex(/^rediss?:\/\/[^\s/]+(\/\d+)?$/, 'redis://host:port or rediss://host:port (TLS)')
+      .refine((u) => !/:\/\/[^/]*:[^/]*@/.test(u), 'no password in the URL: name a secret in `password`'),
+    /** A key in the secret store holding the Redis password; null when the queue has none. */
     password: z.string().regex(/^[a-z0-9][a-z0-9:._-]{0,79}$/).nullable().default(null),
   })
   .strict();
+export type ClusterSettings = z.infer<typeof ClusterSettings>;
 
 const positive = (max: number) => z.number().int().positive().max(max);
 
@@ -91,11 +97,11 @@ export const SettingsDocument = z
       .strict()
       .default({}),
     audit: z.object({ checkpointEvery: positive(1_000_000_000).default(10_000) }).strict().default({}),
-    sweeps: z.object({ clusters: z.array(ClusterSettings).max(50).default([]) }).strict().default({}),
     venues: z.array(VenueSettings).max(200).default([{ id: KESTREL_SIM, name: 'Kestrel Sim', exchange: 'binance', builtin: true }]),
     accounts: z.array(AccountSettings).max(200).default([{ id: 'demo', name: 'Demo', venue: KESTREL_SIM, environment: 'paper', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null }]),
     riskProfiles: z.record(SettingsId, RiskProfileSettings).default({ default: { name: 'Default', limits: DEFAULT_RISK_LIMITS } }),
     alertChannels: z.array(AlertChannelSettings).max(50).default([]),
+    clusters: z.array(ClusterSettings).max(50).default([]),
     /** The account the workstation acts on; absent = the first account. */
     selectedAccount: SettingsId.optional(),
   })
@@ -105,7 +111,7 @@ export const SettingsDocument = z
     dup(d.venues.map((v) => v.id), 'venues');
     dup(d.accounts.map((a) => a.id), 'accounts');
     dup(d.alertChannels.map((c) => c.id), 'alertChannels');
-    d.sweeps.clusters.forEach((c, i) => d.sweeps.clusters.findIndex((x) => x.id === c.id) !== i && ctx.addIssue({ code: 'custom', path: ['sweeps', 'clusters', i, 'id'], message: `duplicate id "${c.id}"` }));
+    dup(d.clusters.map((c) => c.id), 'clusters');
     if (d.accounts.length === 0) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'at least one account' });
     d.accounts.forEach((a, i) => {
       if (!d.venues.some((v) => v.id === a.venue)) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'venue'], message: `no venue "${a.venue}"` });

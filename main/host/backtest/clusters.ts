@@ -6,15 +6,8 @@
 import { NotFoundError } from '../../core/errors.ts';
 import { queueStatus, type QueueTarget } from '../../../workers/queue/client.ts';
 import { describe } from '../../../workers/queue/bullmq.ts';
+import type { ClusterSettings } from '../../contract/settings.ts';
 
-export interface ClusterSettings {
-  readonly id: string;
-  readonly name: string;
-  /** redis:// or rediss:// (TLS), host and port; no password here. */
-  readonly url: string;
-  /** A key in the secret store holding the Redis password; null when the queue has none. */
-  readonly password: string | null;
-}
 
 export interface ClusterView {
   readonly id: string;

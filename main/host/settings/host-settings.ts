@@ -10,15 +10,15 @@
  *                                    paper.feed.* (demo feed shape, main/host/trading/README.md)
  *   KESTREL_FEED_SPEED=N             paper.speed (the paper clock runs N× the wall clock)
  *   KESTREL_AUDIT_CHECKPOINT_EVERY   audit.checkpointEvery
- *   KESTREL_SWEEP_CLUSTERS           sweeps.clusters, as JSON: [{"id","name","url","password": ref|null}]
+ *   KESTREL_SWEEP_CLUSTERS           clusters (JSON: [{"id","name","url","password": ref|null}])
  *   KESTREL_SECRET_<REF>             the secret a reference names (REF upper-cased, non-alphanumerics as _),
  *                                    until the OS keychain store of the live-trading work replaces it
  * Bootstrap variables that must be known before the data dir is: KESTREL_DATA_DIR, KESTREL_LOG, KESTREL_PORT.
  * An override whose value the schema refuses is ignored and named in `rejected`.
  */
 import { SettingsDocument } from '../../contract/settings.ts';
-import type { ClusterSettings } from '../backtest/clusters.ts';
 import type { HostMode } from '../context.ts';
+import type { ClusterSettings } from '../../contract/settings.ts';
 import type { FeedConfig } from '../trading/compose.ts';
 
 export interface HostSettings {
@@ -54,7 +54,7 @@ const bool = (v: string): boolean | undefined => (v === '1' ? true : v === '0' ?
 const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
 const json = (v: string): unknown => {
   try {
-    return JSON.parse(v) as unknown;
+    return JSON.parse(v);
   } catch {
     return undefined;
   }
@@ -72,7 +72,7 @@ export const ENV_OVERRIDES: readonly { env: string; key: string; parse: (v: stri
   { env: 'KESTREL_FEED_SWEEP_MS', key: 'paper.feed.sweepMs', parse: num },
   { env: 'KESTREL_FEED_SPEED', key: 'paper.speed', parse: num },
   { env: 'KESTREL_AUDIT_CHECKPOINT_EVERY', key: 'audit.checkpointEvery', parse: num },
-  { env: 'KESTREL_SWEEP_CLUSTERS', key: 'sweeps.clusters', parse: json },
+  { env: 'KESTREL_SWEEP_CLUSTERS', key: 'clusters', parse: json },
 ];
 
 export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env: NodeJS.ProcessEnv = process.env): HostSettings {
@@ -98,7 +98,7 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
     market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false },
     paper: { autostart: doc.paper.autostart, feed, speed: doc.paper.speed },
     audit: { checkpointEvery: doc.audit.checkpointEvery },
-    sweeps: { clusters: doc.sweeps.clusters, secret: envSecret(env) },
+    sweeps: { clusters: doc.clusters, secret: envSecret(env) },
     overrides,
     rejected,
   };
