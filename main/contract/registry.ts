@@ -11,16 +11,18 @@ import { auditCommands } from './audit.ts';
 import { strategyCommands, strategyEvents } from './strategy.ts';
 import { paperStrategyCommands, paperStrategyEvents } from './paper-strategy.ts';
 import { settingsCommands } from './settings.ts';
+import { accountCommands, withAccount } from './accounts.ts';
 
 export const commands = {
   ...appCommands,
-  ...tradingCommands,
+  ...withAccount(tradingCommands),
   ...marketCommands,
   ...indicatorCommands,
   ...auditCommands,
   ...strategyCommands,
   ...paperStrategyCommands,
   ...settingsCommands,
+  ...accountCommands,
 };
 
 export const events = {

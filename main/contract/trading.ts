@@ -205,7 +205,11 @@ export type PaperSettings = z.infer<typeof PaperSettings>;
 
 export const SessionView = z.object({
   sessionId: z.string(),
+  /** The book (ledger account row) the session trades in; one per reset of the account. */
   accountId: z.string(),
+  /** The account (settings.json) and its name. */
+  account: z.string(),
+  accountName: z.string(),
   mode: z.enum(['paper', 'live']),
   venue: z.string(),
   /** Where prices come from, e.g. "demo feed (synthetic)". */

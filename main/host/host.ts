@@ -6,10 +6,14 @@
  * depends on, its start into `start`, its stop into the stack (stopped in reverse, so before what it uses).
  *
  *   settings (settings.json) ── log
- *   storage     market (market.db) · ledger (ledger.db: orders, fills, accounts, sessions, audit log)
+ *   venues      venue connections (one ccxt client + rate limiter per exchange/endpoints/credentials) ·
+ *               Kestrel Sim (loopback exchange, started on first use)
+ *   storage     market (market.db; backfills through the venue connections) · ledger (ledger.db: orders,
+ *               fills, books, sessions, audit log)
  *   compute     workers (piscina, threads on first use)
  *   services    trading  (ledger, market candles)            paper session of the current paper account
- *               backtest (ledger, market candles, workers)   strategy catalog, backtests, sweeps
+ *               clusters (settings' sweep queues, secrets)
+ *               backtest (ledger, market candles, workers, clusters)   strategy catalog, backtests, sweeps
  *               audit    (ledger; re-runs read backtest + market)
  *               paperStrategies (trading session, backtest catalog)
  *   transport   handlers (the services above) → IpcServer
@@ -34,6 +38,8 @@ import { TradingService } from './trading/service.ts';
 import { PaperStrategies } from './trading/strategies.ts';
 import { APP_VERSION } from './version.ts';
 import { HostWorkers } from './workers.ts';
+import { KestrelSim } from './venues/kestrel-sim.ts';
+import { VenuePool } from './venues/pool.ts';
 
 export interface HostOptions {
   mode: HostMode;
@@ -47,6 +53,8 @@ export interface HostOptions {
 export interface HostServices {
   readonly settingsStore: SettingsStore;
   readonly settings: HostSettings;
+  readonly venues: VenuePool;
+  readonly sim: KestrelSim;
   readonly market: MarketService;
   readonly ledger: LedgerStores;
   readonly workers: HostWorkers;
@@ -130,14 +138,23 @@ export async function createHost(opts: HostOptions): Promise<Host> {
 function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSettings, stops: Stop[]): HostServices {
   const { dataDir, log, emit } = ctx;
 
-  const market = MarketService.open(join(dataDir, 'market.db'));
+  const venues = new VenuePool();
+  stops.push(['venues', () => venues.close()]);
+  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1 });
+  stops.push(['kestrel-sim', () => sim.close()]);
+  const market = MarketService.open(join(dataDir, 'market.db'), venues);
   stops.push(['market', () => market.close()]);
   const ledger = openLedger(join(dataDir, 'ledger.db'));
   stops.push(['ledger', () => void (ledger.db.open && ledger.db.close())]);
   const workers = new HostWorkers();
   stops.push(['workers', () => workers.close()]);
 
-  const trading = new TradingService({ ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed) });
+  const trading = new TradingService({
+    ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed),
+    // Accounts are read from the file on each use: one added in the Settings panel is usable at once.
+    settings: () => settingsStore.document,
+    saveSelection: (account) => void settingsStore.set('selectedAccount', account),
+  });
   stops.push(['trading', () => trading.close()]);
 
   // Sweep clusters: queue passwords are secret-store references (settings/host-settings.ts says how they resolve today).
@@ -161,7 +178,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const paperStrategies = new PaperStrategies({ session: () => trading.session, catalog: () => backtest, emit: (v) => emit('paper.strategy.state', v), log });
 
-  return { settingsStore, settings, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies };
+  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies };
 }
 
 /** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */

@@ -13,7 +13,10 @@ import { guarded, type SqliteDb } from './sqlite.ts';
 export type AccountKind = 'backtest' | 'paper' | 'live';
 
 export interface AccountRecord {
+  /** The book's id (orders, fills and positions carry it); one per reset of a paper account. */
   readonly id: string;
+  /** The account (settings.json) this book belongs to. */
+  readonly owner: string;
   readonly venue: string;
   readonly kind: AccountKind;
   readonly name: string;
@@ -27,6 +30,8 @@ export interface SessionRecord {
   readonly id: string;
   readonly kind: AccountKind;
   readonly accountId: string | null;
+  /** The account (settings.json) the session traded for; null for sessions without one (backtests). */
+  readonly owner: string | null;
   readonly strategyId: string | null;
   readonly strategyVersion: number | null;
   readonly status: string;
@@ -101,9 +106,9 @@ export class Catalog {
   putAccount(a: AccountRecord): void {
     guarded('store account', () =>
       this.db
-        .prepare(`INSERT INTO accounts (id, venue, kind, name, currency, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+        .prepare(`INSERT INTO accounts (id, owner, venue, kind, name, currency, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (id) DO UPDATE SET name = excluded.name, currency = excluded.currency, data = excluded.data`)
-        .run(a.id, a.venue, a.kind, a.name, a.currency, a.createdAt, json(a.data)),
+        .run(a.id, a.owner, a.venue, a.kind, a.name, a.currency, a.createdAt, json(a.data)),
     );
   }
 
@@ -120,9 +125,9 @@ export class Catalog {
   putSession(s: SessionRecord): void {
     guarded('store session', () =>
       this.db
-        .prepare(`INSERT INTO sessions (id, kind, account_id, strategy_id, strategy_version, status, started_at, ended_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        .prepare(`INSERT INTO sessions (id, kind, account_id, owner, strategy_id, strategy_version, status, started_at, ended_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (id) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at, data = excluded.data`)
-        .run(s.id, s.kind, s.accountId, s.strategyId, s.strategyVersion, s.status, s.startedAt, s.endedAt, json(s.data)),
+        .run(s.id, s.kind, s.accountId, s.owner, s.strategyId, s.strategyVersion, s.status, s.startedAt, s.endedAt, json(s.data)),
     );
   }
 
@@ -191,7 +196,7 @@ export class Catalog {
 }
 
 function toAccount(r: Record<string, unknown>): AccountRecord {
-  return { id: r.id as string, venue: r.venue as string, kind: r.kind as AccountKind, name: r.name as string, currency: r.currency as string, createdAt: r.created_at as number, data: JSON.parse(r.data as string) };
+  return { id: r.id as string, owner: r.owner as string, venue: r.venue as string, kind: r.kind as AccountKind, name: r.name as string, currency: r.currency as string, createdAt: r.created_at as number, data: JSON.parse(r.data as string) };
 }
 
 function toSession(r: Record<string, unknown>): SessionRecord {
@@ -199,6 +204,7 @@ function toSession(r: Record<string, unknown>): SessionRecord {
     id: r.id as string,
     kind: r.kind as AccountKind,
     accountId: r.account_id as string | null,
+    owner: r.owner as string | null,
     strategyId: r.strategy_id as string | null,
     strategyVersion: r.strategy_version as number | null,
     status: r.status as string,

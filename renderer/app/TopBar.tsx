@@ -1,5 +1,6 @@
 import { useApp } from '../state/app.ts';
 import { useConnection } from '../state/connection.ts';
+import { AccountSwitcher } from './AccountSwitcher.tsx';
 
 export function TopBar() {
   const info = useApp((s) => s.info);
@@ -18,7 +19,7 @@ export function TopBar() {
             {info.mode === 'headless' ? 'Headless' : info.mode === 'electron' ? 'Desktop' : info.mode}
           </span>
         )}
-        <span className="pill paper">PAPER</span>
+        <AccountSwitcher />
       </div>
       <div className="topbar-right">
         <span className={`conn conn-${conn.state}`} data-testid="connection-status" title={conn.detail ?? ''}>

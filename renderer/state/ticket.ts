@@ -4,7 +4,7 @@ import { riskReasonsOf, type OrderView, type Preview, type RiskReason, type Side
 import { emptyForm, floorToLot, isDecimal, snapToTick, toRequest, type FormProblem, type TicketForm } from '../features/ticket/logic.ts';
 import { call, describeError, getClient } from '../ipc/client.ts';
 import { useNotices } from './notices.ts';
-import { useTrading } from './trading.ts';
+import { forAccount, useTrading } from './trading.ts';
 
 export type TicketStage = 'edit' | 'preview' | 'sending' | 'sent';
 
@@ -61,7 +61,7 @@ export const useTicket = create<TicketState>((set, get) => ({
     set({ form });
     const r = toRequest(form, tick, via);
     if ('problems' in r) return set({ problems: r.problems, stage: 'edit' });
-    const p = await call('trading.preview', r.request);
+    const p = await call('trading.preview', { ...r.request, ...forAccount() });
     if (!p) return set({ error: 'The preview failed; see the notice for why.' });
     set({ preview: p, reasons: p.reasons, issues: p.issues, stage: 'preview', problems: [], error: null });
   },
@@ -75,7 +75,7 @@ export const useTicket = create<TicketState>((set, get) => ({
     set({ stage: 'sending' });
     try {
       // Called directly (not through `call`) so a risk rejection lands in the ticket with its reasons, not only in a toast.
-      const res = await getClient().call('trading.submit', r.request);
+      const res = await getClient().call('trading.submit', { ...r.request, ...forAccount() });
       set({ stage: 'sent', sent: res.orders, reasons: [], error: null, preview: null, form: { ...form, qty: form.qty, price: form.price } });
       const o = res.orders[0];
       if (o) useNotices.getState().push({ level: 'info', title: `Order ${o.state}`, message: `${o.side} ${o.qty} ${o.symbol} ${o.type}${o.price ? ` @ ${o.price}` : ''}` });

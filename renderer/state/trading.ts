@@ -40,6 +40,12 @@ export function mergeOrders(open: OrderView[], history: OrderView[], changed: re
 
 let subscribed = false;
 
+/** Every trading call names the account whose session the store shows (never a symbol alone). */
+export const forAccount = (): { account?: string } => {
+  const a = useTrading.getState().session?.account;
+  return a ? { account: a } : {};
+};
+
 export const useTrading = create<TradingState>((set, get) => ({
   session: null,
   instruments: [],
@@ -82,11 +88,11 @@ export const useTrading = create<TradingState>((set, get) => ({
   },
   async refresh() {
     const [open, hist, fills, pos, account] = await Promise.all([
-      call('trading.openOrders', {}),
-      call('trading.orderHistory', {}),
-      call('trading.fills', {}),
-      call('trading.positions', {}),
-      call('trading.account', {}),
+      call('trading.openOrders', forAccount()),
+      call('trading.orderHistory', forAccount()),
+      call('trading.fills', forAccount()),
+      call('trading.positions', forAccount()),
+      call('trading.account', forAccount()),
     ]);
     set({
       ...(open ? { openOrders: open.orders } : {}),
@@ -97,17 +103,17 @@ export const useTrading = create<TradingState>((set, get) => ({
     });
   },
   async cancel(clientOrderId) {
-    const r: ResponseOf<'trading.cancel'> | undefined = await call('trading.cancel', { clientOrderId });
+    const r: ResponseOf<'trading.cancel'> | undefined = await call('trading.cancel', { clientOrderId, ...forAccount() });
     if (r) set(mergeOrders(get().openOrders, get().history, [r.order]));
     return !!r;
   },
   async amend(clientOrderId, change) {
-    const r = await call('trading.amend', { clientOrderId, ...change });
+    const r = await call('trading.amend', { clientOrderId, ...change, ...forAccount() });
     if (r) set(mergeOrders(get().openOrders, get().history, [r.order]));
     return !!r;
   },
   async cancelAll(symbol) {
-    const r = await call('trading.cancelAll', symbol ? { symbol } : {});
+    const r = await call('trading.cancelAll', { ...(symbol ? { symbol } : {}), ...forAccount() });
     if (r) {
       useNotices.getState().push({ level: 'info', title: 'Cancel all', message: `${r.canceled} order${r.canceled === 1 ? '' : 's'} asked to cancel` });
       void get().refresh();

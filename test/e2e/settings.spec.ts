@@ -9,6 +9,10 @@ test('settings panel: edit a key of settings.json, see it saved for the next sta
   const panel = page.getByTestId('workstation-settings');
   const file = join(kestrel.dataDir, 'settings.json');
   await expect(panel).toContainText(file);
+  // The venue registry shows Kestrel Sim with ccxt's capabilities; the Demo paper account is there, selected.
+  const venues = page.getByRole('table', { name: 'Venues' });
+  await expect(venues.getByRole('row', { name: /Kestrel Sim/ })).toContainText('binance');
+  await expect(page.getByRole('table', { name: 'Accounts' }).getByRole('row', { name: /Demo/ })).toContainText('selected');
 
   const every = panel.getByRole('textbox', { name: 'audit.checkpointEvery', exact: true });
   await expect(every).toHaveValue('10000');

@@ -20,6 +20,8 @@ export type SessionKind = 'backtest' | 'paper' | 'live';
 export interface SessionInfo {
   readonly sessionId: string;
   readonly kind: SessionKind;
+  /** The account the session trades for (paper and live sessions). */
+  readonly account?: string;
   readonly strategyId?: string;
   /** Hash of the strategy version (see strategyVersionHash). */
   readonly strategyVersion?: string;
@@ -30,6 +32,8 @@ export interface SessionStamp {
   readonly session: string;
   /** 1, 2, 3 ... per session, in the order events were appended. */
   readonly sessionSeq: number;
+  /** The account of the session, when it has one. */
+  readonly account?: string;
   /** ISO-8601 UTC rendering of `ts`. */
   readonly utc: string;
 }
@@ -55,6 +59,7 @@ export class SessionAuditSink implements AuditSink {
       ...event,
       session: this.info.sessionId,
       sessionSeq: ++this.seq,
+      ...(this.info.account !== undefined ? { account: this.info.account } : {}),
       utc: new Date(event.ts).toISOString(),
       ...(event.strategyVersion === undefined && this.info.strategyVersion !== undefined ? { strategyVersion: this.info.strategyVersion } : {}),
     };

@@ -15,7 +15,7 @@ import {
   aggregateColumns, contentHash, DEFAULT_DEMO_SYMBOLS, DEMO_DEFAULTS, DEMO_EXCHANGE, DEMO_LABEL, fillGaps, generateDemoCandles, parseCandlesCsv,
   prepareForStore, qualityReport, serialiseCandlesCsv, sliceColumns, timeframeMs, type FillPolicy, type OhlcvColumns, type QualityReport,
 } from './columns.ts';
-import { VenuePool } from './venues.ts';
+import { VenuePool } from '../venues/pool.ts';
 import { fileSha256, readCandlesCsvFile } from './csv-file.ts';
 import { describeDetected, type TimestampFormat } from '../../core/data/csv.ts';
 
@@ -58,17 +58,21 @@ const isSynthetic = (source: string) => source === DEMO_EXCHANGE;
 
 export class MarketService {
   readonly stores: MarketStores;
-  readonly venues = new VenuePool();
+  /** The host's venue connections (shared with every service that talks to a venue). */
+  readonly venues: VenuePool;
+  private readonly ownsVenues: boolean;
   private readonly jobs = new Map<string, BackfillJob>();
   private demo: DemoStatus = { state: 'absent', label: DEMO_LABEL, symbols: DEFAULT_DEMO_SYMBOLS.map((s) => s.symbol), candles: 0, ms: null };
   private demoRun: Promise<DemoStatus> | undefined;
 
-  constructor(stores: MarketStores) {
+  constructor(stores: MarketStores, venues?: VenuePool) {
     this.stores = stores;
+    this.venues = venues ?? new VenuePool();
+    this.ownsVenues = venues === undefined;
   }
 
-  static open(file: string): MarketService {
-    return new MarketService(openMarket(file));
+  static open(file: string, venues?: VenuePool): MarketService {
+    return new MarketService(openMarket(file), venues);
   }
 
   datasets(): DatasetSummary[] {
@@ -235,7 +239,7 @@ export class MarketService {
     for (const j of this.jobs.values()) j.cancel();
     await Promise.allSettled([...this.jobs.values()].map((j) => j.result));
     await this.demoRun?.catch(() => {});
-    await this.venues.close();
+    if (this.ownsVenues) await this.venues.close();
     if (this.stores.db.open) this.stores.db.close();
   }
 }

@@ -9,6 +9,7 @@ import type { Handlers } from '../ipc/handlers.ts';
 import type { TradingService } from '../trading/service.ts';
 import type { PaperStrategies } from '../trading/strategies.ts';
 import type { HostWorkers } from '../workers.ts';
+import type { KestrelSim } from '../venues/kestrel-sim.ts';
 import { appHandlers } from './app.ts';
 import { tradingHandlers } from './trading.ts';
 import { marketHandlers } from './market.ts';
@@ -17,9 +18,11 @@ import { auditHandlers } from './audit.ts';
 import { strategyHandlers } from './strategy.ts';
 import { paperStrategyHandlers } from './paper-strategy.ts';
 import { settingsHandlers } from './settings.ts';
+import { venueHandlers } from './venues.ts';
 
 /** The services the handler table serves; createHost (host.ts) builds them. */
 export interface HandlerServices {
+  readonly sim: KestrelSim;
   readonly settingsStore: SettingsStore;
   readonly settings: HostSettings;
   readonly market: MarketService;
@@ -39,11 +42,12 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
   return {
     ...appHandlers(ctx),
     ...tradingHandlers(s.trading),
-    ...marketHandlers(s.market, ctx),
+    ...marketHandlers(s.market, s.sim, ctx),
     ...indicatorHandlers(s.market, s.workers),
     ...auditHandlers(s.audit),
     ...strategyHandlers(s.backtest, s.clusters),
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
     ...settingsHandlers(s.settingsStore, s.settings),
+    ...venueHandlers(s.settingsStore, s.sim),
   } satisfies Handlers;
 }

@@ -3,6 +3,8 @@ import { exchangeCatalogue, exchangeInfo, MARKET_DATA_CAPABILITIES } from '../..
 import type { HostContext } from '../context.ts';
 import { DEMO_LABEL } from '../data/columns.ts';
 import type { MarketService } from '../data/market-service.ts';
+import type { KestrelSim } from '../venues/kestrel-sim.ts';
+import { KESTREL_SIM } from '../../contract/settings.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
 
 type MarketCommand =
@@ -22,8 +24,16 @@ function own(a: Float64Array): Float64Array<ArrayBuffer> {
   return (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer ? a : a.slice()) as Float64Array<ArrayBuffer>;
 }
 
-export function marketHandlers(market: MarketService, ctx: Pick<HostContext, 'emit' | 'log'>): HandlersFor<MarketCommand> {
+export function marketHandlers(market: MarketService, sim: KestrelSim, ctx: Pick<HostContext, 'emit' | 'log'>): HandlersFor<MarketCommand> {
   const svc = () => market;
+  const start = (r: { symbols: string[]; timeframe: string; from: number; to: number }, exchange: string, source: string, endpoints: { rest: string; ws: string } | undefined) => {
+    const job = svc().startBackfill(
+      { symbols: r.symbols, timeframe: r.timeframe, from: r.from, to: r.to, source, venue: { exchange, ...(endpoints ? { endpoints } : {}) } },
+      (e) => ctx.emit('market.backfill.progress', { ...e, symbols: e.symbols.map((x) => ({ ...x })) }),
+    );
+    job.result.catch((e: unknown) => ctx.log.error({ err: e }, 'backfill crashed'));
+    return { jobId: job.id };
+  };
   return {
     'market.datasets': () => svc().datasets(),
     'market.candles': (r) => {
@@ -34,18 +44,12 @@ export function marketHandlers(market: MarketService, ctx: Pick<HostContext, 'em
         ts: own(c.ts), open: own(c.open), high: own(c.high), low: own(c.low), close: own(c.close), volume: own(c.volume), ...(filled ? { filled } : {}),
       };
     },
-    'market.backfill.start': (r) => {
+    'market.backfill.start': async (r) => {
+      // Kestrel Sim: started on demand, reached through ccxt's binance client like a real exchange.
+      if (r.exchange === KESTREL_SIM && !r.endpoint) return start(r, 'binance', r.source ?? KESTREL_SIM, await sim.endpoints());
       if (r.endpoint && r.exchange !== 'binance') throw new ValidationError('A loopback endpoint speaks the Binance protocol: use exchange "binance"', [{ path: 'exchange', message: 'must be binance with endpoint' }]);
-      const job = svc().startBackfill(
-        {
-          symbols: r.symbols, timeframe: r.timeframe, from: r.from, to: r.to,
-          source: r.source ?? (r.endpoint ? 'mock' : r.exchange),
-          venue: { exchange: r.exchange, ...(r.endpoint ? { endpoints: { rest: r.endpoint, ws: `${r.endpoint.replace('http://', 'ws://')}/ws` } } : {}) },
-        },
-        (e) => ctx.emit('market.backfill.progress', { ...e, symbols: e.symbols.map((x) => ({ ...x })) }),
-      );
-      job.result.catch((e: unknown) => ctx.log.error({ err: e }, 'backfill crashed'));
-      return { jobId: job.id };
+      const endpoints = r.endpoint ? { rest: r.endpoint, ws: `${r.endpoint.replace('http://', 'ws://')}/ws` } : undefined;
+      return start(r, r.exchange, r.source ?? (r.endpoint ? 'mock' : r.exchange), endpoints);
     },
     'market.backfill.cancel': (r) => ({ cancelled: svc().cancelBackfill(r.jobId) }),
     'market.backfill.list': () => svc().backfillStates(),

@@ -24,8 +24,11 @@ export function settingsHandlers(store: SettingsStore, running: HostSettings): H
   };
 }
 
+/** Keys applied while the host runs (the account switcher writes it). */
+const LIVE = new Set(['selectedAccount']);
+
 /** Keys whose value differs; an object that was empty on one side and has keys on the other is named by its keys. */
 function changed(a: Map<string, string>, b: Map<string, string>): string[] {
   const keys = [...new Set([...a.keys(), ...b.keys()])];
-  return keys.filter((k) => a.get(k) !== b.get(k) && !keys.some((x) => x.startsWith(`${k}.`)));
+  return keys.filter((k) => !LIVE.has(k) && a.get(k) !== b.get(k) && !keys.some((x) => x.startsWith(`${k}.`)));
 }

@@ -5,52 +5,56 @@ type TradingCommand =
   | 'trading.session' | 'trading.instruments' | 'trading.prices' | 'trading.preview' | 'trading.submit' | 'trading.cancel' | 'trading.amend' | 'trading.cancelAll'
   | 'trading.openOrders' | 'trading.orderHistory' | 'trading.fills' | 'trading.positions' | 'trading.account'
   | 'risk.status' | 'risk.setLimits' | 'risk.killSwitch' | 'risk.setTradingState'
-  | 'paper.settings' | 'paper.setSettings' | 'paper.resetAccount';
+  | 'paper.settings' | 'paper.setSettings' | 'paper.resetAccount'
+  | 'accounts.list' | 'accounts.select';
 
-/** Thin by design: validation of shapes happened at the contract, the rules live in TradingSession/TradingService. */
+/**
+ * Thin by design: validation of shapes happened at the contract, the rules live in TradingSession and the
+ * account's desk. Every command acts on the account it names (`account`), or the selected one.
+ */
 export function tradingHandlers(trading: TradingService): HandlersFor<TradingCommand> {
-  // Every command waits for a pending session start (first start: after the demo history is generated).
-  const svc = async () => {
-    await trading.whenReady();
-    return trading;
-  };
-  const s = async () => (await svc()).session;
+  // Waits for a pending session start (first start: after the demo history is generated); starts the
+  // account's session when it is not running yet.
+  const svc = (r: { account?: string | undefined }) => trading.running(r.account);
+  const s = async (r: { account?: string | undefined }) => (await svc(r)).session;
   return {
-    'trading.session': async () => (await svc()).sessionView(),
-    'trading.instruments': async () => ({ instruments: (await s()).instrumentViews() }),
-    'trading.prices': async () => ({ prices: (await s()).prices() }),
-    'trading.preview': async (r) => (await s()).preview(r),
-    'trading.submit': async (r) => ({ orders: (await s()).submit(r) }),
-    'trading.cancel': async (r) => ({ order: (await s()).cancel(r.clientOrderId) }),
-    'trading.amend': async (r) => ({ order: (await s()).amend(r.clientOrderId, { price: r.price, triggerPrice: r.triggerPrice, qty: r.qty }) }),
-    'trading.cancelAll': async (r) => ({ canceled: (await s()).cancelAll(r.symbol) }),
-    'trading.openOrders': async (r) => ({ orders: (await s()).openOrders(r.symbol) }),
-    'trading.orderHistory': async (r) => ({ orders: (await s()).orderHistory(r.symbol, r.limit ?? 500) }),
-    'trading.fills': async (r) => ({ fills: (await s()).fills(r.symbol, r.limit ?? 500) }),
-    'trading.positions': async () => ({ positions: (await s()).positions() }),
-    'trading.account': async () => (await s()).account(),
-    'risk.status': async () => (await s()).riskStatus(),
+    'trading.session': async (r) => (await svc(r)).sessionView(),
+    'trading.instruments': async (r) => ({ instruments: (await s(r)).instrumentViews() }),
+    'trading.prices': async (r) => ({ prices: (await s(r)).prices() }),
+    'trading.preview': async (r) => (await s(r)).preview(r),
+    'trading.submit': async (r) => ({ orders: (await s(r)).submit(r) }),
+    'trading.cancel': async (r) => ({ order: (await s(r)).cancel(r.clientOrderId) }),
+    'trading.amend': async (r) => ({ order: (await s(r)).amend(r.clientOrderId, { price: r.price, triggerPrice: r.triggerPrice, qty: r.qty }) }),
+    'trading.cancelAll': async (r) => ({ canceled: (await s(r)).cancelAll(r.symbol) }),
+    'trading.openOrders': async (r) => ({ orders: (await s(r)).openOrders(r.symbol) }),
+    'trading.orderHistory': async (r) => ({ orders: (await s(r)).orderHistory(r.symbol, r.limit ?? 500) }),
+    'trading.fills': async (r) => ({ fills: (await s(r)).fills(r.symbol, r.limit ?? 500) }),
+    'trading.positions': async (r) => ({ positions: (await s(r)).positions() }),
+    'trading.account': async (r) => (await s(r)).account(),
+    'risk.status': async (r) => (await s(r)).riskStatus(),
     'risk.setLimits': async (r, c) => {
-      (await svc()).setLimits(r, c.origin);
-      return (await s()).riskStatus();
+      (await svc(r)).setLimits(r, c.origin);
+      return (await s(r)).riskStatus();
     },
     'risk.killSwitch': async (r, c) => {
-      const canceled = (await svc()).killSwitch(r.reason ?? 'kill switch', c.origin);
-      return { canceled, status: (await s()).riskStatus() };
+      const canceled = (await svc(r)).killSwitch(r.reason ?? 'kill switch', c.origin);
+      return { canceled, status: (await s(r)).riskStatus() };
     },
     'risk.setTradingState': async (r, c) => {
-      (await svc()).setTradingState(r.state, r.reason ?? 'set by the trader', c.origin);
-      return (await s()).riskStatus();
+      (await svc(r)).setTradingState(r.state, r.reason ?? 'set by the trader', c.origin);
+      return (await s(r)).riskStatus();
     },
-    'paper.settings': async () => (await svc()).settings(),
+    'paper.settings': async (r) => (await svc(r)).settings(),
     'paper.setSettings': async (r, c) => {
-      const t = await svc();
-      const { resetAccount, ...change } = r;
+      const t = await svc(r);
+      const { resetAccount, account: _account, ...change } = r;
       const settings = t.saveSettings(change, c.origin);
       if (!resetAccount) return settings;
       t.resetAccount(c.origin);
       return t.settings();
     },
-    'paper.resetAccount': async (_r, c) => (await svc()).resetAccount(c.origin),
+    'paper.resetAccount': async (r, c) => (await svc(r)).resetAccount(c.origin),
+    'accounts.list': () => trading.list(),
+    'accounts.select': (r, c) => trading.select(r.account, c.origin),
   };
 }

@@ -1,7 +1,9 @@
 /**
- * The paper account and its settings, persisted in the ledger's accounts table (catalog). One paper account
- * is current; resetting it closes it and opens a fresh one (`paper-2`, `paper-3`, ...) with the saved
- * settings, so fills of the old account never leak into the new one and the old ledger stays intact.
+ * The books of one paper account and their settings, persisted in the ledger's accounts table (catalog;
+ * one row per book, `owner` = the account of settings.json). One book is current; resetting the account
+ * closes it and opens a fresh one with the saved settings, so fills of the old book never leak into the new
+ * one and the old ledger stays intact. Book ids: `paper-1`, `paper-2`, ... for the Demo account (the ids
+ * earlier releases used), `<account>:1`, `<account>:2`, ... for every other account.
  *
  * Settings (starting balance, fee rates) are saved at once but apply to the running session only on reset:
  * a fee change mid-session would make the same order cost differently depending on when it was placed.
@@ -31,25 +33,43 @@ export interface PaperAccountData {
   readonly closedAt?: number;
 }
 
+/** The account (settings.json) whose books these are. */
+export interface BookOwner {
+  readonly id: string;
+  readonly name: string;
+  readonly venue: string;
+  readonly currency: string;
+}
+
 export class PaperAccounts {
   private readonly catalog: Catalog;
+  private readonly owner: BookOwner;
+  private readonly limits: RiskLimitsView;
   private readonly now: () => number;
 
-  constructor(catalog: Catalog, now: () => number = Date.now) {
+  constructor(catalog: Catalog, owner: BookOwner, limits: RiskLimitsView = DEFAULT_LIMITS, now: () => number = Date.now) {
     this.catalog = catalog;
+    this.owner = owner;
+    this.limits = limits;
     this.now = now;
+  }
+
+  private books(): AccountRecord[] {
+    return this.catalog.accounts().filter((a) => a.kind === 'paper' && a.owner === this.owner.id);
   }
 
   /** The open paper account, created on first use. */
   current(): { record: AccountRecord; data: PaperAccountData } {
-    const open = this.catalog.accounts().filter((a) => a.kind === 'paper' && a.venue === 'paper' && (a.data as Partial<PaperAccountData>).closedAt === undefined);
+    const open = this.books().filter((a) => (a.data as Partial<PaperAccountData>).closedAt === undefined);
     const rec = open.at(-1);
-    if (rec) return { record: rec, data: withDefaults(rec.data) };
-    return this.open(1, withDefaults({}));
+    if (rec) return { record: rec, data: withDefaults(rec.data, this.limits) };
+    return this.open(this.books().length + 1, withDefaults({}, this.limits));
   }
 
   private open(n: number, data: PaperAccountData): { record: AccountRecord; data: PaperAccountData } {
-    const record: AccountRecord = { id: `paper-${n}`, venue: 'paper', kind: 'paper', name: `Paper account ${n}`, currency: PAPER_CURRENCY, createdAt: this.now(), data: { ...data } };
+    const o = this.owner;
+    const id = o.id === 'demo' ? `paper-${n}` : `${o.id}:${n}`;
+    const record: AccountRecord = { id, owner: o.id, venue: o.venue, kind: 'paper', name: `${o.name} ${n}`, currency: o.currency, createdAt: this.now(), data: { ...data } };
     this.catalog.putAccount(record);
     return { record, data };
   }
@@ -65,7 +85,7 @@ export class PaperAccounts {
   reset(): { record: AccountRecord; data: PaperAccountData } {
     const { record, data } = this.current();
     this.catalog.putAccount({ ...record, data: { ...data, closedAt: this.now() } });
-    const n = this.catalog.accounts().filter((a) => a.kind === 'paper' && a.venue === 'paper').length + 1;
+    const n = this.books().length + 1;
     const fresh: PaperAccountData = { ...data, ...(data.next ?? {}), tradingState: 'active', stateReason: 'account reset' };
     delete (fresh as { next?: unknown }).next;
     delete (fresh as { closedAt?: unknown }).closedAt;
@@ -96,13 +116,13 @@ export class PaperAccounts {
   }
 }
 
-function withDefaults(d: Readonly<Record<string, unknown>>): PaperAccountData {
+function withDefaults(d: Readonly<Record<string, unknown>>, limits: RiskLimitsView): PaperAccountData {
   const x = d as Partial<PaperAccountData>;
   return {
     startingBalance: x.startingBalance ?? PAPER_DEFAULTS.startingBalance,
     makerFee: x.makerFee ?? PAPER_DEFAULTS.makerFee,
     takerFee: x.takerFee ?? PAPER_DEFAULTS.takerFee,
-    limits: { ...DEFAULT_LIMITS, ...(x.limits ?? {}) },
+    limits: { ...limits, ...(x.limits ?? {}) },
     tradingState: x.tradingState ?? 'active',
     stateReason: x.stateReason ?? 'default',
     ...(x.next ? { next: x.next } : {}),

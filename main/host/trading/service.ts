@@ -1,31 +1,41 @@
 /**
- * The host's trading service: owns the running paper session (composed in compose.ts), persists the paper
- * account, its settings and risk state, appends the feed's closed 1m candles to the market store, and
- * turns session changes into contract events. Handlers call this; the logic lives in TradingSession.
+ * The host's trading service: one desk (desk.ts) per account of settings.json, and which account the
+ * workstation acts on. A desk's session starts when its account is first used (selected, or named by a
+ * command) and keeps running when another account is selected, so a strategy on one account goes on while
+ * the trader looks at another. Only the selected account's desk pushes contract events: the renderer shows
+ * one account at a time and re-reads everything when the selection changes.
  *
- * Start-up cost is kept to opening the ledger rows it needs and reading one candle per demo symbol: the
- * Playwright journey starts a fresh host per test.
+ * Paper accounts on a built-in venue (Kestrel Sim, or any venue marked builtin) trade on the demo feed with
+ * local matching. Other environments (sim through the venue's own matching, testnet, live) need the venue
+ * connections and are refused with a clear error until they exist.
  */
-import type { PaperSettings, RiskLimitsView, SessionView, TradingState } from '../../contract/trading.ts';
-import { auditConfigChange, auditOverride, auditSessionStart, auditSessionStop, SessionAuditSink } from '../../core/audit/session.ts';
-import { DEFAULT_DEMO_SYMBOLS, DEMO_DEFAULTS, DEMO_EXCHANGE } from '../../core/data/demo.ts';
-import type { Candle, Instrument } from '../../core/model/index.ts';
+import type { AccountSettings, SettingsDocument } from '../../contract/settings.ts';
+import { SettingsDocument as SettingsSchema } from '../../contract/settings.ts';
+import type { AccountList } from '../../contract/accounts.ts';
+import type { SessionView } from '../../contract/trading.ts';
+import { DEMO_EXCHANGE } from '../../core/data/demo.ts';
+import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import type { CandleStore, LedgerStores } from '../../storage/index.ts';
 import type { HostContext } from '../context.ts';
-import { PAPER_CURRENCY, PaperAccounts, type PaperAccountData } from './accounts.ts';
-import { composePaperSession, type FeedConfig, type PaperSession } from './compose.ts';
-import { FEED_DEFAULTS, type FeedSymbol } from './demo-feed.ts';
-import { demoInstrumentSpecs, demoInstruments } from './instruments.ts';
-import { mergeLimits } from './risk.ts';
-import type { SessionListener, TradingSession } from './session.ts';
+import { PAPER_CURRENCY } from './accounts.ts';
+import type { FeedConfig } from './compose.ts';
+import { AccountDesk } from './desk.ts';
+import type { TradingSession } from './session.ts';
 
 export interface TradingServiceOptions {
   readonly ledger: LedgerStores;
-  /** Where closed live candles are appended (source `demo`, 1m). Absent: candles are only pushed as events. */
+  /** Where closed live candles are appended (1m, under the venue's source). Absent: only pushed as events. */
   readonly candles?: CandleStore;
   readonly emit: HostContext['emit'];
   readonly log: HostContext['log'];
   readonly feed?: Partial<FeedConfig>;
+  /**
+   * The settings' accounts, venues and risk profiles, read on each use (an account added in the panel is
+   * usable at once). Default: the default document's (the Demo paper account on Kestrel Sim).
+   */
+  readonly settings?: () => Pick<SettingsDocument, 'accounts' | 'venues' | 'riskProfiles' | 'selectedAccount'>;
+  /** Persists the selection (settings.json `selectedAccount`). */
+  readonly saveSelection?: (account: string) => void;
   /** Wall clock (tests inject one). */
   readonly now?: () => number;
   /** Min interval between mark-to-market portfolio events (fills always push at once). */
@@ -33,270 +43,128 @@ export interface TradingServiceOptions {
 }
 
 export class TradingService {
-  readonly accounts: PaperAccounts;
   private readonly o: TradingServiceOptions;
-  private readonly now: () => number;
-  private paper: PaperSession | undefined;
-  private sessionN = 0;
-  private lastPortfolioPush = 0;
-  private portfolioTimer: ReturnType<typeof setTimeout> | undefined;
-  private feedCfg: FeedConfig;
-  private ready: Promise<void> = Promise.resolve();
+  private readonly desks = new Map<string, AccountDesk>();
+  private selectedId: string;
   private closed = false;
+
+  private readonly settingsOf: NonNullable<TradingServiceOptions['settings']>;
 
   constructor(o: TradingServiceOptions) {
     this.o = o;
-    this.now = o.now ?? Date.now;
-    this.accounts = new PaperAccounts(o.ledger.catalog, this.now);
-    this.feedCfg = { seed: DEMO_DEFAULTS.seed, ...o.feed };
+    const defaults = o.settings ? undefined : SettingsSchema.parse({ version: 1 });
+    this.settingsOf = o.settings ?? (() => defaults!);
+    const s = this.settingsOf();
+    this.selectedId = s.selectedAccount ?? s.accounts[0]!.id;
   }
 
-  /** The running session (throws when none: the service was closed). */
-  get session(): TradingSession {
-    if (!this.paper) throw new Error('no trading session is running');
-    return this.paper.session;
+  /** The account the workstation acts on. */
+  get selected(): string {
+    return this.selectedId;
   }
 
-  get feed(): PaperSession['feed'] {
-    if (!this.paper) throw new Error('no trading session is running');
-    return this.paper.feed;
-  }
-
-  /**
-   * Starts the session once `before` settles (the first start waits for the demo history being generated,
-   * so the live prices continue from its last close instead of jumping). Commands wait via `whenReady()`.
-   */
-  startAfter(before: Promise<unknown>): void {
-    this.ready = before.then(
-      () => undefined,
-      () => undefined,
-    ).then(() => {
-      if (this.closed) return;
-      try {
-        this.start();
-      } catch (e) {
-        this.o.log.error({ err: e }, 'the paper trading session could not start');
-      }
+  /** The desk of `account` (default: the selected one), created on first use; its session is started by `start`. */
+  desk(account: string = this.selectedId): AccountDesk {
+    let d = this.desks.get(account);
+    if (d) return d;
+    if (this.closed) throw new ValidationError('the trading service is closed');
+    const s = this.settingsOf();
+    const a = s.accounts.find((x) => x.id === account);
+    if (!a) throw new NotFoundError('account', account);
+    const venue = s.venues.find((v) => v.id === a.venue);
+    refuseUnsupported(a, venue?.builtin === true);
+    // Every built-in venue's paper desk continues the demo dataset's prices (what the chart shows); one desk
+    // writes its closed candles, as two feeds writing one dataset would contradict each other.
+    const source = DEMO_EXCHANGE;
+    const writer = ![...this.desks.values()].some((x) => x.writesCandles);
+    d = new AccountDesk({
+      account: a, limits: s.riskProfiles[a.riskProfile]!.limits, ledger: this.o.ledger, candleSource: source,
+      ...(this.o.candles ? { candles: this.o.candles } : {}), storesCandles: writer,
+      emit: (ch, p) => this.selectedId === account && this.o.emit(ch, p), log: this.o.log,
+      ...(this.o.feed ? { feed: this.o.feed } : {}), ...(this.o.now ? { now: this.o.now } : {}),
+      ...(this.o.portfolioThrottleMs !== undefined ? { portfolioThrottleMs: this.o.portfolioThrottleMs } : {}),
     });
+    this.desks.set(account, d);
+    return d;
   }
 
-  /** Resolves when a pending start (see startAfter) has happened. */
-  whenReady(): Promise<void> {
-    return this.ready;
+  /** The desk of `account` with its session running (started now when it is not). */
+  async running(account?: string): Promise<AccountDesk> {
+    const d = this.desk(account);
+    await d.whenReady();
+    if (!d.hasSession) d.start();
+    return d;
   }
 
-  /** Starts the paper session of the current paper account. */
-  start(): SessionView {
-    if (this.paper) return this.sessionView();
-    const { record, data } = this.accounts.current();
-    const startTs = this.alignedNow();
-    const sessionId = `paper-${startTs.toString(36)}-${++this.sessionN}`;
-    const instruments = demoInstruments('paper', data);
-    const ledger = this.o.ledger;
-    this.closeStaleOrders(record.id);
-    const audit = new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper' });
-    const feedSymbols = this.feedSymbols(instruments);
-    const priorFills = ledger.ledger.fills(record.id);
-    this.paper = composePaperSession({
-      sessionId, accountId: record.id, currency: PAPER_CURRENCY, account: data, instruments, feedSymbols,
-      feed: this.feedCfg, startTs,
-      store: ledger.ledger.storeFor({ accountId: record.id, sessionId }),
-      audit,
-      batch: (fn) => ledger.ledger.batch(fn),
-      priorFills,
-      listener: this.listener(),
-      ...(this.o.now ? { now: this.o.now } : {}),
-    });
-    const f = this.feedCfg;
-    // Everything a re-run needs (main/host/audit/paper-rerun.ts): the feed is deterministic given these, the
-    // venue given its seed and instruments, the kernel given the account's earlier fills and the risk state.
-    auditSessionStart(audit, this.now(), {
-      instruments: demoInstrumentSpecs('paper', data),
-      portfolio: { baseCurrency: PAPER_CURRENCY, cash: { [PAPER_CURRENCY]: data.startingBalance } },
-      venue: { id: sessionId, kind: 'paper', latencyMs: 0, seed: f.seed, accountId: record.id, risk: { limits: data.limits, tradingState: data.tradingState, reason: data.stateReason } },
-      priorFills: priorFills.filter((x) => instruments.some((i) => i.symbol === x.symbol)).map((x) => ({ ...x })),
-      data: {
-        feed: 'demo', seed: f.seed, startTs, tickMs: this.paper.feed.tickMs, cycleMs: f.cycleMs ?? FEED_DEFAULTS.cycleMs, swingBps: f.swingBps ?? FEED_DEFAULTS.swingBps, sweepMs: f.sweepMs ?? FEED_DEFAULTS.sweepMs,
-        anchors: Object.fromEntries(feedSymbols.map((s) => [s.symbol, s.anchor])), symbols: feedSymbols, intervalMs: 60_000,
-      },
-    });
-    ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'demo', seed: f.seed, startTs } });
-    this.paper.start();
-    const view = this.sessionView();
-    this.o.emit('trading.session', view);
-    return view;
+  /** Selects the account the workstation acts on: starts its session when needed, remembers the choice. */
+  async select(account: string, origin: string): Promise<AccountList> {
+    const d = await this.running(account);
+    if (this.selectedId !== account) {
+      this.selectedId = account;
+      this.o.saveSelection?.(account);
+      this.o.log.info({ account, by: origin }, 'account selected');
+    }
+    this.o.emit('trading.session', d.sessionView());
+    return this.list();
   }
 
-  sessionView(): SessionView {
-    const p = this.paper;
-    if (!p) throw new Error('no trading session is running');
-    const s = p.session;
+  list(): AccountList {
+    const s = this.settingsOf();
     return {
-      sessionId: s.parts.sessionId, accountId: s.parts.accountId, mode: s.parts.mode, venue: s.parts.venue.id,
-      feed: 'demo feed (synthetic prices)', feedTickMs: p.feed.tickMs, startedAt: s.startedAt, status: s.running ? 'running' : 'stopped',
+      selected: this.selectedId,
+      accounts: s.accounts.map((a) => {
+        const d = this.desks.get(a.id);
+        const venue = s.venues.find((v) => v.id === a.venue);
+        return { ...a, venueName: venue?.name ?? a.venue, running: d?.hasSession ?? false, book: d?.hasSession ? d.sessionView().accountId : null, supported: supported(a, venue?.builtin === true) === null };
+      }),
     };
   }
 
-  /** Stops the session: feed off, audited, session record closed. Open paper orders end with the session. */
-  stop(reason = 'host shutdown'): void {
-    const p = this.paper;
-    if (!p) return;
-    this.paper = undefined;
-    if (this.portfolioTimer) clearTimeout(this.portfolioTimer);
-    this.portfolioTimer = undefined;
-    p.stop();
-    const s = p.session;
-    try {
-      // lastPrintTs: where the feed stopped, so a re-run plays exactly the prints this session saw.
-      auditSessionStop(s.parts.audit, this.now(), { reason, summary: { openOrders: s.engine.openOrders().length, equity: s.account().equity, lastPrintTs: p.feed.nextTs - p.feed.tickMs } });
-      const rec = this.o.ledger.catalog.session(s.parts.sessionId);
-      if (rec) this.o.ledger.catalog.putSession({ ...rec, status: 'stopped', endedAt: this.now() });
-    } catch (e) {
-      this.o.log.warn({ err: e }, 'could not record the end of the trading session');
-    }
+  // ───────────── the selected account (what the host starts with, and what strategies attach to) ─────────────
+
+  get session(): TradingSession {
+    return this.desk().session;
   }
 
-  // ───────────── risk (persisted with the account) ─────────────
-
-  setLimits(change: Partial<RiskLimitsView>, origin: string): void {
-    const s = this.session;
-    const from = s.parts.risk.limits;
-    s.setLimits(mergeLimits(from, change), origin);
-    this.accounts.update({ limits: s.parts.risk.limits });
-    this.o.emit('risk.state', s.riskStatus());
+  get feed(): AccountDesk['feed'] {
+    return this.desk().feed;
   }
 
-  setTradingState(state: TradingState, reason: string, origin: string): void {
-    this.session.setTradingState(state, reason);
-    this.accounts.update({ tradingState: state, stateReason: reason });
-    auditOverride(this.session.parts.audit, this.now(), { action: 'set-trading-state', reason, by: origin, details: { state } });
+  whenReady(): Promise<void> {
+    return this.desk().whenReady();
   }
 
-  killSwitch(reason: string, origin: string): number {
-    const n = this.session.killSwitch(reason, origin);
-    this.accounts.update({ tradingState: 'halted', stateReason: reason });
-    // The state change was pushed as it happened; push again now that the cancels are through.
-    this.o.emit('risk.state', this.session.riskStatus());
-    return n;
+  startAfter(before: Promise<unknown>): void {
+    this.desk().startAfter(before);
   }
 
-  // ───────────── paper settings ─────────────
-
-  settings(): PaperSettings {
-    return this.accounts.view();
+  start(): SessionView {
+    return this.desk().start();
   }
 
-  saveSettings(change: { startingBalance?: string | undefined; makerFee?: string | undefined; takerFee?: string | undefined }, origin: string): PaperSettings {
-    const before = this.accounts.view();
-    this.accounts.saveSettings(change);
-    const after = this.accounts.view();
-    if (this.paper) auditConfigChange(this.session.parts.audit, this.now(), { what: 'paper-settings', from: before, to: after, by: origin });
-    return after;
+  sessionView(): SessionView {
+    return this.desk().sessionView();
   }
 
-  /** Cancels everything, closes the account and starts a fresh one (new session) from the saved settings. */
-  resetAccount(origin: string): SessionView {
-    if (this.paper) {
-      const s = this.session;
-      s.cancelAll();
-      auditOverride(s.parts.audit, this.now(), { action: 'reset-paper-account', reason: 'requested', by: origin, details: { accountId: s.parts.accountId } });
-    }
-    this.stop('account reset');
-    this.accounts.reset();
-    return this.start();
+  stop(reason?: string): void {
+    this.desk().stop(reason);
   }
 
   close(): void {
     this.closed = true;
-    this.stop();
-  }
-
-  // ───────────── internals ─────────────
-
-  private alignedNow(): number {
-    const tick = this.feedCfg.tickMs ?? FEED_DEFAULTS.tickMs;
-    return Math.floor(this.now() / tick) * tick;
-  }
-
-  /** Continue each demo symbol from its last stored close (so live prices join the stored history). */
-  private feedSymbols(instruments: readonly Instrument[]): FeedSymbol[] {
-    return DEFAULT_DEMO_SYMBOLS.filter((d) => instruments.some((i) => i.symbol === d.symbol)).map((d) => {
-      const inst = instruments.find((i) => i.symbol === d.symbol)!;
-      return { symbol: d.symbol, anchor: this.lastStoredClose(d.symbol) ?? d.start, tickSize: inst.tickF, lotSize: inst.lotF, rho: d.rho, volScale: d.volScale, volumePerMinute: d.volume };
-    });
-  }
-
-  private lastStoredClose(symbol: string): number | undefined {
-    const c = this.o.candles;
-    if (!c) return undefined;
-    try {
-      const key = { source: DEMO_EXCHANGE, symbol, timeframe: '1m' };
-      const last = c.lastTs(key);
-      if (last === undefined) return undefined;
-      const cols = c.range(key, last, last + 1);
-      const v = cols.close[cols.close.length - 1];
-      return v !== undefined && Number.isFinite(v) && v > 0 ? v : undefined;
-    } catch (e) {
-      this.o.log.warn({ err: e, symbol }, 'could not read the last demo candle; the feed starts from the demo start price');
-      return undefined;
-    }
-  }
-
-  /** Orders an earlier session left open cannot fill any more (the paper venue lived in that process). */
-  private closeStaleOrders(accountId: string): void {
-    const ledger = this.o.ledger.ledger;
-    for (const so of ledger.openOrders()) {
-      if (so.accountId !== accountId) continue;
-      try {
-        ledger.recordOrderUpdate({ accountId, sessionId: so.sessionId }, { ...so.order, state: 'canceled', reason: 'session_ended', updatedTs: this.now() });
-      } catch (e) {
-        this.o.log.warn({ err: e, clientOrderId: so.order.clientOrderId }, 'could not close a stale paper order');
-      }
-    }
-  }
-
-  private listener(): SessionListener {
-    const emit = this.o.emit;
-    return {
-      orders: (orders) => emit('trading.orders', { orders }),
-      fill: (fill) => emit('trading.fill', { fill }),
-      portfolioChanged: (urgent) => this.pushPortfolio(urgent),
-      ticks: (prices) => emit('trading.ticks', { prices }),
-      candle: (c, closed) => {
-        if (closed) this.storeCandle(c.symbol, closed);
-        emit('trading.candle', c);
-      },
-      tradingState: () => {
-        if (this.paper) emit('risk.state', this.paper.session.riskStatus());
-      },
-    };
-  }
-
-  private storeCandle(symbol: string, c: Candle): void {
-    if (!this.o.candles) return;
-    try {
-      this.o.candles.upsert({ source: DEMO_EXCHANGE, symbol, timeframe: '1m' }, { ts: [c.ts], open: [c.open], high: [c.high], low: [c.low], close: [c.close], volume: [c.volume] });
-    } catch (e) {
-      this.o.log.warn({ err: e, symbol }, 'could not store a live demo candle');
-    }
-  }
-
-  private pushPortfolio(urgent: boolean): void {
-    const gap = this.o.portfolioThrottleMs ?? 500;
-    const t = this.now();
-    if (!urgent && t - this.lastPortfolioPush < gap) {
-      this.portfolioTimer ??= setTimeout(() => {
-        this.portfolioTimer = undefined;
-        this.pushPortfolio(true);
-      }, gap - (t - this.lastPortfolioPush));
-      this.portfolioTimer.unref?.();
-      return;
-    }
-    if (!this.paper) return;
-    this.lastPortfolioPush = t;
-    const s = this.paper.session;
-    this.o.emit('trading.portfolio', { account: s.account(), positions: s.positions() });
+    for (const d of this.desks.values()) d.close();
   }
 }
 
-export type { PaperAccountData };
+function supported(a: AccountSettings, builtinVenue: boolean): string | null {
+  if (a.environment !== 'paper') return `${a.environment} accounts trade through the venue connection, which this release does not open yet`;
+  if (!builtinVenue) return 'paper trading on a venue\'s live prices needs its market data connection, which this release does not open yet';
+  if (a.marketType !== 'spot') return 'perpetual paper accounts are not supported yet';
+  if (a.currency !== PAPER_CURRENCY) return `paper accounts on the demo feed are kept in ${PAPER_CURRENCY}`;
+  return null;
+}
+
+function refuseUnsupported(a: AccountSettings, builtinVenue: boolean): void {
+  const why = supported(a, builtinVenue);
+  if (why) throw new ValidationError(`Account "${a.name}" cannot trade here: ${why}.`, [{ path: 'account', message: why }]);
+}

@@ -10,6 +10,7 @@ import { useSettings } from '../../state/settings.ts';
 import { useTrading } from '../../state/trading.ts';
 import { isDecimal } from '../ticket/logic.ts';
 import { UpdatesSettings } from './UpdatesSettings.tsx';
+import { VenuesAccounts } from './VenuesAccounts.tsx';
 import { WorkstationSettings } from './WorkstationSettings.tsx';
 
 export function SettingsPanel() {
@@ -84,6 +85,10 @@ export function SettingsPanel() {
               </div>
             </div>
           )}
+        </section>
+        <section className="card">
+          <h3 className="section">Venues and accounts</h3>
+          <VenuesAccounts />
         </section>
         <section className="card">
           <h3 className="section">Workstation</h3>

@@ -11,11 +11,11 @@ describe('catalog (instruments, accounts, sessions, strategies, backtests)', () 
     c.putInstrument({ venue: 'binance', symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', kind: 'spot', tickSize: '0.1', lotSize: '0.00001' });
     expect(c.instrument('binance', 'BTC/USDT')?.tickSize).toBe('0.1');
     expect(c.instruments('binance')).toHaveLength(1);
-    c.putAccount({ id: 'p1', venue: 'paper', kind: 'paper', name: 'Paper', currency: 'USDT', createdAt: 1, data: { startingBalance: '10000' } });
+    c.putAccount({ id: 'p1', owner: 'demo', venue: 'paper', kind: 'paper', name: 'Paper', currency: 'USDT', createdAt: 1, data: { startingBalance: '10000' } });
     expect(c.account('p1')?.data).toEqual({ startingBalance: '10000' });
-    expect(() => c.putAccount({ id: 'x', venue: 'v', kind: 'demo' as 'paper', name: 'n', currency: 'USD', createdAt: 1, data: {} })).toThrow(/CHECK/);
-    c.putSession({ id: 's1', kind: 'paper', accountId: 'p1', strategyId: null, strategyVersion: null, status: 'running', startedAt: 5, endedAt: null, data: {} });
-    c.putSession({ id: 's1', kind: 'paper', accountId: 'p1', strategyId: null, strategyVersion: null, status: 'stopped', startedAt: 5, endedAt: 9, data: { reason: 'user' } });
+    expect(() => c.putAccount({ id: 'x', owner: 'demo', venue: 'v', kind: 'demo' as 'paper', name: 'n', currency: 'USD', createdAt: 1, data: {} })).toThrow(/CHECK/);
+    c.putSession({ id: 's1', kind: 'paper', accountId: 'p1', owner: 'demo', strategyId: null, strategyVersion: null, status: 'running', startedAt: 5, endedAt: null, data: {} });
+    c.putSession({ id: 's1', kind: 'paper', accountId: 'p1', owner: 'demo', strategyId: null, strategyVersion: null, status: 'stopped', startedAt: 5, endedAt: 9, data: { reason: 'user' } });
     expect(c.session('s1')).toMatchObject({ status: 'stopped', endedAt: 9, data: { reason: 'user' } });
     l.db.close();
   });

@@ -1,4 +1,8 @@
-/** One CcxtVenue per (exchange, endpoints, key) in the host: markets load once, and the rate limiter is shared by construction. */
+/**
+ * The host's venue connections: one CcxtVenue per (exchange, endpoints, credentials), so markets load once
+ * and one rate limiter paces every request to that connection, whichever service (market data backfill
+ * today, trading with the venue connections) makes it. Built by createHost, closed with it.
+ */
 import { CcxtVenue, type VenueOptions } from '../../venues/ccxt/index.ts';
 
 export class VenuePool {
@@ -12,6 +16,11 @@ export class VenuePool {
       this.venues.set(key, v);
     }
     return v;
+  }
+
+  /** How many connections are open (one per exchange, endpoints and credentials). */
+  get size(): number {
+    return this.venues.size;
   }
 
   async close(): Promise<void> {

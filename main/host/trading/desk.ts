@@ -1,0 +1,321 @@
+/**
+ * One account's trading desk: owns the account's running paper session (composed in compose.ts), persists
+ * its books (accounts.ts), settings and risk state, appends the feed's closed 1m candles to the market store
+ * (when it is the venue's candle writer), and turns session changes into contract events. The trading
+ * service (service.ts) holds one desk per account; the logic lives in TradingSession.
+ *
+ * Start-up cost is kept to opening the ledger rows it needs and reading one candle per demo symbol: the
+ * Playwright journey starts a fresh host per test.
+ */
+import type { AccountSettings } from '../../contract/settings.ts';
+import type { PaperSettings, RiskLimitsView, SessionView, TradingState } from '../../contract/trading.ts';
+import { auditConfigChange, auditOverride, auditSessionStart, auditSessionStop, SessionAuditSink } from '../../core/audit/session.ts';
+import { DEFAULT_DEMO_SYMBOLS, DEMO_DEFAULTS } from '../../core/data/demo.ts';
+import type { Candle, Instrument } from '../../core/model/index.ts';
+import type { CandleStore, LedgerStores } from '../../storage/index.ts';
+import type { HostContext } from '../context.ts';
+import { PAPER_CURRENCY, PaperAccounts, type PaperAccountData } from './accounts.ts';
+import { composePaperSession, type FeedConfig, type PaperSession } from './compose.ts';
+import { FEED_DEFAULTS, type FeedSymbol } from './demo-feed.ts';
+import { demoInstrumentSpecs, demoInstruments } from './instruments.ts';
+import { mergeLimits } from './risk.ts';
+import type { SessionListener, TradingSession } from './session.ts';
+
+export interface DeskOptions {
+  readonly account: AccountSettings;
+  /** Limits of the account's risk profile: where a new book starts. */
+  readonly limits: RiskLimitsView;
+  readonly ledger: LedgerStores;
+  /** Where the feed's prices continue from (its last stored 1m close); the source of the account's venue. */
+  readonly candleSource: string;
+  /** Where closed live candles are appended (1m). Absent: candles are only read, and pushed as events. */
+  readonly candles?: CandleStore;
+  /** Append this desk's closed candles (one desk per venue writes them). */
+  readonly storesCandles?: boolean;
+  readonly emit: HostContext['emit'];
+  readonly log: HostContext['log'];
+  readonly feed?: Partial<FeedConfig>;
+  /** Wall clock (tests inject one). */
+  readonly now?: () => number;
+  /** Min interval between mark-to-market portfolio events (fills always push at once). */
+  readonly portfolioThrottleMs?: number;
+}
+
+export class AccountDesk {
+  readonly accounts: PaperAccounts;
+  private readonly o: DeskOptions;
+  private readonly now: () => number;
+  private paper: PaperSession | undefined;
+  private sessionN = 0;
+  private lastPortfolioPush = 0;
+  private portfolioTimer: ReturnType<typeof setTimeout> | undefined;
+  private feedCfg: FeedConfig;
+  private ready: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(o: DeskOptions) {
+    this.o = o;
+    this.now = o.now ?? Date.now;
+    this.accounts = new PaperAccounts(o.ledger.catalog, { id: o.account.id, name: o.account.name, venue: o.account.venue, currency: o.account.currency }, o.limits, this.now);
+    this.feedCfg = { seed: DEMO_DEFAULTS.seed, ...o.feed };
+  }
+
+  get writesCandles(): boolean {
+    return this.o.storesCandles === true && this.o.candles !== undefined;
+  }
+
+  get hasSession(): boolean {
+    return this.paper !== undefined;
+  }
+
+  /** The running session (throws when none: the service was closed). */
+  get session(): TradingSession {
+    if (!this.paper) throw new Error('no trading session is running');
+    return this.paper.session;
+  }
+
+  get feed(): PaperSession['feed'] {
+    if (!this.paper) throw new Error('no trading session is running');
+    return this.paper.feed;
+  }
+
+  /**
+   * Starts the session once `before` settles (the first start waits for the demo history being generated,
+   * so the live prices continue from its last close instead of jumping). Commands wait via `whenReady()`.
+   */
+  startAfter(before: Promise<unknown>): void {
+    this.ready = before.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
+      if (this.closed) return;
+      try {
+        this.start();
+      } catch (e) {
+        this.o.log.error({ err: e }, 'the paper trading session could not start');
+      }
+    });
+  }
+
+  /** Resolves when a pending start (see startAfter) has happened. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Starts the paper session of the current paper account. */
+  start(): SessionView {
+    if (this.paper) return this.sessionView();
+    const { record, data } = this.accounts.current();
+    const startTs = this.alignedNow();
+    // The Demo account keeps the session ids earlier releases gave it; other accounts' ids name them.
+    const prefix = this.o.account.id === 'demo' ? 'paper' : `${this.o.account.id}:paper`;
+    const sessionId = `${prefix}-${startTs.toString(36)}-${++this.sessionN}`;
+    const instruments = demoInstruments('paper', data);
+    const ledger = this.o.ledger;
+    this.closeStaleOrders(record.id);
+    const audit = new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper', account: this.o.account.id });
+    const feedSymbols = this.feedSymbols(instruments);
+    const priorFills = ledger.ledger.fills(record.id);
+    this.paper = composePaperSession({
+      sessionId, accountId: record.id, currency: PAPER_CURRENCY, account: data, instruments, feedSymbols,
+      feed: this.feedCfg, startTs,
+      store: ledger.ledger.storeFor({ accountId: record.id, sessionId }),
+      audit,
+      batch: (fn) => ledger.ledger.batch(fn),
+      priorFills,
+      listener: this.listener(),
+      ...(this.o.now ? { now: this.o.now } : {}),
+    });
+    const f = this.feedCfg;
+    // Everything a re-run needs (main/host/audit/paper-rerun.ts): the feed is deterministic given these, the
+    // venue given its seed and instruments, the kernel given the account's earlier fills and the risk state.
+    auditSessionStart(audit, this.now(), {
+      instruments: demoInstrumentSpecs('paper', data),
+      portfolio: { baseCurrency: PAPER_CURRENCY, cash: { [PAPER_CURRENCY]: data.startingBalance } },
+      venue: { id: sessionId, kind: 'paper', latencyMs: 0, seed: f.seed, accountId: record.id, account: this.o.account.id, venueId: this.o.account.venue, risk: { limits: data.limits, tradingState: data.tradingState, reason: data.stateReason } },
+      priorFills: priorFills.filter((x) => instruments.some((i) => i.symbol === x.symbol)).map((x) => ({ ...x })),
+      data: {
+        feed: 'demo', seed: f.seed, startTs, tickMs: this.paper.feed.tickMs, cycleMs: f.cycleMs ?? FEED_DEFAULTS.cycleMs, swingBps: f.swingBps ?? FEED_DEFAULTS.swingBps, sweepMs: f.sweepMs ?? FEED_DEFAULTS.sweepMs,
+        anchors: Object.fromEntries(feedSymbols.map((s) => [s.symbol, s.anchor])), symbols: feedSymbols, intervalMs: 60_000,
+      },
+    });
+    ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, owner: this.o.account.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'demo', seed: f.seed, startTs } });
+    this.paper.start();
+    const view = this.sessionView();
+    this.o.emit('trading.session', view);
+    return view;
+  }
+
+  sessionView(): SessionView {
+    const p = this.paper;
+    if (!p) throw new Error('no trading session is running');
+    const s = p.session;
+    return {
+      sessionId: s.parts.sessionId, accountId: s.parts.accountId, account: this.o.account.id, accountName: this.o.account.name, mode: s.parts.mode, venue: s.parts.venue.id,
+      feed: 'demo feed (synthetic prices)', feedTickMs: p.feed.tickMs, startedAt: s.startedAt, status: s.running ? 'running' : 'stopped',
+    };
+  }
+
+  /** Stops the session: feed off, audited, session record closed. Open paper orders end with the session. */
+  stop(reason = 'host shutdown'): void {
+    const p = this.paper;
+    if (!p) return;
+    this.paper = undefined;
+    if (this.portfolioTimer) clearTimeout(this.portfolioTimer);
+    this.portfolioTimer = undefined;
+    p.stop();
+    const s = p.session;
+    try {
+      // lastPrintTs: where the feed stopped, so a re-run plays exactly the prints this session saw.
+      auditSessionStop(s.parts.audit, this.now(), { reason, summary: { openOrders: s.engine.openOrders().length, equity: s.account().equity, lastPrintTs: p.feed.nextTs - p.feed.tickMs } });
+      const rec = this.o.ledger.catalog.session(s.parts.sessionId);
+      if (rec) this.o.ledger.catalog.putSession({ ...rec, status: 'stopped', endedAt: this.now() });
+    } catch (e) {
+      this.o.log.warn({ err: e }, 'could not record the end of the trading session');
+    }
+  }
+
+  // ───────────── risk (persisted with the account) ─────────────
+
+  setLimits(change: Partial<RiskLimitsView>, origin: string): void {
+    const s = this.session;
+    const from = s.parts.risk.limits;
+    s.setLimits(mergeLimits(from, change), origin);
+    this.accounts.update({ limits: s.parts.risk.limits });
+    this.o.emit('risk.state', s.riskStatus());
+  }
+
+  setTradingState(state: TradingState, reason: string, origin: string): void {
+    this.session.setTradingState(state, reason);
+    this.accounts.update({ tradingState: state, stateReason: reason });
+    auditOverride(this.session.parts.audit, this.now(), { action: 'set-trading-state', reason, by: origin, details: { state } });
+  }
+
+  killSwitch(reason: string, origin: string): number {
+    const n = this.session.killSwitch(reason, origin);
+    this.accounts.update({ tradingState: 'halted', stateReason: reason });
+    // The state change was pushed as it happened; push again now that the cancels are through.
+    this.o.emit('risk.state', this.session.riskStatus());
+    return n;
+  }
+
+  // ───────────── paper settings ─────────────
+
+  settings(): PaperSettings {
+    return this.accounts.view();
+  }
+
+  saveSettings(change: { startingBalance?: string | undefined; makerFee?: string | undefined; takerFee?: string | undefined }, origin: string): PaperSettings {
+    const before = this.accounts.view();
+    this.accounts.saveSettings(change);
+    const after = this.accounts.view();
+    if (this.paper) auditConfigChange(this.session.parts.audit, this.now(), { what: 'paper-settings', from: before, to: after, by: origin });
+    return after;
+  }
+
+  /** Cancels everything, closes the account and starts a fresh one (new session) from the saved settings. */
+  resetAccount(origin: string): SessionView {
+    if (this.paper) {
+      const s = this.session;
+      s.cancelAll();
+      auditOverride(s.parts.audit, this.now(), { action: 'reset-paper-account', reason: 'requested', by: origin, details: { accountId: s.parts.accountId } });
+    }
+    this.stop('account reset');
+    this.accounts.reset();
+    return this.start();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stop();
+  }
+
+  // ───────────── internals ─────────────
+
+  private alignedNow(): number {
+    const tick = this.feedCfg.tickMs ?? FEED_DEFAULTS.tickMs;
+    return Math.floor(this.now() / tick) * tick;
+  }
+
+  /** Continue each demo symbol from its last stored close (so live prices join the stored history). */
+  private feedSymbols(instruments: readonly Instrument[]): FeedSymbol[] {
+    return DEFAULT_DEMO_SYMBOLS.filter((d) => instruments.some((i) => i.symbol === d.symbol)).map((d) => {
+      const inst = instruments.find((i) => i.symbol === d.symbol)!;
+      return { symbol: d.symbol, anchor: this.lastStoredClose(d.symbol) ?? d.start, tickSize: inst.tickF, lotSize: inst.lotF, rho: d.rho, volScale: d.volScale, volumePerMinute: d.volume };
+    });
+  }
+
+  private lastStoredClose(symbol: string): number | undefined {
+    const c = this.o.candles;
+    if (!c) return undefined;
+    try {
+      const key = { source: this.o.candleSource, symbol, timeframe: '1m' };
+      const last = c.lastTs(key);
+      if (last === undefined) return undefined;
+      const cols = c.range(key, last, last + 1);
+      const v = cols.close[cols.close.length - 1];
+      return v !== undefined && Number.isFinite(v) && v > 0 ? v : undefined;
+    } catch (e) {
+      this.o.log.warn({ err: e, symbol }, 'could not read the last demo candle; the feed starts from the demo start price');
+      return undefined;
+    }
+  }
+
+  /** Orders an earlier session left open cannot fill any more (the paper venue lived in that process). */
+  private closeStaleOrders(accountId: string): void {
+    const ledger = this.o.ledger.ledger;
+    for (const so of ledger.openOrders()) {
+      if (so.accountId !== accountId) continue;
+      try {
+        ledger.recordOrderUpdate({ accountId, sessionId: so.sessionId }, { ...so.order, state: 'canceled', reason: 'session_ended', updatedTs: this.now() });
+      } catch (e) {
+        this.o.log.warn({ err: e, clientOrderId: so.order.clientOrderId }, 'could not close a stale paper order');
+      }
+    }
+  }
+
+  private listener(): SessionListener {
+    const emit = this.o.emit;
+    return {
+      orders: (orders) => emit('trading.orders', { orders }),
+      fill: (fill) => emit('trading.fill', { fill }),
+      portfolioChanged: (urgent) => this.pushPortfolio(urgent),
+      ticks: (prices) => emit('trading.ticks', { prices }),
+      candle: (c, closed) => {
+        if (closed) this.storeCandle(c.symbol, closed);
+        emit('trading.candle', c);
+      },
+      tradingState: () => {
+        if (this.paper) emit('risk.state', this.paper.session.riskStatus());
+      },
+    };
+  }
+
+  private storeCandle(symbol: string, c: Candle): void {
+    if (!this.o.candles || !this.o.storesCandles) return;
+    try {
+      this.o.candles.upsert({ source: this.o.candleSource, symbol, timeframe: '1m' }, { ts: [c.ts], open: [c.open], high: [c.high], low: [c.low], close: [c.close], volume: [c.volume] });
+    } catch (e) {
+      this.o.log.warn({ err: e, symbol }, 'could not store a live demo candle');
+    }
+  }
+
+  private pushPortfolio(urgent: boolean): void {
+    const gap = this.o.portfolioThrottleMs ?? 500;
+    const t = this.now();
+    if (!urgent && t - this.lastPortfolioPush < gap) {
+      this.portfolioTimer ??= setTimeout(() => {
+        this.portfolioTimer = undefined;
+        this.pushPortfolio(true);
+      }, gap - (t - this.lastPortfolioPush));
+      this.portfolioTimer.unref?.();
+      return;
+    }
+    if (!this.paper) return;
+    this.lastPortfolioPush = t;
+    const s = this.paper.session;
+    this.o.emit('trading.portfolio', { account: s.account(), positions: s.positions() });
+  }
+}
+
+export type { PaperAccountData };
