@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { appCommands, appEvents } from './app.ts';
 import { tradingCommands, tradingEvents } from './trading.ts';
+import { riskCommands } from './risk.ts';
 import { marketCommands, marketEvents } from './market.ts';
 import { indicatorCommands } from './indicators.ts';
 import { auditCommands } from './audit.ts';
@@ -14,6 +15,7 @@ import { paperStrategyCommands, paperStrategyEvents } from './paper-strategy.ts'
 export const commands = {
   ...appCommands,
   ...tradingCommands,
+  ...riskCommands,
   ...marketCommands,
   ...indicatorCommands,
   ...auditCommands,

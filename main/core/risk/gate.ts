@@ -62,13 +62,15 @@ export class LimitsRiskGate implements RiskGate {
   readonly watch: EquityWatch | undefined;
   private readonly swan: SwanWatch | undefined;
 
-  constructor(limits: RiskLimits = {}, perSymbol: Readonly<Record<string, RiskLimits>> = {}) {
+  /** `carry`: an earlier gate of the same account whose day-start and peak equity continue here. */
+  constructor(limits: RiskLimits = {}, perSymbol: Readonly<Record<string, RiskLimits>> = {}, carry?: LimitsRiskGate) {
     this.limits = limits;
     this.perSymbol = perSymbol;
     const l = limits;
     this.wantsBook = l.maxOpenPositions !== undefined || l.maxGrossExposure !== undefined || l.maxNetExposure !== undefined || l.maxLeverage !== undefined || l.checkBuyingPower === true;
     const watches = l.maxDailyLoss !== undefined || l.maxDailyLossPct !== undefined || l.drawdownAlertPct !== undefined || l.drawdownHaltPct !== undefined;
     this.watch = watches ? new EquityWatch(l) : undefined;
+    if (this.watch && carry?.watch) this.watch.adopt(carry.watch);
     this.swan = l.blackSwan ? new SwanWatch(l.blackSwan) : undefined;
     this.monitors = watches || this.swan !== undefined;
   }

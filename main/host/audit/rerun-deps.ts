@@ -20,9 +20,9 @@ import { rulesSource } from '../../../workers/backtest/backtester.ts';
 import { isRecordedBacktest, recordBacktest, rerunRecordedBacktest, type BacktestRerunDeps } from '../../../workers/backtest/record.ts';
 import { recordCodeBacktest } from '../../../workers/backtest/code-runner.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { AdjustableRiskGate } from '../trading/risk.ts';
+import { recordedGate, type AdjustableRiskGate } from '../trading/risk.ts';
 
-type Risk = { limits?: ConstructorParameters<typeof AdjustableRiskGate>[0]; tradingState?: TradingState; reason?: string };
+type Risk = { limits?: ConstructorParameters<typeof AdjustableRiskGate>[0]; profile?: unknown; tradingState?: TradingState; reason?: string };
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -57,7 +57,7 @@ export function hostRerunDeps(ctx: HostContext): RerunDeps {
       const intervalMs = cols.ts.length > 1 ? cols.ts[1]! - cols.ts[0]! : 60_000;
       return { symbol, bars: { ...cols, length: cols.ts.length, intervalMs } };
     },
-    risk: (cfg) => new AdjustableRiskGate(((cfg.venue.risk ?? {}) as Risk).limits),
+    risk: (cfg) => recordedGate((cfg.venue.risk ?? {}) as Risk),
     prepare: (engine, cfg) => {
       const r = (cfg.venue.risk ?? {}) as Risk;
       if (r.tradingState && r.tradingState !== 'active') engine.setTradingState(r.tradingState, r.reason ?? 'recorded');

@@ -6,6 +6,7 @@ type TradingCommand =
   | 'trading.session' | 'trading.instruments' | 'trading.prices' | 'trading.preview' | 'trading.submit' | 'trading.cancel' | 'trading.amend' | 'trading.cancelAll'
   | 'trading.openOrders' | 'trading.orderHistory' | 'trading.fills' | 'trading.positions' | 'trading.account'
   | 'risk.status' | 'risk.setLimits' | 'risk.killSwitch' | 'risk.setTradingState'
+  | 'risk.profile' | 'risk.setProfile' | 'risk.override' | 'risk.endOverride' | 'risk.report'
   | 'paper.settings' | 'paper.setSettings' | 'paper.resetAccount';
 
 /** Thin by design: validation of shapes happened at the contract, the rules live in TradingSession/TradingService. */
@@ -37,9 +38,24 @@ export function tradingHandlers(ctx: HostContext): HandlersFor<TradingCommand> {
       return (await s()).riskStatus();
     },
     'risk.killSwitch': async (r, c) => {
-      const canceled = (await svc()).killSwitch(r.reason ?? 'kill switch', c.origin);
-      return { canceled, status: (await s()).riskStatus() };
+      const { canceled, flattening } = (await svc()).killSwitch(r.reason ?? 'kill switch', c.origin, r.flatten ?? true);
+      return { canceled, flattening, status: (await s()).riskStatus() };
     },
+    'risk.profile': async () => ({ ...(await svc()).riskProfile() }),
+    'risk.setProfile': async (r, c) => {
+      (await svc()).setRiskProfile(r.profile, c.origin);
+      return (await s()).riskStatus();
+    },
+    'risk.override': async (r, c) => {
+      const { passphrase, ...req } = r;
+      await (await svc()).override(req, passphrase, c.origin);
+      return (await s()).riskStatus();
+    },
+    'risk.endOverride': async (r, c) => {
+      (await svc()).endOverride(r.reason ?? 'ended by the trader', c.origin);
+      return (await s()).riskStatus();
+    },
+    'risk.report': async () => (await svc()).riskReport(),
     'risk.setTradingState': async (r, c) => {
       (await svc()).setTradingState(r.state, r.reason ?? 'set by the trader', c.origin);
       return (await s()).riskStatus();
