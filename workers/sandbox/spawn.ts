@@ -1,0 +1,140 @@
+/**
+ * Starts a sandbox process: the boundary strategy code runs behind (SANDBOX.md). A separate OS process of
+ * the same Node binary, with Node's permission model on and nothing granted but reading the application's
+ * own code: no file writes, no other reads (no data directory, no key file, no database), no child
+ * processes, no worker threads, no native addons, no WASI; no code generation from strings in any realm;
+ * an empty environment; a heap limit. Values cross only as messages (V8 structured serialisation over the
+ * IPC pipe) and raw candle bytes over stdin: no object, prototype or error of one process reaches the other.
+ *
+ * The parent side (this module) watches it: `rssMb` reads its resident memory (Linux: /proc), `kill` ends it
+ * with SIGKILL. The child exits by itself when the parent goes away (IPC disconnect).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { StrategyError } from '../../main/core/errors.ts';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface SandboxOptions {
+  /** Heap limit (old generation) in MB. */
+  readonly memoryMb: number;
+}
+
+export interface SandboxProcess {
+  readonly pid: number | undefined;
+  send(message: unknown): void;
+  /** Raw bytes on the child's stdin (candle columns: no serialisation of 48 MB per million candles). */
+  write(chunk: Uint8Array): void;
+  onMessage(fn: (m: unknown) => void): void;
+  /** Called once; `stderr` is the last few KB the child wrote (Node's own fatal messages: out of memory). */
+  onExit(fn: (code: number | null, signal: NodeJS.Signals | null, stderr: string) => void): void;
+  /** Resident memory in MB, where the OS tells (Linux); undefined elsewhere. */
+  rssMb(): number | undefined;
+  kill(): void;
+}
+
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const ENTRY = fileURLToPath(new URL(`./child${ext}`, import.meta.url));
+
+/** The folders the child may read: the application code it imports, and nothing else. */
+function readable(): string[] {
+  const codeRoot = resolve(dirname(ENTRY), '..', '..'); // the app root, or its dist/
+  const appRoot = codeRoot.endsWith(`${'/'}dist`) || codeRoot.endsWith('\\dist') ? dirname(codeRoot) : codeRoot;
+  const paths = [join(codeRoot, 'main'), join(codeRoot, 'workers'), join(codeRoot, 'native'), join(codeRoot, 'package.json'), join(appRoot, 'package.json'), join(appRoot, 'node_modules')];
+  const out = new Set<string>();
+  for (const p of paths) {
+    out.add(p);
+    try {
+      out.add(realpathSync(p)); // node_modules may be a symlink
+    } catch {
+      // absent (no native/ in this build): nothing to allow
+    }
+  }
+  return [...out];
+}
+
+/** Which Node runs the sandbox, which file it starts, and the only paths it may read. */
+export interface SandboxRuntime {
+  readonly execPath: string;
+  readonly entry: string;
+  readonly readable: readonly string[];
+}
+
+/**
+ * From sources or dist/ (headless, CLI, tests): this Node, the child module, the app's code folders. In the
+ * desktop app: the plain Node runtime shipped with it (resources/node) running the one-file child bundle
+ * (resources/sandbox/child.mjs, `npm run build:sandbox`), which is all it may read. Electron's own binary is
+ * never used: with the RunAsNode fuse off it would start a second app, and its utility processes ignore
+ * Node's permission model. A desktop build without them refuses code strategies rather than run them
+ * less isolated.
+ */
+export function sandboxRuntime(): SandboxRuntime {
+  if (process.versions.electron === undefined) return { execPath: process.execPath, entry: ENTRY, readable: readable() };
+  const res = (process as { resourcesPath?: string }).resourcesPath ?? '';
+  const node = join(res, 'node', process.platform === 'win32' ? 'node.exe' : 'node');
+  const entry = join(res, 'sandbox', 'child.mjs');
+  if (!existsSync(node) || !existsSync(entry)) throw new StrategyError(`this build of Kestrel has no strategy sandbox runtime (${existsSync(node) ? entry : node} is missing): code strategies do not run without their isolation`);
+  return { execPath: node, entry, readable: [entry] };
+}
+
+let runtime: SandboxRuntime | undefined;
+
+/** Tests of the packaged layout run the bundled child under plain Node this way. */
+export function useSandboxRuntime(rt: SandboxRuntime | undefined): void {
+  runtime = rt;
+}
+
+export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
+  runtime ??= sandboxRuntime();
+  const rt = runtime;
+  const child: ChildProcess = fork(rt.entry, [], {
+    execPath: rt.execPath,
+    execArgv: [
+      '--permission', ...rt.readable.map((p) => `--allow-fs-read=${p}`),
+      '--disallow-code-generation-from-strings',
+      `--max-old-space-size=${Math.max(16, Math.floor(opts.memoryMb))}`,
+      '--max-semi-space-size=16',
+      '--no-warnings',
+    ],
+    // Nothing of the host's environment: no keys, tokens, paths.
+    env: {},
+    serialization: 'advanced',
+    stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
+    cwd: dirname(rt.entry),
+  });
+  let tail = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (d: string) => {
+    tail = (tail + d).slice(-4096);
+  });
+  child.stdin?.on('error', () => {}); // the child died: its exit is reported
+  child.on('error', () => {}); // a send to a dead child: its exit is reported
+  return {
+    pid: child.pid,
+    send: (m) => {
+      if (child.connected) child.send(m as never);
+    },
+    write: (chunk) => {
+      child.stdin?.write(chunk);
+    },
+    onMessage: (fn) => {
+      child.on('message', fn);
+    },
+    onExit: (fn) => {
+      // 'close' waits for stderr to end, so the out-of-memory message is in the tail.
+      child.once('close', (code, signal) => fn(code, signal, tail));
+    },
+    rssMb: () => {
+      if (process.platform !== 'linux' || child.pid === undefined) return undefined;
+      try {
+        const pages = Number(readFileSync(`/proc/${child.pid}/statm`, 'utf8').split(' ')[1]);
+        return (pages * 4096) / 1048576;
+      } catch {
+        return undefined;
+      }
+    },
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
