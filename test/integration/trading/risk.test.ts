@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { riskReasonsOf } from '../../../main/contract/trading.ts';
-import { ledgerFor } from '../../../main/host/trading/for-host.ts';
 import { startTestHost, type TestHost } from '../../support/host.ts';
 import { failure, until } from './support.ts';
 
@@ -62,7 +61,7 @@ describe('risk engine in a paper session', () => {
     expect(ov.tradingState).toBe('reducing-only');
     expect(ov.override).toMatchObject({ reason: 'trim ETH', state: 'reducing-only' });
     expect(ov.override!.until - ov.override!.since).toBe(60_000);
-    const audits = () => ledgerFor(t.host.ctx).audit.read({ kind: 'override', limit: 1000 }).map((e) => (JSON.parse(e.body) as { data: Override }).data);
+    const audits = () => t.host.services.ledger.audit.read({ kind: 'override', limit: 1000 }).map((e) => (JSON.parse(e.body) as { data: Override }).data);
     const started = audits().find((o) => o.payload.action === 'risk-override')!;
     expect(started.payload).toMatchObject({ reason: 'trim ETH', details: { what: { state: 'reducing-only', limits: null }, from: 'halted', until: ov.override!.until } });
     expect(started.payload.by).toMatch(/\(passphrase\) via /);
