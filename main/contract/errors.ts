@@ -14,6 +14,7 @@ export const errorCodes = [
   'timeout',
   'strategy',
   'unknown_channel',
+  'unauthorized',
   'internal',
 ] as const;
 

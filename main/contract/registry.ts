@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { appCommands, appEvents } from './app.ts';
 import { tradingCommands, tradingEvents } from './trading.ts';
+import { riskCommands } from './risk.ts';
 import { marketCommands, marketEvents } from './market.ts';
 import { indicatorCommands } from './indicators.ts';
 import { auditCommands } from './audit.ts';
@@ -16,6 +17,7 @@ import { accountCommands, withAccount } from './accounts.ts';
 export const commands = {
   ...appCommands,
   ...withAccount(tradingCommands),
+  ...withAccount(riskCommands),
   ...marketCommands,
   ...indicatorCommands,
   ...auditCommands,

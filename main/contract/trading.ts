@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { command, empty, event, id, req, text } from './define.ts';
+import { RiskAccountView, RiskEventView, RiskOverrideView } from './risk-views.ts';
 
 /** A non-negative decimal as text: digits with an optional fraction. NaN, "1e5", "-1", "" are refused. */
 export const Decimal = z
@@ -187,6 +188,13 @@ export const RiskStatus = z.object({
     largestPositionPct: z.string(),
     positions: z.array(z.object({ symbol: z.string(), notional: z.string(), pctEquity: z.string() })),
   }),
+  /** When the trading state last changed. */
+  since: z.number(),
+  /** The account against its profile's account-wide limits. */
+  account: RiskAccountView,
+  override: RiskOverrideView.nullable(),
+  /** Recent monitor alerts, state changes and overrides, newest last. */
+  events: z.array(RiskEventView),
   ts: z.number(),
 });
 export type RiskStatus = z.infer<typeof RiskStatus>;
@@ -346,7 +354,7 @@ export const tradingCommands = {
   'trading.account': command('Account cash, equity, margin and P&L.', empty, AccountView),
   'risk.status': command('Risk limits, their current use and the trading state.', empty, RiskStatus),
   'risk.setLimits': command('Changes risk limits (null clears a limit, omitted keeps it). Audited.', SetLimitsRequest, RiskStatus),
-  'risk.killSwitch': command('Halts trading and cancels every open order. Audited.', req({ reason: text(200).optional() }), z.object({ canceled: z.number().int(), status: RiskStatus })),
+  'risk.killSwitch': command('Halts trading, cancels every open order and (unless flatten is false) closes every position at market. Audited.', req({ reason: text(200).optional(), flatten: z.boolean().optional() }), z.object({ canceled: z.number().int(), flattening: z.number().int().optional(), status: RiskStatus })),
   'risk.setTradingState': command('Sets the trading state: active, reducing-only or halted. Audited.', req({ state: TradingState, reason: text(200).optional() }), RiskStatus),
   'paper.settings': command('The paper account settings (starting balance, fees).', empty, PaperSettings),
   'paper.setSettings': command('Saves paper account settings; they apply when the account is reset (resetAccount: true resets now).', SetPaperSettingsRequest, PaperSettings),

@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'timeout'
   | 'strategy'
   | 'unknown_channel'
+  /** Re-authentication failed or was refused (risk overrides). */
+  | 'unauthorized'
   | 'internal';
 
 export interface ErrorIssue {
@@ -60,6 +62,12 @@ export class RiskRejectedError extends KestrelError {
   constructor(reasons: readonly RiskReason[]) {
     super('risk_rejected', `Rejected by risk gate: ${reasons.map((r) => r.message).join('; ')}`, { details: { reasons } });
     this.reasons = reasons;
+  }
+}
+
+export class UnauthorizedError extends KestrelError {
+  constructor(message: string) {
+    super('unauthorized', message);
   }
 }
 

@@ -213,10 +213,13 @@ export interface RiskBook {
   symWorkSell: number;
   /** Leverage of the order's symbol (1 for spot). */
   symLeverage: number;
+  /** The account's symbols in a fixed order, and each one's signed position value at its mark. */
+  symbols: readonly string[];
+  exposure: Float64Array;
 }
 
 export function emptyRiskBook(): RiskBook {
-  return { openPositions: 0, gross: 0, netLong: 0, netShort: 0, margin: 0, symHeld: false, symGross: 0, symNetLong: 0, symNetShort: 0, symMargin: 0, symWorkBuy: 0, symWorkSell: 0, symLeverage: 1 };
+  return { openPositions: 0, gross: 0, netLong: 0, netShort: 0, margin: 0, symHeld: false, symGross: 0, symNetLong: 0, symNetShort: 0, symMargin: 0, symWorkBuy: 0, symWorkSell: 0, symLeverage: 1, symbols: [], exposure: new Float64Array(0) };
 }
 
 /** A monitor's finding between orders: an alert, and possibly a stricter trading state and a flatten. */

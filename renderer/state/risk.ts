@@ -8,9 +8,15 @@ import { useTrading } from './trading.ts';
 interface RiskStore {
   status: RiskStatus | null;
   load(): Promise<void>;
+  /** Re-reads the status quietly (the panel polls it while open). */
+  refresh(): Promise<void>;
   setLimits(l: RequestOf<'risk.setLimits'>): Promise<boolean>;
-  kill(reason: string): Promise<void>;
+  kill(reason: string, flatten: boolean): Promise<void>;
   setState(state: TradingState, reason: string): Promise<void>;
+  override(req: RequestOf<'risk.override'>): Promise<boolean>;
+  /** Changes fields of the account's risk profile (read fresh from the host, validated there). */
+  patchProfile(change: Record<string, unknown>): Promise<boolean>;
+  endOverride(): Promise<void>;
 }
 
 let subscribed = false;
@@ -25,6 +31,10 @@ export const useRisk = create<RiskStore>((set) => ({
     const s = await call('risk.status', {});
     if (s) set({ status: s });
   },
+  async refresh() {
+    const s = await call('risk.status', {}, { quiet: true });
+    if (s) set({ status: s });
+  },
   async setLimits(l) {
     const s = await call('risk.setLimits', l);
     if (s) {
@@ -33,15 +43,38 @@ export const useRisk = create<RiskStore>((set) => ({
     }
     return !!s;
   },
-  async kill(reason) {
-    const r = await call('risk.killSwitch', reason ? { reason } : {});
+  async kill(reason, flatten) {
+    const r = await call('risk.killSwitch', { ...(reason ? { reason } : {}), flatten });
     if (!r) return;
     set({ status: r.status });
-    useNotices.getState().push({ level: 'info', title: 'Kill switch engaged', message: `Trading halted; ${r.canceled} order${r.canceled === 1 ? '' : 's'} cancelled.` });
+    const closing = r.flattening ? `; closing ${r.flattening} position${r.flattening === 1 ? '' : 's'} at market` : '';
+    useNotices.getState().push({ level: 'info', title: 'Kill switch engaged', message: `Trading halted; ${r.canceled} order${r.canceled === 1 ? '' : 's'} cancelled${closing}.` });
     void useTrading.getState().refresh();
   },
   async setState(state, reason) {
     const s = await call('risk.setTradingState', { state, ...(reason ? { reason } : {}) });
+    if (s) set({ status: s });
+  },
+  async override(req) {
+    const s = await call('risk.override', req);
+    if (s) {
+      set({ status: s });
+      useNotices.getState().push({ level: 'info', title: 'Override active', message: `Until ${new Date(s.override?.until ?? 0).toLocaleTimeString()} — audited.` });
+    }
+    return !!s;
+  },
+  async patchProfile(change) {
+    const cur = await call('risk.profile', {});
+    if (!cur) return false;
+    const s = await call('risk.setProfile', { profile: { ...cur, ...change } });
+    if (s) {
+      set({ status: s });
+      useNotices.getState().push({ level: 'info', title: 'Risk profile saved', message: 'Account limits apply from the next order and mark.' });
+    }
+    return !!s;
+  },
+  async endOverride() {
+    const s = await call('risk.endOverride', { reason: 'ended from the risk panel' });
     if (s) set({ status: s });
   },
 }));

@@ -68,7 +68,10 @@ export abstract class OrderDesk implements VenueListener {
       this.slotList.push(slot);
     }
     this.watching = this.risk.monitors === true;
-    this.riskIn = { request: undefined!, source: 'system', instrument: undefined!, tradingState: 'active', positionQty: 0, workingQty: 0, openOrders: 0, lastPrice: 0, equity: 0, ts: 0, book: emptyRiskBook() };
+    const book = emptyRiskBook();
+    book.symbols = this.slotList.map((s) => s.inst.symbol);
+    book.exposure = new Float64Array(this.slotList.length);
+    this.riskIn = { request: undefined!, source: 'system', instrument: undefined!, tradingState: 'active', positionQty: 0, workingQty: 0, openOrders: 0, lastPrice: 0, equity: 0, ts: 0, book };
     cfg.venue.connect(this, session);
   }
 
@@ -140,8 +143,10 @@ export abstract class OrderDesk implements VenueListener {
       const lev = p.perp && p.leverage > 0 ? p.leverage : 1;
       if (mine) b.symLeverage = lev;
       const q = p.qty, hi = q + s.workBuy, lo = q + s.workSell;
+      b.exposure[k] = 0;
       if (q === 0 && hi === 0 && lo === 0) continue;
       const v = p.lotValueF * p.markF * (p.fxF > 0 ? p.fxF : 1);
+      b.exposure[k] = q * v;
       const gross = Math.max(Math.abs(hi), Math.abs(lo)) * v;
       b.openPositions++;
       b.gross += gross;

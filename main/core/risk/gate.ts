@@ -20,6 +20,7 @@ import type { Instrument } from '../model/index.ts';
 import { money, moneyToString, divRound } from '../model/index.ts';
 import type { RiskAlert, RiskGate, RiskInput, RiskVerdict } from '../ports.ts';
 import { EquityWatch, over, SwanWatch, type WatchLimits } from './monitor.ts';
+import { varAfter, type RiskSnapshot } from './var.ts';
 
 export interface RiskLimits extends WatchLimits {
   /** Max notional of one order, settlement currency, decimal text. */
@@ -61,16 +62,39 @@ export class LimitsRiskGate implements RiskGate {
   /** Day-start and peak equity; undefined when no loss limit is set. */
   readonly watch: EquityWatch | undefined;
   private readonly swan: SwanWatch | undefined;
+  private snap: RiskSnapshot | undefined;
+  /** Snapshot symbol index → the book's slot index, for the book the mapping was made for. */
+  private snapSlots: Int32Array | undefined;
+  private snapSlotsFor: readonly string[] | undefined;
+  private snapIndex = new Map<string, number>();
+  private readonly scratch = new Float64Array(4096);
 
-  constructor(limits: RiskLimits = {}, perSymbol: Readonly<Record<string, RiskLimits>> = {}) {
+  /** `carry`: an earlier gate of the same account whose day-start and peak equity continue here. */
+  constructor(limits: RiskLimits = {}, perSymbol: Readonly<Record<string, RiskLimits>> = {}, carry?: LimitsRiskGate) {
     this.limits = limits;
     this.perSymbol = perSymbol;
     const l = limits;
-    this.wantsBook = l.maxOpenPositions !== undefined || l.maxGrossExposure !== undefined || l.maxNetExposure !== undefined || l.maxLeverage !== undefined || l.checkBuyingPower === true;
+    this.wantsBook = l.maxOpenPositions !== undefined || l.maxGrossExposure !== undefined || l.maxNetExposure !== undefined || l.maxLeverage !== undefined || l.checkBuyingPower === true || l.correlation !== undefined || l.var !== undefined;
     const watches = l.maxDailyLoss !== undefined || l.maxDailyLossPct !== undefined || l.drawdownAlertPct !== undefined || l.drawdownHaltPct !== undefined;
     this.watch = watches ? new EquityWatch(l) : undefined;
+    if (this.watch && carry?.watch) this.watch.adopt(carry.watch);
+    if (carry?.snap) this.setSnapshot(carry.snap);
     this.swan = l.blackSwan ? new SwanWatch(l.blackSwan) : undefined;
     this.monitors = watches || this.swan !== undefined;
+  }
+
+  /**
+   * The correlation matrix and VaR inputs the correlation-bucket and VaR rules read (built between orders:
+   * RollingReturns / the SIMD cov kernel, then risk/var.ts snapshot()). Without one those rules pass.
+   */
+  setSnapshot(s: RiskSnapshot | undefined): void {
+    this.snap = s;
+    this.snapSlots = undefined;
+    this.snapIndex = new Map(s ? s.symbols.map((x, i) => [x, i]) : []);
+  }
+
+  get snapshot(): RiskSnapshot | undefined {
+    return this.snap;
   }
 
   observe(ts: number, equity: number): RiskAlert | null {
@@ -169,6 +193,42 @@ export class LimitsRiskGate implements RiskGate {
     if (l.checkBuyingPower) {
       const margin = b.margin - b.symMargin + symAfter / b.symLeverage;
       if (over(margin, x.equity)) reasons = fail(reasons, 'buying_power', 'initial margin after the order above equity (not enough buying power)', round2(x.equity), round2(margin));
+    }
+    if (this.snap && (l.correlation || l.var)) reasons = this.stats(x, l, (x.positionQty + d) * unit, reasons);
+    return reasons;
+  }
+
+  /** Correlation bucket and VaR of the account with the order's symbol at `after` (signed value). */
+  private stats(x: RiskInput, l: RiskLimits, after: number, reasons: RiskReason[] | undefined): RiskReason[] | undefined {
+    const s = this.snap!;
+    const i = this.snapIndex.get(x.instrument.symbol);
+    if (i === undefined) return reasons;
+    const b = x.book;
+    if (this.snapSlotsFor !== b.symbols || !this.snapSlots) {
+      const slot = new Map(b.symbols.map((sym, k) => [sym, k]));
+      this.snapSlots = Int32Array.from(s.symbols, (sym) => slot.get(sym) ?? -1);
+      this.snapSlotsFor = b.symbols;
+    }
+    const slots = this.snapSlots;
+    const eq = Math.max(0, x.equity);
+    const c = l.correlation;
+    if (c) {
+      const k = s.symbols.length;
+      let sum = Math.abs(after), members = 1;
+      for (let j = 0; j < k; j++) {
+        if (j === i || !(Math.abs(s.corr[i * k + j]!) > c.threshold)) continue;
+        const slot = slots[j]!;
+        const v = slot >= 0 ? Math.abs(b.exposure[slot]!) : 0;
+        if (v > 0) {
+          sum += v;
+          members++;
+        }
+      }
+      if (members > 1 && over(sum, c.maxBucketPctEquity * eq)) reasons = fail(reasons, 'correlation_bucket', `positions correlated above ${c.threshold} with ${x.instrument.symbol} above their cap (share of equity)`, c.maxBucketPctEquity, eq > 0 ? round4(sum / eq) : 'equity<=0');
+    }
+    if (l.var) {
+      const v = varAfter(s, i, after - s.weights[i]!, this.scratch);
+      if (over(v, l.var.maxPctEquity * eq)) reasons = fail(reasons, 'max_var', `1-day ${s.method} VaR (${s.confidence * 100}%) after the order above limit (share of equity)`, l.var.maxPctEquity, eq > 0 ? round4(v / eq) : 'equity<=0');
     }
     return reasons;
   }

@@ -38,6 +38,17 @@ export class EquityWatch {
     this.day = new TradingDay(l.timeZone ?? 'UTC');
   }
 
+  /** Takes over another watch's day and peak (limits changed mid-session: the day and the peak did not). */
+  adopt(prev: EquityWatch): void {
+    if (prev.day.timeZone === this.day.timeZone) {
+      this.day.start = prev.day.start;
+      this.day.end = prev.day.end;
+      this.dayStartEquity = prev.dayStartEquity;
+    }
+    this.peakEquity = prev.peakEquity;
+    this.equity = prev.equity;
+  }
+
   /** Brings the figures to (ts, equity). Hot: no allocation unless the day rolls. */
   update(ts: number, equity: number): void {
     if (this.day.roll(ts) || this.dayStartEquity !== this.dayStartEquity) {

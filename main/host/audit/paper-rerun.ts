@@ -31,7 +31,7 @@ import type { RiskLimitsView, TradingState } from '../../contract/trading.ts';
 import { PaperVenue } from '../../venues/paper/paper-venue.ts';
 import type { HostContext } from '../context.ts';
 import { DemoFeed, type FeedSymbol } from '../trading/demo-feed.ts';
-import { AdjustableRiskGate } from '../trading/risk.ts';
+import { recordedGate } from '../trading/risk.ts';
 import { TradingSession, type SessionListener } from '../trading/session.ts';
 import { PaperStrategies, type PaperTimeframe, type StrategySource } from '../trading/strategies.ts';
 
@@ -143,14 +143,14 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
   });
   const clock = new SimClock(startTs);
   const venue = new PaperVenue({ id: cfg.venue.id, instruments, clock, seed: num(cfg.venue.seed) ?? seed, latencyMs: num(cfg.venue.latencyMs) ?? 0 });
-  const risk = (cfg.venue.risk ?? {}) as { limits?: RiskLimitsView; tradingState?: TradingState; reason?: string };
+  const risk = (cfg.venue.risk ?? {}) as { limits?: RiskLimitsView; profile?: unknown; tradingState?: TradingState; reason?: string };
   const mem = new MemoryAuditSink();
   const audit = new SessionAuditSink(mem, { sessionId, kind: 'paper' });
   const ccy = cfg.portfolio.baseCurrency;
   const session = new TradingSession(
     {
       sessionId, accountId: String(cfg.venue.accountId ?? 'rerun'), mode: 'paper', instruments, demoSymbols: new Set(symbols.map((s) => s.symbol)),
-      venue, marketData: feed, clock, store: new MemoryStore(), audit, risk: new AdjustableRiskGate(risk.limits),
+      venue, marketData: feed, clock, store: new MemoryStore(), audit, risk: recordedGate(risk),
       portfolio: cfg.portfolio, startingBalance: cfg.portfolio.cash[ccy] ?? '0',
       priorFills: (cfg.priorFills ?? []).map((f) => fillFrom(f as P)),
       ...(risk.tradingState ? { tradingState: { state: risk.tradingState, reason: risk.reason ?? 'recorded' } } : {}),
@@ -227,9 +227,12 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
         at(e.ts);
         const to = String(p.to) as TradingState;
         // The kill switch: halt, cancel everything, then its override — re-done as one command.
-        const kill = events.slice(k + 1).find((x) => x.type !== 'order' && x.type !== 'fill');
+        // The kill switch's own flatten orders (system risk verdicts) come between the halt and its override.
+        const kill = events.slice(k + 1).find((x) => x.type !== 'order' && x.type !== 'fill' && !(x.type === 'risk-verdict' && (x.payload as P).source === 'system'));
         if (to === 'halted' && kill?.type === 'override' && (kill.payload as P).action === 'kill-switch') {
-          session.killSwitch(String(p.reason ?? ''), String((kill.payload as P).by ?? 'rerun'));
+          // Recorded before the kill switch flattened: no `flatten` list in its details.
+          const flatten = Array.isArray(((kill.payload as P).details as P | undefined)?.flatten);
+          session.killSwitch(String(p.reason ?? ''), String((kill.payload as P).by ?? 'rerun'), flatten);
           skipKill = true;
         } else if (session.engine.tradingState !== to) session.engine.setTradingState(to, String(p.reason ?? ''));
         break;

@@ -19,9 +19,9 @@ import { rulesSource } from '../../../workers/backtest/backtester.ts';
 import { isRecordedBacktest, recordBacktest, rerunRecordedBacktest, type BacktestRerunDeps } from '../../../workers/backtest/record.ts';
 import { recordCodeBacktest } from '../../../workers/backtest/code-runner.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { AdjustableRiskGate } from '../trading/risk.ts';
+import { recordedGate, type AdjustableRiskGate } from '../trading/risk.ts';
 
-type Risk = { limits?: ConstructorParameters<typeof AdjustableRiskGate>[0]; tradingState?: TradingState; reason?: string };
+type Risk = { limits?: ConstructorParameters<typeof AdjustableRiskGate>[0]; profile?: unknown; tradingState?: TradingState; reason?: string };
 
 /** What a re-run reads from the running host. */
 export interface RerunSources {
@@ -63,7 +63,7 @@ export function hostRerunDeps(src: RerunSources): RerunDeps {
       const intervalMs = cols.ts.length > 1 ? cols.ts[1]! - cols.ts[0]! : 60_000;
       return { symbol, bars: { ...cols, length: cols.ts.length, intervalMs } };
     },
-    risk: (cfg) => new AdjustableRiskGate(((cfg.venue.risk ?? {}) as Risk).limits),
+    risk: (cfg) => recordedGate((cfg.venue.risk ?? {}) as Risk),
     prepare: (engine, cfg) => {
       const r = (cfg.venue.risk ?? {}) as Risk;
       if (r.tradingState && r.tradingState !== 'active') engine.setTradingState(r.tradingState, r.reason ?? 'recorded');

@@ -5,6 +5,7 @@ type TradingCommand =
   | 'trading.session' | 'trading.instruments' | 'trading.prices' | 'trading.preview' | 'trading.submit' | 'trading.cancel' | 'trading.amend' | 'trading.cancelAll'
   | 'trading.openOrders' | 'trading.orderHistory' | 'trading.fills' | 'trading.positions' | 'trading.account'
   | 'risk.status' | 'risk.setLimits' | 'risk.killSwitch' | 'risk.setTradingState'
+  | 'risk.profile' | 'risk.setProfile' | 'risk.override' | 'risk.endOverride' | 'risk.report'
   | 'paper.settings' | 'paper.setSettings' | 'paper.resetAccount'
   | 'accounts.list' | 'accounts.select';
 
@@ -37,9 +38,24 @@ export function tradingHandlers(trading: TradingService): HandlersFor<TradingCom
       return (await s(r)).riskStatus();
     },
     'risk.killSwitch': async (r, c) => {
-      const canceled = (await svc(r)).killSwitch(r.reason ?? 'kill switch', c.origin);
-      return { canceled, status: (await s(r)).riskStatus() };
+      const { canceled, flattening } = (await svc(r)).killSwitch(r.reason ?? 'kill switch', c.origin, r.flatten ?? true);
+      return { canceled, flattening, status: (await s(r)).riskStatus() };
     },
+    'risk.profile': async (r) => ({ ...(await svc(r)).riskProfile() }),
+    'risk.setProfile': async (r, c) => {
+      (await svc(r)).setRiskProfile(r.profile, c.origin);
+      return (await s(r)).riskStatus();
+    },
+    'risk.override': async (r, c) => {
+      const { passphrase, ...req } = r;
+      await (await svc(r)).override(req, passphrase, c.origin);
+      return (await s(r)).riskStatus();
+    },
+    'risk.endOverride': async (r, c) => {
+      (await svc(r)).endOverride(r.reason ?? 'ended by the trader', c.origin);
+      return (await s(r)).riskStatus();
+    },
+    'risk.report': async (r) => (await svc(r)).riskReport(),
     'risk.setTradingState': async (r, c) => {
       (await svc(r)).setTradingState(r.state, r.reason ?? 'set by the trader', c.origin);
       return (await s(r)).riskStatus();

@@ -13,6 +13,7 @@ import type { PaperSettings, RiskLimitsView, TradingState } from '../../contract
 import { ValidationError } from '../../core/errors.ts';
 import { money, moneyToString } from '../../core/model/index.ts';
 import type { AccountRecord, Catalog } from '../../storage/index.ts';
+import { RiskProfileSchema, STANDARD_PROFILE, type RiskProfile } from '../../core/risk/profile.ts';
 import { DEFAULT_LIMITS } from './risk.ts';
 
 export const PAPER_CURRENCY = 'USDT';
@@ -26,6 +27,8 @@ export interface PaperAccountData {
   readonly makerFee: string;
   readonly takerFee: string;
   readonly limits: RiskLimitsView;
+  /** Account-wide limits and monitors (default: the standard profile). */
+  readonly riskProfile: RiskProfile;
   readonly tradingState: TradingState;
   readonly stateReason: string;
   /** Settings the NEXT reset will use (saved, not yet applied). */
@@ -123,11 +126,18 @@ function withDefaults(d: Readonly<Record<string, unknown>>, limits: RiskLimitsVi
     makerFee: x.makerFee ?? PAPER_DEFAULTS.makerFee,
     takerFee: x.takerFee ?? PAPER_DEFAULTS.takerFee,
     limits: { ...limits, ...(x.limits ?? {}) },
+    riskProfile: storedProfile(x.riskProfile),
     tradingState: x.tradingState ?? 'active',
     stateReason: x.stateReason ?? 'default',
     ...(x.next ? { next: x.next } : {}),
     ...(x.closedAt !== undefined ? { closedAt: x.closedAt } : {}),
   };
+}
+
+/** A stored profile as the schema reads it today; one that no longer validates falls back to the standard one. */
+function storedProfile(x: unknown): RiskProfile {
+  const r = RiskProfileSchema.safeParse(x ?? STANDARD_PROFILE);
+  return r.success ? r.data : STANDARD_PROFILE;
 }
 
 function decimal(path: string, text: string, max: string, positive: boolean): string {

@@ -73,7 +73,7 @@ export function composePaperSession(x: PaperSessionInput): PaperSession {
     {
       sessionId: x.sessionId, accountId: x.accountId, mode: 'paper', instruments: x.instruments,
       demoSymbols: new Set(x.feedSymbols.map((s) => s.symbol)), venue, marketData: feed, clock,
-      store: x.store, audit: x.audit, risk: new AdjustableRiskGate(x.account.limits),
+      store: x.store, audit: x.audit, risk: new AdjustableRiskGate(x.account.limits, x.account.riskProfile),
       portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.account.startingBalance } },
       startingBalance: x.account.startingBalance,
       ...(x.batch ? { batch: x.batch } : {}),

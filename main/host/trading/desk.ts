@@ -19,6 +19,12 @@ import { composePaperSession, type FeedConfig, type PaperSession } from './compo
 import { FEED_DEFAULTS, type FeedSymbol } from './demo-feed.ts';
 import { demoInstrumentSpecs, demoInstruments } from './instruments.ts';
 import { mergeLimits } from './risk.ts';
+import { authenticatorFromEnv, type RiskAuthenticator } from './risk-auth.ts';
+import { ValidationError } from '../../core/errors.ts';
+import { OverrideRequestSchema } from '../../core/risk/override.ts';
+import { parseRiskProfile, type RiskProfile } from '../../core/risk/profile.ts';
+import type { RiskReportView } from '../../contract/risk.ts';
+import { dailyRiskReport } from '../reports/risk-report.ts';
 import type { SessionListener, TradingSession } from './session.ts';
 
 export interface DeskOptions {
@@ -37,6 +43,8 @@ export interface DeskOptions {
   readonly feed?: Partial<FeedConfig>;
   /** Wall clock (tests inject one). */
   readonly now?: () => number;
+  /** Re-authentication for risk overrides (default: KESTREL_RISK_PASSPHRASE, else overrides are refused). */
+  readonly authenticator?: RiskAuthenticator;
   /** Min interval between mark-to-market portfolio events (fills always push at once). */
   readonly portfolioThrottleMs?: number;
 }
@@ -132,7 +140,7 @@ export class AccountDesk {
     auditSessionStart(audit, this.now(), {
       instruments: demoInstrumentSpecs('paper', data),
       portfolio: { baseCurrency: PAPER_CURRENCY, cash: { [PAPER_CURRENCY]: data.startingBalance } },
-      venue: { id: sessionId, kind: 'paper', latencyMs: 0, seed: f.seed, accountId: record.id, account: this.o.account.id, venueId: this.o.account.venue, risk: { limits: data.limits, tradingState: data.tradingState, reason: data.stateReason } },
+      venue: { id: sessionId, kind: 'paper', latencyMs: 0, seed: f.seed, accountId: record.id, account: this.o.account.id, venueId: this.o.account.venue, risk: { limits: data.limits, profile: data.riskProfile, tradingState: data.tradingState, reason: data.stateReason } },
       priorFills: priorFills.filter((x) => instruments.some((i) => i.symbol === x.symbol)).map((x) => ({ ...x })),
       data: {
         feed: 'demo', seed: f.seed, startTs, tickMs: this.paper.feed.tickMs, cycleMs: f.cycleMs ?? FEED_DEFAULTS.cycleMs, swingBps: f.swingBps ?? FEED_DEFAULTS.swingBps, sweepMs: f.sweepMs ?? FEED_DEFAULTS.sweepMs,
@@ -191,13 +199,52 @@ export class AccountDesk {
     auditOverride(this.session.parts.audit, this.now(), { action: 'set-trading-state', reason, by: origin, details: { state } });
   }
 
-  killSwitch(reason: string, origin: string): number {
-    const n = this.session.killSwitch(reason, origin);
+  killSwitch(reason: string, origin: string, flatten = true): { canceled: number; flattening: number } {
+    const n = this.session.killSwitch(reason, origin, flatten);
     this.accounts.update({ tradingState: 'halted', stateReason: reason });
     // The state change was pushed as it happened; push again now that the cancels are through.
     this.o.emit('risk.state', this.session.riskStatus());
     return n;
   }
+
+  /** Re-authenticates, then applies a time-limited override within the profile's ceilings (RiskDesk). */
+  async override(req: unknown, passphrase: string | undefined, origin: string): Promise<void> {
+    const r = OverrideRequestSchema.safeParse(req);
+    if (!r.success) throw new ValidationError(`invalid override: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    const who = await (this.o.authenticator ?? authenticatorFromEnv()).confirm(r.data.reason, passphrase);
+    this.session.applyOverride(r.data, `${who} via ${origin}`);
+    this.persistState();
+  }
+
+  endOverride(reason: string, origin: string): void {
+    this.session.endOverride(reason, origin);
+    this.persistState();
+  }
+
+  riskProfile(): RiskProfile {
+    return this.session.parts.risk.profile;
+  }
+
+  setRiskProfile(profile: unknown, origin: string): void {
+    const p = parseRiskProfile(profile);
+    const s = this.session;
+    const from = s.parts.risk.profile;
+    s.setRiskProfile(p);
+    this.accounts.update({ riskProfile: p });
+    auditConfigChange(s.parts.audit, this.now(), { what: 'risk-profile', from, to: p, by: origin });
+    this.o.emit('risk.state', s.riskStatus());
+  }
+
+  /** The daily risk report of the account (JSON, CSV, HTML section). */
+  riskReport(): RiskReportView {
+    return dailyRiskReport(this.session.parts.accountId, this.session.riskStatus());
+  }
+
+  private persistState(): void {
+    const s = this.session;
+    this.accounts.update({ tradingState: s.engine.tradingState, stateReason: s.riskStatus().stateReason });
+  }
+
 
   // ───────────── paper settings ─────────────
 
@@ -285,8 +332,12 @@ export class AccountDesk {
         if (closed) this.storeCandle(c.symbol, closed);
         emit('trading.candle', c);
       },
-      tradingState: () => {
-        if (this.paper) emit('risk.state', this.paper.session.riskStatus());
+      tradingState: (state, reason) => {
+        if (!this.paper) return;
+        // A monitor's halt must survive a restart like the trader's own.
+        const cur = this.accounts.current().data;
+        if (cur.tradingState !== state || cur.stateReason !== reason) this.accounts.update({ tradingState: state, stateReason: reason });
+        emit('risk.state', this.paper.session.riskStatus());
       },
     };
   }

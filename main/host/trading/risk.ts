@@ -1,13 +1,18 @@
 /**
  * The session's risk gate: the core LimitsRiskGate behind a handle whose limits can change while the
- * engine runs (the kernel holds its gate for life). Limits travel on the wire as decimal strings; the
- * share of equity is a percentage there ("50") and a fraction in the core (0.5).
+ * engine runs (the kernel holds its gate for life). Two sources of limits, merged:
+ *   - the account's risk profile (core/risk/profile.ts): account-wide limits and monitors;
+ *   - the per-order limits edited in the risk panel (RiskLimitsView), authoritative for their five fields
+ *     (null there switches the limit off even if the profile sets it).
+ * Limits travel on the wire as decimal strings; the share of equity is a percentage there ("50") and a
+ * fraction in the core (0.5). Changing limits keeps the day's start and the peak equity (carried over).
  */
 import type { RiskLimitsView } from '../../contract/trading.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { money, moneyToString } from '../../core/model/index.ts';
-import type { RiskGate, RiskInput, RiskVerdict } from '../../core/ports.ts';
+import type { RiskAlert, RiskGate, RiskInput, RiskVerdict } from '../../core/ports.ts';
 import { LimitsRiskGate, type RiskLimits } from '../../core/risk/gate.ts';
+import { parseRiskProfile, STANDARD_PROFILE, toRiskLimits, UNLIMITED_PROFILE, type RiskProfile } from '../../core/risk/profile.ts';
 
 /** Paper defaults: generous for a 10k account, but a fat finger or an all-in order is stopped. */
 export const DEFAULT_LIMITS: RiskLimitsView = {
@@ -18,28 +23,78 @@ export const DEFAULT_LIMITS: RiskLimitsView = {
   priceBandBps: 500,
 };
 
+const PER_ORDER = ['maxOrderNotional', 'maxPositionNotional', 'maxPositionPctEquity', 'maxOpenOrders', 'priceBandBps'] as const;
+
 export class AdjustableRiskGate implements RiskGate {
   private inner: LimitsRiskGate;
   private view: RiskLimitsView;
+  private prof: RiskProfile;
+  /** The kernel decides once whether to run monitors: always yes here, since limits can change later. */
+  readonly monitors = true;
 
-  constructor(limits: RiskLimitsView = DEFAULT_LIMITS) {
+  constructor(limits: RiskLimitsView = DEFAULT_LIMITS, profile: RiskProfile = STANDARD_PROFILE) {
     this.view = normaliseLimits(limits);
-    this.inner = new LimitsRiskGate(toCoreLimits(this.view));
+    this.prof = profile;
+    this.inner = new LimitsRiskGate(merged(this.view, profile));
   }
 
   get limits(): RiskLimitsView {
     return this.view;
   }
 
+  get profile(): RiskProfile {
+    return this.prof;
+  }
+
+  /** The core gate in force (its watch holds the day's start and the peak). */
+  get core(): LimitsRiskGate {
+    return this.inner;
+  }
+
+  get wantsBook(): boolean {
+    return this.inner.wantsBook;
+  }
+
   set(limits: RiskLimitsView): void {
     const v = normaliseLimits(limits);
-    this.inner = new LimitsRiskGate(toCoreLimits(v));
+    this.inner = new LimitsRiskGate(merged(v, this.prof), {}, this.inner);
     this.view = v;
+  }
+
+  setProfile(profile: RiskProfile): void {
+    this.inner = new LimitsRiskGate(merged(this.view, profile), {}, this.inner);
+    this.prof = profile;
   }
 
   check(input: RiskInput): RiskVerdict {
     return this.inner.check(input);
   }
+
+  observe(ts: number, equity: number): RiskAlert | null {
+    return this.inner.observe(ts, equity);
+  }
+
+  observePrice(symbol: string, ts: number, price: number, held: boolean): RiskAlert | null {
+    return this.inner.observePrice(symbol, ts, price, held);
+  }
+
+  outage(reason: string): RiskAlert {
+    return this.inner.outage(reason);
+  }
+}
+
+/**
+ * The gate a re-run of a recorded session uses: its recorded limits and profile. A session recorded before
+ * profiles existed had no account-wide rules, so it re-runs with none (the unlimited profile).
+ */
+export function recordedGate(risk: { readonly limits?: RiskLimitsView; readonly profile?: unknown }): AdjustableRiskGate {
+  return new AdjustableRiskGate(risk.limits, risk.profile === undefined ? UNLIMITED_PROFILE : parseRiskProfile(risk.profile));
+}
+
+function merged(view: RiskLimitsView, profile: RiskProfile): RiskLimits {
+  const p: Record<string, unknown> = { ...toRiskLimits(profile) };
+  for (const k of PER_ORDER) delete p[k];
+  return { ...(p as RiskLimits), ...toCoreLimits(view) };
 }
 
 /** Applies a partial update: undefined keeps a limit, null clears it. */

@@ -19,6 +19,10 @@ import { isTerminal, notional, ticksToPrice } from '../../core/model/index.ts';
 import type { PortfolioConfig } from '../../core/portfolio/portfolio.ts';
 import type { AuditSink, Clock, MarketData, MarketDataHandler, Store, Venue } from '../../core/ports.ts';
 import type { AdjustableRiskGate } from './risk.ts';
+import { RiskDesk } from './risk-desk.ts';
+import type { OverrideRequest } from '../../core/risk/override.ts';
+import type { RiskProfile } from '../../core/risk/profile.ts';
+import type { RiskOverrideView } from '../../contract/risk-views.ts';
 import { previewTicket } from './preview.ts';
 import { parseTicket } from './ticket.ts';
 import { parseAmend, type AmendRequest } from './amend.ts';
@@ -68,6 +72,8 @@ export class TradingSession implements MarketDataHandler {
   private readonly ticked = new Map<string, PriceTick>();
   private readonly forming = new Map<string, LiveCandle>();
   private stateReason: string;
+  /** Since-when, alerts, overrides and the account's figures against its profile. */
+  readonly riskDesk: RiskDesk;
   private unsubscribe: (() => void) | undefined;
   private filledSinceFlush = false;
   private stopped = false;
@@ -82,6 +88,7 @@ export class TradingSession implements MarketDataHandler {
       store: parts.store, audit: parts.audit, risk: parts.risk, sessionId: parts.sessionId,
     });
     for (const f of parts.priorFills ?? []) if (this.insts.has(f.symbol)) this.engine.portfolio.applyFill(f);
+    this.riskDesk = new RiskDesk({ engine: this.engine, gate: parts.risk, clock: parts.clock, audit: parts.audit, changed: () => this.listener.tradingState(this.engine.tradingState, this.stateReason) });
     this.stateReason = parts.tradingState?.reason ?? 'session start';
     if (parts.tradingState && parts.tradingState.state !== 'active') this.engine.setTradingState(parts.tradingState.state, parts.tradingState.reason);
     this.engine.bus.on('order', ({ order }) => void this.changed.set(order.clientOrderId, order));
@@ -102,6 +109,7 @@ export class TradingSession implements MarketDataHandler {
   }
 
   stop(): void {
+    this.riskDesk.stop();
     this.stopped = true;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
@@ -146,7 +154,10 @@ export class TradingSession implements MarketDataHandler {
   /** Runs a market batch (a feed pump) in one ledger commit, then pushes what changed. */
   marketBatch(fn: () => void): void {
     if (this.stopped) return;
-    (this.parts.batch ?? run)(fn);
+    (this.parts.batch ?? run)(() => {
+      fn();
+      this.riskDesk.tick();
+    });
     this.flush();
     if (this.ticked.size) {
       this.listener.ticks([...this.ticked.values()]);
@@ -169,6 +180,7 @@ export class TradingSession implements MarketDataHandler {
   private command<T>(fn: () => T): T {
     if (this.stopped) throw new KestrelError('conflict', 'The trading session has stopped');
     if (this.parts.catchUp) this.marketBatch(this.parts.catchUp);
+    this.riskDesk.tick();
     try {
       return (this.parts.batch ?? run)(fn);
     } finally {
@@ -333,6 +345,7 @@ export class TradingSession implements MarketDataHandler {
     return {
       tradingState: this.engine.tradingState, stateReason: this.stateReason, limits: this.parts.risk.limits,
       usage: { openOrders: this.engine.oms.openCount(), equity: moneyText(equity), largestPositionNotional: moneyText(largest, 2), largestPositionPct: pct(largest, equity), positions },
+      since: this.riskDesk.since, account: this.riskDesk.account(), override: this.riskDesk.override(), events: this.riskDesk.events(),
       ts: this.parts.clock.now(),
     };
   }
@@ -343,19 +356,41 @@ export class TradingSession implements MarketDataHandler {
     auditConfigChange(this.parts.audit, this.parts.clock.now(), { what: 'risk-limits', from, to: this.parts.risk.limits, by: origin });
   }
 
+  setRiskProfile(profile: RiskProfile): void {
+    this.command(() => this.parts.risk.setProfile(profile));
+  }
+
   setTradingState(state: TradingState, reason: string): void {
     this.command(() => this.engine.setTradingState(state, reason));
   }
 
-  /** Halts trading first (so nothing new gets in), then cancels every open order. Audited as an override. */
-  killSwitch(reason: string, origin: string): number {
+  /**
+   * Halts trading first (so nothing new gets in), cancels every open order and, with `flatten` (the default,
+   * confirmed by the trader in the UI), closes every position at market. Ends any override. Audited.
+   */
+  killSwitch(reason: string, origin: string, flatten = true): { canceled: number; flattening: number } {
     return this.command(() => {
+      this.riskDesk.end('kill switch', origin);
+      if (flatten) {
+        const r = this.engine.killSwitch(reason);
+        auditOverride(this.parts.audit, this.parts.clock.now(), { action: 'kill-switch', reason, by: origin, details: { canceled: r.canceled, flatten: r.flattening.map((o) => ({ clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, qty: o.qty })) } });
+        return { canceled: r.canceled.length, flattening: r.flattening.length };
+      }
       this.engine.setTradingState('halted', reason);
       const ids = this.engine.openOrders().filter((o) => o.state !== 'pending-cancel').map((o) => o.clientOrderId);
       this.engine.cancelAll();
       auditOverride(this.parts.audit, this.parts.clock.now(), { action: 'kill-switch', reason, by: origin, details: { canceled: ids } });
-      return ids.length;
+      return { canceled: ids.length, flattening: 0 };
     });
+  }
+
+  /** Applies an authenticated override (see RiskDesk). */
+  applyOverride(req: OverrideRequest, by: string): RiskOverrideView {
+    return this.command(() => this.riskDesk.apply(req, by));
+  }
+
+  endOverride(reason: string, by: string): boolean {
+    return this.command(() => this.riskDesk.end(reason, by));
   }
 }
 

@@ -6,6 +6,7 @@ import { Badge, ConfirmDialog } from '../../app/ui/widgets.tsx';
 import { useConnection } from '../../state/connection.ts';
 import { useRisk } from '../../state/risk.ts';
 import { isDecimal } from '../ticket/logic.ts';
+import { AccountRisk } from './AccountRisk.tsx';
 
 type LimitKey = keyof RiskLimitsView;
 const LIMITS: { key: LimitKey; label: string; unit: string; integer?: boolean; use?: (u: UsageLike) => number | null }[] = [
@@ -28,14 +29,21 @@ export function RiskPanel() {
   const status = useRisk((s) => s.status);
   const [draft, setDraft] = useState<Record<string, string>>({});
   const [confirm, setConfirm] = useState(false);
+  const [flatten, setFlatten] = useState(true);
   const [reason, setReason] = useState('');
 
   useEffect(() => {
-    if (connected) void useRisk.getState().load();
+    if (!connected) return;
+    void useRisk.getState().load();
+    // Limit use moves with every mark and fill; state changes and alerts are pushed, figures are polled.
+    const t = setInterval(() => void useRisk.getState().refresh(), 1000);
+    return () => clearInterval(t);
   }, [connected]);
+  // The drafts follow the saved limits (not every refresh, which would overwrite what is being typed).
+  const saved = status ? JSON.stringify(status.limits) : '';
   useEffect(() => {
     if (status) setDraft(Object.fromEntries(LIMITS.map((l) => [l.key, status.limits[l.key] === null ? '' : String(status.limits[l.key])])));
-  }, [status?.ts]);
+  }, [saved]);
 
   if (!status)
     return (
@@ -68,6 +76,9 @@ export function RiskPanel() {
             <span className="muted" data-testid="state-reason">
               {status.stateReason}
             </span>
+            <span className="muted small" data-testid="state-since">
+              since {fmtTime(status.since)}
+            </span>
           </div>
           <div className="toolbar" style={{ marginTop: 10 }}>
             <input aria-label="Reason" placeholder="Reason (goes to the audit log)" value={reason} onChange={(e) => setReason(e.target.value)} style={{ flex: 1 }} />
@@ -80,9 +91,9 @@ export function RiskPanel() {
               Reducing only
             </button>
           </div>
-          <button className="kill" onClick={() => setConfirm(true)} disabled={status.tradingState === 'halted'}>
+          <button className="kill" onClick={() => setConfirm(true)} disabled={status.tradingState === 'halted' && status.usage.positions.length === 0 && status.usage.openOrders === 0}>
             KILL SWITCH
-            <small>cancel every order · halt trading</small>
+            <small>cancel every order · close every position · halt</small>
           </button>
           <h3 className="section">Equity</h3>
           <div className="num big">{fmtDecimal(status.usage.equity, 2)}</div>
@@ -154,6 +165,7 @@ export function RiskPanel() {
             </table>
           )}
         </section>
+        <AccountRisk status={status} />
       </div>
       {confirm && (
         <ConfirmDialog
@@ -163,10 +175,13 @@ export function RiskPanel() {
           onCancel={() => setConfirm(false)}
           onConfirm={() => {
             setConfirm(false);
-            void useRisk.getState().kill(reason || 'kill switch from the risk panel');
+            void useRisk.getState().kill(reason || 'kill switch from the risk panel', flatten);
           }}
         >
           Every open order is cancelled and no new order passes the risk gate until you resume trading.
+          <label style={{ display: 'block', marginTop: 8 }}>
+            <input type="checkbox" checked={flatten} onChange={(e) => setFlatten(e.target.checked)} /> Also close every position at market
+          </label>
         </ConfirmDialog>
       )}
     </div>

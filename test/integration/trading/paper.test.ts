@@ -197,7 +197,12 @@ describe('paper trading session', () => {
     const k = await t.client.call('risk.killSwitch', { reason: 'test: runaway' });
     expect(k.canceled).toBe(open);
     expect(k.status).toMatchObject({ tradingState: 'halted', stateReason: 'test: runaway' });
-    expect((await t.client.call('trading.openOrders', {})).orders).toEqual([]);
+    // What is still open is the kill switch's own flatten: reduce-only system market orders, one per position.
+    const held = (await t.client.call('trading.positions', {})).positions.filter((p) => p.qty !== '0');
+    const left = (await t.client.call('trading.openOrders', {})).orders;
+    expect(k.flattening).toBe(held.length);
+    expect(left.every((o) => o.source === 'system' && o.reduceOnly && o.type === 'market')).toBe(true);
+    await until('the positions to be closed', async () => (await t.client.call('trading.positions', {})).positions.every((p) => p.qty === '0') && (await t.client.call('trading.openOrders', {})).orders.length === 0);
     await until('a risk.state event', async () => states.includes('halted'));
     const blocked = await failure(t.client.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'market', qty: '0.01' }));
     expect(riskReasonsOf(blocked).map((r) => r.rule)).toContain('trading_halted');

@@ -10,7 +10,7 @@ import { RiskRejectedError } from '../../../main/core/errors.ts';
 import type { Engine } from '../../../main/core/engine/index.ts';
 import { book, SYMBOLS } from './fixtures.ts';
 
-const LIMITS = { maxOpenPositions: 2, maxGrossExposure: 12_000, maxNetExposure: 6_000, maxLeverage: 1.5, checkBuyingPower: true, maxPositionPctEquity: 0.8, maxDailyLoss: 1500, drawdownHaltPct: 0.25 };
+const LIMITS = { maxOpenPositions: 2, maxGrossExposure: 12_000, maxNetExposure: 6_000, maxLeverage: 0.9, checkBuyingPower: true, maxPositionPctEquity: 0.8, maxDailyLoss: 1500, drawdownHaltPct: 0.25 };
 
 type Step = { k: 'bar'; moves: number[] } | { k: 'order'; sym: number; side: 'buy' | 'sell'; qty: number; limit: boolean } | { k: 'cancel' };
 
@@ -92,7 +92,8 @@ describe('no sequence of orders and prices gets an account past a limit', () => 
           expect(before.equity).toBe(a.equity);
         }
       }),
-      { numRuns: process.env.KESTREL_FULL ? 2000 : 200 },
+      // A fixed seed in CI (the rule-coverage check below must not flake); random and 10× longer in full runs.
+      process.env.KESTREL_FULL ? { numRuns: 2000 } : { numRuns: 200, seed: 20261207 },
     );
     // Not vacuous: orders got through, and every account rule was exercised.
     expect(seen.accepted).toBeGreaterThan(100);
