@@ -1,3 +1,4 @@
+import { TradingStateBadge } from './TradingState.tsx';
 import { useApp } from '../state/app.ts';
 import { useConnection } from '../state/connection.ts';
 
@@ -19,6 +20,7 @@ export function TopBar() {
           </span>
         )}
         <span className="pill paper">PAPER</span>
+        <TradingStateBadge />
       </div>
       <div className="topbar-right">
         <span className={`conn conn-${conn.state}`} data-testid="connection-status" title={conn.detail ?? ''}>

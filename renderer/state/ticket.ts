@@ -4,6 +4,7 @@ import { riskReasonsOf, type OrderView, type Preview, type RiskReason, type Side
 import { emptyForm, floorToLot, isDecimal, snapToTick, toRequest, type FormProblem, type TicketForm } from '../features/ticket/logic.ts';
 import { call, describeError, getClient } from '../ipc/client.ts';
 import { useNotices } from './notices.ts';
+import { useRisk } from './risk.ts';
 import { useTrading } from './trading.ts';
 
 export type TicketStage = 'edit' | 'preview' | 'sending' | 'sent';
@@ -110,3 +111,9 @@ function snapForm(f: TicketForm, tick: string | null, lot: string | null): Ticke
     stopLimit: px(f.stopLimit),
   };
 }
+
+// A confirmation or preview from before the trading state changed is stale (the kill switch may have cancelled
+// the order it shows; the gate's verdict changed): back to the form, under the banner saying what changed.
+useRisk.subscribe((now, before) => {
+  if (before.status && now.status?.tradingState !== before.status.tradingState && useTicket.getState().stage !== 'edit') useTicket.getState().cancel();
+});

@@ -5,7 +5,9 @@ import { fmtDecimal } from '../../app/format.ts';
 import { Badge } from '../../app/ui/widgets.tsx';
 import { useChart } from '../../state/chart.ts';
 import { useTicket } from '../../state/ticket.ts';
+import { useRisk } from '../../state/risk.ts';
 import { useTrading } from '../../state/trading.ts';
+import { TradingStateBanner } from '../../app/TradingState.tsx';
 import { fieldsFor, floorToLot, snapToTick, stepTicks, type TicketForm } from './logic.ts';
 import { TicketPreview } from './TicketPreview.tsx';
 
@@ -28,6 +30,8 @@ export function TicketPanel() {
   const inst = instruments.find((i) => i.symbol === form.symbol);
   const qtyRef = useRef<HTMLInputElement>(null);
   const need = fieldsFor(form.type);
+  const tradingState = useRisk((s) => s.status?.tradingState);
+
 
   // The ticket follows the chart's symbol (when the chart shows a tradable one).
   useEffect(() => {
@@ -78,11 +82,12 @@ export function TicketPanel() {
   );
 
   return (
-    <div className={`panel-body ticket ticket-${form.side}`} data-testid="panel-ticket" onKeyDown={onKeyDown}>
+    <div className={`panel-body ticket ticket-${form.side} ticket-state-${tradingState ?? 'unknown'}`} data-testid="panel-ticket" onKeyDown={onKeyDown}>
       <PanelHeader title="Order ticket">
         <span className="muted small">B / S · Enter · Esc</span>
       </PanelHeader>
       <div className="ticket-body">
+        <TradingStateBanner />
         {!instruments.length ? (
           <div className="empty-state">
             <div className="empty-title">No tradable instruments</div>
