@@ -31,10 +31,12 @@ function orderCols(withActions: boolean, cancel: (id: string) => void, modify: (
     { id: 'time', header: 'Time', value: (o) => o.createdTs, cell: (o) => fmtTime(o.createdTs), width: 150 },
     { id: 'symbol', header: 'Symbol', value: (o) => o.symbol, width: 100 },
     { id: 'side', header: 'Side', value: (o) => o.side, cell: (o) => sideCell(o.side), width: 60 },
-    { id: 'type', header: 'Type', value: (o) => o.type + (o.groupKind ? ` (${o.groupKind})` : ''), width: 120 },
+    { id: 'type', header: 'Type', value: (o) => o.type + (o.groupKind ? ` (${o.groupKind})` : ''), width: 150 },
     { id: 'qty', header: 'Qty', value: (o) => o.qty, align: 'right', numeric: true },
     { id: 'filled', header: 'Filled', value: (o) => o.filledQty, align: 'right', numeric: true },
-    { id: 'price', header: 'Price', value: (o) => o.price ?? o.triggerPrice ?? '', align: 'right', numeric: true, cell: (o) => (o.price ? fmtDecimal(o.price) : o.triggerPrice ? `stop ${fmtDecimal(o.triggerPrice)}` : 'market') },
+    { id: 'price', header: 'Price', value: (o) => o.price ?? '', align: 'right', numeric: true, cell: (o) => (o.price ? fmtDecimal(o.price) : 'market') },
+    // A stop-limit has both: the trigger is never hidden behind the limit price.
+    { id: 'trigger', header: 'Trigger', value: (o) => o.triggerPrice ?? '', align: 'right', numeric: true, cell: (o) => (o.triggerPrice ? fmtDecimal(o.triggerPrice) : '') },
     { id: 'avg', header: 'Avg fill', value: (o) => o.avgFillPrice, align: 'right', numeric: true, cell: (o) => fmtDecimal(o.avgFillPrice) },
     { id: 'state', header: 'State', value: (o) => o.state, cell: (o) => <span className={`state state-${o.state}`}>{o.state}</span>, width: 120 },
     { id: 'source', header: 'Source', value: (o) => o.source, width: 80 },
@@ -44,9 +46,10 @@ function orderCols(withActions: boolean, cancel: (id: string) => void, modify: (
   if (withActions)
     cols.push({
       id: 'actions',
-      header: '',
+      header: 'Actions',
       value: () => '',
-      width: 140,
+      width: 130,
+      pinned: true,
       cell: (o) => (
         <span className="row-actions">
           {amendable(o) && (
