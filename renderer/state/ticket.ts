@@ -60,7 +60,7 @@ export const useTicket = create<TicketState>((set, get) => ({
     // Show exactly what is previewed: prices on the tick, quantity on the lot.
     const form = snapForm(get().form, tick, inst?.lotSize ?? null);
     set({ form });
-    const r = toRequest(form, tick, via);
+    const r = toRequest(form, tick, via, inst?.lotSize, inst?.base);
     if ('problems' in r) return set({ problems: r.problems, stage: 'edit' });
     const p = await call('trading.preview', r.request);
     if (!p) return set({ error: 'The preview failed; see the notice for why.' });
@@ -99,11 +99,16 @@ export const useTicket = create<TicketState>((set, get) => ({
   },
 }));
 
+/** Flooring below one lot would show "0" and hide what was typed: keep the typed value so its problem is named. */
+export function keepIfZero(typed: string, floored: string): string {
+  return Number(floored) === 0 ? typed : floored;
+}
+
 function snapForm(f: TicketForm, tick: string | null, lot: string | null): TicketForm {
   const px = (v: string) => (tick && isDecimal(v) ? snapToTick(v.trim(), tick) : v);
   return {
     ...f,
-    qty: lot && isDecimal(f.qty) ? floorToLot(f.qty.trim(), lot) : f.qty,
+    qty: lot && isDecimal(f.qty) ? keepIfZero(f.qty.trim(), floorToLot(f.qty.trim(), lot)) : f.qty,
     price: px(f.price),
     trigger: px(f.trigger),
     takeProfit: px(f.takeProfit),

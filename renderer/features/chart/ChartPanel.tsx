@@ -101,8 +101,13 @@ export function ChartPanel() {
     const lines: PriceLineSpec[] = openOrders
       .filter((o) => o.symbol === symbol)
       .flatMap((o) => {
-        const px = o.price ?? o.triggerPrice;
-        return px ? [{ id: o.clientOrderId, price: Number(px), title: `${o.side === 'buy' ? 'BUY' : 'SELL'} ${o.remainingQty}${o.triggerPrice && !o.price ? ' stop' : ''}`, kind: o.triggerPrice && !o.price ? 'stop' : o.side === 'buy' ? 'order-buy' : 'order-sell' } satisfies PriceLineSpec] : [];
+        const side = o.side === 'buy' ? 'BUY' : 'SELL';
+        const kind = o.side === 'buy' ? 'order-buy' : 'order-sell';
+        const out: PriceLineSpec[] = [];
+        // A stop-limit is two prices: where it triggers (stop line) and the limit it then rests at.
+        if (o.triggerPrice) out.push({ id: `${o.clientOrderId}:trigger`, price: Number(o.triggerPrice), title: `${side} ${o.price ? 'STOP-LMT trigger' : 'STOP'} ${o.remainingQty}`, kind: 'stop' });
+        if (o.price) out.push({ id: o.clientOrderId, price: Number(o.price), title: `${side} ${o.triggerPrice ? 'LMT after trigger' : 'LMT'} ${o.remainingQty}`, kind });
+        return out;
       });
     const pos = positions.find((p) => p.symbol === symbol && p.side !== 'flat');
     if (pos?.avgPrice) lines.push({ id: 'position', price: Number(pos.avgPrice), title: `POS ${pos.qty}`, kind: 'position' });
