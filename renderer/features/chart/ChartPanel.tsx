@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { EmptyState } from '../../app/EmptyState.tsx';
 import { Badge } from '../../app/ui/widgets.tsx';
+import { fmtTime, stepDecimals } from '../../app/format.ts';
 import { call, getClient } from '../../ipc/client.ts';
 import { TIMEFRAME_MS, TIMEFRAMES, useChart } from '../../state/chart.ts';
 import { useConnection } from '../../state/connection.ts';
 import { chartTheme, useSettings } from '../../state/settings.ts';
 import { useTrading } from '../../state/trading.ts';
-import { ChartView, type Bar, type PriceLineSpec } from './lightweight.ts';
+import { ChartView, type Bar, type Legend, type PriceLineSpec } from './lightweight.ts';
 import { mergeMinute } from './live-bar.ts';
 import { levelsFor } from './levels.ts';
 import { placementOf } from './outputs.ts';
@@ -24,6 +25,8 @@ export function ChartPanel() {
   const fills = useTrading((s) => s.fills);
   const [spec, setSpec] = useState('');
   const [following, setFollowing] = useState(true);
+  const [legend, setLegend] = useState<Legend | null>(null);
+  const prevLast = useRef<number | null>(null);
 
   useEffect(() => {
     if (connected && !datasetsLoaded) void useChart.getState().loadDatasets();
@@ -33,6 +36,7 @@ export function ChartPanel() {
   useEffect(() => {
     const v = new ChartView(host.current!, chartTheme());
     v.onFollowChange = setFollowing;
+    v.onLegend = setLegend;
     view.current = v;
     (window as unknown as { __kestrelChart?: ChartView }).__kestrelChart = v;
     return () => {
@@ -42,6 +46,12 @@ export function ChartPanel() {
   }, []);
 
   useEffect(() => view.current?.setTheme(chartTheme()), [theme]);
+
+  useEffect(() => {
+    const n = last === undefined ? null : Number(last);
+    view.current?.setLastPrice(n, n === null || prevLast.current === null || n >= prevLast.current);
+    prevLast.current = n;
+  }, [last, symbol]);
 
   useEffect(() => {
     const v = view.current;
@@ -209,8 +219,26 @@ export function ChartPanel() {
             <EmptyState title="No market data yet">Import a CSV or run a backfill in the Data workspace (Alt+5).</EmptyState>
           </div>
         )}
+        {legend && <ChartLegend legend={legend} tick={instrument?.tickSize} />}
         {loading && <div className="chart-loading">Loading {symbol} {timeframe}…</div>}
       </div>
+    </div>
+  );
+}
+
+/** OHLC and indicator values under the crosshair, at the instrument's precision. */
+function ChartLegend({ legend, tick }: { legend: Legend; tick: string | undefined }) {
+  const dp = stepDecimals(tick) || 2;
+  const f = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: dp, maximumFractionDigits: dp });
+  const up = legend.close >= legend.open;
+  return (
+    <div className="chart-legend num" data-testid="chart-legend">
+      <span className="muted">{fmtTime(legend.ts, false)}</span> O <b>{f(legend.open)}</b> H <b>{f(legend.high)}</b> L <b>{f(legend.low)}</b> C <b className={up ? 'pos' : 'neg'}>{f(legend.close)}</b>
+      {legend.values.map((v) => (
+        <span key={v.key} className="legend-line">
+          {v.key} <b>{Math.abs(v.value) >= 1000 ? f(v.value) : v.value.toFixed(Math.abs(v.value) < 10 ? 4 : 2)}</b>
+        </span>
+      ))}
     </div>
   );
 }
