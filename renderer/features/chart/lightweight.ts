@@ -422,6 +422,21 @@ export class ChartView {
     this.candles.applyOptions({ upColor: theme.up, downColor: theme.down, wickUpColor: theme.up, wickDownColor: theme.down });
   }
 
+  /** Y of a price on the candles' scale (null when off the pane). */
+  priceToY(price: number): number | null {
+    return this.candles.priceToCoordinate(price);
+  }
+
+  /** Price at a y inside the chart (null outside the candles' pane). */
+  yToPrice(y: number): number | null {
+    return this.candles.coordinateToPrice(y);
+  }
+
+  /** Scrolling and scaling by mouse off while a line is dragged (the drag must not pan the chart). */
+  setInteractive(on: boolean): void {
+    this.chart.applyOptions({ handleScroll: on, handleScale: on });
+  }
+
   /** Resolves once the chart has painted the current data (for the benchmark and tests). */
   painted(): Promise<void> {
     return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
