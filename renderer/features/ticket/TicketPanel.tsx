@@ -159,7 +159,7 @@ export function TicketPanel() {
                     if (form.qtyMode !== 'qty' || !inst || !e.target.value) return;
                     const typed = e.target.value.trim();
                     const q = keepIfZero(typed, floorToLot(typed, inst.lotSize));
-                    if (q !== typed) setNote('qty', `${typed} → ${q}: rounded down to the lot (${inst.lotSize})`);
+                    if (Number(q) !== Number(typed)) setNote('qty', `${typed} → ${q}: rounded down to the lot (${inst.lotSize})`);
                     t.patch({ qty: q });
                   }}
                   placeholder={form.qtyMode === 'qty' ? `lot ${inst?.lotSize ?? ''}` : `of ${fmtDecimal(equity, 2)} equity`}

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { fmtDecimal } from '../../app/format.ts';
+import { fmtDecimal, fmtMoney } from '../../app/format.ts';
 import { Badge } from '../../app/ui/widgets.tsx';
 import { useTicket } from '../../state/ticket.ts';
 import { useTrading } from '../../state/trading.ts';
@@ -122,13 +122,13 @@ export function TicketPreview({ onBack }: { onBack(): void }) {
           </>
         )}
         <dt>Notional</dt>
-        <dd className="num">{fmtDecimal(preview.notional, 2)}</dd>
+        <dd className="num">{fmtMoney(preview.notional)}</dd>
         <dt>Est. fee</dt>
         <dd className="num" data-testid="preview-fee">
           {fmtDecimal(preview.estimatedFee, 4)} <span className="muted">({(Number(preview.feeRate) * 100).toFixed(3)}% {preview.liquidity})</span>
         </dd>
         <dt>Equity</dt>
-        <dd className="num">{fmtDecimal(preview.equity, 2)}</dd>
+        <dd className="num">{fmtMoney(preview.equity)}</dd>
       </dl>
       {preview.snapped && <div className="muted small">Prices were snapped to the tick.</div>}
       {error && <div className="error-text">{error}</div>}
