@@ -55,6 +55,21 @@ export function SweepResults({ s, onPick }: { s: SweepResult; onPick(params: Rec
   );
 }
 
+/**
+ * A cell's colour. When the values straddle or sit below zero (a Sharpe, a return) the scale diverges at zero:
+ * a loss is red however it ranks, a gain green, the shade by size. All-positive values keep a red→green rank scale.
+ */
+export function heatColour(v: number | null, lo: number, hi: number): string {
+  if (v === null) return 'transparent';
+  if (lo < 0) {
+    const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+    const t = Math.min(1, Math.abs(v) / m);
+    return v < 0 ? `hsl(0 60% ${40 - t * 12}%)` : `hsl(140 60% ${28 + t * 12}%)`;
+  }
+  const t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+  return `hsl(${t * 140} 60% ${28 + t * 12}%)`;
+}
+
 /** The runs over the first two swept parameters, coloured by the objective. */
 function Heatmap({ rows, objective, onPick }: { rows: SweepRowView[]; objective: string; onPick(params: Record<string, number>): void }) {
   const names = Object.keys(rows[0]!.params).filter((k) => new Set(rows.map((r) => r.params[k])).size > 1);
@@ -67,11 +82,7 @@ function Heatmap({ rows, objective, onPick }: { rows: SweepRowView[]; objective:
   const hi = Math.max(...vals);
   // With more than two swept parameters a cell holds several runs: it shows the best of them.
   const cell = (x: number, y: number) => rows.find((r) => r.params[px] === x && (!py || r.params[py] === y));
-  const colour = (v: number | null) => {
-    if (v === null) return 'transparent';
-    const t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
-    return `hsl(${t * 140} 60% ${28 + t * 12}%)`;
-  };
+  const colour = (v: number | null) => heatColour(v, lo, hi);
   return (
     <div className="heatmap" data-testid="sweep-heatmap">
       <div className="muted small">
