@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heatColour } from '../../../renderer/features/studio/SweepResults.tsx';
+import { heatColour } from '../../../renderer/features/studio/heat.ts';
 
 const hue = (c: string) => Number(/^hsl\((\d+(?:\.\d+)?)/.exec(c)![1]);
 
