@@ -35,6 +35,8 @@ export const AuditEventRow = z.object({
   venueTs: z.number().optional(),
   hash: z.string(),
   payload: z.record(z.unknown()),
+  /** The event in a person's units (prices, quantities, money of the instrument); the payload keeps the raw integers. */
+  summary: z.string().optional(),
 });
 export type AuditEventRow = z.infer<typeof AuditEventRow>;
 

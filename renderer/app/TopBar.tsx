@@ -1,3 +1,4 @@
+import { TradingStateBadge } from './TradingState.tsx';
 import { useApp } from '../state/app.ts';
 import { useConnection } from '../state/connection.ts';
 import { AccountSwitcher } from './AccountSwitcher.tsx';
@@ -20,6 +21,7 @@ export function TopBar() {
           </span>
         )}
         <AccountSwitcher />
+        <TradingStateBadge />
       </div>
       <div className="topbar-right">
         <span className={`conn conn-${conn.state}`} data-testid="connection-status" title={conn.detail ?? ''}>

@@ -11,23 +11,84 @@ export function fmtDate(ms: number): string {
   return fmtTime(ms).slice(0, 10);
 }
 
-/** Groups the integer part of a decimal string with thin separators, keeping every digit the host sent. */
-export function fmtDecimal(s: string | null | undefined, maxFraction?: number): string {
+/** A plain decimal string as an integer of 10^-18 units (display arithmetic only; the host does the real money). */
+function toAtto(s: string): bigint | null {
+  const m = /^([+-])?(\d+)(?:\.(\d{0,18}))?\d*$/.exec(s.trim());
+  if (!m) return null;
+  const v = BigInt(m[2]!) * 10n ** 18n + BigInt(((m[3] ?? '') + '0'.repeat(18)).slice(0, 18));
+  return m[1] === '-' ? -v : v;
+}
+
+function fromAtto(v: bigint, dp: number): string {
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  const unit = 10n ** BigInt(18 - dp);
+  // Half away from zero: 7,491.948 shows as 7,491.95, never a truncated 7,491.94.
+  const r = (a + unit / 2n) / unit;
+  const digits = r.toString().padStart(dp + 1, '0');
+  const int = digits.slice(0, digits.length - dp);
+  const frac = dp ? `.${digits.slice(digits.length - dp)}` : '';
+  return `${neg && r !== 0n ? '-' : ''}${int}${frac}`;
+}
+
+/** a − b on decimal strings, exactly (e.g. net = gross − fees). */
+export function subDecimal(a: string, b: string): string {
+  const x = toAtto(a);
+  const y = toAtto(b);
+  if (x === null || y === null) return '';
+  return fromAtto(x - y, 18).replace(/\.?0+$/, '');
+}
+
+/**
+ * Groups the integer part of a decimal string with separators. With `maxFraction` the value is ROUNDED (half away
+ * from zero) to at most that many decimals; `minFraction` pads (prices at the tick's precision, money in cents).
+ */
+export function fmtDecimal(s: string | null | undefined, maxFraction?: number, minFraction = 0): string {
   if (s === null || s === undefined || s === '') return '—';
-  const neg = s.startsWith('-');
-  const [int = '0', frac = ''] = (neg ? s.slice(1) : s).split('.');
+  let t = s;
+  const frac0 = s.split('.')[1] ?? '';
+  if (maxFraction !== undefined && frac0.length > maxFraction) {
+    const v = toAtto(s);
+    if (v !== null && maxFraction <= 18) t = fromAtto(v, maxFraction).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  }
+  const neg = t.startsWith('-');
+  const [int = '0', frac = ''] = (neg ? t.slice(1) : t).split('.');
   const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  let f = frac;
-  if (maxFraction !== undefined && f.length > maxFraction) f = f.slice(0, maxFraction);
+  const f = frac.padEnd(minFraction, '0');
   return `${neg ? '-' : ''}${grouped}${f ? `.${f}` : ''}`;
+}
+
+/** Decimals of a tick or lot size ("0.01" → 2). */
+export function stepDecimals(step: string | undefined): number {
+  return step?.includes('.') ? step.split('.')[1]!.replace(/0+$/, '').length : 0;
+}
+
+/** A price at its instrument's tick precision (49,500.00 on a 0.01 tick, not 49,500). */
+export function fmtPrice(s: string | null | undefined, tick: string | undefined): string {
+  const dp = stepDecimals(tick);
+  return fmtDecimal(s, tick ? dp : undefined, dp);
+}
+
+const CENTS = new Set(['USD', 'USDT', 'USDC', 'BUSD', 'FDUSD', 'TUSD', 'DAI', 'EUR', 'GBP', 'CHF', 'AUD', 'CAD']);
+
+/** Decimals money is shown with: cents for fiat and stablecoins, eight for coins. */
+export function moneyDecimals(currency: string | undefined): number {
+  return currency && !CENTS.has(currency.toUpperCase()) ? 8 : 2;
+}
+
+/** Money rounded (not truncated) to its currency's decimals, always with that many (7,491.95 USDT). */
+export function fmtMoney(s: string | null | undefined, currency?: string): string {
+  const dp = moneyDecimals(currency);
+  return fmtDecimal(s, dp, dp);
 }
 
 /** A signed amount with its sign always shown, and the css class for its colour. */
 export function signed(s: string | null | undefined, maxFraction = 2): { text: string; cls: string } {
   if (!s) return { text: '—', cls: '' };
-  const n = Number(s);
+  const text = fmtDecimal(s, maxFraction, maxFraction);
+  // The colour follows what is shown: a loss that rounds to zero is not painted red.
+  const n = Number(text.replace(/,/g, ''));
   const cls = n > 0 ? 'pos' : n < 0 ? 'neg' : '';
-  const text = fmtDecimal(s, maxFraction);
   return { text: n > 0 ? `+${text}` : text, cls };
 }
 

@@ -4,6 +4,7 @@ import { connect } from '../ipc/client.ts';
 import { useApp } from '../state/app.ts';
 import { useConnection } from '../state/connection.ts';
 import '../state/settings.ts';
+import { useRisk } from '../state/risk.ts';
 import { useTrading } from '../state/trading.ts';
 import { App } from './App.tsx';
 import './theme.css';
@@ -15,5 +16,5 @@ createRoot(document.getElementById('root')!).render(
 );
 
 connect()
-  .then(() => Promise.all([useApp.getState().load(), useTrading.getState().load()]))
+  .then(() => Promise.all([useApp.getState().load(), useTrading.getState().load(), useRisk.getState().load()]))
   .catch((e: unknown) => useConnection.getState().set({ state: 'disconnected', detail: e instanceof Error ? e.message : String(e) }));

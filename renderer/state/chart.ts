@@ -17,6 +17,24 @@ export interface ActiveIndicator {
   color: string;
 }
 
+/** The indicator specs on the chart survive a reload (one set for every symbol, as traders use them). */
+const SAVED = 'kestrel.chart.indicators';
+function savedSpecs(): string[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(SAVED) ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 12) : [];
+  } catch {
+    return [];
+  }
+}
+function saveSpecs(specs: string[]): void {
+  try {
+    localStorage.setItem(SAVED, JSON.stringify(specs));
+  } catch {
+    // Storage full or blocked: the set simply does not survive a reload.
+  }
+}
+
 const palette = ['#f0b429', '#b37feb', '#36cfc9', '#ff85c0', '#95de64', '#ffa940', '#69b1ff'];
 
 interface ChartState {
@@ -71,6 +89,7 @@ export const useChart = create<ChartState>((set, get) => ({
     if (!get().symbol && ds.length) {
       const first = ds.find((d) => d.symbol.startsWith('BTC')) ?? ds[0]!;
       await get().select({ source: first.source, symbol: first.symbol });
+      for (const spec of savedSpecs()) await get().addIndicator(spec);
     }
   },
   async select(p) {
@@ -99,9 +118,11 @@ export const useChart = create<ChartState>((set, get) => ({
     if (!series) return false;
     const rest = get().active.filter((a) => a.series.key !== series.key);
     set({ active: [...rest, { spec: series.key, series, color: palette[(rest.length + get().seq) % palette.length]! }] });
+    saveSpecs(get().active.map((a) => a.spec));
     return true;
   },
   removeIndicator(spec) {
     set({ active: get().active.filter((a) => a.spec !== spec) });
+    saveSpecs(get().active.map((a) => a.spec));
   },
 }));

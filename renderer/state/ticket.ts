@@ -4,6 +4,7 @@ import { riskReasonsOf, type OrderView, type Preview, type RiskReason, type Side
 import { emptyForm, floorToLot, isDecimal, snapToTick, toRequest, type FormProblem, type TicketForm } from '../features/ticket/logic.ts';
 import { call, describeError, getClient } from '../ipc/client.ts';
 import { useNotices } from './notices.ts';
+import { useRisk } from './risk.ts';
 import { forAccount, useTrading } from './trading.ts';
 
 export type TicketStage = 'edit' | 'preview' | 'sending' | 'sent';
@@ -59,7 +60,7 @@ export const useTicket = create<TicketState>((set, get) => ({
     // Show exactly what is previewed: prices on the tick, quantity on the lot.
     const form = snapForm(get().form, tick, inst?.lotSize ?? null);
     set({ form });
-    const r = toRequest(form, tick, via);
+    const r = toRequest(form, tick, via, inst?.lotSize, inst?.base);
     if ('problems' in r) return set({ problems: r.problems, stage: 'edit' });
     const p = await call('trading.preview', { ...r.request, ...forAccount() });
     if (!p) return set({ error: 'The preview failed; see the notice for why.' });
@@ -98,11 +99,16 @@ export const useTicket = create<TicketState>((set, get) => ({
   },
 }));
 
+/** Flooring below one lot would show "0" and hide what was typed: keep the typed value so its problem is named. */
+export function keepIfZero(typed: string, floored: string): string {
+  return Number(floored) === 0 ? typed : floored;
+}
+
 function snapForm(f: TicketForm, tick: string | null, lot: string | null): TicketForm {
   const px = (v: string) => (tick && isDecimal(v) ? snapToTick(v.trim(), tick) : v);
   return {
     ...f,
-    qty: lot && isDecimal(f.qty) ? floorToLot(f.qty.trim(), lot) : f.qty,
+    qty: lot && isDecimal(f.qty) ? keepIfZero(f.qty.trim(), floorToLot(f.qty.trim(), lot)) : f.qty,
     price: px(f.price),
     trigger: px(f.trigger),
     takeProfit: px(f.takeProfit),
@@ -110,3 +116,9 @@ function snapForm(f: TicketForm, tick: string | null, lot: string | null): Ticke
     stopLimit: px(f.stopLimit),
   };
 }
+
+// A confirmation or preview from before the trading state changed is stale (the kill switch may have cancelled
+// the order it shows; the gate's verdict changed): back to the form, under the banner saying what changed.
+useRisk.subscribe((now, before) => {
+  if (before.status && now.status?.tradingState !== before.status.tradingState && useTicket.getState().stage !== 'edit') useTicket.getState().cancel();
+});

@@ -1,7 +1,7 @@
 /** Structural checks of an order request against its instrument, before risk and before any id is spent. */
 import { ValidationError, type ErrorIssue } from '../errors.ts';
 import type { Instrument, OrderRequest } from '../model/index.ts';
-import { notional } from '../model/index.ts';
+import { moneyToString, notional } from '../model/index.ts';
 
 const TYPES = new Set(['market', 'limit', 'stop-market', 'stop-limit', 'take-profit', 'take-profit-limit', 'trailing-stop']);
 const NEEDS_PRICE = new Set(['limit', 'stop-limit', 'take-profit-limit']);
@@ -39,7 +39,8 @@ export function validateRequest(req: OrderRequest, inst: Instrument | undefined)
     issues.push({ path: 'clientOrderId', message: '1-64 chars of [A-Za-z0-9._:-]' });
   }
   if (issues.length === 0 && inst.minNotionalMoney > 0n && req.price !== undefined && notional(inst, req.price, req.qty) < inst.minNotionalMoney) {
-    issues.push({ path: 'qty', message: `below min notional ${inst.minNotional}` });
+    const value = moneyToString(notional(inst, req.price, req.qty), 2);
+    issues.push({ path: 'qty', message: `order value ${value} ${inst.quote} is below the minimum of ${inst.minNotional} ${inst.quote} (min notional)` });
   }
   if (issues.length) throw new ValidationError(`invalid order for ${req.symbol}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
 }

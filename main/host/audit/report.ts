@@ -6,6 +6,7 @@
 import type { BundleReport } from '../../core/audit/bundle-verify.ts';
 import { describeProblem } from '../../core/audit/bundle-verify.ts';
 import { Replayer, type RecordedEvent } from '../../core/audit/replay.ts';
+import { AuditUnits, group } from './units.ts';
 
 export type CsvTable = 'events' | 'orders' | 'fills' | 'risk';
 export const CSV_TABLES: readonly CsvTable[] = ['events', 'orders', 'fills', 'risk'];
@@ -25,31 +26,51 @@ function csv(header: readonly string[], rows: readonly (readonly unknown[])[]): 
   return [header.join(','), ...rows.map((r) => r.map(csvCell).join(','))].join('\r\n') + '\r\n';
 }
 
-function fillRows(events: readonly RecordedEvent[]): unknown[][] {
+const utc = (e: RecordedEvent): string => e.utc ?? new Date(e.ts).toISOString();
+const iso = (ms: unknown): string => (typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : '');
+
+/** Fill rows: human units first, then the raw integers for machines (labelled raw_…). */
+function fillRows(events: readonly RecordedEvent[], u: AuditUnits): unknown[][] {
   return events.filter((e) => e.type === 'fill').map((e) => {
     const f = pl(e).fill as P;
-    return [e.chainSeq, e.utc ?? new Date(e.ts).toISOString(), e.session, f.clientOrderId, f.tradeId, f.symbol, f.side, f.qty, f.price, f.fee, f.feeCurrency, f.liquidity, e.venueTs ?? f.venueTs];
+    const inst = u.instrument(f.symbol ?? e.symbol, e.session);
+    const ccy = (f.feeCurrency as string | undefined) ?? inst?.quote;
+    const venueTs = e.venueTs ?? f.venueTs;
+    return [e.chainSeq, utc(e), e.session, f.clientOrderId, f.tradeId, f.symbol, f.side, u.qty(inst, f.qty), u.price(inst, f.price), u.atto(f.fee, ccy), ccy, f.liquidity, iso(venueTs), f.qty, f.price, f.fee, venueTs];
   });
 }
 
-function riskRows(events: readonly RecordedEvent[]): unknown[][] {
+function riskRows(events: readonly RecordedEvent[], u: AuditUnits): unknown[][] {
   return events
     .filter((e) => (e.type === 'risk-verdict' && pl(e).ok === false) || e.type === 'trading-state' || e.type === 'override' || e.type === 'config-change')
-    .map((e) => [e.chainSeq, e.utc ?? new Date(e.ts).toISOString(), e.type, e.symbol, e.type === 'risk-verdict' ? ((pl(e).reasons as P[]) ?? []).map((r) => `${r.rule}: ${r.message}`).join('; ') : JSON.stringify(pl(e))]);
+    .map((e) => [e.chainSeq, utc(e), e.type, e.symbol, u.describe(e)]);
 }
 
-export function csvExport(table: CsvTable, events: readonly RecordedEvent[]): string {
+function orderRows(events: readonly RecordedEvent[], u: AuditUnits) {
+  const st = new Replayer(events).seek(events.length - 1);
+  return st.orders.map((o) => {
+    const inst = u.instrument(o.symbol);
+    return { o, qty: u.qty(inst, o.qty), filled: u.qty(inst, o.filledQty), price: u.price(inst, o.price), trigger: u.price(inst, o.triggerPrice) };
+  });
+}
+
+export function csvExport(table: CsvTable, events: readonly RecordedEvent[], units: AuditUnits = AuditUnits.of(events)): string {
+  const u = units;
   switch (table) {
     case 'events':
-      return csv(['chain_seq', 'utc', 'ts', 'type', 'session', 'session_seq', 'symbol', 'strategy_version', 'venue_ts', 'payload'], events.map((e) => [e.chainSeq, e.utc ?? new Date(e.ts).toISOString(), e.ts, e.type, e.session, e.sessionSeq, e.symbol, e.strategyVersion, e.venueTs, e.payload]));
-    case 'orders': {
-      const st = new Replayer(events).seek(events.length - 1);
-      return csv(['client_order_id', 'symbol', 'side', 'type', 'state', 'qty', 'filled_qty', 'price', 'trigger_price', 'tag', 'updated_ts'], st.orders.map((o) => [o.clientOrderId, o.symbol, o.side, o.type, o.state, o.qty, o.filledQty, o.price, o.triggerPrice, o.tag, o.updatedTs]));
-    }
+      return csv(
+        ['chain_seq', 'utc', 'type', 'session', 'session_seq', 'symbol', 'summary', 'strategy_version', 'venue_utc', 'raw_ts_ms', 'raw_venue_ts_ms', 'raw_payload'],
+        events.map((e) => [e.chainSeq, utc(e), e.type, e.session, e.sessionSeq, e.symbol, u.describe(e), e.strategyVersion, iso(e.venueTs), e.ts, e.venueTs, e.payload]),
+      );
+    case 'orders':
+      return csv(
+        ['client_order_id', 'symbol', 'side', 'type', 'state', 'qty', 'filled_qty', 'price', 'trigger_price', 'tag', 'updated_utc', 'raw_qty_lots', 'raw_filled_lots', 'raw_price_ticks', 'raw_trigger_ticks', 'raw_updated_ts_ms'],
+        events.length ? orderRows(events, u).map(({ o, qty, filled, price, trigger }) => [o.clientOrderId, o.symbol, o.side, o.type, o.state, qty, filled, price, trigger, o.tag, iso(o.updatedTs), o.qty, o.filledQty, o.price, o.triggerPrice, o.updatedTs]) : [],
+      );
     case 'fills':
-      return csv(['chain_seq', 'utc', 'session', 'client_order_id', 'trade_id', 'symbol', 'side', 'qty_lots', 'price_ticks', 'fee_atto', 'fee_currency', 'liquidity', 'venue_ts'], fillRows(events));
+      return csv(['chain_seq', 'utc', 'session', 'client_order_id', 'trade_id', 'symbol', 'side', 'qty', 'price', 'fee', 'fee_currency', 'liquidity', 'venue_utc', 'raw_qty_lots', 'raw_price_ticks', 'raw_fee_atto', 'raw_venue_ts_ms'], fillRows(events, u));
     case 'risk':
-      return csv(['chain_seq', 'utc', 'type', 'symbol', 'detail'], riskRows(events));
+      return csv(['chain_seq', 'utc', 'type', 'symbol', 'detail'], riskRows(events, u));
   }
 }
 
@@ -67,10 +88,13 @@ export interface HtmlReportInput {
   readonly events: readonly RecordedEvent[];
   readonly verification: BundleReport;
   readonly generatedAt: number;
+  /** Instruments of the sessions (defaults to those the events themselves declare). */
+  readonly units?: AuditUnits;
 }
 
 export function htmlReport(r: HtmlReportInput): string {
   const ev = r.events;
+  const u = r.units ?? AuditUnits.of(ev);
   const end = ev.length ? new Replayer(ev).seek(ev.length - 1) : null;
   const counts = new Map<string, number>();
   for (const e of ev) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
@@ -89,12 +113,24 @@ export function htmlReport(r: HtmlReportInput): string {
     ['Strategy versions', [...new Set(ev.map((e) => e.strategyVersion).filter(Boolean))].join(', ') || '—'],
     ['Generated', new Date(r.generatedAt).toISOString()],
   ];
+  const money = (v: unknown, ccy: string | undefined) => {
+    const m = u.money(v, ccy);
+    return m === undefined ? String(v ?? '') : group(m);
+  };
+  const base = end ? Object.keys(end.cash)[0] : undefined;
   const pnl = end
-    ? table(['symbol', 'qty (lots)', 'avg price (ticks)', 'realized', 'unrealized', 'fees', 'mark (ticks)'], end.positions.map((p) => [p.symbol, p.qty, p.avgPrice, p.realizedPnl, p.unrealizedPnl, p.fees, p.markPrice])) +
-      `<p>Cash: ${esc(Object.entries(end.cash).map(([c, x]) => `${x} ${c}`).join(', ') || '—')}. Equity at the last mark: ${esc(end.equity ?? '—')}.</p>`
+    ? table(
+        ['symbol', 'quantity', 'avg price', 'realized', 'unrealized', 'fees', 'mark'],
+        end.positions.map((p) => {
+          const inst = u.instrument(p.symbol);
+          const q = inst?.quote;
+          return [p.symbol, `${u.qty(inst, p.qty) ?? p.qty} ${inst?.base ?? ''}`.trim(), group(u.price(inst, p.avgPrice) ?? String(p.avgPrice)), `${money(p.realizedPnl, q)} ${q ?? ''}`.trim(), `${money(p.unrealizedPnl, q)} ${q ?? ''}`.trim(), `${money(p.fees, q)} ${q ?? ''}`.trim(), group(u.price(inst, p.markPrice) ?? String(p.markPrice))];
+        }),
+      ) + `<p>Cash: ${esc(Object.entries(end.cash).map(([c, x]) => `${money(x, c)} ${c}`).join(', ') || '—')}. Equity at the last mark: ${esc(end.equity === null ? '—' : `${money(end.equity, base)} ${base ?? ''}`.trim())}.</p>`
     : '<p>No events.</p>';
-  const timeline = ev.map((e) => [e.chainSeq, e.utc ?? new Date(e.ts).toISOString(), e.type, e.symbol, e.session, brief(e)]);
-  const orders = end ? end.orders.map((o) => [o.clientOrderId, o.symbol, o.side, o.type, o.state, o.qty, o.filledQty, o.price, o.tag]) : [];
+  const timeline = ev.map((e) => [e.chainSeq, utc(e), e.type, e.symbol, e.session, u.describe(e)]);
+  const orders = ev.length ? orderRows(ev, u).map(({ o, qty, filled, price, trigger }) => [o.clientOrderId, o.symbol, o.side, o.type, o.state, qty, filled, price && group(price), trigger && group(trigger), o.tag]) : [];
+  const fills = fillRows(ev, u).map((r) => [...r.slice(0, 7), r[7], r[8] && group(String(r[8])), r[9] && group(String(r[9])), ...r.slice(10, 13)]);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>${esc(r.title)}</title>
@@ -108,32 +144,11 @@ th{background:#f3f3f3}.ok{color:#075;font-weight:600}.bad{color:#b00;font-weight
 <h2>Summary</h2>${table(['', ''], summary)}
 <h2>Verification status</h2>${status}
 <h2>P&amp;L</h2>${pnl}
-<h2>Orders</h2>${table(['client order id', 'symbol', 'side', 'type', 'state', 'qty', 'filled', 'price', 'tag'], orders)}
-<h2>Fills</h2>${table(['chain seq', 'utc', 'session', 'order', 'trade id', 'symbol', 'side', 'qty', 'price', 'fee (atto)', 'fee ccy', 'liquidity', 'venue ts'], fillRows(ev))}
-<h2>Risk events</h2>${table(['chain seq', 'utc', 'type', 'symbol', 'detail'], riskRows(ev))}
+<h2>Orders</h2>${table(['client order id', 'symbol', 'side', 'type', 'state', 'quantity', 'filled', 'price', 'trigger', 'tag'], orders)}
+<h2>Fills</h2>${table(['chain seq', 'utc', 'session', 'order', 'trade id', 'symbol', 'side', 'quantity', 'price', 'fee', 'fee currency', 'liquidity', 'venue time (utc)'], fills)}
+<h2>Risk events</h2>${table(['chain seq', 'utc', 'type', 'symbol', 'detail'], riskRows(ev, u))}
+<p class="note">Prices, quantities and money are in each instrument's units (from the session's declared instruments). The CSV exports keep the raw integers (ticks, lots, atto-units) in columns named raw_….</p>
 <h2>Timeline</h2>${table(['chain seq', 'utc', 'type', 'symbol', 'session', 'detail'], timeline)}
 </body></html>
 `;
-}
-
-function brief(e: RecordedEvent): string {
-  const p = pl(e);
-  switch (e.type) {
-    case 'order': {
-      const o = p.order as P;
-      return `${p.event} ${o.side} ${o.qty} ${o.type}${o.price !== undefined ? ` @${o.price}` : ''} → ${o.state}`;
-    }
-    case 'fill': {
-      const f = p.fill as P;
-      return `${f.side} ${f.qty} @${f.price} fee ${f.fee} ${f.feeCurrency}`;
-    }
-    case 'risk-verdict':
-      return p.ok ? 'approved' : `REJECTED: ${((p.reasons as P[]) ?? []).map((x) => x.message).join('; ')}`;
-    case 'signal':
-      return `${p.strategy} ${p.name}`;
-    case 'bar':
-      return `close ${p.close} equity ${p.equity}`;
-    default:
-      return JSON.stringify(p).slice(0, 200);
-  }
 }

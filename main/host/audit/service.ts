@@ -17,6 +17,7 @@ import type { AuditLog } from '../../storage/audit-log.ts';
 import type { SqliteDb } from '../../storage/sqlite.ts';
 import { ed25519Check, loadOrCreateSigningKey, type SigningKey } from './keys.ts';
 import { csvExport, htmlReport, type CsvTable } from './report.ts';
+import { AuditUnits } from './units.ts';
 
 export interface ExportScope {
   readonly session?: string;
@@ -69,6 +70,8 @@ export class AuditService {
   private rerunDeps: RerunDeps | undefined;
   private sessionRerun: ((events: RecordedEvent[]) => RerunReport | Promise<RerunReport> | undefined) | undefined;
   pdf: PdfRenderer | undefined;
+  private readonly instrumentUnits = new AuditUnits();
+  private unitsSeq = 0;
 
   constructor(o: AuditServiceOptions) {
     this.query = new AuditQuery(o.db);
@@ -118,6 +121,16 @@ export class AuditService {
     const link = this.query.get(seq);
     if (!link) throw new NotFoundError('audit event', String(seq));
     return { link, event: eventOf(link), inclusion: this.heads.inclusion(this.log, seq, this.log.head().seq) };
+  }
+
+  /** Instruments every session declared (learned incrementally from new session-start events). */
+  units(): AuditUnits {
+    const rows = this.db.prepare("SELECT seq, body FROM audit_log WHERE kind = 'session-start' AND seq > ? ORDER BY seq").all(this.unitsSeq) as { seq: number; body: string }[];
+    for (const r of rows) {
+      this.instrumentUnits.learn((JSON.parse(r.body) as { data: RecordedEvent }).data);
+      this.unitsSeq = r.seq;
+    }
+    return this.instrumentUnits;
   }
 
   sessionEvents(session: string): RecordedEvent[] {
@@ -224,11 +237,11 @@ export class AuditService {
     const bundle = this.exportBundle(scope);
     const verification = verifyBundle(bundle.text.split('\n').slice(0, -1), { checkSignature: ed25519Check, expectedKey: this.key().publicKey });
     const title = `Kestrel audit report — ${scope.session ? `session ${scope.session}` : 'time range'}`;
-    return { html: htmlReport({ title, scope: { ...scope }, events: this.scopedEvents(scope), verification, generatedAt: this.clock() }), verification };
+    return { html: htmlReport({ title, scope: { ...scope }, events: this.scopedEvents(scope), verification, generatedAt: this.clock(), units: this.units() }), verification };
   }
 
   exportCsv(scope: ExportScope, table: CsvTable): string {
-    return csvExport(table, this.scopedEvents(scope));
+    return csvExport(table, this.scopedEvents(scope), this.units());
   }
 
   /** PDF through the shell's Chromium (printToPDF); headless hosts have none and say so. */

@@ -1,16 +1,17 @@
 import type { ChainedEntry } from '../../core/audit/chain.ts';
 import type { Divergence } from '../../core/audit/rerun.ts';
 import { eventOf, type AuditService } from '../audit/service.ts';
+import type { AuditUnits } from '../audit/units.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
 
 type AuditCommand =
   | 'audit.events' | 'audit.event' | 'audit.verify' | 'audit.treeHead' | 'audit.checkpoint' | 'audit.sessions' | 'audit.replay' | 'audit.rerun'
   | 'audit.export.bundle' | 'audit.export.html' | 'audit.export.csv' | 'audit.export.pdf';
 
-function row(link: ChainedEntry) {
+function row(link: ChainedEntry, units: AuditUnits) {
   const e = eventOf(link);
   return {
-    seq: link.seq, ts: link.ts, utc: e.utc ?? new Date(link.ts).toISOString(), type: link.kind, hash: link.hash, payload: { ...e.payload },
+    seq: link.seq, ts: link.ts, utc: e.utc ?? new Date(link.ts).toISOString(), type: link.kind, hash: link.hash, payload: { ...e.payload }, summary: units.describe(e),
     ...(e.session !== undefined ? { session: e.session } : {}), ...(e.sessionSeq !== undefined ? { sessionSeq: e.sessionSeq } : {}),
     ...(e.symbol !== undefined ? { symbol: e.symbol } : {}), ...(e.strategyVersion !== undefined ? { strategyVersion: e.strategyVersion } : {}),
     ...(e.venueTs !== undefined ? { venueTs: e.venueTs } : {}),
@@ -22,11 +23,12 @@ export function auditHandlers(audit: AuditService): HandlersFor<AuditCommand> {
   return {
     'audit.events': (r) => {
       const page = svc().query.page({ ...(r.types ? { types: r.types } : {}), ...(r.symbol !== undefined ? { symbol: r.symbol } : {}), ...(r.strategy !== undefined ? { strategy: r.strategy } : {}), ...(r.session !== undefined ? { session: r.session } : {}), ...(r.fromTs !== undefined ? { fromTs: r.fromTs } : {}), ...(r.toTs !== undefined ? { toTs: r.toTs } : {}) }, r.after ?? 0, r.limit ?? 100);
-      return { items: page.items.map(row), next: page.next };
+      const units = svc().units();
+      return { items: page.items.map((l) => row(l, units)), next: page.next };
     },
     'audit.event': (r) => {
       const d = svc().event(r.seq);
-      return { event: row(d.link), body: d.link.body, prevHash: d.link.prevHash, inclusion: d.inclusion };
+      return { event: row(d.link, svc().units()), body: d.link.body, prevHash: d.link.prevHash, inclusion: d.inclusion };
     },
     'audit.verify': () => {
       const v = svc().verify();

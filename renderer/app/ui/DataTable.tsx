@@ -14,7 +14,12 @@ export interface Col<T> {
   width?: number;
   /** Numeric sort on decimal strings. */
   numeric?: boolean;
+  /** Pinned to the right edge (row actions): visible whatever the horizontal scroll. */
+  pinned?: boolean;
 }
+
+/** Width a column without a fixed width gets at least; it shares what is left of the table's width. */
+const FLEX_MIN = 90;
 
 export interface DataTableProps<T> {
   columns: readonly Col<T>[];
@@ -58,12 +63,17 @@ export function DataTable<T>({ columns, rows, rowKey, exportName, empty, onRowCl
   const sorted = table.getRowModel().rows;
   const scroller = useRef<HTMLDivElement>(null);
   const virt = useVirtualizer({ count: sorted.length, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 });
-  const template = columns.map((c) => (c.width ? `${c.width}px` : 'minmax(90px, 1fr)')).join(' ');
+  // Every row is its own grid: they line up only if each has the same width and no track depends on content. So
+  // tracks are fixed or minmax(fixed, 1fr), and the head and every row share one explicit minimum width.
+  const template = columns.map((c) => (c.width ? `${c.width}px` : `minmax(${FLEX_MIN}px, 1fr)`)).join(' ');
+  const minWidth = columns.reduce((n, c) => n + (c.width ?? FLEX_MIN), 0);
+  const cellClass = (c: Col<T>, base: string) => `${base}${c.align === 'right' ? ' num' : ''}${c.pinned ? ' dt-pinned' : ''}`;
 
   const exportCsv = () => {
+    const data = columns.filter((c) => !c.pinned);
     const csv = toCsv(
-      columns.map((c) => c.header),
-      sorted.map((r) => columns.map((c) => c.value(r.original))),
+      data.map((c) => c.header),
+      sorted.map((r) => data.map((c) => c.value(r.original))),
     );
     download(`${exportName}.csv`, csv);
   };
@@ -81,7 +91,7 @@ export function DataTable<T>({ columns, rows, rowKey, exportName, empty, onRowCl
         </div>
       )}
       <div className="dt-scroll" ref={scroller} role="table" aria-label={label} aria-rowcount={sorted.length + 1}>
-        <div className="dt-head" role="row" style={{ gridTemplateColumns: template }}>
+        <div className="dt-head" role="row" style={{ gridTemplateColumns: template, minWidth }}>
           {table.getHeaderGroups()[0]!.headers.map((h, i) => {
             const dir = h.column.getIsSorted();
             return (
@@ -89,7 +99,7 @@ export function DataTable<T>({ columns, rows, rowKey, exportName, empty, onRowCl
                 key={h.id}
                 role="columnheader"
                 aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}
-                className={`dt-th ${columns[i]!.align === 'right' ? 'num' : ''}`}
+                className={cellClass(columns[i]!, 'dt-th')}
                 onClick={h.column.getToggleSortingHandler()}
                 tabIndex={0}
                 onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), h.column.toggleSorting())}
@@ -103,7 +113,7 @@ export function DataTable<T>({ columns, rows, rowKey, exportName, empty, onRowCl
         {sorted.length === 0 ? (
           <div className="dt-empty">{empty ?? 'Nothing to show'}</div>
         ) : (
-          <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+          <div style={{ height: virt.getTotalSize(), position: 'relative', minWidth }}>
             {virt.getVirtualItems().map((v) => {
               const row = sorted[v.index]!;
               const selected = selectedKey !== undefined && selectedKey === row.id;
@@ -113,14 +123,18 @@ export function DataTable<T>({ columns, rows, rowKey, exportName, empty, onRowCl
                   role="row"
                   data-key={row.id}
                   className={`dt-row${selected ? ' selected' : ''}${onRowClick ? ' clickable' : ''}${v.index % 2 ? ' odd' : ''}`}
-                  style={{ gridTemplateColumns: template, height: rowHeight, transform: `translateY(${v.start}px)` }}
+                  style={{ gridTemplateColumns: template, minWidth, height: rowHeight, transform: `translateY(${v.start}px)` }}
                   onClick={onRowClick ? () => onRowClick(row.original) : undefined}
                 >
-                  {row.getVisibleCells().map((cell, i) => (
-                    <div key={cell.id} role="cell" className={`dt-td ${columns[i]!.align === 'right' ? 'num' : ''}`}>
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </div>
-                  ))}
+                  {row.getVisibleCells().map((cell, i) => {
+                    const raw = columns[i]!.value(row.original);
+                    // A cut cell still tells its whole value on hover.
+                    return (
+                      <div key={cell.id} role="cell" className={cellClass(columns[i]!, 'dt-td')} title={raw === null || raw === '' ? undefined : String(raw)}>
+                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                      </div>
+                    );
+                  })}
                 </div>
               );
             })}

@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import { fmtNum, fmtTime } from '../../app/format.ts';
+import { fmtDecimal, fmtNum, fmtTime } from '../../app/format.ts';
 import { useAudit } from '../../state/audit.ts';
 
 export function AuditDetail() {
@@ -31,6 +31,12 @@ export function AuditDetail() {
             <dd>{e.symbol}</dd>
           </>
         )}
+        {e.summary && (
+          <>
+            <dt>What</dt>
+            <dd data-testid="audit-summary">{e.summary}</dd>
+          </>
+        )}
         {e.session && (
           <>
             <dt>Session</dt>
@@ -56,7 +62,9 @@ export function AuditDetail() {
           </ul>
         </>
       )}
-      <h3 className="section">Inputs</h3>
+      <h3 className="section" title="As recorded: prices in ticks, quantities in lots, money in atto-units (10⁻¹⁸)">
+        Raw payload <span className="muted small">(machine units: ticks, lots, atto)</span>
+      </h3>
       <pre className="json">{JSON.stringify(e.payload, null, 2)}</pre>
       <h3 className="section">Hashes</h3>
       <dl className="preview-grid kv hashes">
@@ -98,7 +106,7 @@ export function AuditDetail() {
               <Fragment key={x.symbol}>
                 <dt>{x.symbol}</dt>
                 <dd>
-                  {x.qty} @ {fmtNum(x.avgPrice, 2)} · rPnL {x.realizedPnl}
+                  {x.qty} lots @ {x.avgPrice} ticks · realized {fmtDecimal(x.realizedPnl, 2)}
                 </dd>
               </Fragment>
             ))}

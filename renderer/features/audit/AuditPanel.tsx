@@ -22,8 +22,9 @@ const cols: Col<AuditEventRow>[] = [
   { id: 'hash', header: 'Hash', value: (e) => e.hash, cell: (e) => <code className="muted">{e.hash.slice(0, 12)}</code>, width: 110 },
 ];
 
-/** A one-line gist of the payload for the timeline; the detail pane shows everything. */
+/** The host's summary in the instrument's units; the raw gist only for a host too old to send one. */
 function summary(e: AuditEventRow): string {
+  if (e.summary) return e.summary;
   const top = e.payload as Record<string, unknown>;
   // Events wrap their subject (fill, order, verdict): summarise the subject, not the wrapper.
   const inner = [top.fill, top.order, top.verdict, top.signal].find((x) => x && typeof x === 'object') as Record<string, unknown> | undefined;

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { FillView, OrderView, PositionView } from '../../../main/contract/trading.ts';
-import { fmtDecimal, fmtTime, signed } from '../../app/format.ts';
+import { fmtDecimal, fmtMoney, fmtPrice, fmtTime, signed, subDecimal } from '../../app/format.ts';
 import { DataTable, type Col } from '../../app/ui/DataTable.tsx';
 import { ConfirmDialog } from '../../app/ui/widgets.tsx';
 import { useTrading } from '../../state/trading.ts';
@@ -14,16 +14,21 @@ const pnlCell = (v: string) => {
   return <span className={s.cls}>{s.text}</span>;
 };
 
+/** A price at its instrument's tick precision. */
+const px = (symbol: string, v: string | null | undefined) => fmtPrice(v, useTrading.getState().instrument(symbol)?.tickSize);
+
 const positionCols: Col<PositionView>[] = [
   { id: 'symbol', header: 'Symbol', value: (p) => p.symbol, width: 110 },
   { id: 'side', header: 'Side', value: (p) => p.side, cell: (p) => sideCell(p.side), width: 70 },
   { id: 'qty', header: 'Qty', value: (p) => p.qty, align: 'right', numeric: true },
-  { id: 'avg', header: 'Avg price', value: (p) => p.avgPrice, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.avgPrice) },
-  { id: 'mark', header: 'Mark', value: (p) => p.markPrice, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.markPrice) },
-  { id: 'notional', header: 'Notional', value: (p) => p.notional, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.notional, 2) },
+  { id: 'avg', header: 'Avg price', value: (p) => p.avgPrice, align: 'right', numeric: true, cell: (p) => px(p.symbol, p.avgPrice) },
+  { id: 'mark', header: 'Mark', value: (p) => p.markPrice, align: 'right', numeric: true, cell: (p) => px(p.symbol, p.markPrice) },
+  { id: 'notional', header: 'Notional', value: (p) => p.notional, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.notional, 2, 2) },
   { id: 'upnl', header: 'Unrealized P&L', value: (p) => p.unrealizedPnl, align: 'right', numeric: true, cell: (p) => pnlCell(p.unrealizedPnl) },
-  { id: 'rpnl', header: 'Realized P&L', value: (p) => p.realizedPnl, align: 'right', numeric: true, cell: (p) => pnlCell(p.realizedPnl) },
-  { id: 'fees', header: 'Fees', value: (p) => p.fees, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.fees, 4) },
+  { id: 'rpnl', header: 'Realized gross', value: (p) => p.realizedPnl, align: 'right', numeric: true, cell: (p) => pnlCell(p.realizedPnl) },
+  { id: 'fees', header: 'Fees', value: (p) => p.fees, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.fees, 2, 2) },
+  // Coloured by what the trader keeps: a gross gain eaten by fees is a loss.
+  { id: 'net', header: 'Realized net', value: (p) => subDecimal(p.realizedPnl, p.fees), align: 'right', numeric: true, cell: (p) => pnlCell(subDecimal(p.realizedPnl, p.fees)) },
 ];
 
 function orderCols(withActions: boolean, cancel: (id: string) => void, modify: (o: OrderView) => void): Col<OrderView>[] {
@@ -31,11 +36,13 @@ function orderCols(withActions: boolean, cancel: (id: string) => void, modify: (
     { id: 'time', header: 'Time', value: (o) => o.createdTs, cell: (o) => fmtTime(o.createdTs), width: 150 },
     { id: 'symbol', header: 'Symbol', value: (o) => o.symbol, width: 100 },
     { id: 'side', header: 'Side', value: (o) => o.side, cell: (o) => sideCell(o.side), width: 60 },
-    { id: 'type', header: 'Type', value: (o) => o.type + (o.groupKind ? ` (${o.groupKind})` : ''), width: 120 },
+    { id: 'type', header: 'Type', value: (o) => o.type + (o.groupKind ? ` (${o.groupKind})` : ''), width: 150 },
     { id: 'qty', header: 'Qty', value: (o) => o.qty, align: 'right', numeric: true },
     { id: 'filled', header: 'Filled', value: (o) => o.filledQty, align: 'right', numeric: true },
-    { id: 'price', header: 'Price', value: (o) => o.price ?? o.triggerPrice ?? '', align: 'right', numeric: true, cell: (o) => (o.price ? fmtDecimal(o.price) : o.triggerPrice ? `stop ${fmtDecimal(o.triggerPrice)}` : 'market') },
-    { id: 'avg', header: 'Avg fill', value: (o) => o.avgFillPrice, align: 'right', numeric: true, cell: (o) => fmtDecimal(o.avgFillPrice) },
+    { id: 'price', header: 'Price', value: (o) => o.price ?? '', align: 'right', numeric: true, cell: (o) => (o.price ? px(o.symbol, o.price) : 'market') },
+    // A stop-limit has both: the trigger is never hidden behind the limit price.
+    { id: 'trigger', header: 'Trigger', value: (o) => o.triggerPrice ?? '', align: 'right', numeric: true, cell: (o) => (o.triggerPrice ? px(o.symbol, o.triggerPrice) : '') },
+    { id: 'avg', header: 'Avg fill', value: (o) => o.avgFillPrice, align: 'right', numeric: true, cell: (o) => (o.avgFillPrice ? px(o.symbol, o.avgFillPrice) : '—') },
     { id: 'state', header: 'State', value: (o) => o.state, cell: (o) => <span className={`state state-${o.state}`}>{o.state}</span>, width: 120 },
     { id: 'source', header: 'Source', value: (o) => o.source, width: 80 },
     { id: 'reason', header: 'Reason', value: (o) => o.reason ?? '', width: 140 },
@@ -44,9 +51,10 @@ function orderCols(withActions: boolean, cancel: (id: string) => void, modify: (
   if (withActions)
     cols.push({
       id: 'actions',
-      header: '',
+      header: 'Actions',
       value: () => '',
-      width: 140,
+      width: 130,
+      pinned: true,
       cell: (o) => (
         <span className="row-actions">
           {amendable(o) && (
@@ -68,9 +76,9 @@ const fillCols: Col<FillView>[] = [
   { id: 'symbol', header: 'Symbol', value: (f) => f.symbol, width: 100 },
   { id: 'side', header: 'Side', value: (f) => f.side, cell: (f) => sideCell(f.side), width: 60 },
   { id: 'qty', header: 'Qty', value: (f) => f.qty, align: 'right', numeric: true },
-  { id: 'price', header: 'Price', value: (f) => f.price, align: 'right', numeric: true, cell: (f) => fmtDecimal(f.price) },
-  { id: 'notional', header: 'Notional', value: (f) => f.notional, align: 'right', numeric: true, cell: (f) => fmtDecimal(f.notional, 2) },
-  { id: 'fee', header: 'Fee', value: (f) => f.fee, align: 'right', numeric: true, cell: (f) => `${fmtDecimal(f.fee, 6)} ${f.feeCurrency}` },
+  { id: 'price', header: 'Price', value: (f) => f.price, align: 'right', numeric: true, cell: (f) => px(f.symbol, f.price) },
+  { id: 'notional', header: 'Notional', value: (f) => f.notional, align: 'right', numeric: true, cell: (f) => fmtDecimal(f.notional, 2, 2) },
+  { id: 'fee', header: 'Fee', value: (f) => f.fee, align: 'right', numeric: true, cell: (f) => `${fmtMoney(f.fee, f.feeCurrency)} ${f.feeCurrency}` },
   { id: 'liq', header: 'Liquidity', value: (f) => f.liquidity, width: 80 },
   { id: 'order', header: 'Order id', value: (f) => f.clientOrderId, width: 150 },
   { id: 'trade', header: 'Trade id', value: (f) => f.tradeId, width: 150 },
@@ -93,6 +101,7 @@ export function BlotterPanel() {
   ];
   const eq = account ? signed(account.unrealizedPnl) : null;
   const rp = account ? signed(account.realizedPnl) : null;
+  const net = account ? signed(subDecimal(account.equity, account.startingBalance)) : null;
 
   return (
     <div className="panel-body" data-testid="panel-blotter">
@@ -107,19 +116,22 @@ export function BlotterPanel() {
         {account && (
           <div className="account-strip" data-testid="account">
             <span>
-              Equity <b className="num" data-testid="equity">{fmtDecimal(account.equity, 2)}</b> {account.currency}
+              Equity <b className="num" data-testid="equity">{fmtMoney(account.equity, account.currency)}</b> {account.currency}
             </span>
             <span>
-              Cash <b className="num">{fmtDecimal(account.cash, 2)}</b>
+              Cash <b className="num">{fmtMoney(account.cash, account.currency)}</b>
             </span>
             <span>
               Unrealized <b className={`num ${eq!.cls}`} data-testid="unrealized">{eq!.text}</b>
             </span>
-            <span>
-              Realized <b className={`num ${rp!.cls}`} data-testid="realized">{rp!.text}</b>
+            <span title="Realized P&L before fees (gross)">
+              Realized gross <b className="num" data-testid="realized">{rp!.text}</b>
             </span>
             <span>
-              Fees <b className="num">{fmtDecimal(account.fees, 4)}</b>
+              Fees <b className="num">{fmtMoney(account.fees, account.currency)}</b>
+            </span>
+            <span title="Equity minus the starting balance: realized and unrealized P&L after every fee">
+              Net P&amp;L <b className={`num ${net!.cls}`} data-testid="net-pnl">{net!.text}</b>
             </span>
           </div>
         )}

@@ -1,12 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { EmptyState } from '../../app/EmptyState.tsx';
 import { Badge } from '../../app/ui/widgets.tsx';
+import { fmtTime, stepDecimals } from '../../app/format.ts';
 import { call, getClient } from '../../ipc/client.ts';
 import { TIMEFRAME_MS, TIMEFRAMES, useChart } from '../../state/chart.ts';
 import { useConnection } from '../../state/connection.ts';
 import { chartTheme, useSettings } from '../../state/settings.ts';
 import { useTrading } from '../../state/trading.ts';
-import { ChartView, type Bar, type PriceLineSpec } from './lightweight.ts';
+import { ChartView, type Bar, type Legend, type PriceLineSpec } from './lightweight.ts';
+import { ChartTrading } from './ChartTrading.tsx';
 import { mergeMinute } from './live-bar.ts';
 import { levelsFor } from './levels.ts';
 import { placementOf } from './outputs.ts';
@@ -24,6 +26,8 @@ export function ChartPanel() {
   const fills = useTrading((s) => s.fills);
   const [spec, setSpec] = useState('');
   const [following, setFollowing] = useState(true);
+  const [legend, setLegend] = useState<Legend | null>(null);
+  const prevLast = useRef<number | null>(null);
 
   useEffect(() => {
     if (connected && !datasetsLoaded) void useChart.getState().loadDatasets();
@@ -33,6 +37,7 @@ export function ChartPanel() {
   useEffect(() => {
     const v = new ChartView(host.current!, chartTheme());
     v.onFollowChange = setFollowing;
+    v.onLegend = setLegend;
     view.current = v;
     (window as unknown as { __kestrelChart?: ChartView }).__kestrelChart = v;
     return () => {
@@ -42,6 +47,12 @@ export function ChartPanel() {
   }, []);
 
   useEffect(() => view.current?.setTheme(chartTheme()), [theme]);
+
+  useEffect(() => {
+    const n = last === undefined ? null : Number(last);
+    view.current?.setLastPrice(n, n === null || prevLast.current === null || n >= prevLast.current);
+    prevLast.current = n;
+  }, [last, symbol]);
 
   useEffect(() => {
     const v = view.current;
@@ -101,8 +112,13 @@ export function ChartPanel() {
     const lines: PriceLineSpec[] = openOrders
       .filter((o) => o.symbol === symbol)
       .flatMap((o) => {
-        const px = o.price ?? o.triggerPrice;
-        return px ? [{ id: o.clientOrderId, price: Number(px), title: `${o.side === 'buy' ? 'BUY' : 'SELL'} ${o.remainingQty}${o.triggerPrice && !o.price ? ' stop' : ''}`, kind: o.triggerPrice && !o.price ? 'stop' : o.side === 'buy' ? 'order-buy' : 'order-sell' } satisfies PriceLineSpec] : [];
+        const side = o.side === 'buy' ? 'BUY' : 'SELL';
+        const kind = o.side === 'buy' ? 'order-buy' : 'order-sell';
+        const out: PriceLineSpec[] = [];
+        // A stop-limit is two prices: where it triggers (stop line) and the limit it then rests at.
+        if (o.triggerPrice) out.push({ id: `${o.clientOrderId}:trigger`, price: Number(o.triggerPrice), title: `${side} ${o.price ? 'STOP-LMT trigger' : 'STOP'} ${o.remainingQty}`, kind: 'stop' });
+        if (o.price) out.push({ id: o.clientOrderId, price: Number(o.price), title: `${side} ${o.triggerPrice ? 'LMT after trigger' : 'LMT'} ${o.remainingQty}`, kind });
+        return out;
       });
     const pos = positions.find((p) => p.symbol === symbol && p.side !== 'flat');
     if (pos?.avgPrice) lines.push({ id: 'position', price: Number(pos.avgPrice), title: `POS ${pos.qty}`, kind: 'position' });
@@ -204,8 +220,27 @@ export function ChartPanel() {
             <EmptyState title="No market data yet">Import a CSV or run a backfill in the Data workspace (Alt+5).</EmptyState>
           </div>
         )}
+        {legend && <ChartLegend legend={legend} tick={instrument?.tickSize} />}
+        {instrument && <ChartTrading view={view} host={host} symbol={symbol} tick={instrument.tickSize} />}
         {loading && <div className="chart-loading">Loading {symbol} {timeframe}…</div>}
       </div>
+    </div>
+  );
+}
+
+/** OHLC and indicator values under the crosshair, at the instrument's precision. */
+function ChartLegend({ legend, tick }: { legend: Legend; tick: string | undefined }) {
+  const dp = stepDecimals(tick) || 2;
+  const f = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: dp, maximumFractionDigits: dp });
+  const up = legend.close >= legend.open;
+  return (
+    <div className="chart-legend num" data-testid="chart-legend">
+      <span className="muted">{fmtTime(legend.ts, false)}</span> O <b>{f(legend.open)}</b> H <b>{f(legend.high)}</b> L <b>{f(legend.low)}</b> C <b className={up ? 'pos' : 'neg'}>{f(legend.close)}</b>
+      {legend.values.map((v) => (
+        <span key={v.key} className="legend-line">
+          {v.key} <b>{Math.abs(v.value) >= 1000 ? f(v.value) : v.value.toFixed(Math.abs(v.value) < 10 ? 4 : 2)}</b>
+        </span>
+      ))}
     </div>
   );
 }

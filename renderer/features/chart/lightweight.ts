@@ -77,6 +77,16 @@ export interface LineSpec {
   style?: 'line' | 'histogram';
 }
 
+/** What the crosshair is on: the bar's OHLC and each indicator line's value. */
+export interface Legend {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  values: { key: string; value: number }[];
+}
+
 /** Where a line ended up (for tests and the legend): its pane and the range of the values it holds. */
 export interface LinePlacement {
   key: string;
@@ -162,7 +172,9 @@ export class ChartView {
       rightPriceScale: { borderColor: theme.grid },
       timeScale: { borderColor: theme.grid, timeVisible: true, secondsVisible: false, rightOffset: 6 },
     });
-    this.candles = this.chart.addSeries(CandlestickSeries, { upColor: theme.up, downColor: theme.down, borderVisible: false, wickUpColor: theme.up, wickDownColor: theme.down });
+    // The axis tag is the live last price (a price line), not the library's last value of the data in view,
+    // which reads as the market price while the user looks at the past.
+    this.candles = this.chart.addSeries(CandlestickSeries, { upColor: theme.up, downColor: theme.down, borderVisible: false, wickUpColor: theme.up, wickDownColor: theme.down, lastValueVisible: false, priceLineVisible: false });
     this.volume = this.chart.addSeries(HistogramSeries, { priceScaleId: 'volume', priceFormat: { type: 'volume' }, lastValueVisible: false, priceLineVisible: false });
     this.chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.82, bottom: 0 } });
     this.candles.priceScale().applyOptions({ scaleMargins: { top: 0.06, bottom: 0.2 } });
@@ -181,6 +193,32 @@ export class ChartView {
       }
     });
     this.chart.timeScale().subscribeSizeChange(() => this.placeTimeMarker());
+    this.chart.subscribeCrosshairMove((p) => {
+      if (!this.onLegend) return;
+      const bar = p.time === undefined ? undefined : (p.seriesData.get(this.candles) as CandlestickData<Time> | undefined);
+      const values: { key: string; value: number }[] = [];
+      for (const [key, l] of this.lines) {
+        const d = p.time === undefined ? undefined : (p.seriesData.get(l.series) as LineData<Time> | undefined);
+        if (d && typeof d.value === 'number') values.push({ key, value: d.value });
+      }
+      this.onLegend(bar && 'open' in bar ? { ts: (bar.time as number) * 1000, open: bar.open, high: bar.high, low: bar.low, close: bar.close, values } : null);
+    });
+  }
+
+  /** Told the bar and indicator values under the crosshair (null when it leaves the chart). */
+  onLegend: ((l: Legend | null) => void) | null = null;
+  private lastLine: IPriceLine | null = null;
+
+  /** The live last price on the axis, whatever part of history is in view. */
+  setLastPrice(price: number | null, up: boolean): void {
+    if (price === null || !Number.isFinite(price)) {
+      if (this.lastLine) this.candles.removePriceLine(this.lastLine);
+      this.lastLine = null;
+      return;
+    }
+    const color = up ? this.theme.up : this.theme.down;
+    if (!this.lastLine) this.lastLine = this.candles.createPriceLine({ price, color, lineWidth: 1, lineStyle: LineStyle.Dotted, axisLabelVisible: true, title: '' });
+    else this.lastLine.applyOptions({ price, color });
   }
 
   /** Marks one moment with a vertical line (null removes it); the line sits on the bar containing `ts`. */
@@ -382,6 +420,21 @@ export class ChartView {
       timeScale: { borderColor: theme.grid },
     });
     this.candles.applyOptions({ upColor: theme.up, downColor: theme.down, wickUpColor: theme.up, wickDownColor: theme.down });
+  }
+
+  /** Y of a price on the candles' scale (null when off the pane). */
+  priceToY(price: number): number | null {
+    return this.candles.priceToCoordinate(price);
+  }
+
+  /** Price at a y inside the chart (null outside the candles' pane). */
+  yToPrice(y: number): number | null {
+    return this.candles.coordinateToPrice(y);
+  }
+
+  /** Scrolling and scaling by mouse off while a line is dragged (the drag must not pan the chart). */
+  setInteractive(on: boolean): void {
+    this.chart.applyOptions({ handleScroll: on, handleScale: on });
   }
 
   /** Resolves once the chart has painted the current data (for the benchmark and tests). */

@@ -1,6 +1,7 @@
 import { fmtNum, fmtPct } from '../../app/format.ts';
 import { DataTable, type Col } from '../../app/ui/DataTable.tsx';
 import type { SweepResult } from '../../state/studio.ts';
+import { heatColour } from './heat.ts';
 
 interface SweepRowView {
   rank: number;
@@ -67,11 +68,7 @@ function Heatmap({ rows, objective, onPick }: { rows: SweepRowView[]; objective:
   const hi = Math.max(...vals);
   // With more than two swept parameters a cell holds several runs: it shows the best of them.
   const cell = (x: number, y: number) => rows.find((r) => r.params[px] === x && (!py || r.params[py] === y));
-  const colour = (v: number | null) => {
-    if (v === null) return 'transparent';
-    const t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
-    return `hsl(${t * 140} 60% ${28 + t * 12}%)`;
-  };
+  const colour = (v: number | null) => heatColour(v, lo, hi);
   return (
     <div className="heatmap" data-testid="sweep-heatmap">
       <div className="muted small">

@@ -1,12 +1,15 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { TicketOrderType } from '../../../main/contract/trading.ts';
 import { PanelHeader } from '../../app/EmptyState.tsx';
 import { fmtDecimal } from '../../app/format.ts';
 import { Badge } from '../../app/ui/widgets.tsx';
 import { useChart } from '../../state/chart.ts';
 import { useTicket } from '../../state/ticket.ts';
+import { useRisk } from '../../state/risk.ts';
 import { useTrading } from '../../state/trading.ts';
-import { fieldsFor, floorToLot, snapToTick, stepTicks, type TicketForm } from './logic.ts';
+import { TradingStateBanner } from '../../app/TradingState.tsx';
+import { fieldsFor, floorToLot, isDecimal, snapToTick, stepTicks, type TicketForm } from './logic.ts';
+import { keepIfZero } from '../../state/ticket.ts';
 import { TicketPreview } from './TicketPreview.tsx';
 
 const TYPES: { id: TicketOrderType; label: string }[] = [
@@ -28,6 +31,8 @@ export function TicketPanel() {
   const inst = instruments.find((i) => i.symbol === form.symbol);
   const qtyRef = useRef<HTMLInputElement>(null);
   const need = fieldsFor(form.type);
+  const tradingState = useRisk((s) => s.status?.tradingState);
+
 
   // The ticket follows the chart's symbol (when the chart shows a tradable one).
   useEffect(() => {
@@ -38,6 +43,11 @@ export function TicketPanel() {
   useEffect(() => {
     if (t.focusSeq > 0) qtyRef.current?.focus();
   }, [t.focusSeq]);
+
+  // Notes on values the ticket moved onto the grid; dropped when the trader edits the field again.
+  const [notes, setNotes] = useState<Partial<Record<keyof TicketForm, string>>>({});
+  const setNote = (f: keyof TicketForm, text: string) => setNotes((n) => ({ ...n, [f]: text }));
+  const clearNote = (f: keyof TicketForm) => notes[f] && setNotes((n) => ({ ...n, [f]: undefined }));
 
   const problem = (f: keyof TicketForm) => problems.find((p) => p.field === f)?.message;
 
@@ -65,24 +75,35 @@ export function TicketPanel() {
         aria-invalid={!!problem(field)}
         value={form[field]}
         placeholder={last ?? ''}
-        onChange={(e) => t.patch({ [field]: e.target.value })}
-        onBlur={(e) => inst && e.target.value && t.patch({ [field]: snapToTick(e.target.value, inst.tickSize) })}
+        onChange={(e) => {
+          clearNote(field);
+          t.patch({ [field]: e.target.value });
+        }}
+        onBlur={(e) => {
+          if (!inst || !e.target.value) return;
+          const typed = e.target.value.trim();
+          const snapped = snapToTick(typed, inst.tickSize);
+          // Snapped and SHOWN: the trader sees what moved and why.
+          if (snapped !== typed && isDecimal(typed) && Number(typed) !== Number(snapped)) setNote(field, `${typed} → ${snapped}: snapped to the ${inst.tickSize} tick`);
+          t.patch({ [field]: snapped });
+        }}
         onKeyDown={(e) => {
           if (!inst || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
           e.preventDefault();
           t.patch({ [field]: stepTicks(form[field], inst.tickSize, (e.key === 'ArrowUp' ? 1 : -1) * (e.shiftKey ? 10 : 1), last ?? null) });
         }}
       />
-      {problem(field) && <small className="error-text">{problem(field)}</small>}
+      {problem(field) ? <small className="error-text">{problem(field)}</small> : notes[field] && <small className="muted snap-note" data-testid={`snap-note-${field}`}>{notes[field]}</small>}
     </label>
   );
 
   return (
-    <div className={`panel-body ticket ticket-${form.side}`} data-testid="panel-ticket" onKeyDown={onKeyDown}>
+    <div className={`panel-body ticket ticket-${form.side} ticket-state-${tradingState ?? 'unknown'}`} data-testid="panel-ticket" onKeyDown={onKeyDown}>
       <PanelHeader title="Order ticket">
         <span className="muted small">B / S · Enter · Esc</span>
       </PanelHeader>
       <div className="ticket-body">
+        <TradingStateBanner />
         {!instruments.length ? (
           <div className="empty-state">
             <div className="empty-title">No tradable instruments</div>
@@ -130,11 +151,20 @@ export function TicketPanel() {
                   aria-label={form.qtyMode === 'qty' ? 'Quantity' : 'Percent of equity'}
                   aria-invalid={!!problem(form.qtyMode)}
                   value={form.qtyMode === 'qty' ? form.qty : form.pct}
-                  onChange={(e) => t.patch(form.qtyMode === 'qty' ? { qty: e.target.value } : { pct: e.target.value })}
-                  onBlur={(e) => form.qtyMode === 'qty' && inst && e.target.value && t.patch({ qty: floorToLot(e.target.value, inst.lotSize) })}
+                  onChange={(e) => {
+                    clearNote('qty');
+                    t.patch(form.qtyMode === 'qty' ? { qty: e.target.value } : { pct: e.target.value });
+                  }}
+                  onBlur={(e) => {
+                    if (form.qtyMode !== 'qty' || !inst || !e.target.value) return;
+                    const typed = e.target.value.trim();
+                    const q = keepIfZero(typed, floorToLot(typed, inst.lotSize));
+                    if (Number(q) !== Number(typed)) setNote('qty', `${typed} → ${q}: rounded down to the lot (${inst.lotSize})`);
+                    t.patch({ qty: q });
+                  }}
                   placeholder={form.qtyMode === 'qty' ? `lot ${inst?.lotSize ?? ''}` : `of ${fmtDecimal(equity, 2)} equity`}
                 />
-                {problem(form.qtyMode) && <small className="error-text">{problem(form.qtyMode)}</small>}
+                {problem(form.qtyMode) ? <small className="error-text">{problem(form.qtyMode)}</small> : form.qtyMode === 'qty' && notes.qty && <small className="muted snap-note" data-testid="snap-note-qty">{notes.qty}</small>}
               </label>
               {form.qtyMode === 'pct' && (
                 <div className="pct-quick">

@@ -1,11 +1,13 @@
 import { useEffect, useRef } from 'react';
-import { fmtDecimal } from '../../app/format.ts';
+import { fmtDecimal, fmtMoney } from '../../app/format.ts';
 import { Badge } from '../../app/ui/widgets.tsx';
 import { useTicket } from '../../state/ticket.ts';
+import { useTrading } from '../../state/trading.ts';
 
 /** The preview and confirmation step: the risk gate's verdict, fees and what exactly will be sent. */
 export function TicketPreview({ onBack }: { onBack(): void }) {
   const { stage, preview, reasons, issues, sent, error, form } = useTicket();
+  const history = useTrading((s) => s.history);
   const sendRef = useRef<HTMLButtonElement>(null);
   const newRef = useRef<HTMLButtonElement>(null);
   const backRef = useRef<HTMLButtonElement>(null);
@@ -17,11 +19,17 @@ export function TicketPreview({ onBack }: { onBack(): void }) {
   }, [stage, preview]);
 
   if (stage === 'sent') {
-    const o = sent[0];
+    // The order as it is now (a fill, a cancel, the kill switch), not as it was when the reply came.
+    const now = sent.map((x) => history.find((h) => h.clientOrderId === x.clientOrderId) ?? x);
+    const o = now[0];
+    const bad = o && ['canceled', 'rejected', 'expired'].includes(o.state);
     return (
-      <div className="ticket-confirm" role="status" data-testid="ticket-sent">
-        <div className="confirm-title">✓ Order {o?.state ?? 'sent'}</div>
-        {sent.map((x) => (
+      <div className={`ticket-confirm${bad ? ' gone' : ''}`} role="status" data-testid="ticket-sent">
+        <div className="confirm-title">
+          {bad ? '✗' : '✓'} Order {o?.state ?? 'sent'}
+          {o?.reason ? <span className="muted small"> ({o.reason})</span> : null}
+        </div>
+        {now.map((x) => (
           <div key={x.clientOrderId} className="num small">
             {x.side.toUpperCase()} {x.qty} {x.symbol} {x.type}
             {x.price ? ` @ ${x.price}` : x.triggerPrice ? ` trigger ${x.triggerPrice}` : ''} · {x.clientOrderId}
@@ -114,13 +122,13 @@ export function TicketPreview({ onBack }: { onBack(): void }) {
           </>
         )}
         <dt>Notional</dt>
-        <dd className="num">{fmtDecimal(preview.notional, 2)}</dd>
+        <dd className="num">{fmtMoney(preview.notional)}</dd>
         <dt>Est. fee</dt>
         <dd className="num" data-testid="preview-fee">
           {fmtDecimal(preview.estimatedFee, 4)} <span className="muted">({(Number(preview.feeRate) * 100).toFixed(3)}% {preview.liquidity})</span>
         </dd>
         <dt>Equity</dt>
-        <dd className="num">{fmtDecimal(preview.equity, 2)}</dd>
+        <dd className="num">{fmtMoney(preview.equity)}</dd>
       </dl>
       {preview.snapped && <div className="muted small">Prices were snapped to the tick.</div>}
       {error && <div className="error-text">{error}</div>}

@@ -100,25 +100,45 @@ export function fieldsFor(type: TicketOrderType): { price: boolean; trigger: boo
   }
 }
 
+/**
+ * What is wrong with a typed number, in the trader's terms (undefined when it is a positive decimal of at least
+ * one `step`): a comma, an exponent, a sign, a value below one lot or tick each get their own message.
+ */
+export function numberProblem(text: string, what: string, step?: string, unit = ''): string | undefined {
+  const v = text.trim();
+  if (!v) return `Enter a ${what}`;
+  if (/^\d*,\d+$/.test(v)) return `Use a dot for decimals: ${v.replace(',', '.')}`;
+  if (/^[+-]?\d*\.?\d+e[+-]?\d+$/i.test(v)) return `Write the number out (no exponent): ${Number(v)}`;
+  if (v.startsWith('-')) return `A ${what} is positive${what === 'quantity' ? ' (the side says buy or sell)' : ''}`;
+  if (!isDecimal(v)) return `Not a number: ${v.slice(0, 20)}`;
+  if (Number(v) === 0) return `Enter a ${what} above 0`;
+  if (step && isDecimal(step) && toUnits(v, Math.max(scaleOf(v), scaleOf(step))) < toUnits(step, Math.max(scaleOf(v), scaleOf(step)))) {
+    return `Below one ${what === 'quantity' ? 'lot' : 'tick'} (${step}${unit ? ` ${unit}` : ''})`;
+  }
+  return undefined;
+}
+
 export interface FormProblem {
   field: keyof TicketForm;
   message: string;
 }
 
 /** The form as a contract request, or the problems that stop it (each naming its field). */
-export function toRequest(f: TicketForm, tick: string | null, source: 'ticket' | 'hotkey' = 'ticket'): { request: TicketRequest } | { problems: FormProblem[] } {
+export function toRequest(f: TicketForm, tick: string | null, source: 'ticket' | 'hotkey' = 'ticket', lot?: string, base?: string): { request: TicketRequest } | { problems: FormProblem[] } {
   const problems: FormProblem[] = [];
   const need = fieldsFor(f.type);
   const snap = (s: string) => (tick ? snapToTick(s.trim(), tick) : s.trim());
   if (!f.symbol) problems.push({ field: 'symbol', message: 'Pick a symbol' });
   const amount = f.qtyMode === 'qty' ? f.qty.trim() : f.pct.trim();
-  if (!isDecimal(amount) || Number(amount) <= 0) problems.push({ field: f.qtyMode, message: f.qtyMode === 'qty' ? 'Enter a quantity above 0' : 'Enter a % of equity above 0' });
+  const amountProblem = f.qtyMode === 'qty' ? numberProblem(amount, 'quantity', lot, base) : numberProblem(amount, '% of equity');
+  if (amountProblem) problems.push({ field: f.qtyMode, message: amountProblem });
   else if (f.qtyMode === 'pct' && Number(amount) > 100) problems.push({ field: 'pct', message: 'At most 100% of equity' });
   const price = (field: 'price' | 'trigger' | 'takeProfit' | 'stopLoss' | 'stopLimit', label: string, optional = false) => {
     const v = f[field].trim();
     if (!v && optional) return undefined;
-    if (!isDecimal(v) || Number(v) <= 0) {
-      problems.push({ field, message: `Enter a ${label} above 0` });
+    const bad = numberProblem(v, label, tick ?? undefined);
+    if (bad) {
+      problems.push({ field, message: bad });
       return undefined;
     }
     return snap(v);

@@ -101,6 +101,30 @@ describe('audit export service', () => {
     expect(svc.exportCsv({ session: 'bt-1' }, 'orders')).toMatch(/^client_order_id,/);
   });
 
+  it('shows prices, quantities and money in the instrument\'s units; raw integers only in labelled raw_ columns', () => {
+    // The fixture trades 10 lots of 0.001 BTC (0.01 BTC) on a 0.01 tick, fees in USDT.
+    const [head, first] = svc.exportCsv({ session: 'bt-1' }, 'fills').trim().split('\r\n').map((l) => l.split(','));
+    const col = (name: string) => first![head!.indexOf(name)]!;
+    expect(head).not.toContain('qty_lots');
+    expect(col('qty')).toBe('0.01');
+    expect(col('price')).toMatch(/^\d{4,5}\.\d{2}$/);
+    expect(col('fee')).toMatch(/^\d+\.\d{2}$/);
+    expect(Number(col('raw_price_ticks'))).toBe(Math.round(Number(col('price')) * 100));
+    expect(col('raw_qty_lots')).toBe('10');
+    const orders = svc.exportCsv({ session: 'bt-1' }, 'orders').split('\r\n');
+    expect(orders[1]).toMatch(/,0\.01,0\.01,/);
+    const events = svc.exportCsv({ session: 'bt-1' }, 'events');
+    expect(events.split('\r\n')[0]).toMatch(/summary.*raw_payload/);
+    expect(events).toMatch(/,bar,bt-1,\d+,BTC\/USDT,"O [\d,]+\.\d{2} H [\d,]+\.\d{2} L [\d,]+\.\d{2} C [\d,]+\.\d{2} · equity [\d,]+\.\d{2} USDT",/);
+    const { html } = svc.exportHtml({ session: 'bt-1' });
+    expect(html).not.toMatch(/atto\)|\(lots\)|\(ticks\)/);
+    expect(html).toMatch(/<td>filled buy market 0\.01 BTC → filled<\/td>/);
+    expect(html).toMatch(/<td>sma-cross order lastPrice [\d,]+\.\d{2}, position 0 BTC, order buy market 0\.01 BTC<\/td>/);
+    expect(html).toMatch(/<td>buy 0\.01 BTC @ [\d,]+\.\d{2} fee \d+\.\d{2} USDT \(taker\)<\/td>/);
+    // Money is rounded to the currency's cents, never a float's tail.
+    expect(html).not.toMatch(/\d\.\d{5,}/);
+  });
+
   it('kestrel audit-export writes a bundle that kestrel verify accepts', () => {
     const out = join(dir, 'cli.kab');
     const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-audit-cli-'));

@@ -65,3 +65,18 @@ describe('form → request', () => {
     expect('problems' in pct && pct.problems[0]!.message).toMatch(/100%/);
   });
 });
+
+describe('typed numbers: each problem named in the trader\'s terms', () => {
+  it('comma, exponent, sign, garbage, zero and below one lot each say what is wrong', async () => {
+    const { numberProblem } = await import('../../../renderer/features/ticket/logic.ts');
+    expect(numberProblem('0,5', 'quantity', '0.00001', 'BTC')).toBe('Use a dot for decimals: 0.5');
+    expect(numberProblem('1e2', 'quantity', '0.00001', 'BTC')).toBe('Write the number out (no exponent): 100');
+    expect(numberProblem('-3', 'quantity', '0.00001', 'BTC')).toMatch(/positive/);
+    expect(numberProblem('abc', 'quantity')).toMatch(/^Not a number/);
+    expect(numberProblem('0', 'quantity')).toBe('Enter a quantity above 0');
+    expect(numberProblem('0.000001', 'quantity', '0.00001', 'BTC')).toBe('Below one lot (0.00001 BTC)');
+    expect(numberProblem('0.00001', 'quantity', '0.00001', 'BTC')).toBeUndefined();
+    expect(numberProblem('0.001', 'limit price', '0.01')).toBe('Below one tick (0.01)');
+    expect(numberProblem('49000.005', 'limit price', '0.01')).toBeUndefined();
+  });
+});
