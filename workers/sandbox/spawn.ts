@@ -4,7 +4,8 @@
  * own code: no file writes, no other reads (no data directory, no key file, no database), no child
  * processes, no worker threads, no native addons, no WASI; no code generation from strings in any realm;
  * an empty environment; a heap limit. Values cross only as messages (V8 structured serialisation over the
- * IPC pipe) and raw candle bytes over stdin: no object, prototype or error of one process reaches the other.
+ * IPC pipe to the child, framed on its stdout back: frames.ts) and raw candle bytes over stdin: no object,
+ * prototype or error of one process reaches the other.
  *
  * The parent side (this module) watches it: `rssMb` reads its resident memory (Linux: /proc), `kill` ends it
  * with SIGKILL. The child exits by itself when the parent goes away (IPC disconnect).
@@ -13,6 +14,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FrameReader } from './frames.ts';
 
 export interface SandboxOptions {
   /** Heap limit (old generation) in MB. */
@@ -69,7 +71,7 @@ export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
     // Nothing of the host's environment: no keys, tokens, paths. Electron needs one switch to act as Node.
     env: electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
     serialization: 'advanced',
-    stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
+    stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
     cwd: dirname(ENTRY),
   });
   let tail = '';
@@ -78,6 +80,19 @@ export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
     tail = (tail + d).slice(-4096);
   });
   child.stdin?.on('error', () => {}); // the child died: its exit is reported
+  const listeners: ((m: unknown) => void)[] = [];
+  const reader = new FrameReader((m) => {
+    for (const l of listeners) l(m);
+  });
+  child.stdout?.on('data', (d: Buffer) => {
+    try {
+      reader.push(d);
+    } catch (e) {
+      // Not our framing (or too big): the child is not speaking the protocol; report and end it.
+      for (const l of listeners) l({ type: 'garbled', message: e instanceof Error ? e.message : String(e) });
+      child.kill('SIGKILL');
+    }
+  });
   child.on('error', () => {}); // a send to a dead child: its exit is reported
   return {
     pid: child.pid,
@@ -88,7 +103,7 @@ export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
       child.stdin?.write(chunk);
     },
     onMessage: (fn) => {
-      child.on('message', fn);
+      listeners.push(fn);
     },
     onExit: (fn) => {
       // 'close' waits for stderr to end, so the out-of-memory message is in the tail.
