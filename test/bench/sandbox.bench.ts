@@ -50,7 +50,7 @@ const b = res.get('in-process')!;
 const ra = a.last as BacktestResult;
 const rb = b.last as BacktestResult;
 if (ra.status !== 'ok' || ra.determinismHash !== rb.determinismHash) {
-  console.error(`bench sandbox: results differ (boundary ${ra.status} ${ra.determinismHash}, in-process ${rb.status} ${rb.determinismHash})`);
+  console.error(`bench sandbox: results differ (boundary ${ra.status} ${ra.determinismHash} ${ra.error?.message ?? ''}, in-process ${rb.status} ${rb.determinismHash})`);
   process.exit(1);
 }
 // onCandle per candle, onFill per fill, onTrade per closed round trip.

@@ -94,6 +94,11 @@ function run(job: BacktestJobMessage, datasets: BacktestJob['datasets'], send: (
       create: () => new CodeStrategy(sandboxedModule(job.source, { fileName: job.fileName, seed: job.seed ?? 1 }), { id: job.info.id, version: job.info.version, params: job.params ?? {} }),
     },
     control: {
+      // Called once more after the last strategy callback: what follows is the kernel assembling the result
+      // (no strategy code), which the parent times by maxMs only.
+      onProgress: (done, total) => {
+        if (done === total) send({ type: 'progress', bar: Math.max(0, done - 1), final: true });
+      },
       heartbeat: (i, ctx) => {
         if (datasets.length === 1) eq[i] = ctx.equity;
         // Every bar: the parent's stall limit is per callback, so a slow bar must not look like a stuck one.
