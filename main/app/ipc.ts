@@ -21,13 +21,18 @@ export function attachElectronTransport(server: IpcServer, contents: WebContents
     onClose: (l) => (closeListeners.add(l), () => closeListeners.delete(l)),
   };
   const onMessage = (event: IpcMainEvent, msg: unknown) => {
-    if (event.sender !== contents) return;
-    const frame = event.senderFrame;
-    if (!frame || frame !== contents.mainFrame || !isAppUrl(frame.url, appIndexUrl)) {
-      onRefused(`message from foreign frame ${frame?.url ?? '(gone)'}`);
-      return;
+    // ipcMain would otherwise rethrow into Electron's main process: a bad message costs a log line, never the app.
+    try {
+      if (event.sender !== contents) return;
+      const frame = event.senderFrame;
+      if (!frame || frame !== contents.mainFrame || !isAppUrl(frame.url, appIndexUrl)) {
+        onRefused(`message from foreign frame ${frame?.url ?? '(gone)'}`);
+        return;
+      }
+      for (const l of listeners) l(msg);
+    } catch (e) {
+      onRefused(`message handling failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-    for (const l of listeners) l(msg);
   };
   ipcMain.on(IPC_CHANNEL, onMessage);
   contents.once('destroyed', () => {

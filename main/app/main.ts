@@ -1,7 +1,7 @@
 import { app, BrowserWindow } from 'electron';
-import { auditFor } from '../host/audit/for-host.ts';
 import { createHost, type Host } from '../host/host.ts';
 import { appRoot } from '../host/paths.ts';
+import { installProcessGuards } from '../host/process-guards.ts';
 import { attachElectronTransport } from './ipc.ts';
 import { installMenu } from './menu.ts';
 import { electronPdfRenderer } from './pdf.ts';
@@ -29,8 +29,9 @@ if (!app.requestSingleInstanceLock()) {
     hardenSession();
     installMenu();
     host = await createHost({ mode: 'electron', dataDir: app.getPath('userData') });
+    installProcessGuards(host.ctx.log);
     // The app has a Chromium: audit reports can be printed to PDF (headless hosts answer "skipped").
-    auditFor(host.ctx).pdf = electronPdfRenderer();
+    host.services.audit.pdf = electronPdfRenderer();
     const win = createMainWindow(root);
     const indexUrl = rendererIndexUrl(root);
     attachElectronTransport(host.server, win.webContents, indexUrl, (why) => host?.ctx.log.warn(why));

@@ -59,13 +59,89 @@ export function encodeFrame(message: unknown): Uint8Array {
   return out;
 }
 
+/**
+ * Whether JSON text (as UTF-8 bytes) nests arrays/objects deeper than `max`, found by one linear scan
+ * before parsing: a 64 MB frame of "[[[[" must cost a scan, not a parse that builds millions of arrays.
+ * Bytes of multi-byte UTF-8 characters are never ASCII, so scanning bytes is exact.
+ */
+export function jsonNestsDeeperThan(bytes: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
+ * The JSON text with every value nested below the top-level object replaced by 0: small and shallow, so
+ * the call id of a refused frame can still be read and its sender gets a reply.
+ */
+function topLevelOnly(bytes: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    const keep = depth <= 1;
+    if (inString) {
+      if (keep) out.push(c);
+      if (c === 0x5c) {
+        if (keep && i + 1 < bytes.length) out.push(bytes[i + 1]!);
+        i++;
+      } else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth === 2) out.push(0x30);
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+      if (depth >= 1) continue;
+    }
+    if (depth <= 1) out.push(c);
+  }
+  return Uint8Array.from(out);
+}
+
+function tooDeep(bytes: Uint8Array): WireFormatError {
+  const e = new WireFormatError(`payload nested deeper than ${MAX_DEPTH}`);
+  try {
+    const id = (JSON.parse(decoder.decode(topLevelOnly(bytes))) as { id?: unknown } | null)?.id;
+    if (typeof id === 'number' && Number.isSafeInteger(id)) e.callId = id;
+  } catch {
+    // not even the top level parses: the reply goes out without an id
+  }
+  return e;
+}
+
+/** Parses a JSON text frame under the same depth limit binary frames have. */
+export function decodeJsonText(bytes: Uint8Array): unknown {
+  if (jsonNestsDeeperThan(bytes, MAX_DEPTH + 1)) throw tooDeep(bytes);
+  try {
+    return JSON.parse(decoder.decode(bytes));
+  } catch (e) {
+    throw new WireFormatError(`text frame is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
 export function decodeFrame(frame: Uint8Array): unknown {
   if (frame.byteLength < 4) throw new WireFormatError('frame too short');
   const headerLen = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0, true);
   if (4 + headerLen > frame.byteLength) throw new WireFormatError('header length exceeds frame');
+  const headerBytes = frame.subarray(4, 4 + headerLen);
+  if (jsonNestsDeeperThan(headerBytes, MAX_DEPTH + 1)) throw tooDeep(headerBytes);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(decoder.decode(frame.subarray(4, 4 + headerLen)));
+    parsed = JSON.parse(decoder.decode(headerBytes));
   } catch (e) {
     throw new WireFormatError(`header is not valid JSON: ${(e as Error).message}`);
   }

@@ -15,10 +15,10 @@ export interface KestrelServer {
 }
 
 /** Starts `kestrel serve` with its own data dir and waits for the URL it prints, as a newcomer would. */
-export async function startServer(dataDir: string): Promise<{ server: KestrelServer; child: ChildProcess }> {
+export async function startServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<{ server: KestrelServer; child: ChildProcess }> {
   const child = spawn(process.execPath, [join(repoRoot, 'main/cli/kestrel.ts'), 'serve', '--port', '0', '--data-dir', dataDir], {
     cwd: repoRoot,
-    env: { ...process.env, KESTREL_LOG: 'warn' },
+    env: { ...process.env, KESTREL_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createHost } from '../../host/host.ts';
 import { startHeadless } from '../../host/headless/server.ts';
 import { defaultDataDir, rendererDistDir } from '../../host/paths.ts';
+import { installProcessGuards } from '../../host/process-guards.ts';
 import { ensureRendererBuilt } from '../build.ts';
 import type { CliCommand } from '../command.ts';
 
@@ -18,6 +19,7 @@ export async function serveHeadless(argv: string[], reason?: string): Promise<nu
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   await ensureRendererBuilt();
   const host = await createHost({ mode: 'headless', dataDir: values['data-dir'] ?? defaultDataDir() });
+  installProcessGuards(host.ctx.log);
   const server = await startHeadless({ host, staticDir: rendererDistDir(), port, ...(values.token ? { token: values.token } : {}) });
   if (reason) console.log(reason);
   console.log(`Kestrel ${host.ctx.version} headless — data in ${host.ctx.dataDir} (log: logs/kestrel.log there)`);

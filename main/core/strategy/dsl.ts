@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { ValidationError, type ErrorIssue } from '../errors.ts';
+import { shapeProblem } from '../shape.ts';
 
 export const RULES_KIND = 'kestrel.rules';
 export const RULES_VERSION = 1;
@@ -134,6 +135,9 @@ export function substituteParams(doc: unknown, overrides: Readonly<Record<string
 const PRICE_SERIES = new Set(['open', 'high', 'low', 'close', 'volume']);
 
 /** Parses and validates a rules document (JSON text or value), with parameter overrides applied. */
+/** Far deeper than any real strategy (conditions nest all/any/not a few levels). */
+const MAX_DOC_DEPTH = 64;
+
 export function parseRules(input: unknown, overrides?: Readonly<Record<string, number>>): RulesStrategy {
   let doc = input;
   if (typeof input === 'string') {
@@ -144,6 +148,9 @@ export function parseRules(input: unknown, overrides?: Readonly<Record<string, n
     }
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) fail([{ path: '', message: 'expected a JSON object' }]);
+  // Before the recursive walks below (parameter substitution, the lazy condition schema) see a hostile document.
+  const shape = shapeProblem(doc, MAX_DOC_DEPTH, 100_000);
+  if (shape) fail([{ path: '', message: `document ${shape}` }]);
   const kind = (doc as { kind?: unknown }).kind;
   const version = (doc as { version?: unknown }).version;
   if (kind === RULES_KIND && typeof version === 'number' && version > RULES_VERSION) {

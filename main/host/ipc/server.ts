@@ -1,7 +1,9 @@
-import { ClientMessage, commands, events, isCommandName, type EventName, type EventOf, type HostConnection, type HostMessage } from '../../contract/index.ts';
+import { ClientMessage, commands, events, isCommandName, MAX_DEPTH, type EventName, type EventOf, type HostConnection, type HostMessage, type WireError } from '../../contract/index.ts';
+import type { z, ZodError } from 'zod';
 import type { Logger } from '../log.ts';
 import { toWireError, zodToWire } from './errors.ts';
 import type { Handlers } from './handlers.ts';
+import { shapeProblem } from '../../core/shape.ts';
 
 /**
  * Transport-free RPC server: validates every message and payload on arrival, dispatches to the handler
@@ -23,7 +25,9 @@ export class IpcServer {
     this.connections.add(conn);
     const inflight = new Map<number, AbortController>();
     const offMsg = conn.onMessage((raw) => {
-      void this.handle(conn, raw, inflight);
+      // handle() answers every failure itself; this catch is for a bug in that answering, which must
+      // cost one reply, never the process.
+      this.handle(conn, raw, inflight).catch((e: unknown) => this.log.error({ conn: conn.label, err: e }, 'BUG: message handling threw'));
     });
     conn.onClose(() => {
       offMsg();
@@ -39,9 +43,9 @@ export class IpcServer {
 
   /** Pushes an event to every connected client. The payload is validated first: a host bug must not reach the UI. */
   emit<K extends EventName>(channel: K, payload: EventOf<K>): void {
-    const parsed = events[channel].payload.safeParse(payload);
+    const parsed = guardedParse<EventOf<K>>(events[channel].payload as z.ZodType<EventOf<K>>, payload, `event ${channel}`);
     if (!parsed.success) {
-      this.log.error({ channel, issues: parsed.error.issues.slice(0, 3) }, 'event payload breaks the contract; dropped');
+      this.log.error({ channel, error: parsed.error }, 'event payload breaks the contract; dropped');
       return;
     }
     const msg: HostMessage = { t: 'evt', ch: channel, p: parsed.data };
@@ -49,12 +53,18 @@ export class IpcServer {
   }
 
   private async handle(conn: HostConnection, raw: unknown, inflight: Map<number, AbortController>): Promise<void> {
-    const env = ClientMessage.safeParse(raw);
+    const rawId = callIdOf(raw);
+    // Whatever the transport: as deep as a binary frame may carry (the envelope is level 0), no deeper.
+    const shape = shapeProblem(raw, MAX_DEPTH);
+    if (shape) {
+      this.safeSend(conn, { t: 'res', id: rawId, ok: false, e: { code: 'validation', message: `Refused message: ${shape}`, retryable: false } });
+      return;
+    }
+    const env = guardedParse(ClientMessage, raw);
     if (!env.success) {
-      const id = raw !== null && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'number' ? (raw as { id: number }).id : null;
-      const reason = (raw as { t?: unknown; reason?: unknown } | null)?.t === 'undecodable' ? String((raw as { reason?: unknown }).reason) : null;
-      const e = reason ? { code: 'validation' as const, message: `Undecodable message: ${reason}`, retryable: false } : zodToWire(env.error, 'Malformed message');
-      this.safeSend(conn, { t: 'res', id: Number.isSafeInteger(id) ? id : null, ok: false, e });
+      const reason = (raw as { t?: unknown; reason?: unknown } | null)?.t === 'undecodable' ? String((raw as { reason?: unknown }).reason).slice(0, 500) : null;
+      const e = reason ? { code: 'validation' as const, message: `Undecodable message: ${reason}`, retryable: false } : env.error;
+      this.safeSend(conn, { t: 'res', id: rawId, ok: false, e });
       return;
     }
     const msg = env.data;
@@ -68,9 +78,9 @@ export class IpcServer {
       return;
     }
     const def = commands[ch];
-    const parsed = def.request.safeParse(msg.p);
+    const parsed = guardedParse(def.request, msg.p, `Invalid request for ${ch}`);
     if (!parsed.success) {
-      this.safeSend(conn, { t: 'res', id, ok: false, e: zodToWire(parsed.error, `Invalid request for ${ch}`) });
+      this.safeSend(conn, { t: 'res', id, ok: false, e: parsed.error });
       return;
     }
     const ctrl = new AbortController();
@@ -102,5 +112,24 @@ export class IpcServer {
     } catch (e) {
       this.log.warn({ conn: conn.label, err: e }, 'send failed');
     }
+  }
+}
+
+function callIdOf(raw: unknown): number | null {
+  if (raw === null || typeof raw !== 'object') return null;
+  const id = (raw as { id?: unknown }).id;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
+}
+
+/**
+ * safeParse does not catch what a refine or transform callback throws (a RangeError from JSON.stringify,
+ * a TypeError on an odd value): that is still the client's bad input, so it is a validation error too.
+ */
+function guardedParse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }, value: unknown, prefix = 'Malformed message'): { success: true; data: T } | { success: false; error: WireError } {
+  try {
+    const r = schema.safeParse(value);
+    return r.success ? r : { success: false, error: zodToWire(r.error, prefix) };
+  } catch (e) {
+    return { success: false, error: { code: 'validation', message: `${prefix}: the payload could not be validated (${e instanceof Error ? `${e.name}: ${e.message}` : 'non-error thrown'})`.slice(0, 2_000), retryable: false } };
   }
 }

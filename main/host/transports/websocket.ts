@@ -1,8 +1,14 @@
 import type { WebSocket } from 'ws';
-import { decodeFrame, encodeFrame, WireFormatError, type HostConnection } from '../../contract/index.ts';
+import { decodeFrame, decodeJsonText, encodeFrame, WireFormatError, type HostConnection } from '../../contract/index.ts';
 
-/** Wraps one accepted WebSocket as a host connection speaking binary frames (see contract/wire.ts). */
-export function websocketConnection(ws: WebSocket, label: string): HostConnection {
+/**
+ * Wraps one accepted WebSocket as a host connection speaking binary frames (see contract/wire.ts); JSON
+ * text frames are accepted too, under the same depth limit. `onError` hears protocol errors (bad UTF-8 in a
+ * text frame, an oversized frame, a bad opcode): ws closes that socket itself, and without a listener
+ * its 'error' event would be thrown and end the process.
+ */
+export function websocketConnection(ws: WebSocket, label: string, onError: (e: Error) => void = () => {}): HostConnection {
+  ws.on('error', onError);
   return {
     label,
     send(msg) {
@@ -10,15 +16,20 @@ export function websocketConnection(ws: WebSocket, label: string): HostConnectio
     },
     onMessage(listener) {
       const h = (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
         let decoded: unknown;
         try {
-          decoded = isBinary ? decodeFrame(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)) : JSON.parse(bytes.toString('utf8'));
+          const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+          const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          decoded = isBinary ? decodeFrame(view) : decodeJsonText(view);
         } catch (e) {
           // Undecodable input still gets a typed reply: the envelope check downstream turns this into `validation`.
-          decoded = { t: 'undecodable', id: e instanceof WireFormatError ? e.callId : null, reason: (e as Error).message };
+          decoded = { t: 'undecodable', id: e instanceof WireFormatError ? e.callId : null, reason: e instanceof Error ? e.message : 'undecodable' };
         }
-        listener(decoded);
+        try {
+          listener(decoded);
+        } catch (e) {
+          onError(e instanceof Error ? e : new Error(String(e)));
+        }
       };
       ws.on('message', h);
       return () => ws.off('message', h);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, WireFormatError } from '../../../main/contract/index.ts';
+import { decodeFrame, decodeJsonText, encodeFrame, jsonNestsDeeperThan, MAX_DEPTH, WireFormatError } from '../../../main/contract/index.ts';
 
 describe('binary wire frames', () => {
   it('round-trips JSON values with typed arrays, zero-copy and aligned', () => {
@@ -42,5 +42,42 @@ describe('binary wire frames', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 100; i++) deep = [deep];
     expect(() => decodeFrame(encodeFrame(deep))).toThrow(/nested deeper/);
+  });
+});
+
+describe('JSON text frames', () => {
+  const bytes = (s: string) => new TextEncoder().encode(s);
+
+  it('measures nesting by scan, ignoring brackets inside strings and after escapes', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const text = JSON.stringify(v);
+        // Reference depth: how deep the parsed value nests.
+        const depth = (x: unknown): number => (x !== null && typeof x === 'object' ? 1 + Math.max(0, ...Object.values(x).map(depth)) : 0);
+        const d = depth(v);
+        expect(jsonNestsDeeperThan(bytes(text), d)).toBe(false);
+        if (d > 0) expect(jsonNestsDeeperThan(bytes(text), d - 1)).toBe(true);
+      }),
+    );
+    expect(jsonNestsDeeperThan(bytes('{"a":"[[[[\\"[[[["}'), 1)).toBe(false);
+  });
+
+  it('decodes what binary frames carry and refuses deeper text, keeping the call id', () => {
+    const ok = { t: 'call', id: 3, ch: 'health', p: { a: [1, { b: 'x' }] } };
+    expect(decodeJsonText(bytes(JSON.stringify(ok)))).toEqual(ok);
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+    const e = (() => {
+      try {
+        decodeJsonText(bytes(`{"t":"call","id":42,"ch":"backtest.run","p":{"config":${deep}},"z":"}"}`));
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(e).toBeInstanceOf(WireFormatError);
+    expect((e as WireFormatError).message).toMatch(`nested deeper than ${MAX_DEPTH}`);
+    expect((e as WireFormatError).callId).toBe(42);
+    // Unterminated: refused without a parse, id still read from the top level.
+    expect(() => decodeJsonText(bytes(`{"id":5,"p":${'['.repeat(1_000_000)}`))).toThrow(WireFormatError);
+    expect(() => decodeJsonText(bytes('{"t":'))).toThrow(/not valid JSON/);
   });
 });
