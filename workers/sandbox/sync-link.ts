@@ -53,7 +53,8 @@ export class SandboxLink {
         this.kill();
         throw new StrategyError(`the strategy sandbox did not start within ${timeoutMs} ms`);
       }
-      await waitChange(this.ctrl, 3, STARTING, Math.min(left, 100));
+      // Polled on a timer: a pending Atomics.waitAsync does not keep Node's event loop alive.
+      await new Promise((r) => setTimeout(r, Math.min(left, 10)));
     }
     if (Atomics.load(this.ctrl, 0) === DEAD) throw new StrategyError(this.reason());
   }
