@@ -39,6 +39,8 @@ const reserved = {
   bullmq: ['workers/queue/bullmq.ts'],
   ioredis: ['workers/queue/bullmq.ts'],
   'lightweight-charts': ['renderer/features/chart/lightweight.ts'],
+  'electron-updater': ['main/app/updater.ts'],
+  sharp: ['resources/generate-icons.ts'],
 };
 
 const nodeBuiltin = /^node:|^(fs|path|os|net|http|https|child_process|worker_threads|crypto|stream|url|util|zlib|dns|tls|cluster|module|process|v8|vm)(\/|$)/;

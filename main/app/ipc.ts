@@ -1,7 +1,7 @@
 import { ipcMain, type IpcMainEvent, type WebContents } from 'electron';
 import type { HostConnection, HostMessage } from '../contract/index.ts';
 import type { IpcServer } from '../host/ipc/server.ts';
-import { isAppUrl } from './security.ts';
+import { isAppUrl } from './app-url.ts';
 
 export const IPC_CHANNEL = 'kestrel:msg';
 

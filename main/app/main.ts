@@ -1,18 +1,27 @@
 import { app, BrowserWindow } from 'electron';
+import { join } from 'node:path';
 import { createHost, type Host } from '../host/host.ts';
 import { appRoot } from '../host/paths.ts';
 import { installProcessGuards } from '../host/process-guards.ts';
 import { attachElectronTransport } from './ipc.ts';
 import { installMenu } from './menu.ts';
 import { electronPdfRenderer } from './pdf.ts';
-import { hardenSession } from './security.ts';
+import { registerAppScheme, serveAppScheme } from './protocol.ts';
+import { appContentSecurityPolicy, hardenSession } from './security.ts';
+import { updatePlan } from './update-policy.ts';
+import { startUpdates, type AppUpdates } from './updater.ts';
 import { createMainWindow, rendererIndexUrl } from './window.ts';
+
+// The same override headless mode honours, so tests and second profiles never touch the real userData.
+if (process.env.KESTREL_DATA_DIR) app.setPath('userData', process.env.KESTREL_DATA_DIR);
+registerAppScheme();
 
 /** The Electron shell: one instance, one hardened window, the same host headless mode runs. */
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let host: Host | undefined;
+  let updates: AppUpdates | undefined;
   const root = appRoot();
   app.on('second-instance', () => {
     const win = BrowserWindow.getAllWindows()[0];
@@ -26,6 +35,7 @@ if (!app.requestSingleInstanceLock()) {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
   app.whenReady().then(async () => {
+    serveAppScheme(join(root, 'dist', 'renderer'), appContentSecurityPolicy(), (why) => host?.ctx.log.warn(why));
     hardenSession();
     installMenu();
     host = await createHost({ mode: 'electron', dataDir: app.getPath('userData') });
@@ -33,11 +43,16 @@ if (!app.requestSingleInstanceLock()) {
     // The app has a Chromium: audit reports can be printed to PDF (headless hosts answer "skipped").
     host.services.audit.pdf = electronPdfRenderer();
     const win = createMainWindow(root);
-    const indexUrl = rendererIndexUrl(root);
+    const indexUrl = rendererIndexUrl();
     attachElectronTransport(host.server, win.webContents, indexUrl, (why) => host?.ctx.log.warn(why));
     await win.loadURL(indexUrl);
+    const log = host.ctx.log;
+    // The document's `updates` as this run resolved it (KESTREL_UPDATES overrides it; host.ts logs a refused value).
+    updates = await startUpdates(updatePlan(host.services.settings.updates, { packaged: app.isPackaged }), { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) }, () => BrowserWindow.getAllWindows()[0]);
+    installMenu({ checkForUpdates: () => void updates?.checkNow() });
   });
   app.on('window-all-closed', () => {
+    updates?.stop();
     void host?.close().finally(() => app.quit());
   });
 }

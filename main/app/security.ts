@@ -1,16 +1,9 @@
 import { session, type WebContents } from 'electron';
 import { contentSecurityPolicy } from '../host/headless/security.ts';
+import { isAppUrl } from './app-url.ts';
 
-/** The app's own origin: the renderer is loaded from a file:// URL inside the app bundle. */
-export function isAppUrl(url: string, appIndexUrl: string): boolean {
-  try {
-    const u = new URL(url);
-    const app = new URL(appIndexUrl);
-    return u.protocol === app.protocol && u.pathname === app.pathname;
-  } catch {
-    return false;
-  }
-}
+/** The desktop window's policy: the headless one without the WebSocket (IPC goes through the preload). */
+export const appContentSecurityPolicy = (): string => contentSecurityPolicy('');
 
 /** Applies the session-wide rules: strict CSP on every response, every permission request denied. */
 export function hardenSession(): void {
@@ -19,7 +12,7 @@ export function hardenSession(): void {
     callback({
       responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': [contentSecurityPolicy('')],
+        'Content-Security-Policy': [appContentSecurityPolicy()],
         'X-Content-Type-Options': ['nosniff'],
       },
     });

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { command, empty, req, text } from './define.ts';
 import { RiskLimitsView } from './trading.ts';
+import { UpdateSettings } from './updates.ts';
 
 export const SETTINGS_VERSION = 1;
 
@@ -102,6 +103,8 @@ export const SettingsDocument = z
     riskProfiles: z.record(SettingsId, RiskProfileSettings).default({ default: { name: 'Default', limits: DEFAULT_RISK_LIMITS } }),
     alertChannels: z.array(AlertChannelSettings).max(50).default([]),
     clusters: z.array(ClusterSettings).max(50).default([]),
+    /** The desktop app's self-update switch (contract/updates.ts); a version-1 file without it reads as off. */
+    updates: UpdateSettings.default({}),
     /** The account the workstation acts on; absent = the first account. */
     selectedAccount: SettingsId.optional(),
   })

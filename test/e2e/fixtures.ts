@@ -14,10 +14,17 @@ export interface KestrelServer {
   output: () => string;
 }
 
-/** Starts `kestrel serve` with its own data dir and waits for the URL it prints, as a newcomer would. */
-export async function startServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<{ server: KestrelServer; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'main/cli/kestrel.ts'), 'serve', '--port', '0', '--data-dir', dataDir], {
-    cwd: repoRoot,
+/**
+ * Starts `kestrel serve` with its own data dir and waits for the URL it prints, as a newcomer would. `app`
+ * runs another copy's CLI instead of this checkout's sources (built-app.spec.ts: the build output alone).
+ */
+export async function startServer(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = {},
+  app: { cli: string; cwd: string } = { cli: join(repoRoot, 'main/cli/kestrel.ts'), cwd: repoRoot },
+): Promise<{ server: KestrelServer; child: ChildProcess }> {
+  const child = spawn(process.execPath, [app.cli, 'serve', '--port', '0', '--data-dir', dataDir], {
+    cwd: app.cwd,
     env: { ...process.env, KESTREL_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,6 +4,7 @@
  * (network globals, builtin loading, signals), and only then does it accept a job and load strategy code.
  * It serves one job: a code-strategy backtest (backtest-job.ts) or one paper strategy run (paper-job.ts).
  */
+import { stripTypeScriptTypes } from 'node:module';
 import { runBacktestJob, type BacktestJobMessage } from './backtest-job.ts';
 import { runPaperJob, type PaperJobMessage } from './paper-job.ts';
 import { writeFrame } from './frames.ts';
@@ -37,6 +38,9 @@ function harden(): void {
 process.on('disconnect', () => process.exit(0));
 const stdin = process.stdin;
 stdin.pause();
+// Node's type stripper compiles its WebAssembly on first use: use it once while WebAssembly still exists (a
+// child started from .ts sources has done so already; the one-file bundle of the desktop app has not).
+stripTypeScriptTypes('let warm: number = 1;');
 harden();
 process.once('message', (m: unknown) => {
   const job = m as { type?: unknown };

@@ -5,10 +5,11 @@
  */
 import { workerData } from 'node:worker_threads';
 import { deserialize, serialize } from 'node:v8';
-import { spawnSandbox } from './spawn.ts';
+import { spawnSandbox, useSandboxRuntime, type SandboxRuntime } from './spawn.ts';
 import { CAPACITY, DEAD, IDLE, READY, REPLY, REQUEST, waitChange } from './sync-link.ts';
 
-const { ctrl, data, memoryMb } = workerData as { ctrl: Int32Array; data: Uint8Array; memoryMb: number };
+const { ctrl, data, memoryMb, runtime } = workerData as { ctrl: Int32Array; data: Uint8Array; memoryMb: number; runtime: SandboxRuntime };
+useSandboxRuntime(runtime);
 const child = spawnSandbox({ memoryMb });
 Atomics.store(ctrl, 2, child.pid ?? 0);
 const rssLimit = memoryMb + 256;

@@ -11,7 +11,8 @@
  * with SIGKILL. The child exits by itself when the parent goes away (IPC disconnect).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { StrategyError } from '../../main/core/errors.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FrameReader } from './frames.ts';
@@ -54,25 +55,55 @@ function readable(): string[] {
   return [...out];
 }
 
-let allow: string[] | undefined;
+/** Which Node runs the sandbox, which file it starts, and the only paths it may read. */
+export interface SandboxRuntime {
+  readonly execPath: string;
+  readonly entry: string;
+  readonly readable: readonly string[];
+}
+
+let runtime: SandboxRuntime | undefined;
+
+/**
+ * From sources or dist/ (headless, CLI, tests): this Node, the child module, the app's code folders. In the
+ * desktop app: the plain Node runtime shipped with it (resources/node) running the one-file child bundle
+ * (resources/sandbox/child.mjs, `npm run build:sandbox`), which is all it may read. Electron's own binary is
+ * never used: with the RunAsNode fuse off it would start a second app, and its utility processes ignore
+ * Node's permission model. A desktop build without them refuses code strategies rather than run them
+ * less isolated.
+ */
+export function sandboxRuntime(): SandboxRuntime {
+  if (runtime) return runtime;
+  if (process.versions.electron === undefined) return { execPath: process.execPath, entry: ENTRY, readable: readable() };
+  const res = (process as { resourcesPath?: string }).resourcesPath ?? '';
+  const node = join(res, 'node', process.platform === 'win32' ? 'node.exe' : 'node');
+  const entry = join(res, 'sandbox', 'child.mjs');
+  if (!existsSync(node) || !existsSync(entry)) throw new StrategyError(`this build of Kestrel has no strategy sandbox runtime (${existsSync(node) ? entry : node} is missing): code strategies do not run without their isolation`);
+  return { execPath: node, entry, readable: [entry] };
+}
+
+/** Tests of the packaged layout run the bundled child under plain Node this way. */
+export function useSandboxRuntime(rt: SandboxRuntime | undefined): void {
+  runtime = rt;
+}
 
 export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
-  allow ??= readable();
-  const electron = process.versions.electron !== undefined;
-  const child: ChildProcess = fork(ENTRY, [], {
-    execPath: process.execPath,
+  runtime ??= sandboxRuntime();
+  const rt = runtime;
+  const child: ChildProcess = fork(rt.entry, [], {
+    execPath: rt.execPath,
     execArgv: [
-      '--permission', ...allow.map((p) => `--allow-fs-read=${p}`),
+      '--permission', ...rt.readable.map((p) => `--allow-fs-read=${p}`),
       '--disallow-code-generation-from-strings',
       `--max-old-space-size=${Math.max(16, Math.floor(opts.memoryMb))}`,
       '--max-semi-space-size=16',
       '--no-warnings',
     ],
-    // Nothing of the host's environment: no keys, tokens, paths. Electron needs one switch to act as Node.
-    env: electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
+    // Nothing of the host's environment: no keys, tokens, paths.
+    env: {},
     serialization: 'advanced',
     stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
-    cwd: dirname(ENTRY),
+    cwd: dirname(rt.entry),
   });
   let tail = '';
   child.stderr?.setEncoding('utf8');

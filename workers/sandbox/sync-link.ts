@@ -11,6 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import { deserialize, serialize } from 'node:v8';
 import { StrategyError } from '../../main/core/errors.ts';
+import { sandboxRuntime } from './spawn.ts';
 
 export const IDLE = 0, REQUEST = 1, REPLY = 2, DEAD = 3;
 export const STARTING = 0, READY = 1;
@@ -39,7 +40,10 @@ export class SandboxLink {
   private closed = false;
 
   constructor(opts: LinkOptions) {
-    this.worker = new Worker(new URL(`./relay${ext}`, import.meta.url), { workerData: { ctrl: this.ctrl, data: this.data, memoryMb: opts.memoryMb } });
+    // Resolved here, so a build without a sandbox runtime fails the start with its reason, and the relay
+    // uses the runtime this thread was told to use (tests of the packaged layout).
+    const runtime = sandboxRuntime();
+    this.worker = new Worker(new URL(`./relay${ext}`, import.meta.url), { workerData: { ctrl: this.ctrl, data: this.data, memoryMb: opts.memoryMb, runtime } });
     this.worker.unref();
     this.worker.on('error', () => this.kill());
   }

@@ -30,7 +30,7 @@ export const config: CliCommand = {
       case 'list': {
         console.log(`# ${store.file}`);
         for (const e of store.list()) {
-          const env = ENV_OVERRIDES.find((o) => o.key === e.key && process.env[o.env]);
+          const env = ENV_OVERRIDES.find((o) => (o.key === e.key || e.key.startsWith(`${o.key}.`)) && process.env[o.env]);
           console.log(`${e.key} = ${show(e.value)}${env ? `   (overridden by ${env.env}=${process.env[env.env]})` : ''}`);
         }
         return 0;

@@ -11,6 +11,7 @@
  *   KESTREL_FEED_SPEED=N             paper.speed (the paper clock runs N× the wall clock)
  *   KESTREL_AUDIT_CHECKPOINT_EVERY   audit.checkpointEvery
  *   KESTREL_SWEEP_CLUSTERS           clusters (JSON: [{"id","name","url","password": ref|null}])
+ *   KESTREL_UPDATES=off|stable|beta  updates (the desktop app's self-update: off, or on following that channel)
  *   KESTREL_SECRET_<REF>             the secret a reference names (REF upper-cased, non-alphanumerics as _),
  *                                    until the OS keychain store of the live-trading work replaces it
  * Bootstrap variables that must be known before the data dir is: KESTREL_DATA_DIR, KESTREL_LOG, KESTREL_PORT.
@@ -19,6 +20,7 @@
 import { SettingsDocument } from '../../contract/settings.ts';
 import type { HostMode } from '../context.ts';
 import type { ClusterSettings } from '../../contract/settings.ts';
+import type { UpdateSettings } from '../../contract/updates.ts';
 import type { FeedConfig } from '../trading/compose.ts';
 
 export interface HostSettings {
@@ -45,6 +47,8 @@ export interface HostSettings {
     /** Resolves a secret reference (a queue password). */
     readonly secret: (ref: string) => string | undefined;
   };
+  /** The desktop app's self-update switch (main/app/update-policy.ts turns it into a plan). */
+  readonly updates: UpdateSettings;
   /** The overrides applied, and those refused. */
   readonly overrides: readonly { key: string; env: string; value: string }[];
   readonly rejected: readonly { key: string; env: string; value: string }[];
@@ -60,6 +64,13 @@ const json = (v: string): unknown => {
   }
 };
 
+/** `off` | `stable` | `beta` (any case); anything else is refused rather than guessed. */
+export const parseUpdatesEnv = (v: string): UpdateSettings | undefined => {
+  const t = v.trim().toLowerCase();
+  if (t === 'off') return { enabled: false, channel: 'stable' };
+  return t === 'stable' || t === 'beta' ? { enabled: true, channel: t } : undefined;
+};
+
 export const envSecret = (env: NodeJS.ProcessEnv) => (ref: string): string | undefined => env[`KESTREL_SECRET_${ref.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] || undefined;
 
 export const ENV_OVERRIDES: readonly { env: string; key: string; parse: (v: string) => unknown }[] = [
@@ -73,6 +84,7 @@ export const ENV_OVERRIDES: readonly { env: string; key: string; parse: (v: stri
   { env: 'KESTREL_FEED_SPEED', key: 'paper.speed', parse: num },
   { env: 'KESTREL_AUDIT_CHECKPOINT_EVERY', key: 'audit.checkpointEvery', parse: num },
   { env: 'KESTREL_SWEEP_CLUSTERS', key: 'clusters', parse: json },
+  { env: 'KESTREL_UPDATES', key: 'updates', parse: parseUpdatesEnv },
 ];
 
 export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env: NodeJS.ProcessEnv = process.env): HostSettings {
@@ -99,6 +111,7 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
     paper: { autostart: doc.paper.autostart, feed, speed: doc.paper.speed },
     audit: { checkpointEvery: doc.audit.checkpointEvery },
     sweeps: { clusters: doc.clusters, secret: envSecret(env) },
+    updates: doc.updates,
     overrides,
     rejected,
   };

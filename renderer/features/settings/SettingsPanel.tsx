@@ -9,6 +9,7 @@ import { useNotices } from '../../state/notices.ts';
 import { useSettings } from '../../state/settings.ts';
 import { useTrading } from '../../state/trading.ts';
 import { isDecimal } from '../ticket/logic.ts';
+import { UpdatesSettings } from './UpdatesSettings.tsx';
 import { WorkstationSettings } from './WorkstationSettings.tsx';
 
 export function SettingsPanel() {
@@ -87,6 +88,10 @@ export function SettingsPanel() {
         <section className="card">
           <h3 className="section">Workstation</h3>
           <WorkstationSettings />
+        </section>
+        <section className="card">
+          <h3 className="section">Updates</h3>
+          <UpdatesSettings />
         </section>
         {info && (
           <section className="card">

@@ -9,7 +9,7 @@ import { getTemplate } from '../../../main/core/strategy/templates.ts';
 import { CancelledError, KestrelError } from '../../../main/core/errors.ts';
 import { paramSets, parseSweep, type SweepSpecInput } from '../../../main/core/backtest/sweep.ts';
 import { WorkerPool } from '../../../workers/pool.ts';
-import { prepareDatasets, runSweep, type SweepRequest } from '../../../workers/backtest/sweep-runner.ts';
+import { prepareDatasets, runSweep, runWalkForward, type SweepRequest } from '../../../workers/backtest/sweep-runner.ts';
 import type { SweepRow } from '../../../workers/backtest/types.ts';
 import { runSetsOnQueue, type QueueRunStats, type QueueTarget } from '../../../workers/queue/client.ts';
 import { QueueClient } from '../../../workers/queue/bullmq.ts';
@@ -171,6 +171,19 @@ describe('sweeps on a BullMQ queue', () => {
       await stopWorkers([w]);
     }
   }, 120_000);
+
+  it('walks forward on the queue: every window picks the same parameters, out-of-sample hashes equal', async () => {
+    const w = startWorker(redis.url);
+    procs.push(w);
+    await w.ready;
+    const small = { ...req, sweep: { mode: 'grid', params: { fast: [5, 10], slow: [30, 60] }, objective: 'sharpe' } as unknown as SweepSpecInput, walkForward: { inSampleBars: 12_000, outOfSampleBars: 6_000 } };
+    const here = await runWalkForward(pool, small);
+    const there = await runWalkForward(pool, small, { executor: (c, d, s, ds, o) => runSetsOnQueue({ url: redis.url }, pool, c, d, s, ds, o) });
+    expect(there.windows.length).toBeGreaterThanOrEqual(3);
+    expect(there.windows.map((x) => [x.best, x.inSample.determinismHash, x.outOfSample.determinismHash])).toEqual(here.windows.map((x) => [x.best, x.inSample.determinismHash, x.outOfSample.determinismHash]));
+    expect(Array.from(there.equity.value)).toEqual(Array.from(here.equity.value));
+    await stopWorkers([w]);
+  }, 180_000);
 
   it('says no worker is connected when there is none', async () => {
     const err = await runSetsOnQueue({ url: redis.url, waitForWorkersMs: 500 }, pool, config, doc, sets.slice(0, 4), prepareDatasets(config, req.datasets)).catch((e: unknown) => e);
