@@ -15,6 +15,7 @@ export interface Tripwire {
   readonly port: number;
   /** Files that must stay byte-identical. */
   readonly guarded: readonly string[];
+  readonly live: readonly string[];
   readonly marker: string;
   connections(): number;
   /** What changed (empty when nothing did). */
@@ -22,9 +23,14 @@ export interface Tripwire {
   close(): Promise<void>;
 }
 
+const TAMPER = 'tampered-by-strategy';
 const digest = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
 
-export async function tripwire(extra: readonly string[] = []): Promise<Tripwire> {
+/**
+ * `extra`: more files that must stay byte-identical. `live`: files their owner keeps writing (a running
+ * host's databases): the attack appends to them too, and they must not end with what it appends.
+ */
+export async function tripwire(extra: readonly string[] = [], live: readonly string[] = []): Promise<Tripwire> {
   const dir = mkdtempSync(join(tmpdir(), 'kestrel-escape-'));
   const own = ['ledger.db', 'market.db', 'audit-key.pem'].map((n) => join(dir, n));
   for (const p of own) writeFileSync(p, `${p}\n${'x'.repeat(64)}\n`);
@@ -40,10 +46,11 @@ export async function tripwire(extra: readonly string[] = []): Promise<Tripwire>
   const port = (server.address() as { port: number }).port;
   const marker = join(dir, 'escaped.txt');
   return {
-    dir, port, guarded, marker,
+    dir, port, guarded, live, marker,
     connections: () => n,
     touched: () => [
       ...guarded.filter((p) => !existsSync(p) || digest(p) !== before.get(p)),
+      ...live.filter((p) => existsSync(p) && readFileSync(p).subarray(-TAMPER.length).toString() === TAMPER),
       ...(existsSync(marker) ? [marker] : []),
       ...(readdirSync(dir).sort().join(',') !== listing ? [`${dir} listing`] : []),
       ...(n > 0 ? [`${n} socket(s) to ${port}`] : []),
@@ -55,11 +62,11 @@ export async function tripwire(extra: readonly string[] = []): Promise<Tripwire>
 /** `pwn(p)`: what an attacker does with a host `process`. Placed in every attempt's source. */
 export function pwnSource(t: Tripwire): string {
   const j = JSON.stringify;
-  const files = t.guarded.map((p) => j(p)).join(', ');
+  const files = [...t.guarded, ...t.live].map((p) => j(p)).join(', ');
   return `function pwn(p) {
   const fs = p.getBuiltinModule('fs');
   fs.writeFileSync(${j(t.marker)}, 'escaped');
-  for (const f of [${files}]) fs.appendFileSync(f, 'tampered');
+  for (const f of [${files}]) fs.appendFileSync(f, '${TAMPER}');
   p.getBuiltinModule('net').connect(${t.port}, '127.0.0.1').on('error', () => {});
   p.env.KESTREL_ESCAPED = '1';
   throw new Error('ESCAPED');
@@ -68,7 +75,10 @@ export function pwnSource(t: Tripwire): string {
 
 export interface Attempt {
   readonly name: string;
-  /** Module source; `PWN` is replaced by the pwn function. Strategies act on bar 5 so earlier bars run normally. */
+  /**
+   * Module source; `PWN` is replaced by the pwn function, `FIRST`/`LAST` by the bars to act on (a backtest
+   * lets a few bars run normally first; a paper run starts at once).
+   */
   readonly source: string;
   /** The error text the contained attempt ends with (checked against the run's error). */
   readonly expect: RegExp;
@@ -77,7 +87,7 @@ export interface Attempt {
 const onBar = (body: string): string => `PWN
 export default {
   onCandle(ctx, bar) {
-    if (ctx.bar() !== 5) return;
+    if (ctx.bar() !== FIRST) return;
     ${body}
   },
 };`;
@@ -86,11 +96,19 @@ export default {
 export const ATTEMPTS: readonly Attempt[] = [
   {
     name: 'stack overflow at the bridge: a host-realm RangeError, then its constructor chain',
-    source: onBar(`let host = null;
-    const dive = () => { try { dive(); } catch (e) { if (!host) { try { ctx.position(); } catch (e2) { if (e2 && e2.constructor !== RangeError && e2.constructor !== Error) host = e2; } } } };
-    dive();
-    if (!host) throw new Error('no host-realm error');
-    pwn(host.constructor.constructor('return process')());`),
+    // Every frame on the way back up tries once more: one of them has just too little stack for the bridge.
+    // Tried on many bars: as the code warms up (interpreter, baseline, optimised) frame sizes change.
+    source: `PWN
+export default {
+  onCandle(ctx, bar) {
+    if (ctx.bar() < FIRST) return;
+    let host = null;
+    const dive = () => { try { dive(); } catch (e) { if (!host) { try { ctx.position(); } catch (e2) { if (e2 && e2.constructor !== RangeError && e2.constructor !== Error) host = e2; } } throw e; } };
+    try { dive(); } catch (e) {}
+    if (host) pwn(host.constructor.constructor('return process')());
+    if (ctx.bar() === LAST) throw new Error('no host-realm error');
+  },
+};`,
     expect: /no host-realm error|Code generation from strings disallowed/,
   },
   {
@@ -124,7 +142,7 @@ export const ATTEMPTS: readonly Attempt[] = [
   {
     name: 'async callback awaiting, then reaching for process',
     source: `PWN
-export default { async onCandle(ctx) { if (ctx.bar() !== 5) return; await null; pwn(process); } };`,
+export default { async onCandle(ctx) { if (ctx.bar() !== FIRST) return; await null; pwn(process); } };`,
     expect: /created a promise|plain synchronous function/,
   },
   {
@@ -165,8 +183,8 @@ export default { onCandle() {} };`,
     Error.prepareStackTrace = (e, sites) => { for (const s of sites) { try { const f = s.getFunction(); const t = s.getThis(); if (f) leaked.push(f); if (t) leaked.push(t); } catch (x) {} } return 'x'; };
     try { ctx.indicator('no-such-indicator:3'); } catch (e) { void e.stack; }
     void new Error('probe').stack;
-    const dive = () => { try { dive(); } catch (e) { try { ctx.position(); } catch (e2) { void e2.stack; } } };
-    dive();
+    const dive = () => { try { dive(); } catch (e) { try { ctx.position(); } catch (e2) { void e2.stack; } throw e; } };
+    try { dive(); } catch (e) {}
     for (const f of leaked) { try { pwn(f.constructor.constructor('return process')()); } catch (x) { if (String(x.message) === 'ESCAPED') throw x; } }
     pwn(process);`),
     expect: /process is not defined/,
@@ -233,6 +251,6 @@ export default { onCandle(ctx) { \\u0069mport('node:fs'); } };`,
   },
 ];
 
-export function attemptSource(a: Attempt, t: Tripwire): string {
-  return a.source.replace('PWN', pwnSource(t));
+export function attemptSource(a: Attempt, t: Tripwire, bars: { first: number; last: number } = { first: 5, last: 40 }): string {
+  return a.source.replace('PWN', pwnSource(t)).replaceAll('FIRST', String(bars.first)).replaceAll('LAST', String(bars.last));
 }

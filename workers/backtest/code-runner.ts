@@ -93,6 +93,8 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
   return new Promise<{ result: BacktestResult; events: AuditEvent[] | null }>((resolve, reject) => {
     let settled = false;
     let ready = false;
+    /** Past the last bar: the kernel builds the result, no strategy code runs; only maxMs applies. */
+    let assembling = false;
     let lastBar = -1;
     let lastMove = Date.now();
     const started = Date.now();
@@ -129,7 +131,7 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
       const now = Date.now();
       const rss = child.rssMb();
       if (rss !== undefined && rss > rssLimit) stopped(`strategy exceeded its memory limit (${memoryMb} MB heap, ${Math.round(rssLimit)} MB in all); stopped`);
-      else if (ready && now - lastMove > stallMs) partial('error', { code: 'timeout', message: `strategy made no progress for ${stallMs} ms at bar ${Math.max(0, lastBar)} (endless loop?); stopped`, bar: Math.max(0, lastBar) });
+      else if (ready && !assembling && now - lastMove > stallMs) partial('error', { code: 'timeout', message: `strategy made no progress for ${stallMs} ms at bar ${Math.max(0, lastBar)} (endless loop?); stopped`, bar: Math.max(0, lastBar) });
       else if (now - started > (opts.maxMs ?? 600_000)) partial('error', { code: 'timeout', message: `backtest exceeded its time budget of ${opts.maxMs ?? 600_000} ms`, bar: Math.max(0, lastBar) });
     }, 50);
     child.onMessage((raw) => {
@@ -143,6 +145,7 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
           const p = checkProgress(raw, n, got);
           lastBar = p.bar;
           lastMove = Date.now();
+          if (p.final) assembling = true;
           if (p.equity) {
             equity.set(p.equity, p.from);
             got = p.from + p.equity.length;

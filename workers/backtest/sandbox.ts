@@ -103,12 +103,6 @@ export interface LoadOptions {
   readonly seed?: number;
   /** Budget for evaluating the module's top level. */
   readonly evalTimeoutMs?: number;
-  /**
-   * CPU budget for EACH callback (onCandle, onFill, ...). For strategies running in-process (paper mode),
-   * where no worker watchdog can stop an endless loop. Off in backtest workers: a vm timeout per call costs
-   * a watchdog per bar there, and the worker's own watchdog covers it.
-   */
-  readonly callTimeoutMs?: number;
 }
 
 /** TS → JS (type stripping only) and `export default` → the sandbox's module slot; imports are refused. */
@@ -224,27 +218,7 @@ export function sandboxedModule(source: string, opts: LoadOptions = {}): CodeStr
   } catch {
     throw new ValidationError('strategy params must be plain numbers', [{ path: 'params', message: 'not serialisable' }]);
   }
-  const budget = opts.callTimeoutMs;
-  // With a budget, the call enters through runInContext so V8 can interrupt it; only primitives (a name
-  // and a JSON string) cross into the sandbox, which parses them with its own JSON.
-  const dispatch = budget
-    ? (name: string, ...args: unknown[]) => {
-        context.__kestrelRealm = realm;
-        context.__kestrelCall = name;
-        context.__kestrelArgs = JSON.stringify(args);
-        try {
-          vm.runInContext('__kestrelRealm.dispatch.apply(null, [__kestrelCall].concat(JSON.parse(__kestrelArgs)))', context, { timeout: budget });
-        } catch (e) {
-          // The timeout error may come from another realm: recognise it by its code, not instanceof.
-          if ((e as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new StrategyError(`${name} ran longer than its ${budget} ms budget (endless loop?); the strategy was stopped`);
-          throw e;
-        } finally {
-          delete context.__kestrelRealm;
-          delete context.__kestrelCall;
-          delete context.__kestrelArgs;
-        }
-      }
-    : (name: string, ...args: unknown[]) => realm.dispatch(name, ...args);
+  const dispatch = (name: string, ...args: unknown[]) => realm.dispatch(name, ...args);
   const run = (name: string, ...args: unknown[]): void => {
     let failed: StrategyError | undefined;
     const created = watchPromises(() => {

@@ -1,9 +1,9 @@
 /**
  * A code-strategy backtest inside the sandbox process: the whole kernel runs here next to the strategy, so
  * callbacks never cross a process boundary (one process hop per bar would cost more than the bar). The
- * job arrives as a message, the candle columns as raw bytes on stdin. Progress goes back every ~100 ms
- * or 2048 bars, whichever comes first (bar reached, equity and fills since the last one): the parent's watchdog reads it as the
- * heartbeat and keeps the partial result if it has to stop the process.
+ * job arrives as a message, the candle columns as raw bytes on stdin. A checkpoint goes back every 2048
+ * bars (equity and fills since the last one: the partial result the parent keeps if it has to stop the
+ * process) and a heartbeat (the bar reached) at least every ~100 ms: the parent's watchdog reads both.
  */
 import type { Readable } from 'node:stream';
 import { KestrelError } from '../../main/core/errors.ts';
@@ -94,14 +94,19 @@ function run(job: BacktestJobMessage, datasets: BacktestJob['datasets'], send: (
       create: () => new CodeStrategy(sandboxedModule(job.source, { fileName: job.fileName, seed: job.seed ?? 1 }), { id: job.info.id, version: job.info.version, params: job.params ?? {} }),
     },
     control: {
+      // Called once more after the last strategy callback: what follows is the kernel assembling the result
+      // (no strategy code), which the parent times by maxMs only.
+      onProgress: (done, total) => {
+        if (done === total) send({ type: 'progress', bar: Math.max(0, done - 1), final: true });
+      },
       heartbeat: (i, ctx) => {
         if (datasets.length === 1) eq[i] = ctx.equity;
-        if ((i & 255) !== 0) return;
+        // Every bar: the parent's stall limit is per callback, so a slow bar must not look like a stuck one.
         const now = performance.now();
-        if (now - last < PROGRESS_MS && i - sent < CHECKPOINT) return;
+        if (i - sent >= CHECKPOINT && datasets.length === 1) progress(i, ctx.engine.portfolio.fills());
+        else if (now - last >= PROGRESS_MS) send({ type: 'progress', bar: i });
+        else return;
         last = now;
-        if (datasets.length === 1) progress(i, ctx.engine.portfolio.fills());
-        else send({ type: 'progress', bar: i });
       },
     },
   };

@@ -6,10 +6,11 @@
  */
 import { stripTypeScriptTypes } from 'node:module';
 import { runBacktestJob, type BacktestJobMessage } from './backtest-job.ts';
+import { runPaperJob, type PaperJobMessage } from './paper-job.ts';
+import { writeFrame } from './frames.ts';
 
-const send = (m: unknown): void => {
-  process.send?.(m);
-};
+// Replies go out on stdout, synchronously (frames.ts); nothing else in this process writes there.
+const send = (m: unknown): void => writeFrame(1, m);
 
 /** Second layer behind the vm context: if strategy code ever held this realm, it finds little to use. */
 function harden(): void {
@@ -45,6 +46,7 @@ process.once('message', (m: unknown) => {
   const job = m as { type?: unknown };
   try {
     if (job?.type === 'backtest') runBacktestJob(job as BacktestJobMessage, stdin, send);
+    else if (job?.type === 'paper') runPaperJob(job as PaperJobMessage, send);
     else send({ type: 'failed', code: 'internal', message: 'unknown sandbox job' });
   } catch (e) {
     send({ type: 'failed', code: 'internal', message: e instanceof Error ? e.message : String(e) });

@@ -19,7 +19,7 @@ const FillSchema = z.object({
 
 const Progress = z.object({
   type: z.literal('progress'), bar: z.number().int().min(0),
-  from: z.number().int().min(0).optional(), equity: f64.optional(), fills: z.array(FillSchema).max(1_000_000).optional(),
+  from: z.number().int().min(0).optional(), equity: f64.optional(), fills: z.array(FillSchema).max(1_000_000).optional(), final: z.literal(true).optional(),
 }).strict();
 
 const Event = z.object({
@@ -46,12 +46,13 @@ export function replyProblem(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).slice(0, 300);
 }
 
-export function checkProgress(raw: unknown, bars: number, got: number): { bar: number; from: number; equity?: Float64Array; fills: Fill[] } {
+export function checkProgress(raw: unknown, bars: number, got: number): { bar: number; from: number; final: boolean; equity?: Float64Array; fills: Fill[] } {
   const p = Progress.parse(raw);
   if (p.bar >= Math.max(1, bars)) throw new Error(`bar ${p.bar} beyond the data`);
-  if (p.equity === undefined) return { bar: p.bar, from: got, fills: [] };
+  const final = p.final === true;
+  if (p.equity === undefined) return { bar: p.bar, from: got, final, fills: [] };
   if (p.from !== got || p.from + p.equity.length > bars) throw new Error('progress out of order');
-  return { bar: p.bar, from: p.from, equity: p.equity, fills: (p.fills ?? []) as Fill[] };
+  return { bar: p.bar, from: p.from, final, equity: p.equity, fills: (p.fills ?? []) as Fill[] };
 }
 
 /** A finished run. `known` replaces what the reply could lie about and the host knows itself. */

@@ -4,7 +4,8 @@
  * own code: no file writes, no other reads (no data directory, no key file, no database), no child
  * processes, no worker threads, no native addons, no WASI; no code generation from strings in any realm;
  * an empty environment; a heap limit. Values cross only as messages (V8 structured serialisation over the
- * IPC pipe) and raw candle bytes over stdin: no object, prototype or error of one process reaches the other.
+ * IPC pipe to the child, framed on its stdout back: frames.ts) and raw candle bytes over stdin: no object,
+ * prototype or error of one process reaches the other.
  *
  * The parent side (this module) watches it: `rssMb` reads its resident memory (Linux: /proc), `kill` ends it
  * with SIGKILL. The child exits by itself when the parent goes away (IPC disconnect).
@@ -14,6 +15,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { StrategyError } from '../../main/core/errors.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FrameReader } from './frames.ts';
 
 export interface SandboxOptions {
   /** Heap limit (old generation) in MB. */
@@ -60,6 +62,8 @@ export interface SandboxRuntime {
   readonly readable: readonly string[];
 }
 
+let runtime: SandboxRuntime | undefined;
+
 /**
  * From sources or dist/ (headless, CLI, tests): this Node, the child module, the app's code folders. In the
  * desktop app: the plain Node runtime shipped with it (resources/node) running the one-file child bundle
@@ -69,6 +73,7 @@ export interface SandboxRuntime {
  * less isolated.
  */
 export function sandboxRuntime(): SandboxRuntime {
+  if (runtime) return runtime;
   if (process.versions.electron === undefined) return { execPath: process.execPath, entry: ENTRY, readable: readable() };
   const res = (process as { resourcesPath?: string }).resourcesPath ?? '';
   const node = join(res, 'node', process.platform === 'win32' ? 'node.exe' : 'node');
@@ -76,8 +81,6 @@ export function sandboxRuntime(): SandboxRuntime {
   if (!existsSync(node) || !existsSync(entry)) throw new StrategyError(`this build of Kestrel has no strategy sandbox runtime (${existsSync(node) ? entry : node} is missing): code strategies do not run without their isolation`);
   return { execPath: node, entry, readable: [entry] };
 }
-
-let runtime: SandboxRuntime | undefined;
 
 /** Tests of the packaged layout run the bundled child under plain Node this way. */
 export function useSandboxRuntime(rt: SandboxRuntime | undefined): void {
@@ -99,7 +102,7 @@ export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
     // Nothing of the host's environment: no keys, tokens, paths.
     env: {},
     serialization: 'advanced',
-    stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
+    stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
     cwd: dirname(rt.entry),
   });
   let tail = '';
@@ -108,6 +111,19 @@ export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
     tail = (tail + d).slice(-4096);
   });
   child.stdin?.on('error', () => {}); // the child died: its exit is reported
+  const listeners: ((m: unknown) => void)[] = [];
+  const reader = new FrameReader((m) => {
+    for (const l of listeners) l(m);
+  });
+  child.stdout?.on('data', (d: Buffer) => {
+    try {
+      reader.push(d);
+    } catch (e) {
+      // Not our framing (or too big): the child is not speaking the protocol; report and end it.
+      for (const l of listeners) l({ type: 'garbled', message: e instanceof Error ? e.message : String(e) });
+      child.kill('SIGKILL');
+    }
+  });
   child.on('error', () => {}); // a send to a dead child: its exit is reported
   return {
     pid: child.pid,
@@ -118,7 +134,7 @@ export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
       child.stdin?.write(chunk);
     },
     onMessage: (fn) => {
-      child.on('message', fn);
+      listeners.push(fn);
     },
     onExit: (fn) => {
       // 'close' waits for stderr to end, so the out-of-memory message is in the tail.

@@ -16,6 +16,7 @@ import type { Strategy } from '../engine/strategy.ts';
 import { MemoryAuditSink, type Clock, type RiskGate, type SimulatedVenue } from '../ports.ts';
 import { canonicalJson } from './canonical.ts';
 import { fillFrom, type RecordedEvent } from './replay.ts';
+import { release } from '../strategy/code.ts';
 import { auditDecisionBars, auditSessionStart, auditSessionStop, SessionAuditSink, type SessionStartConfig } from './session.ts';
 
 export interface RerunDeps {
@@ -82,7 +83,11 @@ export function rerunSession(recorded: readonly RecordedEvent[], deps: RerunDeps
   deps.prepare?.(engine, cfg);
   if (!deps.bars) throw new ValidationError('the recorded session\'s market data is not available for a re-run (no stored bars for its data reference)');
   const { symbol, bars } = deps.bars(cfg.data);
-  engine.run(symbol, bars, auditDecisionBars(strategy, sink));
+  try {
+    engine.run(symbol, bars, auditDecisionBars(strategy, sink));
+  } finally {
+    release(strategy); // a code strategy's sandbox process
+  }
   auditSessionStop(sink, stop?.ts ?? clock.now(), { reason: 'rerun' });
   // Compare in the stored form (canonical JSON round trip: bigints as decimal strings, undefined dropped).
   return compareSessions(recorded, mem.events.map((e) => JSON.parse(canonicalJson(e)) as RecordedEvent));

@@ -19,8 +19,8 @@
  * `onTrade` is called when a round trip of this strategy closes (flat again or reversed).
  */
 import { StrategyError, ValidationError } from '../errors.ts';
-import type { Strategy, StrategyContext } from '../engine/strategy.ts';
-import type { Fill, OrderRequest, OrderType, Side, TimeInForce } from '../model/index.ts';
+import type { Strategy, StrategyContext, StrategyOrder } from '../engine/strategy.ts';
+import type { CandleColumns, Fill, Instrument, Lots, OrderRequest, OrderType, Side, TimeInForce } from '../model/index.ts';
 import { floatToLots, floatToTicks, lotsToQty, moneyToNumber } from '../model/index.ts';
 import { SeriesSet, type Column } from './series.ts';
 
@@ -82,6 +82,30 @@ export interface CodeStrategyModule {
   onTimer?(ctx: CodeContext, name: string): void;
 }
 
+/**
+ * What a CodeStrategy uses of the kernel's StrategyContext. The kernel's context is one; a sandbox process
+ * offers another (workers/sandbox/paper-job.ts), a mirror kept up to date by the host, so that the same
+ * CodeStrategy runs next to the strategy code and only values cross the process boundary.
+ */
+export interface CodeKernel {
+  readonly engine: { readonly clock: { now(): number }; order(clientOrderId: string): { readonly tag?: string | undefined } | undefined };
+  readonly symbol: string;
+  readonly instrument: Instrument;
+  readonly bars: CandleColumns;
+  readonly i: number;
+  readonly position: Lots;
+  readonly equity: number;
+  time(ago?: number): number;
+  open(ago?: number): number;
+  high(ago?: number): number;
+  low(ago?: number): number;
+  close(ago?: number): number;
+  volume(ago?: number): number;
+  submit(req: StrategyOrder): { readonly clientOrderId: string } | undefined;
+  cancel(clientOrderId: string): void;
+  cancelAll(): void;
+}
+
 const ORDER_TYPES = new Set(['market', 'limit', 'stop-market', 'stop-limit', 'take-profit', 'take-profit-limit', 'trailing-stop']);
 
 export class CodeStrategy implements Strategy {
@@ -90,7 +114,7 @@ export class CodeStrategy implements Strategy {
   private readonly mod: CodeStrategyModule;
   private readonly series = new SeriesSet();
   private readonly ind = new Map<string, Map<string, Column>>();
-  private k!: StrategyContext;
+  private k!: CodeKernel;
   private readonly timers: { at: number; name: string }[] = [];
   private readonly candle: CandleView = { ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   private tradePos = 0;
@@ -194,13 +218,13 @@ export class CodeStrategy implements Strategy {
     return this.k.submit(req)?.clientOrderId ?? null;
   }
 
-  onStart(ctx: StrategyContext): void {
+  onStart(ctx: CodeKernel): void {
     this.k = ctx;
     (this.api as { symbol: string }).symbol = ctx.symbol;
     this.mod.onStart?.(this.api);
   }
 
-  onBar(ctx: StrategyContext): void {
+  onBar(ctx: CodeKernel): void {
     this.k = ctx;
     const now = ctx.engine.clock.now();
     while (this.timers.length && this.timers[0]!.at <= now) this.mod.onTimer?.(this.api, this.timers.shift()!.name);
@@ -212,7 +236,7 @@ export class CodeStrategy implements Strategy {
     this.mod.onCandle(this.api, c);
   }
 
-  onFill(ctx: StrategyContext, f: Fill): void {
+  onFill(ctx: CodeKernel, f: Fill): void {
     this.k = ctx;
     const inst = ctx.instrument;
     const order = ctx.engine.order(f.clientOrderId);
@@ -254,6 +278,11 @@ export class CodeStrategy implements Strategy {
   }
 }
 
+/** Strategies that hold something outside the kernel (a sandbox process) have a `close`. */
+export function release(s: Strategy): void {
+  (s as { close?: () => void }).close?.();
+}
+
 /**
  * A strategy whose implementation can be swapped while it runs (hot reload in paper mode): the kernel keeps
  * one Strategy object; `swap` replaces what it delegates to and starts the new one on the same context.
@@ -274,8 +303,15 @@ export class ReloadableStrategy implements Strategy {
   }
 
   swap(next: Strategy): void {
+    const old = this.inner;
     this.inner = next;
+    release(old);
     if (this.ctx) next.onStart?.(this.ctx);
+  }
+
+  /** Releases what the current implementation holds (a sandbox process); a replaced one is released on swap. */
+  close(): void {
+    release(this.inner);
   }
 
   onStart(ctx: StrategyContext): void {

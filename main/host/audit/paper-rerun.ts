@@ -249,14 +249,14 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
           at(e.ts);
           const by = String(p.by ?? 'rerun');
           if (to.action === 'start') {
-            const v = strategies.start({ strategyId: String(to.strategyId), version: num(to.versionNo), symbol: String(to.symbol), timeframe: String(to.timeframe) as PaperTimeframe, params: (to.params ?? {}) as Record<string, number> }, by);
+            const v = strategies.startNow({ strategyId: String(to.strategyId), version: num(to.versionNo), symbol: String(to.symbol), timeframe: String(to.timeframe) as PaperTimeframe, params: (to.params ?? {}) as Record<string, number> }, by);
             runIds.set(String(to.runId), v.runId);
           } else {
             const run = runIds.get(String(to.runId));
             if (!run) break;
             if (to.state === 'stopped') strategies.stop(run, by, String(to.reason ?? 'requested'));
-            else if (to.action === 'rollback') strategies.reload(run, by, { rollback: true });
-            else if (to.action === 'reload') strategies.reload(run, by, { version: num(to.versionNo) });
+            else if (to.action === 'rollback') strategies.reloadNow(run, by, { rollback: true });
+            else if (to.action === 'reload') strategies.reloadNow(run, by, { version: num(to.versionNo) });
           }
         }
         break;
@@ -267,6 +267,7 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
   }
   at(until);
   session.stop();
+  strategies.close(); // their sandbox processes
   auditSessionStop(audit, stop?.ts ?? until, { reason: 'rerun' });
   // Compare in the stored form (canonical JSON: bigints as decimal strings, undefined dropped).
   return compareSessions(events, mem.events.map((x) => JSON.parse(canonicalJson(x)) as RecordedEvent));

@@ -18,8 +18,9 @@ import { TEMPLATES } from '../../core/strategy/templates.ts';
 import type { Catalog, LedgerStores, StrategyVersion } from '../../storage/index.ts';
 import type { WorkerPool } from '../../../workers/pool.ts';
 import { recordCodeBacktest, runCodeBacktest } from '../../../workers/backtest/code-runner.ts';
-import { prepareSource, sandboxedModule } from '../../../workers/backtest/sandbox.ts';
-import { CodeStrategy, ReloadableStrategy } from '../../core/strategy/code.ts';
+import { prepareSource } from '../../../workers/backtest/sandbox.ts';
+import { SandboxedStrategy } from '../../../workers/sandbox/remote-strategy.ts';
+import { ReloadableStrategy } from '../../core/strategy/code.ts';
 import { compileRules } from '../../core/strategy/rules.ts';
 import type { Strategy } from '../../core/engine/strategy.ts';
 import type { AuditEvent } from '../../core/ports.ts';
@@ -81,8 +82,11 @@ export function validateSource(kind: StrategyKind, source: string): void {
   else prepareSource(source, 'strategy.ts');
 }
 
-/** CPU budget per strategy callback in paper sessions: generous for real work, short enough to keep the UI live. */
-export const PAPER_CALL_BUDGET_MS = 250;
+/**
+ * Wall-clock budget per strategy callback in paper sessions, the hop to the sandbox process included:
+ * generous for real work, short enough to keep the UI live (the host's thread waits for the reply).
+ */
+export const PAPER_CALL_BUDGET_MS = 1000;
 
 export class BacktestService {
   private readonly deps: BacktestServiceDeps;
@@ -157,15 +161,15 @@ export class BacktestService {
 
   /**
    * A kernel Strategy for a saved version, for paper sessions (the trading service attaches it with
-   * Engine.attach). Code strategies run in the vm sandbox in-process here: isolated from the host's objects,
-   * and every callback has a CPU budget (PAPER_CALL_BUDGET_MS), so an endless loop stops the strategy with a
-   * StrategyError instead of freezing the host.
+   * Engine.attach) and re-runs. Code strategies run in a sandbox process (workers/sandbox/SANDBOX.md), never
+   * on this thread: each callback is one request to it, answered within PAPER_CALL_BUDGET_MS or the process
+   * is killed and the strategy stops with a StrategyError. The caller closes it (`release`) when done.
    */
   strategyFor(id: string, version?: number, params: Readonly<Record<string, number>> = {}): Strategy {
     const s = this.get(id, version);
     const v = s.version;
     if (s.kind === 'rules') return compileRules(parseRules(v.source, params), { id, version: v.hash });
-    return new CodeStrategy(sandboxedModule(v.source, { fileName: `${s.name}.ts`, callTimeoutMs: PAPER_CALL_BUDGET_MS }), { id, version: v.hash, params });
+    return new SandboxedStrategy(v.source, { fileName: `${s.name}.ts`, id, version: v.hash, params, callBudgetMs: PAPER_CALL_BUDGET_MS });
   }
 
   /** Wraps a strategy so hotReload can swap its version while the session runs. */

@@ -25,7 +25,7 @@ import type { Engine } from '../../core/engine/kernel.ts';
 import { KestrelError, NotFoundError, ValidationError } from '../../core/errors.ts';
 import type { Candle, Fill, Instrument, Order } from '../../core/model/index.ts';
 import { isTerminal, lotsToQty, notional } from '../../core/model/index.ts';
-import type { ReloadableStrategy } from '../../core/strategy/code.ts';
+import { ReloadableStrategy, release } from '../../core/strategy/code.ts';
 import type { TradingSession } from './session.ts';
 import { moneyText } from './views.ts';
 
@@ -133,16 +133,49 @@ export class PaperStrategies {
     this.deps = deps;
   }
 
-  start(r: StartStrategy, by: string): PaperStrategyView {
+  /**
+   * Starts a run. A code strategy's sandbox process is started and the strategy loaded first, without
+   * blocking the host: a strategy that does not load fails the command, not the session.
+   */
+  async start(r: StartStrategy, by: string): Promise<PaperStrategyView> {
+    const prepared = this.prepare(r);
+    try {
+      await ready(prepared.impl);
+      return this.begin(r, prepared, by);
+    } catch (e) {
+      release(prepared.impl);
+      throw e;
+    }
+  }
+
+  /** `start` in one step on this thread (a re-run enacts a session synchronously): waits for the sandbox here. */
+  startNow(r: StartStrategy, by: string): PaperStrategyView {
+    const prepared = this.prepare(r);
+    try {
+      return this.begin(r, prepared, by);
+    } catch (e) {
+      release(prepared.impl);
+      throw e;
+    }
+  }
+
+  private prepare(r: StartStrategy): { impl: Strategy; saved: ReturnType<StrategySource['get']>; params: Record<string, number> } {
     const session = this.session();
-    this.reap(session);
-    const inst = session.instrument(r.symbol);
+    session.instrument(r.symbol);
     if (!Object.hasOwn(PAPER_TIMEFRAMES, r.timeframe)) throw new ValidationError(`Unknown timeframe ${String(r.timeframe)}`, [{ path: 'timeframe', message: `one of ${Object.keys(PAPER_TIMEFRAMES).join(', ')}` }]);
     const catalog = this.deps.catalog();
     const saved = catalog.get(r.strategyId, r.version);
     const params = { ...(r.params ?? {}) };
     // Compiled before anything is attached: a bad version or parameter fails the command, not the session.
-    const impl = catalog.reloadable(saved.id, saved.version.version, params);
+    return { impl: catalog.strategyFor(saved.id, saved.version.version, params), saved, params };
+  }
+
+  private begin(r: StartStrategy, prepared: { impl: Strategy; saved: ReturnType<StrategySource['get']>; params: Record<string, number> }, by: string): PaperStrategyView {
+    const session = this.session(); // again: the session may have changed while the sandbox started
+    this.reap(session);
+    const inst = session.instrument(r.symbol);
+    const { saved, params } = prepared;
+    const impl = new ReloadableStrategy(prepared.impl);
     const now = session.parts.clock.now();
     const run: Run = {
       id: `ps-${randomUUID()}`, strategyId: saved.id, name: saved.name, kind: saved.kind, symbol: inst.symbol, timeframe: r.timeframe, params,
@@ -167,8 +200,32 @@ export class PaperStrategies {
     return this.publish(run);
   }
 
-  /** Swaps in another saved version (default: the latest), or with `rollback` the one before the last swap. */
-  reload(runId: string, by: string, to: { version?: number | undefined; rollback?: boolean | undefined }): PaperStrategyView {
+  /**
+   * Swaps in another saved version (default: the latest), or with `rollback` the one before the last swap.
+   * The new version's sandbox is started and loaded first, without blocking the host.
+   */
+  async reload(runId: string, by: string, to: { version?: number | undefined; rollback?: boolean | undefined }): Promise<PaperStrategyView> {
+    const [saved, next] = this.nextVersion(runId, to);
+    try {
+      await ready(next);
+    } catch (e) {
+      release(next);
+      throw e;
+    }
+    if (this.run(runId).state !== 'running') {
+      release(next);
+      throw new KestrelError('conflict', `Strategy run ${runId} ended while its new version was loading`, { details: { runId } });
+    }
+    return this.swapIn(runId, by, to, saved, next);
+  }
+
+  /** `reload` in one step on this thread (re-runs). */
+  reloadNow(runId: string, by: string, to: { version?: number | undefined; rollback?: boolean | undefined }): PaperStrategyView {
+    const [saved, next] = this.nextVersion(runId, to);
+    return this.swapIn(runId, by, to, saved, next);
+  }
+
+  private nextVersion(runId: string, to: { version?: number | undefined; rollback?: boolean | undefined }): [ReturnType<StrategySource['get']>, Strategy] {
     const run = this.run(runId);
     if (run.state !== 'running') throw new KestrelError('conflict', `Strategy run ${runId} is ${run.state}`, { details: { runId, state: run.state } });
     if (to.rollback && to.version !== undefined) throw new ValidationError('give a version or rollback, not both', [{ path: 'rollback', message: 'not with version' }]);
@@ -179,7 +236,11 @@ export class PaperStrategies {
     }
     const catalog = this.deps.catalog();
     const saved = catalog.get(run.strategyId, target);
-    const next = catalog.strategyFor(run.strategyId, saved.version.version, run.params);
+    return [saved, catalog.strategyFor(run.strategyId, saved.version.version, run.params)];
+  }
+
+  private swapIn(runId: string, by: string, to: { rollback?: boolean | undefined }, saved: ReturnType<StrategySource['get']>, next: Strategy): PaperStrategyView {
+    const run = this.run(runId);
     const from = this.auditView(run, 'running');
     if (to.rollback) run.stack.pop();
     else run.stack.push({ version: saved.version.version, hash: saved.version.hash });
@@ -291,6 +352,7 @@ export class PaperStrategies {
 
   private end(run: Run, state: 'stopped' | 'error', error: string | null): void {
     if (run.gate) run.session.engine.detach(run.gate);
+    run.impl.close(); // a code strategy's sandbox process
     run.state = state;
     run.lastError = error;
     run.endedAt = run.session.parts.clock.now();
@@ -410,4 +472,9 @@ export class PaperStrategies {
       history: run.history.map((h) => ({ ...h })),
     };
   }
+}
+
+/** Waits until a code strategy's sandbox process runs and its source is loaded (other strategies: at once). */
+async function ready(s: Strategy): Promise<void> {
+  await (s as { ready?: () => Promise<void> }).ready?.();
 }
