@@ -4,6 +4,7 @@ import { createHost, type Host } from '../host/host.ts';
 import { appRoot } from '../host/paths.ts';
 import { installProcessGuards } from '../host/process-guards.ts';
 import { attachElectronTransport } from './ipc.ts';
+import { keychainProblem, osKeychainVault } from './key-vault.ts';
 import { installMenu } from './menu.ts';
 import { electronPdfRenderer } from './pdf.ts';
 import { hardenSession } from './security.ts';
@@ -29,8 +30,11 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(async () => {
     hardenSession();
     installMenu();
-    host = await createHost({ mode: 'electron', dataDir: app.getPath('userData') });
+    host = await createHost({ mode: 'electron', dataDir: app.getPath('userData'), keyVault: osKeychainVault() });
     installProcessGuards(host.ctx.log);
+    // Said at start, not at the first export: without a real keychain nothing can be signed.
+    const keychain = keychainProblem();
+    if (keychain) host.ctx.setEngineStatus({ state: 'degraded', detail: keychain });
     // The app has a Chromium: audit reports can be printed to PDF (headless hosts answer "skipped").
     auditFor(host.ctx).pdf = electronPdfRenderer();
     const win = createMainWindow(root);

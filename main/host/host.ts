@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { EngineStatus } from '../contract/index.ts';
 import type { HostContext, HostMode } from './context.ts';
 import { startMarketData, stopMarketData } from './data/for-host.ts';
@@ -6,7 +5,9 @@ import { createHandlers } from './handlers/index.ts';
 import { IpcServer } from './ipc/server.ts';
 import { createFileLogger, createLogger, type Logger } from './log.ts';
 import { startTrading, stopTrading } from './trading/for-host.ts';
-import { stopAudit } from './audit/for-host.ts';
+import { checkAuditAnchors, stopAudit } from './audit/for-host.ts';
+import type { KeyVault } from './audit/key-vault.ts';
+import { tightenDataDir } from './private-files.ts';
 import { APP_VERSION } from './version.ts';
 import { closeWorkers } from './workers.ts';
 
@@ -14,6 +15,7 @@ export interface HostOptions {
   mode: HostMode;
   dataDir: string;
   log?: Logger;
+  keyVault?: KeyVault;
 }
 
 export interface Host {
@@ -27,7 +29,7 @@ export interface Host {
  * whatever carries its contract.
  */
 export async function createHost(opts: HostOptions): Promise<Host> {
-  mkdirSync(opts.dataDir, { recursive: true });
+  tightenDataDir(opts.dataDir);
   const log = opts.log ?? (opts.mode === 'memory' ? createLogger() : createFileLogger(opts.dataDir));
   let status: EngineStatus = { state: 'starting' };
   const ctx: HostContext = {
@@ -36,6 +38,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     version: APP_VERSION,
     startedAt: Date.now(),
     log,
+    ...(opts.keyVault ? { keyVault: opts.keyVault } : {}),
     // `server` is created right below from handlers that need this context; nothing emits before that.
     emit: (ch, p) => server.emit(ch, p),
     engineStatus: () => status,
@@ -48,6 +51,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   ctx.setEngineStatus({ state: 'ready' });
   startMarketData(ctx);
   startTrading(ctx);
+  checkAuditAnchors(ctx);
   return {
     ctx,
     server,

@@ -10,12 +10,14 @@ import type { ChainedEntry } from '../../core/audit/chain.ts';
 import { EMPTY_HEAD } from '../../core/audit/chain.ts';
 import { Replayer, type RecordedEvent, type ReplayState } from '../../core/audit/replay.ts';
 import { rerunSession, type RerunDeps, type RerunReport } from '../../core/audit/rerun.ts';
-import { NotFoundError, ValidationError } from '../../core/errors.ts';
+import { NotFoundError, StorageError, ValidationError } from '../../core/errors.ts';
 import { AuditQuery, type AuditFilter } from '../../storage/audit-query.ts';
 import { AuditTreeHeads, type StoredTreeHead } from '../../storage/audit-tree-heads.ts';
 import type { AuditLog } from '../../storage/audit-log.ts';
 import type { SqliteDb } from '../../storage/sqlite.ts';
-import { ed25519Check, loadOrCreateSigningKey, type SigningKey } from './keys.ts';
+import { appendAnchor, checkAnchor, checkChainUpTo, type AnchorCheck } from './anchors.ts';
+import { environmentVault, type KeyVault } from './key-vault.ts';
+import { ed25519Check, loadOrCreateSigningKey, readPublicKey, type SigningKey } from './keys.ts';
 import { csvExport, htmlReport, type CsvTable } from './report.ts';
 
 export interface ExportScope {
@@ -50,6 +52,8 @@ export interface AuditServiceOptions {
   readonly clock?: () => number;
   /** Store a tree head after this many new entries (checked on `maybeCheckpoint`). */
   readonly checkpointEvery?: number;
+  /** Seals the signing key at rest; default: the headless passphrase vault (environmentVault). */
+  readonly vault?: KeyVault;
 }
 
 export function eventOf(link: ChainedEntry): RecordedEvent {
@@ -68,6 +72,9 @@ export class AuditService {
   private signing: SigningKey | undefined;
   private rerunDeps: RerunDeps | undefined;
   private sessionRerun: ((events: RecordedEvent[]) => RerunReport | Promise<RerunReport> | undefined) | undefined;
+  private readonly vault: KeyVault;
+  /** Set once the log was found not to extend its last anchored head: no new head may then be anchored. */
+  private rewritten: string | null = null;
   pdf: PdfRenderer | undefined;
 
   constructor(o: AuditServiceOptions) {
@@ -78,10 +85,28 @@ export class AuditService {
     this.dataDir = o.dataDir;
     this.clock = o.clock ?? Date.now;
     this.every = o.checkpointEvery ?? 10_000;
+    this.vault = o.vault ?? environmentVault();
   }
 
   key(): SigningKey {
-    return (this.signing ??= loadOrCreateSigningKey(this.dataDir));
+    return (this.signing ??= loadOrCreateSigningKey(this.dataDir, this.vault));
+  }
+
+  /**
+   * Checks the log against the last head anchored outside ledger.db (anchors.ts): the quick checks now,
+   * the chain recomputation in `full`. Once a check fails, no new head is anchored on top of that history.
+   */
+  checkAnchors(): { quick: AnchorCheck; full: Promise<AnchorCheck> } {
+    const quick = checkAnchor(this.dataDir, this.log, readPublicKey(this.dataDir));
+    if (!quick.ok) this.rewritten = quick.problem;
+    const full = quick.ok && quick.head ? checkChainUpTo(this.log, quick.head) : Promise.resolve(quick);
+    return {
+      quick,
+      full: full.then((r) => {
+        if (!r.ok) this.rewritten = r.problem;
+        return r;
+      }),
+    };
   }
 
   /** The host composition plugs in what a re-run needs (strategy registry, venue factory, stored bars). */
@@ -94,8 +119,17 @@ export class AuditService {
     this.sessionRerun = fn;
   }
 
+  /** Stores a signed tree head in ledger.db and anchors it in the heads file. */
   checkpoint(): StoredTreeHead | null {
-    return this.heads.checkpoint(this.log, this.clock(), this.key().sign);
+    if (this.rewritten === null) {
+      const c = checkAnchor(this.dataDir, this.log, readPublicKey(this.dataDir));
+      if (!c.ok) this.rewritten = c.problem;
+    }
+    if (this.rewritten !== null) throw new StorageError(`Refusing to sign a tree head: ${this.rewritten}`);
+    const k = this.key();
+    const stored = this.heads.checkpoint(this.log, this.clock(), k.sign);
+    if (stored?.signature) appendAnchor(this.dataDir, { size: stored.size, root: stored.root, chainHash: stored.chainHash, ts: stored.ts, publicKey: k.publicKey, signature: stored.signature });
+    return stored;
   }
 
   /** Stores a tree head when at least `checkpointEvery` entries arrived since the last (for a timer). */
