@@ -2,6 +2,7 @@ import { app, BrowserWindow } from 'electron';
 import { auditFor } from '../host/audit/for-host.ts';
 import { createHost, type Host } from '../host/host.ts';
 import { appRoot } from '../host/paths.ts';
+import { privateUmask } from '../host/private-files.ts';
 import { installProcessGuards } from '../host/process-guards.ts';
 import { attachElectronTransport } from './ipc.ts';
 import { keychainProblem, osKeychainVault } from './key-vault.ts';
@@ -30,6 +31,7 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(async () => {
     hardenSession();
     installMenu();
+    privateUmask();
     host = await createHost({ mode: 'electron', dataDir: app.getPath('userData'), keyVault: osKeychainVault() });
     installProcessGuards(host.ctx.log);
     // Said at start, not at the first export: without a real keychain nothing can be signed.

@@ -45,3 +45,12 @@ export function tightenDataDir(dir: string): void {
     else if (st.isFile() && (st.mode & 0o077) !== 0) chmodQuietly(p, PRIVATE_FILE_MODE);
   }
 }
+
+/**
+ * For the app's own processes (Electron main, `kestrel serve`): every file and directory they create from
+ * now on is owner-only, including ones third-party code creates (SQLite's -wal/-shm, pino's log file),
+ * which no chmod after the fact could cover without a window. Returns the previous mask.
+ */
+export function privateUmask(): number {
+  return process.umask(0o077);
+}

@@ -5,7 +5,7 @@ import { defaultDataDir, rendererDistDir } from '../../host/paths.ts';
 import { installProcessGuards } from '../../host/process-guards.ts';
 import { ensureRendererBuilt } from '../build.ts';
 import { loadOrCreateSigningKey } from '../../host/audit/keys.ts';
-import { tightenDataDir } from '../../host/private-files.ts';
+import { privateUmask, tightenDataDir } from '../../host/private-files.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { cliVault, readSecretFile } from '../passphrase.ts';
 
@@ -25,6 +25,7 @@ export async function serveHeadless(argv: string[], reason?: string): Promise<nu
   const dataDir = values['data-dir'] ?? defaultDataDir();
   // Unlock (or create) the audit signing key now: a wrong passphrase is said at start, not at shutdown.
   const keyVault = await cliVault(dataDir);
+  privateUmask();
   tightenDataDir(dataDir);
   const key = loadOrCreateSigningKey(dataDir, keyVault);
   await ensureRendererBuilt();

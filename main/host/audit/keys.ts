@@ -62,6 +62,12 @@ export function readPublicKey(dataDir: string): string | null {
   }
 }
 
+/** The public key of a plain PEM an older version left (not yet sealed), or null. */
+export function legacyPublicKey(dataDir: string): string | null {
+  const file = join(dataDir, LEGACY_KEY_FILE);
+  return existsSync(file) ? signingKeyFrom(createPrivateKey(readFileSync(file, 'utf8'))).publicKey : null;
+}
+
 /** Writes the sealed key unless one exists (another process may have created it a moment ago): true if written. */
 function storeOnce(file: string, vault: KeyVault, key: SigningKey, pem: string): boolean {
   const sealed: SealedFile = { format: 'kestrel-sealed-key/1', vault: vault.kind, publicKey: key.publicKey, sealed: Buffer.from(vault.seal(pem)).toString('base64') };

@@ -15,9 +15,9 @@ import { AuditQuery, type AuditFilter } from '../../storage/audit-query.ts';
 import { AuditTreeHeads, type StoredTreeHead } from '../../storage/audit-tree-heads.ts';
 import type { AuditLog } from '../../storage/audit-log.ts';
 import type { SqliteDb } from '../../storage/sqlite.ts';
-import { appendAnchor, checkAnchor, checkChainUpTo, type AnchorCheck } from './anchors.ts';
+import { appendAnchor, checkAnchor, checkChainUpTo, HEADS_FILE, lastAnchor, type AnchorCheck } from './anchors.ts';
 import { environmentVault, type KeyVault } from './key-vault.ts';
-import { ed25519Check, loadOrCreateSigningKey, readPublicKey, type SigningKey } from './keys.ts';
+import { ed25519Check, legacyPublicKey, loadOrCreateSigningKey, readPublicKey, type SigningKey } from './keys.ts';
 import { csvExport, htmlReport, type CsvTable } from './report.ts';
 
 export interface ExportScope {
@@ -97,7 +97,8 @@ export class AuditService {
    * the chain recomputation in `full`. Once a check fails, no new head is anchored on top of that history.
    */
   checkAnchors(): { quick: AnchorCheck; full: Promise<AnchorCheck> } {
-    const quick = checkAnchor(this.dataDir, this.log, readPublicKey(this.dataDir));
+    const missing = this.seedAnchors();
+    const quick: AnchorCheck = missing ? { ok: false, head: null, problem: missing } : checkAnchor(this.dataDir, this.log, readPublicKey(this.dataDir));
     if (!quick.ok) this.rewritten = quick.problem;
     const full = quick.ok && quick.head ? checkChainUpTo(this.log, quick.head) : Promise.resolve(quick);
     return {
@@ -107,6 +108,21 @@ export class AuditService {
         return r;
       }),
     };
+  }
+
+  /**
+   * A data directory without a heads file but with signed heads in ledger.db: upgraded from a version
+   * without anchors (its plain PEM is still there), then the latest stored head becomes the first anchor;
+   * otherwise the heads file was deleted, which is reported (an empty file would hide any rewrite).
+   */
+  private seedAnchors(): string | null {
+    if (lastAnchor(this.dataDir).head) return null;
+    const latest = this.heads.latest();
+    if (!latest?.signature) return null;
+    const legacy = legacyPublicKey(this.dataDir);
+    if (legacy === null) return readPublicKey(this.dataDir) === null ? null : `${HEADS_FILE} is missing or empty, but ledger.db holds tree heads this key signed: the heads file was deleted`;
+    appendAnchor(this.dataDir, { size: latest.size, root: latest.root, chainHash: latest.chainHash, ts: latest.ts, publicKey: legacy, signature: latest.signature });
+    return null;
   }
 
   /** The host composition plugs in what a re-run needs (strategy registry, venue factory, stored bars). */

@@ -15,6 +15,7 @@ import type { HostContext } from '../context.ts';
 import { PAPER_CURRENCY, PaperAccounts, type PaperAccountData } from './accounts.ts';
 import { composePaperSession, type FeedConfig, type PaperSession } from './compose.ts';
 import { FEED_DEFAULTS, type FeedSymbol } from './demo-feed.ts';
+import { closeDeadSessions } from './dead-sessions.ts';
 import { demoInstrumentSpecs, demoInstruments } from './instruments.ts';
 import { mergeLimits } from './risk.ts';
 import type { SessionListener, TradingSession } from './session.ts';
@@ -112,6 +113,7 @@ export class TradingService {
     const sessionId = `paper-${startTs.toString(36)}-${++this.sessionN}`;
     const instruments = demoInstruments('paper', data);
     const ledger = this.o.ledger;
+    closeDeadSessions(ledger, this.now(), this.o.log);
     this.closeStaleOrders(record.id);
     const audit = new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper' });
     const feedSymbols = this.feedSymbols(instruments);

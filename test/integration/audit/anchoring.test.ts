@@ -4,6 +4,7 @@
  * the heads file kept outside ledger.db, and by `kestrel verify --since` against an export made before.
  */
 import { spawnSync } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { createClient } from '../../../main/contract/index.ts';
 import { auditFor } from '../../../main/host/audit/for-host.ts';
 import { HEADS_FILE } from '../../../main/host/audit/anchors.ts';
 import { environmentVault } from '../../../main/host/audit/key-vault.ts';
-import { KEY_FILE, LEGACY_KEY_FILE, generateSigningKey, loadOrCreateSigningKey, readPublicKey } from '../../../main/host/audit/keys.ts';
+import { KEY_FILE, LEGACY_KEY_FILE, generateSigningKey, loadOrCreateSigningKey, readPublicKey, signingKeyFrom } from '../../../main/host/audit/keys.ts';
 import { AuditService } from '../../../main/host/audit/service.ts';
 import { createHost } from '../../../main/host/host.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
@@ -28,6 +29,7 @@ const cli = (...args: string[]) => {
   return { code: r.status, out: r.stdout + r.stderr };
 };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const loadLegacySigner = (pem: string) => signingKeyFrom(createPrivateKey(pem)).sign;
 
 async function withHost<T>(dataDir: string, fn: (h: Awaited<ReturnType<typeof createHost>>) => Promise<T> | T): Promise<T> {
   const host = await createHost({ mode: 'memory', dataDir });
@@ -131,6 +133,40 @@ describe('audit anchoring', () => {
     expect(cli('verify', forged, '--data-dir', dataDir)).toMatchObject({ code: 1 });
     expect(cli('verify', forged, '--since', earlier)).toMatchObject({ code: 1 });
     expect(cli('verify', forged, '--key', readPublicKey(other)!)).toMatchObject({ code: 0 });
+  });
+});
+
+describe('the heads file itself', () => {
+  it('reports a deleted heads file instead of starting over with an empty one', async () => {
+    const d = join(dir, 'deleted');
+    await withHost(d, (host) => {
+      for (let i = 0; i < 5; i++) auditFor(host.ctx).log.record('test.event', { i });
+    });
+    expect(existsSync(join(d, HEADS_FILE))).toBe(true);
+    rmSync(join(d, HEADS_FILE));
+    await withHost(d, (host) => expect(host.ctx.engineStatus()).toMatchObject({ state: 'degraded', detail: expect.stringMatching(/heads file was deleted/) }));
+    expect(existsSync(join(d, HEADS_FILE))).toBe(false);
+  });
+
+  it('seeds the heads file from ledger.db when upgrading a data directory that still has a plain PEM', async () => {
+    const d = join(dir, 'upgrade');
+    await withHost(d, (host) => {
+      for (let i = 0; i < 5; i++) auditFor(host.ctx).log.record('test.event', { i });
+    });
+    // What an older version left: its PEM, signed heads in ledger.db, no heads file, no sealed key.
+    const { pem } = generateSigningKey();
+    rmSync(join(d, HEADS_FILE));
+    rmSync(join(d, KEY_FILE));
+    writeFileSync(join(d, LEGACY_KEY_FILE), pem);
+    const ledger = openLedger(databasePaths(d).ledger);
+    const old = new AuditService({ db: ledger.db, log: ledger.audit, dataDir: d });
+    ledger.audit.record('test.event', { i: 5 });
+    const legacySign = loadLegacySigner(pem);
+    old.heads.checkpoint(ledger.audit, Date.now(), legacySign);
+    ledger.db.close();
+    await withHost(d, (host) => expect(host.ctx.engineStatus()).toMatchObject({ state: 'ready' }));
+    const lines = readFileSync(join(d, HEADS_FILE), 'utf8').trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { size: number }).size)).toEqual([6]);
   });
 });
 
