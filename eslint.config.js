@@ -36,6 +36,8 @@ const reserved = {
   ccxt: ['main/venues/ccxt'],
   'better-sqlite3': ['main/storage'],
   piscina: ['workers/pool.ts'],
+  bullmq: ['workers/queue/bullmq.ts'],
+  ioredis: ['workers/queue/bullmq.ts'],
   'lightweight-charts': ['renderer/features/chart/lightweight.ts'],
 };
 

@@ -1,5 +1,4 @@
 import { app, BrowserWindow } from 'electron';
-import { auditFor } from '../host/audit/for-host.ts';
 import { createHost, type Host } from '../host/host.ts';
 import { appRoot } from '../host/paths.ts';
 import { privateUmask } from '../host/private-files.ts';
@@ -38,7 +37,7 @@ if (!app.requestSingleInstanceLock()) {
     const keychain = keychainProblem();
     if (keychain) host.ctx.setEngineStatus({ state: 'degraded', detail: keychain });
     // The app has a Chromium: audit reports can be printed to PDF (headless hosts answer "skipped").
-    auditFor(host.ctx).pdf = electronPdfRenderer();
+    host.services.audit.pdf = electronPdfRenderer();
     const win = createMainWindow(root);
     const indexUrl = rendererIndexUrl(root);
     attachElectronTransport(host.server, win.webContents, indexUrl, (why) => host?.ctx.log.warn(why));

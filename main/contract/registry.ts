@@ -10,6 +10,7 @@ import { indicatorCommands } from './indicators.ts';
 import { auditCommands } from './audit.ts';
 import { strategyCommands, strategyEvents } from './strategy.ts';
 import { paperStrategyCommands, paperStrategyEvents } from './paper-strategy.ts';
+import { settingsCommands } from './settings.ts';
 
 export const commands = {
   ...appCommands,
@@ -19,6 +20,7 @@ export const commands = {
   ...auditCommands,
   ...strategyCommands,
   ...paperStrategyCommands,
+  ...settingsCommands,
 };
 
 export const events = {

@@ -92,8 +92,10 @@ export const strategyCommands = {
     z.array(z.object({ runId: z.string(), strategyId: z.string().nullable(), version: z.number().nullable(), createdAt: z.number(), status: z.string(), netProfit: z.string(), sharpe: num, trades: z.number(), determinismHash: z.string().nullable() }))),
   'backtest.report': command('Export a result as JSON, trades CSV, equity CSV or a self-contained offline HTML report.',
     req({ runId: id(), format: z.enum(['json', 'trades-csv', 'equity-csv', 'html']) }), z.object({ content: z.string(), mime: z.string(), fileName: z.string() })),
-  'sweep.run': command('Start a grid or random parameter sweep, or a rolling walk-forward when walkForward is given (rules strategies), on the worker pool.',
-    req({ ...strategyRef, sweep: jsonObject(), walkForward: req({ inSampleBars: z.number().int().min(2).max(10_000_000), outOfSampleBars: z.number().int().min(1).max(10_000_000) }).optional() }), RunStarted),
+  'sweep.run': command('Start a grid or random parameter sweep, or a rolling walk-forward when walkForward is given (rules strategies), on the worker pool, or on the queue workers of a cluster from the settings.',
+    req({ ...strategyRef, sweep: jsonObject(), walkForward: req({ inSampleBars: z.number().int().min(2).max(10_000_000), outOfSampleBars: z.number().int().min(1).max(10_000_000) }).optional(), cluster: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/).optional() }), RunStarted),
+  'sweep.clusters': command('The sweep clusters of the settings, each with the queue workers connected now and whether they run this engine version (results must be exact).', empty,
+    z.array(z.object({ id: z.string(), name: z.string(), where: z.string(), engine: z.string(), workers: z.array(z.object({ id: z.string(), host: z.string(), version: z.string(), engine: z.string(), slots: z.number(), compatible: z.boolean() })), error: z.string().nullable() }))),
   'sweep.get': command('Sweep rows ranked by the objective (or walk-forward windows and the stitched out-of-sample equity).', req({ runId: id() }),
     z.object({ status: z.string(), kind: z.string(), objective: z.string(), rows: z.array(z.unknown()), windows: z.array(z.unknown()), equity: z.object({ ts: float64Array(), value: float64Array() }).nullable() })),
 };

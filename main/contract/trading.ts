@@ -262,6 +262,11 @@ export const TicketRequest = req({
   /** Where the order came from (every source passes the same gate); default ticket. */
   source: z.enum(['ticket', 'hotkey']).optional(),
   tag: text(64).optional(),
+  /**
+   * A stop whose trigger the market has already crossed (a buy stop at or below the last price, a sell stop at
+   * or above it) would trigger the moment it arrives: refused unless this says the trader confirmed exactly that.
+   */
+  confirmTriggerNow: z.boolean().optional(),
 });
 export type TicketRequest = z.infer<typeof TicketRequest>;
 
@@ -284,6 +289,8 @@ export const Preview = z.object({
   stopLoss: z.string().nullable(),
   stopLossLimit: z.string().nullable(),
   snapped: z.boolean(),
+  /** The stop's trigger is already crossed by the last price: it would trigger at once (needs confirmTriggerNow). */
+  triggersNow: z.boolean().optional(),
   /** Price the notional was valued at: the limit/trigger price, else the last price. */
   referencePrice: z.string().nullable(),
   lastPrice: z.string().nullable(),

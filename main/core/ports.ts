@@ -123,6 +123,8 @@ export type AuditEventType =
   | 'order'
   | 'fill'
   | 'trading-state'
+  /** A risk monitor's finding between orders (daily loss, drawdown, black swan, outage). */
+  | 'risk-alert'
   | 'funding'
   | 'override'
   // Emitted by the host around the kernel (main/core/audit/session.ts): lifecycle, configuration and the
@@ -179,6 +181,58 @@ export interface RiskInput {
   lastPrice: Ticks;
   /** Account equity in the settlement currency (float valuation). */
   equity: number;
+  /** The kernel's clock at the check. */
+  ts: number;
+  /** Portfolio-wide figures; filled only when the gate's `wantsBook` is true (they cost a pass over positions). */
+  book: RiskBook;
+}
+
+/**
+ * The account's exposure, float valuation in the settlement currency, worst case over which working orders
+ * fill: per symbol, positions plus every working buy (the highest it can go) and plus every working sell (the
+ * lowest), so resting orders cannot sneak past a cap. The `sym*` fields are the order's own symbol's share,
+ * which the gate replaces with the figures after the order.
+ */
+export interface RiskBook {
+  /** Symbols with a position or a working order. */
+  openPositions: number;
+  /** Σ max(|q + buys|, |q + sells|) × value. */
+  gross: number;
+  /** Σ (q + buys) × value and Σ (q + sells) × value: the highest and lowest net exposure. */
+  netLong: number;
+  netShort: number;
+  /** Initial margin of the worst-case exposure: Σ exposure / leverage. */
+  margin: number;
+  symHeld: boolean;
+  symGross: number;
+  symNetLong: number;
+  symNetShort: number;
+  symMargin: number;
+  /** Working lots on the order's symbol: buys (≥ 0) and sells (≤ 0). */
+  symWorkBuy: number;
+  symWorkSell: number;
+  /** Leverage of the order's symbol (1 for spot). */
+  symLeverage: number;
+}
+
+export function emptyRiskBook(): RiskBook {
+  return { openPositions: 0, gross: 0, netLong: 0, netShort: 0, margin: 0, symHeld: false, symGross: 0, symNetLong: 0, symNetShort: 0, symMargin: 0, symWorkBuy: 0, symWorkSell: 0, symLeverage: 1 };
+}
+
+/** A monitor's finding between orders: an alert, and possibly a stricter trading state and a flatten. */
+export interface RiskAlert {
+  /** daily_loss, drawdown_alert, drawdown_halt, black_swan, venue_outage. */
+  readonly rule: string;
+  readonly message: string;
+  readonly limit: number;
+  readonly value: number;
+  readonly symbol?: string;
+  /** The state the account moves to (never a laxer one than it has); absent = alert only. */
+  readonly state?: TradingState;
+  /** Cancel every working order first. */
+  readonly cancel?: boolean;
+  /** Positions to close at market: every one, the listed symbols, or none. */
+  readonly flatten?: 'all' | readonly string[];
 }
 
 export interface RiskVerdict {
@@ -189,6 +243,16 @@ export interface RiskVerdict {
 
 export interface RiskGate {
   check(input: RiskInput): RiskVerdict;
+  /** Whether check() reads input.book (the kernel fills it only then). */
+  readonly wantsBook?: boolean;
+  /** Whether observe()/observePrice() do anything (the kernel calls them only then, per bar or tick). */
+  readonly monitors?: boolean;
+  /** Equity moved (a bar closed, a fill, a mark): daily-loss and drawdown monitors. */
+  observe?(ts: number, equity: number): RiskAlert | null;
+  /** A price printed: the black-swan monitor. `held` = the account has a position in the symbol. */
+  observePrice?(symbol: string, ts: number, price: number, held: boolean): RiskAlert | null;
+  /** A venue-wide outage: what to do about it (default: cancel everything and halt). */
+  outage?(reason: string): RiskAlert;
 }
 
 // ───────────────────────── null implementations ─────────────────────────

@@ -1,37 +1,89 @@
+/**
+ * The composition root shared by the Electron main process, headless mode and tests: the same host,
+ * whatever carries its contract. Every host service is built HERE, explicitly, in dependency order, from one
+ * typed settings object (settings.json in the data dir + documented env overrides, settings/host-settings.ts); each handler group receives exactly the services it uses. Nothing else in the host
+ * creates a service or keeps one in a module-level registry. A new service goes into `build` after what it
+ * depends on, its start into `start`, its stop into the stack (stopped in reverse, so before what it uses).
+ *
+ *   settings (settings.json) ── log
+ *   storage     market (market.db) · ledger (ledger.db: orders, fills, accounts, sessions, audit log)
+ *   compute     workers (piscina, threads on first use)
+ *   services    trading  (ledger, market candles)            paper session of the current paper account
+ *               backtest (ledger, market candles, workers)   strategy catalog, backtests, sweeps
+ *               audit    (ledger; re-runs read backtest + market)
+ *               paperStrategies (trading session, backtest catalog)
+ *   transport   handlers (the services above) → IpcServer
+ */
+import { join } from 'node:path';
 import type { EngineStatus } from '../contract/index.ts';
+import { openLedger, type LedgerStores } from '../storage/index.ts';
+import { reportAuditAnchors } from './audit/anchor-status.ts';
+import type { KeyVault } from './audit/key-vault.ts';
+import { hostRerunDeps, hostSessionRerun } from './audit/rerun-deps.ts';
+import { AuditService } from './audit/service.ts';
+import { BacktestService } from './backtest/service.ts';
+import { SweepClusters } from './backtest/clusters.ts';
 import type { HostContext, HostMode } from './context.ts';
-import { startMarketData, stopMarketData } from './data/for-host.ts';
+import { MarketService } from './data/market-service.ts';
 import { createHandlers } from './handlers/index.ts';
 import { IpcServer } from './ipc/server.ts';
 import { createFileLogger, createLogger, type Logger } from './log.ts';
-import { startTrading, stopTrading } from './trading/for-host.ts';
-import { checkAuditAnchors, stopAudit } from './audit/for-host.ts';
-import type { KeyVault } from './audit/key-vault.ts';
 import { tightenDataDir } from './private-files.ts';
+import { resolveHostSettings, type HostSettings } from './settings/host-settings.ts';
+import { SettingsStore } from './settings/store.ts';
+import { speedClock } from './trading/feed-speed.ts';
+import { TradingService } from './trading/service.ts';
+import { PaperStrategies } from './trading/strategies.ts';
 import { APP_VERSION } from './version.ts';
-import { closeWorkers } from './workers.ts';
+import { HostWorkers } from './workers.ts';
 
 export interface HostOptions {
   mode: HostMode;
   dataDir: string;
   log?: Logger;
+  /** Overrides of the settings document for this run (default: process.env; settings/host-settings.ts). */
+  env?: NodeJS.ProcessEnv;
+  /** Seals the audit signing key: the OS keychain in Electron; default the headless passphrase vault. */
   keyVault?: KeyVault;
+}
+
+/** The host's object graph, for the shells (Electron plugs its PDF printer into audit) and tests. */
+export interface HostServices {
+  readonly settingsStore: SettingsStore;
+  readonly settings: HostSettings;
+  readonly market: MarketService;
+  readonly ledger: LedgerStores;
+  readonly workers: HostWorkers;
+  readonly trading: TradingService;
+  readonly backtest: BacktestService;
+  readonly clusters: SweepClusters;
+  readonly audit: AuditService;
+  readonly paperStrategies: PaperStrategies;
 }
 
 export interface Host {
   readonly ctx: HostContext;
+  readonly services: HostServices;
   readonly server: IpcServer;
   close(): Promise<void>;
 }
 
-/**
- * The composition root shared by the Electron main process, headless mode and tests: the same host,
- * whatever carries its contract.
- */
+/** How often the audit service is asked whether enough entries arrived for a signed tree head. */
+const CHECKPOINT_POLL_MS = 60_000;
+
+type Stop = readonly [name: string, stop: () => void | Promise<void>];
+
 export async function createHost(opts: HostOptions): Promise<Host> {
+  // 0700, and 0600 for what an older version left readable by others (private-files.ts).
   tightenDataDir(opts.dataDir);
+  // A bad or newer settings file stops the start here, before anything is opened (SettingsFileError).
+  const settingsStore = SettingsStore.open(opts.dataDir);
+  const settings = resolveHostSettings(settingsStore.document, opts.mode, opts.env);
   const log = opts.log ?? (opts.mode === 'memory' ? createLogger() : createFileLogger(opts.dataDir));
   let status: EngineStatus = { state: 'starting' };
+  // Services push events from their first tick; the server exists only once the handlers do, and nothing
+  // emits before `start` below.
+  let server: IpcServer | undefined;
   const ctx: HostContext = {
     mode: opts.mode,
     dataDir: opts.dataDir,
@@ -39,28 +91,124 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     startedAt: Date.now(),
     log,
     ...(opts.keyVault ? { keyVault: opts.keyVault } : {}),
-    // `server` is created right below from handlers that need this context; nothing emits before that.
-    emit: (ch, p) => server.emit(ch, p),
+    emit: (ch, p) => server?.emit(ch, p),
     engineStatus: () => status,
     setEngineStatus: (s) => {
       status = s;
-      server.emit('engine.status', s);
+      server?.emit('engine.status', s);
     },
   };
-  const server: IpcServer = new IpcServer(createHandlers(ctx), log);
-  ctx.setEngineStatus({ state: 'ready' });
-  startMarketData(ctx);
-  startTrading(ctx);
-  checkAuditAnchors(ctx);
-  return {
-    ctx,
-    server,
-    async close() {
-      ctx.setEngineStatus({ state: 'stopped' });
-      stopAudit(ctx);
-      stopTrading(ctx);
-      await stopMarketData(ctx);
-      await closeWorkers(ctx);
-    },
+
+  // Stopped in reverse order of registration; also unwinds a build that failed half-way.
+  const stops: Stop[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const [name, stop] of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (e) {
+        log.warn({ err: (e as Error).message, service: name }, 'host service failed to stop cleanly');
+      }
+    }
   };
+
+  try {
+    if (settings.rejected.length) log.warn({ rejected: settings.rejected }, 'environment overrides refused by the settings schema (ignored)');
+    const services = build(ctx, settingsStore, settings, stops);
+    server = new IpcServer(createHandlers(ctx, services), log);
+    ctx.setEngineStatus({ state: 'ready' });
+    start(ctx, services, stops);
+    return {
+      ctx,
+      services,
+      server,
+      async close() {
+        ctx.setEngineStatus({ state: 'stopped' });
+        await stopAll();
+      },
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+/** Builds every service in dependency order; nothing runs yet (no timer, no session, no thread). */
+function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSettings, stops: Stop[]): HostServices {
+  const { dataDir, log, emit } = ctx;
+
+  const market = MarketService.open(join(dataDir, 'market.db'));
+  stops.push(['market', () => market.close()]);
+  const ledger = openLedger(join(dataDir, 'ledger.db'));
+  stops.push(['ledger', () => void (ledger.db.open && ledger.db.close())]);
+  const workers = new HostWorkers();
+  stops.push(['workers', () => workers.close()]);
+
+  const trading = new TradingService({ ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed) });
+  stops.push(['trading', () => trading.close()]);
+
+  // Sweep clusters: queue passwords are secret-store references (settings/host-settings.ts says how they resolve today).
+  const clusters = new SweepClusters(() => settings.sweeps.clusters, settings.sweeps.secret);
+  const backtest = new BacktestService({
+    cluster: (id) => clusters.target(id),
+    ledger,
+    // Closed bars only: a higher-timeframe bar still forming would change under a re-run.
+    candles: (q) => market.candles({ ...q, closedOnly: true }).columns,
+    pool: () => workers.get(),
+    emit: (e) => emit('backtest.progress', e),
+    // One transaction: a recorded backtest's session is in the log whole or not at all.
+    recordAudit: (events) => void ledger.audit.recordMany(events.map((e) => ({ kind: e.type, data: e, ts: e.ts }))),
+  });
+
+  const audit = new AuditService({ db: ledger.db, log: ledger.audit, dataDir, checkpointEvery: settings.audit.checkpointEvery, ...(ctx.keyVault ? { vault: ctx.keyVault } : {}) });
+  // Re-runs in the running app: paper sessions re-enacted on the re-created demo feed; backtests from
+  // stored bars; strategies from the catalog by version hash.
+  audit.setRerunDeps(hostRerunDeps({ backtest, market, log }));
+  audit.setSessionRerun(hostSessionRerun({ backtest, market, log }));
+
+  const paperStrategies = new PaperStrategies({ session: () => trading.session, catalog: () => backtest, emit: (v) => emit('paper.strategy.state', v), log });
+
+  return { settingsStore, settings, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies };
+}
+
+/** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */
+function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
+  const { log } = ctx;
+  const demo = s.settings.market.demoHistory ? s.market.ensureDemo() : undefined;
+  demo?.then((st) => {
+    if (st.state === 'failed') log.error({ error: st.error }, 'demo data generation failed');
+    else if (st.ms !== null) log.info({ candles: st.candles, ms: Math.round(st.ms) }, 'synthetic demo data generated');
+  });
+
+  if (s.settings.paper.autostart) {
+    if (demo && s.market.demoStatus().state === 'generating') {
+      // First start: the demo history is being written; continue its price path rather than jump from it.
+      s.trading.startAfter(demo);
+    } else {
+      const view = s.trading.start();
+      log.info({ session: view.sessionId, account: view.accountId, tickMs: view.feedTickMs }, 'paper trading session started');
+    }
+  }
+
+  // The log against its last head anchored outside ledger.db; a rewrite turns the engine degraded, loudly.
+  reportAuditAnchors(s.audit, ctx);
+
+  // A signed tree head every minute when enough entries arrived, and one more on shutdown (before the
+  // ledger closes: this stop is registered after the ledger's, so it runs before it).
+  const timer = setInterval(() => {
+    try {
+      s.audit.maybeCheckpoint();
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'audit tree head checkpoint failed');
+    }
+  }, CHECKPOINT_POLL_MS);
+  timer.unref();
+  stops.push(['audit', async () => {
+    clearInterval(timer);
+    try {
+      await s.audit.unlock();
+      s.audit.checkpoint();
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'final audit tree head failed');
+    }
+  }]);
 }

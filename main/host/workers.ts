@@ -1,24 +1,25 @@
 /**
- * The host's one worker pool (CPU-heavy work leaves the event loop): created on first use, shared by every
- * feature (indicator series, backtests, sweeps), closed with the host via closeWorkers.
+ * The host's one worker pool (CPU-heavy work leaves the event loop), shared by every feature (indicator
+ * series, backtests, sweeps). Its threads start on first use, not with the host: most hosts (tests, a
+ * trader who never backtests) never need them, and piscina spawns every thread up front.
  */
-import { WorkerPool } from '../../workers/pool.ts';
-import type { HostContext } from './context.ts';
+import { WorkerPool, type PoolOptions } from '../../workers/pool.ts';
 
-const pools = new WeakMap<HostContext, WorkerPool>();
+export class HostWorkers {
+  private pool: WorkerPool | undefined;
+  private readonly opts: PoolOptions;
 
-export function poolFor(ctx: HostContext): WorkerPool {
-  let p = pools.get(ctx);
-  if (!p) {
-    p = new WorkerPool({ idleTimeoutMs: 60_000 });
-    pools.set(ctx, p);
+  constructor(opts: PoolOptions = { idleTimeoutMs: 60_000 }) {
+    this.opts = opts;
   }
-  return p;
-}
 
-export async function closeWorkers(ctx: HostContext): Promise<void> {
-  const p = pools.get(ctx);
-  if (!p) return;
-  pools.delete(ctx);
-  await p.close();
+  get(): WorkerPool {
+    return (this.pool ??= new WorkerPool(this.opts));
+  }
+
+  async close(): Promise<void> {
+    const p = this.pool;
+    this.pool = undefined;
+    await p?.close();
+  }
 }

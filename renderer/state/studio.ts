@@ -8,6 +8,7 @@ type Summary = ResponseOf<'strategy.list'>[number];
 type Template = ResponseOf<'strategy.templates'>[number];
 type Validation = ResponseOf<'strategy.validate'>;
 export type SweepResult = ResponseOf<'sweep.get'>;
+export type SweepCluster = ResponseOf<'sweep.clusters'>[number];
 
 export interface Draft {
   id: string | null;
@@ -50,6 +51,10 @@ interface StudioStore {
   result: BacktestResultWire | null;
   resultId: string | null;
   sweep: SweepResult | null;
+  /** Sweep clusters from the settings, with their connected workers (refreshed when the sweep tab opens). */
+  clusters: SweepCluster[];
+  /** Where sweeps run: '' = this machine, else a cluster id. */
+  sweepTarget: string;
   /** Bumped when parameters are set from outside the form (a sweep run picked): the form shows them afresh. */
   paramsRev: number;
   load(): Promise<void>;
@@ -65,6 +70,8 @@ interface StudioStore {
   setConfig(p: Partial<RunConfig>): void;
   runBacktest(): Promise<void>;
   runSweep(params: Record<string, number[]>): Promise<void>;
+  loadClusters(): Promise<void>;
+  setSweepTarget(id: string): void;
   cancel(): Promise<void>;
 }
 
@@ -96,6 +103,8 @@ export const useStudio = create<StudioStore>((set, get) => ({
   result: null,
   resultId: null,
   sweep: null,
+  clusters: [],
+  sweepTarget: '',
   paramsRev: 0,
   async load() {
     if (!subscribed) {
@@ -191,8 +200,17 @@ export const useStudio = create<StudioStore>((set, get) => ({
   async runSweep(params) {
     const d = get().draft;
     if (!d) return;
-    const r = await call('sweep.run', { ...strategyRef(d), config: configOf(get().config), dataSource: get().config.dataSource, sweep: { params } });
+    const cluster = get().sweepTarget;
+    const r = await call('sweep.run', { ...strategyRef(d), config: configOf(get().config), dataSource: get().config.dataSource, sweep: { params }, ...(cluster ? { cluster } : {}) });
     if (r) set({ run: { runId: r.runId, kind: 'sweep', done: 0, total: 1, status: 'running' }, sweep: null });
+  },
+  async loadClusters() {
+    const clusters = await call('sweep.clusters', {});
+    if (!clusters) return;
+    set({ clusters, sweepTarget: clusters.some((c) => c.id === get().sweepTarget) ? get().sweepTarget : '' });
+  },
+  setSweepTarget(id) {
+    set({ sweepTarget: id });
   },
   async cancel() {
     const run = get().run;

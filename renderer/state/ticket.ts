@@ -27,6 +27,8 @@ interface TicketState {
   requestPreview(): Promise<void>;
   send(): Promise<void>;
   cancel(): void;
+  /** Confirms (or withdraws) sending a stop that triggers at once, and previews again. */
+  confirmTriggerNow(yes: boolean): Promise<void>;
 }
 
 export const useTicket = create<TicketState>((set, get) => ({
@@ -47,8 +49,8 @@ export const useTicket = create<TicketState>((set, get) => ({
     const form = get().form;
     // Leaving a field re-snaps it; when that changes nothing, the preview stays valid.
     if ((Object.keys(p) as (keyof TicketForm)[]).every((k) => form[k] === p[k])) return;
-    // Any real edit invalidates a preview: what is sent must be what was previewed.
-    set({ form: { ...get().form, ...p }, stage: 'edit', preview: null, problems: [], error: null, reasons: [], issues: [] });
+    // Any real edit invalidates a preview (what is sent must be what was previewed) and an earlier confirmation.
+    set({ form: { ...get().form, confirmTriggerNow: false, ...p }, stage: 'edit', preview: null, problems: [], error: null, reasons: [], issues: [] });
   },
   async requestPreview() {
     const { via } = get();
@@ -84,6 +86,10 @@ export const useTicket = create<TicketState>((set, get) => ({
       useNotices.getState().push(reasons.length ? { ...n, title: 'Order rejected by the risk gate', message: reasons.map((x) => x.message).join('; ') } : n);
       set({ stage: 'preview', reasons, error: reasons.length ? null : e instanceof RemoteError ? e.message : String(e), preview: reasons.length ? { ...preview, ok: false, reasons } : preview });
     }
+  },
+  async confirmTriggerNow(yes) {
+    get().patch({ confirmTriggerNow: yes });
+    await get().requestPreview();
   },
   cancel() {
     const s = get().stage;

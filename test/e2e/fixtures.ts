@@ -15,13 +15,13 @@ export interface KestrelServer {
 }
 
 /** Starts `kestrel serve` with its own data dir and waits for the URL it prints, as a newcomer would. */
-export async function startServer(dataDir: string): Promise<{ server: KestrelServer; child: ChildProcess }> {
+export async function startServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<{ server: KestrelServer; child: ChildProcess }> {
   // The audit key's passphrase, as a script gives it: in a file beside the data dir, never in argv.
   const passphraseFile = `${dataDir}.passphrase`;
   writeFileSync(passphraseFile, 'kestrel e2e passphrase\n', { mode: 0o600 });
   const child = spawn(process.execPath, [join(repoRoot, 'main/cli/kestrel.ts'), 'serve', '--port', '0', '--data-dir', dataDir], {
     cwd: repoRoot,
-    env: { ...process.env, KESTREL_LOG: 'warn', KESTREL_KEY_PASSPHRASE_FILE: passphraseFile, KESTREL_KEY_SCRYPT_LOG_N: '14' },
+    env: { ...process.env, KESTREL_LOG: 'warn', KESTREL_KEY_PASSPHRASE_FILE: passphraseFile, KESTREL_KEY_SCRYPT_LOG_N: '14', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -14,7 +14,9 @@ import { KestrelError, ValidationError, CancelledError } from '../../main/core/e
 import { Engine } from '../../main/core/engine/kernel.ts';
 import { SimClock } from '../../main/core/engine/clock.ts';
 import type { Strategy, StrategyContext } from '../../main/core/engine/strategy.ts';
-import { LimitsRiskGate } from '../../main/core/risk/gate.ts';
+import { LimitsRiskGate, type RiskLimits } from '../../main/core/risk/gate.ts';
+import { toRiskLimits } from '../../main/core/risk/profile.ts';
+import { RiskLog } from '../../main/core/risk/log.ts';
 import { NullAuditSink, type AuditSink, type Store } from '../../main/core/ports.ts';
 import { auditDecisionBars } from '../../main/core/audit/session.ts';
 import type { Fill, Instrument, Order } from '../../main/core/model/index.ts';
@@ -194,8 +196,14 @@ export function buildEngine(cfg: BacktestConfig, instruments: ReadonlyMap<string
   });
   return new Engine({
     instruments: [...instruments.values()], venue, clock, store: new BacktestStore(), audit,
-    risk: new LimitsRiskGate(cfg.risk), portfolio: { baseCurrency: cfg.currency, cash: { [cfg.currency]: cfg.initialCash } }, sessionId: 'BT', history,
+    risk: new LimitsRiskGate(limitsOf(cfg)), portfolio: { baseCurrency: cfg.currency, cash: { [cfg.currency]: cfg.initialCash } }, sessionId: 'BT', history,
   });
+}
+
+/** The run's limits: the profile's, with the config's explicit `risk` limits on top. */
+export function limitsOf(cfg: BacktestConfig): RiskLimits {
+  const explicit = Object.fromEntries(Object.entries(cfg.risk).filter(([, v]) => v !== undefined));
+  return cfg.riskProfile ? { ...toRiskLimits(cfg.riskProfile), ...explicit } : explicit;
 }
 
 export interface BacktestJob {
@@ -302,6 +310,7 @@ function run(p: PreparedRun, strategy: StrategySource, ctl: RunControl, audit: A
     const b = (book = new RunBook(trades, undefined, scratch?.lines()));
     engine.bus.on('fill', (e) => b.add(e.fill, e.order?.tag));
   }
+  const riskLog = new RiskLog(engine.bus, engine.clock);
   const create = (symbol: string): Strategy => (audit ? auditDecisionBars(strategy.create(symbol), audit) : strategy.create(symbol));
   let ts: Float64Array;
   let equity: Float64Array;
@@ -335,6 +344,7 @@ function run(p: PreparedRun, strategy: StrategySource, ctl: RunControl, audit: A
     ...(failed?.error ? { error: failed.error } : {}),
     strategy: strategy.info, config: cfg, intervalMs, instruments, ts, equity, book, orders, initialEquity: Number(cfg.initialCash),
     ...(exact !== undefined ? { netProfit: exact } : {}), fees: moneyToString(book.fees), datasets: p.certificates, hasher: nodeSha256,
+    risk: riskLog.result(cfg.riskProfile?.name ?? null, engine.tradingState),
   };
 }
 

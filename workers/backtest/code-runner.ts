@@ -1,24 +1,27 @@
 /**
- * Runs a code-strategy backtest in its own worker thread, because user code may loop forever or allocate
- * without end and a vm timeout per callback costs ~300 µs (measured): instead, the worker runs at full
- * speed and the parent watches it.
- *   - memory: resourceLimits (old/young generation, stack); exceeding them ends the worker with an error;
- *   - time: a watchdog reads the per-bar heartbeat in shared memory and terminates the worker when no new
- *     bar was reached for `stallMs` (a runaway callback), or when the whole run exceeds `maxMs`;
- *   - isolation: the worker gets an empty environment (no secrets in process.env), and the strategy runs in
- *     a vm context without require/process/fetch (sandbox.ts).
- * When the worker is stopped, the result is assembled from its last checkpoint: status 'error' (or
+ * Runs a code-strategy backtest in a sandbox process (workers/sandbox/, SANDBOX.md): a separate OS process
+ * under Node's permission model with an empty environment, which can read nothing but the app's code and
+ * write nothing. The parent (this module) keeps the limits:
+ *   - memory: a heap limit for the process, and its resident memory polled (typed-array backing stores
+ *     live outside the heap); over the limit it is killed;
+ *   - time: the process reports its bar at most every ~100 ms; no report for `stallMs` (a runaway
+ *     callback, an endless promise job) or a run longer than `maxMs` kills it;
+ *   - hostile output: whatever comes back is checked before it is used (the strategy may have taken over
+ *     the process it ran in).
+ * When the process is stopped, the result is assembled from its last progress report: status 'error' (or
  * 'cancelled'), the reason, and everything up to that bar.
  */
-import { Worker } from 'node:worker_threads';
-import { CancelledError, KestrelError, ValidationError } from '../../main/core/errors.ts';
+import { KestrelError, ValidationError } from '../../main/core/errors.ts';
 import type { OhlcvColumns } from '../../main/core/data/candles.ts';
 import type { Fill } from '../../main/core/model/index.ts';
 import { parseBacktestConfig, timeframeToMs } from '../../main/core/backtest/config.ts';
 import { RunBook } from '../../main/core/backtest/run-book.ts';
-import { assembleResult, certify, sourceHash, type BacktestResult, type RunError, type StrategyInfo } from '../../main/core/backtest/result.ts';
+import { assembleResult, certify, RESULT_SCHEMA, sourceHash, type BacktestResult, type RunError, type StrategyInfo } from '../../main/core/backtest/result.ts';
 import { instrumentsFor, nodeSha256, selectRange } from './backtester.ts';
 import { prepareSource } from './sandbox.ts';
+import { spawnSandbox } from '../sandbox/spawn.ts';
+import { COLUMNS, type BacktestJobMessage } from '../sandbox/backtest-job.ts';
+import { checkDone, checkProgress, replyProblem } from '../sandbox/replies.ts';
 import type { AuditEvent } from '../../main/core/ports.ts';
 import type { RecordSpec } from './record.ts';
 
@@ -39,7 +42,7 @@ export interface CodeRunOptions {
   readonly stallMs?: number;
   /** Longest whole run (default 10 min). */
   readonly maxMs?: number;
-  /** Heap limit of the worker in MB (default 256). */
+  /** Heap limit of the sandbox process in MB (default 256); its resident memory may be 256 MB more plus the candles. */
   readonly memoryMb?: number;
   readonly signal?: AbortSignal;
 }
@@ -72,23 +75,23 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
     const cols = selectRange(d.columns, cfg.from, cfg.to);
     return { symbol: s, columns: cols, source: d.source, certificate: certify(s, cfg.timeframe, tf, cols, d.source, nodeSha256) };
   });
-  const heartbeat = new Int32Array(new SharedArrayBuffer(8));
-  heartbeat[0] = -1;
-  const url = new URL(`./code-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-  const worker = new Worker(url, {
-    workerData: { ...input, config: cfg, info, datasets, heartbeat },
-    env: {},
-    resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb ?? 256, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
-    stderr: true,
-    stdout: true,
-  });
+  const memoryMb = opts.memoryMb ?? 256;
+  const child = spawnSandbox({ memoryMb });
+  const job: BacktestJobMessage = {
+    type: 'backtest', config: cfg, source: input.source, fileName: input.fileName, info,
+    ...(input.params ? { params: input.params } : {}), ...(input.seed !== undefined ? { seed: input.seed } : {}), ...(input.record ? { record: input.record } : {}),
+    datasets: datasets.map((d) => ({ symbol: d.symbol, source: d.source, certificate: d.certificate, n: d.columns.ts.length })),
+  };
+  child.send(job);
+  for (const d of datasets) for (const c of COLUMNS) child.write(new Uint8Array(d.columns[c].buffer, d.columns[c].byteOffset, d.columns[c].byteLength).slice());
+  const rssLimit = memoryMb + 256 + datasets.reduce((a, d) => a + (d.columns.ts.length * 48) / 1048576, 0);
   const n = datasets[0]!.columns.ts.length;
   const equity = new Float64Array(n);
   let got = 0;
   const fills: Fill[] = [];
   return new Promise<{ result: BacktestResult; events: AuditEvent[] | null }>((resolve, reject) => {
     let settled = false;
-    let exited = false;
+    let ready = false;
     let lastBar = -1;
     let lastMove = Date.now();
     const started = Date.now();
@@ -98,15 +101,8 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
       settled = true;
       clearInterval(watch);
       opts.signal?.removeEventListener('abort', onAbort);
-      stopWorker();
+      child.kill();
       f();
-    };
-    // Terminating a worker while it still loads its modules can abort the whole process (Node 22.23; see
-    // workers/pool.ts): a worker cancelled that early is stopped once its entry module runs (heartbeat[1]).
-    const stopWorker = (): void => {
-      if (exited) return;
-      if (Atomics.load(heartbeat, 1) === 1) void worker.terminate();
-      else setTimeout(stopWorker, 20).unref();
     };
     const partial = (status: 'error' | 'cancelled', error: RunError): void =>
       finish(() => {
@@ -121,34 +117,49 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
         });
         resolve({ result, events: null });
       });
+    const stopped = (message: string): void => partial('error', { code: 'strategy', message, bar: Math.max(0, lastBar) });
     const onAbort = (): void => partial('cancelled', { code: 'cancelled', message: 'backtest cancelled', bar: Math.max(0, got - 1) });
+    if (opts.signal?.aborted) onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const watch = setInterval(() => {
-      const bar = Atomics.load(heartbeat, 0);
       const now = Date.now();
-      if (bar !== lastBar) {
-        lastBar = bar;
-        lastMove = now;
-      } else if (Atomics.load(heartbeat, 1) === 1 && now - lastMove > stallMs) {
-        partial('error', { code: 'timeout', message: `strategy made no progress for ${stallMs} ms at bar ${Math.max(0, bar)} (endless loop?); stopped`, bar: Math.max(0, bar) });
-      }
-      if (now - started > (opts.maxMs ?? 600_000)) partial('error', { code: 'timeout', message: `backtest exceeded its time budget of ${opts.maxMs ?? 600_000} ms`, bar: Math.max(0, bar) });
+      const rss = child.rssMb();
+      if (rss !== undefined && rss > rssLimit) stopped(`strategy exceeded its memory limit (${memoryMb} MB heap, ${Math.round(rssLimit)} MB in all); stopped`);
+      else if (ready && now - lastMove > stallMs) partial('error', { code: 'timeout', message: `strategy made no progress for ${stallMs} ms at bar ${Math.max(0, lastBar)} (endless loop?); stopped`, bar: Math.max(0, lastBar) });
+      else if (now - started > (opts.maxMs ?? 600_000)) partial('error', { code: 'timeout', message: `backtest exceeded its time budget of ${opts.maxMs ?? 600_000} ms`, bar: Math.max(0, lastBar) });
     }, 50);
-    worker.on('message', (m: { type: string; from?: number; equity?: Float64Array; fills?: Fill[]; result?: BacktestResult; events?: AuditEvent[]; code?: string; message?: string; details?: Record<string, unknown> }) => {
-      if (m.type === 'checkpoint') {
-        equity.set(m.equity!, m.from!);
-        got = m.from! + m.equity!.length;
-        fills.push(...m.fills!);
-      } else if (m.type === 'done') finish(() => resolve({ result: m.result!, events: m.events ?? null }));
-      else if (m.type === 'failed') finish(() => reject(m.code === 'validation' ? new ValidationError(m.message!, (m.details?.issues as never) ?? []) : new KestrelError((m.code as never) ?? 'internal', m.message!)));
+    child.onMessage((raw) => {
+      if (settled) return;
+      const m = raw as { type?: unknown };
+      try {
+        if (m?.type === 'ready') {
+          ready = true;
+          lastMove = Date.now();
+        } else if (m?.type === 'progress') {
+          const p = checkProgress(raw, n, got);
+          lastBar = p.bar;
+          lastMove = Date.now();
+          if (p.equity) {
+            equity.set(p.equity, p.from);
+            got = p.from + p.equity.length;
+            fills.push(...p.fills);
+          }
+        } else if (m?.type === 'done') {
+          const d = checkDone(raw, { schema: RESULT_SCHEMA, strategy: info, config: cfg, certificate: { ok: datasets.every((x) => x.certificate.ok), datasets: datasets.map((x) => x.certificate) } }, input.record?.sessionId);
+          finish(() => resolve(d));
+        } else if (m?.type === 'failed') {
+          const f = raw as { code?: unknown; message?: unknown; details?: { issues?: unknown } };
+          const message = typeof f.message === 'string' ? f.message.slice(0, 2000) : 'strategy failed';
+          finish(() => reject(f.code === 'validation' ? new ValidationError(message, Array.isArray(f.details?.issues) ? (f.details.issues as never) : []) : new KestrelError(f.code === 'strategy' ? 'strategy' : 'internal', message)));
+        } else throw new Error('unknown message');
+      } catch (e) {
+        stopped(`the strategy sandbox sent an invalid reply (${replyProblem(e)}); stopped`);
+      }
     });
-    worker.on('error', (e: Error & { code?: string }) => {
-      const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      partial('error', { code: oom ? 'strategy' : 'internal', message: oom ? `strategy exceeded its memory limit (${opts.memoryMb ?? 256} MB); stopped` : `strategy worker failed: ${e.message}`, bar: Math.max(0, lastBar) });
-    });
-    worker.on('exit', (code) => {
-      exited = true;
-      if (!settled) finish(() => reject(code === 0 ? new CancelledError('strategy worker ended without a result') : new KestrelError('internal', `strategy worker exited with code ${code}`)));
+    child.onExit((code, signal, stderr) => {
+      if (settled) return;
+      if (/heap out of memory|Reached heap limit|allocation failed/i.test(stderr)) stopped(`strategy exceeded its memory limit (${memoryMb} MB); stopped`);
+      else stopped(`the strategy sandbox ended unexpectedly (${signal ?? `exit code ${code}`})`);
     });
   });
 }

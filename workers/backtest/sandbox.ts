@@ -1,19 +1,23 @@
 /**
- * Loads a code strategy (TS or JS source) into a node:vm context: no require, no import, no process, no
- * fetch, no timers, no eval/new Function on strings, no WebAssembly compilation; Math.random is seeded and
- * Date.now is the simulated clock, so runs are deterministic.
+ * Loads a code strategy (TS or JS source) into a node:vm context. This is NOT the security boundary: it
+ * runs only inside a sandbox process (workers/sandbox/, SANDBOX.md) that holds no key, no database, no file
+ * access and no environment. The vm context is the first of two layers: it keeps the strategy away from
+ * the sandbox process's own objects and makes runs deterministic (Math.random seeded, Date on the
+ * simulated clock); no require, no import, no process, no fetch, no timers, no eval/new Function on
+ * strings, no WebAssembly, no SharedArrayBuffer/Atomics.
  *
- * The strategy never holds a host object. One host function (the bridge) is captured by a bootstrap
- * closure and removed from the global object before user code runs; it takes and returns only
- * primitives, and host errors come back as text and are re-thrown as the sandbox's own Error. Callbacks
- * go the other way the same way: the host calls one sandbox function with primitive arguments.
- *
- * CPU time and memory are limited by where this runs: a dedicated worker thread with resourceLimits and a
- * watchdog that terminates it when the strategy stops making progress (code-runner.ts). Module evaluation
- * itself also has a vm timeout.
+ * The strategy never holds an object of the outer realm. One outer function (the bridge) is captured by a
+ * bootstrap closure and never exposed; it takes and returns only primitives, and anything it throws (even
+ * a RangeError raised when the stack overflows on entry to it) is caught by the bootstrap and replaced by
+ * an Error of the strategy's own realm. Callbacks go the other way the same way: one sandbox function,
+ * primitive arguments. Callbacks are synchronous: a callback that creates a promise (async function,
+ * await, Promise, thenable) or returns a generator is stopped with a StrategyError, and promise jobs it
+ * queued never run (the context has its own microtask queue, never drained after loading).
  */
 import vm from 'node:vm';
 import { stripTypeScriptTypes } from 'node:module';
+import { promiseHooks } from 'node:v8';
+import { types } from 'node:util';
 import { StrategyError, ValidationError } from '../../main/core/errors.ts';
 import type { CodeContext, CodeStrategyModule } from '../../main/core/strategy/code.ts';
 
@@ -21,9 +25,13 @@ const ERR = '\u0000kestrel-error:';
 
 const BOOTSTRAP = `(function (bridge, ERR, seed, now) {
   'use strict';
+  const SError = Error, parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze, proto = Object.getPrototypeOf;
   const call = (op, a, b, c) => {
-    const r = bridge(op, a, b, c);
-    if (typeof r === 'string' && r.startsWith(ERR)) throw new Error(r.slice(ERR.length));
+    let r;
+    // Whatever the bridge throws (a host-realm RangeError when the stack overflows on entry) stays here:
+    // only an Error of this realm reaches strategy code.
+    try { r = bridge(op, a, b, c); } catch (e) { r = undefined; throw new SError('the strategy context refused ' + op + ' (stack exhausted?)'); }
+    if (typeof r === 'string' && r.length >= ERR.length && r.slice(0, ERR.length) === ERR) throw new SError(r.slice(ERR.length));
     return r;
   };
   let s = seed >>> 0;
@@ -35,11 +43,21 @@ const BOOTSTRAP = `(function (bridge, ERR, seed, now) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const RealDate = Date;
-  Date.now = function () { return call('now'); };
+  // new Date() and Date() read the simulated clock too; dates built from values are unchanged.
+  const SimDate = function Date(...args) {
+    if (new.target === undefined) return new RealDate(call('now')).toString();
+    return args.length ? new RealDate(...args) : new RealDate(call('now'));
+  };
+  SimDate.prototype = RealDate.prototype;
+  RealDate.prototype.constructor = SimDate;
+  SimDate.now = function now() { return call('now'); };
+  SimDate.UTC = RealDate.UTC;
+  SimDate.parse = RealDate.parse;
+  globalThis.Date = SimDate;
   let params;
-  const ctx = Object.freeze({
+  const ctx = freeze({
     get symbol() { return call('symbol'); },
-    get params() { return params || (params = Object.freeze(JSON.parse(call('params')))); },
+    get params() { return params || (params = freeze(parse(call('params')))); },
     now: () => call('now'),
     bar: () => call('bar'),
     time: (a) => call('time', a), open: (a) => call('open', a), high: (a) => call('high', a), low: (a) => call('low', a),
@@ -49,26 +67,34 @@ const BOOTSTRAP = `(function (bridge, ERR, seed, now) {
     buy: (q, tag) => call('buy', q, tag === undefined ? undefined : String(tag)),
     sell: (q, tag) => call('sell', q, tag === undefined ? undefined : String(tag)),
     target: (q, tag) => call('target', q, tag === undefined ? undefined : String(tag)),
-    order: (o) => call('order', JSON.stringify(o === undefined ? null : o)),
+    order: (o) => call('order', stringify(o === undefined ? null : o)),
     cancel: (id) => call('cancel', String(id)), cancelAll: () => call('cancelAll'),
     setTimer: (ms, name) => call('setTimer', ms, name === undefined ? undefined : String(name)),
     log: (m) => call('log', String(m)),
   });
-  void RealDate; void now;
+  void now;
   const module = { exports: undefined };
+  const Generator = proto(function* () {}).prototype, AsyncGenerator = proto(async function* () {}).prototype;
+  const synchronous = (name, r) => {
+    if (r === null || (typeof r !== 'object' && typeof r !== 'function')) return;
+    const p = proto(proto(r) || {});
+    if (p === Generator || p === AsyncGenerator || typeof r.then === 'function') throw new SError(name + ' must be a plain synchronous function (it returned a promise or generator)');
+  };
   return {
     module,
     dispatch(name, a, b, c, d, e, f, g) {
       const m = module.exports;
       if (!m || typeof m[name] !== 'function') return;
-      if (name === 'onCandle') m.onCandle(ctx, { ts: a, open: b, high: c, low: d, close: e, volume: f });
-      else if (name === 'onFill') m.onFill(ctx, JSON.parse(a));
-      else if (name === 'onTrade') m.onTrade(ctx, JSON.parse(a));
-      else if (name === 'onTimer') m.onTimer(ctx, a);
-      else if (name === 'onStart') m.onStart(ctx);
+      let r;
+      if (name === 'onCandle') r = m.onCandle(ctx, { ts: a, open: b, high: c, low: d, close: e, volume: f });
+      else if (name === 'onFill') r = m.onFill(ctx, parse(a));
+      else if (name === 'onTrade') r = m.onTrade(ctx, parse(a));
+      else if (name === 'onTimer') r = m.onTimer(ctx, a);
+      else if (name === 'onStart') r = m.onStart(ctx);
+      synchronous(name, r);
     },
     has(name) { const m = module.exports; return !!m && typeof m[name] === 'function'; },
-    params() { const m = module.exports; return JSON.stringify(m && m.params && typeof m.params === 'object' ? m.params : {}); },
+    params() { const m = module.exports; return stringify(m && m.params && typeof m.params === 'object' ? m.params : {}); },
   };
 })`;
 
@@ -95,11 +121,50 @@ export function prepareSource(source: string, fileName = 'strategy.ts'): string 
       throw new ValidationError(`${fileName}: ${(e as Error).message}`, [{ path: fileName, message: 'not erasable TypeScript' }]);
     }
   }
-  if (/^\s*import\s|\brequire\s*\(|\bimport\s*\(/m.test(js)) throw new ValidationError(`${fileName}: strategies cannot import modules (the context offers indicators, portfolio and orders)`, [{ path: fileName, message: 'import/require not allowed' }]);
+  if (/^\s*import\s|\brequire\s*\(|\bimport\s*(?:\/\*[\s\S]*?\*\/\s*|\/\/[^\n]*\n\s*)*[(.]/m.test(js)) throw new ValidationError(`${fileName}: strategies cannot import modules (the context offers indicators, portfolio and orders)`, [{ path: fileName, message: 'import/require not allowed' }]);
   const n = (js.match(/^\s*export\s+default\s+/gm) ?? []).length;
   if (n !== 1) throw new ValidationError(`${fileName}: needs exactly one \`export default { onCandle(ctx, bar) {...}, ... }\``, [{ path: fileName, message: 'no default export' }]);
   if (/^\s*export\s+(?!default\s)/m.test(js)) throw new ValidationError(`${fileName}: only a default export is allowed`, [{ path: fileName, message: 'named export' }]);
   return js.replace(/^(\s*)export\s+default\s+/m, '$1__kestrelModule.exports = ');
+}
+
+let watching = false;
+let promises = 0;
+let hooked = false;
+
+/** Runs `fn` and says whether any promise was created meanwhile (in any realm: V8's promise hook). */
+function watchPromises(fn: () => void): boolean {
+  if (!hooked) {
+    hooked = true;
+    promiseHooks.onInit(() => {
+      if (watching) promises++;
+    });
+  }
+  const outer = watching;
+  const before = promises;
+  watching = true;
+  try {
+    fn();
+  } finally {
+    watching = outer;
+  }
+  return promises !== before;
+}
+
+/**
+ * An error thrown by strategy code as a StrategyError, reading nothing but a string `message`: the value
+ * may be a Proxy, have throwing getters or come from any realm, and none of it is kept.
+ */
+function asStrategyError(e: unknown): StrategyError {
+  if (!types.isProxy(e) && e instanceof StrategyError) return e;
+  let msg = 'strategy error';
+  if (typeof e === 'string') msg = e;
+  else if (e !== null && typeof e === 'object' && !types.isProxy(e)) {
+    // An own data property only: no getter, no prototype lookup, no strategy code runs here.
+    const d = Reflect.getOwnPropertyDescriptor(e, 'message');
+    if (d && typeof d.value === 'string') msg = d.value;
+  }
+  return new StrategyError(msg.slice(0, 2000));
 }
 
 interface Realm {
@@ -111,7 +176,8 @@ interface Realm {
 /** A fresh sandboxed instance of the strategy (one per symbol); `api` is bound on onStart. */
 export function sandboxedModule(source: string, opts: LoadOptions = {}): CodeStrategyModule {
   const js = prepareSource(source, opts.fileName);
-  const context = vm.createContext(Object.create(null), { name: 'kestrel-strategy', codeGeneration: { strings: false, wasm: false } });
+  // Its own microtask queue: promise jobs queued by strategy code never run on the process's queue.
+  const context = vm.createContext(Object.create(null), { name: 'kestrel-strategy', codeGeneration: { strings: false, wasm: false }, microtaskMode: 'afterEvaluate' });
   // Node puts nothing of its own into a fresh context; remove what V8 offers that could reach out or block.
   vm.runInContext('delete globalThis.WebAssembly; delete globalThis.SharedArrayBuffer; delete globalThis.Atomics;', context);
   let api: CodeContext | undefined;
@@ -139,13 +205,18 @@ export function sandboxedModule(source: string, opts: LoadOptions = {}): CodeStr
   const boot = vm.runInContext(BOOTSTRAP, context, { timeout: 1000 }) as (br: unknown, err: string, seed: number, now: number) => Realm & { module: unknown };
   const realm = boot(bridge, ERR, opts.seed ?? 1, 0);
   context.__kestrelModule = realm.module;
-  try {
-    vm.runInContext(js, context, { filename: opts.fileName ?? 'strategy.js', timeout: opts.evalTimeoutMs ?? 2000 });
-  } catch (e) {
-    throw new StrategyError(`${opts.fileName ?? 'strategy'}: ${e instanceof Error ? e.message : String(e)}`);
-  } finally {
-    delete context.__kestrelModule;
-  }
+  let loadError: StrategyError | undefined;
+  const created = watchPromises(() => {
+    try {
+      vm.runInContext(js, context, { filename: opts.fileName ?? 'strategy.js', timeout: opts.evalTimeoutMs ?? 2000 });
+    } catch (e) {
+      loadError = asStrategyError(e);
+    } finally {
+      delete context.__kestrelModule;
+    }
+  });
+  if (loadError) throw new StrategyError(`${opts.fileName ?? 'strategy'}: ${loadError.message}`);
+  if (created) throw new StrategyError(`${opts.fileName ?? 'strategy'}: the module's top level created a promise (async code or import()); strategies are synchronous`);
   if (!realm.has('onCandle') && !realm.has('onTimer')) throw new ValidationError(`${opts.fileName ?? 'strategy'}: the default export needs an onCandle (or onTimer) function`, [{ path: 'onCandle', message: 'missing' }]);
   let declared: Record<string, number> = {};
   try {
@@ -175,19 +246,16 @@ export function sandboxedModule(source: string, opts: LoadOptions = {}): CodeStr
       }
     : (name: string, ...args: unknown[]) => realm.dispatch(name, ...args);
   const run = (name: string, ...args: unknown[]): void => {
-    try {
-      dispatch(name, ...args);
-    } catch (e) {
-      if (e instanceof StrategyError) throw e;
-      // A sandbox error object: read its message as text only.
-      let msg = 'strategy error';
+    let failed: StrategyError | undefined;
+    const created = watchPromises(() => {
       try {
-        msg = String((e as { message?: unknown })?.message ?? e);
-      } catch {
-        // message getter threw; keep the generic text
+        dispatch(name, ...args);
+      } catch (e) {
+        failed = asStrategyError(e);
       }
-      throw new StrategyError(msg);
-    }
+    });
+    if (failed) throw failed;
+    if (created) throw new StrategyError(`${name} created a promise (async function, await, Promise or import()): strategy callbacks are synchronous; the strategy was stopped`);
   };
   return {
     params: declared,

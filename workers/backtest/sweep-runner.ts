@@ -24,7 +24,12 @@ export interface SweepOptions {
   readonly signal?: AbortSignal;
   /** After every finished backtest. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Where the parameter sets run (default: this machine's pool; workers/queue runs them on a queue). */
+  readonly executor?: SetsExecutor;
 }
+
+/** Runs parameter sets over prepared datasets; the rows come back in `sets` order. */
+export type SetsExecutor = (config: unknown, doc: unknown, sets: readonly ParamSet[], datasets: DatasetInput[], opts: Pick<SweepOptions, 'signal' | 'onProgress'>) => Promise<SweepRow[]>;
 
 export interface SweepOutcome {
   readonly objective: string;
@@ -53,17 +58,19 @@ export async function runSweep(pool: WorkerPool, req: SweepRequest, opts: SweepO
   const spec = parseSweep(req.sweep);
   const sets = paramSets(spec);
   const datasets = prepareDatasets(req.config, req.datasets);
-  const rows = await runSets(pool, req.config, req.doc, sets, datasets, opts);
+  const rows = await (opts.executor ?? localExecutor(pool))(req.config, req.doc, sets, datasets, opts);
   const ranked = rows.map((r, k) => ({ r, k, s: score(r.stats, spec.objective) })).sort((a, b) => b.s - a.s || a.k - b.k).map((x) => x.r);
   return { objective: spec.objective, rows: ranked, best: ranked[0] };
 }
+
+export const localExecutor = (pool: WorkerPool): SetsExecutor => (config, doc, sets, datasets, opts) => runSets(pool, config, doc, sets, datasets, opts);
 
 /**
  * One task per thread, each claiming the next parameter set from a shared counter until none is left
  * (self-scheduling): no thread idles while another still has a queue of sets, whatever each set costs, and
  * no set waits for the main thread to hand it out.
  */
-async function runSets(pool: WorkerPool, config: unknown, doc: unknown, sets: readonly ParamSet[], datasets: DatasetInput[], opts: SweepOptions): Promise<SweepRow[]> {
+async function runSets(pool: WorkerPool, config: unknown, doc: unknown, sets: readonly ParamSet[], datasets: DatasetInput[], opts: Pick<SweepOptions, 'signal' | 'onProgress'>): Promise<SweepRow[]> {
   const next = new Int32Array(new SharedArrayBuffer(4));
   const tasks = Math.max(1, Math.min(pool.threads, sets.length));
   const doneBy = new Array<number>(tasks).fill(0);
@@ -126,7 +133,7 @@ export async function runWalkForward(pool: WorkerPool, req: WalkForwardRequest, 
   for (const w of windows) {
     if (opts.signal?.aborted) throw new CancelledError('walk-forward cancelled');
     const isCfg = { ...cfg, from: at(w.isFrom), to: at(w.isTo - 1) };
-    const rows = await runSets(pool, isCfg, req.doc, sets, datasets, { ...opts, onProgress: undefined });
+    const rows = await (opts.executor ?? localExecutor(pool))(isCfg, req.doc, sets, datasets, opts.signal ? { signal: opts.signal } : {});
     tick(sets.length);
     const best = rows.map((r, k) => ({ r, k, s: score(r.stats, spec.objective) })).sort((a, b) => b.s - a.s || a.k - b.k)[0]!.r;
     const oosCfg = { ...cfg, from: at(w.oosFrom), to: at(w.oosTo - 1) };

@@ -5,6 +5,7 @@ import { parseCandlesCsv } from '../../core/data/csv.ts';
 import { generateDemoCandles } from '../../core/data/demo.ts';
 import type { OhlcvColumns } from '../../core/data/candles.ts';
 import { ValidationError } from '../../core/errors.ts';
+import { STANDARD_PROFILE, UNLIMITED_PROFILE } from '../../core/risk/profile.ts';
 import { MarketService } from '../../host/data/market-service.ts';
 import { defaultDataDir } from '../../host/paths.ts';
 import { UsageError } from '../command.ts';
@@ -29,13 +30,14 @@ export const COMMON_OPTIONS = {
   tick: { type: 'string' },
   lot: { type: 'string' },
   param: { type: 'string', multiple: true },
+  'risk-profile': { type: 'string' },
   json: { type: 'boolean', default: false },
 } as const;
 
 export interface CommonValues {
   strategy?: string; symbol?: string; timeframe?: string; from?: string; to?: string; data?: string; source?: string; 'data-dir'?: string; demo?: string;
   fee?: string; 'maker-fee'?: string; slippage?: string; latency?: string; seed?: string; cash?: string; currency?: string; tick?: string; lot?: string;
-  param?: string[]; json?: boolean;
+  param?: string[]; json?: boolean; 'risk-profile'?: string;
 }
 
 export function parseTime(s: string | undefined, what: string): number | undefined {
@@ -87,6 +89,21 @@ export function parseParams(list: readonly string[] | undefined): Record<string,
   return out;
 }
 
+/**
+ * --risk-profile: a built-in name (standard = the issue's defaults, unlimited = every limit off) or a JSON file
+ * holding one profile. Validated by the core schema with the rest of the config.
+ */
+function riskProfileArg(arg: string): unknown {
+  if (arg === 'standard') return STANDARD_PROFILE;
+  if (arg === 'unlimited') return UNLIMITED_PROFILE;
+  if (!/\.json$/i.test(arg)) throw new UsageError(`--risk-profile must be standard, unlimited or a .json file, got ${arg}`);
+  try {
+    return JSON.parse(readFileSync(arg, 'utf8')) as unknown;
+  } catch (e) {
+    throw new ValidationError(`cannot read risk profile ${arg}: ${(e as Error).message}`, [{ path: 'riskProfile', message: 'unreadable or not JSON' }]);
+  }
+}
+
 /** The backtest config from the flags (validated again by the core schema, with path-named errors). */
 export function configFrom(v: CommonValues): Record<string, unknown> {
   if (!v.symbol) throw new UsageError('--symbol is required');
@@ -105,6 +122,7 @@ export function configFrom(v: CommonValues): Record<string, unknown> {
     ...(slip ? { slippage: { kind: 'fixed-bps', bps: slip } } : {}),
     ...(v.latency ? { latencyMs: Math.round(numberArg(v.latency, 'latency')!) } : {}),
     ...(v.seed ? { seed: Math.round(numberArg(v.seed, 'seed')!) } : {}),
+    ...(v['risk-profile'] ? { riskProfile: riskProfileArg(v['risk-profile']) } : {}),
     instruments: { [v.symbol]: { tickSize: decimalArg(v.tick, 'tick') ?? '0.01', lotSize: decimalArg(v.lot, 'lot') ?? '0.0001', ...(b ? { base: b } : {}), ...(q ? { quote: q } : {}) } },
   };
 }

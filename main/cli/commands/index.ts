@@ -10,6 +10,8 @@ import { verify } from './verify.ts';
 import { auditExport } from './audit-export.ts';
 import { backtest } from './backtest.ts';
 import { sweep } from './sweep.ts';
+import { config } from './config.ts';
+import { worker } from './worker.ts';
 
 /** Every `kestrel` subcommand. Add a file under commands/ and list it here. */
-export const cliCommands: readonly CliCommand[] = [start, serve, backfill, importCsv, exportCsv, quality, indicators, verify, auditExport, backtest, sweep];
+export const cliCommands: readonly CliCommand[] = [start, serve, backfill, importCsv, exportCsv, quality, indicators, verify, auditExport, backtest, sweep, worker, config];

@@ -1,12 +1,15 @@
 /**
  * `kestrel sweep --strategy FILE.json --symbol S --timeframe T --param fast=5:30:5 --param slow=20,40,60
- * [--random N] [--objective sharpe] [--threads N] [--walk-forward IN:OUT] [--data FILE.csv | --demo DAYS] [--json]`
+ * [--random N] [--objective sharpe] [--threads N] [--walk-forward IN:OUT] [--queue redis://HOST:PORT] [--data FILE.csv | --demo DAYS] [--json]`
+ * With --queue, the backtests run on queue workers (`kestrel worker`) on any machine; see workers/queue/README.md.
  * Grid (default) or seeded random sweep of a rules strategy's parameters on the worker pool; with
  * --walk-forward IN:OUT (bars), a rolling walk-forward with the stitched out-of-sample equity.
  */
 import { parseArgs } from 'node:util';
 import { WorkerPool } from '../../../workers/pool.ts';
-import { runSweep, runWalkForward } from '../../../workers/backtest/sweep-runner.ts';
+import { runSweep, runWalkForward, type SetsExecutor } from '../../../workers/backtest/sweep-runner.ts';
+import { runSetsOnQueue } from '../../../workers/queue/client.ts';
+import { queuePassword } from './worker.ts';
 import type { SweepSpecInput } from '../../core/backtest/sweep.ts';
 import { type CliCommand, UsageError } from '../command.ts';
 import { COMMON_OPTIONS, configFrom, loadCandles, readStrategy, type CommonValues } from './backtest-shared.ts';
@@ -35,14 +38,14 @@ function ranges(list: readonly string[] | undefined): Record<string, number[] | 
 export const sweep: CliCommand = {
   name: 'sweep',
   summary: 'Grid / random parameter sweep or rolling walk-forward of a rules strategy on the worker pool.',
-  usage: 'kestrel sweep --strategy FILE.json --symbol S --timeframe T --param fast=5:30:5 --param slow=20,40 [--random N] [--objective sharpe] [--walk-forward IN:OUT] [--threads N] [--json]',
+  usage: 'kestrel sweep --strategy FILE.json --symbol S --timeframe T --param fast=5:30:5 --param slow=20,40 [--random N] [--objective sharpe] [--walk-forward IN:OUT] [--threads N] [--queue redis://HOST:PORT [--password-file F]] [--json]',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { ...COMMON_OPTIONS, random: { type: 'string' }, objective: { type: 'string', default: 'sharpe' }, threads: { type: 'string' }, 'walk-forward': { type: 'string' } },
+      options: { ...COMMON_OPTIONS, random: { type: 'string' }, objective: { type: 'string', default: 'sharpe' }, threads: { type: 'string' }, 'walk-forward': { type: 'string' }, queue: { type: 'string' }, 'password-file': { type: 'string' } },
       strict: true,
     });
-    const v = values as CommonValues & { random?: string; objective?: string; threads?: string; 'walk-forward'?: string };
+    const v = values as CommonValues & { random?: string; objective?: string; threads?: string; 'walk-forward'?: string; queue?: string; 'password-file'?: string };
     const strat = readStrategy(v.strategy);
     if (strat.kind !== 'rules') throw new UsageError('sweeps take a rules strategy (.json)');
     const config = configFrom(v);
@@ -53,12 +56,15 @@ export const sweep: CliCommand = {
     const onProgress = (d: number, t: number): void => {
       if (!v.json) process.stderr.write(`\r${d}/${t}`);
     };
+    const password = v.queue ? queuePassword(v['password-file']) : undefined;
+    // On a queue, this machine's pool only re-runs the rows that verify the workers' hashes.
+    const executor: SetsExecutor | undefined = v.queue ? (cfg, doc, sets, ds, o) => runSetsOnQueue({ url: v.queue!, ...(password ? { password } : {}) }, pool, cfg, doc, sets, ds, o) : undefined;
     try {
       const req = { config, doc: strat.source, sweep: spec, datasets: [{ symbol: v.symbol!, columns: data.columns, source: data.source }] };
       if (v['walk-forward']) {
         const m = /^(\d+):(\d+)$/.exec(v['walk-forward']);
         if (!m) throw new UsageError('--walk-forward must be IN:OUT bar counts, e.g. 10000:2000');
-        const wf = await runWalkForward(pool, { ...req, walkForward: { inSampleBars: Number(m[1]), outOfSampleBars: Number(m[2]) } }, { onProgress });
+        const wf = await runWalkForward(pool, { ...req, walkForward: { inSampleBars: Number(m[1]), outOfSampleBars: Number(m[2]) } }, { onProgress, ...(executor ? { executor } : {}) });
         if (v.json) process.stdout.write(`${JSON.stringify({ objective: wf.objective, windows: wf.windows, equity: { ts: Array.from(wf.equity.ts), value: Array.from(wf.equity.value) } })}\n`);
         else {
           process.stderr.write('\n');
@@ -67,7 +73,7 @@ export const sweep: CliCommand = {
           console.log(`stitched out-of-sample equity: ${eq.length ? eq[eq.length - 1]!.toFixed(2) : '—'}`);
         }
       } else {
-        const out = await runSweep(pool, req, { onProgress });
+        const out = await runSweep(pool, req, { onProgress, ...(executor ? { executor } : {}) });
         if (v.json) process.stdout.write(`${JSON.stringify(out)}\n`);
         else {
           process.stderr.write('\n');

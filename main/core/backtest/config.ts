@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { RiskProfileSchema } from '../risk/profile.ts';
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'a plain non-negative decimal, e.g. "0.001"');
 
@@ -56,6 +57,11 @@ export const BacktestConfig = z
       })
       .strict()
       .default({}),
+    /**
+     * The risk profile the run is gated by (the same limits and monitors as paper and live); its limits join
+     * `risk`'s, `risk` winning where both set one. Absent = no profile (what runs had before profiles).
+     */
+    riskProfile: RiskProfileSchema.optional(),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import { canonicalJson } from '../audit/canonical.ts';
 import type { OhlcvColumns } from '../data/candles.ts';
 import { qualityReport } from '../data/quality.ts';
 import type { Instrument } from '../model/index.ts';
+import type { RiskRunLog } from '../risk/log.ts';
 import type { BacktestConfig } from './config.ts';
 import { computeStats, drawdown, type Stats } from './metrics.ts';
 import type { RunBook } from './run-book.ts';
@@ -66,6 +67,8 @@ export interface BacktestResult {
   readonly equity: { readonly ts: Float64Array; readonly value: Float64Array; readonly drawdown: Float64Array };
   readonly certificate: { readonly ok: boolean; readonly datasets: readonly DatasetCertificate[] };
   readonly counts: { readonly fills: number; readonly orders: number };
+  /** Every risk refusal, monitor alert and trading-state change of the run (not part of the hash: a function of it). */
+  readonly risk?: RiskRunLog;
   readonly determinismHash: string;
 }
 
@@ -97,6 +100,7 @@ export interface AssembleInput {
   readonly fees?: string;
   readonly datasets: readonly DatasetCertificate[];
   readonly hasher?: HasherFactory;
+  readonly risk?: RiskRunLog;
 }
 
 /** What a sweep keeps of each run: everything but the trade list and the curves, which stay in the worker. */
@@ -110,7 +114,7 @@ export interface RunSummary {
 export function assembleResult(x: AssembleInput): BacktestResult {
   const s = summarize(x, true);
   const trades = s.trips.closed.map((t) => describeTrade(t, x.instruments.get(t.symbol)!));
-  return { ...s.body, trades, equity: { ts: x.ts, value: x.equity, drawdown: s.drawdown }, determinismHash: s.determinismHash };
+  return { ...s.body, trades, equity: { ts: x.ts, value: x.equity, drawdown: s.drawdown }, ...(x.risk ? { risk: x.risk } : {}), determinismHash: s.determinismHash };
 }
 
 /** The statistics and determinism hash of a run without making its readable trade list or drawdown curve. */

@@ -1,7 +1,7 @@
 /** The engine's configuration, its bus events and what a run returns (see kernel.ts). */
 import type { KestrelError } from '../errors.ts';
 import type { CandleColumns, Fill, Instrument, Order, OrderRequest, OrderSource } from '../model/index.ts';
-import type { AuditSink, Clock, RiskGate, RiskVerdict, Store, TradingState, Venue, VenueEvent } from '../ports.ts';
+import type { AuditSink, Clock, RiskAlert, RiskGate, RiskVerdict, Store, TradingState, Venue, VenueEvent } from '../ports.ts';
 import type { PortfolioConfig } from '../portfolio/portfolio.ts';
 
 export interface EngineConfig {
@@ -33,6 +33,8 @@ export interface EngineEvents {
   fill: { readonly fill: Fill; readonly order: Readonly<Order> | undefined };
   risk: { readonly request: OrderRequest; readonly source: OrderSource; readonly verdict: RiskVerdict };
   'trading-state': { readonly state: TradingState; readonly reason: string };
+  /** A monitor between orders found something (daily loss, drawdown, black swan, venue outage). */
+  'risk-alert': RiskAlert;
   /** A venue event the kernel could not apply (unknown order, illegal transition): never silently dropped. */
   error: { readonly error: KestrelError; readonly event: VenueEvent };
   bar: { readonly symbol: string; readonly i: number; readonly bars: CandleColumns };

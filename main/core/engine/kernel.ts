@@ -124,10 +124,29 @@ export class Engine extends OrderDesk {
 
   setTradingState(state: TradingState, reason: string): void {
     if (state !== 'active' && state !== 'reducing-only' && state !== 'halted') throw new ValidationError(`unknown trading state ${String(state)}`);
-    const from = this.state;
-    this.state = state;
-    this.emitAudit({ type: 'trading-state', ts: this.clock.now(), payload: { from, to: state, reason } });
-    this.bus.emit('trading-state', { state, reason });
+    this.changeState(state, reason);
+  }
+
+  /**
+   * Kill switch: halts first (so nothing new gets in), cancels every working order, then closes every
+   * position at market with reduce-only system orders (the one kind a halt lets through). Returns what it did.
+   */
+  killSwitch(reason: string): { canceled: string[]; flattening: Order[] } {
+    return this.enter(() => {
+      this.changeState('halted', reason);
+      const canceled: string[] = [];
+      for (const o of [...this.oms.open]) {
+        if (o.state !== 'pending-cancel') canceled.push(o.clientOrderId);
+        this.requestCancel(o, 'kill_switch');
+      }
+      return { canceled, flattening: this.flatten(undefined, 'kill-switch') };
+    });
+  }
+
+  /** A venue-wide outage reported by the host: the black-swan protocol (cancel, flatten per policy, halt). */
+  venueOutage(reason: string): void {
+    const a = this.risk.outage?.(reason) ?? { rule: 'venue_outage', message: `venue outage: ${reason}: halted`, limit: 0, value: 1, state: 'halted' as const, cancel: true };
+    this.enter(() => this.riskAlert(a));
   }
 
   applyFunding(e: FundingEvent): void {
@@ -228,6 +247,7 @@ export class Engine extends OrderDesk {
       const s = this.slot(t.symbol);
       s.last = t.price;
       s.pos.markF = t.price;
+      if (this.watching) this.watchMarks(s, t.price);
     });
   }
 
@@ -237,6 +257,7 @@ export class Engine extends OrderDesk {
       this.sim?.onQuote(q);
       const s = this.slot(q.symbol);
       s.last = s.pos.markF = (q.bid + q.ask) / 2;
+      if (this.watching) this.watchMarks(s, s.last);
     });
   }
 
@@ -306,6 +327,7 @@ export class Engine extends OrderDesk {
     slot.pos.markF = close;
     this.portfolio.updateEquity();
     if (clock) clock.t = bars.ts[i]! + bars.intervalMs;
+    if (this.watching) this.watchMarks(slot, close);
     if (ctxs) {
       for (let k = 0; k < ctxs.length; k++) {
         const c = ctxs[k]!;
@@ -333,6 +355,7 @@ function fastLoop(engine: Engine, clock: SimClock, slot: Slot, pf: Portfolio, ct
   const symbol = slot.inst.symbol;
   const n = bars.length;
   const sim = engine.sim!;
+  const watching = engine.watching;
   slot.bars = bars;
   for (let i = 0; i < n; i++) {
     const t = ts[i]!;
@@ -346,6 +369,7 @@ function fastLoop(engine: Engine, clock: SimClock, slot: Slot, pf: Portfolio, ct
     pf.updateEquity();
     equity[i] = pf.equityF;
     clock.t = t + iv;
+    if (watching) engine.watchMarks(slot, c);
     ctx.i = i;
     s.onBar(ctx);
   }

@@ -7,8 +7,8 @@
 import { IllegalTransitionError, KestrelError, NotFoundError, RiskRejectedError } from '../errors.ts';
 import type { CandleColumns, Fill, Instrument, Order, OrderRequest, OrderSource } from '../model/index.ts';
 import { isTerminal } from '../model/index.ts';
-import type { AuditEvent, AuditSink, Clock, RiskGate, RiskInput, RiskVerdict, SimulatedVenue, Store, TradingState, Venue, VenueEvent, VenueListener } from '../ports.ts';
-import { isSimulatedVenue, MemoryStore, NullAuditSink } from '../ports.ts';
+import type { AuditEvent, AuditSink, Clock, RiskAlert, RiskBook, RiskGate, RiskInput, RiskVerdict, SimulatedVenue, Store, TradingState, Venue, VenueEvent, VenueListener } from '../ports.ts';
+import { emptyRiskBook, isSimulatedVenue, MemoryStore, NullAuditSink } from '../ports.ts';
 import { OrderManager, type OrderLink } from '../execution/oms.ts';
 import { validateRequest } from '../execution/validate.ts';
 import { Portfolio, type PositionState } from '../portfolio/portfolio.ts';
@@ -36,6 +36,10 @@ export abstract class OrderDesk implements VenueListener {
   protected readonly instruments = new Map<string, Instrument>();
   /** Per-symbol hot state: a double field in an object stays unboxed (a Map<string, number> would box). */
   protected readonly slots = new Map<string, Slot>();
+  /** The slots as an array, for the risk book's pass (no iterator allocation). */
+  protected readonly slotList: Slot[] = [];
+  /** Whether the gate watches equity and prices between orders (RiskGate.monitors). */
+  readonly watching: boolean;
   protected readonly fillListeners = new SmallMap<string, StrategyContext>();
   protected readonly ctxOf = new Map<Strategy, StrategyContext>();
   protected state: TradingState = 'active';
@@ -59,9 +63,12 @@ export abstract class OrderDesk implements VenueListener {
     this.portfolio = new Portfolio(cfg.portfolio, cfg.instruments, { ledger: history });
     for (const i of cfg.instruments) {
       this.instruments.set(i.symbol, i);
-      this.slots.set(i.symbol, new Slot(i, this.portfolio.positions.get(i.symbol)!));
+      const slot = new Slot(i, this.portfolio.positions.get(i.symbol)!);
+      this.slots.set(i.symbol, slot);
+      this.slotList.push(slot);
     }
-    this.riskIn = { request: undefined!, source: 'system', instrument: undefined!, tradingState: 'active', positionQty: 0, workingQty: 0, openOrders: 0, lastPrice: 0, equity: 0 };
+    this.watching = this.risk.monitors === true;
+    this.riskIn = { request: undefined!, source: 'system', instrument: undefined!, tradingState: 'active', positionQty: 0, workingQty: 0, openOrders: 0, lastPrice: 0, equity: 0, ts: 0, book: emptyRiskBook() };
     cfg.venue.connect(this, session);
   }
 
@@ -103,7 +110,105 @@ export abstract class OrderDesk implements VenueListener {
     const last = this.slots.get(req.symbol)!.last;
     x.lastPrice = last > 0 ? Math.round(last / inst.tickF) : 0;
     x.equity = this.portfolio.equity();
+    x.ts = this.clock.now();
+    if (this.risk.wantsBook) this.fillBook(x.book, req.symbol);
     return x;
+  }
+
+  /** The account's worst-case exposure (see RiskBook): one pass over open orders, one over symbols. */
+  private fillBook(b: RiskBook, symbol: string): void {
+    const L = this.slotList;
+    for (let k = 0; k < L.length; k++) L[k]!.workBuy = L[k]!.workSell = 0;
+    const open = this.oms.open.items;
+    for (let k = 0; k < open.length; k++) {
+      const o = open[k]!;
+      if (o.state === 'held') continue;
+      const s = this.slots.get(o.symbol);
+      if (!s) continue;
+      if (o.side === 'buy') s.workBuy += o.qty - o.filledQty;
+      else s.workSell -= o.qty - o.filledQty;
+    }
+    b.openPositions = 0;
+    b.gross = b.netLong = b.netShort = b.margin = 0;
+    b.symHeld = false;
+    b.symGross = b.symNetLong = b.symNetShort = b.symMargin = b.symWorkBuy = b.symWorkSell = 0;
+    b.symLeverage = 1;
+    for (let k = 0; k < L.length; k++) {
+      const s = L[k]!;
+      const p = s.pos;
+      const mine = s.inst.symbol === symbol;
+      const lev = p.perp && p.leverage > 0 ? p.leverage : 1;
+      if (mine) b.symLeverage = lev;
+      const q = p.qty, hi = q + s.workBuy, lo = q + s.workSell;
+      if (q === 0 && hi === 0 && lo === 0) continue;
+      const v = p.lotValueF * p.markF * (p.fxF > 0 ? p.fxF : 1);
+      const gross = Math.max(Math.abs(hi), Math.abs(lo)) * v;
+      b.openPositions++;
+      b.gross += gross;
+      b.netLong += hi * v;
+      b.netShort += lo * v;
+      b.margin += gross / lev;
+      if (mine) {
+        b.symHeld = true;
+        b.symGross = gross;
+        b.symNetLong = hi * v;
+        b.symNetShort = lo * v;
+        b.symMargin = gross / lev;
+        b.symWorkBuy = s.workBuy;
+        b.symWorkSell = s.workSell;
+      }
+    }
+  }
+
+  /**
+   * Acts on a monitor's finding: alert (bus + audit), then, when it asks, cancel every order, close positions
+   * at market (reduce-only system orders: the one kind a halt lets through) and move to a stricter state.
+   */
+  protected riskAlert(a: RiskAlert): void {
+    const ts = this.clock.now();
+    this.emitAudit({ type: 'risk-alert', ts, ...(a.symbol ? { symbol: a.symbol } : {}), payload: { rule: a.rule, message: a.message, limit: a.limit, value: a.value, state: a.state ?? null, cancel: a.cancel ?? false, flatten: a.flatten ?? null } });
+    this.bus.emit('risk-alert', a);
+    if (a.cancel) for (const o of [...this.oms.open]) this.requestCancel(o, a.rule);
+    if (a.flatten) this.flatten(a.flatten === 'all' ? undefined : a.flatten, a.rule);
+    if (a.state && RANK[a.state] > RANK[this.state]) this.changeState(a.state, a.message);
+  }
+
+  /** Closes positions at market with reduce-only system orders (all, or the listed symbols). Returns the orders. */
+  flatten(symbols: readonly string[] | undefined, tag: string): Order[] {
+    const out: Order[] = [];
+    for (const s of this.slotList) {
+      const q = s.pos.qty;
+      if (q === 0 || (symbols && !symbols.includes(s.inst.symbol))) continue;
+      const req: OrderRequest = { symbol: s.inst.symbol, side: q > 0 ? 'sell' : 'buy', type: 'market', qty: Math.abs(q), reduceOnly: true, tag };
+      try {
+        out.push(this.place(req, 'system', {}, undefined));
+      } catch (err) {
+        if (!(err instanceof KestrelError)) throw err;
+        this.emitAudit({ type: 'override', ts: this.clock.now(), symbol: s.inst.symbol, payload: { refused: 'flatten', code: err.code, message: err.message, details: err.details ?? {} } });
+      }
+    }
+    return out;
+  }
+
+  protected changeState(state: TradingState, reason: string): void {
+    const from = this.state;
+    this.state = state;
+    this.emitAudit({ type: 'trading-state', ts: this.clock.now(), payload: { from, to: state, reason } });
+    this.bus.emit('trading-state', { state, reason });
+  }
+
+  /**
+   * The monitors between orders, after a mark: black swan on the print, then daily loss and drawdown on the
+   * equity (the caller has brought equityF up to date or this does).
+   */
+  watchMarks(slot: Slot, price: number): void {
+    const ts = this.clock.now();
+    const r = this.risk;
+    const swan = r.observePrice?.(slot.inst.symbol, ts, price, slot.pos.qty !== 0);
+    if (swan) this.enter(() => this.riskAlert(swan));
+    this.portfolio.updateEquity();
+    const a = r.observe?.(ts, this.portfolio.equityF);
+    if (a) this.enter(() => this.riskAlert(a));
   }
 
   /** `replaces`: an order the request takes the place of (an amend): its working quantity and slot are left out. */
@@ -330,10 +435,15 @@ export abstract class OrderDesk implements VenueListener {
 
 export const NO_LINK: OrderLink = Object.freeze({});
 
+const RANK: Readonly<Record<TradingState, number>> = { active: 0, 'reducing-only': 1, halted: 2 };
+
 export class Slot {
   readonly inst: Instrument;
   readonly pos: PositionState;
   last = NaN;
+  /** Scratch for the risk book: working lots on the symbol, buys (≥ 0) and sells (≤ 0). */
+  workBuy = 0;
+  workSell = 0;
   /** Last closed bar shown to strategies (told to a simulated venue before each submit). */
   bars: CandleColumns | undefined = undefined;
   i = -1;

@@ -1,18 +1,27 @@
 /**
- * Pre-trade risk gate, first version. Sits in the path of every order from every source (the kernel has no
- * other way to reach a venue). Checks, each producing a machine-readable reason when it fails:
- *   trading_halted, reducing_only, reduce_only_would_increase, no_reference_price, max_order_notional,
- *   max_position_notional, max_position_pct_equity, max_open_orders, price_band.
+ * The pre-trade risk gate: the one gate every order from every source passes, in backtest, paper and live
+ * alike (the kernel has no other way to reach a venue). Checks, each a machine-readable reason naming the
+ * rule, its limit and the value found:
+ *   per order: trading_halted, reducing_only, reduce_only_would_increase, no_reference_price,
+ *     max_order_notional, max_position_notional, max_position_pct_equity, max_open_orders, price_band;
+ *   per account: max_daily_loss, max_daily_loss_pct, drawdown_halt, max_open_positions, max_gross_exposure,
+ *     max_net_exposure, max_leverage, buying_power.
  * All failing rules are reported, not just the first, so the trader sees everything to fix at once.
- * Notional comparisons are exact: limits are converted once to tick·lot units of the instrument and compared
- * against integer ticks × lots.
+ * Caps may be reached but not exceeded (value > cap refuses); loss limits are breached at the limit
+ * (loss ≥ limit refuses). Orders that only reduce a position are never refused by an exposure or loss
+ * rule: a breached account can always get smaller. Per-instrument notionals are exact (limits converted
+ * once to tick·lot units); account figures are the portfolio's float valuation.
+ *
+ * The gate also owns the monitors between orders (monitor.ts) so that the figures it refuses on and the
+ * alerts the account gets are the same numbers.
  */
 import type { RiskReason } from '../errors.ts';
 import type { Instrument } from '../model/index.ts';
 import { money, moneyToString, divRound } from '../model/index.ts';
-import type { RiskGate, RiskInput, RiskVerdict } from '../ports.ts';
+import type { RiskAlert, RiskGate, RiskInput, RiskVerdict } from '../ports.ts';
+import { EquityWatch, over, SwanWatch, type WatchLimits } from './monitor.ts';
 
-export interface RiskLimits {
+export interface RiskLimits extends WatchLimits {
   /** Max notional of one order, settlement currency, decimal text. */
   readonly maxOrderNotional?: string;
   /** Max absolute position notional after the order (incl. other working orders). */
@@ -22,6 +31,18 @@ export interface RiskLimits {
   readonly maxOpenOrders?: number;
   /** Max distance of a limit/trigger price from the last price, in basis points. */
   readonly priceBandBps?: number;
+  /** Symbols with a position or working orders. */
+  readonly maxOpenPositions?: number;
+  /** Account-wide exposure caps, settlement currency. */
+  readonly maxGrossExposure?: number;
+  readonly maxNetExposure?: number;
+  /** Gross exposure / equity. */
+  readonly maxLeverage?: number;
+  /** Initial margin of the exposure after the order must fit in equity. */
+  readonly checkBuyingPower?: boolean;
+  /** Applied by the correlation/VaR rules (risk/portfolio-rules.ts) when a risk snapshot is attached. */
+  readonly correlation?: { readonly threshold: number; readonly maxBucketPctEquity: number };
+  readonly var?: { readonly maxPctEquity: number };
 }
 
 export const PASS: RiskVerdict = Object.freeze({ ok: true, reasons: Object.freeze([]) as readonly RiskReason[] });
@@ -35,10 +56,34 @@ export class LimitsRiskGate implements RiskGate {
   private readonly limits: RiskLimits;
   private readonly perSymbol: Readonly<Record<string, RiskLimits>>;
   private readonly units = new Map<string, Units>();
+  readonly wantsBook: boolean;
+  readonly monitors: boolean;
+  /** Day-start and peak equity; undefined when no loss limit is set. */
+  readonly watch: EquityWatch | undefined;
+  private readonly swan: SwanWatch | undefined;
 
   constructor(limits: RiskLimits = {}, perSymbol: Readonly<Record<string, RiskLimits>> = {}) {
     this.limits = limits;
     this.perSymbol = perSymbol;
+    const l = limits;
+    this.wantsBook = l.maxOpenPositions !== undefined || l.maxGrossExposure !== undefined || l.maxNetExposure !== undefined || l.maxLeverage !== undefined || l.checkBuyingPower === true;
+    const watches = l.maxDailyLoss !== undefined || l.maxDailyLossPct !== undefined || l.drawdownAlertPct !== undefined || l.drawdownHaltPct !== undefined;
+    this.watch = watches ? new EquityWatch(l) : undefined;
+    this.swan = l.blackSwan ? new SwanWatch(l.blackSwan) : undefined;
+    this.monitors = watches || this.swan !== undefined;
+  }
+
+  observe(ts: number, equity: number): RiskAlert | null {
+    return this.watch ? this.watch.observe(ts, equity) : null;
+  }
+
+  observePrice(symbol: string, ts: number, price: number, held: boolean): RiskAlert | null {
+    return this.swan ? this.swan.observe(symbol, ts, price, held) : null;
+  }
+
+  /** A venue-wide outage (reported by the host): the black-swan protocol, or a plain halt without one. */
+  outage(reason: string): RiskAlert {
+    return this.swan ? this.swan.outage(reason) : { rule: 'venue_outage', message: `venue outage: ${reason}: orders canceled, halted`, limit: 0, value: 1, state: 'halted', cancel: true };
   }
 
   private unitsFor(inst: Instrument, l: RiskLimits): Units {
@@ -59,14 +104,16 @@ export class LimitsRiskGate implements RiskGate {
     const after = x.positionQty + signed;
     const reduces = x.positionQty !== 0 && Math.sign(signed) !== Math.sign(x.positionQty) && Math.abs(after) <= Math.abs(x.positionQty) && Math.sign(after) !== -Math.sign(x.positionQty);
 
-    if (x.tradingState === 'halted') reasons = fail(reasons, 'trading_halted', 'trading is halted');
+    // The kernel's own flatten (kill switch, black swan) is the one thing that passes a halt: reduce-only, system.
+    const flatten = x.source === 'system' && r.reduceOnly === true && reduces;
+    if (x.tradingState === 'halted' && !flatten) reasons = fail(reasons, 'trading_halted', 'trading is halted');
     else if (x.tradingState === 'reducing-only' && !reduces) reasons = fail(reasons, 'reducing_only', 'only orders that reduce the position are allowed');
     if (r.reduceOnly && !reduces) reasons = fail(reasons, 'reduce_only_would_increase', 'reduce-only order would open or increase a position');
 
     const px = r.price ?? r.triggerPrice ?? x.lastPrice;
     const inst = x.instrument;
     const u = this.unitsFor(inst, l);
-    const needPrice = u.order !== Infinity || u.position !== Infinity || l.maxPositionPctEquity !== undefined;
+    const needPrice = u.order !== Infinity || u.position !== Infinity || l.maxPositionPctEquity !== undefined || this.wantsBook;
     if (px <= 0) {
       if (needPrice) reasons = fail(reasons, 'no_reference_price', 'no price to value the order against (no limit price and no last price)');
     } else {
@@ -79,9 +126,17 @@ export class LimitsRiskGate implements RiskGate {
       if (!reduces && l.maxPositionPctEquity !== undefined) {
         const v = posUnits * inst.notionalUnitF;
         const cap = l.maxPositionPctEquity * Math.max(0, x.equity);
-        if (v > cap) reasons = fail(reasons, 'max_position_pct_equity', 'position above the allowed share of equity', l.maxPositionPctEquity, x.equity > 0 ? round4(v / x.equity) : 'equity<=0');
+        if (over(v, cap)) reasons = fail(reasons, 'max_position_pct_equity', 'position above the allowed share of equity', l.maxPositionPctEquity, x.equity > 0 ? round4(v / x.equity) : 'equity<=0');
       }
     }
+    const w = this.watch;
+    if (w && !reduces) {
+      w.update(x.ts, x.equity);
+      const b = w.dailyBreach();
+      if (b) reasons = fail(reasons, b[0], 'daily loss limit reached: only reducing orders until the next trading day', b[1], b[2]);
+      if (w.drawdownBreach()) reasons = fail(reasons, 'drawdown_halt', 'drawdown from peak equity at the halt level', l.drawdownHaltPct, round4(w.drawdown()));
+    }
+    if (this.wantsBook && !reduces && px > 0) reasons = this.account(x, l, px, reasons);
     if (l.maxOpenOrders !== undefined && x.openOrders + 1 > l.maxOpenOrders) reasons = fail(reasons, 'max_open_orders', 'too many open orders', l.maxOpenOrders, x.openOrders + 1);
     if (l.priceBandBps !== undefined && x.lastPrice > 0) {
       const dev = Math.max(r.price === undefined ? 0 : Math.abs(r.price - x.lastPrice), r.triggerPrice === undefined ? 0 : Math.abs(r.triggerPrice - x.lastPrice));
@@ -89,6 +144,33 @@ export class LimitsRiskGate implements RiskGate {
       if (devBps > l.priceBandBps) reasons = fail(reasons, 'price_band', 'price too far from the last price (fat finger?)', l.priceBandBps, round4(devBps));
     }
     return reasons ? { ok: false, reasons } : PASS;
+  }
+
+  /**
+   * Account-wide rules for an order that adds exposure. The order's symbol is taken at its worst case after
+   * the order (position + the order + every working order on its side), valued at the order's price.
+   */
+  private account(x: RiskInput, l: RiskLimits, px: number, reasons: RiskReason[] | undefined): RiskReason[] | undefined {
+    const b = x.book;
+    const unit = x.instrument.notionalUnitF * px;
+    const d = x.request.side === 'buy' ? x.request.qty : -x.request.qty;
+    const hi = x.positionQty + b.symWorkBuy + (d > 0 ? d : 0);
+    const lo = x.positionQty + b.symWorkSell + (d < 0 ? d : 0);
+    const symAfter = Math.max(Math.abs(hi), Math.abs(lo)) * unit;
+    if (l.maxOpenPositions !== undefined && !b.symHeld && b.openPositions + 1 > l.maxOpenPositions) reasons = fail(reasons, 'max_open_positions', 'too many open positions', l.maxOpenPositions, b.openPositions + 1);
+    const gross = b.gross - b.symGross + symAfter;
+    if (l.maxGrossExposure !== undefined && over(gross, l.maxGrossExposure)) reasons = fail(reasons, 'max_gross_exposure', 'gross exposure after the order above limit', l.maxGrossExposure, round2(gross));
+    if (l.maxNetExposure !== undefined) {
+      // Only the side the order pushes: a sell never makes the long extreme worse (and marks may have).
+      const net = d > 0 ? b.netLong - b.symNetLong + hi * unit : -(b.netShort - b.symNetShort + lo * unit);
+      if (over(net, l.maxNetExposure)) reasons = fail(reasons, 'max_net_exposure', 'net exposure after the order above limit', l.maxNetExposure, round2(net));
+    }
+    if (l.maxLeverage !== undefined && over(gross, l.maxLeverage * Math.max(0, x.equity))) reasons = fail(reasons, 'max_leverage', 'gross exposure / equity after the order above limit', l.maxLeverage, x.equity > 0 ? round4(gross / x.equity) : 'equity<=0');
+    if (l.checkBuyingPower) {
+      const margin = b.margin - b.symMargin + symAfter / b.symLeverage;
+      if (over(margin, x.equity)) reasons = fail(reasons, 'buying_power', 'initial margin after the order above equity (not enough buying power)', round2(x.equity), round2(margin));
+    }
+    return reasons;
   }
 }
 
@@ -101,6 +183,10 @@ function fail(reasons: RiskReason[] | undefined, rule: string, message: string, 
 
 function units(inst: Instrument, u: number): string {
   return moneyToString(BigInt(u) * inst.notionalUnit);
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }
 
 function round4(x: number): number {

@@ -3,7 +3,7 @@
  * (main/app/key-vault.ts, safeStorage); headless mode with a passphrase (passphraseVault below). The host
  * takes whichever it is given and never sees how it works.
  */
-import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, scrypt, scryptSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { StorageError } from '../../core/errors.ts';
 
@@ -14,6 +14,11 @@ export interface KeyVault {
   check(): void;
   seal(plain: string): Uint8Array;
   open(sealed: Uint8Array): string;
+  /**
+   * Does the slow part of a later open (of `sealed`) or seal (null) off the event loop, so that the sync
+   * calls after it are quick. A vault with nothing slow leaves it out.
+   */
+  prepare?(sealed: Uint8Array | null): Promise<void>;
 }
 
 /** scrypt cost: N = 2^logN, r = 8, p = 1 (2^17 = 128 MiB, as age uses for passphrases; under a second). */
@@ -28,28 +33,42 @@ const MAGIC = Buffer.from('KSK1');
 export function passphraseVault(passphrase: () => string, opts: { logN?: number } = {}): KeyVault {
   const logN = opts.logN ?? DEFAULT_SCRYPT_LOG_N;
   if (!Number.isInteger(logN) || logN < 14 || logN > 22) throw new StorageError(`scrypt cost 2^${logN} is outside 2^14..2^22`);
-  const derive = (pass: string, salt: Uint8Array, n: number) => scryptSync(pass.normalize('NFKC'), salt, 32, { N: 2 ** n, r: 8, p: 1, maxmem: 128 * 2 ** n * 8 * 2 });
+  const params = (n: number) => ({ N: 2 ** n, r: 8, p: 1, maxmem: 128 * 2 ** n * 8 * 2 });
+  // Keys derived ahead (prepare) by salt: scrypt at 2^17 takes most of a second, which must not stall the host.
+  const derived = new Map<string, Buffer>();
+  let nextSalt: Buffer | undefined;
   const phrase = () => {
     const p = passphrase();
     if (p.length < 8) throw new StorageError('The audit key passphrase must have at least 8 characters');
-    return p;
+    return p.normalize('NFKC');
+  };
+  const derive = (salt: Buffer, n: number) => derived.get(salt.toString('hex')) ?? scryptSync(phrase(), salt, 32, params(n));
+  const header = (sealed: Uint8Array): { b: Buffer; n: number; salt: Buffer } => {
+    const b = Buffer.from(sealed);
+    if (b.length < 49 || !b.subarray(0, 4).equals(MAGIC)) throw new StorageError('The sealed audit key is not in a format this version reads');
+    const n = b[4]!;
+    if (n < 14 || n > 22) throw new StorageError('The sealed audit key names an unsupported scrypt cost');
+    return { b, n, salt: b.subarray(5, 21) };
   };
   return {
     kind: 'passphrase',
     check: () => void phrase(),
+    async prepare(sealed) {
+      const [salt, n] = sealed ? ((h) => [h.salt, h.n] as const)(header(sealed)) : [(nextSalt ??= randomBytes(16)), logN];
+      const key = await new Promise<Buffer>((resolve, reject) => scrypt(phrase(), salt, 32, params(n), (e, k) => (e ? reject(e) : resolve(k))));
+      derived.set(salt.toString('hex'), key);
+    },
     seal(plain) {
-      const salt = randomBytes(16);
+      const salt = nextSalt ?? randomBytes(16);
+      nextSalt = undefined;
       const nonce = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', derive(phrase(), salt, logN), nonce);
+      const c = createCipheriv('aes-256-gcm', derive(salt, logN), nonce);
       const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
       return Buffer.concat([MAGIC, Buffer.from([logN]), salt, nonce, c.getAuthTag(), body]);
     },
     open(sealed) {
-      const b = Buffer.from(sealed);
-      if (b.length < 49 || !b.subarray(0, 4).equals(MAGIC)) throw new StorageError('The sealed audit key is not in a format this version reads');
-      const n = b[4]!;
-      if (n < 14 || n > 22) throw new StorageError('The sealed audit key names an unsupported scrypt cost');
-      const d = createDecipheriv('aes-256-gcm', derive(phrase(), b.subarray(5, 21), n), b.subarray(21, 33));
+      const { b, n, salt } = header(sealed);
+      const d = createDecipheriv('aes-256-gcm', derive(salt, n), b.subarray(21, 33));
       d.setAuthTag(b.subarray(33, 49));
       try {
         return Buffer.concat([d.update(b.subarray(49)), d.final()]).toString('utf8');

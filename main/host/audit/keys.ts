@@ -92,6 +92,19 @@ function open(file: string, vault: KeyVault): SigningKey {
   return key;
 }
 
+/** Unseals (or creates) the key the way loadOrCreateSigningKey does, with the slow derivation off the event loop. */
+export async function unlockSigningKey(dataDir: string, vault: KeyVault): Promise<SigningKey> {
+  const file = join(dataDir, KEY_FILE);
+  try {
+    vault.check();
+    if (vault.prepare) await vault.prepare(existsSync(file) ? Buffer.from(readSealed(file).sealed, 'base64') : null);
+  } catch (e) {
+    if (e instanceof KestrelError) throw e;
+    throw new StorageError(`Cannot unlock the audit signing key ${file}: ${(e as Error).message}`, { file }, e);
+  }
+  return loadOrCreateSigningKey(dataDir, vault);
+}
+
 /** Loads the data directory's key through `vault`, creating it (or sealing a legacy PEM) on first use. */
 export function loadOrCreateSigningKey(dataDir: string, vault: KeyVault): SigningKey {
   const file = join(dataDir, KEY_FILE);

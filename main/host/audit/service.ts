@@ -17,7 +17,7 @@ import type { AuditLog } from '../../storage/audit-log.ts';
 import type { SqliteDb } from '../../storage/sqlite.ts';
 import { appendAnchor, checkAnchor, checkChainUpTo, HEADS_FILE, lastAnchor, type AnchorCheck } from './anchors.ts';
 import { environmentVault, type KeyVault } from './key-vault.ts';
-import { ed25519Check, legacyPublicKey, loadOrCreateSigningKey, readPublicKey, type SigningKey } from './keys.ts';
+import { ed25519Check, legacyPublicKey, loadOrCreateSigningKey, readPublicKey, unlockSigningKey, type SigningKey } from './keys.ts';
 import { csvExport, htmlReport, type CsvTable } from './report.ts';
 
 export interface ExportScope {
@@ -90,6 +90,11 @@ export class AuditService {
 
   key(): SigningKey {
     return (this.signing ??= loadOrCreateSigningKey(this.dataDir, this.vault));
+  }
+
+  /** Unseals the key ahead of its first use, off the event loop (the host calls this on start). */
+  async unlock(): Promise<SigningKey> {
+    return (this.signing ??= await unlockSigningKey(this.dataDir, this.vault));
   }
 
   /**

@@ -23,7 +23,8 @@ import { CodeStrategy, ReloadableStrategy } from '../../core/strategy/code.ts';
 import { compileRules } from '../../core/strategy/rules.ts';
 import type { Strategy } from '../../core/engine/strategy.ts';
 import type { AuditEvent } from '../../core/ports.ts';
-import { prepareDatasets, runSweep, runWalkForward, type SweepOutcome, type WalkForwardOutcome } from '../../../workers/backtest/sweep-runner.ts';
+import { prepareDatasets, runSweep, runWalkForward, type SetsExecutor, type SweepOutcome, type WalkForwardOutcome } from '../../../workers/backtest/sweep-runner.ts';
+import { runSetsOnQueue, type QueueTarget } from '../../../workers/queue/client.ts';
 import type { SweepSpecInput, WalkForwardSpec } from '../../core/backtest/sweep.ts';
 
 export type StrategyKind = 'rules' | 'code';
@@ -45,6 +46,8 @@ export interface BacktestServiceDeps {
   readonly now?: () => number;
   /** Appends a recorded backtest's audit session to the audit log (absent: recording is refused). */
   readonly recordAudit?: (events: readonly AuditEvent[]) => void;
+  /** The queue of a sweep cluster named in the settings (absent: sweeps run on this machine only). */
+  readonly cluster?: (id: string) => QueueTarget;
 }
 
 export interface StrategyRef {
@@ -310,14 +313,21 @@ export class BacktestService {
   }
 
   /** Grid/random sweep, or walk-forward when `walkForward` is given; rules strategies only. */
-  sweep(r: RunRequest & { sweep: SweepSpecInput; walkForward?: WalkForwardSpec }): { runId: string; done: Promise<SweepOutcome | WalkForwardOutcome> } {
+  sweep(r: RunRequest & { sweep: SweepSpecInput; walkForward?: WalkForwardSpec; cluster?: string }): { runId: string; done: Promise<SweepOutcome | WalkForwardOutcome> } {
     const s = this.resolve(r);
     if (s.kind !== 'rules') throw new ValidationError('sweeps run rules strategies (code strategies: run them one by one)', [{ path: 'kind', message: 'rules only' }]);
+    let executor: SetsExecutor | undefined;
+    if (r.cluster) {
+      if (!this.deps.cluster) throw new ValidationError('no sweep clusters are configured', [{ path: 'cluster', message: 'unknown cluster' }]);
+      const target = this.deps.cluster(r.cluster);
+      // On a cluster, this machine's pool only re-runs the rows that verify the workers' hashes.
+      executor = (cfg, doc, sets, ds, o) => runSetsOnQueue(target, this.deps.pool(), cfg, doc, sets, ds, o);
+    }
     const datasets = this.data(r.config, r.dataSource);
     const [runId, job] = this.start(r.walkForward ? 'walk-forward' : 'sweep');
     // The last count reported, so the closing event says how many backtests ran (not a bare 1 of 1).
     let total = 0;
-    const opts = { signal: job.abort.signal, onProgress: (d: number, t: number) => this.progress(runId, job, d, (total = t)) };
+    const opts = { signal: job.abort.signal, onProgress: (d: number, t: number) => this.progress(runId, job, d, (total = t)), ...(executor ? { executor } : {}) };
     const doc = r.params ? parseRules(s.source, r.params) : s.source;
     const p = r.walkForward
       ? runWalkForward(this.deps.pool(), { config: r.config, doc, sweep: r.sweep, walkForward: r.walkForward, datasets }, opts)
@@ -328,7 +338,7 @@ export class BacktestService {
         job.status = 'ok';
         const eq = 'equity' in out ? Float64Array.from([...out.equity.ts, ...out.equity.value]) : null;
         const stats = 'windows' in out ? { kind: 'walk-forward', objective: out.objective, windows: out.windows } : { kind: 'sweep', objective: out.objective, rows: out.rows };
-        this.catalog.putBacktest({ id: runId, strategyId: s.strategyId, strategyVersion: s.version, sessionId: null, createdAt: this.now(), params: { sweep: r.sweep, walkForward: r.walkForward ?? null, config: r.config }, stats, equity: eq, resultHash: sourceHash(JSON.stringify(stats)) });
+        this.catalog.putBacktest({ id: runId, strategyId: s.strategyId, strategyVersion: s.version, sessionId: null, createdAt: this.now(), params: { sweep: r.sweep, walkForward: r.walkForward ?? null, config: r.config, cluster: r.cluster ?? null }, stats, equity: eq, resultHash: sourceHash(JSON.stringify(stats)) });
         const n = total || ('rows' in out ? out.rows.length : out.windows.length);
         this.progress(runId, job, n, n);
         return out;

@@ -1,8 +1,6 @@
 import type { ChainedEntry } from '../../core/audit/chain.ts';
 import type { Divergence } from '../../core/audit/rerun.ts';
-import type { HostContext } from '../context.ts';
-import { auditFor } from '../audit/for-host.ts';
-import { eventOf } from '../audit/service.ts';
+import { eventOf, type AuditService } from '../audit/service.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
 
 type AuditCommand =
@@ -19,8 +17,8 @@ function row(link: ChainedEntry) {
   };
 }
 
-export function auditHandlers(ctx: HostContext): HandlersFor<AuditCommand> {
-  const svc = () => auditFor(ctx);
+export function auditHandlers(audit: AuditService): HandlersFor<AuditCommand> {
+  const svc = () => audit;
   return {
     'audit.events': (r) => {
       const page = svc().query.page({ ...(r.types ? { types: r.types } : {}), ...(r.symbol !== undefined ? { symbol: r.symbol } : {}), ...(r.strategy !== undefined ? { strategy: r.strategy } : {}), ...(r.session !== undefined ? { session: r.session } : {}), ...(r.fromTs !== undefined ? { fromTs: r.fromTs } : {}), ...(r.toTs !== undefined ? { toTs: r.toTs } : {}) }, r.after ?? 0, r.limit ?? 100);

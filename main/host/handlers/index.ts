@@ -1,5 +1,14 @@
+import type { AuditService } from '../audit/service.ts';
+import type { BacktestService } from '../backtest/service.ts';
+import type { SweepClusters } from '../backtest/clusters.ts';
 import type { HostContext } from '../context.ts';
+import type { HostSettings } from '../settings/host-settings.ts';
+import type { SettingsStore } from '../settings/store.ts';
+import type { MarketService } from '../data/market-service.ts';
 import type { Handlers } from '../ipc/handlers.ts';
+import type { TradingService } from '../trading/service.ts';
+import type { PaperStrategies } from '../trading/strategies.ts';
+import type { HostWorkers } from '../workers.ts';
 import { appHandlers } from './app.ts';
 import { tradingHandlers } from './trading.ts';
 import { marketHandlers } from './market.ts';
@@ -7,16 +16,34 @@ import { indicatorHandlers } from './indicators.ts';
 import { auditHandlers } from './audit.ts';
 import { strategyHandlers } from './strategy.ts';
 import { paperStrategyHandlers } from './paper-strategy.ts';
+import { settingsHandlers } from './settings.ts';
 
-/** The one handler table. `satisfies Handlers` makes a command without a handler a compile error. */
-export function createHandlers(ctx: HostContext): Handlers {
+/** The services the handler table serves; createHost (host.ts) builds them. */
+export interface HandlerServices {
+  readonly settingsStore: SettingsStore;
+  readonly settings: HostSettings;
+  readonly market: MarketService;
+  readonly workers: HostWorkers;
+  readonly trading: TradingService;
+  readonly backtest: BacktestService;
+  readonly clusters: SweepClusters;
+  readonly audit: AuditService;
+  readonly paperStrategies: PaperStrategies;
+}
+
+/**
+ * The one handler table; each feature's group gets exactly the services it uses. `satisfies Handlers` makes
+ * a command without a handler a compile error.
+ */
+export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
   return {
     ...appHandlers(ctx),
-    ...tradingHandlers(ctx),
-    ...marketHandlers(ctx),
-    ...indicatorHandlers(ctx),
-    ...auditHandlers(ctx),
-    ...strategyHandlers(ctx),
-    ...paperStrategyHandlers(ctx),
+    ...tradingHandlers(s.trading),
+    ...marketHandlers(s.market, ctx),
+    ...indicatorHandlers(s.market, s.workers),
+    ...auditHandlers(s.audit),
+    ...strategyHandlers(s.backtest, s.clusters),
+    ...paperStrategyHandlers(s.trading, s.paperStrategies),
+    ...settingsHandlers(s.settingsStore, s.settings),
   } satisfies Handlers;
 }

@@ -2,7 +2,7 @@ import { ValidationError } from '../../core/errors.ts';
 import { exchangeCatalogue, exchangeInfo, MARKET_DATA_CAPABILITIES } from '../../venues/ccxt/index.ts';
 import type { HostContext } from '../context.ts';
 import { DEMO_LABEL } from '../data/columns.ts';
-import { marketFor } from '../data/for-host.ts';
+import type { MarketService } from '../data/market-service.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
 
 type MarketCommand =
@@ -22,8 +22,8 @@ function own(a: Float64Array): Float64Array<ArrayBuffer> {
   return (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer ? a : a.slice()) as Float64Array<ArrayBuffer>;
 }
 
-export function marketHandlers(ctx: HostContext): HandlersFor<MarketCommand> {
-  const svc = () => marketFor(ctx);
+export function marketHandlers(market: MarketService, ctx: Pick<HostContext, 'emit' | 'log'>): HandlersFor<MarketCommand> {
+  const svc = () => market;
   return {
     'market.datasets': () => svc().datasets(),
     'market.candles': (r) => {

@@ -1,15 +1,14 @@
-import type { HostContext } from '../context.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
-import { tradingFor } from '../trading/for-host.ts';
-import { paperStrategiesFor } from '../trading/strategies.ts';
+import type { TradingService } from '../trading/service.ts';
+import type { PaperStrategies } from '../trading/strategies.ts';
 
 type Names = 'paper.strategy.start' | 'paper.strategy.stop' | 'paper.strategy.list' | 'paper.strategy.reload';
 
 /** Thin: the runner (main/host/trading/strategies.ts) holds the rules. Commands wait for a pending session start. */
-export function paperStrategyHandlers(ctx: HostContext): HandlersFor<Names> {
+export function paperStrategyHandlers(trading: TradingService, strategies: PaperStrategies): HandlersFor<Names> {
   const runner = async () => {
-    await tradingFor(ctx).whenReady();
-    return paperStrategiesFor(ctx);
+    await trading.whenReady();
+    return strategies;
   };
   return {
     'paper.strategy.start': async (r, c) => (await runner()).start(r, c.origin),

@@ -1,14 +1,13 @@
 import { ValidationError } from '../../core/errors.ts';
 import type { SweepSpecInput } from '../../core/backtest/sweep.ts';
-import { backtestFor } from '../backtest/for-host.ts';
-import { validateSource, type RunRequest } from '../backtest/service.ts';
-import type { HostContext } from '../context.ts';
+import { validateSource, type BacktestService, type RunRequest } from '../backtest/service.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
 import { renderReport } from '../reports/backtest-report.ts';
+import type { SweepClusters } from '../backtest/clusters.ts';
 
 type Names =
   | 'strategy.list' | 'strategy.get' | 'strategy.save' | 'strategy.validate' | 'strategy.duplicate' | 'strategy.delete' | 'strategy.versions' | 'strategy.rollback' | 'strategy.templates'
-  | 'backtest.run' | 'backtest.cancel' | 'backtest.get' | 'backtest.list' | 'backtest.report' | 'sweep.run' | 'sweep.get';
+  | 'backtest.run' | 'backtest.cancel' | 'backtest.get' | 'backtest.list' | 'backtest.report' | 'sweep.run' | 'sweep.get' | 'sweep.clusters';
 
 function runRequest(r: { strategyId?: string | undefined; version?: number | undefined; kind?: 'rules' | 'code' | undefined; source?: string | undefined; params?: Record<string, number> | undefined; config: Record<string, unknown>; dataSource?: string | undefined }): RunRequest {
   return {
@@ -22,8 +21,8 @@ function runRequest(r: { strategyId?: string | undefined; version?: number | und
   };
 }
 
-export function strategyHandlers(ctx: HostContext): HandlersFor<Names> {
-  const svc = () => backtestFor(ctx);
+export function strategyHandlers(backtest: BacktestService, clusters?: SweepClusters): HandlersFor<Names> {
+  const svc = () => backtest;
   return {
     'strategy.list': () => svc().list(),
     'strategy.get': (r) => {
@@ -63,9 +62,10 @@ export function strategyHandlers(ctx: HostContext): HandlersFor<Names> {
       return { content: out.content, mime: out.mime, fileName: `${base}-${r.runId}.${out.extension}` };
     },
     'sweep.run': (r) => {
-      const { sweep, walkForward, ...rest } = r;
-      return { runId: svc().sweep({ ...runRequest(rest), sweep: sweep as SweepSpecInput, ...(walkForward ? { walkForward } : {}) }).runId };
+      const { sweep, walkForward, cluster, ...rest } = r;
+      return { runId: svc().sweep({ ...runRequest(rest), sweep: sweep as SweepSpecInput, ...(walkForward ? { walkForward } : {}), ...(cluster ? { cluster } : {}) }).runId };
     },
+    'sweep.clusters': () => clusters?.list() ?? [],
     'sweep.get': (r) => {
       const out = svc().sweepResult(r.runId);
       return { ...out, equity: out.equity ? { ts: new Float64Array(out.equity.ts), value: new Float64Array(out.equity.value) } : null };

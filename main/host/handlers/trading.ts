@@ -1,6 +1,5 @@
-import type { HostContext } from '../context.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
-import { tradingFor } from '../trading/for-host.ts';
+import type { TradingService } from '../trading/service.ts';
 
 type TradingCommand =
   | 'trading.session' | 'trading.instruments' | 'trading.prices' | 'trading.preview' | 'trading.submit' | 'trading.cancel' | 'trading.amend' | 'trading.cancelAll'
@@ -9,12 +8,11 @@ type TradingCommand =
   | 'paper.settings' | 'paper.setSettings' | 'paper.resetAccount';
 
 /** Thin by design: validation of shapes happened at the contract, the rules live in TradingSession/TradingService. */
-export function tradingHandlers(ctx: HostContext): HandlersFor<TradingCommand> {
+export function tradingHandlers(trading: TradingService): HandlersFor<TradingCommand> {
   // Every command waits for a pending session start (first start: after the demo history is generated).
   const svc = async () => {
-    const t = tradingFor(ctx);
-    await t.whenReady();
-    return t;
+    await trading.whenReady();
+    return trading;
   };
   const s = async () => (await svc()).session;
   return {

@@ -3,6 +3,7 @@
  * file — inline CSS and SVG charts, no script, no external resource — that opens offline anywhere.
  */
 import { resultToJson, type BacktestResult } from '../../core/backtest/result.ts';
+import { riskSectionHtml } from './risk-report.ts';
 
 export type ReportFormat = 'json' | 'trades-csv' | 'equity-csv' | 'html';
 
@@ -103,7 +104,7 @@ table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #ee
 <table class="grid">${metrics.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>
 <h2>Equity</h2>${svgChart(r.equity.value, { width: 1000, height: 220, color: '#1f5fbf', label: 'equity curve' })}
 <h2>Drawdown</h2>${svgChart(r.equity.drawdown, { width: 1000, height: 120, color: '#b3261e', invert: true, label: 'drawdown curve' })}
-<h2>Data-quality certificate</h2>
+${riskSectionHtml(r.risk)}<h2>Data-quality certificate</h2>
 <table><tr><th>Symbol</th><th>TF</th><th>Candles</th><th>Gaps</th><th>Synthetic</th><th>Status</th><th>Content hash</th><th>Source</th></tr>${cert}</table>
 <h2>Trades (${r.trades.length}${r.trades.length > 5000 ? ', first 5000 shown' : ''})</h2>
 <table><tr><th>#</th><th>Symbol</th><th>Side</th><th>Entry</th><th>Exit</th><th>Qty</th><th>Entry price</th><th>Exit price</th><th>P&amp;L</th><th>Exit</th></tr>${rows}</table>

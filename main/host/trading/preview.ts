@@ -10,7 +10,7 @@ import type { Engine } from '../../core/engine/kernel.ts';
 import { validateRequest } from '../../core/execution/validate.ts';
 import type { Instrument } from '../../core/model/index.ts';
 import { lotsToQty, moneyToString, mulRate, notional, ticksToPrice } from '../../core/model/index.ts';
-import { parseTicket } from './ticket.ts';
+import { parseTicket, triggerNowIssue } from './ticket.ts';
 import { moneyText } from './views.ts';
 
 export function previewTicket(e: Engine, inst: Instrument, t: TicketRequest, last: number, equity: bigint): Preview {
@@ -26,6 +26,7 @@ export function previewTicket(e: Engine, inst: Instrument, t: TicketRequest, las
       issues.push(...err.issues);
     }
   }
+  if (p.triggersNow && !t.confirmTriggerNow) issues.push(triggerNowIssue(inst, r, last));
   const verdicts = legs.map((leg) => e.checkRisk(leg, t.source ?? 'ticket'));
   const verdict = { ok: verdicts.every((v) => v.ok), reasons: verdicts.flatMap((v) => v.reasons) };
   const ref = r.price ?? r.triggerPrice ?? last;
@@ -45,6 +46,7 @@ export function previewTicket(e: Engine, inst: Instrument, t: TicketRequest, las
     // An OCO's legs are its take-profit and stop-loss: no separate price.
     price: p.oco ? null : px(r.price), triggerPrice: px(r.triggerPrice), takeProfit: px(p.takeProfit), stopLoss: px(p.stopLoss), stopLossLimit: px(p.stopLossLimit),
     snapped: p.snapped,
+    triggersNow: p.triggersNow,
     referencePrice: ref > 0 ? ticksToPrice(inst, ref) : null,
     lastPrice: last > 0 ? ticksToPrice(inst, last) : null,
     notional: moneyToString(n),

@@ -33,25 +33,6 @@ export interface TradingServiceOptions {
   readonly portfolioThrottleMs?: number;
 }
 
-/** Feed settings from the environment: the e2e suite speeds the demo market up with these. */
-export function feedConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<FeedConfig> {
-  const num = (k: string): number | undefined => {
-    const v = env[k];
-    if (v === undefined || v === '') return undefined;
-    const n = Number(v);
-    return Number.isFinite(n) && n > 0 ? n : undefined;
-  };
-  const out: { seed?: number; tickMs?: number; cycleMs?: number; swingBps?: number; sweepMs?: number } = {};
-  const seed = num('KESTREL_FEED_SEED'), tickMs = num('KESTREL_FEED_TICK_MS'), cycleMs = num('KESTREL_FEED_CYCLE_MS'), swingBps = num('KESTREL_FEED_SWING_BPS');
-  const sweepMs = num('KESTREL_FEED_SWEEP_MS');
-  if (sweepMs !== undefined) out.sweepMs = sweepMs;
-  if (seed !== undefined) out.seed = seed;
-  if (tickMs !== undefined) out.tickMs = tickMs;
-  if (cycleMs !== undefined) out.cycleMs = cycleMs;
-  if (swingBps !== undefined) out.swingBps = swingBps;
-  return out;
-}
-
 export class TradingService {
   readonly accounts: PaperAccounts;
   private readonly o: TradingServiceOptions;

@@ -26,9 +26,6 @@ import { KestrelError, NotFoundError, ValidationError } from '../../core/errors.
 import type { Candle, Fill, Instrument, Order } from '../../core/model/index.ts';
 import { isTerminal, lotsToQty, notional } from '../../core/model/index.ts';
 import type { ReloadableStrategy } from '../../core/strategy/code.ts';
-import { backtestFor } from '../backtest/for-host.ts';
-import type { HostContext } from '../context.ts';
-import { tradingFor } from './for-host.ts';
 import type { TradingSession } from './session.ts';
 import { moneyText } from './views.ts';
 
@@ -413,21 +410,4 @@ export class PaperStrategies {
       history: run.history.map((h) => ({ ...h })),
     };
   }
-}
-
-const runners = new WeakMap<HostContext, PaperStrategies>();
-
-/** One runner per host, on the host's trading service and strategy catalog. */
-export function paperStrategiesFor(ctx: HostContext): PaperStrategies {
-  let r = runners.get(ctx);
-  if (!r) {
-    r = new PaperStrategies({
-      session: () => tradingFor(ctx).session,
-      catalog: () => backtestFor(ctx),
-      emit: (v) => ctx.emit('paper.strategy.state', v),
-      log: ctx.log,
-    });
-    runners.set(ctx, r);
-  }
-  return r;
 }

@@ -10,7 +10,7 @@
 import type { TicketRequest } from '../../contract/trading.ts';
 import { ValidationError, type ErrorIssue } from '../../core/errors.ts';
 import type { BracketRequest, Instrument, Money, OrderRequest, Rounding } from '../../core/model/index.ts';
-import { divRound, money, moneyToString } from '../../core/model/index.ts';
+import { divRound, money, moneyToString, ticksToPrice } from '../../core/model/index.ts';
 
 export type TicketMode = 'exact' | 'snap';
 
@@ -25,6 +25,8 @@ export interface ParsedTicket {
   readonly takeProfit: number | undefined;
   readonly stopLoss: number | undefined;
   readonly stopLossLimit: number | undefined;
+  /** A stop (or stop-limit) whose trigger the last price has already crossed: it would trigger on arrival. */
+  readonly triggersNow: boolean;
 }
 
 export interface SizingContext {
@@ -157,7 +159,26 @@ export function parseTicket(t: TicketRequest, inst: Instrument, mode: TicketMode
       break;
     }
   }
-  return { request, bracket, oco, snapped, takeProfit: p.takeProfit, stopLoss: p.stopLoss, stopLossLimit: p.stopLossLimit };
+  const triggersNow = crossedTrigger(request, sizing.lastTicks);
+  // Exchanges and MT5 refuse such a stop; sending it anyway is the trader's explicit choice, never a default.
+  if (triggersNow && mode === 'exact' && !t.confirmTriggerNow) throw invalid(t, [triggerNowIssue(inst, request, sizing.lastTicks)]);
+  return { request, bracket, oco, snapped, takeProfit: p.takeProfit, stopLoss: p.stopLoss, stopLossLimit: p.stopLossLimit, triggersNow };
+}
+
+/** True for a buy stop at or below the last price, or a sell stop at or above it (unknown last price: false). */
+export function crossedTrigger(r: OrderRequest, lastTicks: number): boolean {
+  const trigger = r.type === 'stop-market' || r.type === 'stop-limit' ? r.triggerPrice : undefined;
+  if (trigger === undefined || !(lastTicks > 0)) return false;
+  return r.side === 'buy' ? trigger <= lastTicks : trigger >= lastTicks;
+}
+
+/** The issue a crossed trigger raises, in the trader's words. */
+export function triggerNowIssue(inst: Instrument, r: OrderRequest, lastTicks: number): ErrorIssue {
+  const where = r.side === 'buy' ? 'at or above' : 'at or below';
+  return {
+    path: 'triggerPrice',
+    message: `would trigger at once: the last price ${ticksToPrice(inst, lastTicks)} is already ${where} this ${r.side} stop's trigger — confirm to send it anyway, or move the trigger ${r.side === 'buy' ? 'above' : 'below'} the market`,
+  };
 }
 
 /**

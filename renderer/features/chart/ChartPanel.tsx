@@ -9,6 +9,7 @@ import { useTrading } from '../../state/trading.ts';
 import { ChartView, type Bar, type PriceLineSpec } from './lightweight.ts';
 import { mergeMinute } from './live-bar.ts';
 import { levelsFor } from './levels.ts';
+import { placementOf } from './outputs.ts';
 
 export function ChartPanel() {
   const host = useRef<HTMLDivElement>(null);
@@ -22,6 +23,7 @@ export function ChartPanel() {
   const positions = useTrading((s) => s.positions);
   const fills = useTrading((s) => s.fills);
   const [spec, setSpec] = useState('');
+  const [following, setFollowing] = useState(true);
 
   useEffect(() => {
     if (connected && !datasetsLoaded) void useChart.getState().loadDatasets();
@@ -30,6 +32,7 @@ export function ChartPanel() {
   // The view lives as long as the panel; data changes go through its methods.
   useEffect(() => {
     const v = new ChartView(host.current!, chartTheme());
+    v.onFollowChange = setFollowing;
     view.current = v;
     (window as unknown as { __kestrelChart?: ChartView }).__kestrelChart = v;
     return () => {
@@ -43,8 +46,11 @@ export function ChartPanel() {
   useEffect(() => {
     const v = view.current;
     if (!v || !candles) return;
+    // A timeframe switch keeps the moment in view (as traders expect); the view only ever holds a bounded window.
+    const at = v.viewedTime();
     v.setCandles(candles, instrument ? Number(instrument.tickSize) : undefined);
-    v.showLast(timeframe === '1m' ? 240 : 160);
+    if (at === null) v.showLast(timeframe === '1m' ? 240 : 160);
+    else v.showTime(at, timeframe === '1m' ? 240 : 160);
     // instrument only sets price precision; a change of it alone need not reload bars
   }, [candles, seq]);
 
@@ -57,7 +63,8 @@ export function ChartPanel() {
         const key = `${a.spec}${a.series.outputs.length > 1 ? `.${o.name}` : ''}`;
         want.add(key);
         const color = i === 0 ? a.color : shade(a.color, i);
-        v.setLine(key, a.spec, a.series.ts, o.values, { placement: a.series.overlay ? 'price' : 'pane', color, levels: i === 0 ? levelsFor(a.series.name) : [] });
+        const at = placementOf(a.spec, a.series.overlay, o.name);
+        v.setLine(key, at.pane, a.series.ts, o.values, { placement: at.placement, style: at.style, color, levels: i === 0 ? levelsFor(a.series.name) : [] });
       });
     }
     for (const k of v.lineKeys()) if (!want.has(k)) v.removeLine(k);
@@ -107,9 +114,10 @@ export function ChartPanel() {
     view.current?.setMarkers([...own, ...(linked?.markers ?? [])]);
   }, [fills, symbol, seq, linked]);
 
+  // Applied once per click: a later reload keeps whatever the user scrolled to instead of jumping back.
   useEffect(() => {
     if (focus) view.current?.showTime(focus.ts, 160);
-  }, [focus, seq]);
+  }, [focus]);
 
   const symbols = useMemo(() => [...new Map(datasets.map((d) => [`${d.source}|${d.symbol}`, d])).values()], [datasets]);
   const synthetic = candles?.synthetic;
@@ -176,6 +184,11 @@ export function ChartPanel() {
                 ×
               </button>
             </span>
+          )}
+          {!following && (
+            <button className="small" onClick={() => view.current?.showLast(timeframe === '1m' ? 240 : 160)} title="Scroll to the newest bar and follow it">
+              Go to now ⇥
+            </button>
           )}
           {synthetic && <Badge kind="warn">SYNTHETIC</Badge>}
           {last && (

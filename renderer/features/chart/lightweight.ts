@@ -73,29 +73,24 @@ export interface LineSpec {
   color: string;
   /** Fixed guide levels (RSI 30/70) drawn in the pane. */
   levels?: readonly number[];
+  /** Columns from zero (MACD histogram) instead of a line. */
+  style?: 'line' | 'histogram';
+}
+
+/** Where a line ended up (for tests and the legend): its pane and the range of the values it holds. */
+export interface LinePlacement {
+  key: string;
+  pane: number;
+  min: number;
+  max: number;
+  style: 'line' | 'histogram';
 }
 
 const sec = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
 
-/**
- * The library keeps a per-bar object graph: measured here, handing it 1M bars takes ~9 s of main thread. So the
- * view holds every bar as columns and feeds the library a window that grows leftwards as the user scrolls back
- * (each step doubles it), which keeps the first paint and every step well under a frame budget's worth of work.
- */
-export const FIRST_WINDOW = 20_000;
-const EDGE = 150;
+import { EDGE, FIRST_WINDOW, lowerBound, windowAround } from './window.ts';
 
-/** First index with ts[i] >= t. */
-export function lowerBound(ts: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+export { FIRST_WINDOW, lowerBound, windowAround };
 
 /** Column → bar objects in one pass; NaN inputs become whitespace so gaps stay gaps. */
 export function toCandleData(c: CandleArrays, from = 0, to = c.ts.length): (CandlestickData<Time> | WhitespaceData<Time>)[] {
@@ -117,9 +112,9 @@ export function toVolumeData(c: CandleArrays, up: string, down: string, from = 0
   return out;
 }
 
-export function toLineData(ts: Float64Array, values: Float64Array, from = 0): (LineData<Time> | WhitespaceData<Time>)[] {
-  const out = new Array<LineData<Time> | WhitespaceData<Time>>(ts.length - from);
-  for (let i = from; i < ts.length; i++) {
+export function toLineData(ts: Float64Array, values: Float64Array, from = 0, to = ts.length): (LineData<Time> | WhitespaceData<Time>)[] {
+  const out = new Array<LineData<Time> | WhitespaceData<Time>>(to - from);
+  for (let i = from; i < to; i++) {
     const v = values[i]!;
     out[i - from] = v === v ? { time: sec(ts[i]!), value: v } : { time: sec(ts[i]!) };
   }
@@ -138,7 +133,7 @@ export class ChartView {
   private readonly candles: ISeriesApi<'Candlestick'>;
   private readonly volume: ISeriesApi<'Histogram'>;
   private readonly markers: ISeriesMarkersPluginApi<Time>;
-  private readonly lines = new Map<string, { series: ISeriesApi<'Line'>; guides: IPriceLine[]; group: string; ts: Float64Array; values: Float64Array }>();
+  private readonly lines = new Map<string, { series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; guides: IPriceLine[]; group: string; ts: Float64Array; values: Float64Array; style: 'line' | 'histogram' }>();
   private readonly paneOf = new Map<string, number>();
   private priceLines: IPriceLine[] = [];
   private theme: ChartTheme;
@@ -146,7 +141,12 @@ export class ChartView {
   /** Bars that arrived live after the columns were loaded, kept so a window rebuild does not drop them. */
   private live: Bar[] = [];
   private start = 0;
+  /** End of the window over the columns (exclusive); live bars are shown only when it reaches the last column. */
+  private end = 0;
   private extending = false;
+  /** Told whether the right edge (the newest bar) is in view, so the panel can offer "go to now". */
+  onFollowChange: ((following: boolean) => void) | null = null;
+  private following = true;
   private readonly container: HTMLElement;
   /** A vertical line at one moment (audit replay); an overlay, since the library draws no vertical lines. */
   private timeMark: { ts: number; el: HTMLDivElement } | null = null;
@@ -168,8 +168,17 @@ export class ChartView {
     this.candles.priceScale().applyOptions({ scaleMargins: { top: 0.06, bottom: 0.2 } });
     this.markers = createSeriesMarkers(this.candles, []);
     this.chart.timeScale().subscribeVisibleLogicalRangeChange((r) => {
-      if (r && r.from < EDGE && this.start > 0 && !this.extending) this.extend(Math.max(FIRST_WINDOW, this.total() - this.start));
+      if (r && !this.extending && this.cols) {
+        if (r.from < EDGE && this.start > 0) this.slide(-1);
+        else if (r.to > this.candles.data().length - EDGE && this.end < this.cols.ts.length) this.slide(1);
+      }
       this.placeTimeMarker();
+      const n = this.candles.data().length;
+      const following = !r || (this.atEnd() && r.to >= n - 2);
+      if (following !== this.following) {
+        this.following = following;
+        this.onFollowChange?.(following);
+      }
     });
     this.chart.timeScale().subscribeSizeChange(() => this.placeTimeMarker());
   }
@@ -225,7 +234,18 @@ export class ChartView {
     this.cols = c;
     this.live = [];
     this.start = Math.max(0, c.ts.length - FIRST_WINDOW);
+    this.end = c.ts.length;
     this.feed();
+  }
+
+  /** The time at the middle of what is in view, or null when the newest bar is in view (the view follows it). */
+  viewedTime(): number | null {
+    if (this.following) return null;
+    const r = this.chart.timeScale().getVisibleLogicalRange();
+    const bars = this.candles.data();
+    if (!r || !bars.length) return null;
+    const i = Math.max(0, Math.min(bars.length - 1, Math.round((r.from + r.to) / 2)));
+    return (bars[i]!.time as number) * 1000;
   }
 
   /** A live bar: updates the last bar or appends a new one (older bars are ignored, as the library requires). */
@@ -234,6 +254,8 @@ export class ChartView {
     if (b.ts < last) return;
     if (b.ts === last && this.live.length) this.live[this.live.length - 1] = b;
     else if (b.ts > last) this.live.push(b);
+    // A window scrolled back in time ends before the newest bar: the live bar joins when the window reaches it.
+    if (!this.atEnd()) return;
     this.candles.update({ time: sec(b.ts), open: b.open, high: b.high, low: b.low, close: b.close });
     if (b.volume !== undefined) this.volume.update({ time: sec(b.ts), value: b.volume, color: this.alpha(b.close >= b.open ? this.theme.up : this.theme.down) });
   }
@@ -246,10 +268,14 @@ export class ChartView {
       pane = this.paneOf.get(group) ?? this.chart.panes().length;
       this.paneOf.set(group, pane);
     }
-    const series = this.chart.addSeries(LineSeries, { color: spec.color, lineWidth: 2, priceLineVisible: false, lastValueVisible: true, crosshairMarkerVisible: false, title: key }, pane);
-    series.setData(toLineData(ts, values, this.windowFrom(ts)));
-    const guides = (spec.levels ?? []).map((price) => series.createPriceLine({ price, color: this.theme.text, lineStyle: LineStyle.Dotted, lineWidth: 1, axisLabelVisible: false, title: '' }));
-    this.lines.set(key, { series, guides, group, ts, values });
+    const style = spec.style ?? 'line';
+    const series =
+      style === 'histogram'
+        ? this.chart.addSeries(HistogramSeries, { color: spec.color, priceLineVisible: false, lastValueVisible: true, title: key }, pane)
+        : this.chart.addSeries(LineSeries, { color: spec.color, lineWidth: 2, priceLineVisible: false, lastValueVisible: true, crosshairMarkerVisible: false, title: key }, pane);
+    series.setData(this.lineWindow(ts, values));
+    const guides = (spec.levels ?? []).map((price) => series.createPriceLine({ price, color: this.theme.text, lineStyle: LineStyle.Dashed, lineWidth: 1, axisLabelVisible: true, title: '' }));
+    this.lines.set(key, { series, guides, group, ts, values, style });
     if (pane > 0) this.chart.panes()[pane]?.setStretchFactor(0.45);
   }
 
@@ -268,6 +294,25 @@ export class ChartView {
 
   lineKeys(): string[] {
     return [...this.lines.keys()];
+  }
+
+  /** Each line's pane and value range over the window, next to the candles' (pane 0) low/high. */
+  placements(): { candles: { min: number; max: number }; lines: LinePlacement[] } {
+    const range = (vals: readonly { value?: number; low?: number; high?: number }[]) => {
+      let min = Infinity;
+      let max = -Infinity;
+      for (const v of vals) {
+        const lo = v.low ?? v.value;
+        const hi = v.high ?? v.value;
+        if (lo !== undefined && lo === lo) min = Math.min(min, lo);
+        if (hi !== undefined && hi === hi) max = Math.max(max, hi);
+      }
+      return { min, max };
+    };
+    return {
+      candles: range(this.candles.data() as readonly { low?: number; high?: number }[]),
+      lines: [...this.lines].map(([key, l]) => ({ key, pane: l.series.getPane().paneIndex(), style: l.style, ...range(l.series.data() as readonly { value?: number }[]) })),
+    };
   }
 
   setMarkers(ms: readonly TradeMarker[]): void {
@@ -292,15 +337,34 @@ export class ChartView {
     );
   }
 
-  /** Scrolls so a bar is in view (trade list → chart), first widening the window if the bar is older than it. */
+  /** Scrolls so a bar is in view (trade list → chart), rebuilding the window around it if it lies outside. */
   showTime(ts: number, span = 120): void {
-    if (this.cols && this.start > 0 && ts < this.cols.ts[this.start]!) this.extend(this.start - Math.max(0, lowerBound(this.cols.ts, ts) - span));
+    const c = this.cols;
+    if (c && c.ts.length) {
+      const at = Math.min(c.ts.length - 1, lowerBound(c.ts, ts));
+      if (at - span < this.start || at + span >= this.end) {
+        const w = windowAround(c.ts.length, at);
+        this.start = w.start;
+        this.end = w.end;
+        this.extending = true;
+        this.feed();
+        this.extending = false;
+      }
+    }
     const idx = this.chart.timeScale().timeToIndex(sec(ts), true);
     if (idx === null) return;
     this.chart.timeScale().setVisibleLogicalRange({ from: idx - span / 2, to: idx + span / 2 });
   }
 
+  /** Shows the newest `bars` bars (the live edge), moving the window there first if it was scrolled back. */
   showLast(bars = 200): void {
+    if (this.cols && !this.atEnd()) {
+      this.start = Math.max(0, this.cols.ts.length - FIRST_WINDOW);
+      this.end = this.cols.ts.length;
+      this.extending = true;
+      this.feed();
+      this.extending = false;
+    }
     const n = this.candles.data().length;
     if (n > 0) this.chart.timeScale().setVisibleLogicalRange({ from: n - bars, to: n + 5 });
   }
@@ -340,38 +404,53 @@ export class ChartView {
     this.chart.remove();
   }
 
-  /** Widens the window leftwards by `more` bars, keeping what the user looks at in place. */
-  private extend(more: number): void {
-    if (!this.cols || this.start === 0) return;
+  private atEnd(): boolean {
+    return !this.cols || this.end >= this.cols.ts.length;
+  }
+
+  /** Moves the window half its size back (-1) or forward (+1), keeping what the user looks at in place. */
+  private slide(dir: -1 | 1): void {
+    const c = this.cols;
+    if (!c) return;
+    const n = c.ts.length;
+    const size = Math.min(n, FIRST_WINDOW);
+    const step = Math.floor(size / 2);
+    const start = dir < 0 ? Math.max(0, this.start - step) : Math.min(n - size, this.start + step);
+    if (start === this.start) return;
     this.extending = true;
     const range = this.chart.timeScale().getVisibleLogicalRange();
-    const before = this.start;
-    this.start = Math.max(0, this.start - more);
+    const shift = this.start - start;
+    this.start = start;
+    this.end = start + size;
     this.feed();
-    const added = before - this.start;
-    if (range) this.chart.timeScale().setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
+    if (range) this.chart.timeScale().setVisibleLogicalRange({ from: range.from + shift, to: range.to + shift });
     this.extending = false;
   }
 
   private feed(): void {
     const c = this.cols;
     if (!c) return;
-    const n = c.ts.length;
-    const bars = toCandleData(c, this.start, n);
-    for (const b of this.live) bars.push({ time: sec(b.ts), open: b.open, high: b.high, low: b.low, close: b.close });
+    const bars = toCandleData(c, this.start, this.end);
+    const live = this.atEnd() ? this.live : [];
+    for (const b of live) bars.push({ time: sec(b.ts), open: b.open, high: b.high, low: b.low, close: b.close });
     this.candles.setData(bars);
     if (c.volume) {
       const up = this.alpha(this.theme.up);
       const down = this.alpha(this.theme.down);
-      const vols = toVolumeData(c, up, down, this.start, n);
-      for (const b of this.live) if (b.volume !== undefined) vols.push({ time: sec(b.ts), value: b.volume, color: b.close >= b.open ? up : down });
+      const vols = toVolumeData(c, up, down, this.start, this.end);
+      for (const b of live) if (b.volume !== undefined) vols.push({ time: sec(b.ts), value: b.volume, color: b.close >= b.open ? up : down });
       this.volume.setData(vols);
     } else this.volume.setData([]);
-    for (const l of this.lines.values()) l.series.setData(toLineData(l.ts, l.values, this.windowFrom(l.ts)));
+    for (const l of this.lines.values()) l.series.setData(this.lineWindow(l.ts, l.values));
   }
 
-  private windowFrom(ts: Float64Array): number {
-    return this.cols && this.start > 0 ? lowerBound(ts, this.cols.ts[this.start]!) : 0;
+  /** An indicator's points over the window's time span (indicators align with the candles bar for bar). */
+  private lineWindow(ts: Float64Array, values: Float64Array): (LineData<Time> | WhitespaceData<Time>)[] {
+    const c = this.cols;
+    if (!c || !c.ts.length) return toLineData(ts, values);
+    const from = this.start > 0 ? lowerBound(ts, c.ts[this.start]!) : 0;
+    const to = this.atEnd() ? ts.length : lowerBound(ts, c.ts[this.end]!);
+    return toLineData(ts, values, from, to);
   }
 
   private alpha(color: string): string {

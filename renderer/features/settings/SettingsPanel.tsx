@@ -9,6 +9,7 @@ import { useNotices } from '../../state/notices.ts';
 import { useSettings } from '../../state/settings.ts';
 import { useTrading } from '../../state/trading.ts';
 import { isDecimal } from '../ticket/logic.ts';
+import { WorkstationSettings } from './WorkstationSettings.tsx';
 
 export function SettingsPanel() {
   const connected = useConnection((s) => s.state === 'connected');
@@ -82,6 +83,10 @@ export function SettingsPanel() {
               </div>
             </div>
           )}
+        </section>
+        <section className="card">
+          <h3 className="section">Workstation</h3>
+          <WorkstationSettings />
         </section>
         {info && (
           <section className="card">

@@ -1,13 +1,13 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { fmtNum } from '../../app/format.ts';
 import { ProgressBar } from '../../app/ui/widgets.tsx';
 import { TIMEFRAMES, useChart } from '../../state/chart.ts';
-import { recordable, useStudio } from '../../state/studio.ts';
+import { recordable, useStudio, type SweepCluster } from '../../state/studio.ts';
 import { Results } from './Results.tsx';
 import { SweepResults } from './SweepResults.tsx';
 
 export function RunPane() {
-  const { draft, config, run, result, sweep, validation } = useStudio();
+  const { draft, config, run, result, sweep, validation, clusters, sweepTarget } = useStudio();
   const datasets = useChart((s) => s.datasets);
   const [view, setView] = useState<'backtest' | 'sweep'>('backtest');
   const [ranges, setRanges] = useState<Record<string, string>>({});
@@ -18,6 +18,10 @@ export function RunPane() {
   const paramNames = paramsOf(draft?.source);
   const grid = Object.fromEntries(paramNames.map((p) => [p, (ranges[p] ?? '').split(/[\s,]+/).filter(Boolean).map(Number)]));
   const sweepable = Object.values(grid).some((v) => v.length > 0 && v.every(Number.isFinite));
+  const chosen = clusters.find((c) => c.id === sweepTarget);
+  useEffect(() => {
+    if (view === 'sweep') void useStudio.getState().loadClusters();
+  }, [view]);
 
   return (
     <section className="studio-run" aria-label="Backtest">
@@ -84,6 +88,19 @@ export function RunPane() {
                 <input aria-label={`Sweep ${p}`} placeholder="e.g. 5, 10, 20" value={ranges[p] ?? ''} onChange={(e) => setRanges({ ...ranges, [p]: e.target.value })} />
               </label>
             ))}
+            {clusters.length > 0 && (
+              <label className="field">
+                <span>Run on</span>
+                <select aria-label="Sweep runs on" title={chosen ? clusterState(chosen) : 'This machine\'s worker pool'} value={sweepTarget} onChange={(e) => useStudio.getState().setSweepTarget(e.target.value)}>
+                  <option value="">This machine</option>
+                  {clusters.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name} — {clusterState(c)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
           </div>
         )}
         <div className="toolbar">
@@ -150,3 +167,12 @@ function paramsOf(source: string | undefined): string[] {
   }
 }
 
+/** What a trader needs before sending a sweep to a cluster: can it run there, and on how many threads. */
+function clusterState(c: SweepCluster): string {
+  if (c.error) return `unreachable (${c.error})`;
+  const ok = c.workers.filter((w) => w.compatible);
+  const slots = ok.reduce((a, w) => a + w.slots, 0);
+  if (ok.length) return `${ok.length} worker${ok.length > 1 ? 's' : ''}, ${slots} thread${slots > 1 ? 's' : ''}`;
+  if (c.workers.length) return `${c.workers.length} worker${c.workers.length > 1 ? 's' : ''} on other versions (Kestrel ${[...new Set(c.workers.map((w) => w.version))].join(', ')})`;
+  return 'no worker connected';
+}

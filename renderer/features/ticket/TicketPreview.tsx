@@ -70,6 +70,14 @@ export function TicketPreview({ onBack }: { onBack(): void }) {
           ))}
         </ul>
       )}
+      {preview.triggersNow && (
+        <label className="confirm-trigger" data-testid="confirm-trigger-now">
+          <input type="checkbox" checked={!!form.confirmTriggerNow} onChange={(e) => void useTicket.getState().confirmTriggerNow(e.target.checked)} />
+          <span>
+            <Badge kind="warn">TRIGGERS AT ONCE</Badge> The market is already through this trigger: send it anyway, to fill now
+          </span>
+        </label>
+      )}
       <dl className="preview-grid">
         <dt>Side</dt>
         <dd className={preview.side === 'buy' ? 'pos' : 'neg'}>{preview.side.toUpperCase()} {preview.type}</dd>

@@ -19,6 +19,8 @@ export interface TicketForm {
   /** Optional limit for the stop-loss (a stop-limit exit); empty = stop-market. */
   stopLimit: string;
   tif: 'GTC' | 'IOC' | 'FOK';
+  /** The trader confirmed a stop whose trigger the market has already crossed (it triggers on arrival). */
+  confirmTriggerNow?: boolean;
 }
 
 export const emptyForm = (symbol = ''): TicketForm => ({ symbol, side: 'buy', type: 'limit', qtyMode: 'qty', qty: '', pct: '', price: '', trigger: '', takeProfit: '', stopLoss: '', stopLimit: '', tif: 'GTC' });
@@ -141,6 +143,7 @@ export function toRequest(f: TicketForm, tick: string | null, source: 'ticket' |
     if (sll) req.stopLossLimit = sll;
   }
   if (f.type !== 'market' && f.type !== 'stop') req.tif = f.tif;
+  if (need.trigger && f.confirmTriggerNow) req.confirmTriggerNow = true;
   if (problems.length) return { problems };
   return { request: req as TicketRequest };
 }

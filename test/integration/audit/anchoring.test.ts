@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chainNext, EMPTY_HEAD, type ChainHead } from '../../../main/core/audit/chain.ts';
 import { createClient } from '../../../main/contract/index.ts';
-import { auditFor } from '../../../main/host/audit/for-host.ts';
 import { HEADS_FILE } from '../../../main/host/audit/anchors.ts';
 import { environmentVault } from '../../../main/host/audit/key-vault.ts';
 import { KEY_FILE, LEGACY_KEY_FILE, generateSigningKey, loadOrCreateSigningKey, readPublicKey, signingKeyFrom } from '../../../main/host/audit/keys.ts';
@@ -73,7 +72,7 @@ describe('audit anchoring', () => {
 
   it('anchors every signed tree head in the heads file, outside ledger.db', async () => {
     await withHost(dataDir, (host) => {
-      const audit = auditFor(host.ctx);
+      const audit = host.services.audit;
       for (let i = 0; i < 20; i++) audit.log.record('test.event', { i, note: `entry ${i}` });
       writeFileSync(earlier, audit.exportBundle({ fromSeq: 1 }).text);
       expect(audit.checkpoint()?.size).toBe(20);
@@ -103,7 +102,7 @@ describe('audit anchoring', () => {
       expect(health.checks.find((x) => x.name === 'engine')?.detail).toMatch(/Audit log tampered with: .*(rewritten|removed)/);
       await expect(c.call('audit.checkpoint', {})).rejects.toMatchObject({ code: 'storage', message: expect.stringMatching(/Refusing to sign/) });
       // The attacker's own export of the rewritten log, signed with the same key.
-      writeFileSync(later, auditFor(host.ctx).exportBundle({ fromSeq: 1 }).text);
+      writeFileSync(later, host.services.audit.exportBundle({ fromSeq: 1 }).text);
       c.close();
     });
     // Still detected on the start after that: nothing was anchored over the rewritten history.
@@ -140,7 +139,7 @@ describe('the heads file itself', () => {
   it('reports a deleted heads file instead of starting over with an empty one', async () => {
     const d = join(dir, 'deleted');
     await withHost(d, (host) => {
-      for (let i = 0; i < 5; i++) auditFor(host.ctx).log.record('test.event', { i });
+      for (let i = 0; i < 5; i++) host.services.audit.log.record('test.event', { i });
     });
     expect(existsSync(join(d, HEADS_FILE))).toBe(true);
     rmSync(join(d, HEADS_FILE));
@@ -151,7 +150,7 @@ describe('the heads file itself', () => {
   it('seeds the heads file from ledger.db when upgrading a data directory that still has a plain PEM', async () => {
     const d = join(dir, 'upgrade');
     await withHost(d, (host) => {
-      for (let i = 0; i < 5; i++) auditFor(host.ctx).log.record('test.event', { i });
+      for (let i = 0; i < 5; i++) host.services.audit.log.record('test.event', { i });
     });
     // What an older version left: its PEM, signed heads in ledger.db, no heads file, no sealed key.
     const { pem } = generateSigningKey();

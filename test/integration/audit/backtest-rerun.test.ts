@@ -8,9 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditDecisionBars, auditSessionStart, auditSessionStop, SessionAuditSink, type SessionStartConfig } from '../../../main/core/audit/session.ts';
 import { Engine, SimClock } from '../../../main/core/engine/index.ts';
 import { defineInstrument } from '../../../main/core/model/index.ts';
-import { backtestFor } from '../../../main/host/backtest/for-host.ts';
-import { marketFor } from '../../../main/host/data/for-host.ts';
-import { ledgerFor } from '../../../main/host/trading/for-host.ts';
 import { PaperVenue } from '../../../main/venues/paper/paper-venue.ts';
 import { startTestHost, type TestHost } from '../../support/host.ts';
 import { makeBars, SPEC } from './session-fixture.ts';
@@ -29,12 +26,12 @@ beforeAll(async () => {
     if (before === undefined) delete process.env.KESTREL_PAPER;
     else process.env.KESTREL_PAPER = before;
   }
-  const ctx = h.host.ctx;
+  const svcs = h.host.services;
   const tpl = (await h.client.call('strategy.templates', {})).find((t) => t.id === 'sma-crossover')!;
   const params = { fast: 5, slow: 20, equityPct: 30 };
   const saved = await h.client.call('strategy.save', { name: 'bt sma', kind: 'rules', source: JSON.stringify({ ...JSON.parse(tpl.source), params }) });
   const bars = makeBars(500, 9);
-  marketFor(ctx).stores.candles.upsert(key, bars);
+  svcs.market.stores.candles.upsert(key, bars);
   const config: SessionStartConfig = {
     instruments: [SPEC],
     portfolio: { baseCurrency: 'USDT', cash: { USDT: '100000' } },
@@ -42,12 +39,12 @@ beforeAll(async () => {
     strategy: { id: saved.id, version: saved.hash, params },
     data: { ...key, from: bars.ts[0]!, to: bars.ts[bars.length - 1]! },
   };
-  const sink = new SessionAuditSink(ledgerFor(ctx).audit, { sessionId: session, kind: 'backtest', strategyId: saved.id, strategyVersion: saved.hash });
+  const sink = new SessionAuditSink(svcs.ledger.audit, { sessionId: session, kind: 'backtest', strategyId: saved.id, strategyVersion: saved.hash });
   const clock = new SimClock();
   const instruments = [defineInstrument(SPEC)];
   auditSessionStart(sink, bars.ts[0]!, config);
   const engine = new Engine({ instruments, venue: new PaperVenue({ id: 'paper', instruments, clock, seed: 5, latencyMs: 0 }), portfolio: config.portfolio, clock, audit: sink, sessionId: session });
-  const res = engine.run(SPEC.symbol, bars, auditDecisionBars(backtestFor(ctx).strategyFor(saved.id, saved.version, params), sink));
+  const res = engine.run(SPEC.symbol, bars, auditDecisionBars(svcs.backtest.strategyFor(saved.id, saved.version, params), sink));
   recordedFills = res.fills.length;
   auditSessionStop(sink, clock.now(), { reason: 'completed' });
 }, 60_000);
@@ -70,12 +67,12 @@ describe('a recorded backtest', () => {
   });
 
   it('reports divergences when the stored bars changed after the session', async () => {
-    const cols = marketFor(h.host.ctx).stores.candles.range(key);
+    const cols = h.host.services.market.stores.candles.range(key);
     // Lift every close from bar 300 on: decisions and equity after that point must differ, not before.
     const i0 = 300;
     const close = Float64Array.from(cols.close, (c, i) => (i >= i0 ? c * 1.05 : c));
     const high = Float64Array.from(cols.high, (x, i) => (i >= i0 ? Math.max(x, close[i]!) : x));
-    marketFor(h.host.ctx).stores.candles.upsert(key, { ts: cols.ts, open: cols.open, high, low: cols.low, close, volume: cols.volume });
+    h.host.services.market.stores.candles.upsert(key, { ts: cols.ts, open: cols.open, high, low: cols.low, close, volume: cols.volume });
     const rep = await h.client.call('audit.rerun', { session });
     expect(rep.identical).toBe(false);
     const firstTs = Math.min(...rep.divergences.map((d) => d.ts));

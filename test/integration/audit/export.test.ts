@@ -14,7 +14,6 @@ import { verifyBundle } from '../../../main/core/audit/bundle-verify.ts';
 import { hexToBytes, verifyInclusion } from '../../../main/core/audit/merkle.ts';
 import { ed25519Check } from '../../../main/host/audit/keys.ts';
 import { AuditService } from '../../../main/host/audit/service.ts';
-import { auditFor } from '../../../main/host/audit/for-host.ts';
 import { treeHeadStatement } from '../../../main/storage/audit-tree-heads.ts';
 import { startTestHost } from '../../support/host.ts';
 import { recordSession } from './session-fixture.ts';
@@ -121,7 +120,7 @@ describe('the audit contract', () => {
   it('lists, filters, pages and proves events; PDF is skipped headless', async () => {
     const t = await startTestHost();
     try {
-      const a = auditFor(t.host.ctx);
+      const a = t.host.services.audit;
       const base = a.log.head().seq;
       for (let i = 0; i < 25; i++) a.log.record(i % 2 ? 'fill' : 'signal', { type: i % 2 ? 'fill' : 'signal', ts: 1_700_000_000_000 + i, session: 'ipc-1', symbol: i % 3 ? 'BTC/USDT' : 'ETH/USDT', payload: { i } }, 1_700_000_000_000 + i);
       const p1 = await t.client.call('audit.events', { session: 'ipc-1', types: ['fill'], limit: 5 });

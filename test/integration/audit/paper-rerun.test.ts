@@ -11,11 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Strategy } from '../../../main/core/engine/strategy.ts';
 import { TEMPLATES } from '../../../main/core/strategy/templates.ts';
 import type { RecordedEvent } from '../../../main/core/audit/replay.ts';
-import { auditFor } from '../../../main/host/audit/for-host.ts';
 import { rerunPaperSession } from '../../../main/host/audit/paper-rerun.ts';
 import { hostSessionRerun } from '../../../main/host/audit/rerun-deps.ts';
-import { backtestFor } from '../../../main/host/backtest/for-host.ts';
-import { tradingFor } from '../../../main/host/trading/for-host.ts';
 import type { StrategySource } from '../../../main/host/trading/strategies.ts';
 import { startTestHost, type TestHost } from '../../support/host.ts';
 import { lastPrice, offset, until } from '../trading/support.ts';
@@ -69,8 +66,8 @@ beforeAll(async () => {
   await c.call('paper.strategy.reload', { runId: run.runId, version: v2.version });
   await runFills(5);
   await c.call('paper.strategy.stop', { runId: run.runId });
-  tradingFor(h.host.ctx).stop('test done');
-  recorded = auditFor(h.host.ctx).sessionEvents(session);
+  h.host.services.trading.stop('test done');
+  recorded = h.host.services.audit.sessionEvents(session);
 }, 120_000);
 
 afterAll(async () => {
@@ -121,6 +118,7 @@ describe('a recorded paper session', () => {
 
   it('shows an injected strategy change at the trade it changed, and not before', async () => {
     const ctx = h.host.ctx;
+    const svcs = h.host.services;
     // The k-th trade of the session that a strategy made: skip the bar it was decided on.
     const created = recorded.filter((e) => e.type === 'order' && (e.payload as { event: string }).event === 'created');
     const verdicts = recorded.filter((e) => e.type === 'risk-verdict');
@@ -133,7 +131,7 @@ describe('a recorded paper session', () => {
     const trade = created.indexOf(target) + 1;
     const decidedOn = recorded.filter((e) => e.type === 'bar' && e.chainSeq! < target.chainSeq!).at(-1)!;
     const skipTs = decidedOn.venueTs!;
-    const catalog = backtestFor(ctx);
+    const catalog = svcs.backtest;
     const tampered: StrategySource = {
       get: (id, v) => catalog.get(id, v),
       strategyFor: (id, v, p) => skipping(catalog.strategyFor(id, v, p), skipTs),
@@ -144,7 +142,7 @@ describe('a recorded paper session', () => {
         return r;
       },
     };
-    auditFor(ctx).setSessionRerun((ev) => rerunPaperSession(ctx, ev, () => tampered));
+    svcs.audit.setSessionRerun((ev) => rerunPaperSession(ctx, ev, () => tampered));
     try {
       const rep = await h.client.call('audit.rerun', { session });
       expect(rep.identical).toBe(false);
@@ -152,13 +150,14 @@ describe('a recorded paper session', () => {
       expect(Math.min(...tradeDivs.map((d) => d.trade))).toBe(trade);
       expect(Math.min(...rep.divergences.map((d) => d.ts))).toBeGreaterThanOrEqual(decidedOn.ts);
     } finally {
-      auditFor(ctx).setSessionRerun(hostSessionRerun(ctx));
+      svcs.audit.setSessionRerun(hostSessionRerun({ ...svcs, log: ctx.log }));
     }
   });
 
   it('refuses to re-run a strategy version whose source is gone or changed', async () => {
     const ctx = h.host.ctx;
-    const catalog = backtestFor(ctx);
+    const svcs = h.host.services;
+    const catalog = svcs.backtest;
     const changed: StrategySource = {
       get: (id, v) => {
         const s = catalog.get(id, v);
@@ -167,11 +166,11 @@ describe('a recorded paper session', () => {
       strategyFor: (id, v, p) => catalog.strategyFor(id, v, p),
       reloadable: (id, v, p) => catalog.reloadable(id, v, p),
     };
-    auditFor(ctx).setSessionRerun((ev) => rerunPaperSession(ctx, ev, () => changed));
+    svcs.audit.setSessionRerun((ev) => rerunPaperSession(ctx, ev, () => changed));
     try {
       await expect(h.client.call('audit.rerun', { session })).rejects.toThrow(/not available for a re-run: its source changed/);
     } finally {
-      auditFor(ctx).setSessionRerun(hostSessionRerun(ctx));
+      svcs.audit.setSessionRerun(hostSessionRerun({ ...svcs, log: ctx.log }));
     }
   });
 });

@@ -72,7 +72,9 @@ describe('code strategies in a worker', () => {
     expect(r.status).toBe('error');
     expect(r.error?.code).toBe('timeout');
     expect(r.error?.message).toMatch(/no progress/);
-    expect(r.equity.value.length).toBeGreaterThanOrEqual(2048);
+    // Progress (with the bars so far) comes at least every 2,048 bars, sooner when 100 ms pass: the last one
+    // before the loop at bar 2,500 is at bar 452 or later, however loaded the machine.
+    expect(r.equity.value.length).toBeGreaterThanOrEqual(2500 - 2048);
     expect(r.equity.value.length).toBeLessThanOrEqual(2500);
     expect(r.trades.length).toBeGreaterThan(0);
     // and the host keeps working: the next run is fine

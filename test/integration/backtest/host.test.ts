@@ -162,10 +162,9 @@ describe('strategies and backtests over the contract', () => {
 
 describe('hot reload for paper sessions', () => {
   it('swaps a running strategy to another saved version on the same kernel context', async () => {
-    const { backtestFor } = await import('../../../main/host/backtest/for-host.ts');
     const { buildEngine } = await import('../../../workers/backtest/backtester.ts');
     const { parseBacktestConfig } = await import('../../../main/core/backtest/config.ts');
-    const svc = backtestFor(t.host.ctx);
+    const svc = t.host.services.backtest;
     const a = svc.save({ name: 'reload-me', kind: 'code', source: `export default { onCandle(ctx) { if (ctx.bar() === 1) ctx.buy(1); } };` });
     const b = svc.save({ id: a.id, name: 'reload-me', kind: 'code', source: `export default { onCandle(ctx) { if (ctx.position() > 0) ctx.target(0); } };` });
     const cfg = parseBacktestConfig(config);
@@ -181,10 +180,9 @@ describe('hot reload for paper sessions', () => {
   });
 
   it('stops an endless loop in a paper-mode code strategy within its CPU budget, and the host keeps serving', async () => {
-    const { backtestFor } = await import('../../../main/host/backtest/for-host.ts');
     const { buildEngine } = await import('../../../workers/backtest/backtester.ts');
     const { parseBacktestConfig } = await import('../../../main/core/backtest/config.ts');
-    const svc = backtestFor(t.host.ctx);
+    const svc = t.host.services.backtest;
     const s = svc.save({ name: 'spin', kind: 'code', source: `export default { onCandle(ctx) { if (ctx.bar() === 2) { for (;;) {} } } };` });
     const engine = buildEngine(parseBacktestConfig(config));
     const errors: unknown[] = [];

@@ -33,13 +33,12 @@ function runHost(dataDir: string): void {
   const script = `process.umask(0o022);
 import { privateUmask, tightenDataDir } from ${src('host/private-files.ts')};
 import { createHost } from ${src('host/host.ts')};
-import { auditFor } from ${src('host/audit/for-host.ts')};
 privateUmask();
 tightenDataDir(${JSON.stringify(dataDir)});
 const host = await createHost({ mode: 'headless', dataDir: ${JSON.stringify(dataDir)} });
 host.ctx.log.warn('a line for the log file');
-auditFor(host.ctx).log.record('test.event', { n: 1 });
-auditFor(host.ctx).checkpoint();
+host.services.audit.log.record('test.event', { n: 1 });
+host.services.audit.checkpoint();
 await host.close();
 host.ctx.log.flush?.();`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, KESTREL_PAPER: '0', KESTREL_DEMO: '0', KESTREL_LOG: 'info' } });

@@ -9,10 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../../main/contract/index.ts';
-import { auditFor } from '../../../main/host/audit/for-host.ts';
 import { createHost } from '../../../main/host/host.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
-import { ledgerFor } from '../../../main/host/trading/for-host.ts';
 import { fastFeedEnv } from './support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kestrel-crash-'));
@@ -43,10 +41,10 @@ describe('restart after a crash', () => {
     try {
       const now = await client.call('trading.session', {});
       expect(now.sessionId).not.toBe(dead.sessionId);
-      const l = ledgerFor(host.ctx);
+      const l = host.services.ledger;
       expect(l.ledger.getOrder(dead.sessionId, dead.clientOrderId)!.order).toMatchObject({ state: 'canceled', reason: 'session_crashed' });
       expect(l.catalog.session(dead.sessionId)).toMatchObject({ status: 'stopped' });
-      const events = auditFor(host.ctx).sessionEvents(dead.sessionId);
+      const events = host.services.audit.sessionEvents(dead.sessionId);
       const [cancel, stop] = events.slice(-2);
       expect(cancel).toMatchObject({ type: 'order', payload: { event: 'canceled', order: { clientOrderId: dead.clientOrderId, state: 'canceled', reason: 'session_crashed' } } });
       expect(stop).toMatchObject({ type: 'session-stop', payload: { reason: 'crashed', summary: { openOrders: 1, canceled: [dead.clientOrderId] } } });
@@ -60,7 +58,7 @@ describe('restart after a crash', () => {
     }
     // A second restart finds nothing left to close.
     const again = await createHost({ mode: 'memory', dataDir: dir });
-    expect(auditFor(again.ctx).sessionEvents(dead.sessionId).filter((e) => e.type === 'session-stop')).toHaveLength(1);
+    expect(again.services.audit.sessionEvents(dead.sessionId).filter((e) => e.type === 'session-stop')).toHaveLength(1);
     await again.close();
   }, 120_000);
 });

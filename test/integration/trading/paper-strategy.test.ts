@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaperStrategyView } from '../../../main/contract/paper-strategy.ts';
 import { TEMPLATES } from '../../../main/core/strategy/templates.ts';
-import { ledgerFor } from '../../../main/host/trading/for-host.ts';
 import { startTestHost, type TestHost } from '../../support/host.ts';
 import { failure, fastFeedEnv, until } from './support.ts';
 
@@ -63,7 +62,7 @@ describe('strategies in the paper session', () => {
     // The same session: nothing restarted.
     expect((await t.client.call('trading.session', {})).sessionId).toBe(session.sessionId);
     // Audited: the start as a config change, each decision bar with the version hash.
-    const audit = ledgerFor(t.host.ctx).audit;
+    const audit = t.host.services.ledger.audit;
     expect(audit.read({ kind: 'config-change', limit: 1000 }).some((e) => e.body.includes(run.runId) && e.body.includes('"action":"start"'))).toBe(true);
     expect(audit.read({ kind: 'bar', limit: 1000 }).some((e) => e.body.includes(v1.hash))).toBe(true);
     await t.client.call('paper.strategy.stop', { runId: run.runId });
@@ -81,7 +80,7 @@ describe('strategies in the paper session', () => {
     const barsAt = reloaded.bars;
     await until('a bar on v2', async () => (await runOf(run.runId)).bars > barsAt);
     // Decision bars after the reload carry the new hash.
-    expect(ledgerFor(t.host.ctx).audit.read({ kind: 'bar', limit: 5000 }).some((e) => e.body.includes(v2.hash))).toBe(true);
+    expect(t.host.services.ledger.audit.read({ kind: 'bar', limit: 5000 }).some((e) => e.body.includes(v2.hash))).toBe(true);
     const back = await t.client.call('paper.strategy.reload', { runId: run.runId, rollback: true });
     expect(back.version).toBe(1);
     expect(back.history.map((h) => [h.by, h.version])).toEqual([['start', 1], ['reload', 2], ['rollback', 1]]);
@@ -120,7 +119,7 @@ describe('strategies in the paper session', () => {
     const still = (await t.client.call('trading.openOrders', { symbol: 'SOL/USDT' })).orders.map((o) => o.clientOrderId);
     expect(still).toContain(manual.clientOrderId);
     await t.client.call('trading.cancel', { clientOrderId: manual.clientOrderId });
-    const audit = ledgerFor(t.host.ctx).audit.read({ kind: 'config-change', limit: 1000 });
+    const audit = t.host.services.ledger.audit.read({ kind: 'config-change', limit: 1000 });
     expect(audit.some((e) => e.body.includes(run.runId) && e.body.includes('"state":"stopped"'))).toBe(true);
   }, 30_000);
 
@@ -134,7 +133,7 @@ describe('strategies in the paper session', () => {
     }, 20_000);
     expect(failed.lastError).toMatch(/boom on bar 1/);
     expect(states.some((s) => s.runId === run.runId && s.state === 'error')).toBe(true);
-    expect(ledgerFor(t.host.ctx).audit.read({ kind: 'override', limit: 1000 }).some((e) => e.body.includes('strategy-fault') && e.body.includes('boom'))).toBe(true);
+    expect(t.host.services.ledger.audit.read({ kind: 'override', limit: 1000 }).some((e) => e.body.includes('strategy-fault') && e.body.includes('boom'))).toBe(true);
     // The session keeps running: prices move on and a ticket order fills.
     expect(await t.client.call('trading.session', {})).toMatchObject({ sessionId, status: 'running' });
     const fill = new Promise<string>((resolve) => {
@@ -166,7 +165,7 @@ describe('strategies in the paper session', () => {
     const [a, b] = [await runOf(one.runId), await runOf(five.runId)];
     expect(a.bars).toBeGreaterThanOrEqual(b.bars * 5 - 4);
     expect(a.bars).toBeLessThanOrEqual(b.bars * 5 + 5);
-    const bars = ledgerFor(t.host.ctx).audit.read({ kind: 'bar', limit: 10_000 }).filter((e) => e.body.includes('BNB/USDT'));
+    const bars = t.host.services.ledger.audit.read({ kind: 'bar', limit: 10_000 }).filter((e) => e.body.includes('BNB/USDT'));
     expect(bars.length).toBeGreaterThan(0);
     await t.client.call('paper.strategy.stop', { runId: one.runId });
     await t.client.call('paper.strategy.stop', { runId: five.runId });

@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { riskReasonsOf } from '../../../main/contract/trading.ts';
 import { money, moneyToString } from '../../../main/core/model/index.ts';
-import { ledgerFor } from '../../../main/host/trading/for-host.ts';
 import { startTestHost, type TestHost } from '../../support/host.ts';
 import { failure, fastFeedEnv, lastPrice, offset, sum, until } from './support.ts';
 
@@ -113,7 +112,7 @@ describe('paper trading session', () => {
     const { order } = await t.client.call('trading.amend', { clientOrderId: id, price, qty: '0.02' });
     expect(order).toMatchObject({ clientOrderId: id, state: 'accepted', price, qty: '0.02' });
     expect((await t.client.call('trading.openOrders', { symbol: 'ETH/USDT' })).orders.find((o) => o.clientOrderId === id)).toMatchObject({ price, qty: '0.02' });
-    const events = ledgerFor(t.host.ctx).audit.read({ kind: 'order', limit: 100_000 }).map((l) => (JSON.parse(l.body) as { data: { payload: { event: string; order: { clientOrderId: string } } } }).data).filter((e) => e.payload.order.clientOrderId === id).map((e) => e.payload.event);
+    const events = t.host.services.ledger.audit.read({ kind: 'order', limit: 100_000 }).map((l) => (JSON.parse(l.body) as { data: { payload: { event: string; order: { clientOrderId: string } } } }).data).filter((e) => e.payload.order.clientOrderId === id).map((e) => e.payload.event);
     expect(events).toEqual(expect.arrayContaining(['pending-amend', 'amended']));
     const offGrid = await failure(t.client.call('trading.amend', { clientOrderId: id, price: '1.001' }));
     expect(offGrid.code).toBe('validation');
@@ -128,7 +127,7 @@ describe('paper trading session', () => {
 
   it('rejects through the risk gate with machine-readable reasons, and stores nothing', async () => {
     const before = (await t.client.call('trading.orderHistory', {})).orders.length;
-    const auditBefore = ledgerFor(t.host.ctx).ledger.sessionOrders((await t.client.call('trading.session', {})).sessionId).length;
+    const auditBefore = t.host.services.ledger.ledger.sessionOrders((await t.client.call('trading.session', {})).sessionId).length;
     const big = await failure(t.client.call('trading.submit', { symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '5' }));
     expect(big.code).toBe('risk_rejected');
     const rules = riskReasonsOf(big).map((r) => r.rule);
@@ -144,14 +143,14 @@ describe('paper trading session', () => {
     expect(pv.reasons.map((r) => r.rule)).toEqual(['price_band']);
 
     expect((await t.client.call('trading.orderHistory', {})).orders.length).toBe(before);
-    expect(ledgerFor(t.host.ctx).ledger.sessionOrders((await t.client.call('trading.session', {})).sessionId).length).toBe(auditBefore);
-    const verdicts = ledgerFor(t.host.ctx).audit.read({ kind: 'risk-verdict', limit: 10_000 });
+    expect(t.host.services.ledger.ledger.sessionOrders((await t.client.call('trading.session', {})).sessionId).length).toBe(auditBefore);
+    const verdicts = t.host.services.ledger.audit.read({ kind: 'risk-verdict', limit: 10_000 });
     expect(verdicts.some((v) => v.body.includes('price_band'))).toBe(true);
   });
 
   it('refuses invalid decimal input with typed validation errors naming the field, storing nothing', async () => {
     const sessionId = (await t.client.call('trading.session', {})).sessionId;
-    const stored = () => ledgerFor(t.host.ctx).ledger.sessionOrders(sessionId).length;
+    const stored = () => t.host.services.ledger.ledger.sessionOrders(sessionId).length;
     const before = stored();
     const base = { symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price: '40000' } as const;
     const bad: [Record<string, unknown>, string][] = [
@@ -202,7 +201,7 @@ describe('paper trading session', () => {
     await until('a risk.state event', async () => states.includes('halted'));
     const blocked = await failure(t.client.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'market', qty: '0.01' }));
     expect(riskReasonsOf(blocked).map((r) => r.rule)).toContain('trading_halted');
-    const overrides = ledgerFor(t.host.ctx).audit.read({ kind: 'override', limit: 1000 }).map((e) => (JSON.parse(e.body) as { data: { payload: { action: string; reason: string; details: { canceled: string[] } } } }).data);
+    const overrides = t.host.services.ledger.audit.read({ kind: 'override', limit: 1000 }).map((e) => (JSON.parse(e.body) as { data: { payload: { action: string; reason: string; details: { canceled: string[] } } } }).data);
     const kill = overrides.find((o) => o.payload.action === 'kill-switch')!;
     expect(kill.payload.reason).toBe('test: runaway');
     expect(kill.payload.details.canceled).toHaveLength(open);
@@ -240,9 +239,19 @@ describe('paper trading session', () => {
 
   it('places an OCO that closes a position: the first leg to fill cancels the other', async () => {
     await t.client.call('trading.submit', { symbol: 'BNB/USDT', side: 'buy', type: 'market', qty: '0.2' });
-    const last = await lastPrice(t.client, 'BNB/USDT');
-    // Legs 2 bps either side of the market: the feed reaches one of them within moments.
-    const { orders } = await t.client.call('trading.submit', { symbol: 'BNB/USDT', side: 'sell', type: 'oco', qty: '0.2', takeProfit: offset(last, 2, 2), stopLoss: offset(last, -2, 2) });
+    // Legs 2 bps either side of the market: the feed reaches one of them within moments. The market can
+    // also pass a leg between reading the price and placing the order (a loaded machine): then the OCO is
+    // refused for its sides, rightly, and placed again around the new price.
+    let last = '';
+    let placed: Awaited<ReturnType<typeof t.client.call<'trading.submit'>>> | undefined;
+    for (let attempt = 0; !placed && attempt < 10; attempt++) {
+      last = await lastPrice(t.client, 'BNB/USDT');
+      placed = await t.client.call('trading.submit', { symbol: 'BNB/USDT', side: 'sell', type: 'oco', qty: '0.2', takeProfit: offset(last, 2, 2), stopLoss: offset(last, -2, 2) }).catch((e: { code?: string; message?: string }) => {
+        if (e.code === 'validation' && /must be (above|below) the last price/.test(e.message ?? '')) return undefined;
+        throw e;
+      });
+    }
+    const { orders } = placed!;
     expect(orders.map((o) => [o.type, o.side, o.groupKind])).toEqual([['limit', 'sell', 'oco'], ['stop-market', 'sell', 'oco']]);
     const ids = orders.map((o) => o.clientOrderId);
     const states = await until('one leg to fill and the other to be cancelled', async () => {

@@ -11,7 +11,6 @@ import { createClient, type EventName, type EventOf } from '../../../main/contra
 import { createLogger } from '../../../main/host/log.ts';
 import { createHost } from '../../../main/host/host.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
-import { ledgerFor } from '../../../main/host/trading/for-host.ts';
 import { TradingService } from '../../../main/host/trading/service.ts';
 import { openLedger, openMarket } from '../../../main/storage/index.ts';
 import { fastFeedEnv, lastPrice, offset, until } from './support.ts';
@@ -61,7 +60,7 @@ describe('paper account persistence', () => {
     expect(pos?.qty).toBe('0.001');
     expect((await b.client.call('trading.account', {})).cash).toBe(acct1.cash);
     // The old session's resting order cannot fill any more: it is closed in the ledger, not left dangling.
-    const stale = ledgerFor(b.host.ctx).ledger.getOrder(s1.sessionId, resting.clientOrderId)!;
+    const stale = b.host.services.ledger.ledger.getOrder(s1.sessionId, resting.clientOrderId)!;
     expect(stale.order).toMatchObject({ state: 'canceled', reason: 'session_ended' });
     expect((await b.client.call('paper.settings', {})).pendingReset).toBe(true);
 

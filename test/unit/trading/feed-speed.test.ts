@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { clockFromEnv } from '../../../main/host/trading/feed-speed.ts';
+import { SettingsDocument } from '../../../main/contract/settings.ts';
+import { resolveHostSettings } from '../../../main/host/settings/host-settings.ts';
+import { speedClock } from '../../../main/host/trading/feed-speed.ts';
 
-describe('KESTREL_FEED_SPEED', () => {
+const fromEnv = (env: NodeJS.ProcessEnv, wall?: () => number) => speedClock(resolveHostSettings(SettingsDocument.parse({ version: 1 }), 'memory', env).paper.speed, wall);
+
+describe('KESTREL_FEED_SPEED (paper.speed)', () => {
   it('runs the session clock N times faster than the wall clock from the moment it is made', () => {
     let wall = 1_000_000;
-    const { now } = clockFromEnv({ KESTREL_FEED_SPEED: '60' }, () => wall);
+    const { now } = fromEnv({ KESTREL_FEED_SPEED: '60' }, () => wall);
     expect(now!()).toBe(1_000_000);
     wall += 1_000;
     expect(now!()).toBe(1_060_000); // one wall second = one simulated minute
@@ -13,6 +17,6 @@ describe('KESTREL_FEED_SPEED', () => {
   });
 
   it('injects no clock when unset, not a number, or not faster than real time', () => {
-    for (const v of [undefined, '', 'fast', '1', '0.5', '-3', 'Infinity']) expect(clockFromEnv(v === undefined ? {} : { KESTREL_FEED_SPEED: v }).now).toBeUndefined();
+    for (const v of [undefined, '', 'fast', '1', '0.5', '-3', 'Infinity']) expect(fromEnv(v === undefined ? {} : { KESTREL_FEED_SPEED: v }).now).toBeUndefined();
   });
 });

@@ -47,11 +47,30 @@ describe('order ticket → engine request', () => {
   });
 
   it('maps ticket types onto engine order types', () => {
-    expect(parseTicket(t({ type: 'stop', price: undefined, triggerPrice: '41000' }), BTC, 'exact', ctx).request).toMatchObject({ type: 'stop-market', triggerPrice: 4_100_000 });
-    expect(parseTicket(t({ type: 'stop-limit', triggerPrice: '41000', price: '40990' }), BTC, 'exact', ctx).request).toMatchObject({ type: 'stop-limit', triggerPrice: 4_100_000, price: 4_099_000 });
+    expect(parseTicket(t({ type: 'stop', price: undefined, triggerPrice: '43000' }), BTC, 'exact', ctx).request).toMatchObject({ type: 'stop-market', triggerPrice: 4_300_000 });
+    expect(parseTicket(t({ type: 'stop-limit', triggerPrice: '43000', price: '43010' }), BTC, 'exact', ctx).request).toMatchObject({ type: 'stop-limit', triggerPrice: 4_300_000, price: 4_301_000 });
     const b = parseTicket(t({ type: 'bracket', price: undefined, takeProfit: '43000', stopLoss: '41000' }), BTC, 'exact', ctx);
     expect(b.bracket).toEqual({ entry: { symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: 50_000 }, takeProfit: 4_300_000, stopLoss: 4_100_000 });
     expect(issuePaths(() => parseTicket(t({ type: 'bracket', side: 'sell', price: undefined, takeProfit: '43000', stopLoss: '41000' }), BTC, 'exact', ctx))).toEqual(['takeProfit', 'stopLoss']);
+  });
+
+  it('a stop the market has already crossed is refused at submit unless confirmed; preview flags it', () => {
+    const stop = (side: 'buy' | 'sell', trigger: string, extra: Partial<TicketRequest> = {}) => t({ type: 'stop', side, price: undefined, triggerPrice: trigger, ...extra });
+    // last = 42000.00: a buy stop at/below it, or a sell stop at/above it, would trigger on arrival.
+    for (const [side, trigger] of [['buy', '41000'], ['buy', '42000'], ['sell', '42000'], ['sell', '43000']] as const) {
+      expect(issuePaths(() => parseTicket(stop(side, trigger), BTC, 'exact', ctx))).toEqual(['triggerPrice']);
+      expect(parseTicket(stop(side, trigger, { confirmTriggerNow: true }), BTC, 'exact', ctx).triggersNow).toBe(true);
+      expect(parseTicket(stop(side, trigger), BTC, 'snap', ctx).triggersNow).toBe(true);
+    }
+    expect(issuePaths(() => parseTicket(t({ type: 'stop-limit', triggerPrice: '41000', price: '41010' }), BTC, 'exact', ctx))).toEqual(['triggerPrice']);
+    try {
+      parseTicket(stop('buy', '41000'), BTC, 'exact', ctx);
+    } catch (e) {
+      expect((e as ValidationError).issues[0]!.message).toContain('last price 42000');
+    }
+    for (const [side, trigger] of [['buy', '42000.01'], ['sell', '41999.99']] as const) expect(parseTicket(stop(side, trigger), BTC, 'exact', ctx).triggersNow).toBe(false);
+    // Unknown last price: nothing to compare against, nothing refused.
+    expect(parseTicket(stop('buy', '41000'), BTC, 'exact', { ...ctx, lastTicks: 0 }).triggersNow).toBe(false);
   });
 
   it('an OCO becomes a take-profit limit and a stop on the same side, each on the grid; sides checked against the last price', () => {

@@ -1,0 +1,115 @@
+/**
+ * The typed settings a host is built from (createHost): the settings document (settings.json in the data
+ * dir, see store.ts) with the documented environment overrides applied for this run only — the file keeps
+ * its own values. Nothing else in the host reads `process.env` for configuration.
+ *
+ * Overrides (tests, CI and quick demos use them):
+ *   KESTREL_DEMO=0|1                 market.demoHistory (the in-memory test host defaults to no demo history)
+ *   KESTREL_PAPER=0|1                paper.autostart
+ *   KESTREL_FEED_SEED, KESTREL_FEED_TICK_MS, KESTREL_FEED_CYCLE_MS, KESTREL_FEED_SWING_BPS, KESTREL_FEED_SWEEP_MS
+ *                                    paper.feed.* (demo feed shape, main/host/trading/README.md)
+ *   KESTREL_FEED_SPEED=N             paper.speed (the paper clock runs N× the wall clock)
+ *   KESTREL_AUDIT_CHECKPOINT_EVERY   audit.checkpointEvery
+ *   KESTREL_SWEEP_CLUSTERS           clusters (JSON: [{"id","name","url","password": ref|null}])
+ *   KESTREL_SECRET_<REF>             the secret a reference names (REF upper-cased, non-alphanumerics as _),
+ *                                    until the OS keychain store of the live-trading work replaces it
+ * Bootstrap variables that must be known before the data dir is: KESTREL_DATA_DIR, KESTREL_LOG, KESTREL_PORT.
+ * An override whose value the schema refuses is ignored and named in `rejected`.
+ */
+import { SettingsDocument } from '../../contract/settings.ts';
+import type { HostMode } from '../context.ts';
+import type { ClusterSettings } from '../../contract/settings.ts';
+import type { FeedConfig } from '../trading/compose.ts';
+
+export interface HostSettings {
+  /** The effective document (file + overrides). */
+  readonly document: SettingsDocument;
+  readonly market: {
+    /** Generate the synthetic demo history when market.db has none. */
+    readonly demoHistory: boolean;
+  };
+  readonly paper: {
+    /** Start the paper session of the current paper account with the host. */
+    readonly autostart: boolean;
+    readonly feed: Partial<FeedConfig>;
+    /** The paper clock's speed against the wall clock (1 = the wall clock). */
+    readonly speed: number;
+  };
+  readonly audit: {
+    /** Store a signed tree head once this many entries arrived since the last one. */
+    readonly checkpointEvery: number;
+  };
+  readonly sweeps: {
+    /** Queues of sweep workers on other machines (workers/queue). */
+    readonly clusters: readonly ClusterSettings[];
+    /** Resolves a secret reference (a queue password). */
+    readonly secret: (ref: string) => string | undefined;
+  };
+  /** The overrides applied, and those refused. */
+  readonly overrides: readonly { key: string; env: string; value: string }[];
+  readonly rejected: readonly { key: string; env: string; value: string }[];
+}
+
+const bool = (v: string): boolean | undefined => (v === '1' ? true : v === '0' ? false : undefined);
+const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
+const json = (v: string): unknown => {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return undefined;
+  }
+};
+
+export const envSecret = (env: NodeJS.ProcessEnv) => (ref: string): string | undefined => env[`KESTREL_SECRET_${ref.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] || undefined;
+
+export const ENV_OVERRIDES: readonly { env: string; key: string; parse: (v: string) => unknown }[] = [
+  { env: 'KESTREL_DEMO', key: 'market.demoHistory', parse: bool },
+  { env: 'KESTREL_PAPER', key: 'paper.autostart', parse: bool },
+  { env: 'KESTREL_FEED_SEED', key: 'paper.feed.seed', parse: num },
+  { env: 'KESTREL_FEED_TICK_MS', key: 'paper.feed.tickMs', parse: num },
+  { env: 'KESTREL_FEED_CYCLE_MS', key: 'paper.feed.cycleMs', parse: num },
+  { env: 'KESTREL_FEED_SWING_BPS', key: 'paper.feed.swingBps', parse: num },
+  { env: 'KESTREL_FEED_SWEEP_MS', key: 'paper.feed.sweepMs', parse: num },
+  { env: 'KESTREL_FEED_SPEED', key: 'paper.speed', parse: num },
+  { env: 'KESTREL_AUDIT_CHECKPOINT_EVERY', key: 'audit.checkpointEvery', parse: num },
+  { env: 'KESTREL_SWEEP_CLUSTERS', key: 'clusters', parse: json },
+];
+
+export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env: NodeJS.ProcessEnv = process.env): HostSettings {
+  let doc = file;
+  const overrides: { key: string; env: string; value: string }[] = [];
+  const rejected: { key: string; env: string; value: string }[] = [];
+  for (const o of ENV_OVERRIDES) {
+    const text = env[o.env];
+    if (text === undefined || text === '') continue;
+    const value = o.parse(text);
+    const next = value === undefined ? undefined : SettingsDocument.safeParse(withKey(doc, o.key, value));
+    if (next?.success) {
+      doc = next.data;
+      overrides.push({ key: o.key, env: o.env, value: text });
+    } else rejected.push({ key: o.key, env: o.env, value: text });
+  }
+  const demoOverridden = overrides.some((o) => o.key === 'market.demoHistory');
+  const f = doc.paper.feed;
+  const feed: { -readonly [K in keyof FeedConfig]?: FeedConfig[K] } = {};
+  for (const k of ['seed', 'tickMs', 'cycleMs', 'swingBps', 'sweepMs'] as const) if (f[k] !== undefined) feed[k] = f[k];
+  return {
+    document: doc,
+    market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false },
+    paper: { autostart: doc.paper.autostart, feed, speed: doc.paper.speed },
+    audit: { checkpointEvery: doc.audit.checkpointEvery },
+    sweeps: { clusters: doc.clusters, secret: envSecret(env) },
+    overrides,
+    rejected,
+  };
+}
+
+/** A copy of `doc` with the dotted `key` set (intermediate objects created). */
+function withKey(doc: SettingsDocument, key: string, value: unknown): unknown {
+  const out = structuredClone(doc) as Record<string, unknown>;
+  const parts = key.split('.');
+  let at = out;
+  for (const k of parts.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+  at[parts.at(-1)!] = value;
+  return out;
+}

@@ -1,0 +1,49 @@
+/**
+ * Entry of a sandbox process (spawn.ts starts it under Node's permission model). Every module it needs is
+ * imported before anything else runs; then what the process itself could still reach is taken away
+ * (network globals, builtin loading, signals), and only then does it accept a job and load strategy code.
+ * It serves one job: a code-strategy backtest (backtest-job.ts) or one paper strategy run (paper-job.ts).
+ */
+import { runBacktestJob, type BacktestJobMessage } from './backtest-job.ts';
+
+const send = (m: unknown): void => {
+  process.send?.(m);
+};
+
+/** Second layer behind the vm context: if strategy code ever held this realm, it finds little to use. */
+function harden(): void {
+  const g = globalThis as Record<string, unknown>;
+  for (const k of ['fetch', 'WebSocket', 'EventSource', 'Request', 'Response', 'Headers', 'FormData', 'navigator', 'Worker', 'SharedArrayBuffer', 'WebAssembly']) {
+    try {
+      delete g[k];
+    } catch {
+      // not configurable: left as is
+    }
+  }
+  const p = process as unknown as Record<string, unknown>;
+  const refuse = (): never => {
+    throw new Error('not available in the strategy sandbox');
+  };
+  for (const k of ['getBuiltinModule', 'binding', '_linkedBinding', 'dlopen', 'kill', 'chdir', 'setuid', 'setgid', 'seteuid', 'setegid', 'setgroups', 'initgroups', 'loadEnvFile', 'openStdin']) {
+    try {
+      if (typeof p[k] === 'function') p[k] = refuse;
+    } catch {
+      // read-only: the permission model still covers it
+    }
+  }
+}
+
+process.on('disconnect', () => process.exit(0));
+const stdin = process.stdin;
+stdin.pause();
+harden();
+process.once('message', (m: unknown) => {
+  const job = m as { type?: unknown };
+  try {
+    if (job?.type === 'backtest') runBacktestJob(job as BacktestJobMessage, stdin, send);
+    else send({ type: 'failed', code: 'internal', message: 'unknown sandbox job' });
+  } catch (e) {
+    send({ type: 'failed', code: 'internal', message: e instanceof Error ? e.message : String(e) });
+  }
+});
+send({ type: 'ready' });

@@ -1,0 +1,68 @@
+/**
+ * What a sandbox process sends back is hostile input: the strategy it ran may have taken the process over.
+ * Each reply is checked for shape and bounds before the host uses it; what the host already knows (the
+ * strategy's identity, the config, the data certificates) is never taken from a reply.
+ */
+import { z } from 'zod';
+import type { BacktestResult } from '../../main/core/backtest/result.ts';
+import type { Fill } from '../../main/core/model/index.ts';
+import type { AuditEvent } from '../../main/core/ports.ts';
+
+const f64 = z.instanceof(Float64Array);
+const finite = z.number().finite();
+const text = z.string().max(10_000);
+
+const FillSchema = z.object({
+  venue: text, tradeId: text, clientOrderId: text, symbol: text, side: z.enum(['buy', 'sell']),
+  qty: finite, price: finite, fee: z.bigint(), feeCurrency: text, liquidity: z.enum(['maker', 'taker']), ts: finite, venueTs: finite.optional(),
+}).strict();
+
+const Progress = z.object({
+  type: z.literal('progress'), bar: z.number().int().min(0),
+  from: z.number().int().min(0).optional(), equity: f64.optional(), fills: z.array(FillSchema).max(1_000_000).optional(),
+}).strict();
+
+const Event = z.object({
+  type: text, ts: finite, seq: finite.optional(), venueTs: finite.optional(), strategyVersion: text.optional(), symbol: text.optional(),
+  session: text.optional(), payload: z.record(z.unknown()),
+}).passthrough();
+
+const Result = z.object({
+  status: z.enum(['ok', 'error', 'cancelled']),
+  error: z.object({ code: text, message: text, bar: finite.optional(), ts: finite.optional() }).strict().optional(),
+  equity: z.object({ ts: f64, value: f64, drawdown: f64 }).strict(),
+  stats: z.record(z.unknown()), trades: z.array(z.record(z.unknown())), openPositions: z.array(z.record(z.unknown())),
+  counts: z.object({ fills: finite, orders: finite }).strict(), determinismHash: text,
+}).passthrough();
+
+const Done = z.object({ type: z.literal('done'), result: Result, events: z.array(Event).max(5_000_000).optional() }).strict();
+
+/** The first problem of a reply that failed its check, short enough for a run's error line. */
+export function replyProblem(e: unknown): string {
+  if (e instanceof z.ZodError) {
+    const i = e.issues[0];
+    return i ? `${i.path.join('.')}: ${i.message}`.slice(0, 300) : 'invalid';
+  }
+  return (e instanceof Error ? e.message : String(e)).slice(0, 300);
+}
+
+export function checkProgress(raw: unknown, bars: number, got: number): { bar: number; from: number; equity?: Float64Array; fills: Fill[] } {
+  const p = Progress.parse(raw);
+  if (p.bar >= Math.max(1, bars)) throw new Error(`bar ${p.bar} beyond the data`);
+  if (p.equity === undefined) return { bar: p.bar, from: got, fills: [] };
+  if (p.from !== got || p.from + p.equity.length > bars) throw new Error('progress out of order');
+  return { bar: p.bar, from: p.from, equity: p.equity, fills: (p.fills ?? []) as Fill[] };
+}
+
+/** A finished run. `known` replaces what the reply could lie about and the host knows itself. */
+export function checkDone(raw: unknown, known: Pick<BacktestResult, 'strategy' | 'config' | 'certificate' | 'schema'>, sessionId: string | undefined): { result: BacktestResult; events: AuditEvent[] | null } {
+  const d = Done.parse(raw);
+  const n = d.result.equity.ts.length;
+  if (d.result.equity.value.length !== n || d.result.equity.drawdown.length !== n) throw new Error('equity curves of different lengths');
+  const result = { ...(d.result as unknown as BacktestResult), ...known };
+  if (!d.events) return { result, events: null };
+  if (sessionId === undefined) throw new Error('audit events from a run that was not recorded');
+  // A recorded run writes its own session only.
+  if (d.events.some((e) => e.session !== sessionId)) throw new Error('audit events of another session');
+  return { result, events: d.events as AuditEvent[] };
+}
