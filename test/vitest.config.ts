@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
+    // Headless hosts seal the audit signing key with a passphrase; tests give one, at scrypt's lowest cost we accept.
+    env: { KESTREL_KEY_PASSPHRASE: 'kestrel test passphrase', KESTREL_KEY_SCRYPT_LOG_N: '14' },
     hookTimeout: 60_000,
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },

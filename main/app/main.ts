@@ -2,8 +2,10 @@ import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { createHost, type Host } from '../host/host.ts';
 import { appRoot } from '../host/paths.ts';
+import { privateUmask } from '../host/private-files.ts';
 import { installProcessGuards } from '../host/process-guards.ts';
 import { attachElectronTransport } from './ipc.ts';
+import { keychainProblem, osKeychainVault } from './key-vault.ts';
 import { installMenu } from './menu.ts';
 import { electronPdfRenderer } from './pdf.ts';
 import { registerAppScheme, serveAppScheme } from './protocol.ts';
@@ -38,8 +40,12 @@ if (!app.requestSingleInstanceLock()) {
     serveAppScheme(join(root, 'dist', 'renderer'), appContentSecurityPolicy(), (why) => host?.ctx.log.warn(why));
     hardenSession();
     installMenu();
-    host = await createHost({ mode: 'electron', dataDir: app.getPath('userData') });
+    privateUmask();
+    host = await createHost({ mode: 'electron', dataDir: app.getPath('userData'), keyVault: osKeychainVault() });
     installProcessGuards(host.ctx.log);
+    // Said at start, not at the first export: without a real keychain nothing can be signed.
+    const keychain = keychainProblem();
+    if (keychain) host.ctx.setEngineStatus({ state: 'degraded', detail: keychain });
     // The app has a Chromium: audit reports can be printed to PDF (headless hosts answer "skipped").
     host.services.audit.pdf = electronPdfRenderer();
     const win = createMainWindow(root);

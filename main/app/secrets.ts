@@ -1,6 +1,7 @@
 import { safeStorage } from 'electron';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { keychainProblem } from './key-vault.ts';
 
 /**
  * Exchange API keys, encrypted with the OS keychain through safeStorage. Never sent to the renderer and never
@@ -13,7 +14,7 @@ export class SecretStore {
   }
 
   available(): boolean {
-    return safeStorage.isEncryptionAvailable();
+    return keychainProblem() === null;
   }
 
   private readAll(): Record<string, string> {
@@ -26,7 +27,8 @@ export class SecretStore {
   }
 
   set(name: string, value: string): void {
-    if (!this.available()) throw new Error('OS encryption is unavailable; refusing to store secrets in plain text');
+    const problem = keychainProblem();
+    if (problem) throw new Error(`${problem} Refusing to store secrets.`);
     const all = { ...this.readAll(), [name]: value };
     mkdirSync(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.tmp`;

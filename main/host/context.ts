@@ -1,4 +1,5 @@
 import type { EngineStatus, EventName, EventOf } from '../contract/index.ts';
+import type { KeyVault } from './audit/key-vault.ts';
 import type { Logger } from './log.ts';
 
 export type HostMode = 'electron' | 'headless' | 'memory';
@@ -10,6 +11,8 @@ export interface HostContext {
   readonly version: string;
   readonly startedAt: number;
   readonly log: Logger;
+  /** Seals the audit signing key at rest (OS keychain in Electron); absent: the headless passphrase vault. */
+  readonly keyVault?: KeyVault;
   emit<K extends EventName>(channel: K, payload: EventOf<K>): void;
   engineStatus(): EngineStatus;
   setEngineStatus(status: EngineStatus): void;

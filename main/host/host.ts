@@ -18,10 +18,11 @@
  *               paperStrategies (trading session, backtest catalog)
  *   transport   handlers (the services above) → IpcServer
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineStatus } from '../contract/index.ts';
 import { openLedger, type LedgerStores } from '../storage/index.ts';
+import { reportAuditAnchors } from './audit/anchor-status.ts';
+import type { KeyVault } from './audit/key-vault.ts';
 import { hostRerunDeps, hostSessionRerun } from './audit/rerun-deps.ts';
 import { AuditService } from './audit/service.ts';
 import { BacktestService } from './backtest/service.ts';
@@ -31,6 +32,7 @@ import { MarketService } from './data/market-service.ts';
 import { createHandlers } from './handlers/index.ts';
 import { IpcServer } from './ipc/server.ts';
 import { createFileLogger, createLogger, type Logger } from './log.ts';
+import { tightenDataDir } from './private-files.ts';
 import { resolveHostSettings, type HostSettings } from './settings/host-settings.ts';
 import { SettingsStore } from './settings/store.ts';
 import { speedClock } from './trading/feed-speed.ts';
@@ -47,6 +49,8 @@ export interface HostOptions {
   log?: Logger;
   /** Overrides of the settings document for this run (default: process.env; settings/host-settings.ts). */
   env?: NodeJS.ProcessEnv;
+  /** Seals the audit signing key: the OS keychain in Electron; default the headless passphrase vault. */
+  keyVault?: KeyVault;
 }
 
 /** The host's object graph, for the shells (Electron plugs its PDF printer into audit) and tests. */
@@ -78,7 +82,8 @@ const CHECKPOINT_POLL_MS = 60_000;
 type Stop = readonly [name: string, stop: () => void | Promise<void>];
 
 export async function createHost(opts: HostOptions): Promise<Host> {
-  mkdirSync(opts.dataDir, { recursive: true });
+  // 0700, and 0600 for what an older version left readable by others (private-files.ts).
+  tightenDataDir(opts.dataDir);
   // A bad or newer settings file stops the start here, before anything is opened (SettingsFileError).
   const settingsStore = SettingsStore.open(opts.dataDir);
   const settings = resolveHostSettings(settingsStore.document, opts.mode, opts.env);
@@ -93,6 +98,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     version: APP_VERSION,
     startedAt: Date.now(),
     log,
+    ...(opts.keyVault ? { keyVault: opts.keyVault } : {}),
     emit: (ch, p) => server?.emit(ch, p),
     engineStatus: () => status,
     setEngineStatus: (s) => {
@@ -170,7 +176,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     recordAudit: (events) => void ledger.audit.recordMany(events.map((e) => ({ kind: e.type, data: e, ts: e.ts }))),
   });
 
-  const audit = new AuditService({ db: ledger.db, log: ledger.audit, dataDir, checkpointEvery: settings.audit.checkpointEvery });
+  const audit = new AuditService({ db: ledger.db, log: ledger.audit, dataDir, checkpointEvery: settings.audit.checkpointEvery, ...(ctx.keyVault ? { vault: ctx.keyVault } : {}) });
   // Re-runs in the running app: paper sessions re-enacted on the re-created demo feed; backtests from
   // stored bars; strategies from the catalog by version hash.
   audit.setRerunDeps(hostRerunDeps({ backtest, market, log }));
@@ -200,6 +206,9 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
     }
   }
 
+  // The log against its last head anchored outside ledger.db; a rewrite turns the engine degraded, loudly.
+  reportAuditAnchors(s.audit, ctx);
+
   // A signed tree head every minute when enough entries arrived, and one more on shutdown (before the
   // ledger closes: this stop is registered after the ledger's, so it runs before it).
   const timer = setInterval(() => {
@@ -210,9 +219,10 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
     }
   }, CHECKPOINT_POLL_MS);
   timer.unref();
-  stops.push(['audit', () => {
+  stops.push(['audit', async () => {
     clearInterval(timer);
     try {
+      await s.audit.unlock();
       s.audit.checkpoint();
     } catch (e) {
       log.warn({ err: (e as Error).message }, 'final audit tree head failed');

@@ -26,7 +26,13 @@ export interface OpenTransport {
 export function launchToken(): string | null {
   const hash = new URLSearchParams(window.location.hash.slice(1));
   const token = hash.get('token');
-  if (token) sessionStorage.setItem('kestrel.token', token);
+  if (token) {
+    sessionStorage.setItem('kestrel.token', token);
+    // Out of the address bar, the history and anything that copies the URL; a reload finds it in this tab's sessionStorage.
+    hash.delete('token');
+    const rest = hash.toString();
+    history.replaceState(history.state, '', `${window.location.pathname}${window.location.search}${rest ? `#${rest}` : ''}`);
+  }
   return token ?? sessionStorage.getItem('kestrel.token');
 }
 

@@ -1,6 +1,6 @@
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,9 +23,12 @@ export async function startServer(
   env: NodeJS.ProcessEnv = {},
   app: { cli: string; cwd: string } = { cli: join(repoRoot, 'main/cli/kestrel.ts'), cwd: repoRoot },
 ): Promise<{ server: KestrelServer; child: ChildProcess }> {
+  // The audit key's passphrase, as a script gives it: in a file beside the data dir, never in argv.
+  const passphraseFile = `${dataDir}.passphrase`;
+  writeFileSync(passphraseFile, 'kestrel e2e passphrase\n', { mode: 0o600 });
   const child = spawn(process.execPath, [app.cli, 'serve', '--port', '0', '--data-dir', dataDir], {
     cwd: app.cwd,
-    env: { ...process.env, KESTREL_LOG: 'warn', ...env },
+    env: { ...process.env, KESTREL_LOG: 'warn', KESTREL_KEY_PASSPHRASE_FILE: passphraseFile, KESTREL_KEY_SCRYPT_LOG_N: '14', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -55,6 +58,7 @@ export const test = base.extend<{ kestrel: KestrelServer }>({
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}.passphrase`, { force: true });
   },
 });
 

@@ -19,3 +19,12 @@ test('without the launch token the page says how to connect instead of failing s
   await expect(page.getByTestId('connection-status')).toHaveText(/Disconnected/);
   await expect(page.locator('.statusbar')).toContainText(/launch token/);
 });
+
+test('the launch token leaves the address bar and history once read; a reload stays connected', async ({ page, kestrel }) => {
+  await page.goto(kestrel.url);
+  await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
+  expect(page.url()).not.toContain('token');
+  expect(await page.evaluate(() => window.location.href)).not.toContain('token');
+  await page.reload();
+  await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
+});

@@ -7,6 +7,7 @@ import { CSV_TABLES, type CsvTable } from '../../host/audit/report.ts';
 import { defaultDataDir } from '../../host/paths.ts';
 import { databasePaths, openLedger } from '../../storage/index.ts';
 import { parseOptions, UsageError, type CliCommand } from '../command.ts';
+import { cliVault } from '../passphrase.ts';
 
 function time(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
@@ -46,7 +47,7 @@ export const auditExport: CliCommand = {
     const dataDir = values['data-dir'] ?? defaultDataDir();
     const ledger = openLedger(databasePaths(dataDir).ledger);
     try {
-      const svc = new AuditService({ db: ledger.db, log: ledger.audit, dataDir });
+      const svc = new AuditService({ db: ledger.db, log: ledger.audit, dataDir, vault: await cliVault(dataDir) });
       let out: string;
       if (format === 'bundle') {
         const b = svc.exportBundle({ ...scope, ...(since ? { since } : {}) });

@@ -43,11 +43,13 @@ export type StampedAuditEvent = AuditEvent & SessionStamp;
 export class SessionAuditSink implements AuditSink {
   readonly info: SessionInfo;
   private readonly inner: AuditSink;
-  private seq = 0;
+  private seq: number;
 
-  constructor(inner: AuditSink, info: SessionInfo) {
+  /** `afterSeq`: the session's last sessionSeq, when appending to a session another process began. */
+  constructor(inner: AuditSink, info: SessionInfo, afterSeq = 0) {
     this.inner = inner;
     this.info = info;
+    this.seq = afterSeq;
   }
 
   get lastSeq(): number {

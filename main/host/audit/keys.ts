@@ -1,17 +1,21 @@
 /**
- * The app's audit signing key: Ed25519 (node:crypto), generated on first use and kept in the data
- * directory (`audit-signing-key.pem`, mode 0600). The public half is what a verifier pins; its fingerprint
- * (keyId) is shown in the UI and printed by `kestrel verify`. The Electron shell may later wrap the PEM with
- * safeStorage; the format on disk stays PKCS#8 so that is a change in one place.
+ * The app's audit signing key: Ed25519 (node:crypto), generated on first use. The private half is kept
+ * sealed by a KeyVault (OS keychain in the desktop app, a passphrase headless) in
+ * `audit-signing-key.sealed` (JSON), next to the public half in clear, so pinning the key and the
+ * start-up anchor check need no secret. Its fingerprint (keyId) is what the UI and `kestrel verify`
+ * show. A plain PEM left by an older version (`audit-signing-key.pem`) is sealed and removed on first load.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StorageError } from '../../core/errors.ts';
+import { KestrelError, StorageError } from '../../core/errors.ts';
 import type { SignatureCheck, Signer } from '../../core/audit/bundle.ts';
 import { keyId } from '../../core/audit/bundle-verify.ts';
+import { ensurePrivateDir } from '../private-files.ts';
+import type { KeyVault } from './key-vault.ts';
 
-export const KEY_FILE = 'audit-signing-key.pem';
+export const KEY_FILE = 'audit-signing-key.sealed';
+export const LEGACY_KEY_FILE = 'audit-signing-key.pem';
 // DER prefix of an SPKI-wrapped raw Ed25519 public key (RFC 8410).
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
@@ -33,27 +37,95 @@ export function generateSigningKey(): { key: SigningKey; pem: string } {
   return { key: signingKeyFrom(privateKey), pem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
 }
 
-/** Loads the data directory's key, creating it on first use. */
-export function loadOrCreateSigningKey(dataDir: string): SigningKey {
+interface SealedFile {
+  readonly format: 'kestrel-sealed-key/1';
+  readonly vault: string;
+  readonly publicKey: string;
+  readonly sealed: string;
+}
+
+function readSealed(file: string): SealedFile {
+  const s = JSON.parse(readFileSync(file, 'utf8')) as SealedFile;
+  if (s?.format !== 'kestrel-sealed-key/1' || typeof s.sealed !== 'string' || !/^[0-9a-f]{64}$/.test(String(s.publicKey))) throw new StorageError(`${file} is not a sealed Kestrel key`, { file });
+  return s;
+}
+
+/** The data directory's public key (hex), or null when no key was created yet. Needs no secret. */
+export function readPublicKey(dataDir: string): string | null {
+  const file = join(dataDir, KEY_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    return readSealed(file).publicKey;
+  } catch (e) {
+    if (e instanceof KestrelError) throw e;
+    throw new StorageError(`Cannot read ${file}: ${(e as Error).message}`, { file }, e);
+  }
+}
+
+/** The public key of a plain PEM an older version left (not yet sealed), or null. */
+export function legacyPublicKey(dataDir: string): string | null {
+  const file = join(dataDir, LEGACY_KEY_FILE);
+  return existsSync(file) ? signingKeyFrom(createPrivateKey(readFileSync(file, 'utf8'))).publicKey : null;
+}
+
+/** Writes the sealed key unless one exists (another process may have created it a moment ago): true if written. */
+function storeOnce(file: string, vault: KeyVault, key: SigningKey, pem: string): boolean {
+  const sealed: SealedFile = { format: 'kestrel-sealed-key/1', vault: vault.kind, publicKey: key.publicKey, sealed: Buffer.from(vault.seal(pem)).toString('base64') };
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(sealed) + '\n', { mode: 0o600 });
+  try {
+    linkSync(tmp, file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+function open(file: string, vault: KeyVault): SigningKey {
+  const s = readSealed(file);
+  if (s.vault !== vault.kind) throw new StorageError(`the audit key was sealed with the ${s.vault} vault, but this app runs with the ${vault.kind} vault`, { file });
+  const key = signingKeyFrom(createPrivateKey(vault.open(Buffer.from(s.sealed, 'base64'))));
+  if (key.publicKey !== s.publicKey) throw new StorageError(`${file} was tampered with: its private key does not match its public key`, { file });
+  return key;
+}
+
+/** Unseals (or creates) the key the way loadOrCreateSigningKey does, with the slow derivation off the event loop. */
+export async function unlockSigningKey(dataDir: string, vault: KeyVault): Promise<SigningKey> {
   const file = join(dataDir, KEY_FILE);
   try {
-    if (existsSync(file)) return signingKeyFrom(createPrivateKey(readFileSync(file, 'utf8')));
-    mkdirSync(dataDir, { recursive: true });
-    const { key, pem } = generateSigningKey();
-    // 'wx' refuses to overwrite a key another process created a moment ago; then we read that one.
-    try {
-      writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return signingKeyFrom(createPrivateKey(readFileSync(file, 'utf8')));
-      throw e;
-    }
-    try {
-      chmodSync(file, 0o600);
-    } catch {
-      // best effort on filesystems without modes
-    }
-    return key;
+    vault.check();
+    if (vault.prepare) await vault.prepare(existsSync(file) ? Buffer.from(readSealed(file).sealed, 'base64') : null);
   } catch (e) {
+    if (e instanceof KestrelError) throw e;
+    throw new StorageError(`Cannot unlock the audit signing key ${file}: ${(e as Error).message}`, { file }, e);
+  }
+  return loadOrCreateSigningKey(dataDir, vault);
+}
+
+/** Loads the data directory's key through `vault`, creating it (or sealing a legacy PEM) on first use. */
+export function loadOrCreateSigningKey(dataDir: string, vault: KeyVault): SigningKey {
+  const file = join(dataDir, KEY_FILE);
+  try {
+    vault.check();
+    ensurePrivateDir(dataDir);
+    if (existsSync(file)) return open(file, vault);
+    const legacy = join(dataDir, LEGACY_KEY_FILE);
+    if (existsSync(legacy)) {
+      const pem = readFileSync(legacy, 'utf8');
+      const key = signingKeyFrom(createPrivateKey(pem));
+      if (!storeOnce(file, vault, key, pem)) return open(file, vault);
+      // Overwrite before unlinking: the plain key should not linger in the file's old blocks.
+      writeFileSync(legacy, Buffer.alloc(pem.length));
+      rmSync(legacy);
+      return key;
+    }
+    const { key, pem } = generateSigningKey();
+    return storeOnce(file, vault, key, pem) ? key : open(file, vault);
+  } catch (e) {
+    if (e instanceof KestrelError) throw e;
     throw new StorageError(`Cannot load or create the audit signing key ${file}: ${(e as Error).message}`, { file }, e);
   }
 }

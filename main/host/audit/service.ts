@@ -10,12 +10,14 @@ import type { ChainedEntry } from '../../core/audit/chain.ts';
 import { EMPTY_HEAD } from '../../core/audit/chain.ts';
 import { Replayer, type RecordedEvent, type ReplayState } from '../../core/audit/replay.ts';
 import { rerunSession, type RerunDeps, type RerunReport } from '../../core/audit/rerun.ts';
-import { NotFoundError, ValidationError } from '../../core/errors.ts';
+import { NotFoundError, StorageError, ValidationError } from '../../core/errors.ts';
 import { AuditQuery, type AuditFilter } from '../../storage/audit-query.ts';
 import { AuditTreeHeads, type StoredTreeHead } from '../../storage/audit-tree-heads.ts';
 import type { AuditLog } from '../../storage/audit-log.ts';
 import type { SqliteDb } from '../../storage/sqlite.ts';
-import { ed25519Check, loadOrCreateSigningKey, type SigningKey } from './keys.ts';
+import { appendAnchor, checkAnchor, checkChainUpTo, HEADS_FILE, lastAnchor, type AnchorCheck } from './anchors.ts';
+import { environmentVault, type KeyVault } from './key-vault.ts';
+import { ed25519Check, legacyPublicKey, loadOrCreateSigningKey, readPublicKey, unlockSigningKey, type SigningKey } from './keys.ts';
 import { csvExport, htmlReport, type CsvTable } from './report.ts';
 import { AuditUnits } from './units.ts';
 
@@ -51,6 +53,8 @@ export interface AuditServiceOptions {
   readonly clock?: () => number;
   /** Store a tree head after this many new entries (checked on `maybeCheckpoint`). */
   readonly checkpointEvery?: number;
+  /** Seals the signing key at rest; default: the headless passphrase vault (environmentVault). */
+  readonly vault?: KeyVault;
 }
 
 export function eventOf(link: ChainedEntry): RecordedEvent {
@@ -69,6 +73,9 @@ export class AuditService {
   private signing: SigningKey | undefined;
   private rerunDeps: RerunDeps | undefined;
   private sessionRerun: ((events: RecordedEvent[]) => RerunReport | Promise<RerunReport> | undefined) | undefined;
+  private readonly vault: KeyVault;
+  /** Set once the log was found not to extend its last anchored head: no new head may then be anchored. */
+  private rewritten: string | null = null;
   pdf: PdfRenderer | undefined;
   private readonly instrumentUnits = new AuditUnits();
   private unitsSeq = 0;
@@ -81,10 +88,49 @@ export class AuditService {
     this.dataDir = o.dataDir;
     this.clock = o.clock ?? Date.now;
     this.every = o.checkpointEvery ?? 10_000;
+    this.vault = o.vault ?? environmentVault();
   }
 
   key(): SigningKey {
-    return (this.signing ??= loadOrCreateSigningKey(this.dataDir));
+    return (this.signing ??= loadOrCreateSigningKey(this.dataDir, this.vault));
+  }
+
+  /** Unseals the key ahead of its first use, off the event loop (the host calls this on start). */
+  async unlock(): Promise<SigningKey> {
+    return (this.signing ??= await unlockSigningKey(this.dataDir, this.vault));
+  }
+
+  /**
+   * Checks the log against the last head anchored outside ledger.db (anchors.ts): the quick checks now,
+   * the chain recomputation in `full`. Once a check fails, no new head is anchored on top of that history.
+   */
+  checkAnchors(): { quick: AnchorCheck; full: Promise<AnchorCheck> } {
+    const missing = this.seedAnchors();
+    const quick: AnchorCheck = missing ? { ok: false, head: null, problem: missing } : checkAnchor(this.dataDir, this.log, readPublicKey(this.dataDir));
+    if (!quick.ok) this.rewritten = quick.problem;
+    const full = quick.ok && quick.head ? checkChainUpTo(this.log, quick.head) : Promise.resolve(quick);
+    return {
+      quick,
+      full: full.then((r) => {
+        if (!r.ok) this.rewritten = r.problem;
+        return r;
+      }),
+    };
+  }
+
+  /**
+   * A data directory without a heads file but with signed heads in ledger.db: upgraded from a version
+   * without anchors (its plain PEM is still there), then the latest stored head becomes the first anchor;
+   * otherwise the heads file was deleted, which is reported (an empty file would hide any rewrite).
+   */
+  private seedAnchors(): string | null {
+    if (lastAnchor(this.dataDir).head) return null;
+    const latest = this.heads.latest();
+    if (!latest?.signature) return null;
+    const legacy = legacyPublicKey(this.dataDir);
+    if (legacy === null) return readPublicKey(this.dataDir) === null ? null : `${HEADS_FILE} is missing or empty, but ledger.db holds tree heads this key signed: the heads file was deleted`;
+    appendAnchor(this.dataDir, { size: latest.size, root: latest.root, chainHash: latest.chainHash, ts: latest.ts, publicKey: legacy, signature: latest.signature });
+    return null;
   }
 
   /** The host composition plugs in what a re-run needs (strategy registry, venue factory, stored bars). */
@@ -97,8 +143,17 @@ export class AuditService {
     this.sessionRerun = fn;
   }
 
+  /** Stores a signed tree head in ledger.db and anchors it in the heads file. */
   checkpoint(): StoredTreeHead | null {
-    return this.heads.checkpoint(this.log, this.clock(), this.key().sign);
+    if (this.rewritten === null) {
+      const c = checkAnchor(this.dataDir, this.log, readPublicKey(this.dataDir));
+      if (!c.ok) this.rewritten = c.problem;
+    }
+    if (this.rewritten !== null) throw new StorageError(`Refusing to sign a tree head: ${this.rewritten}`);
+    const k = this.key();
+    const stored = this.heads.checkpoint(this.log, this.clock(), k.sign);
+    if (stored?.signature) appendAnchor(this.dataDir, { size: stored.size, root: stored.root, chainHash: stored.chainHash, ts: stored.ts, publicKey: k.publicKey, signature: stored.signature });
+    return stored;
   }
 
   /** Stores a tree head when at least `checkpointEvery` entries arrived since the last (for a timer). */

@@ -19,6 +19,7 @@ import type { CandleStore, LedgerStores } from '../../storage/index.ts';
 import type { HostContext } from '../context.ts';
 import { PAPER_CURRENCY } from './accounts.ts';
 import type { FeedConfig } from './compose.ts';
+import { closeDeadSessions } from './dead-sessions.ts';
 import { AccountDesk } from './desk.ts';
 import type { TradingSession } from './session.ts';
 
@@ -47,6 +48,17 @@ export class TradingService {
   private readonly desks = new Map<string, AccountDesk>();
   private selectedId: string;
   private closed = false;
+  private recovered = false;
+
+  /**
+   * Sessions a killed process left `running` are closed through their audit streams, once, before the first
+   * desk exists: later, a running session belongs to a live desk of this host.
+   */
+  private recoverCrashed(): void {
+    if (this.recovered) return;
+    this.recovered = true;
+    closeDeadSessions(this.o.ledger, (this.o.now ?? Date.now)(), this.o.log);
+  }
 
   private readonly settingsOf: NonNullable<TradingServiceOptions['settings']>;
 
@@ -68,6 +80,7 @@ export class TradingService {
     let d = this.desks.get(account);
     if (d) return d;
     if (this.closed) throw new ValidationError('the trading service is closed');
+    this.recoverCrashed();
     const s = this.settingsOf();
     const a = s.accounts.find((x) => x.id === account);
     if (!a) throw new NotFoundError('account', account);

@@ -42,6 +42,7 @@ beforeAll(async () => {
   // A saved strategy, so calls naming it reach the backtest and sweep validation behind the lookup.
   strategyId = (await t.client.call('strategy.save', { name: 'fuzz target', kind: 'rules', source: JSON.stringify(TEMPLATES[0]!.doc) })).id;
   await t.client.call('market.datasets', {}); // opens (creates) the market database before the baseline
+  await t.host.services.audit.unlock(); // creates the signing key, as the first checkpoint would
   before = storedDataDigest(t.dataDir);
 });
 afterAll(async () => {

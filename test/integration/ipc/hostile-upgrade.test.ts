@@ -31,6 +31,7 @@ beforeAll(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>k</title>');
   headless = await startHeadless({ host: t.host, staticDir });
   await t.client.call('market.datasets', {});
+  await t.host.services.audit.unlock(); // creates the signing key, as the first checkpoint would
   before = storedDataDigest(t.dataDir);
 });
 afterAll(async () => {

@@ -24,6 +24,7 @@ beforeAll(async () => {
   process.env.KESTREL_PAPER = '0';
   t = await startTestHost();
   headless = await startHeadless({ host: t.host, staticDir: mkdtempSync(join(tmpdir(), 'kestrel-static-')) });
+  await t.host.services.audit.unlock(); // creates the signing key, as the first checkpoint would
   before = storedDataDigest(t.dataDir);
 });
 afterAll(async () => {
