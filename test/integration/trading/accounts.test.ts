@@ -12,7 +12,7 @@ import { createClient, type KestrelClient } from '../../../main/contract/index.t
 import { createHost, type Host } from '../../../main/host/host.ts';
 import { SettingsStore } from '../../../main/host/settings/store.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
-import { failure, lastPrice, offset } from './support.ts';
+import { failure, lastPrice, offset, until } from './support.ts';
 
 const ENV = { KESTREL_FEED_TICK_MS: '10', KESTREL_FEED_CYCLE_MS: '1000', KESTREL_FEED_SWING_BPS: '20' };
 const acct = (id: string, name: string, venue: string, extra: object = {}) => ({ id, name, venue, environment: 'paper', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null, ...extra });
@@ -51,7 +51,11 @@ describe('two accounts on two venues', () => {
     await c.call('trading.submit', { account: 'desk-b', symbol: 'ETH/USDT', side: 'buy', type: 'market', qty: '0.5' });
     const eth = await lastPrice(c, 'ETH/USDT');
     const rest = await c.call('trading.submit', { account: 'desk-b', symbol: 'ETH/USDT', side: 'buy', type: 'limit', qty: '0.1', price: offset(eth, -300, 2) });
-    const b1 = await book('desk-b');
+    // The market buy fills at the desk's next feed tick, not inside the call.
+    const b1 = await until('desk B\'s market buy to fill', async () => {
+      const b = await book('desk-b');
+      return b.fills.length > 0 && b.positions.length > 0 ? b : undefined;
+    });
     expect(b1.fills.length).toBeGreaterThan(0);
     expect(b1.open).toContain(rest.orders[0]!.clientOrderId);
     expect(b1.positions.map((p) => p.symbol)).toEqual(['ETH/USDT']);
@@ -60,7 +64,10 @@ describe('two accounts on two venues', () => {
     // Demo: its own fill; Desk B unchanged; cancel-all on Demo leaves Desk B's resting order alone.
     await c.call('trading.submit', { account: 'demo', symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' });
     await c.call('trading.cancelAll', { account: 'demo' });
-    const demo1 = await book('demo');
+    const demo1 = await until('the Demo market buy to fill', async () => {
+      const b = await book('demo');
+      return b.positions.length > 0 ? b : undefined;
+    });
     expect(demo1.positions.map((p) => p.symbol)).toEqual(['BTC/USDT']);
     expect(demo1.fills.some((f) => b1.fills.includes(f))).toBe(false);
     expect(demo1.history.some((id) => b1.history.includes(id))).toBe(false);
