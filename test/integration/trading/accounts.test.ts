@@ -38,9 +38,14 @@ describe('two accounts on two venues', () => {
     open: (await c.call('trading.openOrders', { account })).orders.map((o) => o.clientOrderId),
     history: (await c.call('trading.orderHistory', { account })).orders.map((o) => o.clientOrderId),
     fills: (await c.call('trading.fills', { account })).fills.map((f) => f.tradeId),
-    positions: (await c.call('trading.positions', { account })).positions,
+    // What an order changes (marks move with the market on their own).
+    positions: (await c.call('trading.positions', { account })).positions.map(({ symbol, side, qty, avgPrice, fees, realizedPnl }) => ({ symbol, side, qty, avgPrice, fees, realizedPnl })),
     cash: await c.call('trading.account', { account }).then((a) => ({ cash: a.cash, fees: a.fees, realized: a.realizedPnl, book: a.accountId })),
   });
+
+  // A paper market order fills at the desk's next feed ticks (possibly in parts), not inside the call.
+  const filled = (account: string, id: string) =>
+    until(`${account}'s order ${id} to fill completely`, async () => ((await c.call('trading.orderHistory', { account })).orders.find((o) => o.clientOrderId === id)?.state === 'filled' ? true : undefined), 30_000);
 
   it('an order on one account never appears in, or changes, the other', async () => {
     const demo0 = await book('demo');
@@ -48,26 +53,22 @@ describe('two accounts on two venues', () => {
     expect(b0.history).toEqual([]);
 
     // Desk B: a market buy that fills, and a resting limit far below the market.
-    await c.call('trading.submit', { account: 'desk-b', symbol: 'ETH/USDT', side: 'buy', type: 'market', qty: '0.5' });
+    const mkt = await c.call('trading.submit', { account: 'desk-b', symbol: 'ETH/USDT', side: 'buy', type: 'market', qty: '0.5' });
+    await filled('desk-b', mkt.orders[0]!.clientOrderId);
     const eth = await lastPrice(c, 'ETH/USDT');
     const rest = await c.call('trading.submit', { account: 'desk-b', symbol: 'ETH/USDT', side: 'buy', type: 'limit', qty: '0.1', price: offset(eth, -300, 2) });
-    // The market buy fills at the desk's next feed tick, not inside the call.
-    const b1 = await until('desk B\'s market buy to fill', async () => {
-      const b = await book('desk-b');
-      return b.fills.length > 0 && b.positions.length > 0 ? b : undefined;
-    });
+    const b1 = await book('desk-b');
     expect(b1.fills.length).toBeGreaterThan(0);
     expect(b1.open).toContain(rest.orders[0]!.clientOrderId);
     expect(b1.positions.map((p) => p.symbol)).toEqual(['ETH/USDT']);
     expect(await book('demo')).toEqual(demo0);
 
     // Demo: its own fill; Desk B unchanged; cancel-all on Demo leaves Desk B's resting order alone.
-    await c.call('trading.submit', { account: 'demo', symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' });
+    const demoBuy = await c.call('trading.submit', { account: 'demo', symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' });
+    // Filled first: a cancel-all while it is still working would cancel it.
+    await filled('demo', demoBuy.orders[0]!.clientOrderId);
     await c.call('trading.cancelAll', { account: 'demo' });
-    const demo1 = await until('the Demo market buy to fill', async () => {
-      const b = await book('demo');
-      return b.positions.length > 0 ? b : undefined;
-    });
+    const demo1 = await book('demo');
     expect(demo1.positions.map((p) => p.symbol)).toEqual(['BTC/USDT']);
     expect(demo1.fills.some((f) => b1.fills.includes(f))).toBe(false);
     expect(demo1.history.some((id) => b1.history.includes(id))).toBe(false);
