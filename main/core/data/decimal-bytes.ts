@@ -55,13 +55,7 @@ export function decimalFromBytes(b: Uint8Array, s: number, e: number): number {
     if (i === start) return Number.NaN;
     if (eneg) exp = -exp;
   }
-  const p = exp - frac;
-  let v: number;
-  if (p === 0 || m === 0) v = m;
-  else if (p > 0 && p <= 22) v = m * POW10[p]!;
-  else if (p < 0 && p >= -22) v = m / POW10[-p]!;
-  else return Number.NaN;
-  return neg ? -v : v;
+  return scaled(m, exp - frac, neg);
 }
 
 /** Where numberAt stopped: the separator or line end after the number. */
@@ -124,7 +118,14 @@ export function numberAt(b: Uint8Array, i: number, sep: number): number {
   }
   if (digits === 0 || m >= EXACT || (c !== sep && c !== 10 && c !== 13)) return Number.NaN;
   stoppedAt = i;
-  const p = exp - frac;
+  return scaled(m, exp - frac, neg);
+}
+
+/**
+ * m × 10^p with one correctly rounded operation (m exact, |p| ≤ 22: 10^p is an exact double), which is what
+ * Number() gives; NaN where that does not hold (the caller's string path decides).
+ */
+function scaled(m: number, p: number, neg: boolean): number {
   let v: number;
   if (p === 0 || m === 0) v = m;
   else if (p > 0 && p <= 22) v = m * POW10[p]!;
