@@ -92,7 +92,8 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
     datasets: datasets.map((d) => ({ symbol: d.symbol, source: d.source, certificate: d.certificate, n: d.columns.ts.length })),
   };
   child.send(job);
-  for (const d of datasets) for (const c of COLUMNS) child.write(new Uint8Array(d.columns[c].buffer, d.columns[c].byteOffset, d.columns[c].byteLength).slice());
+  // Views, not copies: the columns are only read, and every byte is written before the child can answer.
+  for (const d of datasets) for (const c of COLUMNS) child.write(new Uint8Array(d.columns[c].buffer, d.columns[c].byteOffset, d.columns[c].byteLength));
   const rssLimit = memoryMb + 256 + datasets.reduce((a, d) => a + (d.columns.ts.length * 48) / 1048576, 0);
   const n = datasets[0]!.columns.ts.length;
   const equity = new Float64Array(n);

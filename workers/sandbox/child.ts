@@ -5,7 +5,7 @@
  * It serves one job: a code-strategy backtest (backtest-job.ts) or one paper strategy run (paper-job.ts).
  */
 import { stripTypeScriptTypes } from 'node:module';
-import { runBacktestJob, type BacktestJobMessage } from './backtest-job.ts';
+import { runBacktestJob, warmUp, type BacktestJobMessage } from './backtest-job.ts';
 import { runPaperJob, type PaperJobMessage } from './paper-job.ts';
 import { writeFrame } from './frames.ts';
 
@@ -52,4 +52,12 @@ process.once('message', (m: unknown) => {
     send({ type: 'failed', code: 'internal', message: e instanceof Error ? e.message : String(e) });
   }
 });
+// A spare (started ahead of a backtest) warms its code first: 'ready' then means ready to run at speed.
+if (process.argv.includes('--warm')) {
+  try {
+    warmUp();
+  } catch {
+    // a warm-up that fails changes nothing for the job: its code just starts cold
+  }
+}
 send({ type: 'ready' });

@@ -23,6 +23,8 @@ export const SANDBOX_MEMORY_MB = 256;
 export interface SandboxOptions {
   /** Heap limit (old generation) in MB. */
   readonly memoryMb: number;
+  /** Run a small backtest of the app's own before saying ready (a spare: its code is then hot). */
+  readonly warm?: boolean;
 }
 
 export interface SandboxProcess {
@@ -116,7 +118,7 @@ export function prewarmSandbox(opts: SandboxOptions): void {
   if (spare?.proc.alive() && spare.memoryMb === opts.memoryMb) return;
   dropSpare();
   try {
-    const proc = spawnSandbox(opts);
+    const proc = spawnSandbox({ ...opts, warm: true });
     proc.hold(false);
     const timer = setTimeout(dropSpare, SPARE_IDLE_MS);
     timer.unref();
@@ -149,7 +151,7 @@ export function takeSandbox(opts: SandboxOptions): SandboxProcess {
 export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
   runtime ??= sandboxRuntime();
   const rt = runtime;
-  const child: ChildProcess = fork(rt.entry, [], {
+  const child: ChildProcess = fork(rt.entry, opts.warm ? ['--warm'] : [], {
     execPath: rt.execPath,
     execArgv: [
       '--permission', ...rt.readable.map((p) => `--allow-fs-read=${p}`),

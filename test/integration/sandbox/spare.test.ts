@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateDemoCandles } from '../../../main/core/data/demo.ts';
 import { runCodeBacktest } from '../../../workers/backtest/code-runner.ts';
 import { prewarmSandbox, spareSandboxPid, takeSandbox, useSandboxRuntime, type SandboxProcess } from '../../../workers/sandbox/spawn.ts';
+import { warmUp } from '../../../workers/sandbox/backtest-job.ts';
 
 const opts = { memoryMb: 256 };
 const alive = (pid: number): boolean => {
@@ -76,10 +77,33 @@ describe('spare sandbox process', () => {
     await until(() => !alive(pid));
   });
 
+  const SYMBOL = 'BTC/USDT';
+  const data = generateDemoCandles({ seed: 2, days: 2, symbols: [{ symbol: SYMBOL, start: 42_000, priceDecimals: 2, qtyDecimals: 5, rho: 0.9, volScale: 1, volume: 25 }] }).get(SYMBOL)!;
+  const config = { symbols: [SYMBOL], timeframe: '1m', instruments: { [SYMBOL]: { tickSize: '0.01', lotSize: '0.00001' } } };
+  const datasets = [{ symbol: SYMBOL, columns: data, source: 'demo' }];
+
+  it('warms up (a backtest of its own) and then gives exactly the result a process started for the run gives', async () => {
+    expect(() => warmUp()).not.toThrow();
+    const source = `export default { params: { fast: 7, slow: 25 }, onCandle(ctx) {
+      const f = ctx.indicator('sma:' + ctx.params.fast), s = ctx.indicator('ema:' + ctx.params.slow);
+      if (f > s && ctx.position() <= 0) ctx.target(0.01); else if (f < s && ctx.position() >= 0) ctx.target(-0.01);
+    }, onFill(ctx, fill) { ctx.log(JSON.stringify(fill)); } };`;
+    prewarmSandbox(opts);
+    const pid = spareSandboxPid()!;
+    const warm = await runCodeBacktest({ config, source, fileName: 'w.ts', datasets });
+    expect(spareSandboxPid()).not.toBe(pid); // the warmed spare ran it (a new one waits now)
+    await until(() => !alive(pid));
+    useSandboxRuntime(undefined); // no spare: the next run starts its own process
+    const cold = await runCodeBacktest({ config, source, fileName: 'w.ts', datasets });
+    expect(warm.status).toBe('ok');
+    expect(warm.trades.length).toBeGreaterThan(10);
+    expect(warm.determinismHash).toBe(cold.determinismHash);
+    expect(warm.trades).toEqual(cold.trades);
+    expect(warm.stats).toEqual(cold.stats);
+  });
+
   it('after a run, a fresh spare waits (the process that ran the strategy is gone)', async () => {
-    const SYMBOL = 'BTC/USDT';
-    const data = generateDemoCandles({ seed: 2, days: 1, symbols: [{ symbol: SYMBOL, start: 42_000, priceDecimals: 2, qtyDecimals: 5, rho: 0.9, volScale: 1, volume: 25 }] }).get(SYMBOL)!;
-    const run = () => runCodeBacktest({ config: { symbols: [SYMBOL], timeframe: '1m', instruments: { [SYMBOL]: { tickSize: '0.01', lotSize: '0.00001' } } }, source: 'export default { onCandle(ctx) { if (ctx.bar() === 3) ctx.buy(0.01); } };', fileName: 's.ts', datasets: [{ symbol: SYMBOL, columns: data, source: 'demo' }] });
+    const run = () => runCodeBacktest({ config, source: 'export default { onCandle(ctx) { if (ctx.bar() === 3) ctx.buy(0.01); } };', fileName: 's.ts', datasets });
     prewarmSandbox(opts);
     const first = spareSandboxPid()!;
     expect((await run()).status).toBe('ok');
