@@ -9,13 +9,13 @@
  * local matching. Other environments (sim through the venue's own matching, testnet, live) need the venue
  * connections and are refused with a clear error until they exist.
  */
-import type { AccountSettings, RiskProfileSettings, SettingsDocument } from '../../contract/settings.ts';
+import type { AccountSettings, SettingsDocument } from '../../contract/settings.ts';
 import { SettingsDocument as SettingsSchema } from '../../contract/settings.ts';
 import type { AccountList } from '../../contract/accounts.ts';
 import type { SessionView } from '../../contract/trading.ts';
 import { DEMO_EXCHANGE } from '../../core/data/demo.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
-import { parseRiskProfile, STANDARD_PROFILE, type RiskProfile } from '../../core/risk/profile.ts';
+import { accountProfile } from '../settings/account-risk.ts';
 import type { CandleStore, LedgerStores } from '../../storage/index.ts';
 import type { HostContext } from '../context.ts';
 import { PAPER_CURRENCY } from './accounts.ts';
@@ -176,11 +176,6 @@ function supported(a: AccountSettings, builtinVenue: boolean): string | null {
   if (a.marketType !== 'spot') return 'perpetual paper accounts are not supported yet';
   if (a.currency !== PAPER_CURRENCY) return `paper accounts on the demo feed are kept in ${PAPER_CURRENCY}`;
   return null;
-}
-
-/** A settings profile's account-wide part (validated when the settings were read); absent = the standard profile. */
-export function accountProfile(p: RiskProfileSettings): RiskProfile {
-  return p.account === undefined ? STANDARD_PROFILE : parseRiskProfile({ name: p.name.slice(0, 64), ...p.account });
 }
 
 function refuseUnsupported(a: AccountSettings, builtinVenue: boolean): void {
