@@ -10,9 +10,12 @@
  * bootstrap closure and never exposed; it takes and returns only primitives, and anything it throws (even
  * a RangeError raised when the stack overflows on entry to it) is caught by the bootstrap and replaced by
  * an Error of the strategy's own realm. Callbacks go the other way the same way: one sandbox function,
- * primitive arguments. Callbacks are synchronous: a callback that creates a promise (async function,
- * await, Promise, thenable) or returns a generator is stopped with a StrategyError, and promise jobs it
- * queued never run (the context has its own microtask queue, never drained after loading).
+ * primitive arguments. What onCandle reads by default (clock, bar, position, candle, the indicators it has
+ * read before) is written beforehand into a Float64Array the bootstrap created in the strategy's realm and
+ * never exposes, so a bar costs one crossing, not one per ctx call (SANDBOX.md, "Speed").
+ * Callbacks are synchronous: a callback that creates a promise (async function, await, Promise, thenable)
+ * or returns a generator is stopped with a StrategyError, and promise jobs it queued never run (the context
+ * has its own microtask queue, never drained after loading).
  */
 import vm from 'node:vm';
 import { promiseHooks } from 'node:v8';
