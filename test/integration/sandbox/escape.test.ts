@@ -17,7 +17,9 @@ const datasets = [{ symbol: SYMBOL, columns: data, source: 'demo' }];
 /** How an attempt ended: refused before running (a typed error) or stopped while running (an error result). */
 async function outcome(source: string): Promise<{ code: string; message: string; bar?: number | undefined }> {
   try {
-    const r = await runCodeBacktest({ config, source, fileName: 'attack.ts', datasets }, { stallMs: 3000 });
+    // No attempt should need the stall watchdog (each must end in a strategy or validation error); a long
+    // stall limit keeps a memory bomb on a heavily loaded machine from ending as a timeout first.
+    const r = await runCodeBacktest({ config, source, fileName: 'attack.ts', datasets }, { stallMs: 20_000 });
     if (r.status === 'ok') return { code: 'ok', message: 'the run finished normally' };
     return { code: r.error!.code, message: r.error!.message, bar: r.error!.bar };
   } catch (e) {
