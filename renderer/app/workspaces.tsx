@@ -10,7 +10,7 @@ export interface WorkspaceDef {
   id: string;
   label: string;
   icon: ReactNode;
-  /** Alt+key switches to it. */
+  /** Its default hotkey is Alt+key (state/keymap.ts; the trader may rebind it). */
   key: string;
   render(): ReactNode;
 }

@@ -11,6 +11,7 @@ import { TradingStateBanner } from '../../app/TradingState.tsx';
 import { fieldsFor, floorToLot, isDecimal, snapToTick, stepTicks, type TicketForm } from './logic.ts';
 import { keepIfZero } from '../../state/ticket.ts';
 import { TicketPreview } from './TicketPreview.tsx';
+import { OneClickBar } from './OneClickBar.tsx';
 
 const TYPES: { id: TicketOrderType; label: string }[] = [
   { id: 'market', label: 'Market' },
@@ -100,7 +101,7 @@ export function TicketPanel() {
   return (
     <div className={`panel-body ticket ticket-${form.side} ticket-state-${tradingState ?? 'unknown'}`} data-testid="panel-ticket" onKeyDown={onKeyDown}>
       <PanelHeader title="Order ticket">
-        <span className="muted small">B / S · Enter · Esc</span>
+        <span className="muted small">B / S · Enter · Esc · ? keys</span>
       </PanelHeader>
       <div className="ticket-body">
         <TradingStateBanner />
@@ -122,6 +123,7 @@ export function TicketPanel() {
               <span className="num last">{last ?? '—'}</span>
               {inst?.demo && <Badge kind="warn">DEMO</Badge>}
             </div>
+            <OneClickBar symbol={form.symbol} />
             <div className="side-toggle" role="radiogroup" aria-label="Side">
               <button role="radio" aria-checked={form.side === 'buy'} className={form.side === 'buy' ? 'buy' : ''} onClick={() => t.patch({ side: 'buy' })}>
                 Buy
