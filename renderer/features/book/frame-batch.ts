@@ -11,11 +11,13 @@ export class FrameBatch<T> {
   private pending: T[] = [];
   private scheduled = false;
   private stopped = false;
+  private readonly flush: (items: T[]) => void;
+  private readonly schedule: Schedule;
 
-  constructor(
-    private readonly flush: (items: T[]) => void,
-    private readonly schedule: Schedule = nextFrame,
-  ) {}
+  constructor(flush: (items: T[]) => void, schedule: Schedule = nextFrame) {
+    this.flush = flush;
+    this.schedule = schedule;
+  }
 
   push(item: T): void {
     if (this.stopped) return;

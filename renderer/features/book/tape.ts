@@ -16,7 +16,11 @@ export class Tape {
   private rows: Print[] = [];
   private readonly ids = new Set<string>();
 
-  constructor(readonly capacity = 500) {}
+  readonly capacity: number;
+
+  constructor(capacity = 500) {
+    this.capacity = capacity;
+  }
 
   /** Adds prints in arrival order; returns how many were new. */
   push(prints: readonly Print[]): number {
