@@ -3,6 +3,7 @@ import { AuditPanel } from '../features/audit/AuditPanel.tsx';
 import { BlotterPanel } from '../features/blotter/BlotterPanel.tsx';
 import { ChartPanel } from '../features/chart/ChartPanel.tsx';
 import { DataPanel } from '../features/data/DataPanel.tsx';
+import { MarketsColumn } from '../features/markets/MarketsColumn.tsx';
 import { RiskPanel } from '../features/risk/RiskPanel.tsx';
 import { SettingsPanel } from '../features/settings/SettingsPanel.tsx';
 import { StudioPanel } from '../features/studio/StudioPanel.tsx';
@@ -19,16 +20,19 @@ export interface WorkspaceDef {
 
 function TradeWorkspace() {
   return (
-    <div className="trade-grid">
-      <section className="panel chart-area" aria-label="Chart">
-        <ChartPanel />
-      </section>
-      <section className="panel ticket-area" aria-label="Order ticket">
-        <TicketPanel />
-      </section>
-      <section className="panel blotter-area" aria-label="Blotter">
-        <BlotterPanel />
-      </section>
+    <div className="trade-with-markets">
+      <MarketsColumn />
+      <div className="trade-grid">
+        <section className="panel chart-area" aria-label="Chart">
+          <ChartPanel />
+        </section>
+        <section className="panel ticket-area" aria-label="Order ticket">
+          <TicketPanel />
+        </section>
+        <section className="panel blotter-area" aria-label="Blotter">
+          <BlotterPanel />
+        </section>
+      </div>
     </div>
   );
 }

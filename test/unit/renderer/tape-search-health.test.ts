@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { FrameBatch, latestPerFrame } from '../../../renderer/features/book/frame-batch.ts';
 import { parseMinSize, Tape, type Print } from '../../../renderer/features/book/tape.ts';
+import { capsText } from '../../../renderer/features/markets/caps.ts';
 import { fmtAge, healthLevel, STALE_MS } from '../../../renderer/features/markets/health.ts';
 import { moveHighlight, searchMarkets } from '../../../renderer/features/markets/search.ts';
 
@@ -77,14 +78,25 @@ describe('market search', () => {
 });
 
 describe('stream health', () => {
-  const h = { connected: true, lastMessageAt: 1000, lagMs: 20, reconnects: 0, dropped: 0 };
-  it('is red when disconnected, amber when quiet, green otherwise', () => {
-    expect(healthLevel(h, 1500)).toBe('ok');
-    expect(healthLevel(h, 1001 + STALE_MS)).toBe('stale');
-    expect(healthLevel({ ...h, lastMessageAt: null }, 0)).toBe('stale');
-    expect(healthLevel({ ...h, connected: false }, 1500)).toBe('down');
+  const h = { state: 'live' as const, connected: true, lastMessageAgeMs: 300 };
+  it('is red when the streams are down, amber while connecting or quiet, green when live', () => {
+    expect(healthLevel(h)).toBe('ok');
+    expect(healthLevel(h, STALE_MS)).toBe('stale');
+    expect(healthLevel({ ...h, lastMessageAgeMs: null })).toBe('stale');
+    expect(healthLevel({ ...h, connected: false })).toBe('down');
+    for (const state of ['reconnecting', 'stalled', 'rate-limited', 'unreachable', 'failed'] as const) expect(healthLevel({ ...h, state })).toBe('down');
+    expect(healthLevel({ ...h, state: 'connecting', connected: false })).toBe('stale');
+    expect(healthLevel({ ...h, state: 'idle' })).toBe('idle');
     expect(fmtAge(400)).toBe('0.4 s');
     expect(fmtAge(65_000)).toBe('65 s');
     expect(fmtAge(null)).toBe('—');
+  });
+});
+
+describe('venue capabilities', () => {
+  it('names what an exchange serves over REST and what it streams', () => {
+    expect(capsText({ fetchOHLCV: true, fetchTrades: true, fetchOrderBook: true, fetchTicker: 'emulated', watchOrderBook: true, watchTrades: true, watchOHLCV: false })).toBe('ohlcv · trades · book · ticker | ws: trades, book');
+    expect(capsText({ fetchOHLCV: true })).toBe('ohlcv | polled');
+    expect(capsText({})).toBe('no market data | polled');
   });
 });
