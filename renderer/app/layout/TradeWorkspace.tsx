@@ -1,4 +1,5 @@
 import { ChartPanel } from '../../features/chart/ChartPanel.tsx';
+import { MarketsColumn } from '../../features/markets/MarketsColumn.tsx';
 import { TicketPanel } from '../../features/ticket/TicketPanel.tsx';
 import { chartStore } from '../../state/chart.ts';
 import { useLayout } from '../../state/layout.ts';
@@ -78,7 +79,16 @@ export function TradeWorkspace() {
   const main = <SplitPanes id="trade.main" dir="column" label="chart and blotter" panes={[{ key: 'charts', node: <Charts />, initial: 3, minPx: 160 }, { key: 'bottom', node: <BottomTabs panels={bottom} />, initial: 2, minPx: 90 }]} />;
   return (
     <div className="trade-layout">
-      <SplitPanes id="trade.columns" dir="row" label="charts and ticket" panes={[{ key: 'main', node: main, initial: 4, minPx: 400 }, { key: 'side', node: <SideColumn panels={side} />, initial: 1, minPx: 300 }]} />
+      <SplitPanes
+        id="trade.columns3"
+        dir="row"
+        label="markets, charts and ticket"
+        panes={[
+          { key: 'markets', node: <MarketsColumn />, initial: 1.1, minPx: 240 },
+          { key: 'main', node: main, initial: 4, minPx: 400 },
+          { key: 'side', node: <SideColumn panels={side} />, initial: 1.2, minPx: 300 },
+        ]}
+      />
     </div>
   );
 }
