@@ -19,7 +19,7 @@ test('the chart/blotter split drags, steps by keyboard and survives a reload', a
 
   // The ticket column: arrow keys on the focused separator, five steps of 2 % each.
   const ticketBefore = (await ticket.boundingBox())!.width;
-  await page.getByRole('separator', { name: /charts and ticket/ }).focus();
+  await page.getByRole('separator', { name: /charts and ticket: main \| side/ }).focus();
   for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft');
   await expect.poll(async () => (await ticket.boundingBox())!.width).toBeGreaterThan(ticketBefore + 80);
   const ticketWide = (await ticket.boundingBox())!.width;
