@@ -1,6 +1,7 @@
 import { useApp } from '../state/app.ts';
 import { useConnection } from '../state/connection.ts';
 import { useSettings } from '../state/settings.ts';
+import { StreamHealth } from '../features/markets/StreamHealth.tsx';
 
 export function StatusBar() {
   const info = useApp((s) => s.info);
@@ -11,6 +12,7 @@ export function StatusBar() {
     <footer className="statusbar">
       <span data-testid="host-version">{info ? `Kestrel ${info.version}` : 'Kestrel'}</span>
       <span data-testid="engine-status">Engine: {engine ? engine.state : '—'}</span>
+      <StreamHealth />
       <button className="link" data-testid="time-zone" title="Every date is shown in this zone; change it in Settings → Appearance" onClick={() => useApp.getState().setWorkspace('settings')}>
         Times: {zone}
       </button>

@@ -1,4 +1,5 @@
 import { ChartPanel } from '../../features/chart/ChartPanel.tsx';
+import { MarketsColumn } from '../../features/markets/MarketsColumn.tsx';
 import { TicketPanel } from '../../features/ticket/TicketPanel.tsx';
 import { chartStore } from '../../state/chart.ts';
 import { useLayout } from '../../state/layout.ts';
@@ -55,45 +56,37 @@ function SideColumn({ panels }: { panels: readonly TradePanel[] }) {
     </section>
   );
   if (!panels.length) return ticket;
-  const panes: Pane[] = [{ key: 'ticket', node: ticket, initial: 3, minPx: 200 }, ...panels.map(section)];
+  const panes: Pane[] = [
+    { key: 'ticket', node: ticket, initial: 3, minPx: 200 },
+    ...panels.map((p) => ({
+      key: p.id,
+      initial: p.weight ?? 1,
+      minPx: 80,
+      node: (
+        <section className="panel" aria-label={p.title}>
+          {p.render()}
+        </section>
+      ),
+    })),
+  ];
   return <SplitPanes id={`trade.side.${panels.map((p) => p.id).join('+')}`} dir="column" label="side panels" panes={panes} />;
 }
 
-function section(p: TradePanel): Pane {
-  return {
-    key: p.id,
-    initial: p.weight ?? 1,
-    minPx: 80,
-    node: (
-      <section className="panel" aria-label={p.title}>
-        {p.render()}
-      </section>
-    ),
-  };
-}
-
-/** Panels stacked in a column (left of the charts). */
-function LeftColumn({ panels }: { panels: readonly TradePanel[] }) {
-  if (panels.length === 1) return section(panels[0]!).node;
-  return <SplitPanes id={`trade.left.${panels.map((p) => p.id).join('+')}`} dir="column" label="market panels" panes={panels.map(section)} />;
-}
-
-/** Charts over the bottom tabs, between the optional left column and the ticket column; every split is draggable and remembered. */
+/** Charts over the bottom tabs, beside the ticket column; every split is draggable and remembered. */
 export function TradeWorkspace() {
-  const left = tradePanels.filter((p) => p.zone === 'left');
   const side = tradePanels.filter((p) => p.zone === 'side');
   const bottom = tradePanels.filter((p) => p.zone === 'bottom');
   const main = <SplitPanes id="trade.main" dir="column" label="chart and blotter" panes={[{ key: 'charts', node: <Charts />, initial: 3, minPx: 160 }, { key: 'bottom', node: <BottomTabs panels={bottom} />, initial: 2, minPx: 90 }]} />;
   return (
     <div className="trade-layout">
       <SplitPanes
-        id={left.length ? 'trade.columns3' : 'trade.columns'}
+        id="trade.columns3"
         dir="row"
-        label="charts and ticket"
+        label="markets, charts and ticket"
         panes={[
-          ...(left.length ? [{ key: 'left', node: <LeftColumn panels={left} />, initial: 1, minPx: 220 }] : []),
+          { key: 'markets', node: <MarketsColumn />, initial: 1.1, minPx: 240 },
           { key: 'main', node: main, initial: 4, minPx: 400 },
-          { key: 'side', node: <SideColumn panels={side} />, initial: 1, minPx: 300 },
+          { key: 'side', node: <SideColumn panels={side} />, initial: 1.2, minPx: 300 },
         ]}
       />
     </div>

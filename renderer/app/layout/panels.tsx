@@ -3,19 +3,18 @@ import { BlotterPanel } from '../../features/blotter/BlotterPanel.tsx';
 
 /**
  * The Trade screen's plug-in panels. A feature adds ONE entry here and nothing else:
- * - `left` panels stack in a column left of the charts (watchlist, book, tape), each resizable;
  * - `side` panels stack under the order ticket in the right-hand column, each resizable;
  * - `bottom` panels are tabs under the charts (the blotter first).
  * Each is wrapped in a `<section className="panel" aria-label={title}>`: render the panel's body only.
- * The chart(s) and the ticket are fixed parts of the screen (TradeWorkspace.tsx).
+ * The market column, the chart(s) and the ticket are fixed parts of the screen (TradeWorkspace.tsx).
  */
 export interface TradePanel {
   id: string;
   /** Tab text and the panel's accessible name (`getByRole('region', { name })`). */
   title: string;
-  zone: 'left' | 'side' | 'bottom';
+  zone: 'side' | 'bottom';
   render(): ReactNode;
-  /** Left and side panels: share of the column before any drag (the ticket's is 3). */
+  /** Side panels: share of the column before any drag (the ticket's is 3). */
   weight?: number;
 }
 

@@ -13,6 +13,7 @@ import { ChartTrading } from './ChartTrading.tsx';
 import { mergeMinute } from './live-bar.ts';
 import { levelsFor } from './levels.ts';
 import { placementOf } from './outputs.ts';
+import { useVenueLiveBars } from '../markets/live-chart.ts';
 
 /** One chart of the Trade screen; `index` 0 is the primary chart (see createChartStore). */
 export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore; index?: number }) {
@@ -93,6 +94,7 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
   // Live candles from the paper feed: 1m bars update in place. Other timeframes: each forming minute is merged
   // into the bar the closed minutes make (`base`); when a minute closes, the host's re-aggregated tail becomes the base.
   const base = useRef<{ key: string; bar: Bar | undefined }>({ key: '', bar: undefined });
+  useVenueLiveBars(view);
   useEffect(() => {
     if (!connected) return;
     return getClient().on('trading.candle', (c) => {
