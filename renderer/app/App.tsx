@@ -3,6 +3,7 @@ import { Notices } from './Notices.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { TopBar } from './TopBar.tsx';
 import { useHotkeys } from './hotkeys.ts';
+import { useSettings } from '../state/settings.ts';
 import { bindings, useKeymap } from '../state/keymap.ts';
 import { workspaces } from './workspaces.tsx';
 import { CheatSheet } from './CheatSheet.tsx';
@@ -11,6 +12,7 @@ export function App() {
   const workspace = useApp((s) => s.workspace);
   const setWorkspace = useApp((s) => s.setWorkspace);
   useHotkeys();
+  const zone = useSettings((s) => s.timeZone);
   const keys = bindings(useKeymap((s) => s.overrides));
   const current = workspaces.find((w) => w.id === workspace) ?? workspaces[0]!;
   return (
@@ -26,7 +28,8 @@ export function App() {
           </button>
         ))}
       </nav>
-      <main className="workspace" data-testid={`workspace-${current.id}`}>
+      {/* Keyed by the time zone: a zone change redraws every date at once (charts keep their state in their stores). */}
+      <main className="workspace" data-testid={`workspace-${current.id}`} key={zone}>
         {current.render()}
       </main>
       <StatusBar />

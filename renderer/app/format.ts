@@ -1,10 +1,74 @@
 /** Display formatting only: values arrive from the host already computed (decimal strings for money). */
 
+/** The zone every date the workstation shows is written in (Settings → Appearance); UTC until the trader picks one. */
+let zone = 'UTC';
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** True for a zone name this browser knows ("UTC", "Europe/Berlin"). */
+export function isTimeZone(z: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: z });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sets the display zone; an unknown name is refused (the zone stays) and reported as false. */
+export function setTimeZone(z: string): boolean {
+  if (!isTimeZone(z)) return false;
+  zone = z;
+  return true;
+}
+
+export const timeZone = (): string => zone;
+
+function partsIn(ms: number, z: string): Record<string, string> {
+  let f = formatters.get(z);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: z, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formatters.set(z, f);
+  }
+  return Object.fromEntries(f.formatToParts(ms).map((p) => [p.type, p.value]));
+}
+
+/** "2026-12-07 13:05:09" in the display zone. */
 export function fmtTime(ms: number, withSeconds = true): string {
   if (!Number.isFinite(ms)) return '—';
-  const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}${withSeconds ? `:${p(d.getUTCSeconds())}` : ''}`;
+  if (zone === 'UTC') {
+    const d = new Date(ms);
+    return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}${withSeconds ? `:${p(d.getUTCSeconds())}` : ''}`;
+  }
+  const x = partsIn(ms, zone);
+  return `${x.year}-${x.month}-${x.day} ${x.hour}:${x.minute}${withSeconds ? `:${x.second}` : ''}`;
+}
+
+/**
+ * A wall-clock time typed in the display zone ("2026-03-29T02:30", a datetime-local value) as epoch ms; NaN when
+ * empty or malformed. The zone's offset is found from a first guess and checked once more across a DST change.
+ */
+export function parseZoned(local: string): number {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(local)) return NaN;
+  const asUtc = Date.parse(`${local}Z`);
+  if (zone === 'UTC' || !Number.isFinite(asUtc)) return asUtc;
+  const offsetAt = (ms: number) => {
+    const x = partsIn(ms, zone);
+    return Date.UTC(Number(x.year), Number(x.month) - 1, Number(x.day), Number(x.hour), Number(x.minute), Number(x.second)) - Math.floor(ms / 1000) * 1000;
+  };
+  let t = asUtc - offsetAt(asUtc);
+  t = asUtc - offsetAt(t);
+  return t;
+}
+
+/** One part of a moment in the display zone, for chart axis labels. */
+export function timePart(ms: number, part: 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second'): string {
+  if (zone === 'UTC') {
+    const d = new Date(ms);
+    const v = { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() }[part];
+    return part === 'year' ? String(v) : String(v).padStart(2, '0');
+  }
+  return partsIn(ms, zone)[part]!;
 }
 
 export function fmtDate(ms: number): string {

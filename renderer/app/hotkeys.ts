@@ -2,11 +2,12 @@ import { useEffect } from 'react';
 import { isTyping } from '../features/ticket/hotkeys.ts';
 import { useApp, type Workspace } from '../state/app.ts';
 import { TIMEFRAMES, useChart } from '../state/chart.ts';
-import { bindings, chordOf, isPlainChord, useKeymap } from '../state/keymap.ts';
+import { bindings, chordOf, isPlainChord, registerWorkspaceKeys, useKeymap } from '../state/keymap.ts';
+import { workspaces } from './workspaces.tsx';
 import { useOneClick } from '../state/oneclick.ts';
 import { useTicket } from '../state/ticket.ts';
 
-const toWorkspace = (w: Workspace) => () => useApp.getState().setWorkspace(w);
+registerWorkspaceKeys(workspaces);
 
 function stepTimeframe(by: number): void {
   const c = useChart.getState();
@@ -22,12 +23,6 @@ const HANDLERS: Readonly<Record<string, () => void>> = {
   'oneclick.sell': () => void useOneClick.getState().click('sell', useTicket.getState().form.symbol),
   'chart.tf.prev': () => stepTimeframe(-1),
   'chart.tf.next': () => stepTimeframe(1),
-  'workspace.trade': toWorkspace('trade'),
-  'workspace.studio': toWorkspace('studio'),
-  'workspace.audit': toWorkspace('audit'),
-  'workspace.risk': toWorkspace('risk'),
-  'workspace.data': toWorkspace('data'),
-  'workspace.settings': toWorkspace('settings'),
   'help.keys': () => useKeymap.getState().setSheet(!useKeymap.getState().sheet),
 };
 
@@ -45,7 +40,7 @@ export function useHotkeys(): void {
       if (document.querySelector('[role="dialog"][aria-modal="true"]') || document.querySelector('[data-capturing-key]')) return;
       const b = bindings(useKeymap.getState().overrides);
       const id = Object.keys(b).find((k) => b[k] === chord);
-      const run = id ? HANDLERS[id] : undefined;
+      const run = id?.startsWith('workspace.') ? () => useApp.getState().setWorkspace(id.slice('workspace.'.length) as Workspace) : id ? HANDLERS[id] : undefined;
       if (!run) return;
       e.preventDefault();
       run();

@@ -2,6 +2,7 @@ import { createClient, RemoteError, type CommandName, type KestrelClient, type R
 import { useConnection } from '../state/connection.ts';
 import { useNotices } from '../state/notices.ts';
 import { openTransport } from './transport.ts';
+import { errorTitle } from './describe.ts';
 
 let client: KestrelClient | null = null;
 
@@ -34,7 +35,8 @@ export async function call<K extends CommandName>(channel: K, request: RequestOf
   }
 }
 
+/** A notice for a failed call, in words (the channel and code stay in the host's log). */
 export function describeError(channel: string, e: unknown): { level: 'error'; title: string; message: string } {
-  if (e instanceof RemoteError) return { level: 'error', title: `${channel} failed (${e.code})`, message: e.message };
-  return { level: 'error', title: `${channel} failed`, message: e instanceof Error ? e.message : String(e) };
+  if (e instanceof RemoteError) return { level: 'error', title: errorTitle(channel, e.code), message: e.message };
+  return { level: 'error', title: errorTitle(channel), message: e instanceof Error ? e.message : String(e) };
 }

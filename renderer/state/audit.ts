@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { AuditEventRow } from '../../main/contract/audit.ts';
 import type { RequestOf, ResponseOf } from '../../main/contract/index.ts';
 import { call } from '../ipc/client.ts';
+import { parseZoned } from '../app/format.ts';
 
 export type AuditType = NonNullable<RequestOf<'audit.events'>['types']>[number];
 
@@ -32,7 +33,8 @@ interface AuditStore {
 }
 
 const PAGE = 500;
-const toMs = (s: string) => (s ? Date.parse(`${s}Z`) : NaN);
+/** The From/To filters are typed in the display zone. */
+const toMs = (s: string) => (s ? parseZoned(s) : NaN);
 
 export const useAudit = create<AuditStore>((set, get) => ({
   filters: { type: '', symbol: '', strategy: '', from: '', to: '' },

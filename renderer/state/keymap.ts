@@ -8,21 +8,28 @@ export interface HotkeyAction {
   default: string;
 }
 
-export const HOTKEY_ACTIONS: readonly HotkeyAction[] = [
+const FIXED: readonly HotkeyAction[] = [
   { id: 'ticket.buy', label: 'Open the ticket to buy', group: 'Trading', default: 'B' },
   { id: 'ticket.sell', label: 'Open the ticket to sell', group: 'Trading', default: 'S' },
   { id: 'oneclick.buy', label: 'One-click buy at market (when one-click is on)', group: 'Trading', default: 'Shift+B' },
   { id: 'oneclick.sell', label: 'One-click sell at market (when one-click is on)', group: 'Trading', default: 'Shift+S' },
   { id: 'chart.tf.prev', label: 'Shorter timeframe (first chart)', group: 'Chart', default: '[' },
   { id: 'chart.tf.next', label: 'Longer timeframe (first chart)', group: 'Chart', default: ']' },
-  { id: 'workspace.trade', label: 'Trade workspace', group: 'Workspaces', default: 'Alt+1' },
-  { id: 'workspace.studio', label: 'Strategy studio', group: 'Workspaces', default: 'Alt+2' },
-  { id: 'workspace.audit', label: 'Audit', group: 'Workspaces', default: 'Alt+3' },
-  { id: 'workspace.risk', label: 'Risk', group: 'Workspaces', default: 'Alt+4' },
-  { id: 'workspace.data', label: 'Data', group: 'Workspaces', default: 'Alt+5' },
-  { id: 'workspace.settings', label: 'Settings', group: 'Workspaces', default: 'Alt+6' },
   { id: 'help.keys', label: 'Show this cheat sheet', group: 'Help', default: '?' },
 ];
+
+/**
+ * Every action with a hotkey. Workspaces join through `registerWorkspaceKeys` (one `workspace.<id>` action each,
+ * Alt+<its key> by default), so a new workspace in app/workspaces.tsx gets its key with nothing added here.
+ */
+export const HOTKEY_ACTIONS: HotkeyAction[] = [...FIXED];
+
+export function registerWorkspaceKeys(list: readonly { id: string; label: string; key: string }[]): void {
+  for (const w of list) {
+    const id = `workspace.${w.id}`;
+    if (!HOTKEY_ACTIONS.some((a) => a.id === id)) HOTKEY_ACTIONS.push({ id, label: w.label === 'Trade' ? 'Trade workspace' : w.label, group: 'Workspaces', default: `Alt+${w.key}` });
+  }
+}
 
 /** Keys the forms need for themselves (Enter previews, Esc backs out, Tab moves): never bindable. */
 const RESERVED = new Set(['Enter', 'Escape', 'Tab', 'Backspace', 'Delete', 'ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Space', 'Shift+Tab']);
@@ -63,8 +70,8 @@ function load(): Record<string, string> {
   try {
     const v = JSON.parse(localStorage.getItem(KEY) ?? '{}') as unknown;
     if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
-    const known = new Set(HOTKEY_ACTIONS.map((a) => a.id));
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter((e): e is [string, string] => known.has(e[0]) && typeof e[1] === 'string' && e[1].length <= 40));
+    // Ids are checked when used (workspaces register later than this loads): keep only well-formed entries.
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter((e): e is [string, string] => /^[a-z.]{1,40}$/i.test(e[0]) && typeof e[1] === 'string' && e[1].length <= 40));
   } catch {
     return {};
   }

@@ -1,3 +1,4 @@
+import { fmtTime, timeZone } from '../app/format.ts';
 import { create } from 'zustand';
 import type { RiskStatus, TradingState } from '../../main/contract/trading.ts';
 import type { RequestOf } from '../../main/contract/index.ts';
@@ -59,7 +60,7 @@ export const useRisk = create<RiskStore>((set) => ({
     const s = await call('risk.override', req);
     if (s) {
       set({ status: s });
-      useNotices.getState().push({ level: 'info', title: 'Override active', message: `Until ${new Date(s.override?.until ?? 0).toLocaleTimeString()} — audited.` });
+      useNotices.getState().push({ level: 'info', title: 'Override active', message: `Until ${fmtTime(s.override?.until ?? 0)} (${timeZone()}) — audited.` });
     }
     return !!s;
   },

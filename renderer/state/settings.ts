@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { setTimeZone } from '../app/format.ts';
 
 export type Theme = 'dark' | 'light';
 
@@ -16,9 +17,25 @@ function apply(t: Theme): void {
   document.documentElement.dataset.theme = t;
 }
 
+const ZONE = 'kestrel.timezone';
+
+function initialZone(): string {
+  try {
+    const z = localStorage.getItem(ZONE);
+    if (z && setTimeZone(z)) return z;
+  } catch {
+    // Blocked storage: UTC.
+  }
+  return 'UTC';
+}
+
 interface SettingsState {
   theme: Theme;
   setTheme(t: Theme): void;
+  /** The zone every shown date uses (chart axis and crosshair, blotter, audit, data, risk). */
+  timeZone: string;
+  /** Returns false (and changes nothing) for a zone this browser does not know. */
+  setTimeZone(z: string): boolean;
 }
 
 /** UI preferences that live with the window (the paper account's settings live in the host). */
@@ -27,6 +44,17 @@ export const useSettings = create<SettingsState>((set) => {
   apply(theme);
   return {
     theme,
+    timeZone: initialZone(),
+    setTimeZone(z) {
+      if (!setTimeZone(z)) return false;
+      try {
+        localStorage.setItem(ZONE, z);
+      } catch {
+        // Private mode: the zone still applies for this window.
+      }
+      set({ timeZone: z });
+      return true;
+    },
     setTheme(theme) {
       apply(theme);
       try {

@@ -6,6 +6,10 @@
  * request to the second painted frame; the bench server holds both bodies in memory so only the client differs.
  * Both hand the library the same window of bars (see FIRST_WINDOW in the wrapper: handing lightweight-charts all
  * 1M bars at once measured 8.5–35 s here, which is why the view windows it). `loadJson(true)` in the page does that.
+ *
+ * Then issue 24's check: from a far-back position in the 1M one-minute bars, each timeframe switch (the host's
+ * aggregated columns for that timeframe, handed to the view, kept at the same moment, two frames painted) must
+ * take at most 1 s and the tab's heap stay under 1 GB. Measured per switch; the worst switch is reported.
  */
 import { chromium } from '@playwright/test';
 import { createServer } from 'node:http';
@@ -46,6 +50,36 @@ function candles(n: number) {
 }
 
 const data = candles(N);
+
+/** The host's epoch-aligned aggregation of the one-minute columns, as binary columns like `market.candles` sends. */
+function aggregate(minutes: number): Buffer {
+  const ms = minutes * 60_000;
+  const out = Array.from({ length: 6 }, () => new Float64Array(Math.ceil(N / minutes) + 1));
+  let k = -1;
+  let bucket = -1;
+  for (let i = 0; i < N; i++) {
+    const b = Math.floor(data.ts[i]! / ms) * ms;
+    if (b !== bucket) {
+      bucket = b;
+      k++;
+      out[0]![k] = b;
+      out[1]![k] = data.open[i]!;
+      out[2]![k] = data.high[i]!;
+      out[3]![k] = data.low[i]!;
+      out[5]![k] = 0;
+    }
+    out[2]![k] = Math.max(out[2]![k]!, data.high[i]!);
+    out[3]![k] = Math.min(out[3]![k]!, data.low[i]!);
+    out[4]![k] = data.close[i]!;
+    out[5]![k] = out[5]![k]! + data.volume[i]!;
+  }
+  const n = k + 1;
+  const buf = Buffer.alloc(n * 8 * 6);
+  out.forEach((c, j) => Buffer.from(c.buffer, 0, n * 8).copy(buf, j * n * 8));
+  return buf;
+}
+const TF_MINUTES: Record<string, number> = { '1m': 1, '5m': 5, '15m': 15, '1h': 60, '4h': 240, '1d': 1440 };
+const byTimeframe = new Map(Object.entries(TF_MINUTES).map(([tf, m]) => [tf, m === 1 ? Buffer.alloc(0) : aggregate(m)]));
 const binary = Buffer.alloc(N * 8 * 6);
 data.cols.forEach((c, k) => Buffer.from(c.buffer).copy(binary, k * N * 8));
 const parts: string[] = [];
@@ -63,6 +97,8 @@ const server = createServer((req, res) => {
   const url = (req.url ?? '/').split('?')[0]!;
   if (url === '/candles.bin') return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(binary);
   if (url === '/candles.json') return res.writeHead(200, { 'content-type': 'application/json' }).end(json);
+  const tf = /^\/candles-(\w+)\.bin$/.exec(url)?.[1];
+  if (tf && byTimeframe.has(tf)) return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tf === '1m' ? binary : byTimeframe.get(tf));
   const file = join(out, normalize(url === '/' ? 'index.html' : url).replace(/^(\.\.[/\\])+/, ''));
   let body: Buffer;
   try {
@@ -104,6 +140,25 @@ try {
     }
   }
   const med = (s: number[]) => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)]!;
+
+  // Timeframe switches from far back (10 % into the data): 1m → 5m → 15m → 1h → 4h → 1D → 1m, twice.
+  const cdp = await page.context().newCDPSession(page);
+  type S = { tf: string; ms: number; bars: number; before: number | null; at: number | null };
+  const order = ['5m', '15m', '1h', '4h', '1d', '1m'];
+  const switches: S[] = await page.evaluate((o) => (window as unknown as { switchFarBack(o: string[], rounds: number): Promise<S[]> }).switchFarBack(o, 2), order);
+  const heap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  let drift = 0;
+  for (const sw of switches) {
+    // Each switch stays far back (never jumps to now) and keeps the moment it was looking at.
+    if (sw.at === null || sw.before === null || sw.at > data.ts[Math.floor(N * 0.5)]!) throw new Error(`switch to ${sw.tf} lost the far-back position: ${JSON.stringify(sw)}`);
+    drift = Math.max(drift, Math.abs(sw.at - sw.before));
+  }
+  const worst = switches.reduce((a, b) => (b.ms > a.ms ? b : a));
+  figure(`chart timeframe switch far back in ${N / 1e6}M one-minute bars, worst of ${switches.length} (to ${worst.tf})`, worst.ms, 'ms');
+  figure(`chart timeframe switch far back, median of ${switches.length}`, med(switches.map((x) => x.ms)), 'ms');
+  figure('chart tab heap after the switches', heap / 1e6, 'MB');
+  figure('chart moment kept across a switch, worst drift', drift / 3_600_000, 'h');
+  console.log(`bench chart switch within the 1 s / 1 GB check: ${worst.ms <= 1000 && heap <= 1e9 ? 'yes' : 'NO'} (worst ${Math.round(worst.ms)} ms, heap ${Math.round(heap / 1e6)} MB)`);
   const min = (s: number[]) => Math.min(...s);
   figure(`chart load+render ${N / 1e6}M candles, typed arrays (min)`, min(samples.binary), 'ms');
   figure(`chart load+render ${N / 1e6}M candles, JSON objects (min)`, min(samples.json), 'ms');

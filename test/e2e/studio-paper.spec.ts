@@ -8,6 +8,9 @@ test('studio: run a saved strategy in the paper session, see it running, stop it
   await studio.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(studio.getByRole('navigation', { name: 'Strategies' }).getByRole('button', { name: /SMA crossover.*v1/ })).toBeVisible();
 
+  // Issue 24 #11: paper starts on the timeframe that was backtested (1h here), not 1m.
+  await expect(paper.getByRole('combobox', { name: 'Paper timeframe' })).toHaveValue(await studio.getByRole('combobox', { name: 'Backtest timeframe' }).inputValue());
+  await expect(paper.getByRole('combobox', { name: 'Paper timeframe' })).toHaveValue('1h');
   await paper.getByRole('combobox', { name: 'Paper symbol' }).selectOption('ETH/USDT');
   await paper.getByRole('combobox', { name: 'Paper timeframe' }).selectOption('5m');
   await paper.getByRole('button', { name: 'Run in paper' }).click();

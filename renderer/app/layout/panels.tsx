@@ -5,7 +5,8 @@ import { BlotterPanel } from '../../features/blotter/BlotterPanel.tsx';
  * The Trade screen's plug-in panels. A feature adds ONE entry here and nothing else:
  * - `side` panels stack under the order ticket in the right-hand column, each resizable;
  * - `bottom` panels are tabs under the charts (the blotter first).
- * The chart(s) and the ticket are fixed parts of the screen (TradeWorkspace.tsx).
+ * Each is wrapped in a `<section className="panel" aria-label={title}>`: render the panel's body only.
+ * The market column, the chart(s) and the ticket are fixed parts of the screen (TradeWorkspace.tsx).
  */
 export interface TradePanel {
   id: string;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { AUDIT_EVENT_TYPES, type AuditEventRow } from '../../../main/contract/audit.ts';
 import { PanelHeader } from '../../app/EmptyState.tsx';
-import { fmtNum, fmtTime } from '../../app/format.ts';
+import { fmtNum, fmtTime, timeZone } from '../../app/format.ts';
 import { DataTable, type Col } from '../../app/ui/DataTable.tsx';
 import { Badge } from '../../app/ui/widgets.tsx';
 import { useAudit, type AuditType } from '../../state/audit.ts';
@@ -14,7 +14,16 @@ const typeKind: Record<string, 'ok' | 'warn' | 'bad' | 'info' | 'muted'> = { fil
 
 const cols: Col<AuditEventRow>[] = [
   { id: 'seq', header: '#', value: (e) => e.seq, align: 'right', width: 64 },
-  { id: 'time', header: 'Time (UTC)', value: (e) => e.ts, cell: (e) => fmtTime(e.ts), width: 150 },
+  {
+    id: 'time',
+    // Read at render: the zone is the trader's choice (Settings → Appearance).
+    get header() {
+      return `Time (${timeZone()})`;
+    },
+    value: (e) => e.ts,
+    cell: (e) => fmtTime(e.ts),
+    width: 150,
+  },
   { id: 'type', header: 'Type', value: (e) => e.type, cell: (e) => <Badge kind={typeKind[e.type] ?? 'muted'}>{e.type}</Badge>, width: 120 },
   { id: 'symbol', header: 'Symbol', value: (e) => e.symbol ?? '', width: 100 },
   { id: 'summary', header: 'Summary', value: (e) => summary(e) },

@@ -1,3 +1,4 @@
+import { fmtTime } from '../../app/format.ts';
 import { useEffect, useRef, useState } from 'react';
 import { call } from '../../ipc/client.ts';
 import { useReplay } from '../../state/audit-replay.ts';
@@ -61,7 +62,7 @@ export function ReplayChart() {
     if (!v) return;
     const at = state?.ts ?? null;
     v.setMarkers(marks.filter((m) => m.kind === 'fill' && m.symbol === symbol && at !== null && m.ts <= at).map((m) => ({ ts: m.ts, side: m.side, text: m.text, id: String(m.seq) })));
-    v.setTimeMarker(at, at === null ? '' : new Date(at).toISOString());
+    v.setTimeMarker(at, at === null ? '' : fmtTime(at));
     if (at !== null && bars) v.showTime(at, 120);
   }, [state, marks, symbol, bars]);
 

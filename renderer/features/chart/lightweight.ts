@@ -13,6 +13,7 @@ import {
   HistogramSeries,
   LineSeries,
   LineStyle,
+  TickMarkType,
   type CandlestickData,
   type HistogramData,
   type IChartApi,
@@ -98,7 +99,29 @@ export interface LinePlacement {
 
 const sec = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Axis labels in the workstation's display zone (the library's own are UTC). Bars stay on UTC times. */
+export function tickLabel(time: Time, type: TickMarkType): string {
+  const ms = (time as number) * 1000;
+  switch (type) {
+    case TickMarkType.Year:
+      return timePart(ms, 'year');
+    case TickMarkType.Month:
+      return MONTHS[Number(timePart(ms, 'month')) - 1]!;
+    case TickMarkType.DayOfMonth:
+      return String(Number(timePart(ms, 'day')));
+    case TickMarkType.TimeWithSeconds:
+      return `${timePart(ms, 'hour')}:${timePart(ms, 'minute')}:${timePart(ms, 'second')}`;
+    default:
+      return `${timePart(ms, 'hour')}:${timePart(ms, 'minute')}`;
+  }
+}
+
+const zoned = { localization: { timeFormatter: (t: Time) => fmtTime((t as number) * 1000, false) } };
+
 import { EDGE, FIRST_WINDOW, lowerBound, windowAround } from './window.ts';
+import { fmtTime, timePart } from '../../app/format.ts';
 
 export { FIRST_WINDOW, lowerBound, windowAround };
 
@@ -165,12 +188,13 @@ export class ChartView {
     this.theme = theme;
     this.container = container;
     this.chart = createChart(container, {
+      ...zoned,
       autoSize: true,
       layout: { background: { type: ColorType.Solid, color: theme.background }, textColor: theme.text, fontSize: 11, attributionLogo: false, panes: { separatorColor: theme.grid } },
       grid: { vertLines: { color: theme.grid }, horzLines: { color: theme.grid } },
       crosshair: { mode: CrosshairMode.Normal },
       rightPriceScale: { borderColor: theme.grid },
-      timeScale: { borderColor: theme.grid, timeVisible: true, secondsVisible: false, rightOffset: 6 },
+      timeScale: { borderColor: theme.grid, timeVisible: true, secondsVisible: false, rightOffset: 6, tickMarkFormatter: tickLabel },
     });
     // The axis tag is the live last price (a price line), not the library's last value of the data in view,
     // which reads as the market price while the user looks at the past.

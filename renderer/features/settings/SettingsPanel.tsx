@@ -13,6 +13,7 @@ import { UpdatesSettings } from './UpdatesSettings.tsx';
 import { VenuesAccounts } from './VenuesAccounts.tsx';
 import { WorkstationSettings } from './WorkstationSettings.tsx';
 import { HotkeySettings } from './HotkeySettings.tsx';
+import { TimeZoneSetting } from './TimeZoneSetting.tsx';
 
 export function SettingsPanel() {
   const connected = useConnection((s) => s.state === 'connected');
@@ -55,6 +56,7 @@ export function SettingsPanel() {
               </button>
             ))}
           </div>
+          <TimeZoneSetting />
         </section>
         <section className="card">
           <h3 className="section">Paper account</h3>

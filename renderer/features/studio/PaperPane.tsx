@@ -15,8 +15,15 @@ export function PaperPane() {
   const list = useStudio((s) => s.list);
   const runs = usePaperStrategies((s) => s.runs);
   const instruments = useTrading((s) => s.instruments);
-  const [symbol, setSymbol] = useState('BTC/USDT');
-  const [timeframe, setTimeframe] = useState<Timeframe>('1m');
+  // Paper runs what was backtested: the backtest's symbol and timeframe, until the trader picks others here.
+  const tested = useStudio((s) => s.config);
+  const paperable = (tf: string): Timeframe => ((PAPER_STRATEGY_TIMEFRAMES as readonly string[]).includes(tf) ? (tf as Timeframe) : '1m');
+  const [symbol, setSymbol] = useState(tested.symbol || 'BTC/USDT');
+  const [timeframe, setTimeframe] = useState<Timeframe>(() => paperable(tested.timeframe));
+  useEffect(() => setTimeframe(paperable(tested.timeframe)), [tested.timeframe]);
+  useEffect(() => {
+    if (tested.symbol) setSymbol(tested.symbol);
+  }, [tested.symbol]);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {

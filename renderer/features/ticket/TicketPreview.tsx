@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { fmtDecimal, fmtMoney } from '../../app/format.ts';
+import { reasonValue } from '../risk/reason-units.ts';
 import { Badge } from '../../app/ui/widgets.tsx';
 import { useTicket } from '../../state/ticket.ts';
 import { useTrading } from '../../state/trading.ts';
@@ -8,6 +9,7 @@ import { useTrading } from '../../state/trading.ts';
 export function TicketPreview({ onBack }: { onBack(): void }) {
   const { stage, preview, reasons, issues, sent, error, form } = useTicket();
   const history = useTrading((s) => s.history);
+  const currency = useTrading((s) => s.account?.currency);
   const sendRef = useRef<HTMLButtonElement>(null);
   const newRef = useRef<HTMLButtonElement>(null);
   const backRef = useRef<HTMLButtonElement>(null);
@@ -65,7 +67,7 @@ export function TicketPreview({ onBack }: { onBack(): void }) {
               {r.limit !== undefined && (
                 <span className="muted">
                   {' '}
-                  — limit {String(r.limit)}, this order {String(r.actual ?? '?')}
+                  — limit {reasonValue(r.rule, r.limit, currency)}, this order {reasonValue(r.rule, r.actual, currency)}
                 </span>
               )}
               <code className="muted"> {r.rule}</code>

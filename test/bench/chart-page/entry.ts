@@ -63,4 +63,39 @@ async function loadJson(whole = false): Promise<{ ms: number; bars: number; last
   return { ms, bars: bars.length, lastClose: bars[bars.length - 1]!.close, sumClose: sum };
 }
 
-Object.assign(window, { loadBinary, loadJson, ready: true });
+/** Columns of one timeframe as the host sends them (six Float64Array views over one body). */
+async function columns(tf: string) {
+  const buf = await (await fetch(`/candles-${tf}.bin`)).arrayBuffer();
+  const n = buf.byteLength / 8 / 6;
+  const col = (k: number) => new Float64Array(buf, k * n * 8, n);
+  return { ts: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5) };
+}
+
+/**
+ * The chart on the 1M one-minute bars, scrolled 10 % into them, then switched through `order` as ChartPanel does
+ * (keep the viewed moment, hand the view the new timeframe's columns): the time of each switch to its second frame.
+ */
+async function switchFarBack(order: string[], rounds: number): Promise<{ tf: string; ms: number; bars: number; before: number | null; at: number | null }[]> {
+  reset();
+  const first = await columns('1m');
+  view = new ChartView(host, theme);
+  view.setCandles(first, 0.01);
+  view.showTime(first.ts[Math.floor(first.ts.length * 0.1)]!, 240);
+  await frames();
+  const out: { tf: string; ms: number; bars: number; before: number | null; at: number | null }[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const tf of order) {
+      const t0 = performance.now();
+      const c = await columns(tf);
+      const at = view.viewedTime();
+      view.setCandles(c, 0.01);
+      if (at === null) view.showLast(160);
+      else view.showTime(at, tf === '1m' ? 240 : 160);
+      await frames();
+      out.push({ tf, ms: performance.now() - t0, bars: view.total(), before: at, at: view.viewedTime() });
+    }
+  }
+  return out;
+}
+
+Object.assign(window, { loadBinary, loadJson, switchFarBack, ready: true });
