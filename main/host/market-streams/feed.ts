@@ -67,6 +67,8 @@ export class VenueFeed {
   private watchdog: NodeJS.Timeout | undefined;
   private stalled = false;
   private kickedAt = 0;
+  /** Silence tolerated before the next kick: the heartbeat, doubled after each kick that brought nothing back (a reconnect takes time). */
+  private patience = 0;
   private skew: number | null = null;
   private skewing = false;
   private reconnects = 0;
@@ -85,6 +87,7 @@ export class VenueFeed {
         if (symbol) this.channels.get(key(symbol, 'ohlcv'))?.bars?.final(bar);
       },
       message: () => {
+        this.patience = this.d.tuning.heartbeatMs;
         if (this.stalled) {
           this.stalled = false;
           d.changed();
@@ -299,6 +302,7 @@ export class VenueFeed {
     if (this.watchdog) return;
     const every = Math.max(20, Math.floor(this.d.tuning.heartbeatMs / 4));
     this.kickedAt = Date.now();
+    this.patience = this.d.tuning.heartbeatMs;
     this.watchdog = setInterval(() => this.checkHeartbeat(), every);
     this.watchdog.unref?.();
   }
@@ -313,10 +317,11 @@ export class VenueFeed {
     if (open.length === 0) return;
     const now = Date.now();
     const since = Math.max(this.d.gate.counters.lastMessageAt, this.kickedAt);
-    if (now - since < this.d.tuning.heartbeatMs) return;
-    this.stalls++;
+    if (now - since < this.patience) return;
+    if (!this.stalled) this.stalls++;
     this.stalled = true;
     this.kickedAt = now;
+    this.patience = Math.min(this.patience * 2, Math.max(this.d.tuning.heartbeatMs, 60_000));
     const dropped = this.d.venue.dropStreams(`${this.d.id}: no message for ${this.d.tuning.heartbeatMs} ms (stalled stream)`);
     this.d.log.warn({ venue: this.d.id, sockets: dropped }, 'stream stalled: reconnecting');
     this.d.changed();
