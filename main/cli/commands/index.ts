@@ -26,5 +26,7 @@ export const cliCommands: readonly CommandEntry[] = [
   entry('backtest', 'Backtest a rules (.json) or code (.ts/.js) strategy over a CSV, the demo generator or stored candles.', async () => (await import('./backtest.ts')).backtest),
   entry('sweep', 'Grid / random parameter sweep or rolling walk-forward of a rules strategy on the worker pool.', async () => (await import('./sweep.ts')).sweep),
   entry('worker', 'Run sweep and walk-forward tasks from a Redis queue (BullMQ) on this machine.', async () => (await import('./worker.ts')).worker),
+  entry('markets', "List or search a venue's spot and perpetual markets with tick size, lot step and min notional.", async () => (await import('./markets.ts')).markets),
+  entry('watch', 'Live view of one market in the terminal: ticker and 1m bars, optionally the order book and the trades tape.', async () => (await import('./watch.ts')).watch),
   entry('config', 'Read and edit the settings document (settings.json in the data dir), validated like the app does.', async () => (await import('./config.ts')).config),
 ];

@@ -45,6 +45,11 @@ interface Channel {
   handle: StreamHandle | undefined;
   status: StreamStatus;
   everLive: boolean;
+  readonly openedAt: number;
+  /** When its stream last delivered (Date.now()), 0 before the first. */
+  lastDataAt: number;
+  /** Set when the venue stopped listing the market while it streamed. */
+  delisted?: string;
   bars?: LiveBars;
   resyncError: KestrelError | null;
 }
@@ -67,6 +72,8 @@ export class VenueFeed {
   private watchdog: NodeJS.Timeout | undefined;
   private stalled = false;
   private kickedAt = 0;
+  /** Silence tolerated before the next kick: the heartbeat, doubled after each kick that brought nothing back (a reconnect takes time). */
+  private patience = 0;
   private skew: number | null = null;
   private skewing = false;
   private reconnects = 0;
@@ -74,6 +81,8 @@ export class VenueFeed {
   private resyncs = 0;
   private barsStored = 0;
   private readonly marketIds = new Map<string, string>();
+  private listingCheck: Promise<void> | undefined;
+  private listingCheckedAt = 0;
   private readonly listener: MessageGate['listeners'] extends Set<infer L> ? L : never;
 
   constructor(d: FeedDeps) {
@@ -85,6 +94,7 @@ export class VenueFeed {
         if (symbol) this.channels.get(key(symbol, 'ohlcv'))?.bars?.final(bar);
       },
       message: () => {
+        this.patience = this.d.tuning.heartbeatMs;
         if (this.stalled) {
           this.stalled = false;
           d.changed();
@@ -114,7 +124,7 @@ export class VenueFeed {
     const k = key(symbol, kind);
     let ch = this.channels.get(k);
     if (!ch) {
-      ch = { symbol, kind, handlers: new Set(), handle: undefined, status: { state: 'connecting', attempt: 0 }, everLive: false, resyncError: null };
+      ch = { symbol, kind, handlers: new Set(), handle: undefined, status: { state: 'connecting', attempt: 0 }, everLive: false, openedAt: Date.now(), lastDataAt: 0, resyncError: null };
       this.channels.set(k, ch);
       this.open(ch);
     }
@@ -136,7 +146,7 @@ export class VenueFeed {
     const symbols = new Map<string, SymbolHealth>();
     for (const ch of this.channels.values()) {
       const st = this.channelState(ch);
-      const err = ch.status.state === 'live' ? ch.resyncError?.message ?? null : ch.status.error ?? ch.resyncError?.message ?? null;
+      const err = ch.delisted ?? (ch.status.state === 'live' ? ch.resyncError?.message ?? null : ch.status.error ?? ch.resyncError?.message ?? null);
       const prev = symbols.get(ch.symbol);
       if (!prev) symbols.set(ch.symbol, { symbol: ch.symbol, kinds: [ch.kind], state: st, mode: ch.status.mode ?? 'websocket', error: err });
       else symbols.set(ch.symbol, { ...prev, kinds: [...prev.kinds, ch.kind], state: worse(prev.state, st), mode: prev.mode === 'poll' || ch.status.mode === 'poll' ? 'poll' : 'websocket', error: prev.error ?? err });
@@ -185,6 +195,9 @@ export class VenueFeed {
 
   private channelState(ch: Channel): StreamState {
     const s = ch.status;
+    if (ch.delisted) return 'failed';
+    // A quiet market (no trade yet) on a connection that delivers is connected, not connecting.
+    if (s.state === 'connecting' && !this.stalled && this.d.gate.counters.lastMessageAt > ch.openedAt) return 'live';
     if (s.state === 'live') return ch.resyncError?.details?.rateLimited ? 'rate-limited' : 'live';
     if (s.state === 'failed') return 'failed';
     if (s.state === 'reconnecting') {
@@ -198,6 +211,7 @@ export class VenueFeed {
   private open(ch: Channel): void {
     const { venue, tuning } = this.d;
     const fan = (u: StreamUpdate) => {
+      ch.lastDataAt = Date.now();
       for (const h of ch.handlers) {
         try {
           h(u);
@@ -271,6 +285,36 @@ export class VenueFeed {
     }
   }
 
+  /**
+   * A market silent for several heartbeats while the connection delivers may have been delisted: reload the
+   * venue's markets (at most once a minute) and end its channels with the reason if it no longer trades.
+   */
+  private checkListings(open: Channel[], now: number): void {
+    const quietFor = 3 * this.d.tuning.heartbeatMs;
+    const connectionAlive = now - this.d.gate.counters.lastMessageAt < this.d.tuning.heartbeatMs;
+    const silent = open.filter((c) => c.kind !== 'trades' && now - Math.max(c.lastDataAt, c.openedAt) > quietFor);
+    if (!connectionAlive || silent.length === 0 || this.listingCheck || now - this.listingCheckedAt < Math.min(LISTING_CHECK_MS, quietFor * 4)) return;
+    this.listingCheckedAt = now;
+    this.listingCheck = (async () => {
+      try {
+        const markets = await this.d.venue.loadInstruments(true);
+        for (const c of silent) {
+          const gone = !markets.has(c.symbol) ? 'no longer listed' : this.d.venue.marketActive(c.symbol) === false ? 'delisted or halted' : undefined;
+          if (!gone || this.channels.get(key(c.symbol, c.kind)) !== c) continue;
+          c.delisted = `${c.symbol} on ${this.d.id} is ${gone}: its stream stopped`;
+          c.bars?.close();
+          void c.handle?.close();
+          this.d.log.warn({ venue: this.d.id, symbol: c.symbol, kind: c.kind }, c.delisted);
+          this.d.changed();
+        }
+      } catch {
+        // markets unavailable now: the next check asks again
+      } finally {
+        this.listingCheck = undefined;
+      }
+    })();
+  }
+
   private rememberMarketId(symbol: string): void {
     const ex = this.d.venue.ex as unknown as { markets?: Record<string, { id?: string } | undefined> };
     const id = ex.markets?.[symbol]?.id;
@@ -299,6 +343,7 @@ export class VenueFeed {
     if (this.watchdog) return;
     const every = Math.max(20, Math.floor(this.d.tuning.heartbeatMs / 4));
     this.kickedAt = Date.now();
+    this.patience = this.d.tuning.heartbeatMs;
     this.watchdog = setInterval(() => this.checkHeartbeat(), every);
     this.watchdog.unref?.();
   }
@@ -309,19 +354,24 @@ export class VenueFeed {
   }
 
   private checkHeartbeat(): void {
-    const open = [...this.channels.values()].filter((c) => c.status.state !== 'failed' && c.status.mode !== 'poll');
+    const open = [...this.channels.values()].filter((c) => c.status.state !== 'failed' && !c.delisted && c.status.mode !== 'poll');
     if (open.length === 0) return;
     const now = Date.now();
+    this.checkListings(open, now);
     const since = Math.max(this.d.gate.counters.lastMessageAt, this.kickedAt);
-    if (now - since < this.d.tuning.heartbeatMs) return;
-    this.stalls++;
+    if (now - since < this.patience) return;
+    if (!this.stalled) this.stalls++;
     this.stalled = true;
     this.kickedAt = now;
+    this.patience = Math.min(this.patience * 2, Math.max(this.d.tuning.heartbeatMs, 60_000));
     const dropped = this.d.venue.dropStreams(`${this.d.id}: no message for ${this.d.tuning.heartbeatMs} ms (stalled stream)`);
     this.d.log.warn({ venue: this.d.id, sockets: dropped }, 'stream stalled: reconnecting');
     this.d.changed();
   }
 }
+
+/** How often the markets are reloaded to see whether a silent market was delisted. */
+const LISTING_CHECK_MS = 60_000;
 
 const RANK: StreamState[] = ['live', 'idle', 'connecting', 'reconnecting', 'rate-limited', 'unreachable', 'stalled', 'failed'];
 

@@ -50,11 +50,22 @@ export class MessageGate {
     this.now = now;
   }
 
-  /** Puts the gate in front of an exchange instance's handler; must run before its first websocket opens. */
+  /**
+   * Puts the gate in front of an exchange instance's handler; must run before its first websocket opens.
+   * Frames still draining from a connection ccxt has already replaced (dropped on a stall, closed by the
+   * venue) are ignored: their futures are gone, and letting them through would mark the new connection's
+   * copies of the same events as duplicates.
+   */
   install(ex: unknown): void {
-    const target = ex as Hookable;
+    const target = ex as Hookable & { clients?: Record<string, unknown> };
     const original = target.handleMessage.bind(target);
     target.handleMessage = (client: unknown, message: unknown) => {
+      const c = client as { url?: string; connection?: { terminate?(): void } } | undefined;
+      if (c?.url !== undefined && target.clients?.[c.url] !== client) {
+        // A replaced connection that still (or newly) delivers: nothing waits on it any more.
+        c.connection?.terminate?.();
+        return undefined;
+      }
       if (this.admit(message)) return original(client, message);
       return undefined;
     };

@@ -7,8 +7,9 @@
  * `through`. Anything else — the first bar after a (re)connect, a bar that closed without its final update
  * (dropped or reordered away), a jump over minutes, a venue that never marks finals — asks for a REST
  * resync: the venue's own closed bars since `through`, paged, validated, stored in one transaction each.
- * A bar counts as closed on REST only when a newer bar is known (stream or later row), so the bar still
- * forming is never stored. Resyncs are serialised; a failure is retried with backoff and reported.
+ * A REST page's newest row is never stored (it may be the bar still forming when the venue answered, even
+ * if its final update overtook the reply on the stream); the stream's final or a later page brings it.
+ * Resyncs are serialised; a failure is retried with backoff and reported.
  */
 import { KestrelError, VenueRejectedError } from '../../core/errors.ts';
 import type { Bar } from '../../contract/streams.ts';
@@ -137,8 +138,13 @@ export class LiveBars {
   private async fill(): Promise<void> {
     const page = this.d.pageSize ?? 1000;
     const maxBars = this.d.maxBars ?? 7 * 1440;
-    const newestKnown = () => Math.max(this.forming?.ts ?? -Infinity, ...this.pending.keys());
-    const horizon = Math.floor((this.forming?.ts ?? (this.d.now ?? Date.now)()) / MINUTE) * MINUTE - maxBars * MINUTE;
+    // Reach back from the venue's own clock: the newest bar it streamed, or else its newest bar on REST.
+    let anchor = this.forming?.ts;
+    if (anchor === undefined) {
+      const probe = await this.d.fetch(undefined, 2);
+      anchor = probe.ts.length ? probe.ts[probe.ts.length - 1]! : (this.d.now ?? Date.now)();
+    }
+    const horizon = Math.floor(anchor / MINUTE) * MINUTE - maxBars * MINUTE;
     let since = this.through === undefined || this.through < horizon ? undefined : this.through + MINUTE;
     if (since === undefined) since = Math.max(horizon, 0);
     for (let pages = 0; pages < Math.ceil(maxBars / page) + 2 && !this.closed; pages++) {
@@ -148,17 +154,20 @@ export class LiveBars {
       const full = rows.ts.length >= page;
       const { columns } = prepareForStore(rows, MINUTE, `${this.d.key.source} ${this.d.key.symbol} 1m bars`);
       const n = columns.ts.length;
-      // The newest row may still be forming unless something newer is known (a later page, the stream).
-      const newest = full ? Infinity : Math.max(newestKnown(), columns.ts[n - 1]!);
-      let k = n;
-      while (k > 0 && columns.ts[k - 1]! >= newest && !this.pending.has(columns.ts[k - 1]!)) k--;
+      // A page's newest row may be the bar still forming when the venue answered (its final update can
+      // arrive on the stream while the reply is on its way): never stored from REST. The next page, a later
+      // resync or the stream's final brings it. Rows at or after the stream's forming bar are open too.
+      const forming = this.forming?.ts ?? Infinity;
+      let k = n - 1;
+      while (k > 0 && columns.ts[k - 1]! >= forming) k--;
       let from = 0;
       while (from < k && this.through !== undefined && columns.ts[from]! <= this.through) from++;
       const bars: Bar[] = [];
       for (let i = from; i < k; i++) bars.push({ ts: columns.ts[i]!, open: columns.open[i]!, high: columns.high[i]!, low: columns.low[i]!, close: columns.close[i]!, volume: columns.volume[i]! });
       if (bars.length) this.store(bars);
-      if (!full) return;
-      since = columns.ts[n - 1]! + MINUTE;
+      if (!full || k <= 0) return;
+      // Full page: go on from its newest row (fetched again, closed or not by then).
+      since = columns.ts[n - 1]!;
     }
   }
 

@@ -76,6 +76,9 @@ export class CcxtVenue {
       },
     });
     if (opts.endpoints) loopbackUrls(this.ex, opts.endpoints.rest, opts.endpoints.ws);
+    // ccxt prints a websocket frame that does not parse to stdout and drops it; the stream gate counts those
+    // (main/host/market-streams/gate.ts), so nothing is lost by keeping the terminal quiet.
+    (this.ex as unknown as { log: (...args: unknown[]) => void }).log = () => {};
     this.plainWs = opts.endpoints?.ws?.startsWith('ws://') ?? false;
     // ccxt hands a truncated or non-JSON 200 body back as a plain string, which its parsers then read as
     // "no data". An empty page would end a backfill early, so a body that does not parse is an error here.
@@ -213,10 +216,12 @@ export class CcxtVenue {
   /**
    * Fails every open websocket of this connection as if it had timed out, so the watch loops reconnect (a
    * stalled stream: the socket is open, nothing arrives). The sockets are terminated, not closed politely:
-   * a stalled peer would not answer the close handshake.
+   * a stalled peer would not answer the close handshake. A connection still being opened is left alone: it
+   * has not had its chance yet, and failing it before its socket exists would leave that socket orphaned.
    */
   dropStreams(reason: string): number {
-    const clients = Object.values((this.ex as unknown as { clients?: Record<string, { onError(e: Error): void; connection?: { terminate?(): void } }> }).clients ?? {});
+    const all = Object.values((this.ex as unknown as { clients?: Record<string, { onError(e: Error): void; connection?: { readyState?: number; terminate?(): void } }> }).clients ?? {});
+    const clients = all.filter((c) => c.connection?.readyState === 1);
     for (const c of clients) {
       try {
         c.onError(new ccxt.RequestTimeout(reason));

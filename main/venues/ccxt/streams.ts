@@ -177,9 +177,10 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
           ready = true;
         }
         const data = await Promise.race([watch(), aborted]);
+        // Data first: whoever reacts to `live` (a resync) already sees what the connection brought.
+        deliver(data);
         if (current.state !== 'live') setStatus({ state: 'live', attempt, mode });
         attempt = 0;
-        deliver(data);
       } catch (e) {
         if (abort.signal.aborted) break;
         const err: KestrelError = mapCcxtError(e, { exchange: venue.id, op: `${ready ? 'watch' : 'stream'} ${kind}`, symbol });
