@@ -154,7 +154,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const venues = new VenuePool();
   stops.push(['venues', () => venues.close()]);
-  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1, speed: settings.market.simSpeed });
+  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1, speed: settings.market.simSpeed, faults: settings.market.simFaults });
   stops.push(['kestrel-sim', () => sim.close()]);
   const market = MarketService.open(join(dataDir, 'market.db'), venues);
   stops.push(['market', () => market.close()]);

@@ -51,6 +51,8 @@ interface MarketsState {
   markets: MarketEntry[];
   truncated: boolean;
   listing: boolean;
+  /** The venue whose markets `markets` holds (or whose listing failed). */
+  listed: string | null;
   listError: string | null;
   /** Every market seen, by marketKey: tick sizes for the ladder, lot steps for the picker. */
   known: Record<string, MarketEntry>;
@@ -62,6 +64,8 @@ interface MarketsState {
   loadVenues(): Promise<void>;
   loadExchanges(): Promise<void>;
   setVenue(venue: string): Promise<void>;
+  /** Lists the selected venue's markets unless that was done already. */
+  ensureMarkets(): Promise<void>;
   /** The host's matches for a query (only needed when the venue's list was truncated). */
   searchHost(query: string): Promise<MarketEntry[]>;
   loadWatchlist(): Promise<void>;
@@ -85,6 +89,7 @@ export const useMarkets = create<MarketsState>((set, get) => ({
   markets: [],
   truncated: false,
   listing: false,
+  listed: null,
   listError: null,
   known: {},
   watchlist: [],
@@ -92,9 +97,14 @@ export const useMarkets = create<MarketsState>((set, get) => ({
   selected: load(SAVED_SELECTED, isItem, null),
   health: {},
   async loadVenues() {
+    if (get().venues.length) return;
     const r = await call('venues.list', {});
     if (r) set({ venues: r.venues });
-    await get().setVenue(get().venue);
+  },
+  async ensureMarkets() {
+    // Listing a venue's markets connects to it (Kestrel Sim starts): done when the picker is first used, not at load.
+    const st = get();
+    if ((st.listed !== st.venue || st.listError) && !st.listing) await st.setVenue(st.venue);
   },
   async loadExchanges() {
     if (get().exchanges.length) return;
@@ -108,9 +118,9 @@ export const useMarkets = create<MarketsState>((set, get) => ({
     try {
       const r = await getClient().call('markets.search', { venue, limit: 5000 });
       if (get().venue !== venue) return;
-      set({ listing: false, markets: r.markets, truncated: r.total > r.markets.length, known: remember(get().known, venue, r.markets) });
+      set({ listing: false, listed: venue, markets: r.markets, truncated: r.total > r.markets.length, known: remember(get().known, venue, r.markets) });
     } catch (e) {
-      if (get().venue === venue) set({ listing: false, listError: describeError('markets.search', e).message });
+      if (get().venue === venue) set({ listing: false, listed: venue, listError: describeError('markets.search', e).message });
     }
   },
   async searchHost(query) {

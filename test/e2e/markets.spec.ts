@@ -116,3 +116,49 @@ test('search a Kestrel Sim market, watch it, open it: chart, book, tape and stre
   await page.reload();
   await expect(page.getByTestId('watchlist').locator('.dt-row', { hasText: 'SOL/USDT' })).toBeVisible();
 });
+
+test.describe('a venue that drops its streams', () => {
+  // Kestrel Sim drops every stream connection every 10–30 s (wall clock); the host reconnects and resyncs.
+  test.use({ kestrelEnv: { KESTREL_SIM_SPEED: '10', KESTREL_SIM_FAULTS: '{"wsDropEveryMs":20000}' } });
+
+  test('stream health goes red on the drop and recovers, and the book keeps updating after it', async ({ page, kestrel }) => {
+    test.setTimeout(240_000);
+    await page.goto(kestrel.url);
+    await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
+    await expect(page.getByRole('region', { name: 'Watchlist' }).getByRole('combobox', { name: 'Venue' })).toHaveValue('kestrel-sim');
+    await page.locator('body').click({ position: { x: 700, y: 860 } });
+    await page.keyboard.press('/');
+    await page.keyboard.type('btc');
+    await expect(page.getByRole('listbox', { name: 'Markets' }).getByRole('option').first()).toContainText('BTC/USDT');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('book-symbol')).toHaveText('BTC/USDT');
+    const health = page.getByTestId('stream-health-kestrel-sim');
+    await expect(health).toHaveAttribute('data-level', 'ok', { timeout: 60_000 });
+    // Every level the indicator shows, in order, as the page saw it.
+    await page.evaluate(() => {
+      const el = document.querySelector('[data-testid="stream-health-kestrel-sim"]')!;
+      const w = window as unknown as { __levels: string[] };
+      w.__levels = [el.getAttribute('data-level')!];
+      new MutationObserver(() => {
+        const l = el.getAttribute('data-level')!;
+        if (w.__levels.at(-1) !== l) w.__levels.push(l);
+      }).observe(el, { attributes: true, attributeFilter: ['data-level'] });
+    });
+    const levels = () => page.evaluate(() => (window as unknown as { __levels: string[] }).__levels);
+    await expect(health).toHaveAttribute('data-level', 'down', { timeout: 60_000 });
+    await expect(health).toHaveCSS('color', 'rgb(255, 92, 92)');
+    await snap(page, 'markets-health-down');
+    await expect(health).toHaveAttribute('data-level', 'ok', { timeout: 60_000 });
+    const seen = await levels();
+    expect(seen.indexOf('down')).toBeGreaterThan(0);
+    expect(seen.lastIndexOf('ok')).toBeGreaterThan(seen.indexOf('down'));
+    await health.click();
+    const detail = page.getByRole('dialog', { name: 'kestrel-sim stream health' });
+    await expect.poll(async () => Number(/Reconnects\s*(\d+)/.exec((await detail.textContent()) ?? '')?.[1] ?? 0)).toBeGreaterThan(0);
+    await snap(page, 'markets-health-recovered');
+    // After the reconnect the book is live again.
+    const ladder = page.getByRole('table', { name: 'Order book depth' });
+    const after = new Set<string>();
+    await expect.poll(async () => (after.add((await ladder.textContent()) ?? ''), after.size), { timeout: 30_000 }).toBeGreaterThan(2);
+  });
+});

@@ -6,6 +6,8 @@
  * Overrides (tests, CI and quick demos use them):
  *   KESTREL_DEMO=0|1                 market.demoHistory (the in-memory test host defaults to no demo history)
  *   KESTREL_SIM_SPEED=N              market.simSpeed (Kestrel Sim's clock runs N× the wall clock: e2e, demos)
+ *   KESTREL_SIM_FAULTS=JSON          market.simFaults, this run only, never in the file: Kestrel Sim's stream
+ *                                    faults, e.g. {"wsDropEveryMs":20000} (the e2e's dropping venue)
  *   KESTREL_PAPER=0|1                paper.autostart
  *   KESTREL_FEED_SEED, KESTREL_FEED_TICK_MS, KESTREL_FEED_CYCLE_MS, KESTREL_FEED_SWING_BPS, KESTREL_FEED_SWEEP_MS
  *                                    paper.feed.* (demo feed shape, main/host/trading/README.md)
@@ -18,6 +20,7 @@
  * Bootstrap variables that must be known before the data dir is: KESTREL_DATA_DIR, KESTREL_LOG, KESTREL_PORT.
  * An override whose value the schema refuses is ignored and named in `rejected`.
  */
+import { z } from 'zod';
 import { SettingsDocument } from '../../contract/settings.ts';
 import type { HostMode } from '../context.ts';
 import type { ClusterSettings } from '../../contract/settings.ts';
@@ -32,6 +35,8 @@ export interface HostSettings {
     readonly demoHistory: boolean;
     /** Kestrel Sim's clock speed (1 = real time). */
     readonly simSpeed: number;
+    /** Kestrel Sim's stream faults (mock-exchange/faults.ts), from KESTREL_SIM_FAULTS; empty = none. */
+    readonly simFaults: SimStreamFaults;
   };
   readonly paper: {
     /** Start the paper session of the current paper account with the host. */
@@ -66,6 +71,15 @@ const json = (v: string): unknown => {
     return undefined;
   }
 };
+
+const ms = () => z.number().int().min(0).max(86_400_000);
+const share = () => z.number().min(0).max(1);
+/** The stream faults a run may ask Kestrel Sim for (a subset of its FaultConfig). */
+export const SimStreamFaults = z
+  .object({ wsDropEveryMs: ms(), wsStallEveryMs: ms(), wsStallMs: ms(), wsDuplicate: share(), wsReorder: share(), wsMalformed: share(), wsDisconnectAfter: z.number().int().min(0) })
+  .partial()
+  .strict();
+export type SimStreamFaults = z.infer<typeof SimStreamFaults>;
 
 /** `off` | `stable` | `beta` (any case); anything else is refused rather than guessed. */
 export const parseUpdatesEnv = (v: string): UpdateSettings | undefined => {
@@ -106,12 +120,19 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
     } else rejected.push({ key: o.key, env: o.env, value: text });
   }
   const demoOverridden = overrides.some((o) => o.key === 'market.demoHistory');
+  let simFaults: SimStreamFaults = {};
+  const faultsText = env['KESTREL_SIM_FAULTS'];
+  if (faultsText) {
+    const parsed = SimStreamFaults.safeParse(json(faultsText));
+    if (parsed.success) simFaults = parsed.data;
+    else rejected.push({ key: 'market.simFaults', env: 'KESTREL_SIM_FAULTS', value: faultsText });
+  }
   const f = doc.paper.feed;
   const feed: { -readonly [K in keyof FeedConfig]?: FeedConfig[K] } = {};
   for (const k of ['seed', 'tickMs', 'cycleMs', 'swingBps', 'sweepMs'] as const) if (f[k] !== undefined) feed[k] = f[k];
   return {
     document: doc,
-    market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false, simSpeed: doc.market.simSpeed },
+    market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false, simSpeed: doc.market.simSpeed, simFaults },
     paper: { autostart: doc.paper.autostart, feed, speed: doc.paper.speed },
     audit: { checkpointEvery: doc.audit.checkpointEvery },
     sweeps: { clusters: doc.clusters, secret: envSecret(env) },

@@ -1,6 +1,11 @@
 import { decimalsOf, type Flash, type Ladder, type LadderRow } from './ladder.ts';
 import { fixed } from './numfmt.ts';
 
+/** A tight spread on a big price is a few thousandths of a basis point: keep two significant digits. */
+function fmtBps(bps: number): string {
+  return bps >= 10 ? bps.toFixed(1) : bps >= 0.1 ? bps.toFixed(2) : bps.toPrecision(2);
+}
+
 export interface LadderProps {
   ladder: Ladder | null;
   /** Tick × group: the price step the rows are on. */
@@ -44,7 +49,7 @@ export function BookLadder({ ladder, step, sizeDp, depth, flash }: LadderProps) 
         {ladder?.spread !== null && ladder?.spread !== undefined ? (
           <>
             Spread <b>{fixed(Math.max(pdp, decimalsOf(ladder.spread)))(ladder.spread)}</b>
-            <span className="muted"> {ladder.spreadBps!.toFixed(2)} bps</span>
+            <span className="muted"> {fmtBps(ladder.spreadBps!)} bps</span>
           </>
         ) : (
           <span className="muted">{ladder ? 'No spread' : 'Waiting for the book…'}</span>

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { KESTREL_SIM } from '../../../main/contract/settings.ts';
 import { Badge } from '../../app/ui/widgets.tsx';
 import { fmtDecimal } from '../../app/format.ts';
 import { useMarkets, type MarketEntry } from '../../state/markets.ts';
@@ -7,6 +8,11 @@ import { moveHighlight, searchMarkets } from './search.ts';
 import { openMarket } from './open.ts';
 
 const SHOWN = 40;
+
+const loadVenueLists = () => {
+  void useMarkets.getState().loadVenues();
+  void useMarkets.getState().loadExchanges();
+};
 
 /**
  * Venue picker and market search: configured venues first (Kestrel Sim), then every exchange ccxt knows with
@@ -72,14 +78,14 @@ export function MarketPicker() {
   return (
     <div className="picker">
       <div className="picker-row">
-        <select aria-label="Venue" title={ex ? `${ex.name}: ${capsText(ex.has)}` : undefined} value={venue} onChange={(e) => void useMarkets.getState().setVenue(e.target.value)} onFocus={() => void useMarkets.getState().loadExchanges()} onMouseDown={() => void useMarkets.getState().loadExchanges()}>
+        <select aria-label="Venue" title={ex ? `${ex.name}: ${capsText(ex.has)}` : undefined} value={venue} onChange={(e) => void useMarkets.getState().setVenue(e.target.value)} onFocus={loadVenueLists} onMouseDown={loadVenueLists}>
           <optgroup label="Configured">
             {venues.map((v) => (
               <option key={v.id} value={v.id}>
                 {v.name}
               </option>
             ))}
-            {!configured.has(venue) && !exchanges.some((e) => e.id === venue) && <option value={venue}>{venue}</option>}
+            {!configured.has(venue) && !exchanges.some((e) => e.id === venue) && <option value={venue}>{venue === KESTREL_SIM ? 'Kestrel Sim' : venue}</option>}
           </optgroup>
           {exchanges.length > 0 && (
             <optgroup label="All ccxt exchanges">
@@ -95,7 +101,7 @@ export function MarketPicker() {
         </select>
         <span className="picker-caps" data-testid="venue-caps" title="What this venue offers through ccxt">
           {current?.builtin && <Badge kind="info">OFFLINE SIM</Badge>}
-          {current?.capabilities?.websockets || ex?.pro ? <Badge kind="ok">WS</Badge> : <Badge kind="warn">POLL</Badge>}
+          {(current || ex) && (current?.capabilities?.websockets || ex?.pro ? <Badge kind="ok">WS</Badge> : <Badge kind="warn">POLL</Badge>)}
         </span>
       </div>
       <div className="picker-search" onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && setOpen(false)}>
@@ -108,7 +114,7 @@ export function MarketPicker() {
           aria-activedescendant={open && hi >= 0 ? `market-opt-${hi}` : undefined}
           placeholder={listing ? 'Loading markets…' : 'Search markets — btc, eth perp  ( / )'}
           value={query}
-          onFocus={() => (place(), setOpen(true))}
+          onFocus={() => (place(), setOpen(true), void useMarkets.getState().loadVenues(), void useMarkets.getState().ensureMarkets())}
           onChange={(e) => (setQuery(e.target.value), place(), setOpen(true))}
           onKeyDown={(e) => {
             if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {

@@ -5,12 +5,15 @@ import { useMarkets, type VenueHealth } from '../../state/markets.ts';
 import { fmtAge, fmtLag, healthLevel } from './health.ts';
 
 const LABEL: Record<string, string> = { ok: 'live', stale: 'quiet', down: 'down', idle: 'idle' };
+/** A drop stays red at least this long: a reconnect within a second would otherwise never be seen. */
+const HOLD_DOWN_MS = 3_000;
 
 /** One dot per venue with live streams in the status bar; a click shows the figures behind it. */
 export function StreamHealth() {
   const connected = useConnection((s) => s.state === 'connected');
   const health = useMarkets((s) => s.health);
   const received = useRef(new Map<string, number>());
+  const downAt = useRef(new Map<string, number>());
   const [now, setNow] = useState(() => Date.now());
   const [open, setOpen] = useState<{ venue: string; left: number } | null>(null);
 
@@ -18,6 +21,7 @@ export function StreamHealth() {
     if (!connected) return;
     const take = (h: VenueHealth) => {
       received.current.set(h.venue, Date.now());
+      if (healthLevel(h) === 'down') downAt.current.set(h.venue, Date.now());
       useMarkets.getState().setHealth(h);
     };
     const off = getClient().on('streams.health', take);
@@ -37,7 +41,8 @@ export function StreamHealth() {
     <span className="stream-health">
       {venues.map((h) => {
         const since = now - (received.current.get(h.venue) ?? now);
-        const level = healthLevel(h, since);
+        const held = now - (downAt.current.get(h.venue) ?? -Infinity) < HOLD_DOWN_MS;
+        const level = held ? 'down' : healthLevel(h, since);
         const age = h.lastMessageAgeMs === null ? null : h.lastMessageAgeMs + since;
         return (
           <span key={h.venue} className="sh-wrap">

@@ -27,7 +27,7 @@ export function WatchlistPanel() {
 
   useEffect(() => {
     if (!connected) return;
-    void useMarkets.getState().loadVenues();
+    // Venues and their markets load when the picker is used: listing them wakes ccxt (a second of the host's time).
     void useMarkets.getState().loadWatchlist();
   }, [connected]);
 

@@ -122,6 +122,13 @@ describe('environment overrides', () => {
   });
 
   it('the in-memory test host skips the demo history unless KESTREL_DEMO=1; other hosts follow the document', () => {
+    expect(resolveHostSettings(doc, 'memory', {}).market.simFaults).toEqual({});
+    expect(resolveHostSettings(doc, 'memory', { KESTREL_SIM_FAULTS: '{"wsDropEveryMs":20000,"wsStallMs":3000}' }).market.simFaults).toEqual({ wsDropEveryMs: 20000, wsStallMs: 3000 });
+    for (const bad of ['{"wsDropEveryMs":-1}', '{"dropEverything":true}', 'not json']) {
+      const r = resolveHostSettings(doc, 'memory', { KESTREL_SIM_FAULTS: bad });
+      expect(r.market.simFaults).toEqual({});
+      expect(r.rejected).toEqual([{ key: 'market.simFaults', env: 'KESTREL_SIM_FAULTS', value: bad }]);
+    }
     expect(resolveHostSettings(doc, 'memory', {}).market.demoHistory).toBe(false);
     expect(resolveHostSettings(doc, 'memory', { KESTREL_DEMO: '1' }).market.demoHistory).toBe(true);
     expect(resolveHostSettings(doc, 'headless', {}).market.demoHistory).toBe(true);
