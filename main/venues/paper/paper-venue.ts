@@ -32,6 +32,7 @@ import { slippageTicks, type SlippageModel } from './slippage.ts';
 import { Rng } from './rng.ts';
 import { L2Book } from './book.ts';
 import { SymState } from './sym-state.ts';
+import { filterRefusal } from './filters.ts';
 import { SpotBalances, type SpotBalanceView } from './spot-balances.ts';
 
 export interface PaperVenueConfig {
@@ -60,6 +61,11 @@ export interface PaperVenueConfig {
    * at submit (`insufficient_balance`), and no sale of what is not held.
    */
   readonly holdings?: (symbol: string) => Lots;
+  /**
+   * Apply the minimum order value to market orders too, at the price they would trade at now (filters.ts).
+   * Quantity limits and price bands apply whenever the instrument has them.
+   */
+  readonly exchangeFilters?: boolean;
 }
 
 /** Path time of an order's event: its fill, or its trigger when it only triggered. */
@@ -188,6 +194,12 @@ export class PaperVenue implements SimulatedVenue {
     if (!st) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'unknown_symbol', ts: now });
     if (this.find(order.clientOrderId)) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'duplicate_client_order_id', ts: now });
     const s = order.side === 'buy' ? 1 : -1;
+    const inst = st.inst;
+    if (this.cfg.exchangeFilters || inst.minQtyLots > 0 || inst.maxQtyLots !== Infinity || inst.bandUpF > 0 || inst.bandDownF > 0) {
+      const book = st.book?.best(s > 0 ? 'ask' : 'bid');
+      const why = filterRefusal(inst, order, book !== undefined && book === book ? book : st.ref(s), this.cfg.exchangeFilters === true);
+      if (why !== undefined) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: why, ts: now });
+    }
     if (order.postOnly && order.price !== undefined) {
       const ref = st.ref(s);
       if (ref === ref && s * order.price >= s * ref) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'post_only_would_take', ts: now });
