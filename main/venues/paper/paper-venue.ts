@@ -21,7 +21,7 @@
  * The part of a buy that covers a short is exempt (paying back a borrow). Perpetuals are margin: not checked.
  */
 import type { CandleColumns, Fill, Instrument, Order, OrderBookUpdate, Quote, Trade } from '../../core/model/index.ts';
-import type { Lots, Money } from '../../core/model/index.ts';
+import type { Lots, Money, Ticks } from '../../core/model/index.ts';
 import { floatToTicks, floatToLots, MONEY_SCALE, mulRate, notional } from '../../core/model/index.ts';
 import type { Clock, OrderAmend, SimulatedVenue, VenueEvent, VenueListener } from '../../core/ports.ts';
 import { ValidationError } from '../../core/errors.ts';
@@ -66,6 +66,12 @@ export interface PaperVenueConfig {
    * Quantity limits and price bands apply whenever the instrument has them.
    */
   readonly exchangeFilters?: boolean;
+  /**
+   * Perpetuals: the position's liquidation price and size now (main/core/margin), undefined when none. When a
+   * price crosses it the venue cancels the symbol's orders and closes the position AT the liquidation price
+   * (taker fee), as a fill of its own (`liquidation-…`), before anything else on that event.
+   */
+  readonly liquidation?: (symbol: string) => { readonly price: Ticks; readonly qty: Lots } | undefined;
 }
 
 /** Path time of an order's event: its fill, or its trigger when it only triggered. */
@@ -336,6 +342,7 @@ export class PaperVenue implements SimulatedVenue {
     st.bars = bars;
     st.i = i;
     st.src = 1;
+    if (this.cfg.liquidation && st.inst.kind === 'perpetual') this.liquidate(st, floatToTicks(st.inst, bars.low[i]!), floatToTicks(st.inst, bars.high[i]!), bars.ts[i]!);
     if (st.working === 0) return;
     const ts = bars.ts[i]!;
     const ws = this.eligible(st, ts);
@@ -388,6 +395,7 @@ export class PaperVenue implements SimulatedVenue {
   private tradePass(t: Trade): void {
     const st = this.state(t.symbol);
     st.lastTrade = floatToTicks(st.inst, t.price);
+    if (this.cfg.liquidation && st.inst.kind === 'perpetual') this.liquidate(st, st.lastTrade, st.lastTrade, t.ts);
     if (st.book) return this.bookTrade(st, t);
     st.src = 2;
     if (st.working === 0) return;
@@ -440,7 +448,10 @@ export class PaperVenue implements SimulatedVenue {
     const ask = book.best('ask');
     st.bid = bid * st.inst.tickF;
     st.ask = ask * st.inst.tickF;
-    if (bid === bid && ask === ask) st.src = 3;
+    if (bid === bid && ask === ask) {
+      st.src = 3;
+      if (this.cfg.liquidation && st.inst.kind === 'perpetual') this.liquidate(st, Math.floor((bid + ask) / 2), Math.ceil((bid + ask) / 2), u.ts);
+    }
     if (st.working === 0) return;
     for (const w of this.eligible(st, u.ts)) if (!w.canceled) bookStep(this.host, st, w, u.ts, undefined);
   }
@@ -558,6 +569,24 @@ export class PaperVenue implements SimulatedVenue {
   private sellable(st: SymState, q: number): number {
     if (!this.spot || st.inst.kind !== 'spot') return q;
     return Math.max(0, Math.min(q, this.spot.held(st.inst.symbol, this.passPos.get(st.inst.symbol) ?? 0)));
+  }
+
+  /** Liquidates a perpetual position whose liquidation price lies within [low, high] of this event's prices. */
+  private liquidate(st: SymState, low: Ticks, high: Ticks, ts: number): void {
+    const l = this.cfg.liquidation!(st.inst.symbol);
+    if (!l || l.qty === 0 || !(l.price > 0)) return;
+    if (l.qty > 0 ? low > l.price : high < l.price) return;
+    for (const w of [...this.working]) if (w.inst === st.inst) this.remove(w, 'canceled', 'liquidation', ts);
+    const inst = st.inst;
+    const qty = Math.abs(l.qty);
+    st.pos -= l.qty;
+    this.emit({
+      kind: 'fill',
+      fill: {
+        venue: this.id, tradeId: this.tradePrefix + ++this.fillSeq, clientOrderId: `liquidation-${inst.symbol}-${this.fillSeq}`, symbol: inst.symbol,
+        side: l.qty > 0 ? 'sell' : 'buy', qty, price: l.price, fee: this.fees.charge(inst, l.price, qty, 'taker', ts), feeCurrency: inst.settle, liquidity: 'taker', ts,
+      },
+    });
   }
 
   /** Cash the account has for a spot fill right now: the ledger's, plus this pass's fills not yet applied. */
