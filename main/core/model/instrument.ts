@@ -61,7 +61,7 @@ export interface MarginTier {
 export interface Instrument extends Required<Omit<InstrumentSpec, 'feeTiers' | 'marginTiers'>> {
   readonly feeTiers: readonly FeeTier[];
   readonly marginTiers: readonly MarginTier[];
-  /** minQty / maxQty in lots (0 / Infinity = no limit); price band multipliers as floats (0 = no band). */
+  /** minQty / maxQty in lots (0 / MAX_SAFE_INTEGER = no limit: instruments go into audited, canonical JSON, which has no Infinity); band multipliers as floats (0 = no band). */
   readonly minQtyLots: Lots;
   readonly maxQtyLots: Lots;
   readonly bandUpF: number;
@@ -138,7 +138,7 @@ export function defineInstrument(spec: InstrumentSpec): Instrument {
     marginTiers: spec.marginTiers ?? [],
     // Quantity limits on the lot grid: a minimum rounds up to a whole lot, a maximum down.
     minQtyLots: minQty === 0n ? 0 : Number((minQty + lot - 1n) / lot),
-    maxQtyLots: maxQty === 0n ? Infinity : Number(maxQty / lot),
+    maxQtyLots: maxQty === 0n ? Number.MAX_SAFE_INTEGER : Number(maxQty / lot),
     bandUpF: Number(moneyToString(bandUp)),
     bandDownF: Number(moneyToString(bandDown)),
     settle: spec.quote,

@@ -82,7 +82,7 @@ export function bookStep(h: BookHost, st: SymState, w: Working, ts: number, prin
   w.queueAhead = w.queueAhead < 0 ? shown : Math.min(w.queueAhead, shown);
   if (arrival || justTriggered) return; // joined the queue on this event: fills start with the next one
   if (print) restingPrint(h, st, w, ts, print, price);
-  else restingCross(h, st, w, ts, price);
+  else if (touch === touch && s * touch <= w.limY) restingCross(h, st, w, ts, price);
 }
 
 /** Walks the opposite levels up to the order's limit. */

@@ -19,12 +19,17 @@ export class L2Book {
   readonly asks = new Map<Ticks, Lots>();
   private readonly takenBids = new Map<Ticks, Lots>();
   private readonly takenAsks = new Map<Ticks, Lots>();
+  /** Best available price per side, recomputed lazily after a change (every order of an event asks). */
+  private bestBid = NaN;
+  private bestAsk = NaN;
+  private dirty = true;
 
   constructor(inst: Instrument) {
     this.inst = inst;
   }
 
   apply(u: OrderBookUpdate): void {
+    this.dirty = true;
     if (u.kind === 'snapshot') {
       this.bids.clear();
       this.asks.clear();
@@ -67,10 +72,20 @@ export class L2Book {
   take(side: BookSide, price: Ticks, lots: Lots): void {
     const t = side === 'bid' ? this.takenBids : this.takenAsks;
     t.set(price, (t.get(price) ?? 0) + lots);
+    this.dirty = true;
   }
 
   /** Best price with available size on a side, NaN when none. */
   best(side: BookSide): Ticks {
+    if (this.dirty) {
+      this.bestBid = this.scanBest('bid');
+      this.bestAsk = this.scanBest('ask');
+      this.dirty = false;
+    }
+    return side === 'bid' ? this.bestBid : this.bestAsk;
+  }
+
+  private scanBest(side: BookSide): Ticks {
     const bid = side === 'bid';
     let b = NaN;
     for (const p of (bid ? this.bids : this.asks).keys()) {

@@ -201,7 +201,7 @@ export class PaperVenue implements SimulatedVenue {
     if (this.find(order.clientOrderId)) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'duplicate_client_order_id', ts: now });
     const s = order.side === 'buy' ? 1 : -1;
     const inst = st.inst;
-    if (this.cfg.exchangeFilters || inst.minQtyLots > 0 || inst.maxQtyLots !== Infinity || inst.bandUpF > 0 || inst.bandDownF > 0) {
+    if (this.cfg.exchangeFilters || inst.minQtyLots > 0 || inst.maxQtyLots !== Number.MAX_SAFE_INTEGER || inst.bandUpF > 0 || inst.bandDownF > 0) {
       const book = st.book?.best(s > 0 ? 'ask' : 'bid');
       const why = filterRefusal(inst, order, book !== undefined && book === book ? book : st.ref(s), this.cfg.exchangeFilters === true);
       if (why !== undefined) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: why, ts: now });

@@ -1,10 +1,10 @@
 /**
  * Strict spot balances, as a spot exchange keeps them: per asset a total (the ledger's) split into what
  * working orders reserve and what is free. A buy reserves its quote (limit price, or the best ask / last
- * price for a market order, × qty, plus the taker fee); a sell reserves its base. An OCO's legs reserve
- * once (one of them can fill). An order that needs more than is free is refused at submit with the
- * exchange's reason, `insufficient_balance`, and nothing is ever sold that is not held: a spot sell from
- * flat is refused instead of opening a short.
+ * price for a market order, × qty, plus the taker fee); a sell reserves its base. An OCO's legs, or a
+ * bracket's exits, reserve once (one of them can fill). An order that needs more than is free is refused
+ * at submit with the exchange's reason, `insufficient_balance`, and nothing is ever sold that is not held:
+ * a spot sell from flat is refused instead of opening a short.
  */
 import type { Instrument, Lots, Money, Ticks } from '../../core/model/index.ts';
 import { moneyToString, mulRate, notional } from '../../core/model/index.ts';
@@ -47,7 +47,7 @@ export class SpotBalances {
       if (w.canceled || w.inst.kind !== 'spot') continue;
       const q = w.s > 0 && w.inst.quote === ccy ? SpotBalances.buyReserve(w, ref(w)) : 0n;
       const b = w.s < 0 && w.inst.symbol === symbol ? w.remaining : 0;
-      const g = w.order.groupKind === 'oco' ? w.order.groupId : undefined;
+      const g = w.order.groupId; // an OCO's legs, a bracket's exits: one of them can fill
       if (g === undefined) {
         quote += q;
         base += b;
@@ -75,7 +75,7 @@ export class SpotBalances {
       const need = SpotBalances.buyReserve(w, ref(w));
       return need > cash - r.quote ? 'insufficient_balance' : undefined;
     }
-    const sibling = w.order.groupKind === 'oco' && others.some((o) => !o.canceled && o.order.groupId === w.order.groupId && o.s < 0);
+    const sibling = w.order.groupId !== undefined && others.some((o) => !o.canceled && o.order.groupId === w.order.groupId && o.s < 0);
     if (sibling) return undefined; // the group's sale is already reserved
     return w.remaining > this.held(inst.symbol, passPos) - r.base ? 'insufficient_balance' : undefined;
   }
