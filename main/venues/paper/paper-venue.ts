@@ -453,8 +453,25 @@ export class PaperVenue implements SimulatedVenue {
       if (this.cfg.liquidation && st.inst.kind === 'perpetual') this.liquidate(st, Math.floor((bid + ask) / 2), Math.ceil((bid + ask) / 2), u.ts);
     }
     if (st.working === 0) return;
-    for (const w of this.eligible(st, u.ts)) if (!w.canceled) bookStep(this.host, st, w, u.ts, undefined);
+    // A queued limit only needs this update when it touches its own level or the other side reaches its price.
+    const touched = this.touched;
+    while (touched.length) touched.pop();
+    if (u.kind === 'delta') {
+      for (let k = 0; k < u.bids.length; k++) touched.push(floatToTicks(st.inst, u.bids[k]![0]));
+      for (let k = 0; k < u.asks.length; k++) touched.push(-floatToTicks(st.inst, u.asks[k]![0]));
+    }
+    for (const w of this.eligible(st, u.ts)) {
+      if (w.canceled) continue;
+      if (u.kind === 'delta' && w.queueAhead >= 0 && w.arrived && w.triggered && !w.market) {
+        const opp = w.s > 0 ? ask : bid;
+        if (!(opp === opp && w.s * opp <= w.limY) && !touched.includes(w.limY)) continue;
+      }
+      bookStep(this.host, st, w, u.ts, undefined);
+    }
   }
+
+  /** Levels a delta changed, as y of a resting order there (bid p → p, ask p → −p); reused per update. */
+  private readonly touched: number[] = [];
 
   /** A print on a symbol with a book: queue fills for resting limits, trigger evidence, takers walk the book. */
   private bookTrade(st: SymState, t: Trade): void {
