@@ -53,7 +53,14 @@ export const AccountSettings = z
   .strict();
 export type AccountSettings = z.infer<typeof AccountSettings>;
 
-export const RiskProfileSettings = z.object({ name: text(80).min(1), limits: RiskLimitsView.strict() }).strict();
+/**
+ * A named risk profile: the per-order limits (`limits`, as the risk panel edits them) and the account-wide
+ * limits and monitors (`account`: daily loss, drawdown, exposure, correlation, VaR, black swan). `account` is
+ * the core's risk profile (main/core/risk/profile.ts), validated by the host when the document is read or
+ * set (the contract may not import the core); absent = the standard profile. A new book of an account starts
+ * from its profile; the risk panel's changes then apply to that book.
+ */
+export const RiskProfileSettings = z.object({ name: text(80).min(1), limits: RiskLimitsView.strict(), account: z.record(z.unknown()).optional() }).strict();
 export type RiskProfileSettings = z.infer<typeof RiskProfileSettings>;
 
 export const AlertChannelSettings = z.discriminatedUnion('kind', [
@@ -78,6 +85,16 @@ export const ClusterSettings = z
   .strict();
 export type ClusterSettings = z.infer<typeof ClusterSettings>;
 
+/** A market on the watchlist (contract/streams.ts): kept here, with the user's other choices, not in market.db (a cache). */
+export const WatchItem = z
+  .object({
+    venue: SettingsId,
+    /** A ccxt unified symbol: BTC/USDT (spot), BTC/USDT:USDT (USDⓈ-M perpetual). */
+    symbol: z.string().min(3).max(64).regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)?$/, 'a market symbol like BTC/USDT or BTC/USDT:USDT'),
+  })
+  .strict();
+export type WatchItem = z.infer<typeof WatchItem>;
+
 const positive = (max: number) => z.number().int().positive().max(max);
 
 export const DEFAULT_RISK_LIMITS: RiskLimitsView = { maxOrderNotional: '50000', maxPositionNotional: null, maxPositionPctEquity: '100', maxOpenOrders: 50, priceBandBps: 500 };
@@ -85,7 +102,14 @@ export const DEFAULT_RISK_LIMITS: RiskLimitsView = { maxOrderNotional: '50000', 
 export const SettingsDocument = z
   .object({
     version: z.literal(SETTINGS_VERSION),
-    market: z.object({ demoHistory: z.boolean().default(true) }).strict().default({}),
+    market: z
+      .object({
+        demoHistory: z.boolean().default(true),
+        /** Kestrel Sim's clock against the wall clock (1 = real time; faster runs ahead of it: demos, tests). */
+        simSpeed: z.number().min(1).max(10_000).default(1),
+      })
+      .strict()
+      .default({}),
     paper: z
       .object({
         /** Start the selected paper account's session with the host. */
@@ -105,6 +129,8 @@ export const SettingsDocument = z
     clusters: z.array(ClusterSettings).max(50).default([]),
     /** The desktop app's self-update switch (contract/updates.ts); a version-1 file without it reads as off. */
     updates: UpdateSettings.default({}),
+    /** Markets the watchlist shows, in its order (contract/streams.ts). */
+    watchlist: z.array(WatchItem).max(500).default([]),
     /** The account the workstation acts on; absent = the first account. */
     selectedAccount: SettingsId.optional(),
   })
@@ -115,6 +141,10 @@ export const SettingsDocument = z
     dup(d.accounts.map((a) => a.id), 'accounts');
     dup(d.alertChannels.map((c) => c.id), 'alertChannels');
     dup(d.clusters.map((c) => c.id), 'clusters');
+    d.watchlist.forEach((w, i) => {
+      if (!d.venues.some((v) => v.id === w.venue)) ctx.addIssue({ code: 'custom', path: ['watchlist', i, 'venue'], message: `no venue "${w.venue}"` });
+      if (d.watchlist.findIndex((x) => x.venue === w.venue && x.symbol === w.symbol) !== i) ctx.addIssue({ code: 'custom', path: ['watchlist', i], message: `${w.symbol} on ${w.venue} is listed twice` });
+    });
     if (d.accounts.length === 0) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'at least one account' });
     d.accounts.forEach((a, i) => {
       if (!d.venues.some((v) => v.id === a.venue)) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'venue'], message: `no venue "${a.venue}"` });

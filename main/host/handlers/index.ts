@@ -19,6 +19,9 @@ import { strategyHandlers } from './strategy.ts';
 import { paperStrategyHandlers } from './paper-strategy.ts';
 import { settingsHandlers } from './settings.ts';
 import { venueHandlers } from './venues.ts';
+import { streamHandlers } from './streams.ts';
+import type { MarketStreams } from '../market-streams/manager.ts';
+import type { StreamsBridge } from '../market-streams/ipc-bridge.ts';
 
 /** The services the handler table serves; createHost (host.ts) builds them. */
 export interface HandlerServices {
@@ -32,6 +35,8 @@ export interface HandlerServices {
   readonly clusters: SweepClusters;
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
+  readonly streams: MarketStreams;
+  readonly streamsBridge: StreamsBridge;
 }
 
 /**
@@ -45,9 +50,10 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...marketHandlers(s.market, s.sim, ctx),
     ...indicatorHandlers(s.market, s.workers),
     ...auditHandlers(s.audit),
-    ...strategyHandlers(s.backtest, s.clusters),
+    ...strategyHandlers(s.backtest, s.clusters, () => s.trading.effectiveRiskProfile()),
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
     ...settingsHandlers(s.settingsStore, s.settings),
     ...venueHandlers(s.settingsStore, s.sim),
+    ...streamHandlers(s.streams, s.streamsBridge, s.settingsStore),
   } satisfies Handlers;
 }

@@ -50,9 +50,13 @@ describe('paper trading session', () => {
     const offFill = t.client.on('trading.fill', (p) => fills.push(p.fill.clientOrderId));
     const portfolios: unknown[] = [];
     const offPf = t.client.on('trading.portfolio', (p) => portfolios.push(p));
-    const last = await lastPrice(t.client, 'BTC/USDT');
-    const price = offset(last, -5, 2); // 5 bps under the market: the swing crosses it within a cycle
-    const preview = await t.client.call('trading.preview', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price });
+    // 5 bps under the market: the swing crosses it within a cycle. On a loaded machine the feed may print
+    // between reading the price and the preview; price again when the market already went through it.
+    const { price, preview } = await until('a price 5 bps under the market at the preview', async () => {
+      const price = offset(await lastPrice(t.client, 'BTC/USDT'), -5, 2);
+      const preview = await t.client.call('trading.preview', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price });
+      return preview.lastPrice !== null && money(price) < money(preview.lastPrice) ? { price, preview } : undefined;
+    });
     expect(preview).toMatchObject({ ok: true, reasons: [], price, qty: '0.001', liquidity: 'maker', snapped: false });
     expect(preview.notional).toBe(moneyToString((money(price) * money('0.001')) / 10n ** 18n));
     const { orders } = await t.client.call('trading.submit', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price });
@@ -61,10 +65,12 @@ describe('paper trading session', () => {
     expect(orders[0]).toMatchObject({ state: 'accepted', price, qty: '0.001', source: 'ticket', open: true });
     expect((await t.client.call('trading.openOrders', {})).orders.map((o) => o.clientOrderId)).toContain(id);
 
+    // Priced at the swing's trough, 5 bps under may be below every regular print: the feed's sweep (every 60 s,
+    // 5 bps under the lowest print since the last one) is what fills it then.
     const done = await until('the order to fill', async () => {
       const h = (await t.client.call('trading.orderHistory', {})).orders.find((o) => o.clientOrderId === id);
       return h?.state === 'filled' && h;
-    });
+    }, 90_000);
     expect(done.avgFillPrice).toBe(price); // a resting limit fills at its own price
     expect(fills).toContain(id);
     const myFills = (await t.client.call('trading.fills', {})).fills.filter((f) => f.clientOrderId === id);
@@ -85,7 +91,7 @@ describe('paper trading session', () => {
     await until('a portfolio event', async () => portfolios.length > 0);
     offFill();
     offPf();
-  });
+  }, 120_000);
 
   it('cancels a resting order, and refuses to cancel it twice', async () => {
     const last = await lastPrice(t.client, 'ETH/USDT');
