@@ -125,6 +125,9 @@ export const FillView = z.object({
   feeCurrency: z.string(),
   liquidity: z.enum(['maker', 'taker']),
   ts: z.number(),
+  /** Paper fills against a book: the best opposite price when the order walked it, and price − touch against the trader (≥ 0). */
+  touch: z.string().nullable().optional(),
+  slippage: z.string().nullable().optional(),
 });
 export type FillView = z.infer<typeof FillView>;
 
@@ -141,6 +144,9 @@ export const PositionView = z.object({
   unrealizedPnl: SignedDecimal,
   fees: z.string(),
   margin: z.string(),
+  /** Perpetuals: funding paid (+) or received (−), and the liquidation price (null: none). */
+  funding: SignedDecimal.optional(),
+  liquidationPrice: z.string().nullable().optional(),
 });
 export type PositionView = z.infer<typeof PositionView>;
 
@@ -159,6 +165,8 @@ export const AccountView = z.object({
   unrealizedPnl: SignedDecimal,
   fees: z.string(),
   ts: z.number(),
+  /** Strict spot balances per asset: total, reserved by working orders, free. */
+  balances: z.array(z.object({ asset: z.string(), total: z.string(), reserved: z.string(), free: z.string() })).optional(),
 });
 export type AccountView = z.infer<typeof AccountView>;
 

@@ -38,10 +38,34 @@ export interface InstrumentSpec {
   readonly feeTiers?: readonly FeeTier[];
   /** Max leverage the venue allows (perpetuals); spot defaults to 1. */
   readonly maxLeverage?: number;
+  /** Smallest and largest order quantity the venue accepts (LOT_SIZE); '0' = no limit. */
+  readonly minQty?: string;
+  readonly maxQty?: string;
+  /**
+   * Price band (PERCENT_PRICE): a limit price must lie within [down × ref, up × ref] of the reference
+   * (last / mark) price, e.g. up '5', down '0.2'. '0' = no band.
+   */
+  readonly priceBandUp?: string;
+  readonly priceBandDown?: string;
+  /** Perpetual maintenance margin tiers (leverage brackets), by position notional; none = one 0.5 % tier. */
+  readonly marginTiers?: readonly MarginTier[];
 }
 
-export interface Instrument extends Required<Omit<InstrumentSpec, 'feeTiers'>> {
+/** One leverage bracket: up to `maxNotional` (quote; '0' = unbounded) this maintenance rate and max leverage. */
+export interface MarginTier {
+  readonly maxNotional: string;
+  readonly maintenanceRate: string;
+  readonly maxLeverage: number;
+}
+
+export interface Instrument extends Required<Omit<InstrumentSpec, 'feeTiers' | 'marginTiers'>> {
   readonly feeTiers: readonly FeeTier[];
+  readonly marginTiers: readonly MarginTier[];
+  /** minQty / maxQty in lots (0 / MAX_SAFE_INTEGER = no limit: instruments go into audited, canonical JSON, which has no Infinity); band multipliers as floats (0 = no band). */
+  readonly minQtyLots: Lots;
+  readonly maxQtyLots: Lots;
+  readonly bandUpF: number;
+  readonly bandDownF: number;
   /** Settlement currency: quote for spot and linear perpetuals. */
   readonly settle: string;
   readonly tick: Money;
@@ -76,6 +100,10 @@ export function defineInstrument(spec: InstrumentSpec): Instrument {
   const lot = pos('lotSize', spec.lotSize);
   const contract = pos('contractSize', spec.contractSize ?? '1');
   const minNotionalMoney = pos('minNotional', spec.minNotional ?? '0', true);
+  const minQty = pos('minQty', spec.minQty ?? '0', true);
+  const maxQty = pos('maxQty', spec.maxQty ?? '0', true);
+  const bandUp = pos('priceBandUp', spec.priceBandUp ?? '0', true);
+  const bandDown = pos('priceBandDown', spec.priceBandDown ?? '0', true);
   const makerRate = money(spec.makerFee ?? '0');
   const takerRate = money(spec.takerFee ?? '0');
   if (!spec.symbol) issues.push({ path: 'symbol', message: 'required' });
@@ -103,6 +131,16 @@ export function defineInstrument(spec: InstrumentSpec): Instrument {
     takerFee: moneyToString(takerRate),
     maxLeverage: spec.maxLeverage ?? (spec.kind === 'spot' ? 1 : 20),
     feeTiers: spec.feeTiers ?? [],
+    minQty: moneyToString(minQty),
+    maxQty: moneyToString(maxQty),
+    priceBandUp: moneyToString(bandUp),
+    priceBandDown: moneyToString(bandDown),
+    marginTiers: spec.marginTiers ?? [],
+    // Quantity limits on the lot grid: a minimum rounds up to a whole lot, a maximum down.
+    minQtyLots: minQty === 0n ? 0 : Number((minQty + lot - 1n) / lot),
+    maxQtyLots: maxQty === 0n ? Number.MAX_SAFE_INTEGER : Number(maxQty / lot),
+    bandUpF: Number(moneyToString(bandUp)),
+    bandDownF: Number(moneyToString(bandDown)),
     settle: spec.quote,
     tick, lot, contract, notionalUnit, minNotionalMoney, makerRate, takerRate,
     tickF: Number(moneyToString(tick)),
@@ -171,7 +209,9 @@ function toGrid(m: Money, step: Money, mode: Rounding, what: string, text: strin
   try {
     n = divRound(m, step, mode);
   } catch {
-    throw new ValidationError(`${what} ${text} is not a multiple of ${moneyToString(step)}`, [{ path: what, message: 'off the instrument grid' }]);
+    // The exchange's own name for the refusal (Binance's filter), so a paper refusal reads like the venue's.
+    const filter = what === 'price' ? 'PRICE_FILTER' : 'LOT_SIZE';
+    throw new ValidationError(`${what} ${text} is not a multiple of ${moneyToString(step)} (Filter failure: ${filter})`, [{ path: what, message: 'off the instrument grid' }]);
   }
   const v = Number(n);
   if (!Number.isSafeInteger(v)) throw new ValidationError(`${what} ${text} is out of range`);

@@ -116,6 +116,11 @@ export interface Fill {
   readonly ts: number;
   /** Venue's own timestamp when it differs (live). */
   readonly venueTs?: number;
+  /**
+   * Paper fills against a book: the best opposite price available when the taker order walked it, so the
+   * slippage against the touch is (price − touch) for a buy, (touch − price) for a sell, in ticks.
+   */
+  readonly touch?: Ticks;
 }
 
 export function isTerminal(s: OrderState): boolean {

@@ -142,12 +142,18 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
     ...(num(data.sweepMs) !== undefined ? { sweepMs: num(data.sweepMs)! } : {}),
   });
   const clock = new SimClock(startTs);
-  const venue = new PaperVenue({ id: cfg.venue.id, instruments, clock, seed: num(cfg.venue.seed) ?? seed, latencyMs: num(cfg.venue.latencyMs) ?? 0 });
+  // Sessions recorded with strict spot balances re-run with them (the venue reads the re-run's own portfolio).
+  const strict = cfg.venue.balances === 'strict';
+  const box: { session?: TradingSession } = {};
+  const venue = new PaperVenue({
+    id: cfg.venue.id, instruments, clock, seed: num(cfg.venue.seed) ?? seed, latencyMs: num(cfg.venue.latencyMs) ?? 0,
+    ...(strict ? { funds: (ccy: string) => box.session!.engine.portfolio.cash(ccy), holdings: (symbol: string) => box.session!.engine.portfolio.positionQty(symbol) } : {}),
+  });
   const risk = (cfg.venue.risk ?? {}) as { limits?: RiskLimitsView; profile?: unknown; tradingState?: TradingState; reason?: string };
   const mem = new MemoryAuditSink();
   const audit = new SessionAuditSink(mem, { sessionId, kind: 'paper' });
   const ccy = cfg.portfolio.baseCurrency;
-  const session = new TradingSession(
+  const session = (box.session = new TradingSession(
     {
       sessionId, accountId: String(cfg.venue.accountId ?? 'rerun'), mode: 'paper', instruments, demoSymbols: new Set(symbols.map((s) => s.symbol)),
       venue, marketData: feed, clock, store: new MemoryStore(), audit, risk: recordedGate(risk),
@@ -156,7 +162,7 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
       ...(risk.tradingState ? { tradingState: { state: risk.tradingState, reason: risk.reason ?? 'recorded' } } : {}),
     },
     quiet,
-  );
+  ));
   auditSessionStart(audit, first.ts, cfg);
   const hashes = new Map<string, string>();
   for (const e of recorded) {

@@ -68,7 +68,11 @@ export function composePaperSession(x: PaperSessionInput): PaperSession {
   // across every session writing to the same ledger; the venue id stays the session id, as ledgers hold it.
   // Spot buys limited to the account's cash at the fill, as in backtests (paper-venue.ts, "Spot funds").
   const built: { session?: TradingSession } = {};
-  const venue = new PaperVenue({ id: x.sessionId, instruments: x.instruments, clock, seed: x.feed.seed, latencyMs: 0, funds: (ccy) => built.session!.engine.portfolio.cash(ccy) });
+  // Strict spot balances (FILLS.md, "Balances"): free vs reserved per asset, no sale of what is not held.
+  const venue = new PaperVenue({
+    id: x.sessionId, instruments: x.instruments, clock, seed: x.feed.seed, latencyMs: 0,
+    funds: (ccy) => built.session!.engine.portfolio.cash(ccy), holdings: (symbol) => built.session!.engine.portfolio.positionQty(symbol),
+  });
   const session = (built.session = new TradingSession(
     {
       sessionId: x.sessionId, accountId: x.accountId, mode: 'paper', instruments: x.instruments,

@@ -27,6 +27,7 @@ import { previewTicket } from './preview.ts';
 import { parseTicket } from './ticket.ts';
 import { parseAmend, type AmendRequest } from './amend.ts';
 import { fillView, moneyText, orderView, positionView } from './views.ts';
+import { marginState } from '../../core/margin/account.ts';
 
 export interface SessionParts {
   readonly sessionId: string;
@@ -303,7 +304,7 @@ export class TradingSession implements MarketDataHandler {
     const out: PositionView[] = [];
     for (const inst of this.insts.values()) {
       const p = this.engine.portfolio.position(inst.symbol);
-      if (p.qty !== 0 || p.realizedPnl !== 0n || p.fees !== 0n) out.push(positionView(p, inst));
+      if (p.qty !== 0 || p.realizedPnl !== 0n || p.fees !== 0n) out.push(positionView(p, inst, marginState(this.engine.portfolio, inst.symbol)?.liquidationPrice));
     }
     return out;
   }
@@ -326,6 +327,7 @@ export class TradingSession implements MarketDataHandler {
       cash: moneyText(pf.cash(ccy)), equity: moneyText(this.equityExact()), marginUsed: moneyText(margin),
       realizedPnl: moneyText(realized), unrealizedPnl: moneyText(unrealized), fees: moneyText(fees),
       ts: this.parts.clock.now(),
+      ...(hasSpotBalances(this.parts.venue) ? { balances: this.parts.venue.spotBalances() } : {}),
     };
   }
 
@@ -395,6 +397,11 @@ export class TradingSession implements MarketDataHandler {
 }
 
 const run = <T>(fn: () => T): T => fn();
+
+/** A venue that keeps strict spot balances (the paper venue with holdings). */
+function hasSpotBalances(v: Venue): v is Venue & { spotBalances(): { asset: string; total: string; reserved: string; free: string }[] } {
+  return typeof (v as { spotBalances?: unknown }).spotBalances === 'function';
+}
 
 function pickOhlcv(c: Candle) {
   return { ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };

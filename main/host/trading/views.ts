@@ -61,10 +61,12 @@ export function fillView(f: Fill, inst: Instrument): FillView {
     feeCurrency: f.feeCurrency,
     liquidity: f.liquidity,
     ts: f.ts,
+    touch: f.touch === undefined ? null : ticksToPrice(inst, f.touch),
+    slippage: f.touch === undefined ? null : ticksToPrice(inst, (f.side === 'buy' ? 1 : -1) * (f.price - f.touch)),
   };
 }
 
-export function positionView(p: PositionSnapshot, inst: Instrument): PositionView {
+export function positionView(p: PositionSnapshot, inst: Instrument, liquidationTicks = NaN): PositionView {
   const hasMark = p.markPrice > 0;
   return {
     symbol: p.symbol,
@@ -77,5 +79,7 @@ export function positionView(p: PositionSnapshot, inst: Instrument): PositionVie
     unrealizedPnl: moneyText(p.unrealizedPnl),
     fees: moneyText(p.fees),
     margin: moneyText(p.margin),
+    funding: moneyText(p.funding),
+    liquidationPrice: liquidationTicks === liquidationTicks && p.qty !== 0 ? ticksToPrice(inst, liquidationTicks) : null,
   };
 }

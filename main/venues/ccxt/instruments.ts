@@ -27,6 +27,9 @@ export function marketToInstrument(m: NonNullable<Market>, venue: string, precis
   const lotSize = step(m.precision?.amount, precisionMode);
   if (!tickSize || !lotSize) return undefined;
   const minCost = m.limits?.cost?.min;
+  const amount = m.limits?.amount;
+  const lev = m.limits?.leverage?.max;
+  const band = priceBand(m.info);
   return defineInstrument({
     symbol: m.symbol,
     venue,
@@ -39,5 +42,27 @@ export function marketToInstrument(m: NonNullable<Market>, venue: string, precis
     ...(m.contractSize ? { contractSize: decimalString(m.contractSize) } : {}),
     ...(m.maker !== undefined && m.maker !== null ? { makerFee: decimalString(m.maker) } : {}),
     ...(m.taker !== undefined && m.taker !== null ? { takerFee: decimalString(m.taker) } : {}),
+    ...(finite(amount?.min) ? { minQty: decimalString(amount.min) } : {}),
+    ...(finite(amount?.max) ? { maxQty: decimalString(amount.max) } : {}),
+    ...(kind === 'perpetual' && finite(lev) && lev >= 1 ? { maxLeverage: lev } : {}),
+    ...band,
   });
+}
+
+const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
+
+/**
+ * The price band of a Binance-style market from its raw filters (ccxt does not normalise it): PERCENT_PRICE
+ * or PERCENT_PRICE_BY_SIDE multipliers. Exchange replies are hostile input: anything unexpected → no band.
+ */
+function priceBand(info: unknown): { priceBandUp?: string; priceBandDown?: string } {
+  const filters = (info as { filters?: unknown } | undefined)?.filters;
+  if (!Array.isArray(filters)) return {};
+  for (const f of filters as Record<string, unknown>[]) {
+    if (!f || (f.filterType !== 'PERCENT_PRICE' && f.filterType !== 'PERCENT_PRICE_BY_SIDE')) continue;
+    const up = Number(f.multiplierUp ?? f.bidMultiplierUp);
+    const down = Number(f.multiplierDown ?? f.askMultiplierDown);
+    if (finite(up) && finite(down) && down < 1 && up > 1) return { priceBandUp: decimalString(up), priceBandDown: decimalString(down) };
+  }
+  return {};
 }

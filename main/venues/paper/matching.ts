@@ -52,6 +52,16 @@ export class Working {
   declare evTrigT: number;
   /** Post-only limit found marketable on arrival. */
   declare evPostOnlyReject: boolean;
+  /**
+   * Queue model (only where the venue keeps a book for the symbol, book-fills.ts): lots displayed ahead of
+   * this resting limit at its price; -1 = not queued (no book, or not resting yet).
+   */
+  declare queueAhead: number;
+  /** A pending amend (amend latency): when it takes effect (Infinity = none) and what it changes (NaN = unchanged). */
+  declare amendAt: number;
+  declare amendQty: number;
+  declare amendPrice: number;
+  declare amendTrigger: number;
 
   constructor(order: Readonly<Order>, inst: Instrument, seq: number, activeFrom: number) {
     this.init(order, inst, seq, activeFrom);
@@ -83,6 +93,11 @@ export class Working {
     this.evMaker = false;
     this.evTrigT = NaN;
     this.evPostOnlyReject = false;
+    this.queueAhead = -1;
+    this.amendAt = Infinity;
+    this.amendQty = NaN;
+    this.amendPrice = NaN;
+    this.amendTrigger = NaN;
     return this;
   }
 

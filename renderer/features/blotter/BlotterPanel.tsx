@@ -1,35 +1,18 @@
 import { useMemo, useState } from 'react';
-import type { FillView, OrderView, PositionView } from '../../../main/contract/trading.ts';
+import type { FillView, OrderView } from '../../../main/contract/trading.ts';
 import { fmtDecimal, fmtMoney, fmtPrice, fmtTime, signed, subDecimal } from '../../app/format.ts';
 import { DataTable, type Col } from '../../app/ui/DataTable.tsx';
 import { ConfirmDialog } from '../../app/ui/widgets.tsx';
 import { useTrading } from '../../state/trading.ts';
 import { AmendDialog, amendable } from './AmendDialog.tsx';
+import { FlattenAll, positionColumns } from '../positions/positions.tsx';
 
 type Tab = 'positions' | 'open' | 'history' | 'fills';
 
 const sideCell = (side: string) => <span className={side === 'buy' || side === 'long' ? 'pos' : side === 'flat' ? 'muted' : 'neg'}>{side.toUpperCase()}</span>;
-const pnlCell = (v: string) => {
-  const s = signed(v);
-  return <span className={s.cls}>{s.text}</span>;
-};
 
 /** A price at its instrument's tick precision. */
 const px = (symbol: string, v: string | null | undefined) => fmtPrice(v, useTrading.getState().instrument(symbol)?.tickSize);
-
-const positionCols: Col<PositionView>[] = [
-  { id: 'symbol', header: 'Symbol', value: (p) => p.symbol, width: 110 },
-  { id: 'side', header: 'Side', value: (p) => p.side, cell: (p) => sideCell(p.side), width: 70 },
-  { id: 'qty', header: 'Qty', value: (p) => p.qty, align: 'right', numeric: true },
-  { id: 'avg', header: 'Avg price', value: (p) => p.avgPrice, align: 'right', numeric: true, cell: (p) => px(p.symbol, p.avgPrice) },
-  { id: 'mark', header: 'Mark', value: (p) => p.markPrice, align: 'right', numeric: true, cell: (p) => px(p.symbol, p.markPrice) },
-  { id: 'notional', header: 'Notional', value: (p) => p.notional, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.notional, 2, 2) },
-  { id: 'upnl', header: 'Unrealized P&L', value: (p) => p.unrealizedPnl, align: 'right', numeric: true, cell: (p) => pnlCell(p.unrealizedPnl) },
-  { id: 'rpnl', header: 'Realized gross', value: (p) => p.realizedPnl, align: 'right', numeric: true, cell: (p) => pnlCell(p.realizedPnl) },
-  { id: 'fees', header: 'Fees', value: (p) => p.fees, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.fees, 2, 2) },
-  // Coloured by what the trader keeps: a gross gain eaten by fees is a loss.
-  { id: 'net', header: 'Realized net', value: (p) => subDecimal(p.realizedPnl, p.fees), align: 'right', numeric: true, cell: (p) => pnlCell(subDecimal(p.realizedPnl, p.fees)) },
-];
 
 function orderCols(withActions: boolean, cancel: (id: string) => void, modify: (o: OrderView) => void): Col<OrderView>[] {
   const cols: Col<OrderView>[] = [
@@ -80,6 +63,8 @@ const fillCols: Col<FillView>[] = [
   { id: 'notional', header: 'Notional', value: (f) => f.notional, align: 'right', numeric: true, cell: (f) => fmtDecimal(f.notional, 2, 2) },
   { id: 'fee', header: 'Fee', value: (f) => f.fee, align: 'right', numeric: true, cell: (f) => `${fmtMoney(f.fee, f.feeCurrency)} ${f.feeCurrency}` },
   { id: 'liq', header: 'Liquidity', value: (f) => f.liquidity, width: 80 },
+  // Paper fills against a book: how far the fill was from the touch it saw (against the trader).
+  { id: 'slippage', header: 'Slippage', value: (f) => f.slippage ?? '', align: 'right', numeric: true, cell: (f) => (f.slippage ? <span title={`touch ${f.touch ?? ''}`}>{px(f.symbol, f.slippage)}</span> : '—') },
   { id: 'order', header: 'Order id', value: (f) => f.clientOrderId, width: 150 },
   { id: 'trade', header: 'Trade id', value: (f) => f.tradeId, width: 150 },
 ];
@@ -92,6 +77,7 @@ export function BlotterPanel() {
   const cancel = (id: string) => void useTrading.getState().cancel(id);
   const openCols = useMemo(() => orderCols(true, cancel, setModifying), []);
   const histCols = useMemo(() => orderCols(false, cancel, setModifying), []);
+  const positionCols = useMemo(() => positionColumns(), []);
   const livePositions = positions.filter((p) => p.side !== 'flat' || Number(p.realizedPnl) !== 0);
   const tabs: { id: Tab; label: string; n: number }[] = [
     { id: 'positions', label: 'Positions', n: livePositions.filter((p) => p.side !== 'flat').length },
@@ -137,7 +123,7 @@ export function BlotterPanel() {
         )}
       </div>
       <div className="blotter-body" role="tabpanel">
-        {tab === 'positions' && <DataTable label="Positions" testId="positions" columns={positionCols} rows={livePositions} rowKey={(p) => p.symbol} exportName="positions" empty={loaded ? 'No positions. Fills open one.' : 'Loading…'} />}
+        {tab === 'positions' && <DataTable label="Positions" testId="positions" columns={positionCols} rows={livePositions} rowKey={(p) => p.symbol} exportName="positions" empty={loaded ? 'No positions. Fills open one.' : 'Loading…'} toolbar={<FlattenAll positions={livePositions} />} />}
         {tab === 'open' && (
           <DataTable
             label="Open orders"

@@ -195,7 +195,8 @@ describe('paper trading session', () => {
     const eth = await lastPrice(t.client, 'ETH/USDT');
     const sol = await lastPrice(t.client, 'SOL/USDT');
     await t.client.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'limit', qty: '0.01', price: offset(eth, -300, 2) });
-    await t.client.call('trading.submit', { symbol: 'SOL/USDT', side: 'sell', type: 'limit', qty: '1', price: offset(sol, 300, 3) });
+    // A buy: a spot sell of SOL the account does not hold is refused (strict spot balances).
+    await t.client.call('trading.submit', { symbol: 'SOL/USDT', side: 'buy', type: 'limit', qty: '1', price: offset(sol, -300, 3) });
     const open = (await t.client.call('trading.openOrders', {})).orders.length;
     expect(open).toBeGreaterThanOrEqual(2);
     const states: string[] = [];
@@ -250,6 +251,8 @@ describe('paper trading session', () => {
 
   it('places an OCO that closes a position: the first leg to fill cancels the other', async () => {
     await t.client.call('trading.submit', { symbol: 'BNB/USDT', side: 'buy', type: 'market', qty: '0.2' });
+    // The OCO sells what the account holds: spot balances are strict, so it waits for the buy to fill.
+    await until('the buy to fill', async () => (await t.client.call('trading.positions', {})).positions.some((p) => p.symbol === 'BNB/USDT' && Number(p.qty) >= 0.2));
     // Legs 2 bps either side of the market: the feed reaches one of them within moments. The market can
     // also pass a leg between reading the price and placing the order (a loaded machine): then the OCO is
     // refused for its sides, rightly, and placed again around the new price.

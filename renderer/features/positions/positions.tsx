@@ -1,0 +1,87 @@
+/**
+ * The positions table (in the blotter's Positions tab): entry, mark, size, P&L, fees, funding, liquidation
+ * price, and per row Close (a market order for the whole size, opposite side) and Reverse (perpetuals: twice
+ * the size, so the position flips); Flatten all closes every position after a confirmation. Orders go the
+ * way every order goes (trading.submit → risk gate → venue); a refusal lands as a notice with its reason.
+ */
+import { useState } from 'react';
+import type { PositionView } from '../../../main/contract/trading.ts';
+import { fmtDecimal, fmtPrice, signed, subDecimal } from '../../app/format.ts';
+import type { Col } from '../../app/ui/DataTable.tsx';
+import { ConfirmDialog } from '../../app/ui/widgets.tsx';
+import { call } from '../../ipc/client.ts';
+import { forAccount, useTrading } from '../../state/trading.ts';
+import { useNotices } from '../../state/notices.ts';
+
+const px = (symbol: string, v: string | null | undefined) => fmtPrice(v, useTrading.getState().instrument(symbol)?.tickSize);
+const pnlCell = (v: string) => {
+  const s = signed(v);
+  return <span className={s.cls}>{s.text}</span>;
+};
+const sideCell = (side: string) => <span className={side === 'long' ? 'pos' : side === 'flat' ? 'muted' : 'neg'}>{side.toUpperCase()}</span>;
+const abs = (q: string) => q.replace(/^-/, '');
+
+/** Closes (`times` 1) or reverses (`times` 2) a position with one market order. */
+export async function closePosition(p: PositionView, times: 1 | 2): Promise<void> {
+  if (p.side === 'flat') return;
+  // Exact decimal: twice the size is size − (−size).
+  const qty = times === 1 ? abs(p.qty) : subDecimal(abs(p.qty), `-${abs(p.qty)}`);
+  const r = await call('trading.submit', { symbol: p.symbol, side: p.side === 'long' ? 'sell' : 'buy', type: 'market', qty, ...forAccount() });
+  const o = r?.orders[0];
+  if (o) useNotices.getState().push({ level: o.state === 'rejected' ? 'error' : 'info', title: `${times === 1 ? 'Close' : 'Reverse'} ${p.symbol}: ${o.state}`, message: o.reason ?? `${o.side} ${o.qty} at market` });
+  void useTrading.getState().refresh();
+}
+
+export function positionColumns(): Col<PositionView>[] {
+  const perp = (s: string) => useTrading.getState().instrument(s)?.kind === 'perpetual';
+  return [
+    { id: 'symbol', header: 'Symbol', value: (p) => p.symbol, width: 110 },
+    { id: 'side', header: 'Side', value: (p) => p.side, cell: (p) => sideCell(p.side), width: 70 },
+    { id: 'qty', header: 'Qty', value: (p) => p.qty, align: 'right', numeric: true },
+    { id: 'avg', header: 'Entry', value: (p) => p.avgPrice, align: 'right', numeric: true, cell: (p) => px(p.symbol, p.avgPrice) },
+    { id: 'mark', header: 'Mark', value: (p) => p.markPrice, align: 'right', numeric: true, cell: (p) => px(p.symbol, p.markPrice) },
+    { id: 'notional', header: 'Notional', value: (p) => p.notional, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.notional, 2, 2) },
+    { id: 'upnl', header: 'Unrealized P&L', value: (p) => p.unrealizedPnl, align: 'right', numeric: true, cell: (p) => pnlCell(p.unrealizedPnl) },
+    { id: 'rpnl', header: 'Realized gross', value: (p) => p.realizedPnl, align: 'right', numeric: true, cell: (p) => pnlCell(p.realizedPnl) },
+    { id: 'fees', header: 'Fees', value: (p) => p.fees, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.fees, 2, 2) },
+    // Coloured by what the trader keeps: a gross gain eaten by fees is a loss.
+    { id: 'net', header: 'Realized net', value: (p) => subDecimal(p.realizedPnl, p.fees), align: 'right', numeric: true, cell: (p) => pnlCell(subDecimal(p.realizedPnl, p.fees)) },
+    { id: 'funding', header: 'Funding', value: (p) => p.funding ?? '0', align: 'right', numeric: true, cell: (p) => (perp(p.symbol) ? fmtDecimal(p.funding ?? '0', 2, 4) : '—') },
+    { id: 'liq', header: 'Liq. price', value: (p) => p.liquidationPrice ?? '', align: 'right', numeric: true, cell: (p) => (p.liquidationPrice ? <span className="neg" data-testid={`liq-${p.symbol}`}>{px(p.symbol, p.liquidationPrice)}</span> : '—') },
+    {
+      id: 'actions', header: 'Actions', value: () => '', width: 140, pinned: true,
+      cell: (p) =>
+        p.side === 'flat' ? null : (
+          <span className="row-actions">
+            <button className="small ghost" onClick={() => void closePosition(p, 1)} aria-label={`Close ${p.symbol}`}>
+              Close
+            </button>
+            <button className="small ghost" onClick={() => void closePosition(p, 2)} aria-label={`Reverse ${p.symbol}`} disabled={!perp(p.symbol)} title={perp(p.symbol) ? 'Flip the position' : 'A spot holding cannot go short'}>
+              Reverse
+            </button>
+          </span>
+        ),
+    },
+  ];
+}
+
+/** "Flatten all" with its confirmation: closes every open position at market. */
+export function FlattenAll({ positions }: { positions: readonly PositionView[] }) {
+  const [asking, setAsking] = useState(false);
+  const open = positions.filter((p) => p.side !== 'flat');
+  return (
+    <>
+      <button className="small danger" disabled={open.length === 0} onClick={() => setAsking(true)}>
+        Flatten all
+      </button>
+      {asking && (
+        <ConfirmDialog title="Flatten all positions?" confirmLabel={`Close ${open.length} position${open.length === 1 ? '' : 's'}`} danger onCancel={() => setAsking(false)} onConfirm={() => {
+          setAsking(false);
+          for (const p of open) void closePosition(p, 1);
+        }}>
+          Every open position is closed with a market order: {open.map((p) => `${p.side} ${abs(p.qty)} ${p.symbol}`).join(', ')}.
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
