@@ -28,12 +28,13 @@ class View {
       case 'ticker':
         this.ticker = u;
         return [`${time(u.ts)} ticker  last ${u.last}  bid ${u.bid ?? '-'}  ask ${u.ask ?? '-'}  24h ${u.changePct === null ? '-' : `${u.changePct.toFixed(2)}%`}  vol ${u.baseVolume ?? '-'}`];
-      case 'ohlcv':
+      case 'ohlcv': {
         this.bar = u.bars[u.bars.length - 1];
         const closed = u.bars.filter((b) => b.closed);
         // A resync brings many at once (the bars missed since the last stored one): one line for them.
         if (closed.length > 3) return [`${time(Date.now())} bars    ${closed.length} closed 1m bars caught up and stored, ${new Date(closed[0]!.ts).toISOString()} → ${new Date(closed[closed.length - 1]!.ts).toISOString()}`];
         return closed.map((b) => `${time(b.ts)} bar     o ${b.open}  h ${b.high}  l ${b.low}  c ${b.close}  v ${b.volume}  (closed, stored)`);
+      }
       case 'book':
         this.book = u;
         return [`${time(u.ts)} book    bid ${u.bids[0]?.join(' × ') ?? '-'}  ask ${u.asks[0]?.join(' × ') ?? '-'}`];

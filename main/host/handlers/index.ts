@@ -50,7 +50,7 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...marketHandlers(s.market, s.sim, ctx),
     ...indicatorHandlers(s.market, s.workers),
     ...auditHandlers(s.audit),
-    ...strategyHandlers(s.backtest, s.clusters, async () => (await s.trading.running()).effectiveRiskProfile()),
+    ...strategyHandlers(s.backtest, s.clusters, () => s.trading.effectiveRiskProfile()),
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
     ...settingsHandlers(s.settingsStore, s.settings),
     ...venueHandlers(s.settingsStore, s.sim),
