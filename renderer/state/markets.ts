@@ -69,6 +69,7 @@ interface MarketsState {
   /** The host's matches for a query (only needed when the venue's list was truncated). */
   searchHost(query: string): Promise<MarketEntry[]>;
   loadWatchlist(): Promise<void>;
+  ensureKnown(item: WatchItem): Promise<void>;
   add(item: WatchItem): Promise<boolean>;
   remove(item: WatchItem): Promise<void>;
   select(item: WatchItem): void;
@@ -133,12 +134,13 @@ export const useMarkets = create<MarketsState>((set, get) => ({
   async loadWatchlist() {
     const r = await call('watchlist.get', {});
     if (r) set({ watchlist: r.items });
-    // Tick sizes for markets of other venues on the list (the picker only lists the selected venue's).
-    const missing = get().watchlist.filter((i) => !get().known[marketKey(i.venue, i.symbol)]);
-    for (const i of missing) {
-      const m = await call('markets.search', { venue: i.venue, query: i.symbol, limit: 5 }, { quiet: true });
-      if (m) set({ known: remember(get().known, i.venue, m.markets.filter((x) => x.symbol === i.symbol)) });
-    }
+    for (const i of get().watchlist) await get().ensureKnown(i);
+  },
+  async ensureKnown(item) {
+    // Tick size and lot step of one market (the picker lists only the selected venue's, and only once used).
+    if (get().known[marketKey(item.venue, item.symbol)]) return;
+    const m = await call('markets.search', { venue: item.venue, query: item.symbol, limit: 5 }, { quiet: true });
+    if (m) set({ known: remember(get().known, item.venue, m.markets.filter((x) => x.symbol === item.symbol)) });
   },
   async add(item) {
     const cur = get().watchlist;

@@ -114,7 +114,20 @@ test('search a Kestrel Sim market, watch it, open it: chart, book, tape and stre
 
   // The watchlist survives a reload.
   await page.reload();
-  await expect(page.getByTestId('watchlist').locator('.dt-row', { hasText: 'SOL/USDT' })).toBeVisible();
+  const kept = page.getByTestId('watchlist').locator('.dt-row', { hasText: 'SOL/USDT' });
+  await expect(kept).toBeVisible();
+
+  // At 1280 px the column narrows and drops the volume: last, 24h and the remove button stay inside it.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await expect(page.getByTestId('watchlist').getByRole('columnheader')).toHaveText(['Market', 'Last', '24h', '']);
+  await expect.poll(async () => (await kept.locator('[role=cell]').nth(1).textContent())?.trim(), { timeout: 60_000 }).toMatch(/^[\d,]+\.\d+$/);
+  const frame = (await page.getByRole('region', { name: 'Watchlist' }).boundingBox())!;
+  const remove = (await kept.getByRole('button', { name: 'Remove SOL/USDT from the watchlist' }).boundingBox())!;
+  expect(remove.x + remove.width).toBeLessThanOrEqual(frame.x + frame.width);
+  // The book of the market opened before the reload is back, at its tick's precision (ETH/USDT: 0.01).
+  await expect(page.getByTestId('book-symbol')).toHaveText('ETH/USDT');
+  await expect(page.getByTestId('book-best-bid').locator('.lad-price')).toHaveText(/^[\d,]+\.\d{2}$/);
+  await snap(page, 'markets-1280');
 });
 
 test.describe('a venue that drops its streams', () => {

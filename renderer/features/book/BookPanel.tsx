@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type React from 'react';
+import { useConnection } from '../../state/connection.ts';
 import { marketKey, useMarkets } from '../../state/markets.ts';
 import { useStream } from '../markets/stream-hub.ts';
 import { BookLadder } from './BookLadder.tsx';
@@ -38,8 +39,13 @@ export function BookPanel() {
   useEffect(() => {
     setGroup(1);
     reset();
+
     // reset is stable in effect: it only clears the shown book
   }, [key]);
+  const connected = useConnection((s) => s.state === 'connected');
+  useEffect(() => {
+    if (connected && selected) void useMarkets.getState().ensureKnown(selected);
+  }, [connected, key]);
   useStream(selected?.venue ?? '', selected?.symbol ?? '', 'book', (u) => push(u));
   const lotDp = market ? decimalsOf(Number(market.lotStep)) : 4;
   return (

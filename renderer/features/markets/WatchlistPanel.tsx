@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { DataTable, type Col } from '../../app/ui/DataTable.tsx';
 import { useConnection } from '../../state/connection.ts';
 import { marketKey, useMarkets, type Ticker, type WatchItem } from '../../state/markets.ts';
@@ -17,6 +17,20 @@ interface Row extends WatchItem {
 const compactFmt = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
 const compact = (n: number) => compactFmt.format(n);
 
+/** Below this width the market column narrows (markets.css) and the watchlist drops its volume column. */
+const NARROW = '(max-width: 1400px)';
+const narrowQuery = () => window.matchMedia(NARROW);
+function useNarrow(): boolean {
+  return useSyncExternalStore(
+    (cb) => {
+      const q = narrowQuery();
+      q.addEventListener('change', cb);
+      return () => q.removeEventListener('change', cb);
+    },
+    () => narrowQuery().matches,
+  );
+}
+
 /** The market picker over the watchlist: live last price, 24h change and volume; a click opens the chart. */
 export function WatchlistPanel() {
   const connected = useConnection((s) => s.state === 'connected');
@@ -24,6 +38,7 @@ export function WatchlistPanel() {
   const tickers = useMarkets((s) => s.tickers);
   const known = useMarkets((s) => s.known);
   const selected = useMarkets((s) => s.selected);
+  const narrow = useNarrow();
 
   useEffect(() => {
     if (!connected) return;
@@ -51,7 +66,8 @@ export function WatchlistPanel() {
     [watchlist, tickers, known],
   );
   const columns = useMemo<Col<Row>[]>(
-    () => [
+    () => (
+      [
       {
         id: 'symbol', header: 'Market', value: (r) => r.symbol,
         cell: (r) => (
@@ -77,7 +93,7 @@ export function WatchlistPanel() {
         },
       },
       {
-        id: 'remove', header: '', width: 20, pinned: true, value: () => null,
+        id: 'remove', header: '', width: 26, pinned: true, value: () => null,
         cell: (r) => (
           <button
             className="ghost small"
@@ -91,8 +107,9 @@ export function WatchlistPanel() {
           </button>
         ),
       },
-    ],
-    [],
+      ] satisfies Col<Row>[]
+    ).filter((c) => !narrow || c.id !== 'volume'),
+    [narrow],
   );
   return (
     <div className="panel-body" data-testid="panel-watchlist">
