@@ -28,10 +28,15 @@ export class KestrelSim {
 
   /** Its REST and WebSocket endpoints, starting it when it is not running. */
   async endpoints(): Promise<{ rest: string; ws: string }> {
+    const m = await this.exchange();
+    return { rest: m.baseUrl, ws: `${m.baseUrl.replace('http://', 'ws://')}/ws` };
+  }
+
+  /** The running exchange (started on first use): its private API issues keys and plants orders (tests, demos). */
+  exchange(): Promise<MockExchange> {
     const seed = this.o.seed ?? 1;
     this.server ??= startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: this.o.days ?? 30, seed, ...(this.o.end !== undefined ? { end: this.o.end } : {}) }), seed });
-    const m = await this.server;
-    return { rest: m.baseUrl, ws: `${m.baseUrl.replace('http://', 'ws://')}/ws` };
+    return this.server;
   }
 
   async close(): Promise<void> {

@@ -59,7 +59,7 @@ export class SimPrivateApi {
     this.clock = opts.now ?? Date.now;
     this.faults = new PrivateFaultPlan(opts.faults ?? {}, opts.seed ?? 1);
     this.engine = new SimEngine({ now: this.clock, symbols: () => this.symbols().keys(), spec: (id) => this.spec(id), book: (id) => this.book(id) }, opts.engine);
-    this.streams = new UserStreams({ faults: this.faults, keys: this.keys, now: this.clock });
+    this.streams = new UserStreams({ faults: this.faults, keys: this.keys, now: this.clock, newListenKey: () => this.draw(60) });
     this.engine.on((e) => {
       const a = this.engine.account(e.account);
       const isFill = e.kind === 'order' && e.trade !== undefined;
@@ -78,7 +78,7 @@ export class SimPrivateApi {
 
   /** Issues an API key (deterministic from the seed) on a new or named account, funding a new account. */
   createKey(o: NewKeyOptions = {}): SimKey {
-    const draw = (n: number) => Array.from({ length: n }, () => ALNUM[Math.floor(this.rng.uniform() * ALNUM.length)]).join('');
+    const draw = (n: number) => this.draw(n);
     const account = o.account ?? `sim-${++this.accountSeq}`;
     const isNew = !this.engine.accounts.has(account);
     const key: SimKey = {
@@ -93,6 +93,10 @@ export class SimPrivateApi {
       acct.futuresWallet += money(o.futures ?? '100000');
     }
     return key;
+  }
+
+  private draw(n: number): string {
+    return Array.from({ length: n }, () => ALNUM[Math.floor(this.rng.uniform() * ALNUM.length)]).join('');
   }
 
   spec(id: string): SimSymbolSpec | undefined {
