@@ -19,6 +19,8 @@ import { strategyHandlers } from './strategy.ts';
 import { paperStrategyHandlers } from './paper-strategy.ts';
 import { settingsHandlers } from './settings.ts';
 import { venueHandlers } from './venues.ts';
+import { credentialHandlers } from './credentials.ts';
+import type { Credentials } from '../secrets/credentials.ts';
 
 /** The services the handler table serves; createHost (host.ts) builds them. */
 export interface HandlerServices {
@@ -32,6 +34,7 @@ export interface HandlerServices {
   readonly clusters: SweepClusters;
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
+  readonly credentials: Credentials;
 }
 
 /**
@@ -49,5 +52,6 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
     ...settingsHandlers(s.settingsStore, s.settings),
     ...venueHandlers(s.settingsStore, s.sim),
+    ...credentialHandlers(s.credentials),
   } satisfies Handlers;
 }
