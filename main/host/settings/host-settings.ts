@@ -13,7 +13,9 @@
  *   KESTREL_SWEEP_CLUSTERS           clusters (JSON: [{"id","name","url","password": ref|null}])
  *   KESTREL_UPDATES=off|stable|beta  updates (the desktop app's self-update: off, or on following that channel)
  *   KESTREL_SECRET_<REF>             the secret a reference names (REF upper-cased, non-alphanumerics as _),
- *                                    until the OS keychain store of the live-trading work replaces it
+ *                                    over the secret store's (main/host/secrets): for CI without a keychain
+ *   KESTREL_SIM_PORT=N               Kestrel Sim listens on this 127.0.0.1 port instead of a free one (e2e tests
+ *                                    reach its /sim-admin endpoints there)
  * Bootstrap variables that must be known before the data dir is: KESTREL_DATA_DIR, KESTREL_LOG, KESTREL_PORT.
  * An override whose value the schema refuses is ignored and named in `rejected`.
  */
@@ -49,6 +51,8 @@ export interface HostSettings {
   };
   /** The desktop app's self-update switch (main/app/update-policy.ts turns it into a plan). */
   readonly updates: UpdateSettings;
+  /** Kestrel Sim's port (0: a free one). */
+  readonly simPort: number;
   /** The overrides applied, and those refused. */
   readonly overrides: readonly { key: string; env: string; value: string }[];
   readonly rejected: readonly { key: string; env: string; value: string }[];
@@ -112,9 +116,15 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
     audit: { checkpointEvery: doc.audit.checkpointEvery },
     sweeps: { clusters: doc.clusters, secret: envSecret(env) },
     updates: doc.updates,
+    simPort: simPort(env.KESTREL_SIM_PORT),
     overrides,
     rejected,
   };
+}
+
+function simPort(v: string | undefined): number {
+  const n = Number(v ?? 0);
+  return Number.isInteger(n) && n >= 0 && n < 65_536 ? n : 0;
 }
 
 /** A copy of `doc` with the dotted `key` set (intermediate objects created). */

@@ -12,6 +12,8 @@ export interface KestrelSimOptions {
   /** Days of 1m history it serves, ending at `end`. */
   readonly days?: number;
   readonly end?: number;
+  /** 0 (default): a free port. */
+  readonly port?: number;
 }
 
 export class KestrelSim {
@@ -35,7 +37,7 @@ export class KestrelSim {
   /** The running exchange (started on first use): its private API issues keys and plants orders (tests, demos). */
   exchange(): Promise<MockExchange> {
     const seed = this.o.seed ?? 1;
-    this.server ??= startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: this.o.days ?? 30, seed, ...(this.o.end !== undefined ? { end: this.o.end } : {}) }), seed });
+    this.server ??= startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: this.o.days ?? 30, seed, ...(this.o.end !== undefined ? { end: this.o.end } : {}) }), seed, port: this.o.port ?? 0 });
     return this.server;
   }
 
