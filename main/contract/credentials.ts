@@ -51,5 +51,10 @@ export const credentialCommands = {
     }),
     CredentialView,
   ),
+  'credentials.setPassword': command(
+    'Stores a password (e.g. a sweep queue\'s Redis password) sealed under `ref`, for settings that name it. The reply never contains it.',
+    req({ ref: CredentialRef, value: KeyText('password', 1024, true) }),
+    CredentialView,
+  ),
   'credentials.delete': command('Removes a stored credential (accounts naming it can no longer connect).', req({ ref: CredentialRef }), CredentialList),
 };

@@ -100,6 +100,13 @@ export class Credentials {
     return this.view(r.ref, meta);
   }
 
+  /** A password (a sweep queue's): nothing to check it against here; the queue refuses a wrong one. */
+  async setPassword(ref: string, value: string): Promise<CredentialView> {
+    const meta: SecretMeta = { kind: 'password', createdAt: this.d.now?.() ?? Date.now(), warnings: [] };
+    await this.d.store.set(ref, value, meta);
+    return this.view(ref, meta);
+  }
+
   async delete(ref: string): Promise<CredentialList> {
     if (!(await this.d.store.delete(ref))) throw new NotFoundError('credential', ref);
     return this.list();

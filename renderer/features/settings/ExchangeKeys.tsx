@@ -52,6 +52,15 @@ export function ExchangeKeys() {
       setBusy(false);
     }
   };
+  const [pw, setPw] = useState({ ref: '', value: '' });
+  const savePassword = async () => {
+    const r = await call('credentials.setPassword', { ref: pw.ref, value: pw.value });
+    setPw({ ref: '', value: '' });
+    if (!r) return;
+    useNotices.getState().push({ level: 'info', title: `Password "${r.ref}" stored`, message: 'Sealed; settings that name it (a sweep queue\'s password) use it from the next connection.' });
+    const l = await call('credentials.list', {});
+    if (l) setList(l);
+  };
   const remove = async (ref: string) => {
     const l = await call('credentials.delete', { ref });
     if (l) setList(l);
@@ -79,7 +88,7 @@ export function ExchangeKeys() {
                     {c.venue ?? '—'}
                     {c.environment === 'testnet' && <span className="muted small"> (testnet)</span>}
                   </td>
-                  <td title="A fingerprint of the API key (SHA-256), not part of it">set · {c.keyId ?? '—'}</td>
+                  <td title={c.kind === 'password' ? 'A stored password' : 'A fingerprint of the API key (SHA-256), not part of it'}>{c.kind === 'password' ? 'password set' : `set · ${c.keyId ?? '—'}`}</td>
                   <td>{c.usedBy.join(', ') || '—'}</td>
                   <td>
                     <button className="danger-outline" aria-label={`Remove key ${c.ref}`} onClick={() => void remove(c.ref)}>
@@ -157,6 +166,29 @@ export function ExchangeKeys() {
         <p className="muted small">
           The key is checked with a read-only call (balance; where the venue tells, its API restrictions) and sealed by {list?.vault === 'os-keychain' ? 'the OS keychain' : 'your passphrase'}. Keys that can withdraw are refused. Kestrel never shows a key again.
         </p>
+      </form>
+      <form
+        className="form-grid"
+        aria-label="Store a password"
+        autoComplete="off"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (REF.test(pw.ref) && pw.value) void savePassword();
+        }}
+      >
+        <label className="field">
+          <span>Password name (e.g. a sweep queue's)</span>
+          <input aria-label="Password name" value={pw.ref} onChange={(e) => setPw({ ...pw, ref: e.target.value })} aria-invalid={pw.ref !== '' && !REF.test(pw.ref)} />
+        </label>
+        <label className="field">
+          <span>Password</span>
+          <input aria-label="Password value" type="password" autoComplete="off" value={pw.value} onChange={(e) => setPw({ ...pw, value: e.target.value })} />
+        </label>
+        <div className="toolbar">
+          <button type="submit" disabled={!REF.test(pw.ref) || !pw.value}>
+            Store password
+          </button>
+        </div>
       </form>
     </div>
   );

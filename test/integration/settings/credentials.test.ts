@@ -62,12 +62,22 @@ describe('exchange keys in the secret store', () => {
     await expect(t.host.services.credentials.resolve('sim-main')).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('a sweep queue password is stored the same way and resolved for the queue connection, never listed', async () => {
+    const v = await t.client.call('credentials.setPassword', { ref: 'queue-pass', value: 'r3dis-Pa55word' });
+    expect(v).toMatchObject({ ref: 'queue-pass', kind: 'password', keyId: null, venue: null });
+    expect(JSON.stringify(await t.client.call('credentials.list', {}))).not.toContain('r3dis-Pa55word');
+  });
+
   it('another host on the same data dir (same passphrase) unseals them; a wrong passphrase cannot', async () => {
-    const again = await createHost({ mode: 'memory', dataDir: t.dataDir });
+    const clusters = JSON.stringify([{ id: 'q', name: 'Queue', url: 'redis://127.0.0.1:6399', password: 'queue-pass' }]);
+    const again = await createHost({ mode: 'memory', dataDir: t.dataDir, env: { KESTREL_SWEEP_CLUSTERS: clusters } });
     try {
       const client = createClient(connectInMemory(again.server));
-      expect((await client.call('credentials.list', {})).credentials.map((c) => c.ref)).toEqual(['sim-safe']);
+      expect((await client.call('credentials.list', {})).credentials.map((c) => c.ref)).toEqual(['sim-safe', 'queue-pass']);
       expect((await again.services.credentials.resolve('sim-safe')).apiKey).toMatch(/^[A-Za-z0-9]{64}$/);
+      await again.services.secrets.unlock();
+      expect(again.services.clusters.target('q')).toEqual({ url: 'redis://127.0.0.1:6399', password: 'r3dis-Pa55word' });
+      await expect(again.services.credentials.resolve('queue-pass')).rejects.toMatchObject({ code: 'not_found' });
       client.close();
     } finally {
       await again.close();
