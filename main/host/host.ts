@@ -151,7 +151,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const venues = new VenuePool();
   stops.push(['venues', () => venues.close()]);
-  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1, port: settings.simPort });
+  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1, port: settings.simPort, ...(settings.simUrl ? { url: settings.simUrl } : {}) });
   stops.push(['kestrel-sim', () => sim.close()]);
   const market = MarketService.open(join(dataDir, 'market.db'), venues);
   stops.push(['market', () => market.close()]);

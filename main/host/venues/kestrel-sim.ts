@@ -3,6 +3,7 @@
  * (main/venues/mock-exchange), started by the host on first use — on 127.0.0.1, a free port, seeded — and
  * reached through ccxt's real binance client like any exchange. Closed with the host.
  */
+import { ValidationError } from '../../core/errors.ts';
 import { generatedSymbols, startMockExchange, type MockExchange } from '../../venues/mock-exchange/index.ts';
 
 export const KESTREL_SIM_SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'BNB/USDT'] as const;
@@ -14,6 +15,8 @@ export interface KestrelSimOptions {
   readonly end?: number;
   /** 0 (default): a free port. */
   readonly port?: number;
+  /** An already running Kestrel Sim (`kestrel sim`, a test's) to use instead of starting one: http://127.0.0.1:PORT. */
+  readonly url?: string;
 }
 
 export class KestrelSim {
@@ -25,17 +28,18 @@ export class KestrelSim {
   }
 
   get started(): boolean {
-    return this.server !== undefined;
+    return this.server !== undefined || this.o.url !== undefined;
   }
 
   /** Its REST and WebSocket endpoints, starting it when it is not running. */
   async endpoints(): Promise<{ rest: string; ws: string }> {
-    const m = await this.exchange();
-    return { rest: m.baseUrl, ws: `${m.baseUrl.replace('http://', 'ws://')}/ws` };
+    const base = this.o.url?.replace(/\/$/, '') ?? (await this.exchange()).baseUrl;
+    return { rest: base, ws: `${base.replace('http://', 'ws://')}/ws` };
   }
 
   /** The running exchange (started on first use): its private API issues keys and plants orders (tests, demos). */
   exchange(): Promise<MockExchange> {
+    if (this.o.url) return Promise.reject(new ValidationError(`Kestrel Sim runs outside this host (${this.o.url}): use its /sim-admin endpoints`));
     const seed = this.o.seed ?? 1;
     this.server ??= startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: this.o.days ?? 30, seed, ...(this.o.end !== undefined ? { end: this.o.end } : {}) }), seed, port: this.o.port ?? 0 });
     return this.server;
