@@ -155,6 +155,12 @@ export class SimPrivateApi {
       res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'x-mbx-used-weight-1m': '1' });
       res.end(JSON.stringify(payload));
     };
+    if (body === null) {
+      // The rest of the body is still on the socket: answer, then close it so it is not read as a request.
+      res.writeHead(413, { 'content-type': 'application/json;charset=UTF-8', connection: 'close' });
+      res.end(JSON.stringify({ code: -1000, msg: 'Request body too large.' }), () => req.destroy());
+      return;
+    }
     if (path.startsWith('/sim-admin/')) {
       const r = handleAdmin(method, path, body, this);
       return send(r.status, r.body);
@@ -249,13 +255,14 @@ function midOf(s: MockSymbol): number {
 
 const MAX_BODY = 64 * 1024;
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** The request body as text; null when it exceeds MAX_BODY (the rest is left unread). */
+async function readBody(req: IncomingMessage): Promise<string | null> {
   if (req.method === 'GET' || req.method === 'HEAD') return '';
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY) break;
+    if (size > MAX_BODY) return null;
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

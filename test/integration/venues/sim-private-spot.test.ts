@@ -173,6 +173,28 @@ describe('authentication, the way Binance refuses', () => {
   });
 });
 
+describe('hostile requests get Binance\'s typed errors and change nothing', () => {
+  it('bad sides, numbers, ids, windows and unknown endpoints', async () => {
+    const before = (await signedCall(mock, key, 'GET', '/api/v3/allOrders', { symbol: 'BTCUSDT' })).body as unknown[];
+    const order = (extra: Record<string, string>) => signedCall(mock, key, 'POST', '/api/v3/order', { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.01', price: '100', ...extra });
+    expect((await order({ side: 'HOLD' })).body).toMatchObject({ code: -1100 });
+    expect((await order({ quantity: '1e5' })).body).toMatchObject({ code: -1100 });
+    expect((await order({ quantity: '-1' })).body).toMatchObject({ code: -1100 });
+    expect((await order({ price: '' })).body).toMatchObject({ code: -1102 });
+    expect((await order({ type: 'ICEBERG' })).body).toMatchObject({ code: -1116 });
+    expect((await order({ timeInForce: 'FOREVER' })).body).toMatchObject({ code: -1102 });
+    expect((await order({ newClientOrderId: 'x'.repeat(37) })).body).toMatchObject({ code: -1100 });
+    expect((await order({ symbol: 'NOPEUSDT' })).body).toMatchObject({ code: -1121 });
+    expect((await order({ recvWindow: '70000' })).body).toMatchObject({ code: -1131 });
+    expect((await signedCall(mock, key, 'GET', '/api/v3/order', { symbol: 'BTCUSDT', orderId: 'abc' })).body).toMatchObject({ code: -1100 });
+    expect((await signedCall(mock, key, 'GET', '/api/v3/order', { symbol: 'BTCUSDT' })).body).toMatchObject({ code: -1102 });
+    expect((await signedCall(mock, key, 'GET', '/api/v3/nothing')).status).toBe(404);
+    const huge = await fetch(`${mock.baseUrl}/api/v3/order`, { method: 'POST', headers: { 'X-MBX-APIKEY': key.apiKey }, body: 'a='.padEnd(200_000, 'x') });
+    expect([huge.status, ((await huge.json()) as { code: number }).code]).toEqual([413, -1000]);
+    expect((await signedCall(mock, key, 'GET', '/api/v3/allOrders', { symbol: 'BTCUSDT' })).body).toHaveLength(before.length);
+  });
+});
+
 describe('orders planted from outside (the admin hook)', () => {
   it('an order planted on the account is what the client sees as open', async () => {
     const t = await ex0().fetchTicker('BTC/USDT');
