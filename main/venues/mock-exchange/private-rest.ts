@@ -250,6 +250,7 @@ function route(method: string, path: string, p: URLSearchParams, key: SimKey, ct
 
 /** Algo endpoints that do not need a symbol (GET/DELETE by id, open list of all symbols). */
 export function handleAlgoBySelector(method: string, path: string, p: URLSearchParams, key: SimKey, engine: SimEngine): PrivateReply | undefined {
+  if (!/^\/fapi\/v1\/(algoOrder|openAlgoOrders|allAlgoOrders)$/.test(path) || (method === 'POST' && path === '/fapi/v1/algoOrder')) return undefined;
   const acct = engine.account(key.account);
   const idText = integer(p, 'algoId');
   if (isFailure(idText)) return err(idText);

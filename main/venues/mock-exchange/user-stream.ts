@@ -122,8 +122,10 @@ export class UserStreams {
   private listenKeyOf(url: URL): string | undefined {
     const q = url.searchParams.get('listenKey');
     if (q && (url.pathname === '/private/ws' || url.pathname === '/ws')) return q;
+    // Any key-shaped path is a user stream (market streams always name a symbol and `@`): an expired or
+    // unknown key is accepted and closed at once, as Binance does, rather than left as a silent socket.
     const m = /^\/ws\/([A-Za-z0-9]{20,80})$/.exec(url.pathname);
-    return m && this.listenKeys.has(m[1]!) ? m[1] : undefined;
+    return m?.[1];
   }
 
   attach(ws: WebSocket, url: URL): void {

@@ -116,13 +116,17 @@ describe('user-stream faults', () => {
     await again.closed;
   });
 
-  it('a listenKey expires without keepalive (short TTL) and its stream ends with listenKeyExpired', async () => {
+  it('a listenKey expires without keepalive (short TTL) and its stream ends with listenKeyExpired; reconnecting with it is closed at once', async () => {
     mock.private.setFaults({ listenKeyTtlMs: 300 });
-    const s = await openStream();
+    const { listenKey } = (await signedCall(mock, key, 'POST', '/api/v3/userDataStream')).body as { listenKey: string };
+    const s = await recordSocket(`${mock.wsUrl}/${listenKey}`);
     await new Promise((r) => setTimeout(r, 400));
     await market('0.001');
     await s.closed;
-    expect(s.messages.at(-1)).toMatchObject({ e: 'listenKeyExpired' });
+    expect(s.messages.at(-1)).toMatchObject({ e: 'listenKeyExpired', listenKey });
+    const again = await recordSocket(`${mock.wsUrl}/${listenKey}`);
+    await again.closed;
+    expect(again.messages).toEqual([]);
     mock.private.setFaults({});
   });
 });
