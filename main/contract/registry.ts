@@ -14,6 +14,7 @@ import { paperStrategyCommands, paperStrategyEvents } from './paper-strategy.ts'
 import { settingsCommands } from './settings.ts';
 import { accountCommands, withAccount } from './accounts.ts';
 import { credentialCommands } from './credentials.ts';
+import { streamCommands, streamEvents } from './streams.ts';
 
 export const commands = {
   ...appCommands,
@@ -27,6 +28,7 @@ export const commands = {
   ...settingsCommands,
   ...accountCommands,
   ...credentialCommands,
+  ...streamCommands,
 };
 
 export const events = {
@@ -35,6 +37,7 @@ export const events = {
   ...marketEvents,
   ...strategyEvents,
   ...paperStrategyEvents,
+  ...streamEvents,
 };
 
 export type Commands = typeof commands;

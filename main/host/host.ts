@@ -16,6 +16,7 @@
  *               backtest (ledger, market candles, workers, clusters)   strategy catalog, backtests, sweeps
  *               audit    (ledger; re-runs read backtest + market)
  *               paperStrategies (trading session, backtest catalog)
+ *               streams  (venue connections, market candles) live streams per venue; bridge → IPC clients
  *   transport   handlers (the services above) → IpcServer
  */
 import { join } from 'node:path';
@@ -45,6 +46,9 @@ import { VenuePool } from './venues/pool.ts';
 import { checkWithCcxt } from './secrets/check.ts';
 import { Credentials } from './secrets/credentials.ts';
 import { SecretStore } from './secrets/store.ts';
+import { MarketStreams } from './market-streams/manager.ts';
+import { StreamsBridge } from './market-streams/ipc-bridge.ts';
+import { venueResolver } from './market-streams/resolve.ts';
 
 export interface HostOptions {
   mode: HostMode;
@@ -72,6 +76,9 @@ export interface HostServices {
   readonly paperStrategies: PaperStrategies;
   readonly secrets: SecretStore;
   readonly credentials: Credentials;
+  /** Live market data per venue (market-streams/manager.ts): `subscribe(venue, symbol, kinds, handler)`. */
+  readonly streams: MarketStreams;
+  readonly streamsBridge: StreamsBridge;
 }
 
 export interface Host {
@@ -128,6 +135,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     if (settings.rejected.length) log.warn({ rejected: settings.rejected }, 'environment overrides refused by the settings schema (ignored)');
     const services = build(ctx, settingsStore, settings, stops);
     server = new IpcServer(createHandlers(ctx, services), log);
+    server.onDisconnect((origin) => services.streamsBridge.disconnected(origin));
     ctx.setEngineStatus({ state: 'ready' });
     start(ctx, services, stops);
     return {
@@ -151,7 +159,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const venues = new VenuePool();
   stops.push(['venues', () => venues.close()]);
-  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1, port: settings.simPort, ...(settings.simUrl ? { url: settings.simUrl } : {}) });
+  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1, speed: settings.market.simSpeed, port: settings.simPort, ...(settings.simUrl ? { url: settings.simUrl } : {}) });
   stops.push(['kestrel-sim', () => sim.close()]);
   const market = MarketService.open(join(dataDir, 'market.db'), venues);
   stops.push(['market', () => market.close()]);
@@ -159,6 +167,11 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   stops.push(['ledger', () => void (ledger.db.open && ledger.db.close())]);
   const workers = new HostWorkers();
   stops.push(['workers', () => workers.close()]);
+  // Live streams over the venue connections; closed 1m bars go to market.db (stopped before market closes).
+  const streams = new MarketStreams({ venues, resolve: venueResolver(() => settingsStore.document, sim), candles: market.stores.candles, log });
+  stops.push(['streams', () => streams.close()]);
+  const streamsBridge = new StreamsBridge({ streams, emit, log });
+  stops.push(['streams-bridge', () => streamsBridge.close()]);
 
   const trading = new TradingService({
     ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed),
@@ -197,7 +210,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const paperStrategies = new PaperStrategies({ session: () => trading.session, catalog: () => backtest, emit: (v) => emit('paper.strategy.state', v), log });
 
-  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, secrets, credentials };
+  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, secrets, credentials, streams, streamsBridge };
 }
 
 /** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */

@@ -21,6 +21,9 @@ import { settingsHandlers } from './settings.ts';
 import { venueHandlers } from './venues.ts';
 import { credentialHandlers } from './credentials.ts';
 import type { Credentials } from '../secrets/credentials.ts';
+import { streamHandlers } from './streams.ts';
+import type { MarketStreams } from '../market-streams/manager.ts';
+import type { StreamsBridge } from '../market-streams/ipc-bridge.ts';
 
 /** The services the handler table serves; createHost (host.ts) builds them. */
 export interface HandlerServices {
@@ -35,6 +38,8 @@ export interface HandlerServices {
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
   readonly credentials: Credentials;
+  readonly streams: MarketStreams;
+  readonly streamsBridge: StreamsBridge;
 }
 
 /**
@@ -48,10 +53,11 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...marketHandlers(s.market, s.sim, ctx),
     ...indicatorHandlers(s.market, s.workers),
     ...auditHandlers(s.audit),
-    ...strategyHandlers(s.backtest, s.clusters, async () => (await s.trading.running()).effectiveRiskProfile()),
+    ...strategyHandlers(s.backtest, s.clusters, () => s.trading.effectiveRiskProfile()),
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
     ...settingsHandlers(s.settingsStore, s.settings),
     ...venueHandlers(s.settingsStore, s.sim),
     ...credentialHandlers(s.credentials),
+    ...streamHandlers(s.streams, s.streamsBridge, s.settingsStore),
   } satisfies Handlers;
 }

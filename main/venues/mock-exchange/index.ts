@@ -5,3 +5,4 @@ export { SimPrivateApi, DEFAULT_SPOT_BALANCES, type NewKeyOptions, type PrivateA
 export { PrivateFaultPlan, type PrivateFault, type PrivateFaultConfig } from './private-faults.ts';
 export { hmacHex, type SimKey, type SimKeyPermissions } from './signing.ts';
 export type { SimEvent, EngineOptions } from './sim-engine.ts';
+export { SimClock, type SimClockOptions } from './live.ts';

@@ -9,7 +9,8 @@ import type { WebSocket } from 'ws';
 import { Rng } from '../../core/data/index.ts';
 import { money, type Money } from '../../core/model/money.ts';
 import { handleFuturesPublic } from './futures-public.ts';
-import type { MockSymbol } from './market.ts';
+import { roundTo, stepBook, tradeAt, type MockSymbol } from './market.ts';
+import type { LiveStep } from './live.ts';
 import { PrivateFaultPlan, type PrivateFaultConfig } from './private-faults.ts';
 import { handlePrivate, routeSecurity } from './private-rest.ts';
 import { userEvents } from './private-wire.ts';
@@ -24,7 +25,7 @@ export interface PrivateApiOptions {
   readonly seed?: number;
   readonly faults?: PrivateFaultConfig;
   readonly engine?: EngineOptions;
-  /** The server clock (ms); tests may pin it. */
+  /** The exchange's clock (ms) for the times it reports; signatures are checked against the local clock. */
   readonly now?: () => number;
 }
 
@@ -67,9 +68,12 @@ export class SimPrivateApi {
     });
   }
 
-  /** The server clock signed requests are checked against (the clock-skew fault moves it). */
+  /**
+   * The clock signed requests are checked against: the local one (plus the clock-skew fault), not the
+   * exchange's, which may run faster than real time in tests — a client signs with the local clock.
+   */
   now(): number {
-    return this.clock() + (this.faults.config.clockSkewMs ?? 0);
+    return Date.now() + (this.faults.config.clockSkewMs ?? 0);
   }
 
   setFaults(config: PrivateFaultConfig): void {
@@ -140,6 +144,28 @@ export class SimPrivateApi {
     this.streams.expireDue();
   }
 
+  /**
+   * Live mode: the trades printed since the last step act like a candle of their range; with `moveBook`
+   * (no depth stream is served for the symbol, so no diff can go missing) the book follows the last price,
+   * so market orders fill where the market is.
+   */
+  onLiveStep(s: MockSymbol, step: LiveStep, moveBook: boolean): void {
+    if (this.engine.accounts.size === 0) return;
+    if (moveBook && step.last > 0) stepBook(s, step.last);
+    if (step.trades.length === 0) return;
+    let low = Infinity;
+    let high = -Infinity;
+    let volume = 0;
+    for (const id of step.trades) {
+      const t = tradeAt(s, id);
+      low = Math.min(low, t.price);
+      high = Math.max(high, t.price);
+      volume += t.qty;
+    }
+    this.engine.onCandle(s.id, money(num(low, s.priceDecimals)), money(num(high, s.priceDecimals)), money(num(roundTo(volume, s.qtyDecimals), s.qtyDecimals)));
+    this.streams.expireDue();
+  }
+
   // ── HTTP ──────────────────────────────────────────────────────────────────────────────────────────
 
   claims(method: string, path: string): boolean {
@@ -167,7 +193,7 @@ export class SimPrivateApi {
     }
     const security = routeSecurity(method, path);
     if (!security) {
-      const pub = method === 'GET' ? handleFuturesPublic(path, url.searchParams, this.symbols(), midOf, this.now()) : undefined;
+      const pub = method === 'GET' ? handleFuturesPublic(path, url.searchParams, this.symbols(), midOf, this.clock()) : undefined;
       return pub ? send(pub.status, pub.body) : send(404, { code: -1000, msg: `Kestrel Sim does not implement ${method} ${path}.` });
     }
     const throttle = this.faults.request();
@@ -183,7 +209,7 @@ export class SimPrivateApi {
     const placing = method === 'POST' && (path === '/api/v3/order' || path === '/fapi/v1/order' || path === '/fapi/v1/algoOrder');
     const fault = placing ? this.faults.placement() : undefined;
     if (fault === 'insufficient-balance') return send(400, { code: -2010, msg: 'Account has insufficient balance for requested action.' });
-    const reply = handlePrivate(method, path, auth.params, auth.key, { engine: this.engine, now: this.now(), mark: (s) => this.mark(s) });
+    const reply = handlePrivate(method, path, auth.params, auth.key, { engine: this.engine, now: this.clock(), mark: (s) => this.mark(s) });
     const accepted = reply.status === 200;
     if (accepted && fault === 'lost-ack') {
       req.socket.destroy();

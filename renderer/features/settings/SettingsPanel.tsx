@@ -13,6 +13,7 @@ import { ExchangeKeys } from './ExchangeKeys.tsx';
 import { UpdatesSettings } from './UpdatesSettings.tsx';
 import { VenuesAccounts } from './VenuesAccounts.tsx';
 import { WorkstationSettings } from './WorkstationSettings.tsx';
+import { HotkeySettings } from './HotkeySettings.tsx';
 
 export function SettingsPanel() {
   const connected = useConnection((s) => s.state === 'connected');
@@ -90,6 +91,10 @@ export function SettingsPanel() {
         <section className="card">
           <h3 className="section">Venues and accounts</h3>
           <VenuesAccounts />
+        </section>
+        <section className="card" aria-label="Hotkeys">
+          <h3 className="section">Hotkeys</h3>
+          <HotkeySettings />
         </section>
         <section className="card">
           <h3 className="section">Exchange keys</h3>
