@@ -13,6 +13,7 @@ import { strategyCommands, strategyEvents } from './strategy.ts';
 import { paperStrategyCommands, paperStrategyEvents } from './paper-strategy.ts';
 import { settingsCommands } from './settings.ts';
 import { accountCommands, withAccount } from './accounts.ts';
+import { credentialCommands } from './credentials.ts';
 import { streamCommands, streamEvents } from './streams.ts';
 
 export const commands = {
@@ -26,6 +27,7 @@ export const commands = {
   ...paperStrategyCommands,
   ...settingsCommands,
   ...accountCommands,
+  ...credentialCommands,
   ...streamCommands,
 };
 

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import type { EngineStatus } from '../contract/index.ts';
 import { openLedger, type LedgerStores } from '../storage/index.ts';
 import { reportAuditAnchors } from './audit/anchor-status.ts';
-import type { KeyVault } from './audit/key-vault.ts';
+import { environmentVault, type KeyVault } from './audit/key-vault.ts';
 import { hostRerunDeps, hostSessionRerun } from './audit/rerun-deps.ts';
 import { AuditService } from './audit/service.ts';
 import { BacktestService } from './backtest/service.ts';
@@ -43,6 +43,9 @@ import { APP_VERSION } from './version.ts';
 import { HostWorkers } from './workers.ts';
 import { KestrelSim } from './venues/kestrel-sim.ts';
 import { VenuePool } from './venues/pool.ts';
+import { checkWithCcxt } from './secrets/check.ts';
+import { Credentials } from './secrets/credentials.ts';
+import { SecretStore } from './secrets/store.ts';
 import { MarketStreams } from './market-streams/manager.ts';
 import { StreamsBridge } from './market-streams/ipc-bridge.ts';
 import { venueResolver } from './market-streams/resolve.ts';
@@ -71,6 +74,8 @@ export interface HostServices {
   readonly clusters: SweepClusters;
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
+  readonly secrets: SecretStore;
+  readonly credentials: Credentials;
   /** Live market data per venue (market-streams/manager.ts): `subscribe(venue, symbol, kinds, handler)`. */
   readonly streams: MarketStreams;
   readonly streamsBridge: StreamsBridge;
@@ -154,7 +159,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const venues = new VenuePool();
   stops.push(['venues', () => venues.close()]);
-  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1, speed: settings.market.simSpeed, faults: settings.market.simFaults });
+  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1, speed: settings.market.simSpeed, faults: settings.market.simFaults, port: settings.simPort, ...(settings.simUrl ? { url: settings.simUrl } : {}) });
   stops.push(['kestrel-sim', () => sim.close()]);
   const market = MarketService.open(join(dataDir, 'market.db'), venues);
   stops.push(['market', () => market.close()]);
@@ -176,8 +181,16 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   });
   stops.push(['trading', () => trading.close()]);
 
-  // Sweep clusters: queue passwords are secret-store references (settings/host-settings.ts says how they resolve today).
-  const clusters = new SweepClusters(() => settings.sweeps.clusters, settings.sweeps.secret);
+  // Exchange keys and passwords, sealed by the same vault as the audit key (secrets/store.ts).
+  const vault = ctx.keyVault ?? environmentVault();
+  const secrets = new SecretStore(dataDir, vault);
+  const credentials = new Credentials({
+    store: secrets, vaultKind: vault.kind, settings: () => settingsStore.document, check: checkWithCcxt,
+    builtinEndpoints: () => sim.endpoints(),
+  });
+
+  // Sweep clusters: a queue password is a secret-store reference (KESTREL_SECRET_<REF> overrides it for CI).
+  const clusters = new SweepClusters(() => settings.sweeps.clusters, (ref) => settings.sweeps.secret(ref) ?? secrets.peek(ref));
   const backtest = new BacktestService({
     cluster: (id) => clusters.target(id),
     ledger,
@@ -197,7 +210,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const paperStrategies = new PaperStrategies({ session: () => trading.session, catalog: () => backtest, emit: (v) => emit('paper.strategy.state', v), log });
 
-  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, streams, streamsBridge };
+  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, secrets, credentials, streams, streamsBridge };
 }
 
 /** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */
@@ -218,6 +231,11 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
       log.info({ session: view.sessionId, account: view.accountId, tickMs: view.feedTickMs }, 'paper trading session started');
     }
   }
+
+  // Stored secrets are unsealed once, off the event loop, so sync users (queue passwords) find them.
+  void (async () => {
+    if (s.secrets.list().length > 0) await s.secrets.unlock();
+  })().catch((e: unknown) => log.warn({ err: (e as Error).message }, 'secret store not unlocked'));
 
   // The log against its last head anchored outside ledger.db; a rewrite turns the engine degraded, loudly.
   reportAuditAnchors(s.audit, ctx);

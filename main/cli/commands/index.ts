@@ -28,5 +28,6 @@ export const cliCommands: readonly CommandEntry[] = [
   entry('worker', 'Run sweep and walk-forward tasks from a Redis queue (BullMQ) on this machine.', async () => (await import('./worker.ts')).worker),
   entry('markets', "List or search a venue's spot and perpetual markets with tick size, lot step and min notional.", async () => (await import('./markets.ts')).markets),
   entry('watch', 'Live view of one market in the terminal: ticker and 1m bars, optionally the order book and the trades tape.', async () => (await import('./watch.ts')).watch),
+  entry('sim', 'Run Kestrel Sim (the loopback exchange in Binance\'s format, with its private API) on its own; hosts use it via KESTREL_SIM_URL.', async () => (await import('./sim.ts')).sim),
   entry('config', 'Read and edit the settings document (settings.json in the data dir), validated like the app does.', async () => (await import('./config.ts')).config),
 ];

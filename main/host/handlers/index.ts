@@ -19,6 +19,8 @@ import { strategyHandlers } from './strategy.ts';
 import { paperStrategyHandlers } from './paper-strategy.ts';
 import { settingsHandlers } from './settings.ts';
 import { venueHandlers } from './venues.ts';
+import { credentialHandlers } from './credentials.ts';
+import type { Credentials } from '../secrets/credentials.ts';
 import { streamHandlers } from './streams.ts';
 import type { MarketStreams } from '../market-streams/manager.ts';
 import type { StreamsBridge } from '../market-streams/ipc-bridge.ts';
@@ -35,6 +37,7 @@ export interface HandlerServices {
   readonly clusters: SweepClusters;
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
+  readonly credentials: Credentials;
   readonly streams: MarketStreams;
   readonly streamsBridge: StreamsBridge;
 }
@@ -54,6 +57,7 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
     ...settingsHandlers(s.settingsStore, s.settings),
     ...venueHandlers(s.settingsStore, s.sim),
+    ...credentialHandlers(s.credentials),
     ...streamHandlers(s.streams, s.streamsBridge, s.settingsStore),
   } satisfies Handlers;
 }

@@ -7,6 +7,7 @@
  * its own clock (mock-exchange/live.ts), with `futureDays` of prices ahead generated at start (a host
  * running longer than that sees the market go quiet: restart it).
  */
+import { ValidationError } from '../../core/errors.ts';
 import { generatedSymbols, SimClock, startMockExchange, type FaultConfig, type MockExchange } from '../../venues/mock-exchange/index.ts';
 
 export const KESTREL_SIM_SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'BNB/USDT'] as const;
@@ -25,6 +26,10 @@ export interface KestrelSimOptions {
   readonly skewMs?: number;
   readonly streamIntervalMs?: number;
   readonly faults?: FaultConfig;
+  /** 0 (default): a free port. */
+  readonly port?: number;
+  /** An already running Kestrel Sim (`kestrel sim`, a test's) to use instead of starting one: http://127.0.0.1:PORT. */
+  readonly url?: string;
 }
 
 export class KestrelSim {
@@ -36,11 +41,15 @@ export class KestrelSim {
   }
 
   get started(): boolean {
-    return this.server !== undefined;
+    return this.server !== undefined || this.o.url !== undefined;
   }
 
   /** Its REST and WebSocket endpoints, starting it when it is not running. */
   async endpoints(): Promise<{ rest: string; ws: string }> {
+    if (this.o.url) {
+      const base = this.o.url.replace(/\/$/, '');
+      return { rest: base, ws: `${base.replace('http://', 'ws://')}/ws` };
+    }
     const seed = this.o.seed ?? 1;
     this.server ??= (() => {
       const now = this.o.now ?? Date.now();
@@ -50,15 +59,16 @@ export class KestrelSim {
       const clock = new SimClock({ start: now, speed: this.o.speed ?? 1, skewMs: this.o.skewMs ?? 0 });
       return startMockExchange({
         symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: days + ahead, seed, end }), seed, clock,
-        streamIntervalMs: this.o.streamIntervalMs ?? 250, ...(this.o.faults ? { faults: this.o.faults } : {}),
+        streamIntervalMs: this.o.streamIntervalMs ?? 250, ...(this.o.faults ? { faults: this.o.faults } : {}), port: this.o.port ?? 0,
       });
     })();
     const m = await this.server;
     return { rest: m.baseUrl, ws: `${m.baseUrl.replace('http://', 'ws://')}/ws` };
   }
 
-  /** The running exchange (tests inject faults through it); starts it when it is not running. */
+  /** The running exchange (tests inject faults, issue keys, plant orders through it); starts it when it is not running. */
   async exchange(): Promise<MockExchange> {
+    if (this.o.url) throw new ValidationError(`Kestrel Sim runs outside this host (${this.o.url}): use its /sim-admin endpoints`);
     await this.endpoints();
     return this.server!;
   }

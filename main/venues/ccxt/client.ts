@@ -34,7 +34,7 @@ export interface VenueOptions {
   readonly timeoutMs?: number;
 }
 
-const BINANCE_FAMILY = new Set(['binance', 'binanceus']);
+const BINANCE_FAMILY = new Set(['binance', 'binanceus', 'binanceusdm']);
 
 function loopbackUrls(ex: Exchange, rest: string, ws: string | undefined): void {
   const api = { ...(ex.urls.api as Record<string, unknown>) };
@@ -46,9 +46,28 @@ function loopbackUrls(ex: Exchange, rest: string, ws: string | undefined): void 
   if (ws) {
     const wsMap = { ...(api.ws as Record<string, unknown>) };
     for (const k of Object.keys(wsMap)) if (typeof wsMap[k] === 'string') wsMap[k] = ws;
+    // The WebSocket API (spot user data stream, order entry) keeps its own path on the loopback host.
+    const origin = new URL(ws).origin;
+    const wsApi = wsMap['ws-api'];
+    if (wsApi && typeof wsApi === 'object') {
+      wsMap['ws-api'] = Object.fromEntries(Object.entries(wsApi as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? origin + new URL(v).pathname : v]));
+    }
     api.ws = wsMap;
   }
   ex.urls = { ...ex.urls, api } as typeof ex.urls;
+  // ccxt picks Binance's per-market error maps (e.g. futures -2019 → InsufficientFunds) by the real host
+  // name; on the loopback host it would fall back to the generic map, so the host is named back by path.
+  const base = rest.replace(/\/$/, '');
+  const hosted = ex as unknown as { getExceptionsByUrl?: (url: string, kind: string) => unknown };
+  const original = hosted.getExceptionsByUrl?.bind(ex);
+  if (original) {
+    hosted.getExceptionsByUrl = (url: string, kind: string) => {
+      if (typeof url !== 'string' || !url.startsWith(base)) return original(url, kind);
+      const path = url.slice(base.length);
+      const host = /^\/fapi\//.test(path) ? 'fapi' : /^\/dapi\//.test(path) ? 'dapi' : /^\/eapi\//.test(path) ? 'eapi' : /^\/papi\//.test(path) ? 'papi' : 'api';
+      return original(`https://${host}.binance.com${path}`, kind);
+    };
+  }
 }
 
 export class CcxtVenue {

@@ -5,3 +5,4 @@ export { mapCcxtError, isRateLimit } from './errors.ts';
 export { RateLimiter, sharedLimiter, resetSharedLimiters, type RateLimit } from './limiter.ts';
 export { openStream, type StreamKind, type StreamStatus, type StreamHandlers, type StreamHandle, type TickerUpdate } from './streams.ts';
 export { marketToInstrument, decimalString } from './instruments.ts';
+export { checkKey, type KeyCheck } from './credentials.ts';

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FaultPlan, type FaultConfig } from './faults.ts';
 import { stepBook, TRADES_PER_CANDLE, type MockSymbol } from './market.ts';
+import { SimPrivateApi, type PrivateApiOptions } from './private-api.ts';
 import { handleRest } from './rest.ts';
 import { aggTradeEvent, apiError, depthEvent, klineEvent, miniTickerEvent, num, tickerEvent, tradeEvent } from './wire.ts';
 import { closedCount, formingRow, partialKline, stepLive, tradesEnd, type LiveCursor, type SimClock } from './live.ts';
@@ -23,6 +24,8 @@ export interface MockExchangeOptions {
   readonly streamIntervalMs?: number;
   /** Candle index the live stream starts from (default: 1,440 candles before the end). */
   readonly liveFrom?: number;
+  /** The private API (keys, accounts, user streams, private faults): private-api.ts. */
+  readonly private?: Omit<PrivateApiOptions, 'seed'>;
   /**
    * A live market on this clock (live.ts): candles whose minute has passed are history, the current one
    * forms from its trades, REST and streams agree. Without it the streams replay old candles in a loop.
@@ -47,6 +50,8 @@ interface Conn {
 
 export class MockExchange {
   readonly faults: FaultPlan;
+  /** Signed REST, user data streams and the sim's trading accounts. */
+  readonly private: SimPrivateApi;
   readonly stats: MockStats = { requests: 0, byPath: {}, wsConnections: 0, wsMessages: 0 };
   private readonly symbols: Map<string, MockSymbol>;
   private readonly http: Server;
@@ -64,11 +69,16 @@ export class MockExchange {
     this.faults = new FaultPlan(opts.faults ?? {}, opts.seed ?? 1);
     this.clock = opts.clock;
     this.symbols = new Map(opts.symbols.map((s) => [s.id, s]));
+    this.private = new SimPrivateApi(() => this.symbols, { now: () => this.now(), ...opts.private, seed: opts.seed ?? 1 });
     for (const s of opts.symbols) this.live.set(s.id, opts.liveFrom ?? Math.max(0, s.candles.ts.length - 1440));
     this.http = createServer((req, res) => void this.onRequest(req, res));
     this.wss = new WebSocketServer({ noServer: true });
     this.http.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://x');
+      if (this.private.claimsUpgrade(url)) {
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.private.attach(ws, url));
+        return;
+      }
       if (!url.pathname.startsWith('/ws') && url.pathname !== '/stream') {
         socket.destroy();
         return;
@@ -121,6 +131,7 @@ export class MockExchange {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.private.close();
     for (const c of this.conns) c.ws.terminate();
     this.wss.close();
     this.http.closeAllConnections();
@@ -159,6 +170,7 @@ export class MockExchange {
         return;
       default:
     }
+    if (this.private.claims(req.method ?? 'GET', url.pathname)) return this.private.serve(req, res, url);
     if (req.method !== 'GET') return json(405, apiError(-1000, 'Only public GET endpoints are mocked.'));
     const clock = this.clock;
     const now = this.now();
@@ -207,12 +219,12 @@ export class MockExchange {
 
   private tick(): void {
     if (this.clock) return this.tickLive(this.clock.now());
-    if (this.conns.size === 0) return;
+    if (this.conns.size === 0 && !this.private.anyActive()) return;
     const now = Date.now();
     for (const s of this.symbols.values()) {
       const lower = s.id.toLowerCase();
       const wanted = [...this.conns].some((c) => [...c.streams].some((x) => x.startsWith(`${lower}@`)));
-      if (!wanted) continue;
+      if (!wanted && !this.private.active(s.id)) continue;
       const n = s.candles.ts.length;
       let i = this.live.get(s.id) ?? 0;
       if (i >= n) i = this.opts.liveFrom ?? Math.max(0, n - 1440);
@@ -238,6 +250,7 @@ export class MockExchange {
           for (const e of list) this.send(c, stream, e);
         }
       }
+      this.private.onCandle(s, i);
     }
   }
 
@@ -252,8 +265,12 @@ export class MockExchange {
       const lower = s.id.toLowerCase();
       const wanted = !this.faults.delisted.has(s.id) && [...this.conns].some((c) => [...c.streams].some((x) => x.startsWith(`${lower}@`)));
       const step = stepLive(s, cur, now);
-      // Nobody listening, or the venue silent (stall, delisted): time passes all the same.
-      if (!wanted || stalled) continue;
+      // Nobody listening, or the venue silent (stall, delisted): time passes all the same — and the sim's
+      // accounts still trade on it (private-api.ts; it moves the book only when no depth stream is served).
+      if (!wanted || stalled) {
+        this.private.onLiveStep(s, step, !wanted && !stalled);
+        continue;
+      }
       const out: [string, unknown][] = [];
       let t = 0;
       const flushTrades = (upTo: number) => {
@@ -278,6 +295,7 @@ export class MockExchange {
       tk.c = num(step.last, s.priceDecimals);
       out.push([`${lower}@ticker`, tk], [`${lower}@miniTicker`, { ...(miniTickerEvent(s, cur.closed, now) as object), c: tk.c }]);
       for (const c of this.conns) for (const [stream, e] of out) if (c.streams.has(stream)) this.send(c, stream, e);
+      this.private.onLiveStep(s, step, false);
     }
   }
 
