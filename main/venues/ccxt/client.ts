@@ -34,7 +34,7 @@ export interface VenueOptions {
   readonly timeoutMs?: number;
 }
 
-const BINANCE_FAMILY = new Set(['binance', 'binanceus']);
+const BINANCE_FAMILY = new Set(['binance', 'binanceus', 'binanceusdm']);
 
 function loopbackUrls(ex: Exchange, rest: string, ws: string | undefined): void {
   const api = { ...(ex.urls.api as Record<string, unknown>) };
@@ -46,6 +46,12 @@ function loopbackUrls(ex: Exchange, rest: string, ws: string | undefined): void 
   if (ws) {
     const wsMap = { ...(api.ws as Record<string, unknown>) };
     for (const k of Object.keys(wsMap)) if (typeof wsMap[k] === 'string') wsMap[k] = ws;
+    // The WebSocket API (spot user data stream, order entry) keeps its own path on the loopback host.
+    const origin = new URL(ws).origin;
+    const wsApi = wsMap['ws-api'];
+    if (wsApi && typeof wsApi === 'object') {
+      wsMap['ws-api'] = Object.fromEntries(Object.entries(wsApi as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? origin + new URL(v).pathname : v]));
+    }
     api.ws = wsMap;
   }
   ex.urls = { ...ex.urls, api } as typeof ex.urls;

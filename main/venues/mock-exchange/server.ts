@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FaultPlan, type FaultConfig } from './faults.ts';
 import { stepBook, type MockSymbol } from './market.ts';
+import { SimPrivateApi, type PrivateApiOptions } from './private-api.ts';
 import { handleRest } from './rest.ts';
 import { aggTradeEvent, apiError, depthEvent, klineEvent, miniTickerEvent, tickerEvent, tradeEvent } from './wire.ts';
 
@@ -22,6 +23,8 @@ export interface MockExchangeOptions {
   readonly streamIntervalMs?: number;
   /** Candle index the live stream starts from (default: 1,440 candles before the end). */
   readonly liveFrom?: number;
+  /** The private API (keys, accounts, user streams, private faults): private-api.ts. */
+  readonly private?: Omit<PrivateApiOptions, 'seed'>;
 }
 
 export interface MockStats {
@@ -41,6 +44,8 @@ interface Conn {
 
 export class MockExchange {
   readonly faults: FaultPlan;
+  /** Signed REST, user data streams and the sim's trading accounts. */
+  readonly private: SimPrivateApi;
   readonly stats: MockStats = { requests: 0, byPath: {}, wsConnections: 0, wsMessages: 0 };
   private readonly symbols: Map<string, MockSymbol>;
   private readonly http: Server;
@@ -55,11 +60,16 @@ export class MockExchange {
     this.opts = opts;
     this.faults = new FaultPlan(opts.faults ?? {}, opts.seed ?? 1);
     this.symbols = new Map(opts.symbols.map((s) => [s.id, s]));
+    this.private = new SimPrivateApi(() => this.symbols, { ...opts.private, seed: opts.seed ?? 1 });
     for (const s of opts.symbols) this.live.set(s.id, opts.liveFrom ?? Math.max(0, s.candles.ts.length - 1440));
     this.http = createServer((req, res) => void this.onRequest(req, res));
     this.wss = new WebSocketServer({ noServer: true });
     this.http.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://x');
+      if (this.private.claimsUpgrade(url)) {
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.private.attach(ws, url));
+        return;
+      }
       if (!url.pathname.startsWith('/ws') && url.pathname !== '/stream') {
         socket.destroy();
         return;
@@ -107,6 +117,7 @@ export class MockExchange {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.private.close();
     for (const c of this.conns) c.ws.terminate();
     this.wss.close();
     this.http.closeAllConnections();
@@ -145,8 +156,9 @@ export class MockExchange {
         return;
       default:
     }
+    if (this.private.claims(req.method ?? 'GET', url.pathname)) return this.private.serve(req, res, url);
     if (req.method !== 'GET') return json(405, apiError(-1000, 'Only public GET endpoints are mocked.'));
-    const reply = handleRest(url.pathname, url.searchParams, { symbols: this.symbols, faults: this.faults, liveEnd: (s) => s.candles.ts.length }, Date.now());
+    const reply = handleRest(url.pathname, url.searchParams, { symbols: this.symbols, faults: this.faults, liveEnd: (s) => s.candles.ts.length }, this.private.now());
     if (reply.raw !== undefined) {
       res.writeHead(reply.status, { 'content-type': 'application/json;charset=UTF-8', 'x-mbx-used-weight-1m': String(reply.weight) });
       res.end(reply.raw);
@@ -189,12 +201,12 @@ export class MockExchange {
   }
 
   private tick(): void {
-    if (this.conns.size === 0) return;
+    if (this.conns.size === 0 && !this.private.anyActive()) return;
     const now = Date.now();
     for (const s of this.symbols.values()) {
       const lower = s.id.toLowerCase();
       const wanted = [...this.conns].some((c) => [...c.streams].some((x) => x.startsWith(`${lower}@`)));
-      if (!wanted) continue;
+      if (!wanted && !this.private.active(s.id)) continue;
       const n = s.candles.ts.length;
       let i = this.live.get(s.id) ?? 0;
       if (i >= n) i = this.opts.liveFrom ?? Math.max(0, n - 1440);
@@ -220,6 +232,7 @@ export class MockExchange {
           for (const e of list) this.send(c, stream, e);
         }
       }
+      this.private.onCandle(s, i);
     }
   }
 

@@ -1,0 +1,81 @@
+/**
+ * The few public USDⓈ-M endpoints a futures client needs before it can trade Kestrel Sim's perpetuals:
+ * ping, time, exchangeInfo (each sim symbol is also a USDT-margined perpetual on the same prices), the
+ * mark price (premiumIndex), ticker price and depth. Market-data streams for perpetuals are not served.
+ */
+import type { MockSymbol } from './market.ts';
+import { depth, num } from './wire.ts';
+
+export function handleFuturesPublic(path: string, q: URLSearchParams, symbols: ReadonlyMap<string, MockSymbol>, mid: (s: MockSymbol) => number, now: number): { status: number; body: unknown } | undefined {
+  const pick = (): MockSymbol[] | undefined => {
+    const one = q.get('symbol');
+    if (!one) return [...symbols.values()];
+    const s = symbols.get(one);
+    return s ? [s] : undefined;
+  };
+  const invalid = { status: 400, body: { code: -1121, msg: 'Invalid symbol.' } };
+  switch (path) {
+    case '/fapi/v1/ping':
+      return { status: 200, body: {} };
+    case '/fapi/v1/time':
+      return { status: 200, body: { serverTime: now } };
+    case '/fapi/v1/exchangeInfo':
+      return { status: 200, body: futuresExchangeInfo([...symbols.values()], now) };
+    case '/fapi/v1/premiumIndex': {
+      const list = pick();
+      if (!list) return invalid;
+      const rows = list.map((s) => {
+        const m = num(mid(s), s.priceDecimals);
+        return { symbol: s.id, markPrice: m, indexPrice: m, estimatedSettlePrice: m, lastFundingRate: '0.00010000', interestRate: '0.00010000', nextFundingTime: Math.ceil(now / 28_800_000) * 28_800_000, time: now };
+      });
+      return { status: 200, body: q.get('symbol') ? rows[0] : rows };
+    }
+    case '/fapi/v1/ticker/price':
+    case '/fapi/v2/ticker/price': {
+      const list = pick();
+      if (!list) return invalid;
+      const rows = list.map((s) => ({ symbol: s.id, price: num(mid(s), s.priceDecimals), time: now }));
+      return { status: 200, body: q.get('symbol') ? rows[0] : rows };
+    }
+    case '/fapi/v1/depth': {
+      const s = symbols.get(q.get('symbol') ?? '');
+      if (!s) return invalid;
+      return { status: 200, body: { ...(depth(s, Math.min(1000, Number(q.get('limit') ?? 500) || 500)) as object), E: now, T: now } };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function futuresExchangeInfo(symbols: readonly MockSymbol[], now: number): unknown {
+  return {
+    timezone: 'UTC',
+    serverTime: now,
+    futuresType: 'U_MARGINED',
+    rateLimits: [
+      { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 2400 },
+      { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
+      { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 300 },
+    ],
+    exchangeFilters: [],
+    assets: [{ asset: 'USDT', marginAvailable: true, autoAssetExchange: '-10000' }],
+    symbols: symbols.map((s) => ({
+      symbol: s.id, pair: s.id, contractType: 'PERPETUAL', deliveryDate: 4_133_404_800_000, onboardDate: 1_569_398_400_000, status: 'TRADING',
+      maintMarginPercent: '2.5000', requiredMarginPercent: '5.0000', baseAsset: s.base, quoteAsset: s.quote, marginAsset: s.quote,
+      pricePrecision: s.priceDecimals, quantityPrecision: s.qtyDecimals, baseAssetPrecision: 8, quotePrecision: 8, underlyingType: 'COIN', underlyingSubType: [],
+      triggerProtect: '0.0500', liquidationFee: '0.012500', marketTakeBound: '0.05', maxMoveOrderLimit: 10000,
+      filters: [
+        { filterType: 'PRICE_FILTER', minPrice: s.tickSize, maxPrice: '1000000', tickSize: s.tickSize },
+        { filterType: 'LOT_SIZE', stepSize: s.stepSize, minQty: s.stepSize, maxQty: '9000' },
+        { filterType: 'MARKET_LOT_SIZE', stepSize: s.stepSize, minQty: s.stepSize, maxQty: '9000' },
+        { filterType: 'MAX_NUM_ORDERS', limit: 200 },
+        { filterType: 'MAX_NUM_ALGO_ORDERS', limit: 10 },
+        { filterType: 'MIN_NOTIONAL', notional: s.minNotional.replace(/\.?0+$/, '') },
+        { filterType: 'PERCENT_PRICE', multiplierUp: '1.0500', multiplierDown: '0.9500', multiplierDecimal: '4' },
+      ],
+      orderTypes: ['LIMIT', 'MARKET', 'STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'],
+      timeInForce: ['GTC', 'IOC', 'FOK', 'GTX', 'GTD'],
+      permissionSets: ['GRID', 'COPY'],
+    })),
+  };
+}
