@@ -152,6 +152,9 @@ export class CcxtTrading implements OrderApi {
     }
     this.native = native;
     this.dryRun = opts.dryRun === true;
+    // A reconciliation asks for every open order once in a while, knowingly (the weight is paced by our limiter).
+    const o = this.ex.options as Record<string, unknown>;
+    o.fetchOpenOrders = { ...(o.fetchOpenOrders as object | undefined), warnWithoutSymbol: false };
   }
 
   // ───────────── orders (one attempt each; see the header) ─────────────

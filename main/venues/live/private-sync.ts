@@ -62,7 +62,8 @@ export class PrivateSync {
 
   private async doResync(): Promise<void> {
     const { venue, api } = this.o;
-    const open = await api.fetchOpenOrders();
+    // Per symbol: cheaper than one call for all (Binance weighs that 40×), and the session's symbols are what it trades.
+    const open = (await Promise.all(this.o.symbols.map((s) => api.fetchOpenOrders(s)))).flat();
     const openIds = new Set(open.map((r) => r.clientOrderId));
     this.o.deliver(() => open.forEach((r) => venue.applyOrder(r)));
     // Working here but no longer open there: ended while we were not listening (filled, canceled, expired).
