@@ -13,6 +13,7 @@ import { strategyCommands, strategyEvents } from './strategy.ts';
 import { paperStrategyCommands, paperStrategyEvents } from './paper-strategy.ts';
 import { settingsCommands } from './settings.ts';
 import { accountCommands, withAccount } from './accounts.ts';
+import { liveCommands, liveEvents } from './live.ts';
 
 export const commands = {
   ...appCommands,
@@ -25,6 +26,7 @@ export const commands = {
   ...paperStrategyCommands,
   ...settingsCommands,
   ...accountCommands,
+  ...liveCommands,
 };
 
 export const events = {
@@ -33,6 +35,7 @@ export const events = {
   ...marketEvents,
   ...strategyEvents,
   ...paperStrategyEvents,
+  ...liveEvents,
 };
 
 export type Commands = typeof commands;

@@ -42,6 +42,7 @@ import { APP_VERSION } from './version.ts';
 import { HostWorkers } from './workers.ts';
 import { KestrelSim } from './venues/kestrel-sim.ts';
 import { VenuePool } from './venues/pool.ts';
+import type { Credentials } from './trading/live-connect.ts';
 
 export interface HostOptions {
   mode: HostMode;
@@ -146,7 +147,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const venues = new VenuePool();
   stops.push(['venues', () => venues.close()]);
-  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1 });
+  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1, ...(settings.sim.url ? { url: settings.sim.url } : {}) });
   stops.push(['kestrel-sim', () => sim.close()]);
   const market = MarketService.open(join(dataDir, 'market.db'), venues);
   stops.push(['market', () => market.close()]);
@@ -160,6 +161,8 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     // Accounts are read from the file on each use: one added in the Settings panel is usable at once.
     settings: () => settingsStore.document,
     saveSelection: (account) => void settingsStore.set('selectedAccount', account),
+    // Sim / testnet / live accounts: keys are resolved here, in the host process, and go only to ccxt.
+    live: { venues, sim, credentials: async (ref) => parseCredentials(settings.sweeps.secret(ref)) },
   });
   stops.push(['trading', () => trading.close()]);
 
@@ -197,7 +200,9 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
   });
 
   if (s.settings.paper.autostart) {
-    if (demo && s.market.demoStatus().state === 'generating') {
+    // A live account's session starts once its venue connection is open (keys, markets): in the background.
+    if (s.trading.desk().isLive) s.trading.startAfter(Promise.resolve());
+    else if (demo && s.market.demoStatus().state === 'generating') {
       // First start: the demo history is being written; continue its price path rather than jump from it.
       s.trading.startAfter(demo);
     } else {
@@ -228,4 +233,16 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
       log.warn({ err: (e as Error).message }, 'final audit tree head failed');
     }
   }]);
+}
+
+/** An account's credentials secret: JSON {"apiKey","secret","password"?}; anything else is no credentials. */
+function parseCredentials(text: string | undefined): Credentials | undefined {
+  if (!text) return undefined;
+  try {
+    const o = JSON.parse(text) as Partial<Credentials>;
+    if (typeof o.apiKey !== 'string' || typeof o.secret !== 'string') return undefined;
+    return { apiKey: o.apiKey, secret: o.secret, ...(typeof o.password === 'string' ? { password: o.password } : {}) };
+  } catch {
+    return undefined;
+  }
 }

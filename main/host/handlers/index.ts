@@ -19,6 +19,7 @@ import { strategyHandlers } from './strategy.ts';
 import { paperStrategyHandlers } from './paper-strategy.ts';
 import { settingsHandlers } from './settings.ts';
 import { venueHandlers } from './venues.ts';
+import { liveHandlers } from './live.ts';
 
 /** The services the handler table serves; createHost (host.ts) builds them. */
 export interface HandlerServices {
@@ -49,5 +50,6 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
     ...settingsHandlers(s.settingsStore, s.settings),
     ...venueHandlers(s.settingsStore, s.sim),
+    ...liveHandlers(s.trading),
   } satisfies Handlers;
 }

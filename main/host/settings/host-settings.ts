@@ -13,7 +13,10 @@
  *   KESTREL_SWEEP_CLUSTERS           clusters (JSON: [{"id","name","url","password": ref|null}])
  *   KESTREL_UPDATES=off|stable|beta  updates (the desktop app's self-update: off, or on following that channel)
  *   KESTREL_SECRET_<REF>             the secret a reference names (REF upper-cased, non-alphanumerics as _),
- *                                    until the OS keychain store of the live-trading work replaces it
+ *                                    until the OS keychain store of the live-trading work replaces it; an
+ *                                    account's credentials are JSON {"apiKey","secret","password"?}
+ *   KESTREL_SIM_URL                  an external Kestrel Sim (http://127.0.0.1:PORT) instead of starting one:
+ *                                    tests whose exchange must outlive a killed host
  * Bootstrap variables that must be known before the data dir is: KESTREL_DATA_DIR, KESTREL_LOG, KESTREL_PORT.
  * An override whose value the schema refuses is ignored and named in `rejected`.
  */
@@ -26,6 +29,8 @@ import type { FeedConfig } from '../trading/compose.ts';
 export interface HostSettings {
   /** The effective document (file + overrides). */
   readonly document: SettingsDocument;
+  /** KESTREL_SIM_URL: an external Kestrel Sim. */
+  readonly sim: { readonly url?: string };
   readonly market: {
     /** Generate the synthetic demo history when market.db has none. */
     readonly demoHistory: boolean;
@@ -105,8 +110,10 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
   const f = doc.paper.feed;
   const feed: { -readonly [K in keyof FeedConfig]?: FeedConfig[K] } = {};
   for (const k of ['seed', 'tickMs', 'cycleMs', 'swingBps', 'sweepMs'] as const) if (f[k] !== undefined) feed[k] = f[k];
+  const simUrl = env.KESTREL_SIM_URL;
   return {
     document: doc,
+    sim: simUrl ? { url: simUrl } : {},
     market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false },
     paper: { autostart: doc.paper.autostart, feed, speed: doc.paper.speed },
     audit: { checkpointEvery: doc.audit.checkpointEvery },

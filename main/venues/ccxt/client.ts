@@ -32,6 +32,8 @@ export interface VenueOptions {
   readonly rateLimit?: RateLimit;
   readonly retry?: Partial<RetryPolicy>;
   readonly timeoutMs?: number;
+  /** The exchange's testnet/demo environment (ccxt's sandbox mode), where it has one. */
+  readonly sandbox?: boolean;
 }
 
 const BINANCE_FAMILY = new Set(['binance', 'binanceus', 'binanceusdm']);
@@ -81,6 +83,10 @@ export class CcxtVenue {
         ...(opts.endpoints ? { fetchCurrencies: false, fetchMargins: false } : {}),
       },
     });
+    if (opts.sandbox) {
+      if (!(this.ex.urls as { test?: unknown }).test) throw new ValidationError(`${opts.exchange} has no testnet/demo environment in ccxt`);
+      this.ex.setSandboxMode(true);
+    }
     if (opts.endpoints) loopbackUrls(this.ex, opts.endpoints.rest, opts.endpoints.ws);
     this.plainWs = opts.endpoints?.ws?.startsWith('ws://') ?? false;
     // ccxt hands a truncated or non-JSON 200 body back as a plain string, which its parsers then read as
@@ -99,7 +105,7 @@ export class CcxtVenue {
       return text;
     };
     this.id = opts.exchange;
-    const keyId = `${opts.apiKey ?? 'public'}@${opts.endpoints?.rest ?? 'live'}`;
+    const keyId = `${opts.apiKey ?? 'public'}@${opts.endpoints?.rest ?? (opts.sandbox ? 'sandbox' : 'live')}`;
     // ccxt's `rateLimit` is ms between requests at cost 1.
     const perSecond = opts.rateLimit?.perSecond ?? 1000 / Math.max(1, Number(this.ex.rateLimit) || 100);
     this.limiter = sharedLimiter(opts.exchange, keyId, { perSecond, burst: opts.rateLimit?.burst ?? 5 });

@@ -11,7 +11,8 @@
  * (`VenueOrderReport`, `VenueTradeReport`); nothing of ccxt's object model leaves this module.
  *
  * Dry-run: `dryRun: true` builds and signs every order request through ccxt's own pipeline and stops at the
- * transport, recording the signed request (with the signature and key redacted) instead of sending it.
+ * transport, recording the signed request (with the signature and key redacted) instead of sending it. It
+ * replaces the client's transport for good: give it a ccxt client of its own (not the pooled one).
  */
 import type { Exchange } from 'ccxt';
 import { VenueNetworkError, VenueRejectedError, type KestrelError } from '../../core/errors.ts';
@@ -152,6 +153,7 @@ export class CcxtTrading implements OrderApi {
     }
     this.native = native;
     this.dryRun = opts.dryRun === true;
+    if (this.dryRun) this.installDryRun();
     // A reconciliation asks for every open order once in a while, knowingly (the weight is paced by our limiter).
     const o = this.ex.options as Record<string, unknown>;
     o.fetchOpenOrders = { ...(o.fetchOpenOrders as object | undefined), warnWithoutSymbol: false };
@@ -297,40 +299,49 @@ export class CcxtTrading implements OrderApi {
     }
   }
 
-  /** Runs `fn` with ccxt's transport replaced: the request is built and signed, recorded, and not sent. */
-  private async dry(op: string, req: PlaceRequest | undefined, fn: () => Promise<unknown>): Promise<VenueOrderReport> {
-    await this.v.loadInstruments();
+  /**
+   * Dry-run transport, installed once on a client used by nothing else: every request that would change
+   * something (anything but GET) is built and signed by ccxt as usual, recorded with the key and signature
+   * redacted, and not sent; reads (balances, open orders for reconciliation) go out as normal.
+   */
+  private installDryRun(): void {
     const ex = this.ex as unknown as { fetch: (url: string, method?: string, headers?: unknown, body?: unknown) => Promise<unknown> };
-    const real = ex.fetch;
+    const real = ex.fetch.bind(this.ex);
     const secrets = [this.ex.apiKey, this.ex.secret].filter((s): s is string => typeof s === 'string' && s.length > 0);
     const redact = (s: string) => secrets.reduce((acc, k) => acc.split(k).join('***'), s).replace(/signature=[0-9a-f]+/gi, 'signature=***');
-    let captured: DryRunRequest | undefined;
-    ex.fetch = async (url, method = 'GET', _headers, body) => {
-      captured = { method, url: redact(url), body: typeof body === 'string' ? redact(body) : undefined, signed: /signature=/i.test(`${url}${typeof body === 'string' ? body : ''}`) };
-      throw new DryRunStop();
+    ex.fetch = async (url, method = 'GET', headers, body) => {
+      if (method === 'GET') return real(url, method, headers, body);
+      const text = `${url}${typeof body === 'string' ? body : ''}`;
+      throw new DryRunStop({ method, url: redact(url), body: typeof body === 'string' ? redact(body) : undefined, signed: /signature=/i.test(text) });
     };
+  }
+
+  private async dry(op: string, req: PlaceRequest | undefined, fn: () => Promise<unknown>): Promise<VenueOrderReport> {
+    await this.v.loadInstruments();
+    let captured: DryRunRequest | undefined;
     try {
       await fn();
     } catch (e) {
-      if (!(e instanceof DryRunStop) && !(e instanceof Error && e.cause instanceof DryRunStop)) throw orderError(e, { exchange: this.id, op });
-    } finally {
-      ex.fetch = real;
+      const stop = e instanceof DryRunStop ? e : e instanceof Error && e.cause instanceof DryRunStop ? e.cause : undefined;
+      if (!stop) throw orderError(e, { exchange: this.id, op });
+      captured = stop.request;
     }
     if (!captured) throw new VenueRejectedError(`${this.id} ${op}: dry-run built no request`, { exchange: this.id, op, outcome: 'rejected' });
     this.dryRuns.push(captured);
     if (this.dryRuns.length > 100) this.dryRuns.shift();
-    const now = Date.now();
     return {
       venueOrderId: `dry-${++this.dryIds}`, clientOrderId: req?.clientOrderId, symbol: req?.symbol ?? '', status: 'open', side: req?.side ?? 'buy',
       type: req?.kind ?? 'limit', amount: Number(req?.amount ?? 0), filled: 0, price: req?.price !== undefined ? Number(req.price) : undefined,
-      triggerPrice: req?.triggerPrice !== undefined ? Number(req.triggerPrice) : undefined, reduceOnly: req?.reduceOnly === true, ts: now,
+      triggerPrice: req?.triggerPrice !== undefined ? Number(req.triggerPrice) : undefined, reduceOnly: req?.reduceOnly === true, ts: Date.now(),
     };
   }
 }
 
 class DryRunStop extends Error {
-  constructor() {
+  readonly request: DryRunRequest;
+  constructor(request: DryRunRequest) {
     super('dry run: not sent');
+    this.request = request;
   }
 }
 

@@ -99,6 +99,8 @@ export class LiveVenue implements Venue {
   private readonly byVenueId = new Map<string, Track>();
   private readonly seenTrades = new Set<string>();
   private readonly anomalies: VenueAnomaly[] = [];
+  private readonly foreign = new Map<string, VenueOrderReport>();
+  private readonly adopted = new Set<string>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private closed = false;
   /** Newest venue trade time applied: REST resyncs ask for trades from a little before it. */
@@ -168,6 +170,35 @@ export class LiveVenue implements Venue {
     for (const t of this.byClient.values()) if (t.unknown) this.scheduleResolve(t, 0);
   }
 
+  /** The last report of a foreign open order (reconciliation adopts from it). */
+  foreignOrder(venueOrderId: string): VenueOrderReport | undefined {
+    return this.foreign.get(venueOrderId);
+  }
+
+  /** Client ids on the wire of adopted foreign orders (they are ours now, under another id). */
+  adoptedWireIds(): string[] {
+    return [...this.adopted];
+  }
+
+  /** Tracks an order reconciliation adopted: the venue knows it by its own client id (maybe not ours). */
+  adoptForeign(order: Readonly<Order>, wireId: string | undefined): void {
+    const t = this.track(order, order.venueOrderId);
+    if (wireId !== undefined && wireId !== t.wireId) {
+      this.byWire.delete(t.wireId);
+      (t as { wireId: string }).wireId = wireId;
+      this.byWire.set(wireId, t);
+    }
+    this.adopted.add(t.wireId);
+    this.foreign.delete(order.venueOrderId ?? '');
+    this.anomalies.splice(0, this.anomalies.length, ...this.anomalies.filter((a) => a.venueOrderId !== order.venueOrderId));
+  }
+
+  /** Stops tracking an order the trader declared gone (reconciliation: missing at the venue). */
+  forget(clientOrderId: string): void {
+    const t = this.byClient.get(clientOrderId);
+    if (t) t.terminal = true;
+  }
+
   // ───────────── the Venue port ─────────────
 
   submit(order: Readonly<Order>): void {
@@ -221,6 +252,8 @@ export class LiveVenue implements Venue {
   applyOrder(r: VenueOrderReport, known?: Track): void {
     const t = known ?? (r.clientOrderId !== undefined ? this.byWire.get(r.clientOrderId) : undefined) ?? this.byVenueId.get(r.venueOrderId);
     if (!t) {
+      if (r.status === 'open') this.foreign.set(r.venueOrderId, r);
+      else this.foreign.delete(r.venueOrderId);
       if (r.status === 'open') this.anomaly({ kind: 'foreign-order', venueOrderId: r.venueOrderId, symbol: r.symbol, detail: `an open ${r.side} ${r.type} ${r.amount} not placed by this run (client id ${r.clientOrderId ?? 'none'})` });
       return;
     }
