@@ -162,7 +162,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     settings: () => settingsStore.document,
     saveSelection: (account) => void settingsStore.set('selectedAccount', account),
     // Sim / testnet / live accounts: keys are resolved here, in the host process, and go only to ccxt.
-    live: { venues, sim, credentials: async (ref) => parseCredentials(settings.sweeps.secret(ref)) },
+    live: { venues, sim, credentials: async (ref) => parseCredentials(settings.sweeps.secret(ref)), ...settings.live },
   });
   stops.push(['trading', () => trading.close()]);
 

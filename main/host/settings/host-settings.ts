@@ -17,6 +17,8 @@
  *                                    account's credentials are JSON {"apiKey","secret","password"?}
  *   KESTREL_SIM_URL                  an external Kestrel Sim (http://127.0.0.1:PORT) instead of starting one:
  *                                    tests whose exchange must outlive a killed host
+ *   KESTREL_LIVE_RECV_WINDOW_MS      recvWindow of signed venue requests (tests: an unknown create resolves
+ *                                    as "not placed" after it, plus 5 s)
  * Bootstrap variables that must be known before the data dir is: KESTREL_DATA_DIR, KESTREL_LOG, KESTREL_PORT.
  * An override whose value the schema refuses is ignored and named in `rejected`.
  */
@@ -31,6 +33,8 @@ export interface HostSettings {
   readonly document: SettingsDocument;
   /** KESTREL_SIM_URL: an external Kestrel Sim. */
   readonly sim: { readonly url?: string };
+  /** KESTREL_LIVE_RECV_WINDOW_MS. */
+  readonly live: { readonly recvWindowMs?: number };
   readonly market: {
     /** Generate the synthetic demo history when market.db has none. */
     readonly demoHistory: boolean;
@@ -114,6 +118,7 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
   return {
     document: doc,
     sim: simUrl ? { url: simUrl } : {},
+    live: Number(env.KESTREL_LIVE_RECV_WINDOW_MS) > 0 ? { recvWindowMs: Number(env.KESTREL_LIVE_RECV_WINDOW_MS) } : {},
     market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false },
     paper: { autostart: doc.paper.autostart, feed, speed: doc.paper.speed },
     audit: { checkpointEvery: doc.audit.checkpointEvery },

@@ -28,6 +28,8 @@ export interface LiveDeps {
   readonly sim: KestrelSim;
   /** Resolves an account's credentials reference (the secret store); undefined when it holds none. */
   readonly credentials: (ref: string) => Promise<Credentials | undefined>;
+  /** Binance recvWindow for signed requests (tests shorten it: an unknown create resolves after it). */
+  readonly recvWindowMs?: number;
   /** Dry-run: every order request is built and signed, and not sent. */
   readonly dryRun?: (account: string) => boolean;
 }
@@ -51,7 +53,7 @@ export async function connectLive(a: AccountSettings, venue: VenueSettings, deps
   const perp = a.marketType === 'perpetual';
   // One ccxt class per market: Binance's spot and USDⓈ-M APIs are separate exchanges in ccxt.
   const exchange = perp && venue.exchange === 'binance' ? 'binanceusdm' : venue.exchange;
-  const base: VenueOptions = { exchange, ...(perp ? { marketTypes: ['linear'] } : {}) };
+  const base: VenueOptions = { exchange, ...(perp ? { marketTypes: ['linear'] } : {}), ...(deps.recvWindowMs !== undefined ? { recvWindowMs: deps.recvWindowMs } : {}) };
   let opts: VenueOptions;
   if (a.environment === 'sim') {
     if (!venue.builtin) throw new ValidationError(`Account "${a.name}": sim accounts trade on Kestrel Sim, not ${venue.name}`);

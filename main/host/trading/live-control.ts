@@ -11,7 +11,7 @@ import type { LiveStatus } from '../../contract/live.ts';
 import type { AccountSettings } from '../../contract/settings.ts';
 import { auditOverride } from '../../core/audit/session.ts';
 import { KestrelError, NotFoundError, ValidationError, type RiskReason } from '../../core/errors.ts';
-import { floatToLots, floatToTicks, type Order } from '../../core/model/index.ts';
+import { floatToLots, floatToTicks, moneyToNumber, type Order } from '../../core/model/index.ts';
 import type { TradingState } from '../../core/ports.ts';
 import type { LiveVenue } from '../../venues/live/live-venue.ts';
 import type { PrivateSync } from '../../venues/live/private-sync.ts';
@@ -161,7 +161,15 @@ export class LiveControl {
     const own = new Set([...s.engine.oms.all()].map((o) => venue.wireIdOf(o.clientOrderId)));
     for (const w of venue.adoptedWireIds()) own.add(w);
     const known = new Set<string>([...s.engine.portfolio.fills().map((f) => f.tradeId), ...(book.ackTrades ?? [])]);
-    const ledgerPos = new Map(conn.instruments.map((i) => [i.symbol, s.engine.portfolio.positionQty(i.symbol) * i.lotF]));
+    // Spot: the venue's number is the base balance, which a fee charged in the base asset also moved.
+    const baseFees = new Map<string, number>();
+    if (account.marketType === 'spot') {
+      for (const f of s.engine.portfolio.fills()) {
+        const i = conn.instruments.find((x) => x.symbol === f.symbol);
+        if (i && f.feeCurrency === i.base) baseFees.set(f.symbol, (baseFees.get(f.symbol) ?? 0) + moneyToNumber(f.fee));
+      }
+    }
+    const ledgerPos = new Map(conn.instruments.map((i) => [i.symbol, s.engine.portfolio.positionQty(i.symbol) * i.lotF - (baseFees.get(i.symbol) ?? 0)]));
     const lots = new Map(conn.instruments.map((i) => [i.symbol, i.lotF]));
     const found = reconcile(
       { openOrders: ledgerOrders, positions: ledgerPos, baselines: book.baselines ?? {}, knownTrades: known, lotOf: (x) => lots.get(x) ?? 0 },

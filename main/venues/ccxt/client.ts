@@ -34,6 +34,8 @@ export interface VenueOptions {
   readonly timeoutMs?: number;
   /** The exchange's testnet/demo environment (ccxt's sandbox mode), where it has one. */
   readonly sandbox?: boolean;
+  /** How long a signed request stays valid at the venue (Binance `recvWindow`; ccxt's default 10 s). */
+  readonly recvWindowMs?: number;
 }
 
 const BINANCE_FAMILY = new Set(['binance', 'binanceus', 'binanceusdm']);
@@ -81,6 +83,7 @@ export class CcxtVenue {
       options: {
         ...(marketTypes ? { fetchMarkets: { types: [...marketTypes] } } : {}),
         ...(opts.endpoints ? { fetchCurrencies: false, fetchMargins: false } : {}),
+        ...(opts.recvWindowMs !== undefined ? { recvWindow: opts.recvWindowMs } : {}),
       },
     });
     if (opts.sandbox) {

@@ -102,6 +102,8 @@ export interface OrderApi {
   readonly clientIdLimit: { readonly maxLength: number; readonly pattern: RegExp };
   /** Which protective order kinds the venue places natively (the rest are emulated locally). */
   readonly native: ReadonlySet<PlaceKind>;
+  /** How long a signed request stays acceptable to the venue: a create not found after this never got through. */
+  readonly receiveWindowMs: number;
   create(req: PlaceRequest): Promise<VenueOrderReport>;
   cancel(req: CancelRequest): Promise<VenueOrderReport | undefined>;
   edit(req: PlaceRequest, conditional: boolean): Promise<VenueOrderReport>;
@@ -132,6 +134,7 @@ export class CcxtTrading implements OrderApi {
   readonly clientIdLimit: { readonly maxLength: number; readonly pattern: RegExp };
   readonly native: ReadonlySet<PlaceKind>;
   readonly dryRun: boolean;
+  readonly receiveWindowMs: number;
   /** Requests dry-run mode built and signed (newest last, at most 100 kept). */
   readonly dryRuns: DryRunRequest[] = [];
   private readonly v: CcxtVenue;
@@ -153,6 +156,9 @@ export class CcxtTrading implements OrderApi {
     }
     this.native = native;
     this.dryRun = opts.dryRun === true;
+    const rw = Number((this.ex.options as Record<string, unknown>).recvWindow);
+    // Venues without a receive window bound a request's life by their own timeouts: a minute is generous.
+    this.receiveWindowMs = Number.isFinite(rw) && rw > 0 ? rw : 60_000;
     if (this.dryRun) this.installDryRun();
     // A reconciliation asks for every open order once in a while, knowingly (the weight is paced by our limiter).
     const o = this.ex.options as Record<string, unknown>;

@@ -28,12 +28,15 @@ export interface ResolvePolicy {
   readonly attempts: number;
   readonly baseMs: number;
   readonly maxMs: number;
-  /** Not found this long after the request was sent (and after minChecks checks) = it was never placed. */
+  /**
+   * Not found this long after the request was sent (and after minChecks checks) = it was never placed.
+   * Default: the venue's receive window (a request older than it is refused) plus 5 s for clock skew.
+   */
   readonly notPlacedAfterMs: number;
   readonly minChecks: number;
 }
 
-export const DEFAULT_RESOLVE: ResolvePolicy = { attempts: 12, baseMs: 250, maxMs: 5_000, notPlacedAfterMs: 15_000, minChecks: 3 };
+export const DEFAULT_RESOLVE: Omit<ResolvePolicy, 'notPlacedAfterMs'> = { attempts: 12, baseMs: 250, maxMs: 5_000, minChecks: 3 };
 
 /** Something the venue said that the ledger cannot take as it is: reconciliation lists it. */
 export interface VenueAnomaly {
@@ -111,7 +114,7 @@ export class LiveVenue implements Venue {
     this.id = o.id;
     this.api = o.api;
     this.now = o.now ?? Date.now;
-    this.policy = { ...DEFAULT_RESOLVE, ...o.resolve };
+    this.policy = { ...DEFAULT_RESOLVE, notPlacedAfterMs: o.api.receiveWindowMs + 5_000, ...o.resolve };
     this.insts = new Map(o.instruments.map((i) => [i.symbol, i]));
   }
 
