@@ -2,6 +2,7 @@ import { TradingStateBadge } from './TradingState.tsx';
 import { useApp } from '../state/app.ts';
 import { useConnection } from '../state/connection.ts';
 import { AccountSwitcher } from './AccountSwitcher.tsx';
+import { LiveBadge } from '../features/live/LiveBadge.tsx';
 
 export function TopBar() {
   const info = useApp((s) => s.info);
@@ -21,6 +22,7 @@ export function TopBar() {
           </span>
         )}
         <AccountSwitcher />
+        <LiveBadge />
         <TradingStateBadge />
       </div>
       <div className="topbar-right">
