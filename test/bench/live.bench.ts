@@ -48,7 +48,8 @@ async function rig(name: string, durable: boolean) {
   if (!durable) ledger.db.pragma('synchronous = OFF');
   const conn = client();
   const inst = (await conn.loadInstruments()).get('BTC/USDT')!;
-  const venue = new LiveVenue({ id: 'bench', api: new CcxtTrading(conn), instruments: [inst] });
+  // Venue events enter in one ledger batch, as the session delivers them (live-session.ts).
+  const venue = new LiveVenue({ id: 'bench', api: new CcxtTrading(conn), instruments: [inst], deliver: (fn) => ledger.ledger.batch(fn) });
   const audit = new SessionAuditSink(ledger.audit, { sessionId: name, kind: 'live', account: 'bench' });
   const engine = new Engine({ instruments: [inst], venue, portfolio: { baseCurrency: 'USDT', cash: { USDT: '1000000000' } }, clock: new WallClock(), store: ledger.ledger.storeFor({ accountId: 'bench', sessionId: name }), audit, risk: new AdjustableRiskGate({ ...DEFAULT_LIMITS, maxOpenOrders: 1_000_000, maxOrderNotional: null }), sessionId: name });
   engine.onTrade({ symbol: 'BTC/USDT', ts: Date.now(), price: last, qty: 1 });
