@@ -13,6 +13,7 @@ export class FakeOrderApi implements OrderApi {
   readonly id = 'fakex';
   readonly clientIdLimit = { maxLength: 36, pattern: /^[.A-Z:/a-z0-9_-]+$/ };
   readonly native = new Set<PlaceKind>(['market', 'limit', 'stop-market', 'take-profit']);
+  readonly receiveWindowMs = 10_000;
   readonly orders = new Map<string, VenueOrderReport>();
   readonly trades: VenueTradeReport[] = [];
   readonly calls: string[] = [];

@@ -122,7 +122,7 @@ export class PaperAccounts {
   }
 }
 
-const LIVE_KEYS = new Set(['baselines', 'ackTrades', 'ackIds', 'dryRun']);
+const LIVE_KEYS = new Set(['baselines', 'ackTrades', 'ackIds', 'dryRun', 'venueBalanceAt']);
 
 function withDefaults(d: Readonly<Record<string, unknown>>, limits: RiskLimitsView): PaperAccountData {
   const x = d as Partial<PaperAccountData>;

@@ -29,6 +29,7 @@ import type { SessionListener, TradingSession } from './session.ts';
 import type { VenueSettings } from '../../contract/settings.ts';
 import { KestrelError } from '../../core/errors.ts';
 import { connectLive, type LiveConnection, type LiveDeps } from './live-connect.ts';
+import { decimalString as decimalText } from '../../venues/ccxt/index.ts';
 import type { LiveControl, LiveBookData } from './live-control.ts';
 import { startLiveRun, type LiveRun } from './live-session.ts';
 
@@ -113,14 +114,26 @@ export class AccountDesk {
     const l = this.o.live!;
     const dry = dryRun ?? ((this.accounts.current().data as LiveBookData).dryRun === true || l.deps.dryRun?.(this.o.account.id) === true);
     this.preparing ??= connectLive(this.o.account, l.venue, l.deps, dry)
-      .then((c) => {
+      .then(async (c) => {
         if (this.closed) return void c.close();
+        await this.initLiveBook(c);
         this.liveConn = c;
       })
       .finally(() => {
         this.preparing = undefined;
       });
     return this.preparing;
+  }
+
+  /**
+   * A live book's first start: its starting balance is the venue's balance of the account currency then
+   * (later starts continue from the book's fills; reconciliation compares with the venue every time).
+   */
+  private async initLiveBook(c: LiveConnection): Promise<void> {
+    const data = this.accounts.current().data as PaperAccountData & { venueBalanceAt?: number };
+    if (data.venueBalanceAt !== undefined || this.o.ledger.ledger.fills(this.accounts.current().record.id).length > 0) return;
+    const bal = (await c.api.fetchBalances()).find((b) => b.currency === this.o.account.currency);
+    this.accounts.update({ startingBalance: decimalText(bal?.total ?? 0), venueBalanceAt: this.now() } as Partial<PaperAccountData>);
   }
 
   /** Restarts a live session in the other mode (sending / dry-run), keeping its working orders (taken over). */

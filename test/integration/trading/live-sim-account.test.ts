@@ -62,6 +62,8 @@ describe('a sim account on Kestrel Sim', () => {
     await c.call('accounts.select', { account });
     const st = await settled();
     expect(st).toMatchObject({ environment: 'sim', armed: false, dryRun: false });
+    // The book starts from the venue's balance of the account currency (Kestrel Sim funds 100,000 USDT).
+    expect((await c.call('trading.account', { account })).startingBalance).toBe('100000');
     const e = await failure(c.call('trading.submit', { account, symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.001' }));
     expect(e.code).toBe('risk_rejected');
     expect(e.message).toMatch(/reconciliation|not armed/);
