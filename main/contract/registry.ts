@@ -14,6 +14,7 @@ import { paperStrategyCommands, paperStrategyEvents } from './paper-strategy.ts'
 import { settingsCommands } from './settings.ts';
 import { accountCommands, withAccount } from './accounts.ts';
 import { liveCommands, liveEvents } from './live.ts';
+import { credentialCommands } from './credentials.ts';
 
 export const commands = {
   ...appCommands,
@@ -27,6 +28,7 @@ export const commands = {
   ...settingsCommands,
   ...accountCommands,
   ...liveCommands,
+  ...credentialCommands,
 };
 
 export const events = {

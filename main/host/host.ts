@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import type { EngineStatus } from '../contract/index.ts';
 import { openLedger, type LedgerStores } from '../storage/index.ts';
 import { reportAuditAnchors } from './audit/anchor-status.ts';
-import type { KeyVault } from './audit/key-vault.ts';
+import { environmentVault, type KeyVault } from './audit/key-vault.ts';
 import { hostRerunDeps, hostSessionRerun } from './audit/rerun-deps.ts';
 import { AuditService } from './audit/service.ts';
 import { BacktestService } from './backtest/service.ts';
@@ -42,7 +42,11 @@ import { APP_VERSION } from './version.ts';
 import { HostWorkers } from './workers.ts';
 import { KestrelSim } from './venues/kestrel-sim.ts';
 import { VenuePool } from './venues/pool.ts';
-import type { Credentials } from './trading/live-connect.ts';
+import { NotFoundError } from '../core/errors.ts';
+import { checkWithCcxt } from './secrets/check.ts';
+import { Credentials } from './secrets/credentials.ts';
+import { SecretStore } from './secrets/store.ts';
+import type { Credentials as LiveCredentials } from './trading/live-connect.ts';
 
 export interface HostOptions {
   mode: HostMode;
@@ -68,6 +72,8 @@ export interface HostServices {
   readonly clusters: SweepClusters;
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
+  readonly secrets: SecretStore;
+  readonly credentials: Credentials;
 }
 
 export interface Host {
@@ -147,7 +153,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const venues = new VenuePool();
   stops.push(['venues', () => venues.close()]);
-  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1, ...(settings.sim.url ? { url: settings.sim.url } : {}) });
+  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1, port: settings.simPort, ...(settings.simUrl ? { url: settings.simUrl } : {}) });
   stops.push(['kestrel-sim', () => sim.close()]);
   const market = MarketService.open(join(dataDir, 'market.db'), venues);
   stops.push(['market', () => market.close()]);
@@ -162,12 +168,21 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     settings: () => settingsStore.document,
     saveSelection: (account) => void settingsStore.set('selectedAccount', account),
     // Sim / testnet / live accounts: keys are resolved here, in the host process, and go only to ccxt.
-    live: { venues, sim, credentials: async (ref) => parseCredentials(settings.sweeps.secret(ref)), ...settings.live },
+    // KESTREL_SECRET_<REF> (CI) first, then the secret store; `credentials` is built below, used only later.
+    live: { venues, sim, credentials: async (ref) => parseCredentials(settings.sweeps.secret(ref)) ?? (await storedKey(credentials, ref)), ...settings.live },
   });
   stops.push(['trading', () => trading.close()]);
 
-  // Sweep clusters: queue passwords are secret-store references (settings/host-settings.ts says how they resolve today).
-  const clusters = new SweepClusters(() => settings.sweeps.clusters, settings.sweeps.secret);
+  // Exchange keys and passwords, sealed by the same vault as the audit key (secrets/store.ts).
+  const vault = ctx.keyVault ?? environmentVault();
+  const secrets = new SecretStore(dataDir, vault);
+  const credentials = new Credentials({
+    store: secrets, vaultKind: vault.kind, settings: () => settingsStore.document, check: checkWithCcxt,
+    builtinEndpoints: () => sim.endpoints(),
+  });
+
+  // Sweep clusters: a queue password is a secret-store reference (KESTREL_SECRET_<REF> overrides it for CI).
+  const clusters = new SweepClusters(() => settings.sweeps.clusters, (ref) => settings.sweeps.secret(ref) ?? secrets.peek(ref));
   const backtest = new BacktestService({
     cluster: (id) => clusters.target(id),
     ledger,
@@ -187,7 +202,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const paperStrategies = new PaperStrategies({ session: () => trading.session, catalog: () => backtest, emit: (v) => emit('paper.strategy.state', v), log });
 
-  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies };
+  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, secrets, credentials };
 }
 
 /** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */
@@ -210,6 +225,11 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
       log.info({ session: view.sessionId, account: view.accountId, tickMs: view.feedTickMs }, 'paper trading session started');
     }
   }
+
+  // Stored secrets are unsealed once, off the event loop, so sync users (queue passwords) find them.
+  void (async () => {
+    if (s.secrets.list().length > 0) await s.secrets.unlock();
+  })().catch((e: unknown) => log.warn({ err: (e as Error).message }, 'secret store not unlocked'));
 
   // The log against its last head anchored outside ledger.db; a rewrite turns the engine degraded, loudly.
   reportAuditAnchors(s.audit, ctx);
@@ -236,13 +256,23 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
 }
 
 /** An account's credentials secret: JSON {"apiKey","secret","password"?}; anything else is no credentials. */
-function parseCredentials(text: string | undefined): Credentials | undefined {
+function parseCredentials(text: string | undefined): LiveCredentials | undefined {
   if (!text) return undefined;
   try {
-    const o = JSON.parse(text) as Partial<Credentials>;
+    const o = JSON.parse(text) as Partial<LiveCredentials>;
     if (typeof o.apiKey !== 'string' || typeof o.secret !== 'string') return undefined;
     return { apiKey: o.apiKey, secret: o.secret, ...(typeof o.password === 'string' ? { password: o.password } : {}) };
   } catch {
     return undefined;
+  }
+}
+
+/** An exchange key from the secret store; undefined when the reference holds none. */
+async function storedKey(store: Credentials, ref: string): Promise<LiveCredentials | undefined> {
+  try {
+    return await store.resolve(ref);
+  } catch (e) {
+    if (e instanceof NotFoundError) return undefined;
+    throw e;
   }
 }

@@ -26,5 +26,6 @@ export const cliCommands: readonly CommandEntry[] = [
   entry('backtest', 'Backtest a rules (.json) or code (.ts/.js) strategy over a CSV, the demo generator or stored candles.', async () => (await import('./backtest.ts')).backtest),
   entry('sweep', 'Grid / random parameter sweep or rolling walk-forward of a rules strategy on the worker pool.', async () => (await import('./sweep.ts')).sweep),
   entry('worker', 'Run sweep and walk-forward tasks from a Redis queue (BullMQ) on this machine.', async () => (await import('./worker.ts')).worker),
+  entry('sim', 'Run Kestrel Sim (the loopback exchange in Binance\'s format, with its private API) on its own; hosts use it via KESTREL_SIM_URL.', async () => (await import('./sim.ts')).sim),
   entry('config', 'Read and edit the settings document (settings.json in the data dir), validated like the app does.', async () => (await import('./config.ts')).config),
 ];

@@ -20,6 +20,8 @@ import { paperStrategyHandlers } from './paper-strategy.ts';
 import { settingsHandlers } from './settings.ts';
 import { venueHandlers } from './venues.ts';
 import { liveHandlers } from './live.ts';
+import { credentialHandlers } from './credentials.ts';
+import type { Credentials } from '../secrets/credentials.ts';
 
 /** The services the handler table serves; createHost (host.ts) builds them. */
 export interface HandlerServices {
@@ -33,6 +35,7 @@ export interface HandlerServices {
   readonly clusters: SweepClusters;
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
+  readonly credentials: Credentials;
 }
 
 /**
@@ -46,10 +49,11 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...marketHandlers(s.market, s.sim, ctx),
     ...indicatorHandlers(s.market, s.workers),
     ...auditHandlers(s.audit),
-    ...strategyHandlers(s.backtest, s.clusters),
+    ...strategyHandlers(s.backtest, s.clusters, async () => (await s.trading.running()).effectiveRiskProfile()),
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
     ...settingsHandlers(s.settingsStore, s.settings),
     ...venueHandlers(s.settingsStore, s.sim),
     ...liveHandlers(s.trading),
+    ...credentialHandlers(s.credentials),
   } satisfies Handlers;
 }

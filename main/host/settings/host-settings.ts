@@ -13,10 +13,12 @@
  *   KESTREL_SWEEP_CLUSTERS           clusters (JSON: [{"id","name","url","password": ref|null}])
  *   KESTREL_UPDATES=off|stable|beta  updates (the desktop app's self-update: off, or on following that channel)
  *   KESTREL_SECRET_<REF>             the secret a reference names (REF upper-cased, non-alphanumerics as _),
- *                                    until the OS keychain store of the live-trading work replaces it; an
+ *                                    over the secret store's (main/host/secrets): for CI without a keychain; an
  *                                    account's credentials are JSON {"apiKey","secret","password"?}
- *   KESTREL_SIM_URL                  an external Kestrel Sim (http://127.0.0.1:PORT) instead of starting one:
- *                                    tests whose exchange must outlive a killed host
+ *   KESTREL_SIM_PORT=N               Kestrel Sim listens on this 127.0.0.1 port instead of a free one (e2e tests
+ *                                    reach its /sim-admin endpoints there)
+ *   KESTREL_SIM_URL=http://127.0.0.1:N  use that running Kestrel Sim (`kestrel sim`, a test's) instead of starting
+ *                                    one: its accounts outlive the host (kill and restart tests)
  *   KESTREL_LIVE_RECV_WINDOW_MS      recvWindow of signed venue requests (tests: an unknown create resolves
  *                                    as "not placed" after it, plus 5 s)
  * Bootstrap variables that must be known before the data dir is: KESTREL_DATA_DIR, KESTREL_LOG, KESTREL_PORT.
@@ -31,8 +33,6 @@ import type { FeedConfig } from '../trading/compose.ts';
 export interface HostSettings {
   /** The effective document (file + overrides). */
   readonly document: SettingsDocument;
-  /** KESTREL_SIM_URL: an external Kestrel Sim. */
-  readonly sim: { readonly url?: string };
   /** KESTREL_LIVE_RECV_WINDOW_MS. */
   readonly live: { readonly recvWindowMs?: number };
   readonly market: {
@@ -58,6 +58,10 @@ export interface HostSettings {
   };
   /** The desktop app's self-update switch (main/app/update-policy.ts turns it into a plan). */
   readonly updates: UpdateSettings;
+  /** Kestrel Sim's port (0: a free one). */
+  readonly simPort: number;
+  /** A Kestrel Sim running outside the host, used instead of starting one (loopback URLs only). */
+  readonly simUrl: string | undefined;
   /** The overrides applied, and those refused. */
   readonly overrides: readonly { key: string; env: string; value: string }[];
   readonly rejected: readonly { key: string; env: string; value: string }[];
@@ -114,19 +118,24 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
   const f = doc.paper.feed;
   const feed: { -readonly [K in keyof FeedConfig]?: FeedConfig[K] } = {};
   for (const k of ['seed', 'tickMs', 'cycleMs', 'swingBps', 'sweepMs'] as const) if (f[k] !== undefined) feed[k] = f[k];
-  const simUrl = env.KESTREL_SIM_URL;
   return {
     document: doc,
-    sim: simUrl ? { url: simUrl } : {},
     live: Number(env.KESTREL_LIVE_RECV_WINDOW_MS) > 0 ? { recvWindowMs: Number(env.KESTREL_LIVE_RECV_WINDOW_MS) } : {},
     market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false },
     paper: { autostart: doc.paper.autostart, feed, speed: doc.paper.speed },
     audit: { checkpointEvery: doc.audit.checkpointEvery },
     sweeps: { clusters: doc.clusters, secret: envSecret(env) },
     updates: doc.updates,
+    simPort: simPort(env.KESTREL_SIM_PORT),
+    simUrl: env.KESTREL_SIM_URL && /^http:\/\/127\.0\.0\.1:\d{1,5}\/?$/.test(env.KESTREL_SIM_URL) ? env.KESTREL_SIM_URL : undefined,
     overrides,
     rejected,
   };
+}
+
+function simPort(v: string | undefined): number {
+  const n = Number(v ?? 0);
+  return Number.isInteger(n) && n >= 0 && n < 65_536 ? n : 0;
 }
 
 /** A copy of `doc` with the dotted `key` set (intermediate objects created). */

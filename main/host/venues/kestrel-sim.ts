@@ -3,9 +3,10 @@
  * (main/venues/mock-exchange), started by the host on first use — on 127.0.0.1, a free port, seeded — and
  * reached through ccxt's real binance client like any exchange. Closed with the host.
  *
- * `url` points the host at a Kestrel Sim running elsewhere instead (KESTREL_SIM_URL: tests whose exchange
- * must outlive a killed host). Its operator endpoint issues the API keys of `sim` accounts: a sim account is
- * an account on the sim's own matching engine, keyed by the Kestrel account's id.
+ * `url` points the host at a Kestrel Sim running elsewhere instead (`kestrel sim`, KESTREL_SIM_URL: tests
+ * whose exchange must outlive a killed host). Its operator endpoint issues the API keys of `sim` accounts
+ * that have no credentials of their own: a sim account is an account on the sim's own matching engine,
+ * named after the Kestrel account.
  */
 import { ValidationError, VenueNetworkError } from '../../core/errors.ts';
 import { generatedSymbols, startMockExchange, type MockExchange } from '../../venues/mock-exchange/index.ts';
@@ -17,7 +18,9 @@ export interface KestrelSimOptions {
   /** Days of 1m history it serves, ending at `end`. */
   readonly days?: number;
   readonly end?: number;
-  /** An external Kestrel Sim (http://127.0.0.1:PORT): not started or closed by this host. */
+  /** 0 (default): a free port. */
+  readonly port?: number;
+  /** An already running Kestrel Sim (`kestrel sim`, a test's) to use instead of starting one: http://127.0.0.1:PORT. */
   readonly url?: string;
 }
 
@@ -32,21 +35,25 @@ export class KestrelSim {
   private readonly keys = new Map<string, Promise<SimKeyPair>>();
 
   constructor(o: KestrelSimOptions = {}) {
-    if (o.url !== undefined && !/^http:\/\/(127\.0\.0\.1|localhost):\d{1,5}$/.test(o.url)) throw new ValidationError(`KESTREL_SIM_URL must be http://127.0.0.1:PORT, got ${o.url}`);
     this.o = o;
   }
 
   get started(): boolean {
-    return this.server !== undefined;
+    return this.server !== undefined || this.o.url !== undefined;
   }
 
   /** Its REST and WebSocket endpoints, starting it when it is not running. */
   async endpoints(): Promise<{ rest: string; ws: string }> {
-    if (this.o.url) return { rest: this.o.url, ws: `${this.o.url.replace('http://', 'ws://')}/ws` };
+    const base = this.o.url?.replace(/\/$/, '') ?? (await this.exchange()).baseUrl;
+    return { rest: base, ws: `${base.replace('http://', 'ws://')}/ws` };
+  }
+
+  /** The running exchange (started on first use): its private API issues keys and plants orders (tests, demos). */
+  exchange(): Promise<MockExchange> {
+    if (this.o.url) return Promise.reject(new ValidationError(`Kestrel Sim runs outside this host (${this.o.url}): use its /sim-admin endpoints`));
     const seed = this.o.seed ?? 1;
-    this.server ??= startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: this.o.days ?? 30, seed, ...(this.o.end !== undefined ? { end: this.o.end } : {}) }), seed });
-    const m = await this.server;
-    return { rest: m.baseUrl, ws: `${m.baseUrl.replace('http://', 'ws://')}/ws` };
+    this.server ??= startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: this.o.days ?? 30, seed, ...(this.o.end !== undefined ? { end: this.o.end } : {}) }), seed, port: this.o.port ?? 0 });
+    return this.server;
   }
 
   /** An API key on the sim account `account` (created, and funded, on first use); one per host run. */

@@ -59,6 +59,19 @@ function loopbackUrls(ex: Exchange, rest: string, ws: string | undefined): void 
     api.ws = wsMap;
   }
   ex.urls = { ...ex.urls, api } as typeof ex.urls;
+  // ccxt picks Binance's per-market error maps (e.g. futures -2019 → InsufficientFunds) by the real host
+  // name; on the loopback host it would fall back to the generic map, so the host is named back by path.
+  const base = rest.replace(/\/$/, '');
+  const hosted = ex as unknown as { getExceptionsByUrl?: (url: string, kind: string) => unknown };
+  const original = hosted.getExceptionsByUrl?.bind(ex);
+  if (original) {
+    hosted.getExceptionsByUrl = (url: string, kind: string) => {
+      if (typeof url !== 'string' || !url.startsWith(base)) return original(url, kind);
+      const path = url.slice(base.length);
+      const host = /^\/fapi\//.test(path) ? 'fapi' : /^\/dapi\//.test(path) ? 'dapi' : /^\/eapi\//.test(path) ? 'eapi' : /^\/papi\//.test(path) ? 'papi' : 'api';
+      return original(`https://${host}.binance.com${path}`, kind);
+    };
+  }
 }
 
 export class CcxtVenue {

@@ -7,3 +7,4 @@ export { openStream, type StreamKind, type StreamStatus, type StreamHandlers, ty
 export { marketToInstrument, decimalString } from './instruments.ts';
 export { CcxtTrading, orderError, orderReport, tradeReport, type OrderApi, type PlaceRequest, type PlaceKind, type CancelRequest, type VenueOrderReport, type VenueTradeReport, type VenueBalance, type VenuePosition, type VenueOrderStatus, type DryRunRequest } from './trading.ts';
 export { orderOutcome, isAlgoRequired, isClockSkew, type OrderOutcome } from './errors.ts';
+export { checkKey, type KeyCheck } from './credentials.ts';

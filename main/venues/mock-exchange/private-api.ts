@@ -59,7 +59,7 @@ export class SimPrivateApi {
     this.clock = opts.now ?? Date.now;
     this.faults = new PrivateFaultPlan(opts.faults ?? {}, opts.seed ?? 1);
     this.engine = new SimEngine({ now: this.clock, symbols: () => this.symbols().keys(), spec: (id) => this.spec(id), book: (id) => this.book(id) }, opts.engine);
-    this.streams = new UserStreams({ faults: this.faults, keys: this.keys, now: this.clock });
+    this.streams = new UserStreams({ faults: this.faults, keys: this.keys, now: this.clock, newListenKey: () => this.draw(60) });
     this.engine.on((e) => {
       const a = this.engine.account(e.account);
       const isFill = e.kind === 'order' && e.trade !== undefined;
@@ -78,7 +78,7 @@ export class SimPrivateApi {
 
   /** Issues an API key (deterministic from the seed) on a new or named account, funding a new account. */
   createKey(o: NewKeyOptions = {}): SimKey {
-    const draw = (n: number) => Array.from({ length: n }, () => ALNUM[Math.floor(this.rng.uniform() * ALNUM.length)]).join('');
+    const draw = (n: number) => this.draw(n);
     const account = o.account ?? `sim-${++this.accountSeq}`;
     const isNew = !this.engine.accounts.has(account);
     const key: SimKey = {
@@ -93,6 +93,10 @@ export class SimPrivateApi {
       acct.futuresWallet += money(o.futures ?? '100000');
     }
     return key;
+  }
+
+  private draw(n: number): string {
+    return Array.from({ length: n }, () => ALNUM[Math.floor(this.rng.uniform() * ALNUM.length)]).join('');
   }
 
   spec(id: string): SimSymbolSpec | undefined {
@@ -151,6 +155,12 @@ export class SimPrivateApi {
       res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'x-mbx-used-weight-1m': '1' });
       res.end(JSON.stringify(payload));
     };
+    if (body === null) {
+      // The rest of the body is still on the socket: answer, then close it so it is not read as a request.
+      res.writeHead(413, { 'content-type': 'application/json;charset=UTF-8', connection: 'close' });
+      res.end(JSON.stringify({ code: -1000, msg: 'Request body too large.' }), () => req.destroy());
+      return;
+    }
     if (path.startsWith('/sim-admin/')) {
       const r = handleAdmin(method, path, body, this);
       return send(r.status, r.body);
@@ -245,13 +255,14 @@ function midOf(s: MockSymbol): number {
 
 const MAX_BODY = 64 * 1024;
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** The request body as text; null when it exceeds MAX_BODY (the rest is left unread). */
+async function readBody(req: IncomingMessage): Promise<string | null> {
   if (req.method === 'GET' || req.method === 'HEAD') return '';
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY) break;
+    if (size > MAX_BODY) return null;
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -32,8 +32,9 @@ export interface PrivateFaultConfig {
   readonly notFoundMs?: number;
   /** Per fill event on the user stream: sent twice. */
   readonly duplicateFill?: number;
-  /** Per fill event on the user stream: held back and sent after the next event. */
+  /** Per fill event on the user stream: held back and sent after the next fill (or `reorderHoldMs` later). */
   readonly reorderFill?: number;
+  readonly reorderHoldMs?: number;
   /** Per user-stream event: the connection is dropped instead (the event is lost to that connection). */
   readonly streamDrop?: number;
   /** A listenKey's validity without keepalive (ms); Binance's is 60 minutes. */

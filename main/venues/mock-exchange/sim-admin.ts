@@ -47,7 +47,7 @@ const Deposit = z.object({ account: Id, market: z.enum(['spot', 'futures']), ass
 const Faults = z
   .object({
     timeoutAfterAccept: z.number().min(0).max(1), holdMs: z.number().int().min(0).max(600_000), lostAck: z.number().min(0).max(1), notFoundAfterCreate: z.number().min(0).max(1),
-    notFoundMs: z.number().int().min(0).max(600_000), duplicateFill: z.number().min(0).max(1), reorderFill: z.number().min(0).max(1), streamDrop: z.number().min(0).max(1),
+    notFoundMs: z.number().int().min(0).max(600_000), duplicateFill: z.number().min(0).max(1), reorderFill: z.number().min(0).max(1), reorderHoldMs: z.number().int().min(0).max(600_000), streamDrop: z.number().min(0).max(1),
     listenKeyTtlMs: z.number().int().min(1).max(86_400_000), rateLimit: z.number().min(0).max(1), ban: z.number().min(0).max(1), clockSkewMs: z.number().int().min(-86_400_000).max(86_400_000),
     insufficientBalance: z.number().min(0).max(1),
   })

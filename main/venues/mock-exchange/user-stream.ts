@@ -7,7 +7,6 @@
  *   `userDataStream.subscribe`), events wrapped as `{ subscriptionId, event }`.
  * Faults (private-faults.ts) drop connections and duplicate or reorder fill events here.
  */
-import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { PrivateFaultPlan } from './private-faults.ts';
 import { fail, verifyWsParams, type ApiFailure, type SimKey } from './signing.ts';
@@ -40,6 +39,8 @@ export interface UserStreamDeps {
   readonly faults: PrivateFaultPlan;
   readonly keys: ReadonlyMap<string, SimKey>;
   now(): number;
+  /** A fresh listenKey (drawn from the sim's seeded generator). */
+  newListenKey(): string;
 }
 
 const LISTEN_KEY_TTL = 60 * 60_000;
@@ -68,7 +69,7 @@ export class UserStreams {
         return k.key;
       }
     }
-    const key = randomBytes(32).toString('base64url').replace(/[-_]/g, 'x');
+    const key = this.deps.newListenKey();
     this.listenKeys.set(key, { key, account, market, expiresAt: this.deps.now() + this.ttl() });
     return key;
   }
@@ -215,13 +216,13 @@ export class UserStreams {
       const out: string[] = [];
       if (fault === 'reorder-fill' && s.held === undefined) {
         s.held = text;
-        // Held back until the next event, or a moment later when none comes: late, never lost.
-        setTimeout(() => this.flush(s), 250).unref();
+        // Held back until the next fill, or a moment later when none comes: late, never lost.
+        setTimeout(() => this.flush(s), this.deps.faults.config.reorderHoldMs ?? 1_000).unref();
         continue;
       }
       out.push(text);
       if (fault === 'duplicate-fill') out.push(text);
-      if (s.held !== undefined) {
+      if (s.held !== undefined && isFill) {
         out.push(s.held);
         s.held = undefined;
       }

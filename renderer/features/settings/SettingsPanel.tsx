@@ -9,6 +9,7 @@ import { useNotices } from '../../state/notices.ts';
 import { useSettings } from '../../state/settings.ts';
 import { useTrading } from '../../state/trading.ts';
 import { isDecimal } from '../ticket/logic.ts';
+import { ExchangeKeys } from './ExchangeKeys.tsx';
 import { UpdatesSettings } from './UpdatesSettings.tsx';
 import { VenuesAccounts } from './VenuesAccounts.tsx';
 import { WorkstationSettings } from './WorkstationSettings.tsx';
@@ -89,6 +90,10 @@ export function SettingsPanel() {
         <section className="card">
           <h3 className="section">Venues and accounts</h3>
           <VenuesAccounts />
+        </section>
+        <section className="card">
+          <h3 className="section">Exchange keys</h3>
+          <ExchangeKeys />
         </section>
         <section className="card">
           <h3 className="section">Workstation</h3>
