@@ -53,7 +53,8 @@ describe('a sim account on Kestrel Sim', () => {
 
   const settled = () => until('a reconciliation to finish', async () => {
     const st = await c.call('live.reconcile', { account });
-    return st.gate !== 'checking' && st.gate !== 'pending' ? st : undefined;
+    // A check the loaded machine timed out on (lastError) is asked again.
+    return st.gate !== 'checking' && st.gate !== 'pending' && st.lastError === null ? st : undefined;
   }, 30_000);
 
   it('is tradable, starts disarmed and refuses orders before reconciliation and arming', async () => {
