@@ -17,6 +17,7 @@ const layers = {
   'main/contract': { may: ['main/contract'], packages: ['zod'] },
   'main/venues/ccxt': { may: ['main/core', 'main/venues/ccxt'], packages: true },
   'main/venues/paper': { may: ['main/core', 'main/venues/paper'], packages: ['zod', 'decimal.js'] },
+  'main/venues/live': { may: ['main/core', 'main/venues/ccxt', 'main/venues/live'], packages: true },
   'main/venues/replay': { may: ['main/core', 'main/venues/replay'], packages: true },
   'main/venues/mock-exchange': { may: ['main/core', 'main/venues/mock-exchange'], packages: true },
   'main/storage': { may: ['main/core', 'main/storage'], packages: true },

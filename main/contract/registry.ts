@@ -13,6 +13,7 @@ import { strategyCommands, strategyEvents } from './strategy.ts';
 import { paperStrategyCommands, paperStrategyEvents } from './paper-strategy.ts';
 import { settingsCommands } from './settings.ts';
 import { accountCommands, withAccount } from './accounts.ts';
+import { liveCommands, liveEvents } from './live.ts';
 import { credentialCommands } from './credentials.ts';
 import { streamCommands, streamEvents } from './streams.ts';
 
@@ -27,6 +28,7 @@ export const commands = {
   ...paperStrategyCommands,
   ...settingsCommands,
   ...accountCommands,
+  ...liveCommands,
   ...credentialCommands,
   ...streamCommands,
 };
@@ -38,6 +40,7 @@ export const events = {
   ...strategyEvents,
   ...paperStrategyEvents,
   ...streamEvents,
+  ...liveEvents,
 };
 
 export type Commands = typeof commands;

@@ -43,12 +43,14 @@ import { APP_VERSION } from './version.ts';
 import { HostWorkers } from './workers.ts';
 import { KestrelSim } from './venues/kestrel-sim.ts';
 import { VenuePool } from './venues/pool.ts';
+import { NotFoundError } from '../core/errors.ts';
 import { checkWithCcxt } from './secrets/check.ts';
 import { Credentials } from './secrets/credentials.ts';
 import { SecretStore } from './secrets/store.ts';
 import { MarketStreams } from './market-streams/manager.ts';
 import { StreamsBridge } from './market-streams/ipc-bridge.ts';
 import { venueResolver } from './market-streams/resolve.ts';
+import type { Credentials as LiveCredentials } from './trading/live-connect.ts';
 
 export interface HostOptions {
   mode: HostMode;
@@ -178,6 +180,9 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     // Accounts are read from the file on each use: one added in the Settings panel is usable at once.
     settings: () => settingsStore.document,
     saveSelection: (account) => void settingsStore.set('selectedAccount', account),
+    // Sim / testnet / live accounts: keys are resolved here, in the host process, and go only to ccxt.
+    // KESTREL_SECRET_<REF> (CI) first, then the secret store; `credentials` is built below, used only later.
+    live: { venues, sim, credentials: async (ref) => parseCredentials(settings.sweeps.secret(ref)) ?? (await storedKey(credentials, ref)), ...settings.live },
   });
   stops.push(['trading', () => trading.close()]);
 
@@ -223,7 +228,9 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
   });
 
   if (s.settings.paper.autostart) {
-    if (demo && s.market.demoStatus().state === 'generating') {
+    // A live account's session starts once its venue connection is open (keys, markets): in the background.
+    if (s.trading.desk().isLive) s.trading.startAfter(Promise.resolve());
+    else if (demo && s.market.demoStatus().state === 'generating') {
       // First start: the demo history is being written; continue its price path rather than jump from it.
       s.trading.startAfter(demo);
     } else {
@@ -259,4 +266,26 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
       log.warn({ err: (e as Error).message }, 'final audit tree head failed');
     }
   }]);
+}
+
+/** An account's credentials secret: JSON {"apiKey","secret","password"?}; anything else is no credentials. */
+function parseCredentials(text: string | undefined): LiveCredentials | undefined {
+  if (!text) return undefined;
+  try {
+    const o = JSON.parse(text) as Partial<LiveCredentials>;
+    if (typeof o.apiKey !== 'string' || typeof o.secret !== 'string') return undefined;
+    return { apiKey: o.apiKey, secret: o.secret, ...(typeof o.password === 'string' ? { password: o.password } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** An exchange key from the secret store; undefined when the reference holds none. */
+async function storedKey(store: Credentials, ref: string): Promise<LiveCredentials | undefined> {
+  try {
+    return await store.resolve(ref);
+  } catch (e) {
+    if (e instanceof NotFoundError) return undefined;
+    throw e;
+  }
 }

@@ -3,6 +3,7 @@ import { useApp } from '../state/app.ts';
 import { useConnection } from '../state/connection.ts';
 import { AccountSwitcher } from './AccountSwitcher.tsx';
 import { LayoutMenu } from './layout/LayoutMenu.tsx';
+import { LiveBadge } from '../features/live/LiveBadge.tsx';
 
 export function TopBar() {
   const info = useApp((s) => s.info);
@@ -23,6 +24,7 @@ export function TopBar() {
           </span>
         )}
         <AccountSwitcher />
+        <LiveBadge />
         <TradingStateBadge />
       </div>
       <div className="topbar-right">

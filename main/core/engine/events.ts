@@ -25,7 +25,7 @@ export interface EngineConfig {
   readonly history?: boolean;
 }
 
-export type OrderEventKind = 'created' | 'accepted' | 'rejected' | 'triggered' | 'trail-moved' | 'filled' | 'partially-filled' | 'pending-cancel' | 'canceled' | 'cancel-rejected' | 'pending-amend' | 'amended' | 'amend-rejected' | 'expired' | 'released';
+export type OrderEventKind = 'created' | 'accepted' | 'rejected' | 'triggered' | 'trail-moved' | 'filled' | 'partially-filled' | 'pending-cancel' | 'canceled' | 'cancel-rejected' | 'pending-amend' | 'amended' | 'amend-rejected' | 'expired' | 'released' | 'adopted';
 
 export interface EngineEvents {
   order: { readonly event: OrderEventKind; readonly order: Readonly<Order> };

@@ -4,7 +4,7 @@
  * (kernel.ts) adds market data, strategies and the candle loop on top; both share this run-to-completion
  * queue, so a command or a bar drains the venue events it caused before it returns.
  */
-import { IllegalTransitionError, KestrelError, NotFoundError, RiskRejectedError } from '../errors.ts';
+import { IllegalTransitionError, KestrelError, NotFoundError, RiskRejectedError, ValidationError } from '../errors.ts';
 import type { CandleColumns, Fill, Instrument, Order, OrderRequest, OrderSource } from '../model/index.ts';
 import { isTerminal } from '../model/index.ts';
 import type { AuditEvent, AuditSink, Clock, RiskAlert, RiskBook, RiskGate, RiskInput, RiskVerdict, SimulatedVenue, Store, TradingState, Venue, VenueEvent, VenueListener } from '../ports.ts';
@@ -275,6 +275,18 @@ export abstract class OrderDesk implements VenueListener {
     this.oms.move(o, 'pending-cancel', ts, reason);
     this.orderEvent('pending-cancel', o);
     this.venue.cancel(o.clientOrderId);
+  }
+
+  /**
+   * Takes over a working order this session did not place (an earlier run's, after a restart; or one found
+   * at the venue and adopted by reconciliation): into the OMS and the audit, with no venue call. Fills it
+   * had before are the portfolio's already (an earlier run's) or not ours to book (a foreign order's).
+   */
+  adopt(order: Readonly<Order>): Order {
+    if (!this.instruments.has(order.symbol)) throw new ValidationError(`Unknown instrument ${order.symbol}`, [{ path: 'symbol', message: 'not tradable in this session' }]);
+    const o = this.oms.adopt({ ...order });
+    this.orderEvent('adopted', o);
+    return o;
   }
 
   // ───────────── internals: venue events ─────────────

@@ -182,6 +182,20 @@ export class OrderManager {
     return o;
   }
 
+  /**
+   * Takes in an order this session did not create: a working order of an earlier run of the account (live
+   * restart) or one reconciliation adopted from the venue. Its id is kept as it is (it is already at the venue).
+   */
+  adopt(o: Order): Order {
+    if (this.get(o.clientOrderId) !== undefined) throw new ValidationError(`duplicate clientOrderId ${o.clientOrderId}`, [{ path: 'clientOrderId', message: 'already used in this session' }]);
+    this.chosenIds = true;
+    this.chosen.set(o.clientOrderId, o);
+    this.made++;
+    if (this.history) this.list.push(o);
+    if (!isTerminal(o.state)) this.open.add(o);
+    return o;
+  }
+
   move(o: Order, to: OrderState, ts: number, reason?: string): void {
     transition(o, to, ts);
     if (reason !== undefined) o.reason = reason;

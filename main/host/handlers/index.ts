@@ -19,6 +19,7 @@ import { strategyHandlers } from './strategy.ts';
 import { paperStrategyHandlers } from './paper-strategy.ts';
 import { settingsHandlers } from './settings.ts';
 import { venueHandlers } from './venues.ts';
+import { liveHandlers } from './live.ts';
 import { credentialHandlers } from './credentials.ts';
 import type { Credentials } from '../secrets/credentials.ts';
 import { streamHandlers } from './streams.ts';
@@ -57,6 +58,7 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
     ...settingsHandlers(s.settingsStore, s.settings),
     ...venueHandlers(s.settingsStore, s.sim),
+    ...liveHandlers(s.trading),
     ...credentialHandlers(s.credentials),
     ...streamHandlers(s.streams, s.streamsBridge, s.settingsStore),
   } satisfies Handlers;

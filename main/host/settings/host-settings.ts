@@ -16,11 +16,14 @@
  *   KESTREL_SWEEP_CLUSTERS           clusters (JSON: [{"id","name","url","password": ref|null}])
  *   KESTREL_UPDATES=off|stable|beta  updates (the desktop app's self-update: off, or on following that channel)
  *   KESTREL_SECRET_<REF>             the secret a reference names (REF upper-cased, non-alphanumerics as _),
- *                                    over the secret store's (main/host/secrets): for CI without a keychain
+ *                                    over the secret store's (main/host/secrets): for CI without a keychain; an
+ *                                    account's credentials are JSON {"apiKey","secret","password"?}
  *   KESTREL_SIM_PORT=N               Kestrel Sim listens on this 127.0.0.1 port instead of a free one (e2e tests
  *                                    reach its /sim-admin endpoints there)
  *   KESTREL_SIM_URL=http://127.0.0.1:N  use that running Kestrel Sim (`kestrel sim`, a test's) instead of starting
  *                                    one: its accounts outlive the host (kill and restart tests)
+ *   KESTREL_LIVE_RECV_WINDOW_MS      recvWindow of signed venue requests (tests: an unknown create resolves
+ *                                    as "not placed" after it, plus 5 s)
  * Bootstrap variables that must be known before the data dir is: KESTREL_DATA_DIR, KESTREL_LOG, KESTREL_PORT.
  * An override whose value the schema refuses is ignored and named in `rejected`.
  */
@@ -34,6 +37,8 @@ import type { FeedConfig } from '../trading/compose.ts';
 export interface HostSettings {
   /** The effective document (file + overrides). */
   readonly document: SettingsDocument;
+  /** KESTREL_LIVE_RECV_WINDOW_MS. */
+  readonly live: { readonly recvWindowMs?: number };
   readonly market: {
     /** Generate the synthetic demo history when market.db has none. */
     readonly demoHistory: boolean;
@@ -140,6 +145,7 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
   for (const k of ['seed', 'tickMs', 'cycleMs', 'swingBps', 'sweepMs'] as const) if (f[k] !== undefined) feed[k] = f[k];
   return {
     document: doc,
+    live: Number(env.KESTREL_LIVE_RECV_WINDOW_MS) > 0 ? { recvWindowMs: Number(env.KESTREL_LIVE_RECV_WINDOW_MS) } : {},
     market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false, simSpeed: doc.market.simSpeed, simFaults },
     paper: { autostart: doc.paper.autostart, feed, speed: doc.paper.speed },
     audit: { checkpointEvery: doc.audit.checkpointEvery },

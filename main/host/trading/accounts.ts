@@ -50,10 +50,13 @@ export class PaperAccounts {
   private readonly limits: RiskLimitsView;
   private readonly now: () => number;
   private readonly profile: RiskProfile;
+  /** 'live' for sim / testnet / live accounts (their books hold reconciliation decisions, not a paper balance). */
+  private readonly kind: 'paper' | 'live';
 
   /** `limits`, `profile`: the account's risk profile in the settings, where each new book starts. */
-  constructor(catalog: Catalog, owner: BookOwner, limits: RiskLimitsView = DEFAULT_LIMITS, now: () => number = Date.now, profile: RiskProfile = STANDARD_PROFILE) {
+  constructor(catalog: Catalog, owner: BookOwner, limits: RiskLimitsView = DEFAULT_LIMITS, now: () => number = Date.now, profile: RiskProfile = STANDARD_PROFILE, kind: 'paper' | 'live' = 'paper') {
     this.catalog = catalog;
+    this.kind = kind;
     this.owner = owner;
     this.limits = limits;
     this.now = now;
@@ -61,7 +64,7 @@ export class PaperAccounts {
   }
 
   private books(): AccountRecord[] {
-    return this.catalog.accounts().filter((a) => a.kind === 'paper' && a.owner === this.owner.id);
+    return this.catalog.accounts().filter((a) => a.kind === this.kind && a.owner === this.owner.id);
   }
 
   /** The open paper account, created on first use. */
@@ -75,7 +78,7 @@ export class PaperAccounts {
   private open(n: number, data: PaperAccountData): { record: AccountRecord; data: PaperAccountData } {
     const o = this.owner;
     const id = o.id === 'demo' ? `paper-${n}` : `${o.id}:${n}`;
-    const record: AccountRecord = { id, owner: o.id, venue: o.venue, kind: 'paper', name: `${o.name} ${n}`, currency: o.currency, createdAt: this.now(), data: { ...data } };
+    const record: AccountRecord = { id, owner: o.id, venue: o.venue, kind: this.kind, name: `${o.name} ${n}`, currency: o.currency, createdAt: this.now(), data: { ...data } };
     this.catalog.putAccount(record);
     return { record, data };
   }
@@ -122,6 +125,8 @@ export class PaperAccounts {
   }
 }
 
+const LIVE_KEYS = new Set(['baselines', 'ackTrades', 'ackIds', 'dryRun', 'venueBalanceAt']);
+
 function withDefaults(d: Readonly<Record<string, unknown>>, limits: RiskLimitsView, profile: RiskProfile): PaperAccountData {
   const x = d as Partial<PaperAccountData>;
   return {
@@ -134,6 +139,8 @@ function withDefaults(d: Readonly<Record<string, unknown>>, limits: RiskLimitsVi
     stateReason: x.stateReason ?? 'default',
     ...(x.next ? { next: x.next } : {}),
     ...(x.closedAt !== undefined ? { closedAt: x.closedAt } : {}),
+    // A live book's reconciliation decisions (live-control.ts) ride along untouched.
+    ...Object.fromEntries(Object.entries(d).filter(([k]) => LIVE_KEYS.has(k))),
   };
 }
 

@@ -4,11 +4,10 @@
  *
  *   paper  venue = PaperVenue (main/venues/paper)      market data = DemoFeed (or any MarketData)
  *          clock = SimClock advanced by the feed's prints, so a session is reproducible from seed + start
- *   live   venue = an exchange adapter implementing the Venue port (the ccxt order adapter of
- *          main/venues/ccxt plugs in here once it exists)   market data = its stream   clock = WallClock
+ *   live   venue = LiveVenue (main/venues/live, over ccxt)   market data = the venue's trade stream
+ *          clock = WallClock   (live-session.ts adds restart take-over and the reconciliation gate)
  *
- * `composeLiveSession` is the documented live composition: it accepts any Venue + MarketData pair, and is
- * exercised in tests with the paper venue standing in for an exchange.
+ * `composeLiveSession` accepts any Venue + MarketData pair (tests plug the paper venue in as a stand-in).
  */
 import { SimClock, WallClock } from '../../core/engine/clock.ts';
 import type { Fill, Instrument } from '../../core/model/index.ts';
@@ -116,6 +115,9 @@ export interface LiveSessionInput {
   readonly risk: AdjustableRiskGate;
   readonly batch?: <T>(fn: () => T) => T;
   readonly listener: SessionListener;
+  /** Fills the account booked in earlier sessions: the portfolio continues from them. */
+  readonly priorFills?: readonly Fill[];
+  readonly tradingState?: { readonly state: PaperAccountData['tradingState']; readonly reason: string };
 }
 
 /** A live session: an exchange venue and its stream around the same kernel. Start it with `session.start()`. */
@@ -127,6 +129,8 @@ export function composeLiveSession(x: LiveSessionInput): TradingSession {
       portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.startingBalance } },
       startingBalance: x.startingBalance,
       ...(x.batch ? { batch: x.batch } : {}),
+      ...(x.priorFills ? { priorFills: x.priorFills } : {}),
+      ...(x.tradingState ? { tradingState: x.tradingState } : {}),
     },
     x.listener,
   );

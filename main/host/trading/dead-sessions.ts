@@ -28,7 +28,9 @@ export function closeDeadSessions(ledger: LedgerStores, now: number, log: Logger
       const last = ext ? query.get(ext.to) : undefined;
       const lastData = last ? (JSON.parse(last.body) as { data: { sessionSeq?: number } }).data : undefined;
       const sink = new SessionAuditSink(ledger.audit, { sessionId: rec.id, kind: rec.kind as SessionKind }, lastData?.sessionSeq ?? 0);
-      const mine = open.filter((o) => o.sessionId === rec.id);
+      // A live session's orders are at the venue, not in the dead process: they stay open for the next live
+      // run of the account to take over (live-session.ts) and reconcile.
+      const mine = rec.kind === 'live' ? [] : open.filter((o) => o.sessionId === rec.id);
       ledger.db.transaction(() => {
         for (const so of mine) {
           const order: Order = { ...so.order, state: 'canceled', reason: 'session_crashed', updatedTs: now };

@@ -26,6 +26,12 @@ import { parseRiskProfile, type RiskProfile } from '../../core/risk/profile.ts';
 import type { RiskReportView } from '../../contract/risk.ts';
 import { dailyRiskReport } from '../reports/risk-report.ts';
 import type { SessionListener, TradingSession } from './session.ts';
+import type { VenueSettings } from '../../contract/settings.ts';
+import { KestrelError } from '../../core/errors.ts';
+import { connectLive, type LiveConnection, type LiveDeps } from './live-connect.ts';
+import { decimalString as decimalText } from '../../venues/ccxt/index.ts';
+import type { LiveControl, LiveBookData } from './live-control.ts';
+import { startLiveRun, type LiveRun } from './live-session.ts';
 
 export interface DeskOptions {
   readonly account: AccountSettings;
@@ -49,6 +55,8 @@ export interface DeskOptions {
   readonly authenticator?: RiskAuthenticator;
   /** Min interval between mark-to-market portfolio events (fills always push at once). */
   readonly portfolioThrottleMs?: number;
+  /** Sim / testnet / live accounts: the account's venue and how to open connections to it. */
+  readonly live?: { readonly venue: VenueSettings; readonly deps: LiveDeps; readonly checkMs?: number; readonly pollMs?: number };
 }
 
 export class AccountDesk {
@@ -56,6 +64,9 @@ export class AccountDesk {
   private readonly o: DeskOptions;
   private readonly now: () => number;
   private paper: PaperSession | undefined;
+  private liveRun: LiveRun | undefined;
+  private liveConn: LiveConnection | undefined;
+  private preparing: Promise<void> | undefined;
   private sessionN = 0;
   private lastPortfolioPush = 0;
   private portfolioTimer: ReturnType<typeof setTimeout> | undefined;
@@ -66,7 +77,7 @@ export class AccountDesk {
   constructor(o: DeskOptions) {
     this.o = o;
     this.now = o.now ?? Date.now;
-    this.accounts = new PaperAccounts(o.ledger.catalog, { id: o.account.id, name: o.account.name, venue: o.account.venue, currency: o.account.currency }, o.limits, this.now, o.riskProfile);
+    this.accounts = new PaperAccounts(o.ledger.catalog, { id: o.account.id, name: o.account.name, venue: o.account.venue, currency: o.account.currency }, o.limits, this.now, o.riskProfile, o.live ? 'live' : 'paper');
     this.feedCfg = { seed: DEMO_DEFAULTS.seed, ...o.feed };
   }
 
@@ -74,14 +85,68 @@ export class AccountDesk {
     return this.o.storesCandles === true && this.o.candles !== undefined;
   }
 
+  /** A sim / testnet / live account (its session trades through a venue connection). */
+  get isLive(): boolean {
+    return this.o.live !== undefined;
+  }
+
   get hasSession(): boolean {
-    return this.paper !== undefined;
+    return this.paper !== undefined || this.liveRun !== undefined;
   }
 
   /** The running session (throws when none: the service was closed). */
   get session(): TradingSession {
+    if (this.liveRun) return this.liveRun.session;
     if (!this.paper) throw new Error('no trading session is running');
     return this.paper.session;
+  }
+
+  /** A sim / testnet / live account's reconciliation gate and arming (refused for paper accounts). */
+  get live(): LiveControl {
+    if (!this.o.live) throw new KestrelError('conflict', `"${this.o.account.name}" is a paper account: it has no venue to reconcile with`);
+    if (!this.liveRun) throw new KestrelError('conflict', `"${this.o.account.name}" has no running session`);
+    return this.liveRun.control;
+  }
+
+  /**
+   * Opens the venue connection of a live account (keys, markets); the session starts after it. A failure
+   * leaves no session: the next command tries again and reports why.
+   */
+  private prepareLive(dryRun?: boolean): Promise<void> {
+    const l = this.o.live!;
+    const dry = dryRun ?? ((this.accounts.current().data as LiveBookData).dryRun === true || l.deps.dryRun?.(this.o.account.id) === true);
+    this.preparing ??= connectLive(this.o.account, l.venue, l.deps, dry)
+      .then(async (c) => {
+        if (this.closed) return void c.close();
+        await this.initLiveBook(c);
+        this.liveConn = c;
+      })
+      .finally(() => {
+        this.preparing = undefined;
+      });
+    return this.preparing;
+  }
+
+  /**
+   * A live book's first start: its starting balance is the venue's balance of the account currency then
+   * (later starts continue from the book's fills; reconciliation compares with the venue every time).
+   */
+  private async initLiveBook(c: LiveConnection): Promise<void> {
+    const data = this.accounts.current().data as PaperAccountData & { venueBalanceAt?: number };
+    if (data.venueBalanceAt !== undefined || this.o.ledger.ledger.fills(this.accounts.current().record.id).length > 0) return;
+    const bal = (await c.api.fetchBalances()).find((b) => b.currency === this.o.account.currency);
+    this.accounts.update({ startingBalance: decimalText(bal?.total ?? 0), venueBalanceAt: this.now() } as Partial<PaperAccountData>);
+  }
+
+  /** Restarts a live session in the other mode (sending / dry-run), keeping its working orders (taken over). */
+  async setDryRun(dryRun: boolean, origin: string): Promise<void> {
+    if (!this.o.live) throw new KestrelError('conflict', 'dry-run is for live accounts');
+    if (this.liveRun && this.liveRun.control.status().dryRun === dryRun) return;
+    this.accounts.update({ dryRun } as Partial<PaperAccountData>);
+    this.stop(`switched to ${dryRun ? 'dry-run' : 'sending'} by ${origin}`);
+    this.liveConn = undefined;
+    await this.prepareLive(dryRun);
+    this.start();
   }
 
   get feed(): PaperSession['feed'] {
@@ -97,24 +162,27 @@ export class AccountDesk {
     this.ready = before.then(
       () => undefined,
       () => undefined,
-    ).then(() => {
+    ).then(async () => {
       if (this.closed) return;
       try {
+        if (this.o.live) await this.prepareLive();
         this.start();
       } catch (e) {
-        this.o.log.error({ err: e }, 'the paper trading session could not start');
+        this.o.log.error({ err: e }, 'the trading session could not start');
       }
     });
   }
 
-  /** Resolves when a pending start (see startAfter) has happened. */
+  /** Resolves when a pending start (see startAfter) has happened; a live account's connection is opened here. */
   whenReady(): Promise<void> {
+    if (this.o.live) return this.ready.then(() => (this.liveConn || this.liveRun ? undefined : this.prepareLive()));
     return this.ready;
   }
 
-  /** Starts the paper session of the current paper account. */
+  /** Starts the session of the account's current book (paper: demo feed + local matching; else: the venue). */
   start(): SessionView {
-    if (this.paper) return this.sessionView();
+    if (this.paper || this.liveRun) return this.sessionView();
+    if (this.o.live) return this.startLive();
     const { record, data } = this.accounts.current();
     const startTs = this.alignedNow();
     // The Demo account keeps the session ids earlier releases gave it; other accounts' ids name them.
@@ -156,7 +224,35 @@ export class AccountDesk {
     return view;
   }
 
+  private startLive(): SessionView {
+    const conn = this.liveConn;
+    if (!conn) throw new KestrelError('conflict', `"${this.o.account.name}" is still connecting to its venue`);
+    const { record, data } = this.accounts.current();
+    const sessionId = `L${this.now().toString(36)}${++this.sessionN}`;
+    const l = this.o.live!;
+    this.liveRun = startLiveRun({
+      account: this.o.account, conn, sessionId, bookId: record.id, data: data as PaperAccountData & LiveBookData, ledger: this.o.ledger,
+      listener: this.listener(),
+      book: () => this.accounts.current().data as LiveBookData,
+      saveBook: (change) => void this.accounts.update(change as Partial<PaperAccountData>),
+      setTradingState: (state, reason) => this.setTradingState(state, reason, 'reconciliation'),
+      emit: this.o.emit, log: this.o.log, now: this.now,
+      ...(l.checkMs !== undefined ? { checkMs: l.checkMs } : {}), ...(l.pollMs !== undefined ? { pollMs: l.pollMs } : {}),
+    });
+    const view = this.sessionView();
+    this.o.emit('trading.session', view);
+    return view;
+  }
+
   sessionView(): SessionView {
+    const r = this.liveRun;
+    if (r) {
+      const s = r.session;
+      return {
+        sessionId: s.parts.sessionId, accountId: s.parts.accountId, account: this.o.account.id, accountName: this.o.account.name, mode: 'live', venue: s.parts.venue.id,
+        feed: `${r.label} trades`, feedTickMs: 0, startedAt: s.startedAt, status: s.running ? 'running' : 'stopped',
+      };
+    }
     const p = this.paper;
     if (!p) throw new Error('no trading session is running');
     const s = p.session;
@@ -168,6 +264,7 @@ export class AccountDesk {
 
   /** Stops the session: feed off, audited, session record closed. Open paper orders end with the session. */
   stop(reason = 'host shutdown'): void {
+    if (this.liveRun) return this.stopLive(reason);
     const p = this.paper;
     if (!p) return;
     this.paper = undefined;
@@ -182,6 +279,23 @@ export class AccountDesk {
       if (rec) this.o.ledger.catalog.putSession({ ...rec, status: 'stopped', endedAt: this.now() });
     } catch (e) {
       this.o.log.warn({ err: e }, 'could not record the end of the trading session');
+    }
+  }
+
+  /** A live session stops; its working orders stay at the venue (and in the ledger) for the next run to take over. */
+  private stopLive(reason: string): void {
+    const r = this.liveRun!;
+    this.liveRun = undefined;
+    if (this.portfolioTimer) clearTimeout(this.portfolioTimer);
+    this.portfolioTimer = undefined;
+    r.stop();
+    const s = r.session;
+    try {
+      auditSessionStop(s.parts.audit, this.now(), { reason, summary: { openOrders: s.engine.openOrders().length, equity: s.account().equity, left: s.engine.openOrders().map((o) => o.clientOrderId) } });
+      const rec = this.o.ledger.catalog.session(s.parts.sessionId);
+      if (rec) this.o.ledger.catalog.putSession({ ...rec, status: 'stopped', endedAt: this.now() });
+    } catch (e) {
+      this.o.log.warn({ err: e }, 'could not record the end of the live session');
     }
   }
 
@@ -270,6 +384,7 @@ export class AccountDesk {
 
   /** Cancels everything, closes the account and starts a fresh one (new session) from the saved settings. */
   resetAccount(origin: string): SessionView {
+    if (this.o.live) throw new KestrelError('conflict', `"${this.o.account.name}" trades on ${this.o.account.environment === 'sim' ? 'Kestrel Sim' : 'an exchange'}: its balances are the venue's, there is nothing to reset`);
     if (this.paper) {
       const s = this.session;
       s.cancelAll();
@@ -341,11 +456,11 @@ export class AccountDesk {
         emit('trading.candle', c);
       },
       tradingState: (state, reason) => {
-        if (!this.paper) return;
+        if (!this.paper && !this.liveRun) return;
         // A monitor's halt must survive a restart like the trader's own.
         const cur = this.accounts.current().data;
         if (cur.tradingState !== state || cur.stateReason !== reason) this.accounts.update({ tradingState: state, stateReason: reason });
-        emit('risk.state', this.paper.session.riskStatus());
+        emit('risk.state', this.session.riskStatus());
       },
     };
   }
@@ -370,9 +485,9 @@ export class AccountDesk {
       this.portfolioTimer.unref?.();
       return;
     }
-    if (!this.paper) return;
+    if (!this.hasSession) return;
     this.lastPortfolioPush = t;
-    const s = this.paper.session;
+    const s = this.session;
     this.o.emit('trading.portfolio', { account: s.account(), positions: s.positions() });
   }
 }

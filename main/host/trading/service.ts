@@ -6,8 +6,8 @@
  * one account at a time and re-reads everything when the selection changes.
  *
  * Paper accounts on a built-in venue (Kestrel Sim, or any venue marked builtin) trade on the demo feed with
- * local matching. Other environments (sim through the venue's own matching, testnet, live) need the venue
- * connections and are refused with a clear error until they exist.
+ * local matching. Sim accounts trade on Kestrel Sim's own matching engine, testnet and live accounts on the
+ * exchange, through the venue connections (live-connect.ts), behind the reconciliation gate and arming.
  */
 import type { AccountSettings, SettingsDocument } from '../../contract/settings.ts';
 import { SettingsDocument as SettingsSchema } from '../../contract/settings.ts';
@@ -25,6 +25,7 @@ import type { FeedConfig } from './compose.ts';
 import { closeDeadSessions } from './dead-sessions.ts';
 import { AccountDesk } from './desk.ts';
 import type { TradingSession } from './session.ts';
+import type { LiveDeps } from './live-connect.ts';
 
 export interface TradingServiceOptions {
   readonly ledger: LedgerStores;
@@ -44,6 +45,8 @@ export interface TradingServiceOptions {
   readonly now?: () => number;
   /** Min interval between mark-to-market portfolio events (fills always push at once). */
   readonly portfolioThrottleMs?: number;
+  /** Venue connections for sim / testnet / live accounts; without them such accounts are refused. */
+  readonly live?: LiveDeps & { readonly checkMs?: number; readonly pollMs?: number };
 }
 
 export class TradingService {
@@ -88,7 +91,7 @@ export class TradingService {
     const a = s.accounts.find((x) => x.id === account);
     if (!a) throw new NotFoundError('account', account);
     const venue = s.venues.find((v) => v.id === a.venue);
-    refuseUnsupported(a, venue?.builtin === true);
+    refuseUnsupported(a, venue?.builtin === true, this.o.live !== undefined);
     // Every built-in venue's paper desk continues the demo dataset's prices (what the chart shows); one desk
     // writes its closed candles, as two feeds writing one dataset would contradict each other.
     const source = DEMO_EXCHANGE;
@@ -99,6 +102,7 @@ export class TradingService {
       emit: (ch, p) => this.selectedId === account && this.o.emit(ch, p), log: this.o.log,
       ...(this.o.feed ? { feed: this.o.feed } : {}), ...(this.o.now ? { now: this.o.now } : {}),
       ...(this.o.portfolioThrottleMs !== undefined ? { portfolioThrottleMs: this.o.portfolioThrottleMs } : {}),
+      ...(a.environment !== 'paper' && venue && this.o.live ? { live: { venue, deps: this.o.live, ...(this.o.live.checkMs !== undefined ? { checkMs: this.o.live.checkMs } : {}), ...(this.o.live.pollMs !== undefined ? { pollMs: this.o.live.pollMs } : {}) } } : {}),
     });
     this.desks.set(account, d);
     return d;
@@ -143,7 +147,7 @@ export class TradingService {
       accounts: s.accounts.map((a) => {
         const d = this.desks.get(a.id);
         const venue = s.venues.find((v) => v.id === a.venue);
-        return { ...a, venueName: venue?.name ?? a.venue, running: d?.hasSession ?? false, book: d?.hasSession ? d.sessionView().accountId : null, supported: supported(a, venue?.builtin === true) === null };
+        return { ...a, venueName: venue?.name ?? a.venue, running: d?.hasSession ?? false, book: d?.hasSession ? d.sessionView().accountId : null, supported: supported(a, venue?.builtin === true, this.o.live !== undefined) === null };
       }),
     };
   }
@@ -184,15 +188,20 @@ export class TradingService {
   }
 }
 
-function supported(a: AccountSettings, builtinVenue: boolean): string | null {
-  if (a.environment !== 'paper') return `${a.environment} accounts trade through the venue connection, which this release does not open yet`;
+function supported(a: AccountSettings, builtinVenue: boolean, venues: boolean): string | null {
+  if (a.environment !== 'paper') {
+    if (!venues) return `${a.environment} accounts trade through venue connections, which this host was built without`;
+    if (a.environment === 'sim' && !builtinVenue) return 'sim accounts trade on Kestrel Sim';
+    if (a.environment !== 'sim' && builtinVenue) return `Kestrel Sim has no ${a.environment} environment; use a sim account`;
+    return null;
+  }
   if (!builtinVenue) return 'paper trading on a venue\'s live prices needs its market data connection, which this release does not open yet';
   if (a.marketType !== 'spot') return 'perpetual paper accounts are not supported yet';
   if (a.currency !== PAPER_CURRENCY) return `paper accounts on the demo feed are kept in ${PAPER_CURRENCY}`;
   return null;
 }
 
-function refuseUnsupported(a: AccountSettings, builtinVenue: boolean): void {
-  const why = supported(a, builtinVenue);
+function refuseUnsupported(a: AccountSettings, builtinVenue: boolean, venues: boolean): void {
+  const why = supported(a, builtinVenue, venues);
   if (why) throw new ValidationError(`Account "${a.name}" cannot trade here: ${why}.`, [{ path: 'account', message: why }]);
 }

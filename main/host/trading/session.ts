@@ -14,7 +14,7 @@ import type { AccountView, FillView, InstrumentView, LiveCandle, OrderView, Posi
 import { auditConfigChange, auditOverride } from '../../core/audit/session.ts';
 import { KestrelError, NotFoundError, ValidationError } from '../../core/errors.ts';
 import { Engine } from '../../core/engine/kernel.ts';
-import type { Candle, Fill, Instrument, Order, OrderBookUpdate, Quote, Trade } from '../../core/model/index.ts';
+import type { Candle, Fill, Instrument, Order, OrderBookUpdate, OrderRequest, OrderSource, Quote, Trade } from '../../core/model/index.ts';
 import { isTerminal, notional, ticksToPrice } from '../../core/model/index.ts';
 import type { PortfolioConfig } from '../../core/portfolio/portfolio.ts';
 import type { AuditSink, Clock, MarketData, MarketDataHandler, Store, Venue } from '../../core/ports.ts';
@@ -258,6 +258,19 @@ export class TradingSession implements MarketDataHandler {
       this.engine.cancel(clientOrderId);
       return orderView(o, this.instrument(o.symbol));
     });
+  }
+
+  /** Submits a kernel request (ticks and lots) from a system path (reconciliation re-placing a protective order). */
+  submitRequest(req: OrderRequest, source: OrderSource): OrderView {
+    return this.command(() => {
+      const o = this.engine.submit(req, source);
+      return orderView(o, this.instrument(o.symbol));
+    });
+  }
+
+  /** Runs `fn` against the engine in one ledger batch and pushes what changed (reconciliation's decisions). */
+  batchRun<T>(fn: () => T): T {
+    return this.command(fn);
   }
 
   /** Changes a working order's price, trigger or size (through the risk gate, in the order's own place). */

@@ -6,8 +6,13 @@
  * It is a live market: `days` of 1m history up to now, then the current minute forming from its trades on
  * its own clock (mock-exchange/live.ts), with `futureDays` of prices ahead generated at start (a host
  * running longer than that sees the market go quiet: restart it).
+ *
+ * `url` points the host at a Kestrel Sim running elsewhere instead (`kestrel sim`, KESTREL_SIM_URL: tests
+ * whose exchange must outlive a killed host). Its operator endpoint issues the API keys of `sim` accounts
+ * that have no credentials of their own: a sim account is an account on the sim's own matching engine,
+ * named after the Kestrel account.
  */
-import { ValidationError } from '../../core/errors.ts';
+import { ValidationError, VenueNetworkError } from '../../core/errors.ts';
 import { generatedSymbols, SimClock, startMockExchange, type FaultConfig, type MockExchange } from '../../venues/mock-exchange/index.ts';
 
 export const KESTREL_SIM_SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'BNB/USDT'] as const;
@@ -32,9 +37,15 @@ export interface KestrelSimOptions {
   readonly url?: string;
 }
 
+export interface SimKeyPair {
+  readonly apiKey: string;
+  readonly secret: string;
+}
+
 export class KestrelSim {
   private readonly o: KestrelSimOptions;
   private server: Promise<MockExchange> | undefined;
+  private readonly keys = new Map<string, Promise<SimKeyPair>>();
 
   constructor(o: KestrelSimOptions = {}) {
     this.o = o;
@@ -73,9 +84,29 @@ export class KestrelSim {
     return this.server!;
   }
 
+  /** An API key on the sim account `account` (created, and funded, on first use); one per host run. */
+  simKey(account: string): Promise<SimKeyPair> {
+    let k = this.keys.get(account);
+    if (!k) {
+      k = this.issue(account);
+      this.keys.set(account, k);
+      k.catch(() => this.keys.delete(account));
+    }
+    return k;
+  }
+
+  private async issue(account: string): Promise<SimKeyPair> {
+    const { rest } = await this.endpoints();
+    const res = await fetch(`${rest}/sim-admin/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account }) });
+    const body = (await res.json()) as { apiKey?: unknown; secret?: unknown; msg?: unknown };
+    if (!res.ok || typeof body.apiKey !== 'string' || typeof body.secret !== 'string') throw new VenueNetworkError(`Kestrel Sim did not issue a key: ${String(body.msg ?? res.status)}`, { exchange: 'kestrel-sim', op: 'issueKey' });
+    return { apiKey: body.apiKey, secret: body.secret };
+  }
+
   async close(): Promise<void> {
     const s = this.server;
     this.server = undefined;
+    this.keys.clear();
     if (s) await (await s).close();
   }
 }

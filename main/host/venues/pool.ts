@@ -9,7 +9,7 @@ export class VenuePool {
   private readonly venues = new Map<string, CcxtVenue>();
 
   get(opts: VenueOptions): CcxtVenue {
-    const key = JSON.stringify([opts.exchange, opts.endpoints?.rest ?? '', opts.endpoints?.ws ?? '', opts.apiKey ?? '']);
+    const key = JSON.stringify([opts.exchange, opts.endpoints?.rest ?? '', opts.endpoints?.ws ?? '', opts.apiKey ?? '', opts.sandbox === true, (opts.marketTypes ?? []).join(',')]);
     let v = this.venues.get(key);
     if (!v) {
       v = new CcxtVenue(opts);

@@ -32,6 +32,10 @@ export interface VenueOptions {
   readonly rateLimit?: RateLimit;
   readonly retry?: Partial<RetryPolicy>;
   readonly timeoutMs?: number;
+  /** The exchange's testnet/demo environment (ccxt's sandbox mode), where it has one. */
+  readonly sandbox?: boolean;
+  /** How long a signed request stays valid at the venue (Binance `recvWindow`; ccxt's default 10 s). */
+  readonly recvWindowMs?: number;
 }
 
 const BINANCE_FAMILY = new Set(['binance', 'binanceus', 'binanceusdm']);
@@ -92,8 +96,13 @@ export class CcxtVenue {
       options: {
         ...(marketTypes ? { fetchMarkets: { types: [...marketTypes] } } : {}),
         ...(opts.endpoints ? { fetchCurrencies: false, fetchMargins: false } : {}),
+        ...(opts.recvWindowMs !== undefined ? { recvWindow: opts.recvWindowMs } : {}),
       },
     });
+    if (opts.sandbox) {
+      if (!(this.ex.urls as { test?: unknown }).test) throw new ValidationError(`${opts.exchange} has no testnet/demo environment in ccxt`);
+      this.ex.setSandboxMode(true);
+    }
     if (opts.endpoints) loopbackUrls(this.ex, opts.endpoints.rest, opts.endpoints.ws);
     // ccxt prints a websocket frame that does not parse to stdout and drops it; the stream gate counts those
     // (main/host/market-streams/gate.ts), so nothing is lost by keeping the terminal quiet.
@@ -115,7 +124,7 @@ export class CcxtVenue {
       return text;
     };
     this.id = opts.exchange;
-    const keyId = `${opts.apiKey ?? 'public'}@${opts.endpoints?.rest ?? 'live'}`;
+    const keyId = `${opts.apiKey ?? 'public'}@${opts.endpoints?.rest ?? (opts.sandbox ? 'sandbox' : 'live')}`;
     // ccxt's `rateLimit` is ms between requests at cost 1.
     const perSecond = opts.rateLimit?.perSecond ?? 1000 / Math.max(1, Number(this.ex.rateLimit) || 100);
     this.limiter = sharedLimiter(opts.exchange, keyId, { perSecond, burst: opts.rateLimit?.burst ?? 5 });

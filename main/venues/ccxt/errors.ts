@@ -38,3 +38,44 @@ export function mapCcxtError(e: unknown, ctx: ErrorContext): KestrelError {
   if (e instanceof TypeError) return new VenueNetworkError(`${ctx.exchange} ${ctx.op}: unexpected reply shape: ${short}`, { ...details, kind: 'TypeError' }, e);
   return new VenueNetworkError(`${ctx.exchange} ${ctx.op} failed: ${short}`, { ...details, kind: 'unknown' }, e);
 }
+
+/**
+ * What a failed order call tells about the order (create, cancel, edit):
+ * - `rejected`: the venue understood the request and refused it for a stated reason (ccxt raised a specific
+ *   ExchangeError subclass: InvalidOrder, InsufficientFunds, BadRequest, AuthenticationError, ...). Nothing
+ *   happened at the venue.
+ * - `not-found`: the venue says it has no such order (OrderNotFound): for a fetch, "not (yet) there".
+ * - `unknown`: anything else — timeouts, dropped sockets, 5xx, garbled bodies, a bare ExchangeError whose
+ *   code ccxt did not recognise, "send status unknown" (-1007), a duplicate client id. The request may or may
+ *   not have been executed; only asking the venue (by client order id) can tell.
+ * Definitive only when ccxt says exactly why; everything ambiguous is unknown, because treating a placed
+ * order as rejected loses it, and treating a refused one as unknown costs one fetch.
+ */
+export type OrderOutcome = 'rejected' | 'unknown' | 'not-found';
+
+const DEFINITIVE = [
+  ccxt.InvalidOrder, ccxt.InsufficientFunds, ccxt.BadRequest, ccxt.AuthenticationError, ccxt.OperationRejected,
+  ccxt.NotSupported, ccxt.ArgumentsRequired, ccxt.InvalidAddress,
+] as const;
+
+export function orderOutcome(e: unknown): OrderOutcome {
+  const src = e instanceof KestrelError && e.cause !== undefined ? e.cause : e;
+  if (src instanceof ccxt.OrderNotFound) return 'not-found';
+  if (src instanceof ccxt.DuplicateOrderId) return 'unknown';
+  const msg = src instanceof Error ? src.message : String(src);
+  if (/-1007\b|status unknown/i.test(msg)) return 'unknown';
+  if (DEFINITIVE.some((C) => src instanceof C)) return 'rejected';
+  return 'unknown';
+}
+
+/** Binance USDⓈ-M: "this order type must go through the Algo Order API" (since 2025). */
+export function isAlgoRequired(e: unknown): boolean {
+  const src = e instanceof KestrelError && e.cause !== undefined ? e.cause : e;
+  return /-4120\b/.test(src instanceof Error ? src.message : String(src));
+}
+
+/** Binance -1021: our clock is off the venue's; resync the time difference before the next signed call. */
+export function isClockSkew(e: unknown): boolean {
+  const src = e instanceof KestrelError && e.cause !== undefined ? e.cause : e;
+  return src instanceof ccxt.InvalidNonce || /-1021\b/.test(src instanceof Error ? src.message : String(src));
+}

@@ -1,0 +1,287 @@
+/**
+ * What a live (sim / testnet / live) account's desk adds around its session: the reconciliation gate, the
+ * trader's decisions on each difference, arming, the periodic check, and the status the LIVE badge and the
+ * reconciliation screen show. Fails closed: until a reconciliation of THIS run came back clean and the
+ * trader armed the account by typing its name, the risk gate refuses every order (`blocker`).
+ *
+ * Decisions and acknowledged differences persist with the account's book (baselines, acknowledged trade
+ * ids); arming does not: every start of the host begins disarmed.
+ */
+import type { LiveStatus } from '../../contract/live.ts';
+import type { AccountSettings } from '../../contract/settings.ts';
+import { auditOverride } from '../../core/audit/session.ts';
+import { KestrelError, NotFoundError, ValidationError, type RiskReason } from '../../core/errors.ts';
+import { floatToLots, floatToTicks, moneyToNumber, type Order } from '../../core/model/index.ts';
+import type { TradingState } from '../../core/ports.ts';
+import type { LiveVenue } from '../../venues/live/live-venue.ts';
+import type { PrivateSync } from '../../venues/live/private-sync.ts';
+import { reconcile, type Discrepancy, type LedgerOrder, type ReconcileAction } from '../../venues/live/reconcile.ts';
+import type { HostContext } from '../context.ts';
+import type { LiveConnection } from './live-connect.ts';
+import type { TradingSession } from './session.ts';
+
+export interface LiveBookData {
+  /** venue − ledger per symbol, acknowledged by the trader (base units). */
+  readonly baselines?: Readonly<Record<string, number>>;
+  /** Foreign trade ids the trader acknowledged (newest kept). */
+  readonly ackTrades?: readonly string[];
+  /** Differences acknowledged (ids), so a periodic check does not raise them again. */
+  readonly ackIds?: readonly string[];
+  readonly dryRun?: boolean;
+}
+
+export interface LiveControlOptions {
+  readonly account: AccountSettings;
+  readonly conn: LiveConnection;
+  readonly venue: LiveVenue;
+  readonly sync: PrivateSync;
+  readonly session: () => TradingSession;
+  readonly book: () => LiveBookData;
+  readonly saveBook: (change: LiveBookData) => void;
+  /** Trading state on a discrepancy found while running (default halted). */
+  readonly onDiscrepancy?: Exclude<TradingState, 'active'>;
+  readonly setTradingState: (state: TradingState, reason: string) => void;
+  readonly emit: HostContext['emit'];
+  readonly log: HostContext['log'];
+  readonly now: () => number;
+  readonly checkMs?: number;
+  readonly dryRun: boolean;
+}
+
+export class LiveControl {
+  private readonly o: LiveControlOptions;
+  private gate: LiveStatus['gate'] = 'pending';
+  private armedBy: string | null = null;
+  private found: Discrepancy[] = [];
+  private lastCheck: number | null = null;
+  private lastError: string | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private checking: Promise<LiveStatus> | undefined;
+  private stopped = false;
+
+  constructor(o: LiveControlOptions) {
+    this.o = o;
+  }
+
+  /** The risk gate asks before every order: null = allowed. */
+  blocker(): RiskReason | null {
+    if (this.gate !== 'clear') return { rule: 'live_reconciliation', message: `Live trading on "${this.o.account.name}" is disabled until reconciliation is done (${this.gate})` };
+    if (!this.armedBy) return { rule: 'live_not_armed', message: `"${this.o.account.name}" is not armed: arm it (type its name) to send orders` };
+    return null;
+  }
+
+  get armed(): boolean {
+    return this.armedBy !== null;
+  }
+
+  start(): void {
+    this.o.sync.start();
+    void this.check('start');
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.o.sync.stop();
+    this.o.venue.close();
+    void this.o.conn.close();
+  }
+
+  status(): LiveStatus {
+    const a = this.o.account;
+    return {
+      account: a.id, accountName: a.name, environment: a.environment as LiveStatus['environment'], venue: a.venue, marketType: a.marketType,
+      armed: this.armedBy !== null, armedBy: this.armedBy, dryRun: this.o.dryRun, gate: this.gate, lastCheck: this.lastCheck, lastError: this.lastError,
+      sync: this.o.sync.status, resyncs: this.o.sync.resyncs,
+      discrepancies: this.found.map((d) => ({ ...d, actions: [...d.actions], ref: { ...d.ref } })),
+      unknownOrders: this.o.venue.unknownOrders().map((u) => ({ ...u })),
+      native: [...this.o.conn.api.native],
+    };
+  }
+
+  /** Resyncs over REST, then compares the ledger with the venue. The first clean one opens the gate. */
+  check(why: string): Promise<LiveStatus> {
+    this.checking ??= this.runCheck(why).finally(() => {
+      this.checking = undefined;
+      this.schedule();
+    });
+    return this.checking;
+  }
+
+  private async runCheck(why: string): Promise<LiveStatus> {
+    const before = new Set(this.found.map((d) => d.id));
+    if (this.gate !== 'clear') this.setGate('checking');
+    try {
+      await this.o.sync.resync();
+      this.found = await this.diff();
+      this.lastError = null;
+    } catch (e) {
+      this.lastError = e instanceof Error ? e.message.slice(0, 300) : String(e);
+      this.o.log.warn({ account: this.o.account.id, err: this.lastError, why }, 'reconciliation could not reach the venue');
+      if (this.gate !== 'clear') this.setGate('blocked');
+      return this.push();
+    }
+    this.lastCheck = this.o.now();
+    if (this.gate !== 'clear') this.setGate(this.found.length === 0 ? 'clear' : 'blocked');
+    else {
+      const fresh = this.found.filter((d) => !before.has(d.id) && d.kind !== 'unknown-order');
+      if (fresh.length > 0) this.raise(fresh);
+    }
+    return this.push();
+  }
+
+  /** A discrepancy while running: alert and move the account to its configured state. */
+  private raise(fresh: Discrepancy[]): void {
+    const state = this.o.onDiscrepancy ?? 'halted';
+    const reason = `reconciliation: ${fresh.map((d) => d.summary).join('; ').slice(0, 400)}`;
+    this.o.log.warn({ account: this.o.account.id, discrepancies: fresh.map((d) => d.id) }, 'live reconciliation found a discrepancy');
+    this.o.setTradingState(state, reason);
+  }
+
+  private async diff(): Promise<Discrepancy[]> {
+    const { venue, conn, account } = this.o;
+    const s = this.o.session();
+    const book = this.o.book();
+    const symbols = conn.instruments.map((i) => i.symbol);
+    const open = (await Promise.all(symbols.map((x) => conn.api.fetchOpenOrders(x)))).flat();
+    const since = this.o.now() - 24 * 3_600_000;
+    const trades = (await Promise.all(symbols.map((x) => conn.api.fetchMyTrades(x, since)))).flat();
+    const positions = new Map<string, number>();
+    if (account.marketType === 'perpetual') {
+      for (const p of await conn.api.fetchPositions(symbols)) positions.set(p.symbol, (positions.get(p.symbol) ?? 0) + p.qty);
+      for (const x of symbols) if (!positions.has(x)) positions.set(x, 0);
+    } else {
+      const bal = new Map((await conn.api.fetchBalances()).map((b) => [b.currency, b.total]));
+      for (const i of conn.instruments) positions.set(i.symbol, bal.get(i.base) ?? 0);
+    }
+    const ledgerOrders: LedgerOrder[] = s.engine.openOrders().map((o) => ({
+      clientOrderId: o.clientOrderId, wireId: venue.wireIdOf(o.clientOrderId), symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, filled: o.filledQty,
+      state: o.state, protective: o.reduceOnly && (o.tag === 'stop-loss' || o.tag === 'take-profit'), unknown: venue.isUnknown(o.clientOrderId),
+    }));
+    const own = new Set([...s.engine.oms.all()].map((o) => venue.wireIdOf(o.clientOrderId)));
+    for (const w of venue.adoptedWireIds()) own.add(w);
+    const known = new Set<string>([...s.engine.portfolio.fills().map((f) => f.tradeId), ...(book.ackTrades ?? [])]);
+    // Spot: the venue's number is the base balance, which a fee charged in the base asset also moved.
+    const baseFees = new Map<string, number>();
+    if (account.marketType === 'spot') {
+      for (const f of s.engine.portfolio.fills()) {
+        const i = conn.instruments.find((x) => x.symbol === f.symbol);
+        if (i && f.feeCurrency === i.base) baseFees.set(f.symbol, (baseFees.get(f.symbol) ?? 0) + moneyToNumber(f.fee));
+      }
+    }
+    const ledgerPos = new Map(conn.instruments.map((i) => [i.symbol, s.engine.portfolio.positionQty(i.symbol) * i.lotF - (baseFees.get(i.symbol) ?? 0)]));
+    const lots = new Map(conn.instruments.map((i) => [i.symbol, i.lotF]));
+    const found = reconcile(
+      { openOrders: ledgerOrders, positions: ledgerPos, baselines: book.baselines ?? {}, knownTrades: known, lotOf: (x) => lots.get(x) ?? 0 },
+      { openOrders: open, trades, positions, ownWireIds: own, overfills: venue.venueAnomalies().filter((a) => a.kind === 'overfill').map((a) => ({ clientOrderId: a.clientOrderId ?? '', symbol: a.symbol, detail: a.detail })) },
+    );
+    const acked = new Set(book.ackIds ?? []);
+    return found.filter((d) => !acked.has(d.id) || d.kind === 'position-mismatch');
+  }
+
+  /** The trader's decision on one difference. */
+  async resolve(id: string, action: ReconcileAction, origin: string): Promise<LiveStatus> {
+    const d = this.found.find((x) => x.id === id);
+    if (!d) throw new NotFoundError('discrepancy', id);
+    if (!d.actions.includes(action)) throw new ValidationError(`"${action}" does not apply to ${d.kind} (${d.actions.join(', ') || 'nothing to do but wait'})`, [{ path: 'action', message: 'not allowed here' }]);
+    const s = this.o.session();
+    const book = this.o.book();
+    switch (action) {
+      case 'acknowledge':
+        if (d.kind === 'position-mismatch') this.o.saveBook({ baselines: { ...(book.baselines ?? {}), [d.symbol]: (book.baselines?.[d.symbol] ?? 0) + (d.ref.delta ?? 0) } });
+        else if (d.kind === 'foreign-trade' && d.ref.tradeId) this.o.saveBook({ ackTrades: [...(book.ackTrades ?? []), d.ref.tradeId].slice(-2000) });
+        else this.o.saveBook({ ackIds: [...(book.ackIds ?? []), d.id].slice(-2000) });
+        if (d.kind === 'missing-order' && d.ref.clientOrderId) this.closeMissing(d.ref.clientOrderId);
+        break;
+      case 'adopt':
+        this.adopt(d);
+        break;
+      case 'cancel':
+        if (!d.ref.wireId && !d.ref.venueOrderId) throw new ValidationError('the venue gave this order no id to cancel it by');
+        await this.o.conn.api.cancel({ clientOrderId: d.ref.wireId ?? '', symbol: d.symbol, conditional: false });
+        break;
+      case 'replace':
+        this.replace(d);
+        break;
+    }
+    auditOverride(s.parts.audit, this.o.now(), { action: `reconcile-${action}`, reason: d.summary, by: origin, symbol: d.symbol, details: { id: d.id, kind: d.kind, ledger: d.ledger, venue: d.venue } });
+    return this.check(`after ${action}`);
+  }
+
+  /** A foreign open order becomes one of the account's: in the ledger, the OMS and the venue's tracking. */
+  private adopt(d: Discrepancy): void {
+    const s = this.o.session();
+    const r = this.lastVenueOrder(d);
+    const inst = s.instrument(d.symbol);
+    const ts = this.o.now();
+    const kind = r.type.includes('take_profit') ? 'take-profit' : r.type.includes('stop') ? 'stop-market' : r.type === 'market' ? 'market' : 'limit';
+    const id = r.clientOrderId && this.o.venue.wireIdOf(r.clientOrderId) === r.clientOrderId ? r.clientOrderId : `adopted-${r.venueOrderId}`;
+    const order: Order = {
+      clientOrderId: id, venueOrderId: r.venueOrderId, symbol: d.symbol, venue: s.parts.venue.id, side: r.side, type: kind,
+      qty: floatToLots(inst, r.amount - r.filled, 'half-even'), price: r.price !== undefined ? floatToTicks(inst, r.price) : undefined,
+      triggerPrice: r.triggerPrice !== undefined ? floatToTicks(inst, r.triggerPrice) : undefined, trail: undefined, tif: 'GTC', expireAt: undefined,
+      reduceOnly: r.reduceOnly, postOnly: false, source: 'reconcile', tag: 'adopted', state: 'accepted', filledQty: 0, filledNotionalTicks: 0,
+      groupId: undefined, groupKind: undefined, parentId: undefined, createdTs: ts, updatedTs: ts, reason: undefined,
+    };
+    if (order.qty <= 0) throw new ValidationError('nothing of this order is left to adopt');
+    s.batchRun(() => s.engine.adopt(order));
+    // Its client id on the wire stays the venue's (it may not be ours); the venue tracks it by venue id too.
+    this.o.venue.adoptForeign(order, r.clientOrderId);
+  }
+
+  private lastVenueOrder(d: Discrepancy) {
+    const r = this.o.venue.foreignOrder(d.ref.venueOrderId ?? '');
+    if (!r) throw new KestrelError('conflict', 'the venue no longer reports this order open: check again');
+    return r;
+  }
+
+  /** A protective order missing at the venue is placed again (a new client id), through the risk gate. */
+  private replace(d: Discrepancy): void {
+    const s = this.o.session();
+    const old = s.engine.order(d.ref.clientOrderId ?? '');
+    if (!old) throw new NotFoundError('order', d.ref.clientOrderId ?? '');
+    this.closeMissing(old.clientOrderId);
+    s.submitRequest({ symbol: old.symbol, side: old.side, type: old.type, qty: old.qty - old.filledQty, ...(old.price !== undefined ? { price: old.price } : {}), ...(old.triggerPrice !== undefined ? { triggerPrice: old.triggerPrice } : {}), reduceOnly: true, ...(old.tag ? { tag: old.tag } : {}) }, 'reconcile');
+  }
+
+  /** The trader says an order the venue does not have is gone: closed in the ledger as canceled. */
+  private closeMissing(clientOrderId: string): void {
+    const s = this.o.session();
+    s.batchRun(() => s.engine.onVenueEvent({ kind: 'canceled', clientOrderId, reason: 'missing_at_venue', ts: this.o.now() }));
+    this.o.venue.forget(clientOrderId);
+  }
+
+  arm(confirm: string, origin: string): LiveStatus {
+    const a = this.o.account;
+    if (this.gate !== 'clear') throw new KestrelError('conflict', `Reconcile "${a.name}" first: ${this.found.length} difference(s) open (${this.gate})`);
+    if (confirm.trim() !== a.name) throw new ValidationError(`Type the account's name "${a.name}" to arm it`, [{ path: 'confirm', message: 'does not match the account name' }]);
+    this.armedBy = origin;
+    auditOverride(this.o.session().parts.audit, this.o.now(), { action: 'arm-live', reason: `${a.environment} account armed${this.o.dryRun ? ' (dry-run)' : ''}`, by: origin, details: { environment: a.environment, dryRun: this.o.dryRun } });
+    return this.push();
+  }
+
+  disarm(origin: string): LiveStatus {
+    if (this.armedBy) auditOverride(this.o.session().parts.audit, this.o.now(), { action: 'disarm-live', reason: 'disarmed', by: origin });
+    this.armedBy = null;
+    return this.push();
+  }
+
+  private setGate(g: LiveStatus['gate']): void {
+    if (this.gate === g) return;
+    this.gate = g;
+    if (g !== 'clear') this.armedBy = null;
+  }
+
+  private push(): LiveStatus {
+    const s = this.status();
+    this.o.emit('live.status', s);
+    return s;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.check('periodic'), this.o.checkMs ?? 30_000);
+    this.timer.unref?.();
+  }
+}

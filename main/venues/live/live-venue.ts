@@ -1,0 +1,516 @@
+/**
+ * The live venue: the kernel's Venue port over an exchange connection (OrderApi, implemented over ccxt in
+ * main/venues/ccxt/trading.ts). The kernel has stored the intent (pending-submit + client order id) before
+ * `submit` is called; this class sends it once and turns what the exchange says into VenueEvents.
+ *
+ * Outcomes of an order call (see README.md next to this file):
+ * - accepted → `ack` (and fills/terminal state if the reply already says so);
+ * - definitively refused (ccxt named the reason) → `rejected`;
+ * - unknown (timeout, dropped socket, 5xx, garbled or lost reply) → the order stays pending-submit and is
+ *   listed as UNKNOWN (`unknownOrders()`), then resolved by asking the venue by client order id, with bounded
+ *   retries and backoff. Found → applied as the venue reports it. Not found, after `notPlacedAfterMs` (past
+ *   the venue's receive window, so a request still in flight can no longer be accepted) and at least
+ *   `minChecks` checks → `rejected` with reason `not_placed`. Never a blind resubmit.
+ *
+ * Fills are taken only from the venue's trades (each with its trade id), deduplicated by (venue, trade id)
+ * here and again by the kernel and the ledger, and refused when they would fill an order beyond its size
+ * (the overfill guard: the excess is reported, never applied).
+ */
+import { KestrelError } from '../../core/errors.ts';
+import { floatToLots, floatToTicks, lotsToQty, money, ticksToPrice, type Fill, type Instrument, type Order } from '../../core/model/index.ts';
+import type { OrderAmend, Venue, VenueEvent, VenueListener } from '../../core/ports.ts';
+import type { OrderApi, PlaceKind, PlaceRequest, VenueOrderReport, VenueTradeReport } from '../ccxt/index.ts';
+import { decimalString } from '../ccxt/index.ts';
+import { venueClientId } from './ids.ts';
+
+export interface ResolvePolicy {
+  /** Checks made before an unresolved order is left to the periodic check (reconciliation). */
+  readonly attempts: number;
+  readonly baseMs: number;
+  readonly maxMs: number;
+  /**
+   * Not found this long after the request was sent (and after minChecks checks) = it was never placed.
+   * Default: the venue's receive window (a request older than it is refused) plus 5 s for clock skew.
+   */
+  readonly notPlacedAfterMs: number;
+  readonly minChecks: number;
+}
+
+export const DEFAULT_RESOLVE: Omit<ResolvePolicy, 'notPlacedAfterMs'> = { attempts: 12, baseMs: 250, maxMs: 5_000, minChecks: 3 };
+
+/** Something the venue said that the ledger cannot take as it is: reconciliation lists it. */
+export interface VenueAnomaly {
+  readonly kind: 'overfill' | 'foreign-trade' | 'foreign-order' | 'unresolved';
+  readonly clientOrderId?: string;
+  readonly venueOrderId?: string;
+  readonly symbol: string;
+  readonly detail: string;
+  readonly ts: number;
+}
+
+export interface UnknownOrder {
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  /** What was in flight when the outcome became unknown. */
+  readonly op: 'submit' | 'cancel' | 'amend';
+  readonly since: number;
+  readonly checks: number;
+  readonly lastError: string;
+}
+
+export interface LiveVenueOptions {
+  readonly id: string;
+  readonly api: OrderApi;
+  readonly instruments: readonly Instrument[];
+  readonly now?: () => number;
+  /** Runs a batch of venue events (the session's batch + UI flush). Default: runs it. */
+  readonly deliver?: (fn: () => void) => void;
+  readonly resolve?: Partial<ResolvePolicy>;
+  /** The UNKNOWN list or the anomalies changed (push a view). */
+  readonly onChange?: () => void;
+  readonly log?: { warn(o: object, msg: string): void; info?(o: object, msg: string): void };
+}
+
+interface Track {
+  readonly clientOrderId: string;
+  readonly wireId: string;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly kind: PlaceKind;
+  qty: number;
+  venueOrderId: string | undefined;
+  /** Lots applied from trades. */
+  filled: number;
+  terminal: boolean;
+  sentAt: number;
+  unknown: UnknownOrder | undefined;
+  cancelWanted: boolean;
+}
+
+const CONDITIONAL = new Set<PlaceKind>(['stop-market', 'stop-limit', 'take-profit', 'take-profit-limit']);
+
+export class LiveVenue implements Venue {
+  readonly id: string;
+  readonly api: OrderApi;
+  private readonly o: LiveVenueOptions;
+  private readonly now: () => number;
+  private readonly policy: ResolvePolicy;
+  private readonly insts: Map<string, Instrument>;
+  private listener: VenueListener | undefined;
+  private readonly byClient = new Map<string, Track>();
+  private readonly byWire = new Map<string, Track>();
+  private readonly byVenueId = new Map<string, Track>();
+  private readonly seenTrades = new Set<string>();
+  private readonly anomalies: VenueAnomaly[] = [];
+  private readonly foreign = new Map<string, VenueOrderReport>();
+  private readonly adopted = new Set<string>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private closed = false;
+  /** Newest venue trade time applied: REST resyncs ask for trades from a little before it. */
+  lastTradeTs = 0;
+
+  constructor(o: LiveVenueOptions) {
+    this.o = o;
+    this.id = o.id;
+    this.api = o.api;
+    this.now = o.now ?? Date.now;
+    this.policy = { ...DEFAULT_RESOLVE, notPlacedAfterMs: o.api.receiveWindowMs + 5_000, ...o.resolve };
+    this.insts = new Map(o.instruments.map((i) => [i.symbol, i]));
+  }
+
+  connect(listener: VenueListener): void {
+    this.listener = listener;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  // ───────────── what reconciliation and the views read ─────────────
+
+  unknownOrders(): UnknownOrder[] {
+    return [...this.byClient.values()].flatMap((t) => (t.unknown && !t.terminal ? [t.unknown] : []));
+  }
+
+  isUnknown(clientOrderId: string): boolean {
+    const t = this.byClient.get(clientOrderId);
+    return t?.unknown !== undefined && !t.terminal;
+  }
+
+  venueAnomalies(): readonly VenueAnomaly[] {
+    return this.anomalies;
+  }
+
+  /** Whether a venue order (by its client id on the wire) is one of ours. */
+  ownsWireId(wireId: string | undefined): boolean {
+    return wireId !== undefined && this.byWire.has(wireId);
+  }
+
+  wireIdOf(clientOrderId: string): string {
+    return venueClientId(clientOrderId, this.api.clientIdLimit);
+  }
+
+  knowsTrade(tradeId: string): boolean {
+    return this.seenTrades.has(tradeId);
+  }
+
+  /**
+   * Takes over orders a previous run left working (read from the ledger) or reconciliation adopted: their
+   * venue-side ids are derived, fills already booked are marked seen, and every one whose submit was in
+   * flight when the process died (pending-submit) is resolved like any unknown outcome.
+   */
+  restore(orders: readonly Readonly<Order>[], bookedTradeIds: Iterable<string>): void {
+    for (const id of bookedTradeIds) this.seenTrades.add(id);
+    for (const o of orders) {
+      if (o.state === 'held' || this.byClient.has(o.clientOrderId)) continue;
+      const t = this.track(o, o.venueOrderId);
+      t.filled = o.filledQty;
+      if (o.state === 'pending-submit') this.markUnknown(t, 'submit', 'the process stopped before the venue answered');
+      if (o.state === 'pending-cancel') t.cancelWanted = true;
+    }
+    for (const t of this.byClient.values()) if (t.unknown) this.scheduleResolve(t, 0);
+  }
+
+  /** The last report of a foreign open order (reconciliation adopts from it). */
+  foreignOrder(venueOrderId: string): VenueOrderReport | undefined {
+    return this.foreign.get(venueOrderId);
+  }
+
+  /** Client ids on the wire of adopted foreign orders (they are ours now, under another id). */
+  adoptedWireIds(): string[] {
+    return [...this.adopted];
+  }
+
+  /** Tracks an order reconciliation adopted: the venue knows it by its own client id (maybe not ours). */
+  adoptForeign(order: Readonly<Order>, wireId: string | undefined): void {
+    const t = this.track(order, order.venueOrderId);
+    if (wireId !== undefined && wireId !== t.wireId) {
+      this.byWire.delete(t.wireId);
+      (t as { wireId: string }).wireId = wireId;
+      this.byWire.set(wireId, t);
+    }
+    this.adopted.add(t.wireId);
+    this.foreign.delete(order.venueOrderId ?? '');
+    this.anomalies.splice(0, this.anomalies.length, ...this.anomalies.filter((a) => a.venueOrderId !== order.venueOrderId));
+  }
+
+  /** Stops tracking an order the trader declared gone (reconciliation: missing at the venue). */
+  forget(clientOrderId: string): void {
+    const t = this.byClient.get(clientOrderId);
+    if (t) t.terminal = true;
+  }
+
+  // ───────────── the Venue port ─────────────
+
+  submit(order: Readonly<Order>): void {
+    const kind = placeKind(order);
+    const t = this.track(order, undefined);
+    if (!kind) return this.emitLater({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: `${order.type}_not_supported_live`, ts: this.now() });
+    const req = this.placeRequest(order, kind);
+    t.sentAt = this.now();
+    this.api.create(req).then(
+      (r) => this.deliver(() => this.applyOrder(r, t)),
+      (e: unknown) => this.deliver(() => this.onCallFailed(t, 'submit', e)),
+    );
+  }
+
+  cancel(clientOrderId: string): void {
+    const t = this.byClient.get(clientOrderId);
+    if (!t || t.terminal) return this.emitLater({ kind: 'canceled', clientOrderId, reason: 'not_at_venue', ts: this.now() });
+    t.cancelWanted = true;
+    // A submit whose outcome is open is cancelled once it is known to be working (resolve() sends it then).
+    if (t.unknown?.op === 'submit') return;
+    this.sendCancel(t);
+  }
+
+  amend(clientOrderId: string, change: OrderAmend): void {
+    const t = this.byClient.get(clientOrderId);
+    const inst = t && this.insts.get(t.symbol);
+    if (!t || !inst || t.terminal || t.unknown) return this.emitLater({ kind: 'amend-rejected', clientOrderId, reason: t?.unknown ? 'order_outcome_unknown' : 'not_at_venue', ts: this.now() });
+    const qty = change.qty ?? t.qty;
+    const req: PlaceRequest = {
+      clientOrderId: t.wireId, symbol: t.symbol, side: t.side, kind: t.kind, amount: lotsToQty(inst, qty),
+      ...(change.price !== undefined ? { price: ticksToPrice(inst, change.price) } : {}),
+      ...(change.triggerPrice !== undefined ? { triggerPrice: ticksToPrice(inst, change.triggerPrice) } : {}),
+    };
+    this.api.edit(req, CONDITIONAL.has(t.kind)).then(
+      (r) => this.deliver(() => {
+        this.emit({ kind: 'amended', clientOrderId, qty, price: change.price, triggerPrice: change.triggerPrice, ts: this.now() });
+        t.qty = qty;
+        this.applyOrder({ ...r, clientOrderId: t.wireId }, t);
+      }),
+      (e: unknown) => this.deliver(() => {
+        // Whatever happened, the venue's own view decides; until then the amend is refused.
+        this.emit({ kind: 'amend-rejected', clientOrderId, reason: errorCode(e), ts: this.now() });
+        if (outcomeOf(e) !== 'rejected') this.scheduleResolve(this.markUnknown(t, 'amend', errorText(e)), 0);
+      }),
+    );
+  }
+
+  // ───────────── what the venue reports (replies, streams, REST resyncs) ─────────────
+
+  /** An order as the venue reports it: ack, terminal state, and its trades fetched when the fill moved. */
+  applyOrder(r: VenueOrderReport, known?: Track): void {
+    const t = known ?? (r.clientOrderId !== undefined ? this.byWire.get(r.clientOrderId) : undefined) ?? this.byVenueId.get(r.venueOrderId);
+    if (!t) {
+      if (r.status === 'open') this.foreign.set(r.venueOrderId, r);
+      else this.foreign.delete(r.venueOrderId);
+      if (r.status === 'open') this.anomaly({ kind: 'foreign-order', venueOrderId: r.venueOrderId, symbol: r.symbol, detail: `an open ${r.side} ${r.type} ${r.amount} not placed by this run (client id ${r.clientOrderId ?? 'none'})` });
+      return;
+    }
+    if (t.terminal) return;
+    if (t.unknown) this.clearUnknown(t);
+    const inst = this.insts.get(t.symbol)!;
+    if (t.venueOrderId === undefined) {
+      t.venueOrderId = r.venueOrderId;
+      this.byVenueId.set(r.venueOrderId, t);
+      this.emit({ kind: 'ack', clientOrderId: t.clientOrderId, venueOrderId: r.venueOrderId, ts: this.now() });
+    }
+    const venueFilled = floatToLots(inst, r.filled, 'half-even');
+    if (venueFilled > t.filled) this.fetchTradesOf(t, r);
+    else this.finish(t, r);
+    if (t.cancelWanted && r.status === 'open' && !t.terminal && venueFilled <= t.filled) this.sendCancel(t);
+  }
+
+  /** One of our trades (or a stranger's: listed as an anomaly, never applied). */
+  applyTrade(tr: VenueTradeReport): void {
+    if (this.seenTrades.has(tr.tradeId)) return;
+    const t = this.byVenueId.get(tr.venueOrderId) ?? (tr.clientOrderId !== undefined ? this.byWire.get(tr.clientOrderId) : undefined);
+    if (!t) {
+      this.anomaly({ kind: 'foreign-trade', venueOrderId: tr.venueOrderId, symbol: tr.symbol, detail: `trade ${tr.tradeId}: ${tr.side} ${tr.amount} @ ${tr.price} of an order not placed by this run` });
+      return;
+    }
+    const inst = this.insts.get(t.symbol)!;
+    const qty = floatToLots(inst, tr.amount, 'half-even');
+    if (qty <= 0) return;
+    if (t.filled + qty > t.qty) {
+      this.anomaly({ kind: 'overfill', clientOrderId: t.clientOrderId, venueOrderId: tr.venueOrderId, symbol: t.symbol, detail: `trade ${tr.tradeId} of ${tr.amount} would fill ${lotsToQty(inst, t.filled + qty)} of ${lotsToQty(inst, t.qty)}` });
+      return;
+    }
+    this.seenTrades.add(tr.tradeId);
+    if (t.unknown) this.clearUnknown(t);
+    if (t.venueOrderId === undefined) {
+      t.venueOrderId = tr.venueOrderId;
+      this.byVenueId.set(tr.venueOrderId, t);
+      this.emit({ kind: 'ack', clientOrderId: t.clientOrderId, venueOrderId: tr.venueOrderId, ts: this.now() });
+    }
+    t.filled += qty;
+    if (tr.ts > this.lastTradeTs) this.lastTradeTs = tr.ts;
+    if (t.filled >= t.qty) t.terminal = true;
+    const fill: Fill = {
+      venue: this.id, tradeId: tr.tradeId, clientOrderId: t.clientOrderId, symbol: t.symbol, side: t.side, qty,
+      price: floatToTicks(inst, tr.price), fee: money(decimalString(tr.fee)), feeCurrency: tr.feeCurrency ?? inst.quote,
+      liquidity: tr.liquidity, ts: this.now(), venueTs: tr.ts,
+    };
+    this.emit({ kind: 'fill', fill });
+  }
+
+  /** Orders this venue still considers working (for REST resyncs). */
+  workingOrders(): { clientOrderId: string; wireId: string; symbol: string; conditional: boolean; unknown: boolean }[] {
+    return [...this.byClient.values()].filter((t) => !t.terminal).map((t) => ({ clientOrderId: t.clientOrderId, wireId: t.wireId, symbol: t.symbol, conditional: CONDITIONAL.has(t.kind), unknown: t.unknown !== undefined }));
+  }
+
+  /** Asks the venue about one order by client id and applies the answer (resyncs, periodic checks). */
+  async refresh(clientOrderId: string): Promise<'applied' | 'not-found' | 'failed'> {
+    const t = this.byClient.get(clientOrderId);
+    if (!t || t.terminal) return 'applied';
+    try {
+      const r = await this.api.fetchOrder(t.wireId, t.symbol, CONDITIONAL.has(t.kind));
+      this.deliver(() => this.applyOrder(r, t));
+      return 'applied';
+    } catch (e) {
+      return outcomeOf(e) === 'not-found' ? 'not-found' : 'failed';
+    }
+  }
+
+  // ───────────── internals ─────────────
+
+  private track(o: Readonly<Order>, venueOrderId: string | undefined): Track {
+    const wireId = this.wireIdOf(o.clientOrderId);
+    const t: Track = {
+      clientOrderId: o.clientOrderId, wireId, symbol: o.symbol, side: o.side, kind: placeKind(o) ?? 'market', qty: o.qty,
+      venueOrderId, filled: 0, terminal: false, sentAt: this.now(), unknown: undefined, cancelWanted: false,
+    };
+    this.byClient.set(o.clientOrderId, t);
+    this.byWire.set(wireId, t);
+    if (venueOrderId !== undefined) this.byVenueId.set(venueOrderId, t);
+    return t;
+  }
+
+  private placeRequest(o: Readonly<Order>, kind: PlaceKind): PlaceRequest {
+    const inst = this.insts.get(o.symbol)!;
+    return {
+      clientOrderId: this.wireIdOf(o.clientOrderId), symbol: o.symbol, side: o.side, kind, amount: lotsToQty(inst, o.qty),
+      ...(o.price !== undefined ? { price: ticksToPrice(inst, o.price) } : {}),
+      ...(o.triggerPrice !== undefined ? { triggerPrice: ticksToPrice(inst, o.triggerPrice) } : {}),
+      ...(o.reduceOnly ? { reduceOnly: true } : {}),
+      ...(o.postOnly ? { postOnly: true } : {}),
+      ...(o.tif !== 'GTC' && o.tif !== 'GTD' ? { tif: o.tif } : {}),
+    };
+  }
+
+  private sendCancel(t: Track): void {
+    this.api.cancel({ clientOrderId: t.wireId, symbol: t.symbol, conditional: CONDITIONAL.has(t.kind) }).then(
+      (r) => this.deliver(() => {
+        if (r) this.applyOrder(r.status === 'open' ? { ...r, status: 'canceled' } : r, t);
+        else if (!t.terminal) this.scheduleResolve(t, 0, true);
+      }),
+      (e: unknown) => this.deliver(() => {
+        const outcome = outcomeOf(e);
+        // Refused or not found: the order most likely ended already (filled, canceled). The venue's view of it
+        // settles that; a refusal for any other reason returns it to working.
+        if (outcome !== 'unknown') {
+          void this.refresh(t.clientOrderId).then((res) => {
+            if (res !== 'applied' || !t.terminal) this.deliver(() => {
+              if (t.terminal) return;
+              t.cancelWanted = false;
+              this.emit({ kind: 'cancel-rejected', clientOrderId: t.clientOrderId, reason: errorCode(e), ts: this.now() });
+            });
+          });
+          return;
+        }
+        this.scheduleResolve(this.markUnknown(t, 'cancel', errorText(e)), 0);
+      }),
+    );
+  }
+
+  private onCallFailed(t: Track, op: 'submit', e: unknown): void {
+    if (outcomeOf(e) === 'rejected') {
+      t.terminal = true;
+      this.emit({ kind: 'rejected', clientOrderId: t.clientOrderId, reason: errorCode(e), ts: this.now() });
+      return;
+    }
+    this.o.log?.warn({ clientOrderId: t.clientOrderId, err: errorText(e) }, 'order outcome unknown: resolving by client order id');
+    this.scheduleResolve(this.markUnknown(t, op, errorText(e)), 0);
+  }
+
+  private markUnknown(t: Track, op: UnknownOrder['op'], why: string): Track {
+    t.unknown = { clientOrderId: t.clientOrderId, symbol: t.symbol, op, since: t.unknown?.since ?? this.now(), checks: t.unknown?.checks ?? 0, lastError: why };
+    this.o.onChange?.();
+    return t;
+  }
+
+  private clearUnknown(t: Track): void {
+    t.unknown = undefined;
+    this.o.onChange?.();
+  }
+
+  /** Resolution of an unknown outcome: fetch by client id, bounded retries with backoff, never a resubmit. */
+  private scheduleResolve(t: Track, attempt: number, force = false): void {
+    if (this.closed || t.terminal) return;
+    if (!t.unknown && !force) return;
+    const p = this.policy;
+    const delay = attempt === 0 ? 0 : Math.min(p.maxMs, p.baseMs * 2 ** (attempt - 1));
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.closed || t.terminal) return;
+      void this.api.fetchOrder(t.wireId, t.symbol, CONDITIONAL.has(t.kind)).then(
+        (r) => this.deliver(() => this.applyOrder(r, t)),
+        (e: unknown) => this.deliver(() => {
+          if (t.terminal) return;
+          const checks = (t.unknown?.checks ?? 0) + 1;
+          if (t.unknown) t.unknown = { ...t.unknown, checks, lastError: errorText(e) };
+          const notFound = outcomeOf(e) === 'not-found';
+          const op = t.unknown?.op;
+          if (notFound && op === 'submit' && checks >= p.minChecks && this.now() - t.sentAt >= p.notPlacedAfterMs) {
+            // Past the venue's receive window and still unknown to it: the request never got through.
+            t.terminal = true;
+            t.unknown = undefined;
+            this.o.onChange?.();
+            this.emit(t.cancelWanted ? { kind: 'canceled', clientOrderId: t.clientOrderId, reason: 'not_placed', ts: this.now() } : { kind: 'rejected', clientOrderId: t.clientOrderId, reason: 'not_placed', ts: this.now() });
+            return;
+          }
+          if (attempt + 1 >= p.attempts && !(notFound && op === 'submit')) {
+            this.anomaly({ kind: 'unresolved', clientOrderId: t.clientOrderId, symbol: t.symbol, detail: `${op ?? 'order'} outcome still unknown after ${checks} checks: ${errorText(e)}` });
+            this.o.onChange?.();
+            return; // left UNKNOWN: the periodic check (reconciliation) keeps asking
+          }
+          this.scheduleResolve(t, attempt + 1, force);
+        }),
+      );
+    }, delay);
+    timer.unref?.();
+    this.timers.add(timer);
+  }
+
+  /** The order's fill moved: fetch its trades (each with an id) and apply the new ones, then its state. */
+  private fetchTradesOf(t: Track, r: VenueOrderReport): void {
+    void this.api.fetchMyTrades(t.symbol, Math.max(0, r.ts - 60_000)).then(
+      (list) => this.deliver(() => {
+        for (const tr of list) if (tr.venueOrderId === r.venueOrderId) this.applyTrade(tr);
+        this.finish(t, r);
+      }),
+      (e: unknown) => this.o.log?.warn({ clientOrderId: t.clientOrderId, err: errorText(e) }, 'could not fetch the trades of a filled order; the next resync will'),
+    );
+  }
+
+  /** Applies a terminal status once every fill the venue reported has been applied. */
+  private finish(t: Track, r: VenueOrderReport): void {
+    if (t.terminal) return;
+    const inst = this.insts.get(t.symbol)!;
+    if (floatToLots(inst, r.filled, 'half-even') > t.filled) return; // trades not in yet: a later report finishes it
+    // 'closed' short of the full size: the venue ended it without filling the rest (some venues say closed).
+    if (r.status === 'canceled' || r.status === 'expired' || r.status === 'rejected' || (r.status === 'closed' && t.filled < t.qty)) {
+      t.terminal = true;
+      const ts = this.now();
+      this.emit(r.status === 'canceled' || r.status === 'closed' ? { kind: 'canceled', clientOrderId: t.clientOrderId, reason: t.cancelWanted ? 'requested' : 'venue', ts } : r.status === 'expired' ? { kind: 'expired', clientOrderId: t.clientOrderId, ts } : { kind: 'rejected', clientOrderId: t.clientOrderId, reason: 'venue', ts });
+    }
+  }
+
+  private anomaly(a: Omit<VenueAnomaly, 'ts'>): void {
+    const key = `${a.kind}:${a.clientOrderId ?? ''}:${a.venueOrderId ?? ''}:${a.detail}`;
+    if (this.anomalies.some((x) => `${x.kind}:${x.clientOrderId ?? ''}:${x.venueOrderId ?? ''}:${x.detail}` === key)) return;
+    this.anomalies.push({ ...a, ts: this.now() });
+    if (this.anomalies.length > 500) this.anomalies.shift();
+    this.o.onChange?.();
+  }
+
+  private deliver(fn: () => void): void {
+    if (this.closed) return;
+    (this.o.deliver ?? run)(fn);
+  }
+
+  private emit(e: VenueEvent): void {
+    this.listener?.onVenueEvent(e);
+  }
+
+  /** Events for a call the kernel is still inside of are delivered on the next turn (never re-entrantly). */
+  private emitLater(e: VenueEvent): void {
+    queueMicrotask(() => this.deliver(() => this.emit(e)));
+  }
+}
+
+function run(fn: () => void): void {
+  fn();
+}
+
+export function placeKind(o: Readonly<Pick<Order, 'type' | 'tif'>>): PlaceKind | undefined {
+  switch (o.type) {
+    case 'market':
+    case 'limit':
+    case 'stop-market':
+    case 'stop-limit':
+    case 'take-profit':
+    case 'take-profit-limit':
+      return o.type;
+    default:
+      return undefined;
+  }
+}
+
+export function outcomeOf(e: unknown): 'rejected' | 'unknown' | 'not-found' {
+  const o = e instanceof KestrelError ? e.details?.outcome : undefined;
+  return o === 'rejected' || o === 'not-found' ? o : 'unknown';
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message.slice(0, 200) : String(e).slice(0, 200);
+}
+
+/** A short machine-readable reason for the ledger (the ccxt class name). */
+function errorCode(e: unknown): string {
+  const kind = e instanceof KestrelError ? e.details?.kind : undefined;
+  return typeof kind === 'string' ? `venue_${kind}` : 'venue_rejected';
+}
