@@ -13,6 +13,7 @@ import { strategyCommands, strategyEvents } from './strategy.ts';
 import { paperStrategyCommands, paperStrategyEvents } from './paper-strategy.ts';
 import { settingsCommands } from './settings.ts';
 import { accountCommands, withAccount } from './accounts.ts';
+import { webhookCommands } from './webhooks.ts';
 
 export const commands = {
   ...appCommands,
@@ -25,6 +26,7 @@ export const commands = {
   ...paperStrategyCommands,
   ...settingsCommands,
   ...accountCommands,
+  ...webhookCommands,
 };
 
 export const events = {

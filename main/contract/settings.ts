@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { command, empty, req, text } from './define.ts';
 import { RiskLimitsView } from './trading.ts';
 import { UpdateSettings } from './updates.ts';
+import { WebhookSettings } from './webhooks.ts';
 
 export const SETTINGS_VERSION = 1;
 
@@ -103,6 +104,8 @@ export const SettingsDocument = z
     riskProfiles: z.record(SettingsId, RiskProfileSettings).default({ default: { name: 'Default', limits: DEFAULT_RISK_LIMITS } }),
     alertChannels: z.array(AlertChannelSettings).max(50).default([]),
     clusters: z.array(ClusterSettings).max(50).default([]),
+    /** The inbound webhook listener (contract/webhooks.ts); off unless enabled. */
+    webhooks: WebhookSettings.default({}),
     /** The desktop app's self-update switch (contract/updates.ts); a version-1 file without it reads as off. */
     updates: UpdateSettings.default({}),
     /** The account the workstation acts on; absent = the first account. */
@@ -115,6 +118,10 @@ export const SettingsDocument = z
     dup(d.accounts.map((a) => a.id), 'accounts');
     dup(d.alertChannels.map((c) => c.id), 'alertChannels');
     dup(d.clusters.map((c) => c.id), 'clusters');
+    dup(d.webhooks.hooks.map((h) => h.id), 'webhooks.hooks');
+    d.webhooks.hooks.forEach((h, i) => {
+      if (!d.accounts.some((a) => a.id === h.account)) ctx.addIssue({ code: 'custom', path: ['webhooks', 'hooks', i, 'account'], message: `no account "${h.account}"` });
+    });
     if (d.accounts.length === 0) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'at least one account' });
     d.accounts.forEach((a, i) => {
       if (!d.venues.some((v) => v.id === a.venue)) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'venue'], message: `no venue "${a.venue}"` });

@@ -16,6 +16,7 @@
  *               backtest (ledger, market candles, workers, clusters)   strategy catalog, backtests, sweeps
  *               audit    (ledger; re-runs read backtest + market)
  *               paperStrategies (trading session, backtest catalog)
+ *               webhooks (trading, paperStrategies; settings' hooks + secrets)   inbound listener, opt-in
  *   transport   handlers (the services above) → IpcServer
  */
 import { join } from 'node:path';
@@ -42,6 +43,10 @@ import { APP_VERSION } from './version.ts';
 import { HostWorkers } from './workers.ts';
 import { KestrelSim } from './venues/kestrel-sim.ts';
 import { VenuePool } from './venues/pool.ts';
+import { SubmitCoalescer } from './webhooks/coalesce.ts';
+import { WebhookListener } from './webhooks/listener.ts';
+import { WebhookService } from './webhooks/service.ts';
+import { strategySignal } from './webhooks/signal.ts';
 
 export interface HostOptions {
   mode: HostMode;
@@ -67,6 +72,8 @@ export interface HostServices {
   readonly clusters: SweepClusters;
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
+  readonly webhooks: WebhookService;
+  readonly webhookListener: WebhookListener;
 }
 
 export interface Host {
@@ -184,7 +191,19 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const paperStrategies = new PaperStrategies({ session: () => trading.session, catalog: () => backtest, emit: (v) => emit('paper.strategy.state', v), log });
 
-  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies };
+  // Inbound webhooks: orders on the hook's account with source `webhook`, through the same risk gate;
+  // requests arriving together are submitted as one command (coalesce.ts).
+  const webhookOrders = new SubmitCoalescer(async (account, tickets) => (await trading.running(account)).session.submitEach(tickets, 'webhook'));
+  const webhooks = new WebhookService({
+    settings: settings.webhooks, secret: settings.secret, log,
+    hooks: () => (settings.webhooks.hooksOverridden ? settings.webhooks.hooks : settingsStore.document.webhooks.hooks),
+    submit: (account, ticket) => webhookOrders.submit(account, ticket),
+    signal: strategySignal(trading, paperStrategies),
+  });
+  const webhookListener = new WebhookListener(webhooks, { port: settings.webhooks.port, bind: settings.webhooks.bind, log });
+  stops.push(['webhooks', () => webhookListener.close()]);
+
+  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, webhooks, webhookListener };
 }
 
 /** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */
@@ -204,6 +223,10 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
       const view = s.trading.start();
       log.info({ session: view.sessionId, account: view.accountId, tickMs: view.feedTickMs }, 'paper trading session started');
     }
+  }
+
+  if (s.settings.webhooks.enabled) {
+    s.webhookListener.start().catch((e: unknown) => log.error({ err: (e as Error).message, port: s.settings.webhooks.port }, 'the webhook listener could not start'));
   }
 
   // The log against its last head anchored outside ledger.db; a rewrite turns the engine degraded, loudly.

@@ -19,6 +19,9 @@ import { strategyHandlers } from './strategy.ts';
 import { paperStrategyHandlers } from './paper-strategy.ts';
 import { settingsHandlers } from './settings.ts';
 import { venueHandlers } from './venues.ts';
+import { webhookHandlers } from './webhooks.ts';
+import type { WebhookListener } from '../webhooks/listener.ts';
+import type { WebhookService } from '../webhooks/service.ts';
 
 /** The services the handler table serves; createHost (host.ts) builds them. */
 export interface HandlerServices {
@@ -32,6 +35,8 @@ export interface HandlerServices {
   readonly clusters: SweepClusters;
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
+  readonly webhooks: WebhookService;
+  readonly webhookListener: WebhookListener;
 }
 
 /**
@@ -49,5 +54,6 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
     ...settingsHandlers(s.settingsStore, s.settings),
     ...venueHandlers(s.settingsStore, s.sim),
+    ...webhookHandlers(s.webhooks, s.webhookListener),
   } satisfies Handlers;
 }

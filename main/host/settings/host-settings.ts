@@ -12,6 +12,7 @@
  *   KESTREL_AUDIT_CHECKPOINT_EVERY   audit.checkpointEvery
  *   KESTREL_SWEEP_CLUSTERS           clusters (JSON: [{"id","name","url","password": ref|null}])
  *   KESTREL_UPDATES=off|stable|beta  updates (the desktop app's self-update: off, or on following that channel)
+ *   KESTREL_WEBHOOKS                 webhooks (JSON: the inbound listener, contract/webhooks.ts)
  *   KESTREL_SECRET_<REF>             the secret a reference names (REF upper-cased, non-alphanumerics as _),
  *                                    until the OS keychain store of the live-trading work replaces it
  * Bootstrap variables that must be known before the data dir is: KESTREL_DATA_DIR, KESTREL_LOG, KESTREL_PORT.
@@ -21,6 +22,7 @@ import { SettingsDocument } from '../../contract/settings.ts';
 import type { HostMode } from '../context.ts';
 import type { ClusterSettings } from '../../contract/settings.ts';
 import type { UpdateSettings } from '../../contract/updates.ts';
+import type { WebhookSettings } from '../../contract/webhooks.ts';
 import type { FeedConfig } from '../trading/compose.ts';
 
 export interface HostSettings {
@@ -49,6 +51,10 @@ export interface HostSettings {
   };
   /** The desktop app's self-update switch (main/app/update-policy.ts turns it into a plan). */
   readonly updates: UpdateSettings;
+  /** The inbound webhook listener; `hooksOverridden`: the environment replaced the file's hooks for this run. */
+  readonly webhooks: WebhookSettings & { readonly hooksOverridden: boolean };
+  /** Resolves a secret reference (hook secrets, channel tokens). */
+  readonly secret: (ref: string) => string | undefined;
   /** The overrides applied, and those refused. */
   readonly overrides: readonly { key: string; env: string; value: string }[];
   readonly rejected: readonly { key: string; env: string; value: string }[];
@@ -85,6 +91,7 @@ export const ENV_OVERRIDES: readonly { env: string; key: string; parse: (v: stri
   { env: 'KESTREL_AUDIT_CHECKPOINT_EVERY', key: 'audit.checkpointEvery', parse: num },
   { env: 'KESTREL_SWEEP_CLUSTERS', key: 'clusters', parse: json },
   { env: 'KESTREL_UPDATES', key: 'updates', parse: parseUpdatesEnv },
+  { env: 'KESTREL_WEBHOOKS', key: 'webhooks', parse: json },
 ];
 
 export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env: NodeJS.ProcessEnv = process.env): HostSettings {
@@ -112,6 +119,8 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
     audit: { checkpointEvery: doc.audit.checkpointEvery },
     sweeps: { clusters: doc.clusters, secret: envSecret(env) },
     updates: doc.updates,
+    webhooks: { ...doc.webhooks, hooksOverridden: overrides.some((o) => o.key === 'webhooks') },
+    secret: envSecret(env),
     overrides,
     rejected,
   };
