@@ -14,6 +14,7 @@ import { paperStrategyCommands, paperStrategyEvents } from './paper-strategy.ts'
 import { settingsCommands } from './settings.ts';
 import { accountCommands, withAccount } from './accounts.ts';
 import { webhookCommands } from './webhooks.ts';
+import { metricsCommands, metricsEvents } from './metrics.ts';
 
 export const commands = {
   ...appCommands,
@@ -27,6 +28,7 @@ export const commands = {
   ...settingsCommands,
   ...accountCommands,
   ...webhookCommands,
+  ...metricsCommands,
 };
 
 export const events = {
@@ -35,6 +37,7 @@ export const events = {
   ...marketEvents,
   ...strategyEvents,
   ...paperStrategyEvents,
+  ...metricsEvents,
 };
 
 export type Commands = typeof commands;

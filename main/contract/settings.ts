@@ -12,6 +12,7 @@ import { command, empty, req, text } from './define.ts';
 import { RiskLimitsView } from './trading.ts';
 import { UpdateSettings } from './updates.ts';
 import { WebhookSettings } from './webhooks.ts';
+import { MetricsSettings } from './metrics.ts';
 
 export const SETTINGS_VERSION = 1;
 
@@ -106,6 +107,8 @@ export const SettingsDocument = z
     clusters: z.array(ClusterSettings).max(50).default([]),
     /** The inbound webhook listener (contract/webhooks.ts); off unless enabled. */
     webhooks: WebhookSettings.default({}),
+    /** The Prometheus endpoint and the SLOs (contract/metrics.ts). */
+    metrics: MetricsSettings.default({}),
     /** The desktop app's self-update switch (contract/updates.ts); a version-1 file without it reads as off. */
     updates: UpdateSettings.default({}),
     /** The account the workstation acts on; absent = the first account. */

@@ -17,6 +17,8 @@
  *               audit    (ledger; re-runs read backtest + market)
  *               paperStrategies (trading session, backtest catalog)
  *               webhooks (trading, paperStrategies; settings' hooks + secrets)   inbound listener, opt-in
+ *               metrics  (observes ledger writes + audit events, webhooks, workers)   Health panel, SLOs,
+ *                        opt-in Prometheus endpoint
  *   transport   handlers (the services above) → IpcServer
  */
 import { join } from 'node:path';
@@ -45,6 +47,8 @@ import { KestrelSim } from './venues/kestrel-sim.ts';
 import { VenuePool } from './venues/pool.ts';
 import { SubmitCoalescer } from './webhooks/coalesce.ts';
 import { WebhookListener } from './webhooks/listener.ts';
+import { MetricsEndpoint } from './metrics/endpoint.ts';
+import { HostMetrics } from './metrics/service.ts';
 import { WebhookService } from './webhooks/service.ts';
 import { strategySignal } from './webhooks/signal.ts';
 
@@ -74,6 +78,8 @@ export interface HostServices {
   readonly paperStrategies: PaperStrategies;
   readonly webhooks: WebhookService;
   readonly webhookListener: WebhookListener;
+  readonly metrics: HostMetrics;
+  readonly metricsEndpoint: MetricsEndpoint;
 }
 
 export interface Host {
@@ -162,6 +168,21 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   const workers = new HostWorkers();
   stops.push(['workers', () => workers.close()]);
 
+  // Golden signals, observed where they become facts: durable ledger writes and stored audit events.
+  const metrics = new HostMetrics({
+    slos: settings.metrics.slos, workerQueue: () => workers.queueDepth(),
+    onSlo: (slo) => {
+      if (slo.ok) log.info({ slo: slo.id, valueMs: slo.valueMs }, 'SLO recovered');
+      else log.warn({ slo: slo.id, valueMs: slo.valueMs, thresholdMs: slo.thresholdMs }, 'SLO broken');
+      emit('health.slo', slo);
+    },
+  });
+  ledger.ledger.onWrite = (kind, ms) => metrics.dbWrite(kind, ms);
+  ledger.audit.observe((e) => metrics.audit(e));
+  stops.push(['metrics', () => metrics.stop()]);
+  const metricsEndpoint = new MetricsEndpoint(metrics.prom, { port: settings.metrics.port, log });
+  stops.push(['metrics-endpoint', () => metricsEndpoint.close()]);
+
   const trading = new TradingService({
     ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed),
     // Accounts are read from the file on each use: one added in the Settings panel is usable at once.
@@ -200,10 +221,11 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     submit: (account, ticket) => webhookOrders.submit(account, ticket),
     signal: strategySignal(trading, paperStrategies),
   });
+  webhooks.onRecord((r) => metrics.webhook(r));
   const webhookListener = new WebhookListener(webhooks, { port: settings.webhooks.port, bind: settings.webhooks.bind, log });
   stops.push(['webhooks', () => webhookListener.close()]);
 
-  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, webhooks, webhookListener };
+  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, webhooks, webhookListener, metrics, metricsEndpoint };
 }
 
 /** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */
@@ -225,6 +247,10 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
     }
   }
 
+  s.metrics.start();
+  if (s.settings.metrics.enabled) {
+    s.metricsEndpoint.start().catch((e: unknown) => log.error({ err: (e as Error).message, port: s.settings.metrics.port }, 'the metrics endpoint could not start'));
+  }
   if (s.settings.webhooks.enabled) {
     s.webhookListener.start().catch((e: unknown) => log.error({ err: (e as Error).message, port: s.settings.webhooks.port }, 'the webhook listener could not start'));
   }

@@ -87,6 +87,8 @@ export class Ledger {
   readonly db: SqliteDb;
   private readonly st: Record<string, SqliteStatement<unknown[], unknown>>;
   private batching = false;
+  /** Durable write latency (ms) by kind, for the host's metrics. */
+  onWrite: ((kind: 'intent' | 'commit', ms: number) => void) | undefined;
 
   constructor(db: SqliteDb) {
     this.db = db;
@@ -124,9 +126,11 @@ export class Ledger {
       // Inside a batch the intent may not wait for the batch's commit: the venue call follows at once.
       // Commit what the batch holds so far, write the intent in its own durable commit, reopen the batch.
       const inBatch = this.batching && this.db.inTransaction;
+      const t0 = performance.now();
       if (inBatch) this.db.exec('COMMIT');
       try {
         this.st.insertOrder!.run(params);
+        this.onWrite?.('intent', performance.now() - t0);
       } catch (e) {
         if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
           throw new KestrelError('conflict', `Order ${order.clientOrderId} already exists in session ${scope.sessionId || '(none)'}`, { details: { clientOrderId: order.clientOrderId } });
@@ -157,7 +161,9 @@ export class Ledger {
       if (this.db.inTransaction) {
         guarded('commit batch', () => {
           try {
+            const t0 = performance.now();
             this.db.exec('COMMIT');
+            this.onWrite?.('commit', performance.now() - t0);
           } catch (e) {
             if (this.db.inTransaction) this.db.exec('ROLLBACK');
             throw e;

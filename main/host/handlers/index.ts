@@ -20,6 +20,9 @@ import { paperStrategyHandlers } from './paper-strategy.ts';
 import { settingsHandlers } from './settings.ts';
 import { venueHandlers } from './venues.ts';
 import { webhookHandlers } from './webhooks.ts';
+import { metricsHandlers } from './metrics.ts';
+import type { HostMetrics } from '../metrics/service.ts';
+import type { MetricsEndpoint } from '../metrics/endpoint.ts';
 import type { WebhookListener } from '../webhooks/listener.ts';
 import type { WebhookService } from '../webhooks/service.ts';
 
@@ -37,6 +40,8 @@ export interface HandlerServices {
   readonly paperStrategies: PaperStrategies;
   readonly webhooks: WebhookService;
   readonly webhookListener: WebhookListener;
+  readonly metrics: HostMetrics;
+  readonly metricsEndpoint: MetricsEndpoint;
 }
 
 /**
@@ -55,5 +60,6 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...settingsHandlers(s.settingsStore, s.settings),
     ...venueHandlers(s.settingsStore, s.sim),
     ...webhookHandlers(s.webhooks, s.webhookListener),
+    ...metricsHandlers(s.metrics, s.metricsEndpoint),
   } satisfies Handlers;
 }

@@ -13,6 +13,7 @@
  *   KESTREL_SWEEP_CLUSTERS           clusters (JSON: [{"id","name","url","password": ref|null}])
  *   KESTREL_UPDATES=off|stable|beta  updates (the desktop app's self-update: off, or on following that channel)
  *   KESTREL_WEBHOOKS                 webhooks (JSON: the inbound listener, contract/webhooks.ts)
+ *   KESTREL_METRICS                  metrics (JSON: the Prometheus endpoint and SLOs, contract/metrics.ts)
  *   KESTREL_SECRET_<REF>             the secret a reference names (REF upper-cased, non-alphanumerics as _),
  *                                    until the OS keychain store of the live-trading work replaces it
  * Bootstrap variables that must be known before the data dir is: KESTREL_DATA_DIR, KESTREL_LOG, KESTREL_PORT.
@@ -23,6 +24,7 @@ import type { HostMode } from '../context.ts';
 import type { ClusterSettings } from '../../contract/settings.ts';
 import type { UpdateSettings } from '../../contract/updates.ts';
 import type { WebhookSettings } from '../../contract/webhooks.ts';
+import type { MetricsSettings } from '../../contract/metrics.ts';
 import type { FeedConfig } from '../trading/compose.ts';
 
 export interface HostSettings {
@@ -53,6 +55,7 @@ export interface HostSettings {
   readonly updates: UpdateSettings;
   /** The inbound webhook listener; `hooksOverridden`: the environment replaced the file's hooks for this run. */
   readonly webhooks: WebhookSettings & { readonly hooksOverridden: boolean };
+  readonly metrics: MetricsSettings;
   /** Resolves a secret reference (hook secrets, channel tokens). */
   readonly secret: (ref: string) => string | undefined;
   /** The overrides applied, and those refused. */
@@ -92,6 +95,7 @@ export const ENV_OVERRIDES: readonly { env: string; key: string; parse: (v: stri
   { env: 'KESTREL_SWEEP_CLUSTERS', key: 'clusters', parse: json },
   { env: 'KESTREL_UPDATES', key: 'updates', parse: parseUpdatesEnv },
   { env: 'KESTREL_WEBHOOKS', key: 'webhooks', parse: json },
+  { env: 'KESTREL_METRICS', key: 'metrics', parse: json },
 ];
 
 export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env: NodeJS.ProcessEnv = process.env): HostSettings {
@@ -120,6 +124,7 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
     sweeps: { clusters: doc.clusters, secret: envSecret(env) },
     updates: doc.updates,
     webhooks: { ...doc.webhooks, hooksOverridden: overrides.some((o) => o.key === 'webhooks') },
+    metrics: doc.metrics,
     secret: envSecret(env),
     overrides,
     rejected,
