@@ -1,0 +1,12 @@
+import { HealthPanel } from '../health/HealthPanel.tsx';
+
+/** Alerts and the workstation's health side by side: an SLO that breaks is an alert too. */
+export function AlertsWorkspace() {
+  return (
+    <div className="alerts-grid">
+      <section className="panel" aria-label="Health">
+        <HealthPanel />
+      </section>
+    </div>
+  );
+}
