@@ -15,6 +15,7 @@ import { settingsCommands } from './settings.ts';
 import { accountCommands, withAccount } from './accounts.ts';
 import { webhookCommands } from './webhooks.ts';
 import { metricsCommands, metricsEvents } from './metrics.ts';
+import { alertCommands, alertEvents } from './alerts.ts';
 
 export const commands = {
   ...appCommands,
@@ -29,6 +30,7 @@ export const commands = {
   ...accountCommands,
   ...webhookCommands,
   ...metricsCommands,
+  ...alertCommands,
 };
 
 export const events = {
@@ -38,6 +40,7 @@ export const events = {
   ...strategyEvents,
   ...paperStrategyEvents,
   ...metricsEvents,
+  ...alertEvents,
 };
 
 export type Commands = typeof commands;

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { command, empty, req, text } from './define.ts';
 import { RiskLimitsView } from './trading.ts';
 import { UpdateSettings } from './updates.ts';
-import { WebhookSettings } from './webhooks.ts';
+import { SecretRef, WebhookSettings } from './webhooks.ts';
 import { MetricsSettings } from './metrics.ts';
 
 export const SETTINGS_VERSION = 1;
@@ -58,9 +58,27 @@ export type AccountSettings = z.infer<typeof AccountSettings>;
 export const RiskProfileSettings = z.object({ name: text(80).min(1), limits: RiskLimitsView.strict() }).strict();
 export type RiskProfileSettings = z.infer<typeof RiskProfileSettings>;
 
+/**
+ * Where alerts are delivered besides the app itself. A webhook channel's URL carries its token (Discord,
+ * Slack, Telegram), so it is a secret-store reference like the signing secret, never the URL itself.
+ */
 export const AlertChannelSettings = z.discriminatedUnion('kind', [
   z.object({ id: SettingsId, kind: z.literal('desktop'), enabled: z.boolean() }).strict(),
-  z.object({ id: SettingsId, kind: z.literal('webhook'), enabled: z.boolean(), url: z.string().url().max(2048).regex(/^https?:\/\//, 'http(s) only') }).strict(),
+  z
+    .object({
+      id: SettingsId,
+      kind: z.literal('webhook'),
+      enabled: z.boolean(),
+      /** Body shape: generic JSON, or what Discord, Slack or Telegram expect. */
+      format: z.enum(['json', 'discord', 'slack', 'telegram']).default('json'),
+      /** Secret reference holding the URL (http or https). */
+      url: SecretRef,
+      /** Secret reference of the HMAC-SHA256 key signing each body (header X-Kestrel-Signature); null = unsigned. */
+      signingSecret: SecretRef.nullable().default(null),
+      /** Telegram: the chat to post to. */
+      chatId: z.string().max(64).optional(),
+    })
+    .strict(),
 ]);
 export type AlertChannelSettings = z.infer<typeof AlertChannelSettings>;
 

@@ -19,10 +19,12 @@
  *               webhooks (trading, paperStrategies; settings' hooks + secrets)   inbound listener, opt-in
  *               metrics  (observes ledger writes + audit events, webhooks, workers)   Health panel, SLOs,
  *                        opt-in Prometheus endpoint
+ *               alerts   (alerts.db; every desk's ticks + audit events, SLO breaks)   delivery to channels
  *   transport   handlers (the services above) → IpcServer
  */
 import { join } from 'node:path';
 import type { EngineStatus } from '../contract/index.ts';
+import type { PriceTick } from '../contract/trading.ts';
 import { openLedger, type LedgerStores } from '../storage/index.ts';
 import { reportAuditAnchors } from './audit/anchor-status.ts';
 import type { KeyVault } from './audit/key-vault.ts';
@@ -48,6 +50,9 @@ import { VenuePool } from './venues/pool.ts';
 import { SubmitCoalescer } from './webhooks/coalesce.ts';
 import { WebhookListener } from './webhooks/listener.ts';
 import { MetricsEndpoint } from './metrics/endpoint.ts';
+import { AlertDelivery } from './alerts/delivery.ts';
+import { AlertService } from './alerts/service.ts';
+import { AlertStore } from '../storage/alerts.ts';
 import { HostMetrics } from './metrics/service.ts';
 import { WebhookService } from './webhooks/service.ts';
 import { strategySignal } from './webhooks/signal.ts';
@@ -80,6 +85,8 @@ export interface HostServices {
   readonly webhookListener: WebhookListener;
   readonly metrics: HostMetrics;
   readonly metricsEndpoint: MetricsEndpoint;
+  readonly alerts: AlertService;
+  readonly alertDelivery: AlertDelivery;
 }
 
 export interface Host {
@@ -175,7 +182,9 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
       if (slo.ok) log.info({ slo: slo.id, valueMs: slo.valueMs }, 'SLO recovered');
       else log.warn({ slo: slo.id, valueMs: slo.valueMs, thresholdMs: slo.thresholdMs }, 'SLO broken');
       emit('health.slo', slo);
+      if (!slo.ok) alerts.system(`slo-${slo.id}`, 'SLO broken', `${slo.description}: measured ${slo.valueMs} ms`, { slo: slo.id, valueMs: slo.valueMs, thresholdMs: slo.thresholdMs });
     },
+    onStreamDown: (stream, why) => alerts.streamDown(stream, why),
   });
   ledger.ledger.onWrite = (kind, ms) => metrics.dbWrite(kind, ms);
   ledger.audit.observe((e) => metrics.audit(e));
@@ -183,8 +192,23 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   const metricsEndpoint = new MetricsEndpoint(metrics.prom, { port: settings.metrics.port, log });
   stops.push(['metrics-endpoint', () => metricsEndpoint.close()]);
 
+  // Alerts watch every desk's prices and the stored engine events; channels and their secrets come from settings.
+  const alertStore = AlertStore.open(dataDir);
+  stops.push(['alerts-db', () => alertStore.close()]);
+  const alertDelivery = new AlertDelivery({ channels: () => settingsStore.document.alertChannels, secret: settings.secret, store: alertStore, log });
+  stops.push(['alert-delivery', () => alertDelivery.close()]);
+  const alerts = new AlertService({
+    store: alertStore, delivery: alertDelivery, emit, log,
+    selected: () => trading.selected,
+    channelIds: () => settingsStore.document.alertChannels.map((c) => c.id),
+  });
+  ledger.audit.observe((e) => alerts.audit(e));
+
   const trading = new TradingService({
     ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed),
+    observe: (account, channel, payload) => {
+      if (channel === 'trading.ticks') alerts.ticks(account, (payload as { prices: PriceTick[] }).prices);
+    },
     // Accounts are read from the file on each use: one added in the Settings panel is usable at once.
     settings: () => settingsStore.document,
     saveSelection: (account) => void settingsStore.set('selectedAccount', account),
@@ -225,7 +249,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   const webhookListener = new WebhookListener(webhooks, { port: settings.webhooks.port, bind: settings.webhooks.bind, log });
   stops.push(['webhooks', () => webhookListener.close()]);
 
-  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, webhooks, webhookListener, metrics, metricsEndpoint };
+  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, webhooks, webhookListener, metrics, metricsEndpoint, alerts, alertDelivery };
 }
 
 /** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */

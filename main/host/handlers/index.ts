@@ -21,6 +21,9 @@ import { settingsHandlers } from './settings.ts';
 import { venueHandlers } from './venues.ts';
 import { webhookHandlers } from './webhooks.ts';
 import { metricsHandlers } from './metrics.ts';
+import { alertHandlers } from './alerts.ts';
+import type { AlertService } from '../alerts/service.ts';
+import type { AlertDelivery } from '../alerts/delivery.ts';
 import type { HostMetrics } from '../metrics/service.ts';
 import type { MetricsEndpoint } from '../metrics/endpoint.ts';
 import type { WebhookListener } from '../webhooks/listener.ts';
@@ -42,6 +45,8 @@ export interface HandlerServices {
   readonly webhookListener: WebhookListener;
   readonly metrics: HostMetrics;
   readonly metricsEndpoint: MetricsEndpoint;
+  readonly alerts: AlertService;
+  readonly alertDelivery: AlertDelivery;
 }
 
 /**
@@ -61,5 +66,6 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...venueHandlers(s.settingsStore, s.sim),
     ...webhookHandlers(s.webhooks, s.webhookListener),
     ...metricsHandlers(s.metrics, s.metricsEndpoint),
+    ...alertHandlers(s.alerts, s.alertDelivery, s.settingsStore),
   } satisfies Handlers;
 }

@@ -21,6 +21,8 @@ export interface MetricsDeps {
   readonly workerQueue: () => number;
   /** An SLO broke or recovered. */
   readonly onSlo: (slo: SloView) => void;
+  /** A stream that was up reported down. */
+  readonly onStreamDown?: (stream: string, why: string) => void;
   readonly now?: () => number;
 }
 
@@ -166,8 +168,9 @@ export class HostMetrics {
   }
 
   /** The market stream manager's report: connected or not, its lag, a reconnect. */
-  stream(stream: string, s: { up?: boolean; lagMs?: number; reconnect?: boolean }): void {
+  stream(stream: string, s: { up?: boolean; lagMs?: number; reconnect?: boolean; why?: string }): void {
     const cur = this.streams.get(stream) ?? { up: false, lagMs: null, reconnects: 0 };
+    if (s.up === false && cur.up) this.d.onStreamDown?.(stream, s.why ?? 'disconnected');
     if (s.up !== undefined) {
       cur.up = s.up;
       this.prom.streamUp.set({ stream }, s.up ? 1 : 0);

@@ -69,9 +69,11 @@ describe('metrics', () => {
     expect(res.status).toBe(404);
   });
 
-  it('an SLO that breaks is pushed once and shows in health.get', async () => {
+  it('an SLO that breaks is pushed once, shows in health.get and raises an alert', async () => {
     const pushed: { id: string; ok: boolean }[] = [];
     const off = client.on('health.slo', (s) => void pushed.push({ id: s.id, ok: s.ok }));
+    const alerted: string[] = [];
+    const offAlerts = client.on('alerts.fired', (f) => void alerted.push(f.alertId));
     // The database-write SLO is set to a microsecond-scale bound no durable write meets.
     host.services.metrics.tick();
     host.services.metrics.tick();
@@ -83,6 +85,12 @@ describe('metrics', () => {
     expect(slo).toMatchObject({ ok: false, thresholdMs: 0.000001 });
     expect(slo.valueMs).toBeGreaterThan(0);
     expect(h.slos.find((s) => s.id === 'stream-lag')).toMatchObject({ ok: true, valueMs: 120 });
+    // A broken SLO raises an alert (toast + this run's history).
+    await until('the SLO alert', async () => alerted.includes('slo-db-write-p99'));
+    expect(alerted.filter((a) => a === 'slo-db-write-p99')).toHaveLength(1);
+    const history = await client.call('alerts.history', { alertId: 'slo-db-write-p99' });
+    expect(history.firings[0]).toMatchObject({ seq: 0, name: 'SLO broken', message: expect.stringMatching(/p99 durable database write/) });
     off();
+    offAlerts();
   });
 });
