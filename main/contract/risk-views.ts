@@ -33,6 +33,31 @@ export const RiskAccountView = z.object({
 });
 export type RiskAccountView = z.infer<typeof RiskAccountView>;
 
+/**
+ * Correlation and VaR of the account (the inputs the correlation-bucket and VaR rules read): null when the
+ * profile has neither rule. Until the window holds `needRows` returns the figures are null and the rules pass.
+ */
+export const RiskPortfolioView = z.object({
+  method: z.enum(['historical', 'parametric']),
+  confidence: num,
+  /** Returns are sampled every intervalMs; VaR is scaled to one day. */
+  intervalMs: num,
+  window: z.number().int(),
+  rows: z.number().int(),
+  needRows: z.number().int(),
+  /** 1-day VaR of the positions held, settlement currency and fraction of equity; the VaR rule's cap. */
+  var: num.nullable(),
+  varPct: num.nullable(),
+  maxVarPct: num.nullable(),
+  /** The correlation-bucket rule: |ρ| above threshold makes a bucket capped at maxBucketPct of equity. */
+  threshold: num.nullable(),
+  maxBucketPct: num.nullable(),
+  /** Pearson correlation, symbols × symbols, row-major (empty until ready). */
+  symbols: z.array(z.string()).max(500),
+  corr: z.array(num).max(250_000),
+});
+export type RiskPortfolioView = z.infer<typeof RiskPortfolioView>;
+
 export const RiskEventView = z.object({
   ts: z.number(),
   kind: z.enum(['alert', 'state', 'override']),

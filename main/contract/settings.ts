@@ -55,7 +55,14 @@ export const AccountSettings = z
   .strict();
 export type AccountSettings = z.infer<typeof AccountSettings>;
 
-export const RiskProfileSettings = z.object({ name: text(80).min(1), limits: RiskLimitsView.strict() }).strict();
+/**
+ * A named risk profile: the per-order limits (`limits`, as the risk panel edits them) and the account-wide
+ * limits and monitors (`account`: daily loss, drawdown, exposure, correlation, VaR, black swan). `account` is
+ * the core's risk profile (main/core/risk/profile.ts), validated by the host when the document is read or
+ * set (the contract may not import the core); absent = the standard profile. A new book of an account starts
+ * from its profile; the risk panel's changes then apply to that book.
+ */
+export const RiskProfileSettings = z.object({ name: text(80).min(1), limits: RiskLimitsView.strict(), account: z.record(z.unknown()).optional() }).strict();
 export type RiskProfileSettings = z.infer<typeof RiskProfileSettings>;
 
 /**

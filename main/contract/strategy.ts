@@ -26,6 +26,11 @@ const strategyRef = {
   params: params().optional(),
   config: jsonObject(),
   dataSource: id().optional(),
+  /**
+   * The risk limits of the run: `account` (the default) = the selected account's profile, as its paper or
+   * live session enforces it, unless config names a riskProfile; `config` = only what config says.
+   */
+  risk: z.enum(['account', 'config']).optional(),
 };
 
 const num = z.number().nullable();
@@ -54,6 +59,16 @@ export const BacktestResultWire = z.object({
   equity: z.object({ ts: float64Array(), value: float64Array(), drawdown: float64Array() }),
   certificate: z.object({ ok: z.boolean(), datasets: z.array(z.record(z.unknown())) }),
   counts: z.object({ fills: z.number(), orders: z.number() }),
+  /** The run's risk profile and every refusal, alert and halt (absent for results stored before profiles). */
+  risk: z.object({
+    profile: z.string().nullable(),
+    finalState: z.enum(['active', 'reducing-only', 'halted']),
+    refusals: z.array(z.object({ ts: z.number(), symbol: z.string(), side: z.string(), qty: z.number(), source: z.string(), reasons: z.array(z.object({ rule: z.string(), message: z.string(), limit: z.union([z.string(), z.number()]).optional(), actual: z.union([z.string(), z.number()]).optional() })) })),
+    refusalCount: z.number(),
+    byRule: z.record(z.number()),
+    events: z.array(z.object({ ts: z.number(), kind: z.enum(['alert', 'state']), rule: z.string(), message: z.string(), state: z.enum(['active', 'reducing-only', 'halted']).optional(), limit: z.number().optional(), value: z.number().optional(), symbol: z.string().optional() })),
+    halts: z.number(),
+  }).optional(),
   determinismHash: z.string(),
 });
 export type BacktestResultWire = z.infer<typeof BacktestResultWire>;

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { command, empty, event, id, req, text } from './define.ts';
-import { RiskAccountView, RiskEventView, RiskOverrideView } from './risk-views.ts';
+import { RiskAccountView, RiskEventView, RiskOverrideView, RiskPortfolioView } from './risk-views.ts';
 
 /** A non-negative decimal as text: digits with an optional fraction. NaN, "1e5", "-1", "" are refused. */
 export const Decimal = z
@@ -192,6 +192,8 @@ export const RiskStatus = z.object({
   since: z.number(),
   /** The account against its profile's account-wide limits. */
   account: RiskAccountView,
+  /** Correlation and VaR (null when the profile has neither rule). */
+  portfolio: RiskPortfolioView.nullable(),
   override: RiskOverrideView.nullable(),
   /** Recent monitor alerts, state changes and overrides, newest last. */
   events: z.array(RiskEventView),

@@ -29,6 +29,8 @@ export interface RunConfig {
   dataSource: string;
   /** Record the run as an audit session (saved strategies only; see `recordable`). */
   record: boolean;
+  /** Risk limits of the run: the selected account's profile (as its session enforces it), or none. */
+  risk: 'account' | 'config';
 }
 
 interface Run {
@@ -98,7 +100,7 @@ export const useStudio = create<StudioStore>((set, get) => ({
   loaded: false,
   draft: null,
   validation: null,
-  config: { symbol: 'BTC/USDT', timeframe: '1h', from: '', to: '', initialCash: '10000', fee: '0.001', dataSource: 'demo', record: false },
+  config: { symbol: 'BTC/USDT', timeframe: '1h', from: '', to: '', initialCash: '10000', fee: '0.001', dataSource: 'demo', record: false, risk: 'account' },
   run: null,
   result: null,
   resultId: null,
@@ -194,14 +196,14 @@ export const useStudio = create<StudioStore>((set, get) => ({
     const d = get().draft;
     if (!d) return;
     const c = get().config;
-    const r = await call('backtest.run', { ...strategyRef(d), config: configOf(c), dataSource: c.dataSource, ...(c.record && recordable(d) ? { record: true } : {}) });
+    const r = await call('backtest.run', { ...strategyRef(d), config: configOf(c), dataSource: c.dataSource, risk: c.risk, ...(c.record && recordable(d) ? { record: true } : {}) });
     if (r) set({ run: { runId: r.runId, kind: 'backtest', done: 0, total: 1, status: 'running' }, result: null, resultId: null });
   },
   async runSweep(params) {
     const d = get().draft;
     if (!d) return;
     const cluster = get().sweepTarget;
-    const r = await call('sweep.run', { ...strategyRef(d), config: configOf(get().config), dataSource: get().config.dataSource, sweep: { params }, ...(cluster ? { cluster } : {}) });
+    const r = await call('sweep.run', { ...strategyRef(d), config: configOf(get().config), dataSource: get().config.dataSource, risk: get().config.risk, sweep: { params }, ...(cluster ? { cluster } : {}) });
     if (r) set({ run: { runId: r.runId, kind: 'sweep', done: 0, total: 1, status: 'running' }, sweep: null });
   },
   async loadClusters() {

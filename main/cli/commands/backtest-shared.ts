@@ -9,6 +9,7 @@ import { dataSpacing, timeframeToMs } from '../../core/backtest/config.ts';
 import { STANDARD_PROFILE, UNLIMITED_PROFILE } from '../../core/risk/profile.ts';
 import { checkRows, readCandlesCsvFile } from '../../host/data/csv-file.ts';
 import { defaultDataDir } from '../../host/paths.ts';
+import { settingsAccountProfile } from '../../host/settings/account-risk.ts';
 import { UsageError, type OptionSpecs } from '../command.ts';
 
 export const COMMON_OPTIONS = {
@@ -34,7 +35,7 @@ export const COMMON_OPTIONS = {
   'periods-per-year': { type: 'string', value: 'N', help: 'return periods per year for Sharpe/Sortino', defaultHelp: "the calendar's (365 days around the clock, 252 for weekdays) × bars per day" },
   'close-at-end': { type: 'boolean', default: false, help: 'close open positions at the last close (fee and slippage apply) and count them as trades; otherwise they stay open, marked to market' },
   param: { type: 'string', multiple: true, value: 'NAME=VALUE', help: 'strategy parameter' },
-  'risk-profile': { type: 'string', value: 'standard|unlimited|FILE.json', help: 'pre-trade risk limits of the run (a built-in profile or a profile file)', defaultHelp: 'none: no limits beyond the config' },
+  'risk-profile': { type: 'string', value: 'standard|unlimited|account[:ID]|FILE.json', help: 'pre-trade risk limits of the run: a built-in profile, the risk profile of an account in --data-dir\'s settings (the selected one without ID; what its new books start with), or a profile file', defaultHelp: 'none: no limits beyond the config' },
   json: { type: 'boolean', default: false, help: 'print the result as JSON on stdout' },
   'allow-bad-rows': { type: 'boolean', default: false, help: 'leave out CSV rows that fail the import checks (NaN, Infinity, negative prices, high < low) instead of refusing the file' },
 } as const satisfies OptionSpecs;
@@ -149,10 +150,11 @@ export function calendarArg(s: string | undefined): unknown {
  * --risk-profile: a built-in name (standard = the issue's defaults, unlimited = every limit off) or a JSON file
  * holding one profile. Validated by the core schema with the rest of the config.
  */
-function riskProfileArg(arg: string): unknown {
+function riskProfileArg(arg: string, dataDir: string | undefined): unknown {
   if (arg === 'standard') return STANDARD_PROFILE;
   if (arg === 'unlimited') return UNLIMITED_PROFILE;
-  if (!/\.json$/i.test(arg)) throw new UsageError(`--risk-profile must be standard, unlimited or a .json file, got ${arg}`);
+  if (arg === 'account' || arg.startsWith('account:')) return settingsAccountProfile(dataDir ?? defaultDataDir(), arg.slice('account:'.length) || undefined);
+  if (!/\.json$/i.test(arg)) throw new UsageError(`--risk-profile must be standard, unlimited, account[:ID] or a .json file, got ${arg}`);
   try {
     return JSON.parse(readFileSync(arg, 'utf8')) as unknown;
   } catch (e) {
@@ -202,7 +204,7 @@ export function configFrom(v: CommonValues, timeframe: string, assumed: Assumed[
     ...(calendar !== undefined ? { calendar } : {}),
     ...(ppy ? { periodsPerYear: ppy } : {}),
     ...(v['close-at-end'] ? { closeAtEnd: true } : {}),
-    ...(v['risk-profile'] ? { riskProfile: riskProfileArg(v['risk-profile']) } : {}),
+    ...(v['risk-profile'] ? { riskProfile: riskProfileArg(v['risk-profile'], v['data-dir']) } : {}),
     instruments: { [v.symbol]: { tickSize: decimalArg(v.tick, 'tick') ?? '0.01', lotSize: decimalArg(v.lot, 'lot') ?? '0.0001', ...(b ? { base: b } : {}), ...(q ? { quote: q } : {}) } },
   };
 }

@@ -20,6 +20,7 @@ import type { Instrument } from '../model/index.ts';
 import { money, moneyToString, divRound } from '../model/index.ts';
 import type { RiskAlert, RiskGate, RiskInput, RiskVerdict } from '../ports.ts';
 import { EquityWatch, over, SwanWatch, type WatchLimits } from './monitor.ts';
+import { PortfolioStats, type StatsConfig } from './stats.ts';
 import { varAfter, type RiskSnapshot } from './var.ts';
 
 export interface RiskLimits extends WatchLimits {
@@ -41,9 +42,11 @@ export interface RiskLimits extends WatchLimits {
   readonly maxLeverage?: number;
   /** Initial margin of the exposure after the order must fit in equity. */
   readonly checkBuyingPower?: boolean;
-  /** Applied by the correlation/VaR rules (risk/portfolio-rules.ts) when a risk snapshot is attached. */
+  /** Correlation-bucket and VaR rules; their inputs come from `stats` (or a snapshot set by hand). */
   readonly correlation?: { readonly threshold: number; readonly maxBucketPctEquity: number };
   readonly var?: { readonly maxPctEquity: number };
+  /** How the returns behind correlation and VaR are sampled from the watched prices (risk/stats.ts). */
+  readonly stats?: StatsConfig;
 }
 
 export const PASS: RiskVerdict = Object.freeze({ ok: true, reasons: Object.freeze([]) as readonly RiskReason[] });
@@ -62,7 +65,11 @@ export class LimitsRiskGate implements RiskGate {
   /** Day-start and peak equity; undefined when no loss limit is set. */
   readonly watch: EquityWatch | undefined;
   private readonly swan: SwanWatch | undefined;
+  /** A snapshot set by hand (tests, benches); otherwise `stats` builds them from the watched prices. */
   private snap: RiskSnapshot | undefined;
+  readonly stats: PortfolioStats | undefined;
+  /** The snapshot the two maps below were made for. */
+  private indexed: RiskSnapshot | undefined;
   /** Snapshot symbol index → the book's slot index, for the book the mapping was made for. */
   private snapSlots: Int32Array | undefined;
   private snapSlotsFor: readonly string[] | undefined;
@@ -79,8 +86,10 @@ export class LimitsRiskGate implements RiskGate {
     this.watch = watches ? new EquityWatch(l) : undefined;
     if (this.watch && carry?.watch) this.watch.adopt(carry.watch);
     if (carry?.snap) this.setSnapshot(carry.snap);
+    const st = l.stats && (l.correlation || l.var) ? l.stats : undefined;
+    this.stats = st ? (carry?.stats?.sameAs(st) ? carry.stats : new PortfolioStats(st)) : undefined;
     this.swan = l.blackSwan ? new SwanWatch(l.blackSwan) : undefined;
-    this.monitors = watches || this.swan !== undefined;
+    this.monitors = watches || this.swan !== undefined || this.stats !== undefined;
   }
 
   /**
@@ -89,12 +98,11 @@ export class LimitsRiskGate implements RiskGate {
    */
   setSnapshot(s: RiskSnapshot | undefined): void {
     this.snap = s;
-    this.snapSlots = undefined;
-    this.snapIndex = new Map(s ? s.symbols.map((x, i) => [x, i]) : []);
   }
 
+  /** The snapshot in force: the one set by hand, else the latest built from the watched prices. */
   get snapshot(): RiskSnapshot | undefined {
-    return this.snap;
+    return this.snap ?? this.stats?.current;
   }
 
   observe(ts: number, equity: number): RiskAlert | null {
@@ -102,6 +110,7 @@ export class LimitsRiskGate implements RiskGate {
   }
 
   observePrice(symbol: string, ts: number, price: number, held: boolean): RiskAlert | null {
+    this.stats?.observe(symbol, ts, price);
     return this.swan ? this.swan.observe(symbol, ts, price, held) : null;
   }
 
@@ -194,13 +203,20 @@ export class LimitsRiskGate implements RiskGate {
       const margin = b.margin - b.symMargin + symAfter / b.symLeverage;
       if (over(margin, x.equity)) reasons = fail(reasons, 'buying_power', 'initial margin after the order above equity (not enough buying power)', round2(x.equity), round2(margin));
     }
-    if (this.snap && (l.correlation || l.var)) reasons = this.stats(x, l, (x.positionQty + d) * unit, reasons);
+    if (l.correlation || l.var) {
+      const s = this.snap ?? this.stats?.snapshotFor(b.symbols, b.exposure, x.equity);
+      if (s) reasons = this.portfolioRules(s, x, l, (x.positionQty + d) * unit, reasons);
+    }
     return reasons;
   }
 
   /** Correlation bucket and VaR of the account with the order's symbol at `after` (signed value). */
-  private stats(x: RiskInput, l: RiskLimits, after: number, reasons: RiskReason[] | undefined): RiskReason[] | undefined {
-    const s = this.snap!;
+  private portfolioRules(s: RiskSnapshot, x: RiskInput, l: RiskLimits, after: number, reasons: RiskReason[] | undefined): RiskReason[] | undefined {
+    if (this.indexed !== s) {
+      this.indexed = s;
+      this.snapIndex = new Map(s.symbols.map((sym, k) => [sym, k]));
+      this.snapSlots = undefined;
+    }
     const i = this.snapIndex.get(x.instrument.symbol);
     if (i === undefined) return reasons;
     const b = x.book;

@@ -90,6 +90,11 @@ export const RiskProfileSchema = z
     checkBuyingPower: z.boolean().default(true),
     correlation: CorrelationSchema.nullable().default(null),
     var: VarSchema.nullable().default(null),
+    /**
+     * The returns behind correlation and VaR: each symbol's last price every this many minutes (risk/stats.ts).
+     * One window serves both rules: the longer of their two.
+     */
+    returnsEveryMinutes: z.number().int().min(1).max(10_080).default(60),
     blackSwan: BlackSwanSchema.nullable().default({}),
     ceilings: OverrideCeilingsSchema.default({}),
   })
@@ -141,6 +146,12 @@ export function toRiskLimits(p: RiskProfile): RiskLimits {
     checkBuyingPower: p.checkBuyingPower,
     correlation: p.correlation ? { threshold: p.correlation.threshold, maxBucketPctEquity: p.correlation.maxBucketPctEquity / 100 } : undefined,
     var: p.var ? { maxPctEquity: p.var.maxPctEquity / 100 } : undefined,
+    stats: p.correlation || p.var ? {
+      intervalMs: p.returnsEveryMinutes * 60_000,
+      window: Math.max(p.correlation?.window ?? 0, p.var?.window ?? 0),
+      method: p.var?.method ?? 'parametric',
+      confidence: p.var?.confidence ?? 0.99,
+    } : undefined,
     blackSwan: p.blackSwan ? { move: p.blackSwan.movePct / 100, windowMs: p.blackSwan.windowMinutes * 60_000, marketSymbols: p.blackSwan.marketSymbols, flatten: p.blackSwan.flatten } : undefined,
   };
   for (const k of Object.keys(out) as (keyof RiskLimits)[]) if (out[k] === undefined) delete out[k];

@@ -96,11 +96,13 @@ export interface RiskSnapshot {
   readonly scenarios: Float64Array;
   /** The return series (historical method: an order's symbol column is added to the scenarios). */
   readonly returns: readonly Float64Array[];
+  /** Multiplies every VaR figure to its 1-day horizon (√ intervals per day; 1 for daily returns). */
+  readonly scale: number;
   readonly var: number;
 }
 
 /** Builds a snapshot from a covariance matrix (from RollingReturns or the SIMD kernel) and the window. */
-export function snapshot(symbols: readonly string[], cov: Float64Array, returns: readonly Float64Array[], weights: Float64Array, method: 'historical' | 'parametric', confidence: 0.95 | 0.99): RiskSnapshot {
+export function snapshot(symbols: readonly string[], cov: Float64Array, returns: readonly Float64Array[], weights: Float64Array, method: 'historical' | 'parametric', confidence: 0.95 | 0.99, scale = 1): RiskSnapshot {
   const k = symbols.length;
   const sigmaW = new Float64Array(k);
   let variance = 0;
@@ -116,8 +118,8 @@ export function snapshot(symbols: readonly string[], cov: Float64Array, returns:
     const w = weights[a]!, r = returns[a]!;
     if (w !== 0) for (let i = 0; i < t; i++) scenarios[i] = scenarios[i]! + w * r[i]!;
   }
-  const v = method === 'parametric' ? Z[confidence]! * Math.sqrt(Math.max(0, variance)) : historicalLoss(scenarios, confidence);
-  return { symbols, cov, corr: correlation(cov, k), weights, sigmaW, variance, method, confidence, scenarios, returns, var: v };
+  const v = scale * (method === 'parametric' ? Z[confidence]! * Math.sqrt(Math.max(0, variance)) : historicalLoss(scenarios, confidence));
+  return { symbols, cov, corr: correlation(cov, k), weights, sigmaW, variance, method, confidence, scenarios, returns, scale, var: v };
 }
 
 /** The loss not exceeded in `confidence` of the scenarios (lower empirical quantile, no interpolation). */
@@ -134,13 +136,13 @@ export function varAfter(s: RiskSnapshot, i: number, delta: number, scratch?: Fl
   if (s.method === 'parametric') {
     const k = s.symbols.length;
     const v = s.variance + 2 * delta * s.sigmaW[i]! + delta * delta * s.cov[i * k + i]!;
-    return Z[s.confidence]! * Math.sqrt(Math.max(0, v));
+    return s.scale * Z[s.confidence]! * Math.sqrt(Math.max(0, v));
   }
   const t = s.scenarios.length;
   const a = scratch && scratch.length >= t ? scratch.subarray(0, t) : new Float64Array(t);
   const r = s.returns[i]!;
   for (let x = 0; x < t; x++) a[x] = s.scenarios[x]! + delta * r[x]!;
-  return -select(a, Math.floor((1 - s.confidence) * t));
+  return -s.scale * select(a, Math.floor((1 - s.confidence) * t));
 }
 
 /** k-th smallest (0-based) by quickselect, in place: O(n) on average. */

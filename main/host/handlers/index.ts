@@ -60,7 +60,7 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...marketHandlers(s.market, s.sim, ctx),
     ...indicatorHandlers(s.market, s.workers),
     ...auditHandlers(s.audit),
-    ...strategyHandlers(s.backtest, s.clusters),
+    ...strategyHandlers(s.backtest, s.clusters, async () => (await s.trading.running()).effectiveRiskProfile()),
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
     ...settingsHandlers(s.settingsStore, s.settings),
     ...venueHandlers(s.settingsStore, s.sim),

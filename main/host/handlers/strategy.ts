@@ -1,5 +1,6 @@
 import { ValidationError } from '../../core/errors.ts';
 import type { SweepSpecInput } from '../../core/backtest/sweep.ts';
+import type { RiskProfile } from '../../core/risk/profile.ts';
 import { validateSource, type BacktestService, type RunRequest } from '../backtest/service.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
 import { renderReport } from '../reports/backtest-report.ts';
@@ -21,8 +22,13 @@ function runRequest(r: { strategyId?: string | undefined; version?: number | und
   };
 }
 
-export function strategyHandlers(backtest: BacktestService, clusters?: SweepClusters): HandlersFor<Names> {
+/** `accountRisk`: the selected account's risk profile as its gate enforces it (the default limits of a run). */
+export function strategyHandlers(backtest: BacktestService, clusters?: SweepClusters, accountRisk?: () => Promise<RiskProfile>): HandlersFor<Names> {
   const svc = () => backtest;
+  const withRisk = async <T extends { config: Record<string, unknown>; risk?: 'account' | 'config' | undefined }>(r: T): Promise<T> => {
+    if ((r.risk ?? 'account') !== 'account' || r.config.riskProfile !== undefined || !accountRisk) return r;
+    return { ...r, config: { ...r.config, riskProfile: await accountRisk() } };
+  };
   return {
     'strategy.list': () => svc().list(),
     'strategy.get': (r) => {
@@ -47,12 +53,15 @@ export function strategyHandlers(backtest: BacktestService, clusters?: SweepClus
     'strategy.versions': (r) => svc().versions(r.id),
     'strategy.rollback': (r) => svc().rollback(r.id, r.version),
     'strategy.templates': () => svc().templates(),
-    'backtest.run': (r) => ({ runId: svc().run({ ...runRequest(r), ...(r.record !== undefined ? { record: r.record } : {}) }).runId }),
+    'backtest.run': async (q) => {
+      const r = await withRisk(q);
+      return { runId: svc().run({ ...runRequest(r), ...(r.record !== undefined ? { record: r.record } : {}) }).runId };
+    },
     'backtest.cancel': (r) => ({ cancelled: svc().cancel(r.runId) }),
     'backtest.get': (r) => {
       const res = svc().result(r.runId);
       const f = (a: Float64Array): Float64Array<ArrayBuffer> => new Float64Array(a); // own (not shared) buffers for the wire
-      return { ...res, equity: { ts: f(res.equity.ts), value: f(res.equity.value), drawdown: f(res.equity.drawdown) }, config: { ...res.config }, certificate: { ok: res.certificate.ok, datasets: res.certificate.datasets.map((d) => ({ ...d })) }, trades: [...res.trades], openPositions: [...res.openPositions], strategy: { ...res.strategy, params: { ...res.strategy.params } } };
+      return { ...res, equity: { ts: f(res.equity.ts), value: f(res.equity.value), drawdown: f(res.equity.drawdown) }, config: { ...res.config }, certificate: { ok: res.certificate.ok, datasets: res.certificate.datasets.map((d) => ({ ...d })) }, trades: [...res.trades], openPositions: [...res.openPositions], strategy: { ...res.strategy, params: { ...res.strategy.params } }, risk: res.risk && { ...res.risk, refusals: res.risk.refusals.map((x) => ({ ...x, reasons: x.reasons.map((y) => ({ ...y })) })), events: res.risk.events.map((e) => ({ ...e })), byRule: { ...res.risk.byRule } } };
     },
     'backtest.list': (r) => svc().results(r.strategyId, r.limit),
     'backtest.report': (r) => {
@@ -61,8 +70,8 @@ export function strategyHandlers(backtest: BacktestService, clusters?: SweepClus
       const base = r.format === 'trades-csv' ? 'trades' : r.format === 'equity-csv' ? 'equity' : 'backtest';
       return { content: out.content, mime: out.mime, fileName: `${base}-${r.runId}.${out.extension}` };
     },
-    'sweep.run': (r) => {
-      const { sweep, walkForward, cluster, ...rest } = r;
+    'sweep.run': async (q) => {
+      const { sweep, walkForward, cluster, ...rest } = await withRisk(q);
       return { runId: svc().sweep({ ...runRequest(rest), sweep: sweep as SweepSpecInput, ...(walkForward ? { walkForward } : {}), ...(cluster ? { cluster } : {}) }).runId };
     },
     'sweep.clusters': () => clusters?.list() ?? [],

@@ -46,7 +46,7 @@ export function dailyRiskReport(accountId: string, status: RiskStatus, now = sta
   const day = localDay(now, a.timeZone);
   const dayEvents = status.events.filter((e) => localDay(e.ts, a.timeZone) === day);
   const usage = limitUsage(status);
-  const json = JSON.stringify({ schema: 'kestrel.risk-report/1', accountId, day, timeZone: a.timeZone, generatedAt: now, tradingState: status.tradingState, stateReason: status.stateReason, since: status.since, account: a, limits: status.limits, usage, override: status.override, events: dayEvents }, null, 1);
+  const json = JSON.stringify({ schema: 'kestrel.risk-report/1', accountId, day, timeZone: a.timeZone, generatedAt: now, tradingState: status.tradingState, stateReason: status.stateReason, since: status.since, account: a, limits: status.limits, usage, portfolio: status.portfolio, override: status.override, events: dayEvents }, null, 1);
   const lines = ['section,name,value,limit,use'];
   for (const u of usage) lines.push(['limit', u.name, u.value, u.limit ?? '', u.use === null ? '' : u.use.toFixed(4)].map(csvCell).join(','));
   for (const e of dayEvents) lines.push(['event', `${e.kind}:${e.rule}`, e.value ?? '', e.limit ?? '', ''].map(csvCell).join(',') + `,${csvCell(`${iso(e.ts)} ${e.message}`)}`);
@@ -79,7 +79,15 @@ export function limitUsage(status: RiskStatus): LimitUse[] {
     { name: 'gross exposure', value: a.gross, limit: a.maxGross, use: use(a.gross, a.maxGross) },
     { name: 'net exposure', value: Math.abs(a.net), limit: a.maxNet, use: use(Math.abs(a.net), a.maxNet) },
     { name: 'margin', value: a.marginUsed, limit: eq > 0 ? round2(eq) : null, use: use(a.marginUsed, eq > 0 ? eq : null) },
+    ...varUse(status),
   ];
+}
+
+/** VaR as a share of equity against its cap, once the window holds enough returns. */
+function varUse(status: RiskStatus): LimitUse[] {
+  const p = status.portfolio;
+  if (!p || p.varPct === null) return [];
+  return [{ name: `VaR 1-day ${Math.round(p.confidence * 100)}% (share of equity)`, value: p.varPct, limit: p.maxVarPct, use: p.maxVarPct === null || p.maxVarPct <= 0 ? null : Math.max(0, p.varPct) / p.maxVarPct }];
 }
 
 function round2(x: number): number {

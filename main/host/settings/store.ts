@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import { SettingsDocument, settingsLeaves, SETTINGS_VERSION } from '../../contract/settings.ts';
 import { ValidationError, type ErrorIssue } from '../../core/errors.ts';
 import { SettingsFileError } from './errors.ts';
+import { RiskProfileSchema } from '../../core/risk/profile.ts';
 import { migrateSettings } from './migrate.ts';
 
 export const SETTINGS_FILE = 'settings.json';
@@ -106,6 +107,13 @@ function readDocument(file: string): SettingsDocument {
 function validate(doc: unknown, fail: (issues: ErrorIssue[]) => Error): SettingsDocument {
   const r = SettingsDocument.safeParse(doc);
   if (!r.success) throw fail(issuesOf(r.error));
+  const profileIssues: ErrorIssue[] = [];
+  for (const [id, p] of Object.entries(r.data.riskProfiles)) {
+    if (p.account === undefined) continue;
+    const a = RiskProfileSchema.safeParse({ name: p.name.slice(0, 64), ...p.account });
+    if (!a.success) profileIssues.push(...issuesOf(a.error).map((i) => ({ path: `riskProfiles.${id}.account${i.path ? `.${i.path}` : ''}`, message: i.message })));
+  }
+  if (profileIssues.length) throw fail(profileIssues);
   return r.data;
 }
 

@@ -49,12 +49,15 @@ export class PaperAccounts {
   private readonly owner: BookOwner;
   private readonly limits: RiskLimitsView;
   private readonly now: () => number;
+  private readonly profile: RiskProfile;
 
-  constructor(catalog: Catalog, owner: BookOwner, limits: RiskLimitsView = DEFAULT_LIMITS, now: () => number = Date.now) {
+  /** `limits`, `profile`: the account's risk profile in the settings, where each new book starts. */
+  constructor(catalog: Catalog, owner: BookOwner, limits: RiskLimitsView = DEFAULT_LIMITS, now: () => number = Date.now, profile: RiskProfile = STANDARD_PROFILE) {
     this.catalog = catalog;
     this.owner = owner;
     this.limits = limits;
     this.now = now;
+    this.profile = profile;
   }
 
   private books(): AccountRecord[] {
@@ -65,8 +68,8 @@ export class PaperAccounts {
   current(): { record: AccountRecord; data: PaperAccountData } {
     const open = this.books().filter((a) => (a.data as Partial<PaperAccountData>).closedAt === undefined);
     const rec = open.at(-1);
-    if (rec) return { record: rec, data: withDefaults(rec.data, this.limits) };
-    return this.open(this.books().length + 1, withDefaults({}, this.limits));
+    if (rec) return { record: rec, data: withDefaults(rec.data, this.limits, this.profile) };
+    return this.open(this.books().length + 1, withDefaults({}, this.limits, this.profile));
   }
 
   private open(n: number, data: PaperAccountData): { record: AccountRecord; data: PaperAccountData } {
@@ -119,14 +122,14 @@ export class PaperAccounts {
   }
 }
 
-function withDefaults(d: Readonly<Record<string, unknown>>, limits: RiskLimitsView): PaperAccountData {
+function withDefaults(d: Readonly<Record<string, unknown>>, limits: RiskLimitsView, profile: RiskProfile): PaperAccountData {
   const x = d as Partial<PaperAccountData>;
   return {
     startingBalance: x.startingBalance ?? PAPER_DEFAULTS.startingBalance,
     makerFee: x.makerFee ?? PAPER_DEFAULTS.makerFee,
     takerFee: x.takerFee ?? PAPER_DEFAULTS.takerFee,
     limits: { ...limits, ...(x.limits ?? {}) },
-    riskProfile: storedProfile(x.riskProfile),
+    riskProfile: storedProfile(x.riskProfile, profile),
     tradingState: x.tradingState ?? 'active',
     stateReason: x.stateReason ?? 'default',
     ...(x.next ? { next: x.next } : {}),
@@ -134,10 +137,11 @@ function withDefaults(d: Readonly<Record<string, unknown>>, limits: RiskLimitsVi
   };
 }
 
-/** A stored profile as the schema reads it today; one that no longer validates falls back to the standard one. */
-function storedProfile(x: unknown): RiskProfile {
-  const r = RiskProfileSchema.safeParse(x ?? STANDARD_PROFILE);
-  return r.success ? r.data : STANDARD_PROFILE;
+/** A stored profile as the schema reads it today; none, or one that no longer validates, is the account's. */
+function storedProfile(x: unknown, fallback: RiskProfile): RiskProfile {
+  if (x === undefined) return fallback;
+  const r = RiskProfileSchema.safeParse(x);
+  return r.success ? r.data : fallback;
 }
 
 function decimal(path: string, text: string, max: string, positive: boolean): string {

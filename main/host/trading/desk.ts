@@ -18,7 +18,7 @@ import { PAPER_CURRENCY, PaperAccounts, type PaperAccountData } from './accounts
 import { composePaperSession, type FeedConfig, type PaperSession } from './compose.ts';
 import { FEED_DEFAULTS, type FeedSymbol } from './demo-feed.ts';
 import { demoInstrumentSpecs, demoInstruments } from './instruments.ts';
-import { mergeLimits } from './risk.ts';
+import { effectiveProfile, mergeLimits } from './risk.ts';
 import { authenticatorFromEnv, type RiskAuthenticator } from './risk-auth.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { OverrideRequestSchema } from '../../core/risk/override.ts';
@@ -31,6 +31,8 @@ export interface DeskOptions {
   readonly account: AccountSettings;
   /** Limits of the account's risk profile: where a new book starts. */
   readonly limits: RiskLimitsView;
+  /** The profile's account-wide limits (settings' riskProfiles[id].account): where a new book starts. */
+  readonly riskProfile?: RiskProfile;
   readonly ledger: LedgerStores;
   /** Where the feed's prices continue from (its last stored 1m close); the source of the account's venue. */
   readonly candleSource: string;
@@ -64,7 +66,7 @@ export class AccountDesk {
   constructor(o: DeskOptions) {
     this.o = o;
     this.now = o.now ?? Date.now;
-    this.accounts = new PaperAccounts(o.ledger.catalog, { id: o.account.id, name: o.account.name, venue: o.account.venue, currency: o.account.currency }, o.limits, this.now);
+    this.accounts = new PaperAccounts(o.ledger.catalog, { id: o.account.id, name: o.account.name, venue: o.account.venue, currency: o.account.currency }, o.limits, this.now, o.riskProfile);
     this.feedCfg = { seed: DEMO_DEFAULTS.seed, ...o.feed };
   }
 
@@ -223,6 +225,12 @@ export class AccountDesk {
 
   riskProfile(): RiskProfile {
     return this.session.parts.risk.profile;
+  }
+
+  /** What this account's gate enforces, as one profile: what its backtests run with by default. */
+  effectiveRiskProfile(): RiskProfile {
+    const r = this.session.parts.risk;
+    return effectiveProfile(r.limits, r.profile);
   }
 
   setRiskProfile(profile: unknown, origin: string): void {

@@ -4,10 +4,11 @@
  * against its profile for the risk panel and the daily report. Constructor-injected: the engine, the
  * adjustable gate, the clock and the audit sink of the session.
  */
-import type { RiskAccountView, RiskEventView, RiskOverrideView } from '../../contract/risk-views.ts';
+import type { RiskAccountView, RiskEventView, RiskOverrideView, RiskPortfolioView } from '../../contract/risk-views.ts';
 import { auditOverride } from '../../core/audit/session.ts';
 import type { Engine } from '../../core/engine/index.ts';
 import { ValidationError } from '../../core/errors.ts';
+import { MIN_ROWS } from '../../core/risk/stats.ts';
 import { approveOverride, type ActiveOverride, type OverrideRequest } from '../../core/risk/override.ts';
 import type { AuditSink, Clock, TradingState } from '../../core/ports.ts';
 import type { AdjustableRiskGate } from './risk.ts';
@@ -162,6 +163,30 @@ export class RiskDesk {
       gross: r2(gross), net: r2(net), leverage: equity > 0 ? Math.round((gross / equity) * 1e4) / 1e4 : 0, maxLeverage: prof.maxLeverage,
       maxGross: prof.maxGrossExposure === null ? null : Number(prof.maxGrossExposure), maxNet: prof.maxNetExposure === null ? null : Number(prof.maxNetExposure),
       marginUsed: r2(margin), buyingPower: r2(Math.max(0, equity - margin)),
+    };
+  }
+
+  /** Correlation and VaR as the gate sees them now (null when the profile has neither rule). */
+  portfolio(): RiskPortfolioView | null {
+    const { engine, gate } = this.p;
+    const stats = gate.core.stats;
+    const prof = gate.profile;
+    if (!stats) return null;
+    const symbols: string[] = [];
+    const values: number[] = [];
+    for (const [sym, p] of engine.portfolio.positions) {
+      symbols.push(sym);
+      values.push(p.qty * p.lotValueF * p.markF * (p.fxF > 0 ? p.fxF : 1));
+    }
+    const equity = engine.portfolio.equity();
+    const snap = stats.snapshotFor(symbols, Float64Array.from(values), equity);
+    const c = stats.cfg;
+    const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+    return {
+      method: c.method, confidence: c.confidence, intervalMs: c.intervalMs, window: c.window, rows: stats.rows, needRows: Math.min(MIN_ROWS, c.window),
+      var: snap ? Math.round(snap.var * 100) / 100 : null, varPct: snap && equity > 0 ? r6(snap.var / equity) : null, maxVarPct: prof.var ? prof.var.maxPctEquity / 100 : null,
+      threshold: prof.correlation?.threshold ?? null, maxBucketPct: prof.correlation ? prof.correlation.maxBucketPctEquity / 100 : null,
+      symbols: snap ? [...snap.symbols] : [], corr: snap ? Array.from(snap.corr, r6) : [],
     };
   }
 }

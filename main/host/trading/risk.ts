@@ -7,6 +7,7 @@
  * Limits travel on the wire as decimal strings; the share of equity is a percentage there ("50") and a
  * fraction in the core (0.5). Changing limits keeps the day's start and the peak equity (carried over).
  */
+import { DEFAULT_RISK_LIMITS } from '../../contract/settings.ts';
 import type { RiskLimitsView } from '../../contract/trading.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { money, moneyToString } from '../../core/model/index.ts';
@@ -14,16 +15,9 @@ import type { RiskAlert, RiskGate, RiskInput, RiskVerdict } from '../../core/por
 import { LimitsRiskGate, type RiskLimits } from '../../core/risk/gate.ts';
 import { parseRiskProfile, STANDARD_PROFILE, toRiskLimits, UNLIMITED_PROFILE, type RiskProfile } from '../../core/risk/profile.ts';
 
-/** Paper defaults: generous for a 10k account, but a fat finger or an all-in order is stopped. */
-export const DEFAULT_LIMITS: RiskLimitsView = {
-  maxOrderNotional: '50000',
-  maxPositionNotional: null,
-  maxPositionPctEquity: '100',
-  maxOpenOrders: 50,
-  priceBandBps: 500,
-};
+/** Paper defaults (the settings' default profile): generous for a 10k account, but a fat finger is stopped. */
+export const DEFAULT_LIMITS: RiskLimitsView = DEFAULT_RISK_LIMITS;
 
-const PER_ORDER = ['maxOrderNotional', 'maxPositionNotional', 'maxPositionPctEquity', 'maxOpenOrders', 'priceBandBps'] as const;
 
 export class AdjustableRiskGate implements RiskGate {
   private inner: LimitsRiskGate;
@@ -92,9 +86,24 @@ export function recordedGate(risk: { readonly limits?: RiskLimitsView; readonly 
 }
 
 function merged(view: RiskLimitsView, profile: RiskProfile): RiskLimits {
-  const p: Record<string, unknown> = { ...toRiskLimits(profile) };
-  for (const k of PER_ORDER) delete p[k];
-  return { ...(p as RiskLimits), ...toCoreLimits(view) };
+  return toRiskLimits(effectiveProfile(view, profile));
+}
+
+/**
+ * The one profile a session's gate enforces: the account-wide profile with its five per-order fields taken
+ * from the per-order limits (null there switches the limit off). A backtest given this profile is gated
+ * exactly as the account's paper or live session is.
+ */
+export function effectiveProfile(view: RiskLimitsView, profile: RiskProfile): RiskProfile {
+  const v = normaliseLimits(view);
+  return {
+    ...profile,
+    maxOrderNotional: v.maxOrderNotional,
+    maxPositionNotional: v.maxPositionNotional,
+    maxPositionPctEquity: v.maxPositionPctEquity === null ? null : Number(v.maxPositionPctEquity),
+    maxOpenOrders: v.maxOpenOrders,
+    priceBandBps: v.priceBandBps,
+  };
 }
 
 /** Applies a partial update: undefined keeps a limit, null clears it. */

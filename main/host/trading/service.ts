@@ -15,6 +15,7 @@ import type { AccountList } from '../../contract/accounts.ts';
 import type { SessionView } from '../../contract/trading.ts';
 import { DEMO_EXCHANGE } from '../../core/data/demo.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
+import { accountProfile } from '../settings/account-risk.ts';
 import type { CandleStore, LedgerStores } from '../../storage/index.ts';
 import type { HostContext } from '../context.ts';
 import { PAPER_CURRENCY } from './accounts.ts';
@@ -93,7 +94,7 @@ export class TradingService {
     const source = DEMO_EXCHANGE;
     const writer = ![...this.desks.values()].some((x) => x.writesCandles);
     d = new AccountDesk({
-      account: a, limits: s.riskProfiles[a.riskProfile]!.limits, ledger: this.o.ledger, candleSource: source,
+      account: a, limits: s.riskProfiles[a.riskProfile]!.limits, riskProfile: accountProfile(s.riskProfiles[a.riskProfile]!), ledger: this.o.ledger, candleSource: source,
       ...(this.o.candles ? { candles: this.o.candles } : {}), storesCandles: writer,
       emit: (ch, p) => {
         this.o.observe?.(account, ch, p);

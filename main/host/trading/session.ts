@@ -364,7 +364,7 @@ export class TradingSession implements MarketDataHandler {
     return {
       tradingState: this.engine.tradingState, stateReason: this.stateReason, limits: this.parts.risk.limits,
       usage: { openOrders: this.engine.oms.openCount(), equity: moneyText(equity), largestPositionNotional: moneyText(largest, 2), largestPositionPct: pct(largest, equity), positions },
-      since: this.riskDesk.since, account: this.riskDesk.account(), override: this.riskDesk.override(), events: this.riskDesk.events(),
+      since: this.riskDesk.since, account: this.riskDesk.account(), portfolio: this.riskDesk.portfolio(), override: this.riskDesk.override(), events: this.riskDesk.events(),
       ts: this.parts.clock.now(),
     };
   }

@@ -7,6 +7,7 @@ import { useConnection } from '../../state/connection.ts';
 import { useRisk } from '../../state/risk.ts';
 import { isDecimal } from '../ticket/logic.ts';
 import { AccountRisk } from './AccountRisk.tsx';
+import { PortfolioRisk } from './PortfolioRisk.tsx';
 
 type LimitKey = keyof RiskLimitsView;
 const LIMITS: { key: LimitKey; label: string; unit: string; integer?: boolean; use?: (u: UsageLike) => number | null }[] = [
@@ -166,6 +167,7 @@ export function RiskPanel() {
           )}
         </section>
         <AccountRisk status={status} />
+        {status.portfolio && <PortfolioRisk view={status.portfolio} />}
       </div>
       {confirm && (
         <ConfirmDialog

@@ -66,6 +66,7 @@ export function Results({ r }: { r: BacktestResultWire }) {
         </code>
       </div>
       {r.error && <div className="error-text">{r.error.message}</div>}
+      <RiskLine r={r} />
       <div className="stats">
         <Stat label="Net profit" value={net.text} cls={net.cls} testId="stat-net" />
         <Stat label="Return" value={fmtPct(s.netProfitPct)} cls={s.netProfitPct >= 0 ? 'pos' : 'neg'} />
@@ -87,6 +88,23 @@ export function Results({ r }: { r: BacktestResultWire }) {
       <div className="trade-table">
         <DataTable label="Backtest trades" testId="backtest-trades" columns={tradeCols} rows={r.trades} rowKey={(t) => `${t.entryTs}-${t.exitTs}-${t.side}`} exportName="backtest-trades" onRowClick={showOnChart} empty="No trades." toolbar={<span className="muted small dt-hint">Click a trade to see it on the chart</span>} />
       </div>
+    </div>
+  );
+}
+
+/** What the risk gate did in the run: its profile, refusals by rule, halts and the first alert. */
+function RiskLine({ r }: { r: BacktestResultWire }) {
+  const k = r.risk;
+  if (!k) return null;
+  if (k.profile === null) return <div className="muted small" data-testid="backtest-risk">Risk limits: none.</div>;
+  const rules = Object.entries(k.byRule).sort((a, b) => b[1] - a[1]);
+  const alert = k.events.find((e) => e.kind === 'alert');
+  return (
+    <div className="small" data-testid="backtest-risk">
+      Risk profile <b>{k.profile}</b>
+      {k.halts > 0 ? <Badge kind="bad">HALTED ×{k.halts}</Badge> : <Badge kind="ok">NO HALT</Badge>} {fmtNum(k.refusalCount, 0)} order(s) refused
+      {rules.length > 0 && <span className="muted"> ({rules.map(([rule, n]) => `${rule} ${n}`).join(', ')})</span>}
+      {alert && <div className="muted">First alert {fmtTime(alert.ts, false)}: {alert.message}</div>}
     </div>
   );
 }

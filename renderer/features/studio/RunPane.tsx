@@ -72,6 +72,13 @@ export function RunPane() {
             <input aria-label="Fee rate" value={config.fee} onChange={(e) => set({ fee: e.target.value })} />
           </label>
         </div>
+        <label className="field">
+          <span>Risk limits</span>
+          <select aria-label="Risk limits" title="The selected account's risk profile gates the run as it gates that account's paper or live orders" value={config.risk} onChange={(e) => set({ risk: e.target.value === 'config' ? 'config' : 'account' })}>
+            <option value="account">The account's risk profile (as in paper and live)</option>
+            <option value="config">None (no limits)</option>
+          </select>
+        </label>
         <div className="tabs sub-tabs" role="tablist">
           <button role="tab" aria-selected={view === 'backtest'} className={view === 'backtest' ? 'tab active' : 'tab'} onClick={() => setView('backtest')}>
             Backtest

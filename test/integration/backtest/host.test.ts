@@ -7,6 +7,9 @@ let t: TestHost;
 const N = 2000;
 const t0 = Date.UTC(2024, 0, 1);
 const config = { symbols: ['ABC-USD'], timeframe: '1m', currency: 'USD', instruments: { 'ABC-USD': { tickSize: '0.01', lotSize: '0.001' } } };
+// This data swings 20 % within an hour: the account's black-swan protocol would halt a run on it. Tests about
+// recording and replay run with the config's limits only (none); the default is tested on its own below.
+const unlimited = 'config' as const;
 
 beforeAll(async () => {
   t = await startTestHost();
@@ -90,7 +93,7 @@ describe('strategies and backtests over the contract', () => {
 
   it('records a saved strategy\'s backtest as an audit session that replays, re-runs identically, and shows changed data as divergences', async () => {
     const id = (await t.client.call('strategy.list', {})).find((x) => x.name === 'cross')!.id;
-    const { runId } = await t.client.call('backtest.run', { strategyId: id, config, dataSource: 'test', record: true });
+    const { runId } = await t.client.call('backtest.run', { strategyId: id, config, dataSource: 'test', record: true, risk: unlimited });
     expect((await waitFor(runId)).at(-1)!.status).toBe('ok');
     const r = await t.client.call('backtest.get', { runId });
     expect(r.trades.length).toBeGreaterThan(1);
@@ -123,7 +126,7 @@ describe('strategies and backtests over the contract', () => {
   },
 };`;
     const saved = await t.client.call('strategy.save', { name: 'code cross', kind: 'code', source: src });
-    const { runId } = await t.client.call('backtest.run', { strategyId: saved.id, config, dataSource: 'test', record: true });
+    const { runId } = await t.client.call('backtest.run', { strategyId: saved.id, config, dataSource: 'test', record: true, risk: unlimited });
     expect((await waitFor(runId)).at(-1)!.status).toBe('ok');
     const r = await t.client.call('backtest.get', { runId });
     expect(r.trades.length).toBeGreaterThan(1);
@@ -152,6 +155,27 @@ describe('strategies and backtests over the contract', () => {
     expect(s.rows).toHaveLength(4);
     const scores = (s.rows as { stats: { netProfitPct: number } }[]).map((x) => x.stats.netProfitPct);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it('runs with the selected account\'s risk profile by default, and lists its refusals and halts in the result', async () => {
+    const id = (await t.client.call('strategy.list', {})).find((x) => x.name === 'cross')!.id;
+    const profile = await t.client.call('risk.profile', {});
+    const run = async (extra: object) => {
+      const { runId } = await t.client.call('backtest.run', { strategyId: id, config, dataSource: 'test', ...extra });
+      expect((await waitFor(runId)).at(-1)!.status).toBe('ok');
+      return t.client.call('backtest.get', { runId });
+    };
+    const gated = await run({});
+    expect(gated.risk).toMatchObject({ profile: profile.name, finalState: 'halted', halts: 1 });
+    expect(gated.risk!.events[0]).toMatchObject({ kind: 'alert', rule: 'black_swan', state: 'halted' });
+    expect(gated.risk!.refusalCount).toBeGreaterThan(0);
+    expect(gated.risk!.refusals.every((r) => r.reasons.some((x) => x.rule === 'trading_halted'))).toBe(true);
+    const free = await run({ risk: 'config' });
+    expect(free.risk).toMatchObject({ profile: null, finalState: 'active', refusalCount: 0, halts: 0 });
+    expect(free.trades.length).toBeGreaterThan(gated.trades.length);
+    // A profile named in the config wins over the account's.
+    const named = await run({ config: { ...config, riskProfile: { name: 'mine', blackSwan: null, maxPositionPctEquity: 100 } } });
+    expect(named.risk).toMatchObject({ profile: 'mine', halts: 0 });
   });
 
   it('an unknown run is a not-found error', async () => {

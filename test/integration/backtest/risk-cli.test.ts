@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backtest } from '../../../main/cli/commands/backtest.ts';
 import { getTemplate } from '../../../main/core/strategy/templates.ts';
+import { SettingsStore } from '../../../main/host/settings/store.ts';
 
 const CSV = new URL('../../fixtures/golden/demo-btc-1m.csv', import.meta.url).pathname;
 let dir: string;
@@ -40,6 +41,19 @@ describe('kestrel backtest --risk-profile', () => {
 
     writeFileSync(prof, JSON.stringify({ name: 'bad', maxLeverage: 0 }));
     await expect(backtest.run(args(file, '--risk-profile', prof))).rejects.toThrow(/riskProfile\.maxLeverage/);
-    await expect(backtest.run(args(file, '--risk-profile', 'yolo'))).rejects.toThrow(/standard, unlimited or a \.json file/);
+    await expect(backtest.run(args(file, '--risk-profile', 'yolo'))).rejects.toThrow(/standard, unlimited, account\[:ID\] or a \.json file/);
+  });
+
+  it('account: the settings profile of the data dir\'s selected account (or a named one), as its new books enforce it', async () => {
+    const file = join(dir, 'rsi.json');
+    writeFileSync(file, JSON.stringify(getTemplate('rsi-mean-reversion')!.doc));
+    const data = join(dir, 'data');
+    SettingsStore.open(data).set('riskProfiles.default.account', { maxDailyLossPct: 3, blackSwan: null });
+    expect(await backtest.run(args(file, '--risk-profile', 'account', '--data-dir', data))).toBe(0);
+    const r = JSON.parse(out.join(''));
+    // The per-order limits of the settings profile (position ≤ 100 % of equity) with its account-wide part.
+    expect(r.config.riskProfile).toMatchObject({ name: 'Default', maxDailyLossPct: 3, blackSwan: null, maxPositionPctEquity: 100, maxOrderNotional: '50000', priceBandBps: 500 });
+    expect(r.risk.profile).toBe('Default');
+    await expect(backtest.run(args(file, '--risk-profile', 'account:ghost', '--data-dir', data))).rejects.toThrow(/ghost/);
   });
 });

@@ -64,6 +64,23 @@ describe('a host and its settings file', () => {
   });
 });
 
+describe('risk profiles in the settings', () => {
+  it('a new book starts from its account\'s profile: per-order limits and the account-wide part', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kestrel-settings-risk-'));
+    expect(cli('set', 'riskProfiles.default.account', JSON.stringify({ maxDailyLossPct: 3, var: { maxPctEquity: 4 }, returnsEveryMinutes: 15 }), '--data-dir', dir).code).toBe(0);
+    expect(cli('set', 'riskProfiles.default.limits.maxOpenOrders', '7', '--data-dir', dir).code).toBe(0);
+    const host = await createHost({ mode: 'memory', dataDir: dir, env: process.env });
+    try {
+      const desk = await host.services.trading.running();
+      expect(desk.riskProfile()).toMatchObject({ name: 'Default', maxDailyLossPct: 3, var: { maxPctEquity: 4, method: 'parametric' }, returnsEveryMinutes: 15, drawdownHaltPct: 15 });
+      expect(desk.session.riskStatus().limits.maxOpenOrders).toBe(7);
+      expect(desk.session.riskStatus().portfolio).toMatchObject({ intervalMs: 15 * 60_000, maxVarPct: 0.04 });
+    } finally {
+      await host.close();
+    }
+  });
+});
+
 describe('kestrel config', () => {
   it('set, get, list and unset edit the same document the app reads; bad values name the field and change nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kestrel-config-cli-'));

@@ -50,9 +50,13 @@ describe('paper trading session', () => {
     const offFill = t.client.on('trading.fill', (p) => fills.push(p.fill.clientOrderId));
     const portfolios: unknown[] = [];
     const offPf = t.client.on('trading.portfolio', (p) => portfolios.push(p));
-    const last = await lastPrice(t.client, 'BTC/USDT');
-    const price = offset(last, -5, 2); // 5 bps under the market: the swing crosses it within a cycle
-    const preview = await t.client.call('trading.preview', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price });
+    // 5 bps under the market: the swing crosses it within a cycle. On a loaded machine the feed may print
+    // between reading the price and the preview; price again when the market already went through it.
+    const { price, preview } = await until('a price 5 bps under the market at the preview', async () => {
+      const price = offset(await lastPrice(t.client, 'BTC/USDT'), -5, 2);
+      const preview = await t.client.call('trading.preview', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price });
+      return preview.lastPrice !== null && money(price) < money(preview.lastPrice) ? { price, preview } : undefined;
+    });
     expect(preview).toMatchObject({ ok: true, reasons: [], price, qty: '0.001', liquidity: 'maker', snapped: false });
     expect(preview.notional).toBe(moneyToString((money(price) * money('0.001')) / 10n ** 18n));
     const { orders } = await t.client.call('trading.submit', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price });

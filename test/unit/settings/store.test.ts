@@ -39,6 +39,9 @@ describe('settings document', () => {
       ['accounts.0.riskProfile', 'missing', 'accounts.0.riskProfile'],
       ['selectedAccount', 'ghost', 'selectedAccount'],
       ['accounts.0.environment', 'live', 'accounts.0.credentials'],
+      // The account-wide part is the core's risk profile, checked by the host (the contract cannot).
+      ['riskProfiles.default.account', { maxDailyLossPct: -3 }, 'riskProfiles.default.account.maxDailyLossPct'],
+      ['riskProfiles.default.account', { maxLeverage: 2, surprise: 1 }, 'riskProfiles.default.account'],
     ] as const) {
       const err = (() => {
         try {
