@@ -16,6 +16,7 @@ import { accountCommands, withAccount } from './accounts.ts';
 import { webhookCommands } from './webhooks.ts';
 import { metricsCommands, metricsEvents } from './metrics.ts';
 import { alertCommands, alertEvents } from './alerts.ts';
+import { streamCommands, streamEvents } from './streams.ts';
 
 export const commands = {
   ...appCommands,
@@ -31,6 +32,7 @@ export const commands = {
   ...webhookCommands,
   ...metricsCommands,
   ...alertCommands,
+  ...streamCommands,
 };
 
 export const events = {
@@ -41,6 +43,7 @@ export const events = {
   ...paperStrategyEvents,
   ...metricsEvents,
   ...alertEvents,
+  ...streamEvents,
 };
 
 export type Commands = typeof commands;

@@ -105,6 +105,16 @@ export const ClusterSettings = z
   .strict();
 export type ClusterSettings = z.infer<typeof ClusterSettings>;
 
+/** A market on the watchlist (contract/streams.ts): kept here, with the user's other choices, not in market.db (a cache). */
+export const WatchItem = z
+  .object({
+    venue: SettingsId,
+    /** A ccxt unified symbol: BTC/USDT (spot), BTC/USDT:USDT (USDⓈ-M perpetual). */
+    symbol: z.string().min(3).max(64).regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)?$/, 'a market symbol like BTC/USDT or BTC/USDT:USDT'),
+  })
+  .strict();
+export type WatchItem = z.infer<typeof WatchItem>;
+
 const positive = (max: number) => z.number().int().positive().max(max);
 
 export const DEFAULT_RISK_LIMITS: RiskLimitsView = { maxOrderNotional: '50000', maxPositionNotional: null, maxPositionPctEquity: '100', maxOpenOrders: 50, priceBandBps: 500 };
@@ -112,7 +122,14 @@ export const DEFAULT_RISK_LIMITS: RiskLimitsView = { maxOrderNotional: '50000', 
 export const SettingsDocument = z
   .object({
     version: z.literal(SETTINGS_VERSION),
-    market: z.object({ demoHistory: z.boolean().default(true) }).strict().default({}),
+    market: z
+      .object({
+        demoHistory: z.boolean().default(true),
+        /** Kestrel Sim's clock against the wall clock (1 = real time; faster runs ahead of it: demos, tests). */
+        simSpeed: z.number().min(1).max(10_000).default(1),
+      })
+      .strict()
+      .default({}),
     paper: z
       .object({
         /** Start the selected paper account's session with the host. */
@@ -136,6 +153,8 @@ export const SettingsDocument = z
     metrics: MetricsSettings.default({}),
     /** The desktop app's self-update switch (contract/updates.ts); a version-1 file without it reads as off. */
     updates: UpdateSettings.default({}),
+    /** Markets the watchlist shows, in its order (contract/streams.ts). */
+    watchlist: z.array(WatchItem).max(500).default([]),
     /** The account the workstation acts on; absent = the first account. */
     selectedAccount: SettingsId.optional(),
   })
@@ -149,6 +168,10 @@ export const SettingsDocument = z
     dup(d.webhooks.hooks.map((h) => h.id), 'webhooks.hooks');
     d.webhooks.hooks.forEach((h, i) => {
       if (!d.accounts.some((a) => a.id === h.account)) ctx.addIssue({ code: 'custom', path: ['webhooks', 'hooks', i, 'account'], message: `no account "${h.account}"` });
+    });
+    d.watchlist.forEach((w, i) => {
+      if (!d.venues.some((v) => v.id === w.venue)) ctx.addIssue({ code: 'custom', path: ['watchlist', i, 'venue'], message: `no venue "${w.venue}"` });
+      if (d.watchlist.findIndex((x) => x.venue === w.venue && x.symbol === w.symbol) !== i) ctx.addIssue({ code: 'custom', path: ['watchlist', i], message: `${w.symbol} on ${w.venue} is listed twice` });
     });
     if (d.accounts.length === 0) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'at least one account' });
     d.accounts.forEach((a, i) => {

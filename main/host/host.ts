@@ -20,6 +20,7 @@
  *               metrics  (observes ledger writes + audit events, webhooks, workers)   Health panel, SLOs,
  *                        opt-in Prometheus endpoint
  *               alerts   (alerts.db; every desk's ticks + audit events, SLO breaks)   delivery to channels
+ *               streams  (venue connections, market candles) live streams per venue; bridge → IPC clients
  *   transport   handlers (the services above) → IpcServer
  */
 import { join } from 'node:path';
@@ -56,6 +57,9 @@ import { AlertStore } from '../storage/alerts.ts';
 import { HostMetrics } from './metrics/service.ts';
 import { WebhookService } from './webhooks/service.ts';
 import { strategySignal } from './webhooks/signal.ts';
+import { MarketStreams } from './market-streams/manager.ts';
+import { StreamsBridge } from './market-streams/ipc-bridge.ts';
+import { venueResolver } from './market-streams/resolve.ts';
 
 export interface HostOptions {
   mode: HostMode;
@@ -87,6 +91,9 @@ export interface HostServices {
   readonly metricsEndpoint: MetricsEndpoint;
   readonly alerts: AlertService;
   readonly alertDelivery: AlertDelivery;
+  /** Live market data per venue (market-streams/manager.ts): `subscribe(venue, symbol, kinds, handler)`. */
+  readonly streams: MarketStreams;
+  readonly streamsBridge: StreamsBridge;
 }
 
 export interface Host {
@@ -143,6 +150,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     if (settings.rejected.length) log.warn({ rejected: settings.rejected }, 'environment overrides refused by the settings schema (ignored)');
     const services = build(ctx, settingsStore, settings, stops);
     server = new IpcServer(createHandlers(ctx, services), log);
+    server.onDisconnect((origin) => services.streamsBridge.disconnected(origin));
     ctx.setEngineStatus({ state: 'ready' });
     start(ctx, services, stops);
     return {
@@ -166,7 +174,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const venues = new VenuePool();
   stops.push(['venues', () => venues.close()]);
-  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1 });
+  const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1, speed: settings.market.simSpeed });
   stops.push(['kestrel-sim', () => sim.close()]);
   const market = MarketService.open(join(dataDir, 'market.db'), venues);
   stops.push(['market', () => market.close()]);
@@ -174,6 +182,11 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   stops.push(['ledger', () => void (ledger.db.open && ledger.db.close())]);
   const workers = new HostWorkers();
   stops.push(['workers', () => workers.close()]);
+  // Live streams over the venue connections; closed 1m bars go to market.db (stopped before market closes).
+  const streams = new MarketStreams({ venues, resolve: venueResolver(() => settingsStore.document, sim), candles: market.stores.candles, log });
+  stops.push(['streams', () => streams.close()]);
+  const streamsBridge = new StreamsBridge({ streams, emit, log });
+  stops.push(['streams-bridge', () => streamsBridge.close()]);
 
   // Golden signals, observed where they become facts: durable ledger writes and stored audit events.
   const metrics = new HostMetrics({
@@ -249,7 +262,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   const webhookListener = new WebhookListener(webhooks, { port: settings.webhooks.port, bind: settings.webhooks.bind, log });
   stops.push(['webhooks', () => webhookListener.close()]);
 
-  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, webhooks, webhookListener, metrics, metricsEndpoint, alerts, alertDelivery };
+  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, webhooks, webhookListener, metrics, metricsEndpoint, alerts, alertDelivery, streams, streamsBridge };
 }
 
 /** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */

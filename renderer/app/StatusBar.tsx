@@ -1,5 +1,6 @@
 import { useApp } from '../state/app.ts';
 import { useConnection } from '../state/connection.ts';
+import { StreamHealth } from '../features/markets/StreamHealth.tsx';
 
 export function StatusBar() {
   const info = useApp((s) => s.info);
@@ -9,6 +10,7 @@ export function StatusBar() {
     <footer className="statusbar">
       <span data-testid="host-version">{info ? `Kestrel ${info.version}` : 'Kestrel'}</span>
       <span data-testid="engine-status">Engine: {engine ? engine.state : '—'}</span>
+      <StreamHealth />
       {info && <span title="Where your data lives">Data: {info.dataDir}</span>}
       {conn.state === 'disconnected' && conn.detail && <span className="error-text">{conn.detail}</span>}
     </footer>

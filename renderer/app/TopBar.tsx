@@ -2,10 +2,12 @@ import { TradingStateBadge } from './TradingState.tsx';
 import { useApp } from '../state/app.ts';
 import { useConnection } from '../state/connection.ts';
 import { AccountSwitcher } from './AccountSwitcher.tsx';
+import { LayoutMenu } from './layout/LayoutMenu.tsx';
 
 export function TopBar() {
   const info = useApp((s) => s.info);
   const conn = useConnection();
+  const workspace = useApp((s) => s.workspace);
   return (
     <header className="topbar">
       <div className="brand">
@@ -24,6 +26,7 @@ export function TopBar() {
         <TradingStateBadge />
       </div>
       <div className="topbar-right">
+        {workspace === 'trade' && <LayoutMenu />}
         <span className={`conn conn-${conn.state}`} data-testid="connection-status" title={conn.detail ?? ''}>
           <span className="dot" aria-hidden />
           {conn.state === 'connected' ? 'Connected' : conn.state === 'connecting' ? 'Connecting…' : 'Disconnected'}

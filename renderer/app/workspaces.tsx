@@ -1,37 +1,19 @@
 import type { ReactNode } from 'react';
 import { AlertsWorkspace } from '../features/alerts/AlertsWorkspace.tsx';
 import { AuditPanel } from '../features/audit/AuditPanel.tsx';
-import { BlotterPanel } from '../features/blotter/BlotterPanel.tsx';
-import { ChartPanel } from '../features/chart/ChartPanel.tsx';
 import { DataPanel } from '../features/data/DataPanel.tsx';
 import { RiskPanel } from '../features/risk/RiskPanel.tsx';
 import { SettingsPanel } from '../features/settings/SettingsPanel.tsx';
 import { StudioPanel } from '../features/studio/StudioPanel.tsx';
-import { TicketPanel } from '../features/ticket/TicketPanel.tsx';
+import { TradeWorkspace } from './layout/TradeWorkspace.tsx';
 
 export interface WorkspaceDef {
   id: string;
   label: string;
   icon: ReactNode;
-  /** Alt+key switches to it. */
+  /** Its default hotkey is Alt+key (state/keymap.ts; the trader may rebind it). */
   key: string;
   render(): ReactNode;
-}
-
-function TradeWorkspace() {
-  return (
-    <div className="trade-grid">
-      <section className="panel chart-area" aria-label="Chart">
-        <ChartPanel />
-      </section>
-      <section className="panel ticket-area" aria-label="Order ticket">
-        <TicketPanel />
-      </section>
-      <section className="panel blotter-area" aria-label="Blotter">
-        <BlotterPanel />
-      </section>
-    </div>
-  );
 }
 
 const full = (label: string, node: ReactNode) => (

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { ResponseOf } from '../../main/contract/index.ts';
 import type { IndicatorInfo, IndicatorSeries } from '../../main/contract/indicators.ts';
 import { call } from '../ipc/client.ts';
+import { useLayout, type ChartConfig } from './layout.ts';
 
 export type Dataset = ResponseOf<'market.datasets'>[number];
 export type Candles = ResponseOf<'market.candles'>;
@@ -58,71 +59,111 @@ interface ChartState {
   select(p: { source?: string; symbol?: string; timeframe?: Timeframe }): Promise<void>;
   addIndicator(spec: string): Promise<boolean>;
   removeIndicator(spec: string): void;
+  /** Shows what a saved layout holds for this chart (symbol, timeframe, indicator set). */
+  applyConfig(c: ChartConfig): Promise<void>;
 }
 
 async function fetchSeries(source: string, symbol: string, timeframe: string, spec: string) {
   return call('indicators.series', { source, symbol, timeframe, spec });
 }
 
-export const useChart = create<ChartState>((set, get) => ({
-  datasets: [],
-  datasetsLoaded: false,
-  source: '',
-  symbol: '',
-  timeframe: '1h',
-  candles: null,
-  loading: false,
-  catalog: [],
-  active: [],
-  seq: 0,
-  linked: null,
-  focus: null,
-  async showTrades(p) {
-    if (p.symbol !== get().symbol || p.timeframe !== get().timeframe || p.source !== get().source) await get().select({ source: p.source, symbol: p.symbol, timeframe: p.timeframe });
-    set({ linked: { label: p.label, markers: p.markers }, focus: { ts: p.focusTs, n: (get().focus?.n ?? 0) + 1 } });
-  },
-  async loadDatasets() {
-    const [ds, catalog] = await Promise.all([call('market.datasets', {}), get().catalog.length ? Promise.resolve(get().catalog) : call('indicators.list', {})]);
-    set({ datasetsLoaded: true, ...(catalog ? { catalog } : {}) });
-    if (!ds) return;
-    set({ datasets: ds });
-    if (!get().symbol && ds.length) {
-      const first = ds.find((d) => d.symbol.startsWith('BTC')) ?? ds[0]!;
-      await get().select({ source: first.source, symbol: first.symbol });
-      for (const spec of savedSpecs()) await get().addIndicator(spec);
-    }
-  },
-  async select(p) {
-    const source = p.source ?? get().source;
-    const symbol = p.symbol ?? get().symbol;
-    const timeframe = p.timeframe ?? get().timeframe;
-    if (!symbol || !source) return;
-    set({ source, symbol, timeframe, loading: true });
-    const candles = await call('market.candles', { source, symbol, timeframe });
-    // A later selection may have overtaken this one while it loaded.
-    if (get().symbol !== symbol || get().timeframe !== timeframe || get().source !== source) return;
-    const specs = get().active.map((a) => a.spec);
-    const series = await Promise.all(specs.map((s) => fetchSeries(source, symbol, timeframe, s)));
-    set({
-      candles: candles ?? null,
-      loading: false,
-      seq: get().seq + 1,
-      active: get().active.flatMap((a, i) => (series[i] ? [{ ...a, series: series[i] }] : [])),
-    });
-  },
-  async addIndicator(spec) {
-    const { source, symbol, timeframe } = get();
-    const s = spec.trim();
-    if (!s || !symbol) return false;
-    const series = await fetchSeries(source, symbol, timeframe, s);
-    if (!series) return false;
-    const rest = get().active.filter((a) => a.series.key !== series.key);
-    set({ active: [...rest, { spec: series.key, series, color: palette[(rest.length + get().seq) % palette.length]! }] });
-    saveSpecs(get().active.map((a) => a.spec));
-    return true;
-  },
-  removeIndicator(spec) {
-    set({ active: get().active.filter((a) => a.spec !== spec) });
-    saveSpecs(get().active.map((a) => a.spec));
-  },
-}));
+const isTimeframe = (t: string): t is Timeframe => (TIMEFRAMES as readonly string[]).includes(t);
+
+/**
+ * One chart's state. The Trade screen can show several charts; chart 0 is the primary one (the ticket follows its
+ * symbol, the studio draws backtest trades on it). Each chart's symbol, timeframe and indicators go into the layout.
+ */
+export function createChartStore(index: number) {
+  const remember = (s: ChartState) => {
+    if (s.symbol) useLayout.getState().setChartConfig(index, { source: s.source, symbol: s.symbol, timeframe: s.timeframe, indicators: s.active.map((a) => a.spec) });
+    if (index === 0) saveSpecs(s.active.map((a) => a.spec));
+  };
+  return create<ChartState>((set, get) => ({
+    datasets: [],
+    datasetsLoaded: false,
+    source: '',
+    symbol: '',
+    timeframe: '1h',
+    candles: null,
+    loading: false,
+    catalog: [],
+    active: [],
+    seq: 0,
+    linked: null,
+    focus: null,
+    async showTrades(p) {
+      if (p.symbol !== get().symbol || p.timeframe !== get().timeframe || p.source !== get().source) await get().select({ source: p.source, symbol: p.symbol, timeframe: p.timeframe });
+      set({ linked: { label: p.label, markers: p.markers }, focus: { ts: p.focusTs, n: (get().focus?.n ?? 0) + 1 } });
+    },
+    async loadDatasets() {
+      const [ds, catalog] = await Promise.all([call('market.datasets', {}), get().catalog.length ? Promise.resolve(get().catalog) : call('indicators.list', {})]);
+      set({ datasetsLoaded: true, ...(catalog ? { catalog } : {}) });
+      if (!ds) return;
+      set({ datasets: ds });
+      if (!get().symbol && ds.length) {
+        const saved = useLayout.getState().chartConfigs[index];
+        if (saved && ds.some((d) => d.source === saved.source && d.symbol === saved.symbol)) return get().applyConfig(saved);
+        const first = index === 0 ? (ds.find((d) => d.symbol.startsWith('BTC')) ?? ds[0]!) : ds[index % ds.length]!;
+        await get().select({ source: first.source, symbol: first.symbol });
+        for (const spec of index === 0 ? savedSpecs() : []) await get().addIndicator(spec);
+      }
+    },
+    async applyConfig(c) {
+      await get().select({ source: c.source, symbol: c.symbol, ...(isTimeframe(c.timeframe) ? { timeframe: c.timeframe } : {}) });
+      const want = new Set(c.indicators);
+      set({ active: get().active.filter((a) => want.has(a.spec)) });
+      for (const spec of c.indicators) if (!get().active.some((a) => a.spec === spec)) await get().addIndicator(spec);
+      remember(get());
+    },
+    async select(p) {
+      const source = p.source ?? get().source;
+      const symbol = p.symbol ?? get().symbol;
+      const timeframe = p.timeframe ?? get().timeframe;
+      if (!symbol || !source) return;
+      set({ source, symbol, timeframe, loading: true });
+      const candles = await call('market.candles', { source, symbol, timeframe });
+      // A later selection may have overtaken this one while it loaded.
+      if (get().symbol !== symbol || get().timeframe !== timeframe || get().source !== source) return;
+      const specs = get().active.map((a) => a.spec);
+      const series = await Promise.all(specs.map((s) => fetchSeries(source, symbol, timeframe, s)));
+      set({
+        candles: candles ?? null,
+        loading: false,
+        seq: get().seq + 1,
+        active: get().active.flatMap((a, i) => (series[i] ? [{ ...a, series: series[i] }] : [])),
+      });
+      remember(get());
+    },
+    async addIndicator(spec) {
+      const { source, symbol, timeframe } = get();
+      const s = spec.trim();
+      if (!s || !symbol) return false;
+      const series = await fetchSeries(source, symbol, timeframe, s);
+      if (!series) return false;
+      const rest = get().active.filter((a) => a.series.key !== series.key);
+      set({ active: [...rest, { spec: series.key, series, color: palette[(rest.length + get().seq) % palette.length]! }] });
+      remember(get());
+      return true;
+    },
+    removeIndicator(spec) {
+      set({ active: get().active.filter((a) => a.spec !== spec) });
+      remember(get());
+    },
+  }));
+}
+
+export type ChartStore = ReturnType<typeof createChartStore>;
+
+/** The primary chart. */
+export const useChart = createChartStore(0);
+
+const stores: ChartStore[] = [useChart];
+
+/** Chart `i` of the Trade screen (created on first use, kept while the window lives so a chart hidden and shown again keeps its state). */
+export function chartStore(i: number): ChartStore {
+  while (stores.length <= i) stores.push(createChartStore(stores.length));
+  return stores[i]!;
+}
+
+/** Every chart created so far (a new dataset must reach all their symbol lists). */
+export const allChartStores = (): readonly ChartStore[] => stores;

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { EventOf, ResponseOf } from '../../main/contract/index.ts';
 import { call, getClient } from '../ipc/client.ts';
-import { useChart, type Dataset } from './chart.ts';
+import { allChartStores, type Dataset } from './chart.ts';
 import { useNotices } from './notices.ts';
 
 type Quality = ResponseOf<'market.quality'>;
@@ -44,7 +44,7 @@ export const useData = create<DataStore>((set, get) => ({
               : { level: 'info', title: `Backfill ${p.state}`, message: `${p.stored} candles stored` },
           );
           void get().load();
-          void useChart.getState().loadDatasets();
+          for (const c of allChartStores()) void c.getState().loadDatasets();
         }
       });
     }
@@ -68,7 +68,7 @@ export const useData = create<DataStore>((set, get) => ({
     if (!res) return false;
     useNotices.getState().push({ level: 'info', title: 'CSV imported', message: `${res.stored} of ${res.rows} rows stored (${res.duplicates} duplicates) into ${r.symbol} ${r.timeframe}` });
     await get().load();
-    void useChart.getState().loadDatasets();
+    for (const c of allChartStores()) void c.getState().loadDatasets();
     return true;
   },
 }));

@@ -49,11 +49,12 @@ export async function startServer(
   return { server: { url, dataDir, output: () => out }, child };
 }
 
-export const test = base.extend<{ kestrel: KestrelServer }>({
-  // eslint-disable-next-line no-empty-pattern
-  kestrel: async ({}, use) => {
+export const test = base.extend<{ kestrel: KestrelServer; kestrelEnv: NodeJS.ProcessEnv }>({
+  /** Extra environment for the server (`test.use({ kestrelEnv: { KESTREL_SIM_SPEED: '10' } })`). */
+  kestrelEnv: [{}, { option: true }],
+  kestrel: async ({ kestrelEnv }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-e2e-'));
-    const { server, child } = await startServer(dataDir);
+    const { server, child } = await startServer(dataDir, kestrelEnv);
     await use(server);
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

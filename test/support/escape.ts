@@ -98,12 +98,13 @@ export const ATTEMPTS: readonly Attempt[] = [
     name: 'stack overflow at the bridge: a host-realm RangeError, then its constructor chain',
     // Every frame on the way back up tries once more: one of them has just too little stack for the bridge.
     // Tried on many bars: as the code warms up (interpreter, baseline, optimised) frame sizes change.
+    // equity() always crosses the bridge; position() is read inside the realm during onCandle.
     source: `PWN
 export default {
   onCandle(ctx, bar) {
     if (ctx.bar() < FIRST) return;
     let host = null;
-    const dive = () => { try { dive(); } catch (e) { if (!host) { try { ctx.position(); } catch (e2) { if (e2 && e2.constructor !== RangeError && e2.constructor !== Error) host = e2; } } throw e; } };
+    const dive = () => { try { dive(); } catch (e) { if (!host) { try { ctx.equity(); ctx.position(); } catch (e2) { if (e2 && e2.constructor !== RangeError && e2.constructor !== Error) host = e2; } } throw e; } };
     try { dive(); } catch (e) {}
     if (host) pwn(host.constructor.constructor('return process')());
     if (ctx.bar() === LAST) throw new Error('no host-realm error');
@@ -137,6 +138,22 @@ export default {
     ctx.order(JSON.parse('{"__proto__": {"polluted": "yes", "type": "limit"}, "constructor": {"prototype": {"polluted": "yes"}}, "side": "buy", "qty": 0.01}'));
     ctx.log({ toString() { return 'x'; }, __proto__: { polluted: 'yes' } });
     pwn(bar.__proto__.constructor.constructor('return process')());`),
+    expect: /Code generation from strings disallowed/,
+  },
+  {
+    name: 'builtins the context code uses patched (Array/Object prototypes, typed arrays, String, JSON), then constructor chains of all it returns',
+    source: onBar(`const got = Object.create(null);
+    let n = 0;
+    const keep = (v) => { got[n++] = v; };
+    Object.defineProperty(Array.prototype, '0', { get() { keep(this); return 'x'; }, set(v) { keep(v); }, configurable: true });
+    Object.defineProperty(Object.prototype, '1', { get() { keep(this); return 'y'; }, set(v) { keep(v); }, configurable: true });
+    for (const k of ['buffer', 'length', 'subarray']) Object.defineProperty(Float64Array.prototype, k, { get() { keep(this); return null; }, configurable: true });
+    globalThis.String = function (x) { keep(x); return 'sma:3'; };
+    JSON.parse = function (t) { keep(t); return {}; };
+    keep(ctx.indicator('sma:7')); keep(ctx.indicator('sma:9')); keep(ctx.indicator('sma:9', undefined, 1));
+    keep(ctx.position()); keep(ctx.close()); keep(ctx.equity()); keep(ctx.params); keep(bar); keep(new Date());
+    for (let i = 0; i < n; i++) { const r = got[i]; if (r !== null && (typeof r === 'object' || typeof r === 'function')) { try { pwn(r.constructor.constructor('return process')()); } catch (x) { if (x && x.message === 'ESCAPED') throw x; } } }
+    pwn((7).constructor.constructor('return process')());`),
     expect: /Code generation from strings disallowed/,
   },
   {
@@ -183,7 +200,7 @@ export default { onCandle() {} };`,
     Error.prepareStackTrace = (e, sites) => { for (const s of sites) { try { const f = s.getFunction(); const t = s.getThis(); if (f) leaked.push(f); if (t) leaked.push(t); } catch (x) {} } return 'x'; };
     try { ctx.indicator('no-such-indicator:3'); } catch (e) { void e.stack; }
     void new Error('probe').stack;
-    const dive = () => { try { dive(); } catch (e) { try { ctx.position(); } catch (e2) { void e2.stack; } throw e; } };
+    const dive = () => { try { dive(); } catch (e) { try { ctx.equity(); ctx.position(); } catch (e2) { void e2.stack; } throw e; } };
     try { dive(); } catch (e) {}
     for (const f of leaked) { try { pwn(f.constructor.constructor('return process')()); } catch (x) { if (String(x.message) === 'ESCAPED') throw x; } }
     pwn(process);`),

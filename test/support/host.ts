@@ -13,9 +13,9 @@ export interface TestHost {
 }
 
 /** A host with its own temporary data dir, connected through the in-memory transport. */
-export async function startTestHost(): Promise<TestHost> {
+export async function startTestHost(opts: { env?: NodeJS.ProcessEnv } = {}): Promise<TestHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-test-'));
-  const host = await createHost({ mode: 'memory', dataDir });
+  const host = await createHost({ mode: 'memory', dataDir, ...(opts.env ? { env: opts.env } : {}) });
   const client = createClient(connectInMemory(host.server));
   return {
     host,

@@ -20,7 +20,7 @@ import { netProfitAt } from '../../main/core/backtest/net-profit.ts';
 import { assembleResult, certify, RESULT_SCHEMA, sourceHash, type BacktestResult, type RunError, type StrategyInfo } from '../../main/core/backtest/result.ts';
 import { instrumentsFor, nodeSha256, selectRange } from './backtester.ts';
 import { prepareSource } from './sandbox.ts';
-import { spawnSandbox } from '../sandbox/spawn.ts';
+import { prewarmSandbox, SANDBOX_MEMORY_MB, takeSandbox } from '../sandbox/spawn.ts';
 import { COLUMNS, type BacktestJobMessage } from '../sandbox/backtest-job.ts';
 import { checkDone, checkProgress, replyProblem } from '../sandbox/replies.ts';
 import type { AuditEvent } from '../../main/core/ports.ts';
@@ -70,14 +70,22 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
   const info = input.info ?? codeStrategyInfo(input.source, input.fileName, input.params);
   const cfg = parseBacktestConfig(input.config);
   const tf = timeframeToMs(cfg.timeframe);
-  const datasets = cfg.symbols.map((s) => {
-    const d = input.datasets.find((x) => x.symbol === s);
-    if (!d) throw new ValidationError(`no candles for ${s}`, [{ path: 'symbols', message: `no dataset for ${s}` }]);
-    const cols = selectRange(d.columns, cfg.from, cfg.to);
-    return { symbol: s, columns: cols, source: d.source, certificate: certify(s, cfg.timeframe, tf, cols, d.source, nodeSha256, cfg.calendar) };
-  });
-  const memoryMb = opts.memoryMb ?? 256;
-  const child = spawnSandbox({ memoryMb });
+  const memoryMb = opts.memoryMb ?? SANDBOX_MEMORY_MB;
+  // Taken (or started) before the candles are certified: a process that has to start does so meanwhile.
+  const child = takeSandbox({ memoryMb });
+  const datasets = (() => {
+    try {
+      return cfg.symbols.map((s) => {
+        const d = input.datasets.find((x) => x.symbol === s);
+        if (!d) throw new ValidationError(`no candles for ${s}`, [{ path: 'symbols', message: `no dataset for ${s}` }]);
+        const cols = selectRange(d.columns, cfg.from, cfg.to);
+        return { symbol: s, columns: cols, source: d.source, certificate: certify(s, cfg.timeframe, tf, cols, d.source, nodeSha256, cfg.calendar) };
+      });
+    } catch (e) {
+      child.kill();
+      throw e;
+    }
+  })();
   const job: BacktestJobMessage = {
     type: 'backtest', config: cfg, source: input.source, fileName: input.fileName, info,
     ...(input.params ? { params: input.params } : {}), ...(input.seed !== undefined ? { seed: input.seed } : {}), ...(input.record ? { record: input.record } : {}),
@@ -105,6 +113,8 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
       clearInterval(watch);
       opts.signal?.removeEventListener('abort', onAbort);
       child.kill();
+      // The next run finds a process ready.
+      prewarmSandbox({ memoryMb });
       f();
     };
     const partial = (status: 'error' | 'cancelled', error: RunError): void =>

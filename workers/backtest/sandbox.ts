@@ -19,13 +19,28 @@ import { promiseHooks } from 'node:v8';
 import { types } from 'node:util';
 import { stripTypes } from './strip-types.ts';
 import { StrategyError, ValidationError } from '../../main/core/errors.ts';
-import type { CodeContext, CodeStrategyModule } from '../../main/core/strategy/code.ts';
+import type { CandleView, CodeContext, CodeStrategyModule } from '../../main/core/strategy/code.ts';
 
 const ERR = '\u0000kestrel-error:';
 
-const BOOTSTRAP = `(function (bridge, ERR, seed, now) {
+/**
+ * Values handed in for onCandle, in one Float64Array the bootstrap creates in the strategy's realm (the
+ * outer code writes through its own view on the buffer; the strategy never sees either). Reads of them in
+ * onCandle are realm-local: no crossing per ctx call.
+ */
+const IO = { valid: 0, now: 1, bar: 2, position: 3, candle: 4, args: 10, slots: 16 } as const;
+/** Indicator outputs handed in per bar; more than this and the others are read through the bridge. */
+const SLOTS = 64;
+
+const BOOTSTRAP = `(function (bridge, ERR, seed, IO_LEN, SLOTS) {
   'use strict';
-  const SError = Error, parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze, proto = Object.getPrototypeOf;
+  // Globals are captured once: a lookup on a vm context's global object goes through Node's interceptors
+  // (C++ callbacks, ~0.5 µs each), which would be most of the cost of a ctx call.
+  const SError = Error, Str = String, imul = Math.imul, create = Object.create, parse = JSON.parse, stringify = JSON.stringify, freeze = Object.freeze, proto = Object.getPrototypeOf;
+  // [valid, now, bar, position, ts, open, high, low, close, volume, 6 numbers of a fill or trade, indicator
+  // slots...]: filled by the outer code before onCandle (valid = 1 while it runs), kept current after every
+  // call that crosses; a fill's or trade's numbers before its callback.
+  const io = new Float64Array(IO_LEN);
   const call = (op, a, b, c) => {
     let r;
     // Whatever the bridge throws (a host-realm RangeError when the stack overflows on entry) stays here:
@@ -34,45 +49,73 @@ const BOOTSTRAP = `(function (bridge, ERR, seed, now) {
     if (typeof r === 'string' && r.length >= ERR.length && r.slice(0, ERR.length) === ERR) throw new SError(r.slice(ERR.length));
     return r;
   };
+  // Indicators read at bar 0-ago: (spec, output) -> slot, registered once through the bridge, then read here.
+  // Objects without a prototype, compared with ===: no setter or getter the strategy's code could have
+  // put on Array.prototype or Object.prototype is ever run by them.
+  const slotSpec = create(null), slotOut = create(null), slotAt = create(null);
+  let slots = 0, full = false;
+  const slot = (spec, output) => {
+    for (let j = 0; j < slots; j++) if (slotSpec[j] === spec && slotOut[j] === output) return slotAt[j];
+    if (full) return -1;
+    const k = call('slot', spec, output);
+    if (typeof k !== 'number' || k < 0) { full = true; return -1; }
+    slotSpec[slots] = spec; slotOut[slots] = output; slotAt[slots] = k; slots++;
+    return k;
+  };
+  const now0 = (a) => a === undefined || a === 0;
+  // As JSON would carry it (what strategies always received): non-finite as null, -0 as 0.
+  const num = (x) => (x - x === 0 ? x + 0 : null);
   let s = seed >>> 0;
   Math.random = function random() {
     s = (s + 0x6d2b79f5) >>> 0;
     let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = imul(t ^ (t >>> 15), t | 1);
+    t ^= t + imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  const clock = () => (io[0] === 1 ? io[1] : call('now'));
   const RealDate = Date;
   // new Date() and Date() read the simulated clock too; dates built from values are unchanged.
   const SimDate = function Date(...args) {
-    if (new.target === undefined) return new RealDate(call('now')).toString();
-    return args.length ? new RealDate(...args) : new RealDate(call('now'));
+    if (new.target === undefined) return new RealDate(clock()).toStr();
+    return args.length ? new RealDate(...args) : new RealDate(clock());
   };
   SimDate.prototype = RealDate.prototype;
   RealDate.prototype.constructor = SimDate;
-  SimDate.now = function now() { return call('now'); };
+  SimDate.now = function now() { return clock(); };
   SimDate.UTC = RealDate.UTC;
   SimDate.parse = RealDate.parse;
   globalThis.Date = SimDate;
-  let params;
+  let params, symbol;
   const ctx = freeze({
-    get symbol() { return call('symbol'); },
+    get symbol() { return symbol === undefined ? (symbol = call('symbol')) : symbol; },
     get params() { return params || (params = freeze(parse(call('params')))); },
-    now: () => call('now'),
-    bar: () => call('bar'),
-    time: (a) => call('time', a), open: (a) => call('open', a), high: (a) => call('high', a), low: (a) => call('low', a),
-    close: (a) => call('close', a), volume: (a) => call('volume', a),
-    indicator: (spec, output, a) => call('indicator', String(spec), output === undefined ? undefined : String(output), a),
-    position: () => call('position'), equity: () => call('equity'),
-    buy: (q, tag) => call('buy', q, tag === undefined ? undefined : String(tag)),
-    sell: (q, tag) => call('sell', q, tag === undefined ? undefined : String(tag)),
-    target: (q, tag) => call('target', q, tag === undefined ? undefined : String(tag)),
+    now: () => clock(),
+    bar: () => (io[0] === 1 ? io[2] : call('bar')),
+    time: (a) => (io[0] === 1 && now0(a) ? io[4] : call('time', a)),
+    open: (a) => (io[0] === 1 && now0(a) ? io[5] : call('open', a)),
+    high: (a) => (io[0] === 1 && now0(a) ? io[6] : call('high', a)),
+    low: (a) => (io[0] === 1 && now0(a) ? io[7] : call('low', a)),
+    close: (a) => (io[0] === 1 && now0(a) ? io[8] : call('close', a)),
+    volume: (a) => (io[0] === 1 && now0(a) ? io[9] : call('volume', a)),
+    indicator: (spec, output, a) => {
+      spec = Str(spec);
+      output = output === undefined ? undefined : Str(output);
+      if (io[0] === 1 && now0(a)) {
+        const k = slot(spec, output);
+        if (k >= 0) return io[SLOT0 + k];
+      }
+      return call('indicator', spec, output, a);
+    },
+    position: () => (io[0] === 1 ? io[3] : call('position')), equity: () => call('equity'),
+    buy: (q, tag) => call('buy', q, tag === undefined ? undefined : Str(tag)),
+    sell: (q, tag) => call('sell', q, tag === undefined ? undefined : Str(tag)),
+    target: (q, tag) => call('target', q, tag === undefined ? undefined : Str(tag)),
     order: (o) => call('order', stringify(o === undefined ? null : o)),
-    cancel: (id) => call('cancel', String(id)), cancelAll: () => call('cancelAll'),
-    setTimer: (ms, name) => call('setTimer', ms, name === undefined ? undefined : String(name)),
-    log: (m) => call('log', String(m)),
+    cancel: (id) => call('cancel', Str(id)), cancelAll: () => call('cancelAll'),
+    setTimer: (ms, name) => call('setTimer', ms, name === undefined ? undefined : Str(name)),
+    log: (m) => call('log', Str(m)),
   });
-  void now;
   const module = { exports: undefined };
   const Generator = proto(function* () {}).prototype, AsyncGenerator = proto(async function* () {}).prototype;
   const synchronous = (name, r) => {
@@ -82,13 +125,19 @@ const BOOTSTRAP = `(function (bridge, ERR, seed, now) {
   };
   return {
     module,
-    dispatch(name, a, b, c, d, e, f, g) {
+    io: io.buffer,
+    // onCandle in one crossing: everything it reads by default was written into io beforehand.
+    candle() {
+      const m = module.exports;
+      if (!m || typeof m.onCandle !== 'function') return;
+      synchronous('onCandle', m.onCandle(ctx, { ts: io[4], open: io[5], high: io[6], low: io[7], close: io[8], volume: io[9] }));
+    },
+    dispatch(name, a, b, c) {
       const m = module.exports;
       if (!m || typeof m[name] !== 'function') return;
       let r;
-      if (name === 'onCandle') r = m.onCandle(ctx, { ts: a, open: b, high: c, low: d, close: e, volume: f });
-      else if (name === 'onFill') r = m.onFill(ctx, parse(a));
-      else if (name === 'onTrade') r = m.onTrade(ctx, parse(a));
+      if (name === 'onFill') r = m.onFill(ctx, { orderId: a, side: b, qty: num(io[ARGS]), price: num(io[ARGS + 1]), fee: num(io[ARGS + 2]), ts: num(io[ARGS + 3]), tag: c });
+      else if (name === 'onTrade') r = m.onTrade(ctx, { side: a, qty: num(io[ARGS]), entryPrice: num(io[ARGS + 1]), exitPrice: num(io[ARGS + 2]), pnl: num(io[ARGS + 3]), entryTs: num(io[ARGS + 4]), exitTs: num(io[ARGS + 5]) });
       else if (name === 'onTimer') r = m.onTimer(ctx, a);
       else if (name === 'onStart') r = m.onStart(ctx);
       synchronous(name, r);
@@ -96,7 +145,7 @@ const BOOTSTRAP = `(function (bridge, ERR, seed, now) {
     has(name) { const m = module.exports; return !!m && typeof m[name] === 'function'; },
     params() { const m = module.exports; return stringify(m && m.params && typeof m.params === 'object' ? m.params : {}); },
   };
-})`;
+})`.replace('SLOT0', String(IO.slots)).replaceAll('ARGS', String(IO.args));
 
 export interface LoadOptions {
   readonly fileName?: string;
@@ -162,7 +211,9 @@ function asStrategyError(e: unknown): StrategyError {
 }
 
 interface Realm {
-  dispatch(name: string, ...args: unknown[]): void;
+  readonly io: ArrayBuffer;
+  candle(): void;
+  dispatch(name: string, a?: unknown, b?: unknown, c?: unknown): void;
   has(name: string): boolean;
   params(): string;
 }
@@ -176,6 +227,15 @@ export function sandboxedModule(source: string, opts: LoadOptions = {}): CodeStr
   vm.runInContext('delete globalThis.WebAssembly; delete globalThis.SharedArrayBuffer; delete globalThis.Atomics;', context);
   let api: CodeContext | undefined;
   let paramsJson = '{}';
+  // The indicator outputs handed in with each bar (registered by the strategy's first read of each).
+  const slots: { spec: string; output: string | undefined }[] = [];
+  /** Keeps what a crossing call may have changed (an order that filled) current for the realm-local reads. */
+  const refresh = (): void => {
+    if (view[IO.valid] === 1 && api) {
+      view[IO.now] = api.now();
+      view[IO.position] = api.position();
+    }
+  };
   const bridge = (op: string, a: unknown, b: unknown, c: unknown): unknown => {
     try {
       if (op === 'params') return paramsJson;
@@ -184,20 +244,34 @@ export function sandboxedModule(source: string, opts: LoadOptions = {}): CodeStr
       switch (op) {
         case 'symbol': r = api.symbol; break;
         case 'order': r = api.order(JSON.parse(String(a))); break;
+        case 'slot': {
+          const spec = String(a), output = b === undefined ? undefined : String(b);
+          // Checked (and its value computed) exactly as a read through the bridge would be.
+          const v = api.indicator(spec, output, 0);
+          let k = slots.findIndex((x) => x.spec === spec && x.output === output);
+          if (k < 0 && slots.length < SLOTS) k = slots.push({ spec, output }) - 1;
+          if (k >= 0) view[IO.slots + k] = v;
+          r = k;
+          break;
+        }
         default: {
           const f = (api as unknown as Record<string, unknown>)[op];
           if (typeof f !== 'function') throw new StrategyError(`unknown context method ${op}`);
           r = (f as (x: unknown, y: unknown, z: unknown) => unknown)(a, b, c);
         }
       }
+      refresh();
       if (r === undefined || r === null || typeof r === 'number' || typeof r === 'string' || typeof r === 'boolean') return r;
       return undefined;
     } catch (e) {
       return ERR + (e instanceof Error ? e.message : String(e));
     }
   };
-  const boot = vm.runInContext(BOOTSTRAP, context, { timeout: 1000 }) as (br: unknown, err: string, seed: number, now: number) => Realm & { module: unknown };
-  const realm = boot(bridge, ERR, opts.seed ?? 1, 0);
+  const boot = vm.runInContext(BOOTSTRAP, context, { timeout: 1000 }) as (br: unknown, err: string, seed: number, ioLength: number, slots: number) => Realm & { module: unknown };
+  const realm = boot(bridge, ERR, opts.seed ?? 1, IO.slots + SLOTS, SLOTS);
+  // Our own view on the realm's buffer, taken before any strategy code has run; the realm never sees it.
+  // (The bridge above writes through it too: it is first called by strategy code, after this line.)
+  const view = new Float64Array(realm.io);
   context.__kestrelModule = realm.module;
   let loadError: StrategyError | undefined;
   const created = watchPromises(() => {
@@ -218,18 +292,49 @@ export function sandboxedModule(source: string, opts: LoadOptions = {}): CodeStr
   } catch {
     throw new ValidationError('strategy params must be plain numbers', [{ path: 'params', message: 'not serialisable' }]);
   }
-  const dispatch = (name: string, ...args: unknown[]) => realm.dispatch(name, ...args);
-  const run = (name: string, ...args: unknown[]): void => {
+  const run = (name: string, a?: unknown, b?: unknown, c?: unknown): void => {
+    let failed: StrategyError | undefined;
+    // A fill can arrive inside onCandle (an order that fills as it is placed): what io holds is onCandle's
+    // start of bar, so the nested callback reads through the bridge; the bridge's refresh follows it.
+    const outer = view[IO.valid]!;
+    view[IO.valid] = 0;
+    const created = watchPromises(() => {
+      try {
+        realm.dispatch(name, a, b, c);
+      } catch (e) {
+        failed = asStrategyError(e);
+      } finally {
+        view[IO.valid] = outer;
+      }
+    });
+    if (failed) throw failed;
+    if (created) throw new StrategyError(`${name} created a promise (async function, await, Promise or import()): strategy callbacks are synchronous; the strategy was stopped`);
+  };
+  /** Everything onCandle reads by default, written before the one crossing that calls it. */
+  const fill = (ctx: CodeContext, b: CandleView): boolean => {
+    try {
+      view[IO.now] = ctx.now();
+      view[IO.bar] = ctx.bar();
+      view[IO.position] = ctx.position();
+      view[IO.candle] = b.ts; view[IO.candle + 1] = b.open; view[IO.candle + 2] = b.high;
+      view[IO.candle + 3] = b.low; view[IO.candle + 4] = b.close; view[IO.candle + 5] = b.volume;
+      for (let k = 0; k < slots.length; k++) view[IO.slots + k] = ctx.indicator(slots[k]!.spec, slots[k]!.output, 0);
+      return true;
+    } catch {
+      return false; // the reads cross instead, and fail there with their own message
+    }
+  };
+  const candle = (): void => {
     let failed: StrategyError | undefined;
     const created = watchPromises(() => {
       try {
-        dispatch(name, ...args);
+        realm.candle();
       } catch (e) {
         failed = asStrategyError(e);
       }
     });
     if (failed) throw failed;
-    if (created) throw new StrategyError(`${name} created a promise (async function, await, Promise or import()): strategy callbacks are synchronous; the strategy was stopped`);
+    if (created) throw new StrategyError('onCandle created a promise (async function, await, Promise or import()): strategy callbacks are synchronous; the strategy was stopped');
   };
   return {
     params: declared,
@@ -238,9 +343,24 @@ export function sandboxedModule(source: string, opts: LoadOptions = {}): CodeStr
       paramsJson = JSON.stringify(ctx.params);
       run('onStart');
     },
-    onCandle: realm.has('onCandle') ? (_ctx, b) => run('onCandle', b.ts, b.open, b.high, b.low, b.close, b.volume) : undefined,
-    onFill: realm.has('onFill') ? (_ctx, f) => run('onFill', JSON.stringify(f)) : undefined,
-    onTrade: realm.has('onTrade') ? (_ctx, t) => run('onTrade', JSON.stringify(t)) : undefined,
+    onCandle: realm.has('onCandle') ? (ctx, b) => {
+      view[IO.valid] = fill(ctx, b) ? 1 : 0;
+      try {
+        candle();
+      } finally {
+        view[IO.valid] = 0;
+      }
+    } : undefined,
+    // Numbers through io, strings as arguments: no JSON text per fill.
+    onFill: realm.has('onFill') ? (_ctx, f) => {
+      view[IO.args] = f.qty; view[IO.args + 1] = f.price; view[IO.args + 2] = f.fee; view[IO.args + 3] = f.ts;
+      run('onFill', String(f.orderId), String(f.side), String(f.tag));
+    } : undefined,
+    onTrade: realm.has('onTrade') ? (_ctx, t) => {
+      view[IO.args] = t.qty; view[IO.args + 1] = t.entryPrice; view[IO.args + 2] = t.exitPrice;
+      view[IO.args + 3] = t.pnl; view[IO.args + 4] = t.entryTs; view[IO.args + 5] = t.exitTs;
+      run('onTrade', String(t.side));
+    } : undefined,
     onTimer: realm.has('onTimer') ? (_ctx, n) => run('onTimer', n) : undefined,
   };
 }

@@ -79,12 +79,15 @@ function run(job: BacktestJobMessage, datasets: BacktestJob['datasets'], send: (
   const n = datasets[0]?.columns.ts.length ?? 0;
   const eq = new Float64Array(n);
   let sent = 0;
-  let fillsSent = 0;
   let last = performance.now();
-  const progress = (to: number, fills: readonly Fill[]): void => {
-    send({ type: 'progress', bar: to, from: sent, equity: eq.slice(sent, to), fills: fills.slice(fillsSent) });
+  // The fills since the last checkpoint, as the kernel's bus announces them (the portfolio's accepted,
+  // deduplicated fills, in order): a checkpoint never copies the whole ledger.
+  let fresh: Fill[] = [];
+  let listening = false;
+  const progress = (to: number): void => {
+    send({ type: 'progress', bar: to, from: sent, equity: eq.slice(sent, to), fills: fresh });
     sent = to;
-    fillsSent = fills.length;
+    fresh = [];
   };
   const backtest: BacktestJob = {
     config: job.config,
@@ -100,10 +103,14 @@ function run(job: BacktestJobMessage, datasets: BacktestJob['datasets'], send: (
         if (done === total) send({ type: 'progress', bar: Math.max(0, done - 1), final: true });
       },
       heartbeat: (i, ctx) => {
+        if (!listening) {
+          listening = true;
+          if (datasets.length === 1) ctx.engine.bus.on('fill', (e) => fresh.push(e.fill));
+        }
         if (datasets.length === 1) eq[i] = ctx.equity;
         // Every bar: the parent's stall limit is per callback, so a slow bar must not look like a stuck one.
         const now = performance.now();
-        if (i - sent >= CHECKPOINT && datasets.length === 1) progress(i, ctx.engine.portfolio.fills());
+        if (i - sent >= CHECKPOINT && datasets.length === 1) progress(i);
         else if (now - last >= PROGRESS_MS) send({ type: 'progress', bar: i });
         else return;
         last = now;

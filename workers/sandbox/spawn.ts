@@ -17,6 +17,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FrameReader } from './frames.ts';
 
+/** Heap limit of a backtest's sandbox process unless the caller says otherwise. */
+export const SANDBOX_MEMORY_MB = 256;
+
 export interface SandboxOptions {
   /** Heap limit (old generation) in MB. */
   readonly memoryMb: number;
@@ -32,6 +35,10 @@ export interface SandboxProcess {
   onExit(fn: (code: number | null, signal: NodeJS.Signals | null, stderr: string) => void): void;
   /** Resident memory in MB, where the OS tells (Linux); undefined elsewhere. */
   rssMb(): number | undefined;
+  /** Still running and connected (a spare that died while it waited is not handed out). */
+  alive(): boolean;
+  /** Whether it keeps this process's event loop alive (a spare waiting for a job does not). */
+  hold(on: boolean): void;
   kill(): void;
 }
 
@@ -85,6 +92,58 @@ export function sandboxRuntime(): SandboxRuntime {
 /** Tests of the packaged layout run the bundled child under plain Node this way. */
 export function useSandboxRuntime(rt: SandboxRuntime | undefined): void {
   runtime = rt;
+  dropSpare(); // started with the runtime this replaces
+}
+
+/**
+ * One sandbox process started ahead of need, so a run does not wait for a process to start (~0.2–0.3 s of
+ * its wall time): started when a run ends (the next run finds it ready) or by `prewarmSandbox` (the CLI calls
+ * it before it loads the data). A spare has run no code but the child's own: a process serves one job and is
+ * never reused. It does not keep this process alive and ends after SPARE_IDLE_MS unused.
+ */
+let spare: { proc: SandboxProcess; memoryMb: number; timer: NodeJS.Timeout } | undefined;
+const SPARE_IDLE_MS = 5 * 60_000;
+
+function dropSpare(): void {
+  if (!spare) return;
+  clearTimeout(spare.timer);
+  spare.proc.kill();
+  spare = undefined;
+}
+
+/** Starts a spare sandbox process if none is waiting; never throws (a runtime that is missing fails the run). */
+export function prewarmSandbox(opts: SandboxOptions): void {
+  if (spare?.proc.alive() && spare.memoryMb === opts.memoryMb) return;
+  dropSpare();
+  try {
+    const proc = spawnSandbox(opts);
+    proc.hold(false);
+    const timer = setTimeout(dropSpare, SPARE_IDLE_MS);
+    timer.unref();
+    spare = { proc, memoryMb: opts.memoryMb, timer };
+  } catch {
+    // no sandbox runtime in this build: the run that needs one reports it
+  }
+}
+
+/** The waiting spare's process id (diagnostics and tests). */
+export function spareSandboxPid(): number | undefined {
+  return spare?.proc.pid;
+}
+
+/** A sandbox process for one job: the spare when it fits and is alive, a new one otherwise. */
+export function takeSandbox(opts: SandboxOptions): SandboxProcess {
+  const s = spare;
+  spare = undefined;
+  if (s) {
+    clearTimeout(s.timer);
+    if (s.memoryMb === opts.memoryMb && s.proc.alive()) {
+      s.proc.hold(true);
+      return s.proc;
+    }
+    s.proc.kill();
+  }
+  return spawnSandbox(opts);
 }
 
 export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
@@ -112,15 +171,19 @@ export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
   });
   child.stdin?.on('error', () => {}); // the child died: its exit is reported
   const listeners: ((m: unknown) => void)[] = [];
-  const reader = new FrameReader((m) => {
-    for (const l of listeners) l(m);
-  });
+  // Messages that came before anyone listened (a spare's 'ready'), handed to the first listener.
+  let early: unknown[] | undefined = [];
+  const deliver = (m: unknown): void => {
+    if (early) early.push(m);
+    else for (const l of listeners) l(m);
+  };
+  const reader = new FrameReader(deliver);
   child.stdout?.on('data', (d: Buffer) => {
     try {
       reader.push(d);
     } catch (e) {
       // Not our framing (or too big): the child is not speaking the protocol; report and end it.
-      for (const l of listeners) l({ type: 'garbled', message: e instanceof Error ? e.message : String(e) });
+      deliver({ type: 'garbled', message: e instanceof Error ? e.message : String(e) });
       child.kill('SIGKILL');
     }
   });
@@ -135,6 +198,9 @@ export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
     },
     onMessage: (fn) => {
       listeners.push(fn);
+      const queued = early;
+      early = undefined;
+      for (const m of queued ?? []) for (const l of listeners) l(m);
     },
     onExit: (fn) => {
       // 'close' waits for stderr to end, so the out-of-memory message is in the tail.
@@ -147,6 +213,13 @@ export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
         return (pages * 4096) / 1048576;
       } catch {
         return undefined;
+      }
+    },
+    alive: () => child.exitCode === null && child.signalCode === null && child.connected,
+    hold: (on) => {
+      for (const h of [child, child.channel, child.stdin, child.stdout, child.stderr] as ({ ref?(): unknown; unref?(): unknown } | null | undefined)[]) {
+        if (on) h?.ref?.();
+        else h?.unref?.();
       }
     },
     kill: () => {

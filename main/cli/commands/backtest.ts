@@ -76,6 +76,8 @@ export const backtest: CliCommand = {
     const strat = readStrategy(v.strategy);
     const params = parseParams(v.param);
     const assumed: Assumed[] = [];
+    // A code strategy runs in a sandbox process: it starts while the data loads, not after.
+    if (strat.kind === 'code') void import('../../../workers/sandbox/spawn.ts').then(({ prewarmSandbox, SANDBOX_MEMORY_MB }) => prewarmSandbox({ memoryMb: SANDBOX_MEMORY_MB }));
     const data = await loadCandles(v, assumed);
     const config = configFrom(v, data.timeframe, assumed);
     // Before the run: what it assumes is what a reader needs to judge every figure after it.

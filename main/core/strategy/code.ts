@@ -113,7 +113,8 @@ export class CodeStrategy implements Strategy {
   readonly version: string | undefined;
   private readonly mod: CodeStrategyModule;
   private readonly series = new SeriesSet();
-  private readonly ind = new Map<string, Map<string, Column>>();
+  /** Per spec: its output columns and the first (the default output, read without an iterator per call). */
+  private readonly ind = new Map<string, { cols: Map<string, Column>; first: Column }>();
   private k!: CodeKernel;
   private readonly timers: { at: number; name: string }[] = [];
   private readonly candle: CandleView = { ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
@@ -174,13 +175,14 @@ export class CodeStrategy implements Strategy {
 
   private indicator(spec: string, output: string | undefined, ago: number): number {
     if (ago < 0) throw new StrategyError(`look-ahead refused: indicator ${spec} ${ago} bars ago`);
-    let cols = this.ind.get(spec);
-    if (!cols) {
-      cols = this.series.add(spec);
-      this.ind.set(spec, cols);
+    let e = this.ind.get(spec);
+    if (!e) {
+      const cols = this.series.add(spec);
+      e = { cols, first: cols.values().next().value! };
+      this.ind.set(spec, e);
     }
-    const col = output === undefined ? cols.values().next().value! : cols.get(output);
-    if (!col) throw new StrategyError(`indicator ${spec} has no output ${output}; it has ${[...cols.keys()].join(', ')}`);
+    const col = output === undefined ? e.first : e.cols.get(output);
+    if (!col) throw new StrategyError(`indicator ${spec} has no output ${output}; it has ${[...e.cols.keys()].join(', ')}`);
     this.series.update(this.k.bars, this.k.i);
     return col.a[this.k.i - ago] ?? NaN;
   }

@@ -28,6 +28,9 @@ import type { HostMetrics } from '../metrics/service.ts';
 import type { MetricsEndpoint } from '../metrics/endpoint.ts';
 import type { WebhookListener } from '../webhooks/listener.ts';
 import type { WebhookService } from '../webhooks/service.ts';
+import { streamHandlers } from './streams.ts';
+import type { MarketStreams } from '../market-streams/manager.ts';
+import type { StreamsBridge } from '../market-streams/ipc-bridge.ts';
 
 /** The services the handler table serves; createHost (host.ts) builds them. */
 export interface HandlerServices {
@@ -47,6 +50,8 @@ export interface HandlerServices {
   readonly metricsEndpoint: MetricsEndpoint;
   readonly alerts: AlertService;
   readonly alertDelivery: AlertDelivery;
+  readonly streams: MarketStreams;
+  readonly streamsBridge: StreamsBridge;
 }
 
 /**
@@ -60,12 +65,13 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...marketHandlers(s.market, s.sim, ctx),
     ...indicatorHandlers(s.market, s.workers),
     ...auditHandlers(s.audit),
-    ...strategyHandlers(s.backtest, s.clusters, async () => (await s.trading.running()).effectiveRiskProfile()),
+    ...strategyHandlers(s.backtest, s.clusters, () => s.trading.effectiveRiskProfile()),
     ...paperStrategyHandlers(s.trading, s.paperStrategies),
     ...settingsHandlers(s.settingsStore, s.settings),
     ...venueHandlers(s.settingsStore, s.sim),
     ...webhookHandlers(s.webhooks, s.webhookListener),
     ...metricsHandlers(s.metrics, s.metricsEndpoint),
     ...alertHandlers(s.alerts, s.alertDelivery, s.settingsStore),
+    ...streamHandlers(s.streams, s.streamsBridge, s.settingsStore),
   } satisfies Handlers;
 }

@@ -23,11 +23,11 @@ function runRequest(r: { strategyId?: string | undefined; version?: number | und
 }
 
 /** `accountRisk`: the selected account's risk profile as its gate enforces it (the default limits of a run). */
-export function strategyHandlers(backtest: BacktestService, clusters?: SweepClusters, accountRisk?: () => Promise<RiskProfile>): HandlersFor<Names> {
+export function strategyHandlers(backtest: BacktestService, clusters?: SweepClusters, accountRisk?: () => RiskProfile): HandlersFor<Names> {
   const svc = () => backtest;
-  const withRisk = async <T extends { config: Record<string, unknown>; risk?: 'account' | 'config' | undefined }>(r: T): Promise<T> => {
+  const withRisk = <T extends { config: Record<string, unknown>; risk?: 'account' | 'config' | undefined }>(r: T): T => {
     if ((r.risk ?? 'account') !== 'account' || r.config.riskProfile !== undefined || !accountRisk) return r;
-    return { ...r, config: { ...r.config, riskProfile: await accountRisk() } };
+    return { ...r, config: { ...r.config, riskProfile: accountRisk() } };
   };
   return {
     'strategy.list': () => svc().list(),
@@ -53,8 +53,8 @@ export function strategyHandlers(backtest: BacktestService, clusters?: SweepClus
     'strategy.versions': (r) => svc().versions(r.id),
     'strategy.rollback': (r) => svc().rollback(r.id, r.version),
     'strategy.templates': () => svc().templates(),
-    'backtest.run': async (q) => {
-      const r = await withRisk(q);
+    'backtest.run': (q) => {
+      const r = withRisk(q);
       return { runId: svc().run({ ...runRequest(r), ...(r.record !== undefined ? { record: r.record } : {}) }).runId };
     },
     'backtest.cancel': (r) => ({ cancelled: svc().cancel(r.runId) }),
@@ -70,8 +70,8 @@ export function strategyHandlers(backtest: BacktestService, clusters?: SweepClus
       const base = r.format === 'trades-csv' ? 'trades' : r.format === 'equity-csv' ? 'equity' : 'backtest';
       return { content: out.content, mime: out.mime, fileName: `${base}-${r.runId}.${out.extension}` };
     },
-    'sweep.run': async (q) => {
-      const { sweep, walkForward, cluster, ...rest } = await withRisk(q);
+    'sweep.run': (q) => {
+      const { sweep, walkForward, cluster, ...rest } = withRisk(q);
       return { runId: svc().sweep({ ...runRequest(rest), sweep: sweep as SweepSpecInput, ...(walkForward ? { walkForward } : {}), ...(cluster ? { cluster } : {}) }).runId };
     },
     'sweep.clusters': () => clusters?.list() ?? [],

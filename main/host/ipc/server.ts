@@ -14,6 +14,7 @@ export class IpcServer {
   private readonly handlers: Handlers;
   private readonly log: Logger;
   private readonly validateReplies: boolean;
+  private readonly closeListeners = new Set<(origin: string) => void>();
 
   constructor(handlers: Handlers, log: Logger, opts: { validateReplies?: boolean } = {}) {
     this.handlers = handlers;
@@ -34,7 +35,14 @@ export class IpcServer {
       this.connections.delete(conn);
       for (const c of inflight.values()) c.abort();
       inflight.clear();
+      for (const fn of this.closeListeners) fn(conn.label);
     });
+  }
+
+  /** Told the label (the handlers' `origin`) of every connection that closes: what it owned ends with it. */
+  onDisconnect(fn: (origin: string) => void): () => void {
+    this.closeListeners.add(fn);
+    return () => this.closeListeners.delete(fn);
   }
 
   get connectionCount(): number {

@@ -5,6 +5,7 @@
  *
  * Overrides (tests, CI and quick demos use them):
  *   KESTREL_DEMO=0|1                 market.demoHistory (the in-memory test host defaults to no demo history)
+ *   KESTREL_SIM_SPEED=N              market.simSpeed (Kestrel Sim's clock runs N× the wall clock: e2e, demos)
  *   KESTREL_PAPER=0|1                paper.autostart
  *   KESTREL_FEED_SEED, KESTREL_FEED_TICK_MS, KESTREL_FEED_CYCLE_MS, KESTREL_FEED_SWING_BPS, KESTREL_FEED_SWEEP_MS
  *                                    paper.feed.* (demo feed shape, main/host/trading/README.md)
@@ -33,6 +34,8 @@ export interface HostSettings {
   readonly market: {
     /** Generate the synthetic demo history when market.db has none. */
     readonly demoHistory: boolean;
+    /** Kestrel Sim's clock speed (1 = real time). */
+    readonly simSpeed: number;
   };
   readonly paper: {
     /** Start the paper session of the current paper account with the host. */
@@ -84,6 +87,7 @@ export const envSecret = (env: NodeJS.ProcessEnv) => (ref: string): string | und
 
 export const ENV_OVERRIDES: readonly { env: string; key: string; parse: (v: string) => unknown }[] = [
   { env: 'KESTREL_DEMO', key: 'market.demoHistory', parse: bool },
+  { env: 'KESTREL_SIM_SPEED', key: 'market.simSpeed', parse: num },
   { env: 'KESTREL_PAPER', key: 'paper.autostart', parse: bool },
   { env: 'KESTREL_FEED_SEED', key: 'paper.feed.seed', parse: num },
   { env: 'KESTREL_FEED_TICK_MS', key: 'paper.feed.tickMs', parse: num },
@@ -118,7 +122,7 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
   for (const k of ['seed', 'tickMs', 'cycleMs', 'swingBps', 'sweepMs'] as const) if (f[k] !== undefined) feed[k] = f[k];
   return {
     document: doc,
-    market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false },
+    market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false, simSpeed: doc.market.simSpeed },
     paper: { autostart: doc.paper.autostart, feed, speed: doc.paper.speed },
     audit: { checkpointEvery: doc.audit.checkpointEvery },
     sweeps: { clusters: doc.clusters, secret: envSecret(env) },

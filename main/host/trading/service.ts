@@ -16,6 +16,8 @@ import type { SessionView } from '../../contract/trading.ts';
 import { DEMO_EXCHANGE } from '../../core/data/demo.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { accountProfile } from '../settings/account-risk.ts';
+import type { RiskProfile } from '../../core/risk/profile.ts';
+import { effectiveProfile } from './risk.ts';
 import type { CandleStore, LedgerStores } from '../../storage/index.ts';
 import type { HostContext } from '../context.ts';
 import { PAPER_CURRENCY } from './accounts.ts';
@@ -106,6 +108,18 @@ export class TradingService {
     });
     this.desks.set(account, d);
     return d;
+  }
+
+  /**
+   * What the selected account's gate enforces, as one profile (the default limits of a backtest): its running
+   * session's, else what its settings give a new book. Never starts a session or writes a book.
+   */
+  effectiveRiskProfile(): RiskProfile {
+    const d = this.desks.get(this.selectedId);
+    if (d?.hasSession) return d.effectiveRiskProfile();
+    const s = this.settingsOf();
+    const p = s.riskProfiles[s.accounts.find((a) => a.id === this.selectedId)!.riskProfile]!;
+    return effectiveProfile(p.limits, accountProfile(p));
   }
 
   /** The desk of `account` with its session running (started now when it is not). */

@@ -197,6 +197,37 @@ export class CcxtVenue {
     return { symbol, ts: Number(t.timestamp), last: Number(t.last), bid: Number(t.bid), ask: Number(t.ask), high: Number(t.high), low: Number(t.low), baseVolume: Number(t.baseVolume) };
   }
 
+  /** The venue's clock (ms), or undefined when the exchange class cannot tell it. */
+  async serverTime(signal?: AbortSignal): Promise<number | undefined> {
+    if (!(this.ex.has as Record<string, unknown>).fetchTime) return undefined;
+    const t = await this.call('fetchTime', () => this.ex.fetchTime(), signal ? { signal } : {});
+    return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
+  }
+
+  /** ccxt's `active` flag of a loaded market: false = delisted or halted; undefined = unknown symbol or not stated. */
+  marketActive(symbol: string): boolean | undefined {
+    const m = (this.ex.markets as Record<string, { active?: boolean | null } | undefined> | undefined)?.[symbol];
+    return m && typeof m.active === 'boolean' ? m.active : undefined;
+  }
+
+  /**
+   * Fails every open websocket of this connection as if it had timed out, so the watch loops reconnect (a
+   * stalled stream: the socket is open, nothing arrives). The sockets are terminated, not closed politely:
+   * a stalled peer would not answer the close handshake.
+   */
+  dropStreams(reason: string): number {
+    const clients = Object.values((this.ex as unknown as { clients?: Record<string, { onError(e: Error): void; connection?: { terminate?(): void } }> }).clients ?? {});
+    for (const c of clients) {
+      try {
+        c.onError(new ccxt.RequestTimeout(reason));
+        c.connection?.terminate?.();
+      } catch {
+        // a client half-way through closing: nothing more to drop
+      }
+    }
+    return clients.length;
+  }
+
   async close(): Promise<void> {
     try {
       await this.ex.close();

@@ -1,7 +1,9 @@
 /**
  * Live streams over ccxt.pro with reconnect: each stream is a loop around one `watch*` call. A retryable
- * failure (socket dropped, garbled frame, 5xx on the snapshot) backs off exponentially with jitter and
- * tries again — ccxt reconnects on the next watch; a refusal (bad symbol) ends the stream with a status.
+ * failure (socket dropped, garbled frame, 5xx on the snapshot, venue unreachable) backs off exponentially
+ * with jitter and tries again — ccxt reconnects on the next watch; a refusal (bad symbol, delisted market)
+ * ends the stream with a status. Where the exchange class has no websocket method for the kind, the loop
+ * polls the REST endpoint instead, paced by the venue's rate limiter, and says so (`mode: 'poll'`).
  * Duplicated and late messages are filtered here: candles by timestamp, trades by id.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +18,12 @@ export interface StreamStatus {
   readonly state: 'connecting' | 'live' | 'reconnecting' | 'stopped' | 'failed';
   readonly attempt: number;
   readonly error?: string;
+  /** websocket (ccxt pro watch*) or REST polling where the venue has no websocket for the kind. */
+  readonly mode?: 'websocket' | 'poll';
+  /** The failure was a 429/418: the venue asked us to slow down. */
+  readonly rateLimited?: boolean;
+  /** The failure was the network (venue unreachable, socket dropped), not a refusal. */
+  readonly network?: boolean;
 }
 
 export interface TickerUpdate {
@@ -25,6 +33,12 @@ export interface TickerUpdate {
   readonly high: number;
   readonly low: number;
   readonly baseVolume: number;
+  /** NaN where the venue's ticker does not carry it. */
+  readonly bid: number;
+  readonly ask: number;
+  readonly open: number;
+  readonly changePct: number;
+  readonly quoteVolume: number;
 }
 
 export interface StreamHandlers {
@@ -41,7 +55,13 @@ export interface StreamOptions {
   readonly backoff?: { readonly baseMs?: number; readonly maxMs?: number };
   /** Give up after this many consecutive failures (default: never). */
   readonly maxAttempts?: number;
+  /** Poll interval (ms) where the venue has no websocket for the kind (default: from its rate limit, ≥ 1 s). */
+  readonly pollMs?: number;
+  /** Force REST polling even where a websocket exists (tests, venues with broken streams). */
+  readonly poll?: boolean;
 }
+
+const WATCH = { candles: 'watchOHLCV', trades: 'watchTrades', book: 'watchOrderBook', ticker: 'watchTicker' } as const;
 
 export interface StreamHandle {
   readonly done: Promise<void>;
@@ -99,15 +119,39 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
         ...(ob.nonce !== undefined ? { seq: Number(ob.nonce) } : {}),
       });
     } else {
-      const t = data as { timestamp?: number; last?: number; high?: number; low?: number; baseVolume?: number };
-      handlers.onTicker?.({ symbol, ts: Number(t.timestamp), last: Number(t.last), high: Number(t.high), low: Number(t.low), baseVolume: Number(t.baseVolume) });
+      const t = data as { timestamp?: number; last?: number; high?: number; low?: number; baseVolume?: number; bid?: number; ask?: number; open?: number; percentage?: number; quoteVolume?: number };
+      const n = (x: unknown) => (x === undefined || x === null ? Number.NaN : Number(x));
+      handlers.onTicker?.({
+        symbol, ts: Number(t.timestamp), last: Number(t.last), high: n(t.high), low: n(t.low), baseVolume: n(t.baseVolume),
+        bid: n(t.bid), ask: n(t.ask), open: n(t.open), changePct: n(t.percentage), quoteVolume: n(t.quoteVolume),
+      });
     }
   };
 
-  const watch = (): Promise<unknown> => {
+  const has = (ex as unknown as { has: Record<string, unknown> }).has;
+  const mode: 'websocket' | 'poll' = !opts.poll && has[WATCH[kind]] ? 'websocket' : 'poll';
+  const pollMs = opts.pollMs ?? Math.max(1_000, 2 * (Number(ex.rateLimit) || 500));
+  let polled = false;
+  const tf = opts.timeframe ?? '1m';
+  const watch = async (): Promise<unknown> => {
+    if (mode === 'poll') {
+      // The first poll answers at once; later ones wait their turn (the limiter paces the calls themselves).
+      if (polled) await sleep(pollMs, undefined, { signal: abort.signal });
+      polled = true;
+      switch (kind) {
+        case 'candles':
+          return venue.call('fetchOHLCV', () => ex.fetchOHLCV(symbol, tf, undefined, 2), { symbol, signal: abort.signal });
+        case 'trades':
+          return venue.call('fetchTrades', () => ex.fetchTrades(symbol, undefined, 50), { symbol, signal: abort.signal });
+        case 'book':
+          return venue.call('fetchOrderBook', () => ex.fetchOrderBook(symbol, opts.depth ?? 20), { symbol, signal: abort.signal });
+        default:
+          return venue.call('fetchTicker', () => ex.fetchTicker(symbol), { symbol, signal: abort.signal });
+      }
+    }
     switch (kind) {
       case 'candles':
-        return ex.watchOHLCV(symbol, opts.timeframe ?? '1m');
+        return ex.watchOHLCV(symbol, tf);
       case 'trades':
         return ex.watchTrades(symbol);
       case 'book':
@@ -122,30 +166,30 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
 
   const loop = async () => {
     let attempt = 0;
-    setStatus({ state: 'connecting', attempt: 0 });
-    try {
-      await venue.prepareStreams();
-      await venue.loadInstruments(false, abort.signal);
-    } catch (e) {
-      const err = mapCcxtError(e, { exchange: venue.id, op: `stream ${kind}`, symbol });
-      setStatus({ state: 'failed', attempt: 0, error: err.message });
-      return;
-    }
+    let ready = false;
+    setStatus({ state: 'connecting', attempt: 0, mode });
     while (!abort.signal.aborted) {
       try {
+        if (!ready) {
+          // Markets first: an unreachable venue is retried like a dropped socket, an unknown symbol is not.
+          await venue.prepareStreams();
+          await venue.loadInstruments(false, abort.signal);
+          ready = true;
+        }
         const data = await Promise.race([watch(), aborted]);
-        if (current.state !== 'live') setStatus({ state: 'live', attempt });
+        if (current.state !== 'live') setStatus({ state: 'live', attempt, mode });
         attempt = 0;
         deliver(data);
       } catch (e) {
         if (abort.signal.aborted) break;
-        const err: KestrelError = mapCcxtError(e, { exchange: venue.id, op: `watch ${kind}`, symbol });
+        const err: KestrelError = mapCcxtError(e, { exchange: venue.id, op: `${ready ? 'watch' : 'stream'} ${kind}`, symbol });
         attempt++;
+        const flags = { mode, ...(err.details?.rateLimited ? { rateLimited: true } : {}), ...(err.retryable ? { network: true } : {}) };
         if (!err.retryable || (opts.maxAttempts !== undefined && attempt > opts.maxAttempts)) {
-          setStatus({ state: 'failed', attempt, error: err.message });
+          setStatus({ state: 'failed', attempt, error: err.message, ...flags });
           return;
         }
-        setStatus({ state: 'reconnecting', attempt, error: err.message });
+        setStatus({ state: 'reconnecting', attempt, error: err.message, ...flags });
         const delay = Math.min(maxMs, baseMs * 2 ** (attempt - 1)) * (0.5 + Math.random() * 0.5);
         try {
           await sleep(delay, undefined, { signal: abort.signal });
@@ -154,7 +198,7 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
         }
       }
     }
-    setStatus({ state: 'stopped', attempt: 0 });
+    setStatus({ state: 'stopped', attempt: 0, mode });
   };
 
   const done = loop();

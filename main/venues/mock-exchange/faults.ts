@@ -30,6 +30,11 @@ export interface FaultConfig {
   readonly wsMalformed?: number;
   /** Close every stream connection after this many messages (0 = never). */
   readonly wsDisconnectAfter?: number;
+  /** Live mode: drop every stream connection this often (wall ms; 0 = never). */
+  readonly wsDropEveryMs?: number;
+  /** Live mode: every this many wall ms the streams go silent for `wsStallMs`, sockets left open. */
+  readonly wsStallEveryMs?: number;
+  readonly wsStallMs?: number;
 }
 
 export class FaultPlan {
@@ -38,9 +43,14 @@ export class FaultPlan {
   private readonly queue: HttpFault[] = [];
   private readonly wsQueue: WsFault[] = [];
   private recent: number[] = [];
-  readonly injected: Record<HttpFault | `ws-${WsFault}` | 'throttled' | 'duplicate-rows' | 'shuffled-pages', number> = {
+  private nextDrop: number | undefined;
+  private nextStall: number | undefined;
+  private stallUntil = 0;
+  /** Exchange ids of delisted markets: shown halted in exchangeInfo, unknown to the data endpoints, silent on streams. */
+  readonly delisted = new Set<string>();
+  readonly injected: Record<HttpFault | `ws-${WsFault}` | 'throttled' | 'duplicate-rows' | 'shuffled-pages' | 'ws-drop' | 'ws-stall', number> = {
     'rate-limit': 0, ban: 0, 'server-error': 0, disconnect: 0, malformed: 0,
-    'ws-disconnect': 0, 'ws-duplicate': 0, 'ws-reorder': 0, 'ws-malformed': 0, throttled: 0, 'duplicate-rows': 0, 'shuffled-pages': 0,
+    'ws-disconnect': 0, 'ws-duplicate': 0, 'ws-reorder': 0, 'ws-malformed': 0, throttled: 0, 'duplicate-rows': 0, 'shuffled-pages': 0, 'ws-drop': 0, 'ws-stall': 0,
   };
 
   constructor(config: FaultConfig = {}, seed = 1) {
@@ -84,6 +94,37 @@ export class FaultPlan {
       if (p && this.rng.uniform() < p) return this.countWs(kind);
     }
     return undefined;
+  }
+
+  /** True when the scheduled drop of every stream connection is due (live mode, `wsDropEveryMs`). */
+  dropDue(wall: number): boolean {
+    const every = this.config.wsDropEveryMs ?? 0;
+    if (every <= 0) {
+      this.nextDrop = undefined;
+      return false;
+    }
+    this.nextDrop ??= wall + every;
+    if (wall < this.nextDrop) return false;
+    // Jittered (½–1½ ×) so drops do not fall in step with the 1m bars.
+    this.nextDrop = wall + every * (0.5 + this.rng.uniform());
+    this.injected['ws-drop']++;
+    return true;
+  }
+
+  /** True while the streams are stalled (live mode, `wsStallEveryMs` / `wsStallMs`). */
+  stalled(wall: number): boolean {
+    const every = this.config.wsStallEveryMs ?? 0;
+    if (wall < this.stallUntil) return true;
+    if (every <= 0) {
+      this.nextStall = undefined;
+      return false;
+    }
+    this.nextStall ??= wall + every;
+    if (wall < this.nextStall) return false;
+    this.nextStall = wall + every * (0.5 + this.rng.uniform());
+    this.stallUntil = wall + (this.config.wsStallMs ?? 2_000);
+    this.injected['ws-stall']++;
+    return true;
   }
 
   /** Applies row duplication and shuffling to one page of rows. */

@@ -18,6 +18,10 @@ export interface RestState {
   readonly faults: FaultPlan;
   /** Index (per symbol) one past the newest candle the live stream has published. */
   liveEnd(s: MockSymbol): number;
+  /** Trades printed so far (live mode; default: all of the published candles'). */
+  tradesEnd?(s: MockSymbol): number;
+  /** The candle still forming, served as the last 1m row like Binance does (live mode). */
+  forming?(s: MockSymbol): unknown[] | undefined;
 }
 
 const bad = (code: number, msg: string, status = 400): RestReply => ({ status, body: apiError(code, msg), weight: 1 });
@@ -39,7 +43,7 @@ export function handleRest(path: string, q: URLSearchParams, st: RestState, now:
   const symbolOf = (): MockSymbol | RestReply => {
     const id = q.get('symbol');
     if (!id) return bad(-1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
-    const s = st.symbols.get(id);
+    const s = st.faults.delisted.has(id) ? undefined : st.symbols.get(id);
     return s ?? bad(-1121, 'Invalid symbol.');
   };
   switch (path) {
@@ -51,7 +55,7 @@ export function handleRest(path: string, q: URLSearchParams, st: RestState, now:
       const one = q.get('symbol');
       const list = one ? [st.symbols.get(one)].filter((s): s is MockSymbol => !!s) : [...st.symbols.values()];
       if (one && list.length === 0) return bad(-1121, 'Invalid symbol.');
-      return { status: 200, body: exchangeInfo(list, now), weight: 20 };
+      return { status: 200, body: exchangeInfo(list, now, st.faults.delisted), weight: 20 };
     }
     case '/api/v3/uiKlines':
     case '/api/v3/klines': {
@@ -87,6 +91,8 @@ export function handleRest(path: string, q: URLSearchParams, st: RestState, now:
         rows.push(cache ? (cache[i] ??= JSON.stringify(klineRow(s, i, j, iv))) : JSON.stringify(klineRow(s, i, j, iv)));
         i = j;
       }
+      const open = iv === 60_000 && rows.length < limit && i === st.liveEnd(s) ? st.forming?.(s) : undefined;
+      if (open && (end === undefined || (open[0] as number) <= end)) rows.push(JSON.stringify(open));
       return { status: 200, body: null, raw: `[${st.faults.rows(rows).join(',')}]`, weight: 2 };
     }
     case '/api/v3/trades':
@@ -95,7 +101,7 @@ export function handleRest(path: string, q: URLSearchParams, st: RestState, now:
       if (!('candles' in s)) return s;
       const limit = limitOf(q, 500, 1000);
       if (limit === null) return bad(-1130, "Data sent for parameter 'limit' is not valid.");
-      const endId = Math.min(tradeCount(s), st.liveEnd(s) * TRADES_PER_CANDLE);
+      const endId = Math.min(tradeCount(s), st.tradesEnd?.(s) ?? st.liveEnd(s) * TRADES_PER_CANDLE);
       const fromId = int(q, 'fromId');
       if (fromId === null) return bad(-1100, 'Illegal characters found in a parameter.');
       const from = path === '/api/v3/historicalTrades' && fromId !== undefined ? fromId : Math.max(0, endId - limit);
@@ -112,7 +118,7 @@ export function handleRest(path: string, q: URLSearchParams, st: RestState, now:
       const start = int(q, 'startTime');
       const end = int(q, 'endTime');
       if (fromId === null || start === null || end === null) return bad(-1100, 'Illegal characters found in a parameter.');
-      const endId = Math.min(tradeCount(s), st.liveEnd(s) * TRADES_PER_CANDLE);
+      const endId = Math.min(tradeCount(s), st.tradesEnd?.(s) ?? st.liveEnd(s) * TRADES_PER_CANDLE);
       let from: number;
       if (fromId !== undefined) from = fromId;
       else if (start !== undefined) {

@@ -8,9 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FaultPlan, type FaultConfig } from './faults.ts';
-import { stepBook, type MockSymbol } from './market.ts';
+import { stepBook, TRADES_PER_CANDLE, type MockSymbol } from './market.ts';
 import { handleRest } from './rest.ts';
-import { aggTradeEvent, apiError, depthEvent, klineEvent, miniTickerEvent, tickerEvent, tradeEvent } from './wire.ts';
+import { aggTradeEvent, apiError, depthEvent, klineEvent, miniTickerEvent, num, tickerEvent, tradeEvent } from './wire.ts';
+import { closedCount, formingRow, partialKline, stepLive, tradesEnd, type LiveCursor, type SimClock } from './live.ts';
 
 export interface MockExchangeOptions {
   readonly symbols: readonly MockSymbol[];
@@ -22,6 +23,11 @@ export interface MockExchangeOptions {
   readonly streamIntervalMs?: number;
   /** Candle index the live stream starts from (default: 1,440 candles before the end). */
   readonly liveFrom?: number;
+  /**
+   * A live market on this clock (live.ts): candles whose minute has passed are history, the current one
+   * forms from its trades, REST and streams agree. Without it the streams replay old candles in a loop.
+   */
+  readonly clock?: SimClock;
 }
 
 export interface MockStats {
@@ -47,6 +53,8 @@ export class MockExchange {
   private readonly wss: WebSocketServer;
   private readonly conns = new Set<Conn>();
   private readonly live = new Map<string, number>();
+  private readonly cursors = new Map<string, LiveCursor>();
+  private readonly clock: SimClock | undefined;
   private timer: NodeJS.Timeout | undefined;
   private port = 0;
   private readonly opts: MockExchangeOptions;
@@ -54,6 +62,7 @@ export class MockExchange {
   constructor(opts: MockExchangeOptions) {
     this.opts = opts;
     this.faults = new FaultPlan(opts.faults ?? {}, opts.seed ?? 1);
+    this.clock = opts.clock;
     this.symbols = new Map(opts.symbols.map((s) => [s.id, s]));
     for (const s of opts.symbols) this.live.set(s.id, opts.liveFrom ?? Math.max(0, s.candles.ts.length - 1440));
     this.http = createServer((req, res) => void this.onRequest(req, res));
@@ -98,6 +107,11 @@ export class MockExchange {
 
   setFaults(config: FaultConfig): void {
     this.faults.config = config;
+  }
+
+  /** The exchange's time: its clock in live mode, else the local clock. */
+  now(): number {
+    return this.clock?.now() ?? Date.now();
   }
 
   /** Drops every open stream connection (a network blip). */
@@ -146,7 +160,10 @@ export class MockExchange {
       default:
     }
     if (req.method !== 'GET') return json(405, apiError(-1000, 'Only public GET endpoints are mocked.'));
-    const reply = handleRest(url.pathname, url.searchParams, { symbols: this.symbols, faults: this.faults, liveEnd: (s) => s.candles.ts.length }, Date.now());
+    const clock = this.clock;
+    const now = this.now();
+    const live = clock ? { liveEnd: (s: MockSymbol) => closedCount(s, now), tradesEnd: (s: MockSymbol) => tradesEnd(s, now), forming: (s: MockSymbol) => formingRow(s, now) } : { liveEnd: (s: MockSymbol) => s.candles.ts.length };
+    const reply = handleRest(url.pathname, url.searchParams, { symbols: this.symbols, faults: this.faults, ...live }, now);
     if (reply.raw !== undefined) {
       res.writeHead(reply.status, { 'content-type': 'application/json;charset=UTF-8', 'x-mbx-used-weight-1m': String(reply.weight) });
       res.end(reply.raw);
@@ -189,6 +206,7 @@ export class MockExchange {
   }
 
   private tick(): void {
+    if (this.clock) return this.tickLive(this.clock.now());
     if (this.conns.size === 0) return;
     const now = Date.now();
     for (const s of this.symbols.values()) {
@@ -220,6 +238,46 @@ export class MockExchange {
           for (const e of list) this.send(c, stream, e);
         }
       }
+    }
+  }
+
+  /** Live mode: what happened on each symbol since the last tick, in time order, to its subscribers. */
+  private tickLive(now: number): void {
+    const wall = Date.now();
+    if (this.faults.dropDue(wall)) this.dropStreams();
+    const stalled = this.faults.stalled(wall);
+    for (const s of this.symbols.values()) {
+      let cur = this.cursors.get(s.id);
+      if (!cur) this.cursors.set(s.id, (cur = { trades: tradesEnd(s, now), closed: closedCount(s, now) }));
+      const lower = s.id.toLowerCase();
+      const wanted = !this.faults.delisted.has(s.id) && [...this.conns].some((c) => [...c.streams].some((x) => x.startsWith(`${lower}@`)));
+      const step = stepLive(s, cur, now);
+      // Nobody listening, or the venue silent (stall, delisted): time passes all the same.
+      if (!wanted || stalled) continue;
+      const out: [string, unknown][] = [];
+      let t = 0;
+      const flushTrades = (upTo: number) => {
+        for (; t < step.trades.length && step.trades[t]! < upTo; t++) {
+          out.push([`${lower}@trade`, tradeEvent(s, step.trades[t]!, now)]);
+          out.push([`${lower}@aggTrade`, aggTradeEvent(s, step.trades[t]!, now)]);
+        }
+      };
+      for (const i of step.closed) {
+        flushTrades((i + 1) * TRADES_PER_CANDLE);
+        out.push([`${lower}@kline_1m`, klineEvent(s, i, '1m', true, now)]);
+      }
+      flushTrades(Infinity);
+      if (step.forming) {
+        const e = klineEvent(s, step.forming.i, '1m', false, now) as { k: Record<string, unknown> };
+        Object.assign(e.k, partialKline(s, step.forming.i, step.forming.k));
+        out.push([`${lower}@kline_1m`, e]);
+      }
+      const diff = depthEvent(s, stepBook(s, step.last), now);
+      out.push([`${lower}@depth`, diff], [`${lower}@depth@100ms`, diff]);
+      const tk = tickerEvent(s, cur.closed, now) as Record<string, unknown>;
+      tk.c = num(step.last, s.priceDecimals);
+      out.push([`${lower}@ticker`, tk], [`${lower}@miniTicker`, { ...(miniTickerEvent(s, cur.closed, now) as object), c: tk.c }]);
+      for (const c of this.conns) for (const [stream, e] of out) if (c.streams.has(stream)) this.send(c, stream, e);
     }
   }
 

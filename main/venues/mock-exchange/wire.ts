@@ -16,7 +16,8 @@ export const INTERVALS: Record<string, number> = {
   '4h': 14_400_000, '6h': 21_600_000, '8h': 28_800_000, '12h': 43_200_000, '1d': 86_400_000,
 };
 
-export function exchangeInfo(symbols: readonly MockSymbol[], serverTime: number): unknown {
+/** `halted`: exchange ids shown with status BREAK (delisted: ccxt reads them as inactive). */
+export function exchangeInfo(symbols: readonly MockSymbol[], serverTime: number, halted: ReadonlySet<string> = new Set()): unknown {
   return {
     timezone: 'UTC',
     serverTime,
@@ -28,7 +29,7 @@ export function exchangeInfo(symbols: readonly MockSymbol[], serverTime: number)
     exchangeFilters: [],
     symbols: symbols.map((s) => ({
       symbol: s.id,
-      status: 'TRADING',
+      status: halted.has(s.id) ? 'BREAK' : 'TRADING',
       baseAsset: s.base,
       baseAssetPrecision: 8,
       quoteAsset: s.quote,

@@ -72,7 +72,7 @@ export function ChartAlerts({ view, host, symbol, tick }: { view: RefObject<Char
         return (
           <div key={a.id} className={`alert-line${dragging ? ' dragging' : ''}`} style={{ top: y }} data-testid={`alert-line-${a.id}`}>
             <span className="grip" role="slider" aria-valuenow={Number(shown)} aria-label={`Drag alert ${a.name}`} title="Drag to move this alert's level" onMouseDown={(e) => start(a, e)}>
-              🔔 {a.name} · {a.condition.op} {fmtPrice(shown, tick)}
+              Alert: {a.name} · {a.condition.op} {fmtPrice(shown, tick)}
             </span>
           </div>
         );

@@ -3,7 +3,8 @@ import { EmptyState } from '../../app/EmptyState.tsx';
 import { Badge } from '../../app/ui/widgets.tsx';
 import { fmtTime, stepDecimals } from '../../app/format.ts';
 import { call, getClient } from '../../ipc/client.ts';
-import { TIMEFRAME_MS, TIMEFRAMES, useChart } from '../../state/chart.ts';
+import { TIMEFRAME_MS, TIMEFRAMES, useChart, type ChartStore } from '../../state/chart.ts';
+import { useLayout } from '../../state/layout.ts';
 import { useConnection } from '../../state/connection.ts';
 import { chartTheme, useSettings } from '../../state/settings.ts';
 import { useTrading } from '../../state/trading.ts';
@@ -13,12 +14,14 @@ import { ChartAlerts } from '../alerts/ChartAlerts.tsx';
 import { mergeMinute } from './live-bar.ts';
 import { levelsFor } from './levels.ts';
 import { placementOf } from './outputs.ts';
+import { useVenueLiveBars } from '../markets/live-chart.ts';
 
-export function ChartPanel() {
+/** One chart of the Trade screen; `index` 0 is the primary chart (see createChartStore). */
+export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore; index?: number }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<ChartView | null>(null);
   const connected = useConnection((s) => s.state === 'connected');
-  const { datasets, datasetsLoaded, source, symbol, timeframe, candles, loading, active, seq, catalog, linked, focus } = useChart();
+  const { datasets, datasetsLoaded, source, symbol, timeframe, candles, loading, active, seq, catalog, linked, focus } = store();
   const theme = useSettings((s) => s.theme);
   const instrument = useTrading((s) => s.instruments.find((i) => i.symbol === symbol));
   const last = useTrading((s) => s.prices[symbol]);
@@ -31,8 +34,15 @@ export function ChartPanel() {
   const prevLast = useRef<number | null>(null);
 
   useEffect(() => {
-    if (connected && !datasetsLoaded) void useChart.getState().loadDatasets();
+    if (connected && !datasetsLoaded) void store.getState().loadDatasets();
   }, [connected, datasetsLoaded]);
+
+  // A saved layout applied: this chart shows what the layout holds for it.
+  const applied = useLayout((s) => s.applied);
+  useEffect(() => {
+    const c = useLayout.getState().chartConfigs[index];
+    if (applied && c && datasetsLoaded) void store.getState().applyConfig(c);
+  }, [applied]);
 
   // The view lives as long as the panel; data changes go through its methods.
   useEffect(() => {
@@ -40,7 +50,7 @@ export function ChartPanel() {
     v.onFollowChange = setFollowing;
     v.onLegend = setLegend;
     view.current = v;
-    (window as unknown as { __kestrelChart?: ChartView }).__kestrelChart = v;
+    if (index === 0) (window as unknown as { __kestrelChart?: ChartView }).__kestrelChart = v;
     return () => {
       v.destroy();
       view.current = null;
@@ -85,10 +95,11 @@ export function ChartPanel() {
   // Live candles from the paper feed: 1m bars update in place. Other timeframes: each forming minute is merged
   // into the bar the closed minutes make (`base`); when a minute closes, the host's re-aggregated tail becomes the base.
   const base = useRef<{ key: string; bar: Bar | undefined }>({ key: '', bar: undefined });
+  useVenueLiveBars(view);
   useEffect(() => {
     if (!connected) return;
     return getClient().on('trading.candle', (c) => {
-      const st = useChart.getState();
+      const st = store.getState();
       if (c.symbol !== st.symbol || c.source !== st.source || !view.current) return;
       if (st.timeframe === '1m') return view.current.updateBar(c);
       const tfMs = TIMEFRAME_MS[st.timeframe];
@@ -140,13 +151,13 @@ export function ChartPanel() {
   const synthetic = candles?.synthetic;
 
   const add = async () => {
-    if (await useChart.getState().addIndicator(spec)) setSpec('');
+    if (await store.getState().addIndicator(spec)) setSpec('');
   };
 
   return (
-    <div className="panel-body" data-testid="panel-chart">
+    <div className="panel-body" data-testid={index ? `panel-chart-${index}` : 'panel-chart'}>
       <div className="panel-header chart-toolbar">
-        <select aria-label="Symbol" value={`${source}|${symbol}`} onChange={(e) => void useChart.getState().select({ source: e.target.value.split('|')[0]!, symbol: e.target.value.split('|')[1]! })} disabled={!symbols.length}>
+        <select aria-label="Symbol" value={`${source}|${symbol}`} onChange={(e) => void store.getState().select({ source: e.target.value.split('|')[0]!, symbol: e.target.value.split('|')[1]! })} disabled={!symbols.length}>
           {!symbols.length && <option value="|">No data</option>}
           {symbols.map((d) => (
             <option key={`${d.source}|${d.symbol}`} value={`${d.source}|${d.symbol}`}>
@@ -156,7 +167,7 @@ export function ChartPanel() {
         </select>
         <div className="seg" role="group" aria-label="Timeframe">
           {TIMEFRAMES.map((tf) => (
-            <button key={tf} className={tf === timeframe ? 'active' : ''} aria-pressed={tf === timeframe} onClick={() => void useChart.getState().select({ timeframe: tf })}>
+            <button key={tf} className={tf === timeframe ? 'active' : ''} aria-pressed={tf === timeframe} onClick={() => void store.getState().select({ timeframe: tf })}>
               {tf === '1d' ? '1D' : tf}
             </button>
           ))}
@@ -168,8 +179,8 @@ export function ChartPanel() {
             void add();
           }}
         >
-          <input list="indicator-catalog" aria-label="Indicator" placeholder="+ indicator (rsi:14)" value={spec} onChange={(e) => setSpec(e.target.value)} size={13} />
-          <datalist id="indicator-catalog">
+          <input list={`indicator-catalog-${index}`} aria-label="Indicator" placeholder="+ indicator (rsi:14)" value={spec} onChange={(e) => setSpec(e.target.value)} size={13} />
+          <datalist id={`indicator-catalog-${index}`}>
             {catalog.map((c) => (
               <option key={c.name} value={[c.name, ...c.positional.map((p) => c.defaults[p]).filter((x) => typeof x === 'number')].join(':')}>
                 {c.title}
@@ -187,7 +198,7 @@ export function ChartPanel() {
                 {a.series.name.toUpperCase()}
               </span>{' '}
               {a.spec.split(':').slice(1).join(' ')}
-              <button className="ghost" aria-label={`Remove ${a.spec}`} onClick={() => useChart.getState().removeIndicator(a.spec)}>
+              <button className="ghost" aria-label={`Remove ${a.spec}`} onClick={() => store.getState().removeIndicator(a.spec)}>
                 ×
               </button>
             </span>
@@ -197,7 +208,7 @@ export function ChartPanel() {
           {linked && (
             <span className="chip" title="Trades of a backtest drawn on the chart">
               {linked.label}
-              <button className="ghost" aria-label="Hide backtest trades" onClick={() => useChart.setState({ linked: null })}>
+              <button className="ghost" aria-label="Hide backtest trades" onClick={() => store.setState({ linked: null })}>
                 ×
               </button>
             </span>
@@ -209,13 +220,13 @@ export function ChartPanel() {
           )}
           {synthetic && <Badge kind="warn">SYNTHETIC</Badge>}
           {last && (
-            <span className="last-price num" data-testid="last-price" title="Last price from the feed">
+            <span className="last-price num" data-testid={index ? `last-price-${index}` : 'last-price'} title="Last price from the feed">
               {last}
             </span>
           )}
         </div>
       </div>
-      <div className="chart-host" ref={host} data-testid="chart" data-bars={candles?.count ?? 0} aria-busy={loading}>
+      <div className="chart-host" ref={host} data-testid={index ? `chart-${index}` : 'chart'} data-bars={candles?.count ?? 0} aria-busy={loading}>
         {datasetsLoaded && !datasets.length && (
           <div className="chart-overlay">
             <EmptyState title="No market data yet">Import a CSV or run a backfill in the Data workspace (Alt+5).</EmptyState>

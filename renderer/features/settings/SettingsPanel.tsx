@@ -12,6 +12,7 @@ import { isDecimal } from '../ticket/logic.ts';
 import { UpdatesSettings } from './UpdatesSettings.tsx';
 import { VenuesAccounts } from './VenuesAccounts.tsx';
 import { WorkstationSettings } from './WorkstationSettings.tsx';
+import { HotkeySettings } from './HotkeySettings.tsx';
 
 export function SettingsPanel() {
   const connected = useConnection((s) => s.state === 'connected');
@@ -89,6 +90,10 @@ export function SettingsPanel() {
         <section className="card">
           <h3 className="section">Venues and accounts</h3>
           <VenuesAccounts />
+        </section>
+        <section className="card" aria-label="Hotkeys">
+          <h3 className="section">Hotkeys</h3>
+          <HotkeySettings />
         </section>
         <section className="card">
           <h3 className="section">Workstation</h3>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { TicketOrderType } from '../../../main/contract/trading.ts';
 import { PanelHeader } from '../../app/EmptyState.tsx';
-import { fmtDecimal } from '../../app/format.ts';
+import { fmtDecimal, fmtMoney, moneyDecimals, signed } from '../../app/format.ts';
 import { Badge } from '../../app/ui/widgets.tsx';
 import { useChart } from '../../state/chart.ts';
 import { useTicket } from '../../state/ticket.ts';
@@ -11,6 +11,9 @@ import { TradingStateBanner } from '../../app/TradingState.tsx';
 import { fieldsFor, floorToLot, isDecimal, snapToTick, stepTicks, type TicketForm } from './logic.ts';
 import { keepIfZero } from '../../state/ticket.ts';
 import { TicketPreview } from './TicketPreview.tsx';
+import { OneClickBar } from './OneClickBar.tsx';
+import { ExitField } from './ExitField.tsx';
+import { estimateQty, projectedPnl } from './exits.ts';
 
 const TYPES: { id: TicketOrderType; label: string }[] = [
   { id: 'market', label: 'Market' },
@@ -27,6 +30,8 @@ export function TicketPanel() {
   const instruments = useTrading((s) => s.instruments);
   const last = useTrading((s) => s.prices[form.symbol]);
   const equity = useTrading((s) => s.account?.equity);
+  const cash = useTrading((s) => s.account?.cash);
+  const holding = useTrading((s) => s.positions.find((p) => p.symbol === form.symbol && p.side !== 'flat'));
   const chartSymbol = useChart((s) => s.symbol);
   const inst = instruments.find((i) => i.symbol === form.symbol);
   const qtyRef = useRef<HTMLInputElement>(null);
@@ -50,6 +55,16 @@ export function TicketPanel() {
   const clearNote = (f: keyof TicketForm) => notes[f] && setNotes((n) => ({ ...n, [f]: undefined }));
 
   const problem = (f: keyof TicketForm) => problems.find((p) => p.field === f)?.message;
+  // The entry the exits are measured from, and the quantity (estimated while a % of equity is typed).
+  const entry = (need.price && form.price) || last || '';
+  const estQty = form.qtyMode === 'pct' && inst ? estimateQty(form.pct.trim(), equity, entry, inst.lotSize) : null;
+  const qtyNow = form.qtyMode === 'qty' ? form.qty.trim() : (estQty ?? '');
+  const pnlAt = (exit: string) => {
+    const n = projectedPnl(form.side, entry, exit, qtyNow);
+    return n === null ? null : signed(n.toFixed(moneyDecimals(inst?.quote)), moneyDecimals(inst?.quote));
+  };
+  const tpPnl = form.type === 'bracket' ? pnlAt(form.takeProfit) : null;
+  const slPnl = form.type === 'bracket' ? pnlAt(form.stopLoss) : null;
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {
@@ -100,7 +115,7 @@ export function TicketPanel() {
   return (
     <div className={`panel-body ticket ticket-${form.side} ticket-state-${tradingState ?? 'unknown'}`} data-testid="panel-ticket" onKeyDown={onKeyDown}>
       <PanelHeader title="Order ticket">
-        <span className="muted small">B / S · Enter · Esc</span>
+        <span className="muted small">B / S · Enter · Esc · ? keys</span>
       </PanelHeader>
       <div className="ticket-body">
         <TradingStateBanner />
@@ -122,6 +137,7 @@ export function TicketPanel() {
               <span className="num last">{last ?? '—'}</span>
               {inst?.demo && <Badge kind="warn">DEMO</Badge>}
             </div>
+            <OneClickBar symbol={form.symbol} />
             <div className="side-toggle" role="radiogroup" aria-label="Side">
               <button role="radio" aria-checked={form.side === 'buy'} className={form.side === 'buy' ? 'buy' : ''} onClick={() => t.patch({ side: 'buy' })}>
                 Buy
@@ -141,7 +157,7 @@ export function TicketPanel() {
               <label className="field">
                 <span className="qty-label">
                   {form.qtyMode === 'qty' ? `Quantity (${inst?.base ?? ''})` : '% of equity'}
-                  <button type="button" className="link" onClick={() => t.patch({ qtyMode: form.qtyMode === 'qty' ? 'pct' : 'qty' })} title="Switch between a quantity and a share of equity">
+                  <button type="button" className="link" onClick={() => t.patch({ qtyMode: form.qtyMode === 'qty' ? 'pct' : 'qty' })} title="Switch between a quantity and a share of equity" aria-label={form.qtyMode === 'qty' ? 'use % of equity' : 'use quantity'}>
                     {form.qtyMode === 'qty' ? 'use % of equity' : 'use quantity'}
                   </button>
                 </span>
@@ -166,6 +182,15 @@ export function TicketPanel() {
                 />
                 {problem(form.qtyMode) ? <small className="error-text">{problem(form.qtyMode)}</small> : form.qtyMode === 'qty' && notes.qty && <small className="muted snap-note" data-testid="snap-note-qty">{notes.qty}</small>}
               </label>
+              {estQty !== null && !problem('pct') && (
+                <small className="muted" data-testid="pct-qty">
+                  ≈ {estQty} {inst?.base} at {fmtDecimal(entry)} (the preview gives the exact quantity)
+                </small>
+              )}
+              <small className="muted" data-testid="ticket-available">
+                {form.side === 'buy' ? `Available ${fmtMoney(cash, inst?.quote)} ${inst?.quote ?? ''}` : `Holding ${holding ? `${holding.qty} ${inst?.base ?? ''} (${holding.side})` : `no ${inst?.base ?? ''}`}`}
+                {form.side === 'buy' && cash && entry && inst && Number(entry) > 0 ? ` · at most ≈ ${estimateQty('100', cash, entry, inst.lotSize) ?? '—'} ${inst.base}` : ''}
+              </small>
               {form.qtyMode === 'pct' && (
                 <div className="pct-quick">
                   {['5', '10', '25', '50'].map((p) => (
@@ -177,11 +202,37 @@ export function TicketPanel() {
               )}
               {need.trigger && priceInput('trigger', 'Trigger price')}
               {need.price && priceInput('price', need.bracket ? 'Entry price' : 'Limit price', need.priceOptional ? 'market entry' : undefined)}
-              {need.bracket && (
-                <div className="two">
-                  {priceInput('takeProfit', 'Take profit')}
-                  {priceInput('stopLoss', 'Stop loss')}
-                </div>
+              {need.bracket && form.type === 'bracket' && inst ? (
+                <>
+                  <div className="two">
+                    <ExitField field="takeProfit" label="Take profit" tick={inst.tickSize} entry={entry} qty={qtyNow} priceInput={priceInput('takeProfit', 'Take profit')} />
+                    <ExitField field="stopLoss" label="Stop loss" tick={inst.tickSize} entry={entry} qty={qtyNow} priceInput={priceInput('stopLoss', 'Stop loss')} />
+                  </div>
+                  {(tpPnl || slPnl) && (
+                    <div className="small projected" data-testid="projected-pnl">
+                      {tpPnl && (
+                        <span>
+                          At take profit <b className={tpPnl.cls}>{tpPnl.text}</b>
+                        </span>
+                      )}
+                      {slPnl && (
+                        <span>
+                          At stop loss <b className={slPnl.cls}>{slPnl.text}</b>
+                        </span>
+                      )}
+                      <span className="muted">
+                        {inst.quote}, before fees{form.qtyMode === 'pct' ? ', estimated quantity' : ''}
+                      </span>
+                    </div>
+                  )}
+                </>
+              ) : (
+                need.bracket && (
+                  <div className="two">
+                    {priceInput('takeProfit', 'Take profit')}
+                    {priceInput('stopLoss', 'Stop loss')}
+                  </div>
+                )
               )}
               {need.bracket && priceInput('stopLimit', 'Stop-loss limit', 'stop-market when empty')}
               {form.type !== 'market' && form.type !== 'stop' && (

@@ -65,10 +65,12 @@ describe('paper trading session', () => {
     expect(orders[0]).toMatchObject({ state: 'accepted', price, qty: '0.001', source: 'ticket', open: true });
     expect((await t.client.call('trading.openOrders', {})).orders.map((o) => o.clientOrderId)).toContain(id);
 
+    // Priced at the swing's trough, 5 bps under may be below every regular print: the feed's sweep (every 60 s,
+    // 5 bps under the lowest print since the last one) is what fills it then.
     const done = await until('the order to fill', async () => {
       const h = (await t.client.call('trading.orderHistory', {})).orders.find((o) => o.clientOrderId === id);
       return h?.state === 'filled' && h;
-    });
+    }, 90_000);
     expect(done.avgFillPrice).toBe(price); // a resting limit fills at its own price
     expect(fills).toContain(id);
     const myFills = (await t.client.call('trading.fills', {})).fills.filter((f) => f.clientOrderId === id);
@@ -89,7 +91,7 @@ describe('paper trading session', () => {
     await until('a portfolio event', async () => portfolios.length > 0);
     offFill();
     offPf();
-  });
+  }, 120_000);
 
   it('cancels a resting order, and refuses to cancel it twice', async () => {
     const last = await lastPrice(t.client, 'ETH/USDT');

@@ -126,6 +126,6 @@ describe('environment overrides', () => {
     expect(resolveHostSettings(doc, 'memory', { KESTREL_DEMO: '1' }).market.demoHistory).toBe(true);
     expect(resolveHostSettings(doc, 'headless', {}).market.demoHistory).toBe(true);
     expect(resolveHostSettings(doc, 'headless', { KESTREL_DEMO: '0' }).market.demoHistory).toBe(false);
-    expect(resolveHostSettings({ ...doc, market: { demoHistory: false } }, 'electron', {}).market.demoHistory).toBe(false);
+    expect(resolveHostSettings({ ...doc, market: { demoHistory: false, simSpeed: 1 } }, 'electron', {}).market.demoHistory).toBe(false);
   });
 });
