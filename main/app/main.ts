@@ -1,4 +1,4 @@
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, Notification } from 'electron';
 import { join } from 'node:path';
 import { createHost, type Host } from '../host/host.ts';
 import { appRoot } from '../host/paths.ts';
@@ -48,6 +48,10 @@ if (!app.requestSingleInstanceLock()) {
     if (keychain) host.ctx.setEngineStatus({ state: 'degraded', detail: keychain });
     // The app has a Chromium: audit reports can be printed to PDF (headless hosts answer "skipped").
     host.services.audit.pdf = electronPdfRenderer();
+    // Alerts with a desktop channel show as OS notifications, also while the window is hidden.
+    host.services.alertDelivery.desktop = (title, body) => {
+      if (Notification.isSupported()) new Notification({ title, body }).show();
+    };
     const win = createMainWindow(root);
     const indexUrl = rendererIndexUrl();
     attachElectronTransport(host.server, win.webContents, indexUrl, (why) => host?.ctx.log.warn(why));

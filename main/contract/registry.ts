@@ -15,6 +15,9 @@ import { settingsCommands } from './settings.ts';
 import { accountCommands, withAccount } from './accounts.ts';
 import { liveCommands, liveEvents } from './live.ts';
 import { credentialCommands } from './credentials.ts';
+import { webhookCommands } from './webhooks.ts';
+import { metricsCommands, metricsEvents } from './metrics.ts';
+import { alertCommands, alertEvents } from './alerts.ts';
 import { streamCommands, streamEvents } from './streams.ts';
 
 export const commands = {
@@ -30,6 +33,9 @@ export const commands = {
   ...accountCommands,
   ...liveCommands,
   ...credentialCommands,
+  ...webhookCommands,
+  ...metricsCommands,
+  ...alertCommands,
   ...streamCommands,
 };
 
@@ -39,6 +45,8 @@ export const events = {
   ...marketEvents,
   ...strategyEvents,
   ...paperStrategyEvents,
+  ...metricsEvents,
+  ...alertEvents,
   ...streamEvents,
   ...liveEvents,
 };

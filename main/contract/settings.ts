@@ -11,6 +11,8 @@ import { z } from 'zod';
 import { command, empty, req, text } from './define.ts';
 import { RiskLimitsView } from './trading.ts';
 import { UpdateSettings } from './updates.ts';
+import { SecretRef, WebhookSettings } from './webhooks.ts';
+import { MetricsSettings } from './metrics.ts';
 
 export const SETTINGS_VERSION = 1;
 
@@ -63,9 +65,27 @@ export type AccountSettings = z.infer<typeof AccountSettings>;
 export const RiskProfileSettings = z.object({ name: text(80).min(1), limits: RiskLimitsView.strict(), account: z.record(z.unknown()).optional() }).strict();
 export type RiskProfileSettings = z.infer<typeof RiskProfileSettings>;
 
+/**
+ * Where alerts are delivered besides the app itself. A webhook channel's URL carries its token (Discord,
+ * Slack, Telegram), so it is a secret-store reference like the signing secret, never the URL itself.
+ */
 export const AlertChannelSettings = z.discriminatedUnion('kind', [
   z.object({ id: SettingsId, kind: z.literal('desktop'), enabled: z.boolean() }).strict(),
-  z.object({ id: SettingsId, kind: z.literal('webhook'), enabled: z.boolean(), url: z.string().url().max(2048).regex(/^https?:\/\//, 'http(s) only') }).strict(),
+  z
+    .object({
+      id: SettingsId,
+      kind: z.literal('webhook'),
+      enabled: z.boolean(),
+      /** Body shape: generic JSON, or what Discord, Slack or Telegram expect. */
+      format: z.enum(['json', 'discord', 'slack', 'telegram']).default('json'),
+      /** Secret reference holding the URL (http or https). */
+      url: SecretRef,
+      /** Secret reference of the HMAC-SHA256 key signing each body (header X-Kestrel-Signature); null = unsigned. */
+      signingSecret: SecretRef.nullable().default(null),
+      /** Telegram: the chat to post to. */
+      chatId: z.string().max(64).optional(),
+    })
+    .strict(),
 ]);
 export type AlertChannelSettings = z.infer<typeof AlertChannelSettings>;
 
@@ -127,6 +147,10 @@ export const SettingsDocument = z
     riskProfiles: z.record(SettingsId, RiskProfileSettings).default({ default: { name: 'Default', limits: DEFAULT_RISK_LIMITS } }),
     alertChannels: z.array(AlertChannelSettings).max(50).default([]),
     clusters: z.array(ClusterSettings).max(50).default([]),
+    /** The inbound webhook listener (contract/webhooks.ts); off unless enabled. */
+    webhooks: WebhookSettings.default({}),
+    /** The Prometheus endpoint and the SLOs (contract/metrics.ts). */
+    metrics: MetricsSettings.default({}),
     /** The desktop app's self-update switch (contract/updates.ts); a version-1 file without it reads as off. */
     updates: UpdateSettings.default({}),
     /** Markets the watchlist shows, in its order (contract/streams.ts). */
@@ -141,6 +165,10 @@ export const SettingsDocument = z
     dup(d.accounts.map((a) => a.id), 'accounts');
     dup(d.alertChannels.map((c) => c.id), 'alertChannels');
     dup(d.clusters.map((c) => c.id), 'clusters');
+    dup(d.webhooks.hooks.map((h) => h.id), 'webhooks.hooks');
+    d.webhooks.hooks.forEach((h, i) => {
+      if (!d.accounts.some((a) => a.id === h.account)) ctx.addIssue({ code: 'custom', path: ['webhooks', 'hooks', i, 'account'], message: `no account "${h.account}"` });
+    });
     d.watchlist.forEach((w, i) => {
       if (!d.venues.some((v) => v.id === w.venue)) ctx.addIssue({ code: 'custom', path: ['watchlist', i, 'venue'], message: `no venue "${w.venue}"` });
       if (d.watchlist.findIndex((x) => x.venue === w.venue && x.symbol === w.symbol) !== i) ctx.addIssue({ code: 'custom', path: ['watchlist', i], message: `${w.symbol} on ${w.venue} is listed twice` });

@@ -16,11 +16,16 @@
  *               backtest (ledger, market candles, workers, clusters)   strategy catalog, backtests, sweeps
  *               audit    (ledger; re-runs read backtest + market)
  *               paperStrategies (trading session, backtest catalog)
+ *               webhooks (trading, paperStrategies; settings' hooks + secrets)   inbound listener, opt-in
+ *               metrics  (observes ledger writes + audit events, webhooks, workers)   Health panel, SLOs,
+ *                        opt-in Prometheus endpoint
+ *               alerts   (alerts.db; every desk's ticks + audit events, SLO breaks)   delivery to channels
  *               streams  (venue connections, market candles) live streams per venue; bridge → IPC clients
  *   transport   handlers (the services above) → IpcServer
  */
 import { join } from 'node:path';
 import type { EngineStatus } from '../contract/index.ts';
+import type { PriceTick } from '../contract/trading.ts';
 import { openLedger, type LedgerStores } from '../storage/index.ts';
 import { reportAuditAnchors } from './audit/anchor-status.ts';
 import { environmentVault, type KeyVault } from './audit/key-vault.ts';
@@ -47,6 +52,15 @@ import { NotFoundError } from '../core/errors.ts';
 import { checkWithCcxt } from './secrets/check.ts';
 import { Credentials } from './secrets/credentials.ts';
 import { SecretStore } from './secrets/store.ts';
+import { SubmitCoalescer } from './webhooks/coalesce.ts';
+import { WebhookListener } from './webhooks/listener.ts';
+import { MetricsEndpoint } from './metrics/endpoint.ts';
+import { AlertDelivery } from './alerts/delivery.ts';
+import { AlertService } from './alerts/service.ts';
+import { AlertStore } from '../storage/alerts.ts';
+import { HostMetrics } from './metrics/service.ts';
+import { WebhookService } from './webhooks/service.ts';
+import { strategySignal } from './webhooks/signal.ts';
 import { MarketStreams } from './market-streams/manager.ts';
 import { StreamsBridge } from './market-streams/ipc-bridge.ts';
 import { venueResolver } from './market-streams/resolve.ts';
@@ -78,6 +92,12 @@ export interface HostServices {
   readonly paperStrategies: PaperStrategies;
   readonly secrets: SecretStore;
   readonly credentials: Credentials;
+  readonly webhooks: WebhookService;
+  readonly webhookListener: WebhookListener;
+  readonly metrics: HostMetrics;
+  readonly metricsEndpoint: MetricsEndpoint;
+  readonly alerts: AlertService;
+  readonly alertDelivery: AlertDelivery;
   /** Live market data per venue (market-streams/manager.ts): `subscribe(venue, symbol, kinds, handler)`. */
   readonly streams: MarketStreams;
   readonly streamsBridge: StreamsBridge;
@@ -175,8 +195,40 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   const streamsBridge = new StreamsBridge({ streams, emit, log });
   stops.push(['streams-bridge', () => streamsBridge.close()]);
 
+  // Golden signals, observed where they become facts: durable ledger writes and stored audit events.
+  const metrics = new HostMetrics({
+    slos: settings.metrics.slos, workerQueue: () => workers.queueDepth(),
+    onSlo: (slo) => {
+      if (slo.ok) log.info({ slo: slo.id, valueMs: slo.valueMs }, 'SLO recovered');
+      else log.warn({ slo: slo.id, valueMs: slo.valueMs, thresholdMs: slo.thresholdMs }, 'SLO broken');
+      emit('health.slo', slo);
+      if (!slo.ok) alerts.system(`slo-${slo.id}`, 'SLO broken', `${slo.description}: measured ${slo.valueMs} ms`, { slo: slo.id, valueMs: slo.valueMs, thresholdMs: slo.thresholdMs });
+    },
+    onStreamDown: (stream, why) => alerts.streamDown(stream, why),
+  });
+  ledger.ledger.onWrite = (kind, ms) => metrics.dbWrite(kind, ms);
+  ledger.audit.observe((e) => metrics.audit(e));
+  stops.push(['metrics', () => metrics.stop()]);
+  const metricsEndpoint = new MetricsEndpoint(metrics.prom, { port: settings.metrics.port, log });
+  stops.push(['metrics-endpoint', () => metricsEndpoint.close()]);
+
+  // Alerts watch every desk's prices and the stored engine events; channels and their secrets come from settings.
+  const alertStore = AlertStore.open(dataDir);
+  stops.push(['alerts-db', () => alertStore.close()]);
+  const alertDelivery = new AlertDelivery({ channels: () => settingsStore.document.alertChannels, secret: settings.secret, store: alertStore, log });
+  stops.push(['alert-delivery', () => alertDelivery.close()]);
+  const alerts = new AlertService({
+    store: alertStore, delivery: alertDelivery, emit, log,
+    selected: () => trading.selected,
+    channelIds: () => settingsStore.document.alertChannels.map((c) => c.id),
+  });
+  ledger.audit.observe((e) => alerts.audit(e));
+
   const trading = new TradingService({
     ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed),
+    observe: (account, channel, payload) => {
+      if (channel === 'trading.ticks') alerts.ticks(account, (payload as { prices: PriceTick[] }).prices);
+    },
     // Accounts are read from the file on each use: one added in the Settings panel is usable at once.
     settings: () => settingsStore.document,
     saveSelection: (account) => void settingsStore.set('selectedAccount', account),
@@ -215,7 +267,20 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const paperStrategies = new PaperStrategies({ session: () => trading.session, catalog: () => backtest, emit: (v) => emit('paper.strategy.state', v), log });
 
-  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, secrets, credentials, streams, streamsBridge };
+  // Inbound webhooks: orders on the hook's account with source `webhook`, through the same risk gate;
+  // requests arriving together are submitted as one command (coalesce.ts).
+  const webhookOrders = new SubmitCoalescer(async (account, tickets) => (await trading.running(account)).session.submitEach(tickets, 'webhook'));
+  const webhooks = new WebhookService({
+    settings: settings.webhooks, secret: settings.secret, log,
+    hooks: () => (settings.webhooks.hooksOverridden ? settings.webhooks.hooks : settingsStore.document.webhooks.hooks),
+    submit: (account, ticket) => webhookOrders.submit(account, ticket),
+    signal: strategySignal(trading, paperStrategies),
+  });
+  webhooks.onRecord((r) => metrics.webhook(r));
+  const webhookListener = new WebhookListener(webhooks, { port: settings.webhooks.port, bind: settings.webhooks.bind, log });
+  stops.push(['webhooks', () => webhookListener.close()]);
+
+  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, secrets, credentials, webhooks, webhookListener, metrics, metricsEndpoint, alerts, alertDelivery, streams, streamsBridge };
 }
 
 /** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */
@@ -243,6 +308,13 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
   void (async () => {
     if (s.secrets.list().length > 0) await s.secrets.unlock();
   })().catch((e: unknown) => log.warn({ err: (e as Error).message }, 'secret store not unlocked'));
+  s.metrics.start();
+  if (s.settings.metrics.enabled) {
+    s.metricsEndpoint.start().catch((e: unknown) => log.error({ err: (e as Error).message, port: s.settings.metrics.port }, 'the metrics endpoint could not start'));
+  }
+  if (s.settings.webhooks.enabled) {
+    s.webhookListener.start().catch((e: unknown) => log.error({ err: (e as Error).message, port: s.settings.webhooks.port }, 'the webhook listener could not start'));
+  }
 
   // The log against its last head anchored outside ledger.db; a rewrite turns the engine degraded, loudly.
   reportAuditAnchors(s.audit, ctx);

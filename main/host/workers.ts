@@ -17,6 +17,11 @@ export class HostWorkers {
     return (this.pool ??= new WorkerPool(this.opts));
   }
 
+  /** Tasks waiting for a thread; 0 while the pool has not started (asking does not start it). */
+  queueDepth(): number {
+    return this.pool?.queued ?? 0;
+  }
+
   async close(): Promise<void> {
     const p = this.pool;
     this.pool = undefined;

@@ -36,6 +36,7 @@ export class AuditLog implements AuditSink {
     count: SqliteStatement<[], { n: number }>;
   };
   private readonly clock: () => number;
+  private readonly observers = new Set<(e: AuditEvent) => void>();
 
   constructor(db: SqliteDb, clock: () => number = Date.now) {
     this.db = db;
@@ -77,6 +78,16 @@ export class AuditLog implements AuditSink {
   /** The engine's AuditSink port: the event (all of it) becomes the entry's data; its type the kind. */
   append(event: AuditEvent): void {
     this.record(event.type, event, event.ts);
+    for (const fn of this.observers) fn(event);
+  }
+
+  /**
+   * Calls `fn` with every engine event appended (after it is stored): the host's metrics and alerts read
+   * orders, fills, verdicts and state changes of every session here. Returns the unsubscribe.
+   */
+  observe(fn: (e: AuditEvent) => void): () => void {
+    this.observers.add(fn);
+    return () => void this.observers.delete(fn);
   }
 
   count(): number {

@@ -87,6 +87,8 @@ export class Ledger {
   readonly db: SqliteDb;
   private readonly st: Record<string, SqliteStatement<unknown[], unknown>>;
   private batching = false;
+  /** Durable write latency (ms) by kind, for the host's metrics. */
+  onWrite: ((kind: 'intent' | 'commit', ms: number) => void) | undefined;
 
   constructor(db: SqliteDb) {
     this.db = db;
@@ -125,8 +127,10 @@ export class Ledger {
       // intent joins the batch, which is committed right away (one fsync for what the batch held and the
       // intent: the live submit path pays for one durable write, not two) and reopened.
       const inBatch = this.batching && this.db.inTransaction;
+      const t0 = performance.now();
       try {
         this.st.insertOrder!.run(params);
+        this.onWrite?.('intent', performance.now() - t0);
       } catch (e) {
         if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
           throw new KestrelError('conflict', `Order ${order.clientOrderId} already exists in session ${scope.sessionId || '(none)'}`, { details: { clientOrderId: order.clientOrderId } });
@@ -160,7 +164,9 @@ export class Ledger {
       if (this.db.inTransaction) {
         guarded('commit batch', () => {
           try {
+            const t0 = performance.now();
             this.db.exec('COMMIT');
+            this.onWrite?.('commit', performance.now() - t0);
           } catch (e) {
             if (this.db.inTransaction) this.db.exec('ROLLBACK');
             throw e;

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { AlertsWorkspace } from '../features/alerts/AlertsWorkspace.tsx';
 import { AuditPanel } from '../features/audit/AuditPanel.tsx';
 import { DataPanel } from '../features/data/DataPanel.tsx';
 import { RiskPanel } from '../features/risk/RiskPanel.tsx';
@@ -34,6 +35,7 @@ const icons = {
   risk: svg('M12 3l10 18H2L12 3zm0 6v5m0 3v.5'),
   data: svg('M4 6c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3zm0 0v12c0 1.7 3.6 3 8 3s8-1.3 8-3V6M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3'),
   settings: svg('M4 7h10m4 0h2M4 17h4m4 0h8M14 4v6M8 14v6'),
+  alerts: svg('M6 16V11a6 6 0 1112 0v5l2 2H4l2-2zm4 4h4'),
 };
 
 export const workspaces: readonly WorkspaceDef[] = [
@@ -43,4 +45,5 @@ export const workspaces: readonly WorkspaceDef[] = [
   { id: 'risk', label: 'Risk', icon: icons.risk, key: '4', render: () => full('Risk', <RiskPanel />) },
   { id: 'data', label: 'Data', icon: icons.data, key: '5', render: () => full('Data', <DataPanel />) },
   { id: 'settings', label: 'Settings', icon: icons.settings, key: '6', render: () => full('Settings', <SettingsPanel />) },
+  { id: 'alerts', label: 'Alerts', icon: icons.alerts, key: '7', render: () => <AlertsWorkspace /> },
 ];

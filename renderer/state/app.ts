@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { AppInfo, EngineStatus } from '../../main/contract/index.ts';
 import { call, getClient } from '../ipc/client.ts';
 
-export type Workspace = 'trade' | 'studio' | 'audit' | 'risk' | 'data' | 'settings';
+export type Workspace = 'trade' | 'studio' | 'audit' | 'risk' | 'data' | 'settings' | 'alerts';
 
 interface AppState {
   info: AppInfo | null;

@@ -22,6 +22,15 @@ import { venueHandlers } from './venues.ts';
 import { liveHandlers } from './live.ts';
 import { credentialHandlers } from './credentials.ts';
 import type { Credentials } from '../secrets/credentials.ts';
+import { webhookHandlers } from './webhooks.ts';
+import { metricsHandlers } from './metrics.ts';
+import { alertHandlers } from './alerts.ts';
+import type { AlertService } from '../alerts/service.ts';
+import type { AlertDelivery } from '../alerts/delivery.ts';
+import type { HostMetrics } from '../metrics/service.ts';
+import type { MetricsEndpoint } from '../metrics/endpoint.ts';
+import type { WebhookListener } from '../webhooks/listener.ts';
+import type { WebhookService } from '../webhooks/service.ts';
 import { streamHandlers } from './streams.ts';
 import type { MarketStreams } from '../market-streams/manager.ts';
 import type { StreamsBridge } from '../market-streams/ipc-bridge.ts';
@@ -39,6 +48,12 @@ export interface HandlerServices {
   readonly audit: AuditService;
   readonly paperStrategies: PaperStrategies;
   readonly credentials: Credentials;
+  readonly webhooks: WebhookService;
+  readonly webhookListener: WebhookListener;
+  readonly metrics: HostMetrics;
+  readonly metricsEndpoint: MetricsEndpoint;
+  readonly alerts: AlertService;
+  readonly alertDelivery: AlertDelivery;
   readonly streams: MarketStreams;
   readonly streamsBridge: StreamsBridge;
 }
@@ -60,6 +75,9 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...venueHandlers(s.settingsStore, s.sim),
     ...liveHandlers(s.trading),
     ...credentialHandlers(s.credentials),
+    ...webhookHandlers(s.webhooks, s.webhookListener),
+    ...metricsHandlers(s.metrics, s.metricsEndpoint),
+    ...alertHandlers(s.alerts, s.alertDelivery, s.settingsStore),
     ...streamHandlers(s.streams, s.streamsBridge, s.settingsStore),
   } satisfies Handlers;
 }

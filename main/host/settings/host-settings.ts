@@ -15,6 +15,8 @@
  *   KESTREL_AUDIT_CHECKPOINT_EVERY   audit.checkpointEvery
  *   KESTREL_SWEEP_CLUSTERS           clusters (JSON: [{"id","name","url","password": ref|null}])
  *   KESTREL_UPDATES=off|stable|beta  updates (the desktop app's self-update: off, or on following that channel)
+ *   KESTREL_WEBHOOKS                 webhooks (JSON: the inbound listener, contract/webhooks.ts)
+ *   KESTREL_METRICS                  metrics (JSON: the Prometheus endpoint and SLOs, contract/metrics.ts)
  *   KESTREL_SECRET_<REF>             the secret a reference names (REF upper-cased, non-alphanumerics as _),
  *                                    over the secret store's (main/host/secrets): for CI without a keychain; an
  *                                    account's credentials are JSON {"apiKey","secret","password"?}
@@ -32,6 +34,8 @@ import { SettingsDocument } from '../../contract/settings.ts';
 import type { HostMode } from '../context.ts';
 import type { ClusterSettings } from '../../contract/settings.ts';
 import type { UpdateSettings } from '../../contract/updates.ts';
+import type { WebhookSettings } from '../../contract/webhooks.ts';
+import type { MetricsSettings } from '../../contract/metrics.ts';
 import type { FeedConfig } from '../trading/compose.ts';
 
 export interface HostSettings {
@@ -70,6 +74,11 @@ export interface HostSettings {
   readonly simPort: number;
   /** A Kestrel Sim running outside the host, used instead of starting one (loopback URLs only). */
   readonly simUrl: string | undefined;
+  /** The inbound webhook listener; `hooksOverridden`: the environment replaced the file's hooks for this run. */
+  readonly webhooks: WebhookSettings & { readonly hooksOverridden: boolean };
+  readonly metrics: MetricsSettings;
+  /** Resolves a secret reference (hook secrets, channel tokens). */
+  readonly secret: (ref: string) => string | undefined;
   /** The overrides applied, and those refused. */
   readonly overrides: readonly { key: string; env: string; value: string }[];
   readonly rejected: readonly { key: string; env: string; value: string }[];
@@ -116,6 +125,8 @@ export const ENV_OVERRIDES: readonly { env: string; key: string; parse: (v: stri
   { env: 'KESTREL_AUDIT_CHECKPOINT_EVERY', key: 'audit.checkpointEvery', parse: num },
   { env: 'KESTREL_SWEEP_CLUSTERS', key: 'clusters', parse: json },
   { env: 'KESTREL_UPDATES', key: 'updates', parse: parseUpdatesEnv },
+  { env: 'KESTREL_WEBHOOKS', key: 'webhooks', parse: json },
+  { env: 'KESTREL_METRICS', key: 'metrics', parse: json },
 ];
 
 export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env: NodeJS.ProcessEnv = process.env): HostSettings {
@@ -153,6 +164,9 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
     updates: doc.updates,
     simPort: simPort(env.KESTREL_SIM_PORT),
     simUrl: env.KESTREL_SIM_URL && /^http:\/\/127\.0\.0\.1:\d{1,5}\/?$/.test(env.KESTREL_SIM_URL) ? env.KESTREL_SIM_URL : undefined,
+    webhooks: { ...doc.webhooks, hooksOverridden: overrides.some((o) => o.key === 'webhooks') },
+    metrics: doc.metrics,
+    secret: envSecret(env),
     overrides,
     rejected,
   };

@@ -32,6 +32,8 @@ export interface TradingServiceOptions {
   /** Where closed live candles are appended (1m, under the venue's source). Absent: only pushed as events. */
   readonly candles?: CandleStore;
   readonly emit: HostContext['emit'];
+  /** Sees every desk's events, whichever account is selected (alerts watch every account's prices). */
+  readonly observe?: (account: string, channel: string, payload: unknown) => void;
   readonly log: HostContext['log'];
   readonly feed?: Partial<FeedConfig>;
   /**
@@ -99,7 +101,11 @@ export class TradingService {
     d = new AccountDesk({
       account: a, limits: s.riskProfiles[a.riskProfile]!.limits, riskProfile: accountProfile(s.riskProfiles[a.riskProfile]!), ledger: this.o.ledger, candleSource: source,
       ...(this.o.candles ? { candles: this.o.candles } : {}), storesCandles: writer,
-      emit: (ch, p) => this.selectedId === account && this.o.emit(ch, p), log: this.o.log,
+      emit: (ch, p) => {
+        this.o.observe?.(account, ch, p);
+        if (this.selectedId === account) this.o.emit(ch, p);
+      },
+      log: this.o.log,
       ...(this.o.feed ? { feed: this.o.feed } : {}), ...(this.o.now ? { now: this.o.now } : {}),
       ...(this.o.portfolioThrottleMs !== undefined ? { portfolioThrottleMs: this.o.portfolioThrottleMs } : {}),
       ...(a.environment !== 'paper' && venue && this.o.live ? { live: { venue, deps: this.o.live, ...(this.o.live.checkMs !== undefined ? { checkMs: this.o.live.checkMs } : {}), ...(this.o.live.pollMs !== undefined ? { pollMs: this.o.live.pollMs } : {}) } } : {}),

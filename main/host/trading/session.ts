@@ -240,14 +240,33 @@ export class TradingSession implements MarketDataHandler {
     return previewTicket(this.engine, this.instrument(t.symbol), t, this.lastTicks(t.symbol), this.equityExact());
   }
 
-  submit(t: TicketRequest): OrderView[] {
-    return this.command(() => {
-      const inst = this.instrument(t.symbol);
-      const p = parseTicket(t, inst, 'exact', { lastTicks: this.lastTicks(t.symbol), equity: this.equityExact() });
-      const source = t.source ?? 'ticket';
-      const orders = p.bracket ? this.engine.submitBracket(p.bracket, source) : p.oco ? this.engine.submitOco(p.oco, source) : [this.engine.submit(p.request, source)];
-      return orders.map((o) => orderView(o, inst));
-    });
+  /** `source`: where the order came from when not the ticket's own field (webhooks: 'webhook'). */
+  submit(t: TicketRequest, source: OrderSource = t.source ?? 'ticket'): OrderView[] {
+    return this.command(() => this.place(t, source));
+  }
+
+  /**
+   * Several tickets as one command (one market catch-up, one ledger commit), each placed on its own through
+   * the gate: one refused or invalid ticket is its own error and does not stop the others. For senders that
+   * arrive many at once (webhooks): a commit per order would cap them at the disk's fsync rate.
+   */
+  submitEach(tickets: readonly TicketRequest[], source: OrderSource): (OrderView[] | Error)[] {
+    return this.command(() =>
+      tickets.map((t) => {
+        try {
+          return this.place(t, source);
+        } catch (e) {
+          return e instanceof Error ? e : new Error(String(e));
+        }
+      }),
+    );
+  }
+
+  private place(t: TicketRequest, source: OrderSource): OrderView[] {
+    const inst = this.instrument(t.symbol);
+    const p = parseTicket(t, inst, 'exact', { lastTicks: this.lastTicks(t.symbol), equity: this.equityExact() });
+    const orders = p.bracket ? this.engine.submitBracket(p.bracket, source) : p.oco ? this.engine.submitOco(p.oco, source) : [this.engine.submit(p.request, source)];
+    return orders.map((o) => orderView(o, inst));
   }
 
   cancel(clientOrderId: string): OrderView {

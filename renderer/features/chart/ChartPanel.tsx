@@ -10,6 +10,7 @@ import { chartTheme, useSettings } from '../../state/settings.ts';
 import { useTrading } from '../../state/trading.ts';
 import { ChartView, type Bar, type Legend, type PriceLineSpec } from './lightweight.ts';
 import { ChartTrading } from './ChartTrading.tsx';
+import { ChartAlerts } from '../alerts/ChartAlerts.tsx';
 import { mergeMinute } from './live-bar.ts';
 import { levelsFor } from './levels.ts';
 import { placementOf } from './outputs.ts';
@@ -233,6 +234,7 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
         )}
         {legend && <ChartLegend legend={legend} tick={instrument?.tickSize} />}
         {instrument && <ChartTrading view={view} host={host} symbol={symbol} tick={instrument.tickSize} />}
+        {instrument && <ChartAlerts view={view} host={host} symbol={symbol} tick={instrument.tickSize} />}
         {loading && <div className="chart-loading">Loading {symbol} {timeframe}…</div>}
       </div>
     </div>

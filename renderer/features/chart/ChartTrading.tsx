@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type MouseEvent as ReactMouseEvent, type R
 import type { OrderView } from '../../../main/contract/trading.ts';
 import { fmtPrice } from '../../app/format.ts';
 import { snapToTick } from '../ticket/logic.ts';
+import { useAlerts } from '../../state/alerts.ts';
 import { useTicket } from '../../state/ticket.ts';
 import { useTrading } from '../../state/trading.ts';
 import { amendable } from '../blotter/AmendDialog.tsx';
@@ -136,6 +137,9 @@ export function ChartTrading({ view, host, symbol, tick }: { view: RefObject<Cha
               </button>
             )),
           )}
+          <button role="menuitem" className="ghost" onClick={() => (setMenu(null), void useAlerts.getState().create({ name: `${symbol} ${menu.price}`, condition: { kind: 'price', symbol, op: 'crosses', level: menu.price } }))}>
+            Alert when price crosses {fmtPrice(menu.price, tick)}
+          </button>
           <button role="menuitem" className="ghost" onClick={() => setMenu(null)}>
             Close
           </button>
