@@ -1,0 +1,93 @@
+/**
+ * `npm run bench -- studio`: what the user waits for when the studio backtests 1M stored candles — from
+ * `backtest.run` over the headless WebSocket (the renderer's transport) through the worker pool and the
+ * stored result to `backtest.get` decoded on the client with its curves as typed arrays (1M points each).
+ * Progress events are counted on the way.
+ *
+ * Peer (the previous path, in the same process, same run): the result fetched as JSON (the report export)
+ * and parsed on the client, curves as arrays of numbers.
+ *
+ * SMA crossover 10/30 template (rules DSL), 1M generated 1m candles of one symbol, no fees, risk `config`
+ * (none) so the figure is the pipeline's, not the risk gate's.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type KestrelClient } from '../../main/contract/index.ts';
+import { generateDemoCandles } from '../../main/core/data/demo.ts';
+import { createHost } from '../../main/host/host.ts';
+import { startHeadless } from '../../main/host/headless/server.ts';
+import { connectWebSocket } from '../../main/host/transports/websocket-client.ts';
+import { figure, interleavedAsync, ratio } from './harness.ts';
+
+const N = Number(process.env.KESTREL_BENCH_STUDIO_N ?? 1_000_000);
+const DAYS = Math.ceil(N / 1440);
+process.env.KESTREL_KEY_PASSPHRASE ??= 'kestrel bench passphrase';
+process.env.KESTREL_KEY_SCRYPT_LOG_N ??= '14';
+const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-bench-studio-'));
+const host = await createHost({ mode: 'memory', dataDir, env: { ...process.env, KESTREL_PAPER: '0', KESTREL_DEMO: '0' } });
+const headless = await startHeadless({ host, staticDir: mkdtempSync(join(tmpdir(), 'kestrel-bench-static-')) });
+const client: KestrelClient = createClient(await connectWebSocket(headless.wsUrl));
+
+const demo = generateDemoCandles({ days: DAYS, seed: 7 });
+const [symbol, cols] = [...demo.entries()][0]!;
+const n = Math.min(N, cols.ts.length);
+const slice = (a: Float64Array) => a.subarray(cols.ts.length - n);
+host.services.market.stores.candles.upsert({ source: 'bench', symbol, timeframe: '1m' }, { ts: slice(cols.ts), open: slice(cols.open), high: slice(cols.high), low: slice(cols.low), close: slice(cols.close), volume: slice(cols.volume) });
+
+const tpl = (await client.call('strategy.templates', {})).find((t) => t.id === 'sma-crossover')!;
+const saved = await client.call('strategy.save', { name: 'bench cross', kind: 'rules', source: tpl.source });
+const config = { symbols: [symbol], timeframe: '1m', currency: 'USDT', instruments: { [symbol]: { tickSize: '0.01', lotSize: '0.00001' } } };
+
+/** Starts a run and resolves when its final progress event arrives; counts the running ones. */
+async function runToEnd(): Promise<{ runId: string; progress: number }> {
+  let progress = 0;
+  let runId = '';
+  const ended: Promise<void> = new Promise((resolve, reject) => {
+    const off = client.on('backtest.progress', (p) => {
+      if (p.runId !== runId) return;
+      if (p.status === 'running') progress++;
+      else {
+        off();
+        if (p.status === 'ok') resolve();
+        else reject(new Error(`run ${p.status}: ${p.message ?? ''}`));
+      }
+    });
+  });
+  runId = (await client.call('backtest.run', { strategyId: saved.id, config, dataSource: 'bench', risk: 'config' })).runId;
+  await ended;
+  return { runId, progress };
+}
+
+let lastOurs: { trades: number; points: number; progress: number } | undefined;
+let lastPeer: { trades: number; points: number } | undefined;
+const res = await interleavedAsync([
+  {
+    name: 'typed',
+    async run() {
+      const { runId, progress } = await runToEnd();
+      const r = await client.call('backtest.get', { runId });
+      if (!(r.equity.value instanceof Float64Array)) throw new Error('curves did not arrive as typed arrays');
+      return (lastOurs = { trades: r.trades.length, points: r.equity.value.length, progress });
+    },
+  },
+  {
+    name: 'json',
+    async run() {
+      const { runId } = await runToEnd();
+      const doc = JSON.parse((await client.call('backtest.report', { runId, format: 'json' })).content) as { trades: unknown[]; equity: { value: number[] } | { ts: number[] } };
+      const eq = doc.equity as { value?: number[] };
+      return (lastPeer = { trades: doc.trades.length, points: eq.value?.length ?? 0 });
+    },
+  },
+], { rounds: 7, warmup: 1, pauseMs: 200 });
+
+const ours = res.get('typed')!, peer = res.get('json')!;
+if (lastOurs && lastPeer && lastOurs.trades !== lastPeer.trades) console.error(`bench studio: trade counts differ (${lastOurs.trades} vs ${lastPeer.trades})`);
+figure(`studio backtest ${n} stored 1m candles, run → progress → result with typed-array curves over the WebSocket`, ours.medianMs, `ms (min ${ours.minMs.toFixed(0)} ms; ${lastOurs?.trades} trades, ${lastOurs?.points} curve points, ${lastOurs?.progress} progress events)`);
+figure('studio backtest, same run fetched as JSON (report export) and parsed', peer.medianMs, `ms (min ${peer.minMs.toFixed(0)} ms; ${lastPeer?.points} curve points)`);
+client.close();
+await headless.close();
+await host.close();
+rmSync(dataDir, { recursive: true, force: true });
+ratio('studio 1M-candle backtest to the UI', 'result as JSON', ours.medianMs, peer.medianMs, 'ms', false);
