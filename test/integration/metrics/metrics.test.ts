@@ -40,7 +40,10 @@ describe('metrics', () => {
       ['kestrel_stream_reconnects_total', 'COUNTER'], ['kestrel_stream_lag_seconds', 'GAUGE'], ['kestrel_event_loop_lag_seconds', 'GAUGE'], ['kestrel_worker_queue_depth', 'GAUGE'],
     ] as const) expect(typeOf(before, name), name).toBe(type);
 
-    for (const side of ['buy', 'sell'] as const) await client.call('trading.submit', { symbol: 'BTC/USDT', side, type: 'market', qty: '0.001' });
+    // Spot paper sells only what is held: the sell goes in once the buy has filled (at the next feed tick).
+    await client.call('trading.submit', { symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.001' });
+    await until('the market buy to fill', async () => (await client.call('trading.fills', {})).fills.length >= 1);
+    await client.call('trading.submit', { symbol: 'BTC/USDT', side: 'sell', type: 'market', qty: '0.001' });
     const refused = await failure(client.call('trading.submit', { symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '5' }));
     expect(refused.code).toBe('risk_rejected');
     await until('both market orders to fill', async () => (await client.call('trading.fills', {})).fills.length >= 2);
