@@ -39,6 +39,13 @@ const tpl = (await client.call('strategy.templates', {})).find((t) => t.id === '
 const saved = await client.call('strategy.save', { name: 'bench cross', kind: 'rules', source: tpl.source });
 const config = { symbols: [symbol], timeframe: '1m', currency: 'USDT', instruments: { [symbol]: { tickSize: '0.01', lotSize: '0.00001' } } };
 
+/** `p`, or a clear failure after `ms`: a reply or event that never comes must not hang `npm run bench`. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (t = setTimeout(() => reject(new Error(`bench studio: ${what} did not arrive within ${ms / 1000} s`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(t));
+}
+
 /** Starts a run and resolves when its final progress event arrives; counts the running ones. */
 async function runToEnd(): Promise<{ runId: string; progress: number }> {
   let progress = 0;
@@ -55,7 +62,7 @@ async function runToEnd(): Promise<{ runId: string; progress: number }> {
     });
   });
   runId = (await client.call('backtest.run', { strategyId: saved.id, config, dataSource: 'bench', risk: 'config' })).runId;
-  await ended;
+  await within(ended, 120_000, 'the final progress event');
   return { runId, progress };
 }
 
@@ -66,7 +73,7 @@ const res = await interleavedAsync([
     name: 'typed',
     async run() {
       const { runId, progress } = await runToEnd();
-      const r = await client.call('backtest.get', { runId });
+      const r = await within(client.call('backtest.get', { runId }), 60_000, 'backtest.get');
       if (!(r.equity.value instanceof Float64Array)) throw new Error('curves did not arrive as typed arrays');
       return (lastOurs = { trades: r.trades.length, points: r.equity.value.length, progress });
     },
@@ -75,7 +82,7 @@ const res = await interleavedAsync([
     name: 'json',
     async run() {
       const { runId } = await runToEnd();
-      const doc = JSON.parse((await client.call('backtest.report', { runId, format: 'json' })).content) as { trades: unknown[]; equity: { value: number[] } | { ts: number[] } };
+      const doc = JSON.parse((await within(client.call('backtest.report', { runId, format: 'json' }), 60_000, 'backtest.report json')).content) as { trades: unknown[]; equity: { value: number[] } | { ts: number[] } };
       const eq = doc.equity as { value?: number[] };
       return (lastPeer = { trades: doc.trades.length, points: eq.value?.length ?? 0 });
     },
