@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { command, empty, id } from './define.ts';
-import { Decimal, Side, TicketOrderType } from './trading.ts';
+import { TicketRequest } from './trading.ts';
 
 const HookId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and -, at most 40');
 /** A key in the secret store (never the secret itself). */
@@ -54,24 +54,7 @@ export const WebhookSettings = z
 export type WebhookSettings = z.infer<typeof WebhookSettings>;
 
 /** Fields of an order ticket a webhook may give (the source is always `webhook`, the tag the hook's). */
-const OrderAction = z
-  .object({
-    action: z.literal('order'),
-    symbol: id(),
-    side: Side,
-    type: TicketOrderType,
-    qty: Decimal.optional(),
-    equityPct: Decimal.optional(),
-    price: Decimal.optional(),
-    triggerPrice: Decimal.optional(),
-    takeProfit: Decimal.optional(),
-    stopLoss: Decimal.optional(),
-    stopLossLimit: Decimal.optional(),
-    tif: z.enum(['GTC', 'IOC', 'FOK']).optional(),
-    reduceOnly: z.boolean().optional(),
-    postOnly: z.boolean().optional(),
-  })
-  .strict();
+const OrderAction = TicketRequest.omit({ source: true, tag: true, confirmTriggerNow: true }).extend({ action: z.literal('order') }).strict();
 
 const SignalAction = z
   .object({
