@@ -19,9 +19,13 @@ export function accountProfile(p: RiskProfileSettings): RiskProfile {
 /** `account`: an account id of the settings; absent = the selected one (else the first). Reads, never writes. */
 export function settingsAccountProfile(dataDir: string, account?: string): RiskProfile {
   const doc = existsSync(join(dataDir, SETTINGS_FILE)) ? SettingsStore.open(dataDir).document : SettingsDocument.parse({ version: SETTINGS_VERSION });
-  const id = account ?? doc.selectedAccount ?? doc.accounts[0]!.id;
-  const a = doc.accounts.find((x) => x.id === id);
-  if (!a) throw new NotFoundError('account', id);
+  return newBookProfile(doc, account ?? doc.selectedAccount ?? doc.accounts[0]!.id);
+}
+
+/** What a new book of `account` enforces, as one profile: its settings profile's limits and account-wide part. */
+export function newBookProfile(doc: Pick<SettingsDocument, 'accounts' | 'riskProfiles'>, account: string): RiskProfile {
+  const a = doc.accounts.find((x) => x.id === account);
+  if (!a) throw new NotFoundError('account', account);
   const p = doc.riskProfiles[a.riskProfile]!;
   return effectiveProfile(p.limits, accountProfile(p));
 }

@@ -15,9 +15,8 @@ import type { AccountList } from '../../contract/accounts.ts';
 import type { SessionView } from '../../contract/trading.ts';
 import { DEMO_EXCHANGE } from '../../core/data/demo.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
-import { accountProfile } from '../settings/account-risk.ts';
+import { accountProfile, newBookProfile } from '../settings/account-risk.ts';
 import type { RiskProfile } from '../../core/risk/profile.ts';
-import { effectiveProfile } from './risk.ts';
 import type { CandleStore, LedgerStores } from '../../storage/index.ts';
 import type { HostContext } from '../context.ts';
 import { PAPER_CURRENCY } from './accounts.ts';
@@ -121,9 +120,7 @@ export class TradingService {
   effectiveRiskProfile(): RiskProfile {
     const d = this.desks.get(this.selectedId);
     if (d?.hasSession) return d.effectiveRiskProfile();
-    const s = this.settingsOf();
-    const p = s.riskProfiles[s.accounts.find((a) => a.id === this.selectedId)!.riskProfile]!;
-    return effectiveProfile(p.limits, accountProfile(p));
+    return newBookProfile(this.settingsOf(), this.selectedId);
   }
 
   /** The desk of `account` with its session running (started now when it is not). */
