@@ -33,7 +33,7 @@ export class PortfolioStats {
   private prev = new Float64Array(0);
   private returns: RollingReturns;
   private bucket = Number.NaN;
-  private readonly row: Float64Array[] = [new Float64Array(0)];
+  private row = new Float64Array(0);
   private snap: RiskSnapshot | undefined;
   private stale = true;
   private map = new Int32Array(0);
@@ -70,7 +70,7 @@ export class PortfolioStats {
 
   private closeRow(): boolean {
     const k = this.symbols.length;
-    const row = this.row[0]!;
+    const row = this.row;
     let any = false;
     for (let a = 0; a < k; a++) {
       const p = this.prev[a]!, l = this.last[a]!;
@@ -97,7 +97,7 @@ export class PortfolioStats {
     };
     this.last = grow(this.last);
     this.prev = grow(this.prev);
-    this.row[0] = new Float64Array(i + 1);
+    this.row = new Float64Array(i + 1);
     this.returns = new RollingReturns(i + 1, this.cfg.window);
     this.rows = 0;
     this.snap = undefined;
