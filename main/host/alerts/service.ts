@@ -47,8 +47,9 @@ export class AlertService {
     }
   }
 
+  /** Same order as the store reads them back (created, then id), so a restart shows the same list. */
   list(): AlertView[] {
-    return [...this.alerts.values()];
+    return [...this.alerts.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   create(input: unknown): AlertView {
