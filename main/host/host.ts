@@ -226,6 +226,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const trading = new TradingService({
     ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed),
+    riskWindow: (input) => workers.get().run('risk.window', input),
     observe: (account, channel, payload) => {
       if (channel === 'trading.ticks') alerts.ticks(account, (payload as { prices: PriceTick[] }).prices);
     },
