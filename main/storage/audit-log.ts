@@ -56,8 +56,8 @@ export class AuditLog implements AuditSink {
   }
 
   /**
-   * Appends one entry and returns the stored link. Outside a transaction this is one durable commit
-   * (ledger runs synchronous=FULL); inside `Ledger.batch()` it joins the batch's single commit.
+   * Appends one entry and returns the stored link. Outside a transaction this is one commit of its own;
+   * inside `Ledger.batch()` it joins the batch's single commit (durability: README.md).
    */
   record(kind: string, data: unknown, ts: number = this.clock()): ChainedEntry {
     const append = (): ChainedEntry => {

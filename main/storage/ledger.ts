@@ -162,9 +162,9 @@ export class Ledger {
     }
     const params = orderParams(scope, order);
     guarded('record order intent', () => {
-      // Inside a batch the intent may not wait for the batch's commit: the venue call follows at once. The
-      // intent joins the batch, which is committed right away (one fsync for what the batch held and the
-      // intent: the live submit path pays for one durable write, not two) and reopened.
+      // Inside a batch a live intent may not wait for the batch's commit: the venue call follows at once.
+      // The intent joins the batch, which is committed right away (one commit for what the batch held and
+      // the intent) and reopened; the group fsync started here is what `intentDurable()` hands out.
       const inBatch = this.batching && this.db.inTransaction && !joinBatch;
       const t0 = performance.now();
       try {
@@ -188,8 +188,8 @@ export class Ledger {
 
   /**
    * Runs `fn` (one engine tick) with all its ledger writes — order updates, fills, audit entries — in ONE
-   * transaction, so durability (synchronous=FULL) costs one fsync per tick instead of one per write.
-   * Order intents inside still become durable before they return (see recordIntent). Whatever was
+   * transaction: one commit per tick instead of one per write, and the background group fsync after it.
+   * Live order intents inside are still committed before they return (see recordIntent). Whatever was
    * written is committed even when `fn` throws: each write records something that did happen.
    * Do not call recordIntent from inside your own db.transaction() within a batch.
    */

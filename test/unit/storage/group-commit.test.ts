@@ -11,6 +11,8 @@ import { WallClock } from '../../../main/core/engine/clock.ts';
 import { Engine } from '../../../main/core/engine/kernel.ts';
 import { StorageError } from '../../../main/core/errors.ts';
 import { defineInstrument } from '../../../main/core/model/index.ts';
+import { SettingsDocument } from '../../../main/contract/settings.ts';
+import { resolveHostSettings } from '../../../main/host/settings/host-settings.ts';
 import { openLedger, WalSync } from '../../../main/storage/index.ts';
 import { openSqlite } from '../../../main/storage/sqlite.ts';
 import type { PlaceRequest, VenueOrderReport } from '../../../main/venues/ccxt/index.ts';
@@ -124,5 +126,17 @@ describe('group commit: a live send in disk durability', () => {
     expect(api.count('create')).toBe(0);
     expect(ledger.ledger.getOrder('s1', o.clientOrderId)?.order.state).toBe('rejected');
     ledger.db.close();
+  });
+});
+
+describe('group commit: the durability setting', () => {
+  it('defaults to process; disk comes from the document or KESTREL_LEDGER_DURABILITY; anything else is refused', () => {
+    const doc = SettingsDocument.parse({ version: 1 });
+    expect(resolveHostSettings(doc, 'headless', {}).ledger.durability).toBe('process');
+    expect(resolveHostSettings(SettingsDocument.parse({ version: 1, ledger: { durability: 'disk' } }), 'headless', {}).ledger.durability).toBe('disk');
+    expect(resolveHostSettings(doc, 'headless', { KESTREL_LEDGER_DURABILITY: ' DISK ' }).ledger.durability).toBe('disk');
+    const bad = resolveHostSettings(doc, 'headless', { KESTREL_LEDGER_DURABILITY: 'none' });
+    expect(bad.ledger.durability).toBe('process');
+    expect(bad.rejected).toEqual([{ key: 'ledger.durability', env: 'KESTREL_LEDGER_DURABILITY', value: 'none' }]);
   });
 });
