@@ -142,6 +142,12 @@ export const SettingsDocument = z
       .strict()
       .default({}),
     audit: z.object({ checkpointEvery: positive(1_000_000_000).default(10_000) }).strict().default({}),
+    /**
+     * When a live order may leave after its intent is stored (main/storage/README.md, "Durability of the
+     * ledger"): `process` once committed (survives a crash; a power cut is caught by reconciliation), `disk`
+     * once its group fsync returned (survives a power cut; adds the disk's fsync time to every send).
+     */
+    ledger: z.object({ durability: z.enum(['process', 'disk']).default('process') }).strict().default({}),
     venues: z.array(VenueSettings).max(200).default([{ id: KESTREL_SIM, name: 'Kestrel Sim', exchange: 'binance', builtin: true }]),
     accounts: z.array(AccountSettings).max(200).default([{ id: 'demo', name: 'Demo', venue: KESTREL_SIM, environment: 'paper', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null }]),
     riskProfiles: z.record(SettingsId, RiskProfileSettings).default({ default: { name: 'Default', limits: DEFAULT_RISK_LIMITS } }),

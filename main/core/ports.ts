@@ -104,8 +104,10 @@ export function isSimulatedVenue(v: Venue): v is SimulatedVenue {
 
 /**
  * Durable order and fill records. recordIntent is called BEFORE the venue sees the order (state
- * pending-submit, clientOrderId fixed), and must be durable when it returns: after a crash, reconciliation
- * starts from these intents. Each order is recorded as an intent exactly ONCE: a bracket's exits are stored
+ * pending-submit, clientOrderId fixed), and must be committed when it returns (it survives the process):
+ * after a crash, reconciliation starts from these intents. Against a power cut, what a live send waits
+ * for is the store's choice (main/storage/README.md, "Durability of the ledger"); a store for a venue in
+ * this process (paper) may let the intent commit with its batch, since a crash takes that venue along. Each order is recorded as an intent exactly ONCE: a bracket's exits are stored
  * `held` when the bracket is placed, and their release (held → pending-submit) is an order update.
  */
 export interface Store {

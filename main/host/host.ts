@@ -189,7 +189,8 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   stops.push(['kestrel-sim', () => sim.close()]);
   const market = MarketService.open(join(dataDir, 'market.db'), venues);
   stops.push(['market', () => market.close()]);
-  const ledger = openLedger(join(dataDir, 'ledger.db'));
+  const ledger = openLedger(join(dataDir, 'ledger.db'), { durability: settings.ledger.durability });
+  if (ledger.wal) ledger.wal.onError = (e) => log.error({ err: e.message }, 'ledger fsync failed: recent commits may not survive a power cut');
   stops.push(['ledger', () => void (ledger.db.open && ledger.db.close())]);
   const workers = new HostWorkers();
   stops.push(['workers', () => workers.close()]);

@@ -56,18 +56,20 @@ export class AuditLog implements AuditSink {
   }
 
   /**
-   * Appends one entry and returns the stored link. Outside a transaction this is one durable commit
-   * (ledger runs synchronous=FULL); inside `Ledger.batch()` it joins the batch's single commit.
+   * Appends one entry and returns the stored link. Outside a transaction this is one commit of its own;
+   * inside `Ledger.batch()` it joins the batch's single commit (durability: README.md).
    */
   record(kind: string, data: unknown, ts: number = this.clock()): ChainedEntry {
+    const append = (): ChainedEntry => {
+      const link = chainNext(this.head(), ts, kind, data);
+      this.st.insert.run(link.seq, link.ts, link.kind, link.body, link.prevHash, link.hash);
+      return link;
+    };
     // Head read and insert under one write lock, so another writer (another process) cannot slip in between.
-    return guarded('append audit entry', () =>
-      this.db.transaction(() => {
-        const link = chainNext(this.head(), ts, kind, data);
-        this.st.insert.run(link.seq, link.ts, link.kind, link.body, link.prevHash, link.hash);
-        return link;
-      }).immediate(),
-    );
+    // Inside a transaction (a ledger batch: BEGIN IMMEDIATE) the lock is held already and the one INSERT is
+    // atomic by itself, so the entry needs no savepoint of its own; the chain triggers still refuse any
+    // insert that is not the next link.
+    return guarded('append audit entry', () => (this.db.inTransaction ? append() : this.db.transaction(append).immediate()));
   }
 
   /** Several entries in one transaction (one commit). */

@@ -5,8 +5,9 @@
  *   market.db  candles (columnar chunks), trades, backfill progress   WAL, synchronous=NORMAL
  *              (a power cut may lose the last market writes, which a re-download restores)
  *   ledger.db  instruments, accounts, orders, fills, positions, sessions, strategies, backtests,
- *              audit log                                               WAL, synchronous=FULL
- *              (a commit that returned survives a crash or power cut)
+ *              audit log                                               WAL, synchronous=NORMAL + group fsync
+ *              (a commit that returned survives a process kill; a power cut takes at most the commits of
+ *              the last ~fsync, and a live send waits for it in `disk` durability: README.md)
  */
 import { join } from 'node:path';
 import type { AuditSink, Store } from '../core/ports.ts';
@@ -14,7 +15,8 @@ import { AuditLog } from './audit-log.ts';
 import { CandleStore } from './candles.ts';
 import { Catalog } from './catalog.ts';
 import { backupDatabase, integrityCheck, openDatabase, type DatabaseSpec, type OpenDatabaseOptions } from './db.ts';
-import { Ledger, type LedgerScope } from './ledger.ts';
+import { Ledger, type LedgerDurability, type LedgerScope } from './ledger.ts';
+import { WalSync } from './wal-sync.ts';
 import { BackfillProgress, TradeStore } from './market-extra.ts';
 import { CsvImports } from './csv-imports.ts';
 import { ledgerMigrations } from './migrations/ledger/index.ts';
@@ -22,7 +24,7 @@ import { marketMigrations } from './migrations/market/index.ts';
 import type { SqliteDb } from './sqlite.ts';
 
 export const MARKET_DB: DatabaseSpec = { label: 'market', applicationId: 0x4b53_4d4b, synchronous: 'NORMAL', migrations: marketMigrations, pageSize: 16384 };
-export const LEDGER_DB: DatabaseSpec = { label: 'ledger', applicationId: 0x4b53_4c47, synchronous: 'FULL', migrations: ledgerMigrations };
+export const LEDGER_DB: DatabaseSpec = { label: 'ledger', applicationId: 0x4b53_4c47, synchronous: 'NORMAL', migrations: ledgerMigrations };
 
 export function databasePaths(dataDir: string): { market: string; ledger: string } {
   return { market: join(dataDir, 'market.db'), ledger: join(dataDir, 'ledger.db') };
@@ -44,6 +46,8 @@ export interface LedgerStores {
   readonly catalog: Catalog;
   /** Hash-chained, append-only; also the engine's AuditSink port. */
   readonly audit: AuditLog;
+  /** The group fsync of the WAL (absent read-only or in memory); the host hands its errors to the log. */
+  readonly wal: WalSync | undefined;
 }
 
 export interface Stores {
@@ -61,9 +65,14 @@ export interface Stores {
   close(): void;
 }
 
+export interface LedgerOpenOptions extends OpenDatabaseOptions {
+  /** When a live send may go: after the intent's commit (`process`, default) or its group fsync (`disk`). */
+  readonly durability?: LedgerDurability;
+}
+
 export interface OpenStoresOptions {
   readonly market?: OpenDatabaseOptions;
-  readonly ledger?: OpenDatabaseOptions;
+  readonly ledger?: LedgerOpenOptions;
   /** Clock for audit entries appended without a timestamp. */
   readonly clock?: () => number;
 }
@@ -73,9 +82,11 @@ export function openMarket(file: string, opts?: OpenDatabaseOptions): MarketStor
   return { db, candles: new CandleStore(db), trades: new TradeStore(db), backfill: new BackfillProgress(db), csvImports: new CsvImports(db) };
 }
 
-export function openLedger(file: string, opts?: OpenDatabaseOptions, clock?: () => number): LedgerStores {
+export function openLedger(file: string, opts?: LedgerOpenOptions, clock?: () => number): LedgerStores {
   const db = openDatabase(LEDGER_DB, file, opts);
-  return { db, ledger: new Ledger(db), catalog: new Catalog(db), audit: new AuditLog(db, clock) };
+  const sync = opts?.readonly || db.memory ? undefined : new WalSync(file);
+  sync?.every(1000, () => db.open);
+  return { db, ledger: new Ledger(db, sync, opts?.durability), catalog: new Catalog(db), audit: new AuditLog(db, clock), wal: sync };
 }
 
 export function openStores(dataDir: string, opts: OpenStoresOptions = {}): Stores {
@@ -112,5 +123,6 @@ export { AuditLog } from './audit-log.ts';
 export { CandleStore, CHUNK_CANDLES, timeframeMs, type CandleColumns, type CandleColumnsInput, type CandleKey, type DatasetInfo, type StoredCandles } from './candles.ts';
 export { Catalog, type AccountRecord, type BacktestRecord, type SessionRecord, type StrategyRecord, type StrategyVersion } from './catalog.ts';
 export { integrityCheck, type OpenDatabaseOptions } from './db.ts';
-export { Ledger, type LedgerScope, type PositionCheck, type PositionRow, type StoredFill, type StoredOrder } from './ledger.ts';
+export { WalSync } from './wal-sync.ts';
+export { Ledger, type LedgerDurability, type LedgerScope, type StoreOptions, type PositionCheck, type PositionRow, type StoredFill, type StoredOrder } from './ledger.ts';
 export { BackfillProgress, TradeStore, type BackfillState, type BackfillStatus, type StoredTrade } from './market-extra.ts';

@@ -8,11 +8,28 @@ import { IllegalTransitionError, KestrelError, ValidationError } from '../core/e
 import { isTerminal, money, moneyToString, type Fill, type Order, type OrderState } from '../core/model/index.ts';
 import type { Store } from '../core/ports.ts';
 import { guarded, type SqliteDb, type SqliteStatement } from './sqlite.ts';
+import type { WalSync } from './wal-sync.ts';
 
 export interface LedgerScope {
   readonly accountId: string;
   /** Engine client order ids are unique per session; '' when the caller has no session. */
   readonly sessionId: string;
+}
+
+/**
+ * When a live send may go (README.md, "Durability of the ledger"): `process` once the intent is committed
+ * (in the WAL: survives a process kill; a power cut within about one fsync may lose it, and reconciliation
+ * then finds the order at the venue); `disk` once a group fsync covering the intent has returned.
+ */
+export type LedgerDurability = 'process' | 'disk';
+
+export interface StoreOptions {
+  /**
+   * `batch`: an intent joins the surrounding batch's commit instead of committing before it returns. Only
+   * for a venue inside this process (paper): a crash takes its working orders with it, so the intent, the
+   * ack and the fill commit or vanish together. A venue outside the process (live) needs the default.
+   */
+  readonly intents?: 'commit' | 'batch';
 }
 
 export interface StoredOrder {
@@ -87,11 +104,17 @@ export class Ledger {
   readonly db: SqliteDb;
   private readonly st: Record<string, SqliteStatement<unknown[], unknown>>;
   private batching = false;
+  private readonly sync: WalSync | undefined;
+  private lastIntentSync: Promise<void> | undefined;
+  readonly durability: LedgerDurability;
   /** Durable write latency (ms) by kind, for the host's metrics. */
   onWrite: ((kind: 'intent' | 'commit', ms: number) => void) | undefined;
 
-  constructor(db: SqliteDb) {
+  /** `sync`: the group fsync of the WAL (absent for an in-memory or read-only ledger: nothing to sync). */
+  constructor(db: SqliteDb, sync?: WalSync, durability: LedgerDurability = 'process') {
     this.db = db;
+    this.sync = sync;
+    this.durability = durability;
     const p = (sql: string) => db.prepare(sql) as SqliteStatement<unknown[], unknown>;
     this.st = {
       insertOrder: p(`INSERT INTO orders (session_id, client_order_id, account_id, venue, symbol, side, type, state, qty, price, trigger_price, filled_qty, filled_notional, venue_order_id, created_ts, updated_ts, version, data)
@@ -116,17 +139,33 @@ export class Ledger {
     };
   }
 
-  /** Writes the order intent (state pending-submit or held) and returns only once it is durable. */
-  recordIntent(scope: LedgerScope, order: Readonly<Order>): void {
+  /** Resolves once every commit made before the call is on disk (one fsync shared by all callers meanwhile). */
+  durable(): Promise<void> {
+    return this.sync ? this.sync.durable() : Promise.resolve();
+  }
+
+  /**
+   * The group fsync covering the last intent committed (started at its commit): what a live venue in `disk`
+   * durability awaits before sending. Orders placed while one fsync runs share the next.
+   */
+  intentDurable(): Promise<void> {
+    return this.lastIntentSync ?? Promise.resolve();
+  }
+
+  /**
+   * Writes the order intent (state pending-submit or held) and returns once it is committed (survives a
+   * process kill; see `durable()` for a power cut). `joinBatch`: see StoreOptions.intents.
+   */
+  recordIntent(scope: LedgerScope, order: Readonly<Order>, joinBatch = false): void {
     if (order.state !== 'pending-submit' && order.state !== 'held') {
       throw new ValidationError(`An order intent must be pending-submit or held, got ${order.state}`, [{ path: 'state', message: 'not an intent' }]);
     }
     const params = orderParams(scope, order);
     guarded('record order intent', () => {
-      // Inside a batch the intent may not wait for the batch's commit: the venue call follows at once. The
-      // intent joins the batch, which is committed right away (one fsync for what the batch held and the
-      // intent: the live submit path pays for one durable write, not two) and reopened.
-      const inBatch = this.batching && this.db.inTransaction;
+      // Inside a batch a live intent may not wait for the batch's commit: the venue call follows at once.
+      // The intent joins the batch, which is committed right away (one commit for what the batch held and
+      // the intent) and reopened; the group fsync started here is what `intentDurable()` hands out.
+      const inBatch = this.batching && this.db.inTransaction && !joinBatch;
       const t0 = performance.now();
       try {
         this.st.insertOrder!.run(params);
@@ -138,8 +177,10 @@ export class Ledger {
         throw e;
       } finally {
         if (inBatch) {
-          if (this.db.inTransaction) this.db.exec('COMMIT');
+          if (this.db.inTransaction) this.lastIntentSync = this.commit();
           this.db.exec('BEGIN IMMEDIATE');
+        } else if (!this.db.inTransaction && this.sync) {
+          this.lastIntentSync = this.sync.kick(); // it committed on its own
         }
       }
     });
@@ -147,8 +188,8 @@ export class Ledger {
 
   /**
    * Runs `fn` (one engine tick) with all its ledger writes — order updates, fills, audit entries — in ONE
-   * transaction, so durability (synchronous=FULL) costs one fsync per tick instead of one per write.
-   * Order intents inside still become durable before they return (see recordIntent). Whatever was
+   * transaction: one commit per tick instead of one per write, and the background group fsync after it.
+   * Live order intents inside are still committed before they return (see recordIntent). Whatever was
    * written is committed even when `fn` throws: each write records something that did happen.
    * Do not call recordIntent from inside your own db.transaction() within a batch.
    */
@@ -165,7 +206,7 @@ export class Ledger {
         guarded('commit batch', () => {
           try {
             const t0 = performance.now();
-            this.db.exec('COMMIT');
+            this.commit();
             this.onWrite?.('commit', performance.now() - t0);
           } catch (e) {
             if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -176,20 +217,27 @@ export class Ledger {
     }
   }
 
+  /** COMMIT, then the background group fsync that covers it (returned): a power cut takes about one fsync's worth at most. */
+  private commit(): Promise<void> | undefined {
+    this.db.exec('COMMIT');
+    return this.sync?.kick();
+  }
+
   /**
    * Stores the order's new state. Unknown orders (found by reconciliation) are inserted. A terminal order
    * never changes state again: that would be a silent overwrite of a final fact.
    */
   recordOrderUpdate(scope: LedgerScope, order: Readonly<Order>): void {
     const params = orderParams(scope, order);
-    guarded('record order update', () =>
-      this.db.transaction(() => {
-        const cur = this.st.getOrder!.get(scope.sessionId, order.clientOrderId) as OrderRow | undefined;
-        if (!cur) return void this.st.insertOrder!.run(params);
-        if (isTerminal(cur.state as OrderState) && cur.state !== order.state) throw new IllegalTransitionError('order', cur.state, order.state, { clientOrderId: order.clientOrderId });
-        this.st.updateOrder!.run(params);
-      })(),
-    );
+    const write = (): void => {
+      const cur = this.st.getOrder!.get(scope.sessionId, order.clientOrderId) as OrderRow | undefined;
+      if (!cur) return void this.st.insertOrder!.run(params);
+      if (isTerminal(cur.state as OrderState) && cur.state !== order.state) throw new IllegalTransitionError('order', cur.state, order.state, { clientOrderId: order.clientOrderId });
+      this.st.updateOrder!.run(params);
+    };
+    // Inside a transaction (a batch) the read and the one write need no savepoint of their own: the write is
+    // a single statement, atomic by itself, and the transaction already holds the write lock.
+    guarded('record order update', () => (this.db.inTransaction ? write() : this.db.transaction(write).immediate()));
   }
 
   getOrder(sessionId: string, clientOrderId: string): StoredOrder | undefined {
@@ -262,9 +310,10 @@ export class Ledger {
   }
 
   /** The engine's Store port bound to one account and session. */
-  storeFor(scope: LedgerScope): Store {
+  storeFor(scope: LedgerScope, opts: StoreOptions = {}): Store {
+    const joinBatch = opts.intents === 'batch';
     return {
-      recordIntent: (order) => this.recordIntent(scope, order),
+      recordIntent: (order) => this.recordIntent(scope, order, joinBatch),
       recordOrderUpdate: (order) => this.recordOrderUpdate(scope, order),
       recordFill: (fill) => this.recordFill(scope, fill),
     };

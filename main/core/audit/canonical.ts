@@ -9,58 +9,79 @@ export class CanonicalJsonError extends Error {
 }
 
 export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
-  write(value, out, 0, '$');
-  return out.join('');
+  try {
+    return write(value, 0);
+  } catch (e) {
+    if (e instanceof Refusal) throw new CanonicalJsonError(`${e.what} at $${e.path.reverse().join('')}`);
+    throw e;
+  }
 }
 
-function write(v: unknown, out: string[], depth: number, path: string): void {
-  if (depth > 100) throw new CanonicalJsonError(`too deep at ${path}`);
+/**
+ * A refused value, its path collected while the stack unwinds: the hot path (every audit entry and ledger
+ * row goes through here) builds no path strings at all.
+ */
+class Refusal extends Error {
+  readonly path: string[] = [];
+  readonly what: string;
+  constructor(what: string) {
+    super(what);
+    this.what = what;
+  }
+}
+
+function at(e: unknown, segment: string): unknown {
+  if (e instanceof Refusal) e.path.push(segment);
+  return e;
+}
+
+function write(v: unknown, depth: number): string {
+  if (depth > 100) throw new Refusal('too deep');
   switch (typeof v) {
     case 'string':
-      out.push(JSON.stringify(v));
-      return;
+      return JSON.stringify(v);
     case 'number':
-      if (!Number.isFinite(v)) throw new CanonicalJsonError(`non-finite number at ${path}`);
-      out.push(Object.is(v, -0) ? '0' : JSON.stringify(v));
-      return;
+      if (!Number.isFinite(v)) throw new Refusal('non-finite number');
+      return JSON.stringify(v); // -0 prints as 0
     case 'boolean':
-      out.push(v ? 'true' : 'false');
-      return;
+      return v ? 'true' : 'false';
     case 'bigint':
-      out.push(JSON.stringify(v.toString()));
-      return;
+      return `"${v.toString()}"`;
     case 'object': {
-      if (v === null) {
-        out.push('null');
-        return;
-      }
+      if (v === null) return 'null';
       if (Array.isArray(v)) {
-        out.push('[');
+        let out = '[';
         for (let i = 0; i < v.length; i++) {
-          if (i) out.push(',');
-          if (v[i] === undefined) throw new CanonicalJsonError(`undefined at ${path}[${i}]`);
-          write(v[i], out, depth + 1, `${path}[${i}]`);
+          if (i) out += ',';
+          try {
+            if (v[i] === undefined) throw new Refusal('undefined');
+            out += write(v[i], depth + 1);
+          } catch (e) {
+            throw at(e, `[${i}]`);
+          }
         }
-        out.push(']');
-        return;
+        return `${out}]`;
       }
-      if (ArrayBuffer.isView(v)) {
-        write(Array.from(v as unknown as ArrayLike<number>), out, depth + 1, path);
-        return;
-      }
+      if (ArrayBuffer.isView(v)) return write(Array.from(v as unknown as ArrayLike<number>), depth + 1);
       const obj = v as Record<string, unknown>;
-      const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-      out.push('{');
-      keys.forEach((k, i) => {
-        if (i) out.push(',');
-        out.push(JSON.stringify(k), ':');
-        write(obj[k], out, depth + 1, `${path}.${k}`);
-      });
-      out.push('}');
-      return;
+      const keys = Object.keys(obj).sort();
+      let out = '{';
+      let first = true;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const x = obj[k];
+        if (x === undefined) continue;
+        if (!first) out += ',';
+        first = false;
+        try {
+          out += `${JSON.stringify(k)}:${write(x, depth + 1)}`;
+        } catch (e) {
+          throw at(e, `.${k}`);
+        }
+      }
+      return `${out}}`;
     }
     default:
-      throw new CanonicalJsonError(`cannot serialise ${typeof v} at ${path}`);
+      throw new Refusal(`cannot serialise ${typeof v}`);
   }
 }

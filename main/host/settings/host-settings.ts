@@ -13,6 +13,7 @@
  *                                    paper.feed.* (demo feed shape, main/host/trading/README.md)
  *   KESTREL_FEED_SPEED=N             paper.speed (the paper clock runs N× the wall clock)
  *   KESTREL_AUDIT_CHECKPOINT_EVERY   audit.checkpointEvery
+ *   KESTREL_LEDGER_DURABILITY=process|disk  ledger.durability (when a live send may go after its intent is stored)
  *   KESTREL_SWEEP_CLUSTERS           clusters (JSON: [{"id","name","url","password": ref|null}])
  *   KESTREL_UPDATES=off|stable|beta  updates (the desktop app's self-update: off, or on following that channel)
  *   KESTREL_WEBHOOKS                 webhooks (JSON: the inbound listener, contract/webhooks.ts)
@@ -62,6 +63,8 @@ export interface HostSettings {
     /** Store a signed tree head once this many entries arrived since the last one. */
     readonly checkpointEvery: number;
   };
+  /** When a live send may go after its intent is stored: committed (`process`) or fsynced (`disk`). */
+  readonly ledger: { readonly durability: 'process' | 'disk' };
   readonly sweeps: {
     /** Queues of sweep workers on other machines (workers/queue). */
     readonly clusters: readonly ClusterSettings[];
@@ -123,6 +126,7 @@ export const ENV_OVERRIDES: readonly { env: string; key: string; parse: (v: stri
   { env: 'KESTREL_FEED_SWEEP_MS', key: 'paper.feed.sweepMs', parse: num },
   { env: 'KESTREL_FEED_SPEED', key: 'paper.speed', parse: num },
   { env: 'KESTREL_AUDIT_CHECKPOINT_EVERY', key: 'audit.checkpointEvery', parse: num },
+  { env: 'KESTREL_LEDGER_DURABILITY', key: 'ledger.durability', parse: (v) => v.trim().toLowerCase() },
   { env: 'KESTREL_SWEEP_CLUSTERS', key: 'clusters', parse: json },
   { env: 'KESTREL_UPDATES', key: 'updates', parse: parseUpdatesEnv },
   { env: 'KESTREL_WEBHOOKS', key: 'webhooks', parse: json },
@@ -160,6 +164,7 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
     market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false, simSpeed: doc.market.simSpeed, simFaults },
     paper: { autostart: doc.paper.autostart, feed, speed: doc.paper.speed },
     audit: { checkpointEvery: doc.audit.checkpointEvery },
+    ledger: { durability: doc.ledger.durability },
     sweeps: { clusters: doc.clusters, secret: envSecret(env) },
     updates: doc.updates,
     simPort: simPort(env.KESTREL_SIM_PORT),

@@ -200,7 +200,8 @@ export class AccountDesk {
     this.paper = composePaperSession({
       sessionId, accountId: record.id, currency: PAPER_CURRENCY, account: data, instruments, feedSymbols,
       feed: this.feedCfg, startTs,
-      store: ledger.ledger.storeFor({ accountId: record.id, sessionId }),
+      // The paper venue lives in this process: intents commit with their batch (main/storage/README.md).
+      store: ledger.ledger.storeFor({ accountId: record.id, sessionId }, { intents: 'batch' }),
       audit,
       batch: (fn) => ledger.ledger.batch(fn),
       priorFills,

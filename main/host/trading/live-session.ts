@@ -68,6 +68,7 @@ export function startLiveRun(x: LiveSessionInput): LiveRun {
   const deliver = (fn: () => void) => (late.session ? late.session.marketBatch(fn) : fn());
   const venue = new LiveVenue({
     id: conn.venueId, api: conn.api, instruments: conn.instruments, deliver, now: x.now,
+    ...(ledger.ledger.durability === 'disk' ? { beforeSend: () => ledger.ledger.intentDurable() } : {}),
     onChange: () => late.control && x.emit('live.status', late.control.status()),
     log: x.log,
   });

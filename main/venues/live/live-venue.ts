@@ -67,6 +67,11 @@ export interface LiveVenueOptions {
   readonly api: OrderApi;
   readonly instruments: readonly Instrument[];
   readonly now?: () => number;
+  /**
+   * What a send waits for after the kernel stored the intent: the ledger's group fsync in `disk` durability
+   * (`Ledger.durable`). Undefined (default): the committed intent suffices and the order goes at once.
+   */
+  readonly beforeSend?: () => Promise<void> | undefined;
   /** Runs a batch of venue events (the session's batch + UI flush). Default: runs it. */
   readonly deliver?: (fn: () => void) => void;
   readonly resolve?: Partial<ResolvePolicy>;
@@ -259,12 +264,30 @@ export class LiveVenue implements Venue {
     }
   }
 
+  /**
+   * Sends a create once its intent (or trigger) is stored. Sends wait for the group fsync that covers their
+   * intents in `disk` durability (one fsync for all orders meanwhile); if the disk refuses, nothing was sent:
+   * the order is rejected, never sent without its durable intent.
+   */
   private send(t: Track, req: PlaceRequest): void {
     if (this.closed) return;
+    const send = (): void => {
+      t.sentAt = this.now();
+      this.api.create(req).then(
+        (r) => this.deliver(() => this.applyOrder(r, t)),
+        (e: unknown) => this.deliver(() => this.onCallFailed(t, 'submit', e)),
+      );
+    };
+    const gate = this.o.beforeSend?.();
+    if (!gate) return send();
     t.sentAt = this.now();
-    this.api.create(req).then(
-      (r) => this.deliver(() => this.applyOrder(r, t)),
-      (e: unknown) => this.deliver(() => this.onCallFailed(t, 'submit', e)),
+    gate.then(
+      () => void (this.closed || send()),
+      (e: unknown) => this.deliver(() => {
+        t.terminal = true;
+        this.o.log?.warn({ clientOrderId: t.clientOrderId, err: errorText(e) }, 'order not sent: its intent could not be made durable');
+        this.emit({ kind: 'rejected', clientOrderId: t.clientOrderId, reason: 'intent_not_durable', ts: this.now() });
+      }),
     );
   }
 

@@ -1,0 +1,76 @@
+/**
+ * The fast canonicalJson (no path strings on the hot path) against the straightforward reference it
+ * replaced: audit chains and ledger rows hash these bytes, so they must not move by one.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CanonicalJsonError, canonicalJson } from '../../../main/core/audit/canonical.ts';
+
+function reference(value: unknown): string {
+  const out: string[] = [];
+  const write = (v: unknown, depth: number, path: string): void => {
+    if (depth > 100) throw new CanonicalJsonError(`too deep at ${path}`);
+    switch (typeof v) {
+      case 'string': return void out.push(JSON.stringify(v));
+      case 'number':
+        if (!Number.isFinite(v)) throw new CanonicalJsonError(`non-finite number at ${path}`);
+        return void out.push(Object.is(v, -0) ? '0' : JSON.stringify(v));
+      case 'boolean': return void out.push(v ? 'true' : 'false');
+      case 'bigint': return void out.push(JSON.stringify(v.toString()));
+      case 'object': {
+        if (v === null) return void out.push('null');
+        if (Array.isArray(v)) {
+          out.push('[');
+          v.forEach((x, i) => {
+            if (i) out.push(',');
+            if (x === undefined) throw new CanonicalJsonError(`undefined at ${path}[${i}]`);
+            write(x, depth + 1, `${path}[${i}]`);
+          });
+          return void out.push(']');
+        }
+        if (ArrayBuffer.isView(v)) return write(Array.from(v as unknown as ArrayLike<number>), depth + 1, path);
+        const obj = v as Record<string, unknown>;
+        const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+        out.push('{');
+        keys.forEach((k, i) => {
+          if (i) out.push(',');
+          out.push(JSON.stringify(k), ':');
+          write(obj[k], depth + 1, `${path}.${k}`);
+        });
+        return void out.push('}');
+      }
+      default: throw new CanonicalJsonError(`cannot serialise ${typeof v} at ${path}`);
+    }
+  };
+  write(value, 0, '$');
+  return out.join('');
+}
+
+const outcome = (f: () => string): string => {
+  try {
+    return `ok ${f()}`;
+  } catch (e) {
+    return `${(e as Error).name} ${(e as Error).message}`;
+  }
+};
+
+describe('canonicalJson against its reference', () => {
+  it('gives the same bytes, or the same refusal, for any value', () => {
+    const leaf = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.bigInt(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant(-0), fc.constant(Number.NaN));
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value')), fc.dictionary(fc.string(), tie('value')), fc.constant(new Int32Array([1, -2, 3]))),
+    }));
+    fc.assert(fc.property(value, (v) => {
+      expect(outcome(() => canonicalJson(v))).toBe(outcome(() => reference(v)));
+    }), { numRuns: 2000 });
+  });
+
+  it('names the path of a refused value as before', () => {
+    const v = { a: [1, { b: [2, Number.POSITIVE_INFINITY] }] };
+    expect(outcome(() => canonicalJson(v))).toBe('CanonicalJsonError non-finite number at $.a[1].b[1]');
+    expect(outcome(() => canonicalJson(v))).toBe(outcome(() => reference(v)));
+    let deep: unknown = 1;
+    for (let i = 0; i < 120; i++) deep = [deep];
+    expect(outcome(() => canonicalJson(deep))).toBe(outcome(() => reference(deep)));
+  });
+});
