@@ -139,8 +139,14 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
     const onAbort = (): void => partial('cancelled', { code: 'cancelled', message: 'backtest cancelled', bar: Math.max(0, got - 1) });
     if (opts.signal?.aborted) onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    let tick = Date.now();
     const watch = setInterval(() => {
       const now = Date.now();
+      // A late tick means this process was busy (certifying the candles, or whatever else the host did): the
+      // child's reports of that time are still unread (timers run before I/O), so judge it on the next tick.
+      const late = now - tick > 250;
+      tick = now;
+      if (late) return;
       const rss = child.rssMb();
       if (rss !== undefined && rss > rssLimit) stopped(`strategy exceeded its memory limit (${memoryMb} MB heap, ${Math.round(rssLimit)} MB in all); stopped`);
       else if (ready && !assembling && now - lastMove > stallMs) partial('error', { code: 'timeout', message: `strategy made no progress for ${stallMs} ms at bar ${Math.max(0, lastBar)} (endless loop?); stopped`, bar: Math.max(0, lastBar) });
