@@ -275,7 +275,11 @@ export class PreparedRun {
   /** Open times of the run's bars: the one symbol's, or every symbol's merged (what the equity curve is on). */
   readonly axis: Float64Array;
 
-  constructor(config: unknown, datasets: readonly Dataset[]) {
+  /**
+   * `checked` false: the caller has checked the candles against the timeframe and certifies them itself (the
+   * sandbox process, whose parent does both while it runs): `certificates` stay empty until it has them.
+   */
+  constructor(config: unknown, datasets: readonly Dataset[], checked = true) {
     const cfg = parseBacktestConfig(config);
     this.cfg = cfg;
     this.intervalMs = timeframeToMs(cfg.timeframe);
@@ -286,10 +290,10 @@ export class PreparedRun {
       const d = data.get(s);
       if (!d) throw new ValidationError(`no candles for ${s}`, [{ path: 'symbols', message: `no dataset for ${s}` }]);
       const c = selectRange(d.columns, cfg.from, cfg.to);
-      checkTimeframe(s, cfg.timeframe, c.ts);
+      if (checked) checkTimeframe(s, cfg.timeframe, c.ts);
       return c;
     });
-    this.certificates = cfg.symbols.map((s, k) => {
+    this.certificates = !checked ? [] : cfg.symbols.map((s, k) => {
       const d = data.get(s)!;
       const c = this.cols[k]!;
       return d.certificate && d.certificate.count === c.ts.length ? d.certificate : certify(s, cfg.timeframe, this.intervalMs, c, d.source, nodeSha256, cfg.calendar);
@@ -309,6 +313,20 @@ export class PreparedRun {
 
 function execute(job: BacktestJob): AssembleInput {
   return run(new PreparedRun(job.config, job.datasets), job.strategy, job.control ?? {}, job.audit, undefined);
+}
+
+/**
+ * runBacktest without the timeframe check and the certificates, which the caller makes at the same time (the
+ * sandbox process: its parent checks and certifies the candles while it runs). The result is
+ * `assembleResult({ ...x, datasets: certificates })`, identical to runBacktest's.
+ */
+export function executeUncertified(job: BacktestJob): AssembleInput {
+  return run(new PreparedRun(job.config, job.datasets, false), job.strategy, job.control ?? {}, job.audit, undefined);
+}
+
+/** Close time of each bar of the run's time axis (one symbol's bars, or every symbol's merged): the result's equity curve is on it (a stopped run's on its start). */
+export function closeTimesOf(cols: readonly OhlcvColumns[], intervalMs: number): Float64Array {
+  return closeTimes(cols.length === 1 ? cols[0]!.ts : mergedTimes(cols), intervalMs);
 }
 
 /** `streamed`: the fills go to the result's book as they happen and the engine keeps no history (a sweep row). */

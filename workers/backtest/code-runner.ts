@@ -14,14 +14,14 @@
 import { KestrelError, ValidationError } from '../../main/core/errors.ts';
 import type { OhlcvColumns } from '../../main/core/data/candles.ts';
 import type { Fill } from '../../main/core/model/index.ts';
-import { parseBacktestConfig, timeframeToMs } from '../../main/core/backtest/config.ts';
+import { checkTimeframe, parseBacktestConfig, timeframeToMs } from '../../main/core/backtest/config.ts';
 import { RunBook } from '../../main/core/backtest/run-book.ts';
 import { netProfitAt } from '../../main/core/backtest/net-profit.ts';
-import { assembleResult, certify, RESULT_SCHEMA, sourceHash, type BacktestResult, type RunError, type StrategyInfo } from '../../main/core/backtest/result.ts';
-import { instrumentsFor, nodeSha256, selectRange } from './backtester.ts';
+import { assembleResult, certify, RESULT_SCHEMA, sourceHash, type BacktestResult, type DatasetCertificate, type RunError, type StrategyInfo } from '../../main/core/backtest/result.ts';
+import { closeTimesOf, instrumentsFor, nodeSha256, selectRange } from './backtester.ts';
 import { prepareSource } from './sandbox.ts';
 import { prewarmSandbox, SANDBOX_MEMORY_MB, takeSandbox } from '../sandbox/spawn.ts';
-import { COLUMNS, type BacktestJobMessage } from '../sandbox/backtest-job.ts';
+import { COLUMNS, type BacktestJobMessage, type CertificatesMessage } from '../sandbox/backtest-job.ts';
 import { checkDone, checkProgress, replyProblem } from '../sandbox/replies.ts';
 import type { AuditEvent } from '../../main/core/ports.ts';
 import type { RecordSpec } from './record.ts';
@@ -71,29 +71,30 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
   const cfg = parseBacktestConfig(input.config);
   const tf = timeframeToMs(cfg.timeframe);
   const memoryMb = opts.memoryMb ?? SANDBOX_MEMORY_MB;
-  // Taken (or started) before the candles are certified: a process that has to start does so meanwhile.
   const child = takeSandbox({ memoryMb });
   const datasets = (() => {
     try {
       return cfg.symbols.map((s) => {
         const d = input.datasets.find((x) => x.symbol === s);
         if (!d) throw new ValidationError(`no candles for ${s}`, [{ path: 'symbols', message: `no dataset for ${s}` }]);
-        const cols = selectRange(d.columns, cfg.from, cfg.to);
-        return { symbol: s, columns: cols, source: d.source, certificate: certify(s, cfg.timeframe, tf, cols, d.source, nodeSha256, cfg.calendar) };
+        return { symbol: s, columns: selectRange(d.columns, cfg.from, cfg.to), source: d.source };
       });
     } catch (e) {
       child.kill();
       throw e;
     }
   })();
+  // The candles are checked against the timeframe and certified here while the child runs on them (its
+  // result waits for the certificates, which are part of its hash): off the run's critical path.
+  let certificates: DatasetCertificate[] | undefined;
+  const certified = (): DatasetCertificate[] => (certificates ??= datasets.map((d) => certify(d.symbol, cfg.timeframe, tf, d.columns, d.source, nodeSha256, cfg.calendar)));
+  let axis: Float64Array | undefined;
+  const closeTimes = (): Float64Array => (axis ??= closeTimesOf(datasets.map((d) => d.columns), tf));
   const job: BacktestJobMessage = {
     type: 'backtest', config: cfg, source: input.source, fileName: input.fileName, info,
     ...(input.params ? { params: input.params } : {}), ...(input.seed !== undefined ? { seed: input.seed } : {}), ...(input.record ? { record: input.record } : {}),
-    datasets: datasets.map((d) => ({ symbol: d.symbol, source: d.source, certificate: d.certificate, n: d.columns.ts.length })),
+    datasets: datasets.map((d) => ({ symbol: d.symbol, source: d.source, n: d.columns.ts.length })),
   };
-  child.send(job);
-  // Views, not copies: the columns are only read, and every byte is written before the child can answer.
-  for (const d of datasets) for (const c of COLUMNS) child.write(new Uint8Array(d.columns[c].buffer, d.columns[c].byteOffset, d.columns[c].byteLength));
   const rssLimit = memoryMb + 256 + datasets.reduce((a, d) => a + (d.columns.ts.length * 48) / 1048576, 0);
   const n = datasets[0]!.columns.ts.length;
   const equity = new Float64Array(n);
@@ -129,7 +130,7 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
         const first = datasets[0]!;
         const result = assembleResult({
           status, error, strategy: info, config: cfg, intervalMs: tf, instruments, ts, equity: equity.slice(0, k),
-          book: RunBook.of(kept, undefined, { instruments, intervalMs: tf, axis: first.columns.ts }), orders: 0, initialEquity: Number(cfg.initialCash), datasets: datasets.map((d) => d.certificate), hasher: nodeSha256,
+          book: RunBook.of(kept, undefined, { instruments, intervalMs: tf, axis: first.columns.ts }), orders: 0, initialEquity: Number(cfg.initialCash), datasets: certified(), hasher: nodeSha256,
           netProfit: netProfitAt(cfg, instruments, kept, new Map([[first.symbol, k ? first.columns.close[k - 1]! : NaN]])),
         });
         resolve({ result, events: null });
@@ -138,8 +139,14 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
     const onAbort = (): void => partial('cancelled', { code: 'cancelled', message: 'backtest cancelled', bar: Math.max(0, got - 1) });
     if (opts.signal?.aborted) onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    let tick = Date.now();
     const watch = setInterval(() => {
       const now = Date.now();
+      // A late tick means this process was busy (certifying the candles, or whatever else the host did): the
+      // child's reports of that time are still unread (timers run before I/O), so judge it on the next tick.
+      const late = now - tick > 250;
+      tick = now;
+      if (late) return;
       const rss = child.rssMb();
       if (rss !== undefined && rss > rssLimit) stopped(`strategy exceeded its memory limit (${memoryMb} MB heap, ${Math.round(rssLimit)} MB in all); stopped`);
       else if (ready && !assembling && now - lastMove > stallMs) partial('error', { code: 'timeout', message: `strategy made no progress for ${stallMs} ms at bar ${Math.max(0, lastBar)} (endless loop?); stopped`, bar: Math.max(0, lastBar) });
@@ -163,7 +170,8 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
             fills.push(...p.fills);
           }
         } else if (m?.type === 'done') {
-          const d = checkDone(raw, { schema: RESULT_SCHEMA, strategy: info, config: cfg, certificate: { ok: datasets.every((x) => x.certificate.ok), datasets: datasets.map((x) => x.certificate) } }, input.record?.sessionId);
+          const certs = certified();
+          const d = checkDone(raw, { schema: RESULT_SCHEMA, strategy: info, config: cfg, certificate: { ok: certs.every((x) => x.ok), datasets: certs } }, { equity, got }, closeTimes(), input.record?.sessionId);
           finish(() => resolve(d));
         } else if (m?.type === 'failed') {
           const f = raw as { code?: unknown; message?: unknown; details?: { issues?: unknown } };
@@ -179,5 +187,25 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
       if (/heap out of memory|Reached heap limit|allocation failed/i.test(stderr)) stopped(`strategy exceeded its memory limit (${memoryMb} MB); stopped`);
       else stopped(`the strategy sandbox ended unexpectedly (${signal ?? `exit code ${code}`})`);
     });
+    child.send(job);
+    // Views, not copies: the columns are only read, and every byte is written before the child can answer.
+    // Once the OS has them all, this process checks and certifies the candles while the child runs.
+    const views = datasets.flatMap((d) => COLUMNS.map((c) => new Uint8Array(d.columns[c].buffer, d.columns[c].byteOffset, d.columns[c].byteLength))).filter((v) => v.length > 0);
+    let unwritten = views.length;
+    const afterWrite = (): void => {
+      if (--unwritten > 0 || settled) return;
+      try {
+        for (const d of datasets) checkTimeframe(d.symbol, cfg.timeframe, d.columns.ts);
+        child.send({ type: 'certificates', certificates: certified() } satisfies CertificatesMessage);
+        closeTimes();
+      } catch (e) {
+        finish(() => reject(e));
+      }
+    };
+    if (views.length === 0) {
+      unwritten = 1;
+      setImmediate(afterWrite);
+    }
+    for (const v of views) child.write(v, afterWrite);
   });
 }

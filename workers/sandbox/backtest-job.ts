@@ -1,11 +1,16 @@
 /**
  * A code-strategy backtest inside the sandbox process: the whole kernel runs here next to the strategy, so
  * callbacks never cross a process boundary (one process hop per bar would cost more than the bar). The
- * job arrives as a message, the candle columns as raw bytes on stdin. A checkpoint goes back every 2048
- * bars (equity and fills since the last one: the partial result the parent keeps if it has to stop the
+ * job arrives as a message, the candle columns as raw bytes on stdin (read synchronously into one buffer);
+ * the parent checks and certifies the same candles meanwhile, and its certificates (part of the result and
+ * its hash) arrive as a second message, awaited only when the kernel is done. A checkpoint goes back every
+ * 2048 bars (equity and fills since the last one: the partial result the parent keeps if it has to stop the
  * process) and a heartbeat (the bar reached) at least every ~100 ms: the parent's watchdog reads both.
+ * The result goes back without the time axis and the drawdown curve, which the parent derives from the
+ * candles and the equity curve exactly as the kernel does (replies.ts), and without the part of the equity
+ * curve the checkpoints carried already: 24 MB less per 1M candles.
  */
-import type { Readable } from 'node:stream';
+import { readSync } from 'node:fs';
 import { KestrelError } from '../../main/core/errors.ts';
 import type { DatasetCertificate } from '../../main/core/backtest/result.ts';
 import type { BacktestConfig } from '../../main/core/backtest/config.ts';
@@ -13,13 +18,13 @@ import type { StrategyInfo } from '../../main/core/backtest/result.ts';
 import type { OhlcvColumns } from '../../main/core/data/candles.ts';
 import type { Fill } from '../../main/core/model/index.ts';
 import { CodeStrategy } from '../../main/core/strategy/code.ts';
-import { runBacktest, type BacktestJob } from '../backtest/backtester.ts';
+import { executeUncertified, type BacktestJob } from '../backtest/backtester.ts';
 import { recordBacktest, type RecordSpec } from '../backtest/record.ts';
 import { sandboxedModule } from '../backtest/sandbox.ts';
 import { serialize } from 'node:v8';
 import { generateDemoCandles } from '../../main/core/data/demo.ts';
 import { parseBacktestConfig } from '../../main/core/backtest/config.ts';
-import { certify } from '../../main/core/backtest/result.ts';
+import { assembleResult, certify, type BacktestResult } from '../../main/core/backtest/result.ts';
 import { nodeSha256 } from '../backtest/backtester.ts';
 
 export const COLUMNS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
@@ -34,33 +39,50 @@ export interface BacktestJobMessage {
   readonly seed?: number;
   readonly record?: RecordSpec;
   /** Candles follow on stdin: per dataset, `n` float64 of each column in COLUMNS order. */
-  readonly datasets: readonly { symbol: string; source: string; certificate: DatasetCertificate; n: number }[];
+  readonly datasets: readonly { symbol: string; source: string; n: number }[];
 }
+
+/** The parent's certificates of the job's datasets, in their order (sent once it has made them). */
+export interface CertificatesMessage {
+  readonly type: 'certificates';
+  readonly certificates: readonly DatasetCertificate[];
+}
+
+/**
+ * A finished run as it crosses: the result without `equity.ts` and `equity.drawdown` (the parent derives them),
+ * and of the equity curve only the values from `from` on (the ones before went with the checkpoints).
+ */
+export type DoneMessage = { readonly type: 'done'; readonly result: Omit<BacktestResult, 'equity'> & { readonly equity: { readonly from: number; readonly value: Float64Array } }; readonly events?: unknown[] };
 
 const PROGRESS_MS = 100;
 /** Bars between progress reports at most (the partial result a stopped run keeps). */
 const CHECKPOINT = 2048;
 
-function readBytes(stdin: Readable, total: number, then: (buf: ArrayBuffer) => void): void {
+/**
+ * `total` bytes from stdin (fd 0, which a child's stdio pipe leaves blocking and this process never opens as a
+ * stream): straight into one buffer, in reads as large as the pipe gives, with no chunk objects.
+ */
+function readCandleBytes(total: number): ArrayBuffer {
   const buf = new ArrayBuffer(total);
   const view = new Uint8Array(buf);
-  let got = 0;
-  if (total === 0) return then(buf);
-  stdin.on('data', (chunk: Buffer) => {
-    const take = Math.min(chunk.length, total - got);
-    view.set(chunk.subarray(0, take), got);
-    got += take;
-    if (got === total) {
-      stdin.pause();
-      then(buf);
+  for (let got = 0; got < total; ) {
+    let k: number;
+    try {
+      k = readSync(0, view, got, total - got, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue; // never seen: fd 0 is blocking
+      throw e;
     }
-  });
-  stdin.resume();
+    if (k === 0) throw new Error(`the candles ended after ${got} of ${total} bytes`);
+    got += k;
+  }
+  return buf;
 }
 
-export function runBacktestJob(job: BacktestJobMessage, stdin: Readable, send: (m: unknown) => void): void {
-  const total = job.datasets.reduce((a, d) => a + d.n * 8 * COLUMNS.length, 0);
-  readBytes(stdin, total, (buf) => {
+/** `certificates`: resolves with the parent's certificates message (the next message after the job). */
+export async function runBacktestJob(job: BacktestJobMessage, certificates: Promise<unknown>, send: (m: unknown) => void): Promise<void> {
+  try {
+    const buf = readCandleBytes(job.datasets.reduce((a, d) => a + d.n * 8 * COLUMNS.length, 0));
     let at = 0;
     const datasets = job.datasets.map((d) => {
       const col = (): Float64Array => {
@@ -69,18 +91,21 @@ export function runBacktestJob(job: BacktestJobMessage, stdin: Readable, send: (
         return a;
       };
       const columns: OhlcvColumns = { ts: col(), open: col(), high: col(), low: col(), close: col(), volume: col() };
-      return { symbol: d.symbol, columns, source: d.source, certificate: d.certificate };
+      return { symbol: d.symbol, columns, source: d.source };
     });
-    try {
-      run(job, datasets, send);
-    } catch (e) {
-      const k = e instanceof KestrelError ? e : undefined;
-      send({ type: 'failed', code: k?.code ?? 'internal', message: e instanceof Error ? e.message : String(e), details: k?.details ?? {} });
-    }
-  });
+    const certs = certificates.then((m) => {
+      const c = m as Partial<CertificatesMessage> | undefined;
+      if (c?.type !== 'certificates' || !Array.isArray(c.certificates) || c.certificates.length !== datasets.length) throw new Error('expected the certificates of the candles');
+      return c.certificates;
+    });
+    await run(job, datasets, certs, send);
+  } catch (e) {
+    const k = e instanceof KestrelError ? e : undefined;
+    send({ type: 'failed', code: k?.code ?? 'internal', message: e instanceof Error ? e.message : String(e), details: k?.details ?? {} });
+  }
 }
 
-function run(job: BacktestJobMessage, datasets: BacktestJob['datasets'], send: (m: unknown) => void): void {
+async function run(job: BacktestJobMessage, datasets: BacktestJob['datasets'], certificates: Promise<readonly DatasetCertificate[]>, send: (m: unknown) => void): Promise<void> {
   const n = datasets[0]?.columns.ts.length ?? 0;
   const eq = new Float64Array(n);
   let sent = 0;
@@ -122,10 +147,32 @@ function run(job: BacktestJobMessage, datasets: BacktestJob['datasets'], send: (
       },
     },
   };
+  let result: BacktestResult;
+  let events: unknown[] | undefined;
   if (job.record) {
-    const { result, events } = recordBacktest(backtest, job.record);
-    send({ type: 'done', result, events });
-  } else send({ type: 'done', result: runBacktest(backtest) });
+    // A recorded run is short (record.ts: RECORD_MAX_BARS); its audit events carry the result's hash.
+    const certs = await certificates;
+    ({ result, events } = recordBacktest({ ...backtest, datasets: datasets.map((d, k) => ({ ...d, certificate: certs[k]! })) }, job.record));
+  } else {
+    const x = executeUncertified(backtest);
+    result = assembleResult({ ...x, datasets: await certificates });
+  }
+  // The checkpoints sent the curve's first `sent` values as the heartbeat read them; the kernel's curve is the
+  // same bar by bar (the portfolio's equity at the close, before the strategy), except where the run
+  // changed it after (the last bar, when closeAtEnd closed a position) or took the live path. Only what differs
+  // from what the parent holds crosses again.
+  const value = result.equity.value;
+  const from = sent <= value.length && sameBits(eq, value, sent) ? sent : 0;
+  const done: DoneMessage = { type: 'done', result: { ...result, equity: { from, value: value.slice(from) } }, ...(events ? { events } : {}) };
+  send(done);
+}
+
+/** Whether the first `k` values of `a` and `b` are bit for bit the same. */
+function sameBits(a: Float64Array, b: Float64Array, k: number): boolean {
+  const x = new BigUint64Array(a.buffer, a.byteOffset, k);
+  const y = new BigUint64Array(b.buffer, b.byteOffset, k);
+  for (let i = 0; i < k; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 const WARM_SOURCE = `export default {
@@ -145,12 +192,12 @@ const WARM_SOURCE = `export default {
  * Everything here is the application's own code and data, run before any job is accepted; nothing of it
  * stays (the kernel keeps no state between runs, and each run's strategy gets a fresh vm context).
  */
-export function warmUp(): void {
+export async function warmUp(): Promise<void> {
   const symbol = 'WARM/USDT';
   const columns = generateDemoCandles({ seed: 7, days: 70, symbols: [{ symbol, start: 100, priceDecimals: 2, qtyDecimals: 5, rho: 0.9, volScale: 1, volume: 25 }] }).get(symbol)!;
   const config = parseBacktestConfig({ symbols: [symbol], timeframe: '1m', instruments: { [symbol]: { tickSize: '0.01', lotSize: '0.00001' } } });
   const certificate = certify(symbol, '1m', 60_000, columns, 'warm-up', nodeSha256);
   const info: StrategyInfo = { id: 'warm-up', name: 'warm-up', kind: 'code', version: 'warm-up', params: {} };
-  const job: BacktestJobMessage = { type: 'backtest', config, source: WARM_SOURCE, fileName: 'warm-up.js', info, datasets: [{ symbol, source: 'warm-up', certificate, n: columns.ts.length }] };
-  run(job, [{ symbol, columns, source: 'warm-up', certificate }], (m) => void serialize(m));
+  const job: BacktestJobMessage = { type: 'backtest', config, source: WARM_SOURCE, fileName: 'warm-up.js', info, datasets: [{ symbol, source: 'warm-up', n: columns.ts.length }] };
+  await run(job, [{ symbol, columns, source: 'warm-up' }], Promise.resolve([certificate]), (m) => void serialize(m));
 }

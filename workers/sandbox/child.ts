@@ -36,8 +36,8 @@ function harden(): void {
 }
 
 process.on('disconnect', () => process.exit(0));
-const stdin = process.stdin;
-stdin.pause();
+// stdin (the candles) is read with readSync on fd 0 (backtest-job.ts): process.stdin is never opened, as a
+// stream would make the descriptor non-blocking.
 // Node's type stripper compiles its WebAssembly on first use: use it once while WebAssembly still exists (a
 // child started from .ts sources has done so already; the one-file bundle of the desktop app has not).
 stripTypeScriptTypes('let warm: number = 1;');
@@ -45,7 +45,8 @@ harden();
 process.once('message', (m: unknown) => {
   const job = m as { type?: unknown };
   try {
-    if (job?.type === 'backtest') runBacktestJob(job as BacktestJobMessage, stdin, send);
+    // A backtest's certificates are the next message (the parent certifies while this process runs).
+    if (job?.type === 'backtest') void runBacktestJob(job as BacktestJobMessage, new Promise((resolve) => process.once('message', resolve)), send);
     else if (job?.type === 'paper') runPaperJob(job as PaperJobMessage, send);
     else send({ type: 'failed', code: 'internal', message: 'unknown sandbox job' });
   } catch (e) {
@@ -55,7 +56,7 @@ process.once('message', (m: unknown) => {
 // A spare (started ahead of a backtest) warms its code first: 'ready' then means ready to run at speed.
 if (process.argv.includes('--warm')) {
   try {
-    warmUp();
+    await warmUp();
   } catch {
     // a warm-up that fails changes nothing for the job: its code just starts cold
   }

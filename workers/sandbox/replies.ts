@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { BacktestResult } from '../../main/core/backtest/result.ts';
 import type { Fill } from '../../main/core/model/index.ts';
 import type { AuditEvent } from '../../main/core/ports.ts';
+import { drawdown } from '../../main/core/backtest/metrics.ts';
 
 const f64 = z.instanceof(Float64Array);
 const finite = z.number().finite();
@@ -30,7 +31,8 @@ const Event = z.object({
 const Result = z.object({
   status: z.enum(['ok', 'error', 'cancelled']),
   error: z.object({ code: text, message: text, bar: finite.optional(), ts: finite.optional() }).strict().optional(),
-  equity: z.object({ ts: f64, value: f64, drawdown: f64 }).strict(),
+  // The time axis and the drawdown curve do not cross: checkDone derives them (backtest-job.ts, DoneMessage).
+  equity: z.object({ from: z.number().int().min(0), value: f64 }).strict(),
   stats: z.record(z.unknown()), trades: z.array(z.record(z.unknown())), openPositions: z.array(z.record(z.unknown())),
   counts: z.object({ fills: finite, orders: finite }).strict(), determinismHash: text,
 }).passthrough();
@@ -55,12 +57,26 @@ export function checkProgress(raw: unknown, bars: number, got: number): { bar: n
   return { bar: p.bar, from: p.from, final, equity: p.equity, fills: (p.fills ?? []) as Fill[] };
 }
 
-/** A finished run. `known` replaces what the reply could lie about and the host knows itself. */
-export function checkDone(raw: unknown, known: Pick<BacktestResult, 'strategy' | 'config' | 'certificate' | 'schema'>, sessionId: string | undefined): { result: BacktestResult; events: AuditEvent[] | null } {
+/**
+ * A finished run. `known` replaces what the reply could lie about and the host knows itself. The equity
+ * curve is the `got` values the checkpoints brought (`streamed`) up to the reply's `from`, then the reply's
+ * values; `closeTimes`: the close time of every bar of the run (backtester.ts closeTimesOf), of which the
+ * curve covers the first (all unless the run stopped). The drawdown curve is computed here as the kernel does.
+ */
+export function checkDone(raw: unknown, known: Pick<BacktestResult, 'strategy' | 'config' | 'certificate' | 'schema'>, streamed: { equity: Float64Array; got: number }, closeTimes: Float64Array, sessionId: string | undefined): { result: BacktestResult; events: AuditEvent[] | null } {
   const d = Done.parse(raw);
-  const n = d.result.equity.ts.length;
-  if (d.result.equity.value.length !== n || d.result.equity.drawdown.length !== n) throw new Error('equity curves of different lengths');
-  const result = { ...(d.result as unknown as BacktestResult), ...known };
+  const { from, value: rest } = d.result.equity;
+  if (from !== 0 && from !== streamed.got) throw new Error('equity curve out of order');
+  const n = from + rest.length;
+  if (n > closeTimes.length) throw new Error('an equity curve longer than the data');
+  let value: Float64Array = rest;
+  if (from > 0) {
+    value = streamed.equity.length === n ? streamed.equity : new Float64Array(n);
+    if (value !== streamed.equity) value.set(streamed.equity.subarray(0, from));
+    value.set(rest, from);
+  }
+  const ts = n === closeTimes.length ? closeTimes : closeTimes.slice(0, n);
+  const result = { ...(d.result as unknown as BacktestResult), ...known, equity: { ts, value, drawdown: drawdown(value, true, ts).curve } };
   if (!d.events) return { result, events: null };
   if (sessionId === undefined) throw new Error('audit events from a run that was not recorded');
   // A recorded run writes its own session only.

@@ -30,8 +30,11 @@ export interface SandboxOptions {
 export interface SandboxProcess {
   readonly pid: number | undefined;
   send(message: unknown): void;
-  /** Raw bytes on the child's stdin (candle columns: no serialisation of 48 MB per million candles). */
-  write(chunk: Uint8Array): void;
+  /**
+   * Raw bytes on the child's stdin (candle columns: no serialisation of 48 MB per million candles); `written`
+   * once they are handed to the OS (not called if the child dies first: its exit is reported).
+   */
+  write(chunk: Uint8Array, written?: () => void): void;
   onMessage(fn: (m: unknown) => void): void;
   /** Called once; `stderr` is the last few KB the child wrote (Node's own fatal messages: out of memory). */
   onExit(fn: (code: number | null, signal: NodeJS.Signals | null, stderr: string) => void): void;
@@ -195,8 +198,10 @@ export function spawnSandbox(opts: SandboxOptions): SandboxProcess {
     send: (m) => {
       if (child.connected) child.send(m as never);
     },
-    write: (chunk) => {
-      child.stdin?.write(chunk);
+    write: (chunk, written) => {
+      child.stdin?.write(chunk, (e) => {
+        if (!e) written?.();
+      });
     },
     onMessage: (fn) => {
       listeners.push(fn);
