@@ -4,9 +4,9 @@
  * never produce a duplicate; reads concatenate BLOBs straight into Float64Arrays with no object per candle.
  * Float64 BLOBs are little-endian (every platform Kestrel ships on).
  */
-import { ValidationError } from '../core/errors.ts';
+import { ValidationError, type KestrelError } from '../core/errors.ts';
 import type { OhlcvArrays } from '../core/model/market.ts';
-import { guarded, type SqliteDb, type SqliteStatement } from './sqlite.ts';
+import { guarded, toStorageError, type SqliteDb, type SqliteStatement } from './sqlite.ts';
 
 /** The model's six columns (main/core/model/market.ts). */
 export type CandleColumns = OhlcvArrays;
@@ -115,26 +115,30 @@ export class CandleStore {
     checkKey(key);
     const tfMs = timeframeMs(key.timeframe);
     const cols = normalise(input);
-    const n = cols.ts.length;
-    if (n === 0) return { candles: 0, chunks: 0 };
-    const span = tfMs * CHUNK_CANDLES;
-    return guarded(`upsert candles ${key.source} ${key.symbol} ${key.timeframe}`, () =>
-      this.db.transaction(() => {
-        const setId = this.ensureSet(key, tfMs);
-        let chunks = 0;
-        let i = 0;
-        while (i < n) {
-          const start = Math.floor(cols.ts[i]! / span) * span;
-          let j = i + 1;
-          while (j < n && cols.ts[j]! < start + span) j++;
-          const incoming = slice(cols, i, j);
-          const existing = this.st.chunk.get(setId, start);
-          this.write(setId, start, existing ? merge(fromRow(existing), incoming) : incoming);
-          chunks++;
-          i = j;
-        }
-        return { candles: n, chunks };
-      }).immediate(),
+    if (cols.ts.length === 0) return { candles: 0, chunks: 0 };
+    return guarded(`upsert candles ${key.source} ${key.symbol} ${key.timeframe}`, () => this.db.transaction(() => this.put(key, tfMs, cols)).immediate());
+  }
+
+  /**
+   * Several datasets' upserts in one transaction (one commit: live bars of every market of a connection at
+   * once). Each item is checked and written on its own savepoint, so a bad item fails alone: its entry in the
+   * result is its error, the others are written. A failed commit throws (then nothing was written).
+   */
+  upsertMany(items: readonly { readonly key: CandleKey; readonly columns: CandleColumnsInput }[]): (KestrelError | null)[] {
+    return guarded('upsert candles', () =>
+      this.db.transaction(() =>
+        items.map(({ key, columns }) => {
+          try {
+            checkKey(key);
+            const tfMs = timeframeMs(key.timeframe);
+            const cols = normalise(columns);
+            if (cols.ts.length) this.db.transaction(() => this.put(key, tfMs, cols))();
+            return null;
+          } catch (e) {
+            return toStorageError(e, `upsert candles ${key?.source} ${key?.symbol} ${key?.timeframe}`);
+          }
+        }),
+      ).immediate(),
     );
   }
 
@@ -190,6 +194,26 @@ export class CandleStore {
     if (!set) return false;
     guarded('remove dataset', () => this.st.removeSet.run(set.id));
     return true;
+  }
+
+  /** Writes normalised, non-empty columns into their chunks; runs inside the caller's transaction. */
+  private put(key: CandleKey, tfMs: number, cols: CandleColumns): { candles: number; chunks: number } {
+    const n = cols.ts.length;
+    const span = tfMs * CHUNK_CANDLES;
+    const setId = this.ensureSet(key, tfMs);
+    let chunks = 0;
+    let i = 0;
+    while (i < n) {
+      const start = Math.floor(cols.ts[i]! / span) * span;
+      let j = i + 1;
+      while (j < n && cols.ts[j]! < start + span) j++;
+      const incoming = slice(cols, i, j);
+      const existing = this.st.chunk.get(setId, start);
+      this.write(setId, start, existing ? merge(fromRow(existing), incoming) : incoming);
+      chunks++;
+      i = j;
+    }
+    return { candles: n, chunks };
   }
 
   private ensureSet(key: CandleKey, tfMs: number): number {
@@ -253,6 +277,14 @@ function slice(c: CandleColumns, a: number, b: number): CandleColumns {
 /** Sorted merge of two sorted, unique columns sets; on equal ts the incoming candle replaces the stored one. */
 function merge(old: CandleColumns, inc: CandleColumns): CandleColumns {
   const out = alloc(old.ts.length + inc.ts.length);
+  if (old.ts.length === 0 || inc.ts[0]! > old.ts[old.ts.length - 1]!) {
+    // Appending (a live bar after the stored ones, the next page of a backfill): two block copies per column.
+    for (const f of FIELDS) {
+      out[f].set(old[f]);
+      out[f].set(inc[f], old.ts.length);
+    }
+    return out;
+  }
   let i = 0;
   let j = 0;
   let k = 0;

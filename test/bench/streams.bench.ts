@@ -5,7 +5,7 @@
  * fan-out to the renderer (coalesced per market and kind, every event checked against the contract by the
  * IPC server, as in the app).
  *
- * ours: the host's MessageGate, LiveBars, StreamsBridge and IpcServer, as wired in the app.
+ * ours: the host's MessageGate, LiveBars, BarWriter, StreamsBridge and IpcServer, as wired in the app.
  * peer: the straightforward implementation: the same parse and ccxt handler, then every message inserted
  *       into SQLite on its own (trades and bar updates, one statement each, autocommit) and emitted on its own.
  * Both stores end with the same closed bars (checked) before the ratio is printed.
@@ -18,6 +18,7 @@ import { IpcServer } from '../../main/host/ipc/server.ts';
 import type { createHandlers } from '../../main/host/handlers/index.ts';
 import { MessageGate } from '../../main/host/market-streams/gate.ts';
 import { LiveBars } from '../../main/host/market-streams/live-bars.ts';
+import { BarWriter } from '../../main/host/market-streams/bar-writer.ts';
 import { StreamsBridge } from '../../main/host/market-streams/ipc-bridge.ts';
 import type { MarketStreams } from '../../main/host/market-streams/manager.ts';
 import type { StreamUpdate } from '../../main/contract/streams.ts';
@@ -94,6 +95,8 @@ function ours(stores: MarketStores) {
   // The bridge flushes on its timer in the app; here at the end of each batch.
   const b = bridge as unknown as { queue(u: StreamUpdate): void; flush(): void };
   const bars = new Map<string, LiveBars>();
+  // The writer commits on setImmediate in the app (the end of the socket read); here at the end of each batch.
+  const writer = new BarWriter(stores.candles, () => {});
   const gate = new MessageGate('binance');
   const fan = (u: StreamUpdate) => b.queue(u);
   for (const sym of SYMBOLS) {
@@ -101,7 +104,7 @@ function ours(stores: MarketStores) {
     const s = mock.symbol(sym.replace('/', ''))!;
     stores.candles.upsert({ source: 'ours', symbol: sym, timeframe: '1m' }, { ts: [s.candles.ts[0]! - 60_000], open: [1], high: [1], low: [1], close: [1], volume: [1] });
     bars.set(sym, new LiveBars({
-      key: { source: 'ours', symbol: sym, timeframe: '1m' }, candles: stores.candles,
+      key: { source: 'ours', symbol: sym, timeframe: '1m' }, candles: stores.candles, writer,
       fetch: () => Promise.reject(new Error('no REST in the bench')), emit: (list) => fan({ venue: 'bench', symbol: sym, kind: 'ohlcv', timeframe: '1m', bars: list }),
     }));
   }
@@ -118,6 +121,7 @@ function ours(stores: MarketStores) {
         const m = JSON.parse(f) as unknown;
         if (gate.admit(m)) ex.handleMessage(client, m);
       }
+      writer.flush();
       b.flush();
     },
   };
