@@ -3,10 +3,13 @@
  * each timestamp belongs to, so re-importing, overlapping backfills or a live candle updated every second
  * never produce a duplicate; reads concatenate BLOBs straight into Float64Arrays with no object per candle.
  * Float64 BLOBs are little-endian (every platform Kestrel ships on).
+ *
+ * Appends (`upsertMany`: live bars as they close) go to the dataset's tail table as rows and are folded into
+ * the chunks TAIL_FOLD at a time (migrations/market/0004-candle-tail.ts); every read sees chunks + tail.
  */
-import { ValidationError } from '../core/errors.ts';
+import { KestrelError, ValidationError } from '../core/errors.ts';
 import type { OhlcvArrays } from '../core/model/market.ts';
-import { guarded, type SqliteDb, type SqliteStatement } from './sqlite.ts';
+import { guarded, toStorageError, type SqliteDb, type SqliteStatement } from './sqlite.ts';
 
 /** The model's six columns (main/core/model/market.ts). */
 export type CandleColumns = OhlcvArrays;
@@ -48,6 +51,8 @@ export interface DatasetInfo extends CandleKey {
 const FIELDS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
 /** Candles per chunk window: big enough that a 1M-candle read is a few hundred BLOB copies, small enough that rewriting one chunk for a live update costs well under a millisecond of memcpy. */
 export const CHUNK_CANDLES = 4096;
+/** Tail rows of a dataset folded into its chunks at once: one chunk rewrite per this many appended candles. */
+export const TAIL_FOLD = 1024;
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, M: 2_592_000_000, y: 31_536_000_000 };
 
@@ -71,6 +76,7 @@ interface ChunkRow {
 
 export class CandleStore {
   private readonly db: SqliteDb;
+  private readonly setIds = new Map<string, number>();
   private readonly st: {
     setId: SqliteStatement<[string, string, string], { id: number; tf_ms: number }>;
     addSet: SqliteStatement<[string, string, string, number]>;
@@ -80,6 +86,12 @@ export class CandleStore {
     lastTs: SqliteStatement<[number], { last_ts: number }>;
     datasets: SqliteStatement<[], { source: string; symbol: string; timeframe: string; firstTs: number; lastTs: number; count: number }>;
     removeSet: SqliteStatement<[number]>;
+    tailFirst: SqliteStatement<[number], { ts: number }>;
+    tailLast: SqliteStatement<[number], { ts: number }>;
+    tailAdd: SqliteStatement<[number, number, number, number, number, number, number]>;
+    tailAll: SqliteStatement<[number], number[]>;
+    tailRange: SqliteStatement<[number, number, number], number[]>;
+    tailClear: SqliteStatement<[number]>;
   };
 
   constructor(db: SqliteDb) {
@@ -100,9 +112,19 @@ export class CandleStore {
       lastTs: db.prepare('SELECT last_ts FROM candle_chunks WHERE set_id = ? ORDER BY chunk_start DESC LIMIT 1'),
       datasets: db.prepare(
         `SELECT s.source, s.symbol, s.timeframe, MIN(c.first_ts) AS firstTs, MAX(c.last_ts) AS lastTs, SUM(c.n) AS count
-         FROM candle_sets s JOIN candle_chunks c ON c.set_id = s.id GROUP BY s.id ORDER BY s.source, s.symbol, s.tf_ms`,
+         FROM candle_sets s JOIN (
+           SELECT set_id, first_ts, last_ts, n FROM candle_chunks
+           UNION ALL SELECT set_id, MIN(ts), MAX(ts), COUNT(*) FROM candle_tail GROUP BY set_id
+         ) c ON c.set_id = s.id GROUP BY s.id ORDER BY s.source, s.symbol, s.tf_ms`,
       ),
       removeSet: db.prepare('DELETE FROM candle_sets WHERE id = ?'),
+      // Index seeks, not aggregates over the tail: an append pays O(log n) for them.
+      tailFirst: db.prepare('SELECT ts FROM candle_tail WHERE set_id = ? ORDER BY ts LIMIT 1'),
+      tailLast: db.prepare('SELECT ts FROM candle_tail WHERE set_id = ? ORDER BY ts DESC LIMIT 1'),
+      tailAdd: db.prepare('INSERT INTO candle_tail (set_id, ts, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      tailAll: db.prepare<[number], number[]>('SELECT ts, open, high, low, close, volume FROM candle_tail WHERE set_id = ? ORDER BY ts').raw(true),
+      tailRange: db.prepare<[number, number, number], number[]>('SELECT ts, open, high, low, close, volume FROM candle_tail WHERE set_id = ? AND ts >= ? AND ts < ? ORDER BY ts').raw(true),
+      tailClear: db.prepare('DELETE FROM candle_tail WHERE set_id = ?'),
     };
   }
 
@@ -115,27 +137,42 @@ export class CandleStore {
     checkKey(key);
     const tfMs = timeframeMs(key.timeframe);
     const cols = normalise(input);
-    const n = cols.ts.length;
-    if (n === 0) return { candles: 0, chunks: 0 };
-    const span = tfMs * CHUNK_CANDLES;
+    if (cols.ts.length === 0) return { candles: 0, chunks: 0 };
     return guarded(`upsert candles ${key.source} ${key.symbol} ${key.timeframe}`, () =>
       this.db.transaction(() => {
         const setId = this.ensureSet(key, tfMs);
-        let chunks = 0;
-        let i = 0;
-        while (i < n) {
-          const start = Math.floor(cols.ts[i]! / span) * span;
-          let j = i + 1;
-          while (j < n && cols.ts[j]! < start + span) j++;
-          const incoming = slice(cols, i, j);
-          const existing = this.st.chunk.get(setId, start);
-          this.write(setId, start, existing ? merge(fromRow(existing), incoming) : incoming);
-          chunks++;
-          i = j;
-        }
-        return { candles: n, chunks };
+        this.fold(setId, tfMs);
+        return this.put(setId, tfMs, cols);
       }).immediate(),
     );
+  }
+
+  /**
+   * Several datasets' upserts in one transaction (one commit: live bars of every market of a connection at
+   * once). Each item is checked before anything is written, so a bad item fails alone: its entry in the
+   * result is its error, the others are written. A failed write or commit throws (then nothing was written).
+   * Candles that all follow the dataset's last one are appended to its tail (no chunk rewritten).
+   */
+  upsertMany(items: readonly { readonly key: CandleKey; readonly columns: CandleColumnsInput }[]): (KestrelError | null)[] {
+    const checked = items.map(({ key, columns }) => {
+      try {
+        checkKey(key);
+        return { key, tfMs: timeframeMs(key.timeframe), cols: normalise(columns) };
+      } catch (e) {
+        return toStorageError(e, `upsert candles ${key?.source} ${key?.symbol} ${key?.timeframe}`);
+      }
+    });
+    try {
+      guarded('upsert candles', () =>
+        this.db.transaction(() => {
+          for (const c of checked) if (!(c instanceof KestrelError) && c.cols.ts.length) this.append(c.key, c.tfMs, c.cols);
+        }).immediate(),
+      );
+    } catch (e) {
+      this.setIds.clear();
+      throw e;
+    }
+    return checked.map((c) => (c instanceof KestrelError ? c : null));
   }
 
   /** Candles with from <= ts < to, ascending, as fresh Float64Array columns. */
@@ -147,7 +184,8 @@ export class CandleStore {
     if (!set || !(to > from)) return { ...alloc(0), length: 0, intervalMs };
     const span = set.tf_ms * CHUNK_CANDLES;
     const lo = Math.max(Number.MIN_SAFE_INTEGER, Math.floor(from / span) * span);
-    const rows = guarded('read candles', () => this.st.range.all(set.id, lo, to, from, to));
+    // One read transaction: a fold between the two queries would show its candles twice or not at all.
+    const [rows, tail] = guarded('read candles', () => this.db.transaction(() => [this.st.range.all(set.id, lo, to, from, to), this.st.tailRange.all(set.id, from, to)] as const).deferred());
     const bounds = new Int32Array(rows.length * 2);
     let total = 0;
     rows.forEach((r, k) => {
@@ -158,7 +196,7 @@ export class CandleStore {
       bounds[2 * k + 1] = b;
       total += b - a;
     });
-    const out = alloc(total);
+    const out = alloc(total + tail.length);
     let at = 0;
     rows.forEach((r, k) => {
       const a = bounds[2 * k]!;
@@ -167,13 +205,22 @@ export class CandleStore {
       for (const f of FIELDS) new Uint8Array(out[f].buffer, at * 8, (b - a) * 8).set(r[f].subarray(a * 8, b * 8));
       at += b - a;
     });
-    return { ...out, length: total, intervalMs };
+    for (const r of tail) {
+      FIELDS.forEach((f, c) => (out[f][at] = r[c]!));
+      at++;
+    }
+    return { ...out, length: at, intervalMs };
   }
 
   /** Last stored timestamp of a dataset (where a backfill resumes), or undefined when empty. */
   lastTs(key: CandleKey): number | undefined {
     const set = this.st.setId.get(key.source, key.symbol, key.timeframe);
-    return set ? this.st.lastTs.get(set.id)?.last_ts : undefined;
+    if (!set) return undefined;
+    return guarded('read last candle', () => this.db.transaction(() => this.lastOf(set.id)).deferred());
+  }
+
+  private lastOf(setId: number): number | undefined {
+    return this.st.tailLast.get(setId)?.ts ?? this.st.lastTs.get(setId)?.last_ts;
   }
 
   datasets(): DatasetInfo[] {
@@ -188,13 +235,72 @@ export class CandleStore {
   remove(key: CandleKey): boolean {
     const set = this.st.setId.get(key.source, key.symbol, key.timeframe);
     if (!set) return false;
+    this.setIds.clear();
     guarded('remove dataset', () => this.st.removeSet.run(set.id));
     return true;
+  }
+
+  /** Appends to the tail when every candle follows the dataset's last one, else folds and merges; in the caller's transaction. */
+  private append(key: CandleKey, tfMs: number, cols: CandleColumns): void {
+    const setId = this.appendSet(key, tfMs);
+    const last = this.lastOf(setId);
+    if (last !== undefined && !(cols.ts[0]! > last)) {
+      this.fold(setId, tfMs);
+      this.put(setId, tfMs, cols);
+      return;
+    }
+    for (let i = 0; i < cols.ts.length; i++) this.st.tailAdd.run(setId, cols.ts[i]!, cols.open[i]!, cols.high[i]!, cols.low[i]!, cols.close[i]!, cols.volume[i]!);
+    // Rows are unique by ts, so the span bounds their count (a tail with gaps folds a little early).
+    const first = this.st.tailFirst.get(setId)!.ts;
+    if ((cols.ts[cols.ts.length - 1]! - first) / tfMs + 1 >= TAIL_FOLD) this.fold(setId, tfMs);
+  }
+
+  /** Moves a dataset's tail into its chunks (before any write that is not an append, and every TAIL_FOLD rows). */
+  private fold(setId: number, tfMs: number): void {
+    const rows = this.st.tailAll.all(setId);
+    if (rows.length === 0) return;
+    const cols = alloc(rows.length);
+    rows.forEach((r, i) => FIELDS.forEach((f, c) => (cols[f][i] = r[c]!)));
+    this.put(setId, tfMs, cols);
+    this.st.tailClear.run(setId);
+  }
+
+  /** Writes normalised, non-empty columns into their chunks; runs inside the caller's transaction. */
+  private put(setId: number, tfMs: number, cols: CandleColumns): { candles: number; chunks: number } {
+    const n = cols.ts.length;
+    const span = tfMs * CHUNK_CANDLES;
+    let chunks = 0;
+    let i = 0;
+    while (i < n) {
+      const start = Math.floor(cols.ts[i]! / span) * span;
+      let j = i + 1;
+      while (j < n && cols.ts[j]! < start + span) j++;
+      const incoming = slice(cols, i, j);
+      const existing = this.st.chunk.get(setId, start);
+      this.write(setId, start, existing ? merge(fromRow(existing), incoming) : incoming);
+      chunks++;
+      i = j;
+    }
+    return { candles: n, chunks };
   }
 
   private ensureSet(key: CandleKey, tfMs: number): number {
     this.st.addSet.run(key.source, key.symbol, key.timeframe, tfMs);
     return this.st.setId.get(key.source, key.symbol, key.timeframe)!.id;
+  }
+
+  /**
+   * ensureSet for the appends, remembered per dataset (two statements fewer per market and commit). Forgotten
+   * on remove() and after any failed write, so a dataset removed by another connection is looked up again.
+   */
+  private appendSet(key: CandleKey, tfMs: number): number {
+    const k = `${key.source}\u0000${key.symbol}\u0000${key.timeframe}`;
+    let id = this.setIds.get(k);
+    if (id === undefined) {
+      id = this.ensureSet(key, tfMs);
+      this.setIds.set(k, id);
+    }
+    return id;
   }
 
   private write(setId: number, start: number, c: CandleColumns): void {
@@ -253,6 +359,14 @@ function slice(c: CandleColumns, a: number, b: number): CandleColumns {
 /** Sorted merge of two sorted, unique columns sets; on equal ts the incoming candle replaces the stored one. */
 function merge(old: CandleColumns, inc: CandleColumns): CandleColumns {
   const out = alloc(old.ts.length + inc.ts.length);
+  if (old.ts.length === 0 || inc.ts[0]! > old.ts[old.ts.length - 1]!) {
+    // Appending (a live bar after the stored ones, the next page of a backfill): two block copies per column.
+    for (const f of FIELDS) {
+      out[f].set(old[f]);
+      out[f].set(inc[f], old.ts.length);
+    }
+    return out;
+  }
   let i = 0;
   let j = 0;
   let k = 0;

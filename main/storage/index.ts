@@ -120,7 +120,7 @@ export function openStores(dataDir: string, opts: OpenStoresOptions = {}): Store
 }
 
 export { AuditLog } from './audit-log.ts';
-export { CandleStore, CHUNK_CANDLES, timeframeMs, type CandleColumns, type CandleColumnsInput, type CandleKey, type DatasetInfo, type StoredCandles } from './candles.ts';
+export { CandleStore, CHUNK_CANDLES, TAIL_FOLD, timeframeMs, type CandleColumns, type CandleColumnsInput, type CandleKey, type DatasetInfo, type StoredCandles } from './candles.ts';
 export { Catalog, type AccountRecord, type BacktestRecord, type SessionRecord, type StrategyRecord, type StrategyVersion } from './catalog.ts';
 export { integrityCheck, type OpenDatabaseOptions } from './db.ts';
 export { WalSync } from './wal-sync.ts';

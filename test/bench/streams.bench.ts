@@ -5,7 +5,7 @@
  * fan-out to the renderer (coalesced per market and kind, every event checked against the contract by the
  * IPC server, as in the app).
  *
- * ours: the host's MessageGate, LiveBars, StreamsBridge and IpcServer, as wired in the app.
+ * ours: the host's MessageGate, LiveBars, BarWriter, StreamsBridge and IpcServer, as wired in the app.
  * peer: the straightforward implementation: the same parse and ccxt handler, then every message inserted
  *       into SQLite on its own (trades and bar updates, one statement each, autocommit) and emitted on its own.
  * Both stores end with the same closed bars (checked) before the ratio is printed.
@@ -18,6 +18,7 @@ import { IpcServer } from '../../main/host/ipc/server.ts';
 import type { createHandlers } from '../../main/host/handlers/index.ts';
 import { MessageGate } from '../../main/host/market-streams/gate.ts';
 import { LiveBars } from '../../main/host/market-streams/live-bars.ts';
+import { BarWriter } from '../../main/host/market-streams/bar-writer.ts';
 import { StreamsBridge } from '../../main/host/market-streams/ipc-bridge.ts';
 import type { MarketStreams } from '../../main/host/market-streams/manager.ts';
 import type { StreamUpdate } from '../../main/contract/streams.ts';
@@ -35,8 +36,9 @@ const BATCH = 200;
 const dir = mkdtempSync(join(tmpdir(), 'kestrel-bench-streams-'));
 
 const mock = await startMockExchange({ symbols: generatedSymbols({ symbols: SYMBOLS, days: 1, seed: 3 }) });
-const venue = new CcxtVenue({ exchange: 'binance', endpoints: { rest: mock.baseUrl, ws: mock.wsUrl } });
-await venue.loadInstruments();
+// One exchange instance per side: each parses the same frames from the same (empty) caches.
+const venues = [0, 1].map(() => new CcxtVenue({ exchange: 'binance', endpoints: { rest: mock.baseUrl, ws: mock.wsUrl } }));
+for (const v of venues) await v.loadInstruments();
 
 // The frames: per minute and symbol, 4 trades each followed by a kline update, the final kline, a ticker.
 const frames: string[] = [];
@@ -62,7 +64,7 @@ interface Sink {
 }
 
 /** ccxt's binance handler with a client whose `resolve` hands each unified result to `sink` (no socket). */
-function ccxtParser(sink: Sink) {
+function ccxtParser(venue: CcxtVenue, sink: Sink) {
   const ex = venue.ex as unknown as { handleMessage(c: unknown, m: unknown): void; trades: Record<string, unknown>; ohlcvs: Record<string, unknown>; tickers: Record<string, unknown> };
   const client = {
     url: 'ws://127.0.0.1:1/ws/0',
@@ -94,6 +96,8 @@ function ours(stores: MarketStores) {
   // The bridge flushes on its timer in the app; here at the end of each batch.
   const b = bridge as unknown as { queue(u: StreamUpdate): void; flush(): void };
   const bars = new Map<string, LiveBars>();
+  // The writer commits on setImmediate in the app (the end of the socket read); here at the end of each batch.
+  const writer = new BarWriter(stores.candles, () => {});
   const gate = new MessageGate('binance');
   const fan = (u: StreamUpdate) => b.queue(u);
   for (const sym of SYMBOLS) {
@@ -101,13 +105,13 @@ function ours(stores: MarketStores) {
     const s = mock.symbol(sym.replace('/', ''))!;
     stores.candles.upsert({ source: 'ours', symbol: sym, timeframe: '1m' }, { ts: [s.candles.ts[0]! - 60_000], open: [1], high: [1], low: [1], close: [1], volume: [1] });
     bars.set(sym, new LiveBars({
-      key: { source: 'ours', symbol: sym, timeframe: '1m' }, candles: stores.candles,
+      key: { source: 'ours', symbol: sym, timeframe: '1m' }, candles: stores.candles, writer,
       fetch: () => Promise.reject(new Error('no REST in the bench')), emit: (list) => fan({ venue: 'bench', symbol: sym, kind: 'ohlcv', timeframe: '1m', bars: list }),
     }));
   }
   const ids = new Map<string, string>(SYMBOLS.map((s) => [s.replace('/', ''), s]));
   gate.listeners.add({ message() {}, finalKline: (id, _i, bar) => bars.get(ids.get(id)!)!.final(bar) });
-  const { ex, client } = ccxtParser({
+  const { ex, client } = ccxtParser(venues[0]!, {
     trade: (symbol, t) => fan({ venue: 'bench', symbol, kind: 'trades', trades: [{ id: t.id ?? null, ts: Number(t.timestamp), price: Number(t.price), qty: Number(t.amount), side: t.side === 'buy' || t.side === 'sell' ? t.side : null }] }),
     bar: (symbol, r) => bars.get(symbol)!.update({ ts: r[0]!, open: r[1]!, high: r[2]!, low: r[3]!, close: r[4]!, volume: r[5]! }),
     ticker: (symbol, t) => fan({ venue: 'bench', symbol, kind: 'ticker', ts: Number(t.timestamp), last: Number(t.last), bid: null, ask: null, high: null, low: null, open: null, changePct: null, baseVolume: null, quoteVolume: null }),
@@ -118,6 +122,7 @@ function ours(stores: MarketStores) {
         const m = JSON.parse(f) as unknown;
         if (gate.admit(m)) ex.handleMessage(client, m);
       }
+      writer.flush();
       b.flush();
     },
   };
@@ -129,7 +134,7 @@ function peer(stores: MarketStores) {
   db.exec('CREATE TABLE IF NOT EXISTS peer_trades (symbol TEXT, id TEXT, ts INTEGER, price REAL, qty REAL, side TEXT); CREATE TABLE IF NOT EXISTS peer_bars (symbol TEXT, ts INTEGER, open REAL, high REAL, low REAL, close REAL, volume REAL, PRIMARY KEY (symbol, ts))');
   const insTrade = db.prepare('INSERT INTO peer_trades VALUES (?, ?, ?, ?, ?, ?)');
   const upBar = db.prepare('INSERT OR REPLACE INTO peer_bars VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const { ex, client } = ccxtParser({
+  const { ex, client } = ccxtParser(venues[1]!, {
     trade: (symbol, t) => {
       insTrade.run(symbol, t.id ?? null, Number(t.timestamp), Number(t.price), Number(t.amount), t.side ?? null);
       ipc.emit('streams.update', { venue: 'bench', symbol, kind: 'trades', trades: [{ id: t.id ?? null, ts: Number(t.timestamp), price: Number(t.price), qty: Number(t.amount), side: t.side === 'buy' || t.side === 'sell' ? t.side : null }] });
@@ -148,29 +153,32 @@ function peer(stores: MarketStores) {
   };
 }
 
-function run(name: string, p: { batch(list: string[]): void }) {
-  const lat: number[] = [];
-  const t0 = performance.now();
+/**
+ * The two sides take turns batch by batch (ours, then the peer, on the same batch), so that a machine whose
+ * load changes during the run slows both alike; each side's rate is its frames over the sum of its batches.
+ */
+function run(sides: { batch(list: string[]): void }[]) {
+  const lat = sides.map(() => [] as number[]);
   for (let i = 0; i < frames.length; i += BATCH) {
-    const b0 = performance.now();
-    p.batch(frames.slice(i, i + BATCH));
-    lat.push(performance.now() - b0);
+    const list = frames.slice(i, i + BATCH);
+    sides.forEach((p, k) => {
+      const b0 = performance.now();
+      p.batch(list);
+      lat[k]!.push(performance.now() - b0);
+    });
   }
-  const ms = performance.now() - t0;
-  lat.sort((a, b) => a - b);
-  return { name, rate: frames.length / (ms / 1000), p99: lat[Math.floor(lat.length * 0.99)]!, median: lat[Math.floor(lat.length / 2)]! };
+  return lat.map((l) => {
+    const ms = l.reduce((x, y) => x + y, 0);
+    l.sort((x, y) => x - y);
+    return { rate: frames.length / (ms / 1000), p99: l[Math.floor(l.length * 0.99)]!, median: l[Math.floor(l.length / 2)]! };
+  });
 }
 
 try {
-  // Fresh exchange caches per side: each side parses the same frames from the same state.
   const a = openMarket(join(dir, 'ours.db'));
   const b = openMarket(join(dir, 'peer.db'));
-  const o = ours(a);
-  const r1 = run('ours', o);
-  (venue.ex as unknown as { trades: object; ohlcvs: object; tickers: object }).trades = {};
-  (venue.ex as unknown as { ohlcvs: object }).ohlcvs = {};
   const p = peer(b);
-  const r2 = run('peer', p);
+  const [r1, r2] = run([ours(a), p]) as [ReturnType<typeof run>[0], ReturnType<typeof run>[0]];
   // Same closed bars on both sides (the peer's last row per minute is the final update).
   for (const sym of SYMBOLS) {
     const mine = a.candles.range({ source: 'ours', symbol: sym, timeframe: '1m' });
@@ -183,7 +191,7 @@ try {
   a.db.close();
   b.db.close();
 } finally {
-  await venue.close();
+  for (const v of venues) await v.close();
   await mock.close();
   rmSync(dir, { recursive: true, force: true });
 }

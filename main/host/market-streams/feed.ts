@@ -14,6 +14,7 @@ import { openStream, type CcxtVenue, type StreamHandle, type StreamStatus } from
 import type { CandleStore } from '../../storage/index.ts';
 import type { Logger } from '../log.ts';
 import type { MessageGate } from './gate.ts';
+import type { BarSink } from './bar-writer.ts';
 import { LiveBars } from './live-bars.ts';
 
 export type StreamHandler = (u: StreamUpdate) => void;
@@ -60,6 +61,8 @@ export interface FeedDeps {
   readonly venue: CcxtVenue;
   readonly gate: MessageGate;
   readonly candles: CandleStore;
+  /** Where closed stream bars are written (batched per event-loop turn); default: `candles` at once. */
+  readonly writer?: BarSink;
   readonly log: Logger;
   readonly tuning: StreamTuning;
   /** Something changed that the health view shows. */
@@ -225,6 +228,7 @@ export class VenueFeed {
       ch.bars = new LiveBars({
         key: { source: this.d.id, symbol: ch.symbol, timeframe: '1m' },
         candles: this.d.candles,
+        ...(this.d.writer ? { writer: this.d.writer } : {}),
         fetch: (since, limit) => venue.fetchCandles(ch.symbol, '1m', since, limit),
         emit: (bars) => fan({ ...base, kind: 'ohlcv', timeframe: '1m', bars }),
         onStored: (n) => {

@@ -40,7 +40,7 @@ export class MessageGate {
   readonly counters: GateCounters = { messages: 0, malformed: 0, duplicate: 0, outOfOrder: 0, lastMessageAt: 0, lastEventTime: null, lastEventAt: 0 };
   private readonly strict: boolean;
   /** Per stream (event type + market + interval): the ordering key of the newest event handled. */
-  private readonly newest = new Map<string, { a: number; b: number; body: string }>();
+  private readonly newest = new Map<string, { a: number; b: number; body: unknown }>();
   private readonly now: () => number;
   /** Told of every message (after the counters moved) and of every final kline. One per feed on this connection. */
   readonly listeners = new Set<{ message(): void; finalKline: FinalKline }>();
@@ -132,13 +132,17 @@ export class MessageGate {
       default:
         return true;
     }
-    const body = e === 'kline' ? JSON.stringify(m.k) : '';
+    // A kline's body is kept as the parsed object and serialised only to tell two updates with the same
+    // event time apart (rare): a duplicate is the same content, a correction is not.
+    const body = e === 'kline' ? m.k : undefined;
     const prev = this.newest.get(key);
     if (prev) {
       if (a < prev.a || (a === prev.a && b < prev.b)) return this.drop('outOfOrder');
-      if (a === prev.a && b === prev.b && (e !== 'kline' || body === prev.body)) return this.drop('duplicate');
-    }
-    this.newest.set(key, { a, b, body });
+      if (a === prev.a && b === prev.b && (e !== 'kline' || (prev.body !== undefined && JSON.stringify(body) === JSON.stringify(prev.body)))) return this.drop('duplicate');
+      prev.a = a;
+      prev.b = b;
+      prev.body = body;
+    } else this.newest.set(key, { a, b, body });
     c.lastEventTime = E;
     c.lastEventAt = c.lastMessageAt;
     if (e === 'kline' && b === Number.MAX_SAFE_INTEGER && this.listeners.size) {
@@ -152,7 +156,7 @@ export class MessageGate {
   /** Forget ordering state (after a reconnect the venue may legitimately resend the current bar). */
   resetOrdering(): void {
     for (const [k, v] of this.newest) if (k.startsWith('d|')) this.newest.delete(k);
-    else v.body = '';
+    else v.body = undefined;
   }
 
   private bad(): false {

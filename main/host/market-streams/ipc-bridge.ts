@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventName, EventOf } from '../../contract/index.ts';
-import type { StreamKind, StreamUpdate } from '../../contract/streams.ts';
+import type { Bar, StreamKind, StreamUpdate } from '../../contract/streams.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import type { Logger } from '../log.ts';
 import type { MarketStreams, Subscription } from './manager.ts';
@@ -110,16 +110,23 @@ export class StreamsBridge {
     void s.sub.then((x) => x.close(), () => {});
   }
 
+  /**
+   * The pending update of a key is the bridge's own copy (the update itself is shared with every other
+   * subscriber), grown in place: trades appended, bars replaced or inserted by ts.
+   */
   private queue(u: StreamUpdate): void {
     const k = `${u.venue}|${u.symbol}|${u.kind}`;
     const prev = this.pending.get(k);
     if (prev && prev.kind === 'trades' && u.kind === 'trades') {
-      const trades = prev.trades.concat(u.trades);
-      this.pending.set(k, { ...prev, trades: trades.length > this.maxTrades ? trades.slice(-this.maxTrades) : trades });
+      for (const t of u.trades) prev.trades.push(t);
+      if (prev.trades.length > 2 * this.maxTrades) prev.trades.splice(0, prev.trades.length - this.maxTrades);
     } else if (prev && prev.kind === 'ohlcv' && u.kind === 'ohlcv') {
-      const byTs = new Map(prev.bars.map((b) => [b.ts, b]));
-      for (const b of u.bars) if (!byTs.get(b.ts)?.closed) byTs.set(b.ts, b);
-      this.pending.set(k, { ...prev, bars: [...byTs.values()].sort((a, b) => a.ts - b.ts) });
+      for (const b of u.bars) mergeBar(prev.bars, b);
+    } else if (u.kind === 'trades') this.pending.set(k, { ...u, trades: u.trades.slice(-2 * this.maxTrades) });
+    else if (u.kind === 'ohlcv') {
+      const bars: typeof u.bars = [];
+      for (const b of u.bars) mergeBar(bars, b);
+      this.pending.set(k, { ...u, bars });
     } else this.pending.set(k, u);
     if (!this.flushTimer) {
       this.flushTimer = setTimeout(() => this.flush(), this.flushMs);
@@ -132,6 +139,7 @@ export class StreamsBridge {
     const all = [...this.pending.values()];
     this.pending.clear();
     for (const u of all) {
+      if (u.kind === 'trades' && u.trades.length > this.maxTrades) u.trades.splice(0, u.trades.length - this.maxTrades);
       try {
         this.emit('streams.update', u);
       } catch (e) {
@@ -139,4 +147,13 @@ export class StreamsBridge {
       }
     }
   }
+}
+
+/** Puts `b` into `bars` (ascending ts): a new ts is inserted in order, a known one replaced unless that one is closed (final). */
+function mergeBar(bars: (Bar & { closed: boolean })[], b: Bar & { closed: boolean }): void {
+  let i = bars.length - 1;
+  while (i >= 0 && bars[i]!.ts > b.ts) i--;
+  if (i >= 0 && bars[i]!.ts === b.ts) {
+    if (!bars[i]!.closed) bars[i] = b;
+  } else bars.splice(i + 1, 0, b);
 }

@@ -10,18 +10,27 @@
  * A REST page's newest row is never stored (it may be the bar still forming when the venue answered, even
  * if its final update overtook the reply on the stream); the stream's final or a later page brings it.
  * Resyncs are serialised; a failure is retried with backoff and reported.
+ *
+ * Stream finals go to a BarSink (the connection's BarWriter: one commit per event-loop turn for every
+ * market); `through` moves on when the write is queued, and the closed bar is emitted after its commit,
+ * with any forming update that came meanwhile held back until then so that subscribers see bars in order.
+ * A failed write puts the bar back among the pending finals, rewinds `through` to what the store holds and
+ * resyncs.
  */
 import { KestrelError, VenueRejectedError } from '../../core/errors.ts';
 import type { Bar } from '../../contract/streams.ts';
 import type { OhlcvColumns } from '../../core/data/index.ts';
 import type { CandleKey, CandleStore } from '../../storage/index.ts';
 import { prepareForStore } from '../data/columns.ts';
+import type { BarSink } from './bar-writer.ts';
 
 const MINUTE = 60_000;
 
 export interface LiveBarsDeps {
   readonly key: CandleKey;
   readonly candles: Pick<CandleStore, 'upsert' | 'lastTs'>;
+  /** Where the stream's finals are written (default: `candles`, at once). REST pages always go to `candles` at once. */
+  readonly writer?: BarSink;
   /** One REST page of 1m bars from `since` (undefined: the newest `limit`). */
   fetch(since: number | undefined, limit: number): Promise<OhlcvColumns>;
   /** Bars to fan out: the forming bar (closed false) and each newly stored closed bar (closed true). */
@@ -49,11 +58,29 @@ export class LiveBars {
   private retryTimer: NodeJS.Timeout | undefined;
   private failures = 0;
   private closed = false;
+  /** Finals handed to the writer and not yet committed. */
+  private writing = 0;
+  /** The newest forming update that arrived while finals were being written (emitted after them). */
+  private held: Bar | undefined;
+  /** Failed writes so far: a resync that sees this change stops (its `through` was rewound under it). */
+  private lost = 0;
+  private readonly writer: BarSink;
   private readonly d: LiveBarsDeps;
 
   constructor(d: LiveBarsDeps) {
     this.d = d;
     this.through = d.candles.lastTs(d.key);
+    this.writer = d.writer ?? {
+      write: (key, bars, done) => {
+        try {
+          d.candles.upsert(key, columnsOf(bars));
+        } catch (e) {
+          done(e instanceof KestrelError ? e : new VenueRejectedError(`storing ${key.symbol} bars failed: ${(e as Error).message}`));
+          return;
+        }
+        done(null);
+      },
+    };
   }
 
   /** Newest minute known complete in the store. */
@@ -65,9 +92,10 @@ export class LiveBars {
   final(bar: Bar): void {
     if (this.closed) return;
     this.finals.add(bar.ts);
+    if (this.finals.size > 64) for (const t of this.finals) if (t < bar.ts - 60 * MINUTE) this.finals.delete(t);
     if (this.through !== undefined && bar.ts <= this.through) return;
     if (!this.resyncing && this.through !== undefined && bar.ts === this.through + MINUTE) {
-      this.store([bar]);
+      this.write(bar);
       return;
     }
     this.pending.set(bar.ts, bar);
@@ -81,8 +109,9 @@ export class LiveBars {
     if (f && bar.ts < f.ts) return;
     if (f && bar.ts > f.ts && !this.finals.has(f.ts) && (this.through === undefined || f.ts > this.through)) this.resync();
     this.forming = bar;
-    if (!this.finals.has(bar.ts)) this.d.emit([{ ...bar, closed: false }]);
-    if (this.finals.size > 64) for (const t of this.finals) if (t < bar.ts - 60 * MINUTE) this.finals.delete(t);
+    if (this.finals.has(bar.ts)) return;
+    if (this.writing) this.held = bar;
+    else this.d.emit([{ ...bar, closed: false }]);
   }
 
   /** After every (re)connect: fetch what was missed since the last stored bar. */
@@ -147,9 +176,11 @@ export class LiveBars {
     const horizon = Math.floor(anchor / MINUTE) * MINUTE - maxBars * MINUTE;
     let since = this.through === undefined || this.through < horizon ? undefined : this.through + MINUTE;
     if (since === undefined) since = Math.max(horizon, 0);
+    const lost = this.lost;
     for (let pages = 0; pages < Math.ceil(maxBars / page) + 2 && !this.closed; pages++) {
       const rows = await this.d.fetch(since, page);
-      if (this.closed) return;
+      // A write that failed meanwhile rewound `through` behind `since`: the resync it asked for starts over.
+      if (this.closed || this.lost !== lost) return;
       if (rows.ts.length === 0) return;
       const full = rows.ts.length >= page;
       const { columns } = prepareForStore(rows, MINUTE, `${this.d.key.source} ${this.d.key.symbol} 1m bars`);
@@ -191,12 +222,47 @@ export class LiveBars {
     }
   }
 
+  /** REST bars (and pending finals after a resync): stored at once, in the caller's turn. */
   private store(bars: Bar[]): void {
-    const cols = { ts: bars.map((b) => b.ts), open: bars.map((b) => b.open), high: bars.map((b) => b.high), low: bars.map((b) => b.low), close: bars.map((b) => b.close), volume: bars.map((b) => b.volume) };
-    this.d.candles.upsert(this.d.key, cols);
+    this.d.candles.upsert(this.d.key, columnsOf(bars));
     this.through = bars[bars.length - 1]!.ts;
     for (const b of bars) this.pending.delete(b.ts);
     this.d.onStored?.(bars.length);
     this.d.emit(bars.map((b) => ({ ...b, closed: true })));
   }
+
+  /** A stream final that continues the series: to the writer. */
+  private write(bar: Bar): void {
+    this.through = bar.ts;
+    this.pending.delete(bar.ts);
+    this.writing++;
+    this.writer.write(this.d.key, [bar], (err) => this.written(bar, err));
+  }
+
+  private written(bar: Bar, err: KestrelError | null): void {
+    this.writing--;
+    if (err) {
+      this.lost++;
+      this.pending.set(bar.ts, bar);
+      try {
+        this.through = this.d.candles.lastTs(this.d.key);
+      } catch {
+        this.through = undefined;
+      }
+      this.d.onError?.(err);
+    } else this.d.onStored?.(1);
+    if (this.closed) return;
+    const out: (Bar & { closed: boolean })[] = err ? [] : [{ ...bar, closed: true }];
+    const held = this.writing === 0 ? this.held : undefined;
+    if (held) {
+      this.held = undefined;
+      if (!this.finals.has(held.ts)) out.push({ ...held, closed: false });
+    }
+    if (out.length) this.d.emit(out);
+    if (err) this.resync();
+  }
+}
+
+function columnsOf(bars: readonly Bar[]): { ts: number[]; open: number[]; high: number[]; low: number[]; close: number[]; volume: number[] } {
+  return { ts: bars.map((b) => b.ts), open: bars.map((b) => b.open), high: bars.map((b) => b.high), low: bars.map((b) => b.low), close: bars.map((b) => b.close), volume: bars.map((b) => b.volume) };
 }

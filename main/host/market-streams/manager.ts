@@ -10,7 +10,8 @@
  *
  * `u` is a contract StreamUpdate (main/contract/streams.ts), delivered synchronously for every update (no
  * coalescing here: a paper desk matches on every print). Closed 1m bars are already in market.db when their
- * update arrives.
+ * update arrives (the stream's finals of every market are committed together at the end of the event-loop
+ * turn that brought them, then emitted, forming updates held back behind them).
  */
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import type { MarketEntry, MarketList, StreamKind, VenueHealth } from '../../contract/streams.ts';
@@ -18,6 +19,7 @@ import type { CcxtVenue, VenueOptions } from '../../venues/ccxt/index.ts';
 import type { CandleStore } from '../../storage/index.ts';
 import type { Logger } from '../log.ts';
 import type { VenuePool } from '../venues/pool.ts';
+import { BarWriter } from './bar-writer.ts';
 import { DEFAULT_TUNING, VenueFeed, type StreamHandler, type StreamTuning } from './feed.ts';
 import { MessageGate } from './gate.ts';
 
@@ -47,11 +49,13 @@ export class MarketStreams {
   private readonly healthListeners = new Set<(h: VenueHealth) => void>();
   private readonly d: MarketStreamsDeps;
   private readonly tuning: StreamTuning;
+  private readonly writer: BarWriter;
   private closed = false;
 
   constructor(d: MarketStreamsDeps) {
     this.d = d;
     this.tuning = { ...DEFAULT_TUNING, ...d.tuning };
+    this.writer = new BarWriter(d.candles);
   }
 
   /**
@@ -122,6 +126,8 @@ export class MarketStreams {
     const feeds = [...this.feeds.values()];
     this.feeds.clear();
     await Promise.all(feeds.map(async (p) => (await p.catch(() => undefined))?.close()));
+    // Finals queued in this turn are written before the store can be closed.
+    this.writer.flush();
   }
 
   private async validate(feed: VenueFeed, symbol: string): Promise<void> {
@@ -162,7 +168,7 @@ export class MarketStreams {
           gate.install(conn.ex);
           this.gates.set(conn, gate);
         }
-        const feed: VenueFeed = new VenueFeed({ id: venue, venue: conn, gate, candles: this.d.candles, log: this.d.log, tuning: this.tuning, changed: () => this.changed(feed) });
+        const feed: VenueFeed = new VenueFeed({ id: venue, venue: conn, gate, candles: this.d.candles, writer: this.writer, log: this.d.log, tuning: this.tuning, changed: () => this.changed(feed) });
         return feed;
       })();
       this.feeds.set(venue, p);

@@ -19,39 +19,60 @@ export class L2Book {
   readonly asks = new Map<Ticks, Lots>();
   private readonly takenBids = new Map<Ticks, Lots>();
   private readonly takenAsks = new Map<Ticks, Lots>();
-  /** Best available price per side, recomputed lazily after a change (every order of an event asks). */
+  /**
+   * Best available price per side, rescanned lazily and only after a change that can move it: a level at or
+   * better than the best, or our own take. Most deltas touch deeper levels and leave it as it is.
+   */
   private bestBid = NaN;
   private bestAsk = NaN;
-  private dirty = true;
+  private dirtyBid = true;
+  private dirtyAsk = true;
+  /**
+   * The levels the last update set or deleted, as the y of a resting order there (bid p → p, ask p → −p);
+   * a reused array, valid until the next update.
+   */
+  readonly changed: number[] = [];
 
   constructor(inst: Instrument) {
     this.inst = inst;
   }
 
   apply(u: OrderBookUpdate): void {
-    this.dirty = true;
+    const changed = this.changed;
+    while (changed.length) changed.pop();
     if (u.kind === 'snapshot') {
       this.bids.clear();
       this.asks.clear();
       this.takenBids.clear();
       this.takenAsks.clear();
+      this.dirtyBid = true;
+      this.dirtyAsk = true;
     }
-    this.side(u.bids, this.bids, this.takenBids);
-    this.side(u.asks, this.asks, this.takenAsks);
+    this.side(u.bids, this.bids, this.takenBids, true);
+    this.side(u.asks, this.asks, this.takenAsks, false);
   }
 
-  private side(levels: OrderBookUpdate['bids'], m: Map<Ticks, Lots>, taken: Map<Ticks, Lots>): void {
+  private side(levels: OrderBookUpdate['bids'], m: Map<Ticks, Lots>, taken: Map<Ticks, Lots>, bid: boolean): void {
+    const changed = this.changed;
     for (let k = 0; k < levels.length; k++) {
-      const [pf, qf] = levels[k]!;
-      const p = floatToTicks(this.inst, pf);
+      const level = levels[k]!;
+      const qf = level[1];
+      const p = floatToTicks(this.inst, level[0]);
+      changed.push(bid ? p : -p);
+      // Strictly behind the best, a level cannot move it (NaN best: every level can).
+      if (bid ? !(p < this.bestBid) : !(p > this.bestAsk)) {
+        if (bid) this.dirtyBid = true;
+        else this.dirtyAsk = true;
+      }
       const q = qf > 0 ? floatToLots(this.inst, qf) : 0;
       if (q > 0) {
         m.set(p, q);
+        if (taken.size === 0) continue;
         const t = taken.get(p);
         if (t !== undefined && t > q) taken.set(p, q);
       } else {
         m.delete(p);
-        taken.delete(p);
+        if (taken.size) taken.delete(p);
       }
     }
   }
@@ -72,17 +93,24 @@ export class L2Book {
   take(side: BookSide, price: Ticks, lots: Lots): void {
     const t = side === 'bid' ? this.takenBids : this.takenAsks;
     t.set(price, (t.get(price) ?? 0) + lots);
-    this.dirty = true;
+    if (side === 'bid') this.dirtyBid = true;
+    else this.dirtyAsk = true;
   }
 
   /** Best price with available size on a side, NaN when none. */
   best(side: BookSide): Ticks {
-    if (this.dirty) {
-      this.bestBid = this.scanBest('bid');
-      this.bestAsk = this.scanBest('ask');
-      this.dirty = false;
+    if (side === 'bid') {
+      if (this.dirtyBid) {
+        this.bestBid = this.scanBest('bid');
+        this.dirtyBid = false;
+      }
+      return this.bestBid;
     }
-    return side === 'bid' ? this.bestBid : this.bestAsk;
+    if (this.dirtyAsk) {
+      this.bestAsk = this.scanBest('ask');
+      this.dirtyAsk = false;
+    }
+    return this.bestAsk;
   }
 
   private scanBest(side: BookSide): Ticks {

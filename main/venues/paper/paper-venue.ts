@@ -107,6 +107,7 @@ export class PaperVenue implements SimulatedVenue {
   private readonly scratchAll: Working[] = [];
   private readonly scratchOut: Working[] = [];
   private readonly scratchEv: Working[] = [];
+  private readonly scratchBook: Working[] = [];
   /**
    * Finished working orders, recycled by submit() (an order's working state is the venue's largest allocation
    * per order). Only reused while no matching pass is running: a pass still holds the ones it removed. (A
@@ -227,6 +228,7 @@ export class PaperVenue implements SimulatedVenue {
     this.working.push(w);
     this.workingCount = this.working.length;
     st.working++;
+    st.dueAt = -Infinity;
     this.emit({ kind: 'ack', clientOrderId: order.clientOrderId, venueOrderId: `${this.id}:${w.seq}`, ts: now });
     if (w.trigKind === 3) {
       w.reportedTrigY = order.triggerPrice === undefined ? Infinity : s * order.triggerPrice;
@@ -240,7 +242,10 @@ export class PaperVenue implements SimulatedVenue {
     if (!w || w.canceled) return this.emit({ kind: 'cancel-rejected', clientOrderId, reason: 'unknown_or_closed_order', ts: now });
     const lat = this.latency('cancelMs');
     if (lat === 0) this.remove(w, 'canceled', 'requested', now);
-    else w.cancelAt = Math.min(w.cancelAt, now + lat);
+    else {
+      w.cancelAt = Math.min(w.cancelAt, now + lat);
+      this.state(w.order.symbol).dueAt = -Infinity;
+    }
   }
 
   amend(clientOrderId: string, change: OrderAmend): void {
@@ -250,6 +255,7 @@ export class PaperVenue implements SimulatedVenue {
     const lat = this.amendLatency();
     if (lat === 0) return this.applyAmend(w, change.qty, change.price, change.triggerPrice, now);
     w.amendAt = now + lat;
+    this.state(w.order.symbol).dueAt = -Infinity;
     w.amendQty = change.qty ?? NaN;
     w.amendPrice = change.price ?? NaN;
     w.amendTrigger = change.triggerPrice ?? NaN;
@@ -316,6 +322,7 @@ export class PaperVenue implements SimulatedVenue {
     for (let k = 0; k < this.working.length; k++) if (this.working[k]!.inst === st.inst) all.push(this.working[k]!);
     const out = this.scratchOut;
     while (out.length) out.pop();
+    let due = Infinity;
     for (let k = 0; k < all.length; k++) {
       const w = all[k]!;
       if (w.amendAt <= ts && w.amendAt < w.cancelAt) {
@@ -323,9 +330,44 @@ export class PaperVenue implements SimulatedVenue {
         w.amendAt = Infinity;
         this.applyAmend(w, nan(w.amendQty), nan(w.amendPrice), nan(w.amendTrigger), at);
       }
+      const gtd = w.order.expireAt !== undefined && w.order.tif === 'GTD' ? w.order.expireAt : Infinity;
       if (w.cancelAt <= ts) this.remove(w, 'canceled', 'requested', w.cancelAt);
-      else if (w.order.expireAt !== undefined && w.order.tif === 'GTD' && w.order.expireAt <= ts) this.remove(w, 'expired', 'gtd', w.order.expireAt);
-      else if (w.activeFrom <= ts) out.push(w);
+      else if (gtd <= ts) this.remove(w, 'expired', 'gtd', gtd);
+      else {
+        if (w.activeFrom <= ts) out.push(w);
+        else due = Math.min(due, w.activeFrom);
+        due = Math.min(due, w.cancelAt, w.amendAt, gtd);
+      }
+    }
+    st.dueAt = due;
+    return out;
+  }
+
+  /**
+   * The orders a book update must step, in arrival order (a reused scratch array, like `eligible`). A limit
+   * already resting in its queue only needs the update when it touches its own level or the other side
+   * reaches its price. While nothing is due (`st.dueAt`: no cancel, amend or expiry lands and no order
+   * becomes active) the bookkeeping of `eligible` has nothing to do, so a delta only collects the active
+   * orders it concerns: most touch one level, often none of ours.
+   */
+  private bookOrders(st: SymState, u: OrderBookUpdate, bid: Ticks, ask: Ticks, touched: readonly number[]): Working[] {
+    const delta = u.kind === 'delta';
+    const quiet = delta && u.ts < st.dueAt;
+    const from = quiet ? this.working : this.eligible(st, u.ts);
+    const out = this.scratchBook;
+    while (out.length) out.pop();
+    for (let k = 0; k < from.length; k++) {
+      const w = from[k]!;
+      if (w.inst !== st.inst || w.canceled || w.activeFrom > u.ts) continue;
+      if (delta && w.queueAhead >= 0 && w.arrived && w.triggered && !w.market) {
+        const opp = w.s > 0 ? ask : bid;
+        if (!(opp === opp && w.s * opp <= w.limY)) {
+          let at = false;
+          for (let j = 0; j < touched.length && !at; j++) at = touched[j] === w.limY;
+          if (!at) continue;
+        }
+      }
+      out.push(w);
     }
     return out;
   }
@@ -453,25 +495,9 @@ export class PaperVenue implements SimulatedVenue {
       if (this.cfg.liquidation && st.inst.kind === 'perpetual') this.liquidate(st, Math.floor((bid + ask) / 2), Math.ceil((bid + ask) / 2), u.ts);
     }
     if (st.working === 0) return;
-    // A queued limit only needs this update when it touches its own level or the other side reaches its price.
-    const touched = this.touched;
-    while (touched.length) touched.pop();
-    if (u.kind === 'delta') {
-      for (let k = 0; k < u.bids.length; k++) touched.push(floatToTicks(st.inst, u.bids[k]![0]));
-      for (let k = 0; k < u.asks.length; k++) touched.push(-floatToTicks(st.inst, u.asks[k]![0]));
-    }
-    for (const w of this.eligible(st, u.ts)) {
-      if (w.canceled) continue;
-      if (u.kind === 'delta' && w.queueAhead >= 0 && w.arrived && w.triggered && !w.market) {
-        const opp = w.s > 0 ? ask : bid;
-        if (!(opp === opp && w.s * opp <= w.limY) && !touched.includes(w.limY)) continue;
-      }
-      bookStep(this.host, st, w, u.ts, undefined);
-    }
+    const list = this.bookOrders(st, u, bid, ask, book.changed);
+    for (let k = 0; k < list.length; k++) if (!list[k]!.canceled) bookStep(this.host, st, list[k]!, u.ts, undefined);
   }
-
-  /** Levels a delta changed, as y of a resting order there (bid p → p, ask p → −p); reused per update. */
-  private readonly touched: number[] = [];
 
   /** A print on a symbol with a book: queue fills for resting limits, trigger evidence, takers walk the book. */
   private bookTrade(st: SymState, t: Trade): void {

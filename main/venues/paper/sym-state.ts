@@ -17,6 +17,12 @@ export class SymState {
   pos = 0;
   book: L2Book | undefined;
   working = 0;
+  /**
+   * The earliest time at which one of this symbol's working orders changes state by itself (becomes active,
+   * its cancel or amend lands, a GTD expiry): until then an event needs no such bookkeeping. -Infinity after
+   * a submit, cancel or amend: recomputed by the next event's pass.
+   */
+  dueAt = -Infinity;
   constructor(inst: Instrument) {
     this.inst = inst;
   }
