@@ -56,7 +56,8 @@ export const BacktestResultWire = z.object({
   stats: BacktestStats,
   trades: z.array(TradeRow),
   openPositions: z.array(z.object({ symbol: z.string(), side: z.string(), entryTs: z.number(), qty: z.string() })),
-  equity: z.object({ ts: float64Array(), value: float64Array(), drawdown: float64Array() }),
+  /** `bars`: the full curve's length, present when these are display points of it (backtest.get with `points`). */
+  equity: z.object({ ts: float64Array(), value: float64Array(), drawdown: float64Array(), bars: z.number().int().optional() }),
   certificate: z.object({ ok: z.boolean(), datasets: z.array(z.record(z.unknown())) }),
   counts: z.object({ fills: z.number(), orders: z.number() }),
   /** The run's risk profile and every refusal, alert and halt (absent for results stored before profiles). */
@@ -101,8 +102,8 @@ export const strategyCommands = {
   'backtest.run': command('Start a backtest of a saved strategy (or an unsaved kind + source) over stored candles; progress arrives as backtest.progress. With record, a saved strategy\'s run is also recorded as an audit session (id = runId) that the audit view can replay and re-run.',
     req({ ...strategyRef, record: z.boolean().optional() }), RunStarted),
   'backtest.cancel': command('Cancel a running backtest, sweep or walk-forward (partial results are kept).', req({ runId: id() }), z.object({ cancelled: z.boolean() })),
-  'backtest.get': command('A finished backtest result: statistics, trades, equity and drawdown curves, data-quality certificate, determinism hash.',
-    req({ runId: id() }), BacktestResultWire),
+  'backtest.get': command('A finished backtest result: statistics, trades, equity and drawdown curves, data-quality certificate, determinism hash. With points, a longer curve comes as at most about that many display points (each bar\'s extremes of equity and drawdown kept, exact values) and equity.bars says how long the full curve is; without, the full curves.',
+    req({ runId: id(), points: z.number().int().min(16).max(100_000_000).optional() }), BacktestResultWire),
   'backtest.list': command('Stored backtest results, newest first.', req({ strategyId: id().optional(), limit: z.number().int().min(1).max(1000).optional() }),
     z.array(z.object({ runId: z.string(), strategyId: z.string().nullable(), version: z.number().nullable(), createdAt: z.number(), status: z.string(), netProfit: z.string(), sharpe: num, trades: z.number(), determinismHash: z.string().nullable() }))),
   'backtest.report': command('Export a result as JSON, trades CSV, equity CSV or a self-contained offline HTML report.',

@@ -219,6 +219,8 @@ export interface BacktestJob {
   readonly control?: RunControl;
   /** Where the kernel's audit events go (and each decision bar, before the decision); default: nowhere. */
   readonly audit?: AuditSink;
+  /** Certificates computed elsewhere while this run simulates (late-certificates.ts), asked for once at assembly. */
+  readonly lateCertificates?: () => readonly DatasetCertificate[] | undefined;
 }
 
 export function runBacktest(job: BacktestJob): BacktestResult {
@@ -271,11 +273,13 @@ export class PreparedRun {
   readonly intervalMs: number;
   readonly instruments: Map<string, Instrument>;
   readonly cols: readonly OhlcvColumns[];
-  readonly certificates: readonly DatasetCertificate[];
+  private certs: readonly DatasetCertificate[] | undefined;
+  private readonly late: (() => readonly DatasetCertificate[] | undefined) | undefined;
+  private readonly data: ReadonlyMap<string, Dataset>;
   /** Open times of the run's bars: the one symbol's, or every symbol's merged (what the equity curve is on). */
   readonly axis: Float64Array;
 
-  constructor(config: unknown, datasets: readonly Dataset[]) {
+  constructor(config: unknown, datasets: readonly Dataset[], late?: () => readonly DatasetCertificate[] | undefined) {
     const cfg = parseBacktestConfig(config);
     this.cfg = cfg;
     this.intervalMs = timeframeToMs(cfg.timeframe);
@@ -289,12 +293,25 @@ export class PreparedRun {
       checkTimeframe(s, cfg.timeframe, c.ts);
       return c;
     });
-    this.certificates = cfg.symbols.map((s, k) => {
-      const d = data.get(s)!;
-      const c = this.cols[k]!;
-      return d.certificate && d.certificate.count === c.ts.length ? d.certificate : certify(s, cfg.timeframe, this.intervalMs, c, d.source, nodeSha256, cfg.calendar);
-    });
+    this.data = data;
+    this.late = late;
     this.axis = this.cols.length === 1 ? this.cols[0]!.ts : mergedTimes(this.cols);
+  }
+
+  /**
+   * One per symbol of the config: given with the dataset, handed over late, or computed here. Asked for
+   * when a result is assembled, so a late hand-off overlaps the simulation.
+   */
+  get certificates(): readonly DatasetCertificate[] {
+    if (this.certs) return this.certs;
+    const late = this.late?.();
+    const { cfg } = this;
+    return (this.certs = cfg.symbols.map((s, k) => {
+      const d = this.data.get(s)!;
+      const c = this.cols[k]!;
+      const given = late?.find((x) => x.symbol === s) ?? d.certificate;
+      return given && given.count === c.ts.length ? given : certify(s, cfg.timeframe, this.intervalMs, c, d.source, nodeSha256, cfg.calendar);
+    }));
   }
 
   /** Statistics and determinism hash of one strategy on these candles (a sweep row). */
@@ -308,7 +325,7 @@ export class PreparedRun {
 }
 
 function execute(job: BacktestJob): AssembleInput {
-  return run(new PreparedRun(job.config, job.datasets), job.strategy, job.control ?? {}, job.audit, undefined);
+  return run(new PreparedRun(job.config, job.datasets, job.lateCertificates), job.strategy, job.control ?? {}, job.audit, undefined);
 }
 
 /** `streamed`: the fills go to the result's book as they happen and the engine keeps no history (a sweep row). */
