@@ -40,9 +40,10 @@ export interface RunOptions {
   readonly onProgress?: (p: Progress) => void;
   /**
    * Buffers to move into the worker instead of copying (they become unusable here). SharedArrayBuffer-backed
-   * arrays are shared without this. Use transferablesOf(input) to collect them.
+   * arrays are shared without this. Use transferablesOf(input) to collect them. MessagePorts inside the
+   * input must be listed here too.
    */
-  readonly transfer?: readonly ArrayBuffer[];
+  readonly transfer?: readonly (ArrayBuffer | MessagePort)[];
 }
 
 export interface PoolOptions {
@@ -235,16 +236,21 @@ function isView(v: unknown): v is ArrayBufferView {
  * The buffers of the typed arrays inside value (objects and arrays walked) that can be moved: plain
  * ArrayBuffers the view covers entirely. Shared buffers need no transfer.
  */
-export function transferablesOf(value: unknown, out = new Set<ArrayBuffer>()): ArrayBuffer[] {
+export function transferablesOf(value: unknown): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  collectBuffers(value, out);
+  return [...out];
+}
+
+function collectBuffers(value: unknown, out: Set<ArrayBuffer>): void {
   if (isView(value)) {
     const b = value.buffer;
     if (b instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === b.byteLength) out.add(b);
   } else if (Array.isArray(value)) {
-    for (const v of value) transferablesOf(v, out);
+    for (const v of value) if (v !== null && typeof v === 'object') collectBuffers(v, out);
   } else if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) transferablesOf(v, out);
+    for (const v of Object.values(value)) if (v !== null && typeof v === 'object') collectBuffers(v, out);
   }
-  return [...out];
 }
 
 /**
@@ -256,11 +262,27 @@ function ownBuffers(value: unknown): unknown {
     const owns = value.buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
     return owns || !(value.buffer instanceof ArrayBuffer) ? value : (value as unknown as Float64Array).slice();
   }
-  if (Array.isArray(value)) return value.map(ownBuffers);
+  // Copy on write: a container is rebuilt only when something inside it changed (a result's thousands of
+  // trade rows hold no typed arrays and pass through as they are).
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v === null || typeof v !== 'object') continue;
+      const w = ownBuffers(v);
+      if (w !== v) (out ??= value.slice())[i] = w;
+    }
+    return out ?? value;
+  }
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const o: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) o[k] = ownBuffers(v);
-    return o;
+    let out: Record<string, unknown> | undefined;
+    for (const k in value) {
+      const v: unknown = (value as Record<string, unknown>)[k];
+      if (v === null || typeof v !== 'object') continue;
+      const w = ownBuffers(v);
+      if (w !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = w;
+    }
+    return out ?? value;
   }
   return value;
 }

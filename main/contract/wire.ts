@@ -34,17 +34,45 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const pad8 = (n: number) => (n + 7) & ~7;
 
+/**
+ * `v` with every typed array replaced by its {"$bin"} marker (pushed to `buffers`), copying only the objects
+ * and arrays on the way to one: the header is then written by JSON.stringify without a replacer, which calls
+ * no JavaScript per value (a result's 20k trade rows cost a third of the time a replacer made them cost).
+ */
+function markBinary(v: unknown, buffers: AnyTyped[]): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (ArrayBuffer.isView(v)) {
+    if (v instanceof DataView) return v;
+    const name = v.constructor.name as CtorName;
+    if (!(name in ctors)) throw new WireFormatError(`cannot encode ${name}`);
+    buffers.push(v as AnyTyped);
+    return { [MAGIC_KEY]: buffers.length - 1, $t: name, $n: (v as AnyTyped).length };
+  }
+  // What JSON.stringify would serialise through toJSON (dates) is left to it.
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return v;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (x === null || typeof x !== 'object') continue;
+      const y = markBinary(x, buffers);
+      if (y !== x) (out ??= v.slice())[i] = y;
+    }
+    return out ?? v;
+  }
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(v)) {
+    const x: unknown = (v as Record<string, unknown>)[k];
+    if (x === null || typeof x !== 'object') continue;
+    const y = markBinary(x, buffers);
+    if (y !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = y;
+  }
+  return out ?? v;
+}
+
 export function encodeFrame(message: unknown): Uint8Array {
   const buffers: AnyTyped[] = [];
-  const header = JSON.stringify(message, function (this: unknown, _key, value: unknown) {
-    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-      const name = value.constructor.name as CtorName;
-      if (!(name in ctors)) throw new WireFormatError(`cannot encode ${name}`);
-      buffers.push(value as AnyTyped);
-      return { [MAGIC_KEY]: buffers.length - 1, $t: name, $n: (value as AnyTyped).length };
-    }
-    return value;
-  });
+  const header = JSON.stringify(markBinary(message, buffers));
   const headerBytes = encoder.encode(header ?? 'null');
   let size = pad8(4 + headerBytes.length);
   for (const b of buffers) size += pad8(b.byteLength);

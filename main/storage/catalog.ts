@@ -68,6 +68,8 @@ export interface BacktestRecord {
   readonly params: unknown;
   /** Statistics as the engine reports them; Money values must already be decimal strings. */
   readonly stats: unknown;
+  /** `stats` already serialised by the caller (a large result written faster than canonically); read back as stats. */
+  readonly statsJson?: string;
   /** Equity curve (float valuation; display only). */
   readonly equity: Float64Array | null;
   readonly resultHash: string | null;
@@ -179,7 +181,7 @@ export class Catalog {
     guarded('store backtest result', () =>
       this.db
         .prepare('INSERT INTO backtest_results (id, strategy_id, strategy_version, session_id, created_at, params, stats, equity, result_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(b.id, b.strategyId, b.strategyVersion, b.sessionId, b.createdAt, json(b.params), json(b.stats), b.equity ? Buffer.from(b.equity.buffer, b.equity.byteOffset, b.equity.byteLength) : null, b.resultHash),
+        .run(b.id, b.strategyId, b.strategyVersion, b.sessionId, b.createdAt, json(b.params), b.statsJson ?? json(b.stats), b.equity ? Buffer.from(b.equity.buffer, b.equity.byteOffset, b.equity.byteLength) : null, b.resultHash),
     );
   }
 

@@ -118,7 +118,8 @@ export const useStudio = create<StudioStore>((set, get) => ({
         if (p.status === 'running') return;
         if (p.status === 'error') useNotices.getState().push({ level: 'error', title: `The ${p.kind} failed`, message: p.message ?? 'see the log' });
         if (p.kind === 'backtest' && p.status !== 'error') {
-          void call('backtest.get', { runId: p.runId }).then((r) => r && set({ result: r, resultId: p.runId }));
+          // Display points of the curves (a chart shows no more; a 1M-bar curve is 24 MB); exports fetch the full run.
+          void call('backtest.get', { runId: p.runId, points: 10_000 }).then((r) => r && set({ result: r, resultId: p.runId }));
         } else if (p.kind !== 'backtest' && p.status !== 'error') {
           void call('sweep.get', { runId: p.runId }).then((r) => r && set({ sweep: r }));
         }

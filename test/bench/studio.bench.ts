@@ -2,7 +2,8 @@
  * `npm run bench -- studio`: what the user waits for when the studio backtests 1M stored candles — from
  * `backtest.run` over the headless WebSocket (the renderer's transport) through the worker pool and the
  * stored result to `backtest.get` decoded on the client with its curves as typed arrays (1M points each).
- * Progress events are counted on the way.
+ * Progress events are counted on the way. The curves come as the studio asks for them: display points
+ * (extremes kept); the same run with its full curves over the WebSocket is reported next to it.
  *
  * Peer (the previous path, in the same process, same run): the result as JSON with its curves as arrays of
  * numbers, stringified and parsed (in-process: 1M points of JSON do not fit in one WebSocket frame).
@@ -66,16 +67,29 @@ async function runToEnd(): Promise<{ runId: string; progress: number }> {
   return { runId, progress };
 }
 
-let lastOurs: { trades: number; points: number; progress: number } | undefined;
+/** What renderer/state/studio.ts asks backtest.get for. */
+const DISPLAY_POINTS = 10_000;
+let lastOurs: { trades: number; points: number; bars: number; progress: number } | undefined;
+let lastFull: { trades: number; points: number } | undefined;
 let lastPeer: { trades: number; points: number } | undefined;
 const res = await interleavedAsync([
   {
     name: 'typed',
     async run() {
       const { runId, progress } = await runToEnd();
+      // As the studio asks: display points of the curves (the full curves are the next case).
+      const r = await within(client.call('backtest.get', { runId, points: DISPLAY_POINTS }), 60_000, 'backtest.get');
+      if (!(r.equity.value instanceof Float64Array)) throw new Error('curves did not arrive as typed arrays');
+      return (lastOurs = { trades: r.trades.length, points: r.equity.value.length, bars: r.equity.bars ?? r.equity.value.length, progress });
+    },
+  },
+  {
+    name: 'typed-full',
+    async run() {
+      const { runId } = await runToEnd();
       const r = await within(client.call('backtest.get', { runId }), 60_000, 'backtest.get');
       if (!(r.equity.value instanceof Float64Array)) throw new Error('curves did not arrive as typed arrays');
-      return (lastOurs = { trades: r.trades.length, points: r.equity.value.length, progress });
+      return (lastFull = { trades: r.trades.length, points: r.equity.value.length });
     },
   },
   {
@@ -92,9 +106,10 @@ const res = await interleavedAsync([
   },
 ], { rounds: 7, warmup: 1, pauseMs: 200 });
 
-const ours = res.get('typed')!, peer = res.get('json')!;
-if (lastOurs && lastPeer && lastOurs.trades !== lastPeer.trades) console.error(`bench studio: trade counts differ (${lastOurs.trades} vs ${lastPeer.trades})`);
-figure(`studio backtest ${n} stored 1m candles, run → progress → result with typed-array curves over the WebSocket`, ours.medianMs, `ms (min ${ours.minMs.toFixed(0)} ms; ${lastOurs?.trades} trades, ${lastOurs?.points} curve points, ${lastOurs?.progress} progress events)`);
+const ours = res.get('typed')!, full = res.get('typed-full')!, peer = res.get('json')!;
+if (lastOurs && lastPeer && (lastOurs.trades !== lastPeer.trades || lastFull?.trades !== lastPeer.trades)) console.error(`bench studio: trade counts differ (${lastOurs.trades}, ${lastFull?.trades} vs ${lastPeer.trades})`);
+figure(`studio backtest ${n} stored 1m candles, run → progress → result with typed-array display curves over the WebSocket`, ours.medianMs, `ms (min ${ours.minMs.toFixed(0)} ms; ${lastOurs?.trades} trades, ${lastOurs?.points} display points of ${lastOurs?.bars} bars, ${lastOurs?.progress} progress events)`);
+figure('studio backtest, same run with the full curves over the WebSocket', full.medianMs, `ms (min ${full.minMs.toFixed(0)} ms; ${lastFull?.points} curve points)`);
 figure('studio backtest, same run with its result as JSON (stringified and parsed in-process)', peer.medianMs, `ms (min ${peer.minMs.toFixed(0)} ms; ${lastPeer?.points} curve points)`);
 client.close();
 await headless.close();

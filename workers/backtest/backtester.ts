@@ -219,6 +219,8 @@ export interface BacktestJob {
   readonly control?: RunControl;
   /** Where the kernel's audit events go (and each decision bar, before the decision); default: nowhere. */
   readonly audit?: AuditSink;
+  /** Certificates computed elsewhere while this run simulates (late-certificates.ts), asked for once at assembly. */
+  readonly lateCertificates?: () => readonly DatasetCertificate[] | undefined;
 }
 
 export function runBacktest(job: BacktestJob): BacktestResult {
@@ -271,17 +273,23 @@ export class PreparedRun {
   readonly intervalMs: number;
   readonly instruments: Map<string, Instrument>;
   readonly cols: readonly OhlcvColumns[];
-  readonly certificates: readonly DatasetCertificate[];
+  private certs: readonly DatasetCertificate[] | undefined;
+  private readonly late: (() => readonly DatasetCertificate[] | undefined) | undefined;
+  private readonly data: ReadonlyMap<string, Dataset>;
+  private readonly checked: boolean;
   /** Open times of the run's bars: the one symbol's, or every symbol's merged (what the equity curve is on). */
   readonly axis: Float64Array;
 
   /**
+   * `late`: certificates handed over while the run simulates (asked for only when the result is assembled).
    * `checked` false: the caller has checked the candles against the timeframe and certifies them itself (the
-   * sandbox process, whose parent does both while it runs): `certificates` stay empty until it has them.
+   * sandbox process, whose parent does both while it runs): `certificates` stay empty here.
    */
-  constructor(config: unknown, datasets: readonly Dataset[], checked = true) {
+  constructor(config: unknown, datasets: readonly Dataset[], opts: { readonly late?: () => readonly DatasetCertificate[] | undefined; readonly checked?: boolean } = {}) {
     const cfg = parseBacktestConfig(config);
     this.cfg = cfg;
+    this.checked = opts.checked !== false;
+    const checked = this.checked;
     this.intervalMs = timeframeToMs(cfg.timeframe);
     this.instruments = instrumentsFor(cfg);
     const data = new Map<string, Dataset>();
@@ -293,12 +301,26 @@ export class PreparedRun {
       if (checked) checkTimeframe(s, cfg.timeframe, c.ts);
       return c;
     });
-    this.certificates = !checked ? [] : cfg.symbols.map((s, k) => {
-      const d = data.get(s)!;
-      const c = this.cols[k]!;
-      return d.certificate && d.certificate.count === c.ts.length ? d.certificate : certify(s, cfg.timeframe, this.intervalMs, c, d.source, nodeSha256, cfg.calendar);
-    });
+    this.data = data;
+    this.late = opts.late;
     this.axis = this.cols.length === 1 ? this.cols[0]!.ts : mergedTimes(this.cols);
+  }
+
+  /**
+   * One per symbol of the config: given with the dataset, handed over late, or computed here. Asked for
+   * when a result is assembled, so a late hand-off overlaps the simulation.
+   */
+  get certificates(): readonly DatasetCertificate[] {
+    if (!this.checked) return [];
+    if (this.certs) return this.certs;
+    const late = this.late?.();
+    const { cfg } = this;
+    return (this.certs = cfg.symbols.map((s, k) => {
+      const d = this.data.get(s)!;
+      const c = this.cols[k]!;
+      const given = late?.find((x) => x.symbol === s) ?? d.certificate;
+      return given && given.count === c.ts.length ? given : certify(s, cfg.timeframe, this.intervalMs, c, d.source, nodeSha256, cfg.calendar);
+    }));
   }
 
   /** Statistics and determinism hash of one strategy on these candles (a sweep row). */
@@ -312,7 +334,7 @@ export class PreparedRun {
 }
 
 function execute(job: BacktestJob): AssembleInput {
-  return run(new PreparedRun(job.config, job.datasets), job.strategy, job.control ?? {}, job.audit, undefined);
+  return run(new PreparedRun(job.config, job.datasets, job.lateCertificates ? { late: job.lateCertificates } : {}), job.strategy, job.control ?? {}, job.audit, undefined);
 }
 
 /**
@@ -321,7 +343,7 @@ function execute(job: BacktestJob): AssembleInput {
  * `assembleResult({ ...x, datasets: certificates })`, identical to runBacktest's.
  */
 export function executeUncertified(job: BacktestJob): AssembleInput {
-  return run(new PreparedRun(job.config, job.datasets, false), job.strategy, job.control ?? {}, job.audit, undefined);
+  return run(new PreparedRun(job.config, job.datasets, { checked: false }), job.strategy, job.control ?? {}, job.audit, undefined);
 }
 
 /** Close time of each bar of the run's time axis (one symbol's bars, or every symbol's merged): the result's equity curve is on it (a stopped run's on its start). */

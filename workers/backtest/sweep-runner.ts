@@ -11,6 +11,7 @@ import { paramSets, parseSweep, score, stitch, walkForwardWindows, type ParamSet
 import { sharedFloat64, type WorkerPool } from '../pool.ts';
 import { nodeSha256, selectRange } from './backtester.ts';
 import type { DatasetInput, SweepRow } from './types.ts';
+import { certificateHandoff } from './late-certificates.ts';
 import type { BacktestResult } from '../../main/core/backtest/result.ts';
 
 export interface SweepRequest {
@@ -45,13 +46,31 @@ function share(c: OhlcvColumns): OhlcvColumns {
 /** Range-selects, certifies once and shares the candles of every symbol of the config. */
 export function prepareDatasets(config: unknown, datasets: SweepRequest['datasets']): DatasetInput[] {
   const cfg = parseBacktestConfig(config);
-  const tf = timeframeToMs(cfg.timeframe);
-  return datasets
-    .filter((d) => cfg.symbols.includes(d.symbol))
-    .map((d) => {
-      const cols = share(selectRange(d.columns, cfg.from, cfg.to));
-      return { symbol: d.symbol, columns: cols, source: d.source, certificate: certify(d.symbol, cfg.timeframe, tf, cols, d.source, nodeSha256, cfg.calendar) };
-    });
+  return shareDatasets(config, datasets).map((d) => ({ ...d, certificate: certifyShared(cfg, d) }));
+}
+
+/** Range-selects and shares the candles of every symbol of the config (not certified yet). */
+function shareDatasets(config: unknown, datasets: SweepRequest['datasets']): DatasetInput[] {
+  const cfg = parseBacktestConfig(config);
+  return datasets.filter((d) => cfg.symbols.includes(d.symbol)).map((d) => ({ symbol: d.symbol, columns: share(selectRange(d.columns, cfg.from, cfg.to)), source: d.source }));
+}
+
+function certifyShared(cfg: ReturnType<typeof parseBacktestConfig>, d: DatasetInput) {
+  return certify(d.symbol, cfg.timeframe, timeframeToMs(cfg.timeframe), d.columns, d.source, nodeSha256, cfg.calendar);
+}
+
+/**
+ * One rules backtest on the pool. The worker starts simulating at once; this thread certifies the candles
+ * meanwhile and hands the certificates over before the result is assembled (late-certificates.ts).
+ */
+export function runRulesBacktest(pool: WorkerPool, req: { config: unknown; doc: unknown; params?: ParamSet; datasets: SweepRequest['datasets'] }, opts: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void } = {}): Promise<BacktestResult> {
+  const cfg = parseBacktestConfig(req.config);
+  const datasets = shareDatasets(req.config, req.datasets);
+  const late = certificateHandoff();
+  const out = pool.run('backtest.run', { config: req.config, doc: req.doc, ...(req.params ? { params: req.params } : {}), datasets, certificates: late.handoff }, { ...opts, transfer: [late.transfer] });
+  // After this turn: the task is posted first, so the worker simulates while this thread certifies.
+  setImmediate(() => late.send(() => datasets.map((d) => certifyShared(cfg, d))));
+  return out;
 }
 
 export async function runSweep(pool: WorkerPool, req: SweepRequest, opts: SweepOptions = {}): Promise<SweepOutcome> {

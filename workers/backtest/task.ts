@@ -5,13 +5,15 @@ import { PreparedRun, runBacktest, rulesSource, RunScratch, type RunControl } fr
 import { recordBacktest } from './record.ts';
 import { IndicatorMemo } from '../../main/core/strategy/series.ts';
 import type { SweepRow } from './types.ts';
+import { receiveCertificates } from './late-certificates.ts';
 
 /** Progress out, cancellation in (polled by the backtest every 4,096 bars). */
 const controlOf = (ctx: TaskContext): RunControl => ({ onProgress: (d, t) => ctx.progress(d, t), aborted: () => ctx.cancelled });
 
-export const run = defineTask<'backtest.run'>((input, ctx) =>
-  runBacktest({ config: input.config, strategy: rulesSource(input.doc, input.params), datasets: input.datasets, control: controlOf(ctx) }),
-);
+export const run = defineTask<'backtest.run'>((input, ctx) => {
+  const h = input.certificates;
+  return runBacktest({ config: input.config, strategy: rulesSource(input.doc, input.params), datasets: input.datasets, control: controlOf(ctx), ...(h ? { lateCertificates: () => receiveCertificates(h) } : {}) });
+});
 
 export const sweep = defineTask<'backtest.sweep'>((input, ctx) => {
   const rows: SweepRow[] = [];

@@ -5,6 +5,7 @@ import type { Stats } from '../../main/core/backtest/metrics.ts';
 import type { ParamSet } from '../../main/core/backtest/sweep.ts';
 import type { AuditEvent } from '../../main/core/ports.ts';
 import type { RecordSpec } from './record.ts';
+import type { CertificateHandoff } from './late-certificates.ts';
 
 export interface DatasetInput {
   readonly symbol: string;
@@ -19,6 +20,8 @@ export interface RulesRunInput {
   readonly doc: unknown;
   readonly params?: ParamSet;
   readonly datasets: readonly DatasetInput[];
+  /** The certificates of datasets given without one, sent while the run simulates (late-certificates.ts). */
+  readonly certificates?: CertificateHandoff;
 }
 
 export type RulesRunOutput = BacktestResult;

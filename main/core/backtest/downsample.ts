@@ -40,7 +40,14 @@ export function displayIndices(value: Float64Array, drawdown: Float64Array, maxP
   return out.slice(0, m);
 }
 
-export function pick(c: Curves, idx: Uint32Array): Curves {
+/** Curves in fresh buffers of their own. */
+export interface OwnCurves extends Curves {
+  readonly ts: Float64Array<ArrayBuffer>;
+  readonly value: Float64Array<ArrayBuffer>;
+  readonly drawdown: Float64Array<ArrayBuffer>;
+}
+
+export function pick(c: Curves, idx: Uint32Array): OwnCurves {
   const ts = new Float64Array(idx.length);
   const value = new Float64Array(idx.length);
   const drawdown = new Float64Array(idx.length);

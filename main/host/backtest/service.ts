@@ -24,7 +24,8 @@ import { ReloadableStrategy } from '../../core/strategy/code.ts';
 import { compileRules } from '../../core/strategy/rules.ts';
 import type { Strategy } from '../../core/engine/strategy.ts';
 import type { AuditEvent } from '../../core/ports.ts';
-import { prepareDatasets, runSweep, runWalkForward, type SetsExecutor, type SweepOutcome, type WalkForwardOutcome } from '../../../workers/backtest/sweep-runner.ts';
+import { prepareDatasets, runRulesBacktest, runSweep, runWalkForward, type SetsExecutor, type SweepOutcome, type WalkForwardOutcome } from '../../../workers/backtest/sweep-runner.ts';
+import { storedResultJson } from './stored-json.ts';
 import { runSetsOnQueue, type QueueTarget } from '../../../workers/queue/client.ts';
 import type { SweepSpecInput, WalkForwardSpec } from '../../core/backtest/sweep.ts';
 
@@ -242,8 +243,7 @@ export class BacktestService {
       if (s.kind === 'code') {
         return runCodeBacktest({ config: r.config, source: s.source, fileName: `${s.name}.ts`, datasets, ...(r.params ? { params: r.params } : {}) }, { signal });
       }
-      const prepared = prepareDatasets(r.config, datasets);
-      return this.deps.pool().run('backtest.run', { config: r.config, doc: s.source, ...(r.params ? { params: r.params } : {}), datasets: prepared }, { signal, onProgress: (p) => this.progress(runId, job, p.done, p.total) });
+      return runRulesBacktest(this.deps.pool(), { config: r.config, doc: s.source, ...(r.params ? { params: r.params } : {}), datasets }, { signal, onProgress: (p) => this.progress(runId, job, p.done, p.total) });
     };
     const done = exec().then(
       (res) => {
@@ -290,7 +290,7 @@ export class BacktestService {
     const { equity: _e, ...rest } = res;
     this.catalog.putBacktest({
       id: runId, strategyId, strategyVersion: version, sessionId: null, createdAt: this.now(),
-      params: { params: r.params ?? {}, config: res.config, dataSource: r.dataSource ?? 'demo' }, stats: rest, equity: curves, resultHash: res.determinismHash,
+      params: { params: r.params ?? {}, config: res.config, dataSource: r.dataSource ?? 'demo' }, stats: rest, statsJson: storedResultJson(rest), equity: curves, resultHash: res.determinismHash,
     });
   }
 

@@ -5,6 +5,7 @@ import { validateSource, type BacktestService, type RunRequest } from '../backte
 import type { HandlersFor } from '../ipc/handlers.ts';
 import { renderReport } from '../reports/backtest-report.ts';
 import type { SweepClusters } from '../backtest/clusters.ts';
+import { displayIndices, pick, type Curves, type OwnCurves } from '../../core/backtest/downsample.ts';
 
 type Names =
   | 'strategy.list' | 'strategy.get' | 'strategy.save' | 'strategy.validate' | 'strategy.duplicate' | 'strategy.delete' | 'strategy.versions' | 'strategy.rollback' | 'strategy.templates'
@@ -23,6 +24,17 @@ function runRequest(r: { strategyId?: string | undefined; version?: number | und
 }
 
 /** `accountRisk`: the selected account's risk profile as its gate enforces it (the default limits of a run). */
+/**
+ * A result's curves for the wire, in buffers of their own (a result's may be shared): the display points when
+ * `points` is given and the curve is longer (a chart shows no more; the full curves are one call away).
+ */
+function wireCurves(c: Curves, points: number | undefined): OwnCurves & { bars?: number } {
+  const bars = c.ts.length;
+  if (points !== undefined && bars > points) return { ...pick(c, displayIndices(c.value, c.drawdown, points)), bars };
+  const f = (a: Float64Array): Float64Array<ArrayBuffer> => new Float64Array(a);
+  return { ts: f(c.ts), value: f(c.value), drawdown: f(c.drawdown) };
+}
+
 export function strategyHandlers(backtest: BacktestService, clusters?: SweepClusters, accountRisk?: () => RiskProfile): HandlersFor<Names> {
   const svc = () => backtest;
   const withRisk = <T extends { config: Record<string, unknown>; risk?: 'account' | 'config' | undefined }>(r: T): T => {
@@ -60,8 +72,7 @@ export function strategyHandlers(backtest: BacktestService, clusters?: SweepClus
     'backtest.cancel': (r) => ({ cancelled: svc().cancel(r.runId) }),
     'backtest.get': (r) => {
       const res = svc().result(r.runId);
-      const f = (a: Float64Array): Float64Array<ArrayBuffer> => new Float64Array(a); // own (not shared) buffers for the wire
-      return { ...res, equity: { ts: f(res.equity.ts), value: f(res.equity.value), drawdown: f(res.equity.drawdown) }, config: { ...res.config }, certificate: { ok: res.certificate.ok, datasets: res.certificate.datasets.map((d) => ({ ...d })) }, trades: [...res.trades], openPositions: [...res.openPositions], strategy: { ...res.strategy, params: { ...res.strategy.params } }, risk: res.risk && { ...res.risk, refusals: res.risk.refusals.map((x) => ({ ...x, reasons: x.reasons.map((y) => ({ ...y })) })), events: res.risk.events.map((e) => ({ ...e })), byRule: { ...res.risk.byRule } } };
+      return { ...res, equity: wireCurves(res.equity, r.points), config: { ...res.config }, certificate: { ok: res.certificate.ok, datasets: res.certificate.datasets.map((d) => ({ ...d })) }, trades: [...res.trades], openPositions: [...res.openPositions], strategy: { ...res.strategy, params: { ...res.strategy.params } }, risk: res.risk && { ...res.risk, refusals: res.risk.refusals.map((x) => ({ ...x, reasons: x.reasons.map((y) => ({ ...y })) })), events: res.risk.events.map((e) => ({ ...e })), byRule: { ...res.risk.byRule } } };
     },
     'backtest.list': (r) => svc().results(r.strategyId, r.limit),
     'backtest.report': (r) => {

@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteError } from '../../../main/contract/index.ts';
 import { startTestHost, type TestHost } from '../../support/host.ts';
+import { runBacktest, rulesSource } from '../../../workers/backtest/backtester.ts';
+import { canonicalJson } from '../../../main/core/audit/canonical.ts';
 
 let t: TestHost;
 const N = 2000;
@@ -89,6 +91,35 @@ describe('strategies and backtests over the contract', () => {
     const json = JSON.parse((await t.client.call('backtest.report', { runId, format: 'json' })).content);
     expect(json.schema).toBe('kestrel.backtest/2');
     expect(json.determinismHash).toBe(r.determinismHash);
+  });
+
+  it('certifies the candles while the worker simulates: same certificate and hash as a run in one thread; display points on request; the stored result reads back equal', async () => {
+    const saved = (await t.client.call('strategy.list', {})).find((x) => x.name === 'cross')!;
+    const { runId } = await t.client.call('backtest.run', { strategyId: saved.id, config, dataSource: 'test', risk: unlimited });
+    expect((await waitFor(runId)).at(-1)!.status).toBe('ok');
+    const r = await t.client.call('backtest.get', { runId });
+    const source = (await t.client.call('strategy.get', { id: saved.id })).source;
+    const [d] = t.host.services.backtest.datasets({ source: 'test', symbols: ['ABC-USD'], timeframe: '1m' });
+    const alone = runBacktest({ config, strategy: rulesSource(source), datasets: [{ symbol: 'ABC-USD', columns: d!.columns, source: d!.source }] });
+    expect(r.certificate.datasets).toEqual(alone.certificate.datasets);
+    expect(r.determinismHash).toBe(alone.determinismHash);
+
+    const shown = await t.client.call('backtest.get', { runId, points: 100 });
+    expect(shown.equity.bars).toBe(N);
+    expect(shown.equity.ts.length).toBeLessThanOrEqual(100);
+    expect(shown.equity.ts[0]).toBe(r.equity.ts[0]);
+    expect(shown.equity.ts.at(-1)).toBe(r.equity.ts.at(-1));
+    expect(Math.min(...shown.equity.value)).toBe(Math.min(...r.equity.value));
+    expect(Math.max(...shown.equity.drawdown)).toBe(Math.max(...r.equity.drawdown));
+    shown.equity.ts.forEach((ts, k) => expect(shown.equity.value[k]).toBe(r.equity.value[r.equity.ts.indexOf(ts)]));
+    expect(shown.trades).toEqual(r.trades);
+    expect(r.equity.bars).toBeUndefined();
+
+    // Read back from the database (not the finished job kept in memory): the same value.
+    const rec = t.host.services.ledger.catalog.backtest(runId)!;
+    const { equity: _e, ...rest } = t.host.services.backtest.result(runId);
+    expect(rec.stats).toEqual(JSON.parse(JSON.stringify(rest)));
+    expect(rec.stats).toEqual(JSON.parse(canonicalJson(rest)));
   });
 
   it('records a saved strategy\'s backtest as an audit session that replays, re-runs identically, and shows changed data as divergences', async () => {

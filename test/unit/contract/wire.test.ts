@@ -21,6 +21,24 @@ describe('binary wire frames', () => {
     }), { numRuns: 500 });
   });
 
+  it('writes the header a JSON.stringify replacer would, and leaves the message untouched', () => {
+    // The reference: every typed array replaced by its marker during stringify, in the order met.
+    const reference = (m: unknown): string => {
+      let k = 0;
+      return JSON.stringify(m, (_key, v: unknown) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? { $bin: k++, $t: v.constructor.name, $n: (v as Float64Array).length } : v));
+    };
+    const header = (frame: Uint8Array): string => new TextDecoder().decode(frame.subarray(4, 4 + new DataView(frame.buffer, frame.byteOffset).getUint32(0, true)));
+    const typed = fc.oneof(fc.float64Array({ maxLength: 4 }), fc.int32Array({ maxLength: 4 }), fc.uint8Array({ maxLength: 4 }));
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.jsonValue({ maxDepth: 1 }), typed, fc.date({ noInvalidDate: true }), fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 4 }), tie('node'), { maxKeys: 4 })),
+    })).node;
+    fc.assert(fc.property(tree, (m) => {
+      const before = reference(m);
+      expect(header(encodeFrame(m))).toBe(before);
+      expect(reference(m)).toBe(before);
+    }), { numRuns: 500 });
+  });
+
   it('rejects truncated, forged and garbage frames with a WireFormatError', () => {
     const good = encodeFrame({ a: new Float64Array(10) });
     expect(() => decodeFrame(good.subarray(0, good.length - 8))).toThrow(WireFormatError);
