@@ -20,6 +20,13 @@ export const AlertCondition = z.discriminatedUnion('kind', [
   /** The price moved by at least `pct` percent (either way) within the last `windowSec` seconds. */
   z.object({ kind: z.literal('move'), symbol: id(), pct: Decimal, windowSec: z.number().int().min(1).max(86_400) }).strict(),
   z.object({ kind: z.literal('account'), event: AccountEventKind }).strict(),
+  /**
+   * A condition in the rules DSL's condition syntax (`{ "op": "lt", "a": "rsi", "b": 30 }`) over indicators
+   * declared as a rules document declares them (`{ "rsi": { "name": "rsi", "params": { "period": 14 } } }`),
+   * tested on each closed bar of (symbol, timeframe) on the account's venue stream. The host validates both
+   * with the DSL's own rules (a typed error naming `condition.when.…` or `condition.indicators.…`).
+   */
+  z.object({ kind: z.literal('indicator'), symbol: id(), timeframe: z.string().regex(/^\d{1,4}[mhdDw]$/, 'e.g. 1m, 5m, 1h, 4h, 1d'), indicators: z.record(z.string().max(64), z.unknown()).default({}), when: z.unknown() }).strict(),
 ]);
 export type AlertCondition = z.infer<typeof AlertCondition>;
 

@@ -57,6 +57,7 @@ import { WebhookListener } from './webhooks/listener.ts';
 import { MetricsEndpoint } from './metrics/endpoint.ts';
 import { AlertDelivery } from './alerts/delivery.ts';
 import { AlertService } from './alerts/service.ts';
+import { IndicatorFeed, ohlcvBars } from './alerts/indicator-feed.ts';
 import { AlertStore } from '../storage/alerts.ts';
 import { HostMetrics } from './metrics/service.ts';
 import { WebhookService } from './webhooks/service.ts';
@@ -223,6 +224,16 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     channelIds: () => settingsStore.document.alertChannels.map((c) => c.id),
   });
   ledger.audit.observe((e) => alerts.audit(e));
+  // Indicator alerts test closed bars of the account's venue stream (warmed up from market.db).
+  const indicatorFeed = new IndicatorFeed({
+    subscribe: (venue, symbol, handler) => streams.subscribe(venue, symbol, ['ohlcv'], handler),
+    history: (venue, symbol, timeframe, from, to) => ohlcvBars(market.candles({ source: venue, symbol, timeframe, from, to, closedOnly: true }).columns),
+    venueOf: (account) => settingsStore.document.accounts.find((a) => a.id === account)?.venue,
+    onHit: (id, hit) => alerts.indicatorHit(id, hit),
+    log,
+  });
+  stops.push(['indicator-alerts', () => indicatorFeed.close()]);
+  alerts.watchIndicators(indicatorFeed);
 
   const trading = new TradingService({
     ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed),

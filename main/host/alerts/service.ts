@@ -9,11 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { AlertCondition, AlertInput, type AlertFiring, type AlertView } from '../../contract/alerts.ts';
 import type { PriceTick } from '../../contract/trading.ts';
 import { mayFire, moveHit, priceHit, PriceHistory, type AccountEvent, type Hit } from '../../core/alerts/conditions.ts';
+import { parseIndicatorAlert } from '../../core/alerts/indicator.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import type { AuditEvent } from '../../core/ports.ts';
 import type { AlertStore, StoredAlert } from '../../storage/alerts.ts';
 import type { HostContext } from '../context.ts';
 import type { AlertDelivery } from './delivery.ts';
+import type { IndicatorFeed } from './indicator-feed.ts';
 
 export interface AlertDeps {
   readonly store: AlertStore;
@@ -36,6 +38,7 @@ export class AlertService {
   private readonly last = new Map<string, string>();
   private readonly histories = new Map<string, PriceHistory>();
   private readonly systemFirings: AlertFiring[] = [];
+  private feed: IndicatorFeed | undefined;
 
   constructor(d: AlertDeps) {
     this.d = d;
@@ -55,7 +58,7 @@ export class AlertService {
   create(input: unknown): AlertView {
     const r = AlertInput.safeParse(input);
     if (!r.success) throw new ValidationError(`invalid alert: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-    const def = { ...r.data, account: r.data.account ?? this.d.selected() } as Definition;
+    const def = { ...r.data, account: r.data.account ?? this.d.selected(), condition: checked(r.data.condition) } as Definition;
     this.checkChannels(def.channels);
     const view: AlertView = { id: `al-${randomUUID().slice(0, 8)}`, ...def, armed: true, createdAt: this.now(), lastFiredAt: null, fired: 0 };
     this.save(view);
@@ -149,6 +152,23 @@ export class AlertService {
     this.event(account, 'reconciliation', `reconciliation discrepancy: ${what}`, detail);
   }
 
+  /** An indicator alert's condition held on a closed bar (indicator-feed.ts). */
+  indicatorHit(alertId: string, hit: Hit): void {
+    const a = this.alerts.get(alertId);
+    if (a && mayFire(a, this.now())) this.maybe(a, hit);
+  }
+
+  /** Market streams indicator alerts watch now (`venue symbol`). */
+  watchedStreams(): string[] {
+    return this.feed?.streams() ?? [];
+  }
+
+  /** Where indicator alerts get their closed bars (set once the market streams exist). */
+  watchIndicators(feed: IndicatorFeed): void {
+    this.feed = feed;
+    feed.sync(this.list());
+  }
+
   /**
    * A firing that belongs to no user alert (a broken SLO): a toast, and the history of this run only — it is
    * the workstation's own state, logged as it happens, not something the trader set up; storing it would
@@ -210,7 +230,21 @@ export class AlertService {
   }
 
   private changed(): void {
-    this.d.emit('alerts.changed', { alerts: this.list() });
+    const list = this.list();
+    this.feed?.sync(list);
+    this.d.emit('alerts.changed', { alerts: list });
+  }
+}
+
+/** An indicator condition passes the rules DSL's own validation (normalised: defaults filled in). */
+function checked(c: AlertCondition): AlertCondition {
+  if (c.kind !== 'indicator') return c;
+  try {
+    const spec = parseIndicatorAlert(c);
+    return { kind: 'indicator', symbol: c.symbol, timeframe: c.timeframe, indicators: spec.indicators, when: spec.when };
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    throw new ValidationError(`invalid alert: ${e.message}`, e.issues.map((i) => ({ path: `condition.${i.path}`, message: i.message })));
   }
 }
 
