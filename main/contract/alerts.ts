@@ -1,6 +1,7 @@
 /**
- * Alerts: conditions on prices (crosses, above, below, a % move within a window) and on account events
- * (fill, rejection, risk state change, stream down, reconciliation discrepancy), fired once or every time
+ * Alerts: conditions on prices (crosses, above, below, a % move within a window), on indicators (the rules
+ * DSL's condition syntax) and on account events (fill, rejection, risk state change, stream down and back
+ * up, reconciliation discrepancy), fired once or every time
  * with a cooldown, each firing kept in a history with what fired and why, and delivered in-app (toast,
  * optional sound), as a desktop notification and to outgoing webhook channels (settings `alertChannels`),
  * whose failures end in a dead-letter list the user can retry.
@@ -11,7 +12,7 @@ import { z } from 'zod';
 import { command, empty, event, id, req, text } from './define.ts';
 import { Decimal } from './trading.ts';
 
-export const AccountEventKind = z.enum(['fill', 'rejection', 'risk-state', 'stream-down', 'reconciliation']);
+export const AccountEventKind = z.enum(['fill', 'rejection', 'risk-state', 'stream-down', 'stream-up', 'reconciliation']);
 export type AccountEventKind = z.infer<typeof AccountEventKind>;
 
 export const AlertCondition = z.discriminatedUnion('kind', [

@@ -9,7 +9,7 @@
 import { MONEY_SCALE, money, moneyToString, type Money } from '../model/index.ts';
 
 export type PriceOp = 'crosses' | 'above' | 'below';
-export type AccountEvent = 'fill' | 'rejection' | 'risk-state' | 'stream-down' | 'reconciliation';
+export type AccountEvent = 'fill' | 'rejection' | 'risk-state' | 'stream-down' | 'stream-up' | 'reconciliation';
 
 export type Condition =
   | { readonly kind: 'price'; readonly symbol: string; readonly op: PriceOp; readonly level: string }

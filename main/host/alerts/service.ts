@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AlertCondition, AlertInput, type AlertFiring, type AlertView } from '../../contract/alerts.ts';
+import type { LiveStatus } from '../../contract/live.ts';
 import type { PriceTick } from '../../contract/trading.ts';
 import { mayFire, moveHit, priceHit, PriceHistory, type AccountEvent, type Hit } from '../../core/alerts/conditions.ts';
 import { parseIndicatorAlert } from '../../core/alerts/indicator.ts';
@@ -39,6 +40,8 @@ export class AlertService {
   private readonly histories = new Map<string, PriceHistory>();
   private readonly systemFirings: AlertFiring[] = [];
   private feed: IndicatorFeed | undefined;
+  /** Discrepancy ids already alerted, per account (this run). */
+  private readonly discrepancies = new Map<string, Set<string>>();
 
   constructor(d: AlertDeps) {
     this.d = d;
@@ -147,9 +150,28 @@ export class AlertService {
     this.event(null, 'stream-down', `market stream ${stream} is down: ${why}`, { stream, why });
   }
 
+  /** A market stream that went down is live again. */
+  streamUp(stream: string): void {
+    this.event(null, 'stream-up', `market stream ${stream} is live again`, { stream });
+  }
+
   /** Reconciliation found the venue and the ledger disagreeing (the reconciliation gate reports it). */
   discrepancy(account: string, what: string, detail: Record<string, unknown>): void {
     this.event(account, 'reconciliation', `reconciliation discrepancy: ${what}`, detail);
+  }
+
+  /**
+   * A live account's status (pushed on every change): each discrepancy not seen before in this run fires
+   * the account's reconciliation alerts once, whether found at the start gate or while trading.
+   */
+  liveStatus(account: string, s: LiveStatus): void {
+    const seen = this.discrepancies.get(account) ?? new Set<string>();
+    this.discrepancies.set(account, seen);
+    for (const d of s.discrepancies) {
+      if (seen.has(d.id)) continue;
+      seen.add(d.id);
+      this.discrepancy(account, `${d.symbol}: ${d.summary}`, { discrepancy: d.id, kind: d.kind, symbol: d.symbol, ledger: d.ledger, venue: d.venue, gate: s.gate });
+    }
   }
 
   /** An indicator alert's condition held on a closed bar (indicator-feed.ts). */

@@ -9,7 +9,7 @@ import { useTrading } from '../../state/trading.ts';
 import { isDecimal } from '../ticket/logic.ts';
 import { conditionText, IndicatorFields, useIndicatorForm } from './IndicatorFields.tsx';
 
-type Kind = 'crosses' | 'above' | 'below' | 'move' | 'indicator' | 'fill' | 'rejection' | 'risk-state' | 'stream-down' | 'reconciliation';
+type Kind = 'crosses' | 'above' | 'below' | 'move' | 'indicator' | 'fill' | 'rejection' | 'risk-state' | 'stream-down' | 'stream-up' | 'reconciliation';
 const KINDS: { value: Kind; label: string }[] = [
   { value: 'crosses', label: 'Price crosses' },
   { value: 'above', label: 'Price above' },
@@ -20,6 +20,7 @@ const KINDS: { value: Kind; label: string }[] = [
   { value: 'rejection', label: 'Order refused / rejected' },
   { value: 'risk-state', label: 'Risk state change' },
   { value: 'stream-down', label: 'Market stream down' },
+  { value: 'stream-up', label: 'Market stream back up' },
   { value: 'reconciliation', label: 'Reconciliation discrepancy' },
 ];
 
