@@ -1,6 +1,7 @@
 /**
- * Alerts: conditions on prices (crosses, above, below, a % move within a window) and on account events
- * (fill, rejection, risk state change, stream down, reconciliation discrepancy), fired once or every time
+ * Alerts: conditions on prices (crosses, above, below, a % move within a window), on indicators (the rules
+ * DSL's condition syntax) and on account events (fill, rejection, risk state change, stream down and back
+ * up, reconciliation discrepancy), fired once or every time
  * with a cooldown, each firing kept in a history with what fired and why, and delivered in-app (toast,
  * optional sound), as a desktop notification and to outgoing webhook channels (settings `alertChannels`),
  * whose failures end in a dead-letter list the user can retry.
@@ -11,7 +12,7 @@ import { z } from 'zod';
 import { command, empty, event, id, req, text } from './define.ts';
 import { Decimal } from './trading.ts';
 
-export const AccountEventKind = z.enum(['fill', 'rejection', 'risk-state', 'stream-down', 'reconciliation']);
+export const AccountEventKind = z.enum(['fill', 'rejection', 'risk-state', 'stream-down', 'stream-up', 'reconciliation']);
 export type AccountEventKind = z.infer<typeof AccountEventKind>;
 
 export const AlertCondition = z.discriminatedUnion('kind', [
@@ -20,6 +21,13 @@ export const AlertCondition = z.discriminatedUnion('kind', [
   /** The price moved by at least `pct` percent (either way) within the last `windowSec` seconds. */
   z.object({ kind: z.literal('move'), symbol: id(), pct: Decimal, windowSec: z.number().int().min(1).max(86_400) }).strict(),
   z.object({ kind: z.literal('account'), event: AccountEventKind }).strict(),
+  /**
+   * A condition in the rules DSL's condition syntax (`{ "op": "lt", "a": "rsi", "b": 30 }`) over indicators
+   * declared as a rules document declares them (`{ "rsi": { "name": "rsi", "params": { "period": 14 } } }`),
+   * tested on each closed bar of (symbol, timeframe) on the account's venue stream. The host validates both
+   * with the DSL's own rules (a typed error naming `condition.when.…` or `condition.indicators.…`).
+   */
+  z.object({ kind: z.literal('indicator'), symbol: id(), timeframe: z.string().regex(/^\d{1,4}[mhdDw]$/, 'e.g. 1m, 5m, 1h, 4h, 1d'), indicators: z.record(z.string().max(64), z.unknown()).default({}), when: z.unknown() }).strict(),
 ]);
 export type AlertCondition = z.infer<typeof AlertCondition>;
 

@@ -26,6 +26,7 @@
 import { join } from 'node:path';
 import type { EngineStatus } from '../contract/index.ts';
 import type { PriceTick } from '../contract/trading.ts';
+import type { LiveStatus } from '../contract/live.ts';
 import { openLedger, type LedgerStores } from '../storage/index.ts';
 import { reportAuditAnchors } from './audit/anchor-status.ts';
 import { environmentVault, type KeyVault } from './audit/key-vault.ts';
@@ -58,6 +59,7 @@ import { WebhookListener } from './webhooks/listener.ts';
 import { MetricsEndpoint } from './metrics/endpoint.ts';
 import { AlertDelivery } from './alerts/delivery.ts';
 import { AlertService } from './alerts/service.ts';
+import { IndicatorFeed, ohlcvBars } from './alerts/indicator-feed.ts';
 import { AlertStore } from '../storage/alerts.ts';
 import { HostMetrics } from './metrics/service.ts';
 import { WebhookService } from './webhooks/service.ts';
@@ -210,7 +212,17 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
       if (!slo.ok) alerts.system(`slo-${slo.id}`, 'SLO broken', `${slo.description}: measured ${slo.valueMs} ms`, { slo: slo.id, valueMs: slo.valueMs, thresholdMs: slo.thresholdMs });
     },
     onStreamDown: (stream, why) => alerts.streamDown(stream, why),
+    onStreamUp: (stream) => alerts.streamUp(stream),
   });
+  // Stream health: pushed on a stream's own state changes, and read every second (a stream turns live on its
+  // first message, which is not a pushed change).
+  const offHealth = streams.onHealth((h) => metrics.venueHealth(h));
+  const healthTimer = setInterval(() => void streams.health().then((hs) => hs.forEach((h) => metrics.venueHealth(h)), () => undefined), 1_000);
+  healthTimer.unref();
+  stops.push(['stream-health', () => {
+    clearInterval(healthTimer);
+    offHealth();
+  }]);
   ledger.ledger.onWrite = (kind, ms) => metrics.dbWrite(kind, ms);
   ledger.audit.observe((e) => metrics.audit(e));
   stops.push(['metrics', () => metrics.stop()]);
@@ -228,6 +240,16 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     channelIds: () => settingsStore.document.alertChannels.map((c) => c.id),
   });
   ledger.audit.observe((e) => alerts.audit(e));
+  // Indicator alerts test closed bars of the account's venue stream (warmed up from market.db).
+  const indicatorFeed = new IndicatorFeed({
+    subscribe: (venue, symbol, handler) => streams.subscribe(venue, symbol, ['ohlcv'], handler),
+    history: (venue, symbol, timeframe, from, to) => ohlcvBars(market.candles({ source: venue, symbol, timeframe, from, to, closedOnly: true }).columns),
+    venueOf: (account) => settingsStore.document.accounts.find((a) => a.id === account)?.venue,
+    onHit: (id, hit) => alerts.indicatorHit(id, hit),
+    log,
+  });
+  stops.push(['indicator-alerts', () => indicatorFeed.close()]);
+  alerts.watchIndicators(indicatorFeed);
 
   const trading = new TradingService({
     ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed),
@@ -235,6 +257,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     ...(ctx.riskAuthenticator ? { authenticator: ctx.riskAuthenticator } : {}),
     observe: (account, channel, payload) => {
       if (channel === 'trading.ticks') alerts.ticks(account, (payload as { prices: PriceTick[] }).prices);
+      else if (channel === 'live.status') alerts.liveStatus(account, payload as LiveStatus);
     },
     // Accounts are read from the file on each use: one added in the Settings panel is usable at once.
     settings: () => settingsStore.document,

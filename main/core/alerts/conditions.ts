@@ -9,12 +9,14 @@
 import { MONEY_SCALE, money, moneyToString, type Money } from '../model/index.ts';
 
 export type PriceOp = 'crosses' | 'above' | 'below';
-export type AccountEvent = 'fill' | 'rejection' | 'risk-state' | 'stream-down' | 'reconciliation';
+export type AccountEvent = 'fill' | 'rejection' | 'risk-state' | 'stream-down' | 'stream-up' | 'reconciliation';
 
 export type Condition =
   | { readonly kind: 'price'; readonly symbol: string; readonly op: PriceOp; readonly level: string }
   | { readonly kind: 'move'; readonly symbol: string; readonly pct: string; readonly windowSec: number }
-  | { readonly kind: 'account'; readonly event: AccountEvent };
+  | { readonly kind: 'account'; readonly event: AccountEvent }
+  /** Tested on closed bars by indicator.ts; here only its kind matters. */
+  | { readonly kind: 'indicator'; readonly symbol: string; readonly timeframe: string };
 
 export interface Rule {
   readonly id: string;

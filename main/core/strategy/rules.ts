@@ -13,11 +13,9 @@ import type { StrategyContext, Strategy } from '../engine/strategy.ts';
 import type { Order, OrderRequest, Side } from '../model/index.ts';
 import { floatToLots, floatToTicks, isTerminal } from '../model/index.ts';
 import { RiskRejectedError } from '../errors.ts';
-import type { Condition, Distance, Operand, RulesStrategy } from './dsl.ts';
+import type { Condition, Distance, RulesStrategy } from './dsl.ts';
+import { compileCondition, type Test } from './condition.ts';
 import { SeriesSet, type Column, type IndicatorMemo } from './series.ts';
-
-type Get = (i: number) => number;
-type Test = (i: number) => boolean;
 
 const DAY_MS = 86_400_000;
 
@@ -81,36 +79,8 @@ export class RulesStrategyRunner implements Strategy {
     return c;
   }
 
-  private operand(o: Operand): Get {
-    if (typeof o === 'number') return () => o;
-    const ref = typeof o === 'string' ? o : o.ref;
-    const ago = typeof o === 'string' ? 0 : o.ago;
-    const col = this.column(ref);
-    // Out-of-range reads (before the first bar) are undefined → NaN, so every comparison is false.
-    return ago === 0 ? (i) => col.a[i] ?? NaN : (i) => col.a[i - ago] ?? NaN;
-  }
-
   private cond(c: Condition): Test {
-    switch (c.op) {
-      case 'gt': { const a = this.operand(c.a), b = this.operand(c.b); return (i) => a(i) > b(i); }
-      case 'gte': { const a = this.operand(c.a), b = this.operand(c.b); return (i) => a(i) >= b(i); }
-      case 'lt': { const a = this.operand(c.a), b = this.operand(c.b); return (i) => a(i) < b(i); }
-      case 'lte': { const a = this.operand(c.a), b = this.operand(c.b); return (i) => a(i) <= b(i); }
-      case 'crossesAbove': { const a = this.operand(c.a), b = this.operand(c.b); return (i) => a(i) > b(i) && a(i - 1) <= b(i - 1); }
-      case 'crossesBelow': { const a = this.operand(c.a), b = this.operand(c.b); return (i) => a(i) < b(i) && a(i - 1) >= b(i - 1); }
-      case 'all': { const fs = c.of.map((x) => this.cond(x)); return (i) => fs.every((f) => f(i)); }
-      case 'any': { const fs = c.of.map((x) => this.cond(x)); return (i) => fs.some((f) => f(i)); }
-      case 'not': { const f = this.cond(c.of); return (i) => !f(i); }
-      case 'for': {
-        const f = this.cond(c.of);
-        const n = c.bars;
-        return (i) => {
-          if (i - n + 1 < 0) return false;
-          for (let k = i - n + 1; k <= i; k++) if (!f(k)) return false;
-          return true;
-        };
-      }
-    }
+    return compileCondition(c, (ref) => this.column(ref));
   }
 
   onStart(ctx: StrategyContext): void {

@@ -7,13 +7,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AlertCondition, AlertInput, type AlertFiring, type AlertView } from '../../contract/alerts.ts';
+import type { LiveStatus } from '../../contract/live.ts';
 import type { PriceTick } from '../../contract/trading.ts';
 import { mayFire, moveHit, priceHit, PriceHistory, type AccountEvent, type Hit } from '../../core/alerts/conditions.ts';
+import { parseIndicatorAlert } from '../../core/alerts/indicator.ts';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import type { AuditEvent } from '../../core/ports.ts';
 import type { AlertStore, StoredAlert } from '../../storage/alerts.ts';
 import type { HostContext } from '../context.ts';
 import type { AlertDelivery } from './delivery.ts';
+import type { IndicatorFeed } from './indicator-feed.ts';
 
 export interface AlertDeps {
   readonly store: AlertStore;
@@ -36,6 +39,9 @@ export class AlertService {
   private readonly last = new Map<string, string>();
   private readonly histories = new Map<string, PriceHistory>();
   private readonly systemFirings: AlertFiring[] = [];
+  private feed: IndicatorFeed | undefined;
+  /** Discrepancy ids already alerted, per account (this run). */
+  private readonly discrepancies = new Map<string, Set<string>>();
 
   constructor(d: AlertDeps) {
     this.d = d;
@@ -55,7 +61,7 @@ export class AlertService {
   create(input: unknown): AlertView {
     const r = AlertInput.safeParse(input);
     if (!r.success) throw new ValidationError(`invalid alert: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-    const def = { ...r.data, account: r.data.account ?? this.d.selected() } as Definition;
+    const def = { ...r.data, account: r.data.account ?? this.d.selected(), condition: checked(r.data.condition) } as Definition;
     this.checkChannels(def.channels);
     const view: AlertView = { id: `al-${randomUUID().slice(0, 8)}`, ...def, armed: true, createdAt: this.now(), lastFiredAt: null, fired: 0 };
     this.save(view);
@@ -144,9 +150,45 @@ export class AlertService {
     this.event(null, 'stream-down', `market stream ${stream} is down: ${why}`, { stream, why });
   }
 
+  /** A market stream that went down is live again. */
+  streamUp(stream: string): void {
+    this.event(null, 'stream-up', `market stream ${stream} is live again`, { stream });
+  }
+
   /** Reconciliation found the venue and the ledger disagreeing (the reconciliation gate reports it). */
   discrepancy(account: string, what: string, detail: Record<string, unknown>): void {
     this.event(account, 'reconciliation', `reconciliation discrepancy: ${what}`, detail);
+  }
+
+  /**
+   * A live account's status (pushed on every change): each discrepancy not seen before in this run fires
+   * the account's reconciliation alerts once, whether found at the start gate or while trading.
+   */
+  liveStatus(account: string, s: LiveStatus): void {
+    const seen = this.discrepancies.get(account) ?? new Set<string>();
+    this.discrepancies.set(account, seen);
+    for (const d of s.discrepancies) {
+      if (seen.has(d.id)) continue;
+      seen.add(d.id);
+      this.discrepancy(account, `${d.symbol}: ${d.summary}`, { discrepancy: d.id, kind: d.kind, symbol: d.symbol, ledger: d.ledger, venue: d.venue, gate: s.gate });
+    }
+  }
+
+  /** An indicator alert's condition held on a closed bar (indicator-feed.ts). */
+  indicatorHit(alertId: string, hit: Hit): void {
+    const a = this.alerts.get(alertId);
+    if (a && mayFire(a, this.now())) this.maybe(a, hit);
+  }
+
+  /** Market streams indicator alerts watch now (`venue symbol`). */
+  watchedStreams(): string[] {
+    return this.feed?.streams() ?? [];
+  }
+
+  /** Where indicator alerts get their closed bars (set once the market streams exist). */
+  watchIndicators(feed: IndicatorFeed): void {
+    this.feed = feed;
+    feed.sync(this.list());
   }
 
   /**
@@ -210,7 +252,21 @@ export class AlertService {
   }
 
   private changed(): void {
-    this.d.emit('alerts.changed', { alerts: this.list() });
+    const list = this.list();
+    this.feed?.sync(list);
+    this.d.emit('alerts.changed', { alerts: list });
+  }
+}
+
+/** An indicator condition passes the rules DSL's own validation (normalised: defaults filled in). */
+function checked(c: AlertCondition): AlertCondition {
+  if (c.kind !== 'indicator') return c;
+  try {
+    const spec = parseIndicatorAlert(c);
+    return { kind: 'indicator', symbol: c.symbol, timeframe: c.timeframe, indicators: spec.indicators, when: spec.when };
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    throw new ValidationError(`invalid alert: ${e.message}`, e.issues.map((i) => ({ path: `condition.${i.path}`, message: i.message })));
   }
 }
 

@@ -3,13 +3,14 @@
  * the SLOs checked against them. Everything is observed, nothing is polled from the trading code: orders,
  * fills and risk verdicts of every session as the audit log stores them (so a signal is counted exactly
  * when it became a fact), durable ledger writes, webhook requests, the event loop, the worker queue, and
- * market streams through `stream()` (the stream manager reports there).
+ * market streams through `venueHealth()` (each venue's stream health report).
  *
  * Order latencies are measured on the session's clock between its audit events (created → accepted →
  * filled): the wall clock live, the paper clock (possibly sped up) in paper sessions.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { HealthView, SloSettings, SloView } from '../../contract/metrics.ts';
+import type { VenueHealth } from '../../contract/streams.ts';
 import type { WebhookRecord } from '../../contract/webhooks.ts';
 import type { AuditEvent } from '../../core/ports.ts';
 import { PromMetrics } from './prom.ts';
@@ -23,6 +24,8 @@ export interface MetricsDeps {
   readonly onSlo: (slo: SloView) => void;
   /** A stream that was up reported down. */
   readonly onStreamDown?: (stream: string, why: string) => void;
+  /** A stream that was down is up again. */
+  readonly onStreamUp?: (stream: string) => void;
   readonly now?: () => number;
 }
 
@@ -58,7 +61,9 @@ export class HostMetrics {
   private readonly open = new Map<string, Open>();
   private readonly refusals = new Map<string, number>();
   private readonly webhookCounts = new Map<string, number>();
-  private readonly streams = new Map<string, { up: boolean; lagMs: number | null; reconnects: number }>();
+  private readonly streams = new Map<string, { up: boolean; wasDown: boolean; lagMs: number | null; reconnects: number }>();
+  /** Reconnects each venue last reported (its health counts them since the host started). */
+  private readonly venueReconnects = new Map<string, number>();
   private readonly auditTimes = new LatencyWindow(8192);
   private readonly broken = new Map<string, number>();
   private orders = 0;
@@ -169,8 +174,12 @@ export class HostMetrics {
 
   /** The market stream manager's report: connected or not, its lag, a reconnect. */
   stream(stream: string, s: { up?: boolean; lagMs?: number; reconnect?: boolean; why?: string }): void {
-    const cur = this.streams.get(stream) ?? { up: false, lagMs: null, reconnects: 0 };
-    if (s.up === false && cur.up) this.d.onStreamDown?.(stream, s.why ?? 'disconnected');
+    const cur = this.streams.get(stream) ?? { up: false, wasDown: false, lagMs: null, reconnects: 0 };
+    if (s.up === false && cur.up) {
+      cur.wasDown = true;
+      this.d.onStreamDown?.(stream, s.why ?? 'disconnected');
+    }
+    if (s.up === true && !cur.up && cur.wasDown) this.d.onStreamUp?.(stream);
     if (s.up !== undefined) {
       cur.up = s.up;
       this.prom.streamUp.set({ stream }, s.up ? 1 : 0);
@@ -184,6 +193,24 @@ export class HostMetrics {
       this.prom.streamReconnects.inc({ stream });
     }
     this.streams.set(stream, cur);
+  }
+
+  /**
+   * A venue's stream health (MarketStreams.onHealth: on each state change and every second while it
+   * streams): live is up; reconnecting, stalled, rate-limited, unreachable and failed are down; idle and
+   * connecting (nothing asked yet, first connect) say nothing.
+   */
+  venueHealth(h: VenueHealth): void {
+    const before = this.venueReconnects.get(h.venue);
+    this.venueReconnects.set(h.venue, h.reconnects);
+    const up = h.state === 'live' ? true : h.state === 'idle' || h.state === 'connecting' ? undefined : false;
+    const prev = this.streams.get(h.venue);
+    const wasOut = prev !== undefined && !prev.up && prev.wasDown;
+    const moved = h.reconnects - (before ?? h.reconnects);
+    this.stream(h.venue, { ...(up !== undefined ? { up } : {}), ...(h.lagMs !== null ? { lagMs: h.lagMs } : {}), why: h.error ?? h.state });
+    // The venue's own count misses a reconnect that never showed live in between; back up from down is one.
+    const back = up === true && wasOut && moved === 0;
+    for (let k = 0; k < moved + (back ? 1 : 0); k++) this.stream(h.venue, { reconnect: true });
   }
 
   maxStreamLag(): number | null {

@@ -7,23 +7,27 @@ import { useAlerts } from '../../state/alerts.ts';
 import { useConnection } from '../../state/connection.ts';
 import { useTrading } from '../../state/trading.ts';
 import { isDecimal } from '../ticket/logic.ts';
+import { conditionText, IndicatorFields, useIndicatorForm } from './IndicatorFields.tsx';
 
-type Kind = 'crosses' | 'above' | 'below' | 'move' | 'fill' | 'rejection' | 'risk-state' | 'stream-down' | 'reconciliation';
+type Kind = 'crosses' | 'above' | 'below' | 'move' | 'indicator' | 'fill' | 'rejection' | 'risk-state' | 'stream-down' | 'stream-up' | 'reconciliation';
 const KINDS: { value: Kind; label: string }[] = [
   { value: 'crosses', label: 'Price crosses' },
   { value: 'above', label: 'Price above' },
   { value: 'below', label: 'Price below' },
   { value: 'move', label: '% move in a window' },
+  { value: 'indicator', label: 'Indicator condition' },
   { value: 'fill', label: 'Fill' },
   { value: 'rejection', label: 'Order refused / rejected' },
   { value: 'risk-state', label: 'Risk state change' },
   { value: 'stream-down', label: 'Market stream down' },
+  { value: 'stream-up', label: 'Market stream back up' },
   { value: 'reconciliation', label: 'Reconciliation discrepancy' },
 ];
 
 export function describe(c: AlertCondition): string {
   if (c.kind === 'price') return `${c.symbol} ${c.op} ${c.level}`;
   if (c.kind === 'move') return `${c.symbol} moves ${c.pct} % in ${c.windowSec} s`;
+  if (c.kind === 'indicator') return `${c.symbol} ${c.timeframe}: ${conditionText(c.when)}`;
   return KINDS.find((k) => k.value === c.event)?.label ?? c.event;
 }
 
@@ -43,6 +47,7 @@ export function AlertsPanel() {
   const [cooldown, setCooldown] = useState('60');
   const [sound, setSound] = useState(false);
   const [picked, setPicked] = useState<string[]>([]);
+  const indicator = useIndicatorForm();
 
   useEffect(() => {
     if (!connected) return;
@@ -54,8 +59,14 @@ export function AlertsPanel() {
   const priceKind = kind === 'crosses' || kind === 'above' || kind === 'below';
   const valid = priceKind ? isDecimal(level) : kind === 'move' ? isDecimal(pct) && /^\d+$/.test(windowSec) : true;
   const create = async () => {
+    const rest = { repeat, cooldownSec: Number(cooldown) || 0, sound, channels: picked };
+    if (kind === 'indicator') {
+      // Its own path: the host's typed error is shown next to the expression, by field.
+      if (await indicator.create(symbol, name.trim(), rest)) setName('');
+      return;
+    }
     const condition: AlertCondition = priceKind ? { kind: 'price', symbol, op: kind, level } : kind === 'move' ? { kind: 'move', symbol, pct, windowSec: Number(windowSec) } : { kind: 'account', event: kind };
-    const v = await useAlerts.getState().create({ name: name.trim() || describe(condition), condition, repeat, cooldownSec: Number(cooldown) || 0, sound, channels: picked });
+    const v = await useAlerts.getState().create({ name: name.trim() || describe(condition), condition, ...rest });
     if (v) setName('');
   };
   const notifyAsk = typeof Notification !== 'undefined' && Notification.permission === 'default';
@@ -69,7 +80,7 @@ export function AlertsPanel() {
         <select aria-label="Condition" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
           {KINDS.map((k) => <option key={k.value} value={k.value}>{k.label}</option>)}
         </select>
-        {(priceKind || kind === 'move') && (
+        {(priceKind || kind === 'move' || kind === 'indicator') && (
           <select aria-label="Symbol" value={symbol} onChange={(e) => setSymbol(e.target.value)}>
             {instruments.map((i) => <option key={i.symbol} value={i.symbol}>{i.symbol}</option>)}
           </select>
@@ -86,6 +97,7 @@ export function AlertsPanel() {
             <input aria-label="Window seconds" value={windowSec} onChange={(e) => setWindowSec(e.target.value.trim())} style={{ width: 70 }} /> s
           </>
         )}
+        {kind === 'indicator' && <IndicatorFields form={indicator} />}
         <input aria-label="Alert name" placeholder="name (optional)" value={name} onChange={(e) => setName(e.target.value)} />
         <select aria-label="Repeat" value={repeat} onChange={(e) => setRepeat(e.target.value as 'once' | 'every')}>
           <option value="once">once</option>

@@ -1,19 +1,23 @@
 /**
- * Webhook load on loopback: signed order requests at a steady rate (CI: 200/s for 2 s; KESTREL_FULL=1:
- * 1,000/s for 10 s). The host must not crash, and every accepted request must be audited exactly once (one
- * `created` order event with source webhook, one passing verdict); refusals by the gate place nothing. The
- * p99 handling time is printed, not asserted (timings on a shared machine are not a test).
+ * Webhook load on loopback: signed order requests at 1,000/s (CI: for 1 s; KESTREL_FULL=1: for 10 s, the
+ * issue's check), the listener's token bucket configured to allow that rate. The host must not crash, every
+ * reply is accepted (200), refused by the risk gate (422) or rate-limited (429) — each counted — and every
+ * accepted request is audited exactly once (one `created` order event with source webhook, one passing
+ * verdict) while refused and rate-limited ones place nothing. The p99 handling time is printed, not
+ * asserted (timings on a shared machine are not a test).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { percentile, signedOrder, startWebhookHost, webhookCreations, audited, order, type Posted, type WebhookHost } from './support.ts';
+import { Worker } from 'node:worker_threads';
+import type { Sent } from './load-sender.ts';
+import { audited, HMAC_SECRET, percentile, startWebhookHost, webhookCreations, type WebhookHost } from './support.ts';
 
 const FULL = process.env.KESTREL_FULL === '1';
-const RATE = FULL ? 1000 : 200;
-const SECONDS = FULL ? 10 : 2;
+const RATE = 1000;
+const SECONDS = FULL ? 10 : 1;
 
 let t: WebhookHost;
 beforeAll(async () => {
-  t = await startWebhookHost({ ratePerSec: 100_000, burst: 100_000 });
+  t = await startWebhookHost({ ratePerSec: RATE, burst: RATE });
 });
 afterAll(async () => t.close());
 
@@ -21,46 +25,36 @@ it(`takes ${RATE} signed requests/s for ${SECONDS} s without losing or doubling 
   const handling: number[] = [];
   const off = t.host.services.webhooks.onRecord((r) => handling.push(r.ms));
   const total = RATE * SECONDS;
-  const replies: Promise<{ r: Posted; ms: number }>[] = [];
-  const start = performance.now();
-  // Sent on schedule (10 ms slots), not one after another: a slow reply must not slow the sender.
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE));
-      while (replies.length < due) {
-        const i = replies.length;
-        const t0 = performance.now();
-        replies.push(signedOrder(t.url, order({ side: i % 2 ? 'sell' : 'buy', qty: '0.001', symbol: i % 3 ? 'BTC/USDT' : 'ETH/USDT' })).then((r) => ({ r, ms: performance.now() - t0 })));
-      }
-      if (replies.length >= total) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 10);
+  const worker = new Worker(new URL('./load-sender.ts', import.meta.url), { workerData: { url: t.url, secret: HMAC_SECRET, rate: RATE, total } });
+  const { sentIn, results: done } = await new Promise<{ sentIn: number; results: Sent[] }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
   });
-  const done = await Promise.all(replies);
-  const sentIn = (performance.now() - start) / 1000;
+  await worker.terminate();
   off();
 
-  const accepted = done.filter((d) => d.r.status === 200);
   const byStatus = new Map<number, number>();
-  for (const d of done) byStatus.set(d.r.status, (byStatus.get(d.r.status) ?? 0) + 1);
-  // Only the gate may refuse one of these (e.g. max open orders while market orders wait for the next print).
-  expect([...byStatus.keys()].every((s) => s === 200 || s === 422)).toBe(true);
-  expect(accepted.length).toBeGreaterThan(total / 2);
+  for (const d of done) byStatus.set(d.status, (byStatus.get(d.status) ?? 0) + 1);
+  // Accepted, refused by the gate (e.g. max open orders while market orders wait for the next print) or
+  // rate-limited (the bucket allows the rate on average; a loaded sender can bunch requests): nothing else.
+  const [ok, refused, limited] = [200, 422, 429].map((code) => byStatus.get(code) ?? 0) as [number, number, number];
+  expect(Object.fromEntries([...byStatus].filter(([code]) => ![200, 422, 429].includes(code)))).toEqual({});
+  expect(ok + refused + limited).toBe(total);
+  expect(ok).toBeGreaterThan(0);
 
   const created = webhookCreations(t.host);
-  const ids = accepted.flatMap((d) => d.r.body.orders!.map((o) => o.clientOrderId));
-  expect(new Set(ids).size).toBe(accepted.length);
+  const ids = done.filter((d) => d.status === 200).flatMap((d) => d.ids);
+  expect(ids).toHaveLength(ok);
+  expect(new Set(ids).size).toBe(ok);
   for (const id of ids) expect(created.get(id)).toBe(1);
-  expect(created.size).toBe(accepted.length);
-  expect(audited(t.host, 'risk-verdict', (p) => p.source === 'webhook' && p.ok === true)).toHaveLength(accepted.length);
+  expect(created.size).toBe(ok);
+  expect(audited(t.host, 'risk-verdict', (p) => p.source === 'webhook' && p.ok === true)).toHaveLength(ok);
   // Still serving after the storm.
   expect((await t.client.call('webhooks.status', {})).listening).toBe(true);
 
   const rtt = done.map((d) => d.ms);
   console.log(
-    `webhook load: ${total} requests in ${sentIn.toFixed(1)} s (${RATE}/s target), ${accepted.length} accepted, ${byStatus.get(422) ?? 0} refused by the gate; ` +
+    `webhook load: ${total} requests sent in ${sentIn.toFixed(2)} s (${RATE}/s target), ${ok} accepted (each audited once), ${refused} refused by the gate, ${limited} rate-limited; ` +
       `handling p50 ${percentile(handling, 0.5).toFixed(2)} ms p99 ${percentile(handling, 0.99).toFixed(2)} ms; round trip p99 ${percentile(rtt, 0.99).toFixed(1)} ms (loaded shared machine)`,
   );
-}, 180_000);
+}, 300_000);
