@@ -12,8 +12,14 @@ describe('liquidation line', () => {
     expect(liquidationLine([pos({ symbol: 'ETH/USDT:USDT', liquidationPrice: '1000' }), pos({})], 'BTC/USDT:USDT')).toEqual({ id: 'liquidation', price: 90.51, title: 'LIQ 90.51', kind: 'liquidation' });
   });
 
+  it('on the chart of the pair, the pair\'s perpetual position draws its line, named', () => {
+    expect(liquidationLine([pos({})], 'BTC/USDT')).toEqual({ id: 'liquidation', price: 90.51, title: 'LIQ BTC/USDT:USDT 90.51', kind: 'liquidation' });
+    expect(liquidationLine([pos({ symbol: 'BTC/USDT', liquidationPrice: null }), pos({})], 'BTC/USDT')?.price).toBe(90.51);
+  });
+
   it('none for another symbol, a flat row, a spot position (null) or a position that cannot be liquidated', () => {
     expect(liquidationLine([pos({})], 'ETH/USDT:USDT')).toBeUndefined();
+    expect(liquidationLine([pos({})], 'ETH/USDT')).toBeUndefined();
     expect(liquidationLine([pos({ side: 'flat', qty: '0' })], 'BTC/USDT:USDT')).toBeUndefined();
     expect(liquidationLine([pos({ liquidationPrice: null })], 'BTC/USDT:USDT')).toBeUndefined();
     expect(liquidationLine([pos({ liquidationPrice: undefined })], 'BTC/USDT:USDT')).toBeUndefined();
