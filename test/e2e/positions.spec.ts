@@ -4,7 +4,7 @@ import { expect, openTrading, snap, test } from './fixtures.ts';
  * The positions panel end to end on the Demo paper account: a market buy opens a long; the panel shows
  * entry, mark and its Close / Reverse buttons (Reverse disabled: a spot holding cannot go short); Close
  * sells it at market; a spot sell of what is not held is refused with the exchange's reason; Flatten all
- * asks for confirmation first.
+ * asks for confirmation first. The paper fill model's assumptions open from the positions toolbar.
  */
 test('positions: buy at market, close with the button, a sell from flat is refused, flatten all confirms', async ({ page, kestrel }) => {
   test.setTimeout(180_000);
@@ -20,6 +20,14 @@ test('positions: buy at market, close with the button, a sell from flat is refus
   await blotter.getByRole('tab', { name: /Positions/ }).click();
   const positions = blotter.getByRole('table', { name: 'Positions' });
   await expect(positions).toContainText('LONG', { timeout: 60_000 });
+  // The paper fill model's assumptions, next to the paper account's positions.
+  const note = blotter.getByTestId('fill-model-note');
+  await note.getByText('How paper fills work').click();
+  const model = note.getByRole('definition');
+  await expect(note.getByRole('term')).toHaveText(['Book walk', 'Queue', 'Latency', 'Fallbacks', 'Not modelled']);
+  await expect(model.first()).toContainText('displayed L2 levels best first');
+  await snap(page, 'positions-fill-model');
+  await note.getByText('How paper fills work').click();
   await expect(positions.getByRole('button', { name: 'Reverse BTC/USDT' })).toBeDisabled();
   await expect(blotter.getByRole('button', { name: 'Flatten all' })).toBeEnabled();
   await snap(page, 'positions-long');

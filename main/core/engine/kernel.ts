@@ -149,9 +149,10 @@ export class Engine extends OrderDesk {
     this.enter(() => this.riskAlert(a));
   }
 
-  applyFunding(e: FundingEvent): void {
+  /** `position`: what was held at the funding time (a record booked late: not today's position). */
+  applyFunding(e: FundingEvent, position: number = this.portfolio.positionQty(e.symbol)): void {
     this.portfolio.applyFunding(e);
-    this.emitAudit({ type: 'funding', ts: e.ts, symbol: e.symbol, payload: { rate: e.rate, markPrice: e.markPrice, position: this.portfolio.positionQty(e.symbol) } });
+    this.emitAudit({ type: 'funding', ts: e.ts, symbol: e.symbol, payload: { rate: e.rate, markPrice: e.markPrice, position } });
   }
 
   recordSignal(strategy: Strategy, symbol: string, name: string, inputs: Readonly<Record<string, unknown>>): void {

@@ -5,7 +5,8 @@
  * decimal text (exchange data is hostile input: anything that is not a finite decimal is refused).
  */
 import { ValidationError } from '../errors.ts';
-import { money, type Money, type Ticks } from '../model/index.ts';
+import { money, type Lots, type Money, type Ticks } from '../model/index.ts';
+import type { FundingEvent, Portfolio } from '../portfolio/portfolio.ts';
 
 export interface FundingRate {
   readonly ts: number;
@@ -51,4 +52,35 @@ export class FundingSchedule {
     while (this.next < this.due.length && this.due[this.next]!.ts <= ts) out.push(this.due[this.next++]!);
     return out;
   }
+}
+
+/** What books funding: the kernel (Engine.applyFunding audits it with the position held at its time). */
+export interface FundingBooker {
+  readonly portfolio: Portfolio;
+  applyFunding(e: FundingEvent, position?: Lots): void;
+}
+
+/** Position in `symbol` just before `ts` (funding is settled before any fill at the same instant). */
+export function positionBefore(pf: Portfolio, symbol: string, ts: number): Lots {
+  let q = 0;
+  for (const f of pf.fills()) if (f.symbol === symbol && f.ts < ts) q += f.side === 'buy' ? f.qty : -f.qty;
+  return q;
+}
+
+/**
+ * Books every funding payment due by `now` on the position held at its funding time (flat then: nothing
+ * to pay, nothing audited). A record that arrives after the clock passed its time is still booked at its
+ * own time: the portfolio re-applies its ledger in canonical order, so the amount is the same either way.
+ * Returns the payments booked.
+ */
+export function settleFunding(k: FundingBooker, schedule: FundingSchedule, now: number): FundingDue[] {
+  const booked: FundingDue[] = [];
+  for (const d of schedule.take(now)) {
+    if (!k.portfolio.positions.has(d.symbol)) continue;
+    const held = positionBefore(k.portfolio, d.symbol, d.ts);
+    if (held === 0) continue;
+    k.applyFunding(d, held);
+    booked.push(d);
+  }
+  return booked;
 }

@@ -48,6 +48,8 @@ export interface SessionParts {
   readonly batch?: <T>(fn: () => T) => T;
   /** Brings market data up to now before a command runs (a paper feed emits its due ticks). */
   readonly catchUp?: () => void;
+  /** Runs in every market batch after its data: perpetual funding is booked here (funding-feed.ts). */
+  readonly afterMarket?: () => void;
   /** Fills booked by earlier sessions of the same account: the portfolio continues from them. */
   readonly priorFills?: readonly Fill[];
   readonly tradingState?: { readonly state: TradingState; readonly reason: string };
@@ -157,6 +159,7 @@ export class TradingSession implements MarketDataHandler {
     if (this.stopped) return;
     (this.parts.batch ?? run)(() => {
       fn();
+      this.parts.afterMarket?.();
       this.riskDesk.tick();
     });
     this.flush();
@@ -336,7 +339,7 @@ export class TradingSession implements MarketDataHandler {
     const out: PositionView[] = [];
     for (const inst of this.insts.values()) {
       const p = this.engine.portfolio.position(inst.symbol);
-      if (p.qty !== 0 || p.realizedPnl !== 0n || p.fees !== 0n) out.push(positionView(p, inst, marginState(this.engine.portfolio, inst.symbol)?.liquidationPrice));
+      if (p.qty !== 0 || p.realizedPnl !== 0n || p.fees !== 0n || p.funding !== 0n) out.push(positionView(p, inst, marginState(this.engine.portfolio, inst.symbol)?.liquidationPrice));
     }
     return out;
   }

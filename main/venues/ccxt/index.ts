@@ -8,3 +8,4 @@ export { marketToInstrument, decimalString } from './instruments.ts';
 export { CcxtTrading, orderError, orderReport, tradeReport, type OrderApi, type PlaceRequest, type PlaceKind, type CancelRequest, type VenueOrderReport, type VenueTradeReport, type VenueBalance, type VenuePosition, type VenueOrderStatus, type DryRunRequest } from './trading.ts';
 export { orderOutcome, isAlgoRequired, isClockSkew, type OrderOutcome } from './errors.ts';
 export { checkKey, type KeyCheck } from './credentials.ts';
+export { fetchFundingNow, fetchFundingHistory, type FundingNow, type FundingRecord } from './funding.ts';

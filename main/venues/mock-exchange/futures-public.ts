@@ -1,9 +1,10 @@
 /**
  * The few public USDⓈ-M endpoints a futures client needs before it can trade Kestrel Sim's perpetuals:
  * ping, time, exchangeInfo (each sim symbol is also a USDT-margined perpetual on the same prices), the
- * mark price (premiumIndex), ticker price and depth. Market-data streams for perpetuals are not served.
+ * mark price and funding (premiumIndex, fundingRate history: funding.ts), ticker price and depth. Market-data streams for perpetuals are not served.
  */
 import type { MockSymbol } from './market.ts';
+import { fundingHistory, nextFunding } from './funding.ts';
 import { depth, num } from './wire.ts';
 
 export function handleFuturesPublic(path: string, q: URLSearchParams, symbols: ReadonlyMap<string, MockSymbol>, mid: (s: MockSymbol) => number, now: number): { status: number; body: unknown } | undefined {
@@ -26,9 +27,22 @@ export function handleFuturesPublic(path: string, q: URLSearchParams, symbols: R
       if (!list) return invalid;
       const rows = list.map((s) => {
         const m = num(mid(s), s.priceDecimals);
-        return { symbol: s.id, markPrice: m, indexPrice: m, estimatedSettlePrice: m, lastFundingRate: '0.00010000', interestRate: '0.00010000', nextFundingTime: Math.ceil(now / 28_800_000) * 28_800_000, time: now };
+        return { symbol: s.id, markPrice: m, indexPrice: m, estimatedSettlePrice: m, ...nextFunding(s, now, mid(s)), interestRate: '0.00010000', time: now };
       });
       return { status: 200, body: q.get('symbol') ? rows[0] : rows };
+    }
+    case '/fapi/v1/fundingRate': {
+      const list = pick();
+      if (!list) return invalid;
+      const n = (k: string): number | undefined => {
+        const v = q.get(k);
+        return v === null || v === '' ? undefined : Number(v);
+      };
+      const range = { startTime: n('startTime'), endTime: n('endTime'), limit: n('limit') };
+      if (Object.values(range).some((v) => v !== undefined && !Number.isSafeInteger(v))) return { status: 400, body: { code: -1100, msg: 'Illegal characters found in a parameter.' } };
+      const defined = Object.fromEntries(Object.entries(range).filter(([, v]) => v !== undefined)) as { startTime?: number; endTime?: number; limit?: number };
+      const rows = list.flatMap((s) => fundingHistory(s, now, defined)).sort((a, b) => a.fundingTime - b.fundingTime);
+      return { status: 200, body: rows.slice(0, Math.min(1000, defined.limit ?? 100)) };
     }
     case '/fapi/v1/ticker/price':
     case '/fapi/v2/ticker/price': {

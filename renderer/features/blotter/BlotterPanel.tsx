@@ -5,7 +5,7 @@ import { DataTable, type Col } from '../../app/ui/DataTable.tsx';
 import { ConfirmDialog } from '../../app/ui/widgets.tsx';
 import { useTrading } from '../../state/trading.ts';
 import { AmendDialog, amendable } from './AmendDialog.tsx';
-import { FlattenAll, positionColumns } from '../positions/positions.tsx';
+import { PositionsToolbar, positionColumns } from '../positions/positions.tsx';
 
 type Tab = 'positions' | 'open' | 'history' | 'fills';
 
@@ -123,7 +123,7 @@ export function BlotterPanel() {
         )}
       </div>
       <div className="blotter-body" role="tabpanel">
-        {tab === 'positions' && <DataTable label="Positions" testId="positions" columns={positionCols} rows={livePositions} rowKey={(p) => p.symbol} exportName="positions" empty={loaded ? 'No positions. Fills open one.' : 'Loading…'} toolbar={<FlattenAll positions={livePositions} />} />}
+        {tab === 'positions' && <DataTable label="Positions" testId="positions" columns={positionCols} rows={livePositions} rowKey={(p) => p.symbol} exportName="positions" empty={loaded ? 'No positions. Fills open one.' : 'Loading…'} toolbar={<PositionsToolbar positions={livePositions} />} />}
         {tab === 'open' && (
           <DataTable
             label="Open orders"

@@ -9,6 +9,7 @@ import { useConnection } from '../../state/connection.ts';
 import { chartTheme, useSettings } from '../../state/settings.ts';
 import { useTrading } from '../../state/trading.ts';
 import { ChartView, type Bar, type Legend, type PriceLineSpec } from './lightweight.ts';
+import { liquidationLine } from './liquidation-line.ts';
 import { ChartTrading } from './ChartTrading.tsx';
 import { ChartAlerts } from '../alerts/ChartAlerts.tsx';
 import { mergeMinute } from './live-bar.ts';
@@ -134,6 +135,8 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
       });
     const pos = positions.find((p) => p.symbol === symbol && p.side !== 'flat');
     if (pos?.avgPrice) lines.push({ id: 'position', price: Number(pos.avgPrice), title: `POS ${pos.qty}`, kind: 'position' });
+    const liq = liquidationLine(positions, symbol);
+    if (liq) lines.push(liq);
     view.current?.setPriceLines(lines);
   }, [openOrders, positions, symbol]);
 

@@ -65,7 +65,7 @@ export interface PriceLineSpec {
   id: string;
   price: number;
   title: string;
-  kind: 'order-buy' | 'order-sell' | 'position' | 'stop';
+  kind: 'order-buy' | 'order-sell' | 'position' | 'stop' | 'liquidation';
 }
 
 export interface LineSpec {
@@ -159,6 +159,7 @@ const lineColors: Record<PriceLineSpec['kind'], (t: ChartTheme) => string> = {
   'order-sell': (t) => t.down,
   position: () => '#4c8dff',
   stop: () => '#f0b429',
+  liquidation: () => '#e5484d',
 };
 
 export class ChartView {
@@ -169,6 +170,8 @@ export class ChartView {
   private readonly lines = new Map<string, { series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; guides: IPriceLine[]; group: string; ts: Float64Array; values: Float64Array; style: 'line' | 'histogram' }>();
   private readonly paneOf = new Map<string, number>();
   private priceLines: IPriceLine[] = [];
+  /** The price lines drawn now (the canvas holds no DOM to ask: tests and tools read them here). */
+  priceLineSpecs: readonly PriceLineSpec[] = [];
   private theme: ChartTheme;
   private cols: CandleArrays | null = null;
   /** Bars that arrived live after the columns were loaded, kept so a window rebuild does not drop them. */
@@ -393,6 +396,7 @@ export class ChartView {
 
   /** Open-order and position lines; replaced as a set so stale lines never linger. */
   setPriceLines(specs: readonly PriceLineSpec[]): void {
+    this.priceLineSpecs = specs;
     for (const l of this.priceLines) this.candles.removePriceLine(l);
     this.priceLines = specs.map((s) =>
       this.candles.createPriceLine({ price: s.price, color: lineColors[s.kind](this.theme), lineWidth: 1, lineStyle: s.kind === 'position' ? LineStyle.Solid : LineStyle.Dashed, axisLabelVisible: true, title: s.title }),

@@ -12,6 +12,7 @@ import { ConfirmDialog } from '../../app/ui/widgets.tsx';
 import { call } from '../../ipc/client.ts';
 import { forAccount, useTrading } from '../../state/trading.ts';
 import { useNotices } from '../../state/notices.ts';
+import { FillModelNote } from './FillModelNote.tsx';
 
 const px = (symbol: string, v: string | null | undefined) => fmtPrice(v, useTrading.getState().instrument(symbol)?.tickSize);
 const pnlCell = (v: string) => {
@@ -63,6 +64,16 @@ export function positionColumns(): Col<PositionView>[] {
         ),
     },
   ];
+}
+
+/** The positions tab's toolbar: the paper fill model's assumptions and Flatten all. */
+export function PositionsToolbar({ positions }: { positions: readonly PositionView[] }) {
+  return (
+    <>
+      <FillModelNote />
+      <FlattenAll positions={positions} />
+    </>
+  );
 }
 
 /** "Flatten all" with its confirmation: closes every open position at market. */

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KESTREL_SIM_SYMBOLS } from '../../main/host/venues/kestrel-sim.ts';
+import { generatedSymbols, startMockExchange } from '../../main/venues/mock-exchange/index.ts';
+import { expect, snap, startServer, test } from './fixtures.ts';
+
+/**
+ * On a perpetual account (a Kestrel Sim USDⓈ-M account): a marketable limit sell opens a short, the positions panel
+ * shows its liquidation price, and the chart draws that price as its liquidation line.
+ */
+test('perpetual account: a short shows its liquidation price in the positions panel and as a chart line', async ({ page }) => {
+  test.setTimeout(240_000);
+  const sim = await startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: 2 }), streamIntervalMs: 50, seed: 23 });
+  const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-e2e-liq-'));
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({
+    version: 1,
+    accounts: [
+      { id: 'demo', name: 'Demo', venue: 'kestrel-sim', environment: 'paper', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null },
+      { id: 'perp1', name: 'Perp Desk', venue: 'kestrel-sim', environment: 'sim', marketType: 'perpetual', currency: 'USDT', riskProfile: 'default', credentials: null },
+    ],
+    selectedAccount: 'perp1',
+  }));
+  const { server, child } = await startServer(dataDir, { KESTREL_SIM_URL: sim.baseUrl });
+  try {
+    await page.goto(server.url);
+    const badge = page.getByTestId('live-badge');
+    await expect(badge).toContainText('SIM · DISARMED', { timeout: 60_000 });
+    await badge.click();
+    const screen = page.getByTestId('reconciliation');
+    await screen.getByTestId('recon-check').click();
+    await expect(screen.getByTestId('recon-gate')).toHaveText('Consistent with the venue', { timeout: 30_000 });
+    await screen.getByTestId('live-arm-confirm').fill('Perp Desk');
+    await screen.getByTestId('live-arm').click();
+    await expect(badge).toContainText('SIM · ARMED');
+    await screen.getByTestId('recon-close').click();
+
+    const ticket = page.getByRole('region', { name: 'Order ticket' });
+    const sym = 'BTC/USDT:USDT';
+    await ticket.getByRole('combobox').first().selectOption(sym);
+    await ticket.getByRole('radio', { name: 'Sell' }).click();
+    // Kestrel Sim streams no perpetual prices to the desk (no last price to value a market order against):
+    // a marketable limit, 1 % under the sim's mark, fills at once at the bid.
+    const mark = Number(((await (await fetch(`${sim.baseUrl}/fapi/v1/premiumIndex?symbol=BTCUSDT`)).json()) as { markPrice: string }).markPrice);
+    await ticket.getByRole('radio', { name: 'Limit', exact: true }).click();
+    await ticket.getByRole('textbox', { name: 'Limit price' }).fill((mark * 0.99).toFixed(2));
+    await ticket.getByRole('textbox', { name: 'Quantity' }).fill('0.01');
+    await ticket.getByTestId('ticket-preview').click();
+    await ticket.getByTestId('ticket-send').click();
+    await expect(ticket.getByTestId('ticket-sent')).toContainText(`SELL 0.01 ${sym}`);
+
+    const blotter = page.getByRole('region', { name: 'Blotter' });
+    await blotter.getByRole('tab', { name: /Positions/ }).click();
+    const positions = blotter.getByRole('table', { name: 'Positions' });
+    await expect(positions).toContainText('SHORT', { timeout: 60_000 });
+    const liqCell = positions.getByTestId(`liq-${sym}`);
+    await expect(liqCell).toBeVisible();
+    const liq = Number((await liqCell.innerText()).replace(/,/g, ''));
+    expect(liq).toBeGreaterThan(0);
+
+    // The chart (of the pair, or the perpetual itself) carries the liquidation line at that price.
+    const lines = () => page.evaluate(() => (window as unknown as { __kestrelChart: { priceLineSpecs: readonly { kind: string; price: number; title: string }[] } }).__kestrelChart.priceLineSpecs.filter((l) => l.kind === 'liquidation'));
+    await expect.poll(async () => (await lines()).map((l) => l.price), { timeout: 30_000 }).toEqual([liq]);
+    expect((await lines())[0]!.title).toContain('LIQ');
+    await snap(page, 'perp-liquidation-line');
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await sim.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}.passphrase`, { force: true });
+  }
+});
