@@ -14,6 +14,7 @@ import {
   LineSeries,
   LineStyle,
   TickMarkType,
+  type AutoscaleInfo,
   type CandlestickData,
   type HistogramData,
   type IChartApi,
@@ -162,6 +163,17 @@ export function toLineData(ts: Float64Array, values: Float64Array, from = 0, to 
     out[i - from] = v === v ? { time: sec(ts[i]!), value: v } : { time: sec(ts[i]!) };
   }
   return out;
+}
+
+/** An autoscale that keeps fixed levels (an oscillator's guides) in view along with the data. */
+function withLevels(levels: readonly number[]): (base: () => AutoscaleInfo | null) => AutoscaleInfo | null {
+  const lo = Math.min(...levels);
+  const hi = Math.max(...levels);
+  return (base) => {
+    const r = base();
+    if (!r?.priceRange) return { priceRange: { minValue: lo, maxValue: hi } };
+    return { ...r, priceRange: { minValue: Math.min(r.priceRange.minValue, lo), maxValue: Math.max(r.priceRange.maxValue, hi) } };
+  };
 }
 
 const sameLevels = (a: readonly number[], b: readonly number[] = []) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -397,9 +409,26 @@ export class ChartView {
         ? this.chart.addSeries(HistogramSeries, { color: spec.color, priceLineVisible: false, lastValueVisible: true, title: key }, pane)
         : this.chart.addSeries(LineSeries, { color: spec.color, lineWidth: 2, priceLineVisible: false, lastValueVisible: true, crosshairMarkerVisible: false, title: key }, pane);
     series.setData(this.lineWindow(ts, values));
-    const guides = (spec.levels ?? []).map((price) => series.createPriceLine({ price, color: this.theme.text, lineStyle: LineStyle.Dashed, lineWidth: 1, axisLabelVisible: true, title: '' }));
+    const levels = spec.levels ?? [];
+    const guides = levels.map((price) => series.createPriceLine({ price, color: this.theme.text, lineStyle: LineStyle.Dashed, lineWidth: 1, axisLabelVisible: true, title: '' }));
+    // Guides are price lines, which the scale ignores: without this an RSI between 35 and 60 hid its 30/70 lines.
+    if (levels.length) series.applyOptions({ autoscaleInfoProvider: withLevels(levels) });
     this.lines.set(key, { series, guides, group, ts, values, style, levels: spec.levels ?? [] });
-    if (pane > 0) this.chart.panes()[pane]?.setStretchFactor(0.45);
+    if (pane > 0) this.sizePanes();
+  }
+
+  /**
+   * Oscillator panes a trader can read: the library gives the candles' pane a stretch of 2 and a new pane 1, and
+   * a stretch of 0.45 left an RSI pane at ~70 px. One indicator pane gets a third of the chart, two a quarter each;
+   * beyond that they share what leaves the candles 40 %.
+   */
+  private sizePanes(): void {
+    const panes = this.chart.panes();
+    const n = panes.length - 1;
+    if (n < 1) return;
+    panes[0]!.setStretchFactor(2);
+    const each = Math.min(1, 3 / n);
+    for (let i = 1; i < panes.length; i++) panes[i]!.setStretchFactor(each);
   }
 
   removeLine(key: string): void {
@@ -413,6 +442,15 @@ export class ChartView {
       const p = v.series.getPane().paneIndex();
       if (p > 0) this.paneOf.set(v.group, p);
     }
+    this.sizePanes();
+  }
+
+  /** Height in px of each pane (0: the candles), and the guide levels each line draws (for tests). */
+  paneLayout(): { heights: number[]; guides: Record<string, { price: number; y: number | null }[]> } {
+    return {
+      heights: this.chart.panes().map((p) => p.getHeight()),
+      guides: Object.fromEntries([...this.lines].map(([k, l]) => [k, l.guides.map((g) => ({ price: g.options().price, y: l.series.priceToCoordinate(g.options().price) }))])),
+    };
   }
 
   lineKeys(): string[] {
