@@ -19,6 +19,8 @@ export const DatasetSummary = z.object({
   count: z.number().int(),
   synthetic: z.boolean(),
   label: z.string().nullable(),
+  /** Where the bars came from: the demo generator, an exchange (backfill, live streams), or a CSV the user imported. */
+  origin: z.enum(['synthetic', 'exchange', 'import']),
 });
 
 export const CandleSeries = z.object({
@@ -71,7 +73,7 @@ export const QualityReport = z.object({
   conflictingDuplicates: z.number().int(),
   outOfOrder: z.number().int(),
   gaps: z.object({ count: z.number().int(), missing: z.number().int(), list: z.array(z.object({ from: z.number(), to: z.number(), missing: z.number().int() })) }),
-  outliers: z.object({ count: z.number().int(), threshold: z.number(), median: z.number(), mad: z.number(), list: z.array(z.object({ row: z.number().int(), ts: z.number(), z: z.number() })) }),
+  outliers: z.object({ count: z.number().int(), threshold: z.number(), median: z.number(), mad: z.number(), list: z.array(z.object({ row: z.number().int(), ts: z.number(), z: z.number(), kind: z.enum(['close', 'wick']) })) }),
   /** Rows marked synthetic (forward-filled) inside the dataset. */
   syntheticRows: z.number().int(),
   /** The whole dataset is synthetic demo data. */

@@ -357,7 +357,8 @@ export const tradingCommands = {
   'trading.submit': command('Submits an order ticket through the risk gate. Rejection is the typed error risk_rejected with details.reasons. Returns the created orders (bracket: entry, take-profit, stop-loss; oco: take-profit, stop-loss).', TicketRequest, z.object({ orders: z.array(OrderView) })),
   'trading.cancel': command('Requests cancellation of one order.', req({ clientOrderId: id() }), z.object({ order: OrderView })),
   'trading.amend': command('Changes a working order\'s price, trigger price or quantity (exact: on the instrument\'s grid). The changed order passes the risk gate in its own place; a rejection is the typed error risk_rejected.',
-    req({ clientOrderId: id(), price: Decimal.optional(), triggerPrice: Decimal.optional(), qty: Decimal.optional() }), z.object({ order: OrderView })),
+    // confirmTriggerNow: as on submit, a stop moved to a trigger the market has already crossed is refused unless confirmed.
+    req({ clientOrderId: id(), price: Decimal.optional(), triggerPrice: Decimal.optional(), qty: Decimal.optional(), confirmTriggerNow: z.boolean().optional() }), z.object({ order: OrderView })),
   'trading.cancelAll': command('Requests cancellation of every open order (of one symbol when given).', symbolFilter, z.object({ canceled: z.number().int() })),
   'trading.openOrders': command('Orders that may still fill, oldest first.', symbolFilter, z.object({ orders: z.array(OrderView) })),
   'trading.orderHistory': command('Orders of the session, newest first (default 500).', listFilter, z.object({ orders: z.array(OrderView) })),

@@ -30,6 +30,12 @@ export class CsvImports {
     );
   }
 
+  /** Every dataset a CSV was ever imported into, as `source|symbol|timeframe`. */
+  importedKeys(): Set<string> {
+    const rows = guarded('list csv imports', () => this.db.prepare('SELECT DISTINCT source, symbol, timeframe FROM csv_imports').all() as { source: string; symbol: string; timeframe: string }[]);
+    return new Set(rows.map((r) => `${r.source}|${r.symbol}|${r.timeframe}`));
+  }
+
   find(fileHash: string, key: CandleKey): CsvImportRecord | undefined {
     const r = this.db.prepare('SELECT * FROM csv_imports WHERE file_hash = ? AND source = ? AND symbol = ? AND timeframe = ?').get(fileHash, key.source, key.symbol, key.timeframe) as Record<string, unknown> | undefined;
     if (!r) return undefined;

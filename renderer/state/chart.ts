@@ -51,10 +51,10 @@ interface ChartState {
   /** Bumped on every full reload so the view knows to replace rather than update. */
   seq: number;
   /** Trades of a backtest shown on the chart (from the studio's trade list). */
-  linked: { label: string; markers: { ts: number; side: 'buy' | 'sell'; text: string }[] } | null;
+  linked: { label: string; markers: { ts: number; side: 'buy' | 'sell'; text: string; price?: number }[] } | null;
   /** A time the chart should scroll to (a clicked trade); `n` makes repeated clicks count. */
   focus: { ts: number; n: number } | null;
-  showTrades(p: { label: string; source: string; symbol: string; timeframe: Timeframe; markers: { ts: number; side: 'buy' | 'sell'; text: string }[]; focusTs: number }): Promise<void>;
+  showTrades(p: { label: string; source: string; symbol: string; timeframe: Timeframe; markers: { ts: number; side: 'buy' | 'sell'; text: string; price?: number }[]; focusTs: number }): Promise<void>;
   loadDatasets(): Promise<void>;
   select(p: { source?: string; symbol?: string; timeframe?: Timeframe }): Promise<void>;
   addIndicator(spec: string): Promise<boolean>;

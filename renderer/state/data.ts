@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { EventOf, ResponseOf } from '../../main/contract/index.ts';
-import { call, getClient } from '../ipc/client.ts';
+import { RemoteError } from '../../main/contract/index.ts';
+import { call, describeError, getClient } from '../ipc/client.ts';
 import { allChartStores, type Dataset } from './chart.ts';
 import { useNotices } from './notices.ts';
 
@@ -13,6 +14,8 @@ interface DataStore {
   demo: ResponseOf<'market.demo.status'> | null;
   quality: { key: string; report: Quality } | null;
   job: { id: string; progress: Progress | null } | null;
+  /** Why the last CSV import was refused: every bad line the host listed (capped there), cleared on success. */
+  importRefusal: { message: string; issues: { path: string; message: string }[]; total: number } | null;
   load(): Promise<void>;
   checkQuality(d: Dataset): Promise<void>;
   backfill(r: { exchange: string; symbols: string[]; timeframe: string; from: number; to: number; endpoint?: string }): Promise<void>;
@@ -29,6 +32,7 @@ export const useData = create<DataStore>((set, get) => ({
   demo: null,
   quality: null,
   job: null,
+  importRefusal: null,
   async load() {
     if (!subscribed) {
       subscribed = true;
@@ -64,8 +68,18 @@ export const useData = create<DataStore>((set, get) => ({
     if (job) await call('market.backfill.cancel', { jobId: job.id });
   },
   async importCsv(r) {
-    const res = await call('market.import', r);
-    if (!res) return false;
+    let res: ResponseOf<'market.import'>;
+    try {
+      res = await getClient().call('market.import', r);
+    } catch (e) {
+      useNotices.getState().push(describeError('market.import', e));
+      const details = e instanceof RemoteError ? e.details : undefined;
+      const issues = Array.isArray(details?.issues) ? (details.issues as { path: string; message: string }[]) : [];
+      const total = typeof details?.malformed === 'number' || typeof details?.rejected === 'number' ? Number(details.malformed ?? 0) + Number(details.rejected ?? 0) : issues.length;
+      set({ importRefusal: { message: e instanceof Error ? e.message : String(e), issues, total } });
+      return false;
+    }
+    set({ importRefusal: null });
     useNotices.getState().push({ level: 'info', title: 'CSV imported', message: `${res.stored} of ${res.rows} rows stored (${res.duplicates} duplicates) into ${r.symbol} ${r.timeframe}` });
     await get().load();
     for (const c of allChartStores()) void c.getState().loadDatasets();

@@ -3,6 +3,7 @@ import type { RequestOf, ResponseOf } from '../../main/contract/index.ts';
 import type { BacktestResultWire } from '../../main/contract/strategy.ts';
 import { call, getClient } from '../ipc/client.ts';
 import { useNotices } from './notices.ts';
+import { percentToFraction, resolveWindow } from './run-window.ts';
 
 type Summary = ResponseOf<'strategy.list'>[number];
 type Template = ResponseOf<'strategy.templates'>[number];
@@ -25,6 +26,7 @@ export interface RunConfig {
   from: string;
   to: string;
   initialCash: string;
+  /** Percent, as in Settings (0.1 = 0.1 %); sent to the host as a fraction. */
   fee: string;
   dataSource: string;
   /** Record the run as an audit session (saved strategies only; see `recordable`). */
@@ -52,6 +54,10 @@ interface StudioStore {
   run: Run | null;
   result: BacktestResultWire | null;
   resultId: string | null;
+  /** What the shown result was run with (strategy source and run settings): an edit since makes it stale. */
+  ranWith: string | null;
+  /** What an empty From/To was resolved to for the last run (null when the trader gave both). */
+  windowNote: string | null;
   sweep: SweepResult | null;
   /** Sweep clusters from the settings, with their connected workers (refreshed when the sweep tab opens). */
   clusters: SweepCluster[];
@@ -70,8 +76,11 @@ interface StudioStore {
   duplicate(): Promise<void>;
   remove(): Promise<void>;
   setConfig(p: Partial<RunConfig>): void;
-  runBacktest(): Promise<void>;
-  runSweep(params: Record<string, number[]>): Promise<void>;
+  /** `firstTs`: the first bar of the chosen data, what an empty From resolves to. */
+  runBacktest(firstTs?: number | null): Promise<void>;
+  runSweep(params: Record<string, number[]>, firstTs?: number | null): Promise<void>;
+  /** Fills an empty From/To with fixed dates (see resolveWindow) and returns the config to run. */
+  fixWindow(firstTs: number | null): RunConfig;
   loadClusters(): Promise<void>;
   setSweepTarget(id: string): void;
   cancel(): Promise<void>;
@@ -100,10 +109,12 @@ export const useStudio = create<StudioStore>((set, get) => ({
   loaded: false,
   draft: null,
   validation: null,
-  config: { symbol: 'BTC/USDT', timeframe: '1h', from: '', to: '', initialCash: '10000', fee: '0.001', dataSource: 'demo', record: false, risk: 'account' },
+  config: { symbol: 'BTC/USDT', timeframe: '1h', from: '', to: '', initialCash: '10000', fee: '0.1', dataSource: 'demo', record: false, risk: 'account' },
   run: null,
   result: null,
   resultId: null,
+  ranWith: null,
+  windowNote: null,
   sweep: null,
   clusters: [],
   sweepTarget: '',
@@ -193,18 +204,27 @@ export const useStudio = create<StudioStore>((set, get) => ({
   setConfig(p) {
     set({ config: { ...get().config, ...p } });
   },
-  async runBacktest() {
+  async runBacktest(firstTs = null) {
     const d = get().draft;
     if (!d) return;
-    const c = get().config;
-    const r = await call('backtest.run', { ...strategyRef(d), config: configOf(c), dataSource: c.dataSource, risk: c.risk, ...(c.record && recordable(d) ? { record: true } : {}) });
-    if (r) set({ run: { runId: r.runId, kind: 'backtest', done: 0, total: 1, status: 'running' }, result: null, resultId: null });
+    const c = get().fixWindow(firstTs);
+    const config = configOf(c);
+    if (!config) return;
+    const r = await call('backtest.run', { ...strategyRef(d), config, dataSource: c.dataSource, risk: c.risk, ...(c.record && recordable(d) ? { record: true } : {}) });
+    if (r) set({ run: { runId: r.runId, kind: 'backtest', done: 0, total: 1, status: 'running' }, result: null, resultId: null, ranWith: runKey(d, c) });
   },
-  async runSweep(params) {
+  fixWindow(firstTs) {
+    const w = resolveWindow(get().config, firstTs, Date.now());
+    set({ config: { ...get().config, from: w.from, to: w.to }, windowNote: w.note });
+    return get().config;
+  },
+  async runSweep(params, firstTs = null) {
     const d = get().draft;
     if (!d) return;
     const cluster = get().sweepTarget;
-    const r = await call('sweep.run', { ...strategyRef(d), config: configOf(get().config), dataSource: get().config.dataSource, risk: get().config.risk, sweep: { params }, ...(cluster ? { cluster } : {}) });
+    const config = configOf(get().fixWindow(firstTs));
+    if (!config) return;
+    const r = await call('sweep.run', { ...strategyRef(d), config, dataSource: get().config.dataSource, risk: get().config.risk, sweep: { params }, ...(cluster ? { cluster } : {}) });
     if (r) set({ run: { runId: r.runId, kind: 'sweep', done: 0, total: 1, status: 'running' }, sweep: null });
   },
   async loadClusters() {
@@ -231,14 +251,26 @@ function strategyRef(d: Draft): Pick<RequestOf<'backtest.run'>, 'strategyId' | '
   return d.id && !d.dirty && d.version ? { strategyId: d.id, version: d.version } : { kind: d.kind, source: d.source };
 }
 
-function configOf(c: RunConfig): Record<string, unknown> {
+/** The identity of a run's inputs: the result on screen is stale once the draft or the settings differ from it. */
+export function runKey(d: Draft | null, c: RunConfig): string {
+  const { record: _record, ...settings } = c;
+  return JSON.stringify([d?.source ?? '', settings]);
+}
+
+/** The host's config; null (with a notice) when the fee is not a percentage. */
+function configOf(c: RunConfig): Record<string, unknown> | null {
   const from = dayMs(c.from);
   const to = dayMs(c.to);
+  const fee = percentToFraction(c.fee);
+  if (fee === null || Number(fee) >= 1) {
+    useNotices.getState().push({ level: 'error', title: 'The backtest did not run: invalid input', message: `Fee rate "${c.fee}" is not a percentage below 100 (0.1 means 0.1 %)` });
+    return null;
+  }
   return {
     symbols: [c.symbol],
     timeframe: c.timeframe,
     initialCash: c.initialCash,
-    fees: { maker: c.fee, taker: c.fee },
+    fees: { maker: fee, taker: fee },
     ...(Number.isFinite(from) ? { from } : {}),
     ...(Number.isFinite(to) ? { to } : {}),
   };

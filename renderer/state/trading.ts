@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import type { ResponseOf } from '../../main/contract/index.ts';
 import type { AccountView, FillView, InstrumentView, OrderView, PositionView, SessionView } from '../../main/contract/trading.ts';
-import { call, getClient } from '../ipc/client.ts';
+import { RemoteError } from '../../main/contract/index.ts';
+import { call, describeError, getClient } from '../ipc/client.ts';
 import { useNotices } from './notices.ts';
 
 /** The blotter's view of the paper (or live) session: everything here comes from the host, pushed or fetched. */
@@ -18,10 +19,16 @@ interface TradingState {
   load(): Promise<void>;
   refresh(): Promise<void>;
   cancel(clientOrderId: string): Promise<boolean>;
-  amend(clientOrderId: string, change: { price?: string; triggerPrice?: string; qty?: string }): Promise<boolean>;
+  /**
+   * 'trigger-now': the new trigger would fire at once and was not confirmed (nothing changed, no notice: the
+   * caller asks the trader, then sends again with confirmTriggerNow).
+   */
+  amend(clientOrderId: string, change: { price?: string; triggerPrice?: string; qty?: string; confirmTriggerNow?: boolean }): Promise<AmendOutcome>;
   cancelAll(symbol?: string): Promise<number | undefined>;
   instrument(symbol: string): InstrumentView | undefined;
 }
+
+export type AmendOutcome = { ok: true } | { ok: false; triggerNow?: string };
 
 const byNewest = (a: OrderView, b: OrderView) => b.updatedTs - a.updatedTs;
 const byOldest = (a: OrderView, b: OrderView) => a.createdTs - b.createdTs;
@@ -108,9 +115,15 @@ export const useTrading = create<TradingState>((set, get) => ({
     return !!r;
   },
   async amend(clientOrderId, change) {
-    const r = await call('trading.amend', { clientOrderId, ...change, ...forAccount() });
-    if (r) set(mergeOrders(get().openOrders, get().history, [r.order]));
-    return !!r;
+    try {
+      const r = await getClient().call('trading.amend', { clientOrderId, ...change, ...forAccount() });
+      set(mergeOrders(get().openOrders, get().history, [r.order]));
+      return { ok: true };
+    } catch (e) {
+      if (e instanceof RemoteError && e.details?.triggersNow === true) return { ok: false, triggerNow: e.message.replace(/^Invalid amend for [^:]+: /, '') };
+      useNotices.getState().push(describeError('trading.amend', e));
+      return { ok: false };
+    }
   },
   async cancelAll(symbol) {
     const r = await call('trading.cancelAll', { ...(symbol ? { symbol } : {}), ...forAccount() });

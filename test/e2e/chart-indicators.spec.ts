@@ -40,3 +40,30 @@ test('every indicator output is drawn on a pane and scale that fits it', async (
   expect(p.lines.find((l) => l.key === 'macd:12:26:9.hist')!.style).toBe('histogram');
   await snap(page, 'chart-indicators');
 });
+
+/** Issue 24 #10: the RSI pane was ~70 px, and its 30/70 guides fell off its scale whenever the RSI stayed between them. */
+test('an oscillator gets a pane a trader can read, with its guide levels', async ({ page, kestrel }) => {
+  await page.goto(kestrel.url);
+  await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
+  const chart = page.getByTestId('chart');
+  await expect.poll(async () => Number(await chart.getAttribute('data-bars')), { timeout: 60_000 }).toBeGreaterThan(100);
+  await page.getByRole('combobox', { name: 'Indicator' }).fill('rsi:14');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByTestId('indicator-rsi:14')).toBeVisible();
+  const layout = () => page.evaluate(() => (window as unknown as { __kestrelChart: { paneLayout(): { heights: number[]; guides: Record<string, { price: number; y: number | null }[]> } } }).__kestrelChart.paneLayout());
+  await expect.poll(async () => (await layout()).heights.length).toBe(2);
+  const l = await layout();
+  const host = (await chart.boundingBox())!.height;
+  console.log(`chart ${host} px, panes ${l.heights.join(' / ')} px`);
+  // A quarter of the chart or more, the candles keeping the larger share.
+  expect(l.heights[1]!).toBeGreaterThanOrEqual(host * 0.25);
+  expect(l.heights[0]!).toBeGreaterThan(l.heights[1]!);
+  expect(l.guides['rsi:14']!.map((g) => g.price)).toEqual([30, 70]);
+  // Both guides inside the pane whatever range the RSI spans in view (price lines do not widen a scale).
+  for (const g of l.guides['rsi:14']!) {
+    expect(g.y).not.toBeNull();
+    expect(g.y!).toBeGreaterThanOrEqual(0);
+    expect(g.y!).toBeLessThanOrEqual(l.heights[1]!);
+  }
+  await snap(page, 'chart-rsi-pane');
+});

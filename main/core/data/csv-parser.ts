@@ -57,6 +57,10 @@ export interface CsvParseResult {
 const NAMES = ['', 'open', 'high', 'low', 'close', 'volume'] as const;
 /** A line longer than this cannot be a candle row or a header: refuse rather than buffer without bound. */
 const MAX_LINE = 16 * 1024 * 1024;
+/** Bad lines listed in one refusal (all are counted). */
+const MAX_REPORTED = 20;
+/** N of an issue path `line N` (0 when it names no line). */
+const lineNum = (path: string) => Number(/^line (\d+)$/.exec(path)?.[1] ?? 0);
 const NL = 10;
 const CR = 13;
 const HASH = 35;
@@ -87,6 +91,9 @@ export class CandleCsvParser {
   private readonly forced: boolean;
   private carry: Uint8Array | null = null;
   private lineNo = 0;
+  /** Malformed lines met after the layout was known (the first MAX_REPORTED) and how many there were. */
+  private bad: ValidationError[] = [];
+  private badCount = 0;
   private started = false;
   private delimiter = '';
   private delimByte = -1;
@@ -161,15 +168,19 @@ export class CandleCsvParser {
       this.consume(last, 0);
     }
     const n = this.n;
-    if (n === 0) throw new ValidationError('CSV has no data rows', [{ path: '', message: 'empty file' }]);
+    if (n === 0 && !this.badCount) throw new ValidationError('CSV has no data rows', [{ path: '', message: 'empty file' }]);
     const columns: OhlcvColumns = { ts: fit(this.ts, n), open: fit(this.open, n), high: fit(this.high, n), low: fit(this.low, n), close: fit(this.close, n), volume: fit(this.volume, n) };
-    if (this.opts.tfMs !== undefined) {
-      const v = validateColumns(columns, this.opts.tfMs, 20);
-      if (v.rejected) {
-        const issues: ErrorIssue[] = v.rows.map((x) => ({ path: `line ${this.lineOf[x.row]}`, message: `${x.reason}: ${x.message}` }));
-        throw new DataQualityError(`CSV has ${v.rejected} invalid row(s); first at line ${this.lineOf[v.rows[0]!.row]}: ${v.rows[0]!.message}`, { rejected: v.rejected, issues });
-      }
+    const v = this.opts.tfMs !== undefined && n > 0 ? validateColumns(columns, this.opts.tfMs, MAX_REPORTED) : { rejected: 0, rows: [] };
+    const invalid: ErrorIssue[] = v.rows.map((x) => ({ path: `line ${this.lineOf[x.row]}`, message: `${x.reason}: ${x.message}` }));
+    if (this.badCount) {
+      const malformed = this.bad.flatMap((e) => e.issues);
+      // One bad line: its own error, word for word. More: the first one's words, then every one listed (capped).
+      if (this.badCount === 1 && !v.rejected) throw this.bad[0]!;
+      const more = this.badCount - 1 + v.rejected;
+      const issues = [...malformed, ...invalid].sort((a, b) => lineNum(a.path) - lineNum(b.path)).slice(0, MAX_REPORTED);
+      throw new ValidationError(`${this.bad[0]!.message} (and ${more} more bad line${more === 1 ? '' : 's'}${more + 1 > issues.length ? `; the first ${issues.length} listed` : ''})`, issues, { malformed: this.badCount, rejected: v.rejected });
     }
+    if (v.rejected) throw new DataQualityError(`CSV has ${v.rejected} invalid row(s); first at line ${this.lineOf[v.rows[0]!.row]}: ${v.rows[0]!.message}`, { rejected: v.rejected, issues: invalid });
     const timestamps = UNITS[this.fmt]!;
     return {
       columns,
@@ -202,7 +213,20 @@ export class CandleCsvParser {
       }
       const nl = b.indexOf(NL, i);
       this.lineNo++;
-      this.slowLine(utf8.decode(b.subarray(i, nl > i && b[nl - 1] === CR ? nl - 1 : nl)));
+      const text = utf8.decode(b.subarray(i, nl > i && b[nl - 1] === CR ? nl - 1 : nl));
+      if (this.fmt === 0) this.slowLine(text);
+      else {
+        // Once the layout is known, a bad line is one more finding, not the end: the trader gets every bad
+        // line (up to a cap) in one attempt instead of one per attempt. Nothing is stored either way.
+        try {
+          this.slowLine(text);
+        } catch (e) {
+          if (!(e instanceof ValidationError) || this.n >= this.maxRows) throw e;
+          this.bad.push(e);
+          if (this.bad.length > MAX_REPORTED) this.bad.length = MAX_REPORTED;
+          this.badCount++;
+        }
+      }
       i = nl + 1;
     }
     return i;

@@ -44,7 +44,7 @@ export function qualityReport(c: OhlcvColumns, opts: QualityOptions): QualityRep
   const n = columns.ts.length;
   const gaps = findGaps(columns.ts, opts.tfMs, limit, opts.calendar);
   const threshold = opts.threshold ?? 10;
-  const out = findOutliers(columns.ts, columns.close, { threshold }, limit);
+  const out = findOutliers(columns.ts, columns.close, { threshold }, limit, columns);
   let synthetic = 0;
   if (columns.synthetic) for (let i = 0; i < n; i++) synthetic += columns.synthetic[i]!;
   const first = n ? columns.ts[0]! : null;

@@ -192,6 +192,8 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
       case 'risk-verdict': {
         // A bracket exit passes the gate again when the entry fills: the kernel re-does that release itself. An
         // amend's verdict is re-done with the amend (its pending-amend event, below).
+        // A ticket refused at preview placed nothing: there is nothing to re-do.
+        if (p.stage === 'preview') break;
         const next = nextOrderEvent(events, k);
         if (!MANUAL.has(String(p.source)) || next === 'released' || next === 'pending-amend') break;
         at(e.ts);

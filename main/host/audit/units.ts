@@ -127,9 +127,9 @@ export class AuditUnits {
       }
       case 'risk-verdict': {
         const r = (p.request ?? {}) as P;
-        const what = [r.side, r.type, r.qty !== undefined && q(r), r.price !== undefined && `@ ${px(r, 'price')}`].filter(Boolean).join(' ');
-        const reasons = ((p.reasons as P[] | undefined) ?? []).map((x) => String(x.message)).join('; ');
-        return `${p.ok === false ? 'REJECTED' : 'approved'} ${what}${reasons ? `: ${reasons}` : ''}`.trim();
+        const what = [r.side, r.type, r.qty !== undefined && q(r), r.price !== undefined && `@ ${px(r, 'price')}`, r.triggerPrice !== undefined && `trigger ${px(r, 'triggerPrice')}`].filter(Boolean).join(' ');
+        const reasons = [...((p.reasons as P[] | undefined) ?? []), ...((p.issues as P[] | undefined) ?? [])].map((x) => String(x.message)).join('; ');
+        return `${p.ok === false ? 'REJECTED' : 'approved'}${p.stage === 'preview' ? ' at preview' : ''} ${what}${reasons ? `: ${reasons}` : ''}`.trim();
       }
       case 'bar': {
         const i = this.instrument(e.symbol, e.session);

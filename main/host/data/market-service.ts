@@ -31,6 +31,8 @@ export interface DatasetSummary extends CandleKey {
   readonly count: number;
   readonly synthetic: boolean;
   readonly label: string | null;
+  /** Where the bars came from: the demo generator, an exchange (backfill, live streams), or a CSV of the user's. */
+  readonly origin: 'synthetic' | 'exchange' | 'import';
 }
 
 export interface ImportResult {
@@ -76,7 +78,12 @@ export class MarketService {
   }
 
   datasets(): DatasetSummary[] {
-    return this.stores.candles.datasets().map((d) => ({ ...d, synthetic: isSynthetic(d.source), label: isSynthetic(d.source) ? DEMO_LABEL : null }));
+    const imported = this.stores.csvImports.importedKeys();
+    return this.stores.candles.datasets().map((d) => {
+      const synthetic = isSynthetic(d.source);
+      const origin = synthetic ? 'synthetic' : imported.has(`${d.source}|${d.symbol}|${d.timeframe}`) ? 'import' : 'exchange';
+      return { ...d, synthetic, label: synthetic ? DEMO_LABEL : null, origin };
+    });
   }
 
   /**
@@ -122,7 +129,11 @@ export class MarketService {
     if (isSynthetic(key.source)) throw new ValidationError(`Source "${DEMO_EXCHANGE}" is reserved for the synthetic demo data`, [{ path: 'source', message: 'reserved' }]);
     const tfMs = timeframeMs(key.timeframe);
     const parsed = parseCandlesCsv(text, { tfMs, ...(opts.timestamps ? { timestamps: opts.timestamps } : {}), ...(opts.header !== undefined ? { header: opts.header } : {}) });
-    return this.importColumns(key, parsed.columns);
+    const r = this.importColumns(key, parsed.columns);
+    // Recorded as a file import (by the hash of its text) so the dataset is known as the user's data, not a market's.
+    const fileHash = createHash('sha256').update(text).digest('hex');
+    this.stores.csvImports.record({ fileHash, ...key, rows: r.stored, firstTs: r.first, lastTs: r.last, contentHash: r.contentHash, detected: describeDetected(parsed.detected), importedAt: Date.now() });
+    return r;
   }
 
   /** Candles already parsed and row-checked (a CSV file streamed by the CLI): normalised, then one upsert transaction. */

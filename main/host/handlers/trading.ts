@@ -25,7 +25,7 @@ export function tradingHandlers(trading: TradingService): HandlersFor<TradingCom
     'trading.preview': async (r) => (await s(r)).preview(r),
     'trading.submit': async (r) => ({ orders: (await s(r)).submit(r) }),
     'trading.cancel': async (r) => ({ order: (await s(r)).cancel(r.clientOrderId) }),
-    'trading.amend': async (r) => ({ order: (await s(r)).amend(r.clientOrderId, { price: r.price, triggerPrice: r.triggerPrice, qty: r.qty }) }),
+    'trading.amend': async (r) => ({ order: (await s(r)).amend(r.clientOrderId, { price: r.price, triggerPrice: r.triggerPrice, qty: r.qty, confirmTriggerNow: r.confirmTriggerNow }) }),
     'trading.cancelAll': async (r) => ({ canceled: (await s(r)).cancelAll(r.symbol) }),
     'trading.openOrders': async (r) => ({ orders: (await s(r)).openOrders(r.symbol) }),
     'trading.orderHistory': async (r) => ({ orders: (await s(r)).orderHistory(r.symbol, r.limit ?? 500) }),

@@ -8,12 +8,13 @@ import type { Preview, TicketRequest } from '../../contract/trading.ts';
 import { ValidationError, type ErrorIssue } from '../../core/errors.ts';
 import type { Engine } from '../../core/engine/kernel.ts';
 import { validateRequest } from '../../core/execution/validate.ts';
-import type { Instrument } from '../../core/model/index.ts';
+import type { Instrument, OrderRequest, OrderSource } from '../../core/model/index.ts';
+import type { AuditSink } from '../../core/ports.ts';
 import { lotsToQty, moneyToString, mulRate, notional, ticksToPrice } from '../../core/model/index.ts';
 import { parseTicket, triggerNowIssue } from './ticket.ts';
 import { moneyText } from './views.ts';
 
-export function previewTicket(e: Engine, inst: Instrument, t: TicketRequest, last: number, equity: bigint): Preview {
+export function previewTicket(e: Engine, inst: Instrument, t: TicketRequest, last: number, equity: bigint): { preview: Preview; request: OrderRequest } {
   const p = parseTicket(t, inst, 'snap', { lastTicks: last, equity });
   const r = p.request;
   const issues: ErrorIssue[] = [];
@@ -37,7 +38,7 @@ export function previewTicket(e: Engine, inst: Instrument, t: TicketRequest, las
   const rate = liquidity === 'maker' ? inst.makerRate : inst.takerRate;
   const n = ref > 0 ? notional(inst, ref, r.qty) : 0n;
   const px = (v: number | undefined) => (v === undefined ? null : ticksToPrice(inst, v));
-  return {
+  const preview: Preview = {
     ok: verdict.ok && issues.length === 0,
     reasons: [...verdict.reasons],
     issues,
@@ -56,4 +57,18 @@ export function previewTicket(e: Engine, inst: Instrument, t: TicketRequest, las
     equity: moneyText(equity),
     tradingState: e.tradingState,
   };
+  return { preview, request: r };
+}
+
+/**
+ * A ticket refused at preview leaves its trace in the audit log (the risk gate's reasons and the order-shape
+ * issues, with the order as the gate saw it): the refusal was a decision, even though nothing was sent.
+ * Marked `stage: 'preview'` so a re-run does not take it for an order that was placed.
+ */
+export function auditPreviewRefusal(sink: AuditSink, ts: number, p: Preview, request: OrderRequest, source: OrderSource): void {
+  if (p.ok) return;
+  sink.append({
+    type: 'risk-verdict', ts, symbol: request.symbol,
+    payload: { ok: false, stage: 'preview', reasons: p.reasons, issues: p.issues, request, source, inputs: { tradingState: p.tradingState, lastPrice: p.lastPrice } },
+  });
 }

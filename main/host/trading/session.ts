@@ -5,7 +5,7 @@
  *
  * Every order goes engine.submit / submitBracket / submitOco → risk gate → OMS → venue: the session has no other way to
  * reach a venue. Preview asks the SAME gate instance with the same inputs the kernel would assemble, but
- * calls neither the OMS nor the venue, and audits nothing (nothing was decided).
+ * calls neither the OMS nor the venue; it audits only a refusal (the trader was told no: a decision with a trace).
  *
  * UI events are batched: order changes are collected while a command or a market batch runs and pushed
  * once at its end, so one submit is one `trading.orders` event, not one per state change.
@@ -23,9 +23,9 @@ import { RiskDesk } from './risk-desk.ts';
 import type { OverrideRequest } from '../../core/risk/override.ts';
 import type { RiskProfile } from '../../core/risk/profile.ts';
 import type { RiskOverrideView } from '../../contract/risk-views.ts';
-import { previewTicket } from './preview.ts';
+import { auditPreviewRefusal, previewTicket } from './preview.ts';
 import { parseTicket } from './ticket.ts';
-import { parseAmend, type AmendRequest } from './amend.ts';
+import { checkAmendTrigger, parseAmend, type AmendRequest } from './amend.ts';
 import { fillView, moneyText, orderView, positionView } from './views.ts';
 import { marginState } from '../../core/margin/account.ts';
 
@@ -237,10 +237,12 @@ export class TradingSession implements MarketDataHandler {
 
   // ───────────── orders ─────────────
 
-  /** What submit would do with this ticket (prices snapped), without submitting, storing or auditing. */
+  /** What submit would do with this ticket (prices snapped), without submitting or storing; a refusal is audited. */
   preview(t: TicketRequest): Preview {
     if (this.parts.catchUp) this.marketBatch(this.parts.catchUp);
-    return previewTicket(this.engine, this.instrument(t.symbol), t, this.lastTicks(t.symbol), this.equityExact());
+    const { preview, request } = previewTicket(this.engine, this.instrument(t.symbol), t, this.lastTicks(t.symbol), this.equityExact());
+    auditPreviewRefusal(this.parts.audit, this.parts.clock.now(), preview, request, t.source ?? 'ticket');
+    return preview;
   }
 
   /** `source`: where the order came from when not the ticket's own field (webhooks: 'webhook'). */
@@ -304,7 +306,9 @@ export class TradingSession implements MarketDataHandler {
         throw new KestrelError('conflict', `Order ${clientOrderId} cannot be amended while ${o.state}`, { details: { clientOrderId, state: o.state } });
       }
       const inst = this.instrument(o.symbol);
-      this.engine.amend(clientOrderId, parseAmend(change, inst), source);
+      const parsed = parseAmend(change, inst);
+      checkAmendTrigger(o, parsed, inst, this.lastTicks(o.symbol), change.confirmTriggerNow === true);
+      this.engine.amend(clientOrderId, parsed, source);
       return orderView(o, inst);
     });
   }

@@ -132,7 +132,7 @@ export class PaperVenue implements SimulatedVenue {
   constructor(cfg: PaperVenueConfig) {
     this.cfg = cfg;
     this.id = cfg.id ?? 'paper';
-    this.tradePrefix = `${this.id}-`;
+    this.tradePrefix = `${this.id}-t`;
     this.clock = cfg.clock;
     for (const i of cfg.instruments) this.sym.set(i.symbol, new SymState(i));
     this.fees = cfg.fees ?? new FeeModel();
@@ -158,14 +158,15 @@ export class PaperVenue implements SimulatedVenue {
   }
 
   /**
-   * Trade ids are `${session}-${n}` (n counts this venue's fills): the ledger deduplicates fills on
+   * Trade ids are `${session}-t${n}` (n counts this venue's fills): the ledger deduplicates fills on
    * (venue, tradeId) across every session of an account, and a counter alone restarts at 1 each session.
+   * The `t` keeps them from reading as order ids (`${session}-${n}`): trade 3 is not order 3.
    * The session id comes from the kernel, so no composition has to remember it; same session id + seed +
    * data = same ids. Without a session (venue used on its own) the venue id is the prefix.
    */
   connect(listener: VenueListener, session?: string): void {
     this.listener = listener;
-    if (session !== undefined) this.tradePrefix = `${session}-`;
+    if (session !== undefined) this.tradePrefix = `${session}-t`;
   }
 
   private emit(e: VenueEvent): void {

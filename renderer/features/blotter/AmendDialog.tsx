@@ -13,6 +13,9 @@ export function AmendDialog({ order, onClose }: { order: OrderView; onClose(): v
   const [trigger, setTrigger] = useState(order.triggerPrice ?? '');
   const [qty, setQty] = useState(order.qty);
   const [busy, setBusy] = useState(false);
+  // Set when the host said the new trigger fires at once: sending again needs the box ticked.
+  const [triggerNow, setTriggerNow] = useState<string | null>(null);
+  const [confirmed, setConfirmed] = useState(false);
   const change = {
     ...(order.price !== null && price !== order.price ? { price } : {}),
     ...(order.triggerPrice !== null && trigger !== order.triggerPrice ? { triggerPrice: trigger } : {}),
@@ -20,11 +23,12 @@ export function AmendDialog({ order, onClose }: { order: OrderView; onClose(): v
   };
   const changed = Object.keys(change).length > 0;
   const send = async () => {
-    if (!changed || busy) return;
+    if (!changed || busy || (triggerNow && !confirmed)) return;
     setBusy(true);
-    const ok = await useTrading.getState().amend(order.clientOrderId, change);
+    const r = await useTrading.getState().amend(order.clientOrderId, { ...change, ...(triggerNow && confirmed ? { confirmTriggerNow: true } : {}) });
     setBusy(false);
-    if (ok) onClose();
+    if (r.ok) onClose();
+    else if (r.triggerNow) setTriggerNow(r.triggerNow);
   };
   return (
     <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && (e.stopPropagation(), onClose())}>
@@ -42,8 +46,26 @@ export function AmendDialog({ order, onClose }: { order: OrderView; onClose(): v
           {order.triggerPrice !== null && (
             <label className="field">
               <span>Trigger price</span>
-              <input aria-label="New trigger price" autoFocus={order.price === null} inputMode="decimal" value={trigger} onChange={(e) => setTrigger(e.target.value.trim())} />
+              <input
+                aria-label="New trigger price"
+                autoFocus={order.price === null}
+                inputMode="decimal"
+                value={trigger}
+                onChange={(e) => {
+                  setTrigger(e.target.value.trim());
+                  setTriggerNow(null);
+                  setConfirmed(false);
+                }}
+              />
             </label>
+          )}
+          {triggerNow && (
+            <div role="alert" data-testid="amend-trigger-now">
+              <p className="error-text">{triggerNow}</p>
+              <label className="confirm-trigger">
+                <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> Send anyway: it triggers at once
+              </label>
+            </div>
           )}
           <label className="field">
             <span>Quantity (filled {order.filledQty})</span>
@@ -55,7 +77,7 @@ export function AmendDialog({ order, onClose }: { order: OrderView; onClose(): v
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={!changed || busy}>
+          <button type="submit" className="primary" disabled={!changed || busy || (!!triggerNow && !confirmed)}>
             {busy ? 'Sending…' : 'Modify'}
           </button>
         </div>

@@ -70,10 +70,7 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
     const v = view.current;
     if (!v || !candles) return;
     // A timeframe switch keeps the moment in view (as traders expect); the view only ever holds a bounded window.
-    const at = v.viewedTime();
-    v.setCandles(candles, instrument ? Number(instrument.tickSize) : undefined);
-    if (at === null) v.showLast(timeframe === '1m' ? 240 : 160);
-    else v.showTime(at, timeframe === '1m' ? 240 : 160);
+    v.switchCandles(candles, instrument ? Number(instrument.tickSize) : undefined, timeframe === '1m' ? 240 : 160);
     // instrument only sets price precision; a change of it alone need not reload bars
   }, [candles, seq]);
 
@@ -141,7 +138,7 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
   }, [openOrders, positions, symbol]);
 
   useEffect(() => {
-    const own = fills.filter((f) => f.symbol === symbol).map((f) => ({ ts: f.ts, side: f.side, text: `${f.side === 'buy' ? 'B' : 'S'} ${f.qty}`, id: f.tradeId }));
+    const own = fills.filter((f) => f.symbol === symbol).map((f) => ({ ts: f.ts, side: f.side, text: `${f.side === 'buy' ? 'B' : 'S'} ${f.qty}`, id: f.tradeId, price: Number(f.price) }));
     view.current?.setMarkers([...own, ...(linked?.markers ?? [])]);
   }, [fills, symbol, seq, linked]);
 

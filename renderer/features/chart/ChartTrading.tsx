@@ -5,6 +5,7 @@ import { snapToTick } from '../ticket/logic.ts';
 import { useAlerts } from '../../state/alerts.ts';
 import { useTicket } from '../../state/ticket.ts';
 import { useTrading } from '../../state/trading.ts';
+import { useNotices } from '../../state/notices.ts';
 import { amendable } from '../blotter/AmendDialog.tsx';
 import type { ChartView } from './lightweight.ts';
 
@@ -82,7 +83,10 @@ export function ChartTrading({ view, host, symbol, tick }: { view: RefObject<Cha
       setDrag(null);
       const price = priceAt(ev.clientY - top);
       if (!d || !price || price === d.h.price) return;
-      void useTrading.getState().amend(d.h.order.clientOrderId, { [d.h.field]: price });
+      void useTrading.getState().amend(d.h.order.clientOrderId, { [d.h.field]: price }).then((r) => {
+        // A drag is no place to confirm a stop that fires at once: refused, the order stays, the trader is told why.
+        if (!r.ok && r.triggerNow) useNotices.getState().push({ level: 'error', title: 'The order was not changed: it would trigger at once', message: `${r.triggerNow} (use Modify in the blotter to confirm it)` });
+      });
     };
     window.addEventListener('mousemove', move);
     window.addEventListener('mouseup', up);

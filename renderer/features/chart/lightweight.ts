@@ -14,6 +14,7 @@ import {
   LineSeries,
   LineStyle,
   TickMarkType,
+  type AutoscaleInfo,
   type CandlestickData,
   type HistogramData,
   type IChartApi,
@@ -59,6 +60,16 @@ export interface TradeMarker {
   side: 'buy' | 'sell';
   text?: string;
   id?: string;
+  /** Where it filled: the arrow's tip sits at this price (without one it is stacked above/below the bar). */
+  price?: number;
+}
+
+/** A marker as drawn (for tests): the bar it sits on and where. */
+export interface DrawnMarker {
+  ts: number;
+  position: string;
+  price: number | null;
+  id: string | null;
 }
 
 export interface PriceLineSpec {
@@ -154,6 +165,19 @@ export function toLineData(ts: Float64Array, values: Float64Array, from = 0, to 
   return out;
 }
 
+/** An autoscale that keeps fixed levels (an oscillator's guides) in view along with the data. */
+function withLevels(levels: readonly number[]): (base: () => AutoscaleInfo | null) => AutoscaleInfo | null {
+  const lo = Math.min(...levels);
+  const hi = Math.max(...levels);
+  return (base) => {
+    const r = base();
+    if (!r?.priceRange) return { priceRange: { minValue: lo, maxValue: hi } };
+    return { ...r, priceRange: { minValue: Math.min(r.priceRange.minValue, lo), maxValue: Math.max(r.priceRange.maxValue, hi) } };
+  };
+}
+
+const sameLevels = (a: readonly number[], b: readonly number[] = []) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 const lineColors: Record<PriceLineSpec['kind'], (t: ChartTheme) => string> = {
   'order-buy': (t) => t.up,
   'order-sell': (t) => t.down,
@@ -167,11 +191,12 @@ export class ChartView {
   private readonly candles: ISeriesApi<'Candlestick'>;
   private readonly volume: ISeriesApi<'Histogram'>;
   private readonly markers: ISeriesMarkersPluginApi<Time>;
-  private readonly lines = new Map<string, { series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; guides: IPriceLine[]; group: string; ts: Float64Array; values: Float64Array; style: 'line' | 'histogram' }>();
+  private readonly lines = new Map<string, { series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; guides: IPriceLine[]; group: string; ts: Float64Array; values: Float64Array; style: 'line' | 'histogram'; levels: readonly number[] }>();
   private readonly paneOf = new Map<string, number>();
   private priceLines: IPriceLine[] = [];
   /** The price lines drawn now (the canvas holds no DOM to ask: tests and tools read them here). */
   priceLineSpecs: readonly PriceLineSpec[] = [];
+  private marks: TradeMarker[] = [];
   private theme: ChartTheme;
   private cols: CandleArrays | null = null;
   /** Bars that arrived live after the columns were loaded, kept so a window rebuild does not drop them. */
@@ -180,6 +205,8 @@ export class ChartView {
   /** End of the window over the columns (exclusive); live bars are shown only when it reaches the last column. */
   private end = 0;
   private extending = false;
+  private settleToken = 0;
+  private precision = -1;
   /** Told whether the right edge (the newest bar) is in view, so the panel can offer "go to now". */
   onFollowChange: ((following: boolean) => void) | null = null;
   private following = true;
@@ -292,15 +319,52 @@ export class ChartView {
 
   /** Replaces all candles. Price precision follows the instrument's tick so the axis shows real prices. */
   setCandles(c: CandleArrays, tick?: number): void {
-    if (tick && tick > 0) {
-      const precision = Math.max(0, Math.min(10, Math.ceil(-Math.log10(tick) - 1e-9)));
-      this.candles.applyOptions({ priceFormat: { type: 'price', precision, minMove: tick } });
-    }
+    this.setPrecision(tick);
     this.cols = c;
     this.live = [];
     this.start = Math.max(0, c.ts.length - FIRST_WINDOW);
     this.end = c.ts.length;
     this.feed();
+  }
+
+  /**
+   * Replaces the candles keeping the moment in view (a timeframe switch, as traders expect): the window is built
+   * around that moment and handed to the library ONCE. Setting the bars at the live edge and then moving the
+   * window back fed the library two or three windows per switch (the move also tripped the edge slide), which
+   * was most of a far-back switch's time. `span`: bars in view; the live edge is followed when it was in view.
+   */
+  switchCandles(c: CandleArrays, tick: number | undefined, span: number): void {
+    const at = this.viewedTime();
+    this.setPrecision(tick);
+    this.cols = c;
+    this.live = [];
+    const n = c.ts.length;
+    const i = at === null ? n - 1 : Math.min(n - 1, lowerBound(c.ts, at));
+    const w = at === null ? { start: Math.max(0, n - FIRST_WINDOW), end: n } : windowAround(n, i);
+    this.start = w.start;
+    this.end = w.end;
+    this.extending = true;
+    this.feed();
+    const shown = this.candles.data().length;
+    if (at === null) this.chart.timeScale().setVisibleLogicalRange({ from: shown - span, to: shown + 5 });
+    else this.chart.timeScale().setVisibleLogicalRange({ from: i - w.start - span / 2, to: i - w.start + span / 2 });
+    this.settle();
+  }
+
+  private setPrecision(tick: number | undefined): void {
+    if (!tick || !(tick > 0)) return;
+    const precision = Math.max(0, Math.min(10, Math.ceil(-Math.log10(tick) - 1e-9)));
+    if (precision === this.precision) return;
+    this.precision = precision;
+    this.candles.applyOptions({ priceFormat: { type: 'price', precision, minMove: tick } });
+  }
+
+  /** No edge slide until the library has delivered the range changes a programmatic move causes (two frames). */
+  private settle(): void {
+    const token = ++this.settleToken;
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      if (token === this.settleToken) this.extending = false;
+    }));
   }
 
   /** The time at the middle of what is in view, or null when the newest bar is in view (the view follows it). */
@@ -327,21 +391,47 @@ export class ChartView {
 
   /** Adds or replaces one line; lines sharing a `group` with placement 'pane' share one pane. */
   setLine(key: string, group: string, ts: Float64Array, values: Float64Array, spec: LineSpec): void {
+    const style = spec.style ?? 'line';
+    const had = this.lines.get(key);
+    // Same line, new values (a timeframe switch): new data into the series it has, no series or pane re-made.
+    if (had && had.group === group && had.style === style && sameLevels(had.levels, spec.levels)) {
+      had.ts = ts;
+      had.values = values;
+      had.series.applyOptions({ color: spec.color });
+      had.series.setData(this.lineWindow(ts, values));
+      return;
+    }
     this.removeLine(key);
     let pane = 0;
     if (spec.placement === 'pane') {
       pane = this.paneOf.get(group) ?? this.chart.panes().length;
       this.paneOf.set(group, pane);
     }
-    const style = spec.style ?? 'line';
     const series =
       style === 'histogram'
         ? this.chart.addSeries(HistogramSeries, { color: spec.color, priceLineVisible: false, lastValueVisible: true, title: key }, pane)
         : this.chart.addSeries(LineSeries, { color: spec.color, lineWidth: 2, priceLineVisible: false, lastValueVisible: true, crosshairMarkerVisible: false, title: key }, pane);
     series.setData(this.lineWindow(ts, values));
-    const guides = (spec.levels ?? []).map((price) => series.createPriceLine({ price, color: this.theme.text, lineStyle: LineStyle.Dashed, lineWidth: 1, axisLabelVisible: true, title: '' }));
-    this.lines.set(key, { series, guides, group, ts, values, style });
-    if (pane > 0) this.chart.panes()[pane]?.setStretchFactor(0.45);
+    const levels = spec.levels ?? [];
+    const guides = levels.map((price) => series.createPriceLine({ price, color: this.theme.text, lineStyle: LineStyle.Dashed, lineWidth: 1, axisLabelVisible: true, title: '' }));
+    // Guides are price lines, which the scale ignores: without this an RSI between 35 and 60 hid its 30/70 lines.
+    if (levels.length) series.applyOptions({ autoscaleInfoProvider: withLevels(levels) });
+    this.lines.set(key, { series, guides, group, ts, values, style, levels: spec.levels ?? [] });
+    if (pane > 0) this.sizePanes();
+  }
+
+  /**
+   * Oscillator panes a trader can read: the library gives the candles' pane a stretch of 2 and a new pane 1, and
+   * a stretch of 0.45 left an RSI pane at ~70 px. One indicator pane gets a third of the chart, two a quarter each;
+   * beyond that they share what leaves the candles 40 %.
+   */
+  private sizePanes(): void {
+    const panes = this.chart.panes();
+    const n = panes.length - 1;
+    if (n < 1) return;
+    panes[0]!.setStretchFactor(2);
+    const each = Math.min(1, 3 / n);
+    for (let i = 1; i < panes.length; i++) panes[i]!.setStretchFactor(each);
   }
 
   removeLine(key: string): void {
@@ -355,6 +445,15 @@ export class ChartView {
       const p = v.series.getPane().paneIndex();
       if (p > 0) this.paneOf.set(v.group, p);
     }
+    this.sizePanes();
+  }
+
+  /** Height in px of each pane (0: the candles), and the guide levels each line draws (for tests). */
+  paneLayout(): { heights: number[]; guides: Record<string, { price: number; y: number | null }[]> } {
+    return {
+      heights: this.chart.panes().map((p) => p.getHeight()),
+      guides: Object.fromEntries([...this.lines].map(([k, l]) => [k, l.guides.map((g) => ({ price: g.options().price, y: l.series.priceToCoordinate(g.options().price) }))])),
+    };
   }
 
   lineKeys(): string[] {
@@ -381,17 +480,39 @@ export class ChartView {
   }
 
   setMarkers(ms: readonly TradeMarker[]): void {
-    const sorted = [...ms].sort((a, b) => a.ts - b.ts);
-    this.markers.setMarkers(
-      sorted.map<SeriesMarker<Time>>((m) => ({
-        time: sec(m.ts),
-        position: m.side === 'buy' ? 'belowBar' : 'aboveBar',
-        shape: m.side === 'buy' ? 'arrowUp' : 'arrowDown',
-        color: m.side === 'buy' ? this.theme.up : this.theme.down,
-        text: m.text ?? '',
-        ...(m.id ? { id: m.id } : {}),
-      })),
-    );
+    this.marks = [...ms].sort((a, b) => a.ts - b.ts);
+    this.drawMarkers();
+  }
+
+  /** The markers as handed to the library (time in ms). */
+  drawnMarkers(): DrawnMarker[] {
+    return this.markers.markers().map((m) => ({ ts: (m.time as number) * 1000, position: m.position, price: 'price' in m && typeof m.price === 'number' ? m.price : null, id: m.id ?? null }));
+  }
+
+  /**
+   * Each marker on the bar containing its moment (a fill at 10:37 sits on the 10:00 bar of an hourly chart, not
+   * on a time the series does not have) and, with a price, with its arrow's tip at that price: a buy's arrow
+   * points up at it from below, a sell's down from above.
+   */
+  private drawMarkers(): void {
+    const bars = this.candles.data();
+    if (!bars.length) return this.markers.setMarkers([]);
+    const first = (bars[0]!.time as number) * 1000;
+    const out: SeriesMarker<Time>[] = [];
+    for (const m of this.marks) {
+      if (m.ts < first) continue;
+      let lo = 0;
+      let hi = bars.length - 1;
+      const t = m.ts / 1000;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((bars[mid]!.time as number) <= t) lo = mid;
+        else hi = mid - 1;
+      }
+      const base = { time: bars[lo]!.time, shape: m.side === 'buy' ? ('arrowUp' as const) : ('arrowDown' as const), color: m.side === 'buy' ? this.theme.up : this.theme.down, text: m.text ?? '', ...(m.id ? { id: m.id } : {}) };
+      out.push(m.price !== undefined && Number.isFinite(m.price) ? { ...base, position: m.side === 'buy' ? 'atPriceTop' : 'atPriceBottom', price: m.price } : { ...base, position: m.side === 'buy' ? 'belowBar' : 'aboveBar' });
+    }
+    this.markers.setMarkers(out);
   }
 
   /** Open-order and position lines; replaced as a set so stale lines never linger. */
@@ -523,6 +644,7 @@ export class ChartView {
       this.volume.setData(vols);
     } else this.volume.setData([]);
     for (const l of this.lines.values()) l.series.setData(this.lineWindow(l.ts, l.values));
+    if (this.marks.length) this.drawMarkers();
   }
 
   /** An indicator's points over the window's time span (indicators align with the candles bar for bar). */

@@ -9,6 +9,9 @@ import { datasetKey, useData } from '../../state/data.ts';
 import { BackfillForm, ImportForm } from './forms.tsx';
 import { QualityView } from './QualityView.tsx';
 
+/** A user's CSV is their data, not the market's: badged as imported. */
+const ORIGIN_BADGE: Record<Dataset['origin'], string> = { synthetic: 'SYNTHETIC', exchange: 'MARKET', import: 'IMPORTED' };
+
 const cols: Col<Dataset>[] = [
   { id: 'symbol', header: 'Symbol', value: (d) => d.symbol, width: 110 },
   { id: 'source', header: 'Source', value: (d) => d.source, width: 90 },
@@ -16,7 +19,7 @@ const cols: Col<Dataset>[] = [
   { id: 'from', header: 'From', value: (d) => d.firstTs, cell: (d) => fmtTime(d.firstTs, false), width: 140 },
   { id: 'to', header: 'To', value: (d) => d.lastTs, cell: (d) => fmtTime(d.lastTs, false), width: 140 },
   { id: 'count', header: 'Candles', value: (d) => d.count, cell: (d) => fmtNum(d.count, 0), align: 'right', width: 90 },
-  { id: 'kind', header: 'Kind', value: (d) => (d.synthetic ? 'synthetic' : 'market'), cell: (d) => (d.synthetic ? <Badge kind="warn">SYNTHETIC</Badge> : <Badge kind="info">MARKET</Badge>), width: 120 },
+  { id: 'kind', header: 'Kind', value: (d) => d.origin, cell: (d) => <Badge kind={d.origin === 'synthetic' ? 'warn' : d.origin === 'import' ? 'ok' : 'info'}>{ORIGIN_BADGE[d.origin]}</Badge>, width: 120 },
 ];
 
 export function DataPanel() {
@@ -69,7 +72,7 @@ export function DataPanel() {
               <div className="backfill-progress" data-testid="backfill-progress">
                 <ProgressBar label="Backfill progress" done={p?.done ?? 0} total={p?.total ?? 1} />
                 <div className="muted small">
-                  {p ? `${p.state} · ${fmtNum(p.stored, 0)} stored · ${fmtNum(p.rate, 0)}/s · ETA ${fmtDuration(p.etaMs)}` : 'starting…'}
+                  {p ? backfillLine(p) : 'starting…'}
                   {p?.state === 'running' && (
                     <button className="small ghost" onClick={() => void useData.getState().cancelBackfill()}>
                       Cancel
@@ -87,4 +90,13 @@ export function DataPanel() {
       </div>
     </div>
   );
+}
+
+/** The progress line: rate and ETA while running; once ended, what happened, and for a failure its reason. */
+export function backfillLine(p: { state: string; stored: number; rate: number; etaMs: number | null; symbols: { symbol: string; state: string; error?: string | null | undefined }[] }): string {
+  if (p.state === 'running') return `running · ${fmtNum(p.stored, 0)} stored · ${fmtNum(p.rate, 0)}/s · ETA ${p.etaMs === null ? '—' : fmtDuration(p.etaMs)}`;
+  const failed = p.symbols.filter((s) => s.state === 'failed');
+  const reasons = failed.map((s) => `${s.symbol}: ${s.error ?? 'no reason given'}`).join('; ');
+  if (p.state === 'failed' || failed.length) return `failed · ${fmtNum(p.stored, 0)} stored${reasons ? ` · ${reasons}` : ''}`;
+  return `${p.state} · ${fmtNum(p.stored, 0)} stored`;
 }

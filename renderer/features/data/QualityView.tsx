@@ -34,6 +34,15 @@ export function QualityView({ q }: { q: ResponseOf<'market.quality'> }) {
         <dt>Content hash</dt>
         <dd title={q.contentHash}>{q.contentHash.slice(0, 16)}…</dd>
       </dl>
+      {q.outliers.list.length > 0 && (
+        <ul className="small gap-list" data-testid="quality-outliers">
+          {[...q.outliers.list].sort((a, b) => Math.abs(b.z) - Math.abs(a.z)).slice(0, 5).map((o) => (
+            <li key={o.row}>
+              {o.kind === 'wick' ? 'wick far past its bar' : 'close-to-close jump'} at {fmtTime(o.ts, false)} (z {fmtNum(o.z, 1)})
+            </li>
+          ))}
+        </ul>
+      )}
       {q.gaps.list.length > 0 && (
         <ul className="small gap-list">
           {q.gaps.list.slice(0, 5).map((g) => (

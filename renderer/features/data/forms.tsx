@@ -103,6 +103,32 @@ export function ImportForm() {
       <button type="submit" disabled={busy || !!problem} title={problem ?? ''}>
         {busy ? 'Importing…' : 'Import'}
       </button>
+      <ImportRefusal />
     </form>
+  );
+}
+
+/** Every bad line of a refused file at once (the host lists up to 20 and counts them all). */
+function ImportRefusal() {
+  const r = useData((s) => s.importRefusal);
+  if (!r) return null;
+  return (
+    <div className="error-text small" role="alert" data-testid="import-refusal">
+      <div>
+        Nothing was imported: {r.total > 1 ? `${r.total} bad lines` : 'a bad line'}
+        {r.total > r.issues.length ? ` (the first ${r.issues.length} below)` : ''}.
+      </div>
+      {r.issues.length > 0 ? (
+        <ul className="issue-list">
+          {r.issues.map((i) => (
+            <li key={`${i.path}:${i.message}`}>
+              {i.path}: {i.message}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <div>{r.message}</div>
+      )}
+    </div>
   );
 }

@@ -46,8 +46,8 @@ export function Results({ r }: { r: BacktestResultWire }) {
   const showOnChart = (t: Trade) => {
     const tf = (TIMEFRAMES as readonly string[]).includes(cfg.timeframe ?? '') ? (cfg.timeframe as Timeframe) : '1h';
     const markers = r.trades.flatMap((x) => [
-      { ts: x.entryTs, side: x.side === 'long' ? ('buy' as const) : ('sell' as const), text: x.side === 'long' ? 'L' : 'S' },
-      { ts: x.exitTs, side: x.side === 'long' ? ('sell' as const) : ('buy' as const), text: 'x' },
+      { ts: x.entryTs, side: x.side === 'long' ? ('buy' as const) : ('sell' as const), text: x.side === 'long' ? 'L' : 'S', price: Number(x.entryPrice) },
+      { ts: x.exitTs, side: x.side === 'long' ? ('sell' as const) : ('buy' as const), text: 'x', price: Number(x.exitPrice) },
     ]);
     useApp.getState().setWorkspace('trade');
     void useChart.getState().showTrades({ label: `${r.strategy.name} trades`, source, symbol: t.symbol, timeframe: tf, markers, focusTs: t.entryTs });

@@ -2,13 +2,16 @@ import { useEffect, useState } from 'react';
 import { fmtNum } from '../../app/format.ts';
 import { ProgressBar } from '../../app/ui/widgets.tsx';
 import { TIMEFRAMES, useChart } from '../../state/chart.ts';
-import { recordable, useStudio, type SweepCluster } from '../../state/studio.ts';
+import { recordable, runKey, useStudio, type SweepCluster } from '../../state/studio.ts';
 import { Results } from './Results.tsx';
 import { SweepResults } from './SweepResults.tsx';
 
 export function RunPane() {
-  const { draft, config, run, result, sweep, validation, clusters, sweepTarget } = useStudio();
+  const { draft, config, run, result, sweep, validation, clusters, sweepTarget, ranWith, windowNote } = useStudio();
   const datasets = useChart((s) => s.datasets);
+  // The first bar of the chosen data: what an empty From means.
+  const firstTs = datasetsFirst(datasets, config.dataSource, config.symbol);
+  const stale = !!result && ranWith !== null && ranWith !== runKey(draft, config);
   const [view, setView] = useState<'backtest' | 'sweep'>('backtest');
   const [ranges, setRanges] = useState<Record<string, string>>({});
   const set = useStudio.getState().setConfig;
@@ -55,11 +58,11 @@ export function RunPane() {
           </label>
           <label className="field">
             <span>From</span>
-            <input type="date" aria-label="Backtest from" value={config.from} onChange={(e) => set({ from: e.target.value })} />
+            <input type="date" aria-label="Backtest from" value={config.from} onChange={(e) => set({ from: e.target.value })} title="Empty: the first day of the data (filled in when the run starts)" />
           </label>
           <label className="field">
             <span>To</span>
-            <input type="date" aria-label="Backtest to" value={config.to} onChange={(e) => set({ to: e.target.value })} />
+            <input type="date" aria-label="Backtest to" value={config.to} onChange={(e) => set({ to: e.target.value })} title="Empty: today, 00:00 UTC (filled in when the run starts)" />
           </label>
         </div>
         <div className="two">
@@ -68,8 +71,8 @@ export function RunPane() {
             <input aria-label="Initial cash" value={config.initialCash} onChange={(e) => set({ initialCash: e.target.value })} />
           </label>
           <label className="field">
-            <span>Fee rate (fraction)</span>
-            <input aria-label="Fee rate" value={config.fee} onChange={(e) => set({ fee: e.target.value })} />
+            <span>Fee rate (%)</span>
+            <input aria-label="Fee rate" inputMode="decimal" value={config.fee} onChange={(e) => set({ fee: e.target.value })} title="Percent of the notional, as in Settings: 0.1 means 0.1 %" />
           </label>
         </div>
         <label className="field">
@@ -113,7 +116,7 @@ export function RunPane() {
         <div className="toolbar">
           {view === 'backtest' ? (
             <>
-              <button className="primary" disabled={!draft || running || validation?.ok === false || !config.symbol} onClick={() => void useStudio.getState().runBacktest()}>
+              <button className="primary" disabled={!draft || running || validation?.ok === false || !config.symbol} onClick={() => void useStudio.getState().runBacktest(firstTs)}>
                 ▶ Run backtest
               </button>
               <label className="check small" title={recordable(draft) ? 'Also record the run as an audit session: replay it and re-run it from the Audit view (at most 50,000 bars)' : 'Save the strategy (unchanged) to record its runs in the audit log'}>
@@ -125,7 +128,7 @@ export function RunPane() {
             <button
               className="primary"
               disabled={!draft || running || !sweepable}
-              onClick={() => void useStudio.getState().runSweep(Object.fromEntries(Object.entries(grid).filter(([, v]) => v.length > 0 && v.every(Number.isFinite))))}
+              onClick={() => void useStudio.getState().runSweep(Object.fromEntries(Object.entries(grid).filter(([, v]) => v.length > 0 && v.every(Number.isFinite))), firstTs)}
             >
               ▶ Run sweep
             </button>
@@ -147,7 +150,17 @@ export function RunPane() {
           </div>
         )}
       </div>
+      {windowNote && (
+        <div className="muted small run-window-note" data-testid="run-window-note">
+          {windowNote}
+        </div>
+      )}
       <div className="run-results scroll">
+        {view === 'backtest' && result && stale && (
+          <div className="stale-banner" role="status" data-testid="results-stale">
+            <b>STALE</b> The strategy or the run settings changed since these results: run the backtest again to see theirs.
+          </div>
+        )}
         {view === 'backtest' && result && <Results r={result} />}
         {view === 'sweep' && sweep && (
           <SweepResults
@@ -182,4 +195,11 @@ function clusterState(c: SweepCluster): string {
   if (ok.length) return `${ok.length} worker${ok.length > 1 ? 's' : ''}, ${slots} thread${slots > 1 ? 's' : ''}`;
   if (c.workers.length) return `${c.workers.length} worker${c.workers.length > 1 ? 's' : ''} on other versions (Kestrel ${[...new Set(c.workers.map((w) => w.version))].join(', ')})`;
   return 'no worker connected';
+}
+
+/** The earliest first bar among the stored datasets of a source and symbol (null when none is listed). */
+function datasetsFirst(datasets: readonly { source: string; symbol: string; firstTs: number }[], source: string, symbol: string): number | null {
+  let first: number | null = null;
+  for (const d of datasets) if (d.source === source && d.symbol === symbol && (first === null || d.firstTs < first)) first = d.firstTs;
+  return first;
 }

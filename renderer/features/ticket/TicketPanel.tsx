@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { TicketOrderType } from '../../../main/contract/trading.ts';
 import { PanelHeader } from '../../app/EmptyState.tsx';
-import { fmtDecimal, fmtMoney, moneyDecimals, signed } from '../../app/format.ts';
+import { fmtDecimal, fmtMoney, fmtPrice, moneyDecimals, signed } from '../../app/format.ts';
 import { Badge } from '../../app/ui/widgets.tsx';
 import { useChart } from '../../state/chart.ts';
 import { useTicket } from '../../state/ticket.ts';
@@ -14,6 +14,7 @@ import { TicketPreview } from './TicketPreview.tsx';
 import { OneClickBar } from './OneClickBar.tsx';
 import { ExitField } from './ExitField.tsx';
 import { estimateQty, projectedPnl } from './exits.ts';
+import { syntheticPrices, useQuote } from './use-quote.ts';
 
 const TYPES: { id: TicketOrderType; label: string }[] = [
   { id: 'market', label: 'Market' },
@@ -137,6 +138,7 @@ export function TicketPanel() {
               <span className="num last">{last ?? '—'}</span>
               {inst?.demo && <Badge kind="warn">DEMO</Badge>}
             </div>
+            <QuoteRow symbol={form.symbol} tick={inst?.tickSize} onPick={need.price ? (price) => t.patch({ price }) : undefined} />
             <OneClickBar symbol={form.symbol} />
             <div className="side-toggle" role="radiogroup" aria-label="Side">
               <button role="radio" aria-checked={form.side === 'buy'} className={form.side === 'buy' ? 'buy' : ''} onClick={() => t.patch({ side: 'buy' })}>
@@ -261,6 +263,31 @@ export function TicketPanel() {
           </>
         )}
       </div>
+    </div>
+  );
+}
+
+/** Best bid and ask on the account's venue, live; a click puts that price in the limit field. */
+function QuoteRow({ symbol, tick, onPick }: { symbol: string; tick: string | undefined; onPick: ((price: string) => void) | undefined }) {
+  const q = useQuote(symbol);
+  const synthetic = useTrading((s) => syntheticPrices(s.session?.feed));
+  const dp = tick?.includes('.') ? tick.split('.')[1]!.length : 2;
+  const text = (n: number | null | undefined) => (n === null || n === undefined ? null : n.toFixed(dp));
+  const bid = text(q?.bid);
+  const ask = text(q?.ask);
+  const spread = q?.bid != null && q.ask != null ? (q.ask - q.bid).toFixed(dp) : null;
+  const side = (label: string, v: string | null, cls: string) => (
+    <button type="button" className={`link quote-${cls}`} disabled={!v || !onPick} onClick={() => v && onPick?.(v)} title={onPick ? `Use the ${label.toLowerCase()} as the limit price` : undefined} data-testid={`ticket-${cls}`}>
+      {label} <b className="num">{v ? fmtPrice(v, tick) : '—'}</b>
+    </button>
+  );
+  return (
+    <div className="ticket-quote small" data-testid="ticket-quote">
+      {side('Bid', bid, 'bid')}
+      <span className="muted num" data-testid="ticket-spread" title={synthetic ? 'The demo feed prints trades only: orders fill at the last price' : undefined}>
+        {spread !== null ? `spread ${fmtPrice(spread, tick)}` : synthetic ? 'no book: demo prices' : 'no book yet'}
+      </span>
+      {side('Ask', ask, 'ask')}
     </div>
   );
 }

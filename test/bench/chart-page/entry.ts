@@ -73,7 +73,8 @@ async function columns(tf: string) {
 
 /**
  * The chart on the 1M one-minute bars, scrolled 10 % into them, then switched through `order` as ChartPanel does
- * (keep the viewed moment, hand the view the new timeframe's columns): the time of each switch to its second frame.
+ * (ChartView.switchCandles: keep the viewed moment, hand the view the new timeframe's columns): the time of each
+ * switch to its second frame.
  */
 async function switchFarBack(order: string[], rounds: number): Promise<{ tf: string; ms: number; bars: number; before: number | null; at: number | null }[]> {
   reset();
@@ -88,9 +89,7 @@ async function switchFarBack(order: string[], rounds: number): Promise<{ tf: str
       const t0 = performance.now();
       const c = await columns(tf);
       const at = view.viewedTime();
-      view.setCandles(c, 0.01);
-      if (at === null) view.showLast(160);
-      else view.showTime(at, tf === '1m' ? 240 : 160);
+      view.switchCandles(c, 0.01, tf === '1m' ? 240 : 160);
       await frames();
       out.push({ tf, ms: performance.now() - t0, bars: view.total(), before: at, at: view.viewedTime() });
     }

@@ -131,6 +131,40 @@ describe('paper trading session', () => {
     expect((await failure(t.client.call('trading.amend', { clientOrderId: 'no-such-order', price }))).code).toBe('not_found');
   });
 
+  it('refuses to move a stop\'s trigger through the market unless confirmed, as at submit', async () => {
+    const last = await lastPrice(t.client, 'ETH/USDT');
+    const { orders } = await t.client.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'stop', qty: '0.01', triggerPrice: offset(last, 300, 2) });
+    const id = orders[0]!.clientOrderId;
+    const through = offset(last, -300, 2);
+    const refused = await failure(t.client.call('trading.amend', { clientOrderId: id, triggerPrice: through }));
+    expect(refused.code).toBe('validation');
+    expect(refused.details?.triggersNow).toBe(true);
+    expect(refused.message).toContain('would trigger at once');
+    // Unchanged: still resting at its trigger above the market.
+    expect((await t.client.call('trading.openOrders', { symbol: 'ETH/USDT' })).orders.find((o) => o.clientOrderId === id)).toMatchObject({ triggerPrice: offset(last, 300, 2) });
+    // Up or away from the market needs no confirmation; through it, confirmed, it triggers and fills.
+    await t.client.call('trading.amend', { clientOrderId: id, triggerPrice: offset(last, 400, 2) });
+    await t.client.call('trading.amend', { clientOrderId: id, triggerPrice: through, confirmTriggerNow: true });
+    await until('the confirmed stop filled', async () => (await t.client.call('trading.fills', { symbol: 'ETH/USDT' })).fills.some((f) => f.clientOrderId === id));
+  });
+
+  it('audits a ticket refused at preview, marked as a preview, with its reasons', async () => {
+    const last = await lastPrice(t.client, 'SOL/USDT');
+    const far = offset(last, -2_000, 3);
+    const count = () => t.host.services.ledger.audit.read({ kind: 'risk-verdict', limit: 100_000 }).filter((v) => v.body.includes('"stage":"preview"')).length;
+    const before = count();
+    const ok = await t.client.call('trading.preview', { symbol: 'SOL/USDT', side: 'buy', type: 'limit', qty: '0.1', price: offset(last, -20, 3) });
+    expect(ok.ok).toBe(true);
+    expect(count()).toBe(before); // a passing preview decides nothing
+    const pv = await t.client.call('trading.preview', { symbol: 'SOL/USDT', side: 'buy', type: 'limit', qty: '1', price: far });
+    expect(pv.ok).toBe(false);
+    const mine = t.host.services.ledger.audit.read({ kind: 'risk-verdict', limit: 100_000 }).filter((v) => v.body.includes('"stage":"preview"'));
+    expect(mine.length).toBe(before + 1);
+    const payload = (JSON.parse(mine.at(-1)!.body) as { data: { payload: { ok: boolean; reasons: { rule: string }[]; source: string } } }).data.payload;
+    expect(payload).toMatchObject({ ok: false, source: 'ticket' });
+    expect(payload.reasons.map((r) => r.rule)).toEqual(['price_band']);
+  });
+
   it('rejects through the risk gate with machine-readable reasons, and stores nothing', async () => {
     const before = (await t.client.call('trading.orderHistory', {})).orders.length;
     const auditBefore = t.host.services.ledger.ledger.sessionOrders((await t.client.call('trading.session', {})).sessionId).length;

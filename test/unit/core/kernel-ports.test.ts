@@ -156,6 +156,17 @@ describe('paper trade ids', () => {
     expect(new Set(all.map((f) => `${f.venue}/${f.tradeId}`)).size).toBe(all.length);
   });
 
+  it('never read as the id of an order of the session (trade 3 is not order 3)', () => {
+    const fills = session('S3');
+    const orderIds = new Set(fills.map((f) => f.clientOrderId));
+    expect(orderIds.size).toBeGreaterThan(10);
+    // Order ids run S3-1, S3-2, ... : before the fix fill n was S3-n, the id of another order.
+    for (const f of fills) {
+      expect(orderIds.has(f.tradeId)).toBe(false);
+      expect(f.tradeId).toMatch(/^S3-t\d+$/);
+    }
+  });
+
   it('a venue on its own (no kernel session) prefixes them with its id', () => {
     const clock = new SimClock();
     const venue = new PaperVenue({ id: 'pv', instruments: [inst], clock });
@@ -163,6 +174,6 @@ describe('paper trade ids', () => {
     venue.connect({ onVenueEvent: (e) => void (e.kind === 'fill' && fills.push(e.fill)) });
     venue.submit({ clientOrderId: 'x-1', symbol: inst.symbol, venue: 'pv', side: 'buy', type: 'market', qty: BTC, tif: 'GTC', reduceOnly: false, postOnly: false, source: 'ticket', state: 'pending-submit', filledQty: 0, filledNotionalTicks: 0, createdTs: 0, updatedTs: 0 } as Order);
     venue.onBar(inst.symbol, bars, 0);
-    expect(fills.map((f) => f.tradeId)).toEqual(['pv-1']);
+    expect(fills.map((f) => f.tradeId)).toEqual(['pv-t1']);
   });
 });

@@ -194,3 +194,35 @@ describe('common exports the old parser refused (issue 21 item 9)', () => {
     expect(() => parseCandlesCsv('a,b,c,d,e,f\n1,2,3,4,5,6\n')).toThrow(/CSV line 1: header lacks/);
   });
 });
+
+describe('a refused file names every bad line (issue 24 item 12)', () => {
+  it('lists malformed and invalid lines together, in line order, capped at 20, with the exact count', () => {
+    const good = (i: number) => `${1704067200000 + i * 60_000},1,2,0.5,1.5,10`;
+    const lines = ['timestamp,open,high,low,close,volume', ...Array.from({ length: 40 }, (_, i) => good(i))];
+    lines[3] = `${1704067200000 + 2 * 60_000},1,x,0.5,1.5,10`; // not a number
+    lines[7] = `${1704067200000 + 6 * 60_000},1,2,0.5`; // too few fields
+    lines[9] = `${1704067200000 + 8 * 60_000},1,0.5,2,1.5,10`; // high below low: a bad row, found by validation
+    let err: ValidationError | undefined;
+    try {
+      parseCandlesCsv(lines.join('\n'), { tfMs: 60_000 });
+    } catch (e) {
+      err = e as ValidationError;
+    }
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err!.message).toMatch(/^CSV line 4: high "x" is not a number \(and 2 more bad lines\)/);
+    expect(err!.issues.map((i) => i.path)).toEqual(['line 4', 'line 8', 'line 10']);
+
+    const many = ['timestamp,open,high,low,close,volume', ...Array.from({ length: 60 }, (_, i) => (i % 2 ? `${1704067200000 + i * 60_000},1,?,0.5,1.5,10` : good(i)))];
+    try {
+      parseCandlesCsv(many.join('\n'), { tfMs: 60_000 });
+    } catch (e) {
+      err = e as ValidationError;
+    }
+    expect(err!.issues).toHaveLength(20);
+    expect(err!.message).toContain('and 29 more bad lines; the first 20 listed');
+  });
+
+  it('one bad line keeps its own words', () => {
+    expect(() => parseCandlesCsv('timestamp,open,high,low,close,volume\n1704067200000,1,2,0.5,1.5,10\n1704067260000,1,zz,0.5,1.5,10\n')).toThrow(/^CSV line 3: high "zz" is not a number$/);
+  });
+});

@@ -45,6 +45,18 @@ describe('validation and normalisation', () => {
 });
 
 describe('quality report', () => {
+  it('flags a wick reaching 80 % past its bar (z > 10) although its close is ordinary', () => {
+    const rows = Array.from({ length: 200 }, (_, i) => [btc.ts[i]!, btc.open[i]!, btc.high[i]!, btc.low[i]!, btc.close[i]!, btc.volume[i]!]);
+    const clean = qualityReport(columnsFromRows(rows), { tfMs: 60_000 });
+    expect(clean.outliers.list.filter((o) => o.kind === 'wick')).toEqual([]);
+    rows[77]![2] = Math.max(rows[77]![1]!, rows[77]![4]!) * 1.8;
+    const q = qualityReport(columnsFromRows(rows), { tfMs: 60_000 });
+    const hit = q.outliers.list.find((o) => o.row === 77);
+    expect(hit).toMatchObject({ kind: 'wick' });
+    expect(hit!.z).toBeGreaterThan(10);
+    expect(q.ok).toBe(false);
+  });
+
   it('finds gaps, fills them forward as marked synthetic rows, flags an injected outlier, hashes content', () => {
     const rows = Array.from({ length: 200 }, (_, i) => [btc.ts[i]!, btc.open[i]!, btc.high[i]!, btc.low[i]!, btc.close[i]!, btc.volume[i]!]).filter((_, i) => i < 50 || i >= 60);
     rows[120]![4] = rows[120]![4]! * 1.2;
