@@ -234,6 +234,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     // Accounts are read from the file on each use: one added in the Settings panel is usable at once.
     settings: () => settingsStore.document,
     saveSelection: (account) => void settingsStore.set('selectedAccount', account),
+    saveAccounts: (accounts) => void settingsStore.set('accounts', accounts),
     // Paper accounts trade on their venue's prices: the same ref-counted streams the chart and book show.
     ...(settings.paper.prices === 'venue' ? { venuePrices: (v: VenueSettings) => venuePrices(v, streams, () => settingsStore.document.watchlist) } : {}),
     // Sim / testnet / live accounts: keys are resolved here, in the host process, and go only to ccxt.

@@ -42,6 +42,8 @@ export interface TradingServiceOptions {
   readonly settings?: () => Pick<SettingsDocument, 'accounts' | 'venues' | 'riskProfiles' | 'selectedAccount'>;
   /** Persists the selection (settings.json `selectedAccount`). */
   readonly saveSelection?: (account: string) => void;
+  /** Writes the accounts (settings.json `accounts`, validated as a whole document: a bad account is refused, nothing written). */
+  readonly saveAccounts?: (accounts: AccountSettings[]) => void;
   /** Wall clock (tests inject one). */
   readonly now?: () => number;
   /** Min interval between mark-to-market portfolio events (fills always push at once). */
@@ -151,6 +153,46 @@ export class TradingService {
     return this.list();
   }
 
+  // ───────────── accounts (settings.json; the Settings panel and `kestrel config`) ─────────────
+
+  createAccount(input: Omit<AccountSettings, 'id'> & { id?: string | undefined }, origin: string): AccountList {
+    const accounts = this.settingsOf().accounts;
+    const id = input.id ?? uniqueId(input.name, accounts.map((a) => a.id));
+    if (accounts.some((a) => a.id === id)) throw new ValidationError(`An account "${id}" exists already`, [{ path: 'account.id', message: 'taken' }]);
+    this.saveAccounts([...accounts, { ...input, id }]);
+    this.o.log.info({ account: id, venue: input.venue, environment: input.environment, by: origin }, 'account created');
+    return this.list();
+  }
+
+  renameAccount(id: string, name: string, origin: string): AccountList {
+    const accounts = this.settingsOf().accounts;
+    if (!accounts.some((a) => a.id === id)) throw new NotFoundError('account', id);
+    this.saveAccounts(accounts.map((a) => (a.id === id ? { ...a, name } : a)));
+    // A running desk keeps the name it started with in its views until it restarts; the list shows the new one.
+    this.o.log.info({ account: id, name, by: origin }, 'account renamed');
+    return this.list();
+  }
+
+  /** Removes an account from the settings; its ledger history stays (archived, not erased). */
+  removeAccount(id: string, origin: string): AccountList {
+    const accounts = this.settingsOf().accounts;
+    if (!accounts.some((a) => a.id === id)) throw new NotFoundError('account', id);
+    if (id === this.selectedId) throw new ValidationError('The selected account cannot be removed: select another one first', [{ path: 'account', message: 'selected' }]);
+    this.saveAccounts(accounts.filter((a) => a.id !== id));
+    const d = this.desks.get(id);
+    if (d) {
+      d.close();
+      this.desks.delete(id);
+    }
+    this.o.log.info({ account: id, by: origin }, 'account removed (its ledger history is kept)');
+    return this.list();
+  }
+
+  private saveAccounts(accounts: AccountSettings[]): void {
+    if (!this.o.saveAccounts) throw new ValidationError('this host keeps no settings file: accounts cannot be changed');
+    this.o.saveAccounts(accounts);
+  }
+
   list(): AccountList {
     const s = this.settingsOf();
     return {
@@ -197,6 +239,14 @@ export class TradingService {
     this.closed = true;
     for (const d of this.desks.values()) d.close();
   }
+}
+
+/** An account id from its name: lower-case letters, digits and -, unique among `taken`. */
+function uniqueId(name: string, taken: readonly string[]): string {
+  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32) || 'account';
+  let id = base;
+  for (let n = 2; taken.includes(id); n++) id = `${base}-${n}`;
+  return id;
 }
 
 function supported(a: AccountSettings, builtinVenue: boolean, venues: boolean, venuePrices: boolean): string | null {
