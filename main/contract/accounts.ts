@@ -45,6 +45,17 @@ export const accountCommands = {
   'venues.list': command('The venues of the settings with what each can do (spot, perpetuals, OHLCV, trades, order book, websockets, sandbox).', empty, z.object({ venues: z.array(VenueEntry) })),
   'accounts.list': command('Every account of the settings, which one is selected, which run.', empty, AccountList),
   'accounts.select': command('Selects the account the workstation acts on (its session starts when needed); remembered in the settings.', req({ account: SettingsId }), AccountList),
+  'accounts.create': command(
+    'Adds an account to the settings (id from its name unless given): venue, environment, market type, base currency, risk profile, credentials reference. The switcher lists it at once.',
+    req({ account: AccountSettings.omit({ id: true }).extend({ id: SettingsId.optional() }) }),
+    AccountList,
+  ),
+  'accounts.rename': command('Renames an account (its id, books and history stay).', req({ account: SettingsId, name: z.string().trim().min(1).max(80) }), AccountList),
+  'accounts.remove': command(
+    'Removes an account from the settings (confirm: true). Its books, orders, fills and audit stay in the ledger (an account created again with the same id continues them). The selected account and the last one cannot be removed.',
+    req({ account: SettingsId, confirm: z.literal(true) }),
+    AccountList,
+  ),
 };
 
 /** The `account` field every trading command accepts (absent: the selected account). */

@@ -10,7 +10,7 @@ const seq = () => z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const ms = () => z.number().int().min(0).max(8_640_000_000_000_000);
 const hex64 = () => z.string().regex(/^[0-9a-f]{64}$/);
 
-export const AUDIT_EVENT_TYPES = ['signal', 'risk-verdict', 'order', 'fill', 'trading-state', 'risk-alert', 'funding', 'override', 'session-start', 'session-stop', 'config-change', 'bar'] as const;
+export const AUDIT_EVENT_TYPES = ['signal', 'risk-verdict', 'order', 'fill', 'trading-state', 'risk-alert', 'funding', 'override', 'session-start', 'session-stop', 'config-change', 'bar', 'prints'] as const;
 
 const Scope = req({
   session: id().optional(),

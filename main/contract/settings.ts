@@ -134,6 +134,11 @@ export const SettingsDocument = z
       .object({
         /** Start the selected paper account's session with the host. */
         autostart: z.boolean().default(true),
+        /**
+         * Where paper sessions take their prices: `venue` = the account's venue's live trade prints (Kestrel Sim
+         * for the Demo account: what the chart and book show); `demo` = the synthetic demo feed (offline tests).
+         */
+        prices: z.enum(['venue', 'demo']).default('venue'),
         /** The demo feed's shape (main/host/trading/README.md); absent = the built-in defaults. */
         feed: z.object({ seed: positive(2 ** 31), tickMs: positive(3_600_000), cycleMs: positive(86_400_000), swingBps: positive(10_000), sweepMs: positive(86_400_000) }).partial().strict().default({}),
         /** The paper clock's speed against the wall clock (1 = real time). */

@@ -134,7 +134,9 @@ export type AuditEventType =
   | 'session-start'
   | 'session-stop'
   | 'config-change'
-  | 'bar';
+  | 'bar'
+  /** The trade prints a paper session on a venue's live prices saw since its previous `prints` event (what its re-run replays). */
+  | 'prints';
 
 /**
  * One audit record. `payload` holds the inputs that produced the decision, as canonical-JSON-able data

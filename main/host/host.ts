@@ -68,6 +68,8 @@ import { MarketStreams } from './market-streams/manager.ts';
 import { StreamsBridge } from './market-streams/ipc-bridge.ts';
 import { venueResolver } from './market-streams/resolve.ts';
 import type { Credentials as LiveCredentials } from './trading/live-connect.ts';
+import type { VenuePrices } from './trading/desk.ts';
+import type { VenueSettings, WatchItem } from '../contract/settings.ts';
 
 export interface HostOptions {
   mode: HostMode;
@@ -262,6 +264,9 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     // Accounts are read from the file on each use: one added in the Settings panel is usable at once.
     settings: () => settingsStore.document,
     saveSelection: (account) => void settingsStore.set('selectedAccount', account),
+    saveAccounts: (accounts) => void settingsStore.set('accounts', accounts),
+    // Paper accounts trade on their venue's prices: the same ref-counted streams the chart and book show.
+    ...(settings.paper.prices === 'venue' ? { venuePrices: (v: VenueSettings) => venuePrices(v, streams, () => settingsStore.document.watchlist) } : {}),
     // Sim / testnet / live accounts: keys are resolved here, in the host process, and go only to ccxt.
     // KESTREL_SECRET_<REF> (CI) first, then the secret store; `credentials` is built below, used only later.
     live: { venues, sim, credentials: async (ref) => parseCredentials(settings.sweeps.secret(ref)) ?? (await storedKey(credentials, ref)), ...settings.live },
@@ -324,7 +329,7 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
 
   if (s.settings.paper.autostart) {
     // A live account's session starts once its venue connection is open (keys, markets): in the background.
-    if (s.trading.desk().isLive) s.trading.startAfter(Promise.resolve());
+    if (s.trading.desk().isLive || s.trading.desk().onVenuePrices) s.trading.startAfter(Promise.resolve());
     else if (demo && s.market.demoStatus().state === 'generating') {
       // First start: the demo history is being written; continue its price path rather than jump from it.
       s.trading.startAfter(demo);
@@ -368,6 +373,37 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
       log.warn({ err: (e as Error).message }, 'final audit tree head failed');
     }
   }]);
+}
+
+/**
+ * A venue's prices for paper desks, over the market streams. Kestrel Sim's few markets are all tradable; on an
+ * exchange a paper account trades the venue's markets on the watchlist (one trade stream each, not thousands).
+ */
+function venuePrices(v: VenueSettings, streams: MarketStreams, watchlist: () => readonly WatchItem[]): VenuePrices {
+  return {
+    name: v.name,
+    markets: async () => {
+      const all = (await streams.markets(v.id, { type: 'spot', limit: 100_000 })).markets;
+      if (v.builtin) return all;
+      const watched = new Set(watchlist().filter((w) => w.venue === v.id).map((w) => w.symbol));
+      return all.filter((m) => watched.has(m.symbol));
+    },
+    subscribe: (symbol, onPrint, onBook) => {
+      // Until the first trade, the ticker's last price enters as a print of size 0 (fills nothing): a venue
+      // printing a few trades a minute still gives the ticket a price at once.
+      let traded = false;
+      return streams.subscribe(v.id, symbol, ['trades', 'book', 'ticker'], (u) => {
+        if (u.kind === 'trades') {
+          traded = true;
+          for (const t of u.trades) onPrint(t);
+        } else if (u.kind === 'book') onBook(u);
+        else if (u.kind === 'ticker' && !traded) {
+          traded = true;
+          onPrint({ ts: u.ts, price: u.last, qty: 0 });
+        }
+      });
+    },
+  };
 }
 
 /** An account's credentials secret: JSON {"apiKey","secret","password"?}; anything else is no credentials. */

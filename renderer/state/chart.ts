@@ -103,6 +103,9 @@ export function createChartStore(index: number) {
       if (!get().symbol && ds.length) {
         const saved = useLayout.getState().chartConfigs[index];
         if (saved && ds.some((d) => d.source === saved.source && d.symbol === saved.symbol)) return get().applyConfig(saved);
+        // A fresh layout's first chart is the first watchlist market, opened by the markets column
+        // (features/markets/WatchlistPanel.tsx): the venue prices the paper account trades on.
+        if (index === 0 && (await call('watchlist.get', {}, { quiet: true }))?.items.length) return;
         const first = index === 0 ? (ds.find((d) => d.symbol.startsWith('BTC')) ?? ds[0]!) : ds[index % ds.length]!;
         await get().select({ source: first.source, symbol: first.symbol });
         for (const spec of index === 0 ? savedSpecs() : []) await get().addIndicator(spec);

@@ -12,10 +12,16 @@ export interface TestHost {
   close(): Promise<void>;
 }
 
-/** A host with its own temporary data dir, connected through the in-memory transport. */
+/**
+ * A host with its own temporary data dir, connected through the in-memory transport. Its paper sessions run
+ * on the synthetic demo feed (deterministic, tunable by KESTREL_FEED_*) unless the environment says
+ * KESTREL_PAPER_PRICES=venue: the session logic is tested on it; paper on Kestrel Sim's live prints (what the
+ * app runs) is tested in test/integration/trading/venue-prices.test.ts and the e2e journeys.
+ */
 export async function startTestHost(opts: { env?: NodeJS.ProcessEnv } = {}): Promise<TestHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-test-'));
-  const host = await createHost({ mode: 'memory', dataDir, ...(opts.env ? { env: opts.env } : {}) });
+  const base = opts.env ?? process.env;
+  const host = await createHost({ mode: 'memory', dataDir, env: { ...base, KESTREL_PAPER_PRICES: base.KESTREL_PAPER_PRICES ?? 'demo' } });
   const client = createClient(connectInMemory(host.server));
   return {
     host,

@@ -1,7 +1,9 @@
 /**
  * Re-run of a recorded PAPER session: the session is enacted again on a fresh kernel, the same way it ran.
  *
- * - The market: the demo feed re-created from the recorded seed, start and shape (`session-start` data),
+ * - The market: a session on a venue's live prices replays the prints it recorded (`prints` events, each
+ *   where the session wrote it: before every command, so each command sees exactly the prints it saw then);
+ *   a demo-feed session re-creates the demo feed from the recorded seed, start and shape (`session-start` data),
  *   played into a TradingSession built like compose.ts builds one (paper venue with the recorded id and
  *   seed, the recorded risk limits and trading state, the account's earlier fills), on a simulated clock.
  * - What the trader and the app did, re-done at the recorded moments: ticket orders (from their risk
@@ -34,6 +36,7 @@ import type { RiskLimitsView, TradingState } from '../../contract/trading.ts';
 import { PaperVenue } from '../../venues/paper/paper-venue.ts';
 import type { HostContext } from '../context.ts';
 import { DemoFeed, type FeedSymbol } from '../trading/demo-feed.ts';
+import { PrintFeed, type RecordedPrint } from '../trading/print-feed.ts';
 import { recordedGate } from '../trading/risk.ts';
 import { TradingSession, type SessionListener } from '../trading/session.ts';
 import { PaperStrategies, type PaperTimeframe, type StrategySource } from '../trading/strategies.ts';
@@ -100,7 +103,8 @@ function nextOrderEvent(events: readonly RecordedEvent[], k: number): string | u
 /** True when the recorded session ran on the demo feed (what this module can re-create). */
 export function isPaperSession(events: readonly RecordedEvent[]): boolean {
   const start = events.find((e) => e.type === 'session-start');
-  return ((start?.payload as { config?: { data?: P } } | undefined)?.config?.data?.feed ?? null) === 'demo';
+  const feed = (start?.payload as { config?: { data?: P } } | undefined)?.config?.data?.feed ?? null;
+  return feed === 'demo' || feed === 'prints';
 }
 
 /**
@@ -125,8 +129,9 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
   const cfg = sessionConfig(recorded);
   const data = (cfg.data ?? {}) as P;
   const startTs = num(data.startTs);
-  const seed = num(data.seed);
-  if (data.feed !== 'demo' || startTs === undefined || seed === undefined || !Array.isArray(data.symbols)) {
+  const onPrints = data.feed === 'prints';
+  const seed = onPrints ? num(cfg.venue.seed) : num(data.seed);
+  if ((data.feed !== 'demo' && !onPrints) || startTs === undefined || seed === undefined || !Array.isArray(data.symbols)) {
     throw new ValidationError('the recorded paper session does not say how its demo feed was shaped (recorded before re-runs were supported): it cannot be re-run');
   }
   const first = recorded.find((e) => e.type === 'session-start')!;
@@ -135,10 +140,11 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
   const until = num((stop?.payload as { summary?: P } | undefined)?.summary?.lastPrintTs) ?? recorded[recorded.length - 1]!.ts;
 
   const instruments = cfg.instruments.map((s) => defineInstrument(s));
-  const symbols = data.symbols as FeedSymbol[];
   let upTo = startTs;
-  const feed = new DemoFeed({
-    symbols, seed, startTs, now: () => upTo,
+  // A session on a venue's prices replays the prints it recorded (its `prints` events, where they are in the
+  // log); a demo-feed session re-creates its feed from seed, start and shape.
+  const feed = onPrints ? new PrintFeed({ startTs }) : new DemoFeed({
+    symbols: data.symbols as FeedSymbol[], seed, startTs, now: () => upTo,
     ...(num(data.tickMs) !== undefined ? { tickMs: num(data.tickMs)! } : {}),
     ...(num(data.cycleMs) !== undefined ? { cycleMs: num(data.cycleMs)! } : {}),
     ...(num(data.swingBps) !== undefined ? { swingBps: num(data.swingBps)! } : {}),
@@ -158,7 +164,7 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
   const ccy = cfg.portfolio.baseCurrency;
   const session = (box.session = new TradingSession(
     {
-      sessionId, accountId: String(cfg.venue.accountId ?? 'rerun'), mode: 'paper', instruments, demoSymbols: new Set(symbols.map((s) => s.symbol)),
+      sessionId, accountId: String(cfg.venue.accountId ?? 'rerun'), mode: 'paper', instruments, demoSymbols: new Set(onPrints ? [] : (data.symbols as FeedSymbol[]).map((s) => s.symbol)),
       venue, marketData: feed, clock, store: new MemoryStore(), audit, risk: recordedGate(risk),
       portfolio: cfg.portfolio, startingBalance: cfg.portfolio.cash[ccy] ?? '0',
       priorFills: (cfg.priorFills ?? []).map((f) => fillFrom(f as P)),
@@ -181,7 +187,7 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
   let skipKill = false;
   const at = (ts: number) => {
     upTo = Math.max(upTo, Math.min(ts, until));
-    session.marketBatch(() => void feed.pump());
+    if (feed instanceof DemoFeed) session.marketBatch(() => void feed.pump());
   };
   const events = recorded.filter((e) => e.session === undefined || e.session === sessionId);
   for (let k = 0; k < events.length; k++) {
@@ -189,6 +195,9 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
     const p = e.payload as P;
     if (e.type === 'session-stop') break;
     switch (e.type) {
+      case 'prints':
+        if (feed instanceof PrintFeed && Array.isArray(p.prints)) feed.replay(p.prints as RecordedPrint[], (fn) => session.marketBatch(fn));
+        break;
       case 'risk-verdict': {
         // A bracket exit passes the gate again when the entry fills: the kernel re-does that release itself. An
         // amend's verdict is re-done with the amend (its pending-amend event, below).

@@ -210,7 +210,7 @@ export class AuditService {
       if (!e.session) continue;
       const cfg = (e.payload as { config?: { strategy?: { id: string; version: string }; data?: { feed?: unknown } } }).config;
       out.push({
-        session: e.session, kind: cfg?.data?.feed === 'demo' ? 'paper' : 'backtest', startedAt: r.ts, stoppedAt: stops.get(e.session) ?? null, startSeq: r.seq,
+        session: e.session, kind: cfg?.data?.feed === 'demo' || cfg?.data?.feed === 'prints' ? 'paper' : 'backtest', startedAt: r.ts, stoppedAt: stops.get(e.session) ?? null, startSeq: r.seq,
         ...(cfg?.strategy ? { strategyId: cfg.strategy.id, strategyVersion: cfg.strategy.version } : {}),
       });
     }

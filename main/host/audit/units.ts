@@ -145,10 +145,12 @@ export class AuditUnits {
         const c = (p.config ?? {}) as { strategy?: { id?: string; version?: string }; data?: { symbol?: string; timeframe?: string; feed?: string }; portfolio?: { cash?: Record<string, string> }; instruments?: InstrumentSpec[] };
         const cash = Object.entries(c.portfolio?.cash ?? {}).map(([k, v]) => `${group(this.money(v, k) ?? String(v))} ${k}`).join(', ');
         const syms = c.data?.symbol ?? c.instruments?.map((x) => x.symbol).join(', ');
-        return [c.data?.feed === 'demo' ? 'paper session' : 'backtest', c.strategy?.id && `strategy ${c.strategy.id}${c.strategy.version ? ` v${c.strategy.version.slice(0, 8)}` : ''}`, syms && `on ${syms}`, c.data?.timeframe, cash && `cash ${cash}`].filter(Boolean).join(' · ');
+        return [c.data?.feed === 'demo' || c.data?.feed === 'prints' ? 'paper session' : 'backtest', c.strategy?.id && `strategy ${c.strategy.id}${c.strategy.version ? ` v${c.strategy.version.slice(0, 8)}` : ''}`, syms && `on ${syms}`, c.data?.timeframe, cash && `cash ${cash}`].filter(Boolean).join(' · ');
       }
       case 'session-stop':
         return `stopped: ${String(p.reason ?? '')}`;
+      case 'prints':
+        return `${Array.isArray(p.prints) ? p.prints.length : 0} trade prints seen`;
       case 'config-change':
         return `${String(p.what ?? 'config')}: ${short(p.from)} → ${short(p.to)}${p.by ? ` by ${String(p.by)}` : ''}`;
       case 'override':

@@ -7,7 +7,7 @@ type TradingCommand =
   | 'risk.status' | 'risk.setLimits' | 'risk.killSwitch' | 'risk.setTradingState'
   | 'risk.profile' | 'risk.setProfile' | 'risk.override' | 'risk.endOverride' | 'risk.report'
   | 'paper.settings' | 'paper.setSettings' | 'paper.resetAccount'
-  | 'accounts.list' | 'accounts.select';
+  | 'accounts.list' | 'accounts.select' | 'accounts.create' | 'accounts.rename' | 'accounts.remove';
 
 /**
  * Thin by design: validation of shapes happened at the contract, the rules live in TradingSession and the
@@ -72,5 +72,8 @@ export function tradingHandlers(trading: TradingService): HandlersFor<TradingCom
     'paper.resetAccount': async (r, c) => (await svc(r)).resetAccount(c.origin),
     'accounts.list': () => trading.list(),
     'accounts.select': (r, c) => trading.select(r.account, c.origin),
+    'accounts.create': (r, c) => trading.createAccount(r.account, c.origin),
+    'accounts.rename': (r, c) => trading.renameAccount(r.account, r.name, c.origin),
+    'accounts.remove': (r, c) => trading.removeAccount(r.account, c.origin),
   };
 }

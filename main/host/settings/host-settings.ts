@@ -9,6 +9,7 @@
  *   KESTREL_SIM_FAULTS=JSON          market.simFaults, this run only, never in the file: Kestrel Sim's stream
  *                                    faults, e.g. {"wsDropEveryMs":20000} (the e2e's dropping venue)
  *   KESTREL_PAPER=0|1                paper.autostart
+ *   KESTREL_PAPER_PRICES=venue|demo  paper.prices (demo: paper sessions on the synthetic demo feed, offline tests)
  *   KESTREL_FEED_SEED, KESTREL_FEED_TICK_MS, KESTREL_FEED_CYCLE_MS, KESTREL_FEED_SWING_BPS, KESTREL_FEED_SWEEP_MS
  *                                    paper.feed.* (demo feed shape, main/host/trading/README.md)
  *   KESTREL_FEED_SPEED=N             paper.speed (the paper clock runs N× the wall clock)
@@ -55,6 +56,8 @@ export interface HostSettings {
   readonly paper: {
     /** Start the paper session of the current paper account with the host. */
     readonly autostart: boolean;
+    /** Paper sessions on the venue's live prints, or on the synthetic demo feed. */
+    readonly prices: 'venue' | 'demo';
     readonly feed: Partial<FeedConfig>;
     /** The paper clock's speed against the wall clock (1 = the wall clock). */
     readonly speed: number;
@@ -119,6 +122,7 @@ export const ENV_OVERRIDES: readonly { env: string; key: string; parse: (v: stri
   { env: 'KESTREL_DEMO', key: 'market.demoHistory', parse: bool },
   { env: 'KESTREL_SIM_SPEED', key: 'market.simSpeed', parse: num },
   { env: 'KESTREL_PAPER', key: 'paper.autostart', parse: bool },
+  { env: 'KESTREL_PAPER_PRICES', key: 'paper.prices', parse: (v) => v.trim() },
   { env: 'KESTREL_FEED_SEED', key: 'paper.feed.seed', parse: num },
   { env: 'KESTREL_FEED_TICK_MS', key: 'paper.feed.tickMs', parse: num },
   { env: 'KESTREL_FEED_CYCLE_MS', key: 'paper.feed.cycleMs', parse: num },
@@ -162,7 +166,7 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
     document: doc,
     live: Number(env.KESTREL_LIVE_RECV_WINDOW_MS) > 0 ? { recvWindowMs: Number(env.KESTREL_LIVE_RECV_WINDOW_MS) } : {},
     market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false, simSpeed: doc.market.simSpeed, simFaults },
-    paper: { autostart: doc.paper.autostart, feed, speed: doc.paper.speed },
+    paper: { autostart: doc.paper.autostart, prices: doc.paper.prices, feed, speed: doc.paper.speed },
     audit: { checkpointEvery: doc.audit.checkpointEvery },
     ledger: { durability: doc.ledger.durability },
     sweeps: { clusters: doc.clusters, secret: envSecret(env) },

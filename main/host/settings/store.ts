@@ -10,7 +10,8 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
-import { SettingsDocument, settingsLeaves, SETTINGS_VERSION } from '../../contract/settings.ts';
+import { KESTREL_SIM, SettingsDocument, settingsLeaves, SETTINGS_VERSION } from '../../contract/settings.ts';
+import { KESTREL_SIM_SYMBOLS } from '../venues/kestrel-sim.ts';
 import { ValidationError, type ErrorIssue } from '../../core/errors.ts';
 import { SettingsFileError } from './errors.ts';
 import { RiskProfileSchema } from '../../core/risk/profile.ts';
@@ -78,7 +79,8 @@ export class SettingsStore {
 
 function readDocument(file: string): SettingsDocument {
   if (!existsSync(file)) {
-    const fresh = SettingsDocument.parse({ version: SETTINGS_VERSION });
+    // A newcomer's market column shows the built-in venue's markets (an emptied watchlist stays empty).
+    const fresh = SettingsDocument.parse({ version: SETTINGS_VERSION, watchlist: KESTREL_SIM_SYMBOLS.map((symbol) => ({ venue: KESTREL_SIM, symbol })) });
     writeAtomic(file, fresh);
     return fresh;
   }

@@ -2,8 +2,11 @@
  * Composition roots of a trading session. Paper and live are the SAME TradingSession (the same kernel,
  * risk gate, store and audit sink); only the venue, the market data and the clock differ:
  *
- *   paper  venue = PaperVenue (main/venues/paper)      market data = DemoFeed (or any MarketData)
- *          clock = SimClock advanced by the feed's prints, so a session is reproducible from seed + start
+ *   paper  venue = PaperVenue (main/venues/paper)      market data = the account's venue's trade prints
+ *          (PrintFeed over the host's market streams; `composeVenuePaperSession`), or the synthetic DemoFeed
+ *          (`composePaperSession`: hosts without market streams, offline tests)
+ *          clock = SimClock advanced by the prints, so a session is reproducible from its recorded prints
+ *          (or, on the demo feed, from seed + start)
  *   live   venue = LiveVenue (main/venues/live, over ccxt)   market data = the venue's trade stream
  *          clock = WallClock   (live-session.ts adds restart take-over and the reconciliation gate)
  *
@@ -12,6 +15,7 @@
 import { SimClock, WallClock } from '../../core/engine/clock.ts';
 import type { Fill, Instrument } from '../../core/model/index.ts';
 import type { AuditSink, MarketData, Store, Venue } from '../../core/ports.ts';
+import { PrintFeed, type TradePrints } from './print-feed.ts';
 import { PaperVenue } from '../../venues/paper/paper-venue.ts';
 import type { PaperAccountData } from './accounts.ts';
 import { DemoFeed, type FeedSymbol } from './demo-feed.ts';
@@ -62,30 +66,7 @@ export function composePaperSession(x: PaperSessionInput): PaperSession {
     ...(x.feed.sweepMs !== undefined ? { sweepMs: x.feed.sweepMs } : {}),
     ...(x.now ? { now: x.now } : {}),
   });
-  const clock = new SimClock(x.startTs);
-  // Paper trade ids carry the session id (the kernel hands it to the venue), so (venue, tradeId) is unique
-  // across every session writing to the same ledger; the venue id stays the session id, as ledgers hold it.
-  // Spot buys limited to the account's cash at the fill, as in backtests (paper-venue.ts, "Spot funds").
-  const built: { session?: TradingSession } = {};
-  // Strict spot balances (FILLS.md, "Balances"): free vs reserved per asset, no sale of what is not held.
-  const venue = new PaperVenue({
-    id: x.sessionId, instruments: x.instruments, clock, seed: x.feed.seed, latencyMs: 0,
-    funds: (ccy) => built.session!.engine.portfolio.cash(ccy), holdings: (symbol) => built.session!.engine.portfolio.positionQty(symbol),
-  });
-  const session = (built.session = new TradingSession(
-    {
-      sessionId: x.sessionId, accountId: x.accountId, mode: 'paper', instruments: x.instruments,
-      demoSymbols: new Set(x.feedSymbols.map((s) => s.symbol)), venue, marketData: feed, clock,
-      store: x.store, audit: x.audit, risk: new AdjustableRiskGate(x.account.limits, x.account.riskProfile),
-      portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.account.startingBalance } },
-      startingBalance: x.account.startingBalance,
-      ...(x.batch ? { batch: x.batch } : {}),
-      catchUp: () => void feed.pump(),
-      ...(x.priorFills ? { priorFills: x.priorFills } : {}),
-      tradingState: { state: x.account.tradingState, reason: x.account.stateReason },
-    },
-    x.listener,
-  ));
+  const session = paperSession(x, feed, new Set(x.feedSymbols.map((s) => s.symbol)), () => void feed.pump());
   return {
     session,
     feed,
@@ -100,6 +81,79 @@ export function composePaperSession(x: PaperSessionInput): PaperSession {
       session.stop();
     },
   };
+}
+
+/** A paper session on a venue's live prices: its trade prints (print-feed.ts), recorded into the session's audit stream. */
+export interface VenuePaperSessionInput extends Omit<PaperSessionInput, 'feedSymbols' | 'feed' | 'now'> {
+  readonly seed: number;
+  readonly prints: TradePrints;
+  /** The venue's id: the source of the session's candles (what the chart of that venue shows). */
+  readonly source: string;
+  readonly onError?: (symbol: string, error: unknown) => void;
+  /** How often the prints seen so far are written to the audit stream besides before each command (ms). */
+  readonly recordMs?: number;
+}
+
+export interface VenuePaperSession {
+  readonly session: TradingSession;
+  readonly feed: PrintFeed;
+  start(): void;
+  stop(): void;
+}
+
+export function composeVenuePaperSession(x: VenuePaperSessionInput): VenuePaperSession {
+  const box: { session?: TradingSession } = {};
+  const feed = new PrintFeed({ startTs: x.startTs, source: x.prints, deliver: (fn) => box.session?.marketBatch(fn), ...(x.onError ? { onError: x.onError } : {}) });
+  // Before every command (catchUp) the prints seen so far go to the audit stream, so the log orders each
+  // command after exactly the prints the session had seen: what makes a re-run exact.
+  const record = () => {
+    const prints = feed.drain();
+    if (prints.length) x.audit.append({ type: 'prints', ts: feed.lastTs, payload: { prints } });
+  };
+  const session = (box.session = paperSession({ ...x, feed: { seed: x.seed } }, feed, new Set(), record, x.source));
+  let timer: ReturnType<typeof setInterval> | undefined;
+  return {
+    session,
+    feed,
+    start() {
+      session.start();
+      timer = setInterval(() => session.marketBatch(record), x.recordMs ?? 1_000);
+      timer.unref?.();
+    },
+    stop() {
+      clearInterval(timer);
+      session.stop();
+      (x.batch ?? ((fn) => fn()))(record);
+    },
+  };
+}
+
+/** The paper venue and the session around it, whatever the market data. */
+function paperSession(x: Omit<PaperSessionInput, 'feedSymbols' | 'now'>, marketData: MarketData, demoSymbols: ReadonlySet<string>, catchUp: () => void, source?: string): TradingSession {
+  const clock = new SimClock(x.startTs);
+  // Paper trade ids carry the session id (the kernel hands it to the venue), so (venue, tradeId) is unique
+  // across every session writing to the same ledger; the venue id stays the session id, as ledgers hold it.
+  // Spot buys limited to the account's cash at the fill, as in backtests (paper-venue.ts, "Spot funds").
+  const built: { session?: TradingSession } = {};
+  // Strict spot balances (FILLS.md, "Balances"): free vs reserved per asset, no sale of what is not held.
+  const venue = new PaperVenue({
+    id: x.sessionId, instruments: x.instruments, clock, seed: x.feed.seed, latencyMs: 0,
+    funds: (ccy) => built.session!.engine.portfolio.cash(ccy), holdings: (symbol) => built.session!.engine.portfolio.positionQty(symbol),
+  });
+  return (built.session = new TradingSession(
+    {
+      sessionId: x.sessionId, accountId: x.accountId, mode: 'paper', instruments: x.instruments,
+      demoSymbols, venue, marketData, clock, ...(source ? { source } : {}),
+      store: x.store, audit: x.audit, risk: new AdjustableRiskGate(x.account.limits, x.account.riskProfile),
+      portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.account.startingBalance } },
+      startingBalance: x.account.startingBalance,
+      ...(x.batch ? { batch: x.batch } : {}),
+      catchUp,
+      ...(x.priorFills ? { priorFills: x.priorFills } : {}),
+      tradingState: { state: x.account.tradingState, reason: x.account.stateReason },
+    },
+    x.listener,
+  ));
 }
 
 export interface LiveSessionInput {

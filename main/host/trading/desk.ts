@@ -11,14 +11,16 @@ import type { AccountSettings } from '../../contract/settings.ts';
 import type { PaperSettings, RiskLimitsView, SessionView, TradingState } from '../../contract/trading.ts';
 import { auditConfigChange, auditOverride, auditSessionStart, auditSessionStop, SessionAuditSink } from '../../core/audit/session.ts';
 import { DEFAULT_DEMO_SYMBOLS, DEMO_DEFAULTS } from '../../core/data/demo.ts';
-import type { Candle, Instrument } from '../../core/model/index.ts';
+import { defineInstrument, type Candle, type Instrument } from '../../core/model/index.ts';
 import type { CandleStore, LedgerStores } from '../../storage/index.ts';
 import type { HostContext } from '../context.ts';
 import { PAPER_CURRENCY, PaperAccounts, type PaperAccountData } from './accounts.ts';
-import { composePaperSession, type FeedConfig, type PaperSession } from './compose.ts';
-import { FEED_DEFAULTS, type FeedSymbol } from './demo-feed.ts';
+import { composePaperSession, composeVenuePaperSession, type FeedConfig, type PaperSession, type VenuePaperSession } from './compose.ts';
+import { DemoFeed, FEED_DEFAULTS, type FeedSymbol } from './demo-feed.ts';
+import { demoInstrumentSpecs, demoInstruments, venueInstrumentSpecs } from './instruments.ts';
+import type { TradePrints } from './print-feed.ts';
 import { seedRiskWindow, type RiskWindowRunner } from './risk-window.ts';
-import { demoInstrumentSpecs, demoInstruments } from './instruments.ts';
+import type { MarketEntry } from '../../contract/streams.ts';
 import { effectiveProfile, mergeLimits } from './risk.ts';
 import { authenticatorFromEnv, type RiskAuthenticator } from './risk-auth.ts';
 import { ValidationError } from '../../core/errors.ts';
@@ -56,17 +58,32 @@ export interface DeskOptions {
   readonly authenticator?: RiskAuthenticator;
   /** Min interval between mark-to-market portfolio events (fills always push at once). */
   readonly portfolioThrottleMs?: number;
+  /**
+   * A paper account's venue prices: its markets (tick, lot, min notional) and trade prints, from the host's
+   * market streams. Absent: the paper session runs on the synthetic demo feed (hosts without streams, tests).
+   */
+  readonly venuePrices?: VenuePrices;
   /** Sim / testnet / live accounts: the account's venue and how to open connections to it. */
   readonly live?: { readonly venue: VenueSettings; readonly deps: LiveDeps; readonly checkMs?: number; readonly pollMs?: number };
   /** Builds the correlation/VaR window from stored candles on a pool thread (risk-window.ts); absent: it fills live. */
   readonly riskWindow?: RiskWindowRunner;
 }
 
+/** A venue's markets and trade prints, as a paper desk uses them (host.ts builds it over MarketStreams). */
+export interface VenuePrices extends TradePrints {
+  /** The venue's display name (the session view says whose trades it runs on). */
+  readonly name: string;
+  /** The venue's spot markets (ccxt markets: tick, lot step, min notional). */
+  markets(): Promise<readonly MarketEntry[]>;
+}
+
 export class AccountDesk {
   readonly accounts: PaperAccounts;
   private readonly o: DeskOptions;
   private readonly now: () => number;
-  private paper: PaperSession | undefined;
+  private paper: PaperSession | VenuePaperSession | undefined;
+  /** The venue's instruments of a paper account on venue prices, loaded before its first session. */
+  private venueMarkets: readonly MarketEntry[] | undefined;
   private liveRun: LiveRun | undefined;
   private liveConn: LiveConnection | undefined;
   private preparing: Promise<void> | undefined;
@@ -91,6 +108,11 @@ export class AccountDesk {
   /** A sim / testnet / live account (its session trades through a venue connection). */
   get isLive(): boolean {
     return this.o.live !== undefined;
+  }
+
+  /** A paper account trading on its venue's live prices (its session starts once the venue's markets are loaded). */
+  get onVenuePrices(): boolean {
+    return this.o.venuePrices !== undefined;
   }
 
   get hasSession(): boolean {
@@ -152,9 +174,27 @@ export class AccountDesk {
     this.start();
   }
 
+  /** The synthetic demo feed of a paper session on it (tests drive it); refused for a session on venue prices. */
   get feed(): PaperSession['feed'] {
     if (!this.paper) throw new Error('no trading session is running');
+    if (!(this.paper.feed instanceof DemoFeed)) throw new KestrelError('conflict', `"${this.o.account.name}" trades on ${this.o.venuePrices?.name ?? 'its venue'}'s prices, not on the demo feed`);
     return this.paper.feed;
+  }
+
+  /** A paper account on venue prices: its venue's markets, loaded once (a failure is retried by the next command). */
+  private preparePaper(): Promise<void> {
+    const vp = this.o.venuePrices!;
+    this.preparing ??= vp
+      .markets()
+      .then((m) => {
+        const own = m.filter((x) => x.type === 'spot' && x.quote === this.o.account.currency);
+        if (own.length === 0) throw new ValidationError(`${vp.name} lists no spot market quoted in ${this.o.account.currency}: "${this.o.account.name}" has nothing to trade`);
+        this.venueMarkets = own;
+      })
+      .finally(() => {
+        this.preparing = undefined;
+      });
+    return this.preparing;
   }
 
   /**
@@ -169,6 +209,7 @@ export class AccountDesk {
       if (this.closed) return;
       try {
         if (this.o.live) await this.prepareLive();
+        else if (this.o.venuePrices) await this.preparePaper();
         this.start();
       } catch (e) {
         this.o.log.error({ err: e }, 'the trading session could not start');
@@ -179,6 +220,7 @@ export class AccountDesk {
   /** Resolves when a pending start (see startAfter) has happened; a live account's connection is opened here. */
   whenReady(): Promise<void> {
     if (this.o.live) return this.ready.then(() => (this.liveConn || this.liveRun ? undefined : this.prepareLive()));
+    if (this.o.venuePrices) return this.ready.then(() => (this.venueMarkets ? undefined : this.preparePaper()));
     return this.ready;
   }
 
@@ -186,6 +228,7 @@ export class AccountDesk {
   start(): SessionView {
     if (this.paper || this.liveRun) return this.sessionView();
     if (this.o.live) return this.startLive();
+    if (this.o.venuePrices) return this.startOnVenue();
     const { record, data } = this.accounts.current();
     const startTs = this.alignedNow();
     // The Demo account keeps the session ids earlier releases gave it; other accounts' ids name them.
@@ -229,6 +272,48 @@ export class AccountDesk {
     return view;
   }
 
+  /** A paper session on the account's venue prices: local matching against the venue's trade prints. */
+  private startOnVenue(): SessionView {
+    const markets = this.venueMarkets;
+    const vp = this.o.venuePrices!;
+    if (!markets) throw new KestrelError('conflict', `"${this.o.account.name}" is still loading ${vp.name}'s markets`);
+    const { record, data } = this.accounts.current();
+    const startTs = this.now();
+    const prefix = this.o.account.id === 'demo' ? 'paper' : `${this.o.account.id}:paper`;
+    const sessionId = `${prefix}-${startTs.toString(36)}-${++this.sessionN}`;
+    const specs = venueInstrumentSpecs(markets, data);
+    const instruments = specs.map(defineInstrument);
+    const ledger = this.o.ledger;
+    this.closeStaleOrders(record.id);
+    const audit = new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper', account: this.o.account.id });
+    const priorFills = ledger.ledger.fills(record.id);
+    const seed = this.feedCfg.seed;
+    this.paper = composeVenuePaperSession({
+      sessionId, accountId: record.id, currency: this.o.account.currency, account: data, instruments, seed, startTs,
+      prints: vp, source: this.o.account.venue,
+      store: ledger.ledger.storeFor({ accountId: record.id, sessionId }),
+      audit,
+      batch: (fn) => ledger.ledger.batch(fn),
+      priorFills,
+      listener: this.listener(),
+      onError: (symbol, err) => this.o.log.warn({ err: (err as Error)?.message ?? String(err), symbol, venue: this.o.account.venue }, 'no trade prints for a paper market'),
+    });
+    // A re-run (main/host/audit/paper-rerun.ts) replays the `prints` events this session records.
+    auditSessionStart(audit, startTs, {
+      instruments: specs,
+      portfolio: { baseCurrency: this.o.account.currency, cash: { [this.o.account.currency]: data.startingBalance } },
+      venue: { id: sessionId, kind: 'paper', latencyMs: 0, balances: 'strict', seed, accountId: record.id, account: this.o.account.id, venueId: this.o.account.venue, risk: { limits: data.limits, profile: data.riskProfile, tradingState: data.tradingState, reason: data.stateReason } },
+      priorFills: priorFills.filter((x) => instruments.some((i) => i.symbol === x.symbol)).map((x) => ({ ...x })),
+      data: { feed: 'prints', venue: this.o.account.venue, startTs, symbols: specs.map((x) => x.symbol), intervalMs: 60_000 },
+    });
+    ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, owner: this.o.account.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'prints', venue: this.o.account.venue, startTs } });
+    this.paper.start();
+    this.fillRiskWindow();
+    const view = this.sessionView();
+    this.o.emit('trading.session', view);
+    return view;
+  }
+
   private startLive(): SessionView {
     const conn = this.liveConn;
     if (!conn) throw new KestrelError('conflict', `"${this.o.account.name}" is still connecting to its venue`);
@@ -264,7 +349,7 @@ export class AccountDesk {
     const s = p.session;
     return {
       sessionId: s.parts.sessionId, accountId: s.parts.accountId, account: this.o.account.id, accountName: this.o.account.name, mode: s.parts.mode, venue: s.parts.venue.id,
-      feed: 'demo feed (synthetic prices)', feedTickMs: p.feed.tickMs, startedAt: s.startedAt, status: s.running ? 'running' : 'stopped',
+      feed: p.feed instanceof DemoFeed ? 'demo feed (synthetic prices)' : `${this.o.venuePrices?.name ?? s.parts.source} trades`, feedTickMs: p.feed instanceof DemoFeed ? p.feed.tickMs : 0, startedAt: s.startedAt, status: s.running ? 'running' : 'stopped',
     };
   }
 
@@ -280,7 +365,8 @@ export class AccountDesk {
     const s = p.session;
     try {
       // lastPrintTs: where the feed stopped, so a re-run plays exactly the prints this session saw.
-      auditSessionStop(s.parts.audit, this.now(), { reason, summary: { openOrders: s.engine.openOrders().length, equity: s.account().equity, lastPrintTs: p.feed.nextTs - p.feed.tickMs } });
+      const lastPrintTs = p.feed instanceof DemoFeed ? p.feed.nextTs - p.feed.tickMs : p.feed.lastTs;
+      auditSessionStop(s.parts.audit, this.now(), { reason, summary: { openOrders: s.engine.openOrders().length, equity: s.account().equity, lastPrintTs } });
       const rec = this.o.ledger.catalog.session(s.parts.sessionId);
       if (rec) this.o.ledger.catalog.putSession({ ...rec, status: 'stopped', endedAt: this.now() });
     } catch (e) {
@@ -448,7 +534,10 @@ export class AccountDesk {
     const { riskWindow: run, candles } = this.o;
     if (!stats || !run || !candles) return;
     const symbols = this.session.parts.instruments.map((i) => i.symbol);
-    seedRiskWindow(stats, { candles, source: this.o.candleSource, symbols, now: this.now() }, run).then(
+    // A session on the venue's prices (live, or paper on its prints) reads the venue's stored bars: the market
+    // streams persist them under its id.
+    const source = this.liveRun || (this.o.venuePrices && this.venueMarkets) ? this.o.account.venue : this.o.candleSource;
+    seedRiskWindow(stats, { candles, source, symbols, now: this.now() }, run).then(
       (rec) => {
         if (!rec || this.session.parts.risk.core.stats !== stats) return;
         // In the log, so that the window is what a re-run's gate is given too (paper-rerun.ts).

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_DEMO_SYMBOLS, type DemoSymbol } from '../../core/data/demo.ts';
 import { defineInstrument, type Instrument, type InstrumentSpec } from '../../core/model/index.ts';
+import type { MarketEntry } from '../../contract/streams.ts';
 
 /** Smallest order value the paper venue accepts, in the quote currency (what typical spot venues use). */
 export const PAPER_MIN_NOTIONAL = '5';
@@ -30,6 +31,19 @@ export function demoInstrumentSpecs(venue: string, fees: FeeRates, symbols: read
       takerFee: fees.takerFee,
     };
   });
+}
+
+/**
+ * A paper account's instruments on its venue's prices: the venue's own grids (tick, lot step, min notional
+ * from its ccxt markets), so a paper order is refused or snapped exactly as the venue would; the fee rates
+ * are the paper account's settings.
+ */
+export function venueInstrumentSpecs(markets: readonly MarketEntry[], fees: FeeRates): InstrumentSpec[] {
+  return markets.map((m) => ({
+    symbol: m.symbol, venue: 'paper', base: m.base, quote: m.quote, kind: 'spot',
+    tickSize: m.tickSize, lotSize: m.lotStep, ...(m.minNotional !== null ? { minNotional: m.minNotional } : {}),
+    makerFee: fees.makerFee, takerFee: fees.takerFee,
+  }));
 }
 
 export function demoInstruments(venue: string, fees: FeeRates): Instrument[] {

@@ -5,11 +5,11 @@
  * the trader looks at another. Only the selected account's desk pushes contract events: the renderer shows
  * one account at a time and re-reads everything when the selection changes.
  *
- * Paper accounts on a built-in venue (Kestrel Sim, or any venue marked builtin) trade on the demo feed with
- * local matching. Sim accounts trade on Kestrel Sim's own matching engine, testnet and live accounts on the
+ * Paper accounts trade on their venue's live prices (its trade prints from the host's market streams) with
+ * local matching; a host built without streams runs them on the synthetic demo feed. Sim accounts trade on Kestrel Sim's own matching engine, testnet and live accounts on the
  * exchange, through the venue connections (live-connect.ts), behind the reconciliation gate and arming.
  */
-import type { AccountSettings, SettingsDocument } from '../../contract/settings.ts';
+import type { AccountSettings, SettingsDocument, VenueSettings } from '../../contract/settings.ts';
 import { SettingsDocument as SettingsSchema } from '../../contract/settings.ts';
 import type { AccountList } from '../../contract/accounts.ts';
 import type { SessionView } from '../../contract/trading.ts';
@@ -24,7 +24,7 @@ import type { FeedConfig } from './compose.ts';
 import { closeDeadSessions } from './dead-sessions.ts';
 import type { RiskAuthenticator } from './risk-auth.ts';
 import type { RiskWindowRunner } from './risk-window.ts';
-import { AccountDesk } from './desk.ts';
+import { AccountDesk, type VenuePrices } from './desk.ts';
 import type { TradingSession } from './session.ts';
 import type { LiveDeps } from './live-connect.ts';
 
@@ -44,10 +44,17 @@ export interface TradingServiceOptions {
   readonly settings?: () => Pick<SettingsDocument, 'accounts' | 'venues' | 'riskProfiles' | 'selectedAccount'>;
   /** Persists the selection (settings.json `selectedAccount`). */
   readonly saveSelection?: (account: string) => void;
+  /** Writes the accounts (settings.json `accounts`, validated as a whole document: a bad account is refused, nothing written). */
+  readonly saveAccounts?: (accounts: AccountSettings[]) => void;
   /** Wall clock (tests inject one). */
   readonly now?: () => number;
   /** Min interval between mark-to-market portfolio events (fills always push at once). */
   readonly portfolioThrottleMs?: number;
+  /**
+   * A venue's markets and trade prints (the host's market streams): paper accounts trade on their venue's
+   * prices. Absent: paper accounts on a built-in venue run on the synthetic demo feed (tests without streams).
+   */
+  readonly venuePrices?: (venue: VenueSettings) => VenuePrices;
   /** Venue connections for sim / testnet / live accounts; without them such accounts are refused. */
   readonly live?: LiveDeps & { readonly checkMs?: number; readonly pollMs?: number };
   /** Builds a session's correlation/VaR window from stored candles (a pool task); absent: it fills from live prices. */
@@ -98,11 +105,13 @@ export class TradingService {
     const a = s.accounts.find((x) => x.id === account);
     if (!a) throw new NotFoundError('account', account);
     const venue = s.venues.find((v) => v.id === a.venue);
-    refuseUnsupported(a, venue?.builtin === true, this.o.live !== undefined);
+    const prices = a.environment === 'paper' && venue && this.o.venuePrices ? this.o.venuePrices(venue) : undefined;
+    refuseUnsupported(a, venue?.builtin === true, this.o.live !== undefined, prices !== undefined);
     // Every built-in venue's paper desk continues the demo dataset's prices (what the chart shows); one desk
     // writes its closed candles, as two feeds writing one dataset would contradict each other.
     const source = DEMO_EXCHANGE;
-    const writer = ![...this.desks.values()].some((x) => x.writesCandles);
+    // On venue prices the market streams store the venue's bars; no desk writes them.
+    const writer = !prices && ![...this.desks.values()].some((x) => x.writesCandles);
     d = new AccountDesk({
       account: a, limits: s.riskProfiles[a.riskProfile]!.limits, riskProfile: accountProfile(s.riskProfiles[a.riskProfile]!), ledger: this.o.ledger, candleSource: source,
       ...(this.o.candles ? { candles: this.o.candles } : {}), storesCandles: writer,
@@ -115,6 +124,7 @@ export class TradingService {
       log: this.o.log,
       ...(this.o.feed ? { feed: this.o.feed } : {}), ...(this.o.now ? { now: this.o.now } : {}),
       ...(this.o.portfolioThrottleMs !== undefined ? { portfolioThrottleMs: this.o.portfolioThrottleMs } : {}),
+      ...(prices ? { venuePrices: prices } : {}),
       ...(a.environment !== 'paper' && venue && this.o.live ? { live: { venue, deps: this.o.live, ...(this.o.live.checkMs !== undefined ? { checkMs: this.o.live.checkMs } : {}), ...(this.o.live.pollMs !== undefined ? { pollMs: this.o.live.pollMs } : {}) } } : {}),
     });
     this.desks.set(account, d);
@@ -151,6 +161,46 @@ export class TradingService {
     return this.list();
   }
 
+  // ───────────── accounts (settings.json; the Settings panel and `kestrel config`) ─────────────
+
+  createAccount(input: Omit<AccountSettings, 'id'> & { id?: string | undefined }, origin: string): AccountList {
+    const accounts = this.settingsOf().accounts;
+    const id = input.id ?? uniqueId(input.name, accounts.map((a) => a.id));
+    if (accounts.some((a) => a.id === id)) throw new ValidationError(`An account "${id}" exists already`, [{ path: 'account.id', message: 'taken' }]);
+    this.saveAccounts([...accounts, { ...input, id }]);
+    this.o.log.info({ account: id, venue: input.venue, environment: input.environment, by: origin }, 'account created');
+    return this.list();
+  }
+
+  renameAccount(id: string, name: string, origin: string): AccountList {
+    const accounts = this.settingsOf().accounts;
+    if (!accounts.some((a) => a.id === id)) throw new NotFoundError('account', id);
+    this.saveAccounts(accounts.map((a) => (a.id === id ? { ...a, name } : a)));
+    // A running desk keeps the name it started with in its views until it restarts; the list shows the new one.
+    this.o.log.info({ account: id, name, by: origin }, 'account renamed');
+    return this.list();
+  }
+
+  /** Removes an account from the settings; its ledger history stays (archived, not erased). */
+  removeAccount(id: string, origin: string): AccountList {
+    const accounts = this.settingsOf().accounts;
+    if (!accounts.some((a) => a.id === id)) throw new NotFoundError('account', id);
+    if (id === this.selectedId) throw new ValidationError('The selected account cannot be removed: select another one first', [{ path: 'account', message: 'selected' }]);
+    this.saveAccounts(accounts.filter((a) => a.id !== id));
+    const d = this.desks.get(id);
+    if (d) {
+      d.close();
+      this.desks.delete(id);
+    }
+    this.o.log.info({ account: id, by: origin }, 'account removed (its ledger history is kept)');
+    return this.list();
+  }
+
+  private saveAccounts(accounts: AccountSettings[]): void {
+    if (!this.o.saveAccounts) throw new ValidationError('this host keeps no settings file: accounts cannot be changed');
+    this.o.saveAccounts(accounts);
+  }
+
   list(): AccountList {
     const s = this.settingsOf();
     return {
@@ -158,7 +208,7 @@ export class TradingService {
       accounts: s.accounts.map((a) => {
         const d = this.desks.get(a.id);
         const venue = s.venues.find((v) => v.id === a.venue);
-        return { ...a, venueName: venue?.name ?? a.venue, running: d?.hasSession ?? false, book: d?.hasSession ? d.sessionView().accountId : null, supported: supported(a, venue?.builtin === true, this.o.live !== undefined) === null };
+        return { ...a, venueName: venue?.name ?? a.venue, running: d?.hasSession ?? false, book: d?.hasSession ? d.sessionView().accountId : null, supported: supported(a, venue?.builtin === true, this.o.live !== undefined, this.o.venuePrices !== undefined && venue !== undefined) === null };
       }),
     };
   }
@@ -199,20 +249,29 @@ export class TradingService {
   }
 }
 
-function supported(a: AccountSettings, builtinVenue: boolean, venues: boolean): string | null {
+/** An account id from its name: lower-case letters, digits and -, unique among `taken`. */
+function uniqueId(name: string, taken: readonly string[]): string {
+  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32) || 'account';
+  let id = base;
+  for (let n = 2; taken.includes(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+function supported(a: AccountSettings, builtinVenue: boolean, venues: boolean, venuePrices: boolean): string | null {
   if (a.environment !== 'paper') {
     if (!venues) return `${a.environment} accounts trade through venue connections, which this host was built without`;
     if (a.environment === 'sim' && !builtinVenue) return 'sim accounts trade on Kestrel Sim';
     if (a.environment !== 'sim' && builtinVenue) return `Kestrel Sim has no ${a.environment} environment; use a sim account`;
     return null;
   }
-  if (!builtinVenue) return 'paper trading on a venue\'s live prices needs its market data connection, which this release does not open yet';
   if (a.marketType !== 'spot') return 'perpetual paper accounts are not supported yet';
+  if (venuePrices) return null;
+  if (!builtinVenue) return 'paper trading on a venue\'s live prices needs the host\'s market streams';
   if (a.currency !== PAPER_CURRENCY) return `paper accounts on the demo feed are kept in ${PAPER_CURRENCY}`;
   return null;
 }
 
-function refuseUnsupported(a: AccountSettings, builtinVenue: boolean, venues: boolean): void {
-  const why = supported(a, builtinVenue, venues);
+function refuseUnsupported(a: AccountSettings, builtinVenue: boolean, venues: boolean, venuePrices: boolean): void {
+  const why = supported(a, builtinVenue, venues, venuePrices);
   if (why) throw new ValidationError(`Account "${a.name}" cannot trade here: ${why}.`, [{ path: 'account', message: why }]);
 }

@@ -38,6 +38,8 @@ export interface SessionParts {
   readonly demoSymbols: ReadonlySet<string>;
   readonly venue: Venue;
   readonly marketData: MarketData;
+  /** Source its 1m candles carry (the chart's dataset): the venue whose prints it trades on; default 'demo' (paper) or the venue id (live). */
+  readonly source?: string;
   readonly clock: Clock;
   readonly store: Store;
   readonly audit: AuditSink;
@@ -46,7 +48,7 @@ export interface SessionParts {
   readonly startingBalance: string;
   /** Runs `fn` with all its ledger writes in one commit (Ledger.batch); identity when absent. */
   readonly batch?: <T>(fn: () => T) => T;
-  /** Brings market data up to now before a command runs (a paper feed emits its due ticks). */
+  /** Brings market data up to now before a command runs (the demo feed emits its due ticks; a venue feed records the prints seen). */
   readonly catchUp?: () => void;
   /** Runs in every market batch after its data: perpetual funding is booked here (funding-feed.ts). */
   readonly afterMarket?: () => void;
@@ -172,7 +174,7 @@ export class TradingSession implements MarketDataHandler {
   }
 
   private feedSource(): string {
-    return this.parts.mode === 'paper' ? 'demo' : this.parts.venue.id;
+    return this.parts.source ?? (this.parts.mode === 'paper' ? 'demo' : this.parts.venue.id);
   }
 
   private hasExposure(): boolean {

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { DataTable, type Col } from '../../app/ui/DataTable.tsx';
 import { useConnection } from '../../state/connection.ts';
+import { useLayout } from '../../state/layout.ts';
 import { marketKey, useMarkets, type Ticker, type WatchItem } from '../../state/markets.ts';
 import { FrameBatch } from '../book/frame-batch.ts';
 import { decimalsOf } from '../book/ladder.ts';
@@ -43,7 +44,14 @@ export function WatchlistPanel() {
   useEffect(() => {
     if (!connected) return;
     // Venues and their markets load when the picker is used: listing them wakes ccxt (a second of the host's time).
-    void useMarkets.getState().loadWatchlist();
+    void useMarkets.getState().loadWatchlist().then(() => {
+      // A fresh layout opens the first watchlist market (BTC first): chart, book and tape of the venue the
+      // paper account trades on, so they show the ticket's price.
+      const m = useMarkets.getState();
+      if (m.selected || useLayout.getState().chartConfigs[0]) return;
+      const pick = m.watchlist.find((i) => i.symbol.startsWith('BTC/')) ?? m.watchlist[0];
+      if (pick) void openMarket(pick);
+    });
   }, [connected]);
 
   // One ticker stream per listed market; updates reach the table at most once a frame.

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AccountList, VenueCapabilities, VenueEntry } from '../../../main/contract/accounts.ts';
 import { call } from '../../ipc/client.ts';
+import { AccountActions, NewAccountForm } from './AccountEditor.tsx';
 import { useConnection } from '../../state/connection.ts';
 
 const CAPS: readonly [keyof VenueCapabilities, string][] = [
@@ -12,10 +13,13 @@ export function VenuesAccounts() {
   const connected = useConnection((s) => s.state === 'connected');
   const [venues, setVenues] = useState<VenueEntry[] | null>(null);
   const [accounts, setAccounts] = useState<AccountList | null>(null);
+  const [profiles, setProfiles] = useState<string[]>([]);
+  const reload = () => void call('accounts.list', {}).then((a) => a && setAccounts(a));
   useEffect(() => {
     if (!connected) return;
     void call('venues.list', {}).then((v) => v && setVenues(v.venues));
-    void call('accounts.list', {}).then((a) => a && setAccounts(a));
+    void call('settings.get', {}).then((v) => v && setProfiles(Object.keys(v.document.riskProfiles)));
+    reload();
   }, [connected]);
   if (!venues || !accounts) return <div className="muted">Loading…</div>;
   return (
@@ -56,6 +60,7 @@ export function VenuesAccounts() {
             <th>Risk profile</th>
             <th>Credentials</th>
             <th>State</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -69,12 +74,16 @@ export function VenuesAccounts() {
               <td>{a.riskProfile}</td>
               <td>{a.credentials ?? 'none'}</td>
               <td>{!a.supported ? 'not available yet' : a.id === accounts.selected ? 'selected' : a.running ? 'running' : 'idle'}</td>
+              <td>
+                <AccountActions account={a} selected={a.id === accounts.selected} reload={reload} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      <NewAccountForm venues={venues} profiles={profiles} reload={reload} />
       <p className="muted small">
-        Add venues and accounts with <code>kestrel config set venues …</code> / <code>accounts …</code> (JSON); the switcher in the top bar selects the account the ticket, blotter and positions act on.
+        Venues are added with <code>kestrel config set venues …</code> (JSON); the switcher in the top bar selects the account the ticket, blotter and positions act on.
       </p>
     </div>
   );
