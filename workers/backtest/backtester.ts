@@ -340,10 +340,11 @@ function execute(job: BacktestJob): AssembleInput {
 /**
  * runBacktest without the timeframe check and the certificates, which the caller makes at the same time (the
  * sandbox process: its parent checks and certifies the candles while it runs). The result is
- * `assembleResult({ ...x, datasets: certificates })`, identical to runBacktest's.
+ * `assembleResult({ ...x, datasets: certificates })`, identical to runBacktest's. With `scratch`, one symbol's
+ * equity curve is written into `scratch.equity(n)`, each bar's value before the strategy sees the bar.
  */
-export function executeUncertified(job: BacktestJob): AssembleInput {
-  return run(new PreparedRun(job.config, job.datasets, { checked: false }), job.strategy, job.control ?? {}, job.audit, undefined);
+export function executeUncertified(job: BacktestJob, scratch?: RunScratch): AssembleInput {
+  return run(new PreparedRun(job.config, job.datasets, { checked: false }), job.strategy, job.control ?? {}, job.audit, scratch);
 }
 
 /** Close time of each bar of the run's time axis (one symbol's bars, or every symbol's merged): the result's equity curve is on it (a stopped run's on its start). */

@@ -115,9 +115,9 @@ async function runCode(input: Omit<CodeRunInput, 'info'> & { info?: StrategyInfo
       clearInterval(watch);
       opts.signal?.removeEventListener('abort', onAbort);
       child.kill();
-      // The next run finds a process ready.
-      prewarmSandbox({ memoryMb });
       f();
+      // The next run finds a process ready; started once the caller has its result (a fork takes a while).
+      setImmediate(() => prewarmSandbox({ memoryMb }));
     };
     const partial = (status: 'error' | 'cancelled', error: RunError): void =>
       finish(() => {

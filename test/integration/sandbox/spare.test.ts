@@ -83,7 +83,7 @@ describe('spare sandbox process', () => {
   const datasets = [{ symbol: SYMBOL, columns: data, source: 'demo' }];
 
   it('warms up (a backtest of its own) and then gives exactly the result a process started for the run gives', async () => {
-    expect(() => warmUp()).not.toThrow();
+    await expect(warmUp()).resolves.toBeUndefined();
     const source = `export default { params: { fast: 7, slow: 25 }, onCandle(ctx) {
       const f = ctx.indicator('sma:' + ctx.params.fast), s = ctx.indicator('ema:' + ctx.params.slow);
       if (f > s && ctx.position() <= 0) ctx.target(0.01); else if (f < s && ctx.position() >= 0) ctx.target(-0.01);
@@ -107,6 +107,8 @@ describe('spare sandbox process', () => {
     prewarmSandbox(opts);
     const first = spareSandboxPid()!;
     expect((await run()).status).toBe('ok');
+    // Started once the result is delivered (the fork does not delay it).
+    await until(() => spareSandboxPid() !== undefined);
     const next = spareSandboxPid()!;
     expect(next).toBeGreaterThan(0);
     expect(next).not.toBe(first);
