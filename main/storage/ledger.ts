@@ -106,6 +106,11 @@ export class Ledger {
   private batching = false;
   private readonly sync: WalSync | undefined;
   private lastIntentSync: Promise<void> | undefined;
+  /**
+   * Orders whose intent joined the open batch (paper): their latest state, written as ONE row when the batch
+   * commits (or before anything reads orders), instead of an insert and an update per state change.
+   */
+  private readonly unwritten = new Map<string, { readonly scope: LedgerScope; order: Order; writes: number }>();
   readonly durability: LedgerDurability;
   /** Durable write latency (ms) by kind, for the host's metrics. */
   onWrite: ((kind: 'intent' | 'commit', ms: number) => void) | undefined;
@@ -119,6 +124,8 @@ export class Ledger {
     this.st = {
       insertOrder: p(`INSERT INTO orders (session_id, client_order_id, account_id, venue, symbol, side, type, state, qty, price, trigger_price, filled_qty, filled_notional, venue_order_id, created_ts, updated_ts, version, data)
         VALUES (@session, @id, @account, @venue, @symbol, @side, @type, @state, @qty, @price, @trigger, @filled, @notional, @venueOrderId, @created, @updated, 1, @data)`),
+      insertOrderAt: p(`INSERT INTO orders (session_id, client_order_id, account_id, venue, symbol, side, type, state, qty, price, trigger_price, filled_qty, filled_notional, venue_order_id, created_ts, updated_ts, version, data)
+        VALUES (@session, @id, @account, @venue, @symbol, @side, @type, @state, @qty, @price, @trigger, @filled, @notional, @venueOrderId, @created, @updated, @version, @data)`),
       updateOrder: p(`UPDATE orders SET state = @state, qty = @qty, price = @price, trigger_price = @trigger, filled_qty = @filled, filled_notional = @notional,
         venue_order_id = @venueOrderId, updated_ts = @updated, version = version + 1, data = @data WHERE session_id = @session AND client_order_id = @id`),
       getOrder: p('SELECT session_id, account_id, version, state, data FROM orders WHERE session_id = ? AND client_order_id = ?'),
@@ -160,6 +167,7 @@ export class Ledger {
     if (order.state !== 'pending-submit' && order.state !== 'held') {
       throw new ValidationError(`An order intent must be pending-submit or held, got ${order.state}`, [{ path: 'state', message: 'not an intent' }]);
     }
+    if (joinBatch && this.batching && this.db.inTransaction) return this.deferIntent(scope, order);
     const params = orderParams(scope, order);
     guarded('record order intent', () => {
       // Inside a batch a live intent may not wait for the batch's commit: the venue call follows at once.
@@ -177,7 +185,10 @@ export class Ledger {
         throw e;
       } finally {
         if (inBatch) {
-          if (this.db.inTransaction) this.lastIntentSync = this.commit();
+          if (this.db.inTransaction) {
+            this.flushUnwritten();
+            this.lastIntentSync = this.commit();
+          }
           this.db.exec('BEGIN IMMEDIATE');
         } else if (!this.db.inTransaction && this.sync) {
           this.lastIntentSync = this.sync.kick(); // it committed on its own
@@ -202,8 +213,10 @@ export class Ledger {
     } finally {
       this.batching = false;
       // SQLite may already have rolled back (e.g. SQLITE_FULL); then there is nothing to commit.
+      if (!this.db.inTransaction) this.unwritten.clear();
       if (this.db.inTransaction) {
         guarded('commit batch', () => {
+          this.flushUnwritten();
           try {
             const t0 = performance.now();
             this.commit();
@@ -217,6 +230,25 @@ export class Ledger {
     }
   }
 
+  private deferIntent(scope: LedgerScope, order: Readonly<Order>): void {
+    checkOrder(order);
+    const key = orderKey(scope.sessionId, order.clientOrderId);
+    if (this.unwritten.has(key) || this.st.getOrder!.get(scope.sessionId, order.clientOrderId)) {
+      throw new KestrelError('conflict', `Order ${order.clientOrderId} already exists in session ${scope.sessionId || '(none)'}`, { details: { clientOrderId: order.clientOrderId } });
+    }
+    this.unwritten.set(key, { scope, order: { ...order }, writes: 1 });
+  }
+
+  /** Writes the deferred paper orders (each at its latest state, its version counting the states it went through). */
+  private flushUnwritten(): void {
+    if (this.unwritten.size === 0) return;
+    const rows = [...this.unwritten.values()];
+    this.unwritten.clear();
+    guarded('record orders', () => {
+      for (const u of rows) this.st.insertOrderAt!.run({ ...orderParams(u.scope, u.order), version: u.writes });
+    });
+  }
+
   /** COMMIT, then the background group fsync that covers it (returned): a power cut takes about one fsync's worth at most. */
   private commit(): Promise<void> | undefined {
     this.db.exec('COMMIT');
@@ -228,6 +260,14 @@ export class Ledger {
    * never changes state again: that would be a silent overwrite of a final fact.
    */
   recordOrderUpdate(scope: LedgerScope, order: Readonly<Order>): void {
+    const u = this.unwritten.size > 0 ? this.unwritten.get(orderKey(scope.sessionId, order.clientOrderId)) : undefined;
+    if (u) {
+      checkOrder(order);
+      if (isTerminal(u.order.state) && u.order.state !== order.state) throw new IllegalTransitionError('order', u.order.state, order.state, { clientOrderId: order.clientOrderId });
+      u.order = { ...order };
+      u.writes++;
+      return;
+    }
     const params = orderParams(scope, order);
     const write = (): void => {
       const cur = this.st.getOrder!.get(scope.sessionId, order.clientOrderId) as OrderRow | undefined;
@@ -241,16 +281,19 @@ export class Ledger {
   }
 
   getOrder(sessionId: string, clientOrderId: string): StoredOrder | undefined {
+    this.flushUnwritten();
     const r = this.st.getOrder!.get(sessionId, clientOrderId) as OrderRow | undefined;
     return r && toStoredOrder(r);
   }
 
   /** Orders not yet in a terminal state (what reconciliation must resolve at startup). */
   openOrders(): StoredOrder[] {
+    this.flushUnwritten();
     return (this.st.openOrders!.all() as OrderRow[]).map(toStoredOrder);
   }
 
   sessionOrders(sessionId: string): StoredOrder[] {
+    this.flushUnwritten();
     return (this.st.sessionOrders!.all(sessionId) as OrderRow[]).map(toStoredOrder);
   }
 
@@ -360,6 +403,22 @@ function int(v: number | undefined, path: string, optional = false): number | nu
   if (v === undefined && optional) return null;
   if (!Number.isSafeInteger(v)) throw new ValidationError(`${path} must be an integer (ticks/lots), got ${String(v)}`, [{ path, message: 'not an integer' }]);
   return v!;
+}
+
+function orderKey(sessionId: string, clientOrderId: string): string {
+  return `${sessionId}\u0000${clientOrderId}`;
+}
+
+/** What orderParams refuses, checked when a write is deferred (so the caller gets the error, not the commit). */
+function checkOrder(o: Readonly<Order>): void {
+  if (typeof o.clientOrderId !== 'string' || !o.clientOrderId) throw new ValidationError('Order has no clientOrderId', [{ path: 'clientOrderId', message: 'required' }]);
+  int(o.qty, 'qty');
+  int(o.price, 'price', true);
+  int(o.triggerPrice, 'triggerPrice', true);
+  int(o.filledQty, 'filledQty');
+  int(o.filledNotionalTicks, 'filledNotionalTicks');
+  int(o.createdTs, 'createdTs');
+  int(o.updatedTs, 'updatedTs');
 }
 
 function orderParams(scope: LedgerScope, o: Readonly<Order>): Record<string, unknown> {

@@ -69,7 +69,7 @@ export interface LiveVenueOptions {
   readonly now?: () => number;
   /**
    * What a send waits for after the kernel stored the intent: the ledger's group fsync in `disk` durability
-   * (`Ledger.durable`). Undefined (default): the committed intent suffices and the order goes at once.
+   * (`Ledger.intentDurable`). Undefined (default): the committed intent suffices and the order goes at once.
    */
   readonly beforeSend?: () => Promise<void> | undefined;
   /** Runs a batch of venue events (the session's batch + UI flush). Default: runs it. */

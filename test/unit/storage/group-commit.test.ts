@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WallClock } from '../../../main/core/engine/clock.ts';
 import { Engine } from '../../../main/core/engine/kernel.ts';
-import { StorageError } from '../../../main/core/errors.ts';
+import { IllegalTransitionError, StorageError, ValidationError } from '../../../main/core/errors.ts';
 import { defineInstrument } from '../../../main/core/model/index.ts';
 import { SettingsDocument } from '../../../main/contract/settings.ts';
 import { resolveHostSettings } from '../../../main/host/settings/host-settings.ts';
@@ -78,6 +78,37 @@ describe('group commit: paper intents join their batch', () => {
       expect(count()).toBe(2);
     });
     expect(count()).toBe(3);
+    other.close();
+    l.db.close();
+  });
+});
+
+describe('group commit: a paper order is one row write per batch', () => {
+  it('intent, ack and fill in one batch: one row at its last state, its version counting them; the rules still hold', () => {
+    const file = join(tempDir(), 'ledger.db');
+    const l = openLedger(file);
+    const other = openSqlite(file, { readonly: true });
+    const paper = l.ledger.storeFor(SCOPE, { intents: 'batch' });
+    l.ledger.batch(() => {
+      paper.recordIntent(order('p1'));
+      expect(() => paper.recordIntent(order('p1'))).toThrow(/already exists/);
+      paper.recordOrderUpdate(order('p1', { state: 'accepted', venueOrderId: 'v1' }));
+      paper.recordOrderUpdate(order('p1', { state: 'filled', filledQty: 3, filledNotionalTicks: 18_000_000 }));
+      expect(() => paper.recordOrderUpdate(order('p1', { state: 'canceled' }))).toThrow(IllegalTransitionError);
+      expect(() => paper.recordOrderUpdate(order('p1', { state: 'filled', filledQty: 1.5 }))).toThrow(ValidationError);
+      paper.recordIntent(order('p2'));
+      // A read inside the batch sees what was recorded (the rows are written first).
+      expect(l.ledger.getOrder('s1', 'p1')).toMatchObject({ version: 3, order: { state: 'filled', filledQty: 3 } });
+      paper.recordOrderUpdate(order('p2', { state: 'accepted' }));
+      expect(other.prepare('SELECT count(*) AS n FROM orders').get()).toEqual({ n: 0 });
+    });
+    expect(other.prepare('SELECT client_order_id AS id, state, version FROM orders ORDER BY id').all()).toEqual([
+      { id: 'p1', state: 'filled', version: 3 },
+      { id: 'p2', state: 'accepted', version: 2 },
+    ]);
+    // Later batches update the stored row as before.
+    l.ledger.batch(() => paper.recordOrderUpdate(order('p2', { state: 'canceled' })));
+    expect(l.ledger.getOrder('s1', 'p2')).toMatchObject({ version: 3, order: { state: 'canceled' } });
     other.close();
     l.db.close();
   });
