@@ -287,7 +287,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     cluster: (id) => clusters.target(id),
     ledger,
     // Closed bars only: a higher-timeframe bar still forming would change under a re-run.
-    candles: (q) => market.candles({ ...q, closedOnly: true }).columns,
+    candles: (q) => market.candles({ ...q, closedOnly: true, shared: true }).columns,
     pool: () => workers.get(),
     emit: (e) => emit('backtest.progress', e),
     // One transaction: a recorded backtest's session is in the log whole or not at all.

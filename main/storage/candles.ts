@@ -175,8 +175,11 @@ export class CandleStore {
     return checked.map((c) => (c instanceof KestrelError ? c : null));
   }
 
-  /** Candles with from <= ts < to, ascending, as fresh Float64Array columns. */
-  range(key: CandleKey, from = Number.MIN_SAFE_INTEGER, to = Number.MAX_SAFE_INTEGER): StoredCandles {
+  /**
+   * Candles with from <= ts < to, ascending, as fresh Float64Array columns; `shared`: in SharedArrayBuffers
+   * (read once into memory worker threads can use without a copy).
+   */
+  range(key: CandleKey, from = Number.MIN_SAFE_INTEGER, to = Number.MAX_SAFE_INTEGER, opts: { shared?: boolean } = {}): StoredCandles {
     checkKey(key);
     const intervalMs = timeframeMs(key.timeframe);
     if (Number.isNaN(from) || Number.isNaN(to)) throw new ValidationError('Candle range bounds must be numbers', [{ path: Number.isNaN(from) ? 'from' : 'to', message: 'NaN' }]);
@@ -196,7 +199,7 @@ export class CandleStore {
       bounds[2 * k + 1] = b;
       total += b - a;
     });
-    const out = alloc(total + tail.length);
+    const out = alloc(total + tail.length, opts.shared);
     let at = 0;
     rows.forEach((r, k) => {
       const a = bounds[2 * k]!;
@@ -348,8 +351,9 @@ function normalise(input: CandleColumnsInput): CandleColumns {
   return m === n ? out : slice(out, 0, m);
 }
 
-function alloc(n: number): CandleColumns {
-  return { ts: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+function alloc(n: number, shared = false): CandleColumns {
+  const col = (): Float64Array => (shared ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n));
+  return { ts: col(), open: col(), high: col(), low: col(), close: col(), volume: col() };
 }
 
 function slice(c: CandleColumns, a: number, b: number): CandleColumns {

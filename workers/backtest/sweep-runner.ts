@@ -39,8 +39,10 @@ export interface SweepOutcome {
   readonly best: SweepRow | undefined;
 }
 
+/** The columns in shared memory: copied once, unless they are there already (candles read for the pool). */
 function share(c: OhlcvColumns): OhlcvColumns {
-  return { ts: sharedFloat64(c.ts), open: sharedFloat64(c.open), high: sharedFloat64(c.high), low: sharedFloat64(c.low), close: sharedFloat64(c.close), volume: sharedFloat64(c.volume) };
+  const s = (a: Float64Array): Float64Array => (a.buffer instanceof SharedArrayBuffer ? a : sharedFloat64(a));
+  return { ts: s(c.ts), open: s(c.open), high: s(c.high), low: s(c.low), close: s(c.close), volume: s(c.volume) };
 }
 
 /** Range-selects, certifies once and shares the candles of every symbol of the config. */

@@ -92,14 +92,15 @@ export class MarketService {
    * aggregated bar whose minutes are not all stored yet (a bar still forming: the chart shows it, a backtest
    * must not treat it as closed, and it changes as the feed stores more minutes).
    */
-  candles(q: { source: string; symbol: string; timeframe: string; from?: number; to?: number; fill?: FillPolicy; closedOnly?: boolean }): { columns: OhlcvColumns; baseTimeframe: string; synthetic: boolean } {
+  candles(q: { source: string; symbol: string; timeframe: string; from?: number; to?: number; fill?: FillPolicy; closedOnly?: boolean; shared?: boolean }): { columns: OhlcvColumns; baseTimeframe: string; synthetic: boolean } {
     const tfMs = timeframeMs(q.timeframe);
     const from = q.from ?? Number.MIN_SAFE_INTEGER;
     const to = q.to ?? Number.MAX_SAFE_INTEGER;
     const exact = this.stores.candles.dataset({ source: q.source, symbol: q.symbol, timeframe: q.timeframe });
     let columns: OhlcvColumns;
     let base = q.timeframe;
-    if (exact) columns = this.stores.candles.range({ source: q.source, symbol: q.symbol, timeframe: q.timeframe }, from, to);
+    // `shared`: stored candles read straight into SharedArrayBuffers (for the worker pool, no copy).
+    if (exact) columns = this.stores.candles.range({ source: q.source, symbol: q.symbol, timeframe: q.timeframe }, from, to, q.shared ? { shared: true } : {});
     else {
       const one = this.stores.candles.dataset({ source: q.source, symbol: q.symbol, timeframe: '1m' });
       if (!one) throw new NotFoundError('dataset', `${q.source} ${q.symbol} ${q.timeframe}`);

@@ -70,6 +70,13 @@ describe('candle store', () => {
     expect(m.candles.range(KEY, t0 + 1, t0 + M).ts.length).toBe(0);
     expect(m.candles.range(KEY, t0 + M, t0).ts.length).toBe(0);
     expect(m.candles.range({ ...KEY, symbol: 'ETH/USDT' }).ts.length).toBe(0);
+    // Read for the worker pool: the same candles, in shared memory.
+    const shared = m.candles.range(KEY, t0 + 4095 * M, t0 + 8200 * M, { shared: true });
+    for (const f of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) {
+      expect(shared[f].buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(Array.from(shared[f])).toEqual(Array.from(r[f]));
+    }
+    expect(r.ts.buffer).toBeInstanceOf(ArrayBuffer);
     m.db.close();
   });
 
