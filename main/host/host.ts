@@ -192,7 +192,15 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   const workers = new HostWorkers();
   stops.push(['workers', () => workers.close()]);
   // Live streams over the venue connections; closed 1m bars go to market.db (stopped before market closes).
-  const streams = new MarketStreams({ venues, resolve: venueResolver(() => settingsStore.document, sim), candles: market.stores.candles, log });
+  // A built-in venue with its own `url` is another Kestrel Sim, reached there (one client object per address).
+  const otherSims = new Map<string, KestrelSim>();
+  const simFor = (v: VenueSettings): KestrelSim => {
+    if (!v.url) return sim;
+    let s = otherSims.get(v.url);
+    if (!s) otherSims.set(v.url, (s = new KestrelSim({ url: v.url })));
+    return s;
+  };
+  const streams = new MarketStreams({ venues, resolve: venueResolver(() => settingsStore.document, simFor), candles: market.stores.candles, log });
   stops.push(['streams', () => streams.close()]);
   const streamsBridge = new StreamsBridge({ streams, emit, log });
   stops.push(['streams-bridge', () => streamsBridge.close()]);
@@ -239,7 +247,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     ...(settings.paper.prices === 'venue' ? { venuePrices: (v: VenueSettings) => venuePrices(v, streams, () => settingsStore.document.watchlist) } : {}),
     // Sim / testnet / live accounts: keys are resolved here, in the host process, and go only to ccxt.
     // KESTREL_SECRET_<REF> (CI) first, then the secret store; `credentials` is built below, used only later.
-    live: { venues, sim, credentials: async (ref) => parseCredentials(settings.sweeps.secret(ref)) ?? (await storedKey(credentials, ref)), ...settings.live },
+    live: { venues, sim, simFor, credentials: async (ref) => parseCredentials(settings.sweeps.secret(ref)) ?? (await storedKey(credentials, ref)), ...settings.live },
   });
   stops.push(['trading', () => trading.close()]);
 
