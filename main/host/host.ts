@@ -11,7 +11,8 @@
  *   storage     market (market.db; backfills through the venue connections) · ledger (ledger.db: orders,
  *               fills, books, sessions, audit log)
  *   compute     workers (piscina, threads on first use)
- *   services    trading  (ledger, market candles)            paper session of the current paper account
+ *   services    trading  (ledger, market candles, streams)   one desk per account; paper desks trade on their
+ *                        venue's streams (Kestrel Sim for Demo) with local matching; sim/testnet/live desks on the venue
  *               clusters (settings' sweep queues, secrets)
  *               backtest (ledger, market candles, workers, clusters)   strategy catalog, backtests, sweeps
  *               audit    (ledger; re-runs read backtest + market)
