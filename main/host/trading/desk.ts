@@ -20,6 +20,7 @@ import { DemoFeed, FEED_DEFAULTS, type FeedSymbol } from './demo-feed.ts';
 import { demoInstrumentSpecs, demoInstruments, venueInstrumentSpecs } from './instruments.ts';
 import type { TradePrints } from './print-feed.ts';
 import type { MarketEntry } from '../../contract/streams.ts';
+import { seedRiskWindow, type RiskWindowRunner } from './risk-window.ts';
 import { effectiveProfile, mergeLimits } from './risk.ts';
 import { authenticatorFromEnv, type RiskAuthenticator } from './risk-auth.ts';
 import { ValidationError } from '../../core/errors.ts';
@@ -64,6 +65,8 @@ export interface DeskOptions {
   readonly venuePrices?: VenuePrices;
   /** Sim / testnet / live accounts: the account's venue and how to open connections to it. */
   readonly live?: { readonly venue: VenueSettings; readonly deps: LiveDeps; readonly checkMs?: number; readonly pollMs?: number };
+  /** Builds the correlation/VaR window from stored candles on a pool thread (risk-window.ts); absent: it fills live. */
+  readonly riskWindow?: RiskWindowRunner;
 }
 
 /** A venue's markets and trade prints, as a paper desk uses them (host.ts builds it over MarketStreams). */
@@ -262,6 +265,7 @@ export class AccountDesk {
     });
     ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, owner: this.o.account.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'demo', seed: f.seed, startTs } });
     this.paper.start();
+    this.fillRiskWindow();
     const view = this.sessionView();
     this.o.emit('trading.session', view);
     return view;
@@ -303,6 +307,7 @@ export class AccountDesk {
     });
     ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, owner: this.o.account.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'prints', venue: this.o.account.venue, startTs } });
     this.paper.start();
+    this.fillRiskWindow();
     const view = this.sessionView();
     this.o.emit('trading.session', view);
     return view;
@@ -323,6 +328,7 @@ export class AccountDesk {
       emit: this.o.emit, log: this.o.log, now: this.now,
       ...(l.checkMs !== undefined ? { checkMs: l.checkMs } : {}), ...(l.pollMs !== undefined ? { pollMs: l.pollMs } : {}),
     });
+    this.fillRiskWindow();
     const view = this.sessionView();
     this.o.emit('trading.session', view);
     return view;
@@ -390,6 +396,7 @@ export class AccountDesk {
     const s = this.session;
     const from = s.parts.risk.limits;
     s.setLimits(mergeLimits(from, change), origin);
+    this.fillRiskWindow();
     this.accounts.update({ limits: s.parts.risk.limits });
     this.o.emit('risk.state', s.riskStatus());
   }
@@ -437,6 +444,7 @@ export class AccountDesk {
     const s = this.session;
     const from = s.parts.risk.profile;
     s.setRiskProfile(p);
+    this.fillRiskWindow();
     this.accounts.update({ riskProfile: p });
     auditConfigChange(s.parts.audit, this.now(), { what: 'risk-profile', from, to: p, by: origin });
     this.o.emit('risk.state', s.riskStatus());
@@ -514,6 +522,26 @@ export class AccountDesk {
       this.o.log.warn({ err: e, symbol }, 'could not read the last demo candle; the feed starts from the demo start price');
       return undefined;
     }
+  }
+
+  /**
+   * Hands the gate's correlation/VaR stats (when the profile has those rules) a window from the stored candles
+   * of the session's instruments; the stats ignore it when they already hold a longer one (a carried window).
+   */
+  private fillRiskWindow(): void {
+    const stats = this.session.parts.risk.core.stats;
+    const { riskWindow: run, candles } = this.o;
+    if (!stats || !run || !candles) return;
+    const symbols = this.session.parts.instruments.map((i) => i.symbol);
+    seedRiskWindow(stats, { candles, source: this.o.candleSource, symbols, now: this.now() }, run).then(
+      (rec) => {
+        if (!rec || this.session.parts.risk.core.stats !== stats) return;
+        // In the log, so that the window is what a re-run's gate is given too (paper-rerun.ts).
+        auditConfigChange(this.session.parts.audit, this.now(), { what: 'risk-window', from: null, to: rec, by: 'system' });
+        this.o.emit('risk.state', this.session.riskStatus());
+      },
+      (e: unknown) => this.o.log.warn({ err: e }, 'could not build the risk window from stored candles; it fills from live prices'),
+    );
   }
 
   /** Orders an earlier session left open cannot fill any more (the paper venue lived in that process). */

@@ -22,6 +22,8 @@ import type { HostContext } from '../context.ts';
 import { PAPER_CURRENCY } from './accounts.ts';
 import type { FeedConfig } from './compose.ts';
 import { closeDeadSessions } from './dead-sessions.ts';
+import type { RiskAuthenticator } from './risk-auth.ts';
+import type { RiskWindowRunner } from './risk-window.ts';
 import { AccountDesk, type VenuePrices } from './desk.ts';
 import type { TradingSession } from './session.ts';
 import type { LiveDeps } from './live-connect.ts';
@@ -55,6 +57,10 @@ export interface TradingServiceOptions {
   readonly venuePrices?: (venue: VenueSettings) => VenuePrices;
   /** Venue connections for sim / testnet / live accounts; without them such accounts are refused. */
   readonly live?: LiveDeps & { readonly checkMs?: number; readonly pollMs?: number };
+  /** Builds a session's correlation/VaR window from stored candles (a pool task); absent: it fills from live prices. */
+  readonly riskWindow?: RiskWindowRunner;
+  /** Re-authenticates risk overrides (default: KESTREL_RISK_PASSPHRASE, else overrides are refused). */
+  readonly authenticator?: RiskAuthenticator;
 }
 
 export class TradingService {
@@ -101,14 +107,16 @@ export class TradingService {
     const venue = s.venues.find((v) => v.id === a.venue);
     const prices = a.environment === 'paper' && venue && this.o.venuePrices ? this.o.venuePrices(venue) : undefined;
     refuseUnsupported(a, venue?.builtin === true, this.o.live !== undefined, prices !== undefined);
-    // Every built-in venue's paper desk continues the demo dataset's prices (what the chart shows); one desk
-    // writes its closed candles, as two feeds writing one dataset would contradict each other.
-    const source = DEMO_EXCHANGE;
+    // A desk on venue prices reads the venue's stored bars (risk window); a demo-feed desk continues the demo
+    // dataset, and one such desk writes its closed candles, as two feeds writing one dataset would contradict each other.
+    const source = prices ? a.venue : DEMO_EXCHANGE;
     // On venue prices the market streams store the venue's bars; no desk writes them.
     const writer = !prices && ![...this.desks.values()].some((x) => x.writesCandles);
     d = new AccountDesk({
       account: a, limits: s.riskProfiles[a.riskProfile]!.limits, riskProfile: accountProfile(s.riskProfiles[a.riskProfile]!), ledger: this.o.ledger, candleSource: source,
       ...(this.o.candles ? { candles: this.o.candles } : {}), storesCandles: writer,
+      ...(this.o.riskWindow ? { riskWindow: this.o.riskWindow } : {}),
+      ...(this.o.authenticator ? { authenticator: this.o.authenticator } : {}),
       emit: (ch, p) => {
         this.o.observe?.(account, ch, p);
         if (this.selectedId === account) this.o.emit(ch, p);
