@@ -11,7 +11,7 @@ import { expect, snap, startServer, test } from './fixtures.ts';
 test('a price alert fires on the demo stream as a toast and in the history', async ({ page }) => {
   test.setTimeout(120_000);
   const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-e2e-alerts-'));
-  const { server, child } = await startServer(dataDir, { KESTREL_PAPER_PRICES: 'demo', KESTREL_FEED_TICK_MS: '10', KESTREL_FEED_CYCLE_MS: '1000', KESTREL_FEED_SWING_BPS: '20' });
+  const { server, child } = await startServer(dataDir, { KESTREL_FEED_TICK_MS: '10', KESTREL_FEED_CYCLE_MS: '1000', KESTREL_FEED_SWING_BPS: '20' });
   try {
     await page.goto(server.url);
     await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
