@@ -35,6 +35,11 @@ export const VenueSettings = z
     exchange: z.string().regex(/^[a-z0-9]{2,40}$/, 'a ccxt exchange id'),
     /** Started by the host on demand, on 127.0.0.1 (Kestrel Sim). */
     builtin: z.boolean().default(false),
+    /**
+     * A built-in venue already running at this loopback address (`kestrel sim --port N`): a second Kestrel Sim
+     * is a second, separate exchange (its own accounts, orders and book). Absent: the host's own Kestrel Sim.
+     */
+    url: z.string().regex(/^http:\/\/127\.0\.0\.1:\d{1,5}$/, 'http://127.0.0.1:PORT').optional(),
   })
   .strict();
 export type VenueSettings = z.infer<typeof VenueSettings>;

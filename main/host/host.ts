@@ -11,7 +11,8 @@
  *   storage     market (market.db; backfills through the venue connections) · ledger (ledger.db: orders,
  *               fills, books, sessions, audit log)
  *   compute     workers (piscina, threads on first use)
- *   services    trading  (ledger, market candles)            paper session of the current paper account
+ *   services    trading  (ledger, market candles, streams)   one desk per account; paper desks trade on their
+ *                        venue's streams (Kestrel Sim for Demo) with local matching; sim/testnet/live desks on the venue
  *               clusters (settings' sweep queues, secrets)
  *               backtest (ledger, market candles, workers, clusters)   strategy catalog, backtests, sweeps
  *               audit    (ledger; re-runs read backtest + market)
@@ -199,7 +200,15 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   const workers = new HostWorkers();
   stops.push(['workers', () => workers.close()]);
   // Live streams over the venue connections; closed 1m bars go to market.db (stopped before market closes).
-  const streams = new MarketStreams({ venues, resolve: venueResolver(() => settingsStore.document, sim), candles: market.stores.candles, log });
+  // A built-in venue with its own `url` is another Kestrel Sim, reached there (one client object per address).
+  const otherSims = new Map<string, KestrelSim>();
+  const simFor = (v: VenueSettings): KestrelSim => {
+    if (!v.url) return sim;
+    let s = otherSims.get(v.url);
+    if (!s) otherSims.set(v.url, (s = new KestrelSim({ url: v.url })));
+    return s;
+  };
+  const streams = new MarketStreams({ venues, resolve: venueResolver(() => settingsStore.document, simFor), candles: market.stores.candles, log });
   stops.push(['streams', () => streams.close()]);
   const streamsBridge = new StreamsBridge({ streams, emit, log });
   stops.push(['streams-bridge', () => streamsBridge.close()]);
@@ -269,7 +278,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     ...(settings.paper.prices === 'venue' ? { venuePrices: (v: VenueSettings) => venuePrices(v, streams, () => settingsStore.document.watchlist) } : {}),
     // Sim / testnet / live accounts: keys are resolved here, in the host process, and go only to ccxt.
     // KESTREL_SECRET_<REF> (CI) first, then the secret store; `credentials` is built below, used only later.
-    live: { venues, sim, credentials: async (ref) => parseCredentials(settings.sweeps.secret(ref)) ?? (await storedKey(credentials, ref)), ...settings.live },
+    live: { venues, sim, simFor, credentials: async (ref) => parseCredentials(settings.sweeps.secret(ref)) ?? (await storedKey(credentials, ref)), ...settings.live },
   });
   stops.push(['trading', () => trading.close()]);
 

@@ -16,7 +16,7 @@ test('the risk panel shows VaR and the correlation heat map from the session’s
   const profile = { var: { maxPctEquity: 0.05, window: 30 }, correlation: { window: 30, threshold: 0.7, maxBucketPctEquity: 50 }, returnsEveryMinutes: 1, maxPositionPctEquity: 100 };
   const set = spawnSync(process.execPath, [join(repoRoot, 'main/cli/kestrel.ts'), 'config', 'set', 'riskProfiles.default.account', JSON.stringify(profile), '--data-dir', dataDir], { encoding: 'utf8' });
   expect(set.status, set.stderr).toBe(0);
-  const { server, child } = await startServer(dataDir, { KESTREL_FEED_TICK_MS: '100', KESTREL_FEED_SPEED: '600', KESTREL_FEED_CYCLE_MS: '60000', KESTREL_FEED_SWING_BPS: '40' });
+  const { server, child } = await startServer(dataDir, { KESTREL_PAPER_PRICES: 'demo', KESTREL_FEED_TICK_MS: '100', KESTREL_FEED_SPEED: '600', KESTREL_FEED_CYCLE_MS: '60000', KESTREL_FEED_SWING_BPS: '40' });
   try {
     await page.goto(server.url);
     await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);

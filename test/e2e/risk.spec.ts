@@ -11,7 +11,7 @@ import { expect, snap, startServer, test } from './fixtures.ts';
  */
 test('daily loss halts, an override lets a reducing order through and expires, the kill switch flattens', async ({ page }) => {
   test.setTimeout(240_000);
-  const env = { KESTREL_FEED_SPEED: '10', KESTREL_RISK_PASSPHRASE: 'e2e override passphrase' };
+  const env = { KESTREL_PAPER_PRICES: 'demo', KESTREL_FEED_SPEED: '10', KESTREL_RISK_PASSPHRASE: 'e2e override passphrase' };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-e2e-risk-'));

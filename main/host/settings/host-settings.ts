@@ -9,7 +9,8 @@
  *   KESTREL_SIM_FAULTS=JSON          market.simFaults, this run only, never in the file: Kestrel Sim's stream
  *                                    faults, e.g. {"wsDropEveryMs":20000} (the e2e's dropping venue)
  *   KESTREL_PAPER=0|1                paper.autostart
- *   KESTREL_PAPER_PRICES=venue|demo  paper.prices (demo: paper sessions on the synthetic demo feed, offline tests)
+ *   KESTREL_PAPER_PRICES=venue|demo  paper.prices (demo: paper sessions on the synthetic demo feed, offline tests;
+ *                                    the in-memory test host defaults to demo)
  *   KESTREL_FEED_SEED, KESTREL_FEED_TICK_MS, KESTREL_FEED_CYCLE_MS, KESTREL_FEED_SWING_BPS, KESTREL_FEED_SWEEP_MS
  *                                    paper.feed.* (demo feed shape, main/host/trading/README.md)
  *   KESTREL_FEED_SPEED=N             paper.speed (the paper clock runs N× the wall clock)
@@ -166,7 +167,8 @@ export function resolveHostSettings(file: SettingsDocument, mode: HostMode, env:
     document: doc,
     live: Number(env.KESTREL_LIVE_RECV_WINDOW_MS) > 0 ? { recvWindowMs: Number(env.KESTREL_LIVE_RECV_WINDOW_MS) } : {},
     market: { demoHistory: demoOverridden || mode !== 'memory' ? doc.market.demoHistory : false, simSpeed: doc.market.simSpeed, simFaults },
-    paper: { autostart: doc.paper.autostart, prices: doc.paper.prices, feed, speed: doc.paper.speed },
+    // Like the demo history: the in-memory host (tests only) runs paper on the demo feed unless told otherwise.
+    paper: { autostart: doc.paper.autostart, prices: overrides.some((o) => o.key === 'paper.prices') || mode !== 'memory' ? doc.paper.prices : 'demo', feed, speed: doc.paper.speed },
     audit: { checkpointEvery: doc.audit.checkpointEvery },
     ledger: { durability: doc.ledger.durability },
     sweeps: { clusters: doc.clusters, secret: envSecret(env) },

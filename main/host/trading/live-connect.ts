@@ -26,6 +26,8 @@ export interface Credentials {
 export interface LiveDeps {
   readonly venues: VenuePool;
   readonly sim: KestrelSim;
+  /** The Kestrel Sim behind a built-in venue (a venue with its own `url` is another one); default `sim`. */
+  readonly simFor?: (venue: VenueSettings) => KestrelSim;
   /** Resolves an account's credentials reference (the secret store); undefined when it holds none. */
   readonly credentials: (ref: string) => Promise<Credentials | undefined>;
   /** Binance recvWindow for signed requests (tests shorten it: an unknown create resolves after it). */
@@ -57,9 +59,10 @@ export async function connectLive(a: AccountSettings, venue: VenueSettings, deps
   let opts: VenueOptions;
   if (a.environment === 'sim') {
     if (!venue.builtin) throw new ValidationError(`Account "${a.name}": sim accounts trade on Kestrel Sim, not ${venue.name}`);
-    const key = a.credentials ? await deps.credentials(a.credentials) : await deps.sim.simKey(`kestrel-${a.id}`);
+    const sim = deps.simFor?.(venue) ?? deps.sim;
+    const key = a.credentials ? await deps.credentials(a.credentials) : await sim.simKey(`kestrel-${a.id}`);
     if (!key) throw new ValidationError(`Account "${a.name}": its credentials "${a.credentials}" are not in the secret store`);
-    opts = { ...base, marketTypes: perp ? ['linear'] : ['spot'], apiKey: key.apiKey, secret: key.secret, endpoints: await deps.sim.endpoints(), timeoutMs: 5_000 };
+    opts = { ...base, marketTypes: perp ? ['linear'] : ['spot'], apiKey: key.apiKey, secret: key.secret, endpoints: await sim.endpoints(), timeoutMs: 5_000 };
   } else {
     if (venue.builtin) throw new ValidationError(`Account "${a.name}": ${venue.name} has no ${a.environment} environment; use a sim account`);
     const key = a.credentials ? await deps.credentials(a.credentials) : undefined;

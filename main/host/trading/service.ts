@@ -107,9 +107,9 @@ export class TradingService {
     const venue = s.venues.find((v) => v.id === a.venue);
     const prices = a.environment === 'paper' && venue && this.o.venuePrices ? this.o.venuePrices(venue) : undefined;
     refuseUnsupported(a, venue?.builtin === true, this.o.live !== undefined, prices !== undefined);
-    // Every built-in venue's paper desk continues the demo dataset's prices (what the chart shows); one desk
-    // writes its closed candles, as two feeds writing one dataset would contradict each other.
-    const source = DEMO_EXCHANGE;
+    // A desk on venue prices reads the venue's stored bars (risk window); a demo-feed desk continues the demo
+    // dataset, and one such desk writes its closed candles, as two feeds writing one dataset would contradict each other.
+    const source = prices ? a.venue : DEMO_EXCHANGE;
     // On venue prices the market streams store the venue's bars; no desk writes them.
     const writer = !prices && ![...this.desks.values()].some((x) => x.writesCandles);
     d = new AccountDesk({

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AccountList, VenueCapabilities, VenueEntry } from '../../../main/contract/accounts.ts';
 import { call } from '../../ipc/client.ts';
 import { AccountActions, NewAccountForm } from './AccountEditor.tsx';
+import { useAccounts } from '../../state/accounts.ts';
 import { useConnection } from '../../state/connection.ts';
 
 const CAPS: readonly [keyof VenueCapabilities, string][] = [
@@ -15,12 +16,16 @@ export function VenuesAccounts() {
   const [accounts, setAccounts] = useState<AccountList | null>(null);
   const [profiles, setProfiles] = useState<string[]>([]);
   const reload = () => void call('accounts.list', {}).then((a) => a && setAccounts(a));
+  // The top bar's switcher changes the selection: the table follows (the selected account cannot be removed).
+  const selected = useAccounts((st) => st.list?.selected);
   useEffect(() => {
     if (!connected) return;
     void call('venues.list', {}).then((v) => v && setVenues(v.venues));
     void call('settings.get', {}).then((v) => v && setProfiles(Object.keys(v.document.riskProfiles)));
-    reload();
   }, [connected]);
+  useEffect(() => {
+    if (connected) reload();
+  }, [connected, selected]);
   if (!venues || !accounts) return <div className="muted">Loading…</div>;
   return (
     <div data-testid="venues-accounts">

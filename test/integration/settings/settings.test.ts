@@ -53,7 +53,8 @@ describe('a host and its settings file', () => {
   it('the document is what the host is built from: a feed shape set there is the running session\'s', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kestrel-settings-host-'));
     expect(cli('set', 'paper.feed.tickMs', '40000', '--data-dir', dir).code).toBe(0);
-    const env = { ...process.env };
+    // The demo feed's shape (paper.prices = demo: the synthetic feed, whose knobs these are).
+    const env: NodeJS.ProcessEnv = { ...process.env, KESTREL_PAPER_PRICES: 'demo' };
     delete env.KESTREL_FEED_TICK_MS;
     const host = await createHost({ mode: 'memory', dataDir: dir, env });
     try {

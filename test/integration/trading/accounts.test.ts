@@ -14,7 +14,7 @@ import { SettingsStore } from '../../../main/host/settings/store.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
 import { failure, lastPrice, offset, until } from './support.ts';
 
-const ENV = { KESTREL_FEED_TICK_MS: '10', KESTREL_FEED_CYCLE_MS: '1000', KESTREL_FEED_SWING_BPS: '20' };
+const ENV = { KESTREL_PAPER_PRICES: 'demo', KESTREL_FEED_TICK_MS: '10', KESTREL_FEED_CYCLE_MS: '1000', KESTREL_FEED_SWING_BPS: '20' };
 const acct = (id: string, name: string, venue: string, extra: object = {}) => ({ id, name, venue, environment: 'paper', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null, ...extra });
 
 describe('two accounts on two venues', () => {
