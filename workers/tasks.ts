@@ -11,6 +11,7 @@
  *   3. Call it: `await pool.run('backtest.run', input, { signal, onProgress })`.
  */
 import type { ComputeInput, ComputeOutput, SweepInput, SweepOutput } from './indicators/types.ts';
+import type { RiskWindowInput, RiskWindowOutput } from './risk/types.ts';
 import type { RecordRunInput, RecordRunOutput, RulesRunInput, RulesRunOutput, SweepChunkInput, SweepChunkOutput } from './backtest/types.ts';
 
 export interface TaskMap {
@@ -19,6 +20,7 @@ export interface TaskMap {
   'backtest.run': { input: RulesRunInput; output: RulesRunOutput };
   'backtest.sweep': { input: SweepChunkInput; output: SweepChunkOutput };
   'backtest.record': { input: RecordRunInput; output: RecordRunOutput };
+  'risk.window': { input: RiskWindowInput; output: RiskWindowOutput };
 }
 
 export type TaskName = keyof TaskMap;
@@ -38,4 +40,5 @@ export const TASKS = {
   'backtest.run': { module: 'backtest/task', export: 'run' },
   'backtest.sweep': { module: 'backtest/task', export: 'sweep' },
   'backtest.record': { module: 'backtest/task', export: 'record' },
+  'risk.window': { module: 'risk/task', export: 'window' },
 } as const satisfies Record<TaskName, TaskEntry>;

@@ -1,6 +1,8 @@
 import { app, BrowserWindow, Notification } from 'electron';
 import { join } from 'node:path';
 import { createHost, type Host } from '../host/host.ts';
+import { authenticatorFromEnv } from '../host/trading/risk-auth.ts';
+import { UserPresenceAuthenticator } from './user-presence.ts';
 import { appRoot } from '../host/paths.ts';
 import { privateUmask } from '../host/private-files.ts';
 import { installProcessGuards } from '../host/process-guards.ts';
@@ -41,7 +43,9 @@ if (!app.requestSingleInstanceLock()) {
     hardenSession();
     installMenu();
     privateUmask();
-    host = await createHost({ mode: 'electron', dataDir: app.getPath('userData'), keyVault: osKeychainVault() });
+    // Overrides ask the person at the machine (Touch ID on macOS), else the passphrase as headless does.
+    const riskAuthenticator = new UserPresenceAuthenticator(authenticatorFromEnv());
+    host = await createHost({ mode: 'electron', dataDir: app.getPath('userData'), keyVault: osKeychainVault(), riskAuthenticator });
     installProcessGuards(host.ctx.log);
     // Said at start, not at the first export: without a real keychain nothing can be signed.
     const keychain = keychainProblem();

@@ -84,6 +84,8 @@ export type InstrumentView = z.infer<typeof InstrumentView>;
 export const OrderView = z.object({
   clientOrderId: z.string(),
   venueOrderId: z.string().nullable(),
+  /** Held and triggered by Kestrel, not by the venue (which has no such order type for the symbol). */
+  emulated: z.boolean().optional(),
   symbol: z.string(),
   venue: z.string(),
   side: Side,

@@ -1,6 +1,7 @@
 import type { EngineStatus, EventName, EventOf } from '../contract/index.ts';
 import type { KeyVault } from './audit/key-vault.ts';
 import type { Logger } from './log.ts';
+import type { RiskAuthenticator } from './trading/risk-auth.ts';
 
 export type HostMode = 'electron' | 'headless' | 'memory';
 
@@ -13,6 +14,8 @@ export interface HostContext {
   readonly log: Logger;
   /** Seals the audit signing key at rest (OS keychain in Electron); absent: the headless passphrase vault. */
   readonly keyVault?: KeyVault;
+  /** Re-authenticates risk overrides (Touch ID in Electron); absent: KESTREL_RISK_PASSPHRASE, else refused. */
+  readonly riskAuthenticator?: RiskAuthenticator;
   emit<K extends EventName>(channel: K, payload: EventOf<K>): void;
   engineStatus(): EngineStatus;
   setEngineStatus(status: EngineStatus): void;

@@ -30,6 +30,7 @@ import type { LiveStatus } from '../contract/live.ts';
 import { openLedger, type LedgerStores } from '../storage/index.ts';
 import { reportAuditAnchors } from './audit/anchor-status.ts';
 import { environmentVault, type KeyVault } from './audit/key-vault.ts';
+import { authenticatorFromEnv, type RiskAuthenticator } from './trading/risk-auth.ts';
 import { hostRerunDeps, hostSessionRerun } from './audit/rerun-deps.ts';
 import { AuditService } from './audit/service.ts';
 import { BacktestService } from './backtest/service.ts';
@@ -76,6 +77,8 @@ export interface HostOptions {
   env?: NodeJS.ProcessEnv;
   /** Seals the audit signing key: the OS keychain in Electron; default the headless passphrase vault. */
   keyVault?: KeyVault;
+  /** Re-authenticates risk overrides: OS user presence in Electron; default the KESTREL_RISK_PASSPHRASE passphrase. */
+  riskAuthenticator?: RiskAuthenticator;
 }
 
 /** The host's object graph, for the shells (Electron plugs its PDF printer into audit) and tests. */
@@ -135,6 +138,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     startedAt: Date.now(),
     log,
     ...(opts.keyVault ? { keyVault: opts.keyVault } : {}),
+    riskAuthenticator: opts.riskAuthenticator ?? authenticatorFromEnv(opts.env ?? process.env),
     emit: (ch, p) => server?.emit(ch, p),
     engineStatus: () => status,
     setEngineStatus: (s) => {
@@ -251,6 +255,8 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
 
   const trading = new TradingService({
     ledger, candles: market.stores.candles, emit, log, feed: settings.paper.feed, ...speedClock(settings.paper.speed),
+    riskWindow: (input) => workers.get().run('risk.window', input),
+    ...(ctx.riskAuthenticator ? { authenticator: ctx.riskAuthenticator } : {}),
     observe: (account, channel, payload) => {
       if (channel === 'trading.ticks') alerts.ticks(account, (payload as { prices: PriceTick[] }).prices);
       else if (channel === 'live.status') alerts.liveStatus(account, payload as LiveStatus);

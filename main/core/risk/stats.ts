@@ -11,6 +11,7 @@
  * the window holds MIN_ROWS rows (or is full when it is shorter), since a correlation over a handful of
  * returns refuses orders on noise.
  */
+import type { StatsSeed } from './seed.ts';
 import { RollingReturns, snapshot, type RiskSnapshot } from './var.ts';
 
 export const MIN_ROWS = 20;
@@ -82,6 +83,33 @@ export class PortfolioStats {
     this.returns.push(row);
     this.rows++;
     this.stale = true;
+    return true;
+  }
+
+  /**
+   * Takes over a window built from stored history (risk/seed.ts) when it is longer than the one sampled so far;
+   * the seed's last prices become the base of the next live return. Symbols seen live but missing from the
+   * seed would restart the window at their next print, so a seed without them is refused. True when taken.
+   */
+  seed(s: StatsSeed): boolean {
+    const k = s.symbols.length;
+    const n = Math.min(s.n, this.cfg.window);
+    if (n <= this.rows || n < 2 || s.last.length !== k) return false;
+    if (this.symbols.some((x) => !s.symbols.includes(x))) return false;
+    const skip = s.n - n;
+    this.symbols = [...s.symbols];
+    this.index.clear();
+    this.symbols.forEach((x, i) => this.index.set(x, i));
+    this.last = Float64Array.from(s.last);
+    this.prev = Float64Array.from(s.last);
+    this.row = new Float64Array(k);
+    this.returns = new RollingReturns(k, this.cfg.window);
+    if (skip === 0) this.returns.load(s.rows, n, s.sum, s.cross);
+    else for (let t = skip; t < s.n; t++) this.returns.push(s.rows.subarray(t * k, (t + 1) * k));
+    this.rows = n;
+    this.snap = undefined;
+    this.stale = true;
+    this.mapFor = undefined;
     return true;
   }
 

@@ -4,7 +4,7 @@
  * (parametric: z·√(wᵀΣw); historical: the loss not exceeded in `confidence` of the window's scenarios).
  * The gate reads a RiskSnapshot (the statistics with the weights they were taken at) and prices one order's
  * change in O(1) (parametric) or O(T) (historical) — the heavy part (the matrix) is built between orders, in
- * a worker with the SIMD `cov` kernel when the window is rebuilt from scratch.
+ * a worker with the SIMD `cov` kernel when a window is seeded from stored candles (seed.ts).
  */
 
 /** One-sided normal quantiles for the supported confidences. */
@@ -47,6 +47,21 @@ export class RollingReturns {
       for (let b = 0; b < k; b++) cross[a * k + b] = cross[a * k + b]! + xa * data[at + b]!;
     }
     this.head = (this.head + 1) % this.window;
+  }
+
+  /**
+   * Replaces the window with `n` rows (row-major, oldest first, n ≤ window) and their sums: a window seeded
+   * from stored history, whose Σx·xᵀ was computed elsewhere (a worker's SIMD covariance, seedWindow()).
+   */
+  load(rows: Float64Array, n: number, sum: Float64Array, cross: Float64Array): void {
+    const { k } = this;
+    if (n > this.window || rows.length !== n * k || sum.length !== k || cross.length !== k * k) throw new RangeError('RollingReturns.load: shapes do not match the window');
+    this.data.fill(0);
+    this.data.set(rows);
+    this.sum.set(sum);
+    this.cross.set(cross);
+    this.n = n;
+    this.head = n % this.window;
   }
 
   /** Sample covariance (k×k row-major) of the window. */

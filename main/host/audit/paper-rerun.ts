@@ -5,7 +5,8 @@
  *   played into a TradingSession built like compose.ts builds one (paper venue with the recorded id and
  *   seed, the recorded risk limits and trading state, the account's earlier fills), on a simulated clock.
  * - What the trader and the app did, re-done at the recorded moments: ticket orders (from their risk
- *   verdicts' requests), cancels of those orders, risk-limit changes, trading-state changes and the kill
+ *   verdicts' requests), cancels of those orders, risk-limit and risk-profile changes, the correlation/VaR
+ *   window seeded from stored candles (config-change `risk-window`), trading-state changes and the kill
  *   switch, and paper strategy runs started / stopped / reloaded (config-change `paper-strategy`), through
  *   the same PaperStrategies code the app runs them with, each version looked up by its content hash.
  *
@@ -24,6 +25,8 @@ import { fillFrom, type RecordedEvent } from '../../core/audit/replay.ts';
 import { compareSessions, sessionConfig, type RerunReport } from '../../core/audit/rerun.ts';
 import { auditSessionStart, auditSessionStop, SessionAuditSink } from '../../core/audit/session.ts';
 import { SimClock } from '../../core/engine/clock.ts';
+import { parseRiskProfile } from '../../core/risk/profile.ts';
+import { seedFromRecord } from '../../core/risk/seed.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { defineInstrument, type BracketRequest, type OrderRequest } from '../../core/model/index.ts';
 import { MemoryAuditSink, MemoryStore, type OrderAmend } from '../../core/ports.ts';
@@ -251,6 +254,13 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
         if (p.what === 'risk-limits' && to) {
           at(e.ts);
           session.setLimits(to as unknown as RiskLimitsView, String(p.by ?? 'rerun'));
+        } else if (p.what === 'risk-profile' && to) {
+          at(e.ts);
+          session.setRiskProfile(parseRiskProfile(to));
+        } else if (p.what === 'risk-window' && to) {
+          at(e.ts);
+          const w = to as { symbols: string[]; closes: number[][]; cross: number[] };
+          session.parts.risk.core.stats?.seed(seedFromRecord(w.symbols, w.closes.map((c) => Float64Array.from(c)), Float64Array.from(w.cross)));
         } else if (p.what === 'paper-strategy' && to) {
           at(e.ts);
           const by = String(p.by ?? 'rerun');

@@ -17,6 +17,7 @@ import type { HostContext } from '../context.ts';
 import { PAPER_CURRENCY, PaperAccounts, type PaperAccountData } from './accounts.ts';
 import { composePaperSession, type FeedConfig, type PaperSession } from './compose.ts';
 import { FEED_DEFAULTS, type FeedSymbol } from './demo-feed.ts';
+import { seedRiskWindow, type RiskWindowRunner } from './risk-window.ts';
 import { demoInstrumentSpecs, demoInstruments } from './instruments.ts';
 import { effectiveProfile, mergeLimits } from './risk.ts';
 import { authenticatorFromEnv, type RiskAuthenticator } from './risk-auth.ts';
@@ -57,6 +58,8 @@ export interface DeskOptions {
   readonly portfolioThrottleMs?: number;
   /** Sim / testnet / live accounts: the account's venue and how to open connections to it. */
   readonly live?: { readonly venue: VenueSettings; readonly deps: LiveDeps; readonly checkMs?: number; readonly pollMs?: number };
+  /** Builds the correlation/VaR window from stored candles on a pool thread (risk-window.ts); absent: it fills live. */
+  readonly riskWindow?: RiskWindowRunner;
 }
 
 export class AccountDesk {
@@ -219,6 +222,7 @@ export class AccountDesk {
     });
     ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, owner: this.o.account.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'demo', seed: f.seed, startTs } });
     this.paper.start();
+    this.fillRiskWindow();
     const view = this.sessionView();
     this.o.emit('trading.session', view);
     return view;
@@ -239,6 +243,7 @@ export class AccountDesk {
       emit: this.o.emit, log: this.o.log, now: this.now,
       ...(l.checkMs !== undefined ? { checkMs: l.checkMs } : {}), ...(l.pollMs !== undefined ? { pollMs: l.pollMs } : {}),
     });
+    this.fillRiskWindow();
     const view = this.sessionView();
     this.o.emit('trading.session', view);
     return view;
@@ -305,6 +310,7 @@ export class AccountDesk {
     const s = this.session;
     const from = s.parts.risk.limits;
     s.setLimits(mergeLimits(from, change), origin);
+    this.fillRiskWindow();
     this.accounts.update({ limits: s.parts.risk.limits });
     this.o.emit('risk.state', s.riskStatus());
   }
@@ -352,6 +358,7 @@ export class AccountDesk {
     const s = this.session;
     const from = s.parts.risk.profile;
     s.setRiskProfile(p);
+    this.fillRiskWindow();
     this.accounts.update({ riskProfile: p });
     auditConfigChange(s.parts.audit, this.now(), { what: 'risk-profile', from, to: p, by: origin });
     this.o.emit('risk.state', s.riskStatus());
@@ -429,6 +436,26 @@ export class AccountDesk {
       this.o.log.warn({ err: e, symbol }, 'could not read the last demo candle; the feed starts from the demo start price');
       return undefined;
     }
+  }
+
+  /**
+   * Hands the gate's correlation/VaR stats (when the profile has those rules) a window from the stored candles
+   * of the session's instruments; the stats ignore it when they already hold a longer one (a carried window).
+   */
+  private fillRiskWindow(): void {
+    const stats = this.session.parts.risk.core.stats;
+    const { riskWindow: run, candles } = this.o;
+    if (!stats || !run || !candles) return;
+    const symbols = this.session.parts.instruments.map((i) => i.symbol);
+    seedRiskWindow(stats, { candles, source: this.o.candleSource, symbols, now: this.now() }, run).then(
+      (rec) => {
+        if (!rec || this.session.parts.risk.core.stats !== stats) return;
+        // In the log, so that the window is what a re-run's gate is given too (paper-rerun.ts).
+        auditConfigChange(this.session.parts.audit, this.now(), { what: 'risk-window', from: null, to: rec, by: 'system' });
+        this.o.emit('risk.state', this.session.riskStatus());
+      },
+      (e: unknown) => this.o.log.warn({ err: e }, 'could not build the risk window from stored candles; it fills from live prices'),
+    );
   }
 
   /** Orders an earlier session left open cannot fill any more (the paper venue lived in that process). */

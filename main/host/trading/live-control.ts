@@ -154,7 +154,8 @@ export class LiveControl {
       const bal = new Map((await conn.api.fetchBalances()).map((b) => [b.currency, b.total]));
       for (const i of conn.instruments) positions.set(i.symbol, bal.get(i.base) ?? 0);
     }
-    const ledgerOrders: LedgerOrder[] = s.engine.openOrders().map((o) => ({
+    // Emulated stops and take-profits are held here, not at the venue: nothing to compare.
+    const ledgerOrders: LedgerOrder[] = s.engine.openOrders().filter((o) => !venue.isArmedLocally(o.clientOrderId)).map((o) => ({
       clientOrderId: o.clientOrderId, wireId: venue.wireIdOf(o.clientOrderId), symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, filled: o.filledQty,
       state: o.state, protective: o.reduceOnly && (o.tag === 'stop-loss' || o.tag === 'take-profit'), unknown: venue.isUnknown(o.clientOrderId),
     }));

@@ -14,7 +14,7 @@ import type { AccountSettings } from '../../contract/settings.ts';
 import type { TradingState } from '../../core/ports.ts';
 import { auditSessionStart, SessionAuditSink } from '../../core/audit/session.ts';
 import type { Fill, Order } from '../../core/model/index.ts';
-import type { Store } from '../../core/ports.ts';
+import type { MarketData, Store } from '../../core/ports.ts';
 import { LiveVenue } from '../../venues/live/live-venue.ts';
 import { PrivateSync } from '../../venues/live/private-sync.ts';
 import type { LedgerStores } from '../../storage/index.ts';
@@ -76,7 +76,7 @@ export function startLiveRun(x: LiveSessionInput): LiveRun {
   const audit = new SessionAuditSink(ledger.audit, { sessionId: x.sessionId, kind: 'live', account: x.account.id });
   const session = (late.session = composeLiveSession({
     sessionId: x.sessionId, accountId: x.bookId, currency: x.account.currency, startingBalance: x.data.startingBalance, instruments: conn.instruments,
-    venue, marketData: new VenueFeed(conn.conn, deliver, (symbol, error) => x.log.warn({ symbol, error }, 'live market stream trouble')), store, audit, risk,
+    venue, marketData: withLocalTriggers(new VenueFeed(conn.conn, deliver, (symbol, error) => x.log.warn({ symbol, error }, 'live market stream trouble')), venue), store, audit, risk,
     batch: (fn) => ledger.ledger.batch(fn), listener: x.listener, priorFills,
     tradingState: { state: x.data.tradingState, reason: x.data.stateReason },
   }));
@@ -126,4 +126,19 @@ class BlockingRiskGate extends AdjustableRiskGate {
     const why = this.blocked();
     return why ? { ok: false, reasons: [why] } : super.check(input);
   }
+}
+
+/** The session's prints also reach the venue's emulated stops and take-profits (local-triggers.ts), first. */
+function withLocalTriggers(feed: MarketData, venue: LiveVenue): MarketData {
+  return {
+    subscribe: (symbols, h) => feed.subscribe(symbols, {
+      onTrade: (t) => {
+        venue.onPrice(t.symbol, t.price);
+        h.onTrade(t);
+      },
+      onCandle: (symbol, c) => h.onCandle(symbol, c),
+      onQuote: (q) => h.onQuote(q),
+      onBook: (u) => h.onBook(u),
+    }),
+  };
 }

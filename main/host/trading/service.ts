@@ -22,6 +22,8 @@ import type { HostContext } from '../context.ts';
 import { PAPER_CURRENCY } from './accounts.ts';
 import type { FeedConfig } from './compose.ts';
 import { closeDeadSessions } from './dead-sessions.ts';
+import type { RiskAuthenticator } from './risk-auth.ts';
+import type { RiskWindowRunner } from './risk-window.ts';
 import { AccountDesk } from './desk.ts';
 import type { TradingSession } from './session.ts';
 import type { LiveDeps } from './live-connect.ts';
@@ -48,6 +50,10 @@ export interface TradingServiceOptions {
   readonly portfolioThrottleMs?: number;
   /** Venue connections for sim / testnet / live accounts; without them such accounts are refused. */
   readonly live?: LiveDeps & { readonly checkMs?: number; readonly pollMs?: number };
+  /** Builds a session's correlation/VaR window from stored candles (a pool task); absent: it fills from live prices. */
+  readonly riskWindow?: RiskWindowRunner;
+  /** Re-authenticates risk overrides (default: KESTREL_RISK_PASSPHRASE, else overrides are refused). */
+  readonly authenticator?: RiskAuthenticator;
 }
 
 export class TradingService {
@@ -100,6 +106,8 @@ export class TradingService {
     d = new AccountDesk({
       account: a, limits: s.riskProfiles[a.riskProfile]!.limits, riskProfile: accountProfile(s.riskProfiles[a.riskProfile]!), ledger: this.o.ledger, candleSource: source,
       ...(this.o.candles ? { candles: this.o.candles } : {}), storesCandles: writer,
+      ...(this.o.riskWindow ? { riskWindow: this.o.riskWindow } : {}),
+      ...(this.o.authenticator ? { authenticator: this.o.authenticator } : {}),
       emit: (ch, p) => {
         this.o.observe?.(account, ch, p);
         if (this.selectedId === account) this.o.emit(ch, p);

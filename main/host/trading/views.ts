@@ -3,6 +3,7 @@
  * from integer ticks/lots and bigint Money; floats appear only where the engine itself keeps a float
  * (average entry price, which is Σ ticks·lots / lots and is rounded to the tick for display).
  */
+import { EMULATED } from '../../venues/live/live-venue.ts';
 import type { FillView, OrderView, PositionView } from '../../contract/trading.ts';
 import type { Fill, Instrument, Order, PositionSnapshot } from '../../core/model/index.ts';
 import { isTerminal, lotsToQty, moneyToString, notional, ticksToPrice } from '../../core/model/index.ts';
@@ -21,6 +22,7 @@ export function orderView(o: Readonly<Order>, inst: Instrument): OrderView {
   return {
     clientOrderId: o.clientOrderId,
     venueOrderId: o.venueOrderId ?? null,
+    ...(o.venueOrderId === EMULATED ? { emulated: true } : {}),
     symbol: o.symbol,
     venue: o.venue,
     side: o.side,

@@ -102,6 +102,8 @@ export interface OrderApi {
   readonly clientIdLimit: { readonly maxLength: number; readonly pattern: RegExp };
   /** Which protective order kinds the venue places natively (the rest are emulated locally). */
   readonly native: ReadonlySet<PlaceKind>;
+  /** The same for one market, where the venue lists its order types per symbol (absent: `native`). */
+  nativeFor?(symbol: string): ReadonlySet<PlaceKind>;
   /** How long a signed request stays acceptable to the venue: a create not found after this never got through. */
   readonly receiveWindowMs: number;
   create(req: PlaceRequest): Promise<VenueOrderReport>;
@@ -128,6 +130,10 @@ const CLIENT_ID_LIMITS: Record<string, { maxLength: number; pattern: RegExp }> =
   gate: { maxLength: 28, pattern: /^[A-Za-z0-9_.-]+$/ },
 };
 const DEFAULT_LIMIT = { maxLength: 32, pattern: /^[A-Za-z0-9_-]+$/ };
+
+/** Binance's order type names: the same word means a market order on spot and a limit order on futures. */
+const SPOT_ORDER_TYPES: Record<string, PlaceKind> = { STOP_LOSS: 'stop-market', STOP_LOSS_LIMIT: 'stop-limit', TAKE_PROFIT: 'take-profit', TAKE_PROFIT_LIMIT: 'take-profit-limit' };
+const DERIVATIVE_ORDER_TYPES: Record<string, PlaceKind> = { STOP_MARKET: 'stop-market', STOP: 'stop-limit', TAKE_PROFIT_MARKET: 'take-profit', TAKE_PROFIT: 'take-profit-limit' };
 
 export class CcxtTrading implements OrderApi {
   readonly id: string;
@@ -163,6 +169,23 @@ export class CcxtTrading implements OrderApi {
     // A reconciliation asks for every open order once in a while, knowingly (the weight is paced by our limiter).
     const o = this.ex.options as Record<string, unknown>;
     o.fetchOpenOrders = { ...(o.fetchOpenOrders as object | undefined), warnWithoutSymbol: false };
+  }
+
+  /**
+   * A market's own list of order types where the venue publishes one (Binance: exchangeInfo `orderTypes`, e.g.
+   * BTCUSDT spot with STOP_LOSS_LIMIT but no STOP_LOSS), within what ccxt can send; else the venue-wide set.
+   */
+  nativeFor(symbol: string): ReadonlySet<PlaceKind> {
+    const m = (this.ex.markets as Record<string, { spot?: boolean; info?: { orderTypes?: unknown } } | undefined> | undefined)?.[symbol];
+    const types = m?.info?.orderTypes;
+    if (!Array.isArray(types)) return this.native;
+    const names = m?.spot ? SPOT_ORDER_TYPES : DERIVATIVE_ORDER_TYPES;
+    const out = new Set<PlaceKind>(['market', 'limit']);
+    for (const t of types) {
+      const k = names[String(t)];
+      if (k && this.native.has(k)) out.add(k);
+    }
+    return out;
   }
 
   // ───────────── orders (one attempt each; see the header) ─────────────

@@ -22,6 +22,10 @@ import type { OrderAmend, Venue, VenueEvent, VenueListener } from '../../core/po
 import type { OrderApi, PlaceKind, PlaceRequest, VenueOrderReport, VenueTradeReport } from '../ccxt/index.ts';
 import { decimalString } from '../ccxt/index.ts';
 import { venueClientId } from './ids.ts';
+import { LocalTriggers, triggeredKind, type TriggerKind } from './local-triggers.ts';
+
+/** The venue order id the ledger keeps for an order armed locally (local-triggers.ts): shown as "emulated". */
+export const EMULATED = 'emulated';
 
 export interface ResolvePolicy {
   /** Checks made before an unresolved order is left to the periodic check (reconciliation). */
@@ -76,7 +80,7 @@ interface Track {
   readonly wireId: string;
   readonly symbol: string;
   readonly side: 'buy' | 'sell';
-  readonly kind: PlaceKind;
+  kind: PlaceKind;
   qty: number;
   venueOrderId: string | undefined;
   /** Lots applied from trades. */
@@ -105,6 +109,9 @@ export class LiveVenue implements Venue {
   private readonly foreign = new Map<string, VenueOrderReport>();
   private readonly adopted = new Set<string>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Stops and take-profits the venue cannot hold for their symbol, with the request sent when they fire. */
+  private readonly local = new LocalTriggers();
+  private readonly armedReq = new Map<string, PlaceRequest>();
   private closed = false;
   /** Newest venue trade time applied: REST resyncs ask for trades from a little before it. */
   lastTradeTs = 0;
@@ -165,8 +172,21 @@ export class LiveVenue implements Venue {
     for (const id of bookedTradeIds) this.seenTrades.add(id);
     for (const o of orders) {
       if (o.state === 'held' || this.byClient.has(o.clientOrderId)) continue;
-      const t = this.track(o, o.venueOrderId);
+      const kind = placeKind(o);
+      const local = kind !== undefined && this.emulates(o.symbol, kind);
+      const t = this.track(o, o.venueOrderId === EMULATED ? undefined : o.venueOrderId);
       t.filled = o.filledQty;
+      if (local && (o.state === 'accepted' || o.state === 'pending-submit')) {
+        // Never sent anywhere: armed again here (a pending-submit one never got its local ack).
+        this.armLocally(o, t, kind as TriggerKind, o.state === 'pending-submit');
+        continue;
+      }
+      if (local && o.state === 'triggered') {
+        // Its market or limit form may have reached the venue before the process died: asked by client id.
+        t.kind = triggeredKind(kind as TriggerKind);
+        if (o.venueOrderId === EMULATED || o.venueOrderId === undefined) this.markUnknown(t, 'submit', 'the process stopped after the emulated trigger fired');
+        continue;
+      }
       if (o.state === 'pending-submit') this.markUnknown(t, 'submit', 'the process stopped before the venue answered');
       if (o.state === 'pending-cancel') t.cancelWanted = true;
     }
@@ -208,7 +228,39 @@ export class LiveVenue implements Venue {
     const kind = placeKind(order);
     const t = this.track(order, undefined);
     if (!kind) return this.emitLater({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: `${order.type}_not_supported_live`, ts: this.now() });
-    const req = this.placeRequest(order, kind);
+    if (this.emulates(order.symbol, kind)) return this.armLocally(order, t, kind as TriggerKind, true);
+    this.send(t, this.placeRequest(order, kind));
+  }
+
+  /** Whether an order of `kind` on `symbol` is held here rather than at the venue. */
+  emulates(symbol: string, kind: PlaceKind): boolean {
+    return CONDITIONAL.has(kind) && !(this.api.nativeFor?.(symbol) ?? this.api.native).has(kind);
+  }
+
+  isArmedLocally(clientOrderId: string): boolean {
+    return this.local.get(clientOrderId) !== undefined;
+  }
+
+  /**
+   * A trade print of the session's stream (called inside the batch that delivers it): fires the emulated
+   * triggers it crosses. `triggered` is recorded in that batch; the order's market or limit form goes out
+   * after it, so a crash in between leaves a ledger that says the order may be at the venue.
+   */
+  onPrice(symbol: string, price: number): void {
+    for (const a of this.local.crossed(symbol, price)) {
+      const t = this.byClient.get(a.clientOrderId);
+      const req = this.armedReq.get(a.clientOrderId);
+      this.armedReq.delete(a.clientOrderId);
+      if (!t || t.terminal || !req) continue;
+      this.emit({ kind: 'triggered', clientOrderId: t.clientOrderId, ts: this.now() });
+      t.kind = triggeredKind(a.kind);
+      const { triggerPrice: _trigger, ...rest } = req;
+      queueMicrotask(() => this.send(t, { ...rest, kind: t.kind }));
+    }
+  }
+
+  private send(t: Track, req: PlaceRequest): void {
+    if (this.closed) return;
     t.sentAt = this.now();
     this.api.create(req).then(
       (r) => this.deliver(() => this.applyOrder(r, t)),
@@ -216,9 +268,22 @@ export class LiveVenue implements Venue {
     );
   }
 
+  private armLocally(o: Readonly<Order>, t: Track, kind: TriggerKind, ack: boolean): void {
+    const inst = this.insts.get(o.symbol);
+    if (!inst || o.triggerPrice === undefined) return this.emitLater({ kind: 'rejected', clientOrderId: o.clientOrderId, reason: 'trigger_price_missing', ts: this.now() });
+    this.local.arm({ clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, kind, trigger: o.triggerPrice * inst.tickF });
+    this.armedReq.set(o.clientOrderId, this.placeRequest(o, kind));
+    if (ack) this.emitLater({ kind: 'ack', clientOrderId: o.clientOrderId, venueOrderId: EMULATED, ts: this.now() });
+  }
+
   cancel(clientOrderId: string): void {
     const t = this.byClient.get(clientOrderId);
     if (!t || t.terminal) return this.emitLater({ kind: 'canceled', clientOrderId, reason: 'not_at_venue', ts: this.now() });
+    if (this.local.disarm(clientOrderId)) {
+      this.armedReq.delete(clientOrderId);
+      t.terminal = true;
+      return this.emitLater({ kind: 'canceled', clientOrderId, reason: 'requested', ts: this.now() });
+    }
     t.cancelWanted = true;
     // A submit whose outcome is open is cancelled once it is known to be working (resolve() sends it then).
     if (t.unknown?.op === 'submit') return;
@@ -230,6 +295,15 @@ export class LiveVenue implements Venue {
     const inst = t && this.insts.get(t.symbol);
     if (!t || !inst || t.terminal || t.unknown) return this.emitLater({ kind: 'amend-rejected', clientOrderId, reason: t?.unknown ? 'order_outcome_unknown' : 'not_at_venue', ts: this.now() });
     const qty = change.qty ?? t.qty;
+    const armed = this.local.get(clientOrderId);
+    const held = this.armedReq.get(clientOrderId);
+    if (armed && held) {
+      // Held here: changed here.
+      if (change.triggerPrice !== undefined) armed.trigger = change.triggerPrice * inst.tickF;
+      this.armedReq.set(clientOrderId, { ...held, amount: lotsToQty(inst, qty), ...(change.price !== undefined ? { price: ticksToPrice(inst, change.price) } : {}), ...(change.triggerPrice !== undefined ? { triggerPrice: ticksToPrice(inst, change.triggerPrice) } : {}) });
+      t.qty = qty;
+      return this.emitLater({ kind: 'amended', clientOrderId, qty, price: change.price, triggerPrice: change.triggerPrice, ts: this.now() });
+    }
     const req: PlaceRequest = {
       clientOrderId: t.wireId, symbol: t.symbol, side: t.side, kind: t.kind, amount: lotsToQty(inst, qty),
       ...(change.price !== undefined ? { price: ticksToPrice(inst, change.price) } : {}),
@@ -309,13 +383,13 @@ export class LiveVenue implements Venue {
 
   /** Orders this venue still considers working (for REST resyncs). */
   workingOrders(): { clientOrderId: string; wireId: string; symbol: string; conditional: boolean; unknown: boolean }[] {
-    return [...this.byClient.values()].filter((t) => !t.terminal).map((t) => ({ clientOrderId: t.clientOrderId, wireId: t.wireId, symbol: t.symbol, conditional: CONDITIONAL.has(t.kind), unknown: t.unknown !== undefined }));
+    return [...this.byClient.values()].filter((t) => !t.terminal && !this.isArmedLocally(t.clientOrderId)).map((t) => ({ clientOrderId: t.clientOrderId, wireId: t.wireId, symbol: t.symbol, conditional: CONDITIONAL.has(t.kind), unknown: t.unknown !== undefined }));
   }
 
   /** Asks the venue about one order by client id and applies the answer (resyncs, periodic checks). */
   async refresh(clientOrderId: string): Promise<'applied' | 'not-found' | 'failed'> {
     const t = this.byClient.get(clientOrderId);
-    if (!t || t.terminal) return 'applied';
+    if (!t || t.terminal || this.isArmedLocally(clientOrderId)) return 'applied';
     try {
       const r = await this.api.fetchOrder(t.wireId, t.symbol, CONDITIONAL.has(t.kind));
       this.deliver(() => this.applyOrder(r, t));

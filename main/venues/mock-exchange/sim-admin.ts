@@ -1,6 +1,6 @@
 /**
  * Kestrel Sim's operator endpoints (no real exchange has them; they exist so tests and demos can act on
- * the exchange from outside a client): issue API keys, plant orders on an account as if placed from
+ * the exchange from outside a client): issue API keys, plant or cancel orders on an account as if from
  * another device, deposit, set the private faults, expire listenKeys, drop user streams and read an
  * account. JSON in and out; the sim listens on 127.0.0.1 only.
  */
@@ -41,6 +41,8 @@ const PlantOrder = z
     reduceOnly: z.boolean().optional(),
   })
   .strict();
+
+const CancelOrder = z.object({ account: Id, market: z.enum(['spot', 'futures']), symbol: z.string().regex(/^[A-Z0-9]{2,20}$/), clientOrderId: Id }).strict();
 
 const Deposit = z.object({ account: Id, market: z.enum(['spot', 'futures']), asset: z.string().regex(/^[A-Z0-9]{1,12}$/), amount: z.string().regex(/^-?\d{1,20}(\.\d{1,18})?$/) }).strict();
 
@@ -98,6 +100,15 @@ export function handleAdmin(method: string, path: string, body: string, api: Sim
       if ('code' in placed) return { status: 400, body: { code: placed.code, msg: placed.msg } };
       if ('clientAlgoId' in placed) return { status: 200, body: algoOrder(placed) };
       return { status: 200, body: o.market === 'spot' ? spotOrder(placed) : futuresOrder(placed) };
+    }
+    case 'POST /sim-admin/cancel': {
+      // As if canceled from another device: the client sees it only through its stream or its next check.
+      const o = parse(CancelOrder, body);
+      if (isReply(o)) return o;
+      if (!api.engine.accounts.has(o.account)) return bad(`no account "${o.account}"`, 404);
+      const gone = api.engine.cancel(o.account, o.market, o.symbol, { clientOrderId: o.clientOrderId });
+      if ('code' in gone) return { status: 400, body: { code: gone.code, msg: gone.msg } };
+      return { status: 200, body: o.market === 'spot' ? spotOrder(gone) : futuresOrder(gone) };
     }
     case 'POST /sim-admin/deposit': {
       const o = parse(Deposit, body);

@@ -19,7 +19,7 @@ function orderCols(withActions: boolean, cancel: (id: string) => void, modify: (
     { id: 'time', header: 'Time', value: (o) => o.createdTs, cell: (o) => fmtTime(o.createdTs), width: 150 },
     { id: 'symbol', header: 'Symbol', value: (o) => o.symbol, width: 100 },
     { id: 'side', header: 'Side', value: (o) => o.side, cell: (o) => sideCell(o.side), width: 60 },
-    { id: 'type', header: 'Type', value: (o) => o.type + (o.groupKind ? ` (${o.groupKind})` : ''), width: 150 },
+    { id: 'type', header: 'Type', value: (o) => o.type + (o.groupKind ? ` (${o.groupKind})` : '') + (o.emulated ? ' · emulated' : ''), width: 150 },
     { id: 'qty', header: 'Qty', value: (o) => o.qty, align: 'right', numeric: true },
     { id: 'filled', header: 'Filled', value: (o) => o.filledQty, align: 'right', numeric: true },
     { id: 'price', header: 'Price', value: (o) => o.price ?? '', align: 'right', numeric: true, cell: (o) => (o.price ? px(o.symbol, o.price) : 'market') },

@@ -28,10 +28,10 @@ afterAll(async () => {
 describe('correlation and VaR in a paper session', () => {
   it('warm up from the session’s prices, then show VaR and correlation and refuse an order over the VaR cap', async () => {
     const c = t.client;
+    // A position before the rules exist (the session's own candles may seed the window at once: risk-window.test.ts).
+    await c.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'market', qty: '0.01' });
     const st0 = await c.call('risk.setProfile', { profile: { name: 'var', maxPositionPctEquity: 100, var: { maxPctEquity: 0.01, window: 40 }, correlation: { window: 40, threshold: 0.7, maxBucketPctEquity: 50 }, returnsEveryMinutes: 1 } });
     expect(st0.portfolio).toMatchObject({ method: 'parametric', confidence: 0.99, intervalMs: 60_000, window: 40, needRows: MIN_ROWS, var: null });
-    // Until the window holds enough returns the rules pass: a small buy goes through.
-    await c.call('trading.submit', { symbol: 'ETH/USDT', side: 'buy', type: 'market', qty: '0.01' });
     const ready = await until('the returns window to fill', async () => {
       const s = await c.call('risk.status', {});
       return s.portfolio && s.portfolio.var !== null ? s.portfolio : undefined;
