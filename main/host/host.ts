@@ -243,7 +243,10 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   // Alerts watch every desk's prices and the stored engine events; channels and their secrets come from settings.
   const alertStore = AlertStore.open(dataDir);
   stops.push(['alerts-db', () => alertStore.close()]);
-  const alertDelivery = new AlertDelivery({ channels: () => settingsStore.document.alertChannels, secret: settings.secret, store: alertStore, log });
+  // Channel URLs (they carry the tokens) and signing keys: KESTREL_SECRET_<REF> (CI) first, then the secret
+  // store (`secrets` is built below, read only when a notification is sent).
+  const channelSecret = (ref: string): string | undefined => settings.secret(ref) ?? secrets.peek(ref);
+  const alertDelivery = new AlertDelivery({ channels: () => settingsStore.document.alertChannels, secret: channelSecret, store: alertStore, log });
   stops.push(['alert-delivery', () => alertDelivery.close()]);
   const alerts = new AlertService({
     store: alertStore, delivery: alertDelivery, emit, log,
@@ -315,7 +318,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   // requests arriving together are submitted as one command (coalesce.ts).
   const webhookOrders = new SubmitCoalescer(async (account, tickets) => (await trading.running(account)).session.submitEach(tickets, 'webhook'));
   const webhooks = new WebhookService({
-    settings: settings.webhooks, secret: settings.secret, log,
+    settings: settings.webhooks, secret: channelSecret, log,
     hooks: () => (settings.webhooks.hooksOverridden ? settings.webhooks.hooks : settingsStore.document.webhooks.hooks),
     submit: (account, ticket) => webhookOrders.submit(account, ticket),
     signal: strategySignal(trading, paperStrategies),

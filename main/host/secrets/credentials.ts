@@ -100,7 +100,7 @@ export class Credentials {
     return this.view(r.ref, meta);
   }
 
-  /** A password (a sweep queue's): nothing to check it against here; the queue refuses a wrong one. */
+  /** A password or token (a sweep queue's, an alert channel's URL or signing key, an inbound hook's secret): nothing to check it against here. */
   async setPassword(ref: string, value: string): Promise<CredentialView> {
     const meta: SecretMeta = { kind: 'password', createdAt: this.d.now?.() ?? Date.now(), warnings: [] };
     await this.d.store.set(ref, value, meta);
@@ -121,7 +121,11 @@ export class Credentials {
 
   private view(ref: string, m: SecretMeta): CredentialView {
     const doc = this.d.settings();
-    const usedBy = [...doc.accounts.filter((a) => a.credentials === ref).map((a) => a.id), ...doc.clusters.filter((c) => c.password === ref).map((c) => `cluster:${c.id}`)];
+    const usedBy = [
+      ...doc.accounts.filter((a) => a.credentials === ref).map((a) => a.id), ...doc.clusters.filter((c) => c.password === ref).map((c) => `cluster:${c.id}`),
+      ...doc.alertChannels.filter((c) => c.kind === 'webhook' && (c.url === ref || c.signingSecret === ref)).map((c) => `channel:${c.id}`),
+      ...doc.webhooks.hooks.filter((h) => h.secret === ref).map((h) => `hook:${h.id}`),
+    ];
     return {
       ref, kind: m.kind, venue: m.venue ?? null, environment: m.environment ?? null, keyId: m.keyId ?? null, createdAt: m.createdAt, checkedAt: m.checkedAt ?? null,
       ipRestricted: m.ipRestricted ?? null, warnings: m.warnings, usedBy,

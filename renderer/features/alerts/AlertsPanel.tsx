@@ -7,6 +7,7 @@ import { useAlerts } from '../../state/alerts.ts';
 import { useConnection } from '../../state/connection.ts';
 import { useTrading } from '../../state/trading.ts';
 import { isDecimal } from '../ticket/logic.ts';
+import { ChannelSecrets } from './ChannelSecrets.tsx';
 import { conditionText, IndicatorFields, useIndicatorForm } from './IndicatorFields.tsx';
 
 type Kind = 'crosses' | 'above' | 'below' | 'move' | 'indicator' | 'fill' | 'rejection' | 'risk-state' | 'stream-down' | 'stream-up' | 'reconciliation';
@@ -136,6 +137,8 @@ export function AlertsPanel() {
           </tbody>
         </table>
       )}
+
+      <ChannelSecrets />
 
       <h3>Dead letters</h3>
       {deadLetters.length === 0 ? (

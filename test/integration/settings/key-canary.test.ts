@@ -5,8 +5,7 @@
  * level), either database (with its WAL), any other file of the data directory, an export, or anything
  * the host sent to the client. The sealed store is searched too: it must not hold the key in clear.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -14,24 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../../main/contract/index.ts';
 import { createHost } from '../../../main/host/host.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-/** The forms a leaked key would take in a file or a message: raw, UTF-16, hex, and base64 at each of its 3 alignments. */
-function needles(s: string): Buffer[] {
-  const raw = Buffer.from(s);
-  const b64 = [0, 1, 2].map((shift) => {
-    const text = Buffer.concat([Buffer.alloc(shift), raw]).toString('base64');
-    // Drop the groups that also encode bytes around the key.
-    return Buffer.from(text.slice(shift === 0 ? 0 : 4, -4));
-  });
-  return [raw, Buffer.from(s, 'utf16le'), Buffer.from(raw.toString('hex')), ...b64];
-}
+import { filesUnder, needles } from '../../support/canary.ts';
 
 describe('key canary', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-canary-'));
