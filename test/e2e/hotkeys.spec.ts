@@ -46,6 +46,8 @@ test('hotkeys: ? shows the cheat sheet, a key is rebound in Settings (conflicts 
   await expect(ticket.getByRole('textbox', { name: 'Quantity' })).toHaveValue('0.0k');
 
   const chart = page.getByRole('region', { name: 'Chart', exact: true });
+  // From a known timeframe (a fresh layout opens the watchlist's first market at its own default).
+  await chart.getByRole('button', { name: '1h' }).click();
   await page.locator('body').click({ position: { x: 5, y: 880 } });
   await page.keyboard.press('Shift+L');
   await expect(chart.getByRole('button', { name: '4h' })).toHaveAttribute('aria-pressed', 'true');

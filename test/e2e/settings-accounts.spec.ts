@@ -25,6 +25,12 @@ test('create, rename, trade on and remove an account from the Settings panel; th
   const row = accounts.getByRole('row', { name: /Swing Desk/ });
   await expect(row).toContainText('Kestrel Sim');
   await expect(row).toContainText('paper');
+  // Every action button inside the card that holds the table: nothing to scroll to, nothing past its edge.
+  const card = (await accounts.locator('xpath=..').boundingBox())!;
+  for (const b of await row.getByRole('button').all()) {
+    const box = (await b.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(card.x + card.width + 0.5);
+  }
   await expect(switcher.locator('option', { hasText: 'Swing Desk' })).toHaveCount(1);
   // A live account without credentials is refused with the reason, and nothing is added.
   await form.getByRole('textbox', { name: 'Account name' }).fill('No Keys');

@@ -49,10 +49,10 @@ test('the ticket quotes the live bid and ask and the available balance', async (
     const bidText = ticket.getByTestId('ticket-bid').locator('b');
     await expect(bidText).toHaveText(/\d/, { timeout: 60_000 });
     await expect(ticket.locator('.ticket-symbol .last')).toHaveText(/\d/, { timeout: 60_000 });
-    const num = async (l: Locator) => Number((await l.textContent())!.replace(/,/g, ''));
-    const bid = await num(bidText);
-    const ask = await num(ticket.getByTestId('ticket-ask').locator('b'));
-    const last = await num(ticket.locator('.ticket-symbol .last'));
+    // One read of the DOM: bid, ask and last of the same render (the book moves between separate reads).
+    const [bid, ask, last] = await ticket.evaluate((el) =>
+      ['[data-testid="ticket-bid"] b', '[data-testid="ticket-ask"] b', '.ticket-symbol .last'].map((q) => Number((el.querySelector(q)?.textContent ?? '').replace(/,/g, ''))),
+    );
     expect(bid).toBeGreaterThan(0);
     expect(ask).toBeGreaterThan(bid);
     expect(Math.abs(bid - last) / last).toBeLessThan(0.01);

@@ -90,7 +90,7 @@ export function SettingsPanel() {
             </div>
           )}
         </section>
-        <section className="card">
+        <section className="card wide">
           <h3 className="section">Venues and accounts</h3>
           <VenuesAccounts />
         </section>

@@ -58,9 +58,7 @@ export function VenuesAccounts() {
         <thead>
           <tr>
             <th>Account</th>
-            <th>Venue</th>
-            <th>Environment</th>
-            <th>Market</th>
+            <th>Venue · environment · market</th>
             <th>Currency</th>
             <th>Risk profile</th>
             <th>Credentials</th>
@@ -72,14 +70,12 @@ export function VenuesAccounts() {
           {accounts.accounts.map((a) => (
             <tr key={a.id}>
               <td>{a.name}</td>
-              <td>{a.venueName}</td>
-              <td>{a.environment}</td>
-              <td>{a.marketType}</td>
+              <td>{`${a.venueName} · ${a.environment} · ${a.marketType}`}</td>
               <td>{a.currency}</td>
               <td>{a.riskProfile}</td>
               <td>{a.credentials ?? 'none'}</td>
               <td>{!a.supported ? 'not available yet' : a.id === accounts.selected ? 'selected' : a.running ? 'running' : 'idle'}</td>
-              <td>
+              <td className="account-actions">
                 <AccountActions account={a} selected={a.id === accounts.selected} reload={reload} />
               </td>
             </tr>
