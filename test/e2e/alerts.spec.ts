@@ -11,7 +11,7 @@ import { expect, snap, startServer, test } from './fixtures.ts';
 test('a price alert fires on the account\'s stream as a toast and in the history', async ({ page }) => {
   test.setTimeout(120_000);
   const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-e2e-alerts-'));
-  const { server, child } = await startServer(dataDir);
+  const { server, child } = await startServer(dataDir, { KESTREL_SIM_SPEED: '10' });
   try {
     await page.goto(server.url);
     await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
@@ -22,9 +22,10 @@ test('a price alert fires on the account\'s stream as a toast and in the history
     const last = panel.locator('.alert-form .muted');
     await expect(last).toHaveText(/last \d/);
     const price = Number((await last.textContent())!.replace('last ', '').replaceAll(',', ''));
-    const level = (Math.round(price * 1.0005 * 100) / 100).toFixed(2);
-    // `below` a level just above the market: it fires on the next prints whatever way the market drifts
-    // (a `crosses` alert waits for the swing, which a loaded machine's catch-up can skip past).
+    const level = (Math.round(price * 1.005 * 100) / 100).toFixed(2);
+    // `below` a level above the market: it fires on the next print whatever way the market drifts (a
+    // `crosses` alert waits for a swing). Kestrel Sim prints a few trades a minute at speed 1, so the level
+    // keeps 0.5 % of room and the sim runs at 10x.
     await panel.getByRole('combobox', { name: 'Condition' }).selectOption('below');
     await panel.getByRole('textbox', { name: 'Level' }).fill(level);
     await panel.getByRole('textbox', { name: 'Alert name' }).fill('BTC breakout');
