@@ -116,7 +116,6 @@ export class LiveVenue implements Venue {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   /** Stops and take-profits the venue cannot hold for their symbol, with the request sent when they fire. */
   private readonly local = new LocalTriggers();
-  private readonly armedReq = new Map<string, PlaceRequest>();
   private closed = false;
   /** Newest venue trade time applied: REST resyncs ask for trades from a little before it. */
   lastTradeTs = 0;
@@ -254,12 +253,10 @@ export class LiveVenue implements Venue {
   onPrice(symbol: string, price: number): void {
     for (const a of this.local.crossed(symbol, price)) {
       const t = this.byClient.get(a.clientOrderId);
-      const req = this.armedReq.get(a.clientOrderId);
-      this.armedReq.delete(a.clientOrderId);
-      if (!t || t.terminal || !req) continue;
+      if (!t || t.terminal) continue;
       this.emit({ kind: 'triggered', clientOrderId: t.clientOrderId, ts: this.now() });
       t.kind = triggeredKind(a.kind);
-      const { triggerPrice: _trigger, ...rest } = req;
+      const { triggerPrice: _trigger, ...rest } = a.req;
       queueMicrotask(() => this.send(t, { ...rest, kind: t.kind }));
     }
   }
@@ -294,8 +291,7 @@ export class LiveVenue implements Venue {
   private armLocally(o: Readonly<Order>, t: Track, kind: TriggerKind, ack: boolean): void {
     const inst = this.insts.get(o.symbol);
     if (!inst || o.triggerPrice === undefined) return this.emitLater({ kind: 'rejected', clientOrderId: o.clientOrderId, reason: 'trigger_price_missing', ts: this.now() });
-    this.local.arm({ clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, kind, trigger: o.triggerPrice * inst.tickF });
-    this.armedReq.set(o.clientOrderId, this.placeRequest(o, kind));
+    this.local.arm({ clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, kind, trigger: o.triggerPrice * inst.tickF, req: this.placeRequest(o, kind) });
     if (ack) this.emitLater({ kind: 'ack', clientOrderId: o.clientOrderId, venueOrderId: EMULATED, ts: this.now() });
   }
 
@@ -303,7 +299,6 @@ export class LiveVenue implements Venue {
     const t = this.byClient.get(clientOrderId);
     if (!t || t.terminal) return this.emitLater({ kind: 'canceled', clientOrderId, reason: 'not_at_venue', ts: this.now() });
     if (this.local.disarm(clientOrderId)) {
-      this.armedReq.delete(clientOrderId);
       t.terminal = true;
       return this.emitLater({ kind: 'canceled', clientOrderId, reason: 'requested', ts: this.now() });
     }
@@ -319,11 +314,10 @@ export class LiveVenue implements Venue {
     if (!t || !inst || t.terminal || t.unknown) return this.emitLater({ kind: 'amend-rejected', clientOrderId, reason: t?.unknown ? 'order_outcome_unknown' : 'not_at_venue', ts: this.now() });
     const qty = change.qty ?? t.qty;
     const armed = this.local.get(clientOrderId);
-    const held = this.armedReq.get(clientOrderId);
-    if (armed && held) {
+    if (armed) {
       // Held here: changed here.
       if (change.triggerPrice !== undefined) armed.trigger = change.triggerPrice * inst.tickF;
-      this.armedReq.set(clientOrderId, { ...held, amount: lotsToQty(inst, qty), ...(change.price !== undefined ? { price: ticksToPrice(inst, change.price) } : {}), ...(change.triggerPrice !== undefined ? { triggerPrice: ticksToPrice(inst, change.triggerPrice) } : {}) });
+      armed.req = { ...armed.req, amount: lotsToQty(inst, qty), ...(change.price !== undefined ? { price: ticksToPrice(inst, change.price) } : {}), ...(change.triggerPrice !== undefined ? { triggerPrice: ticksToPrice(inst, change.triggerPrice) } : {}) };
       t.qty = qty;
       return this.emitLater({ kind: 'amended', clientOrderId, qty, price: change.price, triggerPrice: change.triggerPrice, ts: this.now() });
     }

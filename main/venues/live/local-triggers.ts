@@ -4,7 +4,7 @@
  * the live venue sends the order's market or limit form under the same client order id. What is armed here
  * is shown as "emulated": it protects only while Kestrel runs and its prints arrive.
  */
-import type { PlaceKind } from '../ccxt/index.ts';
+import type { PlaceKind, PlaceRequest } from '../ccxt/index.ts';
 
 export type TriggerKind = Extract<PlaceKind, 'stop-market' | 'stop-limit' | 'take-profit' | 'take-profit-limit'>;
 
@@ -15,6 +15,8 @@ export interface ArmedTrigger {
   readonly kind: TriggerKind;
   /** Trigger price, the instrument's float price. */
   trigger: number;
+  /** What the venue would have been sent: its market or limit form goes out when the trigger fires. */
+  req: PlaceRequest;
 }
 
 /** A stop fires when the price moves against the position it protects, a take-profit when it moves for it. */

@@ -48,7 +48,7 @@ describe('when an emulated trigger fires', () => {
     expect(fires({ side: 'sell', kind: 'take-profit', trigger: 100 }, 99.99)).toBe(false);
     expect(fires({ side: 'buy', kind: 'take-profit', trigger: 100 }, 99.99)).toBe(true);
     const t = new LocalTriggers();
-    t.arm({ clientOrderId: 'a', symbol: 'X', side: 'sell', kind: 'stop-market', trigger: 100 });
+    t.arm({ clientOrderId: 'a', symbol: 'X', side: 'sell', kind: 'stop-market', trigger: 100, req: { clientOrderId: 'a', symbol: 'X', side: 'sell', kind: 'stop-market', amount: '1' } });
     expect(t.crossed('X', 101)).toEqual([]);
     expect(t.crossed('Y', 50)).toEqual([]);
     expect(t.crossed('X', 99).map((a) => a.clientOrderId)).toEqual(['a']);
