@@ -20,7 +20,24 @@ for (const theme of ['dark', 'light'] as const) {
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await expect(page.getByTestId('indicator-rsi:14')).toBeVisible();
     await snap(page, `${theme}-trade`);
-    for (const ws of ['Studio', 'Audit', 'Risk', 'Data', 'Settings']) {
+    // A market buy: a fill and a position for the blotter's other tabs.
+    await ticket.getByRole('radio', { name: 'Market', exact: true }).click();
+    await ticket.getByRole('textbox', { name: 'Quantity' }).fill('0.01');
+    await ticket.getByTestId('ticket-preview').click();
+    await ticket.getByTestId('ticket-send').click();
+    await expect(ticket.getByTestId('ticket-sent')).toBeVisible();
+    const blotter = page.getByRole('region', { name: 'Blotter' });
+    for (const [tab, content] of [['Positions', /LONG/], ['Order history', /filled/], ['Fills', /taker|maker/]] as const) {
+      await blotter.getByRole('tab', { name: new RegExp(`^${tab}`) }).click();
+      await expect(blotter.getByRole('table', { name: tab })).toContainText(content, { timeout: 60_000 });
+      await snap(page, `${theme}-blotter-${tab.toLowerCase().replace(' ', '-')}`);
+    }
+    await page.locator('body').click({ position: { x: 5, y: 980 } });
+    await page.keyboard.press('?');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+    await snap(page, `${theme}-cheat-sheet`);
+    await page.keyboard.press('Escape');
+    for (const ws of ['Studio', 'Audit', 'Risk', 'Data', 'Settings', 'Alerts']) {
       await page.getByRole('button', { name: ws, exact: true }).click();
       await expect(page.getByTestId(`panel-${ws.toLowerCase()}`)).toBeVisible();
       await page.waitForTimeout(500);

@@ -11,7 +11,10 @@ export interface Col<T> {
   /** How the cell looks; defaults to the value. */
   cell?: (row: T) => ReactNode;
   align?: 'left' | 'right';
+  /** Its width at ease (px); without one the column shares what is left of the table's width. */
   width?: number;
+  /** The narrowest it may get when the panel is short of room (px): a number must still show whole at this. */
+  min?: number;
   /** Numeric sort on decimal strings. */
   numeric?: boolean;
   /** Pinned to the right edge (row actions): visible whatever the horizontal scroll. */
@@ -65,8 +68,10 @@ export function DataTable<T>({ columns, rows, rowKey, exportName, empty, onRowCl
   const virt = useVirtualizer({ count: sorted.length, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 });
   // Every row is its own grid: they line up only if each has the same width and no track depends on content. So
   // tracks are fixed or minmax(fixed, 1fr), and the head and every row share one explicit minimum width.
-  const template = columns.map((c) => (c.width ? `${c.width}px` : `minmax(${FLEX_MIN}px, 1fr)`)).join(' ');
-  const minWidth = columns.reduce((n, c) => n + (c.width ?? FLEX_MIN), 0);
+  // A column with a width and a min gives way down to its min before the table scrolls sideways.
+  const track = (c: Col<T>) => (c.width ? (c.min !== undefined && c.min < c.width ? `minmax(${c.min}px, ${c.width}px)` : `${c.width}px`) : `minmax(${c.min ?? FLEX_MIN}px, 1fr)`);
+  const template = columns.map(track).join(' ');
+  const minWidth = columns.reduce((n, c) => n + (c.min ?? c.width ?? FLEX_MIN), 0);
   const cellClass = (c: Col<T>, base: string) => `${base}${c.align === 'right' ? ' num' : ''}${c.pinned ? ' dt-pinned' : ''}`;
 
   const exportCsv = () => {
@@ -100,6 +105,7 @@ export function DataTable<T>({ columns, rows, rowKey, exportName, empty, onRowCl
                 role="columnheader"
                 aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}
                 className={cellClass(columns[i]!, 'dt-th')}
+                title={columns[i]!.header || undefined}
                 onClick={h.column.getToggleSortingHandler()}
                 tabIndex={0}
                 onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), h.column.toggleSorting())}
@@ -127,10 +133,13 @@ export function DataTable<T>({ columns, rows, rowKey, exportName, empty, onRowCl
                   onClick={onRowClick ? () => onRowClick(row.original) : undefined}
                 >
                   {row.getVisibleCells().map((cell, i) => {
-                    const raw = columns[i]!.value(row.original);
-                    // A cut cell still tells its whole value on hover.
+                    const c = columns[i]!;
+                    // A cut cell still tells its whole value on hover: the text it shows when that is text (a
+                    // formatted time, not its epoch ms), else the raw value.
+                    const shown = c.cell ? c.cell(row.original) : null;
+                    const tip = typeof shown === 'string' ? shown : c.value(row.original);
                     return (
-                      <div key={cell.id} role="cell" className={cellClass(columns[i]!, 'dt-td')} title={raw === null || raw === '' ? undefined : String(raw)}>
+                      <div key={cell.id} role="cell" className={cellClass(c, 'dt-td')} title={tip === null || tip === '' ? undefined : String(tip)}>
                         {flexRender(cell.column.columnDef.cell, cell.getContext())}
                       </div>
                     );

@@ -16,27 +16,27 @@ const px = (symbol: string, v: string | null | undefined) => fmtPrice(v, useTrad
 
 function orderCols(withActions: boolean, cancel: (id: string) => void, modify: (o: OrderView) => void): Col<OrderView>[] {
   const cols: Col<OrderView>[] = [
-    { id: 'time', header: 'Time', value: (o) => o.createdTs, cell: (o) => fmtTime(o.createdTs), width: 150 },
-    { id: 'symbol', header: 'Symbol', value: (o) => o.symbol, width: 100 },
-    { id: 'side', header: 'Side', value: (o) => o.side, cell: (o) => sideCell(o.side), width: 60 },
-    { id: 'type', header: 'Type', value: (o) => o.type + (o.groupKind ? ` (${o.groupKind})` : '') + (o.emulated ? ' · emulated' : ''), width: 150 },
-    { id: 'qty', header: 'Qty', value: (o) => o.qty, align: 'right', numeric: true },
-    { id: 'filled', header: 'Filled', value: (o) => o.filledQty, align: 'right', numeric: true },
-    { id: 'price', header: 'Price', value: (o) => o.price ?? '', align: 'right', numeric: true, cell: (o) => (o.price ? px(o.symbol, o.price) : 'market') },
+    { id: 'time', header: 'Time', value: (o) => o.createdTs, cell: (o) => fmtTime(o.createdTs), width: 140 },
+    { id: 'symbol', header: 'Symbol', value: (o) => o.symbol, width: 90, min: 76 },
+    { id: 'side', header: 'Side', value: (o) => o.side, cell: (o) => sideCell(o.side), width: 50 },
+    { id: 'type', header: 'Type', value: (o) => o.type + (o.groupKind ? ` (${o.groupKind})` : '') + (o.emulated ? ' · emulated' : ''), width: 130, min: 80 },
+    { id: 'qty', header: 'Qty', value: (o) => o.qty, align: 'right', numeric: true, min: 64 },
+    { id: 'filled', header: 'Filled', value: (o) => o.filledQty, align: 'right', numeric: true, min: 64 },
+    { id: 'price', header: 'Price', value: (o) => o.price ?? '', align: 'right', numeric: true, cell: (o) => (o.price ? px(o.symbol, o.price) : 'market'), min: 80 },
     // A stop-limit has both: the trigger is never hidden behind the limit price.
-    { id: 'trigger', header: 'Trigger', value: (o) => o.triggerPrice ?? '', align: 'right', numeric: true, cell: (o) => (o.triggerPrice ? px(o.symbol, o.triggerPrice) : '') },
-    { id: 'avg', header: 'Avg fill', value: (o) => o.avgFillPrice, align: 'right', numeric: true, cell: (o) => (o.avgFillPrice ? px(o.symbol, o.avgFillPrice) : '—') },
-    { id: 'state', header: 'State', value: (o) => o.state, cell: (o) => <span className={`state state-${o.state}`}>{o.state}</span>, width: 120 },
-    { id: 'source', header: 'Source', value: (o) => o.source, width: 80 },
-    { id: 'reason', header: 'Reason', value: (o) => o.reason ?? '', width: 140 },
-    { id: 'id', header: 'Order id', value: (o) => o.clientOrderId, width: 150 },
+    { id: 'trigger', header: 'Trigger', value: (o) => o.triggerPrice ?? '', align: 'right', numeric: true, cell: (o) => (o.triggerPrice ? px(o.symbol, o.triggerPrice) : ''), min: 80 },
+    { id: 'avg', header: 'Avg fill', value: (o) => o.avgFillPrice, align: 'right', numeric: true, cell: (o) => (o.avgFillPrice ? px(o.symbol, o.avgFillPrice) : '—'), min: 80 },
+    { id: 'state', header: 'State', value: (o) => o.state, cell: (o) => <span className={`state state-${o.state}`}>{o.state}</span>, width: 110, min: 80 },
+    { id: 'source', header: 'Source', value: (o) => o.source, width: 70, min: 64 },
+    { id: 'reason', header: 'Reason', value: (o) => o.reason ?? '', min: 64 },
+    { id: 'id', header: 'Order id', value: (o) => o.clientOrderId, min: 72 },
   ];
   if (withActions)
     cols.push({
       id: 'actions',
       header: 'Actions',
       value: () => '',
-      width: 130,
+      width: 136,
       pinned: true,
       cell: (o) => (
         <span className="row-actions">
@@ -55,18 +55,18 @@ function orderCols(withActions: boolean, cancel: (id: string) => void, modify: (
 }
 
 const fillCols: Col<FillView>[] = [
-  { id: 'time', header: 'Time', value: (f) => f.ts, cell: (f) => fmtTime(f.ts), width: 150 },
-  { id: 'symbol', header: 'Symbol', value: (f) => f.symbol, width: 100 },
-  { id: 'side', header: 'Side', value: (f) => f.side, cell: (f) => sideCell(f.side), width: 60 },
-  { id: 'qty', header: 'Qty', value: (f) => f.qty, align: 'right', numeric: true },
-  { id: 'price', header: 'Price', value: (f) => f.price, align: 'right', numeric: true, cell: (f) => px(f.symbol, f.price) },
-  { id: 'notional', header: 'Notional', value: (f) => f.notional, align: 'right', numeric: true, cell: (f) => fmtDecimal(f.notional, 2, 2) },
-  { id: 'fee', header: 'Fee', value: (f) => f.fee, align: 'right', numeric: true, cell: (f) => `${fmtMoney(f.fee, f.feeCurrency)} ${f.feeCurrency}` },
-  { id: 'liq', header: 'Liquidity', value: (f) => f.liquidity, width: 80 },
+  { id: 'time', header: 'Time', value: (f) => f.ts, cell: (f) => fmtTime(f.ts), width: 140, min: 136 },
+  { id: 'symbol', header: 'Symbol', value: (f) => f.symbol, width: 90, min: 72 },
+  { id: 'side', header: 'Side', value: (f) => f.side, cell: (f) => sideCell(f.side), width: 50, min: 48 },
+  { id: 'qty', header: 'Qty', value: (f) => f.qty, align: 'right', numeric: true, min: 60 },
+  { id: 'price', header: 'Price', value: (f) => f.price, align: 'right', numeric: true, cell: (f) => px(f.symbol, f.price), min: 80 },
+  { id: 'notional', header: 'Notional', value: (f) => f.notional, align: 'right', numeric: true, cell: (f) => fmtDecimal(f.notional, 2, 2), min: 76 },
+  { id: 'fee', header: 'Fee', value: (f) => f.fee, align: 'right', numeric: true, cell: (f) => `${fmtMoney(f.fee, f.feeCurrency)} ${f.feeCurrency}`, min: 84 },
+  { id: 'liq', header: 'Role', value: (f) => f.liquidity, width: 58, min: 52 },
   // Paper fills against a book: how far the fill was from the touch it saw (against the trader).
-  { id: 'slippage', header: 'Slippage', value: (f) => f.slippage ?? '', align: 'right', numeric: true, cell: (f) => (f.slippage ? <span title={`touch ${f.touch ?? ''}`}>{px(f.symbol, f.slippage)}</span> : '—') },
-  { id: 'order', header: 'Order id', value: (f) => f.clientOrderId, width: 150 },
-  { id: 'trade', header: 'Trade id', value: (f) => f.tradeId, width: 150 },
+  { id: 'slippage', header: 'Slippage', value: (f) => f.slippage ?? '', align: 'right', numeric: true, cell: (f) => (f.slippage ? <span title={`touch ${f.touch ?? ''}`}>{px(f.symbol, f.slippage)}</span> : '—'), min: 72 },
+  { id: 'order', header: 'Order id', value: (f) => f.clientOrderId, min: 56 },
+  { id: 'trade', header: 'Trade id', value: (f) => f.tradeId, min: 56 },
 ];
 
 export function BlotterPanel() {

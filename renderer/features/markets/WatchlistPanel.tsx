@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DataTable, type Col } from '../../app/ui/DataTable.tsx';
 import { useConnection } from '../../state/connection.ts';
 import { useLayout } from '../../state/layout.ts';
@@ -18,18 +18,25 @@ interface Row extends WatchItem {
 const compactFmt = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
 const compact = (n: number) => compactFmt.format(n);
 
-/** Below this width the market column narrows (markets.css) and the watchlist drops its volume column. */
-const NARROW = '(max-width: 1400px)';
-const narrowQuery = () => window.matchMedia(NARROW);
-function useNarrow(): boolean {
-  return useSyncExternalStore(
-    (cb) => {
-      const q = narrowQuery();
-      q.addEventListener('change', cb);
-      return () => q.removeEventListener('change', cb);
-    },
-    () => narrowQuery().matches,
-  );
+/**
+ * The columns' room before the volume column joins them (px): market at its narrowest, last, 24h, volume and
+ * the remove button, plus the panel's borders. The panel's own width decides, so dragging the column wider
+ * brings volume back whatever the screen size.
+ */
+const ROOM_FOR_VOLUME = 64 + 76 + 58 + 46 + 24 + 4;
+function useRoomForVolume(): [(el: HTMLDivElement | null) => void, boolean] {
+  const [room, setRoom] = useState(false);
+  const observer = useRef<ResizeObserver | null>(null);
+  const ref = useCallback((el: HTMLDivElement | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
+    if (!el) return;
+    const fit = () => setRoom(el.clientWidth >= ROOM_FOR_VOLUME);
+    observer.current = new ResizeObserver(fit);
+    observer.current.observe(el);
+    fit();
+  }, []);
+  return [ref, room];
 }
 
 /** The market picker over the watchlist: live last price, 24h change and volume; a click opens the chart. */
@@ -39,7 +46,7 @@ export function WatchlistPanel() {
   const tickers = useMarkets((s) => s.tickers);
   const known = useMarkets((s) => s.known);
   const selected = useMarkets((s) => s.selected);
-  const narrow = useNarrow();
+  const [bodyRef, roomForVolume] = useRoomForVolume();
 
   useEffect(() => {
     if (!connected) return;
@@ -77,7 +84,7 @@ export function WatchlistPanel() {
     () => (
       [
       {
-        id: 'symbol', header: 'Market', value: (r) => r.symbol,
+        id: 'symbol', header: 'Market', value: (r) => r.symbol, min: 64,
         cell: (r) => (
           <span title={`${r.symbol} on ${r.venue}`}>
             {r.symbol}
@@ -86,7 +93,7 @@ export function WatchlistPanel() {
         ),
       },
       {
-        id: 'last', header: 'Last', align: 'right', width: 78, value: (r) => r.t?.last ?? null,
+        id: 'last', header: 'Last', align: 'right', width: 76, value: (r) => r.t?.last ?? null,
         cell: (r) => (r.t ? r.t.last.toLocaleString('en-US', { minimumFractionDigits: r.tick ? decimalsOf(Number(r.tick)) : 2, maximumFractionDigits: r.tick ? decimalsOf(Number(r.tick)) : 8 }) : '—'),
       },
       {
@@ -94,14 +101,14 @@ export function WatchlistPanel() {
         cell: (r) => (r.t?.changePct === null || r.t?.changePct === undefined ? '—' : <span className={r.t.changePct > 0 ? 'pos' : r.t.changePct < 0 ? 'neg' : ''}>{`${r.t.changePct > 0 ? '+' : ''}${r.t.changePct.toFixed(2)}%`}</span>),
       },
       {
-        id: 'volume', header: 'Vol', align: 'right', width: 48, value: (r) => r.t?.quoteVolume ?? r.t?.baseVolume ?? null,
+        id: 'volume', header: 'Vol', align: 'right', width: 46, value: (r) => r.t?.quoteVolume ?? r.t?.baseVolume ?? null,
         cell: (r) => {
           const v = r.t?.quoteVolume ?? r.t?.baseVolume;
           return v === null || v === undefined ? '—' : <span title={r.t?.quoteVolume !== null ? '24h volume in the quote currency' : '24h volume in the base currency'}>{compact(v)}</span>;
         },
       },
       {
-        id: 'remove', header: '', width: 26, pinned: true, value: () => null,
+        id: 'remove', header: '', width: 24, pinned: true, value: () => null,
         cell: (r) => (
           <button
             className="ghost small"
@@ -116,11 +123,11 @@ export function WatchlistPanel() {
         ),
       },
       ] satisfies Col<Row>[]
-    ).filter((c) => !narrow || c.id !== 'volume'),
-    [narrow],
+    ).filter((c) => roomForVolume || c.id !== 'volume'),
+    [roomForVolume],
   );
   return (
-    <div className="panel-body" data-testid="panel-watchlist">
+    <div className="panel-body" data-testid="panel-watchlist" ref={bodyRef}>
       <MarketPicker />
       <DataTable
         label="Watchlist"

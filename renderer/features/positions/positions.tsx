@@ -36,19 +36,19 @@ export async function closePosition(p: PositionView, times: 1 | 2): Promise<void
 export function positionColumns(): Col<PositionView>[] {
   const perp = (s: string) => useTrading.getState().instrument(s)?.kind === 'perpetual';
   return [
-    { id: 'symbol', header: 'Symbol', value: (p) => p.symbol, width: 110 },
-    { id: 'side', header: 'Side', value: (p) => p.side, cell: (p) => sideCell(p.side), width: 70 },
-    { id: 'qty', header: 'Qty', value: (p) => p.qty, align: 'right', numeric: true },
-    { id: 'avg', header: 'Entry', value: (p) => p.avgPrice, align: 'right', numeric: true, cell: (p) => px(p.symbol, p.avgPrice) },
-    { id: 'mark', header: 'Mark', value: (p) => p.markPrice, align: 'right', numeric: true, cell: (p) => px(p.symbol, p.markPrice) },
-    { id: 'notional', header: 'Notional', value: (p) => p.notional, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.notional, 2, 2) },
-    { id: 'upnl', header: 'Unrealized P&L', value: (p) => p.unrealizedPnl, align: 'right', numeric: true, cell: (p) => pnlCell(p.unrealizedPnl) },
-    { id: 'rpnl', header: 'Realized gross', value: (p) => p.realizedPnl, align: 'right', numeric: true, cell: (p) => pnlCell(p.realizedPnl) },
-    { id: 'fees', header: 'Fees', value: (p) => p.fees, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.fees, 2, 2) },
+    { id: 'symbol', header: 'Symbol', value: (p) => p.symbol, width: 100, min: 76 },
+    { id: 'side', header: 'Side', value: (p) => p.side, cell: (p) => sideCell(p.side), width: 56, min: 50 },
+    { id: 'qty', header: 'Qty', value: (p) => p.qty, align: 'right', numeric: true, min: 64 },
+    { id: 'avg', header: 'Entry', value: (p) => p.avgPrice, align: 'right', numeric: true, cell: (p) => px(p.symbol, p.avgPrice), min: 80 },
+    { id: 'mark', header: 'Mark', value: (p) => p.markPrice, align: 'right', numeric: true, cell: (p) => px(p.symbol, p.markPrice), min: 80 },
+    { id: 'notional', header: 'Notional', value: (p) => p.notional, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.notional, 2, 2), min: 80 },
+    { id: 'upnl', header: 'Unrealized P&L', value: (p) => p.unrealizedPnl, align: 'right', numeric: true, cell: (p) => pnlCell(p.unrealizedPnl), min: 86 },
+    { id: 'rpnl', header: 'Realized gross', value: (p) => p.realizedPnl, align: 'right', numeric: true, cell: (p) => pnlCell(p.realizedPnl), min: 80 },
+    { id: 'fees', header: 'Fees', value: (p) => p.fees, align: 'right', numeric: true, cell: (p) => fmtDecimal(p.fees, 2, 2), min: 64 },
     // Coloured by what the trader keeps: a gross gain eaten by fees is a loss.
-    { id: 'net', header: 'Realized net', value: (p) => subDecimal(p.realizedPnl, p.fees), align: 'right', numeric: true, cell: (p) => pnlCell(subDecimal(p.realizedPnl, p.fees)) },
-    { id: 'funding', header: 'Funding', value: (p) => p.funding ?? '0', align: 'right', numeric: true, cell: (p) => (perp(p.symbol) ? fmtDecimal(p.funding ?? '0', 2, 4) : '—') },
-    { id: 'liq', header: 'Liq. price', value: (p) => p.liquidationPrice ?? '', align: 'right', numeric: true, cell: (p) => (p.liquidationPrice ? <span className="neg" data-testid={`liq-${p.symbol}`}>{px(p.symbol, p.liquidationPrice)}</span> : '—') },
+    { id: 'net', header: 'Realized net', value: (p) => subDecimal(p.realizedPnl, p.fees), align: 'right', numeric: true, cell: (p) => pnlCell(subDecimal(p.realizedPnl, p.fees)), min: 80 },
+    { id: 'funding', header: 'Funding', value: (p) => p.funding ?? '0', align: 'right', numeric: true, cell: (p) => (perp(p.symbol) ? fmtDecimal(p.funding ?? '0', 2, 4) : '—'), min: 72 },
+    { id: 'liq', header: 'Liq. price', value: (p) => p.liquidationPrice ?? '', align: 'right', numeric: true, cell: (p) => (p.liquidationPrice ? <span className="neg" data-testid={`liq-${p.symbol}`}>{px(p.symbol, p.liquidationPrice)}</span> : '—'), min: 80 },
     {
       id: 'actions', header: 'Actions', value: () => '', width: 140, pinned: true,
       cell: (p) =>
