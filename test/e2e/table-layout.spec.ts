@@ -105,12 +105,13 @@ async function measureTables(page: Page): Promise<TableReport[]> {
         if (mis.size) problems.push(`misaligned columns: ${[...mis].join(', ')}`);
       }
 
-      // 4. No number and no header is cut: a clipped price or P&L is worse than none.
+      // 4. Nothing is cut — no number, time, state or header — but the long free text a column declares it may
+      // cut (DataTable's `cut`/`clipStart`, an HTML table's td.clip), whose tooltip tells the whole of it.
       const cut = new Set<string>();
       for (const r of rows)
         r.forEach((c, i) => {
-          const numeric = r === head || c.matches('.num') || getComputedStyle(c).textAlign === 'right';
-          if (numeric && c.scrollWidth > c.clientWidth + 1) cut.add(`${headerText(head ?? [], i)} "${(c.textContent ?? '').trim()}" (${c.scrollWidth} px in ${c.clientWidth})`);
+          if (c.matches('.dt-cut, .dt-clip-start, td.clip')) return;
+          if (c.scrollWidth > c.clientWidth + 1) cut.add(`${headerText(head ?? [], i)} "${(c.textContent ?? '').trim()}" (${c.scrollWidth} px in ${c.clientWidth})`);
         });
       if (cut.size) problems.push(`cut text: ${[...cut].join(', ')}`);
 
@@ -188,7 +189,12 @@ test('trade screen tables fit at three sizes: watchlist, positions, open orders,
   for (const [tab, content] of tabs) {
     await blotter.getByRole('tab', { name: new RegExp(`^${tab}`) }).click();
     await expect(blotter.getByRole('table', { name: tab })).toContainText(content, { timeout: 60_000 });
-    await atEachViewport(page, (at) => checkTables(page, `${at} ${tab}`, ['Watchlist', tab]));
+    await atEachViewport(page, async (at) => {
+      await checkTables(page, `${at} ${tab}`, ['Watchlist', tab]);
+      // The account figures above the tables: net P&L (the last) is never cut off by the panel's edge.
+      const [net, panel] = [(await blotter.getByTestId('net-pnl').boundingBox())!, (await blotter.boundingBox())!];
+      expect.soft(net.x + net.width, `${at}: net P&L inside the blotter`).toBeLessThanOrEqual(panel.x + panel.width);
+    });
   }
   await snap(page, 'table-layout-trade-1600x1000');
 });

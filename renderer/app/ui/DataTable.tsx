@@ -17,6 +17,10 @@ export interface Col<T> {
   min?: number;
   /** Numeric sort on decimal strings. */
   numeric?: boolean;
+  /** Long free text (a summary, a reason) that may be cut with an ellipsis, its tooltip telling the whole. */
+  cut?: boolean;
+  /** Cut at its start when too narrow ("…3f9-1-2"): ids that share a prefix differ at their end. */
+  clipStart?: boolean;
   /** Pinned to the right edge (row actions): visible whatever the horizontal scroll. */
   pinned?: boolean;
 }
@@ -72,7 +76,7 @@ export function DataTable<T>({ columns, rows, rowKey, exportName, empty, onRowCl
   const track = (c: Col<T>) => (c.width ? (c.min !== undefined && c.min < c.width ? `minmax(${c.min}px, ${c.width}px)` : `${c.width}px`) : `minmax(${c.min ?? FLEX_MIN}px, 1fr)`);
   const template = columns.map(track).join(' ');
   const minWidth = columns.reduce((n, c) => n + (c.min ?? c.width ?? FLEX_MIN), 0);
-  const cellClass = (c: Col<T>, base: string) => `${base}${c.align === 'right' ? ' num' : ''}${c.pinned ? ' dt-pinned' : ''}`;
+  const cellClass = (c: Col<T>, base: string) => `${base}${c.align === 'right' ? ' num' : ''}${c.pinned ? ' dt-pinned' : ''}${c.clipStart && base === 'dt-td' ? ' dt-clip-start' : ''}${c.cut && base === 'dt-td' ? ' dt-cut' : ''}`;
 
   const exportCsv = () => {
     const data = columns.filter((c) => !c.pinned);
@@ -140,7 +144,7 @@ export function DataTable<T>({ columns, rows, rowKey, exportName, empty, onRowCl
                     const tip = typeof shown === 'string' ? shown : c.value(row.original);
                     return (
                       <div key={cell.id} role="cell" className={cellClass(c, 'dt-td')} title={tip === null || tip === '' ? undefined : String(tip)}>
-                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                        {c.clipStart ? <bdi>{flexRender(cell.column.columnDef.cell, cell.getContext())}</bdi> : flexRender(cell.column.columnDef.cell, cell.getContext())}
                       </div>
                     );
                   })}

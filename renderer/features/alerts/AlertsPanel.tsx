@@ -73,7 +73,7 @@ export function AlertsPanel() {
   const notifyAsk = typeof Notification !== 'undefined' && Notification.permission === 'default';
 
   return (
-    <div className="panel-body" data-testid="panel-alerts">
+    <div className="panel-body padded" data-testid="panel-alerts">
       <PanelHeader title="Alerts">
         {notifyAsk && <button onClick={() => void Notification.requestPermission()}>Enable browser notifications</button>}
       </PanelHeader>

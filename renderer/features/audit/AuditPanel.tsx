@@ -13,7 +13,7 @@ import { ReplayPanel } from './ReplayPanel.tsx';
 const typeKind: Record<string, 'ok' | 'warn' | 'bad' | 'info' | 'muted'> = { fill: 'ok', order: 'info', 'risk-verdict': 'warn', override: 'bad', 'trading-state': 'bad', signal: 'info' };
 
 const cols: Col<AuditEventRow>[] = [
-  { id: 'seq', header: '#', value: (e) => e.seq, align: 'right', width: 64 },
+  { id: 'seq', header: '#', value: (e) => e.seq, align: 'right', width: 60 },
   {
     id: 'time',
     // Read at render: the zone is the trader's choice (Settings → Appearance).
@@ -26,8 +26,8 @@ const cols: Col<AuditEventRow>[] = [
   },
   { id: 'type', header: 'Type', value: (e) => e.type, cell: (e) => <Badge kind={typeKind[e.type] ?? 'muted'}>{e.type}</Badge>, width: 120 },
   { id: 'symbol', header: 'Symbol', value: (e) => e.symbol ?? '', width: 100 },
-  { id: 'summary', header: 'Summary', value: (e) => summary(e) },
-  { id: 'session', header: 'Session', value: (e) => e.session ?? '', width: 170 },
+  { id: 'summary', header: 'Summary', value: (e) => summary(e), min: 160, cut: true },
+  { id: 'session', header: 'Session', value: (e) => e.session ?? '', width: 160, min: 72, clipStart: true },
   { id: 'hash', header: 'Hash', value: (e) => e.hash, cell: (e) => <code className="muted">{e.hash.slice(0, 12)}</code>, width: 110 },
 ];
 

@@ -16,7 +16,7 @@ const px = (symbol: string, v: string | null | undefined) => fmtPrice(v, useTrad
 
 function orderCols(withActions: boolean, cancel: (id: string) => void, modify: (o: OrderView) => void): Col<OrderView>[] {
   const cols: Col<OrderView>[] = [
-    { id: 'time', header: 'Time', value: (o) => o.createdTs, cell: (o) => fmtTime(o.createdTs), width: 140 },
+    { id: 'time', header: 'Time', value: (o) => o.createdTs, cell: (o) => fmtTime(o.createdTs), width: 150 },
     { id: 'symbol', header: 'Symbol', value: (o) => o.symbol, width: 90, min: 76 },
     { id: 'side', header: 'Side', value: (o) => o.side, cell: (o) => sideCell(o.side), width: 50 },
     { id: 'type', header: 'Type', value: (o) => o.type + (o.groupKind ? ` (${o.groupKind})` : '') + (o.emulated ? ' · emulated' : ''), width: 130, min: 80 },
@@ -28,8 +28,8 @@ function orderCols(withActions: boolean, cancel: (id: string) => void, modify: (
     { id: 'avg', header: 'Avg fill', value: (o) => o.avgFillPrice, align: 'right', numeric: true, cell: (o) => (o.avgFillPrice ? px(o.symbol, o.avgFillPrice) : '—'), min: 80 },
     { id: 'state', header: 'State', value: (o) => o.state, cell: (o) => <span className={`state state-${o.state}`}>{o.state}</span>, width: 110, min: 80 },
     { id: 'source', header: 'Source', value: (o) => o.source, width: 70, min: 64 },
-    { id: 'reason', header: 'Reason', value: (o) => o.reason ?? '', min: 64 },
-    { id: 'id', header: 'Order id', value: (o) => o.clientOrderId, min: 72 },
+    { id: 'reason', header: 'Reason', value: (o) => o.reason ?? '', min: 64, cut: true },
+    { id: 'id', header: 'Order id', value: (o) => o.clientOrderId, min: 72, clipStart: true },
   ];
   if (withActions)
     cols.push({
@@ -55,18 +55,18 @@ function orderCols(withActions: boolean, cancel: (id: string) => void, modify: (
 }
 
 const fillCols: Col<FillView>[] = [
-  { id: 'time', header: 'Time', value: (f) => f.ts, cell: (f) => fmtTime(f.ts), width: 140, min: 136 },
+  { id: 'time', header: 'Time', value: (f) => f.ts, cell: (f) => fmtTime(f.ts), width: 150, min: 146 },
   { id: 'symbol', header: 'Symbol', value: (f) => f.symbol, width: 90, min: 72 },
-  { id: 'side', header: 'Side', value: (f) => f.side, cell: (f) => sideCell(f.side), width: 50, min: 48 },
+  { id: 'side', header: 'Side', value: (f) => f.side, cell: (f) => sideCell(f.side), width: 50, min: 44 },
   { id: 'qty', header: 'Qty', value: (f) => f.qty, align: 'right', numeric: true, min: 60 },
-  { id: 'price', header: 'Price', value: (f) => f.price, align: 'right', numeric: true, cell: (f) => px(f.symbol, f.price), min: 80 },
-  { id: 'notional', header: 'Notional', value: (f) => f.notional, align: 'right', numeric: true, cell: (f) => fmtDecimal(f.notional, 2, 2), min: 76 },
-  { id: 'fee', header: 'Fee', value: (f) => f.fee, align: 'right', numeric: true, cell: (f) => `${fmtMoney(f.fee, f.feeCurrency)} ${f.feeCurrency}`, min: 84 },
-  { id: 'liq', header: 'Role', value: (f) => f.liquidity, width: 58, min: 52 },
+  { id: 'price', header: 'Price', value: (f) => f.price, align: 'right', numeric: true, cell: (f) => px(f.symbol, f.price), min: 78 },
+  { id: 'notional', header: 'Notional', value: (f) => f.notional, align: 'right', numeric: true, cell: (f) => fmtDecimal(f.notional, 2, 2), min: 74 },
+  { id: 'fee', header: 'Fee', value: (f) => f.fee, align: 'right', numeric: true, cell: (f) => `${fmtMoney(f.fee, f.feeCurrency)} ${f.feeCurrency}`, min: 80 },
+  { id: 'liq', header: 'Role', value: (f) => f.liquidity, width: 58, min: 48 },
   // Paper fills against a book: how far the fill was from the touch it saw (against the trader).
-  { id: 'slippage', header: 'Slippage', value: (f) => f.slippage ?? '', align: 'right', numeric: true, cell: (f) => (f.slippage ? <span title={`touch ${f.touch ?? ''}`}>{px(f.symbol, f.slippage)}</span> : '—'), min: 72 },
-  { id: 'order', header: 'Order id', value: (f) => f.clientOrderId, min: 56 },
-  { id: 'trade', header: 'Trade id', value: (f) => f.tradeId, min: 56 },
+  { id: 'slippage', header: 'Slippage', value: (f) => f.slippage ?? '', align: 'right', numeric: true, cell: (f) => (f.slippage ? <span title={`touch ${f.touch ?? ''}`}>{px(f.symbol, f.slippage)}</span> : '—'), min: 70 },
+  { id: 'order', header: 'Order id', value: (f) => f.clientOrderId, min: 56, clipStart: true },
+  { id: 'trade', header: 'Trade id', value: (f) => f.tradeId, min: 56, clipStart: true },
 ];
 
 export function BlotterPanel() {

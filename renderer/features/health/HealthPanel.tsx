@@ -29,14 +29,14 @@ export function HealthPanel() {
   }, [connected]);
   if (!h)
     return (
-      <div className="panel-body" data-testid="panel-health">
+      <div className="panel-body padded" data-testid="panel-health">
         <PanelHeader title="Health" />
         <EmptyState title="Loading health…" />
       </div>
     );
   const refusals = Object.entries(h.riskRefusals);
   return (
-    <div className="panel-body" data-testid="panel-health">
+    <div className="panel-body padded" data-testid="panel-health">
       <PanelHeader title="Health">
         <span className="muted">{h.metricsUrl ? `Prometheus: ${h.metricsUrl}` : 'Prometheus endpoint off (settings: metrics.enabled)'}</span>
       </PanelHeader>

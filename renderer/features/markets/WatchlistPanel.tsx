@@ -23,7 +23,7 @@ const compact = (n: number) => compactFmt.format(n);
  * the remove button, plus the panel's borders. The panel's own width decides, so dragging the column wider
  * brings volume back whatever the screen size.
  */
-const ROOM_FOR_VOLUME = 64 + 76 + 58 + 46 + 24 + 4;
+const ROOM_FOR_VOLUME = 64 + 76 + 58 + 46 + 28 + 4;
 function useRoomForVolume(): [(el: HTMLDivElement | null) => void, boolean] {
   const [room, setRoom] = useState(false);
   const observer = useRef<ResizeObserver | null>(null);
@@ -84,7 +84,7 @@ export function WatchlistPanel() {
     () => (
       [
       {
-        id: 'symbol', header: 'Market', value: (r) => r.symbol, min: 64,
+        id: 'symbol', header: 'Market', value: (r) => r.symbol, min: 64, cut: true,
         cell: (r) => (
           <span title={`${r.symbol} on ${r.venue}`}>
             {r.symbol}
@@ -108,7 +108,7 @@ export function WatchlistPanel() {
         },
       },
       {
-        id: 'remove', header: '', width: 24, pinned: true, value: () => null,
+        id: 'remove', header: '', width: 28, pinned: true, value: () => null,
         cell: (r) => (
           <button
             className="ghost small"

@@ -12,14 +12,14 @@ import { CurveView } from '../chart/lightweight.ts';
 type Trade = BacktestResultWire['trades'][number];
 
 const tradeCols: Col<Trade>[] = [
-  { id: 'entry', header: 'Entry', value: (t) => t.entryTs, cell: (t) => fmtTime(t.entryTs, false), width: 120, min: 114 },
+  { id: 'entry', header: 'Entry', value: (t) => t.entryTs, cell: (t) => fmtTime(t.entryTs, false), width: 130 },
   { id: 'side', header: 'Side', value: (t) => t.side, cell: (t) => <span className={t.side === 'long' ? 'pos' : 'neg'}>{t.side}</span>, width: 48 },
   { id: 'in', header: 'In', value: (t) => t.entryPrice, numeric: true, align: 'right', cell: (t) => fmtDecimal(t.entryPrice, 2), min: 80 },
   { id: 'out', header: 'Out', value: (t) => t.exitPrice, numeric: true, align: 'right', cell: (t) => fmtDecimal(t.exitPrice, 2), min: 80 },
   { id: 'pnl', header: 'P&L', value: (t) => t.pnlValue, align: 'right', cell: (t) => <span className={signed(t.pnl).cls}>{signed(t.pnl).text}</span>, min: 80 },
   { id: 'ret', header: 'Return', value: (t) => t.returnPct, align: 'right', cell: (t) => fmtPct(t.returnPct), min: 64 },
-  { id: 'bars', header: 'Bars', value: (t) => t.bars, align: 'right', width: 48 },
-  { id: 'exit', header: 'Exit', value: (t) => t.exitReason, width: 80, min: 56 },
+  { id: 'bars', header: 'Bars', value: (t) => t.bars, align: 'right', width: 48, min: 44 },
+  { id: 'exit', header: 'Exit', value: (t) => t.exitReason, width: 80, min: 48, cut: true },
 ];
 
 function Curve({ ts, values, color, percent, invert, label }: { ts: Float64Array; values: Float64Array; color: string; percent?: boolean; invert?: boolean; label: string }) {

@@ -31,7 +31,7 @@ export function SweepResults({ s, onPick }: { s: SweepResult; onPick(params: Rec
   if (!rows.length) return <div className="muted pad">The sweep returned no rows.</div>;
   const cols: Col<SweepRowView>[] = [
     { id: 'rank', header: '#', value: (r) => r.rank, align: 'right', width: 40 },
-    { id: 'params', header: 'Parameters', value: (r) => paramText(r.params), min: 92 },
+    { id: 'params', header: 'Parameters', value: (r) => paramText(r.params), min: 92, cut: true },
     { id: 'objective', header: s.objective, value: (r) => num(r, s.objective), align: 'right', cell: (r) => fmtNum(num(r, s.objective)), width: 68, min: 64 },
     { id: 'ret', header: 'Return', value: (r) => num(r, 'netProfitPct'), align: 'right', cell: (r) => fmtPct(num(r, 'netProfitPct')), width: 70, min: 64 },
     { id: 'dd', header: 'Max DD', value: (r) => num(r, 'maxDrawdown'), align: 'right', cell: (r) => fmtPct(num(r, 'maxDrawdown')), width: 70, min: 64 },
