@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, openTrading, snap, startServer, test } from './fixtures.ts';
 
-/** A table's cells by column header, one record per row (cells carry their raw value as the title). */
+/** A table's cells by column header, one record per row (cells carry their raw value as data-value). */
 async function tableRows(table: Locator): Promise<Record<string, string>[]> {
   return table.evaluate((el) => {
     const headers = [...el.querySelectorAll('[role="columnheader"]')].map((h) => (h.textContent ?? '').trim());
     return [...el.querySelectorAll('[role="row"]')]
       .map((r) => [...r.querySelectorAll('[role="cell"]')])
       .filter((cells) => cells.length)
-      .map((cells) => Object.fromEntries(cells.map((c, i) => [headers[i] ?? String(i), c.getAttribute('title') ?? (c.textContent ?? '').trim()])));
+      .map((cells) => Object.fromEntries(cells.map((c, i) => [headers[i] ?? String(i), c.getAttribute('data-value') ?? (c.textContent ?? '').trim()])));
   });
 }
 

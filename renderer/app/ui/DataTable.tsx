@@ -139,11 +139,12 @@ export function DataTable<T>({ columns, rows, rowKey, exportName, empty, onRowCl
                   {row.getVisibleCells().map((cell, i) => {
                     const c = columns[i]!;
                     // A cut cell still tells its whole value on hover: the text it shows when that is text (a
-                    // formatted time, not its epoch ms), else the raw value.
+                    // formatted time, not its epoch ms), else the raw value, which data-value keeps for machines.
+                    const raw = c.value(row.original);
                     const shown = c.cell ? c.cell(row.original) : null;
-                    const tip = typeof shown === 'string' ? shown : c.value(row.original);
+                    const tip = typeof shown === 'string' ? shown : raw;
                     return (
-                      <div key={cell.id} role="cell" className={cellClass(c, 'dt-td')} title={tip === null || tip === '' ? undefined : String(tip)}>
+                      <div key={cell.id} role="cell" className={cellClass(c, 'dt-td')} title={tip === null || tip === '' ? undefined : String(tip)} data-value={raw ?? undefined}>
                         {c.clipStart ? <bdi>{flexRender(cell.column.columnDef.cell, cell.getContext())}</bdi> : flexRender(cell.column.columnDef.cell, cell.getContext())}
                       </div>
                     );
