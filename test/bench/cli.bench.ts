@@ -101,7 +101,7 @@ if (only.has('e2e')) {
 
 if (only.has('write') || only.has('sweep')) {
   const columns = parseCandlesCsvBytes(readFileSync(csv)).columns;
-  const config = configFrom({ symbol: BENCH_SYMBOL, fee: FEE }, '1m');
+  const config = await configFrom({ symbol: BENCH_SYMBOL, fee: FEE }, '1m');
 
   if (only.has('write')) {
     const result = runBacktest({ config, strategy: rulesSource(readFileSync(strategy, 'utf8'), {}), datasets: [{ symbol: BENCH_SYMBOL, columns, source: 'bench' }] });

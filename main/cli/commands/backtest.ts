@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import type { BacktestResult } from '../../core/backtest/result.ts';
 import { parseOptions, type CliCommand, UsageError } from '../command.ts';
+import { trace } from '../trace.ts';
 import { assumedLine, COMMON_OPTIONS, configFrom, loadCandles, parseParams, readStrategy, type Assumed, type CommonValues } from './backtest-shared.ts';
 
 function days(ms: number): string {
@@ -79,15 +80,18 @@ export const backtest: CliCommand = {
     // A code strategy runs in a sandbox process: it starts while the data loads, not after.
     if (strat.kind === 'code') void import('../../../workers/sandbox/spawn.ts').then(({ prewarmSandbox, SANDBOX_MEMORY_MB }) => prewarmSandbox({ memoryMb: SANDBOX_MEMORY_MB }));
     const data = await loadCandles(v, assumed);
-    const config = configFrom(v, data.timeframe, assumed);
+    trace('data loaded');
+    const config = await configFrom(v, data.timeframe, assumed);
     // Before the run: what it assumes is what a reader needs to judge every figure after it.
     if (v.json) console.error(assumedLine(assumed));
     else console.log(assumedLine(assumed));
     const datasets = [{ symbol: v.symbol!, columns: data.columns, source: data.source }];
     // The engine is loaded once the arguments and data are known good: start-up and bad input answer fast.
+    trace('config');
     const r = strat.kind === 'rules'
       ? await import('../../../workers/backtest/backtester.ts').then(({ runBacktest, rulesSource }) => runBacktest({ config, strategy: rulesSource(strat.source, params), datasets }))
       : await import('../../../workers/backtest/code-runner.ts').then(({ runCodeBacktest }) => runCodeBacktest({ config, source: strat.source, fileName: strat.fileName, params, datasets }));
+    trace('result');
     const { equityCsv, reportHtml, tradesCsv } = await import('../../host/reports/backtest-report.ts');
     const { equityF64, writeResultJson } = await import('../../host/reports/result-json.ts');
     if (v.report) writeFileSync(v.report, reportHtml(r));
@@ -99,6 +103,7 @@ export const backtest: CliCommand = {
       out.end('\n');
       if (shown.points < shown.bars) process.stderr.write(`equity curve: ${shown.points} of ${shown.bars} points in the JSON (schema kestrel.backtest/3); --curve-points all for every point, --equity FILE.f64 or .csv for the full series\n`);
     } else console.log(summary(r));
+    trace('written');
     return r.status === 'ok' ? 0 : 1;
   },
 };

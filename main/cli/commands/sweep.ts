@@ -53,7 +53,7 @@ export const sweep: CliCommand = {
     if (strat.kind !== 'rules') throw new UsageError('sweeps take a rules strategy (.json)');
     const assumed: Assumed[] = [];
     const data = await loadCandles(v, assumed);
-    const config = configFrom(v, data.timeframe, assumed);
+    const config = await configFrom(v, data.timeframe, assumed);
     console.error(assumedLine(assumed));
     // Validated by the core sweep schema (objective names, sizes) with path-named errors.
     const spec = { mode: v.random ? 'random' : 'grid', params: ranges(v.param), objective: v.objective, ...(v.random ? { samples: Number(v.random) } : {}) } as unknown as SweepSpecInput;
