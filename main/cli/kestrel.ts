@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command: ${name}\n\n${help()}`);
     return 2;
   }
-  if (import.meta.url.endsWith('.ts')) (await import('./ts-cache.ts')).cacheStrippedTypeScript(cache?.directory);
+  if (import.meta.url.endsWith('.ts')) (await import('../../workers/ts-cache.ts')).cacheStrippedTypeScript(cache?.directory);
   const [cmd, { KestrelError }, { UsageError, commandHelp }] = await Promise.all([entry.load(), import('../core/errors.ts'), import('./command.ts')]);
   trace(`${name} loaded`);
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -220,16 +220,17 @@ export function assumedLine(assumed: readonly Assumed[]): string {
 
 /**
  * Candles from --data CSV, --demo DAYS (seeded generator) or the local market database, and the timeframe of
- * the run (resolveTimeframe; stored data: --timeframe or the one timeframe stored for the symbol).
+ * the run (resolveTimeframe; stored data: --timeframe or the one timeframe stored for the symbol). `shared`: a
+ * CSV's columns in SharedArrayBuffers (another thread reads them).
  */
-export async function loadCandles(v: CommonValues, assumed: Assumed[] = []): Promise<{ columns: OhlcvColumns; source: string; timeframe: string }> {
+export async function loadCandles(v: CommonValues, assumed: Assumed[] = [], opts: { readonly shared?: boolean } = {}): Promise<{ columns: OhlcvColumns; source: string; timeframe: string }> {
   const symbol = v.symbol!;
   if (!symbol) throw new UsageError('--symbol is required');
   if (v.data) {
     // The same row checks as `kestrel import` (the timeframe grid aside: the data's own spacing is checked by the
     // backtest's quality certificate). What was detected goes to stderr, so --json output stays clean.
     process.stderr.write(`${basename(v.data)}: reading…\n`);
-    const file = readCandlesCsvFile(v.data);
+    const file = readCandlesCsvFile(v.data, opts.shared ? { shared: true } : {});
     trace('csv parsed');
     const checked = checkRows(file, 0, v['allow-bad-rows'] ?? false);
     trace('rows checked');
