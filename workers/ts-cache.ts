@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { registerHooks, stripTypeScriptTypes } from 'node:module';
+import { enableCompileCache, registerHooks, stripTypeScriptTypes } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,4 +67,14 @@ export function cacheStrippedTypeScript(dir: string | undefined): void {
       return { format: 'module', source, shortCircuit: true };
     },
   });
+}
+
+/**
+ * For a worker thread (each loads its own modules, and Node's compile cache is per thread): the compile cache
+ * and, when running from TypeScript, the stripped-TypeScript cache, both under `dir` (the main thread's
+ * getCompileCacheDir(); Node's default place when the main thread has none).
+ */
+export function cacheThreadModules(dir: string | undefined, fromTypeScript: boolean): void {
+  const at = enableCompileCache?.(dir)?.directory ?? dir;
+  if (fromTypeScript) cacheStrippedTypeScript(at);
 }

@@ -4,12 +4,12 @@
  * over (late-certificates.ts). Whatever goes wrong here, the caller is told, and certifies on its own.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { cacheStrippedTypeScript } from '../ts-cache.ts';
+import { cacheThreadModules } from '../ts-cache.ts';
 import { sendCertificates, type CertificateHandoff } from './late-certificates.ts';
 import type { Dataset } from './backtester.ts';
 
 const { sender, cacheDir } = workerData as { sender: CertificateHandoff; cacheDir?: string };
-if (import.meta.url.endsWith('.ts')) cacheStrippedTypeScript(cacheDir);
+cacheThreadModules(cacheDir, import.meta.url.endsWith('.ts'));
 const loaded = import('./backtester.ts');
 loaded.catch(() => {});
 

@@ -6,6 +6,7 @@
  * and read back synchronously at assembly (late-certificates.ts). A certifier that failed or died is not
  * fatal: the run certifies on its own, and the result is the same either way.
  */
+import { getCompileCacheDir } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { DatasetCertificate } from '../../main/core/backtest/result.ts';
 import type { Dataset } from './backtester.ts';
@@ -22,8 +23,9 @@ export interface Certifier {
   close(): Promise<void>;
 }
 
-/** `cacheDir`: where the thread keeps stripped TypeScript (the compile cache directory; see ts-cache.ts). */
-export function startCertifier(cacheDir?: string): Certifier {
+/** The thread shares this thread's compile cache directory (and keeps stripped TypeScript there; ts-cache.ts). */
+export function startCertifier(): Certifier {
+  const cacheDir = getCompileCacheDir?.();
   const { receiver, sender } = handoffPair();
   const worker = new Worker(new URL(`./certifier-thread${EXT}`, import.meta.url), { workerData: { sender, cacheDir }, transferList: [sender.port] });
   let given = false;

@@ -5,7 +5,6 @@
  * run completed, 1 when the strategy failed (partial results are still printed / written).
  */
 import { statSync, writeFileSync } from 'node:fs';
-import { getCompileCacheDir } from 'node:module';
 import type { BacktestResult } from '../../core/backtest/result.ts';
 import type { Certifier } from '../../../workers/backtest/certifier.ts';
 import { parseOptions, type CliCommand, UsageError } from '../command.ts';
@@ -97,7 +96,7 @@ export const backtest: CliCommand = {
     const assumed: Assumed[] = [];
     // A code strategy runs in a sandbox process: it starts while the data loads, not after.
     if (strat.kind === 'code') void import('../../../workers/sandbox/spawn.ts').then(({ prewarmSandbox, SANDBOX_MEMORY_MB }) => prewarmSandbox({ memoryMb: SANDBOX_MEMORY_MB }));
-    const aside = async (): Promise<Certifier> => (await import('../../../workers/backtest/certifier.ts')).startCertifier(getCompileCacheDir?.());
+    const aside = async (): Promise<Certifier> => (await import('../../../workers/backtest/certifier.ts')).startCertifier();
     let certifier = strat.kind === 'rules' && v.data && fileSize(v.data) >= CERTIFY_ASIDE_CSV_BYTES ? await aside() : undefined;
     try {
       const data = await loadCandles(v, assumed, { shared: certifier !== undefined });
