@@ -14,12 +14,15 @@
  * Worker files are .ts under Node's type stripping and .js once compiled to dist/: the filename is resolved
  * relative to this module with this module's own extension.
  */
+import { getCompileCacheDir } from 'node:module';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { CancelledError, type ErrorCode, type ErrorIssue, KestrelError, ValidationError } from '../main/core/errors.ts';
 import { TASKS, type TaskInput, type TaskName, type TaskOutput } from './tasks.ts';
+import type { BootData } from './pool-boot.ts';
 
 const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
@@ -57,7 +60,21 @@ export interface PoolOptions {
   readonly onError?: (e: Error) => void;
   /** Default CANCEL_GRACE_MS. */
   readonly cancelGraceMs?: number;
+  /**
+   * Tasks whose modules every thread loads as it starts, before it is given one: a pool made before its data
+   * is ready (a sweep reading its CSV) has its threads ready when the data is.
+   */
+  readonly preload?: readonly TaskName[];
+  /**
+   * false: threads start as bare piscina workers, without the compile and stripped-TypeScript caches or
+   * preloading (pool-boot.ts): how every thread started before, kept as the start-up bench's baseline.
+   */
+  readonly boot?: boolean;
 }
+
+/** How long close() waits for threads still booting before it terminates them anyway. */
+const BOOT_WAIT_MS = 30_000;
+
 
 interface Payload {
   readonly input: unknown;
@@ -83,11 +100,20 @@ export class WorkerPool {
   readonly threads: number;
   private readonly graceMs: number;
   private readonly inflight = new Set<InFlight>();
+  private readonly booted: Int32Array | undefined;
+  private created = 0;
 
   constructor(opts: PoolOptions = {}) {
     this.threads = Math.max(1, opts.threads ?? availableParallelism());
     this.graceMs = opts.cancelGraceMs ?? CANCEL_GRACE_MS;
-    this.piscina = new Piscina({ minThreads: this.threads, maxThreads: this.threads, idleTimeout: opts.idleTimeoutMs ?? 30_000, concurrentTasksPerWorker: 1 });
+    const base = { minThreads: this.threads, maxThreads: this.threads, idleTimeout: opts.idleTimeoutMs ?? 30_000, concurrentTasksPerWorker: 1 };
+    if (opts.boot === false) this.piscina = new Piscina(base);
+    else {
+      this.booted = new Int32Array(new SharedArrayBuffer(4));
+      const workerData: BootData = { cacheDir: getCompileCacheDir?.(), preload: [...new Set((opts.preload ?? []).map(taskFile))], booted: this.booted };
+      this.piscina = new Piscina({ ...base, filename: fileURLToPath(new URL(`./pool-boot${EXT}`, import.meta.url)), workerData });
+      this.piscina.on('workerCreate', () => void this.created++);
+    }
     // piscina reports pool-level trouble as an 'error' event; without a listener an EventEmitter throws it,
     // which would take the whole host down. The known case is benign: a task cancelled while its result was
     // already on the way ("Unexpected message from Worker"); the result is dropped, the caller already has
@@ -154,7 +180,19 @@ export class WorkerPool {
   async close(): Promise<void> {
     for (const f of this.inflight) f.cancel();
     await Promise.all([...this.inflight].map((f) => f.done));
+    await this.bootsDone();
     await this.piscina.destroy();
+  }
+
+  /** Until every thread made so far has booted (pool-boot.ts), or BOOT_WAIT_MS. */
+  private async bootsDone(): Promise<void> {
+    const b = this.booted;
+    if (!b) return;
+    // Threads announced in a microtask after creation are counted before looking. Polled on a timer, which
+    // (unlike Atomics.waitAsync) keeps the process alive meanwhile: the threads are unref'd.
+    await Promise.resolve();
+    const until = Date.now() + BOOT_WAIT_MS;
+    while (Atomics.load(b, 0) < this.created && Date.now() < until) await sleep(5);
   }
 }
 

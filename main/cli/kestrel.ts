@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Start-up is what every command waits for: only the command table is loaded up front, each command's modules
-// when it runs, and Node caches compiled code across runs (a no-op where unsupported).
+// when it runs, and Node caches compiled code and (ts-cache.ts) stripped TypeScript across runs (no-ops where
+// unsupported).
 import { enableCompileCache } from 'node:module';
 import { cliCommands } from './commands/index.ts';
+import { trace } from './trace.ts';
 
-enableCompileCache?.();
+const cache = enableCompileCache?.();
+trace('entry loaded');
 
 function help(): string {
   const width = Math.max(...cliCommands.map((c) => c.name.length));
@@ -22,7 +25,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command: ${name}\n\n${help()}`);
     return 2;
   }
+  if (import.meta.url.endsWith('.ts')) (await import('../../workers/ts-cache.ts')).cacheStrippedTypeScript(cache?.directory);
   const [cmd, { KestrelError }, { UsageError, commandHelp }] = await Promise.all([entry.load(), import('../core/errors.ts'), import('./command.ts')]);
+  trace(`${name} loaded`);
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(commandHelp(cmd));
     return 0;

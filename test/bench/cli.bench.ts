@@ -10,7 +10,10 @@
  * 4. Writing that run's result: the streamed writer (display curves + binary sidecar) vs
  *    JSON.stringify(resultToJson(r)).
  * 5. A 64-combination grid over the 1M candles on 2 threads vs 1 (warm pools; data certified once, shared).
- * Set KESTREL_BENCH_ONLY=parse,cli,e2e,write,sweep to run some of them.
+ * 6. Worker start-up in the pool: from `new WorkerPool({ threads: 2 })` to a first task done on each thread
+ *    (a small rules backtest: ~100 modules per thread; an indicator: the wasm kernels), with the threads'
+ *    boot (compile + stripped-TypeScript caches, pool-boot.ts) vs bare piscina threads (`boot: false`).
+ * Set KESTREL_BENCH_ONLY=parse,cli,e2e,write,sweep,pool to run some of them.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
@@ -26,12 +29,12 @@ import { runBacktest, rulesSource } from '../../workers/backtest/backtester.ts';
 import { runSweep } from '../../workers/backtest/sweep-runner.ts';
 import { WorkerPool } from '../../workers/pool.ts';
 import { parseCandlesCsvV1 } from './baseline/csv-v1.ts';
-import { BENCH_SYMBOL, benchCsv } from './csv-fixture.ts';
+import { BENCH_SYMBOL, benchCandles, benchCsv } from './csv-fixture.ts';
 import { figure, interleavedAsync, ratio } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const KESTREL = join(ROOT, 'main/cli/kestrel.ts');
-const only = new Set((process.env.KESTREL_BENCH_ONLY ?? 'parse,cli,e2e,write,sweep').split(','));
+const only = new Set((process.env.KESTREL_BENCH_ONLY ?? 'parse,cli,e2e,write,sweep,pool').split(','));
 const csv = benchCsv(1_000_000);
 const strategy = join(tmpdir(), 'kestrel-bench', 'sma-crossover.json');
 writeFileSync(strategy, JSON.stringify(getTemplate('sma-crossover')!.doc));
@@ -101,7 +104,7 @@ if (only.has('e2e')) {
 
 if (only.has('write') || only.has('sweep')) {
   const columns = parseCandlesCsvBytes(readFileSync(csv)).columns;
-  const config = configFrom({ symbol: BENCH_SYMBOL, fee: FEE }, '1m');
+  const config = await configFrom({ symbol: BENCH_SYMBOL, fee: FEE }, '1m');
 
   if (only.has('write')) {
     const result = runBacktest({ config, strategy: rulesSource(readFileSync(strategy, 'utf8'), {}), datasets: [{ symbol: BENCH_SYMBOL, columns, source: 'bench' }] });
@@ -147,5 +150,32 @@ if (only.has('write') || only.has('sweep')) {
     if (key(r.get('1')!.last) !== key(r.get('2')!.last) || (r.get('1')!.last as Out).rows.length !== 64) throw new Error('bench cli: sweep rows differ between 1 and 2 threads');
     figure('sweep 64 combinations x 1M candles, 2 threads', r.get('2')!.medianMs, 'ms');
     ratio('sweep 64 combinations x 1M candles', '1 thread', r.get('2')!.medianMs, r.get('1')!.medianMs, 'ms', false);
+  }
+}
+
+if (only.has('pool')) {
+  const candles = benchCandles(2_000);
+  const config = await configFrom({ symbol: BENCH_SYMBOL, fee: FEE }, '1m');
+  const backtestIn = { config, doc: getTemplate('sma-crossover')!.doc, datasets: [{ symbol: BENCH_SYMBOL, columns: candles, source: 'bench' }] };
+  const indicatorIn = { candles, specs: ['ema:20', 'rsi:14'] };
+  const firstTasks = {
+    backtest: (p: WorkerPool) => Promise.all([p.run('backtest.run', backtestIn), p.run('backtest.run', backtestIn)]),
+    indicators: (p: WorkerPool) => Promise.all([p.run('indicators.compute', indicatorIn), p.run('indicators.compute', indicatorIn)]),
+  };
+  for (const [what, first] of Object.entries(firstTasks)) {
+    const ms = { ours: [] as number[], bare: [] as number[] };
+    const start = async (boot: boolean, into: number[]): Promise<void> => {
+      const t0 = performance.now();
+      const p = new WorkerPool({ threads: 2, boot });
+      await first(p);
+      into.push(performance.now() - t0);
+      await p.close();
+    };
+    await interleavedAsync([
+      { name: 'ours', run: () => start(true, ms.ours) },
+      { name: 'bare', run: () => start(false, ms.bare) },
+    ]);
+    const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
+    ratio(`pool start-up, 2 threads to a first ${what === 'backtest' ? 'rules backtest' : 'indicator (wasm kernels)'} each`, 'bare piscina threads', median(ms.ours.slice(2)), median(ms.bare.slice(2)), 'ms', false);
   }
 }

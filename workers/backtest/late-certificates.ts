@@ -26,31 +26,50 @@ const FAILED = 2;
 /** How long a worker waits for the main thread before certifying on its own. */
 export const HANDOFF_WAIT_MS = 30_000;
 
-/** The main thread's end: `send` once; if `make` throws, the worker is told to certify on its own. */
-export function certificateHandoff(): { handoff: CertificateHandoff; transfer: MessagePort; send(make: () => readonly DatasetCertificate[]): void } {
+/**
+ * Two ends of one hand-off: `receiver` for the thread that runs the backtest, `sender` for the one that
+ * certifies (each end's port goes in a transfer list when it crosses threads).
+ */
+export function handoffPair(): { receiver: CertificateHandoff; sender: CertificateHandoff } {
   const channel = new MessageChannel();
   const ready = new Int32Array(new SharedArrayBuffer(4));
+  return { receiver: { ready, port: channel.port2 }, sender: { ready, port: channel.port1 } };
+}
+
+/** Sends once, on the sender's end; if `make` throws, the receiver is told to certify on its own. */
+export function sendCertificates(to: CertificateHandoff, make: () => readonly DatasetCertificate[]): void {
+  let state = FAILED;
+  try {
+    to.port.postMessage(make());
+    state = SENT;
+  } catch {
+    // The receiver certifies on its own, and meets (and reports) the same failure itself.
+  } finally {
+    // postMessage has queued the message at the receiver's port before the flag is raised.
+    Atomics.store(to.ready, 0, state);
+    Atomics.notify(to.ready, 0);
+    to.port.close();
+  }
+}
+
+/** The main thread's end: `send` once; if `make` throws, the worker is told to certify on its own. */
+export function certificateHandoff(): { handoff: CertificateHandoff; transfer: MessagePort; send(make: () => readonly DatasetCertificate[]): void } {
+  const { receiver, sender } = handoffPair();
   let sent = false;
   return {
-    handoff: { ready, port: channel.port2 },
-    transfer: channel.port2,
+    handoff: receiver,
+    transfer: receiver.port,
     send(make) {
       if (sent) return;
       sent = true;
-      let state = FAILED;
-      try {
-        channel.port1.postMessage(make());
-        state = SENT;
-      } catch {
-        // The worker certifies on its own, and meets (and reports) the same failure itself.
-      } finally {
-        // postMessage has queued the message at the worker's port before the flag is raised.
-        Atomics.store(ready, 0, state);
-        Atomics.notify(ready, 0);
-        channel.port1.close();
-      }
+      sendCertificates(sender, make);
     },
   };
+}
+
+/** The sender is gone without sending (its thread died): a receiver waiting or about to wait stops at once. */
+export function abandonHandoff(h: CertificateHandoff): void {
+  if (Atomics.compareExchange(h.ready, 0, PENDING, FAILED) === PENDING) Atomics.notify(h.ready, 0);
 }
 
 /** Worker side: the certificates the main thread sent, or undefined (failed, or none within `waitMs`). */

@@ -9,8 +9,8 @@ import { dataSpacing, timeframeToMs } from '../../core/backtest/config.ts';
 import { STANDARD_PROFILE, UNLIMITED_PROFILE } from '../../core/risk/profile.ts';
 import { checkRows, readCandlesCsvFile } from '../../host/data/csv-file.ts';
 import { defaultDataDir } from '../../host/paths.ts';
-import { settingsAccountProfile } from '../../host/settings/account-risk.ts';
 import { UsageError, type OptionSpecs } from '../command.ts';
+import { trace } from '../trace.ts';
 
 export const COMMON_OPTIONS = {
   strategy: { type: 'string', short: 's', value: 'FILE', help: 'strategy: a rules document (.json) or a code strategy (.ts/.js); required' },
@@ -150,10 +150,14 @@ export function calendarArg(s: string | undefined): unknown {
  * --risk-profile: a built-in name (standard = the issue's defaults, unlimited = every limit off) or a JSON file
  * holding one profile. Validated by the core schema with the rest of the config.
  */
-function riskProfileArg(arg: string, dataDir: string | undefined): unknown {
+async function riskProfileArg(arg: string, dataDir: string | undefined): Promise<unknown> {
   if (arg === 'standard') return STANDARD_PROFILE;
   if (arg === 'unlimited') return UNLIMITED_PROFILE;
-  if (arg === 'account' || arg.startsWith('account:')) return settingsAccountProfile(dataDir ?? defaultDataDir(), arg.slice('account:'.length) || undefined);
+  if (arg === 'account' || arg.startsWith('account:')) {
+    // Loaded here only: the settings bring the contract schemas and Kestrel Sim's defaults (≈100 modules, ws).
+    const { settingsAccountProfile } = await import('../../host/settings/account-risk.ts');
+    return settingsAccountProfile(dataDir ?? defaultDataDir(), arg.slice('account:'.length) || undefined);
+  }
   if (!/\.json$/i.test(arg)) throw new UsageError(`--risk-profile must be standard, unlimited, account[:ID] or a .json file, got ${arg}`);
   try {
     return JSON.parse(readFileSync(arg, 'utf8')) as unknown;
@@ -166,7 +170,7 @@ function riskProfileArg(arg: string, dataDir: string | undefined): unknown {
  * The backtest config from the flags (validated again by the core schema, with path-named errors), and the
  * defaults it assumed. `timeframe`: from resolveTimeframe.
  */
-export function configFrom(v: CommonValues, timeframe: string, assumed: Assumed[] = []): Record<string, unknown> {
+export async function configFrom(v: CommonValues, timeframe: string, assumed: Assumed[] = []): Promise<Record<string, unknown>> {
   if (!v.symbol) throw new UsageError('--symbol is required');
   const fee = decimalArg(v.fee, 'fee');
   const maker = decimalArg(v['maker-fee'], 'maker-fee') ?? fee;
@@ -204,7 +208,7 @@ export function configFrom(v: CommonValues, timeframe: string, assumed: Assumed[
     ...(calendar !== undefined ? { calendar } : {}),
     ...(ppy ? { periodsPerYear: ppy } : {}),
     ...(v['close-at-end'] ? { closeAtEnd: true } : {}),
-    ...(v['risk-profile'] ? { riskProfile: riskProfileArg(v['risk-profile'], v['data-dir']) } : {}),
+    ...(v['risk-profile'] ? { riskProfile: await riskProfileArg(v['risk-profile'], v['data-dir']) } : {}),
     instruments: { [v.symbol]: { tickSize: decimalArg(v.tick, 'tick') ?? '0.01', lotSize: decimalArg(v.lot, 'lot') ?? '0.0001', ...(b ? { base: b } : {}), ...(q ? { quote: q } : {}) } },
   };
 }
@@ -216,17 +220,20 @@ export function assumedLine(assumed: readonly Assumed[]): string {
 
 /**
  * Candles from --data CSV, --demo DAYS (seeded generator) or the local market database, and the timeframe of
- * the run (resolveTimeframe; stored data: --timeframe or the one timeframe stored for the symbol).
+ * the run (resolveTimeframe; stored data: --timeframe or the one timeframe stored for the symbol). `shared`: a
+ * CSV's columns in SharedArrayBuffers (another thread reads them).
  */
-export async function loadCandles(v: CommonValues, assumed: Assumed[] = []): Promise<{ columns: OhlcvColumns; source: string; timeframe: string }> {
+export async function loadCandles(v: CommonValues, assumed: Assumed[] = [], opts: { readonly shared?: boolean } = {}): Promise<{ columns: OhlcvColumns; source: string; timeframe: string }> {
   const symbol = v.symbol!;
   if (!symbol) throw new UsageError('--symbol is required');
   if (v.data) {
     // The same row checks as `kestrel import` (the timeframe grid aside: the data's own spacing is checked by the
     // backtest's quality certificate). What was detected goes to stderr, so --json output stays clean.
     process.stderr.write(`${basename(v.data)}: reading…\n`);
-    const file = readCandlesCsvFile(v.data);
+    const file = readCandlesCsvFile(v.data, opts.shared ? { shared: true } : {});
+    trace('csv parsed');
     const checked = checkRows(file, 0, v['allow-bad-rows'] ?? false);
+    trace('rows checked');
     process.stderr.write(`${basename(v.data)}: ${describeDetected(file.detected)}${checked.note ? `; ${checked.note}` : ''}\n`);
     return { columns: checked.columns, source: basename(v.data), timeframe: resolveTimeframe(v.timeframe, checked.columns.ts, assumed) };
   }

@@ -4,9 +4,11 @@
  * Rules documents run in this process; code strategies in a sandboxed, limited worker. Exit code 0 when the
  * run completed, 1 when the strategy failed (partial results are still printed / written).
  */
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import type { BacktestResult } from '../../core/backtest/result.ts';
+import type { Certifier } from '../../../workers/backtest/certifier.ts';
 import { parseOptions, type CliCommand, UsageError } from '../command.ts';
+import { trace } from '../trace.ts';
 import { assumedLine, COMMON_OPTIONS, configFrom, loadCandles, parseParams, readStrategy, type Assumed, type CommonValues } from './backtest-shared.ts';
 
 function days(ms: number): string {
@@ -34,6 +36,22 @@ function curvePointsArg(s: string | undefined): number | undefined {
   const n = Number(s);
   if (!Number.isInteger(n) || n < 10) throw new UsageError(`--curve-points must be an integer ≥ 10 or "all", got ${s}`);
   return n;
+}
+
+/**
+ * From this many candles a rules run certifies them on a second thread while it simulates (certifier.ts);
+ * below it the thread's start costs more than it saves. A CSV file this large starts the thread before it
+ * is read (~40 bytes a row or more).
+ */
+const CERTIFY_ASIDE_ROWS = 100_000;
+const CERTIFY_ASIDE_CSV_BYTES = CERTIFY_ASIDE_ROWS * 40;
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** Chunks gathered into ~1 MB writes: a long result is neither one giant string nor thousands of tiny writes. */
@@ -78,27 +96,45 @@ export const backtest: CliCommand = {
     const assumed: Assumed[] = [];
     // A code strategy runs in a sandbox process: it starts while the data loads, not after.
     if (strat.kind === 'code') void import('../../../workers/sandbox/spawn.ts').then(({ prewarmSandbox, SANDBOX_MEMORY_MB }) => prewarmSandbox({ memoryMb: SANDBOX_MEMORY_MB }));
-    const data = await loadCandles(v, assumed);
-    const config = configFrom(v, data.timeframe, assumed);
-    // Before the run: what it assumes is what a reader needs to judge every figure after it.
-    if (v.json) console.error(assumedLine(assumed));
-    else console.log(assumedLine(assumed));
-    const datasets = [{ symbol: v.symbol!, columns: data.columns, source: data.source }];
-    // The engine is loaded once the arguments and data are known good: start-up and bad input answer fast.
-    const r = strat.kind === 'rules'
-      ? await import('../../../workers/backtest/backtester.ts').then(({ runBacktest, rulesSource }) => runBacktest({ config, strategy: rulesSource(strat.source, params), datasets }))
-      : await import('../../../workers/backtest/code-runner.ts').then(({ runCodeBacktest }) => runCodeBacktest({ config, source: strat.source, fileName: strat.fileName, params, datasets }));
-    const { equityCsv, reportHtml, tradesCsv } = await import('../../host/reports/backtest-report.ts');
-    const { equityF64, writeResultJson } = await import('../../host/reports/result-json.ts');
-    if (v.report) writeFileSync(v.report, reportHtml(r));
-    if (v.trades) writeFileSync(v.trades, tradesCsv(r));
-    if (v.equity) writeFileSync(v.equity, /\.f64$/i.test(v.equity) ? equityF64(r) : equityCsv(r));
-    if (v.json) {
-      const out = bufferedStdout();
-      const shown = writeResultJson(r, out.write, { curvePoints });
-      out.end('\n');
-      if (shown.points < shown.bars) process.stderr.write(`equity curve: ${shown.points} of ${shown.bars} points in the JSON (schema kestrel.backtest/3); --curve-points all for every point, --equity FILE.f64 or .csv for the full series\n`);
-    } else console.log(summary(r));
-    return r.status === 'ok' ? 0 : 1;
+    const aside = async (): Promise<Certifier> => (await import('../../../workers/backtest/certifier.ts')).startCertifier();
+    let certifier = strat.kind === 'rules' && v.data && fileSize(v.data) >= CERTIFY_ASIDE_CSV_BYTES ? await aside() : undefined;
+    try {
+      const data = await loadCandles(v, assumed, { shared: certifier !== undefined });
+      trace('data loaded');
+      const config = await configFrom(v, data.timeframe, assumed);
+      // Before the run: what it assumes is what a reader needs to judge every figure after it.
+      if (v.json) console.error(assumedLine(assumed));
+      else console.log(assumedLine(assumed));
+      const datasets = [{ symbol: v.symbol!, columns: data.columns, source: data.source }];
+      if (strat.kind === 'rules' && !certifier && data.columns.ts.length >= CERTIFY_ASIDE_ROWS) certifier = await aside();
+      certifier?.give(config, datasets);
+      // The engine is loaded once the arguments and data are known good: start-up and bad input answer fast.
+      trace('config');
+      const late = certifier ? { lateCertificates: certifier.receive } : {};
+      const r = strat.kind === 'rules'
+        ? await import('../../../workers/backtest/backtester.ts').then(({ runBacktest, rulesSource }) => runBacktest({ config, strategy: rulesSource(strat.source, params), datasets, ...late }))
+        : await import('../../../workers/backtest/code-runner.ts').then(({ runCodeBacktest }) => runCodeBacktest({ config, source: strat.source, fileName: strat.fileName, params, datasets }));
+      trace('result');
+      return await output(r, v, curvePoints);
+    } finally {
+      await certifier?.close();
+    }
   },
 };
+
+/** The result as asked for: report, trade list and curve files, then the JSON or the summary on stdout. */
+async function output(r: BacktestResult, v: { report?: string; trades?: string; equity?: string; json?: boolean }, curvePoints: number | undefined): Promise<number> {
+  const { equityCsv, reportHtml, tradesCsv } = await import('../../host/reports/backtest-report.ts');
+  const { equityF64, writeResultJson } = await import('../../host/reports/result-json.ts');
+  if (v.report) writeFileSync(v.report, reportHtml(r));
+  if (v.trades) writeFileSync(v.trades, tradesCsv(r));
+  if (v.equity) writeFileSync(v.equity, /\.f64$/i.test(v.equity) ? equityF64(r) : equityCsv(r));
+  if (v.json) {
+    const out = bufferedStdout();
+    const shown = writeResultJson(r, out.write, { curvePoints });
+    out.end('\n');
+    if (shown.points < shown.bars) process.stderr.write(`equity curve: ${shown.points} of ${shown.bars} points in the JSON (schema kestrel.backtest/3); --curve-points all for every point, --equity FILE.f64 or .csv for the full series\n`);
+  } else console.log(summary(r));
+  trace('written');
+  return r.status === 'ok' ? 0 : 1;
+}

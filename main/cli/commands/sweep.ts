@@ -52,21 +52,22 @@ export const sweep: CliCommand = {
     const strat = readStrategy(v.strategy);
     if (strat.kind !== 'rules') throw new UsageError('sweeps take a rules strategy (.json)');
     const assumed: Assumed[] = [];
-    const data = await loadCandles(v, assumed);
-    const config = configFrom(v, data.timeframe, assumed);
-    console.error(assumedLine(assumed));
-    // Validated by the core sweep schema (objective names, sizes) with path-named errors.
-    const spec = { mode: v.random ? 'random' : 'grid', params: ranges(v.param), objective: v.objective, ...(v.random ? { samples: Number(v.random) } : {}) } as unknown as SweepSpecInput;
-    const pool = new WorkerPool(v.threads ? { threads: Number(v.threads) } : {});
-    const onProgress = (d: number, t: number): void => {
-      if (!v.json) process.stderr.write(`\r${d}/${t}`);
-    };
-    // The queue client (BullMQ, Redis) is loaded only for --queue: a local sweep starts without it.
-    const queue = v.queue ? await import('../../../workers/queue/client.ts') : undefined;
-    const password = v.queue ? (await import('./worker.ts')).queuePassword(v['password-file']) : undefined;
-    // On a queue, this machine's pool only re-runs the rows that verify the workers' hashes.
-    const executor: SetsExecutor | undefined = queue ? (cfg, doc, sets, ds, o) => queue.runSetsOnQueue({ url: v.queue!, ...(password ? { password } : {}) }, pool, cfg, doc, sets, ds, o) : undefined;
+    // Made before the data is read: its threads load the sweep's modules meanwhile, and are ready when it is.
+    const pool = new WorkerPool({ ...(v.threads ? { threads: Number(v.threads) } : {}), preload: ['backtest.sweep'] });
     try {
+      const data = await loadCandles(v, assumed);
+      const config = await configFrom(v, data.timeframe, assumed);
+      console.error(assumedLine(assumed));
+      // Validated by the core sweep schema (objective names, sizes) with path-named errors.
+      const spec = { mode: v.random ? 'random' : 'grid', params: ranges(v.param), objective: v.objective, ...(v.random ? { samples: Number(v.random) } : {}) } as unknown as SweepSpecInput;
+      const onProgress = (d: number, t: number): void => {
+        if (!v.json) process.stderr.write(`\r${d}/${t}`);
+      };
+      // The queue client (BullMQ, Redis) is loaded only for --queue: a local sweep starts without it.
+      const queue = v.queue ? await import('../../../workers/queue/client.ts') : undefined;
+      const password = v.queue ? (await import('./worker.ts')).queuePassword(v['password-file']) : undefined;
+      // On a queue, this machine's pool only re-runs the rows that verify the workers' hashes.
+      const executor: SetsExecutor | undefined = queue ? (cfg, doc, sets, ds, o) => queue.runSetsOnQueue({ url: v.queue!, ...(password ? { password } : {}) }, pool, cfg, doc, sets, ds, o) : undefined;
       const req = { config, doc: strat.source, sweep: spec, datasets: [{ symbol: v.symbol!, columns: data.columns, source: data.source }] };
       if (v['walk-forward']) {
         const m = /^(\d+):(\d+)$/.exec(v['walk-forward']);

@@ -32,6 +32,11 @@ export interface CsvParseOptions {
   readonly expectedRows?: number;
   /** The input's total size in bytes: after the first chunk the row count is estimated from it, once. */
   readonly sizeHint?: number;
+  /**
+   * Columns in SharedArrayBuffers, for a thread that reads them while this one works (a backtest certifies its
+   * candles on a second core). They are then views of the first n values, without the final right-sizing copy.
+   */
+  readonly shared?: boolean;
 }
 
 /** What the parser recognised, for the user to check. */
@@ -120,12 +125,12 @@ export class CandleCsvParser {
     this.maxRows = opts.maxRows ?? 50_000_000;
     this.forced = opts.timestamps !== undefined && opts.timestamps !== 'auto';
     this.cap = Math.max(64, Math.min(opts.expectedRows ?? (opts.sizeHint ? 1 << 16 : 1024), this.maxRows));
-    this.ts = new Float64Array(this.cap);
-    this.open = new Float64Array(this.cap);
-    this.high = new Float64Array(this.cap);
-    this.low = new Float64Array(this.cap);
-    this.close = new Float64Array(this.cap);
-    this.volume = new Float64Array(this.cap);
+    this.ts = this.f64(this.cap);
+    this.open = this.f64(this.cap);
+    this.high = this.f64(this.cap);
+    this.low = this.f64(this.cap);
+    this.close = this.f64(this.cap);
+    this.volume = this.f64(this.cap);
     this.lineOf = new Uint32Array(this.cap);
   }
 
@@ -169,7 +174,8 @@ export class CandleCsvParser {
     }
     const n = this.n;
     if (n === 0 && !this.badCount) throw new ValidationError('CSV has no data rows', [{ path: '', message: 'empty file' }]);
-    const columns: OhlcvColumns = { ts: fit(this.ts, n), open: fit(this.open, n), high: fit(this.high, n), low: fit(this.low, n), close: fit(this.close, n), volume: fit(this.volume, n) };
+    const f = this.opts.shared ? (a: Float64Array, k: number): Float64Array => a.subarray(0, k) : fit;
+    const columns: OhlcvColumns = { ts: f(this.ts, n), open: f(this.open, n), high: f(this.high, n), low: f(this.low, n), close: f(this.close, n), volume: f(this.volume, n) };
     const v = this.opts.tfMs !== undefined && n > 0 ? validateColumns(columns, this.opts.tfMs, MAX_REPORTED) : { rejected: 0, rows: [] };
     const invalid: ErrorIssue[] = v.rows.map((x) => ({ path: `line ${this.lineOf[x.row]}`, message: `${x.reason}: ${x.message}` }));
     if (this.badCount) {
@@ -412,6 +418,10 @@ export class CandleCsvParser {
     this.n = r + 1;
   }
 
+  private f64(n: number): Float64Array {
+    return this.opts.shared ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);
+  }
+
   private setFieldCount(n: number): void {
     this.fieldCount = n;
   }
@@ -437,7 +447,7 @@ export class CandleCsvParser {
 
   private resize(cap: number): void {
     const g = (a: Float64Array): Float64Array => {
-      const out = new Float64Array(cap);
+      const out = this.f64(cap);
       out.set(a);
       return out;
     };

@@ -14,7 +14,7 @@ import { configFrom } from '../../../main/cli/commands/backtest-shared.ts';
 import { parseCandlesCsvV1 } from './csv-v1.ts';
 
 const [strategy, data, symbol, fee] = process.argv.slice(2) as [string, string, string, string];
-const config = configFrom({ symbol, fee }, '1m');
+const config = await configFrom({ symbol, fee }, '1m');
 const columns = parseCandlesCsvV1(readFileSync(data, 'utf8')).columns;
 const r = runBacktest({ config, strategy: rulesSource(readFileSync(strategy, 'utf8'), {}), datasets: [{ symbol, columns, source: basename(data) }] });
 process.stdout.write(`${JSON.stringify(resultToJson(r))}\n`);

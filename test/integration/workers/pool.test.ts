@@ -26,6 +26,20 @@ describe('worker pool', () => {
     await all.close();
   });
 
+  it('threads boot with their task modules preloaded; a pool closed while they still load waits for them, then ends', async () => {
+    const input = { candles: candles(2_000, 3), specs: ['rsi:14'] };
+    const expected = computeIndicator('rsi:14', input.candles).outputs;
+    // Closed at once: terminating a thread mid-load can abort the process, so close() waits for the boots.
+    await new WorkerPool({ threads: 2, preload: ['indicators.compute', 'backtest.run'] }).close();
+    for (const boot of [true, false]) {
+      const p = new WorkerPool({ threads: 2, boot, preload: ['indicators.compute'] });
+      const [a, b] = await Promise.all([p.run('indicators.compute', input), p.run('indicators.compute', input)]);
+      expect(a.results[0]!.outputs).toEqual(expected);
+      expect(b.results[0]!.outputs).toEqual(expected);
+      await p.close();
+    }
+  });
+
   it('resolves task modules next to pool.ts with its own extension', () => {
     const f = taskFile('indicators.compute');
     expect(f.endsWith('/workers/indicators/task.ts')).toBe(true);

@@ -161,6 +161,10 @@ describe('streaming CSV parser vs the string parser it replaced', () => {
     const text = serialiseCandlesCsv(cols);
     expect(sameColumns(parseChunked(text, [7], { tfMs: 60_000 }).columns, cols)).toBe(true);
     expect(sameColumns(parseCandlesCsv(text).columns, cols)).toBe(true);
+    // In shared memory (a second thread certifies them): the same values, grown past the first guess, n long.
+    const shared = parseChunked(text, [4096], { shared: true, sizeHint: 1000 }).columns;
+    expect(sameColumns(shared, cols)).toBe(true);
+    for (const f of FIELDS) expect(shared[f].buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 });
 
