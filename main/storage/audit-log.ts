@@ -6,6 +6,7 @@
 import { chainNext, EMPTY_HEAD, type ChainHead, type ChainedEntry } from '../core/audit/chain.ts';
 import { ChainVerifier, type VerifyResult } from '../core/audit/verify.ts';
 import type { AuditEvent, AuditSink } from '../core/ports.ts';
+import { nativeLinkHash } from './audit-hash.ts';
 import { guarded, type SqliteDb, type SqliteStatement } from './sqlite.ts';
 
 /** One stored audit row, as SELECTed with AUDIT_COLUMNS (shared with audit-query.ts). */
@@ -61,7 +62,7 @@ export class AuditLog implements AuditSink {
    */
   record(kind: string, data: unknown, ts: number = this.clock()): ChainedEntry {
     const append = (): ChainedEntry => {
-      const link = chainNext(this.head(), ts, kind, data);
+      const link = chainNext(this.head(), ts, kind, data, nativeLinkHash);
       this.st.insert.run(link.seq, link.ts, link.kind, link.body, link.prevHash, link.hash);
       return link;
     };
@@ -113,7 +114,7 @@ export class AuditLog implements AuditSink {
    * big logs: the host runs it in the SQL worker (workers/sql) rather than on the main thread.
    */
   verify(from: ChainHead = EMPTY_HEAD): VerifyResult {
-    const v = new ChainVerifier(from);
+    const v = new ChainVerifier(from, nativeLinkHash);
     for (const link of this.iterate(from.seq)) if (!v.push(link)) break;
     return v.result();
   }

@@ -35,6 +35,22 @@ function at(e: unknown, segment: string): unknown {
   return e;
 }
 
+/**
+ * `"key":` for the keys seen so far. Audit entries and ledger rows use a few dozen field names over and
+ * over; JSON-quoting each one per entry was a good part of the encoder's time. Bounded, so hostile input
+ * with endless distinct keys only misses the cache.
+ */
+const MAX_KEY_CACHE = 4096;
+const keyPrefix = new Map<string, string>();
+function prefix(k: string): string {
+  let p = keyPrefix.get(k);
+  if (p === undefined) {
+    p = `${JSON.stringify(k)}:`;
+    if (k.length <= 64 && keyPrefix.size < MAX_KEY_CACHE) keyPrefix.set(k, p);
+  }
+  return p;
+}
+
 function write(v: unknown, depth: number): string {
   if (depth > 100) throw new Refusal('too deep');
   switch (typeof v) {
@@ -42,46 +58,57 @@ function write(v: unknown, depth: number): string {
       return JSON.stringify(v);
     case 'number':
       if (!Number.isFinite(v)) throw new Refusal('non-finite number');
-      return JSON.stringify(v); // -0 prints as 0
+      return `${v}`; // finite: the same digits as JSON.stringify, -0 prints as 0
     case 'boolean':
       return v ? 'true' : 'false';
     case 'bigint':
       return `"${v.toString()}"`;
     case 'object': {
       if (v === null) return 'null';
-      if (Array.isArray(v)) {
-        let out = '[';
-        for (let i = 0; i < v.length; i++) {
-          if (i) out += ',';
-          try {
-            if (v[i] === undefined) throw new Refusal('undefined');
-            out += write(v[i], depth + 1);
-          } catch (e) {
-            throw at(e, `[${i}]`);
-          }
-        }
-        return `${out}]`;
-      }
+      if (Array.isArray(v)) return writeArray(v, depth);
       if (ArrayBuffer.isView(v)) return write(Array.from(v as unknown as ArrayLike<number>), depth + 1);
-      const obj = v as Record<string, unknown>;
-      const keys = Object.keys(obj).sort();
-      let out = '{';
-      let first = true;
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i]!;
-        const x = obj[k];
-        if (x === undefined) continue;
-        if (!first) out += ',';
-        first = false;
-        try {
-          out += `${JSON.stringify(k)}:${write(x, depth + 1)}`;
-        } catch (e) {
-          throw at(e, `.${k}`);
-        }
-      }
-      return `${out}}`;
+      return writeObject(v as Record<string, unknown>, depth);
     }
     default:
       throw new Refusal(`cannot serialise ${typeof v}`);
   }
+}
+
+function writeArray(v: readonly unknown[], depth: number): string {
+  let out = '[';
+  for (let i = 0; i < v.length; i++) {
+    if (i) out += ',';
+    const x = v[i];
+    try {
+      if (x === undefined) throw new Refusal('undefined');
+      out += write(x, depth + 1);
+    } catch (e) {
+      throw at(e, `[${i}]`);
+    }
+  }
+  return `${out}]`;
+}
+
+function writeObject(obj: Record<string, unknown>, depth: number): string {
+  const keys = Object.keys(obj);
+  // Many objects arrive with their keys in order already: check that before paying for a sort.
+  // `>` on strings compares UTF-16 code units, as the default sort does.
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
+    }
+  }
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const x = obj[k];
+    if (x === undefined) continue;
+    try {
+      out += out.length === 1 ? prefix(k) + write(x, depth + 1) : `,${prefix(k)}${write(x, depth + 1)}`;
+    } catch (e) {
+      throw at(e, `.${k}`);
+    }
+  }
+  return `${out}}`;
 }

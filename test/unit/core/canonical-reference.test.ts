@@ -65,6 +65,21 @@ describe('canonicalJson against its reference', () => {
     }), { numRuns: 2000 });
   });
 
+  it('sorts keys the same whatever order they were inserted in (integer-like, astral and lone-surrogate keys too)', () => {
+    const key = fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom('10', '9', '0', '01', 'a', 'B', 'é', '😀', '\ud800', '\uffff', ''));
+    fc.assert(fc.property(fc.uniqueArray(key, { maxLength: 12 }), fc.array(fc.nat()), (keys, perm) => {
+      const shuffled = [...keys];
+      perm.forEach((p, i) => {
+        const j = p % shuffled.length;
+        [shuffled[i % shuffled.length], shuffled[j]] = [shuffled[j]!, shuffled[i % shuffled.length]!];
+      });
+      const a = Object.fromEntries(keys.map((k, i) => [k, i]));
+      const b = Object.fromEntries(shuffled.map((k) => [k, keys.indexOf(k)]));
+      expect(canonicalJson(b)).toBe(canonicalJson(a));
+      expect(canonicalJson(a)).toBe(reference(a));
+    }), { numRuns: 1000 });
+  });
+
   it('names the path of a refused value as before', () => {
     const v = { a: [1, { b: [2, Number.POSITIVE_INFINITY] }] };
     expect(outcome(() => canonicalJson(v))).toBe('CanonicalJsonError non-finite number at $.a[1].b[1]');
