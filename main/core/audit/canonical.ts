@@ -51,11 +51,24 @@ function prefix(k: string): string {
   return p;
 }
 
+/**
+ * JSON.stringify of a string, without calling it for the usual case (ids, symbols, enums) where nothing
+ * needs escaping: about half the encoder's calls. Quotes, backslashes, control characters and surrogates
+ * (JSON.stringify escapes lone ones) take the real thing.
+ */
+function quote(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
 function write(v: unknown, depth: number): string {
   if (depth > 100) throw new Refusal('too deep');
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v);
+      return quote(v);
     case 'number':
       if (!Number.isFinite(v)) throw new Refusal('non-finite number');
       return `${v}`; // finite: the same digits as JSON.stringify, -0 prints as 0
