@@ -24,9 +24,20 @@ describe('native link hash', () => {
     );
   });
 
+  it('gives the pure hash for bodies past its scratch buffer, and after one (the buffer grows, then is reused)', () => {
+    const prev = 'c'.repeat(64);
+    for (const len of [10, 20_000, 600_000, 1_100_000, 50]) {
+      const body = 'é😀x'.repeat(Math.ceil(len / 4)).slice(0, len);
+      expect(nativeLinkHash(prev, body)).toBe(linkHash(prev, body));
+    }
+  });
+
   it('refuses a previous hash that is not 64 hex digits, where Buffer would stop quietly at the bad digit', () => {
     const good = 'a'.repeat(64);
-    for (const bad of [`${good.slice(0, 63)}g`, good.slice(0, 62), `${good}00`, '']) expect(() => nativeLinkHash(bad, '{}')).toThrow(/64 hex/);
+    for (const bad of [`${good.slice(0, 63)}g`, `g${good.slice(1)}`, good.slice(0, 62), `${good}00`, '']) {
+      expect(() => nativeLinkHash(bad, '{}')).toThrow(/64 hex/);
+      expect(() => nativeLinkHash(bad, 'x'.repeat(1_100_000))).toThrow(/64 hex/);
+    }
     expect(() => linkHash(`${good.slice(0, 63)}g`, '{}')).toThrow();
   });
 
