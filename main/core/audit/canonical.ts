@@ -102,16 +102,52 @@ function writeArray(v: readonly unknown[], depth: number): string {
   return `${out}]`;
 }
 
-function writeObject(obj: Record<string, unknown>, depth: number): string {
+/**
+ * Sorted key order by the insertion order it was computed for, found by the first key. The entries a
+ * session writes come in a few dozen shapes (events, orders, fills, verdicts) whose keys are not in order,
+ * and sorting them anew took most of the encoder's time; checking that an object's keys are exactly a
+ * cached list is a pass of string compares. Bounded (shapes, key length, key count), so hostile input with
+ * endless shapes only misses the cache.
+ */
+const MAX_SHAPES = 1024;
+const MAX_SHAPES_PER_FIRST_KEY = 8;
+const MAX_SHAPE_KEYS = 64;
+interface Shape {
+  readonly order: readonly string[];
+  readonly sorted: readonly string[];
+}
+const shapes = new Map<string, Shape[]>();
+let shapeCount = 0;
+
+function sortedKeys(obj: Record<string, unknown>): readonly string[] {
   const keys = Object.keys(obj);
-  // Many objects arrive with their keys in order already: check that before paying for a sort.
-  // `>` on strings compares UTF-16 code units, as the default sort does.
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1]! > keys[i]!) {
-      keys.sort();
-      break;
+  const n = keys.length;
+  if (n < 2) return keys;
+  const first = keys[0]!;
+  const known = shapes.get(first);
+  if (known !== undefined) {
+    for (const shape of known) {
+      if (shape.order.length !== n) continue;
+      let i = 1;
+      while (i < n && shape.order[i] === keys[i]) i++;
+      if (i === n) return shape.sorted;
     }
   }
+  // `>` on strings compares UTF-16 code units, as the default sort does.
+  let inOrder = true;
+  for (let i = 1; i < n && inOrder; i++) inOrder = !(keys[i - 1]! > keys[i]!);
+  if (inOrder) return keys;
+  const sorted = [...keys].sort();
+  if (n <= MAX_SHAPE_KEYS && first.length <= MAX_SHAPE_KEYS && shapeCount < MAX_SHAPES && (known?.length ?? 0) < MAX_SHAPES_PER_FIRST_KEY) {
+    if (known) known.push({ order: keys, sorted });
+    else shapes.set(first, [{ order: keys, sorted }]);
+    shapeCount++;
+  }
+  return sorted;
+}
+
+function writeObject(obj: Record<string, unknown>, depth: number): string {
+  const keys = sortedKeys(obj);
   let out = '{';
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
