@@ -1,11 +1,14 @@
 /**
  * The audit log repository: appends links of the hash chain (main/core/audit/chain.ts) to the ledger's
- * append-only audit_log table, and verifies it. The chain head is read from the table on every append
- * rather than cached, so a rolled-back outer transaction can never leave a stale head in memory.
+ * append-only audit_log table, and verifies it. The head of the last append is kept to link the next one
+ * without a read; it can go stale (an outer transaction rolled back, another connection appended), and
+ * then the table's `audit_next_link` trigger refuses the insert, the head is read from the table and the
+ * append is done again. The trigger, not the memory, is what guarantees the chain.
  */
 import { chainNext, EMPTY_HEAD, type ChainHead, type ChainedEntry } from '../core/audit/chain.ts';
 import { ChainVerifier, type VerifyResult } from '../core/audit/verify.ts';
 import type { AuditEvent, AuditSink } from '../core/ports.ts';
+import { nativeLinkHash } from './audit-hash.ts';
 import { guarded, type SqliteDb, type SqliteStatement } from './sqlite.ts';
 
 /** One stored audit row, as SELECTed with AUDIT_COLUMNS (shared with audit-query.ts). */
@@ -37,6 +40,8 @@ export class AuditLog implements AuditSink {
   };
   private readonly clock: () => number;
   private readonly observers = new Set<(e: AuditEvent) => void>();
+  /** The head after this instance's last append; null when unknown (see the file comment). */
+  private lastHead: ChainHead | null = null;
 
   constructor(db: SqliteDb, clock: () => number = Date.now) {
     this.db = db;
@@ -60,8 +65,24 @@ export class AuditLog implements AuditSink {
    * inside `Ledger.batch()` it joins the batch's single commit (durability: README.md).
    */
   record(kind: string, data: unknown, ts: number = this.clock()): ChainedEntry {
+    return guarded('append audit entry', () => {
+      const known = this.lastHead;
+      this.lastHead = null;
+      let link: ChainedEntry;
+      try {
+        link = this.appendAfter(known, kind, data, ts);
+      } catch (e) {
+        if (known === null || !isNotNextLink(e)) throw e;
+        link = this.appendAfter(null, kind, data, ts); // the kept head was stale: read it and link again
+      }
+      this.lastHead = { seq: link.seq, hash: link.hash };
+      return link;
+    });
+  }
+
+  private appendAfter(known: ChainHead | null, kind: string, data: unknown, ts: number): ChainedEntry {
     const append = (): ChainedEntry => {
-      const link = chainNext(this.head(), ts, kind, data);
+      const link = chainNext(known ?? this.head(), ts, kind, data, nativeLinkHash);
       this.st.insert.run(link.seq, link.ts, link.kind, link.body, link.prevHash, link.hash);
       return link;
     };
@@ -69,7 +90,7 @@ export class AuditLog implements AuditSink {
     // Inside a transaction (a ledger batch: BEGIN IMMEDIATE) the lock is held already and the one INSERT is
     // atomic by itself, so the entry needs no savepoint of its own; the chain triggers still refuse any
     // insert that is not the next link.
-    return guarded('append audit entry', () => (this.db.inTransaction ? append() : this.db.transaction(append).immediate()));
+    return this.db.inTransaction ? append() : this.db.transaction(append).immediate();
   }
 
   /** Several entries in one transaction (one commit). */
@@ -113,10 +134,15 @@ export class AuditLog implements AuditSink {
    * big logs: the host runs it in the SQL worker (workers/sql) rather than on the main thread.
    */
   verify(from: ChainHead = EMPTY_HEAD): VerifyResult {
-    const v = new ChainVerifier(from);
+    const v = new ChainVerifier(from, nativeLinkHash);
     for (const link of this.iterate(from.seq)) if (!v.push(link)) break;
     return v.result();
   }
+}
+
+/** The refusal of migration 0002's `audit_next_link` trigger. */
+function isNotNextLink(e: unknown): boolean {
+  return e instanceof Error && e.message.includes('audit log insert is not the next link');
 }
 
 export function toLink(r: Row): ChainedEntry {

@@ -111,6 +111,13 @@ export class Ledger {
    * commits (or before anything reads orders), instead of an insert and an update per state change.
    */
   private readonly unwritten = new Map<string, { readonly scope: LedgerScope; order: Order; writes: number }>();
+  /**
+   * Position snapshots moved by fills inside the open batch, by account and symbol: written once each when
+   * the batch commits (or before anything reads positions) instead of a read, a parse and an upsert per fill.
+   * The fills themselves are inserted at once (dedup needs the row); the snapshot is derived from them, and
+   * the batch commits both or neither.
+   */
+  private readonly unwrittenPos = new Map<string, PositionRow>();
   readonly durability: LedgerDurability;
   /** Durable write latency (ms) by kind, for the host's metrics. */
   onWrite: ((kind: 'intent' | 'commit', ms: number) => void) | undefined;
@@ -213,7 +220,10 @@ export class Ledger {
     } finally {
       this.batching = false;
       // SQLite may already have rolled back (e.g. SQLITE_FULL); then there is nothing to commit.
-      if (!this.db.inTransaction) this.unwritten.clear();
+      if (!this.db.inTransaction) {
+        this.unwritten.clear();
+        this.unwrittenPos.clear();
+      }
       if (this.db.inTransaction) {
         guarded('commit batch', () => {
           this.flushUnwritten();
@@ -241,6 +251,13 @@ export class Ledger {
 
   /** Writes the deferred paper orders (each at its latest state, its version counting the states it went through). */
   private flushUnwritten(): void {
+    if (this.unwrittenPos.size > 0) {
+      const pos = [...this.unwrittenPos.values()];
+      this.unwrittenPos.clear();
+      guarded('record positions', () => {
+        for (const p of pos) this.writePosition(p);
+      });
+    }
     if (this.unwritten.size === 0) return;
     const rows = [...this.unwritten.values()];
     this.unwritten.clear();
@@ -305,6 +322,7 @@ export class Ledger {
   /** Stores a fill and updates the position snapshot atomically; false if (venue, tradeId) was already stored. */
   recordFill(scope: LedgerScope, fill: Fill): boolean {
     checkFill(fill);
+    if (this.batching && this.db.inTransaction) return guarded('record fill', () => this.batchFill(scope, fill));
     return guarded('record fill', () =>
       this.db.transaction(() => {
         const r = this.st.insertFill!.run(fillParams(scope, fill));
@@ -317,6 +335,25 @@ export class Ledger {
     );
   }
 
+  /**
+   * A fill inside a batch: one INSERT (atomic by itself, under the batch's write lock) and the position moved
+   * in memory. The position is computed before the insert, so a refused fill changes nothing.
+   */
+  private batchFill(scope: LedgerScope, fill: Fill): boolean {
+    const key = `${scope.accountId}\u0000${fill.symbol}`;
+    let prev = this.unwrittenPos.get(key);
+    if (!prev) {
+      const row = this.st.getPos!.get(scope.accountId, fill.symbol) as PosRow | undefined;
+      prev = row ? toPosition(row) : emptyPosition(scope.accountId, fill.symbol);
+    }
+    const params = fillParams(scope, fill); // refuses what it refuses outside a batch, before anything is written
+    const next = applyFill(prev, fill, 0);
+    const r = this.st.insertFill!.run(params);
+    if (r.changes === 0) return false;
+    this.unwrittenPos.set(key, { ...next, lastFillSeq: Number(r.lastInsertRowid) });
+    return true;
+  }
+
   fills(accountId: string): StoredFill[] {
     return (this.st.fillsOf!.all(accountId) as FillRow[]).map(toFill);
   }
@@ -327,6 +364,7 @@ export class Ledger {
   }
 
   positions(accountId?: string): PositionRow[] {
+    this.flushUnwritten();
     const rows = (accountId === undefined ? this.st.allPos!.all() : this.st.posOf!.all(accountId)) as PosRow[];
     return rows.map(toPosition);
   }

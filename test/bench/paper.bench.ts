@@ -8,6 +8,7 @@
  *    the process: main/storage/README.md, "Durability of the ledger"). Peer: the same path with every
  *    ledger write its own commit. The ledger is on the machine's temp dir (a disk): commits no longer fsync
  *    on the event loop (the WAL is synced in the background). Floor asked by issue 18: 50,000 orders/s.
+ *    Where the time goes and why the chain keeps a hash per entry: main/core/audit/README.md, "Hashing and speed".
  * 2. Fill model: 200,000 book deltas of a 20-level book against 40 resting limits in their queues and
  *    a taker every 100 updates, through PaperVenue.onBook. Peer: the v0 book pass (before the queue model):
  *    levels kept as Map<float, float>, best found by scan, both sides copied and sorted per update while

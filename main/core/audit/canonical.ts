@@ -35,53 +35,129 @@ function at(e: unknown, segment: string): unknown {
   return e;
 }
 
+/**
+ * `"key":` for the keys seen so far. Audit entries and ledger rows use a few dozen field names over and
+ * over; JSON-quoting each one per entry was a good part of the encoder's time. Bounded, so hostile input
+ * with endless distinct keys only misses the cache.
+ */
+const MAX_KEY_CACHE = 4096;
+const keyPrefix = new Map<string, string>();
+function prefix(k: string): string {
+  let p = keyPrefix.get(k);
+  if (p === undefined) {
+    p = `${JSON.stringify(k)}:`;
+    if (k.length <= 64 && keyPrefix.size < MAX_KEY_CACHE) keyPrefix.set(k, p);
+  }
+  return p;
+}
+
+/**
+ * JSON.stringify of a string, without calling it for the usual case (ids, symbols, enums) where nothing
+ * needs escaping: about half the encoder's calls. Quotes, backslashes, control characters and surrogates
+ * (JSON.stringify escapes lone ones) take the real thing.
+ */
+function quote(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
 function write(v: unknown, depth: number): string {
   if (depth > 100) throw new Refusal('too deep');
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v);
+      return quote(v);
     case 'number':
       if (!Number.isFinite(v)) throw new Refusal('non-finite number');
-      return JSON.stringify(v); // -0 prints as 0
+      return `${v}`; // finite: the same digits as JSON.stringify, -0 prints as 0
     case 'boolean':
       return v ? 'true' : 'false';
     case 'bigint':
       return `"${v.toString()}"`;
     case 'object': {
       if (v === null) return 'null';
-      if (Array.isArray(v)) {
-        let out = '[';
-        for (let i = 0; i < v.length; i++) {
-          if (i) out += ',';
-          try {
-            if (v[i] === undefined) throw new Refusal('undefined');
-            out += write(v[i], depth + 1);
-          } catch (e) {
-            throw at(e, `[${i}]`);
-          }
-        }
-        return `${out}]`;
-      }
+      if (Array.isArray(v)) return writeArray(v, depth);
       if (ArrayBuffer.isView(v)) return write(Array.from(v as unknown as ArrayLike<number>), depth + 1);
-      const obj = v as Record<string, unknown>;
-      const keys = Object.keys(obj).sort();
-      let out = '{';
-      let first = true;
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i]!;
-        const x = obj[k];
-        if (x === undefined) continue;
-        if (!first) out += ',';
-        first = false;
-        try {
-          out += `${JSON.stringify(k)}:${write(x, depth + 1)}`;
-        } catch (e) {
-          throw at(e, `.${k}`);
-        }
-      }
-      return `${out}}`;
+      return writeObject(v as Record<string, unknown>, depth);
     }
     default:
       throw new Refusal(`cannot serialise ${typeof v}`);
   }
+}
+
+function writeArray(v: readonly unknown[], depth: number): string {
+  let out = '[';
+  for (let i = 0; i < v.length; i++) {
+    if (i) out += ',';
+    const x = v[i];
+    try {
+      if (x === undefined) throw new Refusal('undefined');
+      out += write(x, depth + 1);
+    } catch (e) {
+      throw at(e, `[${i}]`);
+    }
+  }
+  return `${out}]`;
+}
+
+/**
+ * Sorted key order by the insertion order it was computed for, found by the first key. The entries a
+ * session writes come in a few dozen shapes (events, orders, fills, verdicts) whose keys are not in order,
+ * and sorting them anew took most of the encoder's time; checking that an object's keys are exactly a
+ * cached list is a pass of string compares. Bounded (shapes, key length, key count), so hostile input with
+ * endless shapes only misses the cache.
+ */
+const MAX_SHAPES = 1024;
+const MAX_SHAPES_PER_FIRST_KEY = 8;
+const MAX_SHAPE_KEYS = 64;
+interface Shape {
+  readonly order: readonly string[];
+  readonly sorted: readonly string[];
+}
+const shapes = new Map<string, Shape[]>();
+let shapeCount = 0;
+
+function sortedKeys(obj: Record<string, unknown>): readonly string[] {
+  const keys = Object.keys(obj);
+  const n = keys.length;
+  if (n < 2) return keys;
+  const first = keys[0]!;
+  const known = shapes.get(first);
+  if (known !== undefined) {
+    for (const shape of known) {
+      if (shape.order.length !== n) continue;
+      let i = 1;
+      while (i < n && shape.order[i] === keys[i]) i++;
+      if (i === n) return shape.sorted;
+    }
+  }
+  // `>` on strings compares UTF-16 code units, as the default sort does.
+  let inOrder = true;
+  for (let i = 1; i < n && inOrder; i++) inOrder = !(keys[i - 1]! > keys[i]!);
+  if (inOrder) return keys;
+  const sorted = [...keys].sort();
+  if (n <= MAX_SHAPE_KEYS && first.length <= MAX_SHAPE_KEYS && shapeCount < MAX_SHAPES && (known?.length ?? 0) < MAX_SHAPES_PER_FIRST_KEY) {
+    if (known) known.push({ order: keys, sorted });
+    else shapes.set(first, [{ order: keys, sorted }]);
+    shapeCount++;
+  }
+  return sorted;
+}
+
+function writeObject(obj: Record<string, unknown>, depth: number): string {
+  const keys = sortedKeys(obj);
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const x = obj[k];
+    if (x === undefined) continue;
+    try {
+      out += out.length === 1 ? prefix(k) + write(x, depth + 1) : `,${prefix(k)}${write(x, depth + 1)}`;
+    } catch (e) {
+      throw at(e, `.${k}`);
+    }
+  }
+  return `${out}}`;
 }

@@ -43,18 +43,25 @@ export function entryBody(e: AuditEntry): string {
   return canonicalJson({ data: e.data, kind: e.kind, seq: e.seq, ts: e.ts });
 }
 
-/** SHA-256(prev ‖ body), hex. `prevHash` is 64 hex chars; body is hashed as UTF-8. */
+/**
+ * The link hash as a port: SHA-256(prevHash ‖ UTF-8 of body), hex. The core's own is pure JS so the core
+ * runs anywhere (workers, the renderer's replay, tests); a host that writes or verifies many links injects
+ * a native one (main/storage/audit-hash.ts: node:crypto, several times faster) that must give the same bytes.
+ */
+export type LinkHasher = (prevHash: string, body: string) => string;
+
 const utf8 = new TextEncoder();
 
+/** SHA-256(prev ‖ body), hex. `prevHash` is 64 hex chars; body is hashed as UTF-8. */
 export function linkHash(prevHash: string, body: string): string {
   return bytesToHex(sha256.create().update(hexToBytes(prevHash)).update(utf8.encode(body)).digest());
 }
 
 /** Builds the next link after `head`. Pure: the caller persists it and only then treats it as the new head. */
-export function chainNext(head: ChainHead, ts: number, kind: string, data: unknown): ChainedEntry {
+export function chainNext(head: ChainHead, ts: number, kind: string, data: unknown, hash: LinkHasher = linkHash): ChainedEntry {
   if (!Number.isSafeInteger(ts)) throw new TypeError(`audit ts must be an integer (ms), got ${ts}`);
   if (typeof kind !== 'string' || kind.length === 0) throw new TypeError('audit kind must be a non-empty string');
   const seq = head.seq + 1;
   const body = entryBody({ seq, ts, kind, data });
-  return { seq, ts, kind, body, prevHash: head.hash, hash: linkHash(head.hash, body) };
+  return { seq, ts, kind, body, prevHash: head.hash, hash: hash(head.hash, body) };
 }

@@ -44,6 +44,9 @@ export class SessionAuditSink implements AuditSink {
   readonly info: SessionInfo;
   private readonly inner: AuditSink;
   private seq: number;
+  /** The last `ts` rendered and its rendering: a tick's events share their time. */
+  private utcTs = Number.NaN;
+  private utc = '';
 
   /** `afterSeq`: the session's last sessionSeq, when appending to a session another process began. */
   constructor(inner: AuditSink, info: SessionInfo, afterSeq = 0) {
@@ -62,10 +65,18 @@ export class SessionAuditSink implements AuditSink {
       session: this.info.sessionId,
       sessionSeq: ++this.seq,
       ...(this.info.account !== undefined ? { account: this.info.account } : {}),
-      utc: new Date(event.ts).toISOString(),
+      utc: this.utcOf(event.ts),
       ...(event.strategyVersion === undefined && this.info.strategyVersion !== undefined ? { strategyVersion: this.info.strategyVersion } : {}),
     };
     this.inner.append(stamped);
+  }
+
+  private utcOf(ts: number): string {
+    if (ts !== this.utcTs) {
+      this.utc = new Date(ts).toISOString();
+      this.utcTs = ts;
+    }
+    return this.utc;
   }
 }
 

@@ -2,7 +2,7 @@
  * Walks a stored audit chain and names the first broken link. Streaming (one link at a time) so a worker
  * can verify millions of entries without holding them in memory.
  */
-import { EMPTY_HEAD, linkHash, type ChainHead, type ChainedEntry } from './chain.ts';
+import { EMPTY_HEAD, linkHash, type ChainHead, type ChainedEntry, type LinkHasher } from './chain.ts';
 
 export type VerifyResult =
   | { readonly ok: true; readonly count: number; readonly head: ChainHead }
@@ -21,10 +21,12 @@ export class ChainVerifier {
   private head: ChainHead;
   private count = 0;
   private broken: Extract<VerifyResult, { ok: false }> | null = null;
+  private readonly hash: LinkHasher;
 
-  /** `from` is a trusted head to resume after (default: the genesis). */
-  constructor(from: ChainHead = EMPTY_HEAD) {
+  /** `from` is a trusted head to resume after (default: the genesis); `hash` the link hasher (chain.ts). */
+  constructor(from: ChainHead = EMPTY_HEAD, hash: LinkHasher = linkHash) {
     this.head = from;
+    this.hash = hash;
   }
 
   /** Checks one link; returns false once the chain is broken (further links are ignored). */
@@ -50,7 +52,7 @@ export class ChainVerifier {
     if (link.prevHash !== this.head.hash) return `previous-hash mismatch at seq ${link.seq}: stored ${short(link.prevHash)}, chain has ${short(this.head.hash)}`;
     let recomputed: string;
     try {
-      recomputed = linkHash(this.head.hash, link.body);
+      recomputed = this.hash(this.head.hash, link.body);
     } catch (e) {
       return `unhashable entry at seq ${link.seq}: ${(e as Error).message}`;
     }
@@ -67,8 +69,8 @@ export class ChainVerifier {
   }
 }
 
-export function verifyChain(links: Iterable<ChainedEntry>, from: ChainHead = EMPTY_HEAD): VerifyResult {
-  const v = new ChainVerifier(from);
+export function verifyChain(links: Iterable<ChainedEntry>, from: ChainHead = EMPTY_HEAD, hash: LinkHasher = linkHash): VerifyResult {
+  const v = new ChainVerifier(from, hash);
   for (const l of links) if (!v.push(l)) break;
   return v.result();
 }

@@ -48,9 +48,10 @@ const fillOf = (k: number, j: number): Fill => ({
 });
 
 function deliverFills(k: number): void {
-  for (const j of [1, 2]) {
-    // The fill and its audit entry commit together (one batch = one engine tick).
-    const e = ledger.batch(() => (ledger.recordFill(SCOPE, fillOf(k, j)) ? audit.record('fill', { tradeId: `t${k}-${j}` }, k * 1000 + j) : null));
+  // Both fills, their audit entries and the position they move commit together (one batch = one engine
+  // tick, as a paper desk batches a book update's fills): a kill inside the batch loses all of it.
+  const done = ledger.batch(() => [1, 2].map((j) => ({ j, e: ledger.recordFill(SCOPE, fillOf(k, j)) ? audit.record('fill', { tradeId: `t${k}-${j}` }, k * 1000 + j) : null })));
+  for (const { j, e } of done) {
     say(`fill t${k}-${j}`);
     if (e) say(`audit ${e.seq} ${e.hash}`);
   }

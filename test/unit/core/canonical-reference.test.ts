@@ -56,13 +56,28 @@ const outcome = (f: () => string): string => {
 
 describe('canonicalJson against its reference', () => {
   it('gives the same bytes, or the same refusal, for any value', () => {
-    const leaf = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.bigInt(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant(-0), fc.constant(Number.NaN));
+    const leaf = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('"', '\\', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800x', 'a\udfff'), fc.double(), fc.integer(), fc.bigInt(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant(-0), fc.constant(Number.NaN));
     const { value } = fc.letrec((tie) => ({
       value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value')), fc.dictionary(fc.string(), tie('value')), fc.constant(new Int32Array([1, -2, 3]))),
     }));
     fc.assert(fc.property(value, (v) => {
       expect(outcome(() => canonicalJson(v))).toBe(outcome(() => reference(v)));
     }), { numRuns: 2000 });
+  });
+
+  it('sorts keys the same whatever order they were inserted in (integer-like, astral and lone-surrogate keys too)', () => {
+    const key = fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom('10', '9', '0', '01', 'a', 'B', 'é', '😀', '\ud800', '\uffff', ''));
+    fc.assert(fc.property(fc.uniqueArray(key, { maxLength: 12 }), fc.array(fc.nat()), (keys, perm) => {
+      const shuffled = [...keys];
+      perm.forEach((p, i) => {
+        const j = p % shuffled.length;
+        [shuffled[i % shuffled.length], shuffled[j]] = [shuffled[j]!, shuffled[i % shuffled.length]!];
+      });
+      const a = Object.fromEntries(keys.map((k, i) => [k, i]));
+      const b = Object.fromEntries(shuffled.map((k) => [k, keys.indexOf(k)]));
+      expect(canonicalJson(b)).toBe(canonicalJson(a));
+      expect(canonicalJson(a)).toBe(reference(a));
+    }), { numRuns: 1000 });
   });
 
   it('names the path of a refused value as before', () => {

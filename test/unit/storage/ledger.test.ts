@@ -71,6 +71,31 @@ describe('order ledger', () => {
     l.db.close();
   });
 
+  it('inside a batch: fills deduplicate, positions move in memory, read back mid-batch, and commit with the fills even when the batch throws', () => {
+    const l = open();
+    const store = l.ledger.storeFor(SCOPE);
+    store.recordFill(fill('t0', { qty: 1 })); // a position stored before the batch, that the batch continues
+    const other = openSqlite(l.file, { readonly: true });
+    const storedQty = (): unknown => (other.prepare('SELECT qty FROM positions').get() as { qty: number } | undefined)?.qty;
+    expect(() => l.ledger.batch(() => {
+      expect(store.recordFill(fill('t1', { qty: 2, price: 100 }))).toBe(true);
+      expect(store.recordFill(fill('t1', { qty: 2, price: 100 }))).toBe(false);
+      expect(store.recordFill(fill('t2', { side: 'sell', qty: 5, price: 110, fee: 10n ** 18n, feeCurrency: 'BNB' }))).toBe(true);
+      expect(storedQty()).toBe(1); // nothing committed yet
+      expect(l.ledger.positions('paper-1')[0]).toMatchObject({ qty: 1 + 2 - 5, fills: 3 });
+      expect(store.recordFill(fill('t3', { qty: 4 }))).toBe(true); // after a read: the flushed row is continued
+      expect(() => store.recordFill(fill('t4', { qty: 1.5 }))).toThrow(/integer/); // refused: changes nothing
+      throw new Error('strategy crashed');
+    })).toThrow(/crashed/);
+    expect(storedQty()).toBe(1 + 2 - 5 + 4);
+    const [p] = l.ledger.positions('paper-1');
+    expect(p).toMatchObject({ qty: 2, cost: String(6_000_000 + 2 * 100 - 5 * 110 + 4 * 6_000_000), fees: { BNB: '1', USDT: '0.0045' }, fills: 4 });
+    expect(p!.lastFillSeq).toBe(l.ledger.fills('paper-1').at(-1)!.seq);
+    expect(l.ledger.checkPositions()).toMatchObject({ ok: true, checked: 1 });
+    other.close();
+    l.db.close();
+  });
+
   it('a position snapshot that disagrees with the fills is reported, and the rebuild repairs it', () => {
     const l = open();
     l.ledger.recordFill(SCOPE, fill('t1', { qty: 4 }));
