@@ -21,6 +21,11 @@ import type { PaperAccountData } from './accounts.ts';
 import { DemoFeed, type FeedSymbol } from './demo-feed.ts';
 import { AdjustableRiskGate } from './risk.ts';
 import { TradingSession, type SessionListener } from './session.ts';
+import { fundingAfterMarket, type FundingFeed } from './funding-feed.ts';
+import { liquidationHook } from '../../core/margin/account.ts';
+import type { BookedFunding } from '../../core/margin/funding.ts';
+import type { MarginMode } from '../../core/margin/margin.ts';
+import type { FundingEvent } from '../../core/portfolio/portfolio.ts';
 
 export interface FeedConfig {
   readonly seed: number;
@@ -92,6 +97,18 @@ export interface VenuePaperSessionInput extends Omit<PaperSessionInput, 'feedSym
   readonly onError?: (symbol: string, error: unknown) => void;
   /** How often the prints seen so far are written to the audit stream besides before each command (ms). */
   readonly recordMs?: number;
+  /** Perpetuals: margin mode and leverage per symbol (the venue liquidates at the position's liquidation price). */
+  readonly margin?: PaperMargin;
+  /** Perpetuals: the venue's funding, booked in the market batches; `booked` sees each payment (the ledger row). */
+  readonly funding?: { readonly feed: FundingFeed; readonly booked: (b: BookedFunding) => void };
+  /** Funding booked by earlier sessions of the account. */
+  readonly priorFunding?: readonly FundingEvent[];
+}
+
+/** A perpetual paper account's margin: mode and leverage per symbol. */
+export interface PaperMargin {
+  readonly mode: MarginMode;
+  readonly leverage: Readonly<Record<string, number>>;
 }
 
 export interface VenuePaperSession {
@@ -110,7 +127,13 @@ export function composeVenuePaperSession(x: VenuePaperSessionInput): VenuePaperS
     const prints = feed.drain();
     if (prints.length) x.audit.append({ type: 'prints', ts: feed.lastTs, payload: { prints } });
   };
-  const session = (box.session = paperSession({ ...x, feed: { seed: x.seed } }, feed, new Set(), record, x.source));
+  const funding = x.funding;
+  const hooks = {
+    ...(x.margin ? { margin: x.margin } : {}),
+    ...(funding ? { afterMarket: fundingAfterMarket(funding.feed, () => box.session, funding.booked) } : {}),
+    ...(x.priorFunding ? { priorFunding: x.priorFunding } : {}),
+  };
+  const session = (box.session = paperSession({ ...x, feed: { seed: x.seed } }, feed, new Set(), record, x.source, hooks));
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
     session,
@@ -129,7 +152,10 @@ export function composeVenuePaperSession(x: VenuePaperSessionInput): VenuePaperS
 }
 
 /** The paper venue and the session around it, whatever the market data. */
-function paperSession(x: Omit<PaperSessionInput, 'feedSymbols' | 'now'>, marketData: MarketData, demoSymbols: ReadonlySet<string>, catchUp: () => void, source?: string): TradingSession {
+function paperSession(
+  x: Omit<PaperSessionInput, 'feedSymbols' | 'now'>, marketData: MarketData, demoSymbols: ReadonlySet<string>, catchUp: () => void, source?: string,
+  perp: { readonly margin?: PaperMargin; readonly afterMarket?: () => void; readonly priorFunding?: readonly FundingEvent[] } = {},
+): TradingSession {
   const clock = new SimClock(x.startTs);
   // Paper trade ids carry the session id (the kernel hands it to the venue), so (venue, tradeId) is unique
   // across every session writing to the same ledger; the venue id stays the session id, as ledgers hold it.
@@ -139,16 +165,20 @@ function paperSession(x: Omit<PaperSessionInput, 'feedSymbols' | 'now'>, marketD
   const venue = new PaperVenue({
     id: x.sessionId, instruments: x.instruments, clock, seed: x.feed.seed, latencyMs: 0,
     funds: (ccy) => built.session!.engine.portfolio.cash(ccy), holdings: (symbol) => built.session!.engine.portfolio.positionQty(symbol),
+    ...(perp.margin ? { liquidation: (symbol: string) => liquidationHook(built.session!.engine.portfolio, perp.margin!.mode)(symbol) } : {}),
   });
   return (built.session = new TradingSession(
     {
       sessionId: x.sessionId, accountId: x.accountId, mode: 'paper', instruments: x.instruments,
       demoSymbols, venue, marketData, clock, ...(source ? { source } : {}),
       store: x.store, audit: x.audit, risk: new AdjustableRiskGate(x.account.limits, x.account.riskProfile),
-      portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.account.startingBalance } },
+      portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.account.startingBalance }, ...(perp.margin ? { leverage: perp.margin.leverage } : {}) },
       startingBalance: x.account.startingBalance,
       ...(x.batch ? { batch: x.batch } : {}),
       catchUp,
+      ...(perp.margin ? { marginMode: perp.margin.mode } : {}),
+      ...(perp.afterMarket ? { afterMarket: perp.afterMarket } : {}),
+      ...(perp.priorFunding ? { priorFunding: perp.priorFunding } : {}),
       ...(x.priorFills ? { priorFills: x.priorFills } : {}),
       tradingState: { state: x.account.tradingState, reason: x.account.stateReason },
     },
