@@ -43,6 +43,7 @@ import { DemoFeed, type FeedSymbol } from '../trading/demo-feed.ts';
 import { PrintFeed, type RecordedPrint } from '../trading/print-feed.ts';
 import { recordedGate } from '../trading/risk.ts';
 import { TradingSession, type SessionListener } from '../trading/session.ts';
+import { markToVenue } from '../trading/compose.ts';
 import { PaperStrategies, type PaperTimeframe, type StrategySource } from '../trading/strategies.ts';
 
 type P = Record<string, unknown>;
@@ -155,7 +156,9 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
   let upTo = startTs;
   // A session on a venue's prices replays the prints it recorded (its `prints` events, where they are in the
   // log); a demo-feed session re-creates its feed from seed, start and shape.
-  const feed = onPrints ? new PrintFeed({ startTs }) : new DemoFeed({
+  const margin = cfg.venue.margin as { mode?: MarginMode } | undefined;
+  const onMark = margin && cfg.venue.liquidateOn === 'mark';
+  const feed = onPrints ? new PrintFeed({ startTs, ...(onMark ? { onMark: markToVenue(() => box.session) } : {}) }) : new DemoFeed({
     symbols: data.symbols as FeedSymbol[], seed, startTs, now: () => upTo,
     ...(num(data.tickMs) !== undefined ? { tickMs: num(data.tickMs)! } : {}),
     ...(num(data.cycleMs) !== undefined ? { cycleMs: num(data.cycleMs)! } : {}),
@@ -167,12 +170,11 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
   const strict = cfg.venue.balances === 'strict';
   const box: { session?: TradingSession } = {};
   // A perpetual account's margin: the venue liquidates as it did (the same hook over the re-run's portfolio).
-  const margin = cfg.venue.margin as { mode?: MarginMode } | undefined;
   const mode: MarginMode = margin?.mode === 'cross' ? 'cross' : 'isolated';
   const venue = new PaperVenue({
     id: cfg.venue.id, instruments, clock, seed: num(cfg.venue.seed) ?? seed, latencyMs: num(cfg.venue.latencyMs) ?? 0,
     ...(strict ? { funds: (ccy: string) => box.session!.engine.portfolio.cash(ccy), holdings: (symbol: string) => box.session!.engine.portfolio.positionQty(symbol) } : {}),
-    ...(margin ? { liquidation: (symbol: string) => liquidationHook(box.session!.engine.portfolio, mode)(symbol) } : {}),
+    ...(margin ? { liquidation: (symbol: string) => liquidationHook(box.session!.engine.portfolio, mode)(symbol), liquidateOnMark: onMark === true } : {}),
   });
   const risk = (cfg.venue.risk ?? {}) as { limits?: RiskLimitsView; profile?: unknown; tradingState?: TradingState; reason?: string };
   const mem = new MemoryAuditSink();

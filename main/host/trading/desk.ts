@@ -317,7 +317,7 @@ export class AccountDesk {
     auditSessionStart(audit, startTs, {
       instruments: specs,
       portfolio: { baseCurrency: this.o.account.currency, cash: { [this.o.account.currency]: data.startingBalance }, ...(perp.margin ? { leverage: perp.margin.leverage } : {}) },
-      venue: { id: sessionId, kind: 'paper', latencyMs: 0, balances: 'strict', seed, accountId: record.id, account: this.o.account.id, venueId: this.o.account.venue, risk: { limits: data.limits, profile: data.riskProfile, tradingState: data.tradingState, reason: data.stateReason }, ...(perp.margin ? { margin: perp.margin } : {}) },
+      venue: { id: sessionId, kind: 'paper', latencyMs: 0, balances: 'strict', seed, accountId: record.id, account: this.o.account.id, venueId: this.o.account.venue, risk: { limits: data.limits, profile: data.riskProfile, tradingState: data.tradingState, reason: data.stateReason }, ...(perp.margin ? { margin: perp.margin, liquidateOn: perp.compose.marks ? 'mark' : 'prices' } : {}) },
       priorFills: priorFills.filter((x) => instruments.some((i) => i.symbol === x.symbol)).map((x) => ({ ...x })),
       ...(perp.priorFunding.length ? { priorFunding: perp.priorFunding.map((f) => ({ ...f })) } : {}),
       data: { feed: 'prints', venue: this.o.account.venue, startTs, symbols: specs.map((x) => x.symbol), intervalMs: 60_000 },

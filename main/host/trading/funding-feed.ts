@@ -19,6 +19,8 @@ export interface FundingSource {
   next(symbol: string): Promise<number>;
   /** Settled records in [since, until], oldest first. */
   history(symbol: string, since: number, until: number): Promise<readonly FundingRecord[]>;
+  /** The venue's mark price now (premiumIndex); absent: the venue states none. */
+  mark?(symbol: string): Promise<number>;
 }
 
 /** A venue's funding through the ccxt wrapper (a USDⓈ-M connection: binanceusdm, Kestrel Sim's /fapi). */
@@ -26,6 +28,7 @@ export function ccxtFundingSource(v: CcxtVenue): FundingSource {
   return {
     next: async (symbol) => (await fetchFundingNow(v, symbol)).nextFundingTime,
     history: (symbol, since, until) => fetchFundingHistory(v, symbol, since, until, 100),
+    mark: async (symbol) => (await fetchFundingNow(v, symbol)).markPrice,
   };
 }
 

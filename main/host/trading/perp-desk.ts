@@ -18,7 +18,7 @@ import type { TradingSession } from './session.ts';
 export const DEFAULT_LEVERAGE = 20;
 
 export interface PerpetualParts {
-  readonly compose: Pick<VenuePaperSessionInput, 'margin' | 'funding' | 'priorFunding'>;
+  readonly compose: Pick<VenuePaperSessionInput, 'margin' | 'funding' | 'priorFunding' | 'marks'>;
   readonly margin: PaperMargin | undefined;
   readonly priorFunding: readonly FundingEvent[];
 }
@@ -56,5 +56,7 @@ export function perpetualParts(
   const booked = (b: Parameters<NonNullable<PerpetualParts['compose']['funding']>['booked']>[0]) => {
     ledger.ledger.recordFunding({ accountId: scope.accountId, sessionId: scope.sessionId, symbol: b.symbol, ts: b.ts, rate: b.rate, markPrice: b.markPrice, position: b.position, amount: b.amount, currency: b.currency });
   };
-  return { compose: { margin, priorFunding, funding: { feed, booked } }, margin, priorFunding };
+  const mark = source.mark?.bind(source);
+  const marks = mark ? { mark, onError: (symbol: string, err: unknown) => log.warn({ symbol, err: (err as Error)?.message ?? String(err) }, 'no mark price from the venue; asked again next second') } : undefined;
+  return { compose: { margin, priorFunding, funding: { feed, booked }, ...(marks ? { marks } : {}) }, margin, priorFunding };
 }

@@ -2,7 +2,7 @@
  * A perpetual PAPER account on Kestrel Sim (issue 18, deliverable 4): the account trades the sim's USDⓈ-M
  * perpetuals on its prices, with leverage and isolated margin; the venue's funding record at its funding time
  * is booked on the position held then, written to the ledger, and still there after a host restart; when the
- * price falls through the liquidation price the paper venue closes the position there, audited; the audit
+ * venue's mark (premiumIndex) falls through the liquidation price the paper venue closes the position there, audited; the audit
  * re-run of each session reproduces its funding and its liquidation.
  *
  * The market is shaped by the test: BTCUSDT flat at 30,000 through a funding time T (so the sim's rate is its
@@ -21,6 +21,7 @@ import { SettingsStore } from '../../../main/host/settings/store.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
 import { mockSymbol, SimClock, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
 import { until } from './support.ts';
+import type { RecordedPrint } from '../../../main/host/trading/print-feed.ts';
 
 const MIN = 60_000;
 const EIGHT_H = 8 * 3_600_000;
@@ -150,9 +151,15 @@ describe('a perpetual paper account on Kestrel Sim', () => {
     await until('flat', async () => (await position())?.side === 'flat', 10_000);
     // Funding paid earlier stays on the closed position's record.
     expect(Number((await position())!.funding)).toBeCloseTo(0.3, 10);
-    const fills = host!.services.audit.sessionEvents(session).filter((e) => e.type === 'fill');
-    expect(fills.some((e) => String((e.payload as { fill: { clientOrderId: string } }).fill.clientOrderId).startsWith('liquidation-'))).toBe(true);
     host!.services.trading.stop('test done');
+    const events = host!.services.audit.sessionEvents(session);
+    const liqFill = events.find((e) => e.type === 'fill' && String((e.payload as { fill: { clientOrderId: string } }).fill.clientOrderId).startsWith('liquidation-'));
+    expect(liqFill).toBeDefined();
+    // Liquidated on the venue's mark (premiumIndex), recorded with the prints, at a mark under the liquidation price.
+    const marks = events.filter((e) => e.type === 'prints').flatMap((e) => (e.payload as { prints: RecordedPrint[] }).prints).filter((p) => p[2] === 'mark');
+    const at = marks.find((m) => m[1] === liqFill!.ts);
+    expect(at?.[0]).toBe(PERP);
+    expect(Number(at?.[3])).toBeLessThanOrEqual(liq);
     const rep = await c.call('audit.rerun', { session });
     expect(rep.divergences).toEqual([]);
     expect(rep.identical).toBe(true);
