@@ -58,8 +58,10 @@ export const AccountSettings = z
     credentials: z.string().regex(/^[a-z0-9][a-z0-9:._-]{0,79}$/).nullable(),
     /** Perpetual accounts: cross margin (the default, as venues open accounts) or isolated per position. */
     marginMode: z.enum(['cross', 'isolated']).optional(),
-    /** Perpetual accounts: leverage per symbol (e.g. {"BTC/USDT:USDT": 10}); a symbol not named trades at 20×, or its max when lower. */
+    /** Perpetual accounts: leverage per symbol (e.g. {"BTC/USDT:USDT": 10}); above the venue's max is refused. */
     leverage: z.record(z.string().min(1).max(40), z.number().min(1).max(125)).optional(),
+    /** Perpetual accounts: the leverage of a symbol `leverage` does not name (default 20×), capped at the venue's max. */
+    defaultLeverage: z.number().min(1).max(125).optional(),
   })
   .strict();
 export type AccountSettings = z.infer<typeof AccountSettings>;

@@ -14,7 +14,7 @@ import type { PaperMargin, VenuePaperSessionInput } from './compose.ts';
 import { FundingFeed, type FundingSource } from './funding-feed.ts';
 import type { TradingSession } from './session.ts';
 
-/** Leverage of a perpetual the account does not name: Binance's default for a new position, or the venue's max when lower. */
+/** Leverage of a perpetual the account names neither per symbol nor by default: Binance's default for a new position (capped at the venue's max). */
 export const DEFAULT_LEVERAGE = 20;
 
 export interface PerpetualParts {
@@ -28,7 +28,7 @@ export function accountLeverage(a: AccountSettings, instruments: readonly Instru
   const out: Record<string, number> = {};
   for (const i of instruments) {
     if (i.kind !== 'perpetual') continue;
-    const lev = a.leverage?.[i.symbol] ?? Math.min(DEFAULT_LEVERAGE, i.maxLeverage);
+    const lev = a.leverage?.[i.symbol] ?? Math.min(a.defaultLeverage ?? DEFAULT_LEVERAGE, i.maxLeverage);
     if (lev > i.maxLeverage) throw new ValidationError(`Account "${a.name}": leverage ${lev}× for ${i.symbol} is above the venue's maximum of ${i.maxLeverage}×`, [{ path: `leverage.${i.symbol}`, message: `at most ${i.maxLeverage}` }]);
     out[i.symbol] = lev;
   }
