@@ -209,7 +209,11 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     if (!s) otherSims.set(v.url, (s = new KestrelSim({ url: v.url })));
     return s;
   };
-  const streams = new MarketStreams({ venues, resolve: venueResolver(() => settingsStore.document, simFor), candles: market.stores.candles, log });
+  const streams = new MarketStreams({
+    venues, resolve: venueResolver(() => settingsStore.document, simFor), candles: market.stores.candles, log,
+    // Kestrel Sim's perpetuals trade on its pairs' prices (it serves no perpetual streams): BTC/USDT:USDT streams BTC/USDT's.
+    alias: (venue, symbol) => (symbol.includes(':') && settingsStore.document.venues.find((v) => v.id === venue)?.builtin ? symbol.split(':')[0] : undefined),
+  });
   stops.push(['streams', () => streams.close()]);
   const streamsBridge = new StreamsBridge({ streams, emit, log });
   stops.push(['streams-bridge', () => streamsBridge.close()]);
@@ -407,7 +411,7 @@ function venuePrices(v: VenueSettings, streams: MarketStreams, watchlist: () => 
       // Until the first trade, the ticker's last price enters as a print of size 0 (fills nothing): a venue
       // printing a few trades a minute still gives the ticket a price at once.
       let traded = false;
-      return streams.subscribe(v.id, symbol.includes(':') ? perp.priceSymbol(symbol) : symbol, ['trades', 'book', 'ticker'], (u) => {
+      return streams.subscribe(v.id, symbol, ['trades', 'book', 'ticker'], (u) => {
         if (u.kind === 'trades') {
           traded = true;
           for (const t of u.trades) onPrint(t);

@@ -1,9 +1,9 @@
 /**
  * A venue's USDⓈ-M perpetuals for paper accounts: one public (keyless) connection per venue through ccxt's
  * USDⓈ-M class (binanceusdm for Binance and Kestrel Sim, whose /fapi serves exchangeInfo, premiumIndex and
- * funding history), for the perpetuals' grids and stated margin, and for their funding data. Kestrel Sim's
- * perpetuals trade on its spot prices (mock-exchange/futures-public.ts), so a paper session streams the
- * pair's prints for them; on an exchange, the perpetual's own streams.
+ * funding history), for the perpetuals' grids and stated margin, and for their funding data and mark. Their
+ * prices come through the market streams: on an exchange the perpetual's own; Kestrel Sim's perpetuals trade on
+ * its spot prices (mock-exchange/futures-public.ts), so the streams give the pair's (MarketStreams `alias`).
  */
 import type { VenueSettings } from '../../contract/settings.ts';
 import type { CcxtVenue, VenueOptions } from '../../venues/ccxt/index.ts';
@@ -15,8 +15,6 @@ import type { VenueMarketSpec } from './instruments.ts';
 export interface PerpVenue {
   markets(): Promise<VenueMarketSpec[]>;
   funding(): Promise<FundingSource>;
-  /** The symbol whose prints price a perpetual on this venue. */
-  priceSymbol(symbol: string): string;
 }
 
 export function perpVenue(v: VenueSettings, pool: VenuePool, sim: (v: VenueSettings) => Pick<KestrelSim, 'endpoints'>): PerpVenue {
@@ -36,6 +34,5 @@ export function perpVenue(v: VenueSettings, pool: VenuePool, sim: (v: VenueSetti
       }));
     },
     funding: async () => ccxtFundingSource(await conn()),
-    priceSymbol: (symbol) => (v.builtin ? symbol.split(':')[0]! : symbol),
   };
 }

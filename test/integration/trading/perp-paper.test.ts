@@ -110,6 +110,12 @@ describe('a perpetual paper account on Kestrel Sim', () => {
     expect(liq).toBeCloseTo((entry * 0.1 * (1 - 1 / 20)) / (0.1 * 0.975), 1);
     expect(liq).toBeLessThan(entry);
     expect((await c.call('trading.session', {})).feed).toBe('Kestrel Sim trades');
+    // The book and tape of the perpetual (the ticket's, the book panel's) are its pair's, labelled as the perpetual.
+    const books: string[] = [];
+    const sub = await host!.services.streams.subscribe('kestrel-sim', PERP, ['book'], (u) => void books.push(u.symbol));
+    await until('a book of the perpetual', async () => books.length > 0, 30_000);
+    sub.close();
+    expect(new Set(books)).toEqual(new Set([PERP]));
     firstSession = (await c.call('trading.session', {})).sessionId;
   }, 120_000);
 
