@@ -56,6 +56,12 @@ export const AccountSettings = z
     riskProfile: SettingsId,
     /** A key in the secret store (never the key itself); null = no credentials (sim and paper accounts). */
     credentials: z.string().regex(/^[a-z0-9][a-z0-9:._-]{0,79}$/).nullable(),
+    /** Perpetual accounts: cross margin (the default, as venues open accounts) or isolated per position. */
+    marginMode: z.enum(['cross', 'isolated']).optional(),
+    /** Perpetual accounts: leverage per symbol (e.g. {"BTC/USDT:USDT": 10}); above the venue's max is refused. */
+    leverage: z.record(z.string().min(1).max(40), z.number().min(1).max(125)).optional(),
+    /** Perpetual accounts: the leverage of a symbol `leverage` does not name (default 20×), capped at the venue's max. */
+    defaultLeverage: z.number().min(1).max(125).optional(),
   })
   .strict();
 export type AccountSettings = z.infer<typeof AccountSettings>;

@@ -46,6 +46,7 @@ import { resolveHostSettings, type HostSettings } from './settings/host-settings
 import { SettingsStore } from './settings/store.ts';
 import { speedClock } from './trading/feed-speed.ts';
 import { TradingService } from './trading/service.ts';
+import { perpVenue, type PerpVenue } from './trading/perp-markets.ts';
 import { PaperStrategies } from './trading/strategies.ts';
 import { APP_VERSION } from './version.ts';
 import { HostWorkers } from './workers.ts';
@@ -208,7 +209,11 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     if (!s) otherSims.set(v.url, (s = new KestrelSim({ url: v.url })));
     return s;
   };
-  const streams = new MarketStreams({ venues, resolve: venueResolver(() => settingsStore.document, simFor), candles: market.stores.candles, log });
+  const streams = new MarketStreams({
+    venues, resolve: venueResolver(() => settingsStore.document, simFor), candles: market.stores.candles, log,
+    // Kestrel Sim's perpetuals trade on its pairs' prices (it serves no perpetual streams): BTC/USDT:USDT streams BTC/USDT's.
+    alias: (venue, symbol) => (symbol.includes(':') && settingsStore.document.venues.find((v) => v.id === venue)?.builtin ? symbol.split(':')[0] : undefined),
+  });
   stops.push(['streams', () => streams.close()]);
   const streamsBridge = new StreamsBridge({ streams, emit, log });
   stops.push(['streams-bridge', () => streamsBridge.close()]);
@@ -278,7 +283,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
     saveSelection: (account) => void settingsStore.set('selectedAccount', account),
     saveAccounts: (accounts) => void settingsStore.set('accounts', accounts),
     // Paper accounts trade on their venue's prices: the same ref-counted streams the chart and book show.
-    ...(settings.paper.prices === 'venue' ? { venuePrices: (v: VenueSettings) => venuePrices(v, streams, () => settingsStore.document.watchlist) } : {}),
+    ...(settings.paper.prices === 'venue' ? { venuePrices: (v: VenueSettings) => venuePrices(v, streams, () => settingsStore.document.watchlist, perpVenue(v, venues, simFor)) } : {}),
     // Sim / testnet / live accounts: keys are resolved here, in the host process, and go only to ccxt.
     // KESTREL_SECRET_<REF> (CI) first, then the secret store; `credentials` is built below, used only later.
     live: { venues, sim, simFor, credentials: async (ref) => parseCredentials(settings.sweeps.secret(ref)) ?? (await storedKey(credentials, ref)), ...settings.live },
@@ -391,15 +396,17 @@ function start(ctx: HostContext, s: HostServices, stops: Stop[]): void {
  * A venue's prices for paper desks, over the market streams. Kestrel Sim's few markets are all tradable; on an
  * exchange a paper account trades the venue's markets on the watchlist (one trade stream each, not thousands).
  */
-function venuePrices(v: VenueSettings, streams: MarketStreams, watchlist: () => readonly WatchItem[]): VenuePrices {
+function venuePrices(v: VenueSettings, streams: MarketStreams, watchlist: () => readonly WatchItem[], perp: PerpVenue): VenuePrices {
   return {
     name: v.name,
-    markets: async () => {
-      const all = (await streams.markets(v.id, { type: 'spot', limit: 100_000 })).markets;
+    markets: async (type = 'spot') => {
+      // Perpetuals (perpetual paper accounts) from the venue's USDⓈ-M markets, with the margin they state.
+      const all = type === 'perp' ? await perp.markets() : (await streams.markets(v.id, { type: 'spot', limit: 100_000 })).markets;
       if (v.builtin) return all;
       const watched = new Set(watchlist().filter((w) => w.venue === v.id).map((w) => w.symbol));
       return all.filter((m) => watched.has(m.symbol));
     },
+    funding: () => perp.funding(),
     subscribe: (symbol, onPrint, onBook) => {
       // Until the first trade, the ticker's last price enters as a print of size 0 (fills nothing): a venue
       // printing a few trades a minute still gives the ticket a price at once.

@@ -45,6 +45,22 @@ export interface StoredFill extends Fill {
   readonly accountId: string;
 }
 
+/** A perpetual funding payment booked on an account (migration 0005): what the portfolio re-applies on restart. */
+export interface StoredFunding {
+  readonly accountId: string;
+  readonly sessionId: string;
+  readonly symbol: string;
+  readonly ts: number;
+  /** Money-scaled rate (money('0.0001') = 1 bp); longs pay when positive. */
+  readonly rate: bigint;
+  readonly markPrice: number;
+  /** Signed lots held at the funding time. */
+  readonly position: number;
+  /** Cash paid (+) or received (−), in `currency`. */
+  readonly amount: bigint;
+  readonly currency: string;
+}
+
 export interface PositionRow {
   readonly accountId: string;
   readonly symbol: string;
@@ -150,6 +166,9 @@ export class Ledger {
       allPos: p('SELECT * FROM positions ORDER BY account_id, symbol'),
       posOf: p('SELECT * FROM positions WHERE account_id = ? ORDER BY symbol'),
       clearPos: p('DELETE FROM positions'),
+      insertFunding: p(`INSERT INTO funding (account_id, session_id, symbol, ts, rate, mark_ticks, position, amount, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (account_id, symbol, ts) DO NOTHING`),
+      fundingOf: p('SELECT * FROM funding WHERE account_id = ? ORDER BY ts, symbol'),
     };
   }
 
@@ -354,6 +373,24 @@ export class Ledger {
     return true;
   }
 
+  /**
+   * Stores a funding payment (inside the batch that booked it: one commit with its audit event); false when
+   * that (account, symbol, funding time) was stored already: a funding time is paid once.
+   */
+  recordFunding(f: StoredFunding): boolean {
+    if (!f.symbol || !f.accountId || !Number.isSafeInteger(f.ts) || !Number.isSafeInteger(f.markPrice) || f.markPrice <= 0 || !Number.isSafeInteger(f.position)) {
+      throw new ValidationError(`funding for ${f.symbol || '?'} at ${f.ts}: bad time, mark or position`, [{ path: 'funding', message: 'invalid' }]);
+    }
+    return guarded('record funding', () => this.st.insertFunding!.run(f.accountId, f.sessionId, f.symbol, f.ts, moneyToString(f.rate), f.markPrice, f.position, moneyToString(f.amount), f.currency).changes > 0);
+  }
+
+  /** An account's funding payments, in time order. */
+  funding(accountId: string): StoredFunding[] {
+    return (this.st.fundingOf!.all(accountId) as FundingRow[]).map((r) => ({
+      accountId: r.account_id, sessionId: r.session_id, symbol: r.symbol, ts: r.ts, rate: money(r.rate), markPrice: r.mark_ticks, position: r.position, amount: money(r.amount), currency: r.currency,
+    }));
+  }
+
   fills(accountId: string): StoredFill[] {
     return (this.st.fillsOf!.all(accountId) as FillRow[]).map(toFill);
   }
@@ -492,6 +529,18 @@ function toStoredOrder(r: OrderRow): StoredOrder {
   const d = JSON.parse(r.data) as Record<string, unknown>;
   for (const k of ['venueOrderId', 'price', 'triggerPrice', 'trail', 'expireAt', 'tag', 'groupId', 'groupKind', 'parentId', 'reason']) if (!(k in d)) d[k] = undefined;
   return { sessionId: r.session_id, accountId: r.account_id, version: r.version, order: d as unknown as Order };
+}
+
+interface FundingRow {
+  account_id: string;
+  session_id: string;
+  symbol: string;
+  ts: number;
+  rate: string;
+  mark_ticks: number;
+  position: number;
+  amount: string;
+  currency: string;
 }
 
 function checkFill(f: Fill): void {

@@ -7,8 +7,67 @@ import { expect, snap, startServer, test } from './fixtures.ts';
 
 /**
  * On a perpetual account (a Kestrel Sim USDⓈ-M account): a marketable limit sell opens a short, the positions panel
- * shows its liquidation price, and the chart draws that price as its liquidation line.
+ * shows its liquidation price, and the chart draws that price as its liquidation line. The same on a perpetual
+ * PAPER account created in the Settings panel (local matching on Kestrel Sim's prices, 20× isolated): a market
+ * buy opens a long.
  */
+test('perpetual paper account: created in Settings (isolated, 20×), a long shows its liquidation price in the positions panel and as a chart line', async ({ page }) => {
+  test.setTimeout(240_000);
+  const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-e2e-liq-paper-'));
+  const sym = 'BTC/USDT:USDT';
+  const { server, child } = await startServer(dataDir, { KESTREL_PAPER_PRICES: 'venue' });
+  try {
+    await page.goto(server.url);
+    await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const form = page.getByRole('form', { name: 'New account' });
+    await form.getByRole('textbox', { name: 'Account name' }).fill('Paper Perp');
+    await form.getByRole('combobox', { name: 'Account venue' }).selectOption('kestrel-sim');
+    await form.getByRole('combobox', { name: 'Account environment' }).selectOption('paper');
+    await form.getByRole('combobox', { name: 'Account market type' }).selectOption('perpetual');
+    await form.getByRole('combobox', { name: 'Account margin mode' }).selectOption('isolated');
+    await form.getByRole('textbox', { name: 'Account leverage' }).fill('20');
+    await form.getByRole('button', { name: 'Create account' }).click();
+    const switcher = page.getByTestId('account-switcher');
+    await expect(switcher.locator('option', { hasText: 'Paper Perp' })).toHaveCount(1);
+    await switcher.selectOption('paper-perp');
+    await expect(switcher).toBeEnabled();
+    await page.getByRole('button', { name: 'Trade', exact: true }).click();
+
+    const ticket = page.getByRole('region', { name: 'Order ticket' });
+    await expect(ticket.getByRole('combobox').first().locator(`option[value="${sym}"]`)).toHaveCount(1, { timeout: 60_000 });
+    await ticket.getByRole('combobox').first().selectOption(sym);
+    await ticket.getByRole('radio', { name: 'Buy' }).click();
+    await ticket.getByRole('radio', { name: 'Market', exact: true }).click();
+    await ticket.getByRole('textbox', { name: 'Quantity' }).fill('0.01');
+    await ticket.getByTestId('ticket-preview').click();
+    await ticket.getByTestId('ticket-send').click();
+    await expect(ticket.getByTestId('ticket-sent')).toContainText(`BUY 0.01 ${sym}`);
+
+    const blotter = page.getByRole('region', { name: 'Blotter' });
+    await blotter.getByRole('tab', { name: /Positions/ }).click();
+    const positions = blotter.getByRole('table', { name: 'Positions' });
+    await expect(positions).toContainText('LONG', { timeout: 60_000 });
+    const entry = Number((await positions.getByRole('row').nth(1).getByRole('cell').nth(3).innerText()).replace(/,/g, ''));
+    const liqCell = positions.getByTestId(`liq-${sym}`);
+    await expect(liqCell).toBeVisible();
+    const liq = Number((await liqCell.innerText()).replace(/,/g, ''));
+    // 20× isolated on Kestrel Sim's stated 2.5 % maintenance: (1 − 1/20) / (1 − 0.025) of the entry.
+    expect(liq).toBeGreaterThan(entry * 0.97);
+    expect(liq).toBeLessThan(entry * 0.98);
+
+    const lines = () => page.evaluate(() => (window as unknown as { __kestrelChart: { priceLineSpecs: readonly { kind: string; price: number; title: string }[] } }).__kestrelChart.priceLineSpecs.filter((l) => l.kind === 'liquidation'));
+    await expect.poll(async () => (await lines()).map((l) => l.price), { timeout: 30_000 }).toEqual([liq]);
+    expect((await lines())[0]!.title).toContain('LIQ');
+    await snap(page, 'paper-perp-liquidation-line');
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}.passphrase`, { force: true });
+  }
+});
+
 test('perpetual account: a short shows its liquidation price in the positions panel and as a chart line', async ({ page }) => {
   test.setTimeout(240_000);
   const sim = await startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: 2 }), streamIntervalMs: 50, seed: 23 });

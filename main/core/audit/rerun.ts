@@ -32,7 +32,7 @@ export interface RerunDeps {
   prepare?(engine: Engine, config: SessionStartConfig): void;
 }
 
-export type DivergenceKind = 'signal' | 'order' | 'fill-price' | 'fill-qty' | 'fee' | 'timing' | 'equity' | 'missing' | 'extra';
+export type DivergenceKind = 'signal' | 'order' | 'fill-price' | 'fill-qty' | 'fee' | 'timing' | 'equity' | 'funding' | 'missing' | 'extra';
 
 export interface Divergence {
   readonly kind: DivergenceKind;
@@ -163,6 +163,23 @@ export function compareSessions(recorded: readonly RecordedEvent[], rerun: reado
       if (fa.qty !== fb.qty) out.push({ kind: 'fill-qty', trade, clientOrderId: a.id, field: `fill #${j + 1} qty`, recorded: fa.qty, rerun: fb.qty, ts: fa.ts });
       if (fa.fee !== fb.fee || fa.feeCurrency !== fb.feeCurrency) out.push({ kind: 'fee', trade, clientOrderId: a.id, field: `fill #${j + 1} fee`, recorded: `${fa.fee} ${fa.feeCurrency}`, rerun: `${fb.fee} ${fb.feeCurrency}`, ts: fa.ts });
       if (fa.ts !== fb.ts) out.push({ kind: 'timing', trade, clientOrderId: a.id, field: `fill #${j + 1} ts`, recorded: fa.ts, rerun: fb.ts, ts: fa.ts });
+    }
+  }
+  // Perpetuals: each funding payment (time, rate, mark, the position paid on), and the venue's own fills that
+  // no order placed (liquidations), in order.
+  const pick = (es: readonly RecordedEvent[], want: (e: RecordedEvent) => boolean) => es.filter(want);
+  const isFunding = (e: RecordedEvent) => e.type === 'funding';
+  const ownFill = (ids: ReadonlySet<string>) => (e: RecordedEvent) => e.type === 'fill' && !ids.has(String((e.payload as { fill: { clientOrderId: string } }).fill.clientOrderId));
+  const pairs: [string, RecordedEvent[], RecordedEvent[]][] = [
+    ['funding', pick(recorded, isFunding), pick(rerun, isFunding)],
+    ['venue fill', pick(recorded, ownFill(new Set(ta.map((t) => t.id)))), pick(rerun, ownFill(new Set(tb.map((t) => t.id))))],
+  ];
+  for (const [what, xa, xb] of pairs) {
+    for (let k = 0; k < Math.max(xa.length, xb.length); k++) {
+      const a = xa[k];
+      const b = xb[k];
+      if (!a || !b) out.push({ kind: a ? 'missing' : 'extra', trade: 0, field: `${what} #${k + 1}`, recorded: a?.payload ?? null, rerun: b?.payload ?? null, ts: (a ?? b)!.ts });
+      else if (a.ts !== b.ts || a.symbol !== b.symbol || !same(a.payload, b.payload)) out.push({ kind: what === 'funding' ? 'funding' : 'fill-price', trade: 0, field: `${what} #${k + 1}`, recorded: a.payload, rerun: b.payload, ts: a.ts });
     }
   }
   // Equity at each decision bar (exact float equality: same ledger, same marks, same arithmetic).

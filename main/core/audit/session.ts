@@ -93,6 +93,8 @@ export interface SessionStartConfig {
   readonly strategy?: { readonly id: string; readonly version: string; readonly params?: Readonly<Record<string, unknown>> };
   /** Fills booked before the session (a paper account continues across sessions), as audited fills. */
   readonly priorFills?: readonly Readonly<Record<string, unknown>>[];
+  /** Perpetual funding booked before the session (the ledger's funding rows), as {symbol, ts, rate, markPrice}. */
+  readonly priorFunding?: readonly Readonly<Record<string, unknown>>[];
   /** Which market data the session consumed (e.g. {venue, symbol, timeframe, from, to}). */
   readonly data?: Readonly<Record<string, unknown>>;
 }

@@ -73,14 +73,23 @@ export function positionBefore(pf: Portfolio, symbol: string, ts: number): Lots 
  * own time: the portfolio re-applies its ledger in canonical order, so the amount is the same either way.
  * Returns the payments booked.
  */
-export function settleFunding(k: FundingBooker, schedule: FundingSchedule, now: number): FundingDue[] {
-  const booked: FundingDue[] = [];
+export function settleFunding(k: FundingBooker, schedule: FundingSchedule, now: number): BookedFunding[] {
+  const booked: BookedFunding[] = [];
   for (const d of schedule.take(now)) {
-    if (!k.portfolio.positions.has(d.symbol)) continue;
+    const p = k.portfolio.positions.get(d.symbol);
+    if (!p) continue;
     const held = positionBefore(k.portfolio, d.symbol, d.ts);
     if (held === 0) continue;
+    const before = p.funding;
     k.applyFunding(d, held);
-    booked.push(d);
+    booked.push({ ...d, position: held, amount: p.funding - before, currency: p.inst.settle });
   }
   return booked;
+}
+
+/** A payment as booked: the position it was paid on and the cash it moved (+ paid, − received). */
+export interface BookedFunding extends FundingDue {
+  readonly position: Lots;
+  readonly amount: Money;
+  readonly currency: string;
 }

@@ -34,14 +34,27 @@ import { defineInstrument, type BracketRequest, type OrderRequest } from '../../
 import { MemoryAuditSink, MemoryStore, type OrderAmend } from '../../core/ports.ts';
 import type { RiskLimitsView, TradingState } from '../../contract/trading.ts';
 import { PaperVenue } from '../../venues/paper/paper-venue.ts';
+import { liquidationHook } from '../../core/margin/account.ts';
+import { positionBefore } from '../../core/margin/funding.ts';
+import type { MarginMode } from '../../core/margin/margin.ts';
+import type { FundingEvent } from '../../core/portfolio/portfolio.ts';
 import type { HostContext } from '../context.ts';
 import { DemoFeed, type FeedSymbol } from '../trading/demo-feed.ts';
 import { PrintFeed, type RecordedPrint } from '../trading/print-feed.ts';
 import { recordedGate } from '../trading/risk.ts';
 import { TradingSession, type SessionListener } from '../trading/session.ts';
+import { markToVenue } from '../trading/compose.ts';
 import { PaperStrategies, type PaperTimeframe, type StrategySource } from '../trading/strategies.ts';
 
 type P = Record<string, unknown>;
+
+/** A funding event as audited ({symbol, ts, rate: atto-units as decimal text, markPrice: ticks}); bad data is refused. */
+function fundingFrom(x: P): FundingEvent {
+  const ts = num(x.ts);
+  const mark = num(x.markPrice);
+  if (typeof x.symbol !== 'string' || ts === undefined || mark === undefined || (typeof x.rate !== 'string' && typeof x.rate !== 'bigint')) throw new ValidationError('a recorded funding event is malformed: the session cannot be re-run');
+  return { symbol: x.symbol, ts, rate: BigInt(x.rate), markPrice: mark };
+}
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const MANUAL = new Set(['ticket', 'hotkey', 'webhook']);
 
@@ -143,7 +156,9 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
   let upTo = startTs;
   // A session on a venue's prices replays the prints it recorded (its `prints` events, where they are in the
   // log); a demo-feed session re-creates its feed from seed, start and shape.
-  const feed = onPrints ? new PrintFeed({ startTs }) : new DemoFeed({
+  const margin = cfg.venue.margin as { mode?: MarginMode } | undefined;
+  const onMark = margin && cfg.venue.liquidateOn === 'mark';
+  const feed = onPrints ? new PrintFeed({ startTs, ...(onMark ? { onMark: markToVenue(() => box.session) } : {}) }) : new DemoFeed({
     symbols: data.symbols as FeedSymbol[], seed, startTs, now: () => upTo,
     ...(num(data.tickMs) !== undefined ? { tickMs: num(data.tickMs)! } : {}),
     ...(num(data.cycleMs) !== undefined ? { cycleMs: num(data.cycleMs)! } : {}),
@@ -154,20 +169,32 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
   // Sessions recorded with strict spot balances re-run with them (the venue reads the re-run's own portfolio).
   const strict = cfg.venue.balances === 'strict';
   const box: { session?: TradingSession } = {};
+  // A perpetual account's margin: the venue liquidates as it did (the same hook over the re-run's portfolio).
+  const mode: MarginMode = margin?.mode === 'cross' ? 'cross' : 'isolated';
   const venue = new PaperVenue({
     id: cfg.venue.id, instruments, clock, seed: num(cfg.venue.seed) ?? seed, latencyMs: num(cfg.venue.latencyMs) ?? 0,
     ...(strict ? { funds: (ccy: string) => box.session!.engine.portfolio.cash(ccy), holdings: (symbol: string) => box.session!.engine.portfolio.positionQty(symbol) } : {}),
+    ...(margin ? { liquidation: (symbol: string) => liquidationHook(box.session!.engine.portfolio, mode)(symbol), liquidateOnMark: onMark === true } : {}),
   });
   const risk = (cfg.venue.risk ?? {}) as { limits?: RiskLimitsView; profile?: unknown; tradingState?: TradingState; reason?: string };
   const mem = new MemoryAuditSink();
   const audit = new SessionAuditSink(mem, { sessionId, kind: 'paper' });
   const ccy = cfg.portfolio.baseCurrency;
+  const dueFunding: FundingEvent[] = [];
+  const bookFunding = (now: number) => {
+    while (dueFunding.length && dueFunding[0]!.ts <= now) {
+      const f = dueFunding.shift()!;
+      box.session!.engine.applyFunding(f, positionBefore(box.session!.engine.portfolio, f.symbol, f.ts));
+    }
+  };
   const session = (box.session = new TradingSession(
     {
       sessionId, accountId: String(cfg.venue.accountId ?? 'rerun'), mode: 'paper', instruments, demoSymbols: new Set(onPrints ? [] : (data.symbols as FeedSymbol[]).map((s) => s.symbol)),
       venue, marketData: feed, clock, store: new MemoryStore(), audit, risk: recordedGate(risk),
       portfolio: cfg.portfolio, startingBalance: cfg.portfolio.cash[ccy] ?? '0',
       priorFills: (cfg.priorFills ?? []).map((f) => fillFrom(f as P)),
+      ...(cfg.priorFunding ? { priorFunding: cfg.priorFunding.map((f) => fundingFrom(f as P)) } : {}),
+      ...(margin ? { marginMode: mode, afterMarket: () => bookFunding(clock.now()) } : {}),
       ...(risk.tradingState ? { tradingState: { state: risk.tradingState, reason: risk.reason ?? 'recorded' } } : {}),
     },
     quiet,
@@ -260,6 +287,15 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
       case 'override':
         if ((p.action as string) === 'kill-switch') skipKill = false;
         break;
+      case 'funding': {
+        // The venue's funding record as the session booked it (the recording is the venue's data now), booked
+        // once the replayed market has reached its time (the session booked it in a batch whose prints are
+        // recorded after it); the position it is paid on is the re-run's own, and the compare checks it.
+        if (!e.symbol || !instruments.some((i) => i.symbol === e.symbol)) break;
+        dueFunding.push(fundingFrom({ symbol: e.symbol, ts: e.ts, rate: p.rate, markPrice: p.markPrice }));
+        session.marketBatch(() => {});
+        break;
+      }
       case 'config-change': {
         const to = p.to as P | null;
         if (p.what === 'risk-limits' && to) {
@@ -293,6 +329,7 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
     }
   }
   at(until);
+  bookFunding(Infinity);
   session.stop();
   strategies.close(); // their sandbox processes
   auditSessionStop(audit, stop?.ts ?? until, { reason: 'rerun' });

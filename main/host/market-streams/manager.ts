@@ -34,6 +34,8 @@ export interface MarketStreamsDeps {
   readonly tuning?: Partial<StreamTuning>;
   /** How long `subscribe` waits for a venue's markets before it subscribes unchecked (the stream then says why it cannot connect). */
   readonly validateMs?: number;
+  /** The market whose streams stand for `symbol` on `venue` (Kestrel Sim's perpetuals trade on its pairs' prices); undefined: itself. */
+  alias?(venue: string, symbol: string): string | undefined;
 }
 
 export interface Subscription {
@@ -68,8 +70,10 @@ export class MarketStreams {
     const unique = [...new Set(kinds)];
     if (unique.length === 0) throw new ValidationError('Nothing to subscribe to', [{ path: 'kinds', message: 'at least one kind' }]);
     const feed = await this.feed(venue);
-    await this.validate(feed, symbol);
-    const offs = unique.map((k) => feed.add(symbol, k, handler));
+    const market = this.d.alias?.(venue, symbol) ?? symbol;
+    await this.validate(feed, market);
+    const h: StreamHandler = market === symbol ? handler : (u) => handler({ ...u, symbol });
+    const offs = unique.map((k) => feed.add(market, k, h));
     let open = true;
     return {
       venue,

@@ -13,7 +13,7 @@
  * `composeLiveSession` accepts any Venue + MarketData pair (tests plug the paper venue in as a stand-in).
  */
 import { SimClock, WallClock } from '../../core/engine/clock.ts';
-import type { Fill, Instrument } from '../../core/model/index.ts';
+import { floatToTicks, type Fill, type Instrument } from '../../core/model/index.ts';
 import type { AuditSink, MarketData, Store, Venue } from '../../core/ports.ts';
 import { PrintFeed, type TradePrints } from './print-feed.ts';
 import { PaperVenue } from '../../venues/paper/paper-venue.ts';
@@ -21,6 +21,12 @@ import type { PaperAccountData } from './accounts.ts';
 import { DemoFeed, type FeedSymbol } from './demo-feed.ts';
 import { AdjustableRiskGate } from './risk.ts';
 import { TradingSession, type SessionListener } from './session.ts';
+import { fundingAfterMarket, type FundingFeed } from './funding-feed.ts';
+import { MarkFeed } from './mark-feed.ts';
+import { liquidationHook } from '../../core/margin/account.ts';
+import type { BookedFunding } from '../../core/margin/funding.ts';
+import type { MarginMode } from '../../core/margin/margin.ts';
+import type { FundingEvent } from '../../core/portfolio/portfolio.ts';
 
 export interface FeedConfig {
   readonly seed: number;
@@ -92,6 +98,20 @@ export interface VenuePaperSessionInput extends Omit<PaperSessionInput, 'feedSym
   readonly onError?: (symbol: string, error: unknown) => void;
   /** How often the prints seen so far are written to the audit stream besides before each command (ms). */
   readonly recordMs?: number;
+  /** Perpetuals: margin mode and leverage per symbol (the venue liquidates at the position's liquidation price). */
+  readonly margin?: PaperMargin;
+  /** Perpetuals: the venue's funding, booked in the market batches; `booked` sees each payment (the ledger row). */
+  readonly funding?: { readonly feed: FundingFeed; readonly booked: (b: BookedFunding) => void };
+  /** Funding booked by earlier sessions of the account. */
+  readonly priorFunding?: readonly FundingEvent[];
+  /** Perpetuals: the venue's mark price (premiumIndex); given, positions are liquidated on it alone (mark-feed.ts). */
+  readonly marks?: { readonly mark: (symbol: string) => Promise<number>; readonly everyMs?: number; readonly onError?: (symbol: string, err: unknown) => void };
+}
+
+/** A perpetual paper account's margin: mode and leverage per symbol. */
+export interface PaperMargin {
+  readonly mode: MarginMode;
+  readonly leverage: Readonly<Record<string, number>>;
 }
 
 export interface VenuePaperSession {
@@ -103,14 +123,28 @@ export interface VenuePaperSession {
 
 export function composeVenuePaperSession(x: VenuePaperSessionInput): VenuePaperSession {
   const box: { session?: TradingSession } = {};
-  const feed = new PrintFeed({ startTs: x.startTs, source: x.prints, deliver: (fn) => box.session?.marketBatch(fn), ...(x.onError ? { onError: x.onError } : {}) });
+  const onMark = x.margin && x.marks ? markToVenue(() => box.session) : undefined;
+  const feed = new PrintFeed({ startTs: x.startTs, source: x.prints, deliver: (fn) => box.session?.marketBatch(fn), ...(x.onError ? { onError: x.onError } : {}), ...(onMark ? { onMark } : {}) });
   // Before every command (catchUp) the prints seen so far go to the audit stream, so the log orders each
   // command after exactly the prints the session had seen: what makes a re-run exact.
   const record = () => {
     const prints = feed.drain();
     if (prints.length) x.audit.append({ type: 'prints', ts: feed.lastTs, payload: { prints } });
   };
-  const session = (box.session = paperSession({ ...x, feed: { seed: x.seed } }, feed, new Set(), record, x.source));
+  const funding = x.funding;
+  const hooks = {
+    ...(x.margin ? { margin: x.margin } : {}),
+    ...(funding ? { afterMarket: fundingAfterMarket(funding.feed, () => box.session, funding.booked) } : {}),
+    ...(x.priorFunding ? { priorFunding: x.priorFunding } : {}),
+    ...(onMark ? { liquidateOnMark: true } : {}),
+  };
+  const session = (box.session = paperSession({ ...x, feed: { seed: x.seed } }, feed, new Set(), record, x.source, hooks));
+  const marks = onMark && x.marks ? new MarkFeed({
+    symbols: x.instruments.filter((i) => i.kind === 'perpetual').map((i) => i.symbol), mark: x.marks.mark,
+    held: (symbol) => session.engine.portfolio.positionQty(symbol) !== 0,
+    deliver: (symbol, price) => session.marketBatch(() => feed.mark(symbol, session.parts.clock.now(), price)),
+    ...(x.marks.everyMs !== undefined ? { everyMs: x.marks.everyMs } : {}), ...(x.marks.onError ? { onError: x.marks.onError } : {}),
+  }) : undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
     session,
@@ -119,17 +153,32 @@ export function composeVenuePaperSession(x: VenuePaperSessionInput): VenuePaperS
       session.start();
       timer = setInterval(() => session.marketBatch(record), x.recordMs ?? 1_000);
       timer.unref?.();
+      marks?.start();
     },
     stop() {
       clearInterval(timer);
+      marks?.stop();
       session.stop();
       (x.batch ?? ((fn) => fn()))(record);
     },
   };
 }
 
+/** A mark price (PrintFeed `onMark`) handed to the session's paper venue, in the instrument's ticks. */
+export function markToVenue(session: () => TradingSession | undefined): (symbol: string, ts: number, price: number) => void {
+  return (symbol, ts, price) => {
+    const s = session();
+    const venue = s?.parts.venue;
+    const inst = s?.parts.instruments.find((i) => i.symbol === symbol);
+    if (venue instanceof PaperVenue && inst) venue.onMark(symbol, floatToTicks(inst, price), ts);
+  };
+}
+
 /** The paper venue and the session around it, whatever the market data. */
-function paperSession(x: Omit<PaperSessionInput, 'feedSymbols' | 'now'>, marketData: MarketData, demoSymbols: ReadonlySet<string>, catchUp: () => void, source?: string): TradingSession {
+function paperSession(
+  x: Omit<PaperSessionInput, 'feedSymbols' | 'now'>, marketData: MarketData, demoSymbols: ReadonlySet<string>, catchUp: () => void, source?: string,
+  perp: { readonly margin?: PaperMargin; readonly afterMarket?: () => void; readonly priorFunding?: readonly FundingEvent[]; readonly liquidateOnMark?: boolean } = {},
+): TradingSession {
   const clock = new SimClock(x.startTs);
   // Paper trade ids carry the session id (the kernel hands it to the venue), so (venue, tradeId) is unique
   // across every session writing to the same ledger; the venue id stays the session id, as ledgers hold it.
@@ -139,16 +188,20 @@ function paperSession(x: Omit<PaperSessionInput, 'feedSymbols' | 'now'>, marketD
   const venue = new PaperVenue({
     id: x.sessionId, instruments: x.instruments, clock, seed: x.feed.seed, latencyMs: 0,
     funds: (ccy) => built.session!.engine.portfolio.cash(ccy), holdings: (symbol) => built.session!.engine.portfolio.positionQty(symbol),
+    ...(perp.margin ? { liquidation: (symbol: string) => liquidationHook(built.session!.engine.portfolio, perp.margin!.mode)(symbol), liquidateOnMark: perp.liquidateOnMark === true } : {}),
   });
   return (built.session = new TradingSession(
     {
       sessionId: x.sessionId, accountId: x.accountId, mode: 'paper', instruments: x.instruments,
       demoSymbols, venue, marketData, clock, ...(source ? { source } : {}),
       store: x.store, audit: x.audit, risk: new AdjustableRiskGate(x.account.limits, x.account.riskProfile),
-      portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.account.startingBalance } },
+      portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.account.startingBalance }, ...(perp.margin ? { leverage: perp.margin.leverage } : {}) },
       startingBalance: x.account.startingBalance,
       ...(x.batch ? { batch: x.batch } : {}),
       catchUp,
+      ...(perp.margin ? { marginMode: perp.margin.mode } : {}),
+      ...(perp.afterMarket ? { afterMarket: perp.afterMarket } : {}),
+      ...(perp.priorFunding ? { priorFunding: perp.priorFunding } : {}),
       ...(x.priorFills ? { priorFills: x.priorFills } : {}),
       tradingState: { state: x.account.tradingState, reason: x.account.stateReason },
     },

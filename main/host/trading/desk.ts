@@ -17,10 +17,9 @@ import type { HostContext } from '../context.ts';
 import { PAPER_CURRENCY, PaperAccounts, type PaperAccountData } from './accounts.ts';
 import { composePaperSession, composeVenuePaperSession, type FeedConfig, type PaperSession, type VenuePaperSession } from './compose.ts';
 import { DemoFeed, FEED_DEFAULTS, type FeedSymbol } from './demo-feed.ts';
-import { demoInstrumentSpecs, demoInstruments, venueInstrumentSpecs } from './instruments.ts';
+import { demoInstrumentSpecs, demoInstruments, venueInstrumentSpecs, type VenueMarketSpec } from './instruments.ts';
 import type { TradePrints } from './print-feed.ts';
 import { seedRiskWindow, type RiskWindowRunner } from './risk-window.ts';
-import type { MarketEntry } from '../../contract/streams.ts';
 import { effectiveProfile, mergeLimits } from './risk.ts';
 import { authenticatorFromEnv, type RiskAuthenticator } from './risk-auth.ts';
 import { ValidationError } from '../../core/errors.ts';
@@ -35,6 +34,8 @@ import { connectLive, type LiveConnection, type LiveDeps } from './live-connect.
 import { decimalString as decimalText } from '../../venues/ccxt/index.ts';
 import type { LiveControl, LiveBookData } from './live-control.ts';
 import { startLiveRun, type LiveRun } from './live-session.ts';
+import type { FundingSource } from './funding-feed.ts';
+import { perpetualParts } from './perp-desk.ts';
 
 export interface DeskOptions {
   readonly account: AccountSettings;
@@ -73,9 +74,18 @@ export interface DeskOptions {
 export interface VenuePrices extends TradePrints {
   /** The venue's display name (the session view says whose trades it runs on). */
   readonly name: string;
-  /** The venue's spot markets (ccxt markets: tick, lot step, min notional). */
-  markets(): Promise<readonly MarketEntry[]>;
+  /**
+   * The venue's markets of a type (ccxt markets: tick, lot step, min notional): spot, or its USDⓈ-M
+   * perpetuals with the margin they state (max leverage, maintenance tiers).
+   */
+  markets(type?: 'spot' | 'perp'): Promise<readonly VenueMarket[]>;
+  /** Perpetuals: the venue's funding-rate data (a USDⓈ-M connection); absent: no funding is booked. */
+  funding?(): Promise<FundingSource>;
 }
+
+/** A market as a paper desk trades it; perpetuals carry their margin. */
+export type VenueMarket = VenueMarketSpec;
+
 
 export class AccountDesk {
   readonly accounts: PaperAccounts;
@@ -83,7 +93,9 @@ export class AccountDesk {
   private readonly now: () => number;
   private paper: PaperSession | VenuePaperSession | undefined;
   /** The venue's instruments of a paper account on venue prices, loaded before its first session. */
-  private venueMarkets: readonly MarketEntry[] | undefined;
+  private venueMarkets: readonly VenueMarket[] | undefined;
+  /** A perpetual paper account's funding source, opened with its markets. */
+  private fundingSource: FundingSource | undefined;
   private liveRun: LiveRun | undefined;
   private liveConn: LiveConnection | undefined;
   private preparing: Promise<void> | undefined;
@@ -184,11 +196,13 @@ export class AccountDesk {
   /** A paper account on venue prices: its venue's markets, loaded once (a failure is retried by the next command). */
   private preparePaper(): Promise<void> {
     const vp = this.o.venuePrices!;
+    const perp = this.o.account.marketType === 'perpetual';
     this.preparing ??= vp
-      .markets()
-      .then((m) => {
-        const own = m.filter((x) => x.type === 'spot' && x.quote === this.o.account.currency);
-        if (own.length === 0) throw new ValidationError(`${vp.name} lists no spot market quoted in ${this.o.account.currency}: "${this.o.account.name}" has nothing to trade`);
+      .markets(perp ? 'perp' : 'spot')
+      .then(async (m) => {
+        const own = m.filter((x) => (perp ? x.type === 'perp' && x.settle === this.o.account.currency : x.type === 'spot' && x.quote === this.o.account.currency));
+        if (own.length === 0) throw new ValidationError(`${vp.name} lists no ${perp ? 'perpetual settled' : 'spot market quoted'} in ${this.o.account.currency}: "${this.o.account.name}" has nothing to trade`);
+        if (perp && vp.funding) this.fundingSource = await vp.funding();
         this.venueMarkets = own;
       })
       .finally(() => {
@@ -288,9 +302,10 @@ export class AccountDesk {
     const audit = new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper', account: this.o.account.id });
     const priorFills = ledger.ledger.fills(record.id);
     const seed = this.feedCfg.seed;
+    const perp = perpetualParts(this.o.account, instruments, startTs, this.fundingSource, ledger, { accountId: record.id, sessionId }, () => this.paper?.session, this.o.log);
     this.paper = composeVenuePaperSession({
       sessionId, accountId: record.id, currency: this.o.account.currency, account: data, instruments, seed, startTs,
-      prints: vp, source: this.o.account.venue,
+      prints: vp, source: this.o.account.venue, ...perp.compose,
       store: ledger.ledger.storeFor({ accountId: record.id, sessionId }),
       audit,
       batch: (fn) => ledger.ledger.batch(fn),
@@ -301,9 +316,10 @@ export class AccountDesk {
     // A re-run (main/host/audit/paper-rerun.ts) replays the `prints` events this session records.
     auditSessionStart(audit, startTs, {
       instruments: specs,
-      portfolio: { baseCurrency: this.o.account.currency, cash: { [this.o.account.currency]: data.startingBalance } },
-      venue: { id: sessionId, kind: 'paper', latencyMs: 0, balances: 'strict', seed, accountId: record.id, account: this.o.account.id, venueId: this.o.account.venue, risk: { limits: data.limits, profile: data.riskProfile, tradingState: data.tradingState, reason: data.stateReason } },
+      portfolio: { baseCurrency: this.o.account.currency, cash: { [this.o.account.currency]: data.startingBalance }, ...(perp.margin ? { leverage: perp.margin.leverage } : {}) },
+      venue: { id: sessionId, kind: 'paper', latencyMs: 0, balances: 'strict', seed, accountId: record.id, account: this.o.account.id, venueId: this.o.account.venue, risk: { limits: data.limits, profile: data.riskProfile, tradingState: data.tradingState, reason: data.stateReason }, ...(perp.margin ? { margin: perp.margin, liquidateOn: perp.compose.marks ? 'mark' : 'prices' } : {}) },
       priorFills: priorFills.filter((x) => instruments.some((i) => i.symbol === x.symbol)).map((x) => ({ ...x })),
+      ...(perp.priorFunding.length ? { priorFunding: perp.priorFunding.map((f) => ({ ...f })) } : {}),
       data: { feed: 'prints', venue: this.o.account.venue, startTs, symbols: specs.map((x) => x.symbol), intervalMs: 60_000 },
     });
     ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, owner: this.o.account.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'prints', venue: this.o.account.venue, startTs } });

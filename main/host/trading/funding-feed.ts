@@ -8,7 +8,7 @@
  * Fetching is asynchronous and never blocks a batch; a failed fetch is retried on a later batch (after
  * `retryMs`) and logged, and loses nothing: a record booked late is booked at its own time.
  */
-import { settleFunding, FundingSchedule, type FundingBooker, type FundingDue, type FundingRate } from '../../core/margin/funding.ts';
+import { settleFunding, FundingSchedule, type BookedFunding, type FundingBooker, type FundingRate } from '../../core/margin/funding.ts';
 import { floatToTicks, type Instrument } from '../../core/model/index.ts';
 import { VenueNetworkError } from '../../core/errors.ts';
 import { fetchFundingHistory, fetchFundingNow, type CcxtVenue, type FundingRecord } from '../../venues/ccxt/index.ts';
@@ -19,6 +19,8 @@ export interface FundingSource {
   next(symbol: string): Promise<number>;
   /** Settled records in [since, until], oldest first. */
   history(symbol: string, since: number, until: number): Promise<readonly FundingRecord[]>;
+  /** The venue's mark price now (premiumIndex); absent: the venue states none. */
+  mark?(symbol: string): Promise<number>;
 }
 
 /** A venue's funding through the ccxt wrapper (a USDⓈ-M connection: binanceusdm, Kestrel Sim's /fapi). */
@@ -26,6 +28,7 @@ export function ccxtFundingSource(v: CcxtVenue): FundingSource {
   return {
     next: async (symbol) => (await fetchFundingNow(v, symbol)).nextFundingTime,
     history: (symbol, since, until) => fetchFundingHistory(v, symbol, since, until, 100),
+    mark: async (symbol) => (await fetchFundingNow(v, symbol)).markPrice,
   };
 }
 
@@ -93,7 +96,7 @@ export class FundingFeed {
   }
 
   /** Books what is due by `now` on `k` (inside a market batch). */
-  settle(k: FundingBooker, now: number): FundingDue[] {
+  settle(k: FundingBooker, now: number): BookedFunding[] {
     return settleFunding(k, this.schedule, now);
   }
 
@@ -120,14 +123,16 @@ export class FundingFeed {
 
 /**
  * A session's `afterMarket` hook (SessionParts) for a funding feed: every market batch books what is due and
- * asks the venue for what the clock has passed; arrivals are booked in a batch of their own.
+ * asks the venue for what the clock has passed; arrivals are booked in a batch of their own. `booked` sees
+ * each payment as booked (the desk writes it to the ledger).
  */
-export function fundingAfterMarket(feed: FundingFeed, session: () => TradingSession | undefined): () => void {
+export function fundingAfterMarket(feed: FundingFeed, session: () => TradingSession | undefined, booked?: (b: BookedFunding) => void): () => void {
   return () => {
     const s = session();
     if (!s) return;
     const now = s.parts.clock.now();
-    feed.settle(s.engine, now);
+    // Inside the batch: the ledger row commits with the audit event and the fills around it.
+    for (const b of feed.settle(s.engine, now)) booked?.(b);
     void feed.poll(now, () => s.marketBatch(() => {}));
   };
 }

@@ -4,7 +4,7 @@
  * stored demo candles, live prints and orders all sit on the same tick and lot grid.
  */
 import { DEFAULT_DEMO_SYMBOLS, type DemoSymbol } from '../../core/data/demo.ts';
-import { defineInstrument, type Instrument, type InstrumentSpec } from '../../core/model/index.ts';
+import { defineInstrument, type Instrument, type InstrumentSpec, type MarginTier } from '../../core/model/index.ts';
 import type { MarketEntry } from '../../contract/streams.ts';
 
 /** Smallest order value the paper venue accepts, in the quote currency (what typical spot venues use). */
@@ -38,12 +38,20 @@ export function demoInstrumentSpecs(venue: string, fees: FeeRates, symbols: read
  * from its ccxt markets), so a paper order is refused or snapped exactly as the venue would; the fee rates
  * are the paper account's settings.
  */
-export function venueInstrumentSpecs(markets: readonly MarketEntry[], fees: FeeRates): InstrumentSpec[] {
+export function venueInstrumentSpecs(markets: readonly VenueMarketSpec[], fees: FeeRates): InstrumentSpec[] {
   return markets.map((m) => ({
-    symbol: m.symbol, venue: 'paper', base: m.base, quote: m.quote, kind: 'spot',
+    symbol: m.symbol, venue: 'paper', base: m.base, quote: m.quote, kind: m.type === 'perp' ? 'perpetual' : 'spot',
     tickSize: m.tickSize, lotSize: m.lotStep, ...(m.minNotional !== null ? { minNotional: m.minNotional } : {}),
     makerFee: fees.makerFee, takerFee: fees.takerFee,
+    // Perpetuals (linear: settled in the quote): margined by the venue's stated tiers and max leverage.
+    ...(m.type === 'perp' ? { ...(m.maxLeverage !== undefined ? { maxLeverage: m.maxLeverage } : {}), ...(m.marginTiers?.length ? { marginTiers: m.marginTiers } : {}) } : {}),
   }));
+}
+
+/** A venue market with the margin a perpetual states (desk.ts VenueMarket). */
+export interface VenueMarketSpec extends MarketEntry {
+  readonly maxLeverage?: number;
+  readonly marginTiers?: readonly MarginTier[];
 }
 
 export function demoInstruments(venue: string, fees: FeeRates): Instrument[] {

@@ -24,6 +24,8 @@ type Levels = readonly (readonly [number, number])[];
  */
 export type RecordedPrint =
   | readonly [symbol: string, ts: number, price: number, qty: number]
+  /** A perpetual's mark price from the venue (premiumIndex), what a paper perpetual is liquidated on. */
+  | readonly [symbol: string, ts: number, kind: 'mark', price: number]
   | readonly [symbol: string, ts: number, bids: Levels, asks: Levels]
   | readonly [symbol: string, ts: number];
 
@@ -43,6 +45,8 @@ export interface PrintFeedOptions {
   /** Runs each live print's delivery (the session runs it as one market batch: one ledger commit). */
   readonly deliver?: (fn: () => void) => void;
   readonly onError?: (symbol: string, error: unknown) => void;
+  /** Receives each mark price (`mark`, and recorded ones in a replay): the paper venue's liquidation check. */
+  readonly onMark?: (symbol: string, ts: number, price: number) => void;
 }
 
 const MINUTE = 60_000;
@@ -111,6 +115,7 @@ export class PrintFeed implements MarketData {
   replay(prints: readonly RecordedPrint[], each: (fn: () => void) => void = (fn) => fn()): void {
     for (const r of prints) {
       if (r.length === 2) each(() => this.book(r[0], r[1]));
+      else if (r[2] === 'mark') each(() => this.mark(r[0], r[1], r[3] as number));
       else if (typeof r[2] === 'number') each(() => this.print(r[0], r[1], r[2] as number, r[3] as number));
       else each(() => this.book(r[0], r[1], r[2] as Levels, r[3] as Levels));
     }
@@ -121,6 +126,15 @@ export class PrintFeed implements MarketData {
     const out = this.pending;
     this.pending = [];
     return out;
+  }
+
+  /** The venue's mark price of `symbol` now (a live poll, or a recorded one replayed): recorded, then handed on. */
+  mark(symbol: string, venueTs: number, price: number): void {
+    if (!(Number.isFinite(price) && price > 0 && Number.isFinite(venueTs))) return;
+    const ts = Math.max(venueTs, this.last);
+    this.last = ts;
+    this.pending.push([symbol, ts, 'mark', price]);
+    this.o.onMark?.(symbol, ts, price);
   }
 
   /** A book snapshot (absent levels: the symbol's previous book again). */

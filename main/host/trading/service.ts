@@ -264,8 +264,9 @@ function supported(a: AccountSettings, builtinVenue: boolean, venues: boolean, v
     if (a.environment !== 'sim' && builtinVenue) return `Kestrel Sim has no ${a.environment} environment; use a sim account`;
     return null;
   }
-  if (a.marketType !== 'spot') return 'perpetual paper accounts are not supported yet';
+  // Perpetual paper accounts trade the venue's USDⓈ-M markets on its prices (the demo feed has no perpetuals).
   if (venuePrices) return null;
+  if (a.marketType !== 'spot') return 'perpetual paper accounts trade on their venue\'s prices, which need the host\'s market streams';
   if (!builtinVenue) return 'paper trading on a venue\'s live prices needs the host\'s market streams';
   if (a.currency !== PAPER_CURRENCY) return `paper accounts on the demo feed are kept in ${PAPER_CURRENCY}`;
   return null;

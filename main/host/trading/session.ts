@@ -28,6 +28,8 @@ import { parseTicket } from './ticket.ts';
 import { checkAmendTrigger, parseAmend, type AmendRequest } from './amend.ts';
 import { fillView, moneyText, orderView, positionView } from './views.ts';
 import { marginState } from '../../core/margin/account.ts';
+import type { MarginMode } from '../../core/margin/margin.ts';
+import type { FundingEvent } from '../../core/portfolio/portfolio.ts';
 
 export interface SessionParts {
   readonly sessionId: string;
@@ -54,6 +56,10 @@ export interface SessionParts {
   readonly afterMarket?: () => void;
   /** Fills booked by earlier sessions of the same account: the portfolio continues from them. */
   readonly priorFills?: readonly Fill[];
+  /** Funding payments booked by earlier sessions of the same account (the ledger's funding rows). */
+  readonly priorFunding?: readonly FundingEvent[];
+  /** Perpetuals: how positions are margined (their liquidation price); default isolated. */
+  readonly marginMode?: MarginMode;
   readonly tradingState?: { readonly state: TradingState; readonly reason: string };
 }
 
@@ -93,6 +99,7 @@ export class TradingSession implements MarketDataHandler {
       store: parts.store, audit: parts.audit, risk: parts.risk, sessionId: parts.sessionId,
     });
     for (const f of parts.priorFills ?? []) if (this.insts.has(f.symbol)) this.engine.portfolio.applyFill(f);
+    for (const e of parts.priorFunding ?? []) if (this.insts.has(e.symbol)) this.engine.portfolio.applyFunding(e);
     this.riskDesk = new RiskDesk({ engine: this.engine, gate: parts.risk, clock: parts.clock, audit: parts.audit, changed: () => this.listener.tradingState(this.engine.tradingState, this.stateReason) });
     this.stateReason = parts.tradingState?.reason ?? 'session start';
     if (parts.tradingState && parts.tradingState.state !== 'active') this.engine.setTradingState(parts.tradingState.state, parts.tradingState.reason);
@@ -345,7 +352,7 @@ export class TradingSession implements MarketDataHandler {
     const out: PositionView[] = [];
     for (const inst of this.insts.values()) {
       const p = this.engine.portfolio.position(inst.symbol);
-      if (p.qty !== 0 || p.realizedPnl !== 0n || p.fees !== 0n || p.funding !== 0n) out.push(positionView(p, inst, marginState(this.engine.portfolio, inst.symbol)?.liquidationPrice));
+      if (p.qty !== 0 || p.realizedPnl !== 0n || p.fees !== 0n || p.funding !== 0n) out.push(positionView(p, inst, marginState(this.engine.portfolio, inst.symbol, this.parts.marginMode)?.liquidationPrice));
     }
     return out;
   }

@@ -1,6 +1,6 @@
 /** ccxt markets → Kestrel Instruments (exact decimal strings for tick, lot, min notional and fees). */
 import type { Market } from 'ccxt';
-import { defineInstrument, type Instrument } from '../../core/model/index.ts';
+import { defineInstrument, type Instrument, type MarginTier } from '../../core/model/index.ts';
 
 const TICK_SIZE = 4;
 const DECIMAL_PLACES = 2;
@@ -44,12 +44,27 @@ export function marketToInstrument(m: NonNullable<Market>, venue: string, precis
     ...(m.taker !== undefined && m.taker !== null ? { takerFee: decimalString(m.taker) } : {}),
     ...(finite(amount?.min) ? { minQty: decimalString(amount.min) } : {}),
     ...(finite(amount?.max) ? { maxQty: decimalString(amount.max) } : {}),
-    ...(kind === 'perpetual' && finite(lev) && lev >= 1 ? { maxLeverage: lev } : {}),
+    ...(kind === 'perpetual' ? statedMargin(m.info, finite(lev) && lev >= 1 ? lev : undefined) : {}),
     ...band,
   });
 }
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
+
+/**
+ * The margin a Binance-style perpetual states publicly (exchangeInfo's maintMarginPercent and
+ * requiredMarginPercent) as one tier: its maintenance rate, and the leverage its initial margin allows. A
+ * venue's full bracket table is private (it needs a key); without either figure, the core's default tier.
+ */
+function statedMargin(info: unknown, lev: number | undefined): { maxLeverage?: number; marginTiers?: MarginTier[] } {
+  const i = (info ?? {}) as Record<string, unknown>;
+  const mmp = Number(i.maintMarginPercent);
+  const rmp = Number(i.requiredMarginPercent);
+  const maxLeverage = lev ?? (finite(rmp) && rmp <= 100 ? Math.max(1, Math.floor(100 / rmp)) : undefined);
+  if (!finite(mmp) || mmp >= 100) return maxLeverage !== undefined ? { maxLeverage } : {};
+  const rate = decimalString(Number((mmp / 100).toFixed(8)));
+  return { ...(maxLeverage !== undefined ? { maxLeverage } : {}), marginTiers: [{ maxNotional: '0', maintenanceRate: rate, maxLeverage: maxLeverage ?? 20 }] };
+}
 
 /**
  * The price band of a Binance-style market from its raw filters (ccxt does not normalise it): PERCENT_PRICE

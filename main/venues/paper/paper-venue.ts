@@ -72,6 +72,11 @@ export interface PaperVenueConfig {
    * (taker fee), as a fill of its own (`liquidation-…`), before anything else on that event.
    */
   readonly liquidation?: (symbol: string) => { readonly price: Ticks; readonly qty: Lots } | undefined;
+  /**
+   * Liquidate on the venue's mark price only (`onMark`, e.g. a USDⓈ-M venue's premiumIndex), as the venue
+   * does, instead of on every trade, book and bar: a wick in the last price then liquidates nothing.
+   */
+  readonly liquidateOnMark?: boolean;
 }
 
 /** Path time of an order's event: its fill, or its trigger when it only triggered. */
@@ -128,9 +133,12 @@ export class PaperVenue implements SimulatedVenue {
   /** Base lots moved by this pass's spot fills per symbol (strict balances; cleared with passFlow). */
   private readonly passPos = new Map<string, number>();
   private readonly spot: SpotBalances | undefined;
+  /** Liquidations checked on every price event (trades, books, bars); false: on the mark only. */
+  private readonly byPrices: boolean;
 
   constructor(cfg: PaperVenueConfig) {
     this.cfg = cfg;
+    this.byPrices = cfg.liquidation !== undefined && cfg.liquidateOnMark !== true;
     this.id = cfg.id ?? 'paper';
     this.tradePrefix = `${this.id}-t`;
     this.clock = cfg.clock;
@@ -385,7 +393,7 @@ export class PaperVenue implements SimulatedVenue {
     st.bars = bars;
     st.i = i;
     st.src = 1;
-    if (this.cfg.liquidation && st.inst.kind === 'perpetual') this.liquidate(st, floatToTicks(st.inst, bars.low[i]!), floatToTicks(st.inst, bars.high[i]!), bars.ts[i]!);
+    if (this.byPrices && st.inst.kind === 'perpetual') this.liquidate(st, floatToTicks(st.inst, bars.low[i]!), floatToTicks(st.inst, bars.high[i]!), bars.ts[i]!);
     if (st.working === 0) return;
     const ts = bars.ts[i]!;
     const ws = this.eligible(st, ts);
@@ -428,6 +436,16 @@ export class PaperVenue implements SimulatedVenue {
     }
   }
 
+  /** The venue's mark price of a perpetual (liquidateOnMark): a position whose liquidation price it reaches is closed. */
+  onMark(symbol: string, mark: Ticks, ts: number): void {
+    const st = this.state(symbol);
+    if (!this.cfg.liquidation || st.inst.kind !== 'perpetual' || !(mark > 0)) return;
+    this.passes++;
+    if (this.passFlow.size > 0) this.clearPass();
+    this.liquidate(st, mark, mark, ts);
+    this.passes--;
+  }
+
   onTrade(t: Trade): void {
     this.passes++;
     if (this.passFlow.size > 0) this.clearPass();
@@ -438,7 +456,7 @@ export class PaperVenue implements SimulatedVenue {
   private tradePass(t: Trade): void {
     const st = this.state(t.symbol);
     st.lastTrade = floatToTicks(st.inst, t.price);
-    if (this.cfg.liquidation && st.inst.kind === 'perpetual') this.liquidate(st, st.lastTrade, st.lastTrade, t.ts);
+    if (this.byPrices && st.inst.kind === 'perpetual') this.liquidate(st, st.lastTrade, st.lastTrade, t.ts);
     if (st.book) return this.bookTrade(st, t);
     st.src = 2;
     if (st.working === 0) return;
@@ -493,7 +511,7 @@ export class PaperVenue implements SimulatedVenue {
     st.ask = ask * st.inst.tickF;
     if (bid === bid && ask === ask) {
       st.src = 3;
-      if (this.cfg.liquidation && st.inst.kind === 'perpetual') this.liquidate(st, Math.floor((bid + ask) / 2), Math.ceil((bid + ask) / 2), u.ts);
+      if (this.byPrices && st.inst.kind === 'perpetual') this.liquidate(st, Math.floor((bid + ask) / 2), Math.ceil((bid + ask) / 2), u.ts);
     }
     if (st.working === 0) return;
     const list = this.bookOrders(st, u, bid, ask, book.changed);

@@ -26,8 +26,13 @@ export function NewAccountForm({ venues, profiles, reload }: { venues: readonly 
   const [currency, setCurrency] = useState('USDT');
   const [riskProfile, setRiskProfile] = useState(profiles[0] ?? 'default');
   const [credentials, setCredentials] = useState('');
+  const [marginMode, setMarginMode] = useState<'cross' | 'isolated'>('cross');
+  const [leverage, setLeverage] = useState('20');
+  const perp = marketType === 'perpetual';
   const create = async () => {
-    const list = await call('accounts.create', { account: { name: name.trim(), venue, environment, marketType, currency: currency.trim().toUpperCase(), riskProfile, credentials: credentials.trim() || null } });
+    // Perpetuals: the margin mode and the leverage every symbol starts at (settings.json `leverage` sets one symbol's).
+    const margin = perp ? { marginMode, defaultLeverage: Number(leverage) } : {};
+    const list = await call('accounts.create', { account: { name: name.trim(), venue, environment, marketType, currency: currency.trim().toUpperCase(), riskProfile, credentials: credentials.trim() || null, ...margin } });
     if (list) setName('');
     await changed(list, reload, `Account "${name.trim()}" created: pick it in the switcher.`);
   };
@@ -68,6 +73,21 @@ export function NewAccountForm({ venues, profiles, reload }: { venues: readonly 
           ))}
         </select>
       </label>
+      {perp && (
+        <>
+          <label className="field">
+            <span>Margin</span>
+            <select aria-label="Account margin mode" value={marginMode} onChange={(e) => setMarginMode(e.target.value as 'cross' | 'isolated')}>
+              <option value="cross">Cross (the account&apos;s balance backs every position)</option>
+              <option value="isolated">Isolated (each position its own margin)</option>
+            </select>
+          </label>
+          <label className="field">
+            <span>Leverage (×, capped at the venue&apos;s max)</span>
+            <input aria-label="Account leverage" inputMode="decimal" value={leverage} onChange={(e) => setLeverage(e.target.value)} maxLength={6} />
+          </label>
+        </>
+      )}
       <label className="field">
         <span>Base currency</span>
         <input aria-label="Account currency" value={currency} onChange={(e) => setCurrency(e.target.value)} maxLength={10} />
@@ -86,7 +106,7 @@ export function NewAccountForm({ venues, profiles, reload }: { venues: readonly 
         <span>Credentials (secret store reference; none for paper and sim)</span>
         <input aria-label="Account credentials" value={credentials} placeholder="none" onChange={(e) => setCredentials(e.target.value)} />
       </label>
-      <button type="submit" className="primary" disabled={!name.trim() || !venue}>
+      <button type="submit" className="primary" disabled={!name.trim() || !venue || (perp && !(Number(leverage) >= 1 && Number(leverage) <= 125))}>
         Create account
       </button>
     </form>

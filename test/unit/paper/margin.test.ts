@@ -13,9 +13,9 @@ import type { MarginMode } from '../../../main/core/margin/margin.ts';
 const S = 'BTC/USDT:USDT';
 const PERP = { symbol: S, kind: 'perpetual' as const, maxLeverage: 50 };
 
-function perp(mode: MarginMode, cash = '100000', leverage = 10): Harness {
+function perp(mode: MarginMode, cash = '100000', leverage = 10, liquidateOnMark = false): Harness {
   const ref: { h?: Harness } = {};
-  const h = harness({ spec: PERP, cash, leverage, venue: { liquidation: (s) => liquidationHook(ref.h!.engine.portfolio, mode)(s) } });
+  const h = harness({ spec: PERP, cash, leverage, venue: { liquidation: (s) => liquidationHook(ref.h!.engine.portfolio, mode)(s), liquidateOnMark } });
   ref.h = h;
   return h;
 }
@@ -72,6 +72,19 @@ describe('perpetual margin', () => {
     expect(h.engine.order(tp.clientOrderId)).toMatchObject({ state: 'canceled', reason: 'liquidation' });
     // lost 9.54 on the price and 0.05 + 0.04523 in fees: about the 10 of isolated margin
     expect(h.engine.portfolio.position(S).realizedPnl).toBe(money('-9.54'));
+  });
+
+  it('liquidation on the venue\'s mark: a wick to 90.00 in the last price liquidates nothing; a mark of 90.46 closes 1 BTC AT 90.46', () => {
+    const h = perp('isolated', '100000', 10, true);
+    longAt100(h);
+    h.engine.onTrade({ symbol: S, ts: 2000, price: 90, qty: 1 });
+    h.engine.onBook({ kind: 'snapshot', symbol: S, ts: 2100, bids: [[89.99, 5]], asks: [[90, 5]] });
+    expect(h.engine.portfolio.positionQty(S)).toBe(1000);
+    h.venue.onMark(S, px(90.47), 2500);
+    expect(h.engine.portfolio.positionQty(S)).toBe(1000);
+    h.venue.onMark(S, px(90.46), 3000);
+    expect(h.engine.portfolio.fills().at(-1)).toMatchObject({ side: 'sell', qty: 1000, price: px(90.46), ts: 3000, liquidity: 'taker' });
+    expect(h.engine.portfolio.positionQty(S)).toBe(0);
   });
 
   it('funding: long 1 BTC, a +1 bp rate at mark 100.00 at 08:00 pays 0.01 USDT once; a short would receive it', () => {
