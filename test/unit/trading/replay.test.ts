@@ -28,10 +28,10 @@ const key = (f: Fill) => `${f.ts} ${f.side} ${f.qty} ${f.price} ${f.fee}`;
 describe('market replay session', () => {
   it('at max speed with a strategy, trades exactly what a backtest over the same candles trades', async () => {
     const engine = buildEngine(config);
-    const bt = engine.run('BTC/USDT', bars, rulesSource(doc, params).create());
+    const bt = engine.run('BTC/USDT', bars, rulesSource(doc, params).create('BTC/USDT'));
     expect(bt.fills.length).toBeGreaterThan(4);
 
-    const r = await ReplaySession.create(input({ speed: 'max', strategy: () => rulesSource(doc, params).create() }));
+    const r = await ReplaySession.create(input({ speed: 'max', strategy: () => rulesSource(doc, params).create('BTC/USDT') }));
     r.play(0);
     let ticks = 0;
     while (r.state === 'playing') {
@@ -86,7 +86,7 @@ describe('market replay session', () => {
   });
 
   it('seeks forward by delivering bars, backward by rebuilding with the trader\'s earlier orders re-applied', async () => {
-    const r = await ReplaySession.create(input({ strategy: () => rulesSource(doc, params).create() }));
+    const r = await ReplaySession.create(input({ strategy: () => rulesSource(doc, params).create('BTC/USDT') }));
     const t0 = bars.ts[0]!;
     await r.seek(t0 + 100 * 60_000, 0);
     expect(r.feed.delivered).toBe(100);
@@ -105,7 +105,7 @@ describe('market replay session', () => {
     expect(ids.length).toBeGreaterThan(0);
 
     // Back to the very start and forward to 800 with the same commands: identical to the first pass.
-    const again = await ReplaySession.create(input({ strategy: () => rulesSource(doc, params).create() }));
+    const again = await ReplaySession.create(input({ strategy: () => rulesSource(doc, params).create('BTC/USDT') }));
     await again.seek(t0 + 100 * 60_000, 0);
     again.submit({ symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.01', price: String(Math.floor(bars.close[99]! * 0.98)) });
     await again.seek(t0 + 400 * 60_000, 0);
