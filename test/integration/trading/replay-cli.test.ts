@@ -69,6 +69,18 @@ describe('kestrel replay', () => {
     r.close();
   });
 
+  it('runs a code strategy in its sandbox on the replay, as a backtest would', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kestrel-replay-code-'));
+    const file = join(dir, 'swing.ts');
+    writeFileSync(file, 'export default { onCandle(ctx) { if (ctx.bar() === 10) ctx.buy(0.01); if (ctx.bar() === 60) ctx.sell(0.01); } };');
+    const code = await replay.run(['testvenue', 'BTC/USDT', ...range(100), '--strategy', file, '--json', '--data-dir', dataDir]);
+    const summary = JSON.parse(out.join('').trim()) as { fills: number; orders: number; strategyError: string | null; position: string };
+    expect(summary.strategyError).toBeNull();
+    expect(code).toBe(0);
+    // Bought on bar 10's close (filled at bar 11's open), sold on bar 60's: flat again, two fills.
+    expect([summary.orders, summary.fills, summary.position]).toEqual([2, 2, '0']);
+  }, 60_000);
+
   it('plays at a wall-clock speed and prints the summary', async () => {
     // 20 bars at 1000×: 1.2 s of wall time.
     expect(await replay.run(['testvenue', 'BTC/USDT', ...range(20), '--speed', '1000', '--data-dir', dataDir])).toBe(0);
