@@ -49,14 +49,13 @@ export const ReplayStatus = z.object({
 });
 export type ReplayStatus = z.infer<typeof ReplayStatus>;
 
-export const ReplayControl = z.discriminatedUnion('action', [
-  req({ action: z.literal('play') }),
-  req({ action: z.literal('pause') }),
-  req({ action: z.literal('step'), bars: z.number().int().min(1).max(10_000).optional() }),
-  req({ action: z.literal('seek'), ts: epochMs() }),
-  req({ action: z.literal('speed'), speed: ReplaySpeed }),
-  req({ action: z.literal('stop') }),
-]);
+/** One control: `seek` needs `ts`, `speed` needs `speed`, `step` takes `bars` (default 1); a field another action does not use is refused. */
+export const ReplayControl = req({
+  action: z.enum(['play', 'pause', 'step', 'seek', 'speed', 'stop']),
+  bars: z.number().int().min(1).max(10_000).optional(),
+  ts: epochMs().optional(),
+  speed: ReplaySpeed.optional(),
+});
 export type ReplayControl = z.infer<typeof ReplayControl>;
 
 export const replayCommands = {

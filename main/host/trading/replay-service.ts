@@ -164,11 +164,12 @@ export class ReplayService {
   }
 
   async control(c: ReplayControl): Promise<ReplayStatus | null> {
+    checkControl(c);
     if (c.action === 'seek') {
       return this.exclusive(async () => {
         const r = this.running();
         const before = r.feed.delivered;
-        await r.seek(c.ts, this.now());
+        await r.seek(c.ts!, this.now());
         this.push(r.feed.delivered < before);
         return this.status();
       });
@@ -187,7 +188,7 @@ export class ReplayService {
         for (let i = 0; i < (c.bars ?? 1); i++) if (r.step() === 0) break;
         break;
       case 'speed':
-        r.setSpeed(c.speed, this.now());
+        r.setSpeed(c.speed!, this.now());
         break;
       case 'stop':
         this.stopCurrent();
@@ -277,6 +278,20 @@ export class ReplayService {
 
   close(): void {
     this.stopCurrent();
+  }
+}
+
+/** The fields each action takes: a missing one, or one meant for another action, is a validation error. */
+const CONTROL_FIELDS: Record<ReplayControl['action'], { readonly needs?: 'ts' | 'speed'; readonly may?: 'bars' }> = {
+  play: {}, pause: {}, stop: {}, step: { may: 'bars' }, seek: { needs: 'ts' }, speed: { needs: 'speed' },
+};
+
+function checkControl(c: ReplayControl): void {
+  const rule = CONTROL_FIELDS[c.action];
+  for (const f of ['ts', 'speed', 'bars'] as const) {
+    const allowed = rule.needs === f || rule.may === f;
+    if (c[f] !== undefined && !allowed) throw new ValidationError(`"${c.action}" takes no ${f}`, [{ path: f, message: `not used by ${c.action}` }]);
+    if (rule.needs === f && c[f] === undefined) throw new ValidationError(`"${c.action}" needs ${f}`, [{ path: f, message: 'required' }]);
   }
 }
 

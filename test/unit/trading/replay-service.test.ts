@@ -3,7 +3,9 @@ import { commands } from '../../../main/contract/index.ts';
 import { generateDemoCandles } from '../../../main/core/data/demo.ts';
 import { sliceColumns, type OhlcvColumns } from '../../../main/core/data/candles.ts';
 import { KestrelError, NotFoundError, ValidationError } from '../../../main/core/errors.ts';
-import { ReplayService } from '../../../main/host/trading/replay-service.ts';
+import { ReplayService, type ReplayCatalog } from '../../../main/host/trading/replay-service.ts';
+import { getTemplate } from '../../../main/core/strategy/templates.ts';
+import { rulesSource } from '../../../workers/backtest/backtester.ts';
 
 const all = generateDemoCandles({ seed: 3, days: 1 }).get('BTC/USDT')!;
 const t0 = all.ts[0]!;
@@ -20,10 +22,11 @@ function candles(q: { source: string; symbol: string; from: number; to: number }
 
 type Update = { status: { clock: number; state: string; barsDone: number } | null; bars: { ts: number }[]; orders: unknown[]; fills: unknown[]; reset: boolean };
 
-function service() {
+function service(catalog?: ReplayCatalog) {
   const events: Update[] = [];
   let now = 1_000_000;
   const svc = new ReplayService({
+    ...(catalog ? { catalog: () => catalog } : {}),
     candles, emit: ((ch: string, p: Update) => void (ch === 'replay.update' && events.push(p))) as never,
     log: { info: () => {}, warn: () => {} } as never, now: () => now,
   });
@@ -83,6 +86,30 @@ describe('replay service', () => {
     expect(await svc.control({ action: 'stop' })).toBeNull();
     expect(svc.status()).toBeNull();
     await expect(svc.control({ action: 'play' })).rejects.toThrow(KestrelError);
+    // Fields the action does not take, or lacks, are typed validation errors.
+    await expect(svc.control({ action: 'seek' })).rejects.toThrow(ValidationError);
+    await expect(svc.control({ action: 'speed' })).rejects.toThrow(/needs speed/);
+    await expect(svc.control({ action: 'play', ts: t0 })).rejects.toThrow(/takes no ts/);
+    await expect(svc.control({ action: 'step', speed: 10 })).rejects.toThrow(ValidationError);
+  });
+
+  it('runs a saved strategy from the catalog; seeking back restarts it from scratch with the same trades', async () => {
+    const doc = getTemplate('sma-crossover')!.doc;
+    const catalog: ReplayCatalog = {
+      get: (id) => ({ id, name: 'Crossover', kind: 'rules', version: { version: 3 } }),
+      strategyFor: (_id, _v, params) => rulesSource(doc, params ?? {}).create('BTC/USDT'),
+    };
+    const { svc } = service(catalog);
+    const s = await svc.start({ source: 'demo', symbol: 'BTC/USDT', from: t0, to: t0 + 800 * MIN, strategyId: 'cross', params: { fast: 5, slow: 20 } });
+    expect(s.strategy).toEqual({ id: 'cross', name: 'Crossover', version: 3 });
+    await svc.control({ action: 'seek', ts: t0 + 800 * MIN });
+    const first = (await svc.blotter()).fills.map((f) => `${f.ts} ${f.side} ${f.qty} ${f.price}`);
+    expect(first.length).toBeGreaterThan(2);
+    expect((await svc.blotter()).orders.every((o) => o.source === 'strategy')).toBe(true);
+    await svc.control({ action: 'seek', ts: t0 + 100 * MIN });
+    await svc.control({ action: 'seek', ts: t0 + 800 * MIN });
+    expect((await svc.blotter()).fills.map((f) => `${f.ts} ${f.side} ${f.qty} ${f.price}`)).toEqual(first);
+    svc.close();
   });
 
   it('refuses an empty or unknown range with typed errors', async () => {
