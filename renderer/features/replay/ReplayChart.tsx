@@ -40,6 +40,9 @@ export function MarketReplayChart() {
     drawn.current = { epoch: barsEpoch, n: bars.length };
   }, [bars, barsEpoch, status?.tickSize]);
 
+  // Where the replay's range starts: the bars before it are context, not replayed.
+  useEffect(() => view.current?.setTimeMarker(status ? status.from : null, 'replay start'), [status?.from, barsEpoch]);
+
   // Working limit and stop prices as lines, so the trader sees where the bars must go to fill them.
   useEffect(() => {
     view.current?.setPriceLines(
