@@ -68,10 +68,12 @@ import { WebhookService } from './webhooks/service.ts';
 import { strategySignal } from './webhooks/signal.ts';
 import { MarketStreams } from './market-streams/manager.ts';
 import { StreamsBridge } from './market-streams/ipc-bridge.ts';
+import { ReplayService } from './trading/replay-service.ts';
 import { venueResolver } from './market-streams/resolve.ts';
 import type { Credentials as LiveCredentials } from './trading/live-connect.ts';
 import type { VenuePrices } from './trading/desk.ts';
 import type { VenueSettings, WatchItem } from '../contract/settings.ts';
+import type { MarketEntry } from '../contract/streams.ts';
 
 export interface HostOptions {
   mode: HostMode;
@@ -110,6 +112,7 @@ export interface HostServices {
   /** Live market data per venue (market-streams/manager.ts): `subscribe(venue, symbol, kinds, handler)`. */
   readonly streams: MarketStreams;
   readonly streamsBridge: StreamsBridge;
+  readonly replay: ReplayService;
 }
 
 export interface Host {
@@ -332,7 +335,15 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   const webhookListener = new WebhookListener(webhooks, { port: settings.webhooks.port, bind: settings.webhooks.bind, log });
   stops.push(['webhooks', () => webhookListener.close()]);
 
-  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, secrets, credentials, webhooks, webhookListener, metrics, metricsEndpoint, alerts, alertDelivery, streams, streamsBridge };
+  // Market replay: stored candles in a fresh paper account of its own (trading/replay-service.ts).
+  const replay = new ReplayService({
+    candles: (q) => market.candles({ ...q, closedOnly: true }).columns,
+    market: (source, symbol) => replayMarket(settingsStore.document.venues, streams, source, symbol),
+    catalog: () => backtest, emit, log,
+  });
+  stops.push(['replay', () => replay.close()]);
+
+  return { settingsStore, settings, venues, sim, market, ledger, workers, trading, backtest, clusters, audit, paperStrategies, secrets, credentials, webhooks, webhookListener, metrics, metricsEndpoint, alerts, alertDelivery, streams, streamsBridge, replay };
 }
 
 /** Starts what runs on its own, once the handlers exist (the paper session pushes events from its first tick). */
@@ -445,4 +456,12 @@ async function storedKey(store: Credentials, ref: string): Promise<LiveCredentia
     if (e instanceof NotFoundError) return undefined;
     throw e;
   }
+}
+
+/** A replay's instrument from its venue's markets (tick, lot, min notional); undefined for data of no configured venue or after 5 s. */
+async function replayMarket(venues: readonly VenueSettings[], streams: MarketStreams, source: string, symbol: string): Promise<MarketEntry | undefined> {
+  if (!venues.some((v) => v.id === source)) return undefined;
+  const signal = AbortSignal.timeout(5_000);
+  const list = await streams.markets(source, { query: symbol, type: 'spot', limit: 50, signal });
+  return list.markets.find((m) => m.symbol === symbol);
 }

@@ -24,6 +24,7 @@ export const cliCommands: readonly CommandEntry[] = [
   entry('verify', 'Verify a signed audit bundle offline: signature, hash chain, Merkle tree head, and that its signer is pinned (--key/--data-dir) or extends an earlier trusted export (--since).', async () => (await import('./verify.ts')).verify),
   entry('audit-export', 'Export the audit log of a session or time range: signed bundle, HTML report or CSV table.', async () => (await import('./audit-export.ts')).auditExport),
   entry('backtest', 'Backtest a rules (.json) or code (.ts/.js) strategy over a CSV, the demo generator or stored candles.', async () => (await import('./backtest.ts')).backtest),
+  entry('replay', 'Replay stored candles as a paper session (fresh account) at 1-1000x or max speed, optionally with a strategy; progress and a summary.', async () => (await import('./replay.ts')).replay),
   entry('sweep', 'Grid / random parameter sweep or rolling walk-forward of a rules strategy on the worker pool.', async () => (await import('./sweep.ts')).sweep),
   entry('worker', 'Run sweep and walk-forward tasks from a Redis queue (BullMQ) on this machine.', async () => (await import('./worker.ts')).worker),
   entry('markets', "List or search a venue's spot and perpetual markets with tick size, lot step and min notional.", async () => (await import('./markets.ts')).markets),

@@ -32,6 +32,8 @@ import type { MetricsEndpoint } from '../metrics/endpoint.ts';
 import type { WebhookListener } from '../webhooks/listener.ts';
 import type { WebhookService } from '../webhooks/service.ts';
 import { streamHandlers } from './streams.ts';
+import { replayHandlers } from './replay.ts';
+import type { ReplayService } from '../trading/replay-service.ts';
 import type { MarketStreams } from '../market-streams/manager.ts';
 import type { StreamsBridge } from '../market-streams/ipc-bridge.ts';
 
@@ -56,6 +58,7 @@ export interface HandlerServices {
   readonly alertDelivery: AlertDelivery;
   readonly streams: MarketStreams;
   readonly streamsBridge: StreamsBridge;
+  readonly replay: ReplayService;
 }
 
 /**
@@ -79,5 +82,6 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
     ...metricsHandlers(s.metrics, s.metricsEndpoint),
     ...alertHandlers(s.alerts, s.alertDelivery, s.settingsStore),
     ...streamHandlers(s.streams, s.streamsBridge, s.settingsStore),
+    ...replayHandlers(s.replay),
   } satisfies Handlers;
 }

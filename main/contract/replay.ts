@@ -1,0 +1,93 @@
+/**
+ * Market replay (host: main/host/trading/replay.ts, replay-service.ts): a paper session on stored candles of
+ * one market and range, at 1×–1000× the wall clock or as fast as possible, with pause, step and seek. It has
+ * its own fresh account at its own starting balance (never the trader's paper account) and trades through the
+ * same kernel, risk gate and paper venue. Only closed bars reach the venue: fills follow the candle fallback
+ * (`fillModel` in the status says so). One replay runs at a time; starting another stops the previous one.
+ */
+import { z } from 'zod';
+import { command, empty, event, finite, id, req } from './define.ts';
+import { AccountView, Decimal, FillView, OrderView, PositionView, TicketRequest } from './trading.ts';
+
+export const MAX_REPLAY_SPEED = 1000;
+export const REPLAY_TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
+
+export const ReplaySpeed = z.union([z.number().int().min(1).max(MAX_REPLAY_SPEED), z.literal('max')]);
+export type ReplaySpeed = z.infer<typeof ReplaySpeed>;
+
+const epochMs = () => z.number().int().min(0).max(8.64e15);
+const params = () => z.record(z.string().max(64), finite()).refine((p) => Object.keys(p).length <= 64, 'at most 64 parameters');
+
+export const ReplayBar = z.object({ ts: z.number(), open: z.number(), high: z.number(), low: z.number(), close: z.number(), volume: z.number() });
+export type ReplayBar = z.infer<typeof ReplayBar>;
+
+export const ReplayStatus = z.object({
+  id: z.string(),
+  source: z.string(),
+  symbol: z.string(),
+  timeframe: z.string(),
+  /** Open time of the first bar of the range and close time of its last bar. */
+  from: z.number(),
+  to: z.number(),
+  /** The replay clock: close time of the last bar delivered (`from` before any). */
+  clock: z.number(),
+  speed: ReplaySpeed,
+  state: z.enum(['paused', 'playing', 'finished']),
+  barsDone: z.number().int(),
+  barsTotal: z.number().int(),
+  currency: z.string(),
+  startingBalance: z.string(),
+  equity: z.string(),
+  lastPrice: z.string().nullable(),
+  tickSize: z.string(),
+  lotSize: z.string(),
+  strategy: z.object({ id: z.string(), name: z.string(), version: z.number().int() }).nullable(),
+  /** The strategy threw: it stopped trading, the replay goes on. */
+  strategyError: z.string().nullable(),
+  /** How orders fill in this replay (candles only: the paper venue's candle fallback). */
+  fillModel: z.string(),
+});
+export type ReplayStatus = z.infer<typeof ReplayStatus>;
+
+/** One control: `seek` needs `ts`, `speed` needs `speed`, `step` takes `bars` (default 1); a field another action does not use is refused. */
+export const ReplayControl = req({
+  action: z.enum(['play', 'pause', 'step', 'seek', 'speed', 'stop']),
+  bars: z.number().int().min(1).max(10_000).optional(),
+  ts: epochMs().optional(),
+  speed: ReplaySpeed.optional(),
+});
+export type ReplayControl = z.infer<typeof ReplayControl>;
+
+export const replayCommands = {
+  'replay.start': command(
+    'Starts a replay of stored candles (source, symbol, timeframe, range) in a fresh paper account; stops a running one. Paused unless `play`.',
+    req({
+      source: id(), symbol: id(), timeframe: z.enum(REPLAY_TIMEFRAMES).optional(), from: epochMs(), to: epochMs(),
+      speed: ReplaySpeed.optional(), startingBalance: Decimal.optional(), play: z.boolean().optional(),
+      strategyId: id().optional(), strategyVersion: z.number().int().min(1).max(1_000_000).optional(), params: params().optional(),
+    }),
+    ReplayStatus,
+  ),
+  'replay.status': command('The running replay, or null.', empty, ReplayStatus.nullable()),
+  'replay.control': command('Play, pause, step (bars), seek (to a time; backward rebuilds from the start), speed, stop.', ReplayControl, ReplayStatus.nullable()),
+  'replay.bars': command(
+    'Bars up to the replay clock (never a later one): up to `limit`, the newest last, context before the range included.',
+    req({ limit: z.number().int().min(1).max(20_000).optional() }),
+    z.object({ bars: z.array(ReplayBar) }),
+  ),
+  'replay.submit': command('A ticket in the replay account (same preview rules, risk gate and venue as paper).', TicketRequest, z.object({ orders: z.array(OrderView) })),
+  'replay.cancel': command('Cancels a working order of the replay account.', req({ clientOrderId: id() }), z.object({ order: OrderView })),
+  'replay.cancelAll': command('Cancels every working order of the replay account.', empty, z.object({ canceled: z.number().int() })),
+  'replay.blotter': command(
+    "The replay account: orders (newest first), fills, positions and balances.",
+    empty,
+    z.object({ orders: z.array(OrderView), fills: z.array(FillView), positions: z.array(PositionView), account: AccountView }),
+  ),
+};
+
+export const replayEvents = {
+  'replay.update': event(
+    'Replay progress (batched, at most ~10 a second): its status and the bars, orders and fills since the last update. `reset`: reload everything (a backward seek, a new replay).',
+    z.object({ status: ReplayStatus.nullable(), bars: z.array(ReplayBar), orders: z.array(OrderView), fills: z.array(FillView), reset: z.boolean() }),
+  ),
+};
