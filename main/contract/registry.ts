@@ -19,6 +19,7 @@ import { webhookCommands } from './webhooks.ts';
 import { metricsCommands, metricsEvents } from './metrics.ts';
 import { alertCommands, alertEvents } from './alerts.ts';
 import { streamCommands, streamEvents } from './streams.ts';
+import { equityCommands, equityEvents } from './equity.ts';
 
 export const commands = {
   ...appCommands,
@@ -37,6 +38,7 @@ export const commands = {
   ...metricsCommands,
   ...alertCommands,
   ...streamCommands,
+  ...withAccount(equityCommands),
 };
 
 export const events = {
@@ -49,6 +51,7 @@ export const events = {
   ...alertEvents,
   ...streamEvents,
   ...liveEvents,
+  ...equityEvents,
 };
 
 export type Commands = typeof commands;

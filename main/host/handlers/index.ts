@@ -32,6 +32,7 @@ import type { MetricsEndpoint } from '../metrics/endpoint.ts';
 import type { WebhookListener } from '../webhooks/listener.ts';
 import type { WebhookService } from '../webhooks/service.ts';
 import { streamHandlers } from './streams.ts';
+import { equityHandlers } from './equity.ts';
 import type { MarketStreams } from '../market-streams/manager.ts';
 import type { StreamsBridge } from '../market-streams/ipc-bridge.ts';
 
@@ -66,6 +67,7 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
   return {
     ...appHandlers(ctx),
     ...tradingHandlers(s.trading),
+    ...equityHandlers(s.trading),
     ...marketHandlers(s.market, s.sim, ctx),
     ...indicatorHandlers(s.market, s.workers),
     ...auditHandlers(s.audit),
