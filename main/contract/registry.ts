@@ -20,6 +20,7 @@ import { metricsCommands, metricsEvents } from './metrics.ts';
 import { alertCommands, alertEvents } from './alerts.ts';
 import { streamCommands, streamEvents } from './streams.ts';
 import { replayCommands, replayEvents } from './replay.ts';
+import { equityCommands, equityEvents } from './equity.ts';
 
 export const commands = {
   ...appCommands,
@@ -39,6 +40,7 @@ export const commands = {
   ...alertCommands,
   ...streamCommands,
   ...replayCommands,
+  ...withAccount(equityCommands),
 };
 
 export const events = {
@@ -52,6 +54,7 @@ export const events = {
   ...streamEvents,
   ...liveEvents,
   ...replayEvents,
+  ...equityEvents,
 };
 
 export type Commands = typeof commands;

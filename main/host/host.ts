@@ -320,7 +320,11 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   audit.setRerunDeps(hostRerunDeps({ backtest, market, log }));
   audit.setSessionRerun(hostSessionRerun({ backtest, market, log }));
 
-  const paperStrategies = new PaperStrategies({ session: () => trading.session, catalog: () => backtest, emit: (v) => emit('paper.strategy.state', v), log });
+  const paperStrategies = new PaperStrategies({
+    session: () => trading.session, catalog: () => backtest, emit: (v) => emit('paper.strategy.state', v), log,
+    // Which strategy placed an order, in the ledger: per-strategy P&L (equity.strategyPnl) survives restarts.
+    attribute: (sessionId, clientOrderId, run) => ledger.equity.attribute(sessionId, clientOrderId, run),
+  });
 
   // Inbound webhooks: orders on the hook's account with source `webhook`, through the same risk gate;
   // requests arriving together are submitted as one command (coalesce.ts).

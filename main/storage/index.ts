@@ -19,6 +19,7 @@ import { Ledger, type LedgerDurability, type LedgerScope } from './ledger.ts';
 import { WalSync } from './wal-sync.ts';
 import { BackfillProgress, TradeStore } from './market-extra.ts';
 import { CsvImports } from './csv-imports.ts';
+import { EquityHistory } from './equity-history.ts';
 import { ledgerMigrations } from './migrations/ledger/index.ts';
 import { marketMigrations } from './migrations/market/index.ts';
 import type { SqliteDb } from './sqlite.ts';
@@ -46,6 +47,8 @@ export interface LedgerStores {
   readonly catalog: Catalog;
   /** Hash-chained, append-only; also the engine's AuditSink port. */
   readonly audit: AuditLog;
+  /** Equity samples per book and the strategy attribution of orders (equity-history.ts). */
+  readonly equity: EquityHistory;
   /** The group fsync of the WAL (absent read-only or in memory); the host hands its errors to the log. */
   readonly wal: WalSync | undefined;
 }
@@ -86,7 +89,7 @@ export function openLedger(file: string, opts?: LedgerOpenOptions, clock?: () =>
   const db = openDatabase(LEDGER_DB, file, opts);
   const sync = opts?.readonly || db.memory ? undefined : new WalSync(file);
   sync?.every(1000, () => db.open);
-  return { db, ledger: new Ledger(db, sync, opts?.durability), catalog: new Catalog(db), audit: new AuditLog(db, clock), wal: sync };
+  return { db, ledger: new Ledger(db, sync, opts?.durability), catalog: new Catalog(db), audit: new AuditLog(db, clock), equity: new EquityHistory(db), wal: sync };
 }
 
 export function openStores(dataDir: string, opts: OpenStoresOptions = {}): Stores {
@@ -121,6 +124,7 @@ export function openStores(dataDir: string, opts: OpenStoresOptions = {}): Store
 
 export { AuditLog } from './audit-log.ts';
 export { CandleStore, CHUNK_CANDLES, TAIL_FOLD, timeframeMs, type CandleColumns, type CandleColumnsInput, type CandleKey, type DatasetInfo, type StoredCandles } from './candles.ts';
+export { EquityHistory, THIN_POLICY, type AttributedFill, type EquitySample, type SampleReason, type ThinPolicy } from './equity-history.ts';
 export { Catalog, type AccountRecord, type BacktestRecord, type SessionRecord, type StrategyRecord, type StrategyVersion } from './catalog.ts';
 export { integrityCheck, type OpenDatabaseOptions } from './db.ts';
 export { WalSync } from './wal-sync.ts';

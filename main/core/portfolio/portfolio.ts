@@ -383,6 +383,14 @@ export class Portfolio {
     return this.positions.get(symbol)?.qty ?? 0;
   }
 
+  /** Funding events in canonical ledger order (empty when no ledger is kept). */
+  fundingEvents(): FundingEvent[] {
+    if (this.fundingSeen.size === 0) return [];
+    const out: FundingEvent[] = [];
+    for (const e of this.ledger) if (isFunding(e)) out.push(e.funding);
+    return out;
+  }
+
   /** Fills in canonical ledger order (deduplicated). */
   fills(): Fill[] {
     if (!this.keep) throw new IllegalTransitionError('ledger', 'not kept', 'listed', { reason: 'this portfolio keeps no ledger (PortfolioOptions.ledger is false)' });

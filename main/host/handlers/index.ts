@@ -34,6 +34,7 @@ import type { WebhookService } from '../webhooks/service.ts';
 import { streamHandlers } from './streams.ts';
 import { replayHandlers } from './replay.ts';
 import type { ReplayService } from '../trading/replay-service.ts';
+import { equityHandlers } from './equity.ts';
 import type { MarketStreams } from '../market-streams/manager.ts';
 import type { StreamsBridge } from '../market-streams/ipc-bridge.ts';
 
@@ -69,6 +70,7 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
   return {
     ...appHandlers(ctx),
     ...tradingHandlers(s.trading),
+    ...equityHandlers(s.trading),
     ...marketHandlers(s.market, s.sim, ctx),
     ...indicatorHandlers(s.market, s.workers),
     ...auditHandlers(s.audit),

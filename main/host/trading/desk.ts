@@ -36,6 +36,10 @@ import type { LiveControl, LiveBookData } from './live-control.ts';
 import { startLiveRun, type LiveRun } from './live-session.ts';
 import type { FundingSource } from './funding-feed.ts';
 import { perpetualParts } from './perp-desk.ts';
+import { EquitySampler, sampleView } from './equity-sampler.ts';
+import { StrategyPnl } from './strategy-pnl.ts';
+import { accountFigures } from '../../core/portfolio/attribution.ts';
+import type { EquityHistoryView, StrategyPnlView } from '../../contract/equity.ts';
 
 export interface DeskOptions {
   readonly account: AccountSettings;
@@ -105,6 +109,9 @@ export class AccountDesk {
   private feedCfg: FeedConfig;
   private ready: Promise<void> = Promise.resolve();
   private closed = false;
+  /** The running session's equity history and per-strategy P&L (equity-sampler.ts, strategy-pnl.ts). */
+  private sampler: EquitySampler | undefined;
+  private pnl: StrategyPnl | undefined;
 
   constructor(o: DeskOptions) {
     this.o = o;
@@ -281,6 +288,7 @@ export class AccountDesk {
     ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, owner: this.o.account.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'demo', seed: f.seed, startTs } });
     this.paper.start();
     this.fillRiskWindow();
+    this.beginHistory();
     const view = this.sessionView();
     this.o.emit('trading.session', view);
     return view;
@@ -325,6 +333,7 @@ export class AccountDesk {
     ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, owner: this.o.account.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'prints', venue: this.o.account.venue, startTs } });
     this.paper.start();
     this.fillRiskWindow();
+    this.beginHistory();
     const view = this.sessionView();
     this.o.emit('trading.session', view);
     return view;
@@ -346,6 +355,7 @@ export class AccountDesk {
       ...(l.checkMs !== undefined ? { checkMs: l.checkMs } : {}), ...(l.pollMs !== undefined ? { pollMs: l.pollMs } : {}),
     });
     this.fillRiskWindow();
+    this.beginHistory();
     const view = this.sessionView();
     this.o.emit('trading.session', view);
     return view;
@@ -374,6 +384,7 @@ export class AccountDesk {
     if (this.liveRun) return this.stopLive(reason);
     const p = this.paper;
     if (!p) return;
+    this.endHistory();
     this.paper = undefined;
     if (this.portfolioTimer) clearTimeout(this.portfolioTimer);
     this.portfolioTimer = undefined;
@@ -393,6 +404,7 @@ export class AccountDesk {
   /** A live session stops; its working orders stay at the venue (and in the ledger) for the next run to take over. */
   private stopLive(reason: string): void {
     const r = this.liveRun!;
+    this.endHistory();
     this.liveRun = undefined;
     if (this.portfolioTimer) clearTimeout(this.portfolioTimer);
     this.portfolioTimer = undefined;
@@ -510,6 +522,41 @@ export class AccountDesk {
     this.stop();
   }
 
+  // ───────────── equity history and per-strategy P&L ─────────────
+
+  /** Samples of a book of this account (default: the running session's), oldest first. */
+  equityHistory(r: { book?: string | undefined; from?: number | undefined; to?: number | undefined; limit?: number | undefined }): EquityHistoryView {
+    const book = r.book ?? this.session.parts.accountId;
+    const rec = this.o.ledger.catalog.account(book);
+    if (!rec || rec.owner !== this.o.account.id) throw new ValidationError(`"${book}" is not a book of account "${this.o.account.id}"`, [{ path: 'book', message: 'not a book of this account' }]);
+    const { samples, truncated } = this.o.ledger.equity.range(book, r);
+    return { book, currency: rec.currency, samples: samples.map(sampleView), truncated };
+  }
+
+  strategyPnl(): StrategyPnlView {
+    const s = this.session;
+    if (this.pnl?.session !== s) this.pnl = new StrategyPnl(this.o.ledger.equity, s);
+    return this.pnl.view();
+  }
+
+  private beginHistory(): void {
+    const s = this.session;
+    const ccy = s.parts.portfolio.baseCurrency;
+    const book = s.parts.accountId;
+    this.sampler = new EquitySampler({
+      store: this.o.ledger.equity, bookId: book, currency: ccy, log: this.o.log,
+      figures: () => accountFigures(s.engine.portfolio, ccy),
+      clock: () => s.parts.clock.now(), wall: this.now,
+      onSample: (x) => this.o.emit('equity.sample', { book, currency: ccy, sample: sampleView(x) }),
+    });
+    this.sampler.start();
+  }
+
+  private endHistory(): void {
+    this.sampler?.stop();
+    this.sampler = undefined;
+  }
+
   // ───────────── internals ─────────────
 
   private alignedNow(): number {
@@ -582,7 +629,10 @@ export class AccountDesk {
     return {
       orders: (orders) => emit('trading.orders', { orders }),
       fill: (fill) => emit('trading.fill', { fill }),
-      portfolioChanged: (urgent) => this.pushPortfolio(urgent),
+      portfolioChanged: (urgent) => {
+        this.sampler?.changed(urgent);
+        this.pushPortfolio(urgent);
+      },
       ticks: (prices) => emit('trading.ticks', { prices }),
       candle: (c, closed) => {
         if (closed) this.storeCandle(c.symbol, closed);

@@ -48,6 +48,8 @@ export interface PaperStrategyDeps {
   readonly catalog: () => StrategySource;
   readonly emit: (view: PaperStrategyView) => void;
   readonly log: { warn(o: object, msg: string): void };
+  /** Records which run created an order (the ledger's order_strategies); inside the kernel step's batch. */
+  readonly attribute?: (sessionId: string, clientOrderId: string, run: { id: string; name: string; runId: string }) => void;
 }
 
 export interface StartStrategy {
@@ -379,7 +381,14 @@ export class PaperStrategies {
     if (this.wired.has(engine)) return;
     this.wired.add(engine);
     engine.bus.on('order', ({ event, order }) => {
-      if (event === 'created' && order.source === 'strategy' && this.current) this.current.orders.add(order.clientOrderId);
+      const run = this.current;
+      if (event !== 'created' || order.source !== 'strategy' || !run) return;
+      run.orders.add(order.clientOrderId);
+      try {
+        this.deps.attribute?.(run.session.parts.sessionId, order.clientOrderId, { id: run.strategyId, name: run.name, runId: run.id });
+      } catch (e) {
+        this.deps.log.warn({ err: e, clientOrderId: order.clientOrderId }, 'could not record which strategy placed an order');
+      }
     });
     engine.bus.on('fill', ({ fill }) => this.credit(fill));
     engine.bus.on('risk', ({ source, verdict }) => {

@@ -6,8 +6,9 @@ import { ConfirmDialog } from '../../app/ui/widgets.tsx';
 import { useTrading } from '../../state/trading.ts';
 import { AmendDialog, amendable } from './AmendDialog.tsx';
 import { PositionsToolbar, positionColumns } from '../positions/positions.tsx';
+import { AccountTab } from '../positions/AccountTab.tsx';
 
-type Tab = 'positions' | 'open' | 'history' | 'fills';
+type Tab = 'positions' | 'open' | 'history' | 'fills' | 'account';
 
 const sideCell = (side: string) => <span className={side === 'buy' || side === 'long' ? 'pos' : side === 'flat' ? 'muted' : 'neg'}>{side.toUpperCase()}</span>;
 
@@ -84,6 +85,7 @@ export function BlotterPanel() {
     { id: 'open', label: 'Open orders', n: openOrders.length },
     { id: 'history', label: 'Order history', n: history.length },
     { id: 'fills', label: 'Fills', n: fills.length },
+    { id: 'account', label: 'Account', n: -1 },
   ];
   const eq = account ? signed(account.unrealizedPnl) : null;
   const rp = account ? signed(account.realizedPnl) : null;
@@ -95,7 +97,7 @@ export function BlotterPanel() {
         <div className="tabs" role="tablist" aria-label="Blotter">
           {tabs.map((x) => (
             <button key={x.id} role="tab" aria-selected={tab === x.id} className={tab === x.id ? 'tab active' : 'tab'} onClick={() => setTab(x.id)}>
-              {x.label} <span className="count">{x.n}</span>
+              {x.label} {x.n >= 0 && <span className="count">{x.n}</span>}
             </button>
           ))}
         </div>
@@ -141,6 +143,7 @@ export function BlotterPanel() {
           />
         )}
         {tab === 'history' && <DataTable label="Order history" testId="order-history" columns={histCols} rows={history} rowKey={(o) => o.clientOrderId} exportName="order-history" empty="No orders in this session yet." />}
+        {tab === 'account' && <AccountTab />}
         {tab === 'fills' && <DataTable label="Fills" testId="fills" columns={fillCols} rows={fills} rowKey={(f) => f.tradeId} exportName="fills" empty="No fills yet." />}
       </div>
       {confirmAll && (

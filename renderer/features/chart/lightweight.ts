@@ -666,14 +666,19 @@ export class CurveView {
   private readonly chart: IChartApi;
   private readonly series: ISeriesApi<'Area'>;
 
-  constructor(container: HTMLElement, theme: ChartTheme, color: string, opts: { percent?: boolean; invert?: boolean } = {}) {
+  /** `time`: a dated axis and crosshair in the display zone (an account's equity history), where a repeated second keeps its last value. */
+  private readonly lastWins: boolean;
+
+  constructor(container: HTMLElement, theme: ChartTheme, color: string, opts: { percent?: boolean; invert?: boolean; time?: boolean } = {}) {
+    this.lastWins = !!opts.time;
     this.chart = createChart(container, {
+      ...(opts.time ? zoned : {}),
       autoSize: true,
       layout: { background: { type: ColorType.Solid, color: theme.background }, textColor: theme.text, fontSize: 10, attributionLogo: false },
       grid: { vertLines: { visible: false }, horzLines: { color: theme.grid } },
       rightPriceScale: { borderColor: theme.grid, invertScale: !!opts.invert },
       // Thousands of points in a narrow box: let bars be thinner than a pixel so fitContent shows the whole run.
-      timeScale: { borderColor: theme.grid, timeVisible: false, minBarSpacing: 0.0001 },
+      timeScale: { borderColor: theme.grid, timeVisible: !!opts.time, secondsVisible: false, minBarSpacing: 0.0001, ...(opts.time ? { tickMarkFormatter: tickLabel } : {}) },
       handleScroll: false,
       handleScale: false,
     });
@@ -693,12 +698,21 @@ export class CurveView {
     for (let i = 0; i < ts.length; i++) {
       const t = sec(ts[i]!);
       const v = values[i]!;
-      if (t <= prev || v !== v) continue;
+      if (v !== v || t < prev) continue;
+      if (t === prev) {
+        if (this.lastWins) out[out.length - 1] = { time: t, value: v * scale };
+        continue;
+      }
       prev = t;
       out.push({ time: t, value: v * scale });
     }
     this.series.setData(out);
     this.chart.timeScale().fitContent();
+  }
+
+  /** Points drawn (tests). */
+  points(): number {
+    return this.series.data().length;
   }
 
   destroy(): void {

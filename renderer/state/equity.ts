@@ -1,0 +1,64 @@
+import { create } from 'zustand';
+import type { EquitySampleView, StrategyPnlView } from '../../main/contract/equity.ts';
+import { call, getClient } from '../ipc/client.ts';
+import { forAccount, useTrading } from './trading.ts';
+
+/** The account tab's view: the current book's equity history (fetched, then extended by pushed samples) and per-strategy P&L. */
+interface EquityState {
+  book: string | null;
+  currency: string;
+  samples: EquitySampleView[];
+  truncated: boolean;
+  pnl: StrategyPnlView | null;
+  load(): Promise<void>;
+  refreshPnl(): Promise<void>;
+}
+
+let subscribed = false;
+/** Per-strategy P&L is recomputed by the host on request: asked again at most this often while fills arrive. */
+const PNL_GAP_MS = 1000;
+let pnlTimer: ReturnType<typeof setTimeout> | undefined;
+
+export const useEquity = create<EquityState>((set, get) => ({
+  book: null,
+  currency: '',
+  samples: [],
+  truncated: false,
+  pnl: null,
+  async load() {
+    if (!subscribed) {
+      subscribed = true;
+      const c = getClient();
+      c.on('equity.sample', ({ book, sample }) => {
+        if (book !== get().book) return;
+        const s = get().samples;
+        if (s.length && s[s.length - 1]!.ts >= sample.ts) return;
+        set({ samples: [...s, sample] });
+        if (sample.reason === 'fill') laterPnl(get);
+      });
+      // Another account (or a reset book): everything is re-read.
+      c.on('trading.session', () => void get().load());
+    }
+    const [h] = await Promise.all([call('equity.history', forAccount()), get().refreshPnl()]);
+    if (h) set({ book: h.book, currency: h.currency, samples: h.samples, truncated: h.truncated });
+  },
+  async refreshPnl() {
+    const pnl = await call('equity.strategyPnl', forAccount());
+    if (pnl) set({ pnl });
+  },
+}));
+
+function laterPnl(get: () => EquityState): void {
+  pnlTimer ??= setTimeout(() => {
+    pnlTimer = undefined;
+    void get().refreshPnl();
+  }, PNL_GAP_MS);
+}
+
+/** Marks move unrealized P&L: the tab asks again while it is open and positions are held. */
+export function pnlWhileOpen(): () => void {
+  const id = setInterval(() => {
+    if (useTrading.getState().positions.some((p) => p.side !== 'flat')) void useEquity.getState().refreshPnl();
+  }, 5000);
+  return () => clearInterval(id);
+}
