@@ -1,4 +1,5 @@
 /** The engine's configuration, its bus events and what a run returns (see kernel.ts). */
+import type { ProtectiveLostPolicy } from '../execution/protection.ts';
 import type { KestrelError } from '../errors.ts';
 import type { CandleColumns, Fill, Instrument, Order, OrderRequest, OrderSource } from '../model/index.ts';
 import type { AuditSink, Clock, RiskAlert, RiskGate, RiskVerdict, Store, TradingState, Venue, VenueEvent } from '../ports.ts';
@@ -23,6 +24,12 @@ export interface EngineConfig {
    * oms.all() lists open orders and portfolio.fills() is refused.
    */
   readonly history?: boolean;
+  /**
+   * A protective order that ends at the venue without Kestrel asking (execution/protection.ts): `replace`
+   * (default) places it again in the same OCO set; `flag` alerts that the position is unprotected. Its
+   * sibling keeps working either way.
+   */
+  readonly protectiveLost?: ProtectiveLostPolicy;
 }
 
 export type OrderEventKind = 'created' | 'accepted' | 'rejected' | 'triggered' | 'trail-moved' | 'filled' | 'partially-filled' | 'pending-cancel' | 'canceled' | 'cancel-rejected' | 'pending-amend' | 'amended' | 'amend-rejected' | 'expired' | 'released' | 'adopted';

@@ -10,7 +10,9 @@
  */
 import { NotFoundError, RiskRejectedError, ValidationError } from '../errors.ts';
 import type { BracketRequest, Candle, CandleColumns, Order, OrderBookUpdate, OrderRequest, OrderSource, Quote, Trade } from '../model/index.ts';
+import { isTerminal } from '../model/index.ts';
 import type { OrderAmend, RiskVerdict, TradingState } from '../ports.ts';
+import { isProtective, protectableQty, type ProtectiveLostPolicy } from '../execution/protection.ts';
 import { validateRequest } from '../execution/validate.ts';
 import type { FundingEvent, Portfolio } from '../portfolio/portfolio.ts';
 import type { SimClock } from './clock.ts';
@@ -92,6 +94,52 @@ export class Engine extends OrderDesk {
       const o = this.oms.get(clientOrderId);
       if (!o) throw new NotFoundError('order', clientOrderId);
       this.requestCancel(o, 'requested');
+    });
+  }
+
+  /**
+   * A working order the venue no longer has (reconciliation: not open there, not accounted for by a fetch),
+   * closed in the ledger as canceled `reason`. A protective one is then handled as lost (order-desk.ts
+   * `protectionLost`): re-placed or flagged as `how` says (default: the engine's policy), its sibling kept.
+   */
+  closeMissing(clientOrderId: string, reason: string, how?: ProtectiveLostPolicy, source: OrderSource = 'system'): void {
+    this.enter(() => {
+      const o = this.oms.get(clientOrderId);
+      if (!o) throw new NotFoundError('order', clientOrderId);
+      if (isTerminal(o.state)) return;
+      const asked = o.state === 'pending-cancel';
+      this.oms.move(o, 'canceled', this.clock.now(), reason);
+      this.orderEvent('canceled', o);
+      if (!asked && isProtective(o)) return this.protectionLost(o, reason, how ?? this.protectiveLost, source);
+      this.contingent(o, 0);
+    });
+  }
+
+  /**
+   * Lost protective orders flagged unprotected (not re-placed) whose position still needs them, with the
+   * quantity they would protect now. A flat position settles them.
+   */
+  unprotected(): { order: Readonly<Order>; qty: number }[] {
+    const out: { order: Readonly<Order>; qty: number }[] = [];
+    for (const o of this.lostOrders.values()) {
+      const qty = protectableQty(o, this.portfolio.positionQty(o.symbol));
+      if (qty > 0) out.push({ order: o, qty });
+    }
+    return out;
+  }
+
+  /** The trader's decision on a flagged lost protective order: placed again (`replace`) or left unprotected. */
+  settleLost(clientOrderId: string, action: 'replace' | 'dismiss', source: OrderSource = 'reconcile'): Order | undefined {
+    return this.enter(() => {
+      const o = this.lostOrders.get(clientOrderId);
+      if (!o) throw new NotFoundError('lost protective order', clientOrderId);
+      if (action === 'dismiss') {
+        this.lostOrders.delete(clientOrderId);
+        return undefined;
+      }
+      const qty = protectableQty(o, this.portfolio.positionQty(o.symbol));
+      if (qty <= 0) throw new ValidationError(`${clientOrderId} has no position left to protect`);
+      return this.placeAgain(o, qty, source);
     });
   }
 

@@ -10,6 +10,7 @@ import { isTerminal } from '../model/index.ts';
 import type { AuditEvent, AuditSink, Clock, RiskAlert, RiskBook, RiskGate, RiskInput, RiskVerdict, SimulatedVenue, Store, TradingState, Venue, VenueEvent, VenueListener } from '../ports.ts';
 import { emptyRiskBook, isSimulatedVenue, MemoryStore, NullAuditSink } from '../ports.ts';
 import { OrderManager, type OrderLink } from '../execution/oms.ts';
+import { MAX_AUTO_REPLACE, protectableQty, protectionLost, type ProtectiveLostPolicy } from '../execution/protection.ts';
 import { validateRequest } from '../execution/validate.ts';
 import { Portfolio, type PositionState } from '../portfolio/portfolio.ts';
 import { LimitsRiskGate } from '../risk/gate.ts';
@@ -47,6 +48,12 @@ export abstract class OrderDesk implements VenueListener {
   protected depth = 0;
   private auditSeq = 0;
   private readonly riskIn: RiskInput;
+  /** What a protective order lost at the venue becomes (EngineConfig.protectiveLost). */
+  readonly protectiveLost: ProtectiveLostPolicy;
+  /** Automatic re-placements per OCO set (or symbol and tag for a standalone stop) this session. */
+  private readonly replacedCount = new Map<string, number>();
+  /** Lost protective orders not re-placed (flagged unprotected), by client order id, until settled. */
+  protected readonly lostOrders = new Map<string, Order>();
 
   constructor(cfg: EngineConfig) {
     this.venue = cfg.venue;
@@ -57,6 +64,7 @@ export abstract class OrderDesk implements VenueListener {
     this.audit = cfg.audit ?? new NullAuditSink();
     this.auditing = this.audit.enabled !== false;
     this.risk = cfg.risk ?? new LimitsRiskGate();
+    this.protectiveLost = cfg.protectiveLost ?? 'replace';
     const session = cfg.sessionId ?? 'K';
     const history = cfg.history ?? true;
     this.oms = new OrderManager(session, { history });
@@ -346,11 +354,15 @@ export abstract class OrderDesk implements VenueListener {
         return;
       }
       case 'canceled':
-      case 'expired':
+      case 'expired': {
         if (isTerminal(o.state)) return; // a cancel ack after the order already ended changes nothing
-        this.oms.move(o, e.kind, e.ts, e.kind === 'canceled' ? e.reason : 'expired');
+        const asked = o.state === 'pending-cancel';
+        const reason = e.kind === 'canceled' ? e.reason : 'expired';
+        this.oms.move(o, e.kind, e.ts, reason);
         this.orderEvent(e.kind, o);
+        if (!asked && protectionLost(o, reason)) return this.protectionLost(o, reason, this.protectiveLost, 'system');
         return this.contingent(o, 0);
+      }
       case 'cancel-rejected':
       case 'amend-rejected':
         if (o.state === 'pending-cancel' || o.state === 'pending-amend') this.oms.move(o, this.resting(o), e.ts, e.reason);
@@ -396,7 +408,7 @@ export abstract class OrderDesk implements VenueListener {
     return this.portfolio.hasFill(f.venue, f.tradeId);
   }
 
-  private contingent(o: Order, fillQty: number): void {
+  protected contingent(o: Order, fillQty: number): void {
     if (!o.groupId) return;
     const acts = this.oms.contingencies(o, fillQty);
     for (const c of acts.cancel) this.requestCancel(c, 'oco');
@@ -407,6 +419,45 @@ export abstract class OrderDesk implements VenueListener {
       this.venue.amend(r.order.clientOrderId, { qty: r.qty });
     }
     for (const x of acts.release) this.release(x, o.filledQty);
+  }
+
+  /**
+   * A protective order ended at the venue without Kestrel asking (canceled outside it, expired, missing at
+   * reconciliation; execution/protection.ts). It is not its sibling's fill: the sibling keeps working, and the
+   * lost order is re-placed (a new client id in the same OCO set, through the risk gate) or the position is
+   * flagged unprotected, with an alert either way. With no position left to protect the set ends as an OCO
+   * does. Automatic re-placements are bounded per set (a venue refusing the same order again must not loop);
+   * the trader's own (`source` reconcile) are not.
+   */
+  protected protectionLost(o: Order, reason: string, how: ProtectiveLostPolicy, source: OrderSource): void {
+    const qty = protectableQty(o, this.portfolio.positionQty(o.symbol));
+    if (qty <= 0) return this.contingent(o, 0);
+    const key = o.groupId ?? `${o.symbol}:${o.tag ?? ''}`;
+    const n = this.replacedCount.get(key) ?? 0;
+    const what = `${o.tag ?? o.type} ${o.clientOrderId} on ${o.symbol} ended at the venue (${reason})`;
+    let refused = '';
+    if (how === 'replace' && (source !== 'system' || n < MAX_AUTO_REPLACE)) {
+      try {
+        const r = this.placeAgain(o, qty, source);
+        this.replacedCount.set(key, n + 1);
+        this.riskAlert({ rule: 'protective_replaced', message: `${what}: re-placed as ${r.clientOrderId}`, limit: 0, value: qty, symbol: o.symbol });
+        return;
+      } catch (err) {
+        if (!(err instanceof KestrelError)) throw err;
+        refused = `; re-placing it was refused: ${err.message}`;
+      }
+    } else if (how === 'replace') refused = `; re-placed ${n} times already this session`;
+    this.lostOrders.set(o.clientOrderId, o);
+    this.riskAlert({ rule: 'unprotected', message: `${what}${refused}: the position is unprotected`, limit: 0, value: qty, symbol: o.symbol });
+  }
+
+  /** Places a lost protective order again, in its OCO set, sized to what it still protects. */
+  protected placeAgain(o: Order, qty: number, source: OrderSource): Order {
+    const link: OrderLink = o.groupId !== undefined ? { groupId: o.groupId, groupKind: o.groupKind, parentId: o.parentId } : NO_LINK;
+    const req: OrderRequest = { symbol: o.symbol, side: o.side, type: o.type, qty, price: o.price, triggerPrice: o.triggerPrice, tif: o.tif, reduceOnly: true, postOnly: o.postOnly, tag: o.tag };
+    const r = this.place(req, source, link, undefined);
+    this.lostOrders.delete(o.clientOrderId);
+    return r;
   }
 
   /** A bracket exit goes live, sized to what the entry filled, through the risk gate like any order. */

@@ -137,8 +137,9 @@ export class LimitsRiskGate implements RiskGate {
     const after = x.positionQty + signed;
     const reduces = x.positionQty !== 0 && Math.sign(signed) !== Math.sign(x.positionQty) && Math.abs(after) <= Math.abs(x.positionQty) && Math.sign(after) !== -Math.sign(x.positionQty);
 
-    // The kernel's own flatten (kill switch, black swan) is the one thing that passes a halt: reduce-only, system.
-    const flatten = x.source === 'system' && r.reduceOnly === true && reduces;
+    // What passes a halt: reduce-only orders that reduce, from the kernel itself (kill switch, black swan, a lost
+    // stop placed again) or from the trader's reconciliation decisions (re-placing a stop the venue lost).
+    const flatten = (x.source === 'system' || x.source === 'reconcile') && r.reduceOnly === true && reduces;
     if (x.tradingState === 'halted' && !flatten) reasons = fail(reasons, 'trading_halted', 'trading is halted');
     else if (x.tradingState === 'reducing-only' && !reduces) reasons = fail(reasons, 'reducing_only', 'only orders that reduce the position are allowed');
     if (r.reduceOnly && !reduces) reasons = fail(reasons, 'reduce_only_would_increase', 'reduce-only order would open or increase a position');

@@ -10,6 +10,7 @@
 import type { LiveStatus } from '../../contract/live.ts';
 import type { AccountSettings } from '../../contract/settings.ts';
 import { auditOverride } from '../../core/audit/session.ts';
+import { isProtective, type ProtectiveLostPolicy } from '../../core/execution/protection.ts';
 import { KestrelError, NotFoundError, ValidationError, type RiskReason } from '../../core/errors.ts';
 import { floatToLots, floatToTicks, moneyToNumber, type Order } from '../../core/model/index.ts';
 import type { TradingState } from '../../core/ports.ts';
@@ -124,10 +125,30 @@ export class LiveControl {
     this.lastCheck = this.o.now();
     if (this.gate !== 'clear') this.setGate(this.found.length === 0 ? 'clear' : 'blocked');
     else {
-      const fresh = this.found.filter((d) => !before.has(d.id) && d.kind !== 'unknown-order');
+      if (this.replaceMissing(before)) this.found = await this.diff();
+      const fresh = this.found.filter((d) => !before.has(d.id) && d.kind !== 'unknown-order' && !this.autoReplaces(d));
       if (fresh.length > 0) this.raise(fresh);
     }
     return this.push();
+  }
+
+  /** Whether the periodic check re-places this difference itself (armed, the engine's policy is `replace`). */
+  private autoReplaces(d: Discrepancy): boolean {
+    return d.kind === 'protective-missing' && d.id.startsWith('protective:') && this.armedBy !== null && this.o.session().engine.protectiveLost === 'replace';
+  }
+
+  /**
+   * Protective orders still missing at the venue on a second check in a row (a venue may not list an order
+   * it has just accepted: one check alone could place a stop twice) are closed as missing and re-placed by
+   * the kernel's policy, audited. Returns whether any was.
+   */
+  private replaceMissing(before: ReadonlySet<string>): boolean {
+    const due = this.found.filter((d) => this.autoReplaces(d) && before.has(d.id) && d.ref.clientOrderId);
+    for (const d of due) {
+      this.closeMissing(d.ref.clientOrderId!);
+      auditOverride(this.o.session().parts.audit, this.o.now(), { action: 'reconcile-replace', reason: d.summary, by: 'reconciliation', symbol: d.symbol, details: { id: d.id, kind: d.kind, policy: 'replace' } });
+    }
+    return due.length > 0;
   }
 
   /** A discrepancy while running: alert and move the account to its configured state. */
@@ -157,7 +178,7 @@ export class LiveControl {
     // Emulated stops and take-profits are held here, not at the venue: nothing to compare.
     const ledgerOrders: LedgerOrder[] = s.engine.openOrders().filter((o) => !venue.isArmedLocally(o.clientOrderId)).map((o) => ({
       clientOrderId: o.clientOrderId, wireId: venue.wireIdOf(o.clientOrderId), symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, filled: o.filledQty,
-      state: o.state, protective: o.reduceOnly && (o.tag === 'stop-loss' || o.tag === 'take-profit'), unknown: venue.isUnknown(o.clientOrderId),
+      state: o.state, protective: isProtective(o), unknown: venue.isUnknown(o.clientOrderId),
     }));
     const own = new Set([...s.engine.oms.all()].map((o) => venue.wireIdOf(o.clientOrderId)));
     for (const w of venue.adoptedWireIds()) own.add(w);
@@ -172,8 +193,9 @@ export class LiveControl {
     }
     const ledgerPos = new Map(conn.instruments.map((i) => [i.symbol, s.engine.portfolio.positionQty(i.symbol) * i.lotF - (baseFees.get(i.symbol) ?? 0)]));
     const lots = new Map(conn.instruments.map((i) => [i.symbol, i.lotF]));
+    const lost = s.engine.unprotected().map(({ order: o, qty }) => ({ clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.type, qty, reason: o.reason ?? 'venue' }));
     const found = reconcile(
-      { openOrders: ledgerOrders, positions: ledgerPos, baselines: book.baselines ?? {}, knownTrades: known, lotOf: (x) => lots.get(x) ?? 0 },
+      { openOrders: ledgerOrders, positions: ledgerPos, baselines: book.baselines ?? {}, knownTrades: known, lotOf: (x) => lots.get(x) ?? 0, lost },
       { openOrders: open, trades, positions, ownWireIds: own, overfills: venue.venueAnomalies().filter((a) => a.kind === 'overfill').map((a) => ({ clientOrderId: a.clientOrderId ?? '', symbol: a.symbol, detail: a.detail })) },
     );
     const acked = new Set(book.ackIds ?? []);
@@ -193,6 +215,8 @@ export class LiveControl {
         else if (d.kind === 'foreign-trade' && d.ref.tradeId) this.o.saveBook({ ackTrades: [...(book.ackTrades ?? []), d.ref.tradeId].slice(-2000) });
         else this.o.saveBook({ ackIds: [...(book.ackIds ?? []), d.id].slice(-2000) });
         if (d.kind === 'missing-order' && d.ref.clientOrderId) this.closeMissing(d.ref.clientOrderId);
+        // The trader takes note that the stop is gone: closed here, its sibling kept, the position left unprotected.
+        if (d.kind === 'protective-missing' && d.ref.clientOrderId) this.settleLost(d, 'dismiss');
         break;
       case 'adopt':
         this.adopt(d);
@@ -202,7 +226,7 @@ export class LiveControl {
         await this.o.conn.api.cancel({ clientOrderId: d.ref.wireId ?? '', symbol: d.symbol, conditional: false });
         break;
       case 'replace':
-        this.replace(d);
+        this.settleLost(d, 'replace');
         break;
     }
     auditOverride(s.parts.audit, this.o.now(), { action: `reconcile-${action}`, reason: d.summary, by: origin, symbol: d.symbol, details: { id: d.id, kind: d.kind, ledger: d.ledger, venue: d.venue } });
@@ -236,20 +260,33 @@ export class LiveControl {
     return r;
   }
 
-  /** A protective order missing at the venue is placed again (a new client id), through the risk gate. */
-  private replace(d: Discrepancy): void {
+  /**
+   * A protective order the venue does not have: one still working in the ledger is closed as missing first;
+   * then it is placed again in its OCO set (`replace`, a new client id, through the risk gate) or left as the
+   * trader acknowledged it (`dismiss`: the position stays unprotected, knowingly).
+   */
+  private settleLost(d: Discrepancy, action: 'replace' | 'dismiss'): void {
+    const id = d.ref.clientOrderId;
+    if (!id) throw new NotFoundError('order', d.id);
     const s = this.o.session();
-    const old = s.engine.order(d.ref.clientOrderId ?? '');
-    if (!old) throw new NotFoundError('order', d.ref.clientOrderId ?? '');
-    this.closeMissing(old.clientOrderId);
-    s.submitRequest({ symbol: old.symbol, side: old.side, type: old.type, qty: old.qty - old.filledQty, ...(old.price !== undefined ? { price: old.price } : {}), ...(old.triggerPrice !== undefined ? { triggerPrice: old.triggerPrice } : {}), reduceOnly: true, ...(old.tag ? { tag: old.tag } : {}) }, 'reconcile');
+    if (!d.id.startsWith('lost:')) {
+      this.closeMissing(id, 'flag');
+      // Nothing left to protect: closing it ended its OCO set, there is nothing to place or leave bare.
+      if (!s.engine.unprotected().some((x) => x.order.clientOrderId === id)) return;
+    }
+    s.batchRun(() => s.engine.settleLost(id, action, 'reconcile'));
   }
 
-  /** The trader says an order the venue does not have is gone: closed in the ledger as canceled. */
-  private closeMissing(clientOrderId: string): void {
+  /**
+   * An order the venue does not have is gone: closed in the ledger as canceled `missing_at_venue`. A protective
+   * one goes the kernel's one way for a lost protective order (its sibling kept; re-placed in the same OCO set
+   * with a new client id through the risk gate, or the position flagged unprotected): `how` is the trader's
+   * decision; without one (the periodic check) the engine's policy applies.
+   */
+  private closeMissing(clientOrderId: string, how?: ProtectiveLostPolicy): void {
     const s = this.o.session();
-    s.batchRun(() => s.engine.onVenueEvent({ kind: 'canceled', clientOrderId, reason: 'missing_at_venue', ts: this.o.now() }));
     this.o.venue.forget(clientOrderId);
+    s.batchRun(() => s.engine.closeMissing(clientOrderId, 'missing_at_venue', how, how ? 'reconcile' : 'system'));
   }
 
   arm(confirm: string, origin: string): LiveStatus {

@@ -115,7 +115,7 @@ export function startLiveRun(x: LiveSessionInput): LiveRun {
   };
 }
 
-/** The account's risk gate, refusing everything while the live gate says so (not reconciled, not armed). */
+/** The account's risk gate, refusing everything but the trader's reconciliation decisions while the live gate says so (not reconciled, not armed). */
 class BlockingRiskGate extends AdjustableRiskGate {
   private readonly blocked: () => ReturnType<LiveControl['blocker']>;
   constructor(limits: PaperAccountData['limits'], profile: PaperAccountData['riskProfile'], blocked: () => ReturnType<LiveControl['blocker']>) {
@@ -124,7 +124,9 @@ class BlockingRiskGate extends AdjustableRiskGate {
   }
 
   override check(input: Parameters<AdjustableRiskGate['check']>[0]): ReturnType<AdjustableRiskGate['check']> {
-    const why = this.blocked();
+    // The trader's own decision on the reconciliation screen (re-placing a lost stop) is how the gate gets
+    // settled, so it cannot wait for the gate: it passes to the account's limits like any order.
+    const why = input.source === 'reconcile' ? null : this.blocked();
     return why ? { ok: false, reasons: [why] } : super.check(input);
   }
 }

@@ -227,7 +227,23 @@ export class CcxtTrading implements OrderApi {
   async fetchOpenOrders(symbol?: string): Promise<VenueOrderReport[]> {
     await this.v.loadInstruments();
     const list = await this.v.call('fetchOpenOrders', () => this.ex.fetchOpenOrders(symbol), symbol ? { symbol } : {});
-    return listOf(list, 'fetchOpenOrders', this.id).map((o) => orderReport(o, symbol, this.id, undefined));
+    const out = listOf(list, 'fetchOpenOrders', this.id).map((o) => orderReport(o, symbol, this.id, undefined));
+    if (!symbol || !this.conditionalBook(symbol)) return out;
+    // Binance USDⓈ-M keeps stops and take-profits in its Algo Order book, which the plain list leaves out:
+    // without them every native stop would look missing at the venue (and be re-placed, twice at the venue).
+    const algo = await this.v.call('fetchOpenOrders', () => this.ex.fetchOpenOrders(symbol, undefined, undefined, { trigger: true }), { symbol });
+    const seen = new Set(out.map((o) => o.venueOrderId));
+    for (const o of listOf(algo, 'fetchOpenOrders', this.id)) {
+      const r = orderReport(o, symbol, this.id, undefined);
+      if (!seen.has(r.venueOrderId)) out.push(r);
+    }
+    return out;
+  }
+
+  /** Whether the market lists its conditional orders apart (Binance derivatives: the Algo Order API). */
+  private conditionalBook(symbol: string): boolean {
+    const m = (this.ex.markets as Record<string, { contract?: boolean } | undefined> | undefined)?.[symbol];
+    return String(this.ex.id).startsWith('binance') && m?.contract === true;
   }
 
   async fetchClosedOrders(symbol: string, since?: number): Promise<VenueOrderReport[]> {

@@ -63,6 +63,8 @@ export interface LedgerSide {
   readonly knownTrades: ReadonlySet<string>;
   /** Lot size per symbol: differences below half a lot are rounding, not a discrepancy. */
   readonly lotOf: (symbol: string) => number;
+  /** Protective orders lost at the venue and not re-placed (the kernel's `unprotected()`): positions left bare. */
+  readonly lost?: readonly { readonly clientOrderId: string; readonly symbol: string; readonly side: 'buy' | 'sell'; readonly type: string; readonly qty: number; readonly reason: string }[];
 }
 
 export interface VenueSide {
@@ -97,6 +99,9 @@ export function reconcile(l: LedgerSide, v: VenueSide): Discrepancy[] {
     out.push(o.protective
       ? { id: `protective:${o.clientOrderId}`, kind: 'protective-missing', symbol: o.symbol, summary: `Protective ${o.type} ${o.clientOrderId} is working in the ledger but not at the venue`, ledger: `${o.side} ${o.qty - o.filled} ${o.state}`, venue: null, actions: ['replace', 'acknowledge'], ref: { clientOrderId: o.clientOrderId, wireId: o.wireId } }
       : { id: `missing:${o.clientOrderId}`, kind: 'missing-order', symbol: o.symbol, summary: `${o.clientOrderId} is working in the ledger but the venue has no open order with its client id`, ledger: `${o.side} ${o.qty - o.filled} ${o.state}`, venue: null, actions: ['acknowledge'], ref: { clientOrderId: o.clientOrderId, wireId: o.wireId } });
+  }
+  for (const o of l.lost ?? []) {
+    out.push({ id: `lost:${o.clientOrderId}`, kind: 'protective-missing', symbol: o.symbol, summary: `Protective ${o.type} ${o.clientOrderId} ended at the venue (${o.reason}) and was not placed again: the ${o.symbol} position is unprotected`, ledger: `${o.side} ${o.qty} unprotected`, venue: null, actions: ['replace', 'acknowledge'], ref: { clientOrderId: o.clientOrderId } });
   }
   for (const t of v.trades) {
     if (l.knownTrades.has(t.tradeId) || (t.clientOrderId !== undefined && v.ownWireIds.has(t.clientOrderId))) continue;

@@ -107,6 +107,11 @@ export function handleAdmin(method: string, path: string, body: string, api: Sim
       if (isReply(o)) return o;
       if (!api.engine.accounts.has(o.account)) return bad(`no account "${o.account}"`, 404);
       const gone = api.engine.cancel(o.account, o.market, o.symbol, { clientOrderId: o.clientOrderId });
+      if ('code' in gone && o.market === 'futures') {
+        // A futures stop / take-profit lives in the Algo Order book, under its client algo id.
+        const algo = api.engine.cancelAlgo(o.account, { clientAlgoId: o.clientOrderId });
+        if (!('code' in algo)) return { status: 200, body: algoOrder(algo) };
+      }
       if ('code' in gone) return { status: 400, body: { code: gone.code, msg: gone.msg } };
       return { status: 200, body: o.market === 'spot' ? spotOrder(gone) : futuresOrder(gone) };
     }
