@@ -124,5 +124,6 @@ export { CandleStore, CHUNK_CANDLES, TAIL_FOLD, timeframeMs, type CandleColumns,
 export { Catalog, type AccountRecord, type BacktestRecord, type SessionRecord, type StrategyRecord, type StrategyVersion } from './catalog.ts';
 export { integrityCheck, type OpenDatabaseOptions } from './db.ts';
 export { WalSync } from './wal-sync.ts';
+export { BackgroundCheckpoints } from './checkpointer.ts';
 export { Ledger, type LedgerDurability, type LedgerScope, type StoreOptions, type PositionCheck, type PositionRow, type StoredFill, type StoredOrder } from './ledger.ts';
 export { BackfillProgress, TradeStore, type BackfillState, type BackfillStatus, type StoredTrade } from './market-extra.ts';
