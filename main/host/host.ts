@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import type { EngineStatus } from '../contract/index.ts';
 import type { PriceTick } from '../contract/trading.ts';
 import type { LiveStatus } from '../contract/live.ts';
-import { openLedger, type LedgerStores } from '../storage/index.ts';
+import { BackgroundCheckpoints, openLedger, type LedgerStores } from '../storage/index.ts';
 import { reportAuditAnchors } from './audit/anchor-status.ts';
 import { environmentVault, type KeyVault } from './audit/key-vault.ts';
 import { authenticatorFromEnv, type RiskAuthenticator } from './trading/risk-auth.ts';
@@ -196,6 +196,7 @@ function build(ctx: HostContext, settingsStore: SettingsStore, settings: HostSet
   stops.push(['venues', () => venues.close()]);
   const sim = new KestrelSim({ seed: settings.paper.feed.seed ?? 1, speed: settings.market.simSpeed, faults: settings.market.simFaults, port: settings.simPort, ...(settings.simUrl ? { url: settings.simUrl } : {}) });
   stops.push(['kestrel-sim', () => sim.close()]);
+  BackgroundCheckpoints.onError = (reason) => log.warn({ reason }, 'WAL checkpoints fell back to SQLite (inside commits)');
   const market = MarketService.open(join(dataDir, 'market.db'), venues);
   stops.push(['market', () => market.close()]);
   const ledger = openLedger(join(dataDir, 'ledger.db'), { durability: settings.ledger.durability });

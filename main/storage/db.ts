@@ -5,6 +5,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StorageError } from '../core/errors.ts';
+import { BackgroundCheckpoints, checkpointPolicy } from './checkpointer.ts';
 import { applicationId, latestVersion, migrate, newerSchemaError, schemaVersion, type Migration } from './migrate.ts';
 import { guarded, openSqlite, toStorageError, type SqliteDb } from './sqlite.ts';
 
@@ -25,6 +26,13 @@ export interface OpenDatabaseOptions {
   readonly readonly?: boolean;
   /** Caps the file size in pages (SQLite's max_page_count): a quota, and how the full-disk test works. */
   readonly maxPageCount?: number;
+  /**
+   * `background` (default): WAL checkpoints run on the checkpoint thread (checkpointer.ts), never inside a
+   * commit; `sqlite`: SQLite's automatic checkpoint inside the commit that crosses 1000 WAL pages.
+   */
+  readonly checkpoints?: 'background' | 'sqlite';
+  /** WAL sizes for the background checkpoints (checkpointPolicy's defaults: 16 MB to start one, 64 MB bound). */
+  readonly walBytes?: { readonly checkpoint: number; readonly max: number };
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -64,11 +72,23 @@ export function openDatabase(spec: DatabaseSpec, file: string, opts: OpenDatabas
     db.pragma('foreign_keys = ON');
     if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(opts.maxPageCount)}`);
     if (!opts.readonly) guarded(`migrate ${file}`, () => migrate(db, spec.label, spec.applicationId, spec.migrations), { file });
+    if (!opts.readonly && !db.memory && opts.checkpoints !== 'sqlite') checkpointInBackground(db, file, opts.walBytes);
     return db;
   } catch (e) {
     db.close();
     throw toStorageError(e, `open ${spec.label} database`, { file });
   }
+}
+
+/** Hands the checkpoints of `db` to the checkpoint thread until `db.close()`, which hands them back first. */
+function checkpointInBackground(db: SqliteDb, file: string, wal: OpenDatabaseOptions['walBytes']): void {
+  const release = BackgroundCheckpoints.shared()?.add(db, file, checkpointPolicy(db.pragma('page_size', { simple: true }) as number, wal?.checkpoint, wal?.max));
+  if (!release) return;
+  const close = db.close.bind(db);
+  db.close = () => {
+    release();
+    return close();
+  };
 }
 
 /** A non-empty file that does not start with SQLite's magic is refused without letting SQLite touch it. */

@@ -128,5 +128,6 @@ export { EquityHistory, THIN_POLICY, type AttributedFill, type EquitySample, typ
 export { Catalog, type AccountRecord, type BacktestRecord, type SessionRecord, type StrategyRecord, type StrategyVersion } from './catalog.ts';
 export { integrityCheck, type OpenDatabaseOptions } from './db.ts';
 export { WalSync } from './wal-sync.ts';
+export { BackgroundCheckpoints } from './checkpointer.ts';
 export { Ledger, type LedgerDurability, type LedgerScope, type StoreOptions, type PositionCheck, type PositionRow, type StoredFill, type StoredFunding, type StoredOrder } from './ledger.ts';
 export { BackfillProgress, TradeStore, type BackfillState, type BackfillStatus, type StoredTrade } from './market-extra.ts';
