@@ -151,7 +151,7 @@ async function atEachViewport(page: Page, check: (where: string) => Promise<void
 
 test.use({ kestrelEnv: { KESTREL_SIM_SPEED: '10' } });
 
-test('trade screen tables fit at three sizes: watchlist, positions, open orders, history, fills, book, tape', async ({ page, kestrel }) => {
+test('trade screen tables fit at four sizes: watchlist, positions, open orders, history, fills, book, tape, session replay', async ({ page, kestrel }) => {
   test.setTimeout(180_000);
   await page.setViewportSize({ width: 1600, height: 1000 });
   const { ticket, last } = await openTrading(page, kestrel);
@@ -197,9 +197,22 @@ test('trade screen tables fit at three sizes: watchlist, positions, open orders,
       if (tab === 'Open orders') await snap(page, `table-layout-open-orders-${at.replace('×', 'x')}`);
     });
   }
+
+  // The same session replayed from the audit log, at its last event: its position and open orders.
+  await page.getByRole('button', { name: 'Audit', exact: true }).click();
+  const audit = page.getByTestId('panel-audit');
+  await audit.getByRole('tab', { name: 'Replay' }).click();
+  const replay = audit.getByTestId('replay-panel');
+  await replay.getByRole('button', { name: 'Refresh' }).click();
+  const picker = replay.getByRole('combobox', { name: 'Replay session' });
+  await picker.selectOption((await picker.locator('option', { hasText: /paper/i }).first().getAttribute('value'))!);
+  await expect(replay.getByTestId('replay-position')).toContainText(/Event \d+ of \d+/);
+  await replay.getByRole('button', { name: 'To end' }).click();
+  await expect(replay.getByRole('table', { name: 'Replay open orders' }).locator('tbody tr')).toHaveCount(2);
+  await atEachViewport(page, (at) => checkTables(page, `${at} replay`, ['Replay positions', 'Replay open orders']));
 });
 
-test('workspace tables fit at three sizes: alerts, studio trades and sweep, audit, risk, data, settings, hotkeys', async ({ page, kestrel }) => {
+test('workspace tables fit at four sizes: alerts, studio trades and sweep, audit, risk, data, settings, hotkeys', async ({ page, kestrel }) => {
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1600, height: 1000 });
   const studio = await openStudio(page, kestrel);
