@@ -152,7 +152,7 @@ async function atEachViewport(page: Page, check: (where: string) => Promise<void
 test.use({ kestrelEnv: { KESTREL_SIM_SPEED: '10' } });
 
 test('trade screen tables fit at four sizes: watchlist, positions, open orders, history, fills, book, tape, session replay', async ({ page, kestrel }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   await page.setViewportSize({ width: 1600, height: 1000 });
   const { ticket, last } = await openTrading(page, kestrel);
   const px = (f: number) => (Math.round(last * f * 100) / 100).toFixed(2);
