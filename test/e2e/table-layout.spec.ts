@@ -151,8 +151,8 @@ async function atEachViewport(page: Page, check: (where: string) => Promise<void
 
 test.use({ kestrelEnv: { KESTREL_SIM_SPEED: '10' } });
 
-test('trade screen tables fit at three sizes: watchlist, positions, open orders, history, fills, book, tape', async ({ page, kestrel }) => {
-  test.setTimeout(180_000);
+test('trade screen tables fit at four sizes: watchlist, positions, open orders, history, fills, book, tape, session replay', async ({ page, kestrel }) => {
+  test.setTimeout(300_000);
   await page.setViewportSize({ width: 1600, height: 1000 });
   const { ticket, last } = await openTrading(page, kestrel);
   const px = (f: number) => (Math.round(last * f * 100) / 100).toFixed(2);
@@ -194,12 +194,25 @@ test('trade screen tables fit at three sizes: watchlist, positions, open orders,
       // The account figures above the tables: net P&L (the last) is never cut off by the panel's edge.
       const [net, panel] = [(await blotter.getByTestId('net-pnl').boundingBox())!, (await blotter.boundingBox())!];
       expect.soft(net.x + net.width, `${at}: net P&L inside the blotter`).toBeLessThanOrEqual(panel.x + panel.width);
+      if (tab === 'Open orders') await snap(page, `table-layout-open-orders-${at.replace('×', 'x')}`);
     });
   }
-  await snap(page, 'table-layout-trade-1600x1000');
+
+  // The same session replayed from the audit log, at its last event: its position and open orders.
+  await page.getByRole('button', { name: 'Audit', exact: true }).click();
+  const audit = page.getByTestId('panel-audit');
+  await audit.getByRole('tab', { name: 'Replay' }).click();
+  const replay = audit.getByTestId('replay-panel');
+  await replay.getByRole('button', { name: 'Refresh' }).click();
+  const picker = replay.getByRole('combobox', { name: 'Replay session' });
+  await picker.selectOption((await picker.locator('option', { hasText: /paper/i }).first().getAttribute('value'))!);
+  await expect(replay.getByTestId('replay-position')).toContainText(/Event \d+ of \d+/);
+  await replay.getByRole('button', { name: 'To end' }).click();
+  await expect(replay.getByRole('table', { name: 'Replay open orders' }).locator('tbody tr')).toHaveCount(2);
+  await atEachViewport(page, (at) => checkTables(page, `${at} replay`, ['Replay positions', 'Replay open orders']));
 });
 
-test('workspace tables fit at three sizes: alerts, studio trades and sweep, audit, risk, data, settings, hotkeys', async ({ page, kestrel }) => {
+test('workspace tables fit at four sizes: alerts, studio trades and sweep, audit, risk, data, settings, hotkeys', async ({ page, kestrel }) => {
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1600, height: 1000 });
   const studio = await openStudio(page, kestrel);
