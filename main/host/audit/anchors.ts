@@ -14,7 +14,9 @@ import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSyn
 import { join } from 'node:path';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { canonicalJson } from '../../core/audit/canonical.ts';
+import { EMPTY_HEAD } from '../../core/audit/chain.ts';
 import { ChainVerifier } from '../../core/audit/verify.ts';
+import { nativeLinkHash } from '../../storage/audit-hash.ts';
 import type { AuditLog } from '../../storage/audit-log.ts';
 import { treeHeadStatement } from '../../storage/audit-tree-heads.ts';
 import { makePrivate } from '../private-files.ts';
@@ -94,7 +96,7 @@ export function checkAnchor(dataDir: string, log: AuditLog, publicKey: string | 
  * loop turns (reads are paged, so no statement stays open while others run on the shared connection).
  */
 export async function checkChainUpTo(log: AuditLog, head: AnchoredHead, slice = 5_000): Promise<AnchorCheck> {
-  const v = new ChainVerifier();
+  const v = new ChainVerifier(EMPTY_HEAD, nativeLinkHash);
   let next = 1;
   while (next <= head.size) {
     const page = log.read({ fromSeq: next, limit: Math.min(slice, head.size - next + 1) });
