@@ -1,4 +1,4 @@
-import { expect, snap, test } from './fixtures.ts';
+import { expect, openStudio, snap, test } from './fixtures.ts';
 
 /**
  * Market replay (issue 18 item 6): stored demo candles replayed at 100× in the Replay workspace. Bars advance
@@ -93,4 +93,29 @@ test('replay stored history at 100x: bars advance, pause stops them, seek jumps 
   await ws.getByTestId('mreplay-fill-model').locator('summary').click();
   await expect(ws.getByTestId('mreplay-fill-model')).toContainText('next bar\u2019s open');
   await snap(page, 'market-replay-seek-back');
+});
+
+test('a saved strategy trades a replay at max speed on the same kernel, its orders in the replay blotter', async ({ page, kestrel }) => {
+  test.setTimeout(180_000);
+  const studio = await openStudio(page, kestrel);
+  await studio.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(studio.getByRole('navigation', { name: 'Strategies' }).getByRole('button', { name: /SMA crossover.*v1/ })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Replay', exact: true }).click();
+  const ws = page.getByTestId('mreplay-workspace');
+  const market = ws.getByRole('combobox', { name: 'Replay market' });
+  await expect(market.locator('option[value="demo|BTC/USDT|1m"]')).toHaveCount(1, { timeout: 60_000 });
+  await market.selectOption('demo|BTC/USDT|1m');
+  await ws.getByRole('combobox', { name: 'Replay strategy' }).selectOption({ label: 'SMA crossover' });
+  await ws.getByRole('combobox', { name: 'Replay start speed' }).selectOption('max');
+  await ws.getByRole('button', { name: 'Start replay' }).click();
+  await expect(ws.getByTestId('mreplay-badge')).toHaveText('REPLAY MAX');
+  await ws.getByTestId('mreplay-play').click();
+  await expect(ws.getByTestId('mreplay-progress')).toContainText('1440/1440 bars · finished', { timeout: 60_000 });
+  const orders = ws.getByTestId('mreplay-orders');
+  await expect(orders.locator('tbody tr').first()).toContainText('strategy');
+  await expect(ws.getByTestId('mreplay-fills').locator('tbody tr').first()).not.toContainText('No fills yet');
+  await ws.getByTestId('mreplay-fill-model').locator('summary').click();
+  await expect(ws.getByTestId('mreplay-fill-model')).toContainText(/Strategy SMA crossover v1 runs on the same kernel as a backtest/);
+  await snap(page, 'market-replay-strategy');
 });

@@ -252,11 +252,13 @@ export class ReplaySession {
     const target = feed.barsClosedBy(ts);
     if (target < feed.delivered) {
       const old = this.built;
+      // Built before anything changes: a strategy that fails to load again leaves the replay where it was.
+      const fresh = await this.build();
+      this.built = fresh;
       this.commands = this.commands.filter((c) => c.at < target);
+      this.strategyError = null;
       this.muted = true;
       try {
-        this.built = await this.build();
-        this.strategyError = null;
         this.deliverUpTo(target);
       } finally {
         this.muted = false;

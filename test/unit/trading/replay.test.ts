@@ -122,6 +122,23 @@ describe('market replay session', () => {
     again.close();
   });
 
+  it('a strategy that fails to load on a backward seek leaves the replay where it was', async () => {
+    let builds = 0;
+    const r = await ReplaySession.create(input({
+      strategy: () => {
+        if (++builds > 1) throw new Error('sandbox did not start');
+        return rulesSource(doc, params).create('BTC/USDT');
+      },
+    }));
+    await r.seek(bars.ts[0]! + 300 * 60_000, 0);
+    r.submit({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01', tag: 'kept' });
+    await expect(r.seek(bars.ts[0]! + 100 * 60_000, 0)).rejects.toThrow(/sandbox did not start/);
+    expect(r.feed.delivered).toBe(300);
+    expect(r.step()).toBe(1);
+    expect(r.session.orderHistory(undefined, 1000).find((o) => o.tag === 'kept')!.state).toBe('filled');
+    r.close();
+  });
+
   it('refuses an empty range and plays no further than its end', async () => {
     await expect(ReplaySession.create(input({ bars: { ...sliceColumns(demo, 0, 0), length: 0, intervalMs: 60_000 } }))).rejects.toThrow(ValidationError);
     const r = await ReplaySession.create(input({ bars: { ...sliceColumns(demo, 0, 3), length: 3, intervalMs: 60_000 }, speed: 'max' }));
