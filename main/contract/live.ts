@@ -55,7 +55,7 @@ const Account = { account: SettingsId.optional() };
 export const liveCommands = {
   'live.status': command('The live account\'s gate, arming, differences with the venue and unresolved orders.', req(Account), LiveStatus),
   'live.reconcile': command('Resyncs with the venue over REST and compares it with the ledger now.', req(Account), LiveStatus),
-  'live.resolve': command('Settles one difference: adopt (make a foreign order the account\'s), cancel it at the venue, acknowledge, or re-place a missing protective order.', req({ ...Account, id: z.string().min(1).max(200), action: ReconcileAction }), LiveStatus),
+  'live.resolve': command('Settles one difference: adopt (make a foreign order the account\'s, or book a fill made outside Kestrel into the ledger: position and cash follow), cancel it at the venue, acknowledge, or re-place a missing protective order.', req({ ...Account, id: z.string().min(1).max(200), action: ReconcileAction }), LiveStatus),
   'live.arm': command('Arms the account for sending orders; `confirm` must be the account\'s name, typed. `dryRun` switches between sending and building+signing only.', req({ ...Account, confirm: z.string().max(200), dryRun: z.boolean().optional() }), LiveStatus),
   'live.disarm': command('Disarms the account: orders are refused until it is armed again.', req(Account), LiveStatus),
 };

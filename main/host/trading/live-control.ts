@@ -12,8 +12,9 @@ import type { AccountSettings } from '../../contract/settings.ts';
 import { auditOverride } from '../../core/audit/session.ts';
 import { isProtective, type ProtectiveLostPolicy } from '../../core/execution/protection.ts';
 import { KestrelError, NotFoundError, ValidationError, type RiskReason } from '../../core/errors.ts';
-import { floatToLots, floatToTicks, moneyToNumber, type Order } from '../../core/model/index.ts';
+import { floatToLots, floatToTicks, money, moneyToNumber, type Fill, type Order } from '../../core/model/index.ts';
 import type { TradingState } from '../../core/ports.ts';
+import { decimalString, type VenueTradeReport } from '../../venues/ccxt/index.ts';
 import type { LiveVenue } from '../../venues/live/live-venue.ts';
 import type { PrivateSync } from '../../venues/live/private-sync.ts';
 import { reconcile, type Discrepancy, type LedgerOrder, type ReconcileAction } from '../../venues/live/reconcile.ts';
@@ -59,6 +60,8 @@ export class LiveControl {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private checking: Promise<LiveStatus> | undefined;
   private stopped = false;
+  /** The venue's trades of the last check, by trade id (a foreign one is adopted from its report). */
+  private trades = new Map<string, VenueTradeReport>();
 
   constructor(o: LiveControlOptions) {
     this.o = o;
@@ -167,6 +170,7 @@ export class LiveControl {
     const open = (await Promise.all(symbols.map((x) => conn.api.fetchOpenOrders(x)))).flat();
     const since = this.o.now() - 24 * 3_600_000;
     const trades = (await Promise.all(symbols.map((x) => conn.api.fetchMyTrades(x, since)))).flat();
+    this.trades = new Map(trades.map((t) => [t.tradeId, t]));
     const positions = new Map<string, number>();
     if (account.marketType === 'perpetual') {
       for (const p of await conn.api.fetchPositions(symbols)) positions.set(p.symbol, (positions.get(p.symbol) ?? 0) + p.qty);
@@ -219,7 +223,8 @@ export class LiveControl {
         if (d.kind === 'protective-missing' && d.ref.clientOrderId) this.settleLost(d, 'dismiss');
         break;
       case 'adopt':
-        this.adopt(d);
+        if (d.kind === 'foreign-trade') this.adoptTrade(d);
+        else this.adopt(d);
         break;
       case 'cancel':
         if (!d.ref.wireId && !d.ref.venueOrderId) throw new ValidationError('the venue gave this order no id to cancel it by');
@@ -252,6 +257,29 @@ export class LiveControl {
     s.batchRun(() => s.engine.adopt(order));
     // Its client id on the wire stays the venue's (it may not be ours); the venue tracks it by venue id too.
     this.o.venue.adoptForeign(order, r.clientOrderId);
+  }
+
+  /**
+   * A fill of an order Kestrel did not place (another device, or while Kestrel was closed) booked into the
+   * account's ledger as the venue reported it: position, cash and fees follow, the audit records it like any
+   * fill, and its trade id makes it known (a later check, or the stream, does not book it again). It names no
+   * order of the ledger (`foreign-<venue order id>`): the order was never Kestrel's.
+   */
+  private adoptTrade(d: Discrepancy): void {
+    const t = this.trades.get(d.ref.tradeId ?? '');
+    if (!t) throw new KestrelError('conflict', 'the venue no longer reports this fill: check again');
+    const s = this.o.session();
+    const inst = s.instrument(t.symbol);
+    const qty = floatToLots(inst, t.amount, 'half-even');
+    if (!(qty > 0) || !(t.price > 0)) throw new ValidationError(`the venue's fill ${t.tradeId} has no usable quantity or price`);
+    const fill: Fill = {
+      venue: s.parts.venue.id, tradeId: t.tradeId, clientOrderId: `foreign-${t.venueOrderId}`, symbol: t.symbol, side: t.side, qty,
+      price: floatToTicks(inst, t.price), fee: money(decimalString(t.fee)), feeCurrency: t.feeCurrency ?? inst.quote, liquidity: t.liquidity,
+      ts: this.o.now(), venueTs: t.ts,
+    };
+    this.o.venue.markTradeSeen(t.tradeId);
+    s.batchRun(() => s.engine.onVenueEvent({ kind: 'fill', fill }));
+    if (!s.engine.portfolio.hasFill(fill.venue, fill.tradeId)) throw new KestrelError('conflict', `the fill ${t.tradeId} could not be booked (see the audit log)`);
   }
 
   private lastVenueOrder(d: Discrepancy) {

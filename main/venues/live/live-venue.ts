@@ -167,6 +167,13 @@ export class LiveVenue implements Venue {
     return this.seenTrades.has(tradeId);
   }
 
+  /** A trade booked by other means (reconciliation adopted a foreign fill): never applied or listed again here. */
+  markTradeSeen(tradeId: string): void {
+    this.seenTrades.add(tradeId);
+    const n = this.anomalies.length;
+    this.anomalies.splice(0, n, ...this.anomalies.filter((a) => !(a.kind === 'foreign-trade' && a.detail.startsWith(`trade ${tradeId}:`))));
+  }
+
   /**
    * Takes over orders a previous run left working (read from the ledger) or reconciliation adopted: their
    * venue-side ids are derived, fills already booked are marked seen, and every one whose submit was in

@@ -105,7 +105,7 @@ export function reconcile(l: LedgerSide, v: VenueSide): Discrepancy[] {
   }
   for (const t of v.trades) {
     if (l.knownTrades.has(t.tradeId) || (t.clientOrderId !== undefined && v.ownWireIds.has(t.clientOrderId))) continue;
-    out.push({ id: `trade:${t.tradeId}`, kind: 'foreign-trade', symbol: t.symbol, summary: `Fill ${t.tradeId}: ${t.side} ${t.amount} @ ${t.price} of an order Kestrel did not place`, ledger: null, venue: `${t.side} ${t.amount} @ ${t.price}`, actions: ['acknowledge'], ref: { tradeId: t.tradeId, venueOrderId: t.venueOrderId } });
+    out.push({ id: `trade:${t.tradeId}`, kind: 'foreign-trade', symbol: t.symbol, summary: `Fill ${t.tradeId}: ${t.side} ${t.amount} @ ${t.price} of an order Kestrel did not place`, ledger: null, venue: `${t.side} ${t.amount} @ ${t.price}`, actions: ['adopt', 'acknowledge'], ref: { tradeId: t.tradeId, venueOrderId: t.venueOrderId } });
   }
   const symbols = new Set([...l.positions.keys(), ...v.positions.keys()]);
   for (const s of symbols) {

@@ -8,10 +8,19 @@ const KIND: Record<Discrepancy['kind'], string> = {
   'foreign-order': 'Order not placed by Kestrel',
   'missing-order': 'Order missing at the venue',
   'protective-missing': 'Protective order missing',
-  'foreign-trade': 'Fill of a foreign order',
+  'foreign-trade': 'Fill made outside Kestrel',
   'position-mismatch': 'Position differs',
   'unknown-order': 'Outcome unknown',
   overfill: 'Fill beyond order size',
+};
+
+/** What a decision does where it is not obvious from its label. */
+const HINT: Partial<Record<string, string>> = {
+  'foreign-trade:adopt': 'Book this fill into the ledger: the position and cash follow it',
+  'foreign-trade:acknowledge': 'Leave this fill out of the ledger (the position difference it makes stays to settle)',
+  'foreign-order:adopt': 'Make this order the account\'s: Kestrel tracks and books it from now on',
+  'protective-missing:replace': 'Place the protective order again at the venue (new client id, same OCO pair)',
+  'protective-missing:acknowledge': 'Leave the position without this protective order',
 };
 
 /**
@@ -65,7 +74,7 @@ export function Reconciliation({ onClose }: { onClose: () => void }) {
                   <td>{d.venue ?? '—'}</td>
                   <td className="recon-actions">
                     {d.actions.map((a) => (
-                      <button type="button" key={a} disabled={busy} onClick={() => void resolve(d.id, a)} data-testid={`recon-${a}`}>
+                      <button type="button" key={a} disabled={busy} title={HINT[`${d.kind}:${a}`]} onClick={() => void resolve(d.id, a)} data-testid={`recon-${a}`}>
                         {LABEL[a]}
                       </button>
                     ))}
