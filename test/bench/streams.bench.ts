@@ -2,8 +2,8 @@
  * Stream ingest: Binance-format websocket frames (trades, 1m kline updates with a final per minute, tickers)
  * for 8 symbols, taken in batches of 200 frames (one socket read's worth under a burst), through
  * parse → gate → ccxt's binance handler → aggregate (live 1m bars) → persist (closed bars, market.db) →
- * fan-out to the renderer (coalesced per market and kind, every event checked against the contract by the
- * IPC server, as in the app).
+ * fan-out to the renderer (coalesced per market and kind, events checked against the contract by the
+ * IPC server as in the app: sampled outside tests, main/host/ipc/server.ts).
  *
  * ours: the host's MessageGate, LiveBars, BarWriter, StreamsBridge and IpcServer, as wired in the app.
  * peer: the straightforward implementation: the same parse and ccxt handler, then every message inserted
