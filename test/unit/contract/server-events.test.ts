@@ -12,7 +12,7 @@ import type { createHandlers } from '../../../main/host/handlers/index.ts';
 
 const good = (last: number): StreamUpdate => ({ venue: 'v', symbol: 'BTC/USDT', kind: 'ticker', ts: 1, last, bid: null, ask: null, high: null, low: null, open: null, changePct: null, baseVolume: null, quoteVolume: null });
 // A string where the contract wants a number: a host bug.
-const bad = (): StreamUpdate => ({ ...good(1), last: 'oops' as unknown as number });
+const bad = (): StreamUpdate => ({ ...good(1), last: 'oops' }) as unknown as StreamUpdate;
 
 function rig(validateEvents: EventValidation) {
   const sent: HostMessage[] = [];
