@@ -2,6 +2,7 @@
  * The benchmark method of ../shared/PERFORMANCE.md, once: cases interleaved round-robin, warm-up rounds
  * discarded, gc + a pause before every timed case, median and min of the timed rounds.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface BenchCase {
@@ -75,3 +76,19 @@ export function fmt(v: number): string {
   const a = Math.abs(v);
   return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toPrecision(3);
 }
+
+/**
+ * Milliseconds this thread has waited on a run queue so far (Linux /proc schedstat; 0 elsewhere). On a
+ * machine loaded far beyond its cores the OS takes the CPU away for whole time slices in the middle of a
+ * timed call; subtracting what the call spent waiting for a CPU leaves the latency that is ours (its work,
+ * its I/O, its GC pauses). Benches print it next to the wall-clock figure, never instead of it.
+ */
+export function runQueueMs(): number {
+  if (!schedstat) return 0;
+  try {
+    return Number(readFileSync(schedstat, 'latin1').split(' ')[1]) / 1e6;
+  } catch {
+    return 0;
+  }
+}
+const schedstat = process.platform === 'linux' && existsSync('/proc/thread-self/schedstat') ? '/proc/thread-self/schedstat' : undefined;

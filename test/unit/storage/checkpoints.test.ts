@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { setImmediate as turn } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { checkpointStep, type CheckpointPolicy, type CheckpointState } from '../../../main/storage/checkpoint-policy.ts';
 import { checkpointPolicy } from '../../../main/storage/checkpointer.ts';
@@ -50,7 +50,10 @@ describe('background checkpoints', () => {
   it('keeps the WAL bounded under sustained writes, then restarts it from the top', async () => {
     const dir = tempDir();
     const pad = 'x'.repeat(3000);
-    /** 1,500 intents, each its own commit, in bursts of 20 with an event-loop turn between (socket reads, commands). */
+    /**
+     * 3,000 intents, each its own commit, in bursts of 20 with a 20 ms pause between (a sustained ~1,000
+     * commits/s): the writing spans many of the checkpoint thread's ticks however fast the machine is.
+     */
     async function sustained(file: string, opts: Parameters<typeof openLedger>[1]): Promise<{ peak: number; restarts: number; db: ReturnType<typeof openLedger> }> {
       const l = openLedger(file, opts);
       if (opts?.checkpoints === 'sqlite') l.db.pragma('wal_autocheckpoint = 0'); // the reference: no checkpoint at all
@@ -58,12 +61,12 @@ describe('background checkpoints', () => {
       const seq = () => (walSize(file) >= 32 ? readFileSync(`${file}-wal`).readUInt32BE(12) : 0);
       const first = seq();
       let peak = 0;
-      for (let i = 0; i < 1500; ) {
+      for (let i = 0; i < 3000; ) {
         for (let k = 0; k < 20; k++, i++) l.ledger.recordIntent(SCOPE, order(`o${i}`, { tag: pad }));
         peak = Math.max(peak, walSize(file));
-        await turn();
+        await sleep(20);
       }
-      expect((l.db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n).toBe(1500);
+      expect((l.db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n).toBe(3000);
       return { peak, restarts: seq() - first, db: l };
     }
     // What the same writes leave in a WAL nobody checkpoints.
@@ -73,7 +76,7 @@ describe('background checkpoints', () => {
     const bounded = await sustained(file, { walBytes: { checkpoint: 256 * 1024, max: 1024 * 1024 } });
     expect(bounded.restarts).toBeGreaterThanOrEqual(2);
     expect(ref.restarts).toBe(0);
-    expect(bounded.peak).toBeLessThan(ref.peak / 2);
+    expect(bounded.peak).toBeLessThan(ref.peak / 3);
     // Quiet: the checkpoint thread copies what is left and restarts the WAL itself (one frame of its own).
     await until(() => walFrames(file) <= 1, 'the WAL to be restarted');
     bounded.db.db.close();
