@@ -36,7 +36,10 @@ export interface FundingFeedOptions {
   readonly source: FundingSource;
   /** The session's perpetual instruments (others are ignored). */
   readonly instruments: readonly Instrument[];
-  /** Records before this time belong to no position of this session. */
+  /**
+   * Records before this time are not asked for: the session's start, or for an account that held perpetuals
+   * before it, the time from which a funding time may not have been booked yet (its first poll catches up).
+   */
   readonly startTs: number;
   readonly retryMs?: number;
   /** The session's mark (ticks) of a symbol: for a venue record that states no mark price. */
@@ -102,19 +105,24 @@ export class FundingFeed {
 
   private async refresh(symbol: string, st: SymState, now: number): Promise<boolean> {
     let added = false;
-    if (st.next !== undefined && now >= st.next) {
+    // The first poll of a feed that starts before now (a restarted account: the funding times it was away for)
+    // asks for the records since its start; later ones for those since the last.
+    const catchUp = st.next === undefined && st.through + 1 < now;
+    // Asked first then: a funding time that passes while the catch-up is in flight is still the next one.
+    const asked = catchUp ? await this.o.source.next(symbol) : undefined;
+    if (catchUp || (st.next !== undefined && now >= st.next)) {
       const recs = (await this.o.source.history(symbol, st.through + 1, now)).filter((r) => r.ts > st.through && r.ts <= now);
       // The venue may publish a funding time's record a moment late: ask again on a later batch.
-      if (!recs.some((r) => r.ts >= st.next!)) throw new VenueNetworkError(`no funding record for ${symbol} at ${new Date(st.next).toISOString()} yet`, { symbol, kind: 'not-yet' });
+      if (!catchUp && !recs.some((r) => r.ts >= st.next!)) throw new VenueNetworkError(`no funding record for ${symbol} at ${new Date(st.next!).toISOString()} yet`, { symbol, kind: 'not-yet' });
       const rates: FundingRate[] = recs.flatMap((r) => {
         const mark = r.markPrice !== undefined ? floatToTicks(st.inst, r.markPrice) : this.o.markOf?.(symbol);
         return mark !== undefined && mark > 0 ? [{ ts: r.ts, rate: r.rate, markPrice: mark }] : [];
       });
       this.schedule.add(symbol, rates);
-      st.through = recs[recs.length - 1]!.ts;
+      if (recs.length) st.through = recs[recs.length - 1]!.ts;
       added = rates.length > 0;
     }
-    const next = await this.o.source.next(symbol);
+    const next = asked ?? (await this.o.source.next(symbol));
     if (!Number.isSafeInteger(next) || next <= st.through) throw new VenueNetworkError(`the venue's next funding time for ${symbol} (${next}) is not after ${st.through}`, { symbol, kind: 'BadResponse' });
     st.next = next;
     return added;
