@@ -36,11 +36,14 @@ export interface FundingFeedOptions {
   readonly source: FundingSource;
   /** The session's perpetual instruments (others are ignored). */
   readonly instruments: readonly Instrument[];
-  /**
-   * Records before this time are not asked for: the session's start, or for an account that held perpetuals
-   * before it, the time from which a funding time may not have been booked yet (its first poll catches up).
-   */
+  /** Records before this time belong to no position of this session. */
   readonly startTs: number;
+  /**
+   * An account that held perpetuals before this session: funding times from here on (after its last payment)
+   * may not have been booked (the app was closed). The first poll asks for every record from here up to the venue's next funding time,
+   * whatever the session's clock says yet (its first prints may not have arrived).
+   */
+  readonly catchUpFrom?: number;
   readonly retryMs?: number;
   /** The session's mark (ticks) of a symbol: for a venue record that states no mark price. */
   readonly markOf?: (symbol: string) => number | undefined;
@@ -65,7 +68,8 @@ export class FundingFeed {
 
   constructor(o: FundingFeedOptions) {
     this.o = o;
-    for (const i of o.instruments) if (i.kind === 'perpetual') this.syms.set(i.symbol, { inst: i, next: undefined, through: o.startTs - 1, busy: false, retryAt: 0 });
+    const from = o.catchUpFrom ?? o.startTs;
+    for (const i of o.instruments) if (i.kind === 'perpetual') this.syms.set(i.symbol, { inst: i, next: undefined, through: from - 1, busy: false, retryAt: 0 });
   }
 
   get symbols(): string[] {
@@ -105,13 +109,12 @@ export class FundingFeed {
 
   private async refresh(symbol: string, st: SymState, now: number): Promise<boolean> {
     let added = false;
-    // The first poll of a feed that starts before now (a restarted account: the funding times it was away for)
-    // asks for the records since its start; later ones for those since the last.
-    const catchUp = st.next === undefined && st.through + 1 < now;
-    // Asked first then: a funding time that passes while the catch-up is in flight is still the next one.
+    // A catching-up feed's first poll asks when the next funding time is, then for every record before it.
+    const catchUp = st.next === undefined && this.o.catchUpFrom !== undefined;
     const asked = catchUp ? await this.o.source.next(symbol) : undefined;
+    const until = asked !== undefined ? asked - 1 : now;
     if (catchUp || (st.next !== undefined && now >= st.next)) {
-      const recs = (await this.o.source.history(symbol, st.through + 1, now)).filter((r) => r.ts > st.through && r.ts <= now);
+      const recs = (await this.o.source.history(symbol, st.through + 1, until)).filter((r) => r.ts > st.through && r.ts <= until);
       // The venue may publish a funding time's record a moment late: ask again on a later batch.
       if (!catchUp && !recs.some((r) => r.ts >= st.next!)) throw new VenueNetworkError(`no funding record for ${symbol} at ${new Date(st.next!).toISOString()} yet`, { symbol, kind: 'not-yet' });
       const rates: FundingRate[] = recs.flatMap((r) => {

@@ -47,9 +47,9 @@ export function perpetualParts(
   // by the first poll: from the last payment booked, or the account's first perpetual fill.
   const perpFill = priorFills.find((f) => margin.leverage[f.symbol] !== undefined);
   const lastPaid = priorFunding.reduce((t, f) => Math.max(t, f.ts), -Infinity);
-  const from = perpFill ? Math.min(startTs, Math.max(lastPaid + 1, perpFill.ts)) : startTs;
+  const from = perpFill ? Math.max(lastPaid + 1, perpFill.ts) : undefined;
   const feed = new FundingFeed({
-    source, instruments, startTs: from,
+    source, instruments, startTs, ...(from !== undefined ? { catchUpFrom: from } : {}),
     // A venue record without a mark settles at the session's last price (Kestrel Sim and Binance state one).
     markOf: (symbol) => {
       const p = session()?.engine.lastPrice(symbol);
