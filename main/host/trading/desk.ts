@@ -310,7 +310,7 @@ export class AccountDesk {
     const audit = new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper', account: this.o.account.id });
     const priorFills = ledger.ledger.fills(record.id);
     const seed = this.feedCfg.seed;
-    const perp = perpetualParts(this.o.account, instruments, startTs, this.fundingSource, ledger, { accountId: record.id, sessionId }, () => this.paper?.session, this.o.log);
+    const perp = perpetualParts(this.o.account, instruments, startTs, this.fundingSource, ledger, { accountId: record.id, sessionId }, priorFills, () => this.paper?.session, this.o.log);
     this.paper = composeVenuePaperSession({
       sessionId, accountId: record.id, currency: this.o.account.currency, account: data, instruments, seed, startTs,
       prints: vp, source: this.o.account.venue, ...perp.compose,

@@ -38,6 +38,12 @@ export interface FundingFeedOptions {
   readonly instruments: readonly Instrument[];
   /** Records before this time belong to no position of this session. */
   readonly startTs: number;
+  /**
+   * An account that held perpetuals before this session: funding times from here on (after its last payment)
+   * may not have been booked (the app was closed). The first poll asks for every record from here up to the venue's next funding time,
+   * whatever the session's clock says yet (its first prints may not have arrived).
+   */
+  readonly catchUpFrom?: number;
   readonly retryMs?: number;
   /** The session's mark (ticks) of a symbol: for a venue record that states no mark price. */
   readonly markOf?: (symbol: string) => number | undefined;
@@ -62,7 +68,8 @@ export class FundingFeed {
 
   constructor(o: FundingFeedOptions) {
     this.o = o;
-    for (const i of o.instruments) if (i.kind === 'perpetual') this.syms.set(i.symbol, { inst: i, next: undefined, through: o.startTs - 1, busy: false, retryAt: 0 });
+    const from = o.catchUpFrom ?? o.startTs;
+    for (const i of o.instruments) if (i.kind === 'perpetual') this.syms.set(i.symbol, { inst: i, next: undefined, through: from - 1, busy: false, retryAt: 0 });
   }
 
   get symbols(): string[] {
@@ -102,19 +109,23 @@ export class FundingFeed {
 
   private async refresh(symbol: string, st: SymState, now: number): Promise<boolean> {
     let added = false;
-    if (st.next !== undefined && now >= st.next) {
-      const recs = (await this.o.source.history(symbol, st.through + 1, now)).filter((r) => r.ts > st.through && r.ts <= now);
+    // A catching-up feed's first poll asks when the next funding time is, then for every record before it.
+    const catchUp = st.next === undefined && this.o.catchUpFrom !== undefined;
+    const asked = catchUp ? await this.o.source.next(symbol) : undefined;
+    const until = asked !== undefined ? asked - 1 : now;
+    if (catchUp || (st.next !== undefined && now >= st.next)) {
+      const recs = (await this.o.source.history(symbol, st.through + 1, until)).filter((r) => r.ts > st.through && r.ts <= until);
       // The venue may publish a funding time's record a moment late: ask again on a later batch.
-      if (!recs.some((r) => r.ts >= st.next!)) throw new VenueNetworkError(`no funding record for ${symbol} at ${new Date(st.next).toISOString()} yet`, { symbol, kind: 'not-yet' });
+      if (!catchUp && !recs.some((r) => r.ts >= st.next!)) throw new VenueNetworkError(`no funding record for ${symbol} at ${new Date(st.next!).toISOString()} yet`, { symbol, kind: 'not-yet' });
       const rates: FundingRate[] = recs.flatMap((r) => {
         const mark = r.markPrice !== undefined ? floatToTicks(st.inst, r.markPrice) : this.o.markOf?.(symbol);
         return mark !== undefined && mark > 0 ? [{ ts: r.ts, rate: r.rate, markPrice: mark }] : [];
       });
       this.schedule.add(symbol, rates);
-      st.through = recs[recs.length - 1]!.ts;
+      if (recs.length) st.through = recs[recs.length - 1]!.ts;
       added = rates.length > 0;
     }
-    const next = await this.o.source.next(symbol);
+    const next = asked ?? (await this.o.source.next(symbol));
     if (!Number.isSafeInteger(next) || next <= st.through) throw new VenueNetworkError(`the venue's next funding time for ${symbol} (${next}) is not after ${st.through}`, { symbol, kind: 'BadResponse' });
     st.next = next;
     return added;

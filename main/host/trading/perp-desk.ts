@@ -6,7 +6,7 @@
  */
 import type { AccountSettings } from '../../contract/settings.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { floatToTicks, type Instrument } from '../../core/model/index.ts';
+import { floatToTicks, type Fill, type Instrument } from '../../core/model/index.ts';
 import type { FundingEvent } from '../../core/portfolio/portfolio.ts';
 import type { LedgerScope, LedgerStores } from '../../storage/index.ts';
 import type { HostContext } from '../context.ts';
@@ -37,14 +37,19 @@ export function accountLeverage(a: AccountSettings, instruments: readonly Instru
 
 export function perpetualParts(
   a: AccountSettings, instruments: readonly Instrument[], startTs: number, source: FundingSource | undefined, ledger: LedgerStores, scope: LedgerScope,
-  session: () => TradingSession | undefined, log: HostContext['log'],
+  priorFills: readonly Fill[], session: () => TradingSession | undefined, log: HostContext['log'],
 ): PerpetualParts {
   if (a.marketType !== 'perpetual') return { compose: {}, margin: undefined, priorFunding: [] };
   const margin: PaperMargin = { mode: a.marginMode ?? 'cross', leverage: accountLeverage(a, instruments) };
   const priorFunding: FundingEvent[] = ledger.ledger.funding(scope.accountId).map((f) => ({ symbol: f.symbol, ts: f.ts, rate: f.rate, markPrice: f.markPrice }));
   if (!source) return { compose: { margin, priorFunding }, margin, priorFunding };
+  // Funding times passed while the account held perpetuals and no session ran (the app was closed) are booked
+  // by the first poll: from the last payment booked, or the account's first perpetual fill.
+  const perpFill = priorFills.find((f) => margin.leverage[f.symbol] !== undefined);
+  const lastPaid = priorFunding.reduce((t, f) => Math.max(t, f.ts), -Infinity);
+  const from = perpFill ? Math.max(lastPaid + 1, perpFill.ts) : undefined;
   const feed = new FundingFeed({
-    source, instruments, startTs,
+    source, instruments, startTs, ...(from !== undefined ? { catchUpFrom: from } : {}),
     // A venue record without a mark settles at the session's last price (Kestrel Sim and Binance state one).
     markOf: (symbol) => {
       const p = session()?.engine.lastPrice(symbol);

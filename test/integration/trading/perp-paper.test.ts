@@ -5,9 +5,10 @@
  * venue's mark (premiumIndex) falls through the liquidation price the paper venue closes the position there, audited; the audit
  * re-run of each session reproduces its funding and its liquidation.
  *
- * The market is shaped by the test: BTCUSDT flat at 30,000 through a funding time T (so the sim's rate is its
- * base 1 bp and the mark 30,000), then falling 10 % from T + 3 min to T + 13 min. The sim's clock is the test's:
- * it runs at wall speed and jumps forward when the test says (past the funding time, then past the fall).
+ * The market is shaped by the test: BTCUSDT flat at 30,000 through the funding times T and T + 8 h (so the sim's
+ * rate is its base 1 bp and the mark 30,000), then falling 10 % from T + 8 h 3 min to T + 8 h 13 min. The sim's
+ * clock is the test's: it runs at wall speed and jumps forward when the test says (past a funding time while the
+ * host runs, past the next one while it is down, then past the fall).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,8 @@ class JumpClock extends SimClock {
 
 // The funding time: an 8 h boundary at least 20 minutes ahead of the wall clock (sim time never runs behind it).
 const T = Math.ceil((Date.now() + 20 * MIN) / EIGHT_H) * EIGHT_H;
-const price = (t: number) => (t <= T + 3 * MIN ? 30_000 : t >= T + 13 * MIN ? 27_000 : 30_000 - (3_000 * (t - T - 3 * MIN)) / (10 * MIN));
+const FALL = T + EIGHT_H + 3 * MIN;
+const price = (t: number) => (t <= FALL ? 30_000 : t >= FALL + 10 * MIN ? 27_000 : 30_000 - (3_000 * (t - FALL)) / (10 * MIN));
 
 function shapedBtc() {
   const from = T - 2 * 24 * 60 * MIN;
@@ -146,17 +148,30 @@ describe('a perpetual paper account on Kestrel Sim', () => {
     expect(rep.identical).toBe(true);
   }, 180_000);
 
+  it('books a funding time that passed while the host was down, on the position held then, once', async () => {
+    await close();
+    clock.jumpTo(T + EIGHT_H + 5_000);
+    await open();
+    const p = await until('the missed payment', async () => {
+      const x = await position();
+      return x && Number(x.funding) > 0.3 ? x : undefined;
+    }, 60_000);
+    expect(Number(p.funding)).toBeCloseTo(0.6, 10);
+    const accountId = (await c.call('trading.session', {})).accountId;
+    expect(host!.services.ledger.ledger.funding(accountId).map((r) => r.ts)).toEqual([T, T + EIGHT_H]);
+  }, 180_000);
+
   it('liquidates the long when the price falls through its liquidation price, audited and in the blotter', async () => {
     await until('the session running again', async () => (await c.call('trading.prices', {})).prices.find((x) => x.symbol === PERP), 60_000);
     const session = (await c.call('trading.session', {})).sessionId;
-    clock.jumpTo(T + 15 * MIN);
+    clock.jumpTo(FALL + 12 * MIN);
     const fill = await until('the liquidation fill', async () => (await c.call('trading.fills', {})).fills.find((f) => f.clientOrderId.startsWith('liquidation-')), 60_000);
     expect(fill.side).toBe('sell');
     expect(Number(fill.qty)).toBe(0.1);
     expect(Number(fill.price)).toBe(liq);
     await until('flat', async () => (await position())?.side === 'flat', 10_000);
     // Funding paid earlier stays on the closed position's record.
-    expect(Number((await position())!.funding)).toBeCloseTo(0.3, 10);
+    expect(Number((await position())!.funding)).toBeCloseTo(0.6, 10);
     host!.services.trading.stop('test done');
     const events = host!.services.audit.sessionEvents(session);
     const liqFill = events.find((e) => e.type === 'fill' && String((e.payload as { fill: { clientOrderId: string } }).fill.clientOrderId).startsWith('liquidation-'));

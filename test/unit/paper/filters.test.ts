@@ -37,6 +37,12 @@ describe('venue-true instruments from ccxt market data', () => {
     const i = marketToInstrument(binanceMarket({ spot: false, swap: true, symbol: 'BTC/USDT:USDT', limits: { amount: { min: 0.001 }, cost: { min: 100 }, leverage: { max: 125 } } }), 'binanceusdm', 4)!;
     expect(i).toMatchObject({ kind: 'perpetual', maxLeverage: 125, minNotional: '100' });
   });
+
+  it('a perpetual\'s publicly stated margin (maintMarginPercent 2.5, requiredMarginPercent 5) is one tier: 2.5 % maintenance, 20× max; hostile figures give the default', () => {
+    const perp = (info: Record<string, unknown>) => marketToInstrument(binanceMarket({ spot: false, swap: true, symbol: 'BTC/USDT:USDT', limits: { amount: { min: 0.001 }, leverage: {} }, info }), 'binanceusdm', 4)!;
+    expect(perp({ maintMarginPercent: '2.5000', requiredMarginPercent: '5.0000' })).toMatchObject({ maxLeverage: 20, marginTiers: [{ maxNotional: '0', maintenanceRate: '0.025', maxLeverage: 20 }] });
+    expect(perp({ maintMarginPercent: 'x', requiredMarginPercent: '-1' })).toMatchObject({ maxLeverage: 20, marginTiers: [] });
+  });
 });
 
 describe('orders the exchange would refuse are refused with its reason', () => {
