@@ -6,7 +6,7 @@
  * stack traces name the same lines); anything it does not handle goes to Node's loader as before.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { enableCompileCache, registerHooks, stripTypeScriptTypes } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,15 +45,30 @@ export function strippedSource(dir: string, file: string, url: string): string {
   }
 }
 
+/**
+ * What the cache holds is run as code, so only a folder nobody else can write to is used: one another local
+ * user made or can write to (a shared temp directory) would let them choose what Kestrel runs.
+ */
+export function privateDir(dir: string): boolean {
+  try {
+    const st = statSync(dir);
+    const uid = process.getuid?.();
+    return st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
 /** Installs the hook for this thread's later imports (not for modules already loaded). `dir`: the cache root. */
 export function cacheStrippedTypeScript(dir: string | undefined): void {
   if (!dir || typeof registerHooks !== 'function' || typeof stripTypeScriptTypes !== 'function') return;
   const root = join(dir, 'kestrel-ts');
   try {
-    mkdirSync(root, { recursive: true });
+    mkdirSync(root, { recursive: true, mode: 0o700 });
   } catch {
     return;
   }
+  if (!privateDir(root)) return;
   registerHooks({
     load(url, context, nextLoad) {
       if (context.format !== 'module-typescript' || !url.startsWith('file:')) return nextLoad(url, context);

@@ -3,10 +3,13 @@
 // when it runs, and Node caches compiled code and (ts-cache.ts) stripped TypeScript across runs (no-ops where
 // unsupported).
 import { enableCompileCache } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { cliCommands } from './commands/index.ts';
 import { trace } from './trace.ts';
 
-const cache = enableCompileCache?.();
+// The user's own cache folder, not Node's default in the shared temp directory: what is cached there runs as code.
+const cache = enableCompileCache?.(process.env.NODE_COMPILE_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kestrel', 'compile-cache'));
 trace('entry loaded');
 
 function help(): string {

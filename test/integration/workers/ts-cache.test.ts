@@ -5,7 +5,7 @@
  * Node's own error as without the cache.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,5 +61,22 @@ export function line(): number {
     expect(r.status).not.toBe(0);
     expect(r.err).toContain('ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX');
     expect(readdirSync(join(dir, 'cache', 'kestrel-ts'))).toHaveLength(0);
+  });
+});
+
+describe('stripped TypeScript cache folder', () => {
+  it('is not used when another user could write to it (a shared temp folder): what it holds would run as code', () => {
+    const dir = moduleDir();
+    const cache = join(dir, 'cache');
+    const mod = join(dir, 'mod.ts');
+    writeFileSync(mod, 'export const value: number = 1;\nexport const line = (): number => 0;\n');
+    expect(load(cache, mod).out).toEqual({ value: 1, line: 0 });
+    const root = join(cache, 'kestrel-ts');
+    expect(statSync(root).mode & 0o777).toBe(0o700);
+    const [entry] = readdirSync(root);
+    writeFileSync(join(root, entry!), 'export const value = 666; export const line = () => -1;\n');
+    chmodSync(root, 0o777);
+    // The planted text is ignored: the source is stripped afresh.
+    expect(load(cache, mod).out).toEqual({ value: 1, line: 0 });
   });
 });
