@@ -7,7 +7,8 @@
  * and one fill sample a second, so a year of a busy book stays in the tens of thousands of rows).
  */
 import { ValidationError } from '../core/errors.ts';
-import { money, moneyToString, type Fill, type Money, type OrderSource } from '../core/model/index.ts';
+import { money, moneyToString, type Money, type OrderSource } from '../core/model/index.ts';
+import { toFill, type FillRow, type StoredFill } from './ledger.ts';
 import { guarded, type SqliteDb, type SqliteStatement } from './sqlite.ts';
 
 export type SampleReason = 'start' | 'fill' | 'mark' | 'stop';
@@ -38,9 +39,7 @@ const DAY = 86_400_000;
 export const THIN_POLICY: ThinPolicy = { minuteAfterMs: DAY, hourAfterMs: 30 * DAY };
 
 /** A fill of a book with what placed its order: a strategy (id, name) or the order's source. */
-export interface AttributedFill extends Fill {
-  readonly seq: number;
-  readonly sessionId: string;
+export interface AttributedFill extends StoredFill {
   readonly strategyId: string | null;
   readonly strategyName: string | null;
   /** Null when the order row is not in the ledger (a foreign fill adopted by reconciliation). */
@@ -59,21 +58,7 @@ interface SampleRow {
   funding: string;
 }
 
-interface AttributedRow {
-  seq: number;
-  venue: string;
-  trade_id: string;
-  session_id: string;
-  client_order_id: string;
-  symbol: string;
-  side: 'buy' | 'sell';
-  qty: number;
-  price: number;
-  fee: string;
-  fee_currency: string;
-  liquidity: 'maker' | 'taker';
-  ts: number;
-  venue_ts: number | null;
+interface AttributedRow extends FillRow {
   strategy_id: string | null;
   strategy_name: string | null;
   source: OrderSource | null;
@@ -99,7 +84,7 @@ export class EquityHistory {
       thin: p(`DELETE FROM equity_samples WHERE book_id = @book AND ts < @before
         AND ts NOT IN (SELECT max(ts) FROM equity_samples WHERE book_id = @book AND ts < @before GROUP BY ts / CAST(@bucket AS INTEGER))`),
       attribute: p('INSERT INTO order_strategies (session_id, client_order_id, strategy_id, strategy_name, run_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-      fills: p(`SELECT f.seq, f.venue, f.trade_id, f.session_id, f.client_order_id, f.symbol, f.side, f.qty, f.price, f.fee, f.fee_currency, f.liquidity, f.ts, f.venue_ts,
+      fills: p(`SELECT f.*,
           s.strategy_id, s.strategy_name, json_extract(o.data, '$.source') AS source
         FROM fills f
         LEFT JOIN order_strategies s ON s.session_id = f.session_id AND s.client_order_id = f.client_order_id
@@ -148,9 +133,7 @@ export class EquityHistory {
   /** A book's fills after `afterSeq` in arrival order, each with the strategy or source of its order. */
   attributedFills(bookId: string, afterSeq = 0): AttributedFill[] {
     return (this.st.fills!.all(bookId, afterSeq) as AttributedRow[]).map((r) => ({
-      seq: r.seq, sessionId: r.session_id, venue: r.venue, tradeId: r.trade_id, clientOrderId: r.client_order_id, symbol: r.symbol, side: r.side,
-      qty: r.qty, price: r.price, fee: money(r.fee), feeCurrency: r.fee_currency, liquidity: r.liquidity, ts: r.ts,
-      ...(r.venue_ts === null ? {} : { venueTs: r.venue_ts }),
+      ...toFill(r),
       strategyId: r.strategy_id, strategyName: r.strategy_name, source: r.source,
     }));
   }

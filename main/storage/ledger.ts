@@ -88,7 +88,8 @@ interface OrderRow {
   data: string;
 }
 
-interface FillRow {
+/** A `fills` row as stored (equity-history.ts joins it with the order's attribution). */
+export interface FillRow {
   seq: number;
   venue: string;
   trade_id: string;
@@ -573,7 +574,7 @@ function fillParams(scope: LedgerScope, f: Fill): Record<string, unknown> {
   };
 }
 
-function toFill(r: FillRow): StoredFill {
+export function toFill(r: FillRow): StoredFill {
   const f: StoredFill = {
     seq: r.seq,
     sessionId: r.session_id,
