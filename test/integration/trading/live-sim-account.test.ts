@@ -16,7 +16,7 @@ import { SettingsStore } from '../../../main/host/settings/store.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
 import { KESTREL_SIM_SYMBOLS } from '../../../main/host/venues/kestrel-sim.ts';
 import { generatedSymbols, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
-import { failure, until } from './support.ts';
+import { failure, reconciled, until } from './support.ts';
 
 const account = 'sim1';
 const name = 'Sim One';
@@ -51,11 +51,7 @@ describe('a sim account on Kestrel Sim', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const settled = () => until('a reconciliation to finish', async () => {
-    const st = await c.call('live.reconcile', { account });
-    // A check the loaded machine timed out on (lastError) is asked again.
-    return st.gate !== 'checking' && st.gate !== 'pending' && st.lastError === null ? st : undefined;
-  }, 30_000);
+  const settled = () => reconciled(c, account, 30_000);
 
   it('is tradable, starts disarmed and refuses orders before reconciliation and arming', async () => {
     const entry = (await c.call('accounts.list', {})).accounts.find((a) => a.id === account)!;

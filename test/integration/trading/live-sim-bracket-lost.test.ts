@@ -16,7 +16,7 @@ import { SettingsStore } from '../../../main/host/settings/store.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
 import { KESTREL_SIM_SYMBOLS } from '../../../main/host/venues/kestrel-sim.ts';
 import { generatedSymbols, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
-import { offset, until } from './support.ts';
+import { offset, reconciled, until } from './support.ts';
 
 const account = 'perp1';
 const name = 'Perp One';
@@ -34,10 +34,7 @@ describe('a bracket leg canceled at the venue, on a perpetual sim account', () =
     const r = await fetch(`${sim.baseUrl}/sim-admin/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account: `kestrel-${account}`, market: 'futures', symbol: 'BTCUSDT', clientOrderId }) });
     expect(r.status).toBe(200);
   };
-  const settled = () => until('a reconciliation to finish', async () => {
-    const st = await c.call('live.reconcile', { account });
-    return st.gate !== 'checking' && st.gate !== 'pending' && st.lastError === null ? st : undefined;
-  }, 60_000);
+  const settled = () => reconciled(c, account);
   const working = async () => (await c.call('trading.openOrders', { account })).orders;
   const alerts = async () => (await c.call('risk.status', {})).events.filter((e) => e.kind === 'alert').map((e) => e.rule);
 

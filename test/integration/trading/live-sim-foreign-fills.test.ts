@@ -15,7 +15,7 @@ import { SettingsStore } from '../../../main/host/settings/store.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
 import { KESTREL_SIM_SYMBOLS } from '../../../main/host/venues/kestrel-sim.ts';
 import { generatedSymbols, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
-import { failure, until } from './support.ts';
+import { failure, reconciled } from './support.ts';
 
 const account = 'sim3';
 const name = 'Sim Three';
@@ -35,10 +35,7 @@ describe('adopting fills made at the venue outside Kestrel', () => {
     c.close();
     await host.close();
   };
-  const settled = () => until('a reconciliation to finish', async () => {
-    const st = await c.call('live.reconcile', { account });
-    return st.gate !== 'checking' && st.gate !== 'pending' && st.lastError === null ? st : undefined;
-  }, 60_000);
+  const settled = () => reconciled(c, account);
   const plant = async (side: 'BUY' | 'SELL', quantity: string) => {
     const r = await fetch(`${sim.baseUrl}/sim-admin/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account: `kestrel-${account}`, market: 'spot', symbol: 'BTCUSDT', side, type: 'MARKET', quantity }) });
     expect(r.status).toBe(200);

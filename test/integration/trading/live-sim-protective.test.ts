@@ -15,7 +15,7 @@ import { SettingsStore } from '../../../main/host/settings/store.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
 import { KESTREL_SIM_SYMBOLS } from '../../../main/host/venues/kestrel-sim.ts';
 import { generatedSymbols, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
-import { lastPrice, offset, until } from './support.ts';
+import { lastPrice, offset, reconciled, until } from './support.ts';
 
 const account = 'sim2';
 const name = 'Sim Two';
@@ -36,10 +36,7 @@ describe('protective orders of a sim account on Kestrel Sim', () => {
     await host.close();
   };
   const venueOrders = async (): Promise<VenueOrder[]> => ((await (await fetch(`${sim.baseUrl}/sim-admin/accounts/kestrel-${account}`)).json()) as { openOrders: VenueOrder[] }).openOrders;
-  const settled = () => until('a reconciliation to finish', async () => {
-    const st = await c.call('live.reconcile', { account });
-    return st.gate !== 'checking' && st.gate !== 'pending' && st.lastError === null ? st : undefined;
-  }, 60_000);
+  const settled = () => reconciled(c, account);
 
   beforeAll(async () => {
     sim = await startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: 2 }), streamIntervalMs: 20, seed: 5 });

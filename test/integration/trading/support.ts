@@ -43,3 +43,11 @@ export async function failure(p: Promise<unknown>): Promise<RemoteError> {
 }
 
 export const sum = (xs: readonly string[]): bigint => xs.reduce((s, x) => s + money(x), 0n);
+
+/** Waits for the account's reconciliation to finish cleanly (a check the loaded machine timed out on, `lastError`, is asked again). */
+export function reconciled(c: KestrelClient, account: string, timeoutMs = 60_000) {
+  return until('a reconciliation to finish', async () => {
+    const st = await c.call('live.reconcile', { account });
+    return st.gate !== 'checking' && st.gate !== 'pending' && st.lastError === null ? st : undefined;
+  }, timeoutMs);
+}
