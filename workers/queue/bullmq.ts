@@ -131,9 +131,11 @@ export class QueueClient {
   }
 
   async job(id: string): Promise<JobView | null> {
+    // State first, then the job's fields: read the other way round, a job failing in between shows as
+    // 'failed' with the reason it had while still active (none).
+    const s = await this.queue.getJobState(id);
     const j = await this.queue.getJob(id);
     if (!j) return null;
-    const s = await j.getState();
     const state: JobState = s === 'waiting' || s === 'active' || s === 'completed' || s === 'failed' || s === 'delayed' ? s : s === 'prioritized' ? 'waiting' : 'other';
     return { state, returnvalue: j.returnvalue, failedReason: j.failedReason, stalled: j.stalledCounter ?? 0 };
   }
