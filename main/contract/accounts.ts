@@ -4,6 +4,7 @@
  * on another account. Accounts themselves are defined in the settings document (settings.ts).
  */
 import { z } from 'zod';
+import { ReplayAccountId } from './replay.ts';
 import { command, empty, req, type CommandDef } from './define.ts';
 import { AccountSettings, SettingsId, VenueSettings } from './settings.ts';
 
@@ -58,8 +59,11 @@ export const accountCommands = {
   ),
 };
 
-/** The `account` field every trading command accepts (absent: the selected account). */
-export const AccountField = { account: SettingsId.optional() };
+/**
+ * The `account` field every trading command accepts (absent: the selected account): a settings account, or a
+ * running market replay's (`replay:<id>`, main/contract/replay.ts), which the trading commands act on instead.
+ */
+export const AccountField = { account: z.union([SettingsId, ReplayAccountId]).optional() };
 
 type WithAccount<D> = D extends CommandDef<z.ZodObject<infer S, infer U, infer C>, infer Res> ? CommandDef<z.ZodObject<S & typeof AccountField, U, C>, Res> : never;
 

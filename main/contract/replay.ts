@@ -1,13 +1,24 @@
 /**
  * Market replay (host: main/host/trading/replay.ts, replay-service.ts): a paper session on stored candles of
- * one market and range, at 1×–1000× the wall clock or as fast as possible, with pause, step and seek. It has
+ * one or more markets of a source over a range, at 1×–1000× the wall clock or as fast as possible, with pause, step and seek. It has
  * its own fresh account at its own starting balance (never the trader's paper account) and trades through the
  * same kernel, risk gate and paper venue. Only closed bars reach the venue: fills follow the candle fallback
  * (`fillModel` in the status says so). One replay runs at a time; starting another stops the previous one.
+ *
+ * The Trade workspace trades it with its own ticket, chart, blotter and positions: the replay's `account`
+ * (`replay:<id>`) is passed as `account` to the `trading.*` commands, which act on the replay's session then.
  */
 import { z } from 'zod';
 import { command, empty, event, finite, id, req } from './define.ts';
-import { AccountView, Decimal, FillView, OrderView, PositionView, TicketRequest } from './trading.ts';
+import { CandleSeries } from './market.ts';
+import { AccountView, Decimal, FillView, OrderView, PositionView, PriceTick } from './trading.ts';
+
+/** Account ids of replays start with this: the trading commands route them to the running replay. */
+export const REPLAY_ACCOUNT_PREFIX = 'replay:';
+export const isReplayAccount = (account: string | undefined): boolean => !!account?.startsWith(REPLAY_ACCOUNT_PREFIX);
+export const ReplayAccountId = z.string().regex(/^replay:[a-z0-9-]{1,64}$/, 'replay:<id>');
+/** Most symbols one replay carries. */
+export const MAX_REPLAY_SYMBOLS = 8;
 
 export const MAX_REPLAY_SPEED = 1000;
 export const REPLAY_TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
@@ -18,13 +29,17 @@ export type ReplaySpeed = z.infer<typeof ReplaySpeed>;
 const epochMs = () => z.number().int().min(0).max(8.64e15);
 const params = () => z.record(z.string().max(64), finite()).refine((p) => Object.keys(p).length <= 64, 'at most 64 parameters');
 
-export const ReplayBar = z.object({ ts: z.number(), open: z.number(), high: z.number(), low: z.number(), close: z.number(), volume: z.number() });
+export const ReplayBar = z.object({ symbol: z.string(), ts: z.number(), open: z.number(), high: z.number(), low: z.number(), close: z.number(), volume: z.number() });
 export type ReplayBar = z.infer<typeof ReplayBar>;
 
 export const ReplayStatus = z.object({
   id: z.string(),
+  /** The account id the trading commands take to act on this replay (`replay:<id>`). */
+  account: z.string(),
   source: z.string(),
+  /** The first symbol (a strategy trades it); `symbols` lists every one, this one first. */
   symbol: z.string(),
+  symbols: z.array(z.string()),
   timeframe: z.string(),
   /** Open time of the first bar of the range and close time of its last bar. */
   from: z.number(),
@@ -60,9 +75,9 @@ export type ReplayControl = z.infer<typeof ReplayControl>;
 
 export const replayCommands = {
   'replay.start': command(
-    'Starts a replay of stored candles (source, symbol, timeframe, range) in a fresh paper account; stops a running one. Paused unless `play`.',
+    'Starts a replay of stored candles (source, symbol and optionally more `symbols`, timeframe, range) in a fresh paper account; stops a running one. Paused unless `play`.',
     req({
-      source: id(), symbol: id(), timeframe: z.enum(REPLAY_TIMEFRAMES).optional(), from: epochMs(), to: epochMs(),
+      source: id(), symbol: id(), symbols: z.array(id()).max(MAX_REPLAY_SYMBOLS - 1).optional(), timeframe: z.enum(REPLAY_TIMEFRAMES).optional(), from: epochMs(), to: epochMs(),
       speed: ReplaySpeed.optional(), startingBalance: Decimal.optional(), play: z.boolean().optional(),
       strategyId: id().optional(), strategyVersion: z.number().int().min(1).max(1_000_000).optional(), params: params().optional(),
     }),
@@ -71,23 +86,18 @@ export const replayCommands = {
   'replay.status': command('The running replay, or null.', empty, ReplayStatus.nullable()),
   'replay.control': command('Play, pause, step (bars), seek (to a time; backward rebuilds from the start), speed, stop.', ReplayControl, ReplayStatus.nullable()),
   'replay.bars': command(
-    'Bars up to the replay clock (never a later one): up to `limit`, the newest last, context before the range included.',
-    req({ limit: z.number().int().min(1).max(20_000).optional() }),
-    z.object({ bars: z.array(ReplayBar) }),
-  ),
-  'replay.submit': command('A ticket in the replay account (same preview rules, risk gate and venue as paper).', TicketRequest, z.object({ orders: z.array(OrderView) })),
-  'replay.cancel': command('Cancels a working order of the replay account.', req({ clientOrderId: id() }), z.object({ order: OrderView })),
-  'replay.cancelAll': command('Cancels every working order of the replay account.', empty, z.object({ canceled: z.number().int() })),
-  'replay.blotter': command(
-    "The replay account: orders (newest first), fills, positions and balances.",
-    empty,
-    z.object({ orders: z.array(OrderView), fills: z.array(FillView), positions: z.array(PositionView), account: AccountView }),
+    "A symbol's bars up to the replay clock (never a later one), at the replay's timeframe or a longer one (aggregated; the last bar is the part the clock has passed): up to `limit`, context before the range included. Default: the first symbol at the replay's timeframe.",
+    req({ symbol: id().optional(), timeframe: z.enum(REPLAY_TIMEFRAMES).optional(), limit: z.number().int().min(1).max(20_000).optional() }),
+    CandleSeries,
   ),
 };
 
 export const replayEvents = {
   'replay.update': event(
-    'Replay progress (batched, at most ~10 a second): its status and the bars, orders and fills since the last update. `reset`: reload everything (a backward seek, a new replay).',
-    z.object({ status: ReplayStatus.nullable(), bars: z.array(ReplayBar), orders: z.array(OrderView), fills: z.array(FillView), reset: z.boolean() }),
+    'Replay progress (batched, at most ~10 a second): its status, the bars (every symbol), orders and fills since the last update, and its last prices, account and positions. `reset`: reload everything (a backward seek, a new replay).',
+    z.object({
+      status: ReplayStatus.nullable(), bars: z.array(ReplayBar), orders: z.array(OrderView), fills: z.array(FillView), reset: z.boolean(),
+      prices: z.array(PriceTick), account: AccountView.nullable(), positions: z.array(PositionView),
+    }),
   ),
 };

@@ -45,10 +45,12 @@ export function fmtTime(ms: number, withSeconds = true): string {
 }
 
 /**
- * A wall-clock time typed in the display zone ("2026-03-29T02:30", a datetime-local value) as epoch ms; NaN when
- * empty or malformed. The zone's offset is found from a first guess and checked once more across a DST change.
+ * A wall-clock time typed in the display zone ("2026-03-29T02:30", a datetime-local value, or "2026-03-29 02:30"
+ * as fmtTime writes it) as epoch ms; NaN when empty or malformed. The zone's offset is found from a first guess
+ * and checked once more across a DST change.
  */
-export function parseZoned(local: string): number {
+export function parseZoned(typed: string): number {
+  const local = typed.trim().replace(' ', 'T');
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(local)) return NaN;
   const asUtc = Date.parse(`${local}Z`);
   if (zone === 'UTC' || !Number.isFinite(asUtc)) return asUtc;

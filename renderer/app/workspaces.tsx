@@ -6,7 +6,6 @@ import { RiskPanel } from '../features/risk/RiskPanel.tsx';
 import { SettingsPanel } from '../features/settings/SettingsPanel.tsx';
 import { StudioPanel } from '../features/studio/StudioPanel.tsx';
 import { TradeWorkspace } from './layout/TradeWorkspace.tsx';
-import { ReplayWorkspace } from '../features/replay/ReplayWorkspace.tsx';
 
 export interface WorkspaceDef {
   id: string;
@@ -37,7 +36,6 @@ const icons = {
   data: svg('M4 6c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3zm0 0v12c0 1.7 3.6 3 8 3s8-1.3 8-3V6M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3'),
   settings: svg('M4 7h10m4 0h2M4 17h4m4 0h8M14 4v6M8 14v6'),
   alerts: svg('M6 16V11a6 6 0 1112 0v5l2 2H4l2-2zm4 4h4'),
-  replay: svg('M4 5v14l7-7-7-7zm8 0v14l7-7-7-7'),
 };
 
 export const workspaces: readonly WorkspaceDef[] = [
@@ -48,5 +46,4 @@ export const workspaces: readonly WorkspaceDef[] = [
   { id: 'data', label: 'Data', icon: icons.data, key: '5', render: () => full('Data', <DataPanel />) },
   { id: 'settings', label: 'Settings', icon: icons.settings, key: '6', render: () => full('Settings', <SettingsPanel />) },
   { id: 'alerts', label: 'Alerts', icon: icons.alerts, key: '7', render: () => <AlertsWorkspace /> },
-  { id: 'replay', label: 'Replay', icon: icons.replay, key: '8', render: () => <ReplayWorkspace /> },
 ];

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { ResponseOf } from '../../main/contract/index.ts';
 import type { IndicatorInfo, IndicatorSeries } from '../../main/contract/indicators.ts';
+import { isReplayAccount } from '../../main/contract/replay.ts';
 import { call } from '../ipc/client.ts';
 import { useLayout, type ChartConfig } from './layout.ts';
 
@@ -75,7 +76,8 @@ const isTimeframe = (t: string): t is Timeframe => (TIMEFRAMES as readonly strin
  */
 export function createChartStore(index: number) {
   const remember = (s: ChartState) => {
-    if (s.symbol) useLayout.getState().setChartConfig(index, { source: s.source, symbol: s.symbol, timeframe: s.timeframe, indicators: s.active.map((a) => a.spec) });
+    // A market replay's source (its account, state/market-replay.ts) is not kept in the layout: it ends with the replay.
+    if (s.symbol && !isReplayAccount(s.source)) useLayout.getState().setChartConfig(index, { source: s.source, symbol: s.symbol, timeframe: s.timeframe, indicators: s.active.map((a) => a.spec) });
     if (index === 0) saveSpecs(s.active.map((a) => a.spec));
   };
   return create<ChartState>((set, get) => ({
@@ -124,9 +126,13 @@ export function createChartStore(index: number) {
       const timeframe = p.timeframe ?? get().timeframe;
       if (!symbol || !source) return;
       set({ source, symbol, timeframe, loading: true });
-      const candles = await call('market.candles', { source, symbol, timeframe });
+      const replay = isReplayAccount(source);
+      // A replay's bars come from the replay (never one after its clock), not from the store.
+      const candles = replay ? await call('replay.bars', { symbol, timeframe }) : await call('market.candles', { source, symbol, timeframe });
       // A later selection may have overtaken this one while it loaded.
       if (get().symbol !== symbol || get().timeframe !== timeframe || get().source !== source) return;
+      // Indicators are computed over stored datasets: a replay's chart keeps the set for afterwards, draws none.
+      if (replay) return set({ candles: candles ?? null, loading: false, seq: get().seq + 1 });
       const specs = get().active.map((a) => a.spec);
       const series = await Promise.all(specs.map((s) => fetchSeries(source, symbol, timeframe, s)));
       set({
@@ -140,7 +146,7 @@ export function createChartStore(index: number) {
     async addIndicator(spec) {
       const { source, symbol, timeframe } = get();
       const s = spec.trim();
-      if (!s || !symbol) return false;
+      if (!s || !symbol || isReplayAccount(source)) return false;
       const series = await fetchSeries(source, symbol, timeframe, s);
       if (!series) return false;
       const rest = get().active.filter((a) => a.series.key !== series.key);

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { EquitySampleView, StrategyPnlView } from '../../main/contract/equity.ts';
 import { call, getClient } from '../ipc/client.ts';
-import { forAccount, useTrading } from './trading.ts';
+import { forAccount, useTrading, viewingReplay } from './trading.ts';
 
 /** The account tab's view: the current book's equity history (fetched, then extended by pushed samples) and per-strategy P&L. */
 interface EquityState {
@@ -39,10 +39,13 @@ export const useEquity = create<EquityState>((set, get) => ({
       // Another account (or a reset book): everything is re-read.
       c.on('trading.session', () => void get().load());
     }
+    // A market replay keeps no equity history (it writes nothing to the ledger).
+    if (viewingReplay()) return set({ book: null, samples: [], truncated: false, pnl: null });
     const [h] = await Promise.all([call('equity.history', forAccount()), get().refreshPnl()]);
     if (h) set({ book: h.book, currency: h.currency, samples: h.samples, truncated: h.truncated });
   },
   async refreshPnl() {
+    if (viewingReplay()) return;
     const pnl = await call('equity.strategyPnl', forAccount());
     if (pnl) set({ pnl });
   },

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import type { ResponseOf } from '../../main/contract/index.ts';
-import type { AccountView, FillView, InstrumentView, OrderView, PositionView, SessionView } from '../../main/contract/trading.ts';
+import type { AccountView, FillView, InstrumentView, OrderView, PositionView, PriceTick, SessionView } from '../../main/contract/trading.ts';
 import { RemoteError } from '../../main/contract/index.ts';
+import { isReplayAccount } from '../../main/contract/replay.ts';
 import { call, describeError, getClient } from '../ipc/client.ts';
 import { useNotices } from './notices.ts';
 
@@ -16,7 +17,12 @@ interface TradingState {
   positions: PositionView[];
   account: AccountView | null;
   loaded: boolean;
-  load(): Promise<void>;
+  /**
+   * Shows `account`'s session (default: the host's selected account). A market replay's account (`replay:<id>`)
+   * shows the replay: its updates arrive as `replay.update` (state/market-replay.ts), and the selected account's
+   * pushed events are ignored until the view goes back to it.
+   */
+  load(account?: string): Promise<void>;
   refresh(): Promise<void>;
   cancel(clientOrderId: string): Promise<boolean>;
   /**
@@ -26,6 +32,10 @@ interface TradingState {
   amend(clientOrderId: string, change: { price?: string; triggerPrice?: string; qty?: string; confirmTriggerNow?: boolean }): Promise<AmendOutcome>;
   cancelAll(symbol?: string): Promise<number | undefined>;
   instrument(symbol: string): InstrumentView | undefined;
+  /** Pushed changes (the selected account's events, or a replay's updates) applied to the view. */
+  applyOrders(orders: readonly OrderView[]): void;
+  applyFills(fills: readonly FillView[]): void;
+  applyPrices(prices: readonly PriceTick[]): void;
 }
 
 export type AmendOutcome = { ok: true } | { ok: false; triggerNow?: string };
@@ -46,6 +56,10 @@ export function mergeOrders(open: OrderView[], history: OrderView[], changed: re
 }
 
 let subscribed = false;
+let loads = 0;
+
+/** The store shows a market replay (not the selected account): its pushed trading events are not this view's. */
+export const viewingReplay = (): boolean => isReplayAccount(useTrading.getState().session?.account);
 
 /** Every trading call names the account whose session the store shows (never a symbol alone). */
 export const forAccount = (): { account?: string } => {
@@ -63,28 +77,25 @@ export const useTrading = create<TradingState>((set, get) => ({
   positions: [],
   account: null,
   loaded: false,
-  async load() {
+  async load(account) {
     if (!subscribed) {
       subscribed = true;
       const c = getClient();
-      c.on('trading.orders', ({ orders }) => set(mergeOrders(get().openOrders, get().history, orders)));
-      c.on('trading.fill', ({ fill }) => {
-        if (get().fills.some((f) => f.tradeId === fill.tradeId)) return;
-        set({ fills: [fill, ...get().fills] });
-        useNotices.getState().push({ level: 'info', title: `Filled ${fill.side} ${fill.qty} ${fill.symbol}`, message: `at ${fill.price} (${fill.liquidity}, fee ${fill.fee} ${fill.feeCurrency})` });
-      });
-      c.on('trading.portfolio', ({ account, positions }) => set({ account, positions }));
-      c.on('trading.ticks', ({ prices }) => {
-        const next = { ...get().prices };
-        for (const p of prices) next[p.symbol] = p.price;
-        set({ prices: next });
-      });
+      c.on('trading.orders', ({ orders }) => !viewingReplay() && get().applyOrders(orders));
+      c.on('trading.fill', ({ fill }) => !viewingReplay() && get().applyFills([fill]));
+      c.on('trading.portfolio', ({ account, positions }) => !viewingReplay() && set({ account, positions }));
+      c.on('trading.ticks', ({ prices }) => !viewingReplay() && get().applyPrices(prices));
       c.on('trading.session', (session) => {
+        if (viewingReplay()) return;
         set({ session });
         void get().refresh();
       });
     }
-    const [session, instruments, prices] = await Promise.all([call('trading.session', {}), call('trading.instruments', {}), call('trading.prices', {})]);
+    const seq = ++loads;
+    const named = account ? { account } : {};
+    const [session, instruments, prices] = await Promise.all([call('trading.session', named), call('trading.instruments', named), call('trading.prices', named)]);
+    // Another view (a replay entered or left) was asked for while this loaded: the later load wins.
+    if (seq !== loads) return;
     set({
       ...(session ? { session } : {}),
       ...(instruments ? { instruments: instruments.instruments } : {}),
@@ -135,5 +146,21 @@ export const useTrading = create<TradingState>((set, get) => ({
   },
   instrument(symbol) {
     return get().instruments.find((i) => i.symbol === symbol);
+  },
+  applyOrders(orders) {
+    if (orders.length) set(mergeOrders(get().openOrders, get().history, orders));
+  },
+  applyFills(fills) {
+    for (const fill of fills) {
+      if (get().fills.some((f) => f.tradeId === fill.tradeId)) continue;
+      set({ fills: [fill, ...get().fills] });
+      useNotices.getState().push({ level: 'info', title: `Filled ${fill.side} ${fill.qty} ${fill.symbol}`, message: `at ${fill.price} (${fill.liquidity}, fee ${fill.fee} ${fill.feeCurrency})` });
+    }
+  },
+  applyPrices(prices) {
+    if (!prices.length) return;
+    const next = { ...get().prices };
+    for (const p of prices) next[p.symbol] = p.price;
+    set({ prices: next });
   },
 }));

@@ -1,121 +1,128 @@
-import { expect, openStudio, snap, test } from './fixtures.ts';
+import { expect, snap, test } from './fixtures.ts';
 
 /**
- * Market replay (issue 18 item 6): stored demo candles replayed at 100× in the Replay workspace. Bars advance
- * while it plays and stop when paused; a seek moves the clock forward (and back, rebuilding the session);
- * a ticket order fills at the next bar's open and shows in the replay's blotter. The chart never shows a bar
- * after the replay clock.
+ * Market replay (issue 18 item 6) through the Trade workspace's own ticket, chart, blotter and positions: stored
+ * demo candles of two symbols replayed at 100×. Bars advance while it plays and stop when paused; a seek moves
+ * the clock (forward delivers, backward rebuilds the session); an order from the normal ticket fills at the next
+ * bar's open and shows in the normal blotter, in the replay's own account: back on the paper account it is not there.
  */
-test('replay stored history at 100x: bars advance, pause stops them, seek jumps the clock, the ticket trades', async ({ page, kestrel }) => {
+test('replay stored history at 100x in the Trade workspace: the same ticket, chart and blotter trade it', async ({ page, kestrel }) => {
   test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1600, height: 1000 });
   await page.goto(kestrel.url);
   await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
-  await page.getByRole('button', { name: 'Replay', exact: true }).click();
-  const ws = page.getByTestId('mreplay-workspace');
-  const market = ws.getByRole('combobox', { name: 'Replay market' });
-  // The demo history is generated on first start: its dataset appears once it is stored.
-  await expect(market.locator('option[value="demo|BTC/USDT|1m"]')).toHaveCount(1, { timeout: 60_000 });
-  await market.selectOption('demo|BTC/USDT|1m');
-  await ws.getByRole('combobox', { name: 'Replay start speed' }).selectOption('100');
-  const from = await ws.getByRole('textbox', { name: 'Replay from' }).inputValue().catch(() => '');
-  await ws.getByRole('button', { name: 'Start replay' }).click();
+  const switcher = page.getByTestId('account-switcher');
+  await expect(switcher).toHaveValue('demo');
 
-  const badge = ws.getByTestId('mreplay-badge');
-  await expect(badge).toHaveText('REPLAY 100×');
-  const chart = ws.getByTestId('mreplay-market-chart');
-  const clock = ws.getByTestId('mreplay-clock');
+  await page.getByTestId('replay-open').click();
+  const setup = page.getByRole('dialog', { name: 'Start a market replay' });
+  const data = setup.getByRole('combobox', { name: 'Replay data' });
+  // The demo history is generated on first start: its datasets appear once they are stored.
+  await expect(data.locator('option[value="demo|1m"]')).toHaveCount(1, { timeout: 60_000 });
+  await data.selectOption('demo|1m');
+  await expect(setup.getByRole('checkbox', { name: 'Replay BTC/USDT' })).toBeChecked();
+  await setup.getByRole('checkbox', { name: 'Replay ETH/USDT' }).check();
+  await setup.getByRole('combobox', { name: 'Replay start speed' }).selectOption('100');
+  // Dates are written in the app's time zone (UTC until Settings changes it), as everywhere else.
+  await expect(setup.getByText('From (UTC)')).toBeVisible();
+  const from = await setup.getByRole('textbox', { name: 'Replay from' }).inputValue();
+  expect(from).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  await snap(page, 'market-replay-setup');
+  await setup.getByRole('button', { name: 'Start replay' }).click();
+
+  const bar = page.getByTestId('replay-bar');
+  await expect(bar.getByTestId('mreplay-badge')).toHaveText('REPLAY 100×');
+  await expect(switcher).toHaveValue(/^replay:/);
+  const chartRegion = page.getByRole('region', { name: 'Chart', exact: true });
+  await chartRegion.getByRole('button', { name: '1m', exact: true }).click();
+  const chart = page.getByTestId('chart');
+  const clock = bar.getByTestId('mreplay-clock');
   const bars = async () => Number(await chart.getAttribute('data-bars'));
+  const lastTs = async () => Number(await chart.getAttribute('data-last-ts'));
   const clockTs = async () => Number(await clock.getAttribute('data-ts'));
   await expect.poll(bars, { timeout: 30_000 }).toBeGreaterThan(0);
+  const ticket = page.getByRole('region', { name: 'Order ticket' });
+  await expect(ticket.getByRole('combobox', { name: 'Ticket symbol' })).toHaveValue('BTC/USDT');
   const startBars = await bars();
   const startClock = await clockTs();
-  await snap(page, 'market-replay-started');
 
-  // Play at 100×: a 1m bar every 0.6 s.
-  await ws.getByTestId('mreplay-play').click();
-  await expect(ws.getByTestId('mreplay-play')).toHaveText('Pause');
+  // Play at 100×: a 1m bar every 0.6 s; the newest bar on the chart is never after the replay clock.
+  await bar.getByTestId('mreplay-play').click();
+  await expect(bar.getByTestId('mreplay-play')).toHaveText('Pause');
   await expect.poll(bars, { timeout: 30_000 }).toBeGreaterThanOrEqual(startBars + 3);
   await expect.poll(clockTs).toBeGreaterThanOrEqual(startClock + 3 * 60_000);
-  // The newest bar on the chart is never after the replay clock.
-  const lastBar = Number(await chart.getAttribute('data-last-ts'));
-  expect(lastBar + 60_000).toBeLessThanOrEqual(await clockTs());
+  expect((await lastTs()) + 60_000).toBeLessThanOrEqual(await clockTs());
   await snap(page, 'market-replay-playing');
 
-  // Pause: the bars and the clock stop.
-  await ws.getByTestId('mreplay-play').click();
-  await expect(ws.getByTestId('mreplay-play')).toHaveText('Play');
-  await expect(ws.getByTestId('mreplay-progress')).toContainText('paused');
+  // Pause: the bars, the clock and the last price stop.
+  await bar.getByTestId('mreplay-play').click();
+  await expect(bar.getByTestId('mreplay-play')).toHaveText('Play');
+  await expect(bar.getByTestId('mreplay-progress')).toContainText('paused');
   const pausedBars = await bars();
   const pausedClock = await clockTs();
-  await page.waitForTimeout(2_500);
+  const pausedPrice = await page.getByTestId('last-price').textContent();
+  await page.waitForTimeout(2_000);
   expect(await bars()).toBe(pausedBars);
   expect(await clockTs()).toBe(pausedClock);
+  expect(await page.getByTestId('last-price').textContent()).toBe(pausedPrice);
 
-  // Seek forward six hours: the clock jumps there, the chart gains those bars (and none beyond).
-  const at = (hours: number) => {
-    const base = from ? Date.parse(`${from}Z`) : startClock;
-    return new Date(base + hours * 3_600_000).toISOString().slice(0, 16);
-  };
-  const goTo = ws.getByLabel('Seek to time');
+  // Seek forward six hours (typed in the app's zone): the clock jumps there, the chart gains those bars and none beyond.
+  const at = (hours: number, minutes = 0) => new Date(Date.parse(`${from.replace(' ', 'T')}Z`) + hours * 3_600_000 + minutes * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+  const goTo = bar.getByRole('textbox', { name: 'Seek to time' });
   await goTo.fill(at(6));
-  await ws.getByRole('button', { name: 'Go', exact: true }).click();
-  await expect(clock).toHaveText(`${at(6).replace('T', ' ')}:00`);
-  await expect.poll(bars).toBeGreaterThanOrEqual(pausedBars + 300);
-  expect(Number(await chart.getAttribute('data-last-ts')) + 60_000).toBe(await clockTs());
-  await snap(page, 'market-replay-seek-forward');
+  await bar.getByRole('button', { name: 'Go', exact: true }).click();
+  await expect(clock).toHaveText(`${at(6)}:00`);
+  // (So many bars at once reload the chart from the replay: at most its last 2,000, the newest closing at the clock.)
+  await expect.poll(async () => (await lastTs()) + 60_000).toBe(await clockTs());
+  expect(await bars()).toBeGreaterThanOrEqual(Math.min(2_000, pausedBars + 300));
 
-  // A market buy from the replay's ticket: it waits for the next bar, fills at its open, shows in the blotter.
-  const ticket = ws.getByTestId('mreplay-ticket');
-  await expect(ticket.getByTestId('mreplay-last')).not.toHaveText('—');
-  await ticket.getByRole('textbox', { name: 'Replay quantity' }).fill('0.01');
-  await ticket.getByRole('button', { name: /Buy 0\.01 market/ }).click();
-  const orders = ws.getByTestId('mreplay-orders');
-  await expect(orders.locator('tbody tr')).toHaveCount(1);
-  await expect(orders).toContainText('market');
-  await ws.getByTestId('mreplay-step').click();
-  await expect(orders.locator('tbody tr').first()).toHaveAttribute('data-state', 'filled');
-  const fills = ws.getByTestId('mreplay-fills');
-  await expect(fills.locator('tbody tr')).toHaveCount(1);
+  // A market buy from the normal ticket: it waits for the next bar, fills at its open, shows in the normal blotter.
+  await ticket.getByRole('radio', { name: 'Market', exact: true }).click();
+  await ticket.getByRole('textbox', { name: 'Quantity' }).fill('0.01');
+  await ticket.getByTestId('ticket-preview').click();
+  await ticket.getByTestId('ticket-send').click();
+  await expect(ticket.getByTestId('ticket-sent')).toContainText('BUY 0.01 BTC/USDT market');
+  await bar.getByTestId('mreplay-step').click();
+  await expect(clock).toHaveText(`${at(6, 1)}:00`);
+  const blotter = page.getByRole('region', { name: 'Blotter' });
+  await blotter.getByRole('tab', { name: /Fills/ }).click();
+  const fills = blotter.getByRole('table', { name: 'Fills' });
+  await expect(fills).toContainText('BTC/USDT');
   await expect(fills).toContainText('0.01');
-  await expect(ws.getByTestId('mreplay-blotter')).toContainText('BTC');
+  await blotter.getByRole('tab', { name: /Positions/ }).click();
+  await expect(blotter.getByRole('table', { name: 'Positions' })).toContainText('BTC/USDT');
   await snap(page, 'market-replay-order-filled');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await snap(page, 'market-replay-order-filled-1280');
+
+  // The chart's symbol switch lists the replay's symbols; the ticket follows it.
+  await chartRegion.getByRole('combobox', { name: 'Symbol' }).selectOption({ label: 'ETH/USDT · replay of demo' });
+  await expect(ticket.getByRole('combobox', { name: 'Ticket symbol' })).toHaveValue('ETH/USDT');
+  await expect.poll(async () => (await lastTs()) + 60_000).toBe(await clockTs());
+  await snap(page, 'market-replay-eth-1280');
+  await page.setViewportSize({ width: 1600, height: 1000 });
 
   // Seek back before the order: the session is rebuilt from the range start; the order is gone with its fill.
   await goTo.fill(at(2));
-  await ws.getByRole('button', { name: 'Go', exact: true }).click();
-  await expect(clock).toHaveText(`${at(2).replace('T', ' ')}:00`);
-  await expect(fills.locator('tbody tr')).toHaveText(['No fills yet.']);
-  expect(Number(await chart.getAttribute('data-last-ts')) + 60_000).toBe(await clockTs());
+  await bar.getByRole('button', { name: 'Go', exact: true }).click();
+  await expect(clock).toHaveText(`${at(2)}:00`);
+  await blotter.getByRole('tab', { name: /Fills/ }).click();
+  await expect(fills).toContainText('No fills yet.');
+  await expect.poll(async () => (await lastTs()) + 60_000).toBe(await clockTs());
 
-  // Speed change from the transport: the badge says so.
-  await ws.getByRole('combobox', { name: 'Replay speed' }).selectOption('max');
-  await expect(badge).toHaveText('REPLAY MAX');
-  await ws.getByTestId('mreplay-fill-model').locator('summary').click();
-  await expect(ws.getByTestId('mreplay-fill-model')).toContainText('next bar\u2019s open');
+  // Speed from the bar; the fill model is stated.
+  await bar.getByRole('combobox', { name: 'Replay speed' }).selectOption('max');
+  await expect(bar.getByTestId('mreplay-badge')).toHaveText('REPLAY MAX');
+  await bar.getByTestId('mreplay-fill-model').locator('summary').click();
+  await expect(bar.getByTestId('mreplay-fill-model')).toContainText('next bar\u2019s open');
   await snap(page, 'market-replay-seek-back');
-});
 
-test('a saved strategy trades a replay at max speed on the same kernel, its orders in the replay blotter', async ({ page, kestrel }) => {
-  test.setTimeout(180_000);
-  const studio = await openStudio(page, kestrel);
-  await studio.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(studio.getByRole('navigation', { name: 'Strategies' }).getByRole('button', { name: /SMA crossover.*v1/ })).toBeVisible();
-
-  await page.getByRole('button', { name: 'Replay', exact: true }).click();
-  const ws = page.getByTestId('mreplay-workspace');
-  const market = ws.getByRole('combobox', { name: 'Replay market' });
-  await expect(market.locator('option[value="demo|BTC/USDT|1m"]')).toHaveCount(1, { timeout: 60_000 });
-  await market.selectOption('demo|BTC/USDT|1m');
-  await ws.getByRole('combobox', { name: 'Replay strategy' }).selectOption({ label: 'SMA crossover' });
-  await ws.getByRole('combobox', { name: 'Replay start speed' }).selectOption('max');
-  await ws.getByRole('button', { name: 'Start replay' }).click();
-  await expect(ws.getByTestId('mreplay-badge')).toHaveText('REPLAY MAX');
-  await ws.getByTestId('mreplay-play').click();
-  await expect(ws.getByTestId('mreplay-progress')).toContainText('1440/1440 bars · finished', { timeout: 60_000 });
-  const orders = ws.getByTestId('mreplay-orders');
-  await expect(orders.locator('tbody tr').first()).toContainText('strategy');
-  await expect(ws.getByTestId('mreplay-fills').locator('tbody tr').first()).not.toContainText('No fills yet');
-  await ws.getByTestId('mreplay-fill-model').locator('summary').click();
-  await expect(ws.getByTestId('mreplay-fill-model')).toContainText(/Strategy SMA crossover v1 runs on the same kernel as a backtest/);
-  await snap(page, 'market-replay-strategy');
+  // Back on the paper account: the replay's orders never reached it, and the bar is gone; the replay can be resumed.
+  await switcher.selectOption('demo');
+  await expect(bar).toHaveCount(0);
+  await expect(ticket.getByRole('combobox', { name: 'Ticket symbol' })).toHaveValue('BTC/USDT');
+  await blotter.getByRole('tab', { name: /Order history/ }).click();
+  await expect(blotter.getByRole('table', { name: 'Order history' })).toContainText('No orders in this session yet.');
+  await switcher.selectOption({ label: 'Replay · BTC/USDT, ETH/USDT · demo 1m' });
+  await expect(clock).toHaveText(`${at(2)}:00`);
 });

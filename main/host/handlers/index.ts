@@ -69,7 +69,7 @@ export interface HandlerServices {
 export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
   return {
     ...appHandlers(ctx),
-    ...tradingHandlers(s.trading),
+    ...tradingHandlers(s.trading, s.replay),
     ...equityHandlers(s.trading),
     ...marketHandlers(s.market, s.sim, ctx),
     ...indicatorHandlers(s.market, s.workers),

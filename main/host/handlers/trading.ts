@@ -1,4 +1,7 @@
+import { isReplayAccount } from '../../contract/replay.ts';
+import { ValidationError } from '../../core/errors.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
+import type { ReplayService } from '../trading/replay-service.ts';
 import type { TradingService } from '../trading/service.ts';
 
 type TradingCommand =
@@ -9,24 +12,56 @@ type TradingCommand =
   | 'paper.settings' | 'paper.setSettings' | 'paper.resetAccount'
   | 'accounts.list' | 'accounts.select' | 'accounts.create' | 'accounts.rename' | 'accounts.remove';
 
+type Named = { account?: string | undefined };
+
 /**
  * Thin by design: validation of shapes happened at the contract, the rules live in TradingSession and the
- * account's desk. Every command acts on the account it names (`account`), or the selected one.
+ * account's desk. Every command acts on the account it names (`account`), or the selected one. A market
+ * replay's account (`replay:<id>`) names the running replay's session: the Trade workspace's ticket, blotter and
+ * positions trade it with these same commands, its orders recorded by the replay (a backward seek re-applies them).
  */
-export function tradingHandlers(trading: TradingService): HandlersFor<TradingCommand> {
+export function tradingHandlers(trading: TradingService, replay?: ReplayService): HandlersFor<TradingCommand> {
+  const replayOf = (r: Named): string | undefined => (isReplayAccount(r.account) ? r.account : undefined);
+  const replays = (): ReplayService => {
+    if (!replay) throw new ValidationError('This host runs no market replay', [{ path: 'account', message: 'no replay' }]);
+    return replay;
+  };
   // Waits for a pending session start (first start: after the demo history is generated); starts the
-  // account's session when it is not running yet.
-  const svc = (r: { account?: string | undefined }) => trading.running(r.account);
-  const s = async (r: { account?: string | undefined }) => (await svc(r)).session;
+  // account's session when it is not running yet. A replay's account has no desk: its risk limits and settings
+  // are the paper defaults for the whole replay.
+  const svc = (r: Named) => {
+    if (replayOf(r)) throw new ValidationError('A replay trades with the paper default limits and settings: they cannot be changed for it', [{ path: 'account', message: 'a replay account' }]);
+    return trading.running(r.account);
+  };
+  const s = async (r: Named) => {
+    const rid = replayOf(r);
+    return rid ? replays().session(rid) : (await trading.running(r.account)).session;
+  };
   return {
-    'trading.session': async (r) => (await svc(r)).sessionView(),
+    'trading.session': async (r) => {
+      const rid = replayOf(r);
+      return rid ? replays().sessionView(rid) : (await svc(r)).sessionView();
+    },
     'trading.instruments': async (r) => ({ instruments: (await s(r)).instrumentViews() }),
     'trading.prices': async (r) => ({ prices: (await s(r)).prices() }),
     'trading.preview': async (r) => (await s(r)).preview(r),
-    'trading.submit': async (r) => ({ orders: (await s(r)).submit(r) }),
-    'trading.cancel': async (r) => ({ order: (await s(r)).cancel(r.clientOrderId) }),
-    'trading.amend': async (r) => ({ order: (await s(r)).amend(r.clientOrderId, { price: r.price, triggerPrice: r.triggerPrice, qty: r.qty, confirmTriggerNow: r.confirmTriggerNow }) }),
-    'trading.cancelAll': async (r) => ({ canceled: (await s(r)).cancelAll(r.symbol) }),
+    'trading.submit': async (r) => {
+      const rid = replayOf(r);
+      return { orders: rid ? await replays().submit(rid, r) : (await s(r)).submit(r) };
+    },
+    'trading.cancel': async (r) => {
+      const rid = replayOf(r);
+      return { order: rid ? await replays().cancel(rid, r.clientOrderId) : (await s(r)).cancel(r.clientOrderId) };
+    },
+    'trading.amend': async (r) => {
+      const rid = replayOf(r);
+      const change = { price: r.price, triggerPrice: r.triggerPrice, qty: r.qty, confirmTriggerNow: r.confirmTriggerNow };
+      return { order: rid ? await replays().amend(rid, r.clientOrderId, change) : (await s(r)).amend(r.clientOrderId, change) };
+    },
+    'trading.cancelAll': async (r) => {
+      const rid = replayOf(r);
+      return { canceled: rid ? await replays().cancelAll(rid, r.symbol) : (await s(r)).cancelAll(r.symbol) };
+    },
     'trading.openOrders': async (r) => ({ orders: (await s(r)).openOrders(r.symbol) }),
     'trading.orderHistory': async (r) => ({ orders: (await s(r)).orderHistory(r.symbol, r.limit ?? 500) }),
     'trading.fills': async (r) => ({ fills: (await s(r)).fills(r.symbol, r.limit ?? 500) }),

@@ -1,16 +1,19 @@
 /**
  * The host's market replay (contract: main/contract/replay.ts): one ReplaySession (replay.ts) at a time over
- * the market store's candles, driven by a wall-clock timer while it plays, its progress pushed as batched
- * `replay.update` events (at most one per DRIVE_MS). The chart, ticket and blotter of the Replay workspace
- * read it; it never touches the trader's paper accounts.
+ * the market store's candles of one or more symbols, driven by a wall-clock timer while it plays, its progress
+ * pushed as batched `replay.update` events (at most one per DRIVE_MS). The Trade workspace's ticket, chart,
+ * blotter and positions act on it through the trading commands (its account id routes them here:
+ * handlers/trading.ts); it never touches the trader's paper accounts.
  *
  * Instruments: the venue's own market (tick, lot, min notional) when the host can list the venue's markets,
  * the demo grids for demo data, else a grid inferred from the stored prices (stated in the status).
  */
 import type { MarketEntry } from '../../contract/streams.ts';
 import type { ReplayBar, ReplayControl, ReplayStatus } from '../../contract/replay.ts';
-import type { OrderView, TicketRequest } from '../../contract/trading.ts';
-import { timeframeMs } from '../../core/data/candles.ts';
+import type { ResponseOf } from '../../contract/index.ts';
+import type { OrderView, SessionView, TicketRequest } from '../../contract/trading.ts';
+import { aggregateColumns } from '../../core/data/aggregate.ts';
+import { concatColumns, sliceColumns, timeframeMs } from '../../core/data/candles.ts';
 import type { OhlcvColumns } from '../../core/data/candles.ts';
 import { DEFAULT_DEMO_SYMBOLS, DEMO_EXCHANGE } from '../../core/data/demo.ts';
 import type { Strategy } from '../../core/engine/strategy.ts';
@@ -19,12 +22,14 @@ import { defineInstrument, ticksToPrice, type CandleColumns, type Instrument } f
 import type { HostContext } from '../context.ts';
 import { PAPER_DEFAULTS } from './accounts.ts';
 import { demoInstrumentSpecs, venueInstrumentSpecs } from './instruments.ts';
-import { ReplaySession, type ReplaySpeed } from './replay.ts';
+import type { AmendRequest } from './amend.ts';
+import { replayAccount, ReplaySession, type ReplayMarket, type ReplaySpeed } from './replay.ts';
+import type { TradingSession } from './session.ts';
 
 /** Timer period while playing: also the most often an update is pushed. */
 export const DRIVE_MS = 100;
-/** Bars before the range the chart shows as context (never fed to the session). */
-const CONTEXT_BARS = 300;
+/** Bars the chart gets at most (context before the range included). */
+const CHART_BARS = 2_000;
 /** Longest replay: a year of 1m bars and then some. */
 const MAX_BARS = 1_000_000;
 /** An update carrying more bars than this asks the UI to reload instead (max speed). */
@@ -52,6 +57,8 @@ export interface ReplayServiceDeps {
 export interface ReplayStart {
   readonly source: string;
   readonly symbol: string;
+  /** More symbols of the same source, replayed in step with `symbol`. */
+  readonly symbols?: readonly string[] | undefined;
   readonly timeframe?: string | undefined;
   readonly from: number;
   readonly to: number;
@@ -66,8 +73,8 @@ export interface ReplayStart {
 interface Running {
   readonly replay: ReplaySession;
   readonly timeframe: string;
-  readonly context: CandleColumns;
   readonly strategy: ReplayStatus['strategy'];
+  readonly startedAt: number;
 }
 
 export class ReplayService {
@@ -96,20 +103,27 @@ export class ReplayService {
       const tf = timeframeMs(timeframe);
       if (!(r.to > r.from)) throw new ValidationError('The replay range is empty: "to" must be after "from"', [{ path: 'to', message: 'must be after from' }]);
       if ((r.to - r.from) / tf > MAX_BARS) throw new ValidationError(`The replay range is too long: at most ${MAX_BARS} ${timeframe} bars`, [{ path: 'to', message: 'range too long' }]);
-      const cols = this.d.candles({ source: r.source, symbol: r.symbol, timeframe, from: r.from, to: r.to - tf + 1 });
-      if (cols.ts.length === 0) throw new NotFoundError('candles', `${r.source} ${r.symbol} ${timeframe} between ${new Date(r.from).toISOString()} and ${new Date(r.to).toISOString()}`);
-      const bars: CandleColumns = { ...cols, length: cols.ts.length, intervalMs: tf };
-      const before = this.d.candles({ source: r.source, symbol: r.symbol, timeframe, from: r.from - CONTEXT_BARS * tf, to: r.from });
-      const instrument = await this.instrument(r.source, r.symbol, bars);
+      const symbols = [...new Set([r.symbol, ...(r.symbols ?? [])])];
+      const markets: ReplayMarket[] = [];
+      for (const symbol of symbols) {
+        const cols = this.d.candles({ source: r.source, symbol, timeframe, from: r.from, to: r.to - tf + 1 });
+        if (cols.ts.length === 0) throw new NotFoundError('candles', `${r.source} ${symbol} ${timeframe} between ${new Date(r.from).toISOString()} and ${new Date(r.to).toISOString()}`);
+        const bars: CandleColumns = { ...cols, length: cols.ts.length, intervalMs: tf };
+        markets.push({ instrument: await this.instrument(r.source, symbol, bars), bars });
+      }
+      const [first, ...others] = markets;
+      const currency = first!.instrument.quote;
+      const odd = others.find((m) => m.instrument.quote !== currency);
+      if (odd) throw new ValidationError(`${odd.instrument.symbol} is priced in ${odd.instrument.quote}, the replay's account in ${currency}: one quote currency per replay`, [{ path: 'symbols', message: 'one quote currency' }]);
       const strategy = this.strategy(r);
       const id = `replay-${this.now().toString(36)}-${++this.n}`;
       const replay = await ReplaySession.create({
-        id, source: r.source, instrument, bars, currency: instrument.quote, startingBalance: r.startingBalance ?? PAPER_DEFAULTS.startingBalance,
+        id, source: r.source, instrument: first!.instrument, bars: first!.bars, others, currency, startingBalance: r.startingBalance ?? PAPER_DEFAULTS.startingBalance,
         speed: r.speed ?? 100, ...(strategy ? { strategy: strategy.create } : {}),
       });
       this.stopCurrent();
-      this.cur = { replay, timeframe, context: { ...before, length: before.ts.length, intervalMs: tf }, strategy: strategy?.info ?? null };
-      this.d.log.info({ replay: id, source: r.source, symbol: r.symbol, timeframe, bars: bars.length, strategy: r.strategyId ?? null }, 'replay started');
+      this.cur = { replay, timeframe, strategy: strategy?.info ?? null, startedAt: this.now() };
+      this.d.log.info({ replay: id, source: r.source, symbols, timeframe, steps: replay.feed.total, strategy: r.strategyId ?? null }, 'replay started');
       if (r.play) this.control({ action: 'play' });
       this.push(true);
       return this.status()!;
@@ -148,11 +162,11 @@ export class ReplayService {
     const inst = r.input.instrument;
     const last = r.session.lastTicks(inst.symbol);
     const acct = r.session.account();
-    const b = r.input.bars;
+    const f = r.feed;
     return {
-      id: r.input.id, source: r.input.source, symbol: inst.symbol, timeframe: c.timeframe,
-      from: b.ts[0]!, to: b.ts[b.length - 1]! + b.intervalMs, clock: r.clock, speed: r.speed, state: r.state,
-      barsDone: r.feed.delivered, barsTotal: b.length, currency: acct.currency, startingBalance: acct.startingBalance, equity: acct.equity,
+      id: r.input.id, account: replayAccount(r.input.id), source: r.input.source, symbol: inst.symbol, symbols: r.markets.map((m) => m.instrument.symbol), timeframe: c.timeframe,
+      from: f.from, to: f.to, clock: r.clock, speed: r.speed, state: r.state,
+      barsDone: f.delivered, barsTotal: f.total, currency: acct.currency, startingBalance: acct.startingBalance, equity: acct.equity,
       lastPrice: last > 0 ? ticksToPrice(inst, last) : null, tickSize: inst.tickSize, lotSize: inst.lotSize,
       strategy: c.strategy, strategyError: r.strategyFault, fillModel: CANDLE_FILL_MODEL,
     };
@@ -192,7 +206,7 @@ export class ReplayService {
         break;
       case 'stop':
         this.stopCurrent();
-        this.d.emit('replay.update', { status: null, bars: [], orders: [], fills: [], reset: true });
+        this.d.emit('replay.update', { status: null, bars: [], orders: [], fills: [], reset: true, prices: [], account: null, positions: [] });
         return null;
     }
     this.push(false);
@@ -226,48 +240,94 @@ export class ReplayService {
     if (!c) return;
     const ch = c.replay.drain();
     const many = ch.bars.length > EVENT_BARS;
-    this.d.emit('replay.update', { status: this.status(), bars: many || reset ? [] : ch.bars.map(bar), orders: ch.orders, fills: ch.fills, reset: reset || many });
+    const s = c.replay.session;
+    this.d.emit('replay.update', {
+      status: this.status(), bars: many || reset ? [] : ch.bars.map(bar), orders: ch.orders, fills: ch.fills, reset: reset || many,
+      prices: s.prices(), account: s.account(), positions: s.positions(),
+    });
   }
 
-  /** Context bars and the delivered ones (never a bar after the clock), newest last. */
-  bars(limit = 2_000): ReplayBar[] {
+  /**
+   * The chart's bars of one symbol (never one after the clock), newest last: closed bars of `timeframe` before the
+   * range start's bucket from the store, then the replay's own bars (context before the range, then the delivered
+   * ones) aggregated to `timeframe`: the last bar is the part of its bucket the clock has passed.
+   */
+  bars(q: { symbol?: string | undefined; timeframe?: string | undefined; limit?: number | undefined } = {}): ResponseOf<'replay.bars'> {
     const c = this.cur;
-    if (!c) return [];
-    const done = c.replay.feed.delivered;
-    const fromRange = Math.min(done, limit);
-    const fromContext = Math.min(c.context.length, limit - fromRange);
-    const out: ReplayBar[] = [];
-    for (let i = c.context.length - fromContext; i < c.context.length; i++) out.push(colBar(c.context, i));
-    for (let i = done - fromRange; i < done; i++) out.push(colBar(c.replay.input.bars, i));
+    if (!c) throw new KestrelError('conflict', 'No replay is running: start one first');
+    const r = c.replay;
+    const symbol = q.symbol ?? r.input.instrument.symbol;
+    const market = r.markets.find((m) => m.instrument.symbol === symbol);
+    if (!market) throw new NotFoundError('replay symbol', symbol);
+    const timeframe = q.timeframe ?? c.timeframe;
+    const tfR = r.input.bars.intervalMs;
+    const tfC = timeframeMs(timeframe);
+    if (tfC < tfR || tfC % tfR !== 0) throw new ValidationError(`A ${c.timeframe} replay is charted at ${c.timeframe} or a multiple of it, not ${timeframe}`, [{ path: 'timeframe', message: `a multiple of ${c.timeframe}` }]);
+    const limit = q.limit ?? CHART_BARS;
+    const source = r.input.source;
+    const from = r.feed.from;
+    const cut = from - (from % tfC);
+    const older = this.d.candles({ source, symbol, timeframe, from: cut - limit * tfC, to: cut });
+    const lead = tfC === tfR ? sliceColumns(older, 0, 0) : this.d.candles({ source, symbol, timeframe: c.timeframe, from: cut, to: from });
+    const done = sliceColumns(market.bars, 0, r.feed.deliveredOf(symbol));
+    const recent = concatColumns([lead, done]);
+    const all = concatColumns([older, tfC === tfR ? recent : aggregateColumns(recent, tfC)]);
+    const n = all.ts.length;
+    const out = sliceColumns(all, Math.max(0, n - limit), n);
+    return {
+      source, symbol, timeframe, baseTimeframe: c.timeframe, synthetic: source === DEMO_EXCHANGE, label: null, count: out.ts.length,
+      // Copies: a slice is a view of a larger buffer, and the wire would carry all of it.
+      ts: new Float64Array(out.ts), open: new Float64Array(out.open), high: new Float64Array(out.high), low: new Float64Array(out.low), close: new Float64Array(out.close), volume: new Float64Array(out.volume),
+    };
+  }
+
+  // ───────────── the replay as the Trade workspace's session (trading commands with its account id) ─────────────
+
+  /** The running replay named by `account` (a trading command's account id): an ended one is not found. */
+  private owned(account: string): ReplaySession {
+    const r = this.cur?.replay;
+    if (!r || replayAccount(r.input.id) !== account) throw new NotFoundError('replay', `${account} (it has been stopped or replaced)`);
+    return r;
+  }
+
+  /** Its session, for the trading commands that only read (views, preview). */
+  async session(account: string): Promise<TradingSession> {
+    await this.busy;
+    return this.owned(account).session;
+  }
+
+  async sessionView(account: string): Promise<SessionView> {
+    await this.busy;
+    const r = this.owned(account);
+    const st = this.status()!;
+    return {
+      sessionId: r.input.id, accountId: replayAccount(r.input.id), account, accountName: `Replay ${st.symbols.join(', ')}`, mode: 'paper', venue: r.input.source,
+      feed: `replay of stored ${r.input.source} ${st.timeframe} candles`, feedTickMs: 0, startedAt: this.cur!.startedAt, status: 'running',
+    };
+  }
+
+  /** The trader's commands: recorded by the replay (a backward seek re-applies them), pushed at once. */
+  async command<T>(account: string, fn: (r: ReplaySession) => T): Promise<T> {
+    await this.busy;
+    const out = fn(this.owned(account));
+    this.push(false);
     return out;
   }
 
-  async submit(t: TicketRequest): Promise<OrderView[]> {
-    await this.busy;
-    const r = this.running();
-    const orders = r.submit(t);
-    this.push(false);
-    return orders;
+  submit(account: string, t: TicketRequest): Promise<OrderView[]> {
+    return this.command(account, (r) => r.submit(t));
   }
 
-  async cancel(clientOrderId: string): Promise<OrderView> {
-    await this.busy;
-    const order = this.running().cancel(clientOrderId);
-    this.push(false);
-    return order;
+  cancel(account: string, clientOrderId: string): Promise<OrderView> {
+    return this.command(account, (r) => r.cancel(clientOrderId));
   }
 
-  async cancelAll(): Promise<number> {
-    await this.busy;
-    const n = this.running().cancelAll();
-    this.push(false);
-    return n;
+  amend(account: string, clientOrderId: string, change: AmendRequest): Promise<OrderView> {
+    return this.command(account, (r) => r.amend(clientOrderId, change));
   }
 
-  async blotter() {
-    await this.busy;
-    const s = this.running().session;
-    return { orders: s.orderHistory(undefined, 500), fills: s.fills(undefined, 500), positions: s.positions(), account: s.account() };
+  cancelAll(account: string, symbol?: string): Promise<number> {
+    return this.command(account, (r) => r.cancelAll(symbol));
   }
 
   private stopCurrent(): void {
@@ -295,12 +355,8 @@ function checkControl(c: ReplayControl): void {
   }
 }
 
-function bar(c: { ts: number; open: number; high: number; low: number; close: number; volume: number }): ReplayBar {
-  return { ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };
-}
-
-function colBar(c: CandleColumns, i: number): ReplayBar {
-  return { ts: c.ts[i]!, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! };
+function bar(c: { symbol: string; ts: number; open: number; high: number; low: number; close: number; volume: number }): ReplayBar {
+  return { symbol: c.symbol, ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };
 }
 
 /** A replay's instrument: the venue's market when known, the demo grid for demo data, else inferred from the bars. */

@@ -1,7 +1,7 @@
 /**
  * Market replay: a paper session on stored candles instead of the live stream. It is the same TradingSession
  * (kernel, risk gate, paper venue, ticket parsing) as a paper account's, composed with:
- *   market data  ReplayFeed — one symbol's stored bars, delivered only when the driver advances
+ *   market data  ReplayFeed — one or more symbols' stored bars, delivered only when the driver advances
  *   clock        SimClock moved by the bars (the kernel's candle step), so the session lives in the past
  *   store/audit  in memory: a replay has its own fresh account at its own starting balance, and nothing it
  *                does reaches the trader's paper account or ledger
@@ -19,6 +19,7 @@
  * same orders, ids and fills, so going back is exact, not an approximation.
  */
 import type { FillView, OrderView, TicketRequest } from '../../contract/trading.ts';
+import type { AmendRequest } from './amend.ts';
 import { SimClock } from '../../core/engine/clock.ts';
 import type { Strategy } from '../../core/engine/strategy.ts';
 import { KestrelError, ValidationError } from '../../core/errors.ts';
@@ -26,6 +27,7 @@ import type { Candle, CandleColumns, Instrument } from '../../core/model/index.t
 import { MemoryAuditSink, MemoryStore } from '../../core/ports.ts';
 import { release } from '../../core/strategy/code.ts';
 import { PaperVenue } from '../../venues/paper/paper-venue.ts';
+import { REPLAY_ACCOUNT_PREFIX } from '../../contract/replay.ts';
 import { ReplayFeed } from './replay-feed.ts';
 import { AdjustableRiskGate } from './risk.ts';
 import { TradingSession, type SessionListener } from './session.ts';
@@ -37,11 +39,20 @@ export const MAX_CHUNK = 2_000;
 export type ReplaySpeed = number | 'max';
 export type ReplayState = 'paused' | 'playing' | 'finished';
 
+/** One market of a replay: its instrument and its stored bars over the range. */
+export interface ReplayMarket {
+  readonly instrument: Instrument;
+  readonly bars: CandleColumns;
+}
+
 export interface ReplayInput {
   readonly id: string;
   readonly source: string;
+  /** The first market (a strategy trades it). */
   readonly instrument: Instrument;
   readonly bars: CandleColumns;
+  /** More symbols of the same source and timeframe, replayed in step with the first. */
+  readonly others?: readonly ReplayMarket[];
   readonly currency: string;
   readonly startingBalance: string;
   readonly speed: ReplaySpeed;
@@ -62,7 +73,7 @@ interface Built {
 
 /** What changed since the last `drain`: for one batched UI event. */
 export interface ReplayChanges {
-  readonly bars: Candle[];
+  readonly bars: (Candle & { readonly symbol: string })[];
   readonly orders: OrderView[];
   readonly fills: FillView[];
 }
@@ -76,7 +87,7 @@ export class ReplaySession {
   /** Wall time and replay clock when play (or a speed change) last anchored the timing. */
   private anchorWall = 0;
   private anchorClock = 0;
-  private changes = { bars: [] as Candle[], orders: new Map<string, OrderView>(), fills: [] as FillView[] };
+  private changes = { bars: [] as ReplayChanges['bars'], orders: new Map<string, OrderView>(), fills: [] as FillView[] };
   /** True while a rebuild replays up to a backward seek's target: recorded commands are re-applied, no UI changes kept. */
   private muted = false;
   private strategyError: string | null = null;
@@ -89,6 +100,12 @@ export class ReplaySession {
 
   static async create(input: ReplayInput): Promise<ReplaySession> {
     if (input.bars.length === 0) throw new ValidationError('No stored candles in the chosen range', [{ path: 'from', message: 'no bars between from and to' }]);
+    const symbols = new Set([input.instrument.symbol]);
+    for (const m of input.others ?? []) {
+      if (m.bars.intervalMs !== input.bars.intervalMs) throw new ValidationError(`${m.instrument.symbol}: every symbol of a replay has the same bar length`, [{ path: 'symbols', message: 'one timeframe' }]);
+      if (symbols.has(m.instrument.symbol)) throw new ValidationError(`${m.instrument.symbol} is in the replay twice`, [{ path: 'symbols', message: 'duplicate' }]);
+      symbols.add(m.instrument.symbol);
+    }
     const r = new ReplaySession(input);
     r.built = await r.build();
     return r;
@@ -96,16 +113,18 @@ export class ReplaySession {
 
   private async build(): Promise<Built> {
     const x = this.input;
-    const clock = new SimClock(x.bars.ts[0]!);
-    const feed = new ReplayFeed(x.instrument.symbol, x.bars);
+    const markets = this.markets;
+    const feed = new ReplayFeed(markets.map((m) => ({ symbol: m.instrument.symbol, bars: m.bars })));
+    const clock = new SimClock(feed.from);
+    const instruments = markets.map((m) => m.instrument);
     const box: { session?: TradingSession } = {};
     const venue = new PaperVenue({
-      id: x.id, instruments: [x.instrument], clock, seed: x.seed ?? 1, latencyMs: 0,
+      id: x.id, instruments, clock, seed: x.seed ?? 1, latencyMs: 0,
       funds: (ccy) => box.session!.engine.portfolio.cash(ccy), holdings: (symbol) => box.session!.engine.portfolio.positionQty(symbol),
     });
     const session = (box.session = new TradingSession(
       {
-        sessionId: x.id, accountId: `replay:${x.id}`, mode: 'paper', instruments: [x.instrument], demoSymbols: new Set(),
+        sessionId: x.id, accountId: replayAccount(x.id), mode: 'paper', instruments, demoSymbols: new Set(),
         venue, marketData: feed, clock, source: x.source, store: new MemoryStore(), audit: new MemoryAuditSink(),
         risk: x.risk ? x.risk() : new AdjustableRiskGate(),
         portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.startingBalance } }, startingBalance: x.startingBalance,
@@ -126,8 +145,8 @@ export class ReplaySession {
       fill: (f) => {
         if (!this.muted) this.changes.fills.push(f);
       },
-      candle: (_c, closed) => {
-        if (closed && !this.muted) this.changes.bars.push(closed);
+      candle: (c, closed) => {
+        if (closed && !this.muted) this.changes.bars.push({ ...closed, symbol: c.symbol });
       },
       portfolioChanged: () => {},
       ticks: () => {},
@@ -137,6 +156,11 @@ export class ReplaySession {
 
   private strategyFailed(e: unknown): void {
     this.strategyError = e instanceof Error ? e.message : String(e);
+  }
+
+  /** Every market of the replay, the first one first. */
+  get markets(): readonly ReplayMarket[] {
+    return [{ instrument: this.input.instrument, bars: this.input.bars }, ...(this.input.others ?? [])];
   }
 
   get session(): TradingSession {
@@ -288,8 +312,12 @@ export class ReplaySession {
     return this.record((s) => s.cancel(clientOrderId));
   }
 
-  cancelAll(): number {
-    return this.record((s) => s.cancelAll());
+  cancelAll(symbol?: string): number {
+    return this.record((s) => s.cancelAll(symbol));
+  }
+
+  amend(clientOrderId: string, change: AmendRequest): OrderView {
+    return this.record((s) => s.amend(clientOrderId, change));
   }
 
   private record<T>(fn: (s: TradingSession) => T): T {
@@ -312,6 +340,9 @@ export class ReplaySession {
     if (this.built.strategy) release(this.built.strategy);
   }
 }
+
+/** The book (and the Trade workspace's account id) of replay `id`: the trading commands route it to the replay. */
+export const replayAccount = (id: string): string => `${REPLAY_ACCOUNT_PREFIX}${id}`;
 
 function checkSpeed(s: ReplaySpeed): ReplaySpeed {
   if (s === 'max') return s;

@@ -1,6 +1,9 @@
 import { ChartPanel } from '../../features/chart/ChartPanel.tsx';
 import { MarketsColumn } from '../../features/markets/MarketsColumn.tsx';
 import { TicketPanel } from '../../features/ticket/TicketPanel.tsx';
+import { ReplayBar } from '../../features/replay/ReplayBar.tsx';
+import { ReplayMarkets } from '../../features/replay/ReplayMarkets.tsx';
+import { useMarketReplay } from '../../state/market-replay.ts';
 import { chartStore } from '../../state/chart.ts';
 import { useLayout } from '../../state/layout.ts';
 import { SplitPanes, type Pane } from './SplitPanes.tsx';
@@ -74,9 +77,17 @@ function SideColumn({ panels }: { panels: readonly TradePanel[] }) {
 
 /** Charts over the bottom tabs, beside the ticket column; every split is draggable and remembered. */
 export function TradeWorkspace() {
+  const replay = useMarketReplay((s) => s.viewing && s.status !== null);
   const side = tradePanels.filter((p) => p.zone === 'side');
   const bottom = tradePanels.filter((p) => p.zone === 'bottom');
-  const main = <SplitPanes id="trade.main" dir="column" label="chart and blotter" panes={[{ key: 'charts', node: <Charts />, initial: 3, minPx: 160 }, { key: 'bottom', node: <BottomTabs panels={bottom} />, initial: 2, minPx: 90 }]} />;
+  // A market replay shown here (state/market-replay.ts) puts its controls over the charts; the rest binds to it.
+  const charts = (
+    <div className="trade-charts">
+      <ReplayBar />
+      <Charts />
+    </div>
+  );
+  const main = <SplitPanes id="trade.main" dir="column" label="chart and blotter" panes={[{ key: 'charts', node: charts, initial: 3, minPx: 160 }, { key: 'bottom', node: <BottomTabs panels={bottom} />, initial: 2, minPx: 90 }]} />;
   return (
     <div className="trade-layout">
       <SplitPanes
@@ -84,7 +95,7 @@ export function TradeWorkspace() {
         dir="row"
         label="markets, charts and ticket"
         panes={[
-          { key: 'markets', node: <MarketsColumn />, initial: 1.1, minPx: 240 },
+          { key: 'markets', node: replay ? <ReplayMarkets /> : <MarketsColumn />, initial: 1.1, minPx: 240 },
           { key: 'main', node: main, initial: 4, minPx: 400 },
           { key: 'side', node: <SideColumn panels={side} />, initial: 1.2, minPx: 300 },
         ]}

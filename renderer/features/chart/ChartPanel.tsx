@@ -16,6 +16,8 @@ import { mergeMinute } from './live-bar.ts';
 import { levelsFor } from './levels.ts';
 import { placementOf } from './outputs.ts';
 import { useVenueLiveBars } from '../markets/live-chart.ts';
+import { useMarketReplay } from '../../state/market-replay.ts';
+import { isReplayAccount } from '../../../main/contract/replay.ts';
 
 /** One chart of the Trade screen; `index` 0 is the primary chart (see createChartStore). */
 export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore; index?: number }) {
@@ -33,6 +35,13 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
   const [following, setFollowing] = useState(true);
   const [legend, setLegend] = useState<Legend | null>(null);
   const prevLast = useRef<number | null>(null);
+  // A market replay this chart shows (its source is the replay's account): its symbols, its bars as they are delivered.
+  const replay = useMarketReplay((s) => (s.status && s.status.account === source ? s.status : null));
+  const onReplay = isReplayAccount(source);
+  /** Bars the replay added since the last load, and the newest bar's time (what the chart holds now). */
+  const [edge, setEdge] = useState<{ seq: number; added: number; lastTs: number | null }>({ seq: -1, added: 0, lastTs: null });
+  /** The chart's newest bar: a replay's next delivered bar is merged into it or follows it. */
+  const replayBase = useRef<Bar | undefined>(undefined);
 
   useEffect(() => {
     if (connected && !datasetsLoaded) void store.getState().loadDatasets();
@@ -72,13 +81,42 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
     // A timeframe switch keeps the moment in view (as traders expect); the view only ever holds a bounded window.
     v.switchCandles(candles, instrument ? Number(instrument.tickSize) : undefined, timeframe === '1m' ? 240 : 160);
     // instrument only sets price precision; a change of it alone need not reload bars
+    const k = candles.count - 1;
+    replayBase.current = k >= 0 ? { ts: candles.ts[k]!, open: candles.open[k]!, high: candles.high[k]!, low: candles.low[k]!, close: candles.close[k]!, volume: candles.volume[k]! } : undefined;
+    setEdge({ seq, added: 0, lastTs: k >= 0 ? candles.ts[k]! : null });
   }, [candles, seq]);
+
+  // A replay's delivered bars join the chart (merged into the chart's timeframe, as the host aggregates); a reset
+  // (a backward seek, a new replay) reloads it from the replay.
+  useEffect(() => {
+    if (!connected) return;
+    return getClient().on('replay.update', (u) => {
+      const st = store.getState();
+      if (!u.status || u.status.account !== st.source || !view.current) return;
+      if (u.reset) return void st.select({});
+      const tfMs = TIMEFRAME_MS[st.timeframe];
+      const mine = u.bars.filter((b) => b.symbol === st.symbol);
+      if (!mine.length || !tfMs) return;
+      let added = 0;
+      for (const b of mine) {
+        const merged = mergeMinute(replayBase.current, b, tfMs);
+        if (merged.ts !== replayBase.current?.ts) added++;
+        view.current.updateBar(merged);
+        replayBase.current = merged;
+      }
+      setEdge((e) => ({ seq: e.seq, added: e.added + added, lastTs: replayBase.current!.ts }));
+    });
+  }, [connected]);
+
+  // Where the replay's range starts (the bars before it are context, not replayed); only over bars, never on an empty chart.
+  const hasBars = (candles?.count ?? 0) + edge.added > 0;
+  useEffect(() => view.current?.setTimeMarker(replay && hasBars ? replay.from : null, 'replay start'), [replay?.from, hasBars, seq]);
 
   useEffect(() => {
     const v = view.current;
     if (!v) return;
     const want = new Set<string>();
-    for (const a of active) {
+    for (const a of onReplay ? [] : active) {
       a.series.outputs.forEach((o, i) => {
         const key = `${a.spec}${a.series.outputs.length > 1 ? `.${o.name}` : ''}`;
         want.add(key);
@@ -88,7 +126,7 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
       });
     }
     for (const k of v.lineKeys()) if (!want.has(k)) v.removeLine(k);
-  }, [active, seq]);
+  }, [active, seq, onReplay]);
 
   // Live candles from the paper feed: 1m bars update in place. Other timeframes: each forming minute is merged
   // into the bar the closed minutes make (`base`); when a minute closes, the host's re-aggregated tail becomes the base.
@@ -147,7 +185,12 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
     if (focus) view.current?.showTime(focus.ts, 160);
   }, [focus]);
 
-  const symbols = useMemo(() => [...new Map(datasets.map((d) => [`${d.source}|${d.symbol}`, d])).values()], [datasets]);
+  const symbols = useMemo(
+    () => (replay ? replay.symbols.map((symbol) => ({ source: replay.account, symbol })) : [...new Map(datasets.map((d) => [`${d.source}|${d.symbol}`, d])).values()]),
+    [datasets, replay?.account, replay?.symbols.join()],
+  );
+  /** A replay is charted at its timeframe or a multiple of it (the host aggregates; it cannot split a bar). */
+  const replayTf = replay ? TIMEFRAME_MS[replay.timeframe as keyof typeof TIMEFRAME_MS] : undefined;
   const synthetic = candles?.synthetic;
 
   const add = async () => {
@@ -161,13 +204,13 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
           {!symbols.length && <option value="|">No data</option>}
           {symbols.map((d) => (
             <option key={`${d.source}|${d.symbol}`} value={`${d.source}|${d.symbol}`}>
-              {d.symbol} · {d.source}
+              {d.symbol} · {replay ? `replay of ${replay.source}` : d.source}
             </option>
           ))}
         </select>
         <div className="seg" role="group" aria-label="Timeframe">
           {TIMEFRAMES.map((tf) => (
-            <button key={tf} className={tf === timeframe ? 'active' : ''} aria-pressed={tf === timeframe} onClick={() => void store.getState().select({ timeframe: tf })}>
+            <button key={tf} className={tf === timeframe ? 'active' : ''} aria-pressed={tf === timeframe} disabled={!!replayTf && TIMEFRAME_MS[tf] % replayTf !== 0} onClick={() => void store.getState().select({ timeframe: tf })}>
               {tf === '1d' ? '1D' : tf}
             </button>
           ))}
@@ -179,7 +222,7 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
             void add();
           }}
         >
-          <input list={`indicator-catalog-${index}`} aria-label="Indicator" placeholder="+ indicator (rsi:14)" value={spec} onChange={(e) => setSpec(e.target.value)} size={13} />
+          <input list={`indicator-catalog-${index}`} aria-label="Indicator" placeholder={onReplay ? 'no indicators in a replay' : '+ indicator (rsi:14)'} disabled={onReplay} value={spec} onChange={(e) => setSpec(e.target.value)} size={13} />
           <datalist id={`indicator-catalog-${index}`}>
             {catalog.map((c) => (
               <option key={c.name} value={[c.name, ...c.positional.map((p) => c.defaults[p]).filter((x) => typeof x === 'number')].join(':')}>
@@ -187,12 +230,12 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
               </option>
             ))}
           </datalist>
-          <button type="submit" disabled={!spec.trim() || !symbol}>
+          <button type="submit" disabled={!spec.trim() || !symbol || onReplay}>
             Add
           </button>
         </form>
         <div className="chips" aria-label="Indicators on the chart">
-          {active.map((a) => (
+          {(onReplay ? [] : active).map((a) => (
             <span key={a.spec} className="chip" style={{ borderColor: a.color }} data-testid={`indicator-${a.spec}`}>
               <span style={{ color: a.color }} title={a.series.title}>
                 {a.series.name.toUpperCase()}
@@ -226,7 +269,7 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
           )}
         </div>
       </div>
-      <div className="chart-host" ref={host} data-testid={index ? `chart-${index}` : 'chart'} data-bars={candles?.count ?? 0} aria-busy={loading}>
+      <div className="chart-host" ref={host} data-testid={index ? `chart-${index}` : 'chart'} data-bars={(candles?.count ?? 0) + (edge.seq === seq ? edge.added : 0)} data-last-ts={edge.lastTs ?? ''} aria-busy={loading}>
         {datasetsLoaded && !datasets.length && (
           <div className="chart-overlay">
             <EmptyState title="No market data yet">Import a CSV or run a backfill in the Data workspace (Alt+5).</EmptyState>

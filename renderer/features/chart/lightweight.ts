@@ -291,6 +291,7 @@ export class ChartView {
     }
     this.timeMark.ts = ts;
     this.timeMark.el.title = label;
+    if (label) this.timeMark.el.setAttribute('data-label', label);
     this.timeMark.el.setAttribute('data-ts', String(ts));
     this.placeTimeMarker();
   }
@@ -645,6 +646,8 @@ export class ChartView {
     } else this.volume.setData([]);
     for (const l of this.lines.values()) l.series.setData(this.lineWindow(l.ts, l.values));
     if (this.marks.length) this.drawMarkers();
+    // Bars replaced (or emptied): a time marker placed over the old ones would stand where no bar is.
+    this.placeTimeMarker();
   }
 
   /** An indicator's points over the window's time span (indicators align with the candles bar for bar). */

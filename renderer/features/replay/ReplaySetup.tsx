@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ResponseOf } from '../../../main/contract/index.ts';
-import type { ReplaySpeed } from '../../../main/contract/replay.ts';
-import { fmtTime, parseZoned } from '../../app/format.ts';
+import { MAX_REPLAY_SYMBOLS, type ReplaySpeed } from '../../../main/contract/replay.ts';
+import { fmtTime, parseZoned, timeZone } from '../../app/format.ts';
 import { call } from '../../ipc/client.ts';
 import { useMarketReplay } from '../../state/market-replay.ts';
 
@@ -11,15 +11,22 @@ const TF_MS: Record<string, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_
 
 export const speedLabel = (s: ReplaySpeed) => (s === 'max' ? 'MAX' : `${s}\u00d7`);
 export const parseSpeed = (v: string): ReplaySpeed => (v === 'max' ? 'max' : Number(v));
-const localInput = (ms: number) => fmtTime(ms, false).replace(' ', 'T');
+/** "2026-12-07 13:05" in the app's time zone (Settings), as typed into the replay's date fields. */
+export const zonedInput = (ms: number) => fmtTime(ms, false);
 
 type Dataset = ResponseOf<'market.datasets'>[number];
+const groupOf = (d: Dataset) => `${d.source}|${d.timeframe}`;
 
-/** Choose a stored market and range (default: its last day), a speed, a starting balance and optionally a saved strategy. */
+/**
+ * Choose stored data (a source and timeframe, one or more of its symbols) and a range (default: the last day
+ * the first symbol has), a speed, a starting balance and optionally a saved strategy. Dates are typed and shown
+ * in the app's time zone, as every date of the workstation.
+ */
 export function ReplaySetup() {
   const [datasets, setDatasets] = useState<Dataset[]>([]);
   const [strategies, setStrategies] = useState<{ id: string; name: string }[]>([]);
-  const [key, setKey] = useState('');
+  const [group, setGroup] = useState('');
+  const [symbols, setSymbols] = useState<string[]>([]);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [speed, setSpeed] = useState<ReplaySpeed>(100);
@@ -31,29 +38,47 @@ export function ReplaySetup() {
     void call('market.datasets', {}).then((ds) => {
       const usable = (ds ?? []).filter((d) => d.timeframe in TF_MS && d.count > 1);
       setDatasets(usable);
-      if (usable[0]) pick(usable[0]);
+      const first = usable.find((d) => d.symbol.startsWith('BTC')) ?? usable[0];
+      if (first) pick(groupOf(first), [first.symbol], usable);
     });
     void call('strategy.list', {}, { quiet: true }).then((s) => setStrategies(s ?? []));
   }, []);
 
-  const keyOf = (d: Dataset) => `${d.source}|${d.symbol}|${d.timeframe}`;
-  const pick = (d: Dataset) => {
-    setKey(keyOf(d));
+  const groups = useMemo(() => [...new Set(datasets.map(groupOf))], [datasets]);
+  const inGroup = datasets.filter((d) => groupOf(d) === group);
+  const pick = (g: string, chosen: string[], all = datasets) => {
+    setGroup(g);
+    setSymbols(chosen);
+    const d = all.find((x) => groupOf(x) === g && x.symbol === chosen[0]);
+    if (!d) return;
     const end = d.lastTs + TF_MS[d.timeframe]!;
-    setTo(localInput(end));
-    setFrom(localInput(Math.max(d.firstTs, end - DAY)));
+    setTo(zonedInput(end));
+    setFrom(zonedInput(Math.max(d.firstTs, end - DAY)));
   };
-  const ds = datasets.find((d) => keyOf(d) === key);
+  /** Another source or timeframe: the chosen symbols it also has stay chosen, else its first BTC market (or first). */
+  const choose = (g: string) => {
+    const there = datasets.filter((d) => groupOf(d) === g);
+    const keep = symbols.filter((s) => there.some((d) => d.symbol === s));
+    const first = there.find((d) => d.symbol.startsWith('BTC')) ?? there[0];
+    if (first) pick(g, keep.length ? keep : [first.symbol]);
+  };
+  const toggle = (symbol: string) => {
+    if (symbols.includes(symbol)) return setSymbols(symbols.filter((s) => s !== symbol));
+    if (!symbols.length) return pick(group, [symbol]);
+    if (symbols.length < MAX_REPLAY_SYMBOLS) setSymbols([...symbols, symbol]);
+  };
+  const first = inGroup.find((d) => d.symbol === symbols[0]);
   const fromMs = parseZoned(from);
   const toMs = parseZoned(to);
-  const valid = ds && Number.isFinite(fromMs) && Number.isFinite(toMs) && toMs > fromMs && /^\d+(\.\d+)?$/.test(balance);
+  const valid = first && Number.isFinite(fromMs) && Number.isFinite(toMs) && toMs > fromMs && /^\d+(\.\d+)?$/.test(balance);
 
   const start = async () => {
-    if (!ds || !valid) return;
+    if (!first || !valid) return;
     setStarting(true);
     try {
       await useMarketReplay.getState().start({
-        source: ds.source, symbol: ds.symbol, timeframe: ds.timeframe as '1m', from: fromMs, to: toMs, speed, startingBalance: balance,
+        source: first.source, symbol: first.symbol, ...(symbols.length > 1 ? { symbols: symbols.slice(1) } : {}),
+        timeframe: first.timeframe as '1m', from: fromMs, to: toMs, speed, startingBalance: balance,
         ...(strategyId ? { strategyId } : {}),
       });
     } finally {
@@ -61,29 +86,48 @@ export function ReplaySetup() {
     }
   };
 
+  const zone = timeZone();
   return (
-    <section className="mreplay-setup" aria-label="Replay setup">
+    <form
+      className="mreplay-setup"
+      aria-label="Replay setup"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void start();
+      }}
+    >
       <label className="field">
-        <span>Market (stored data)</span>
-        <select aria-label="Replay market" value={key} onChange={(e) => pick(datasets.find((d) => keyOf(d) === e.target.value)!)}>
-          {datasets.length === 0 && <option value="">No stored candles: Data → backfill or import</option>}
-          {datasets.map((d) => (
-            <option key={keyOf(d)} value={keyOf(d)}>
-              {d.symbol} · {d.source} · {d.timeframe}
-              {d.synthetic ? ' (synthetic)' : ''}
+        <span>Stored data</span>
+        <select aria-label="Replay data" value={group} onChange={(e) => choose(e.target.value)}>
+          {groups.length === 0 && <option value="">No stored candles: Data → backfill or import</option>}
+          {groups.map((g) => (
+            <option key={g} value={g}>
+              {g.replace('|', ' · ')}
             </option>
           ))}
         </select>
       </label>
-      {ds && <small className="muted">Stored {fmtTime(ds.firstTs, false)} → {fmtTime(ds.lastTs, false)}</small>}
-      <label className="field">
-        <span>From</span>
-        <input type="datetime-local" aria-label="Replay from" value={from} onChange={(e) => setFrom(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>To</span>
-        <input type="datetime-local" aria-label="Replay to" value={to} onChange={(e) => setTo(e.target.value)} />
-      </label>
+      <fieldset className="mreplay-symbols" aria-label="Replay symbols">
+        <legend className="small muted">Symbols (the first one also sets the default range)</legend>
+        {inGroup.map((d) => (
+          <label key={d.symbol} className="check">
+            <input type="checkbox" checked={symbols.includes(d.symbol)} onChange={() => toggle(d.symbol)} aria-label={`Replay ${d.symbol}`} />
+            {d.symbol}
+            {d.synthetic ? <span className="muted small"> synthetic</span> : null}
+          </label>
+        ))}
+      </fieldset>
+      {first && <small className="muted">{first.symbol} stored {zonedInput(first.firstTs)} → {zonedInput(first.lastTs)} ({zone})</small>}
+      <div className="two">
+        <label className="field">
+          <span>From ({zone})</span>
+          <input aria-label="Replay from" placeholder="YYYY-MM-DD HH:MM" value={from} onChange={(e) => setFrom(e.target.value)} aria-invalid={!Number.isFinite(fromMs)} />
+        </label>
+        <label className="field">
+          <span>To ({zone})</span>
+          <input aria-label="Replay to" placeholder="YYYY-MM-DD HH:MM" value={to} onChange={(e) => setTo(e.target.value)} aria-invalid={!Number.isFinite(toMs)} />
+        </label>
+      </div>
       <div className="two">
         <label className="field">
           <span>Speed</span>
@@ -111,10 +155,15 @@ export function ReplaySetup() {
           ))}
         </select>
       </label>
-      <button className="primary" disabled={!valid || starting} onClick={() => void start()}>
-        Start replay
-      </button>
-      <small className="muted">A fresh paper account of its own: nothing here touches your paper or live accounts.</small>
-    </section>
+      <small className="muted">A fresh paper account of its own: nothing here touches your paper or live accounts. The Trade workspace's ticket, chart, blotter and positions trade it.</small>
+      <div className="modal-actions">
+        <button type="button" onClick={() => useMarketReplay.getState().openSetup(false)}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={!valid || starting}>
+          Start replay
+        </button>
+      </div>
+    </form>
   );
 }

@@ -7,6 +7,7 @@ import { useChart } from '../../state/chart.ts';
 import { useTicket } from '../../state/ticket.ts';
 import { useRisk } from '../../state/risk.ts';
 import { useTrading } from '../../state/trading.ts';
+import { isReplayAccount } from '../../../main/contract/replay.ts';
 import { TradingStateBanner } from '../../app/TradingState.tsx';
 import { fieldsFor, floorToLot, isDecimal, snapToTick, stepTicks, type TicketForm } from './logic.ts';
 import { keepIfZero } from '../../state/ticket.ts';
@@ -271,6 +272,7 @@ export function TicketPanel() {
 function QuoteRow({ symbol, tick, onPick }: { symbol: string; tick: string | undefined; onPick: ((price: string) => void) | undefined }) {
   const q = useQuote(symbol);
   const synthetic = useTrading((s) => syntheticPrices(s.session?.feed));
+  const replayed = useTrading((s) => isReplayAccount(s.session?.account));
   const dp = tick?.includes('.') ? tick.split('.')[1]!.length : 2;
   const text = (n: number | null | undefined) => (n === null || n === undefined ? null : n.toFixed(dp));
   const bid = text(q?.bid);
@@ -285,7 +287,7 @@ function QuoteRow({ symbol, tick, onPick }: { symbol: string; tick: string | und
     <div className="ticket-quote small" data-testid="ticket-quote">
       {side('Bid', bid, 'bid')}
       <span className="muted num" data-testid="ticket-spread" title={synthetic ? 'The demo feed prints trades only: orders fill at the last price' : undefined}>
-        {spread !== null ? `spread ${fmtPrice(spread, tick)}` : synthetic ? 'no book: demo prices' : 'no book yet'}
+        {spread !== null ? `spread ${fmtPrice(spread, tick)}` : synthetic ? 'no book: demo prices' : replayed ? 'no book: replayed candles' : 'no book yet'}
       </span>
       {side('Ask', ask, 'ask')}
     </div>

@@ -3,6 +3,7 @@ import { useAccounts } from '../../state/accounts.ts';
 import { latestPerFrame } from '../book/frame-batch.ts';
 import { useStream } from '../markets/stream-hub.ts';
 import { useTrading } from '../../state/trading.ts';
+import { isReplayAccount } from '../../../main/contract/replay.ts';
 
 export interface Quote {
   bid: number | null;
@@ -21,7 +22,8 @@ export function syntheticPrices(feed: string | undefined): boolean {
  * next to the desk's last price would show a spread the orders never meet.
  */
 export function useQuote(symbol: string): Quote | null {
-  const synthetic = useTrading((s) => syntheticPrices(s.session?.feed));
+  // A market replay trades on stored candles: the venue's live book is no quote for it.
+  const synthetic = useTrading((s) => syntheticPrices(s.session?.feed) || isReplayAccount(s.session?.account));
   const account = useAccounts((s) => s.list?.accounts.find((a) => a.id === s.list?.selected)?.venue ?? '');
   const venue = synthetic ? '' : account;
   const [quote, setQuote] = useState<Quote | null>(null);

@@ -1,26 +1,34 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commands } from '../../../main/contract/index.ts';
 import { generateDemoCandles } from '../../../main/core/data/demo.ts';
-import { sliceColumns, type OhlcvColumns } from '../../../main/core/data/candles.ts';
+import { aggregateColumns } from '../../../main/core/data/aggregate.ts';
+import { sliceColumns, timeframeMs, type OhlcvColumns } from '../../../main/core/data/candles.ts';
 import { KestrelError, NotFoundError, ValidationError } from '../../../main/core/errors.ts';
 import { ReplayService, type ReplayCatalog } from '../../../main/host/trading/replay-service.ts';
+import { tradingHandlers } from '../../../main/host/handlers/trading.ts';
+import type { TradingService } from '../../../main/host/trading/service.ts';
 import { getTemplate } from '../../../main/core/strategy/templates.ts';
 import { rulesSource } from '../../../workers/backtest/backtester.ts';
 
-const all = generateDemoCandles({ seed: 3, days: 1 }).get('BTC/USDT')!;
+const demo = generateDemoCandles({ seed: 3, days: 1 });
+const all = demo.get('BTC/USDT')!;
+/** A second symbol whose data starts 50 minutes later (a shorter history). */
+const eth = sliceColumns(demo.get('ETH/USDT')!, 50, all.ts.length);
 const t0 = all.ts[0]!;
 const MIN = 60_000;
-/** MarketService.candles' contract: bars opening in [from, to). */
-function candles(q: { source: string; symbol: string; from: number; to: number }): OhlcvColumns {
-  if (q.source !== 'demo' || q.symbol !== 'BTC/USDT') throw new NotFoundError('dataset', `${q.source} ${q.symbol}`);
+/** MarketService.candles' contract: bars opening in [from, to), aggregated from 1m to the asked timeframe. */
+function candles(q: { source: string; symbol: string; timeframe: string; from: number; to: number }): OhlcvColumns {
+  const data = q.source === 'demo' ? ({ 'BTC/USDT': all, 'ETH/USDT': eth } as Record<string, OhlcvColumns>)[q.symbol] : undefined;
+  if (!data) throw new NotFoundError('dataset', `${q.source} ${q.symbol}`);
   let a = 0;
-  while (a < all.ts.length && all.ts[a]! < q.from) a++;
+  while (a < data.ts.length && data.ts[a]! < q.from) a++;
   let b = a;
-  while (b < all.ts.length && all.ts[b]! < q.to) b++;
-  return sliceColumns(all, a, b);
+  while (b < data.ts.length && data.ts[b]! < q.to) b++;
+  const rows = sliceColumns(data, a, b);
+  return q.timeframe === '1m' ? rows : aggregateColumns(rows, timeframeMs(q.timeframe));
 }
 
-type Update = { status: { clock: number; state: string; barsDone: number } | null; bars: { ts: number }[]; orders: unknown[]; fills: unknown[]; reset: boolean };
+type Update = { status: { clock: number; state: string; barsDone: number } | null; bars: { symbol: string; ts: number }[]; orders: unknown[]; fills: unknown[]; reset: boolean; prices: { symbol: string }[] };
 
 function service(catalog?: ReplayCatalog) {
   const events: Update[] = [];
@@ -43,12 +51,12 @@ describe('replay service', () => {
     expect(s.fillModel).toMatch(/next bar.s open/);
     expect(events.at(-1)!.reset).toBe(true);
     // 100 bars of context before the range (all the data has), nothing delivered yet.
-    expect(svc.bars().map((b) => b.ts)).toEqual(Array.from(all.ts.subarray(0, 100)));
+    expect(Array.from(svc.bars().ts)).toEqual(Array.from(all.ts.subarray(0, 100)));
     await svc.control({ action: 'step', bars: 5 });
     const shown = svc.bars();
-    expect(shown).toHaveLength(105);
-    expect(shown.at(-1)!.ts + MIN).toBe(svc.status()!.clock);
-    expect(svc.bars(3).map((b) => b.ts)).toEqual([t0 + 102 * MIN, t0 + 103 * MIN, t0 + 104 * MIN]);
+    expect(shown.count).toBe(105);
+    expect(shown.ts.at(-1)! + MIN).toBe(svc.status()!.clock);
+    expect(Array.from(svc.bars({ limit: 3 }).ts)).toEqual([t0 + 102 * MIN, t0 + 103 * MIN, t0 + 104 * MIN]);
     svc.close();
   });
 
@@ -74,13 +82,14 @@ describe('replay service', () => {
     // Forward: the bars in between are delivered and pushed.
     expect(events.at(-1)!).toMatchObject({ reset: false, status: { clock: t0 + 300 * MIN } });
     expect(events.at(-1)!.bars).toHaveLength(290);
-    await svc.submit({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' });
+    const acct = svc.status()!.account;
+    await svc.submit(acct, { symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' });
     expect(events.at(-1)!.orders).toHaveLength(1);
     await svc.control({ action: 'step' });
-    expect((await svc.blotter()).fills).toHaveLength(1);
+    expect((await svc.session(acct)).fills(undefined, 500)).toHaveLength(1);
     await svc.control({ action: 'seek', ts: t0 + 200 * MIN });
     expect(events.at(-1)!.reset).toBe(true);
-    expect((await svc.blotter()).orders).toHaveLength(0);
+    expect((await svc.session(acct)).orderHistory(undefined, 500)).toHaveLength(0);
     await svc.control({ action: 'speed', speed: 'max' });
     expect(svc.status()!.speed).toBe('max');
     expect(await svc.control({ action: 'stop' })).toBeNull();
@@ -103,12 +112,76 @@ describe('replay service', () => {
     const s = await svc.start({ source: 'demo', symbol: 'BTC/USDT', from: t0, to: t0 + 800 * MIN, strategyId: 'cross', params: { fast: 5, slow: 20 } });
     expect(s.strategy).toEqual({ id: 'cross', name: 'Crossover', version: 3 });
     await svc.control({ action: 'seek', ts: t0 + 800 * MIN });
-    const first = (await svc.blotter()).fills.map((f) => `${f.ts} ${f.side} ${f.qty} ${f.price}`);
+    const session = () => svc.session(s.account);
+    const first = (await session()).fills(undefined, 500).map((f) => `${f.ts} ${f.side} ${f.qty} ${f.price}`);
     expect(first.length).toBeGreaterThan(2);
-    expect((await svc.blotter()).orders.every((o) => o.source === 'strategy')).toBe(true);
+    expect((await session()).orderHistory(undefined, 500).every((o) => o.source === 'strategy')).toBe(true);
     await svc.control({ action: 'seek', ts: t0 + 100 * MIN });
     await svc.control({ action: 'seek', ts: t0 + 800 * MIN });
-    expect((await svc.blotter()).fills.map((f) => `${f.ts} ${f.side} ${f.qty} ${f.price}`)).toEqual(first);
+    expect((await session()).fills(undefined, 500).map((f) => `${f.ts} ${f.side} ${f.qty} ${f.price}`)).toEqual(first);
+    svc.close();
+  });
+
+  it('replays several symbols in step; the chart gets each one up to the clock, at longer timeframes too', async () => {
+    const { svc, events } = service();
+    const s = await svc.start({ source: 'demo', symbol: 'BTC/USDT', symbols: ['ETH/USDT'], from: t0 + 40 * MIN, to: t0 + 100 * MIN });
+    expect(s.symbols).toEqual(['BTC/USDT', 'ETH/USDT']);
+    // Steps are the union of both timelines: ETH joins at t0 + 50 min.
+    expect(s.barsTotal).toBe(60);
+    await svc.control({ action: 'step', bars: 12 });
+    const stepped = events.at(-1)!.bars;
+    expect(stepped.filter((b) => b.symbol === 'BTC/USDT')).toHaveLength(12);
+    expect(stepped.filter((b) => b.symbol === 'ETH/USDT').map((b) => b.ts)).toEqual([t0 + 50 * MIN, t0 + 51 * MIN]);
+    expect(events.at(-1)!.prices.map((p) => p.symbol).sort()).toEqual(['BTC/USDT', 'ETH/USDT']);
+    const e = svc.bars({ symbol: 'ETH/USDT' });
+    expect(e.ts.at(-1)! + MIN).toBe(svc.status()!.clock);
+    // 5m bars: full buckets from the store before the range's bucket, then the replay's own minutes aggregated;
+    // the last bucket holds only the minutes the clock has passed (t0+50..t0+51: open of 50, close of 51).
+    const five = svc.bars({ symbol: 'ETH/USDT', timeframe: '5m' });
+    expect(five.ts.at(-1)).toBe(t0 + 50 * MIN);
+    expect(five.close.at(-1)).toBe(eth.close[1]);
+    expect(five.open.at(-1)).toBe(eth.open[0]);
+    const btc5 = svc.bars({ timeframe: '5m' });
+    expect(Array.from(btc5.ts)).toEqual(Array.from({ length: 11 }, (_, i) => t0 + i * 5 * MIN));
+    expect(btc5.close.at(-1)).toBe(all.close[51]);
+    expect(() => svc.bars({ symbol: 'SOL/USDT' })).toThrow(NotFoundError);
+    await svc.start({ source: 'demo', symbol: 'BTC/USDT', from: t0 + 60 * MIN, to: t0 + 100 * MIN, timeframe: '5m' });
+    expect(() => svc.bars({ timeframe: '1m' })).toThrow(ValidationError);
+    // The earlier replay's account no longer routes anywhere.
+    await expect(svc.session(s.account)).rejects.toThrow(NotFoundError);
+    await expect(svc.start({ source: 'demo', symbol: 'BTC/USDT', symbols: ['XRP/USDT'], from: t0, to: t0 + 10 * MIN })).rejects.toThrow(NotFoundError);
+    svc.close();
+  });
+
+  it('the trading commands with a replay account trade the replay, never a paper account', async () => {
+    const { svc } = service();
+    const s = await svc.start({ source: 'demo', symbol: 'BTC/USDT', from: t0, to: t0 + 100 * MIN });
+    await svc.control({ action: 'step', bars: 3 });
+    // Any use of the paper/live accounts' service fails the test.
+    const paper = new Proxy({}, { get: () => () => { throw new Error('a paper account was asked'); } }) as unknown as TradingService;
+    const h = tradingHandlers(paper, svc);
+    const ctx = { origin: 'test', signal: new AbortController().signal };
+    const account = s.account;
+    expect(await h['trading.session']({ account }, ctx)).toMatchObject({ accountId: account, account, mode: 'paper', venue: 'demo' });
+    expect((await h['trading.instruments']({ account }, ctx)).instruments.map((i) => i.symbol)).toEqual(['BTC/USDT']);
+    await h['trading.submit']({ account, symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' }, ctx);
+    const far = (all.close[2]! * 0.97).toFixed(2);
+    const [limit] = (await h['trading.submit']({ account, symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.01', price: far }, ctx)).orders;
+    await h['trading.amend']({ account, clientOrderId: limit!.clientOrderId, qty: '0.02' }, ctx);
+    await svc.control({ action: 'step' });
+    expect((await h['trading.fills']({ account }, ctx)).fills).toHaveLength(1);
+    expect((await h['trading.positions']({ account }, ctx)).positions.find((p) => p.symbol === 'BTC/USDT')!.qty).toBe('0.01');
+    expect((await h['trading.openOrders']({ account }, ctx)).orders.map((o) => o.qty)).toEqual(['0.02']);
+    // Commands through the trading handlers are the replay's record: a backward seek re-applies them.
+    await svc.control({ action: 'step', bars: 2 });
+    await svc.control({ action: 'seek', ts: t0 + 4 * MIN });
+    expect(svc.status()!.barsDone).toBe(4);
+    expect((await h['trading.fills']({ account }, ctx)).fills).toHaveLength(1);
+    expect((await h['trading.openOrders']({ account }, ctx)).orders.map((o) => o.qty)).toEqual(['0.02']);
+    expect((await h['trading.cancelAll']({ account }, ctx)).canceled).toBe(1);
+    expect((await h['risk.status']({ account }, ctx)).tradingState).toBeDefined();
+    await expect(h['risk.setLimits']({ account, maxOpenOrders: 3 }, ctx)).rejects.toThrow(ValidationError);
+    await expect(h['trading.submit']({ account: 'replay:old', symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' }, ctx)).rejects.toThrow(NotFoundError);
     svc.close();
   });
 
@@ -118,7 +191,8 @@ describe('replay service', () => {
     await expect(svc.start({ source: 'nowhere', symbol: 'BTC/USDT', from: t0, to: t0 + MIN })).rejects.toThrow(NotFoundError);
     await expect(svc.start({ source: 'demo', symbol: 'BTC/USDT', from: t0 - 10 * 86_400_000, to: t0 - 86_400_000 })).rejects.toThrow(NotFoundError);
     await expect(svc.start({ source: 'demo', symbol: 'BTC/USDT', from: t0, to: t0 + 10 * MIN, strategyId: 'x' })).rejects.toThrow(ValidationError);
-    await expect(svc.submit({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '1' })).rejects.toThrow(/No replay is running/);
+    await expect(svc.submit('replay:gone', { symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '1' })).rejects.toThrow(NotFoundError);
+    expect(() => svc.bars()).toThrow(/No replay is running/);
     expect(svc.status()).toBeNull();
   });
 
@@ -142,6 +216,10 @@ describe('replay service', () => {
     expect(start.safeParse({ ...ok, startingBalance: '-5' }).success).toBe(false);
     expect(start.safeParse({ ...ok, timeframe: '7m' }).success).toBe(false);
     expect(start.safeParse({ ...ok, params: { a: Infinity } }).success).toBe(false);
-    expect(commands['replay.submit'].request.safeParse({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01', account: 'demo' }).success).toBe(false);
+    expect(start.safeParse({ ...ok, symbols: Array.from({ length: 8 }, (_, i) => `S${i}/USDT`) }).success).toBe(false);
+    const bars = commands['replay.bars'].request;
+    expect(bars.safeParse({ symbol: 'ETH/USDT', timeframe: '5m', limit: 10 }).success).toBe(true);
+    expect(bars.safeParse({ timeframe: '7m' }).success).toBe(false);
+    expect(bars.safeParse({ limit: 0 }).success).toBe(false);
   });
 });
