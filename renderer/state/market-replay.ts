@@ -46,6 +46,16 @@ function chartTimeframe(current: Timeframe, replayTf: string): Timeframe {
 
 let subscribed = false;
 
+/** Re-reads after a reset are coalesced: at max speed every update is one. */
+const RELOAD_MS = 250;
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+function refreshSoon(): void {
+  refreshTimer ??= setTimeout(() => {
+    refreshTimer = undefined;
+    if (viewingReplay()) void useTrading.getState().refresh();
+  }, RELOAD_MS);
+}
+
 export const useMarketReplay = create<MarketReplayState>((set, get) => {
   const showCharts = async (s: ReplayStatus) => {
     await Promise.all(
@@ -88,9 +98,12 @@ export const useMarketReplay = create<MarketReplayState>((set, get) => {
           set({ status: u.status });
           if (!get().viewing) return;
           if (!u.status) return void get().leave();
-          if (u.reset || prev?.id !== u.status.id) return void reloadView(u.status);
+          if (prev?.id !== u.status.id) return void reloadView(u.status);
           if (!viewingReplay()) return;
           const t = useTrading.getState();
+          // A backward seek, or more bars than one update carries (max speed): the orders and fills are re-read,
+          // at most every RELOAD_MS (the ticket is left as the trader has it).
+          if (u.reset) refreshSoon();
           t.applyPrices(u.prices);
           t.applyOrders(u.orders);
           t.applyFills(u.fills);

@@ -125,4 +125,9 @@ test('replay stored history at 100x in the Trade workspace: the same ticket, cha
   await expect(blotter.getByRole('table', { name: 'Order history' })).toContainText('No orders in this session yet.');
   await switcher.selectOption({ label: 'Replay · BTC/USDT, ETH/USDT · demo 1m' });
   await expect(clock).toHaveText(`${at(2)}:00`);
+
+  // As fast as possible to the end: the chart reloads from the replay and ends at the clock.
+  await bar.getByTestId('mreplay-play').click();
+  await expect(bar.getByTestId('mreplay-progress')).toHaveText(/^(\d+)\/\1 · finished$/, { timeout: 30_000 });
+  await expect.poll(async () => (await lastTs()) + 60_000).toBe(await clockTs());
 });

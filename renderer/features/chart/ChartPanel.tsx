@@ -88,12 +88,21 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
 
   // A replay's delivered bars join the chart (merged into the chart's timeframe, as the host aggregates); a reset
   // (a backward seek, a new replay) reloads it from the replay.
+  // At max speed every update is a reset: one reload per RELOAD_MS at most, the last one always made.
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const reloadSoon = () => {
+    reloadTimer.current ??= setTimeout(() => {
+      reloadTimer.current = undefined;
+      void store.getState().select({});
+    }, 250);
+  };
+  useEffect(() => () => clearTimeout(reloadTimer.current), []);
   useEffect(() => {
     if (!connected) return;
     return getClient().on('replay.update', (u) => {
       const st = store.getState();
       if (!u.status || u.status.account !== st.source || !view.current) return;
-      if (u.reset) return void st.select({});
+      if (u.reset) return reloadSoon();
       const tfMs = TIMEFRAME_MS[st.timeframe];
       const mine = u.bars.filter((b) => b.symbol === st.symbol);
       if (!mine.length || !tfMs) return;
