@@ -129,6 +129,8 @@ describe('per-symbol leverage and margin mode in a perpetual paper session', () 
     expect(accountFigures(pf, 'USDT')).toMatchObject({ unrealized: -(10n ** 18n), equity: 9999n * 10n ** 18n });
     pf.updateEquity();
     expect(pf.equityF).toBeCloseTo(9999, 6);
+    // The risk desk's exposure and margin, and the gate's buying power, value the position at the same mark.
+    expect(session.riskStatus().account).toMatchObject({ gross: 99, marginUsed: 9.9 });
     // Closed, the old mark is forgotten: the next position is valued at the last price until its own mark arrives.
     session.submit({ symbol: S, side: 'sell', type: 'market', qty: '1' });
     book();
