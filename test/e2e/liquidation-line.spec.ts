@@ -81,7 +81,7 @@ test('perpetual paper account: created in Settings (isolated, 10×), a long show
     await expect.poll(liqOf, { timeout: 30_000 }).toBeGreaterThan(entry * 0.97);
     const liq20 = await liqOf();
     expect(liq20).toBeLessThan(entry * 0.98);
-    await expect(positions.getByTestId(`margin-${sym}`)).toContainText('Isolated 20×');
+    await expect(positions.getByTestId(`margin-${sym}`)).toContainText('Iso 20×');
     await expect.poll(async () => (await lines()).map((l) => l.price), { timeout: 30_000 }).toEqual([liq20]);
     await snap(page, 'paper-perp-leverage-raised');
 

@@ -44,9 +44,10 @@ export function positionColumns(perpetuals = true): Col<PositionView>[] {
   const pnl = (v: string) => pnlCell(v, moneyDecimals(ccy()));
   // What a futures trader watches first comes first (entry, mark, liquidation, P&L, margin): the panel is narrow at 1280 px.
   const cols: Col<PositionView>[] = [
-    { id: 'symbol', header: 'Symbol', value: (p) => p.symbol, width: 118, min: 76 },
-    { id: 'side', header: 'Side', value: (p) => p.side, cell: (p) => sideCell(p.side), width: 56, min: 50 },
-    { id: 'qty', header: 'Qty', value: (p) => p.qty, align: 'right', numeric: true, min: 64 },
+    // Wide enough for a perpetual's full name (BTC/USDT:USDT): the settle suffix is what tells it from the pair.
+    { id: 'symbol', header: 'Symbol', value: (p) => p.symbol, width: 130, min: 126 },
+    { id: 'side', header: 'Side', value: (p) => p.side, cell: (p) => sideCell(p.side), width: 52, min: 46 },
+    { id: 'qty', header: 'Qty', value: (p) => p.qty, align: 'right', numeric: true, min: 58 },
     { id: 'avg', header: 'Entry', value: (p) => p.avgPrice, align: 'right', numeric: true, cell: (p) => px(p.symbol, p.avgPrice), min: 80 },
     {
       id: 'mark', header: 'Mark', value: (p) => p.markPrice, align: 'right', numeric: true, min: 80,
@@ -56,8 +57,8 @@ export function positionColumns(perpetuals = true): Col<PositionView>[] {
     { id: 'liq', header: 'Liq. price', value: (p) => p.liquidationPrice ?? '', align: 'right', numeric: true, cell: (p) => (p.liquidationPrice ? <span className="neg" data-testid={`liq-${p.symbol}`}>{px(p.symbol, p.liquidationPrice)}</span> : '—'), min: 80 },
     { id: 'upnl', header: 'Unrealized P&L', value: (p) => p.unrealizedPnl, align: 'right', numeric: true, cell: (p) => pnl(p.unrealizedPnl), min: 86 },
     {
-      id: 'margin', header: 'Margin', value: (p) => p.margin, align: 'right', numeric: true, min: 110,
-      cell: (p) => (p.leverage && p.marginMode ? <span data-testid={`margin-${p.symbol}`} title="Initial margin at the symbol's leverage">{p.side === 'flat' ? '' : `${money(p.margin)} · `}<span className="muted">{p.marginMode === 'cross' ? 'Cross' : 'Isolated'} {p.leverage}×</span></span> : '—'),
+      id: 'margin', header: 'Margin', value: (p) => p.margin, align: 'right', numeric: true, min: 124,
+      cell: (p) => (p.leverage && p.marginMode ? <span data-testid={`margin-${p.symbol}`} title={`Initial margin at ${p.leverage}×, ${p.marginMode} margin`}>{p.side === 'flat' ? '' : `${money(p.margin)} · `}<span className="muted">{p.marginMode === 'cross' ? 'Cross' : 'Iso'} {p.leverage}×</span></span> : '—'),
     },
     { id: 'notional', header: 'Notional', value: (p) => p.notional, align: 'right', numeric: true, cell: (p) => money(p.notional), min: 80 },
     { id: 'rpnl', header: 'Realized gross', value: (p) => p.realizedPnl, align: 'right', numeric: true, cell: (p) => pnl(p.realizedPnl), min: 80 },
