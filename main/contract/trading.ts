@@ -149,8 +149,35 @@ export const PositionView = z.object({
   /** Perpetuals: funding paid (+) or received (−), and the liquidation price (null: none). */
   funding: SignedDecimal.optional(),
   liquidationPrice: z.string().nullable().optional(),
+  /** What markPrice is: a perpetual's venue mark price (`mark`) or, before one arrived and for spot, the last price (`last`). */
+  markSource: z.enum(['mark', 'last']).optional(),
+  /** Perpetuals: the symbol's margin mode and leverage. */
+  marginMode: z.enum(['cross', 'isolated']).optional(),
+  leverage: z.number().positive().optional(),
 });
 export type PositionView = z.infer<typeof PositionView>;
+
+/** A perpetual's margin settings on an account, with the venue's limits. */
+export const SymbolMarginView = z.object({
+  symbol: z.string(),
+  mode: z.enum(['cross', 'isolated']),
+  leverage: z.number().positive(),
+  /** The highest leverage the venue allows on the symbol. */
+  maxLeverage: z.number().int().positive(),
+  /** The largest position notional the current leverage allows (settlement currency; null: no bound). */
+  maxNotional: z.string().nullable(),
+  /** The venue's brackets: up to `maxNotional` ('0' = no bound) this maintenance rate and max leverage. */
+  brackets: z.array(z.object({ maxNotional: z.string(), maintenanceRate: z.string(), maxLeverage: z.number() })),
+  /** Whether it can be changed here (perpetual paper accounts). */
+  editable: z.boolean(),
+});
+export type SymbolMarginView = z.infer<typeof SymbolMarginView>;
+
+export const SetMarginRequest = req({
+  symbol: id(),
+  leverage: z.number().int().min(1).max(125).optional(),
+  mode: z.enum(['cross', 'isolated']).optional(),
+});
 
 export const AccountView = z.object({
   accountId: z.string(),
@@ -363,8 +390,10 @@ export const tradingCommands = {
   'trading.openOrders': command('Orders that may still fill, oldest first.', symbolFilter, z.object({ orders: z.array(OrderView) })),
   'trading.orderHistory': command('Orders of the session, newest first (default 500).', listFilter, z.object({ orders: z.array(OrderView) })),
   'trading.fills': command('Fills of the session, newest first (default 500).', listFilter, z.object({ fills: z.array(FillView) })),
-  'trading.positions': command('Positions with realized and unrealized P&L at the last price.', empty, z.object({ positions: z.array(PositionView) })),
+  'trading.positions': command('Positions with realized and unrealized P&L: perpetuals at the venue\'s mark price (once one arrived), spot at the last price.', empty, z.object({ positions: z.array(PositionView) })),
   'trading.account': command('Account cash, equity, margin and P&L.', empty, AccountView),
+  'trading.margin': command('A perpetual\'s margin mode and leverage on the account, with the venue\'s max leverage and brackets.', req({ symbol: id() }), SymbolMarginView),
+  'trading.setMargin': command('Sets a perpetual\'s leverage and/or margin mode on a paper account (persisted per account and symbol, audited). Refused as the venue refuses: venue_rejected with details.venueCode.', SetMarginRequest, SymbolMarginView),
   'risk.status': command('Risk limits, their current use and the trading state.', empty, RiskStatus),
   'risk.setLimits': command('Changes risk limits (null clears a limit, omitted keeps it). Audited.', SetLimitsRequest, RiskStatus),
   'risk.killSwitch': command('Halts trading, cancels every open order and (unless flatten is false) closes every position at market. Audited.', req({ reason: text(200).optional(), flatten: z.boolean().optional() }), z.object({ canceled: z.number().int(), flattening: z.number().int().optional(), status: RiskStatus })),

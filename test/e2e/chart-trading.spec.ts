@@ -36,4 +36,19 @@ test('chart trading: drag an order to a new price (amend through the gate), × c
   await expect(ticket.getByRole('radio', { name: 'Limit', exact: true })).toHaveAttribute('aria-checked', 'true');
   await expect(ticket.getByRole('textbox', { name: 'Limit price' })).toHaveValue(/^\d+\.\d{2}$/);
   await expect(ticket.getByRole('textbox', { name: 'Quantity' })).toBeFocused();
+
+  // A buy stop 4 % over the last price, above what the chart shows: its label is pinned inside the chart (▲), never over the toolbar.
+  await ticket.getByRole('radio', { name: 'Buy' }).click();
+  await ticket.getByRole('radio', { name: 'Stop', exact: true }).click();
+  await ticket.getByRole('textbox', { name: 'Quantity' }).fill('0.001');
+  await ticket.getByRole('textbox', { name: 'Trigger price' }).fill((Math.floor(last * 1.04 * 100) / 100).toFixed(2));
+  await ticket.getByTestId('ticket-preview').click();
+  await ticket.getByTestId('ticket-send').click();
+  const high = page.getByRole('slider', { name: /Drag BUY stop 0.001/ });
+  await expect(high).toBeVisible();
+  const g = (await high.boundingBox())!;
+  const c = (await chart.boundingBox())!;
+  expect(g.y).toBeGreaterThanOrEqual(c.y);
+  expect(g.y + g.height).toBeLessThanOrEqual(c.y + c.height);
+  await snap(page, 'chart-trading-order-above');
 });

@@ -8,10 +8,11 @@ import { expect, snap, startServer, test } from './fixtures.ts';
 /**
  * On a perpetual account (a Kestrel Sim USDⓈ-M account): a marketable limit sell opens a short, the positions panel
  * shows its liquidation price, and the chart draws that price as its liquidation line. The same on a perpetual
- * PAPER account created in the Settings panel (local matching on Kestrel Sim's prices, 20× isolated): a market
- * buy opens a long.
+ * PAPER account created in the Settings panel (local matching on Kestrel Sim's prices, 10× isolated): a market
+ * buy opens a long; the ticket's margin chip refuses a margin mode change with the position open (the venue's
+ * reason) and raises the symbol's leverage to 20×, and the liquidation price and line move toward the entry.
  */
-test('perpetual paper account: created in Settings (isolated, 20×), a long shows its liquidation price in the positions panel and as a chart line', async ({ page }) => {
+test('perpetual paper account: created in Settings (isolated, 10×), a long shows its liquidation price as a chart line; raising the leverage in the ticket moves it', async ({ page }) => {
   test.setTimeout(240_000);
   const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-e2e-liq-paper-'));
   const sym = 'BTC/USDT:USDT';
@@ -26,7 +27,7 @@ test('perpetual paper account: created in Settings (isolated, 20×), a long show
     await form.getByRole('combobox', { name: 'Account environment' }).selectOption('paper');
     await form.getByRole('combobox', { name: 'Account market type' }).selectOption('perpetual');
     await form.getByRole('combobox', { name: 'Account margin mode' }).selectOption('isolated');
-    await form.getByRole('textbox', { name: 'Account leverage' }).fill('20');
+    await form.getByRole('textbox', { name: 'Account leverage' }).fill('10');
     await form.getByRole('button', { name: 'Create account' }).click();
     const switcher = page.getByTestId('account-switcher');
     await expect(switcher.locator('option', { hasText: 'Paper Perp' })).toHaveCount(1);
@@ -51,15 +52,46 @@ test('perpetual paper account: created in Settings (isolated, 20×), a long show
     const entry = Number((await positions.getByRole('row').nth(1).getByRole('cell').nth(3).innerText()).replace(/,/g, ''));
     const liqCell = positions.getByTestId(`liq-${sym}`);
     await expect(liqCell).toBeVisible();
-    const liq = Number((await liqCell.innerText()).replace(/,/g, ''));
-    // 20× isolated on Kestrel Sim's stated 2.5 % maintenance: (1 − 1/20) / (1 − 0.025) of the entry.
-    expect(liq).toBeGreaterThan(entry * 0.97);
-    expect(liq).toBeLessThan(entry * 0.98);
+    const liqOf = async () => Number((await liqCell.innerText()).replace(/,/g, ''));
+    const liq = await liqOf();
+    // 10× isolated on Kestrel Sim's stated 2.5 % maintenance: (1 − 1/10) / (1 − 0.025) of the entry.
+    expect(liq).toBeGreaterThan(entry * 0.92);
+    expect(liq).toBeLessThan(entry * 0.925);
 
     const lines = () => page.evaluate(() => (window as unknown as { __kestrelChart: { priceLineSpecs: readonly { kind: string; price: number; title: string }[] } }).__kestrelChart.priceLineSpecs.filter((l) => l.kind === 'liquidation'));
     await expect.poll(async () => (await lines()).map((l) => l.price), { timeout: 30_000 }).toEqual([liq]);
     expect((await lines())[0]!.title).toContain('LIQ');
     await snap(page, 'paper-perp-liquidation-line');
+
+    // The ticket's margin chip: with the long open the venue refuses another margin mode, in its words.
+    const chip = ticket.getByTestId('margin-chip');
+    await expect(chip).toHaveText('Isolated 10×');
+    await chip.click();
+    const dialog = page.getByRole('dialog', { name: `Margin of ${sym}` });
+    await dialog.getByRole('radio', { name: 'Cross' }).click();
+    await dialog.getByTestId('margin-apply').click();
+    await expect(dialog.getByTestId('margin-error')).toContainText('Margin type cannot be changed if there exists position');
+    await snap(page, 'paper-perp-margin-refused');
+    // Isolated at 20×: allowed (a raise), the liquidation price moves to (1 − 1/20) / 0.975 of the entry, and the line with it.
+    await dialog.getByRole('radio', { name: 'Isolated' }).click();
+    await dialog.getByRole('textbox', { name: 'Leverage' }).fill('20');
+    await dialog.getByTestId('margin-apply').click();
+    await expect(dialog).toHaveCount(0);
+    await expect(chip).toHaveText('Isolated 20×');
+    await expect.poll(liqOf, { timeout: 30_000 }).toBeGreaterThan(entry * 0.97);
+    const liq20 = await liqOf();
+    expect(liq20).toBeLessThan(entry * 0.98);
+    await expect(positions.getByTestId(`margin-${sym}`)).toContainText('Iso 20×');
+    await expect.poll(async () => (await lines()).map((l) => l.price), { timeout: 30_000 }).toEqual([liq20]);
+    await snap(page, 'paper-perp-leverage-raised');
+
+    // At 1280×720 the account's figures stay on one line under the blotter's tabs (two lines with them).
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const strip = blotter.getByTestId('account');
+    await expect.poll(async () => (await strip.boundingBox())?.height ?? 99, { timeout: 10_000 }).toBeLessThan(30);
+    const tabs = (await blotter.getByRole('tablist', { name: 'Blotter' }).boundingBox())!;
+    expect((await strip.boundingBox())!.y).toBeLessThan(tabs.y + 2 * tabs.height);
+    await snap(page, 'paper-perp-1280x720');
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

@@ -153,7 +153,8 @@ export abstract class OrderDesk implements VenueListener {
       const q = p.qty, hi = q + s.workBuy, lo = q + s.workSell;
       b.exposure[k] = 0;
       if (q === 0 && hi === 0 && lo === 0) continue;
-      const v = p.lotValueF * p.markF * (p.fxF > 0 ? p.fxF : 1);
+      // A perpetual's exposure and margin at the venue's mark once one arrived (as the venue computes them), else the last price.
+      const v = p.lotValueF * (p.venueMarkF > 0 ? p.venueMarkF : p.markF) * (p.fxF > 0 ? p.fxF : 1);
       b.exposure[k] = q * v;
       const gross = Math.max(Math.abs(hi), Math.abs(lo)) * v;
       b.openPositions++;

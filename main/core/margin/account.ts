@@ -1,7 +1,8 @@
 /**
  * A portfolio's perpetual positions seen as margin: per position the initial and maintenance margin, the
  * collateral backing it (isolated: entry notional / leverage; cross: the wallet balance less the other
- * positions' maintenance margins plus their unrealized P&L) and the liquidation price (margin.ts).
+ * positions' maintenance margins plus their unrealized P&L) and the liquidation price (margin.ts). Notional and
+ * unrealized P&L are at the venue's mark price when one arrived (PositionState.pnlMarkF), else the last price.
  */
 import type { Money, Ticks } from '../model/index.ts';
 import type { Portfolio, PositionState } from '../portfolio/portfolio.ts';
@@ -18,13 +19,13 @@ export interface MarginState {
 }
 
 const notionalAt = (p: PositionState, ticks: Ticks): Money => BigInt(Math.abs(p.qty)) * BigInt(ticks) * p.inst.notionalUnit;
-const upnl = (p: PositionState): Money => (BigInt(p.qty) * BigInt(p.markTicks()) - BigInt(p.cost)) * p.inst.notionalUnit;
+const upnl = (p: PositionState): Money => (BigInt(p.qty) * BigInt(p.pnlMarkTicks()) - BigInt(p.cost)) * p.inst.notionalUnit;
 
 /** Margin of one perpetual position (undefined for spot or an unknown symbol). */
 export function marginState(pf: Portfolio, symbol: string, mode: MarginMode = 'isolated'): MarginState | undefined {
   const p = pf.positions.get(symbol);
   if (!p || !p.perp) return undefined;
-  const mark = p.markTicks();
+  const mark = p.pnlMarkTicks();
   const n = notionalAt(p, mark > 0 ? mark : Math.round(Math.abs(p.cost / (p.qty || 1))));
   let collateral: Money;
   if (mode === 'isolated') collateral = isolatedCollateral(p.inst, p, p.leverage);
@@ -32,7 +33,7 @@ export function marginState(pf: Portfolio, symbol: string, mode: MarginMode = 'i
     collateral = pf.cash(p.inst.settle);
     for (const o of pf.positions.values()) {
       if (o === p || !o.perp || o.qty === 0 || o.inst.settle !== p.inst.settle) continue;
-      collateral += upnl(o) - maintenanceMargin(o.inst, notionalAt(o, o.markTicks()));
+      collateral += upnl(o) - maintenanceMargin(o.inst, notionalAt(o, o.pnlMarkTicks()));
     }
   }
   return {

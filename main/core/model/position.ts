@@ -20,6 +20,7 @@ export interface PositionSnapshot {
   readonly unrealizedPnl: Money;
   readonly fees: Money;
   readonly funding: Money;
+  /** What unrealized P&L is valued at: a perpetual's venue mark price when one arrived, else the last price. */
   readonly markPrice: Ticks;
   /** Margin reserved at the configured leverage (perpetuals); 0 for spot. */
   readonly margin: Money;

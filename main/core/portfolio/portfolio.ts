@@ -64,6 +64,11 @@ export class PositionState {
   funding: Money = 0n;
   /** Last mark as a float price (what candles carry). Starts as a double so the field is stored unboxed. */
   markF = 0.5;
+  /**
+   * Perpetuals: the venue's mark price (premiumIndex) when one has arrived since the position opened, else 0.
+   * Unrealized P&L, equity and margin of a perpetual are valued at it, as a venue does; spot stays at the last price.
+   */
+  venueMarkF = 0.5;
   /** Value of one unit of the settlement currency in the base currency (float, for the equity curve). */
   // Float fields start as doubles (0.5) so V8 stores them unboxed; a field first set to undefined or a small
   // integer becomes tagged and every later double write allocates. The constructor sets the real values.
@@ -80,6 +85,7 @@ export class PositionState {
     this.unitF = inst.notionalUnitF;
     this.perp = inst.kind === 'perpetual';
     this.markF = 0;
+    this.venueMarkF = 0;
     this.fxF = 0;
   }
 
@@ -87,10 +93,24 @@ export class PositionState {
     return snap(this.markF / this.inst.tickF, 'half-even');
   }
 
+  /** The price P&L is valued at: a perpetual's venue mark when known, else the last price (markF). */
+  pnlMarkF(): number {
+    return this.venueMarkF > 0 ? this.venueMarkF : this.markF;
+  }
+
+  pnlMarkTicks(): Ticks {
+    return snap(this.pnlMarkF() / this.inst.tickF, 'half-even');
+  }
+
+  /** Whether pnlMarkF is the venue's mark price (not the last price). */
+  get markedByVenue(): boolean {
+    return this.venueMarkF > 0;
+  }
+
   /** Settlement-currency float contribution to equity at the current mark. */
   valueF(): number {
     if (this.qty === 0) return 0;
-    const v = this.qty * this.lotValueF * this.markF;
+    const v = this.qty * this.lotValueF * this.pnlMarkF();
     return this.perp ? v - this.cost * this.inst.notionalUnitF : v;
   }
 }
@@ -292,6 +312,8 @@ export class Portfolio {
       p.lotQty = p.lotQty.slice(p.head); p.lotPx = p.lotPx.slice(p.head); p.lotTs = p.lotTs.slice(p.head); p.head = 0;
     }
     p.qty += signed;
+    // A mark from before the position went flat says nothing about the next one (the mark feed asks again within a second).
+    if (p.qty === 0) p.venueMarkF = 0;
     if (pnl !== 0) {
       const m = BigInt(pnl) * inst.notionalUnit;
       p.realized += m;
@@ -303,6 +325,12 @@ export class Portfolio {
   mark(symbol: string, price: number): void {
     const p = this.positions.get(symbol);
     if (p) p.markF = price;
+  }
+
+  /** A perpetual's mark price from its venue (premiumIndex): its P&L is valued at it from now on. Ignored for spot, flat or unknown symbols. */
+  markVenue(symbol: string, price: number): void {
+    const p = this.positions.get(symbol);
+    if (p && p.perp && p.qty !== 0 && price > 0) p.venueMarkF = price;
   }
 
   /** Float equity in the base currency at current marks: the per-candle equity curve value. */
@@ -321,7 +349,7 @@ export class Portfolio {
       const p = L[i]!;
       if (p.qty !== 0) {
         // Written out rather than calling valueF(): a double returned from a non-inlined call is boxed.
-        let v = p.qty * p.lotValueF * p.markF;
+        let v = p.qty * p.lotValueF * (p.venueMarkF > 0 ? p.venueMarkF : p.markF);
         if (p.perp) v -= p.cost * p.unitF;
         e += v * p.fxF;
       }
@@ -334,7 +362,7 @@ export class Portfolio {
     const out = new Map(this.cashM);
     for (const p of this.posList) {
       if (p.qty === 0) continue;
-      const mk = BigInt(p.markTicks());
+      const mk = BigInt(p.pnlMarkTicks());
       const v = p.perp ? (BigInt(p.qty) * mk - BigInt(p.cost)) * p.inst.notionalUnit : BigInt(p.qty) * mk * p.inst.notionalUnit;
       out.set(p.inst.settle, (out.get(p.inst.settle) ?? 0n) + v);
     }
@@ -361,7 +389,7 @@ export class Portfolio {
   position(symbol: string): PositionSnapshot {
     const p = this.positions.get(symbol);
     if (!p) throw new ValidationError(`unknown instrument ${symbol}`);
-    const mk = p.markTicks();
+    const mk = p.pnlMarkTicks();
     const lots = [];
     for (let i = p.head; i < p.lotQty.length; i++) lots.push({ qty: p.lotQty[i]!, price: p.lotPx[i]!, ts: p.lotTs[i]! });
     const unit = p.inst.notionalUnit;

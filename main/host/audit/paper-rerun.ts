@@ -9,7 +9,8 @@
  * - What the trader and the app did, re-done at the recorded moments: ticket orders (from their risk
  *   verdicts' requests), cancels of those orders, risk-limit and risk-profile changes, the correlation/VaR
  *   window seeded from stored candles (config-change `risk-window`), trading-state changes and the kill
- *   switch, and paper strategy runs started / stopped / reloaded (config-change `paper-strategy`), through
+ *   switch, a perpetual's leverage / margin mode (config-change `margin`), and paper strategy runs started /
+ *   stopped / reloaded (config-change `paper-strategy`), through
  *   the same PaperStrategies code the app runs them with, each version looked up by its content hash.
  *
  * Why the moments are exact: every command first catches the feed up to now, so when a command was
@@ -156,7 +157,7 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
   let upTo = startTs;
   // A session on a venue's prices replays the prints it recorded (its `prints` events, where they are in the
   // log); a demo-feed session re-creates its feed from seed, start and shape.
-  const margin = cfg.venue.margin as { mode?: MarginMode } | undefined;
+  const margin = cfg.venue.margin as { mode?: MarginMode; modes?: Record<string, MarginMode> } | undefined;
   const onMark = margin && cfg.venue.liquidateOn === 'mark';
   const feed = onPrints ? new PrintFeed({ startTs, ...(onMark ? { onMark: markToVenue(() => box.session) } : {}) }) : new DemoFeed({
     symbols: data.symbols as FeedSymbol[], seed, startTs, now: () => upTo,
@@ -174,7 +175,7 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
   const venue = new PaperVenue({
     id: cfg.venue.id, instruments, clock, seed: num(cfg.venue.seed) ?? seed, latencyMs: num(cfg.venue.latencyMs) ?? 0,
     ...(strict ? { funds: (ccy: string) => box.session!.engine.portfolio.cash(ccy), holdings: (symbol: string) => box.session!.engine.portfolio.positionQty(symbol) } : {}),
-    ...(margin ? { liquidation: (symbol: string) => liquidationHook(box.session!.engine.portfolio, mode)(symbol), liquidateOnMark: onMark === true } : {}),
+    ...(margin ? { liquidation: (symbol: string) => liquidationHook(box.session!.engine.portfolio, (sym) => box.session!.marginModeOf(sym))(symbol), liquidateOnMark: onMark === true } : {}),
   });
   const risk = (cfg.venue.risk ?? {}) as { limits?: RiskLimitsView; profile?: unknown; tradingState?: TradingState; reason?: string };
   const mem = new MemoryAuditSink();
@@ -194,7 +195,7 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
       portfolio: cfg.portfolio, startingBalance: cfg.portfolio.cash[ccy] ?? '0',
       priorFills: (cfg.priorFills ?? []).map((f) => fillFrom(f as P)),
       ...(cfg.priorFunding ? { priorFunding: cfg.priorFunding.map((f) => fundingFrom(f as P)) } : {}),
-      ...(margin ? { marginMode: mode, afterMarket: () => bookFunding(clock.now()) } : {}),
+      ...(margin ? { marginMode: mode, ...(margin.modes ? { marginModes: margin.modes } : {}), afterMarket: () => bookFunding(clock.now()) } : {}),
       ...(risk.tradingState ? { tradingState: { state: risk.tradingState, reason: risk.reason ?? 'recorded' } } : {}),
     },
     quiet,
@@ -304,6 +305,10 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
         } else if (p.what === 'risk-profile' && to) {
           at(e.ts);
           session.setRiskProfile(parseRiskProfile(to));
+        } else if (p.what === 'margin' && to && e.symbol) {
+          // A perpetual's leverage / margin mode changed mid-session: the same change, at the same point.
+          at(e.ts);
+          session.setMargin(e.symbol, { mode: to.mode as MarginMode, leverage: num(to.leverage) }, String(p.by ?? 'rerun'));
         } else if (p.what === 'risk-window' && to) {
           at(e.ts);
           const w = to as { symbols: string[]; closes: number[][]; cross: number[] };

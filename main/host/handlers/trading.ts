@@ -6,7 +6,7 @@ import type { TradingService } from '../trading/service.ts';
 
 type TradingCommand =
   | 'trading.session' | 'trading.instruments' | 'trading.prices' | 'trading.preview' | 'trading.submit' | 'trading.cancel' | 'trading.amend' | 'trading.cancelAll'
-  | 'trading.openOrders' | 'trading.orderHistory' | 'trading.fills' | 'trading.positions' | 'trading.account'
+  | 'trading.openOrders' | 'trading.orderHistory' | 'trading.fills' | 'trading.positions' | 'trading.account' | 'trading.margin' | 'trading.setMargin'
   | 'risk.status' | 'risk.setLimits' | 'risk.killSwitch' | 'risk.setTradingState'
   | 'risk.profile' | 'risk.setProfile' | 'risk.override' | 'risk.endOverride' | 'risk.report'
   | 'paper.settings' | 'paper.setSettings' | 'paper.resetAccount'
@@ -67,6 +67,8 @@ export function tradingHandlers(trading: TradingService, replay?: ReplayService)
     'trading.fills': async (r) => ({ fills: (await s(r)).fills(r.symbol, r.limit ?? 500) }),
     'trading.positions': async (r) => ({ positions: (await s(r)).positions() }),
     'trading.account': async (r) => (await s(r)).account(),
+    'trading.margin': async (r) => (await s(r)).margin(r.symbol),
+    'trading.setMargin': async (r, c) => (await svc(r)).setMargin(r.symbol, { mode: r.mode, leverage: r.leverage }, c.origin),
     'risk.status': async (r) => (await s(r)).riskStatus(),
     'risk.setLimits': async (r, c) => {
       (await svc(r)).setLimits(r, c.origin);

@@ -15,12 +15,16 @@ import { money, moneyToString } from '../../core/model/index.ts';
 import type { AccountRecord, Catalog } from '../../storage/index.ts';
 import { RiskProfileSchema, STANDARD_PROFILE, type RiskProfile } from '../../core/risk/profile.ts';
 import { DEFAULT_LIMITS } from './risk.ts';
+import type { MarginMode } from '../../core/margin/margin.ts';
 
 export const PAPER_CURRENCY = 'USDT';
 export const PAPER_DEFAULTS = { startingBalance: '10000', makerFee: '0.001', takerFee: '0.001' } as const;
 /** Fee rates above this are surely a typo (100 bps per side). */
 const MAX_FEE = '0.01';
 const MAX_BALANCE = '1000000000';
+
+/** What the trader set per perpetual on the account's books (trading.setMargin): it wins over settings.json. */
+export type BookMargin = Readonly<Record<string, { readonly mode: MarginMode; readonly leverage: number }>>;
 
 export interface PaperAccountData {
   readonly startingBalance: string;
@@ -31,6 +35,8 @@ export interface PaperAccountData {
   readonly riskProfile: RiskProfile;
   readonly tradingState: TradingState;
   readonly stateReason: string;
+  /** Perpetuals: leverage and margin mode the trader set per symbol (trading.setMargin); kept across resets, as a venue keeps them. */
+  readonly symbolMargin?: BookMargin;
   /** Settings the NEXT reset will use (saved, not yet applied). */
   readonly next?: { readonly startingBalance: string; readonly makerFee: string; readonly takerFee: string };
   readonly closedAt?: number;
@@ -138,6 +144,7 @@ function withDefaults(d: Readonly<Record<string, unknown>>, limits: RiskLimitsVi
     tradingState: x.tradingState ?? 'active',
     stateReason: x.stateReason ?? 'default',
     ...(x.next ? { next: x.next } : {}),
+    ...(x.symbolMargin !== undefined ? { symbolMargin: storedBookMargin(x.symbolMargin) } : {}),
     ...(x.closedAt !== undefined ? { closedAt: x.closedAt } : {}),
     // A live book's reconciliation decisions (live-control.ts) ride along untouched.
     ...Object.fromEntries(Object.entries(d).filter(([k]) => LIVE_KEYS.has(k))),
@@ -161,4 +168,15 @@ function decimal(path: string, text: string, max: string, positive: boolean): st
   if (m < 0n || (positive && m === 0n)) throw new ValidationError(`${path} must be ${positive ? 'greater than zero' : 'zero or more'}`, [{ path, message: positive ? 'must be > 0' : 'must be >= 0' }]);
   if (m > money(max)) throw new ValidationError(`${path} must be at most ${max}`, [{ path, message: `at most ${max}` }]);
   return moneyToString(m);
+}
+
+/** The per-symbol margin as stored: an entry that is not a mode and a whole leverage 1–125 is dropped (the symbol falls back to settings.json). */
+function storedBookMargin(v: unknown): BookMargin {
+  const out: Record<string, { mode: MarginMode; leverage: number }> = {};
+  if (!v || typeof v !== 'object') return out;
+  for (const [sym, m] of Object.entries(v as Record<string, unknown>)) {
+    const e = m as { mode?: unknown; leverage?: unknown } | null;
+    if (e && (e.mode === 'cross' || e.mode === 'isolated') && Number.isInteger(e.leverage) && (e.leverage as number) >= 1 && (e.leverage as number) <= 125) out[sym] = { mode: e.mode, leverage: e.leverage as number };
+  }
+  return out;
 }

@@ -108,9 +108,10 @@ export interface VenuePaperSessionInput extends Omit<PaperSessionInput, 'feedSym
   readonly marks?: { readonly mark: (symbol: string) => Promise<number>; readonly everyMs?: number; readonly onError?: (symbol: string, err: unknown) => void };
 }
 
-/** A perpetual paper account's margin: mode and leverage per symbol. */
+/** A perpetual paper account's margin: mode (the account's, and per symbol where the trader set another) and leverage per symbol. */
 export interface PaperMargin {
   readonly mode: MarginMode;
+  readonly modes?: Readonly<Record<string, MarginMode>>;
   readonly leverage: Readonly<Record<string, number>>;
 }
 
@@ -164,13 +165,16 @@ export function composeVenuePaperSession(x: VenuePaperSessionInput): VenuePaperS
   };
 }
 
-/** A mark price (PrintFeed `onMark`) handed to the session's paper venue, in the instrument's ticks. */
+/** A mark price (PrintFeed `onMark`): the portfolio's P&L mark of the perpetual, then the paper venue's liquidation check (in ticks). */
 export function markToVenue(session: () => TradingSession | undefined): (symbol: string, ts: number, price: number) => void {
   return (symbol, ts, price) => {
     const s = session();
     const venue = s?.parts.venue;
     const inst = s?.parts.instruments.find((i) => i.symbol === symbol);
-    if (venue instanceof PaperVenue && inst) venue.onMark(symbol, floatToTicks(inst, price), ts);
+    if (!s || !inst) return;
+    // P&L and the cross-margin collateral are valued at the mark before the venue checks liquidations on it.
+    s.engine.portfolio.markVenue(symbol, price);
+    if (venue instanceof PaperVenue) venue.onMark(symbol, floatToTicks(inst, price), ts);
   };
 }
 
@@ -188,7 +192,7 @@ function paperSession(
   const venue = new PaperVenue({
     id: x.sessionId, instruments: x.instruments, clock, seed: x.feed.seed, latencyMs: 0,
     funds: (ccy) => built.session!.engine.portfolio.cash(ccy), holdings: (symbol) => built.session!.engine.portfolio.positionQty(symbol),
-    ...(perp.margin ? { liquidation: (symbol: string) => liquidationHook(built.session!.engine.portfolio, perp.margin!.mode)(symbol), liquidateOnMark: perp.liquidateOnMark === true } : {}),
+    ...(perp.margin ? { liquidation: (symbol: string) => liquidationHook(built.session!.engine.portfolio, (sym) => built.session!.marginModeOf(sym))(symbol), liquidateOnMark: perp.liquidateOnMark === true } : {}),
   });
   return (built.session = new TradingSession(
     {
@@ -199,7 +203,7 @@ function paperSession(
       startingBalance: x.account.startingBalance,
       ...(x.batch ? { batch: x.batch } : {}),
       catchUp,
-      ...(perp.margin ? { marginMode: perp.margin.mode } : {}),
+      ...(perp.margin ? { marginMode: perp.margin.mode, ...(perp.margin.modes ? { marginModes: perp.margin.modes } : {}) } : {}),
       ...(perp.afterMarket ? { afterMarket: perp.afterMarket } : {}),
       ...(perp.priorFunding ? { priorFunding: perp.priorFunding } : {}),
       ...(x.priorFills ? { priorFills: x.priorFills } : {}),

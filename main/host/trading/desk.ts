@@ -8,7 +8,8 @@
  * Playwright journey starts a fresh host per test.
  */
 import type { AccountSettings } from '../../contract/settings.ts';
-import type { PaperSettings, RiskLimitsView, SessionView, TradingState } from '../../contract/trading.ts';
+import type { PaperSettings, RiskLimitsView, SessionView, SymbolMarginView, TradingState } from '../../contract/trading.ts';
+import type { MarginMode } from '../../core/margin/margin.ts';
 import { auditConfigChange, auditOverride, auditSessionStart, auditSessionStop, SessionAuditSink } from '../../core/audit/session.ts';
 import { DEFAULT_DEMO_SYMBOLS, DEMO_DEFAULTS } from '../../core/data/demo.ts';
 import { defineInstrument, type Candle, type Instrument } from '../../core/model/index.ts';
@@ -310,7 +311,7 @@ export class AccountDesk {
     const audit = new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper', account: this.o.account.id });
     const priorFills = ledger.ledger.fills(record.id);
     const seed = this.feedCfg.seed;
-    const perp = perpetualParts(this.o.account, instruments, startTs, this.fundingSource, ledger, { accountId: record.id, sessionId }, priorFills, () => this.paper?.session, this.o.log);
+    const perp = perpetualParts(this.o.account, instruments, startTs, this.fundingSource, ledger, { accountId: record.id, sessionId }, priorFills, () => this.paper?.session, this.o.log, data.symbolMargin);
     this.paper = composeVenuePaperSession({
       sessionId, accountId: record.id, currency: this.o.account.currency, account: data, instruments, seed, startTs,
       prints: vp, source: this.o.account.venue, ...perp.compose,
@@ -428,6 +429,19 @@ export class AccountDesk {
     this.fillRiskWindow();
     this.accounts.update({ limits: s.parts.risk.limits });
     this.o.emit('risk.state', s.riskStatus());
+  }
+
+  /**
+   * A perpetual's leverage and/or margin mode (paper accounts): the session applies it under the venue's rules and
+   * audits it; it is kept with the account's books per symbol, so the next session (and a reset) starts from it.
+   */
+  setMargin(symbol: string, to: { readonly mode?: MarginMode | undefined; readonly leverage?: number | undefined }, origin: string): SymbolMarginView {
+    const s = this.session;
+    const v = s.setMargin(symbol, to, origin);
+    const cur = this.accounts.current().data.symbolMargin ?? {};
+    this.accounts.update({ symbolMargin: { ...cur, [symbol]: { mode: v.mode, leverage: v.leverage } } });
+    this.o.emit('risk.state', s.riskStatus());
+    return v;
   }
 
   setTradingState(state: TradingState, reason: string, origin: string): void {

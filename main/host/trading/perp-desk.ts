@@ -1,12 +1,14 @@
 /**
  * What a perpetual paper account adds to its session (desk.ts): the margin (mode and leverage per symbol,
- * checked against the venue's max), the venue's funding through a FundingFeed whose payments are written to
+ * checked against the venue's max; what the trader set per symbol in the app, kept with the account's books, wins
+ * over settings.json), the venue's funding through a FundingFeed whose payments are written to
  * the ledger's funding rows in the batch that books them, and the payments earlier sessions booked (the
  * portfolio continues from them as it does from the fills). A spot account gets none of it.
  */
 import type { AccountSettings } from '../../contract/settings.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { floatToTicks, type Fill, type Instrument } from '../../core/model/index.ts';
+import type { BookMargin } from './accounts.ts';
 import type { FundingEvent } from '../../core/portfolio/portfolio.ts';
 import type { LedgerScope, LedgerStores } from '../../storage/index.ts';
 import type { HostContext } from '../context.ts';
@@ -24,11 +26,11 @@ export interface PerpetualParts {
 }
 
 /** The account's leverage per perpetual; a value above the venue's max is refused (the venue would refuse it too). */
-export function accountLeverage(a: AccountSettings, instruments: readonly Instrument[]): Record<string, number> {
+export function accountLeverage(a: AccountSettings, instruments: readonly Instrument[], book: BookMargin = {}): Record<string, number> {
   const out: Record<string, number> = {};
   for (const i of instruments) {
     if (i.kind !== 'perpetual') continue;
-    const lev = a.leverage?.[i.symbol] ?? Math.min(a.defaultLeverage ?? DEFAULT_LEVERAGE, i.maxLeverage);
+    const lev = book[i.symbol]?.leverage ?? a.leverage?.[i.symbol] ?? Math.min(a.defaultLeverage ?? DEFAULT_LEVERAGE, i.maxLeverage);
     if (lev > i.maxLeverage) throw new ValidationError(`Account "${a.name}": leverage ${lev}× for ${i.symbol} is above the venue's maximum of ${i.maxLeverage}×`, [{ path: `leverage.${i.symbol}`, message: `at most ${i.maxLeverage}` }]);
     out[i.symbol] = lev;
   }
@@ -37,10 +39,12 @@ export function accountLeverage(a: AccountSettings, instruments: readonly Instru
 
 export function perpetualParts(
   a: AccountSettings, instruments: readonly Instrument[], startTs: number, source: FundingSource | undefined, ledger: LedgerStores, scope: LedgerScope,
-  priorFills: readonly Fill[], session: () => TradingSession | undefined, log: HostContext['log'],
+  priorFills: readonly Fill[], session: () => TradingSession | undefined, log: HostContext['log'], book: BookMargin = {},
 ): PerpetualParts {
   if (a.marketType !== 'perpetual') return { compose: {}, margin: undefined, priorFunding: [] };
-  const margin: PaperMargin = { mode: a.marginMode ?? 'cross', leverage: accountLeverage(a, instruments) };
+  const mode = a.marginMode ?? 'cross';
+  const modes = Object.fromEntries(Object.entries(book).filter(([sym, m]) => m.mode !== mode && instruments.some((i) => i.symbol === sym)).map(([sym, m]) => [sym, m.mode]));
+  const margin: PaperMargin = { mode, ...(Object.keys(modes).length ? { modes } : {}), leverage: accountLeverage(a, instruments, book) };
   const priorFunding: FundingEvent[] = ledger.ledger.funding(scope.accountId).map((f) => ({ symbol: f.symbol, ts: f.ts, rate: f.rate, markPrice: f.markPrice }));
   if (!source) return { compose: { margin, priorFunding }, margin, priorFunding };
   // Funding times passed while the account held perpetuals and no session ran (the app was closed) are booked

@@ -143,7 +143,7 @@ export class RiskDesk {
     let gross = 0, net = 0, margin = 0, open = 0;
     for (const p of engine.portfolio.positions.values()) {
       if (p.qty === 0) continue;
-      const v = p.qty * p.lotValueF * p.markF * (p.fxF > 0 ? p.fxF : 1);
+      const v = p.qty * p.lotValueF * p.pnlMarkF() * (p.fxF > 0 ? p.fxF : 1);
       open++;
       gross += Math.abs(v);
       net += v;
@@ -176,7 +176,7 @@ export class RiskDesk {
     const values: number[] = [];
     for (const [sym, p] of engine.portfolio.positions) {
       symbols.push(sym);
-      values.push(p.qty * p.lotValueF * p.markF * (p.fxF > 0 ? p.fxF : 1));
+      values.push(p.qty * p.lotValueF * p.pnlMarkF() * (p.fxF > 0 ? p.fxF : 1));
     }
     const equity = engine.portfolio.equity();
     const snap = stats.snapshotFor(symbols, Float64Array.from(values), equity);

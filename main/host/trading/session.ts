@@ -10,7 +10,7 @@
  * UI events are batched: order changes are collected while a command or a market batch runs and pushed
  * once at its end, so one submit is one `trading.orders` event, not one per state change.
  */
-import type { AccountView, FillView, InstrumentView, LiveCandle, OrderView, PositionView, Preview, PriceTick, RiskLimitsView, RiskStatus, TicketRequest, TradingState } from '../../contract/trading.ts';
+import type { AccountView, FillView, InstrumentView, LiveCandle, OrderView, PositionView, Preview, PriceTick, RiskLimitsView, RiskStatus, SymbolMarginView, TicketRequest, TradingState } from '../../contract/trading.ts';
 import { auditConfigChange, auditOverride } from '../../core/audit/session.ts';
 import { KestrelError, NotFoundError, ValidationError } from '../../core/errors.ts';
 import { Engine } from '../../core/engine/kernel.ts';
@@ -28,6 +28,8 @@ import { parseTicket } from './ticket.ts';
 import { checkAmendTrigger, parseAmend, type AmendRequest } from './amend.ts';
 import { fillView, moneyText, orderView, positionView } from './views.ts';
 import { marginState } from '../../core/margin/account.ts';
+import { changeMargin } from '../../core/margin/leverage.ts';
+import { marginContext, symbolMarginView } from './symbol-margin.ts';
 import type { MarginMode } from '../../core/margin/margin.ts';
 import type { FundingEvent } from '../../core/portfolio/portfolio.ts';
 
@@ -60,6 +62,8 @@ export interface SessionParts {
   readonly priorFunding?: readonly FundingEvent[];
   /** Perpetuals: how positions are margined (their liquidation price); default isolated. */
   readonly marginMode?: MarginMode;
+  /** Perpetuals: symbols margined otherwise than `marginMode` (set per symbol by the trader). */
+  readonly marginModes?: Readonly<Record<string, MarginMode>>;
   readonly tradingState?: { readonly state: TradingState; readonly reason: string };
 }
 
@@ -88,9 +92,12 @@ export class TradingSession implements MarketDataHandler {
   private unsubscribe: (() => void) | undefined;
   private filledSinceFlush = false;
   private stopped = false;
+  /** Perpetuals: each symbol's margin mode where it differs from the session's (its leverage is on the portfolio's position). */
+  private readonly modes: Map<string, MarginMode>;
 
   constructor(parts: SessionParts, listener: SessionListener) {
     this.parts = parts;
+    this.modes = new Map(Object.entries(parts.marginModes ?? {}));
     this.listener = listener;
     this.insts = new Map(parts.instruments.map((i) => [i.symbol, i]));
     this.startedAt = parts.clock.now();
@@ -352,9 +359,47 @@ export class TradingSession implements MarketDataHandler {
     const out: PositionView[] = [];
     for (const inst of this.insts.values()) {
       const p = this.engine.portfolio.position(inst.symbol);
-      if (p.qty !== 0 || p.realizedPnl !== 0n || p.fees !== 0n || p.funding !== 0n) out.push(positionView(p, inst, marginState(this.engine.portfolio, inst.symbol, this.parts.marginMode)?.liquidationPrice));
+      if (p.qty === 0 && p.realizedPnl === 0n && p.fees === 0n && p.funding === 0n) continue;
+      const v = positionView(p, inst, marginState(this.engine.portfolio, inst.symbol, this.marginModeOf(inst.symbol))?.liquidationPrice);
+      const st = this.engine.portfolio.positions.get(inst.symbol)!;
+      v.markSource = st.markedByVenue ? 'mark' : 'last';
+      if (st.perp && this.parts.marginMode !== undefined) {
+        v.marginMode = this.marginModeOf(inst.symbol);
+        v.leverage = st.leverage;
+      }
+      out.push(v);
     }
     return out;
+  }
+
+  /** A perpetual's margin mode in this session. */
+  marginModeOf(symbol: string): MarginMode {
+    return this.modes.get(symbol) ?? this.parts.marginMode ?? 'isolated';
+  }
+
+  /** A perpetual's margin settings and the venue's limits on them. */
+  margin(symbol: string): SymbolMarginView {
+    return symbolMarginView(this, this.instrument(symbol));
+  }
+
+  /**
+   * Sets a perpetual's leverage and/or margin mode (perpetual paper accounts), refused as the venue would refuse it
+   * (core/margin/leverage.ts). The liquidation price and margin follow at once; audited as a config change.
+   */
+  setMargin(symbol: string, to: { readonly mode?: MarginMode | undefined; readonly leverage?: number | undefined }, origin: string): SymbolMarginView {
+    if (this.parts.marginMode === undefined) throw new KestrelError('conflict', 'Leverage and margin mode are set here on perpetual paper accounts only');
+    return this.command(() => {
+      const inst = this.instrument(symbol);
+      const from = { mode: this.marginModeOf(symbol), leverage: this.engine.portfolio.positions.get(symbol)!.leverage };
+      const next = changeMargin(marginContext(this, inst, from), to);
+      if (next.mode !== from.mode || next.leverage !== from.leverage) {
+        this.engine.portfolio.positions.get(symbol)!.leverage = next.leverage;
+        this.modes.set(symbol, next.mode);
+        auditConfigChange(this.parts.audit, this.parts.clock.now(), { what: 'margin', symbol, from, to: next, by: origin });
+        this.listener.portfolioChanged(true);
+      }
+      return symbolMarginView(this, inst);
+    });
   }
 
   private equityExact(): bigint {

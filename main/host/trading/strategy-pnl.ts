@@ -36,7 +36,8 @@ export class StrategyPnl {
     }
     const pf = s.engine.portfolio;
     this.books.funding(pf.fundingEvents());
-    for (const [sym, p] of pf.positions) this.books.mark(sym, p.markF);
+    // The account's P&L mark (a perpetual's venue mark), so the books add up to the account's unrealized P&L.
+    for (const [sym, p] of pf.positions) this.books.mark(sym, p.pnlMarkF());
     const ccy = s.parts.portfolio.baseCurrency;
     const rows = this.books.rows().map((r): StrategyPnlRow => ({
       key: r.key, label: r.label, kind: r.kind, fills: r.fills,

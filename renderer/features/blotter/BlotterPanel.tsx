@@ -78,7 +78,8 @@ export function BlotterPanel() {
   const cancel = (id: string) => void useTrading.getState().cancel(id);
   const openCols = useMemo(() => orderCols(true, cancel, setModifying), []);
   const histCols = useMemo(() => orderCols(false, cancel, setModifying), []);
-  const positionCols = useMemo(() => positionColumns(), []);
+  const hasPerp = useTrading((s) => s.instruments.some((i) => i.kind === 'perpetual'));
+  const positionCols = useMemo(() => positionColumns(hasPerp), [hasPerp]);
   const livePositions = positions.filter((p) => p.side !== 'flat' || Number(p.realizedPnl) !== 0);
   const tabs: { id: Tab; label: string; n: number }[] = [
     { id: 'positions', label: 'Positions', n: livePositions.filter((p) => p.side !== 'flat').length },
@@ -113,7 +114,7 @@ export function BlotterPanel() {
               Unrealized <b className={`num ${eq!.cls}`} data-testid="unrealized">{eq!.text}</b>
             </span>
             <span title="Realized P&L before fees (gross)">
-              Realized gross <b className="num" data-testid="realized">{rp!.text}</b>
+              Realized <b className="num" data-testid="realized">{rp!.text}</b>
             </span>
             <span>
               Fees <b className="num">{fmtMoney(account.fees, account.currency)}</b>

@@ -9,6 +9,9 @@ import { useNotices } from '../../state/notices.ts';
 import { amendable } from '../blotter/AmendDialog.tsx';
 import type { ChartView } from './lightweight.ts';
 
+/** Half a handle's height (px): how far its centre stays from the chart's edges. */
+const HALF_LABEL = 10;
+
 interface Handle {
   id: string;
   order: OrderView;
@@ -116,14 +119,19 @@ export function ChartTrading({ view, host, symbol, tick }: { view: RefObject<Cha
   return (
     <>
       {handles.map((h) => {
-        const y = drag?.h.id === h.id ? drag.y : ys[h.id];
-        if (y === null || y === undefined) return null;
+        const raw = drag?.h.id === h.id ? drag.y : ys[h.id];
+        if (raw === null || raw === undefined) return null;
+        // A label is centred on its price: near or past the chart's top or bottom edge it is pinned inside the chart
+        // (an arrow says the price is beyond), never drawn over the toolbar above or the time axis below.
+        const height = host.current?.clientHeight ?? 0;
+        const y = height > 2 * HALF_LABEL ? Math.min(Math.max(raw, HALF_LABEL), height - HALF_LABEL) : raw;
+        const beyond = raw < 0 ? '▲ ' : raw > height && height > 0 ? '▼ ' : '';
         const dragging = drag?.h.id === h.id;
         const shown = dragging ? (priceAt(drag.y) ?? h.price) : h.price;
         return (
           <div key={h.id} className={`order-handle ${h.order.side}${dragging ? ' dragging' : ''}`} style={{ top: y }} data-testid={`order-handle-${h.id}`}>
             <span className="grip" title="Drag to move this price (sent as an amend through the risk gate)" onMouseDown={(e) => startDrag(h, e)} aria-label={`Drag ${h.label}`} role="slider" aria-valuenow={Number(shown)}>
-              ⇕ {h.label} @ {fmtPrice(shown, tick)}
+              {beyond || '⇕ '}{h.label} @ {fmtPrice(shown, tick)}
             </span>
             <button className="ghost x" aria-label={`Cancel ${h.order.clientOrderId} from the chart`} title="Cancel this order" onClick={() => void useTrading.getState().cancel(h.order.clientOrderId)}>
               ×

@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef } from 'react';
 import type { EquitySampleView, StrategyPnlRow, StrategyPnlView } from '../../../main/contract/equity.ts';
-import { fmtDecimal, fmtMoney, fmtTime, signed } from '../../app/format.ts';
+import { fmtMoney, fmtTime, moneyDecimals, signed } from '../../app/format.ts';
 import { DataTable, type Col } from '../../app/ui/DataTable.tsx';
 import { download, toCsv } from '../../app/ui/csv.ts';
 import { pnlWhileOpen, useEquity } from '../../state/equity.ts';
@@ -14,20 +14,22 @@ import { CurveView } from '../chart/lightweight.ts';
 
 type Row = StrategyPnlRow | (StrategyPnlView['total'] & { key: 'total'; label: string; kind: 'total'; positions: StrategyPnlRow['positions'] });
 
-const pnl = (v: string) => {
-  const s = signed(v);
+const pnlIn = (ccy: string) => (v: string) => {
+  const s = signed(v, moneyDecimals(ccy));
   return <span className={s.cls}>{s.text}</span>;
 };
 
 /** What the trader looks for first comes first: the panel is narrow at 1280 px, the rest scrolls into view. */
 function columns(ccy: string): Col<Row>[] {
+  // Every money column with the currency's decimals (cents for USDT), funding included.
+  const pnl = pnlIn(ccy);
   return [
     { id: 'label', header: 'Strategy', value: (r) => r.label, cell: (r) => (r.kind === 'total' ? <b>{r.label}</b> : r.label), width: 118 },
     { id: 'net', header: 'Net', value: (r) => r.net, align: 'right', numeric: true, cell: (r) => pnl(r.net), width: 84 },
     { id: 'realized', header: 'Realized', value: (r) => r.realized, align: 'right', numeric: true, cell: (r) => pnl(r.realized), width: 84 },
     { id: 'unrealized', header: 'Unrealized', value: (r) => r.unrealized, align: 'right', numeric: true, cell: (r) => pnl(r.unrealized), width: 92 },
     { id: 'fees', header: 'Fees', value: (r) => r.fees, align: 'right', numeric: true, cell: (r) => fmtMoney(r.fees, ccy), width: 72 },
-    { id: 'funding', header: 'Funding', value: (r) => r.funding, align: 'right', numeric: true, cell: (r) => fmtDecimal(r.funding, 4), width: 76 },
+    { id: 'funding', header: 'Funding', value: (r) => r.funding, align: 'right', numeric: true, cell: (r) => fmtMoney(r.funding, ccy), width: 76 },
     { id: 'fills', header: 'Fills', value: (r) => r.fills, align: 'right', width: 52 },
     { id: 'position', header: 'Position', value: (r) => r.positions.map((p) => `${p.qty} ${p.symbol}`).join(', ') },
   ];

@@ -13,6 +13,7 @@ import { fieldsFor, floorToLot, isDecimal, snapToTick, stepTicks, type TicketFor
 import { keepIfZero } from '../../state/ticket.ts';
 import { TicketPreview } from './TicketPreview.tsx';
 import { OneClickBar } from './OneClickBar.tsx';
+import { LeverageChip } from './LeverageChip.tsx';
 import { ExitField } from './ExitField.tsx';
 import { estimateQty, projectedPnl } from './exits.ts';
 import { syntheticPrices, useQuote } from './use-quote.ts';
@@ -140,6 +141,7 @@ export function TicketPanel() {
               {inst?.demo && <Badge kind="warn">DEMO</Badge>}
             </div>
             <QuoteRow symbol={form.symbol} tick={inst?.tickSize} onPick={need.price ? (price) => t.patch({ price }) : undefined} />
+            <LeverageChip symbol={form.symbol} />
             <OneClickBar symbol={form.symbol} />
             <div className="side-toggle" role="radiogroup" aria-label="Side">
               <button role="radio" aria-checked={form.side === 'buy'} className={form.side === 'buy' ? 'buy' : ''} onClick={() => t.patch({ side: 'buy' })}>

@@ -102,15 +102,23 @@ describe('a perpetual paper account on Kestrel Sim', () => {
     const instruments = (await c.call('trading.instruments', {})).instruments;
     expect(instruments.map((i) => i.symbol)).toEqual([PERP]);
     await until('a price for the perpetual', async () => (await c.call('trading.prices', {})).prices.find((p) => p.symbol === PERP), 60_000);
+    // The trader sets 19× on the symbol (settings.json says 20×): kept with the account's books, so it outlives the session.
+    expect(await c.call('trading.setMargin', { symbol: PERP, leverage: 19 })).toMatchObject({ mode: 'isolated', leverage: 19, maxLeverage: 20, editable: true });
     const buy = (await c.call('trading.submit', { symbol: PERP, side: 'buy', type: 'market', qty: '0.1' })).orders[0]!;
     await until('the long filled', async () => (await c.call('trading.fills', {})).fills.find((f) => f.clientOrderId === buy.clientOrderId), 30_000);
     const p = (await until('the position', position, 10_000))!;
     expect(p.side).toBe('long');
-    // 20× isolated on Kestrel Sim's stated 2.5 % maintenance: (N − N/20) / (q·(1 − 0.025)), about 2.6 % under entry.
+    // 19× isolated on Kestrel Sim's stated 2.5 % maintenance: (N − N/19) / (q·(1 − 0.025)), about 2.4 % under entry.
     const entry = Number(p.avgPrice);
     liq = Number(p.liquidationPrice);
-    expect(liq).toBeCloseTo((entry * 0.1 * (1 - 1 / 20)) / (0.1 * 0.975), 1);
+    expect(liq).toBeCloseTo((entry * 0.1 * (1 - 1 / 19)) / (0.1 * 0.975), 1);
     expect(liq).toBeLessThan(entry);
+    expect(p).toMatchObject({ leverage: 19, marginMode: 'isolated' });
+    // With the long open, the venue's refusals come through the contract as typed errors with its code.
+    for (const [change, venueCode] of [[{ mode: 'cross' as const }, -4048], [{ leverage: 10 }, -4161], [{ leverage: 25 }, -4028]] as const) {
+      const err = await c.call('trading.setMargin', { symbol: PERP, ...change }).then(() => undefined, (e: unknown) => e as { code: string; details?: { venueCode?: number } });
+      expect(err).toMatchObject({ code: 'venue_rejected', details: { venueCode } });
+    }
     expect((await c.call('trading.session', {})).feed).toBe('Kestrel Sim trades');
     // The book and tape of the perpetual (the ticket's, the book panel's) are its pair's, labelled as the perpetual.
     const books: string[] = [];
@@ -142,6 +150,8 @@ describe('a perpetual paper account on Kestrel Sim', () => {
     await open();
     const p = await until('the position after the restart', position, 60_000);
     expect(p.side).toBe('long');
+    expect(p).toMatchObject({ leverage: 19, liquidationPrice: String(liq) });
+    expect((await c.call('trading.margin', { symbol: PERP })).leverage).toBe(19);
     expect(Number(p.funding)).toBeCloseTo(0.3, 10);
     const rep = await c.call('audit.rerun', { session: firstSession });
     expect(rep.divergences).toEqual([]);
