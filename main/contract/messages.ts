@@ -33,6 +33,11 @@ export interface ClientPort {
 export interface HostConnection {
   readonly label: string;
   send(msg: HostMessage): void;
+  /**
+   * Transports that send binary frames (contract/wire.ts) take an event already encoded: the server
+   * encodes a broadcast once for all of them instead of once per client.
+   */
+  sendFrame?(frame: Uint8Array): void;
   onMessage(listener: (msg: unknown) => void): () => void;
   onClose(listener: () => void): () => void;
 }

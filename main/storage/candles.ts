@@ -9,7 +9,7 @@
  */
 import { KestrelError, ValidationError } from '../core/errors.ts';
 import type { OhlcvArrays } from '../core/model/market.ts';
-import { guarded, toStorageError, type SqliteDb, type SqliteStatement } from './sqlite.ts';
+import { guarded, toStorageError, type SqliteDb, type SqliteStatement, type SqliteTransaction } from './sqlite.ts';
 
 /** The model's six columns (main/core/model/market.ts). */
 export type CandleColumns = OhlcvArrays;
@@ -77,6 +77,8 @@ interface ChunkRow {
 export class CandleStore {
   private readonly db: SqliteDb;
   private readonly setIds = new Map<string, number>();
+  /** upsertMany's transaction, made once (it runs on every event-loop turn that closes live bars). */
+  private readonly appendAll: SqliteTransaction<(items: readonly (KestrelError | { key: CandleKey; tfMs: number; cols: CandleColumns })[]) => void>;
   private readonly st: {
     setId: SqliteStatement<[string, string, string], { id: number; tf_ms: number }>;
     addSet: SqliteStatement<[string, string, string, number]>;
@@ -86,8 +88,8 @@ export class CandleStore {
     lastTs: SqliteStatement<[number], { last_ts: number }>;
     datasets: SqliteStatement<[], { source: string; symbol: string; timeframe: string; firstTs: number; lastTs: number; count: number }>;
     removeSet: SqliteStatement<[number]>;
-    tailFirst: SqliteStatement<[number], { ts: number }>;
     tailLast: SqliteStatement<[number], { ts: number }>;
+    appendAt: SqliteStatement<[number, number, number], [number | null, number | null, number | null]>;
     tailAdd: SqliteStatement<[number, number, number, number, number, number, number]>;
     tailAll: SqliteStatement<[number], number[]>;
     tailRange: SqliteStatement<[number, number, number], number[]>;
@@ -96,6 +98,9 @@ export class CandleStore {
 
   constructor(db: SqliteDb) {
     this.db = db;
+    this.appendAll = db.transaction((items) => {
+      for (const c of items) if (!(c instanceof KestrelError) && c.cols.ts.length) this.append(c.key, c.tfMs, c.cols);
+    });
     this.st = {
       setId: db.prepare('SELECT id, tf_ms FROM candle_sets WHERE source = ? AND symbol = ? AND timeframe = ?'),
       addSet: db.prepare('INSERT INTO candle_sets (source, symbol, timeframe, tf_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
@@ -119,8 +124,12 @@ export class CandleStore {
       ),
       removeSet: db.prepare('DELETE FROM candle_sets WHERE id = ?'),
       // Index seeks, not aggregates over the tail: an append pays O(log n) for them.
-      tailFirst: db.prepare('SELECT ts FROM candle_tail WHERE set_id = ? ORDER BY ts LIMIT 1'),
       tailLast: db.prepare('SELECT ts FROM candle_tail WHERE set_id = ? ORDER BY ts DESC LIMIT 1'),
+      // What an append needs in one statement (tail's last, tail's first, chunks' last): three index seeks.
+      appendAt: db.prepare<[number, number, number], [number | null, number | null, number | null]>(
+        `SELECT (SELECT ts FROM candle_tail WHERE set_id = ? ORDER BY ts DESC LIMIT 1), (SELECT ts FROM candle_tail WHERE set_id = ? ORDER BY ts LIMIT 1),
+           (SELECT last_ts FROM candle_chunks WHERE set_id = ? ORDER BY chunk_start DESC LIMIT 1)`,
+      ).raw(true),
       tailAdd: db.prepare('INSERT INTO candle_tail (set_id, ts, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       tailAll: db.prepare<[number], number[]>('SELECT ts, open, high, low, close, volume FROM candle_tail WHERE set_id = ? ORDER BY ts').raw(true),
       tailRange: db.prepare<[number, number, number], number[]>('SELECT ts, open, high, low, close, volume FROM candle_tail WHERE set_id = ? AND ts >= ? AND ts < ? ORDER BY ts').raw(true),
@@ -163,11 +172,7 @@ export class CandleStore {
       }
     });
     try {
-      guarded('upsert candles', () =>
-        this.db.transaction(() => {
-          for (const c of checked) if (!(c instanceof KestrelError) && c.cols.ts.length) this.append(c.key, c.tfMs, c.cols);
-        }).immediate(),
-      );
+      guarded('upsert candles', () => this.appendAll.immediate(checked));
     } catch (e) {
       this.setIds.clear();
       throw e;
@@ -246,7 +251,8 @@ export class CandleStore {
   /** Appends to the tail when every candle follows the dataset's last one, else folds and merges; in the caller's transaction. */
   private append(key: CandleKey, tfMs: number, cols: CandleColumns): void {
     const setId = this.appendSet(key, tfMs);
-    const last = this.lastOf(setId);
+    const [tailLast, tailFirst, chunkLast] = this.st.appendAt.get(setId, setId, setId)!;
+    const last = tailLast ?? chunkLast ?? undefined;
     if (last !== undefined && !(cols.ts[0]! > last)) {
       this.fold(setId, tfMs);
       this.put(setId, tfMs, cols);
@@ -254,7 +260,7 @@ export class CandleStore {
     }
     for (let i = 0; i < cols.ts.length; i++) this.st.tailAdd.run(setId, cols.ts[i]!, cols.open[i]!, cols.high[i]!, cols.low[i]!, cols.close[i]!, cols.volume[i]!);
     // Rows are unique by ts, so the span bounds their count (a tail with gaps folds a little early).
-    const first = this.st.tailFirst.get(setId)!.ts;
+    const first = tailFirst ?? cols.ts[0]!;
     if ((cols.ts[cols.ts.length - 1]! - first) / tfMs + 1 >= TAIL_FOLD) this.fold(setId, tfMs);
   }
 

@@ -8,6 +8,8 @@ import { KestrelError, StorageError } from '../core/errors.ts';
 
 export type SqliteDb = Database.Database;
 export type SqliteStatement<P extends unknown[] | object = unknown[], R = unknown> = Database.Statement<P, R>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver's own constraint
+export type SqliteTransaction<F extends (...args: any[]) => unknown> = Database.Transaction<F>;
 
 export interface SqliteOpenOptions {
   readonly readonly?: boolean;

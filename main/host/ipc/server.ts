@@ -1,4 +1,4 @@
-import { ClientMessage, commands, events, isCommandName, MAX_DEPTH, type EventName, type EventOf, type HostConnection, type HostMessage, type WireError } from '../../contract/index.ts';
+import { ClientMessage, commands, encodeFrame, events, isCommandName, MAX_DEPTH, type EventName, type EventOf, type HostConnection, type HostMessage, type WireError } from '../../contract/index.ts';
 import type { z, ZodError } from 'zod';
 import type { Logger } from '../log.ts';
 import { toWireError, zodToWire } from './errors.ts';
@@ -71,7 +71,19 @@ export class IpcServer {
     }
     if (this.connections.size === 0) return;
     const msg: HostMessage = { t: 'evt', ch: channel, p };
-    for (const c of this.connections) this.safeSend(c, msg);
+    // Binary transports share one encoding of the event (encoding was most of a stream update's fan-out cost).
+    let frame: Uint8Array | undefined;
+    for (const c of this.connections) {
+      if (!c.sendFrame) {
+        this.safeSend(c, msg);
+        continue;
+      }
+      try {
+        c.sendFrame((frame ??= encodeFrame(msg)));
+      } catch (e) {
+        this.log.warn({ conn: c.label, err: e }, 'send failed');
+      }
+    }
   }
 
   private shouldValidate(channel: EventName): boolean {

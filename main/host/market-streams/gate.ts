@@ -97,7 +97,7 @@ export class MessageGate {
       case 'kline': {
         const k = m.k as Record<string, unknown> | undefined;
         if (!k || typeof k !== 'object' || !numeric(k.t) || typeof k.i !== 'string' || typeof k.x !== 'boolean') return this.bad();
-        if (!['o', 'h', 'l', 'c', 'v'].every((f) => numeric(k[f]))) return this.bad();
+        if (!numeric(k.o) || !numeric(k.h) || !numeric(k.l) || !numeric(k.c) || !numeric(k.v)) return this.bad();
         key = `k|${m.s}|${k.i}`;
         a = Number(k.t);
         // A closed update outranks every open one of the same bar, whatever their event times.

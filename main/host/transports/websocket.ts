@@ -14,6 +14,9 @@ export function websocketConnection(ws: WebSocket, label: string, onError: (e: E
     send(msg) {
       if (ws.readyState === ws.OPEN) ws.send(encodeFrame(msg), { binary: true });
     },
+    sendFrame(frame) {
+      if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
+    },
     onMessage(listener) {
       const h = (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
         let decoded: unknown;

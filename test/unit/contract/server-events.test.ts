@@ -4,7 +4,7 @@
  * dropped and logged whenever it is checked.
  */
 import { describe, expect, it } from 'vitest';
-import type { HostMessage } from '../../../main/contract/index.ts';
+import { decodeFrame, type HostMessage } from '../../../main/contract/index.ts';
 import type { StreamUpdate } from '../../../main/contract/streams.ts';
 import { IpcServer, defaultEventValidation, type EventValidation } from '../../../main/host/ipc/server.ts';
 import { createLogger } from '../../../main/host/log.ts';
@@ -54,5 +54,27 @@ describe('IpcServer.emit validation', () => {
     // Counted per channel: another channel starts with its own first 100.
     r.server.emit('streams.health', {} as never);
     expect(r.errors).toHaveLength(102);
+  });
+});
+
+describe('IpcServer.emit fan-out', () => {
+  it('encodes an event once for every binary client, still hands plain clients the message, and one failing client costs only its own send', () => {
+    const server = new IpcServer({} as ReturnType<typeof createHandlers>, createLogger('test', 'silent'), { validateEvents: 'all' });
+    const frames: Uint8Array[][] = [[], [], []];
+    const plain: HostMessage[] = [];
+    const conn = (label: string, sendFrame?: (f: Uint8Array) => void) => ({ label, send: (m: HostMessage) => void plain.push(m), ...(sendFrame ? { sendFrame } : {}), onMessage: () => () => {}, onClose: () => () => {} });
+    server.accept(conn('a', (f) => void frames[0]!.push(f)));
+    server.accept(conn('broken', () => { throw new Error('socket gone'); }));
+    server.accept(conn('b', (f) => void frames[1]!.push(f)));
+    server.accept(conn('electron'));
+    server.emit('streams.update', good(7));
+    server.emit('streams.update', good(8));
+    expect(frames[0]).toHaveLength(2);
+    expect(frames[1]).toHaveLength(2);
+    // The same bytes for both binary clients: one encoding per event.
+    expect(frames[1]![0]).toBe(frames[0]![0]);
+    expect(frames[0]![0]).not.toBe(frames[0]![1]);
+    expect((decodeFrame(frames[0]![1]!) as { p: { last: number } }).p.last).toBe(8);
+    expect(plain.map((m) => (m as { p: { last: number } }).p.last)).toEqual([7, 8]);
   });
 });
