@@ -48,7 +48,8 @@ export interface OrderAmend {
  */
 export type VenueEvent =
   | { readonly kind: 'ack'; readonly clientOrderId: string; readonly venueOrderId: string; readonly ts: number }
-  | { readonly kind: 'rejected'; readonly clientOrderId: string; readonly reason: string; readonly ts: number }
+  /** `detail`: the venue's own words for the refusal, where it gave some (shown with the alert a refused protective order raises). */
+  | { readonly kind: 'rejected'; readonly clientOrderId: string; readonly reason: string; readonly ts: number; readonly detail?: string }
   | { readonly kind: 'triggered'; readonly clientOrderId: string; readonly ts: number }
   /** A trailing stop moved its trigger (only ever in the trader's favour). */
   | { readonly kind: 'trail-moved'; readonly clientOrderId: string; readonly triggerPrice: Ticks; readonly ts: number }

@@ -10,7 +10,7 @@ import { isTerminal } from '../model/index.ts';
 import type { AuditEvent, AuditSink, Clock, RiskAlert, RiskBook, RiskGate, RiskInput, RiskVerdict, SimulatedVenue, Store, TradingState, Venue, VenueEvent, VenueListener } from '../ports.ts';
 import { emptyRiskBook, isSimulatedVenue, MemoryStore, NullAuditSink } from '../ports.ts';
 import { OrderManager, type OrderLink } from '../execution/oms.ts';
-import { MAX_AUTO_REPLACE, protectableQty, protectionLost, type ProtectiveLostPolicy } from '../execution/protection.ts';
+import { isProtective, MAX_AUTO_REPLACE, protectableQty, protectionLost, retryable, type ProtectiveLostPolicy } from '../execution/protection.ts';
 import { validateRequest } from '../execution/validate.ts';
 import { Portfolio, type PositionState } from '../portfolio/portfolio.ts';
 import { LimitsRiskGate } from '../risk/gate.ts';
@@ -341,6 +341,8 @@ export abstract class OrderDesk implements VenueListener {
       case 'rejected':
         this.oms.move(o, 'rejected', e.ts, e.reason);
         this.orderEvent('rejected', o);
+        // A refused exit leaves its sibling working: the position keeps what protection could be placed.
+        if (isProtective(o)) return this.protectionLost(o, e.reason, this.protectiveLost, 'system', `refused by the venue (${e.detail ?? e.reason})`);
         return this.contingent(o, 0);
       case 'triggered':
         if (o.state === 'accepted') this.oms.move(o, 'triggered', e.ts);
@@ -430,14 +432,15 @@ export abstract class OrderDesk implements VenueListener {
    * does. Automatic re-placements are bounded per set (a venue refusing the same order again must not loop);
    * the trader's own (`source` reconcile) are not.
    */
-  protected protectionLost(o: Order, reason: string, how: ProtectiveLostPolicy, source: OrderSource): void {
+  protected protectionLost(o: Order, reason: string, how: ProtectiveLostPolicy, source: OrderSource, happened = `ended at the venue (${reason})`): void {
     const qty = protectableQty(o, this.portfolio.positionQty(o.symbol));
     if (qty <= 0) return this.contingent(o, 0);
     const key = o.groupId ?? `${o.symbol}:${o.tag ?? ''}`;
     const n = this.replacedCount.get(key) ?? 0;
-    const what = `${o.tag ?? o.type} ${o.clientOrderId} on ${o.symbol} ended at the venue (${reason})`;
+    const what = `${o.tag ?? o.type} ${o.clientOrderId} on ${o.symbol} ${happened}`;
     let refused = '';
-    if (how === 'replace' && (source !== 'system' || n < MAX_AUTO_REPLACE)) {
+    if (how === 'replace' && source === 'system' && !retryable(reason)) refused = '; the same order would be refused again';
+    else if (how === 'replace' && (source !== 'system' || n < MAX_AUTO_REPLACE)) {
       try {
         const r = this.placeAgain(o, qty, source);
         this.replacedCount.set(key, n + 1);

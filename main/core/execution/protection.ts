@@ -17,6 +17,11 @@ export type ProtectiveLostPolicy = 'replace' | 'flag';
  */
 const DELIBERATE: ReadonlySet<string> = new Set(['liquidation', 'reduce_only_would_increase', 'oco_sibling_filled', 'insufficient_balance', 'post_only_would_take']);
 
+/** Whether placing the same order again could succeed: not when the venue refused it for a rule that still holds. */
+export function retryable(reason: string): boolean {
+  return !DELIBERATE.has(reason) && reason !== 'venue_InsufficientFunds';
+}
+
 /** How many times one OCO set (or one symbol's standalone stops) is re-placed automatically in a session. */
 export const MAX_AUTO_REPLACE = 3;
 

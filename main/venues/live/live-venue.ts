@@ -477,7 +477,7 @@ export class LiveVenue implements Venue {
   private onCallFailed(t: Track, op: 'submit', e: unknown): void {
     if (outcomeOf(e) === 'rejected') {
       t.terminal = true;
-      this.emit({ kind: 'rejected', clientOrderId: t.clientOrderId, reason: errorCode(e), ts: this.now() });
+      this.emit({ kind: 'rejected', clientOrderId: t.clientOrderId, reason: errorCode(e), ts: this.now(), detail: venueMessage(e, this.api.id) });
       return;
     }
     this.o.log?.warn({ clientOrderId: t.clientOrderId, err: errorText(e) }, 'order outcome unknown: resolving by client order id');
@@ -605,6 +605,14 @@ export function outcomeOf(e: unknown): 'rejected' | 'unknown' | 'not-found' {
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message.slice(0, 200) : String(e).slice(0, 200);
+}
+
+/** The venue's own words for a refusal: Binance's `msg` where the reply carries one, else the error's text. */
+function venueMessage(e: unknown, exchange: string): string {
+  const text = errorText(e);
+  const msg = /"msg"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
+  // ccxt's own text starts with the exchange id, after Kestrel's "<exchange> <op> rejected: ".
+  return msg ?? text.replace(/^.*? rejected: /, '').replace(new RegExp(`^${exchange} `), '');
 }
 
 /** A short machine-readable reason for the ledger (the ccxt class name). */

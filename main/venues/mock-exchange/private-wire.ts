@@ -16,7 +16,7 @@ export function spotOrder(o: SimOrder): Record<string, unknown> {
   return {
     symbol: o.symbol, orderId: o.orderId, orderListId: -1, clientOrderId: o.clientOrderId, price: f8(o.price), origQty: f8(o.origQty), executedQty: f8(o.executedQty),
     cummulativeQuoteQty: f8(o.cumQuote), status: o.status, timeInForce: o.timeInForce || 'GTC', type: o.type, side: o.side, stopPrice: f8(o.stopPrice), icebergQty: f8(0n),
-    time: o.time, updateTime: o.updateTime, isWorking: true, workingTime: o.time, origQuoteOrderQty: f8(o.quoteOrderQty), selfTradePreventionMode: 'EXPIRE_MAKER',
+    time: o.time, updateTime: o.updateTime, isWorking: o.workingTime >= 0, workingTime: o.workingTime, origQuoteOrderQty: f8(o.quoteOrderQty), selfTradePreventionMode: 'EXPIRE_MAKER',
   };
 }
 
@@ -145,7 +145,7 @@ export function userEvents(e: SimEvent, a: SimAccount, mark: (symbol: string) =>
         return [{ market: 'spot', event: {
           e: 'executionReport', E: e.time, s: o.symbol, c: o.clientOrderId, S: o.side, o: o.type, f: o.timeInForce || 'GTC', q: f8(o.origQty), p: f8(o.price), P: f8(o.stopPrice),
           F: f8(0n), g: -1, C: e.exec === 'CANCELED' ? o.clientOrderId : '', x: e.exec, X: o.status, r: 'NONE', i: o.orderId, l: f8(t?.qty ?? 0n), z: f8(o.executedQty),
-          L: f8(t?.price ?? 0n), n: f8(t?.commission ?? 0n), N: t?.commissionAsset ?? null, T: e.time, t: t?.id ?? -1, I: e.time, w: o.status === 'NEW' || o.status === 'PARTIALLY_FILLED',
+          L: f8(t?.price ?? 0n), n: f8(t?.commission ?? 0n), N: t?.commissionAsset ?? null, T: e.time, t: t?.id ?? -1, I: e.time, w: (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED') && o.workingTime >= 0,
           m: t?.maker ?? false, M: false, O: o.time, Z: f8(o.cumQuote), Y: f8(t?.quoteQty ?? 0n), Q: f8(o.quoteOrderQty), W: o.time, V: 'EXPIRE_MAKER',
         } }];
       }

@@ -16,7 +16,7 @@ export interface SimOrder {
   readonly orderId: number;
   readonly clientOrderId: string;
   readonly side: Side;
-  /** LIMIT, MARKET, LIMIT_MAKER; on futures also STOP_MARKET / TAKE_PROFIT_MARKET (pre-Algo API behaviour). */
+  /** LIMIT, MARKET, LIMIT_MAKER; on spot also STOP_LOSS_LIMIT / TAKE_PROFIT_LIMIT; on futures STOP_MARKET / TAKE_PROFIT_MARKET (pre-Algo API behaviour). */
   readonly type: string;
   readonly timeInForce: string;
   readonly price: Money;
@@ -34,6 +34,8 @@ export interface SimOrder {
   /** Spot: the asset and amount this order still holds locked. */
   lockedAsset: string;
   locked: Money;
+  /** When the order started working on the book: its creation, or for a spot stop-limit when its stop fired (-1 until then). */
+  workingTime: number;
   /** Set when the order came from a triggered Algo order. */
   readonly algoId?: number;
 }

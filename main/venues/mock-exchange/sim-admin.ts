@@ -32,7 +32,7 @@ const PlantOrder = z
     market: z.enum(['spot', 'futures']),
     symbol: z.string().regex(/^[A-Z0-9]{2,20}$/),
     side: z.enum(['BUY', 'SELL']),
-    type: z.enum(['LIMIT', 'MARKET', 'LIMIT_MAKER', 'STOP_MARKET', 'TAKE_PROFIT_MARKET']),
+    type: z.enum(['LIMIT', 'MARKET', 'LIMIT_MAKER', 'STOP_MARKET', 'TAKE_PROFIT_MARKET', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT']),
     quantity: Decimal.optional(),
     price: Decimal.optional(),
     stopPrice: Decimal.optional(),
@@ -93,7 +93,7 @@ export function handleAdmin(method: string, path: string, body: string, api: Sim
       const placed = o.market === 'futures' && (o.type === 'STOP_MARKET' || o.type === 'TAKE_PROFIT_MARKET')
         ? api.engine.placeAlgo(o.account, { symbol: o.symbol, side: o.side, type: o.type, triggerPrice: d(o.stopPrice) ?? 0n, ...(o.quantity ? { quantity: money(o.quantity) } : {}), ...(o.clientOrderId ? { clientAlgoId: o.clientOrderId } : {}), reduceOnly: o.reduceOnly ?? false })
         : api.engine.place(o.account, o.market, {
-            symbol: o.symbol, side: o.side, type: o.type, ...(o.timeInForce ? { timeInForce: o.timeInForce } : o.type === 'LIMIT' ? { timeInForce: 'GTC' } : {}),
+            symbol: o.symbol, side: o.side, type: o.type, ...(o.timeInForce ? { timeInForce: o.timeInForce } : o.type === 'LIMIT' || o.type.endsWith('_LIMIT') ? { timeInForce: 'GTC' } : {}),
             ...(o.quantity ? { quantity: money(o.quantity) } : {}), ...(o.price ? { price: money(o.price) } : {}), ...(o.stopPrice ? { stopPrice: money(o.stopPrice) } : {}),
             ...(o.clientOrderId ? { clientOrderId: o.clientOrderId } : {}), reduceOnly: o.reduceOnly ?? false,
           });

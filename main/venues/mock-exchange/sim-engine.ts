@@ -8,6 +8,7 @@
  */
 import { money, MONEY_SCALE, type Money } from '../../core/model/money.ts';
 import { fail, type ApiFailure } from './signing.ts';
+import { checkSpotStop, SPOT_STOPS, stopReached, triggersNow, WOULD_TRIGGER } from './spot-stops.ts';
 import { abs, div, isOpen, min, mul, SimAccount, type AlgoStatus, type ExecType, type Side, type SimAlgoOrder, type SimMarket, type SimOrder, type SimTrade } from './sim-account.ts';
 
 export interface SimSymbolSpec {
@@ -144,11 +145,14 @@ export class SimEngine {
     const type = r.type;
     const conditional = market === 'futures' && CONDITIONAL.has(type);
     if (conditional && !this.options.legacyConditionalOrders) return fail(-4120, 'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.');
-    const allowed = market === 'spot' ? ['LIMIT', 'MARKET', 'LIMIT_MAKER'] : ['LIMIT', 'MARKET', ...(conditional ? [type] : [])];
+    const allowed = market === 'spot' ? ['LIMIT', 'MARKET', 'LIMIT_MAKER', ...SPOT_STOPS] : ['LIMIT', 'MARKET', ...(conditional ? [type] : [])];
     if (!allowed.includes(type)) return fail(-1116, 'Invalid orderType.');
-    const tif = type === 'LIMIT' ? (r.timeInForce ?? '') : type === 'MARKET' || conditional ? '' : 'GTC';
+    const spotStop = market === 'spot' && SPOT_STOPS.has(type);
+    const stopRefused = market === 'spot' ? checkSpotStop({ ...r, type }) : undefined;
+    if (stopRefused) return stopRefused;
+    const tif = type === 'LIMIT' || spotStop ? (r.timeInForce ?? '') : type === 'MARKET' || conditional ? '' : 'GTC';
     if (type === 'LIMIT' && !['GTC', 'IOC', 'FOK', ...(market === 'futures' ? ['GTX'] : [])].includes(tif)) return fail(-1102, "Mandatory parameter 'timeInForce' was not sent, was empty/null, or malformed.");
-    const needsPrice = type === 'LIMIT' || type === 'LIMIT_MAKER';
+    const needsPrice = type === 'LIMIT' || type === 'LIMIT_MAKER' || spotStop;
     if (needsPrice && (r.price === undefined || r.price <= 0n)) return fail(-1102, "Mandatory parameter 'price' was not sent, was empty/null, or malformed.");
     if (conditional && (r.stopPrice === undefined || r.stopPrice <= 0n)) return fail(-1102, "Mandatory parameter 'stopPrice' was not sent, was empty/null, or malformed.");
     const byQuote = market === 'spot' && type === 'MARKET' && r.quantity === undefined && r.quoteOrderQty !== undefined;
@@ -165,26 +169,31 @@ export class SimEngine {
       return market === 'spot' ? fail(-1013, 'Filter failure: NOTIONAL') : fail(-4164, `Order's notional must be no smaller than ${spec.minNotional / MONEY_SCALE} (unless you choose reduce only).`);
     }
     if (type === 'LIMIT_MAKER' && crosses(r.side, price, book)) return fail(-2010, 'Order would immediately match and take.');
+    if (spotStop && triggersNow(type, r.side, r.stopPrice!, book.last)) return WOULD_TRIGGER;
     const time = this.deps.now();
     const o: SimOrder = {
       market, symbol: r.symbol, orderId: this.nextOrderId++, clientOrderId, side: r.side, type, timeInForce: tif, price, stopPrice: r.stopPrice ?? 0n,
       origQty: qty, quoteOrderQty: byQuote ? r.quoteOrderQty! : 0n, executedQty: 0n, cumQuote: 0n, status: 'NEW', reduceOnly: r.reduceOnly ?? false,
-      closePosition: r.closePosition ?? false, time, updateTime: time, lockedAsset: '', locked: 0n,
+      closePosition: r.closePosition ?? false, time, updateTime: time, lockedAsset: '', locked: 0n, workingTime: spotStop ? -1 : time,
     };
     const refused = market === 'spot' ? this.reserveSpot(a, spec, o, book) : this.checkFutures(a, o, refPrice);
     if (refused) return refused;
     a.addOrder(o);
     this.emit({ kind: 'order', account: a.id, order: { ...o }, exec: 'NEW', time });
     if (type === 'MARKET') this.take(a, spec, o, book, undefined);
-    else if (!conditional) {
-      if (tif === 'GTX' && crosses(o.side, price, book)) this.close(a, o, 'EXPIRED');
-      else if (tif === 'FOK' && available(o.side, price, book) < o.origQty) this.close(a, o, 'EXPIRED');
-      else {
-        if (crosses(o.side, price, book)) this.take(a, spec, o, book, price);
-        if (isOpen(o.status) && tif === 'IOC') this.close(a, o, 'EXPIRED');
-      }
-    }
+    else if (!conditional && !spotStop) this.work(a, spec, o, book);
     return o;
+  }
+
+  /** A limit order (or a spot stop-limit whose stop fired) meets the book: takes what crosses, then rests or expires as its time in force says. */
+  private work(a: SimAccount, spec: SimSymbolSpec, o: SimOrder, book: BookView): void {
+    const tif = o.timeInForce;
+    if (tif === 'GTX' && crosses(o.side, o.price, book)) this.close(a, o, 'EXPIRED');
+    else if (tif === 'FOK' && available(o.side, o.price, book) < o.origQty) this.close(a, o, 'EXPIRED');
+    else {
+      if (crosses(o.side, o.price, book)) this.take(a, spec, o, book, o.price);
+      if (isOpen(o.status) && tif === 'IOC') this.close(a, o, 'EXPIRED');
+    }
   }
 
   private newClientId(): string {
@@ -286,7 +295,7 @@ export class SimEngine {
     }
     // A buy by quote amount is complete when it has spent what a whole lot can buy.
     plan.forEach(([p, q], i) => this.fill(a, spec, o, p, q, false, o.quoteOrderQty > 0n && i === plan.length - 1));
-    if (isOpen(o.status) && o.type !== 'LIMIT' && o.type !== 'LIMIT_MAKER') this.close(a, o, 'EXPIRED');
+    if (isOpen(o.status) && !restsOnBook(o)) this.close(a, o, 'EXPIRED');
   }
 
   private remaining(a: SimAccount, o: SimOrder): Money {
@@ -360,19 +369,24 @@ export class SimEngine {
     for (const a of this.accounts.values()) {
       for (const o of [...a.orders.values()]) {
         if (o.symbol !== symbol || !isOpen(o.status)) continue;
-        if (o.type === 'LIMIT' || o.type === 'LIMIT_MAKER') {
+        if (SPOT_STOPS.has(o.type) && o.workingTime < 0) {
+          // A spot stop-limit fires on the last trade prices (this candle's range), then works as its limit.
+          if (!stopReached(o.type, o.side, o.stopPrice, low, high)) continue;
+          o.workingTime = this.deps.now();
+          this.work(a, spec, o, book);
+        } else if (restsOnBook(o)) {
           const through = o.side === 'BUY' ? low < o.price : high > o.price;
           if (!through) continue;
           const q = min(perOrder, this.remaining(a, o));
           if (q > 0n) this.fill(a, spec, o, o.price, q, true);
           else if (o.reduceOnly) this.close(a, o, 'EXPIRED');
-        } else if (CONDITIONAL.has(o.type) && reached(o.type, o.side, o.stopPrice, low, high)) {
+        } else if (CONDITIONAL.has(o.type) && stopReached(o.type, o.side, o.stopPrice, low, high)) {
           if (this.remaining(a, o) === 0n) this.close(a, o, 'EXPIRED');
           else this.take(a, spec, o, book, undefined);
         }
       }
       for (const al of [...a.algos.values()]) {
-        if (al.symbol === symbol && al.status === 'NEW' && reached(al.orderType, al.side, al.triggerPrice, low, high)) this.trigger(a, al);
+        if (al.symbol === symbol && al.status === 'NEW' && stopReached(al.orderType, al.side, al.triggerPrice, low, high)) this.trigger(a, al);
       }
     }
   }
@@ -391,7 +405,7 @@ export class SimEngine {
     const clientAlgoId = r.clientAlgoId ?? this.newClientId();
     const dup = a.findAlgoByClient(clientAlgoId);
     if (dup && dup.status === 'NEW') return fail(-2010, 'Duplicate order sent.');
-    if (reached(r.type, r.side, r.triggerPrice, book.last, book.last)) return fail(-2021, 'Order would immediately trigger.');
+    if (triggersNow(r.type, r.side, r.triggerPrice, book.last)) return fail(-2021, 'Order would immediately trigger.');
     const time = this.deps.now();
     const al: SimAlgoOrder = {
       algoId: this.nextAlgoId++, clientAlgoId, symbol: r.symbol, side: r.side, orderType: r.type, quantity: qty, triggerPrice: r.triggerPrice,
@@ -463,11 +477,9 @@ function sweepCost(levels: BookView['asks'], qty: Money): Money {
   return cost;
 }
 
-/** Whether a candle's range reaches a conditional order's trigger. */
-function reached(type: string, side: Side, trigger: Money, low: Money, high: Money): boolean {
-  const stop = type === 'STOP_MARKET';
-  // A stop sells when the price falls to it and buys when it rises to it; take-profit the other way.
-  return (side === 'SELL') === stop ? low <= trigger : high >= trigger;
+/** A limit on the book: LIMIT, LIMIT_MAKER, or a spot stop-limit whose stop has fired. */
+function restsOnBook(o: SimOrder): boolean {
+  return o.type === 'LIMIT' || o.type === 'LIMIT_MAKER' || (SPOT_STOPS.has(o.type) && o.workingTime >= 0);
 }
 
 /** Moves a one-way position by `delta` at `price`; returns the realized P&L. */

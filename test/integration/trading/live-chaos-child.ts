@@ -17,13 +17,18 @@ const target = Number(targetText);
 let seed = Number(seedText) || 1;
 const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
 
+const T0 = Date.now();
+const trace = (m: string) => { if (process.env.KESTREL_CHAOS_TRACE) process.stderr.write(`${new Date().toISOString().slice(11, 19)} [life ${seedText}] +${Date.now() - T0}ms ${m}\n`); };
 const host = await createHost({ mode: 'memory', dataDir: dataDir!, env: { KESTREL_SIM_URL: simUrl!, KESTREL_LIVE_RECV_WINDOW_MS: '2000' } });
 const c: KestrelClient = createClient(connectInMemory(host.server));
+trace(`host up (process start ${Math.round(process.uptime() * 1000)}ms before T0)`);
 await c.call('accounts.select', { account });
+trace('selected');
 
 const TRANSIENT = new Set(['unknown-order', 'missing-order']);
 for (let i = 0; ; i++) {
   const st = await c.call('live.reconcile', { account });
+  trace(`reconcile ${i}: ${st.gate} ${JSON.stringify(st.discrepancies.map((d) => d.kind))}`);
   if (st.gate === 'clear') break;
   const hard = st.discrepancies.filter((d) => !TRANSIENT.has(d.kind) && !(firstText === '1' && d.kind === 'position-mismatch'));
   if (hard.length > 0 && i > 40) {
@@ -35,6 +40,7 @@ for (let i = 0; ; i++) {
 }
 await c.call('live.arm', { account, confirm: 'Chaos' });
 process.stdout.write('armed\n');
+trace('armed');
 
 const count = () => (host.services.ledger.db.prepare('SELECT COUNT(*) AS n FROM orders WHERE account_id IN (SELECT id FROM accounts WHERE owner = ?)').get(account) as { n: number }).n;
 const price = async () => {
@@ -44,7 +50,7 @@ const price = async () => {
     await new Promise((r) => setTimeout(r, 50));
   }
 };
-while (count() < target) {
+for (let i = 0; count() < target; i++) {
   const r = rnd();
   try {
     if (r < 0.6) {
@@ -59,6 +65,8 @@ while (count() < target) {
     await new Promise((r) => setTimeout(r, 50));
   }
   await new Promise((r) => setTimeout(r, 5 + rnd() * 20));
+  if (i % 50 === 0) trace(`orders ${count()}`);
 }
+trace(`done ${count()}`);
 process.stdout.write('done\n');
 setInterval(() => {}, 1_000);

@@ -168,3 +168,73 @@ describe('a protective leg lost at the venue', () => {
     expect(venue.submitted.at(-1)).toMatchObject({ type: 'stop-market', qty: 1, triggerPrice: 9_500, groupId: undefined });
   });
 });
+
+describe('a protective leg refused at placement', () => {
+  /** The bracket's entry filled and both exits went out; the stop is refused by the venue instead of acknowledged. */
+  function refusedStop(protectiveLost?: ProtectiveLostPolicy, reason = 'venue_OrderImmediatelyFillable', detail: string | undefined = 'Stop price would trigger immediately.') {
+    const venue = new ScriptedVenue();
+    const engine = new Engine({ instruments: [inst], venue, clock: new SimClock(), audit: new MemoryAuditSink(), portfolio: { baseCurrency: 'USDT', cash: { USDT: '1000000' } }, ...(protectiveLost ? { protectiveLost } : {}) });
+    const alerts: RiskAlert[] = [];
+    engine.bus.on('risk-alert', (a) => alerts.push(a));
+    engine.onTrade({ symbol: inst.symbol, price: 100, qty: 1, ts: 1 });
+    const [entry, tp, sl] = engine.submitBracket({ entry: { symbol: inst.symbol, side: 'buy', type: 'market', qty: 5 }, takeProfit: 10_300, stopLoss: 9_800, stopLimit: 9_790 });
+    venue.ack(entry!.clientOrderId);
+    venue.fill(entry!, 5, 10_000);
+    venue.ack(tp!.clientOrderId);
+    const refuse = (id: string) => venue.emit({ kind: 'rejected', clientOrderId: id, reason, ts: 2, ...(detail ? { detail } : {}) });
+    refuse(sl!.clientOrderId);
+    return { engine, venue, alerts, tp: tp!, sl: sl!, refuse };
+  }
+
+  it('the sibling keeps working, the refused leg shows rejected with the venue’s reason, an alert says why, and the leg is tried again (bounded)', () => {
+    const { engine, venue, alerts, tp, sl, refuse } = refusedStop();
+    expect(sl).toMatchObject({ state: 'rejected', reason: 'venue_OrderImmediatelyFillable' });
+    expect(tp.state).toBe('accepted');
+    expect(venue.canceled).toEqual([]);
+    const again = venue.submitted.at(-1)!;
+    expect(again).toMatchObject({ type: 'stop-limit', triggerPrice: 9_800, price: 9_790, qty: 5, tag: 'stop-loss', groupId: sl.groupId, reduceOnly: true });
+    expect(alerts).toMatchObject([{ rule: 'protective_replaced', symbol: inst.symbol, value: 5 }]);
+    expect(alerts[0]!.message).toContain('refused by the venue (Stop price would trigger immediately.)');
+    // Refused each time: after 3 automatic attempts the position is flagged unprotected, the take-profit still working.
+    let last = again.clientOrderId;
+    for (let k = 0; k < 3; k++) {
+      refuse(last);
+      last = venue.submitted.at(-1)!.clientOrderId;
+    }
+    expect(alerts.map((a) => a.rule)).toEqual(['protective_replaced', 'protective_replaced', 'protective_replaced', 'unprotected']);
+    expect(alerts.at(-1)!.message).toMatch(/refused by the venue \(Stop price would trigger immediately\.\).*re-placed 3 times.*unprotected/);
+    expect(working(engine)).toEqual(['take-profit:accepted']);
+    expect(engine.unprotected()).toHaveLength(1);
+  });
+
+  it('with the flag policy nothing is retried: the position is flagged unprotected, its take-profit kept', () => {
+    const { engine, venue, alerts, tp, sl } = refusedStop('flag');
+    expect(venue.submitted.filter((o) => o.tag === 'stop-loss')).toHaveLength(1);
+    expect(tp.state).toBe('accepted');
+    expect(alerts).toMatchObject([{ rule: 'unprotected', value: 5 }]);
+    expect(alerts[0]!.message).toContain('Stop price would trigger immediately.');
+    expect(engine.unprotected()).toMatchObject([{ order: { clientOrderId: sl.clientOrderId }, qty: 5 }]);
+  });
+
+  it('a refusal the same order would meet again (funds) is flagged at once, not retried; the sibling is kept', () => {
+    const { engine, venue, alerts, tp } = refusedStop('replace', 'venue_InsufficientFunds', 'Account has insufficient balance for requested action.');
+    expect(venue.submitted.filter((o) => o.tag === 'stop-loss')).toHaveLength(1);
+    expect(tp.state).toBe('accepted');
+    expect(alerts.map((a) => a.rule)).toEqual(['unprotected']);
+    expect(alerts[0]!.message).toContain('the same order would be refused again');
+    expect(engine.unprotected()).toHaveLength(1);
+  });
+
+  it('with no position left to protect a refused exit ends the set as an OCO does; a plain order’s refusal is no protection matter', () => {
+    const { engine, venue, alerts, tp, refuse } = refusedStop('flag', 'venue_OrderImmediatelyFillable', undefined);
+    expect(alerts.map((a) => a.rule)).toEqual(['unprotected']);
+    const again = engine.settleLost(engine.unprotected()[0]!.order.clientOrderId, 'replace')!;
+    venue.fill(engine.submit({ symbol: inst.symbol, side: 'sell', type: 'market', qty: 5 }), 5, 10_000);
+    refuse(again.clientOrderId);
+    expect(venue.canceled).toEqual([tp.clientOrderId]);
+    expect(alerts).toHaveLength(1);
+    const plain = engine.submit({ symbol: inst.symbol, side: 'buy', type: 'limit', qty: 1, price: 9_000 });
+    venue.emit({ kind: 'rejected', clientOrderId: plain.clientOrderId, reason: 'venue_InvalidOrder', ts: 3 });
+    expect(alerts).toHaveLength(1);
+  });
+});
