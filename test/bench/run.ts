@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HOST_V8_FLAGS } from '../../main/cli/host-flags.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const all = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, '')).sort();
@@ -18,7 +19,9 @@ if (unknown.length) {
 let failed = 0;
 for (const name of wanted.length ? wanted : all) {
   console.log(`# ${name}`);
-  const r = spawnSync(process.execPath, ['--expose-gc', join(here, `${name}.bench.ts`)], { stdio: 'inherit' });
+  // The streams bench measures the host path, so it runs with the host process's V8 flags.
+  const flags = name === 'streams' ? HOST_V8_FLAGS : [];
+  const r = spawnSync(process.execPath, ['--expose-gc', ...flags, join(here, `${name}.bench.ts`)], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

@@ -22,6 +22,7 @@
  * alternate phase by phase over BENCH_STREAM_ROUNDS rounds after a discarded warm-up round (JIT). Latencies
  * pool every timed round; the rate is the median round's. Both stores end with the same closed bars
  * (checked) before the ratio is printed. Slow batches are attributed to the GC pauses that overlap them.
+ * `npm run bench -- streams` runs this with the host process's V8 flags (main/cli/host-flags.ts), as the app runs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
@@ -120,6 +121,7 @@ function server(): IpcServer {
 }
 
 function ours(stores: MarketStores, v: CcxtVenue) {
+  // ccxt's per-symbol trade cache (default 1,000): a knob to measure a smaller one with, not a product setting.
   const tl = process.env.BENCH_STREAM_TRADES_LIMIT;
   if (tl) (v.ex.options as Record<string, unknown>).tradesLimit = Number(tl);
   const ipc = server();
@@ -288,7 +290,7 @@ try {
   const slow = o.reduce((x, p) => x + p.slow, 0);
   const slowGc = o.reduce((x, p) => x + p.slowWithGc, 0);
   figure('streams ingest batches over 2 ms', slow, `of ${pool(o, (p) => p.lat).length} (${slowGc} overlapping a GC pause; GC ${fmt(median(o.map((p) => p.gcMs)))} ms in ${median(o.map((p) => p.gcCount))} pauses per run of ${frames.length} frames)`);
-  figure('streams ingest messages', frames.length, `frames, ${SYMBOLS.length} symbols × ${MINUTES} minutes, ${fmt(o[0]!.bytes / 1e6)} MB encoded for the renderer`);
+  figure('streams ingest messages', frames.length, `frames, ${SYMBOLS.length} symbols × ${MINUTES} minutes, ${fmt(o[0]!.bytes / 1e6)} MB encoded for the renderer; node flags: ${process.execArgv.join(' ') || 'none'}`);
   ratio('streams ingest', 'insert-per-message', median(o.map((p) => p.rate)), median(pr.map((p) => p.rate)), 'msgs/s', true);
 } finally {
   observer.disconnect();

@@ -6,6 +6,7 @@ import { appRoot } from '../../host/paths.ts';
 import { buildMain } from '../build.ts';
 import type { CliCommand } from '../command.ts';
 import { SERVE_OPTIONS, serveHeadless } from './serve.ts';
+import { HOST_V8_FLAGS } from '../host-flags.ts';
 
 /** The Electron binary's path when one is installed and can actually start on this machine, else why not. */
 export function probeElectron(): { ok: true; path: string } | { ok: false; why: string } {
@@ -35,7 +36,7 @@ export const start: CliCommand = {
     const electron = probeElectron();
     if (!electron.ok) return serveHeadless(argv, `Electron cannot start here because ${electron.why}; starting headless mode instead.`);
     await buildMain();
-    const child = spawn(electron.path, [join(appRoot(), 'dist', 'main', 'app', 'main.js'), ...argv], { stdio: 'inherit' });
+    const child = spawn(electron.path, [`--js-flags=${HOST_V8_FLAGS.join(' ')}`, join(appRoot(), 'dist', 'main', 'app', 'main.js'), ...argv], { stdio: 'inherit' });
     return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
   },
 };
