@@ -92,6 +92,11 @@ test('perpetual paper account: created in Settings (isolated, 10×), a long show
     const tabs = (await blotter.getByRole('tablist', { name: 'Blotter' }).boundingBox())!;
     expect((await strip.boundingBox())!.y).toBeLessThan(tabs.y + 2 * tabs.height);
     await snap(page, 'paper-perp-1280x720');
+
+    // Close (reduce-only, as a venue's close) flattens the perpetual; its liquidation price goes with it.
+    await positions.getByRole('button', { name: `Close ${sym}` }).click();
+    await expect(positions.getByRole('button', { name: `Close ${sym}` })).toHaveCount(0, { timeout: 30_000 });
+    await expect(liqCell).toHaveCount(0);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

@@ -121,9 +121,9 @@ export function ChartTrading({ view, host, symbol, tick }: { view: RefObject<Cha
       {handles.map((h) => {
         const raw = drag?.h.id === h.id ? drag.y : ys[h.id];
         if (raw === null || raw === undefined) return null;
-        // A label is centred on its price: near or past the chart's top or bottom edge it is pinned inside the chart
-        // (an arrow says the price is beyond), never drawn over the toolbar above or the time axis below.
-        const height = host.current?.clientHeight ?? 0;
+        // A label is centred on its price: near or past the candles' pane's top or bottom edge it is pinned inside the
+        // pane (an arrow says the price is beyond), never drawn over the toolbar above or the time axis and indicator panes below.
+        const height = view.current?.candlePaneHeight() || host.current?.clientHeight || 0;
         const y = height > 2 * HALF_LABEL ? Math.min(Math.max(raw, HALF_LABEL), height - HALF_LABEL) : raw;
         const beyond = raw < 0 ? '▲ ' : raw > height && height > 0 ? '▼ ' : '';
         const dragging = drag?.h.id === h.id;

@@ -449,6 +449,11 @@ export class ChartView {
     this.sizePanes();
   }
 
+  /** Height in px of the candles' pane (what priceToY places in; indicator panes and the time axis are below it). */
+  candlePaneHeight(): number {
+    return this.chart.panes()[0]?.getHeight() ?? 0;
+  }
+
   /** Height in px of each pane (0: the candles), and the guide levels each line draws (for tests). */
   paneLayout(): { heights: number[]; guides: Record<string, { price: number; y: number | null }[]> } {
     return {

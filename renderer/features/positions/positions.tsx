@@ -29,7 +29,9 @@ export async function closePosition(p: PositionView, times: 1 | 2): Promise<void
   if (p.side === 'flat') return;
   // Exact decimal: twice the size is size − (−size).
   const qty = times === 1 ? abs(p.qty) : subDecimal(abs(p.qty), `-${abs(p.qty)}`);
-  const r = await call('trading.submit', { symbol: p.symbol, side: p.side === 'long' ? 'sell' : 'buy', type: 'market', qty, ...forAccount() });
+  // A close is reduce-only, as a venue's close button is: it never opens the other side if the position shrank
+  // meanwhile, and a remainder under the minimum notional can still be closed (filters.ts).
+  const r = await call('trading.submit', { symbol: p.symbol, side: p.side === 'long' ? 'sell' : 'buy', type: 'market', qty, ...(times === 1 ? { reduceOnly: true } : {}), ...forAccount() });
   const o = r?.orders[0];
   if (o) useNotices.getState().push({ level: o.state === 'rejected' ? 'error' : 'info', title: `${times === 1 ? 'Close' : 'Reverse'} ${p.symbol}: ${o.state}`, message: o.reason ?? `${o.side} ${o.qty} at market` });
   void useTrading.getState().refresh();
