@@ -113,8 +113,8 @@ export function BlotterPanel() {
             <span>
               Unrealized <b className={`num ${eq!.cls}`} data-testid="unrealized">{eq!.text}</b>
             </span>
-            <span title="Realized P&L before fees (gross); Net P&L is after every fee">
-              Realized gross <b className="num" data-testid="realized">{rp!.text}</b>
+            <span title="Realized P&L before fees (gross); Net P&L is after every fee, unrealized included">
+              Gross <b className="num" data-testid="realized">{rp!.text}</b>
             </span>
             <span>
               Fees <b className="num">{fmtMoney(account.fees, account.currency)}</b>
