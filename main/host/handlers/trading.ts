@@ -7,7 +7,7 @@ type TradingCommand =
   | 'risk.status' | 'risk.setLimits' | 'risk.killSwitch' | 'risk.setTradingState'
   | 'risk.profile' | 'risk.setProfile' | 'risk.override' | 'risk.endOverride' | 'risk.report'
   | 'paper.settings' | 'paper.setSettings' | 'paper.resetAccount'
-  | 'accounts.list' | 'accounts.select' | 'accounts.create' | 'accounts.rename' | 'accounts.remove';
+  | 'accounts.list' | 'accounts.select' | 'accounts.create' | 'accounts.rename' | 'accounts.remove' | 'accounts.protection';
 
 /**
  * Thin by design: validation of shapes happened at the contract, the rules live in TradingSession and the
@@ -75,5 +75,6 @@ export function tradingHandlers(trading: TradingService): HandlersFor<TradingCom
     'accounts.create': (r, c) => trading.createAccount(r.account, c.origin),
     'accounts.rename': (r, c) => trading.renameAccount(r.account, r.name, c.origin),
     'accounts.remove': (r, c) => trading.removeAccount(r.account, c.origin),
+    'accounts.protection': (r, c) => trading.setProtectiveLost(r.account, r.protectiveLost, c.origin),
   };
 }
