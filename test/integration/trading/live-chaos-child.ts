@@ -50,7 +50,17 @@ const price = async () => {
     await new Promise((r) => setTimeout(r, 50));
   }
 };
+// Refused for this long without one more order in the ledger, the run is stuck (a halted account stays halted): said, not waited out.
+const STUCK_MS = 120_000;
+let progress = { n: count(), at: Date.now() };
+let lastRefusal = '';
 for (let i = 0; count() < target; i++) {
+  if (count() > progress.n) progress = { n: count(), at: Date.now() };
+  else if (Date.now() - progress.at > STUCK_MS) {
+    const st = await c.call('live.status', { account }).catch(() => null);
+    process.stdout.write(`stuck at ${progress.n} orders: ${lastRefusal}; live: ${JSON.stringify(st?.discrepancies ?? null)}\n`);
+    process.exit(4);
+  }
   const r = rnd();
   try {
     if (r < 0.6) {
@@ -60,8 +70,11 @@ for (let i = 0; count() < target; i++) {
       const [o] = (await c.call('trading.submit', { account, symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price: (Math.floor(last * 0.9 * 100) / 100).toFixed(2) })).orders;
       if (o && rnd() < 0.8) setTimeout(() => void c.call('trading.cancel', { account, clientOrderId: o.clientOrderId }).catch(() => undefined), 30 + rnd() * 200);
     }
-  } catch {
-    // a refusal (risk, a fault that halted the account) is part of the chaos: the ledger says what happened
+  } catch (e) {
+    // a refusal (risk, a fault) is part of the chaos: the ledger says what happened
+    const why = e instanceof Error ? e.message : String(e);
+    if (why !== lastRefusal) trace(`refused: ${why}`);
+    lastRefusal = why;
     await new Promise((r) => setTimeout(r, 50));
   }
   await new Promise((r) => setTimeout(r, 5 + rnd() * 20));
