@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ReplayAccountId } from './replay.ts';
 import { command, empty, req, type CommandDef } from './define.ts';
-import { AccountSettings, SettingsId, VenueSettings } from './settings.ts';
+import { AccountSettings, ProtectiveLost, SettingsId, VenueSettings } from './settings.ts';
 
 export const AccountEntry = AccountSettings.extend({
   venueName: z.string(),
@@ -49,6 +49,11 @@ export const accountCommands = {
   'accounts.create': command(
     'Adds an account to the settings (id from its name unless given): venue, environment, market type, base currency, risk profile, credentials reference. The switcher lists it at once.',
     req({ account: AccountSettings.omit({ id: true }).extend({ id: SettingsId.optional() }) }),
+    AccountList,
+  ),
+  'accounts.protection': command(
+    'Sets what becomes of a stop-loss / take-profit lost at the venue or refused by it: replace (placed again, bounded) or flag (alert and list it only). Applies at once to a running session.',
+    req({ account: SettingsId, protectiveLost: ProtectiveLost }),
     AccountList,
   ),
   'accounts.rename': command('Renames an account (its id, books and history stay).', req({ account: SettingsId, name: z.string().trim().min(1).max(80) }), AccountList),

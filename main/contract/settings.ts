@@ -44,6 +44,9 @@ export const VenueSettings = z
   .strict();
 export type VenueSettings = z.infer<typeof VenueSettings>;
 
+export const ProtectiveLost = z.enum(['replace', 'flag']);
+export type ProtectiveLost = z.infer<typeof ProtectiveLost>;
+
 export const AccountSettings = z
   .object({
     id: SettingsId,
@@ -62,6 +65,12 @@ export const AccountSettings = z
     leverage: z.record(z.string().min(1).max(40), z.number().min(1).max(125)).optional(),
     /** Perpetual accounts: the leverage of a symbol `leverage` does not name (default 20×), capped at the venue's max. */
     defaultLeverage: z.number().min(1).max(125).optional(),
+    /**
+     * Sim / testnet / live accounts: what becomes of a stop-loss or take-profit lost at the venue or refused by it
+     * (its sibling is kept either way): `replace` (the default) places it again, at most 3 times per set; `flag`
+     * only alerts and lists it on the reconciliation screen for the trader to re-place or acknowledge.
+     */
+    protectiveLost: ProtectiveLost.optional(),
   })
   .strict();
 export type AccountSettings = z.infer<typeof AccountSettings>;

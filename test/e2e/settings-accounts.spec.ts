@@ -40,6 +40,27 @@ test('create, rename, trade on and remove an account from the Settings panel; th
   await expect(accounts.getByRole('row', { name: /No Keys/ })).toHaveCount(0);
   await snap(page, 'settings-accounts-created');
 
+  // A sim account's policy for a stop lost or refused at the venue: re-place (the default) or flag only; saved.
+  await form.getByRole('textbox', { name: 'Account name' }).fill('Sim Desk');
+  await form.getByRole('combobox', { name: 'Account environment' }).selectOption('sim');
+  await form.getByRole('button', { name: 'Create account' }).click();
+  const simRow = accounts.getByRole('row', { name: /Sim Desk/ });
+  const policy = simRow.getByRole('combobox', { name: 'On a lost stop (Sim Desk)' });
+  await expect(policy).toHaveValue('replace');
+  await expect(row.getByRole('combobox', { name: /On a lost stop/ })).toHaveCount(0); // paper: nothing at a venue to lose
+  await policy.selectOption('flag');
+  await expect(page.getByText(/a lost or refused stop is only flagged/).first()).toBeVisible();
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await page.reload();
+  await expect(page.getByTestId('connection-status')).toHaveText(/Connected/);
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await expect(page.getByRole('table', { name: 'Accounts' }).getByRole('combobox', { name: 'On a lost stop (Sim Desk)' })).toHaveValue('flag');
+  for (const b of await accounts.getByRole('row', { name: /Sim Desk/ }).getByRole('button').all()) {
+    const box = (await b.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(card.x + card.width + 0.5);
+  }
+  await snap(page, 'settings-accounts-protection');
+
   // Rename: the table and the switcher show the new name.
   await row.getByRole('button', { name: 'Rename Swing Desk' }).click();
   await accounts.getByRole('textbox', { name: 'New name for Swing Desk' }).fill('Swing Desk 2');

@@ -48,8 +48,8 @@ export abstract class OrderDesk implements VenueListener {
   protected depth = 0;
   private auditSeq = 0;
   private readonly riskIn: RiskInput;
-  /** What a protective order lost at the venue becomes (EngineConfig.protectiveLost). */
-  readonly protectiveLost: ProtectiveLostPolicy;
+  /** What a protective order lost at the venue (or refused by it) becomes (EngineConfig.protectiveLost; the account's setting, changeable while running). */
+  protectiveLost: ProtectiveLostPolicy;
   /** Automatic re-placements per OCO set (or symbol and tag for a standalone stop) this session. */
   private readonly replacedCount = new Map<string, number>();
   /** Lost protective orders not re-placed (flagged unprotected), by client order id, until settled. */

@@ -10,7 +10,7 @@ type TradingCommand =
   | 'risk.status' | 'risk.setLimits' | 'risk.killSwitch' | 'risk.setTradingState'
   | 'risk.profile' | 'risk.setProfile' | 'risk.override' | 'risk.endOverride' | 'risk.report'
   | 'paper.settings' | 'paper.setSettings' | 'paper.resetAccount'
-  | 'accounts.list' | 'accounts.select' | 'accounts.create' | 'accounts.rename' | 'accounts.remove';
+  | 'accounts.list' | 'accounts.select' | 'accounts.create' | 'accounts.rename' | 'accounts.remove' | 'accounts.protection';
 
 type Named = { account?: string | undefined };
 
@@ -112,5 +112,6 @@ export function tradingHandlers(trading: TradingService, replay?: ReplayService)
     'accounts.create': (r, c) => trading.createAccount(r.account, c.origin),
     'accounts.rename': (r, c) => trading.renameAccount(r.account, r.name, c.origin),
     'accounts.remove': (r, c) => trading.removeAccount(r.account, c.origin),
+    'accounts.protection': (r, c) => trading.setProtectiveLost(r.account, r.protectiveLost, c.origin),
   };
 }

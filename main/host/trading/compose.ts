@@ -12,6 +12,7 @@
  *
  * `composeLiveSession` accepts any Venue + MarketData pair (tests plug the paper venue in as a stand-in).
  */
+import type { ProtectiveLostPolicy } from '../../core/execution/protection.ts';
 import { SimClock, WallClock } from '../../core/engine/clock.ts';
 import { floatToTicks, type Fill, type Instrument } from '../../core/model/index.ts';
 import type { AuditSink, MarketData, Store, Venue } from '../../core/ports.ts';
@@ -229,6 +230,7 @@ export interface LiveSessionInput {
   /** Fills the account booked in earlier sessions: the portfolio continues from them. */
   readonly priorFills?: readonly Fill[];
   readonly tradingState?: { readonly state: PaperAccountData['tradingState']; readonly reason: string };
+  readonly protectiveLost?: ProtectiveLostPolicy;
 }
 
 /** A live session: an exchange venue and its stream around the same kernel. Start it with `session.start()`. */
@@ -242,6 +244,7 @@ export function composeLiveSession(x: LiveSessionInput): TradingSession {
       ...(x.batch ? { batch: x.batch } : {}),
       ...(x.priorFills ? { priorFills: x.priorFills } : {}),
       ...(x.tradingState ? { tradingState: x.tradingState } : {}),
+      ...(x.protectiveLost ? { protectiveLost: x.protectiveLost } : {}),
     },
     x.listener,
   );

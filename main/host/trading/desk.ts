@@ -7,6 +7,7 @@
  * Start-up cost is kept to opening the ledger rows it needs and reading one candle per demo symbol: the
  * Playwright journey starts a fresh host per test.
  */
+import type { ProtectiveLostPolicy } from '../../core/execution/protection.ts';
 import type { AccountSettings } from '../../contract/settings.ts';
 import type { PaperSettings, RiskLimitsView, SessionView, SymbolMarginView, TradingState } from '../../contract/trading.ts';
 import type { MarginMode } from '../../core/margin/margin.ts';
@@ -113,12 +114,14 @@ export class AccountDesk {
   /** The running session's equity history and per-strategy P&L (equity-sampler.ts, strategy-pnl.ts). */
   private sampler: EquitySampler | undefined;
   private pnl: StrategyPnl | undefined;
+  private protectiveLost: ProtectiveLostPolicy;
 
   constructor(o: DeskOptions) {
     this.o = o;
     this.now = o.now ?? Date.now;
     this.accounts = new PaperAccounts(o.ledger.catalog, { id: o.account.id, name: o.account.name, venue: o.account.venue, currency: o.account.currency }, o.limits, this.now, o.riskProfile, o.live ? 'live' : 'paper');
     this.feedCfg = { seed: DEMO_DEFAULTS.seed, ...o.feed };
+    this.protectiveLost = o.account.protectiveLost ?? 'replace';
   }
 
   get writesCandles(): boolean {
@@ -144,6 +147,17 @@ export class AccountDesk {
     if (this.liveRun) return this.liveRun.session;
     if (!this.paper) throw new Error('no trading session is running');
     return this.paper.session;
+  }
+
+  /**
+   * The account's protective-order policy changed: kept for the sessions this desk starts next, and applied to the
+   * running one's kernel at once (audited there, as the trader's decision).
+   */
+  setProtectiveLost(policy: ProtectiveLostPolicy, origin: string): void {
+    this.protectiveLost = policy;
+    if (!this.hasSession || this.session.engine.protectiveLost === policy) return;
+    this.session.engine.protectiveLost = policy;
+    auditOverride(this.session.parts.audit, this.now(), { action: 'protective-lost-policy', reason: `protective orders lost or refused at the venue: ${policy}`, by: origin, details: { protectiveLost: policy } });
   }
 
   /** A sim / testnet / live account's reconciliation gate and arming (refused for paper accounts). */
@@ -347,7 +361,7 @@ export class AccountDesk {
     const sessionId = `L${this.now().toString(36)}${++this.sessionN}`;
     const l = this.o.live!;
     this.liveRun = startLiveRun({
-      account: this.o.account, conn, sessionId, bookId: record.id, data: data as PaperAccountData & LiveBookData, ledger: this.o.ledger,
+      account: this.o.account, protectiveLost: this.protectiveLost, conn, sessionId, bookId: record.id, data: data as PaperAccountData & LiveBookData, ledger: this.o.ledger,
       listener: this.listener(),
       book: () => this.accounts.current().data as LiveBookData,
       saveBook: (change) => void this.accounts.update(change as Partial<PaperAccountData>),

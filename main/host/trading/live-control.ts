@@ -22,6 +22,8 @@ import type { HostContext } from '../context.ts';
 import type { LiveConnection } from './live-connect.ts';
 import type { TradingSession } from './session.ts';
 
+/** How soon a difference seen once while running is checked again (it halts the account only when found unchanged). */
+const CONFIRM_MS = 2_000;
 export interface LiveBookData {
   /** venue − ledger per symbol, acknowledged by the trader (base units). */
   readonly baselines?: Readonly<Record<string, number>>;
@@ -55,6 +57,14 @@ export class LiveControl {
   private gate: LiveStatus['gate'] = 'pending';
   private armedBy: string | null = null;
   private found: Discrepancy[] = [];
+  /**
+   * While running: differences seen on the last check and not yet acted on (id → summary). The venue is read over
+   * several requests while fills keep arriving, so one check can catch a fill on one side only; a difference
+   * halts the account once a second check finds it unchanged.
+   */
+  private suspects = new Map<string, string>();
+  /** Differences already raised (the account was moved for them): not raised again while they last. */
+  private raised = new Set<string>();
   private lastCheck: number | null = null;
   private lastError: string | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -129,8 +139,15 @@ export class LiveControl {
     if (this.gate !== 'clear') this.setGate(this.found.length === 0 ? 'clear' : 'blocked');
     else {
       if (this.replaceMissing(before)) this.found = await this.diff();
-      const fresh = this.found.filter((d) => !before.has(d.id) && d.kind !== 'unknown-order' && !this.autoReplaces(d));
-      if (fresh.length > 0) this.raise(fresh);
+      const ids = new Set(this.found.map((d) => d.id));
+      for (const id of this.raised) if (!ids.has(id)) this.raised.delete(id);
+      const candidates = this.found.filter((d) => !this.raised.has(d.id) && d.kind !== 'unknown-order' && !this.autoReplaces(d));
+      const confirmed = candidates.filter((d) => this.suspects.get(d.id) === d.summary);
+      this.suspects = new Map(candidates.filter((d) => !confirmed.includes(d)).map((d) => [d.id, d.summary]));
+      if (confirmed.length > 0) {
+        for (const d of confirmed) this.raised.add(d.id);
+        this.raise(confirmed);
+      }
     }
     return this.push();
   }
@@ -347,7 +364,9 @@ export class LiveControl {
   private schedule(): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.check('periodic'), this.o.checkMs ?? 30_000);
+    // A suspected difference is looked at again soon rather than at the next period.
+    const every = this.o.checkMs ?? 30_000;
+    this.timer = setTimeout(() => void this.check(this.suspects.size > 0 ? 'confirm' : 'periodic'), this.suspects.size > 0 ? Math.min(every, CONFIRM_MS) : every);
     this.timer.unref?.();
   }
 }

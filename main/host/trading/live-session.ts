@@ -10,6 +10,7 @@
  *
  * The risk gate refuses every order until the LiveControl lets it (reconciled this run, armed).
  */
+import type { ProtectiveLostPolicy } from '../../core/execution/protection.ts';
 import type { AccountSettings } from '../../contract/settings.ts';
 import type { TradingState } from '../../core/ports.ts';
 import { auditSessionStart, SessionAuditSink } from '../../core/audit/session.ts';
@@ -36,6 +37,8 @@ export interface LiveRun {
 
 export interface LiveSessionInput {
   readonly account: AccountSettings;
+  /** The account's policy now (its settings may have changed since the desk read `account`). */
+  readonly protectiveLost: ProtectiveLostPolicy;
   readonly conn: LiveConnection;
   readonly sessionId: string;
   readonly bookId: string;
@@ -79,7 +82,7 @@ export function startLiveRun(x: LiveSessionInput): LiveRun {
     sessionId: x.sessionId, accountId: x.bookId, currency: x.account.currency, startingBalance: x.data.startingBalance, instruments: conn.instruments,
     venue, marketData: withLocalTriggers(new VenueFeed(conn.conn, deliver, (symbol, error) => x.log.warn({ symbol, error }, 'live market stream trouble')), venue), store, audit, risk,
     batch: (fn) => ledger.ledger.batch(fn), listener: x.listener, priorFills,
-    tradingState: { state: x.data.tradingState, reason: x.data.stateReason },
+    tradingState: { state: x.data.tradingState, reason: x.data.stateReason }, protectiveLost: x.protectiveLost,
   }));
   auditSessionStart(audit, x.now(), {
     instruments: conn.instruments.map((i) => ({ symbol: i.symbol, venue: i.venue, base: i.base, quote: i.quote, kind: i.kind, tickSize: i.tickSize, lotSize: i.lotSize })),

@@ -9,6 +9,7 @@
  * local matching; a host built without streams runs them on the synthetic demo feed. Sim accounts trade on Kestrel Sim's own matching engine, testnet and live accounts on the
  * exchange, through the venue connections (live-connect.ts), behind the reconciliation gate and arming.
  */
+import type { ProtectiveLostPolicy } from '../../core/execution/protection.ts';
 import type { AccountSettings, SettingsDocument, VenueSettings } from '../../contract/settings.ts';
 import { SettingsDocument as SettingsSchema } from '../../contract/settings.ts';
 import type { AccountList } from '../../contract/accounts.ts';
@@ -178,6 +179,16 @@ export class TradingService {
     this.saveAccounts(accounts.map((a) => (a.id === id ? { ...a, name } : a)));
     // A running desk keeps the name it started with in its views until it restarts; the list shows the new one.
     this.o.log.info({ account: id, name, by: origin }, 'account renamed');
+    return this.list();
+  }
+
+  /** What becomes of a protective order lost at the venue or refused by it, for one account: saved, and applied to its running session. */
+  setProtectiveLost(id: string, policy: ProtectiveLostPolicy, origin: string): AccountList {
+    const accounts = this.settingsOf().accounts;
+    if (!accounts.some((a) => a.id === id)) throw new NotFoundError('account', id);
+    this.saveAccounts(accounts.map((a) => (a.id === id ? { ...a, protectiveLost: policy } : a)));
+    this.desks.get(id)?.setProtectiveLost(policy, origin);
+    this.o.log.info({ account: id, protectiveLost: policy, by: origin }, 'protective-order policy set');
     return this.list();
   }
 

@@ -10,6 +10,7 @@
  * UI events are batched: order changes are collected while a command or a market batch runs and pushed
  * once at its end, so one submit is one `trading.orders` event, not one per state change.
  */
+import type { ProtectiveLostPolicy } from '../../core/execution/protection.ts';
 import type { AccountView, FillView, InstrumentView, LiveCandle, OrderView, PositionView, Preview, PriceTick, RiskLimitsView, RiskStatus, SymbolMarginView, TicketRequest, TradingState } from '../../contract/trading.ts';
 import { auditConfigChange, auditOverride } from '../../core/audit/session.ts';
 import { KestrelError, NotFoundError, ValidationError } from '../../core/errors.ts';
@@ -65,6 +66,8 @@ export interface SessionParts {
   /** Perpetuals: symbols margined otherwise than `marginMode` (set per symbol by the trader). */
   readonly marginModes?: Readonly<Record<string, MarginMode>>;
   readonly tradingState?: { readonly state: TradingState; readonly reason: string };
+  /** Live sessions: the account's protective-order policy (EngineConfig.protectiveLost). */
+  readonly protectiveLost?: ProtectiveLostPolicy;
 }
 
 export interface SessionListener {
@@ -104,6 +107,7 @@ export class TradingSession implements MarketDataHandler {
     this.engine = new Engine({
       instruments: parts.instruments, venue: parts.venue, portfolio: parts.portfolio, clock: parts.clock,
       store: parts.store, audit: parts.audit, risk: parts.risk, sessionId: parts.sessionId,
+      ...(parts.protectiveLost ? { protectiveLost: parts.protectiveLost } : {}),
     });
     for (const f of parts.priorFills ?? []) if (this.insts.has(f.symbol)) this.engine.portfolio.applyFill(f);
     for (const e of parts.priorFunding ?? []) if (this.insts.has(e.symbol)) this.engine.portfolio.applyFunding(e);

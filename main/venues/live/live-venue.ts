@@ -500,7 +500,10 @@ export class LiveVenue implements Venue {
     if (this.closed || t.terminal) return;
     if (!t.unknown && !force) return;
     const p = this.policy;
-    const delay = attempt === 0 ? 0 : Math.min(p.maxMs, p.baseMs * 2 ** (attempt - 1));
+    let delay = attempt === 0 ? 0 : Math.min(p.maxMs, p.baseMs * 2 ** (attempt - 1));
+    // An unknown submit can be decided "not placed" once the receive window has passed: ask then, not at the next backoff step.
+    const decidable = t.sentAt + p.notPlacedAfterMs - this.now();
+    if (attempt > 0 && t.unknown?.op === 'submit' && decidable > 0) delay = Math.min(delay, decidable + 5);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.closed || t.terminal) return;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { AccountEntry, VenueEntry } from '../../../main/contract/accounts.ts';
-import type { Environment, MarketType } from '../../../main/contract/settings.ts';
+import type { Environment, MarketType, ProtectiveLost } from '../../../main/contract/settings.ts';
 import { ConfirmDialog } from '../../app/ui/widgets.tsx';
 import { call } from '../../ipc/client.ts';
 import { useAccounts } from '../../state/accounts.ts';
@@ -110,6 +110,23 @@ export function NewAccountForm({ venues, profiles, reload }: { venues: readonly 
         Create account
       </button>
     </form>
+  );
+}
+
+/**
+ * A venue account's policy for a stop-loss / take-profit lost at the venue or refused by it: placed again (bounded)
+ * or only flagged for the trader. Saved in the settings and applied to a running session at once.
+ */
+export function ProtectionSelect({ account, reload }: { account: AccountEntry; reload(): void }) {
+  const set = async (protectiveLost: ProtectiveLost) => {
+    const list = await call('accounts.protection', { account: account.id, protectiveLost });
+    await changed(list, reload, protectiveLost === 'replace' ? `"${account.name}": a lost or refused stop is placed again (at most 3 times), with an alert.` : `"${account.name}": a lost or refused stop is only flagged: re-place it on the reconciliation screen.`);
+  };
+  return (
+    <select aria-label={`On a lost stop (${account.name})`} value={account.protectiveLost ?? 'replace'} onChange={(e) => void set(e.target.value as ProtectiveLost)}>
+      <option value="replace">Re-place it</option>
+      <option value="flag">Flag only</option>
+    </select>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AccountList, VenueCapabilities, VenueEntry } from '../../../main/contract/accounts.ts';
 import { call } from '../../ipc/client.ts';
-import { AccountActions, NewAccountForm } from './AccountEditor.tsx';
+import { AccountActions, NewAccountForm, ProtectionSelect } from './AccountEditor.tsx';
 import { useAccounts } from '../../state/accounts.ts';
 import { useConnection } from '../../state/connection.ts';
 
@@ -62,6 +62,7 @@ export function VenuesAccounts() {
             <th>Currency</th>
             <th>Risk profile</th>
             <th>Credentials</th>
+            <th title="What becomes of a stop-loss or take-profit canceled, expired or refused at the venue (its sibling is kept either way)">On a lost stop</th>
             <th>State</th>
             <th />
           </tr>
@@ -74,6 +75,7 @@ export function VenuesAccounts() {
               <td>{a.currency}</td>
               <td>{a.riskProfile}</td>
               <td>{a.credentials ?? 'none'}</td>
+              <td>{a.environment === 'paper' ? <span className="muted">—</span> : <ProtectionSelect account={a} reload={reload} />}</td>
               <td>{!a.supported ? 'not available yet' : a.id === accounts.selected ? 'selected' : a.running ? 'running' : 'idle'}</td>
               <td className="account-actions">
                 <AccountActions account={a} selected={a.id === accounts.selected} reload={reload} />

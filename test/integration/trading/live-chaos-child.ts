@@ -2,7 +2,8 @@
  * One life of the chaos test's host (live-chaos.test.ts kills it with SIGKILL at a random moment): opens
  * the data dir on the external Kestrel Sim, reconciles until the gate is clear (acknowledging the balances
  * the sim account held before Kestrel ever traded, on the very first life only), arms, and places orders
- * until the ledger holds `target` of them: market buys and sells, and limits that rest and are canceled.
+ * until the ledger holds `target` of them: market buys and sells, and limit buys 10 % under the last price (which the
+ * default profile's 5 % price band refuses before they reach the venue: see the trace's `refused:` lines).
  * Prints `armed` once ready, `done` when the target is reached, and `gate: ...` on an unexpected difference.
  *
  *   node live-chaos-child.ts <dataDir> <simUrl> <target> <seed> <first: 0|1>
@@ -28,7 +29,7 @@ trace('selected');
 const TRANSIENT = new Set(['unknown-order', 'missing-order']);
 for (let i = 0; ; i++) {
   const st = await c.call('live.reconcile', { account });
-  trace(`reconcile ${i}: ${st.gate} ${JSON.stringify(st.discrepancies.map((d) => d.kind))}`);
+  trace(`reconcile ${i}: ${st.gate} ${JSON.stringify(st.discrepancies.map((d) => (TRANSIENT.has(d.kind) && d.kind !== 'missing-order' ? d.kind : `${d.kind}: ${d.summary} ${JSON.stringify(d.ref)}`)))}`);
   if (st.gate === 'clear') break;
   const hard = st.discrepancies.filter((d) => !TRANSIENT.has(d.kind) && !(firstText === '1' && d.kind === 'position-mismatch'));
   if (hard.length > 0 && i > 40) {
@@ -50,7 +51,17 @@ const price = async () => {
     await new Promise((r) => setTimeout(r, 50));
   }
 };
+// Refused for this long without one more order in the ledger, the run is stuck (a halted account stays halted): said, not waited out.
+const STUCK_MS = 120_000;
+let progress = { n: count(), at: Date.now() };
+let lastRefusal = '';
 for (let i = 0; count() < target; i++) {
+  if (count() > progress.n) progress = { n: count(), at: Date.now() };
+  else if (Date.now() - progress.at > STUCK_MS) {
+    const st = await c.call('live.status', { account }).catch(() => null);
+    process.stdout.write(`stuck at ${progress.n} orders: ${lastRefusal}; live: ${JSON.stringify(st?.discrepancies ?? null)}\n`);
+    process.exit(4);
+  }
   const r = rnd();
   try {
     if (r < 0.6) {
@@ -60,8 +71,11 @@ for (let i = 0; count() < target; i++) {
       const [o] = (await c.call('trading.submit', { account, symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price: (Math.floor(last * 0.9 * 100) / 100).toFixed(2) })).orders;
       if (o && rnd() < 0.8) setTimeout(() => void c.call('trading.cancel', { account, clientOrderId: o.clientOrderId }).catch(() => undefined), 30 + rnd() * 200);
     }
-  } catch {
-    // a refusal (risk, a fault that halted the account) is part of the chaos: the ledger says what happened
+  } catch (e) {
+    // a refusal (risk, a fault) is part of the chaos: the ledger says what happened
+    const why = e instanceof Error ? e.message : String(e);
+    if (why !== lastRefusal) trace(`refused: ${why}`);
+    lastRefusal = why;
     await new Promise((r) => setTimeout(r, 50));
   }
   await new Promise((r) => setTimeout(r, 5 + rnd() * 20));

@@ -97,4 +97,24 @@ describe('a spot stop-limit bracket on Kestrel Sim', () => {
     expect(listed).toMatchObject([{ kind: 'protective-missing', actions: ['replace', 'acknowledge'] }]);
     expect(refused).toContain(listed[0]!.id.slice('lost:'.length));
   });
+
+  it('with the account set to flag (Settings, accounts.protection), a refused stop is not retried: flagged at once, the setting saved and applied to the running session', async () => {
+    // The unprotected position halted the account (a difference found while running): the trader acknowledges it and resumes.
+    for (const d of (await c.call('live.reconcile', { account })).discrepancies) await c.call('live.resolve', { account, id: d.id, action: 'acknowledge' });
+    await c.call('risk.setTradingState', { account, state: 'active', reason: 'acknowledged the unprotected position' });
+    const list = await c.call('accounts.protection', { account, protectiveLost: 'flag' });
+    expect(list.accounts.find((a) => a.id === account)?.protectiveLost).toBe('flag');
+    expect(SettingsStore.open(dir).document.accounts.find((a) => a.id === account)?.protectiveLost).toBe('flag');
+    const before = await alerts();
+    const last = await lastPrice(c, 'BTC/USDT');
+    const { orders } = await c.call('trading.submit', { account, symbol: 'BTC/USDT', side: 'buy', type: 'bracket', qty: '0.001', price: offset(last, 250, 2), takeProfit: offset(last, 450, 2), stopLoss: offset(last, 150, 2), stopLossLimit: offset(last, 140, 2) });
+    const [, tp, sl] = orders.map((o) => o.clientOrderId) as [string, string, string];
+    const flagged = await until('the refused stop flagged', async () => (await alerts()).find((a) => a.rule === 'unprotected' && a.message.includes(sl)), 60_000);
+    expect(flagged.message).toContain('Stop price would trigger immediately.');
+    const after = await alerts();
+    expect(after.filter((a) => a.rule === 'protective_replaced')).toHaveLength(before.filter((a) => a.rule === 'protective_replaced').length);
+    expect((await history()).filter((o) => o.tag === 'stop-loss' && o.groupId === orders[0]!.groupId).map((o) => o.clientOrderId)).toEqual([sl]);
+    expect((await venueOrders()).map((o) => o.clientOrderId)).toContain(tp);
+    expect((await c.call('live.reconcile', { account })).discrepancies.map((d) => d.id)).toContain(`lost:${sl}`);
+  });
 });

@@ -4,7 +4,7 @@
  * while an outcome is open, fills deduplicated by trade id whichever path brings them, the overfill guard,
  * a restart that takes over working orders, and orders or trades that are not ours.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WallClock } from '../../../main/core/engine/clock.ts';
 import { Engine } from '../../../main/core/engine/kernel.ts';
 import { defineInstrument, type Order } from '../../../main/core/model/index.ts';
@@ -65,6 +65,22 @@ describe('live venue: order outcomes', () => {
     expect(venue.unknownOrders()).toEqual([]);
     expect(api.count('create')).toBe(1);
     expect(api.count('fetch')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('an unknown submit is asked about once the receive window has passed, not at the next (later) backoff step', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    try {
+      // Checks at 0, 300 and 900 ms find nothing; the next backoff step would be 2,100 ms, but the order is decidable at 1,000.
+      const { api, buy } = rig({ resolve: { baseMs: 300, maxMs: 5_000, notPlacedAfterMs: 1_000, minChecks: 2, attempts: 12 } });
+      api.createFaults.push('timeout-before-accept');
+      const o = buy();
+      await vi.advanceTimersByTimeAsync(1_100);
+      expect(o).toMatchObject({ state: 'rejected', reason: 'not_placed' });
+      expect(api.count('fetch')).toBe(4);
+      expect(api.count('create')).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a timeout before the venue took it: after the receive window and enough checks, rejected as not placed', async () => {
