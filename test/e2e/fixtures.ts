@@ -52,12 +52,16 @@ export async function startServer(
 export const test = base.extend<{ kestrel: KestrelServer; kestrelEnv: NodeJS.ProcessEnv }>({
   /** Extra environment for the server (`test.use({ kestrelEnv: { KESTREL_SIM_SPEED: '10' } })`). */
   kestrelEnv: [{}, { option: true }],
-  kestrel: async ({ kestrelEnv }, use) => {
+  kestrel: async ({ kestrelEnv }, use, testInfo) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kestrel-e2e-'));
     const { server, child } = await startServer(dataDir, kestrelEnv);
+    let exited: string | undefined;
+    child.once('exit', (code, signal) => (exited = `kestrel serve exited early (${code ?? signal})`));
     await use(server);
+    // A failed test keeps what its server said (and whether it died), since its data dir is removed below.
+    if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('kestrel-serve-output', { body: `${exited ?? 'kestrel serve still running'}\n${server.output()}` });
     child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(`${dataDir}.passphrase`, { force: true });
   },
