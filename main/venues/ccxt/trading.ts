@@ -15,7 +15,7 @@
  * replaces the client's transport for good: give it a ccxt client of its own (not the pooled one).
  */
 import type { Exchange } from 'ccxt';
-import { VenueNetworkError, VenueRejectedError, type KestrelError } from '../../core/errors.ts';
+import { KestrelError, VenueNetworkError, VenueRejectedError } from '../../core/errors.ts';
 import type { CcxtVenue } from './client.ts';
 import { isClockSkew, mapCcxtError, orderOutcome } from './errors.ts';
 
@@ -121,6 +121,10 @@ export interface OrderApi {
   watchMyTrades?(): Promise<VenueTradeReport[]>;
 }
 
+/** Own trades per page (Binance's myTrades/userTrades maximum), and how many pages one query may read. */
+const TRADES_PAGE = 1000;
+const MAX_TRADE_PAGES = 20;
+
 /** Binance: `^[.A-Z:/a-z0-9_-]{1,36}$`; the default for venues we know nothing about is the same, stricter set. */
 const CLIENT_ID_LIMITS: Record<string, { maxLength: number; pattern: RegExp }> = {
   binance: { maxLength: 36, pattern: /^[.A-Z:/a-z0-9_-]+$/ },
@@ -147,8 +151,11 @@ export class CcxtTrading implements OrderApi {
   private readonly ex: Exchange;
   private dryIds = 0;
 
-  constructor(venue: CcxtVenue, opts: { dryRun?: boolean } = {}) {
+  private readonly tradesPage: number;
+
+  constructor(venue: CcxtVenue, opts: { dryRun?: boolean; tradesPage?: number } = {}) {
     this.v = venue;
+    this.tradesPage = opts.tradesPage ?? TRADES_PAGE;
     this.ex = venue.ex;
     this.id = venue.id;
     this.clientIdLimit = CLIENT_ID_LIMITS[venue.id] ?? DEFAULT_LIMIT;
@@ -253,10 +260,34 @@ export class CcxtTrading implements OrderApi {
     return listOf(list, 'fetchClosedOrders', this.id).map((o) => orderReport(o, symbol, this.id, undefined));
   }
 
+  /**
+   * Own trades since `since`, every page of them. Asked "since T", a venue answers with its OLDEST trades from
+   * T, one page (Binance: up to 1,000): a single call silently misses every later fill once more than a page
+   * happened since T (a busy session, a long downtime), and a fill never booked leaves its order open for
+   * ever. So pages follow, each from the last trade's time (trades at that instant come again and are
+   * deduplicated by id), until a short page. More than MAX_TRADE_PAGES pages throws: an incomplete answer
+   * must not pass for a complete one.
+   */
   async fetchMyTrades(symbol: string, since?: number): Promise<VenueTradeReport[]> {
     await this.v.loadInstruments();
-    const list = await this.v.call('fetchMyTrades', () => this.ex.fetchMyTrades(symbol, since), { symbol });
-    return listOf(list, 'fetchMyTrades', this.id).map((t) => tradeReport(t, symbol, this.id));
+    const page = async (from: number | undefined, limit: number | undefined): Promise<VenueTradeReport[]> => {
+      const list = await this.v.call('fetchMyTrades', () => this.ex.fetchMyTrades(symbol, from, limit), { symbol });
+      return listOf(list, 'fetchMyTrades', this.id).map((t) => tradeReport(t, symbol, this.id));
+    };
+    if (since === undefined) return page(undefined, undefined); // the newest page: what "recent trades" means
+    const byId = new Map<string, VenueTradeReport>();
+    let from = since;
+    for (let i = 0; i < MAX_TRADE_PAGES; i++) {
+      const list = await page(from, this.tradesPage);
+      let last = from;
+      for (const t of list) {
+        byId.set(t.tradeId, t);
+        if (t.ts > last) last = t.ts;
+      }
+      if (list.length < this.tradesPage) return [...byId.values()].sort((a, b) => a.ts - b.ts);
+      from = last > from ? last : from + 1; // a full page within one millisecond: step past it
+    }
+    throw new KestrelError('data_quality', `${this.id}: more than ${MAX_TRADE_PAGES * this.tradesPage} own trades of ${symbol} since ${new Date(since).toISOString()}; not read in part`, { details: { venue: this.id, symbol } });
   }
 
   async fetchBalances(): Promise<VenueBalance[]> {

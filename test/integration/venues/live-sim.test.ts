@@ -81,4 +81,15 @@ describe('live venue on Kestrel Sim (spot, through ccxt)', () => {
     engine.cancel(o.clientOrderId);
     await until(() => o.state === 'canceled', 'cancel');
   });
+  it('a fill catch-up reads every page of own trades: more trades than one page since T are all read, each once', async () => {
+    const t0 = Date.now() - 1;
+    const ids: string[] = [];
+    for (let k = 0; k < 11; k++) ids.push(String((await conn.ex.createOrder('BTC/USDT', 'market', k % 2 ? 'sell' : 'buy', 0.001)).id));
+    const paged = await new CcxtTrading(conn, { tradesPage: 4 }).fetchMyTrades('BTC/USDT', t0);
+    const whole = await new CcxtTrading(conn).fetchMyTrades('BTC/USDT', t0);
+    expect(paged.length).toBeGreaterThan(4);
+    expect(new Set(paged.map((t) => t.tradeId)).size).toBe(paged.length);
+    expect(paged.map((t) => t.tradeId).sort()).toEqual(whole.map((t) => t.tradeId).sort());
+    expect(new Set(paged.map((t) => t.venueOrderId))).toEqual(new Set(ids));
+  });
 });
