@@ -154,7 +154,7 @@ export abstract class OrderDesk implements VenueListener {
       b.exposure[k] = 0;
       if (q === 0 && hi === 0 && lo === 0) continue;
       // A perpetual's exposure and margin at the venue's mark once one arrived (as the venue computes them), else the last price.
-      const v = p.lotValueF * (p.venueMarkF > 0 ? p.venueMarkF : p.markF) * (p.fxF > 0 ? p.fxF : 1);
+      const v = p.lotValueF * p.pnlMarkF() * (p.fxF > 0 ? p.fxF : 1);
       b.exposure[k] = q * v;
       const gross = Math.max(Math.abs(hi), Math.abs(lo)) * v;
       b.openPositions++;

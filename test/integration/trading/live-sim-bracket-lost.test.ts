@@ -16,7 +16,7 @@ import { SettingsStore } from '../../../main/host/settings/store.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
 import { KESTREL_SIM_SYMBOLS } from '../../../main/host/venues/kestrel-sim.ts';
 import { generatedSymbols, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
-import { offset, reconciled, until } from './support.ts';
+import { acknowledgeAll, offset, reconciled, until } from './support.ts';
 
 const account = 'perp1';
 const name = 'Perp One';
@@ -56,9 +56,7 @@ describe('a bracket leg canceled at the venue, on a perpetual sim account', () =
     host = await createHost({ mode: 'memory', dataDir: dir, env: { KESTREL_SIM_URL: sim.baseUrl } });
     c = createClient(connectInMemory(host.server));
     await c.call('accounts.select', { account });
-    let st = await settled();
-    for (const d of st.discrepancies) st = await c.call('live.resolve', { account, id: d.id, action: 'acknowledge' });
-    expect(st.gate).toBe('clear');
+    expect((await acknowledgeAll(c, account)).gate).toBe('clear');
     await c.call('live.arm', { account, confirm: name });
   }, 120_000);
   afterAll(async () => {

@@ -15,7 +15,7 @@ import { SettingsStore } from '../../../main/host/settings/store.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
 import { KESTREL_SIM_SYMBOLS } from '../../../main/host/venues/kestrel-sim.ts';
 import { generatedSymbols, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
-import { failure, reconciled } from './support.ts';
+import { acknowledgeAll, failure, reconciled } from './support.ts';
 
 const account = 'sim3';
 const name = 'Sim Three';
@@ -54,9 +54,7 @@ describe('adopting fills made at the venue outside Kestrel', () => {
     ]);
     // A first run settles the balances the sim funds the account with, then Kestrel closes.
     await open();
-    let st = await settled();
-    for (const d of st.discrepancies) st = await c.call('live.resolve', { account, id: d.id, action: 'acknowledge' });
-    expect(st).toMatchObject({ gate: 'clear', discrepancies: [] });
+    expect(await acknowledgeAll(c, account)).toMatchObject({ gate: 'clear', discrepancies: [] });
     await close();
     // While it is closed, two fills happen at the venue from elsewhere.
     bought = await plant('BUY', '0.003');

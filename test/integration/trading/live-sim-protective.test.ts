@@ -15,7 +15,7 @@ import { SettingsStore } from '../../../main/host/settings/store.ts';
 import { connectInMemory } from '../../../main/host/transports/memory.ts';
 import { KESTREL_SIM_SYMBOLS } from '../../../main/host/venues/kestrel-sim.ts';
 import { generatedSymbols, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
-import { lastPrice, offset, reconciled, until } from './support.ts';
+import { acknowledgeAll, lastPrice, offset, reconciled, until } from './support.ts';
 
 const account = 'sim2';
 const name = 'Sim Two';
@@ -45,9 +45,7 @@ describe('protective orders of a sim account on Kestrel Sim', () => {
       { id: account, name, venue: 'kestrel-sim', environment: 'sim', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null },
     ]);
     await open();
-    let st = await settled();
-    for (const d of st.discrepancies) st = await c.call('live.resolve', { account, id: d.id, action: 'acknowledge' });
-    expect(st.gate).toBe('clear');
+    expect((await acknowledgeAll(c, account)).gate).toBe('clear');
     await c.call('live.arm', { account, confirm: name });
   });
   afterAll(async () => {

@@ -51,3 +51,10 @@ export function reconciled(c: KestrelClient, account: string, timeoutMs = 60_000
     return st.gate !== 'checking' && st.gate !== 'pending' && st.lastError === null ? st : undefined;
   }, timeoutMs);
 }
+
+/** Reconciles the account and acknowledges every difference found (on a first run: the balances Kestrel Sim funds it with). */
+export async function acknowledgeAll(c: KestrelClient, account: string) {
+  let st = await reconciled(c, account);
+  for (const d of st.discrepancies) st = await c.call('live.resolve', { account, id: d.id, action: 'acknowledge' });
+  return st;
+}

@@ -9,8 +9,8 @@
  *   venue mark 95.40:              under 95.48 → liquidated (it would not have been at 10×)
  */
 import { describe, expect, it } from 'vitest';
+import { venueCode } from '../../support/venue-code.ts';
 import { SimClock } from '../../../main/core/engine/clock.ts';
-import { VenueRejectedError } from '../../../main/core/errors.ts';
 import { liquidationHook } from '../../../main/core/margin/account.ts';
 import { defineInstrument } from '../../../main/core/model/index.ts';
 import { accountFigures } from '../../../main/core/portfolio/attribution.ts';
@@ -60,15 +60,6 @@ function perpSession(mode: 'isolated' | 'cross' | 'none' = 'isolated') {
   return { session, audit, book, mark, long1, pushed: () => pushed };
 }
 
-const venueCode = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(VenueRejectedError);
-    return (e as VenueRejectedError).details?.venueCode;
-  }
-  throw new Error('not refused');
-};
 
 describe('per-symbol leverage and margin mode in a perpetual paper session', () => {
   it('a leverage raise on an open isolated long moves its liquidation price, the venue liquidates at the new one, audited', () => {
