@@ -3,6 +3,7 @@ import { ValidationError } from '../../core/errors.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
 import type { ReplayService } from '../trading/replay-service.ts';
 import type { TradingService } from '../trading/service.ts';
+import type { TradingSession } from '../trading/session.ts';
 
 type TradingCommand =
   | 'trading.session' | 'trading.instruments' | 'trading.prices' | 'trading.preview' | 'trading.submit' | 'trading.cancel' | 'trading.amend' | 'trading.cancelAll'
@@ -13,6 +14,9 @@ type TradingCommand =
   | 'accounts.list' | 'accounts.select' | 'accounts.create' | 'accounts.rename' | 'accounts.remove' | 'accounts.protection';
 
 type Named = { account?: string | undefined };
+
+/** What an account's session and a replay's both answer: the commands that change orders. */
+type OrderCommands = Pick<TradingSession, 'submit' | 'cancel' | 'amend' | 'cancelAll'>;
 
 /**
  * Thin by design: validation of shapes happened at the contract, the rules live in TradingSession and the
@@ -37,6 +41,11 @@ export function tradingHandlers(trading: TradingService, replay?: ReplayService)
     const rid = replayOf(r);
     return rid ? replays().session(rid) : (await trading.running(r.account)).session;
   };
+  // Order commands on a replay go through the replay, which records them (a backward seek re-applies them).
+  const ordered = async <T>(r: Named, fn: (x: OrderCommands) => T): Promise<T> => {
+    const rid = replayOf(r);
+    return rid ? replays().command(rid, fn) : fn((await trading.running(r.account)).session);
+  };
   return {
     'trading.session': async (r) => {
       const rid = replayOf(r);
@@ -45,23 +54,10 @@ export function tradingHandlers(trading: TradingService, replay?: ReplayService)
     'trading.instruments': async (r) => ({ instruments: (await s(r)).instrumentViews() }),
     'trading.prices': async (r) => ({ prices: (await s(r)).prices() }),
     'trading.preview': async (r) => (await s(r)).preview(r),
-    'trading.submit': async (r) => {
-      const rid = replayOf(r);
-      return { orders: rid ? await replays().submit(rid, r) : (await s(r)).submit(r) };
-    },
-    'trading.cancel': async (r) => {
-      const rid = replayOf(r);
-      return { order: rid ? await replays().cancel(rid, r.clientOrderId) : (await s(r)).cancel(r.clientOrderId) };
-    },
-    'trading.amend': async (r) => {
-      const rid = replayOf(r);
-      const change = { price: r.price, triggerPrice: r.triggerPrice, qty: r.qty, confirmTriggerNow: r.confirmTriggerNow };
-      return { order: rid ? await replays().amend(rid, r.clientOrderId, change) : (await s(r)).amend(r.clientOrderId, change) };
-    },
-    'trading.cancelAll': async (r) => {
-      const rid = replayOf(r);
-      return { canceled: rid ? await replays().cancelAll(rid, r.symbol) : (await s(r)).cancelAll(r.symbol) };
-    },
+    'trading.submit': async (r) => ({ orders: await ordered(r, (x) => x.submit(r)) }),
+    'trading.cancel': async (r) => ({ order: await ordered(r, (x) => x.cancel(r.clientOrderId)) }),
+    'trading.amend': async (r) => ({ order: await ordered(r, (x) => x.amend(r.clientOrderId, { price: r.price, triggerPrice: r.triggerPrice, qty: r.qty, confirmTriggerNow: r.confirmTriggerNow })) }),
+    'trading.cancelAll': async (r) => ({ canceled: await ordered(r, (x) => x.cancelAll(r.symbol)) }),
     'trading.openOrders': async (r) => ({ orders: (await s(r)).openOrders(r.symbol) }),
     'trading.orderHistory': async (r) => ({ orders: (await s(r)).orderHistory(r.symbol, r.limit ?? 500) }),
     'trading.fills': async (r) => ({ fills: (await s(r)).fills(r.symbol, r.limit ?? 500) }),

@@ -11,7 +11,7 @@
 import type { MarketEntry } from '../../contract/streams.ts';
 import type { ReplayBar, ReplayControl, ReplayStatus } from '../../contract/replay.ts';
 import type { ResponseOf } from '../../contract/index.ts';
-import type { OrderView, SessionView, TicketRequest } from '../../contract/trading.ts';
+import type { SessionView } from '../../contract/trading.ts';
 import { aggregateColumns } from '../../core/data/aggregate.ts';
 import { concatColumns, sliceColumns, timeframeMs } from '../../core/data/candles.ts';
 import type { OhlcvColumns } from '../../core/data/candles.ts';
@@ -22,7 +22,6 @@ import { defineInstrument, ticksToPrice, type CandleColumns, type Instrument } f
 import type { HostContext } from '../context.ts';
 import { PAPER_DEFAULTS } from './accounts.ts';
 import { demoInstrumentSpecs, venueInstrumentSpecs } from './instruments.ts';
-import type { AmendRequest } from './amend.ts';
 import { replayAccount, ReplaySession, type ReplayMarket, type ReplaySpeed } from './replay.ts';
 import type { TradingSession } from './session.ts';
 
@@ -306,28 +305,12 @@ export class ReplayService {
     };
   }
 
-  /** The trader's commands: recorded by the replay (a backward seek re-applies them), pushed at once. */
+  /** The trader's order commands on the replay `account` names: recorded by it (a backward seek re-applies them), pushed at once. */
   async command<T>(account: string, fn: (r: ReplaySession) => T): Promise<T> {
     await this.busy;
     const out = fn(this.owned(account));
     this.push(false);
     return out;
-  }
-
-  submit(account: string, t: TicketRequest): Promise<OrderView[]> {
-    return this.command(account, (r) => r.submit(t));
-  }
-
-  cancel(account: string, clientOrderId: string): Promise<OrderView> {
-    return this.command(account, (r) => r.cancel(clientOrderId));
-  }
-
-  amend(account: string, clientOrderId: string, change: AmendRequest): Promise<OrderView> {
-    return this.command(account, (r) => r.amend(clientOrderId, change));
-  }
-
-  cancelAll(account: string, symbol?: string): Promise<number> {
-    return this.command(account, (r) => r.cancelAll(symbol));
   }
 
   private stopCurrent(): void {

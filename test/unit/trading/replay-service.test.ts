@@ -83,7 +83,7 @@ describe('replay service', () => {
     expect(events.at(-1)!).toMatchObject({ reset: false, status: { clock: t0 + 300 * MIN } });
     expect(events.at(-1)!.bars).toHaveLength(290);
     const acct = svc.status()!.account;
-    await svc.submit(acct, { symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' });
+    await svc.command(acct, (r) => r.submit({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' }));
     expect(events.at(-1)!.orders).toHaveLength(1);
     await svc.control({ action: 'step' });
     expect((await svc.session(acct)).fills(undefined, 500)).toHaveLength(1);
@@ -191,7 +191,7 @@ describe('replay service', () => {
     await expect(svc.start({ source: 'nowhere', symbol: 'BTC/USDT', from: t0, to: t0 + MIN })).rejects.toThrow(NotFoundError);
     await expect(svc.start({ source: 'demo', symbol: 'BTC/USDT', from: t0 - 10 * 86_400_000, to: t0 - 86_400_000 })).rejects.toThrow(NotFoundError);
     await expect(svc.start({ source: 'demo', symbol: 'BTC/USDT', from: t0, to: t0 + 10 * MIN, strategyId: 'x' })).rejects.toThrow(ValidationError);
-    await expect(svc.submit('replay:gone', { symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '1' })).rejects.toThrow(NotFoundError);
+    await expect(svc.command('replay:gone', (r) => r.submit({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '1' }))).rejects.toThrow(NotFoundError);
     expect(() => svc.bars()).toThrow(/No replay is running/);
     expect(svc.status()).toBeNull();
   });
