@@ -94,6 +94,13 @@ interface Track {
   sentAt: number;
   unknown: UnknownOrder | undefined;
   cancelWanted: boolean;
+  /** The create call has not answered yet: until something acknowledges the order, a cancel waits (the venue may not hold it yet). */
+  creating: boolean;
+  /**
+   * The kernel holds the order past pending-submit (restored accepted / pending-cancel / triggered, ...), where
+   * `rejected` is no longer a legal state: an order found never placed ends `canceled` (`not_placed`) instead.
+   */
+  pastSubmit: boolean;
 }
 
 const CONDITIONAL = new Set<PlaceKind>(['stop-market', 'stop-limit', 'take-profit', 'take-profit-limit']);
@@ -198,8 +205,13 @@ export class LiveVenue implements Venue {
         if (o.venueOrderId === EMULATED || o.venueOrderId === undefined) this.markUnknown(t, 'submit', 'the process stopped after the emulated trigger fired');
         continue;
       }
-      if (o.state === 'pending-submit') this.markUnknown(t, 'submit', 'the process stopped before the venue answered');
+      t.pastSubmit = o.state !== 'pending-submit';
       if (o.state === 'pending-cancel') t.cancelWanted = true;
+      // No venue order id in the ledger: the venue never acknowledged it to the previous run, whatever state the
+      // kernel had moved it to since (a cancel asked while its create was in flight leaves it pending-cancel).
+      // It may be at the venue or may never have reached it: resolved by client id like any unknown submit —
+      // found → applied (and canceled if asked), not found past the receive window → it was never placed.
+      if (o.state === 'pending-submit' || o.venueOrderId === undefined) this.markUnknown(t, 'submit', 'the process stopped before the venue acknowledged the order');
     }
     for (const t of this.byClient.values()) if (t.unknown) this.scheduleResolve(t, 0);
   }
@@ -277,20 +289,29 @@ export class LiveVenue implements Venue {
     if (this.closed) return;
     const send = (): void => {
       t.sentAt = this.now();
+      t.creating = true;
       this.api.create(req).then(
-        (r) => this.deliver(() => this.applyOrder(r, t)),
-        (e: unknown) => this.deliver(() => this.onCallFailed(t, 'submit', e)),
+        (r) => {
+          t.creating = false;
+          this.deliver(() => this.applyOrder(r, t));
+        },
+        (e: unknown) => {
+          t.creating = false;
+          this.deliver(() => this.onCallFailed(t, 'submit', e));
+        },
       );
     };
     const gate = this.o.beforeSend?.();
     if (!gate) return send();
     t.sentAt = this.now();
+    t.creating = true;
     gate.then(
       () => void (this.closed || send()),
       (e: unknown) => this.deliver(() => {
+        t.creating = false;
         t.terminal = true;
         this.o.log?.warn({ clientOrderId: t.clientOrderId, err: errorText(e) }, 'order not sent: its intent could not be made durable');
-        this.emit({ kind: 'rejected', clientOrderId: t.clientOrderId, reason: 'intent_not_durable', ts: this.now() });
+        this.emit({ kind: t.cancelWanted ? 'canceled' : 'rejected', clientOrderId: t.clientOrderId, reason: 'intent_not_durable', ts: this.now() });
       }),
     );
   }
@@ -312,6 +333,11 @@ export class LiveVenue implements Venue {
     t.cancelWanted = true;
     // A submit whose outcome is open is cancelled once it is known to be working (resolve() sends it then).
     if (t.unknown?.op === 'submit') return;
+    // Nor is one sent while the create has not answered and nothing acknowledged the order (the user stream may
+    // first): the venue may not hold it yet, would answer "unknown order", and the trader's cancel would come
+    // back refused while the order goes on to rest there. The first report of it sends the cancel (applyOrder:
+    // open and cancel wanted); a refused create ends it.
+    if (t.creating && t.venueOrderId === undefined) return;
     this.sendCancel(t);
   }
 
@@ -429,7 +455,7 @@ export class LiveVenue implements Venue {
     const wireId = this.wireIdOf(o.clientOrderId);
     const t: Track = {
       clientOrderId: o.clientOrderId, wireId, symbol: o.symbol, side: o.side, kind: placeKind(o) ?? 'market', qty: o.qty,
-      venueOrderId, filled: 0, terminal: false, sentAt: this.now(), unknown: undefined, cancelWanted: false,
+      venueOrderId, filled: 0, terminal: false, sentAt: this.now(), unknown: undefined, cancelWanted: false, creating: false, pastSubmit: false,
     };
     this.byClient.set(o.clientOrderId, t);
     this.byWire.set(wireId, t);
@@ -477,6 +503,9 @@ export class LiveVenue implements Venue {
   private onCallFailed(t: Track, op: 'submit', e: unknown): void {
     if (outcomeOf(e) === 'rejected') {
       t.terminal = true;
+      // Canceled while its create was in flight (pending-cancel, where `rejected` is not a legal state): it ends
+      // canceled, with the venue's refusal as the reason.
+      if (t.cancelWanted) return this.emit({ kind: 'canceled', clientOrderId: t.clientOrderId, reason: errorCode(e), ts: this.now() });
       this.emit({ kind: 'rejected', clientOrderId: t.clientOrderId, reason: errorCode(e), ts: this.now(), detail: venueMessage(e, this.api.id) });
       return;
     }
@@ -520,7 +549,7 @@ export class LiveVenue implements Venue {
             t.terminal = true;
             t.unknown = undefined;
             this.o.onChange?.();
-            this.emit(t.cancelWanted ? { kind: 'canceled', clientOrderId: t.clientOrderId, reason: 'not_placed', ts: this.now() } : { kind: 'rejected', clientOrderId: t.clientOrderId, reason: 'not_placed', ts: this.now() });
+            this.emit(t.cancelWanted || t.pastSubmit ? { kind: 'canceled', clientOrderId: t.clientOrderId, reason: 'not_placed', ts: this.now() } : { kind: 'rejected', clientOrderId: t.clientOrderId, reason: 'not_placed', ts: this.now() });
             return;
           }
           if (attempt + 1 >= p.attempts && !(notFound && op === 'submit')) {

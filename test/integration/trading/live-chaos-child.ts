@@ -2,8 +2,9 @@
  * One life of the chaos test's host (live-chaos.test.ts kills it with SIGKILL at a random moment): opens
  * the data dir on the external Kestrel Sim, reconciles until the gate is clear (acknowledging the balances
  * the sim account held before Kestrel ever traded, on the very first life only), arms, and places orders
- * until the ledger holds `target` of them: market buys and sells, and limit buys 10 % under the last price (which the
- * default profile's 5 % price band refuses before they reach the venue: see the trace's `refused:` lines).
+ * until the ledger holds `target` of them: market buys and sells, and limit buys 3 % under the last price (inside
+ * the default profile's 5 % price band, so they reach the venue and rest there), most canceled a moment later —
+ * a kill then often lands between a create and its answer, or between a cancel and its answer.
  * Prints `armed` once ready, `done` when the target is reached, and `gate: ...` on an unexpected difference.
  *
  *   node live-chaos-child.ts <dataDir> <simUrl> <target> <seed> <first: 0|1>
@@ -68,7 +69,7 @@ for (let i = 0; count() < target; i++) {
       await c.call('trading.submit', { account, symbol: 'BTC/USDT', side: rnd() < 0.5 ? 'buy' : 'sell', type: 'market', qty: '0.001' });
     } else {
       const last = await price();
-      const [o] = (await c.call('trading.submit', { account, symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price: (Math.floor(last * 0.9 * 100) / 100).toFixed(2) })).orders;
+      const [o] = (await c.call('trading.submit', { account, symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.001', price: (Math.floor(last * 0.97 * 100) / 100).toFixed(2) })).orders;
       if (o && rnd() < 0.8) setTimeout(() => void c.call('trading.cancel', { account, clientOrderId: o.clientOrderId }).catch(() => undefined), 30 + rnd() * 200);
     }
   } catch (e) {
