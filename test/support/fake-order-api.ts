@@ -22,11 +22,14 @@ export class FakeOrderApi implements OrderApi {
   /** fetchOrder says "does not exist" this many more times for a freshly created order. */
   invisibleChecks = 0;
   fetchDown = false;
+  /** While set, a create waits for it before it reaches the venue (a request still on its way there). */
+  createInFlight: Promise<void> | undefined;
   private seq = 100;
   private tradeSeq = 0;
 
   async create(req: PlaceRequest): Promise<VenueOrderReport> {
     this.calls.push(`create ${req.clientOrderId}`);
+    if (this.createInFlight) await this.createInFlight;
     const fault = this.createFaults.shift();
     if (fault === 'insufficient-funds') throw orderError(new ccxt.InsufficientFunds('binance {"code":-2010,"msg":"Account has insufficient balance"}'), { exchange: this.id, op: 'createOrder' });
     if (fault === 'timeout-before-accept' || fault === 'network-down') throw orderError(new ccxt.RequestTimeout('binance POST /api/v3/order request timed out (10000 ms)'), { exchange: this.id, op: 'createOrder' });

@@ -121,6 +121,34 @@ describe('live venue: order outcomes', () => {
     expect(api.count('cancel')).toBe(1);
   });
 
+  it('a cancel while the create is still on its way waits for it: sent at once, "unknown order" would have been taken for a refusal', async () => {
+    const { api, engine, buy } = rig();
+    let arrive!: () => void;
+    api.createInFlight = new Promise((r) => (arrive = r));
+    const o = buy();
+    engine.cancel(o.clientOrderId);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(o.state).toBe('pending-cancel');
+    expect(api.count('cancel')).toBe(0);
+    arrive();
+    await until(() => o.state === 'canceled', 'canceled');
+    expect(o.reason).toBe('requested');
+    expect(api.byClient(o.clientOrderId)!.status).toBe('canceled');
+  });
+
+  it('a create refused after a cancel was asked ends the order canceled with the venue\'s reason (rejected is no longer legal)', async () => {
+    const { api, engine, buy, errors } = rig();
+    let arrive!: () => void;
+    api.createInFlight = new Promise((r) => (arrive = r));
+    api.createFaults.push('insufficient-funds');
+    const o = buy();
+    engine.cancel(o.clientOrderId);
+    arrive();
+    await until(() => o.state === 'canceled', 'canceled');
+    expect(o.reason).toBe('venue_InsufficientFunds');
+    expect(errors).toEqual([]);
+  });
+
   it('a cancel of an order that filled meanwhile ends filled, with its trades', async () => {
     const { api, engine, buy } = rig();
     const o = buy(10);
@@ -190,5 +218,29 @@ describe('live venue: restart', () => {
     await until(() => events.length > 0, 'resolved');
     expect(events).toEqual([`ack:${working.clientOrderId}`]);
     expect(first.api.count('create')).toBe(1);
+  });
+
+  it('an order left pending-cancel without a venue order id is resolved by client id: canceled there if the venue took it, not placed if not', async () => {
+    const first = rig({ sessionId: 'A' });
+    first.api.fetchDown = true; // the process dies before it could ask
+    first.api.createFaults.push('timeout-after-accept', 'timeout-before-accept');
+    const taken = first.buy(10, 4_100_000);
+    const never = first.buy(10, 4_100_000);
+    await until(() => first.venue.isUnknown(taken.clientOrderId) && first.venue.isUnknown(never.clientOrderId), 'unknown');
+    for (const o of [taken, never]) first.engine.cancel(o.clientOrderId);
+    expect([taken.state, never.state, taken.venueOrderId, never.venueOrderId]).toEqual(['pending-cancel', 'pending-cancel', undefined, undefined]);
+    first.venue.close(); // the process dies here
+    first.api.fetchDown = false;
+    const stored = [taken, never].map((o) => ({ ...o }) as Order);
+    const venue = new LiveVenue({ id: 'fakex', api: first.api, instruments: [BTC], resolve: { baseMs: 5, maxMs: 20, notPlacedAfterMs: 50, minChecks: 3 } });
+    const events: string[] = [];
+    venue.connect({ onVenueEvent: (e) => void events.push(`${e.kind}:${'clientOrderId' in e ? e.clientOrderId : e.fill.clientOrderId}:${'reason' in e ? e.reason : ''}`) });
+    venue.restore(stored, []);
+    expect(venue.unknownOrders().map((u) => u.clientOrderId).sort()).toEqual([taken.clientOrderId, never.clientOrderId].sort());
+    await until(() => events.length === 3, 'both settled');
+    expect(events.sort()).toEqual([`ack:${taken.clientOrderId}:`, `canceled:${never.clientOrderId}:not_placed`, `canceled:${taken.clientOrderId}:requested`].sort());
+    expect(first.api.byClient(taken.clientOrderId)!.status).toBe('canceled');
+    expect(first.api.count('create')).toBe(2);
+    expect(venue.workingOrders()).toEqual([]);
   });
 });
