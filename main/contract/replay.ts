@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { command, empty, event, finite, id, req } from './define.ts';
 import { CandleSeries } from './market.ts';
-import { AccountView, Decimal, FillView, OrderView, PositionView, PriceTick } from './trading.ts';
+import { AccountView, Decimal, FillView, OrderView, PositionView, PriceTick, TradingState } from './trading.ts';
 
 /** Account ids of replays start with this: the trading commands route them to the running replay. */
 export const REPLAY_ACCOUNT_PREFIX = 'replay:';
@@ -61,6 +61,8 @@ export const ReplayStatus = z.object({
   strategyError: z.string().nullable(),
   /** How orders fill in this replay (candles only: the paper venue's candle fallback). */
   fillModel: z.string(),
+  /** The replay account's trading state (its own kill switch, resume, reducing-only: never the selected account's). */
+  tradingState: TradingState,
 });
 export type ReplayStatus = z.infer<typeof ReplayStatus>;
 

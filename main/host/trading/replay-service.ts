@@ -167,7 +167,7 @@ export class ReplayService {
       from: f.from, to: f.to, clock: r.clock, speed: r.speed, state: r.state,
       barsDone: f.delivered, barsTotal: f.total, currency: acct.currency, startingBalance: acct.startingBalance, equity: acct.equity,
       lastPrice: last > 0 ? ticksToPrice(inst, last) : null, tickSize: inst.tickSize, lotSize: inst.lotSize,
-      strategy: c.strategy, strategyError: r.strategyFault, fillModel: CANDLE_FILL_MODEL,
+      strategy: c.strategy, strategyError: r.strategyFault, fillModel: CANDLE_FILL_MODEL, tradingState: r.session.engine.tradingState,
     };
   }
 

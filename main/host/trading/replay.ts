@@ -18,7 +18,7 @@
  * were given (those given at or after the target are dropped): the same bars, strategy and commands give the
  * same orders, ids and fills, so going back is exact, not an approximation.
  */
-import type { FillView, OrderView, TicketRequest } from '../../contract/trading.ts';
+import type { FillView, OrderView, TicketRequest, TradingState } from '../../contract/trading.ts';
 import type { AmendRequest } from './amend.ts';
 import { SimClock } from '../../core/engine/clock.ts';
 import type { Strategy } from '../../core/engine/strategy.ts';
@@ -318,6 +318,19 @@ export class ReplaySession {
 
   amend(clientOrderId: string, change: AmendRequest): OrderView {
     return this.record((s) => s.amend(clientOrderId, change));
+  }
+
+  /**
+   * The kill switch on the replay's own account (the Risk panel's, while the Trade workspace shows the replay):
+   * halts, cancels, and with `flatten` closes every position at the next bar's open. Recorded like an order.
+   */
+  killSwitch(reason: string, origin: string, flatten = true): { canceled: number; flattening: number } {
+    return this.record((s) => s.killSwitch(reason, origin, flatten));
+  }
+
+  /** Resume / reducing-only / halt on the replay's account (the origin is the desk's signature: a replay keeps no ledger). */
+  setTradingState(state: TradingState, reason: string, _origin: string): void {
+    this.record((s) => s.setTradingState(state, reason));
   }
 
   private record<T>(fn: (s: TradingSession) => T): T {

@@ -185,6 +185,42 @@ describe('replay service', () => {
     svc.close();
   });
 
+  it('the kill switch and the trading state with a replay account act on the replay, never the selected account', async () => {
+    const { svc } = service();
+    const s = await svc.start({ source: 'demo', symbol: 'BTC/USDT', symbols: ['ETH/USDT'], from: t0 + 50 * MIN, to: t0 + 200 * MIN });
+    await svc.control({ action: 'step', bars: 2 });
+    const paper = new Proxy({}, { get: () => () => { throw new Error('a paper account was asked'); } }) as unknown as TradingService;
+    const h = tradingHandlers(paper, svc);
+    const ctx = { origin: 'test', signal: new AbortController().signal };
+    const account = s.account;
+    await h['trading.submit']({ account, symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' }, ctx);
+    await h['trading.submit']({ account, symbol: 'ETH/USDT', side: 'buy', type: 'market', qty: '0.1' }, ctx);
+    await svc.control({ action: 'step' });
+    const far = (all.close[52]! * 0.97).toFixed(2);
+    await h['trading.submit']({ account, symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.01', price: far }, ctx);
+    const held = () => h['trading.positions']({ account }, ctx).then((p) => p.positions.filter((x) => x.side !== 'flat').map((x) => x.symbol).sort());
+    expect(await held()).toEqual(['BTC/USDT', 'ETH/USDT']);
+
+    const killed = await h['risk.killSwitch']({ account, reason: 'test' }, ctx);
+    expect(killed).toMatchObject({ canceled: 1, flattening: 2, status: { tradingState: 'halted' } });
+    expect(svc.status()!.tradingState).toBe('halted');
+    // The closing market orders fill at the next bar's open; a new order meets the halted gate.
+    await svc.control({ action: 'step' });
+    expect(await held()).toEqual([]);
+    await expect(h['trading.submit']({ account, symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' }, ctx)).rejects.toThrow(/halted/i);
+    expect((await h['risk.setTradingState']({ account, state: 'active' }, ctx)).tradingState).toBe('active');
+    await h['risk.setTradingState']({ account, state: 'reducing-only' }, ctx);
+    expect(svc.status()!.tradingState).toBe('reducing-only');
+
+    // Recorded like orders: seeking back before the kill undoes it, seeking forward again (a rebuild) re-applies nothing later.
+    await svc.control({ action: 'seek', ts: t0 + 53 * MIN });
+    expect(svc.status()!.tradingState).toBe('active');
+    expect(await held()).toEqual(['BTC/USDT', 'ETH/USDT']);
+    // Limits, profile and overrides of a replay are the paper defaults: refused, not applied to another account.
+    await expect(h['risk.override']({ account, reason: 'x', minutes: 5, state: 'active', passphrase: 'p' } as never, ctx)).rejects.toThrow(ValidationError);
+    svc.close();
+  });
+
   it('refuses an empty or unknown range with typed errors', async () => {
     const { svc } = service();
     await expect(svc.start({ source: 'demo', symbol: 'BTC/USDT', from: t0 + MIN, to: t0 })).rejects.toThrow(ValidationError);
