@@ -198,7 +198,7 @@ describe('replay service', () => {
     await svc.control({ action: 'step' });
     const far = (all.close[52]! * 0.97).toFixed(2);
     await h['trading.submit']({ account, symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.01', price: far }, ctx);
-    const held = () => h['trading.positions']({ account }, ctx).then((p) => p.positions.filter((x) => x.side !== 'flat').map((x) => x.symbol).sort());
+    const held = async () => (await h['trading.positions']({ account }, ctx)).positions.filter((x) => x.side !== 'flat').map((x) => x.symbol).sort();
     expect(await held()).toEqual(['BTC/USDT', 'ETH/USDT']);
 
     const killed = await h['risk.killSwitch']({ account, reason: 'test' }, ctx);
