@@ -50,6 +50,10 @@ test('replay stored history at 100x in the Trade workspace: the same ticket, cha
   const lastTs = async () => Number(await chart.getAttribute('data-last-ts'));
   const clockTs = async () => Number(await clock.getAttribute('data-ts'));
   await expect.poll(bars, { timeout: 30_000 }).toBeGreaterThan(0);
+  // Paused before its first bar: each symbol's last price is the close the chart ends on (not "—").
+  await expect(page.getByTestId('last-price')).toHaveText(/^\d/);
+  await expect(page.getByTestId('replay-markets')).toContainText('ETH/USDT');
+  await expect(page.getByTestId('replay-markets')).not.toContainText('—');
   await expect(ticket.getByRole('combobox', { name: 'Ticket symbol' })).toHaveValue('BTC/USDT');
   const startBars = await bars();
   const startClock = await clockTs();

@@ -61,7 +61,10 @@ export function tradingHandlers(trading: TradingService, replay?: ReplayService)
       return rid ? replays().sessionView(rid) : (await svc(r)).sessionView();
     },
     'trading.instruments': async (r) => ({ instruments: (await s(r)).instrumentViews() }),
-    'trading.prices': async (r) => ({ prices: (await s(r)).prices() }),
+    'trading.prices': async (r) => {
+      const rid = replayOf(r);
+      return { prices: rid ? await replays().prices(rid) : (await s(r)).prices() };
+    },
     'trading.preview': async (r) => (await s(r)).preview(r),
     'trading.submit': async (r) => ({ orders: await ordered(r, (x) => x.submit(r)) }),
     'trading.cancel': async (r) => ({ order: await ordered(r, (x) => x.cancel(r.clientOrderId)) }),

@@ -18,12 +18,12 @@
  * were given (those given at or after the target are dropped): the same bars, strategy and commands give the
  * same orders, ids and fills, so going back is exact, not an approximation.
  */
-import type { FillView, OrderView, TicketRequest, TradingState } from '../../contract/trading.ts';
+import type { FillView, OrderView, PriceTick, TicketRequest, TradingState } from '../../contract/trading.ts';
 import type { AmendRequest } from './amend.ts';
 import { SimClock } from '../../core/engine/clock.ts';
 import type { Strategy } from '../../core/engine/strategy.ts';
 import { KestrelError, ValidationError } from '../../core/errors.ts';
-import type { Candle, CandleColumns, Instrument } from '../../core/model/index.ts';
+import { ticksToPrice, type Candle, type CandleColumns, type Instrument } from '../../core/model/index.ts';
 import { MemoryAuditSink, MemoryStore } from '../../core/ports.ts';
 import { release } from '../../core/strategy/code.ts';
 import { PaperVenue } from '../../venues/paper/paper-venue.ts';
@@ -61,6 +61,11 @@ export interface ReplayInput {
   /** The replay's own risk gate (default: the paper defaults). A factory: a rebuild starts a fresh gate. */
   readonly risk?: () => AdjustableRiskGate;
   readonly seed?: number;
+  /**
+   * Each symbol's close of its last stored bar before the range: its price at the replay clock until its first
+   * bar is delivered (shown, never traded on: the venue and the gate see the bars only).
+   */
+  readonly opening?: Readonly<Record<string, number>>;
 }
 
 type Command = { readonly at: number; readonly run: (s: TradingSession) => void };
@@ -186,6 +191,25 @@ export class ReplaySession {
 
   get strategyFault(): string | null {
     return this.strategyError;
+  }
+
+  /** A symbol's last price at the replay clock: its last delivered bar's close, else the bar closed before the range. */
+  lastPrice(symbol: string): string | null {
+    const inst = this.markets.find((m) => m.instrument.symbol === symbol)?.instrument;
+    if (!inst) return null;
+    const t = this.session.lastTicks(symbol);
+    if (t > 0) return ticksToPrice(inst, t);
+    const before = this.input.opening?.[symbol];
+    return before !== undefined && before > 0 ? ticksToPrice(inst, Math.max(1, Math.round(before / inst.tickF))) : null;
+  }
+
+  /** Every symbol's last price at the replay clock (the session's, or the close before the range until its first bar). */
+  prices(): PriceTick[] {
+    const ts = this.clock;
+    return this.markets.flatMap((m) => {
+      const price = this.lastPrice(m.instrument.symbol);
+      return price === null ? [] : [{ symbol: m.instrument.symbol, price, ts }];
+    });
   }
 
   /** The bars, orders and fills since the last call. */

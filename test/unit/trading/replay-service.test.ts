@@ -52,11 +52,22 @@ describe('replay service', () => {
     expect(events.at(-1)!.reset).toBe(true);
     // 100 bars of context before the range (all the data has), nothing delivered yet.
     expect(Array.from(svc.bars().ts)).toEqual(Array.from(all.ts.subarray(0, 100)));
+    // Paused before its first bar, the replay's price is the close the chart ends on (the bar closed at the clock).
+    const tick = Number(s.tickSize);
+    expect(Math.abs(Number(s.lastPrice) - all.close[99]!)).toBeLessThanOrEqual(tick / 2);
+    expect(events.at(-1)!.prices).toEqual([{ symbol: 'BTC/USDT', price: s.lastPrice, ts: t0 + 100 * MIN }]);
+    const paper = new Proxy({}, { get: () => () => { throw new Error('a paper account was asked'); } }) as unknown as TradingService;
+    const prices = () => tradingHandlers(paper, svc)['trading.prices']({ account: s.account }, { origin: 'test', signal: new AbortController().signal });
+    expect((await prices()).prices).toEqual([{ symbol: 'BTC/USDT', price: s.lastPrice, ts: t0 + 100 * MIN }]);
     await svc.control({ action: 'step', bars: 5 });
+    expect(Math.abs(Number(svc.status()!.lastPrice) - all.close[104]!)).toBeLessThanOrEqual(tick / 2);
+    expect((await prices()).prices[0]!.price).toBe(svc.status()!.lastPrice);
     const shown = svc.bars();
     expect(shown.count).toBe(105);
     expect(shown.ts.at(-1)! + MIN).toBe(svc.status()!.clock);
     expect(Array.from(svc.bars({ limit: 3 }).ts)).toEqual([t0 + 102 * MIN, t0 + 103 * MIN, t0 + 104 * MIN]);
+    // No stored bar before the range: no price until the first bar.
+    expect((await svc.start({ source: 'demo', symbol: 'BTC/USDT', from: t0, to: t0 + 10 * MIN })).lastPrice).toBeNull();
     svc.close();
   });
 
