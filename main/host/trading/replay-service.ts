@@ -12,6 +12,7 @@ import type { MarketEntry } from '../../contract/streams.ts';
 import type { ReplayBar, ReplayControl, ReplayStatus } from '../../contract/replay.ts';
 import type { ResponseOf } from '../../contract/index.ts';
 import type { PriceTick, SessionView } from '../../contract/trading.ts';
+import type { EquityHistoryView } from '../../contract/equity.ts';
 import { aggregateColumns } from '../../core/data/aggregate.ts';
 import { concatColumns, sliceColumns, timeframeMs } from '../../core/data/candles.ts';
 import type { OhlcvColumns } from '../../core/data/candles.ts';
@@ -218,7 +219,7 @@ export class ReplayService {
         break;
       case 'stop':
         this.stopCurrent();
-        this.d.emit('replay.update', { status: null, bars: [], orders: [], fills: [], reset: true, prices: [], account: null, positions: [] });
+        this.d.emit('replay.update', { status: null, bars: [], orders: [], fills: [], reset: true, prices: [], account: null, positions: [], equity: [] });
         return null;
     }
     this.push(false);
@@ -255,7 +256,7 @@ export class ReplayService {
     const s = c.replay.session;
     this.d.emit('replay.update', {
       status: this.status(), bars: many || reset ? [] : ch.bars.map(bar), orders: ch.orders, fills: ch.fills, reset: reset || many,
-      prices: c.replay.prices(), account: s.account(), positions: s.positions(),
+      prices: c.replay.prices(), account: s.account(), positions: s.positions(), equity: many || reset ? [] : ch.equity,
     });
   }
 
@@ -312,6 +313,12 @@ export class ReplayService {
   async prices(account: string): Promise<PriceTick[]> {
     await this.busy;
     return this.owned(account).prices();
+  }
+
+  /** The replay account's equity history over replay time (kept in memory: a replay writes nothing to the ledger). */
+  async equityHistory(account: string, r: { from?: number | undefined; to?: number | undefined; limit?: number | undefined }): Promise<EquityHistoryView> {
+    await this.busy;
+    return this.owned(account).equityHistory(r);
   }
 
   async sessionView(account: string): Promise<SessionView> {

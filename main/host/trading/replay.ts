@@ -19,6 +19,8 @@
  * same orders, ids and fills, so going back is exact, not an approximation.
  */
 import type { FillView, OrderView, PriceTick, TicketRequest, TradingState } from '../../contract/trading.ts';
+import type { EquityHistoryView, EquitySampleView } from '../../contract/equity.ts';
+import { accountFigures } from '../../core/portfolio/attribution.ts';
 import type { AmendRequest } from './amend.ts';
 import { SimClock } from '../../core/engine/clock.ts';
 import type { Strategy } from '../../core/engine/strategy.ts';
@@ -28,6 +30,7 @@ import { MemoryAuditSink, MemoryStore } from '../../core/ports.ts';
 import { release } from '../../core/strategy/code.ts';
 import { PaperVenue } from '../../venues/paper/paper-venue.ts';
 import { REPLAY_ACCOUNT_PREFIX } from '../../contract/replay.ts';
+import { ReplayEquity } from './replay-equity.ts';
 import { ReplayFeed } from './replay-feed.ts';
 import { AdjustableRiskGate } from './risk.ts';
 import { TradingSession, type SessionListener } from './session.ts';
@@ -74,6 +77,8 @@ interface Built {
   readonly session: TradingSession;
   readonly feed: ReplayFeed;
   readonly strategy: Strategy | undefined;
+  /** The account's equity over replay time (rebuilt with the session on a backward seek). */
+  readonly equity: ReplayEquity;
 }
 
 /** What changed since the last `drain`: for one batched UI event. */
@@ -81,6 +86,8 @@ export interface ReplayChanges {
   readonly bars: (Candle & { readonly symbol: string })[];
   readonly orders: OrderView[];
   readonly fills: FillView[];
+  /** Equity samples taken since the last drain (the account tab's history, over replay time). */
+  readonly equity: EquitySampleView[];
 }
 
 export class ReplaySession {
@@ -97,6 +104,8 @@ export class ReplaySession {
   private muted = false;
   private strategyError: string | null = null;
   private closed = false;
+  /** The bar being delivered booked fills (an equity sample follows it). */
+  private filled = false;
 
   private constructor(input: ReplayInput) {
     this.input = input;
@@ -123,6 +132,7 @@ export class ReplaySession {
     const clock = new SimClock(feed.from);
     const instruments = markets.map((m) => m.instrument);
     const box: { session?: TradingSession } = {};
+    this.filled = false;
     const venue = new PaperVenue({
       id: x.id, instruments, clock, seed: x.seed ?? 1, latencyMs: 0,
       funds: (ccy) => box.session!.engine.portfolio.cash(ccy), holdings: (symbol) => box.session!.engine.portfolio.positionQty(symbol),
@@ -139,7 +149,12 @@ export class ReplaySession {
     const strategy = x.strategy ? await x.strategy() : undefined;
     session.start();
     if (strategy) session.engine.attach(x.instrument.symbol, guarded(strategy, (e) => this.strategyFailed(e)), x.bars.intervalMs);
-    return { session, feed, strategy };
+    const equity = new ReplayEquity({
+      book: replayAccount(x.id), currency: x.currency, figures: () => accountFigures(session.engine.portfolio, x.currency),
+      barMs: x.bars.intervalMs, from: feed.from, to: feed.to,
+    });
+    equity.start(feed.from);
+    return { session, feed, strategy, equity };
   }
 
   private listener(): SessionListener {
@@ -148,6 +163,7 @@ export class ReplaySession {
         if (!this.muted) for (const o of orders) this.changes.orders.set(o.clientOrderId, o);
       },
       fill: (f) => {
+        this.filled = true;
         if (!this.muted) this.changes.fills.push(f);
       },
       candle: (c, closed) => {
@@ -193,6 +209,11 @@ export class ReplaySession {
     return this.strategyError;
   }
 
+  /** The replay account's equity samples over replay time (`equity.history` of its book). */
+  equityHistory(r: { from?: number | undefined; to?: number | undefined; limit?: number | undefined } = {}): EquityHistoryView {
+    return this.built.equity.history(r);
+  }
+
   /** A symbol's last price at the replay clock: its last delivered bar's close, else the bar closed before the range. */
   lastPrice(symbol: string): string | null {
     const inst = this.markets.find((m) => m.instrument.symbol === symbol)?.instrument;
@@ -216,7 +237,7 @@ export class ReplaySession {
   drain(): ReplayChanges {
     const c = this.changes;
     this.changes = { bars: [], orders: new Map(), fills: [] };
-    return { bars: c.bars, orders: [...c.orders.values()], fills: c.fills };
+    return { bars: c.bars, orders: [...c.orders.values()], fills: c.fills, equity: this.built.equity.drain() };
   }
 
   play(wallMs: number): void {
@@ -271,6 +292,8 @@ export class ReplaySession {
     while (k < n && !feed.done) {
       if (this.muted) this.applyCommandsAt(feed.delivered);
       session.marketBatch(() => void feed.deliverOne());
+      this.built.equity.afterBar(feed.clock, this.filled);
+      this.filled = false;
       k++;
     }
     return k;
