@@ -55,7 +55,9 @@ let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 function refreshSoon(): void {
   refreshTimer ??= setTimeout(() => {
     refreshTimer = undefined;
-    if (viewingReplay()) void useTrading.getState().refresh();
+    if (!viewingReplay()) return;
+    void useTrading.getState().refresh();
+    void useEquity.getState().load();
   }, RELOAD_MS);
 }
 
@@ -113,6 +115,7 @@ export const useMarketReplay = create<MarketReplayState>((set, get) => {
           t.applyOrders(u.orders);
           t.applyFills(u.fills);
           if (u.account) useTrading.setState({ account: u.account, positions: u.positions });
+          useEquity.getState().append(u.status.account, u.equity);
           // Its trading state moved (its kill switch, or a backward seek to before it): the risk view re-reads it.
           if (u.status.tradingState !== useRisk.getState().status?.tradingState && !riskAsked) {
             riskAsked = true;

@@ -54,6 +54,13 @@ test('replay stored history at 100x in the Trade workspace: the same ticket, cha
   await expect(page.getByTestId('last-price')).toHaveText(/^\d/);
   await expect(page.getByTestId('replay-markets')).toContainText('ETH/USDT');
   await expect(page.getByTestId('replay-markets')).not.toContainText('—');
+  // Indicators work on the replay chart as on any other: the host computes them over the bars shown.
+  await chartRegion.getByRole('combobox', { name: 'Indicator' }).fill('sma:5');
+  await chartRegion.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(chartRegion.getByTestId('indicator-sma:5')).toBeVisible();
+  const lines = () => page.evaluate(() => (window as unknown as { __kestrelChart: { placements(): { lines: { key: string; min: number }[] } } }).__kestrelChart.placements().lines);
+  await expect.poll(async () => (await lines()).map((l) => l.key)).toEqual(['sma:5']);
+  expect((await lines())[0]!.min).toBeGreaterThan(0);
   await expect(ticket.getByRole('combobox', { name: 'Ticket symbol' })).toHaveValue('BTC/USDT');
   const startBars = await bars();
   const startClock = await clockTs();
@@ -103,6 +110,12 @@ test('replay stored history at 100x in the Trade workspace: the same ticket, cha
   await expect(fills).toContainText('0.01');
   await blotter.getByRole('tab', { name: /Positions/ }).click();
   await expect(blotter.getByRole('table', { name: 'Positions' })).toContainText('BTC/USDT');
+  // The account tab charts the replay account's equity over replay time: its start, then the fill's bar.
+  await blotter.getByRole('tab', { name: /Account/ }).click();
+  await expect.poll(async () => Number(await blotter.getByTestId('equity-chart').getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+  await expect(blotter.getByText(/Equity · \d+ samples/)).toBeVisible();
+  await snap(page, 'market-replay-equity');
+  await blotter.getByRole('tab', { name: /Positions/ }).click();
   await snap(page, 'market-replay-order-filled');
   await page.setViewportSize({ width: 1280, height: 720 });
   await snap(page, 'market-replay-order-filled-1280');
