@@ -151,6 +151,7 @@ export class ReplaySession {
     if (strategy) session.engine.attach(x.instrument.symbol, guarded(strategy, (e) => this.strategyFailed(e)), x.bars.intervalMs);
     const equity = new ReplayEquity({
       book: replayAccount(x.id), currency: x.currency, figures: () => accountFigures(session.engine.portfolio, x.currency),
+      equity: () => session.engine.portfolio.equityByCurrency().get(x.currency) ?? 0n,
       barMs: x.bars.intervalMs, from: feed.from, to: feed.to,
     });
     equity.start(feed.from);

@@ -8,7 +8,7 @@ const figures = (equity: bigint): AccountFigures => ({ cash: equity, equity, rea
 describe('a replay\'s equity history', () => {
   it('samples the start, every bar with fills, and marks at most once per gap when the equity moved', () => {
     let eq = 1_000_000n;
-    const e = new ReplayEquity({ book: 'replay:r', currency: 'USDT', figures: () => figures(eq), barMs: MIN, from: 0, to: 100 * MIN });
+    const e = new ReplayEquity({ book: 'replay:r', currency: 'USDT', figures: () => figures(eq), equity: () => eq, barMs: MIN, from: 0, to: 100 * MIN });
     e.start(0);
     e.afterBar(MIN, false); // unchanged: no sample
     eq += 5n;
@@ -23,11 +23,11 @@ describe('a replay\'s equity history', () => {
     expect(e.history({ from: MIN, to: 3 * MIN }).samples.map((s) => s.reason)).toEqual(['mark']);
   });
 
-  it('a long range marks at most once per range / 2000, and stays bounded by thinning', () => {
+  it('a long range marks at most once per range / 1000, and stays bounded by thinning', () => {
     let eq = 0n;
-    // A year of 1m bars: a mark every ~4.4 hours of replay time, not every bar.
+    // A year of 1m bars: a mark every ~8.8 hours of replay time, not every bar.
     const year = 365 * 1440 * MIN;
-    const e = new ReplayEquity({ book: 'b', currency: 'USDT', figures: () => figures(++eq), barMs: MIN, from: 0, to: year, max: 500 });
+    const e = new ReplayEquity({ book: 'b', currency: 'USDT', figures: () => figures(eq), equity: () => ++eq, barMs: MIN, from: 0, to: year, max: 500 });
     e.start(0);
     for (let t = MIN; t <= year; t += MIN) e.afterBar(t, t % (97 * MIN) === 0);
     const s = e.history({ limit: 100_000 }).samples;
@@ -38,7 +38,7 @@ describe('a replay\'s equity history', () => {
   });
 
   it('never stamps two samples at one time (a fill sample right after a mark of the same bar time)', () => {
-    const e = new ReplayEquity({ book: 'b', currency: 'USDT', figures: () => figures(1n), barMs: MIN, from: 0, to: 10 * MIN });
+    const e = new ReplayEquity({ book: 'b', currency: 'USDT', figures: () => figures(1n), equity: () => 1n, barMs: MIN, from: 0, to: 10 * MIN });
     e.start(0);
     e.afterBar(0, true);
     expect(e.history().samples.map((s) => s.ts)).toEqual([0, 1]);
