@@ -8,7 +8,8 @@ import { forAccount, useTrading, viewingReplay } from './trading.ts';
 
 interface RiskStore {
   status: RiskStatus | null;
-  load(): Promise<void>;
+  /** Loads the risk view of `account` (default: the account the trading store shows). */
+  load(account?: string): Promise<void>;
   /** Re-reads the status quietly (the panel polls it while open). */
   refresh(): Promise<void>;
   setLimits(l: RequestOf<'risk.setLimits'>): Promise<boolean>;
@@ -30,14 +31,14 @@ let loads = 0;
  */
 export const useRisk = create<RiskStore>((set) => ({
   status: null,
-  async load() {
+  async load(account) {
     if (!subscribed) {
       subscribed = true;
       // Pushed for the selected account: not the view's while a replay is shown (its state comes with its updates).
       getClient().on('risk.state', (status) => !viewingReplay() && set({ status }));
     }
     const seq = ++loads;
-    const s = await call('risk.status', forAccount());
+    const s = await call('risk.status', account ? { account } : forAccount());
     // The view changed (a replay entered or left) while this loaded: the later load wins.
     if (s && seq === loads) set({ status: s });
   },
