@@ -9,7 +9,7 @@ import { expect, openTrading, snap, test } from './fixtures.ts';
  * next bar), never on the paper account behind it, whose resting order and ACTIVE state are untouched.
  */
 test('replay stored history at 100x in the Trade workspace: the same ticket, chart and blotter trade it', async ({ page, kestrel }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   await page.setViewportSize({ width: 1600, height: 1000 });
   const { ticket, last } = await openTrading(page, kestrel);
   const switcher = page.getByTestId('account-switcher');

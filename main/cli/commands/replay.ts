@@ -47,7 +47,7 @@ const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export const replay: CliCommand = {
   name: 'replay',
-  summary: `Replay stored candles of 1-${MAX_REPLAY_SYMBOLS} symbols, stepped together in time, as a paper session (fresh account) at 1-1000x or max speed, optionally with a strategy; progress and a summary.`,
+  summary: 'Replay stored candles of 1-8 symbols, stepped together in time, as a paper session (fresh account) at 1-1000x or max speed, optionally with a strategy; progress and a summary.',
   usage: 'kestrel replay VENUE SYMBOL [SYMBOL...] --from T --to T [--speed N|max] [--strategy FILE] [options]',
   options: OPTIONS,
   async run(argv) {
