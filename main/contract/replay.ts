@@ -10,8 +10,9 @@
  */
 import { z } from 'zod';
 import { command, empty, event, finite, id, req } from './define.ts';
+import { EquitySampleView } from './equity.ts';
 import { CandleSeries } from './market.ts';
-import { AccountView, Decimal, FillView, OrderView, PositionView, PriceTick } from './trading.ts';
+import { AccountView, Decimal, FillView, OrderView, PositionView, PriceTick, TradingState } from './trading.ts';
 
 /** Account ids of replays start with this: the trading commands route them to the running replay. */
 export const REPLAY_ACCOUNT_PREFIX = 'replay:';
@@ -61,6 +62,8 @@ export const ReplayStatus = z.object({
   strategyError: z.string().nullable(),
   /** How orders fill in this replay (candles only: the paper venue's candle fallback). */
   fillModel: z.string(),
+  /** The replay account's trading state (its own kill switch, resume, reducing-only: never the selected account's). */
+  tradingState: TradingState,
 });
 export type ReplayStatus = z.infer<typeof ReplayStatus>;
 
@@ -94,10 +97,10 @@ export const replayCommands = {
 
 export const replayEvents = {
   'replay.update': event(
-    'Replay progress (batched, at most ~10 a second): its status, the bars (every symbol), orders and fills since the last update, and its last prices, account and positions. `reset`: reload everything (a backward seek, a new replay).',
+    'Replay progress (batched, at most ~10 a second): its status, the bars (every symbol), orders, fills and equity samples (over replay time) since the last update, and its last prices, account and positions. `reset`: reload everything (a backward seek, a new replay).',
     z.object({
       status: ReplayStatus.nullable(), bars: z.array(ReplayBar), orders: z.array(OrderView), fills: z.array(FillView), reset: z.boolean(),
-      prices: z.array(PriceTick), account: AccountView.nullable(), positions: z.array(PositionView),
+      prices: z.array(PriceTick), account: AccountView.nullable(), positions: z.array(PositionView), equity: z.array(EquitySampleView),
     }),
   ),
 };

@@ -1,6 +1,7 @@
 import type { TradingState } from '../../main/contract/trading.ts';
 import { useRisk } from '../state/risk.ts';
 import { useApp } from '../state/app.ts';
+import { useTrading } from '../state/trading.ts';
 
 const LABEL: Record<TradingState, string> = { active: 'ACTIVE', 'reducing-only': 'REDUCING', halted: 'HALTED' };
 const HINT: Record<TradingState, string> = {
@@ -9,9 +10,13 @@ const HINT: Record<TradingState, string> = {
   halted: 'Every new order is refused by the risk gate until trading resumes.',
 };
 
-/** The account's trading state, in the top bar of every screen (each can place orders: ticket, hotkeys, strategies). */
+/**
+ * The trading state of the account the Trade workspace shows (a market replay's own while one is shown), in the top
+ * bar of every screen (each can place orders: ticket, hotkeys, strategies); it opens the Risk panel of that account.
+ */
 export function TradingStateBadge() {
   const status = useRisk((s) => s.status);
+  const name = useTrading((s) => s.session?.accountName);
   if (!status) return null;
   const st = status.tradingState;
   return (
@@ -19,7 +24,7 @@ export function TradingStateBadge() {
       className={`pill trading-state-pill state-${st}`}
       data-testid="trading-state"
       data-state={st}
-      title={`Trading ${LABEL[st]}: ${HINT[st]}${status.stateReason ? ` (${status.stateReason})` : ''} · Risk panel (Alt+4)`}
+      title={`${name ? `${name}: t` : 'T'}rading ${LABEL[st]}: ${HINT[st]}${status.stateReason ? ` (${status.stateReason})` : ''} · Risk panel (Alt+4)`}
       onClick={() => useApp.getState().setWorkspace('risk')}
     >
       {LABEL[st]}

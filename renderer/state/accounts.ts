@@ -27,6 +27,7 @@ export const useAccounts = create<AccountsState>((set, get) => ({
     useTicket.getState().cancel();
     const list = await call('accounts.select', { account });
     set({ switching: false, ...(list ? { list } : {}) });
-    if (list) await Promise.all([useTrading.getState().load(), useRisk.getState().load()]);
+    // Named: the trading store still shows the previous account while both load.
+    if (list) await Promise.all([useTrading.getState().load(), useRisk.getState().load(account)]);
   },
 }));

@@ -59,6 +59,8 @@ interface ChartState {
   loadDatasets(): Promise<void>;
   select(p: { source?: string; symbol?: string; timeframe?: Timeframe }): Promise<void>;
   addIndicator(spec: string): Promise<boolean>;
+  /** Re-reads the active indicators' series for what the chart shows (a replay's chart as its bars arrive). */
+  refreshIndicators(): Promise<void>;
   removeIndicator(spec: string): void;
   /** Shows what a saved layout holds for this chart (symbol, timeframe, indicator set). */
   applyConfig(c: ChartConfig): Promise<void>;
@@ -131,8 +133,7 @@ export function createChartStore(index: number) {
       const candles = replay ? await call('replay.bars', { symbol, timeframe }) : await call('market.candles', { source, symbol, timeframe });
       // A later selection may have overtaken this one while it loaded.
       if (get().symbol !== symbol || get().timeframe !== timeframe || get().source !== source) return;
-      // Indicators are computed over stored datasets: a replay's chart keeps the set for afterwards, draws none.
-      if (replay) return set({ candles: candles ?? null, loading: false, seq: get().seq + 1 });
+      // A replay's indicators are computed by the host over the replay's bars (never past its clock), as the chart's.
       const specs = get().active.map((a) => a.spec);
       const series = await Promise.all(specs.map((s) => fetchSeries(source, symbol, timeframe, s)));
       set({
@@ -146,13 +147,22 @@ export function createChartStore(index: number) {
     async addIndicator(spec) {
       const { source, symbol, timeframe } = get();
       const s = spec.trim();
-      if (!s || !symbol || isReplayAccount(source)) return false;
+      if (!s || !symbol) return false;
       const series = await fetchSeries(source, symbol, timeframe, s);
       if (!series) return false;
       const rest = get().active.filter((a) => a.series.key !== series.key);
       set({ active: [...rest, { spec: series.key, series, color: palette[(rest.length + get().seq) % palette.length]! }] });
       remember(get());
       return true;
+    },
+    async refreshIndicators() {
+      const { source, symbol, timeframe } = get();
+      const specs = get().active.map((a) => a.spec);
+      if (!specs.length || !symbol || !source) return;
+      const series = await Promise.all(specs.map((s) => call('indicators.series', { source, symbol, timeframe, spec: s }, { quiet: true })));
+      if (get().source !== source || get().symbol !== symbol || get().timeframe !== timeframe) return;
+      const fresh = new Map(specs.map((s, i) => [s, series[i]]));
+      set({ active: get().active.map((a) => (fresh.get(a.spec) ? { ...a, series: fresh.get(a.spec)! } : a)) });
     },
     removeIndicator(spec) {
       set({ active: get().active.filter((a) => a.spec !== spec) });

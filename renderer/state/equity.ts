@@ -12,9 +12,12 @@ interface EquityState {
   pnl: StrategyPnlView | null;
   load(): Promise<void>;
   refreshPnl(): Promise<void>;
+  /** Samples pushed for `book` (a replay's, in its updates): appended when they are of the book shown. */
+  append(book: string, samples: readonly EquitySampleView[]): void;
 }
 
 let subscribed = false;
+let loads = 0;
 /** Per-strategy P&L is recomputed by the host on request: asked again at most this often while fills arrive. */
 const PNL_GAP_MS = 1000;
 let pnlTimer: ReturnType<typeof setTimeout> | undefined;
@@ -39,10 +42,19 @@ export const useEquity = create<EquityState>((set, get) => ({
       // Another account (or a reset book): everything is re-read.
       c.on('trading.session', () => void get().load());
     }
-    // A market replay keeps no equity history (it writes nothing to the ledger).
-    if (viewingReplay()) return set({ book: null, samples: [], truncated: false, pnl: null });
+    // A market replay's history is its equity over replay time (kept by the replay); it has no per-strategy P&L (no ledger).
+    const seq = ++loads;
+    if (viewingReplay()) set({ pnl: null });
     const [h] = await Promise.all([call('equity.history', forAccount()), get().refreshPnl()]);
-    if (h) set({ book: h.book, currency: h.currency, samples: h.samples, truncated: h.truncated });
+    // Another view (a replay entered or left, a reset) asked again while this loaded: the later load wins.
+    if (h && seq === loads) set({ book: h.book, currency: h.currency, samples: h.samples, truncated: h.truncated });
+  },
+  append(book, samples) {
+    if (book !== get().book || !samples.length) return;
+    const s = get().samples;
+    const last = s.length ? s[s.length - 1]!.ts : -Infinity;
+    const add = samples.filter((x) => x.ts > last);
+    if (add.length) set({ samples: [...s, ...add] });
   },
   async refreshPnl() {
     if (viewingReplay()) return;

@@ -6,6 +6,7 @@ import { allChartStores, TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from './char
 import { useApp } from './app.ts';
 import { useEquity } from './equity.ts';
 import { useNotices } from './notices.ts';
+import { useRisk } from './risk.ts';
 import { useTicket } from './ticket.ts';
 import { useTrading, viewingReplay } from './trading.ts';
 
@@ -45,6 +46,8 @@ function chartTimeframe(current: Timeframe, replayTf: string): Timeframe {
 }
 
 let subscribed = false;
+/** A risk status re-read is under way (updates come ten a second: one at a time). */
+let riskAsked = false;
 
 /** Re-reads after a reset are coalesced: at max speed every update is one. */
 const RELOAD_MS = 250;
@@ -52,7 +55,9 @@ let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 function refreshSoon(): void {
   refreshTimer ??= setTimeout(() => {
     refreshTimer = undefined;
-    if (viewingReplay()) void useTrading.getState().refresh();
+    if (!viewingReplay()) return;
+    void useTrading.getState().refresh();
+    void useEquity.getState().load();
   }, RELOAD_MS);
 }
 
@@ -84,6 +89,8 @@ export const useMarketReplay = create<MarketReplayState>((set, get) => {
   const reloadView = async (s: ReplayStatus) => {
     useTicket.getState().cancel();
     await Promise.all([useTrading.getState().load(s.account), showCharts(s)]);
+    // The top bar's trading state, the kill switch and resume follow the account shown: the replay's own.
+    void useRisk.getState().load();
     void useEquity.getState().load();
   };
   return {
@@ -108,6 +115,12 @@ export const useMarketReplay = create<MarketReplayState>((set, get) => {
           t.applyOrders(u.orders);
           t.applyFills(u.fills);
           if (u.account) useTrading.setState({ account: u.account, positions: u.positions });
+          useEquity.getState().append(u.status.account, u.equity);
+          // Its trading state moved (its kill switch, or a backward seek to before it): the risk view re-reads it.
+          if (u.status.tradingState !== useRisk.getState().status?.tradingState && !riskAsked) {
+            riskAsked = true;
+            void useRisk.getState().refresh().finally(() => (riskAsked = false));
+          }
           if (u.status.strategyError && !prev?.strategyError) useNotices.getState().push({ level: 'error', title: 'Replay strategy stopped', message: u.status.strategyError });
         });
       }
@@ -139,6 +152,7 @@ export const useMarketReplay = create<MarketReplayState>((set, get) => {
       set({ viewing: false });
       useTicket.getState().cancel();
       await Promise.all([useTrading.getState().load(), restoreCharts()]);
+      void useRisk.getState().load();
       void useEquity.getState().load();
     },
     openSetup(open) {

@@ -1,7 +1,8 @@
 /**
- * `kestrel replay VENUE SYMBOL --from T --to T [--speed N|max] [--strategy FILE]`: a paper session on stored
- * candles (main/host/trading/replay.ts), in a fresh account, with an optional rules (.json) or code (.ts/.js)
- * strategy on the same kernel as a backtest. Prints progress while it plays and a summary at the end. Exit
+ * `kestrel replay VENUE SYMBOL [SYMBOL...] --from T --to T [--speed N|max] [--strategy FILE]`: a paper session on
+ * stored candles (main/host/trading/replay.ts) of up to 8 symbols stepped together in time (as the app's replay:
+ * one account in their common quote currency), in a fresh account, with an optional rules (.json) or code
+ * (.ts/.js) strategy on the same kernel as a backtest (it trades the first symbol). Prints progress while it plays and a summary at the end. Exit
  * code 0 when the replay completed, 1 when the strategy failed (the replay still finishes without it).
  */
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { timeframeMs } from '../../core/data/candles.ts';
 import type { CandleColumns } from '../../core/model/index.ts';
 import { defaultDataDir } from '../../host/paths.ts';
 import { parseOptions, type CliCommand, UsageError } from '../command.ts';
+import { MAX_REPLAY_SYMBOLS } from '../../contract/replay.ts';
 import { parseParams, parseTime, readStrategy } from './backtest-shared.ts';
 
 const OPTIONS = {
@@ -45,14 +47,18 @@ const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export const replay: CliCommand = {
   name: 'replay',
-  summary: 'Replay stored candles as a paper session (fresh account) at 1-1000x or max speed, optionally with a strategy; progress and a summary.',
-  usage: 'kestrel replay VENUE SYMBOL --from T --to T [--speed N|max] [--strategy FILE] [options]',
+  summary: 'Replay stored candles of 1-8 symbols, stepped together in time, as a paper session (fresh account) at 1-1000x or max speed, optionally with a strategy; progress and a summary.',
+  usage: 'kestrel replay VENUE SYMBOL [SYMBOL...] --from T --to T [--speed N|max] [--strategy FILE] [options]',
   options: OPTIONS,
   async run(argv) {
     const { values, positionals } = parseOptions(argv, OPTIONS, { allowPositionals: true });
     const v = values as Values;
-    const [source, symbol, ...extra] = positionals;
-    if (!source || !symbol || extra.length) throw new UsageError('give the venue (the stored source, e.g. demo) and the symbol: kestrel replay VENUE SYMBOL --from T --to T');
+    const [source, ...symbols] = positionals;
+    if (!source || symbols.length === 0) throw new UsageError('give the venue (the stored source, e.g. demo) and the symbol(s): kestrel replay VENUE SYMBOL [SYMBOL...] --from T --to T');
+    if (symbols.length > MAX_REPLAY_SYMBOLS) throw new UsageError(`at most ${MAX_REPLAY_SYMBOLS} symbols in one replay, got ${symbols.length}`);
+    const twice = symbols.find((x, i) => symbols.indexOf(x) !== i);
+    if (twice) throw new UsageError(`${twice} is given twice`);
+    const symbol = symbols[0]!;
     const from = parseTime(v.from, 'from');
     const to = parseTime(v.to, 'to');
     if (from === undefined || to === undefined) throw new UsageError('--from and --to are required');
@@ -60,6 +66,7 @@ export const replay: CliCommand = {
     const speed = speedArg(v.speed);
     const cash = decimalArg(v.cash, 'cash')!;
     const grid = { tickSize: decimalArg(v.tick, 'tick'), lotSize: decimalArg(v.lot, 'lot') };
+    if (symbols.length > 1 && (grid.tickSize || grid.lotSize)) throw new UsageError('--tick and --lot describe one instrument: they apply to a single-symbol replay');
     const timeframe = v.timeframe ?? '1m';
     const tf = timeframeMs(timeframe);
     const params = parseParams(v.param);
@@ -68,25 +75,32 @@ export const replay: CliCommand = {
 
     const { MarketService } = await import('../../host/data/market-service.ts');
     const svc = MarketService.open(join(v['data-dir'] ?? defaultDataDir(), 'market.db'));
-    let cols;
+    const series: CandleColumns[] = [];
     try {
-      // `to` is exclusive: the last bar opens one bar before the end of the range.
-      cols = svc.candles({ source, symbol, timeframe, from, to: to - tf + 1, closedOnly: true }).columns;
+      for (const sym of symbols) {
+        // `to` is exclusive: the last bar opens one bar before the end of the range.
+        const cols = svc.candles({ source, symbol: sym, timeframe, from, to: to - tf + 1, closedOnly: true }).columns;
+        if (cols.ts.length === 0) throw new UsageError(`no stored ${timeframe} candles for ${source} ${sym} between ${iso(from)} and ${iso(to)} (kestrel backfill / import)`);
+        series.push({ ...cols, length: cols.ts.length, intervalMs: tf });
+      }
     } finally {
       await svc.close();
     }
-    if (cols.ts.length === 0) throw new UsageError(`no stored ${timeframe} candles for ${source} ${symbol} between ${iso(from)} and ${iso(to)} (kestrel backfill / import)`);
-    const bars: CandleColumns = { ...cols, length: cols.ts.length, intervalMs: tf };
 
     const { ReplaySession } = await import('../../host/trading/replay.ts');
     const { replayInstrument, CANDLE_FILL_MODEL } = await import('../../host/trading/replay-service.ts');
-    const instrument = replayInstrument(source, symbol, bars, undefined, grid);
+    const markets = symbols.map((sym, i) => ({ instrument: replayInstrument(source, sym, series[i]!, undefined, grid), bars: series[i]! }));
+    const [first, ...others] = markets;
+    const instrument = first!.instrument;
+    const odd = others.find((m) => m.instrument.quote !== instrument.quote);
+    if (odd) throw new UsageError(`${odd.instrument.symbol} is priced in ${odd.instrument.quote}, ${symbol} in ${instrument.quote}: one quote currency per replay (its one account)`);
     const strategy = file ? await strategyFactory(file, params, symbol) : undefined;
     const r = await ReplaySession.create({
-      id: 'replay-cli', source, instrument, bars, currency: instrument.quote, startingBalance: cash, speed,
+      id: 'replay-cli', source, instrument, bars: first!.bars, others, currency: instrument.quote, startingBalance: cash, speed,
       ...(strategy ? { strategy } : {}),
     });
-    out(`replay ${source} ${symbol} ${timeframe}: ${bars.length} bars ${iso(bars.ts[0]!)} → ${iso(bars.ts[bars.length - 1]! + tf)} at ${speed === 'max' ? 'max speed' : `${speed}×`}, fresh account ${cash} ${instrument.quote}${file ? `, strategy ${file.fileName}` : ''}`);
+    const steps = r.feed.total;
+    out(`replay ${source} ${symbols.join(', ')} ${timeframe}: ${steps} bars ${iso(r.feed.from)} → ${iso(r.feed.to)} at ${speed === 'max' ? 'max speed' : `${speed}×`}, fresh account ${cash} ${instrument.quote}${file ? `, strategy ${file.fileName}${symbols.length > 1 ? ` on ${symbol}` : ''}` : ''}`);
     out(`fills: ${CANDLE_FILL_MODEL}`);
 
     const started = Date.now();
@@ -96,7 +110,7 @@ export const replay: CliCommand = {
       if (!force && now - lastPrint < 1_000) return;
       lastPrint = now;
       const a = r.session.account();
-      out(`  ${iso(r.clock)}  ${((100 * r.feed.delivered) / bars.length).toFixed(1).padStart(5)}%  bars ${r.feed.delivered}/${bars.length}  equity ${a.equity}  fills ${r.session.engine.portfolio.fills().length}`);
+      out(`  ${iso(r.clock)}  ${((100 * r.feed.delivered) / steps).toFixed(1).padStart(5)}%  bars ${r.feed.delivered}/${steps}  equity ${a.equity}  fills ${r.session.engine.portfolio.fills().length}`);
     };
     r.play(Date.now());
     await new Promise<void>((done) => {
@@ -111,18 +125,22 @@ export const replay: CliCommand = {
     progress(true);
     const a = r.session.account();
     const fills = r.session.engine.portfolio.fills();
-    const pos = r.session.positions()[0];
+    const held = r.session.positions();
+    const qtyOf = (sym: string) => held.find((p) => p.symbol === sym)?.qty ?? '0';
     const summary = {
-      source, symbol, timeframe, from: bars.ts[0]!, to: bars.ts[bars.length - 1]! + tf, bars: bars.length, speed,
+      source, symbol, symbols, timeframe, from: r.feed.from, to: r.feed.to, bars: steps, speed,
       strategy: file?.fileName ?? null, strategyError: r.strategyFault,
       orders: r.session.orderHistory(undefined, Number.MAX_SAFE_INTEGER).length, fills: fills.length,
       startingBalance: a.startingBalance, equity: a.equity, realizedPnl: a.realizedPnl, unrealizedPnl: a.unrealizedPnl, fees: a.fees,
-      position: pos?.qty ?? '0', wallMs: Date.now() - started,
+      /** The first symbol's position (the one a strategy trades); `positions`: every symbol's. */
+      position: qtyOf(symbol), positions: symbols.map((sym) => ({ symbol: sym, qty: qtyOf(sym), fills: fills.filter((f) => f.symbol === sym).length })),
+      wallMs: Date.now() - started,
     };
     r.close();
     if (v.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
-      console.log(`done: ${summary.bars} bars in ${(summary.wallMs / 1000).toFixed(1)} s  orders ${summary.orders}  fills ${summary.fills}  position ${summary.position} ${instrument.base}`);
+      const where = markets.map((m) => `${qtyOf(m.instrument.symbol)} ${m.instrument.base}`).join(', ');
+      console.log(`done: ${summary.bars} bars in ${(summary.wallMs / 1000).toFixed(1)} s  orders ${summary.orders}  fills ${summary.fills}  position ${where}`);
       console.log(`equity ${summary.equity} ${instrument.quote} (from ${summary.startingBalance})  realized ${summary.realizedPnl}  unrealized ${summary.unrealizedPnl}  fees ${summary.fees}`);
       if (summary.strategyError) console.log(`strategy failed: ${summary.strategyError}`);
     }

@@ -70,9 +70,9 @@ export function createHandlers(ctx: HostContext, s: HandlerServices): Handlers {
   return {
     ...appHandlers(ctx),
     ...tradingHandlers(s.trading, s.replay),
-    ...equityHandlers(s.trading),
+    ...equityHandlers(s.trading, s.replay),
     ...marketHandlers(s.market, s.sim, ctx),
-    ...indicatorHandlers(s.market, s.workers),
+    ...indicatorHandlers(s.market, s.workers, s.replay),
     ...auditHandlers(s.audit),
     ...strategyHandlers(s.backtest, s.clusters, () => s.trading.effectiveRiskProfile()),
     ...paperStrategyHandlers(s.trading, s.paperStrategies),

@@ -3,11 +3,24 @@ import { computeSeries } from '../../../workers/indicators/client.ts';
 import type { MarketService } from '../data/market-service.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
 import type { HostWorkers } from '../workers.ts';
+import { isReplayAccount } from '../../contract/replay.ts';
+import { NotFoundError } from '../../core/errors.ts';
+import type { ReplayService } from '../trading/replay-service.ts';
 
 /** Small series are cheaper to compute in place than to ship to a worker and back. */
 const IN_PLACE_BELOW = 20_000;
 
-export function indicatorHandlers(market: MarketService, workers: HostWorkers): HandlersFor<'indicators.list' | 'indicators.series'> {
+/**
+ * A market replay's chart (source: the replay's account, `replay:<id>`) gets its indicators over the bars it shows
+ * (`replay.bars`: context before the range, then the delivered bars, never one after the replay clock), so an
+ * indicator on a replay never sees the future either.
+ */
+export function indicatorHandlers(market: MarketService, workers: HostWorkers, replay?: ReplayService): HandlersFor<'indicators.list' | 'indicators.series'> {
+  const columnsOf = (r: { source: string; symbol: string; timeframe: string; from?: number | undefined; to?: number | undefined }) => {
+    if (!isReplayAccount(r.source)) return market.candles({ source: r.source, symbol: r.symbol, timeframe: r.timeframe, ...(r.from !== undefined ? { from: r.from } : {}), ...(r.to !== undefined ? { to: r.to } : {}) }).columns;
+    if (!replay || replay.status()?.account !== r.source) throw new NotFoundError('replay', `${r.source} (it has been stopped or replaced)`);
+    return replay.bars({ symbol: r.symbol, timeframe: r.timeframe });
+  };
   return {
     'indicators.list': () =>
       listIndicators().map((d) => ({ name: d.name, title: d.title, positional: [...d.positional], defaults: { ...d.defaults }, outputs: [...d.outputs], overlay: d.overlay })),
@@ -15,7 +28,7 @@ export function indicatorHandlers(market: MarketService, workers: HostWorkers): 
       // Parse first: a bad spec is a ValidationError naming the problem before any data is read.
       const spec = parseIndicatorSpec(r.spec);
       const def = getIndicator(spec.name);
-      const { columns: c } = market.candles({ source: r.source, symbol: r.symbol, timeframe: r.timeframe, ...(r.from !== undefined ? { from: r.from } : {}), ...(r.to !== undefined ? { to: r.to } : {}) });
+      const c = columnsOf(r);
       const candles = { ts: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };
       let result: { key: string; warmup: number; outputs: Record<string, Float64Array> };
       if (c.ts.length < IN_PLACE_BELOW) {

@@ -1,6 +1,7 @@
 import { isReplayAccount } from '../../contract/replay.ts';
 import { ValidationError } from '../../core/errors.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
+import type { AccountDesk } from '../trading/desk.ts';
 import type { ReplayService } from '../trading/replay-service.ts';
 import type { TradingService } from '../trading/service.ts';
 import type { TradingSession } from '../trading/session.ts';
@@ -17,6 +18,8 @@ type Named = { account?: string | undefined };
 
 /** What an account's session and a replay's both answer: the commands that change orders. */
 type OrderCommands = Pick<TradingSession, 'submit' | 'cancel' | 'amend' | 'cancelAll'>;
+/** What an account's desk and a replay's both answer: the account-wide state commands (kill switch, resume, reducing-only). */
+type StateCommands = Pick<AccountDesk, 'killSwitch' | 'setTradingState'>;
 
 /**
  * Thin by design: validation of shapes happened at the contract, the rules live in TradingSession and the
@@ -46,13 +49,22 @@ export function tradingHandlers(trading: TradingService, replay?: ReplayService)
     const rid = replayOf(r);
     return rid ? replays().command(rid, fn) : fn((await trading.running(r.account)).session);
   };
+  // The kill switch and the trading state act on the account the request names: a replay's stays in the replay
+  // (recorded like its orders), never the selected account's desk.
+  const stated = async <T>(r: Named, fn: (x: StateCommands) => T): Promise<T> => {
+    const rid = replayOf(r);
+    return rid ? replays().command(rid, fn) : fn(await trading.running(r.account));
+  };
   return {
     'trading.session': async (r) => {
       const rid = replayOf(r);
       return rid ? replays().sessionView(rid) : (await svc(r)).sessionView();
     },
     'trading.instruments': async (r) => ({ instruments: (await s(r)).instrumentViews() }),
-    'trading.prices': async (r) => ({ prices: (await s(r)).prices() }),
+    'trading.prices': async (r) => {
+      const rid = replayOf(r);
+      return { prices: rid ? await replays().prices(rid) : (await s(r)).prices() };
+    },
     'trading.preview': async (r) => (await s(r)).preview(r),
     'trading.submit': async (r) => ({ orders: await ordered(r, (x) => x.submit(r)) }),
     'trading.cancel': async (r) => ({ order: await ordered(r, (x) => x.cancel(r.clientOrderId)) }),
@@ -71,7 +83,7 @@ export function tradingHandlers(trading: TradingService, replay?: ReplayService)
       return (await s(r)).riskStatus();
     },
     'risk.killSwitch': async (r, c) => {
-      const { canceled, flattening } = (await svc(r)).killSwitch(r.reason ?? 'kill switch', c.origin, r.flatten ?? true);
+      const { canceled, flattening } = await stated(r, (x) => x.killSwitch(r.reason ?? 'kill switch', c.origin, r.flatten ?? true));
       return { canceled, flattening, status: (await s(r)).riskStatus() };
     },
     'risk.profile': async (r) => ({ ...(await svc(r)).riskProfile() }),
@@ -90,7 +102,7 @@ export function tradingHandlers(trading: TradingService, replay?: ReplayService)
     },
     'risk.report': async (r) => (await svc(r)).riskReport(),
     'risk.setTradingState': async (r, c) => {
-      (await svc(r)).setTradingState(r.state, r.reason ?? 'set by the trader', c.origin);
+      await stated(r, (x) => x.setTradingState(r.state, r.reason ?? 'set by the trader', c.origin));
       return (await s(r)).riskStatus();
     },
     'paper.settings': async (r) => (await svc(r)).settings(),

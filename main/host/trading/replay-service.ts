@@ -11,14 +11,15 @@
 import type { MarketEntry } from '../../contract/streams.ts';
 import type { ReplayBar, ReplayControl, ReplayStatus } from '../../contract/replay.ts';
 import type { ResponseOf } from '../../contract/index.ts';
-import type { SessionView } from '../../contract/trading.ts';
+import type { PriceTick, SessionView } from '../../contract/trading.ts';
+import type { EquityHistoryView } from '../../contract/equity.ts';
 import { aggregateColumns } from '../../core/data/aggregate.ts';
 import { concatColumns, sliceColumns, timeframeMs } from '../../core/data/candles.ts';
 import type { OhlcvColumns } from '../../core/data/candles.ts';
 import { DEFAULT_DEMO_SYMBOLS, DEMO_EXCHANGE } from '../../core/data/demo.ts';
 import type { Strategy } from '../../core/engine/strategy.ts';
 import { KestrelError, NotFoundError, ValidationError } from '../../core/errors.ts';
-import { defineInstrument, ticksToPrice, type CandleColumns, type Instrument } from '../../core/model/index.ts';
+import { defineInstrument, type CandleColumns, type Instrument } from '../../core/model/index.ts';
 import type { HostContext } from '../context.ts';
 import { PAPER_DEFAULTS } from './accounts.ts';
 import { demoInstrumentSpecs, venueInstrumentSpecs } from './instruments.ts';
@@ -31,6 +32,8 @@ export const DRIVE_MS = 100;
 const CHART_BARS = 2_000;
 /** Longest replay: a year of 1m bars and then some. */
 const MAX_BARS = 1_000_000;
+/** How far back the price before a replay's range is looked for. */
+const DAY_MS = 86_400_000;
 /** An update carrying more bars than this asks the UI to reload instead (max speed). */
 const EVENT_BARS = 500;
 
@@ -110,6 +113,10 @@ export class ReplayService {
         const bars: CandleColumns = { ...cols, length: cols.ts.length, intervalMs: tf };
         markets.push({ instrument: await this.instrument(r.source, symbol, bars), bars });
       }
+      const opening = Object.fromEntries(symbols.flatMap((symbol) => {
+        const close = this.closeBefore(r.source, symbol, timeframe, r.from);
+        return close === undefined ? [] : [[symbol, close]];
+      }));
       const [first, ...others] = markets;
       const currency = first!.instrument.quote;
       const odd = others.find((m) => m.instrument.quote !== currency);
@@ -118,7 +125,7 @@ export class ReplayService {
       const id = `replay-${this.now().toString(36)}-${++this.n}`;
       const replay = await ReplaySession.create({
         id, source: r.source, instrument: first!.instrument, bars: first!.bars, others, currency, startingBalance: r.startingBalance ?? PAPER_DEFAULTS.startingBalance,
-        speed: r.speed ?? 100, ...(strategy ? { strategy: strategy.create } : {}),
+        speed: r.speed ?? 100, ...(strategy ? { strategy: strategy.create } : {}), opening,
       });
       this.stopCurrent();
       this.cur = { replay, timeframe, strategy: strategy?.info ?? null, startedAt: this.now() };
@@ -127,6 +134,14 @@ export class ReplayService {
       this.push(true);
       return this.status()!;
     });
+  }
+
+  /** The close of the last stored bar before `from` (within a day of it): the price at the clock before the first bar. */
+  private closeBefore(source: string, symbol: string, timeframe: string, from: number): number | undefined {
+    const tf = timeframeMs(timeframe);
+    const start = from - (from % tf);
+    const c = this.d.candles({ source, symbol, timeframe, from: start - Math.max(tf, DAY_MS), to: start });
+    return c.ts.length ? c.close[c.ts.length - 1] : undefined;
   }
 
   private strategy(r: ReplayStart): { info: NonNullable<ReplayStatus['strategy']>; create: () => Promise<Strategy> } | undefined {
@@ -159,15 +174,14 @@ export class ReplayService {
     if (!c) return null;
     const r = c.replay;
     const inst = r.input.instrument;
-    const last = r.session.lastTicks(inst.symbol);
     const acct = r.session.account();
     const f = r.feed;
     return {
       id: r.input.id, account: replayAccount(r.input.id), source: r.input.source, symbol: inst.symbol, symbols: r.markets.map((m) => m.instrument.symbol), timeframe: c.timeframe,
       from: f.from, to: f.to, clock: r.clock, speed: r.speed, state: r.state,
       barsDone: f.delivered, barsTotal: f.total, currency: acct.currency, startingBalance: acct.startingBalance, equity: acct.equity,
-      lastPrice: last > 0 ? ticksToPrice(inst, last) : null, tickSize: inst.tickSize, lotSize: inst.lotSize,
-      strategy: c.strategy, strategyError: r.strategyFault, fillModel: CANDLE_FILL_MODEL,
+      lastPrice: r.lastPrice(inst.symbol), tickSize: inst.tickSize, lotSize: inst.lotSize,
+      strategy: c.strategy, strategyError: r.strategyFault, fillModel: CANDLE_FILL_MODEL, tradingState: r.session.engine.tradingState,
     };
   }
 
@@ -205,7 +219,7 @@ export class ReplayService {
         break;
       case 'stop':
         this.stopCurrent();
-        this.d.emit('replay.update', { status: null, bars: [], orders: [], fills: [], reset: true, prices: [], account: null, positions: [] });
+        this.d.emit('replay.update', { status: null, bars: [], orders: [], fills: [], reset: true, prices: [], account: null, positions: [], equity: [] });
         return null;
     }
     this.push(false);
@@ -242,7 +256,7 @@ export class ReplayService {
     const s = c.replay.session;
     this.d.emit('replay.update', {
       status: this.status(), bars: many || reset ? [] : ch.bars.map(bar), orders: ch.orders, fills: ch.fills, reset: reset || many,
-      prices: s.prices(), account: s.account(), positions: s.positions(),
+      prices: c.replay.prices(), account: s.account(), positions: s.positions(), equity: many || reset ? [] : ch.equity,
     });
   }
 
@@ -293,6 +307,18 @@ export class ReplayService {
   async session(account: string): Promise<TradingSession> {
     await this.busy;
     return this.owned(account).session;
+  }
+
+  /** Its last prices at the replay clock (before its first bar: the close before the range, which the chart shows). */
+  async prices(account: string): Promise<PriceTick[]> {
+    await this.busy;
+    return this.owned(account).prices();
+  }
+
+  /** The replay account's equity history over replay time (kept in memory: a replay writes nothing to the ledger). */
+  async equityHistory(account: string, r: { from?: number | undefined; to?: number | undefined; limit?: number | undefined }): Promise<EquityHistoryView> {
+    await this.busy;
+    return this.owned(account).equityHistory(r);
   }
 
   async sessionView(account: string): Promise<SessionView> {

@@ -18,16 +18,19 @@
  * were given (those given at or after the target are dropped): the same bars, strategy and commands give the
  * same orders, ids and fills, so going back is exact, not an approximation.
  */
-import type { FillView, OrderView, TicketRequest } from '../../contract/trading.ts';
+import type { FillView, OrderView, PriceTick, TicketRequest, TradingState } from '../../contract/trading.ts';
+import type { EquityHistoryView, EquitySampleView } from '../../contract/equity.ts';
+import { accountFigures } from '../../core/portfolio/attribution.ts';
 import type { AmendRequest } from './amend.ts';
 import { SimClock } from '../../core/engine/clock.ts';
 import type { Strategy } from '../../core/engine/strategy.ts';
 import { KestrelError, ValidationError } from '../../core/errors.ts';
-import type { Candle, CandleColumns, Instrument } from '../../core/model/index.ts';
+import { ticksToPrice, type Candle, type CandleColumns, type Instrument } from '../../core/model/index.ts';
 import { MemoryAuditSink, MemoryStore } from '../../core/ports.ts';
 import { release } from '../../core/strategy/code.ts';
 import { PaperVenue } from '../../venues/paper/paper-venue.ts';
 import { REPLAY_ACCOUNT_PREFIX } from '../../contract/replay.ts';
+import { ReplayEquity } from './replay-equity.ts';
 import { ReplayFeed } from './replay-feed.ts';
 import { AdjustableRiskGate } from './risk.ts';
 import { TradingSession, type SessionListener } from './session.ts';
@@ -61,6 +64,11 @@ export interface ReplayInput {
   /** The replay's own risk gate (default: the paper defaults). A factory: a rebuild starts a fresh gate. */
   readonly risk?: () => AdjustableRiskGate;
   readonly seed?: number;
+  /**
+   * Each symbol's close of its last stored bar before the range: its price at the replay clock until its first
+   * bar is delivered (shown, never traded on: the venue and the gate see the bars only).
+   */
+  readonly opening?: Readonly<Record<string, number>>;
 }
 
 type Command = { readonly at: number; readonly run: (s: TradingSession) => void };
@@ -69,6 +77,8 @@ interface Built {
   readonly session: TradingSession;
   readonly feed: ReplayFeed;
   readonly strategy: Strategy | undefined;
+  /** The account's equity over replay time (rebuilt with the session on a backward seek). */
+  readonly equity: ReplayEquity;
 }
 
 /** What changed since the last `drain`: for one batched UI event. */
@@ -76,6 +86,8 @@ export interface ReplayChanges {
   readonly bars: (Candle & { readonly symbol: string })[];
   readonly orders: OrderView[];
   readonly fills: FillView[];
+  /** Equity samples taken since the last drain (the account tab's history, over replay time). */
+  readonly equity: EquitySampleView[];
 }
 
 export class ReplaySession {
@@ -92,6 +104,8 @@ export class ReplaySession {
   private muted = false;
   private strategyError: string | null = null;
   private closed = false;
+  /** The bar being delivered booked fills (an equity sample follows it). */
+  private filled = false;
 
   private constructor(input: ReplayInput) {
     this.input = input;
@@ -118,6 +132,7 @@ export class ReplaySession {
     const clock = new SimClock(feed.from);
     const instruments = markets.map((m) => m.instrument);
     const box: { session?: TradingSession } = {};
+    this.filled = false;
     const venue = new PaperVenue({
       id: x.id, instruments, clock, seed: x.seed ?? 1, latencyMs: 0,
       funds: (ccy) => box.session!.engine.portfolio.cash(ccy), holdings: (symbol) => box.session!.engine.portfolio.positionQty(symbol),
@@ -134,7 +149,13 @@ export class ReplaySession {
     const strategy = x.strategy ? await x.strategy() : undefined;
     session.start();
     if (strategy) session.engine.attach(x.instrument.symbol, guarded(strategy, (e) => this.strategyFailed(e)), x.bars.intervalMs);
-    return { session, feed, strategy };
+    const equity = new ReplayEquity({
+      book: replayAccount(x.id), currency: x.currency, figures: () => accountFigures(session.engine.portfolio, x.currency),
+      equity: () => session.engine.portfolio.equityByCurrency().get(x.currency) ?? 0n,
+      barMs: x.bars.intervalMs, from: feed.from, to: feed.to,
+    });
+    equity.start(feed.from);
+    return { session, feed, strategy, equity };
   }
 
   private listener(): SessionListener {
@@ -143,6 +164,7 @@ export class ReplaySession {
         if (!this.muted) for (const o of orders) this.changes.orders.set(o.clientOrderId, o);
       },
       fill: (f) => {
+        this.filled = true;
         if (!this.muted) this.changes.fills.push(f);
       },
       candle: (c, closed) => {
@@ -188,11 +210,35 @@ export class ReplaySession {
     return this.strategyError;
   }
 
+  /** The replay account's equity samples over replay time (`equity.history` of its book). */
+  equityHistory(r: { from?: number | undefined; to?: number | undefined; limit?: number | undefined } = {}): EquityHistoryView {
+    return this.built.equity.history(r);
+  }
+
+  /** A symbol's last price at the replay clock: its last delivered bar's close, else the bar closed before the range. */
+  lastPrice(symbol: string): string | null {
+    const inst = this.markets.find((m) => m.instrument.symbol === symbol)?.instrument;
+    if (!inst) return null;
+    const t = this.session.lastTicks(symbol);
+    if (t > 0) return ticksToPrice(inst, t);
+    const before = this.input.opening?.[symbol];
+    return before !== undefined && before > 0 ? ticksToPrice(inst, Math.max(1, Math.round(before / inst.tickF))) : null;
+  }
+
+  /** Every symbol's last price at the replay clock (the session's, or the close before the range until its first bar). */
+  prices(): PriceTick[] {
+    const ts = this.clock;
+    return this.markets.flatMap((m) => {
+      const price = this.lastPrice(m.instrument.symbol);
+      return price === null ? [] : [{ symbol: m.instrument.symbol, price, ts }];
+    });
+  }
+
   /** The bars, orders and fills since the last call. */
   drain(): ReplayChanges {
     const c = this.changes;
     this.changes = { bars: [], orders: new Map(), fills: [] };
-    return { bars: c.bars, orders: [...c.orders.values()], fills: c.fills };
+    return { bars: c.bars, orders: [...c.orders.values()], fills: c.fills, equity: this.built.equity.drain() };
   }
 
   play(wallMs: number): void {
@@ -247,6 +293,8 @@ export class ReplaySession {
     while (k < n && !feed.done) {
       if (this.muted) this.applyCommandsAt(feed.delivered);
       session.marketBatch(() => void feed.deliverOne());
+      this.built.equity.afterBar(feed.clock, this.filled);
+      this.filled = false;
       k++;
     }
     return k;
@@ -318,6 +366,19 @@ export class ReplaySession {
 
   amend(clientOrderId: string, change: AmendRequest): OrderView {
     return this.record((s) => s.amend(clientOrderId, change));
+  }
+
+  /**
+   * The kill switch on the replay's own account (the Risk panel's, while the Trade workspace shows the replay):
+   * halts, cancels, and with `flatten` closes every position at the next bar's open. Recorded like an order.
+   */
+  killSwitch(reason: string, origin: string, flatten = true): { canceled: number; flattening: number } {
+    return this.record((s) => s.killSwitch(reason, origin, flatten));
+  }
+
+  /** Resume / reducing-only / halt on the replay's account (the origin is the desk's signature: a replay keeps no ledger). */
+  setTradingState(state: TradingState, reason: string, _origin: string): void {
+    this.record((s) => s.setTradingState(state, reason));
   }
 
   private record<T>(fn: (s: TradingSession) => T): T {

@@ -17,7 +17,6 @@ import { levelsFor } from './levels.ts';
 import { placementOf } from './outputs.ts';
 import { useVenueLiveBars } from '../markets/live-chart.ts';
 import { useMarketReplay } from '../../state/market-replay.ts';
-import { isReplayAccount } from '../../../main/contract/replay.ts';
 
 /** One chart of the Trade screen; `index` 0 is the primary chart (see createChartStore). */
 export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore; index?: number }) {
@@ -37,7 +36,6 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
   const prevLast = useRef<number | null>(null);
   // A market replay this chart shows (its source is the replay's account): its symbols, its bars as they are delivered.
   const replay = useMarketReplay((s) => (s.status && s.status.account === source ? s.status : null));
-  const onReplay = isReplayAccount(source);
   /** Bars the replay added since the last load, and the newest bar's time (what the chart holds now). */
   const [edge, setEdge] = useState<{ seq: number; added: number; lastTs: number | null }>({ seq: -1, added: 0, lastTs: null });
   /** The chart's newest bar: a replay's next delivered bar is merged into it or follows it. */
@@ -96,7 +94,15 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
       void store.getState().select({});
     }, 250);
   };
-  useEffect(() => () => clearTimeout(reloadTimer.current), []);
+  // Indicators follow the replay's new bars (the host computes them over the bars shown): at most twice a second.
+  const indTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const indicatorsSoon = () => {
+    indTimer.current ??= setTimeout(() => {
+      indTimer.current = undefined;
+      void store.getState().refreshIndicators();
+    }, 500);
+  };
+  useEffect(() => () => (clearTimeout(reloadTimer.current), clearTimeout(indTimer.current)), []);
   useEffect(() => {
     if (!connected) return;
     return getClient().on('replay.update', (u) => {
@@ -114,6 +120,7 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
         replayBase.current = merged;
       }
       setEdge((e) => ({ seq: e.seq, added: e.added + added, lastTs: replayBase.current!.ts }));
+      if (st.active.length) indicatorsSoon();
     });
   }, [connected]);
 
@@ -125,7 +132,7 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
     const v = view.current;
     if (!v) return;
     const want = new Set<string>();
-    for (const a of onReplay ? [] : active) {
+    for (const a of active) {
       a.series.outputs.forEach((o, i) => {
         const key = `${a.spec}${a.series.outputs.length > 1 ? `.${o.name}` : ''}`;
         want.add(key);
@@ -135,7 +142,7 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
       });
     }
     for (const k of v.lineKeys()) if (!want.has(k)) v.removeLine(k);
-  }, [active, seq, onReplay]);
+  }, [active, seq]);
 
   // Live candles from the paper feed: 1m bars update in place. Other timeframes: each forming minute is merged
   // into the bar the closed minutes make (`base`); when a minute closes, the host's re-aggregated tail becomes the base.
@@ -231,7 +238,7 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
             void add();
           }}
         >
-          <input list={`indicator-catalog-${index}`} aria-label="Indicator" placeholder={onReplay ? 'no indicators in a replay' : '+ indicator (rsi:14)'} disabled={onReplay} value={spec} onChange={(e) => setSpec(e.target.value)} size={13} />
+          <input list={`indicator-catalog-${index}`} aria-label="Indicator" placeholder="+ indicator (rsi:14)" value={spec} onChange={(e) => setSpec(e.target.value)} size={13} />
           <datalist id={`indicator-catalog-${index}`}>
             {catalog.map((c) => (
               <option key={c.name} value={[c.name, ...c.positional.map((p) => c.defaults[p]).filter((x) => typeof x === 'number')].join(':')}>
@@ -239,12 +246,12 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
               </option>
             ))}
           </datalist>
-          <button type="submit" disabled={!spec.trim() || !symbol || onReplay}>
+          <button type="submit" disabled={!spec.trim() || !symbol}>
             Add
           </button>
         </form>
         <div className="chips" aria-label="Indicators on the chart">
-          {(onReplay ? [] : active).map((a) => (
+          {active.map((a) => (
             <span key={a.spec} className="chip" style={{ borderColor: a.color }} data-testid={`indicator-${a.spec}`}>
               <span style={{ color: a.color }} title={a.series.title}>
                 {a.series.name.toUpperCase()}

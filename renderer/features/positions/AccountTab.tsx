@@ -11,6 +11,8 @@ import { download, toCsv } from '../../app/ui/csv.ts';
 import { pnlWhileOpen, useEquity } from '../../state/equity.ts';
 import { chartTheme, useSettings } from '../../state/settings.ts';
 import { CurveView } from '../chart/lightweight.ts';
+import { useTrading } from '../../state/trading.ts';
+import { isReplayAccount } from '../../../main/contract/replay.ts';
 
 type Row = StrategyPnlRow | (StrategyPnlView['total'] & { key: 'total'; label: string; kind: 'total'; positions: StrategyPnlRow['positions'] });
 
@@ -71,6 +73,8 @@ function EquityChart({ samples }: { samples: readonly EquitySampleView[] }) {
 
 export function AccountTab() {
   const { book, currency, samples, truncated, pnl: view } = useEquity();
+  // A market replay's equity is over replay time (kept by the replay); it keeps no per-strategy P&L (no ledger).
+  const replay = useTrading((s) => isReplayAccount(s.session?.account));
   useEffect(() => {
     void useEquity.getState().load();
     return pnlWhileOpen();
@@ -90,10 +94,10 @@ export function AccountTab() {
             Export CSV
           </button>
         </div>
-        {samples.length ? <EquityChart samples={samples} /> : <div className="dt-empty">No equity samples yet: one is taken when the session starts and after fills.</div>}
+        {samples.length ? <EquityChart samples={samples} /> : <div className="dt-empty">No equity samples yet: one is taken when the {replay ? 'replay' : 'session'} starts and after fills.</div>}
       </section>
       <section className="strategy-pnl" aria-label="P&L per strategy">
-        <DataTable label="P&L per strategy" testId="strategy-pnl" columns={cols} rows={rows} rowKey={(r) => r.key} exportName="strategy-pnl" empty="No fills in this book yet." />
+        <DataTable label="P&L per strategy" testId="strategy-pnl" columns={cols} rows={rows} rowKey={(r) => r.key} exportName="strategy-pnl" empty={replay ? 'A replay keeps no per-strategy P&L: its fills are in the Fills tab.' : 'No fills in this book yet.'} />
       </section>
     </div>
   );

@@ -37,7 +37,8 @@ function useNow(ms: number): number {
   return now;
 }
 
-export function AccountRisk({ status }: { status: RiskStatus }) {
+/** `fixed`: the account's profile cannot be changed here (a market replay trades with the paper defaults). */
+export function AccountRisk({ status, fixed = false }: { status: RiskStatus; fixed?: boolean }) {
   const a = status.account;
   return (
     <section className="card grow" data-testid="account-risk">
@@ -73,8 +74,8 @@ export function AccountRisk({ status }: { status: RiskStatus }) {
       <div className="muted small">
         Day start equity {a.dayStartEquity === null ? '—' : money(a.dayStartEquity)} · day P&amp;L {a.dayPnl === null ? '—' : money(a.dayPnl)} · peak {a.peakEquity === null ? '—' : money(a.peakEquity)} · buying power {money(a.buyingPower)}
       </div>
-      <DailyLoss status={status} />
-      <Override status={status} />
+      {!fixed && <DailyLoss status={status} />}
+      {!fixed && <Override status={status} />}
       <h3 className="section">Risk events</h3>
       {status.events.length === 0 ? (
         <div className="muted">No alerts today.</div>

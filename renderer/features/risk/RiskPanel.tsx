@@ -5,6 +5,8 @@ import { fmtDecimal, fmtTime } from '../../app/format.ts';
 import { Badge, ConfirmDialog } from '../../app/ui/widgets.tsx';
 import { useConnection } from '../../state/connection.ts';
 import { useRisk } from '../../state/risk.ts';
+import { useTrading } from '../../state/trading.ts';
+import { isReplayAccount } from '../../../main/contract/replay.ts';
 import { isDecimal } from '../ticket/logic.ts';
 import { AccountRisk } from './AccountRisk.tsx';
 import { PortfolioRisk } from './PortfolioRisk.tsx';
@@ -28,6 +30,9 @@ const stateKind = (s: TradingState) => (s === 'active' ? 'ok' : s === 'halted' ?
 export function RiskPanel() {
   const connected = useConnection((s) => s.state === 'connected');
   const status = useRisk((s) => s.status);
+  // The account the Trade workspace shows (a market replay's own while one is shown): every action here acts on it.
+  const session = useTrading((s) => s.session);
+  const replay = isReplayAccount(session?.account);
   const [draft, setDraft] = useState<Record<string, string>>({});
   const [confirm, setConfirm] = useState(false);
   const [flatten, setFlatten] = useState(true);
@@ -67,8 +72,18 @@ export function RiskPanel() {
   return (
     <div className="panel-body" data-testid="panel-risk">
       <PanelHeader title="Risk">
+        {session && (
+          <span className={`pill ${replay ? 'replay' : ''}`} data-testid="risk-account" title="The account the kill switch, resume and limits act on: the one the Trade workspace shows">
+            {session.accountName}
+          </span>
+        )}
         <span className="muted small">updated {fmtTime(status.ts)}</span>
       </PanelHeader>
+      {replay && (
+        <div className="muted small" data-testid="risk-replay-scope" style={{ padding: '0 12px' }}>
+          A market replay&apos;s own account: the kill switch, resume and reducing-only act on the replay only (undone by seeking back before them). Its limits are the paper defaults and cannot be changed.
+        </div>
+      )}
       <div className="risk-grid scroll">
         <section className="card">
           <h3 className="section">Trading state</h3>
@@ -144,7 +159,7 @@ export function RiskPanel() {
           </table>
           {bad.length > 0 && <div className="error-text">Not a number: {bad.map((b) => b.label).join(', ')}</div>}
           <div className="toolbar" style={{ marginTop: 10 }}>
-            <button className="primary" onClick={save} disabled={bad.length > 0}>
+            <button className="primary" onClick={save} disabled={bad.length > 0 || replay}>
               Save limits
             </button>
             <span className="muted small">Empty = no limit. Every change is audited.</span>
@@ -166,7 +181,7 @@ export function RiskPanel() {
             </table>
           )}
         </section>
-        <AccountRisk status={status} />
+        <AccountRisk status={status} fixed={replay} />
         {status.portfolio && <PortfolioRisk view={status.portfolio} />}
       </div>
       {confirm && (
@@ -180,7 +195,7 @@ export function RiskPanel() {
             void useRisk.getState().kill(reason || 'kill switch from the risk panel', flatten);
           }}
         >
-          Every open order is cancelled and no new order passes the risk gate until you resume trading.
+          Every open order of <b data-testid="kill-account">{session?.accountName ?? 'the account'}</b> is cancelled and no new order passes its risk gate until you resume trading.
           <label style={{ display: 'block', marginTop: 8 }}>
             <input type="checkbox" checked={flatten} onChange={(e) => setFlatten(e.target.checked)} /> Also close every position at market
           </label>

@@ -1,6 +1,7 @@
 /**
- * `kestrel replay VENUE SYMBOL --from --to [--speed] [--strategy]` over a store written here: progress, a
- * summary, the same trades as a backtest over the same bars, and usage errors for bad arguments.
+ * `kestrel replay VENUE SYMBOL [SYMBOL...] --from --to [--speed] [--strategy]` over a store written here: progress,
+ * a summary, the same trades as a backtest over the same bars, several symbols stepped together, and usage errors
+ * for bad arguments.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,10 @@ import { ReplaySession } from '../../../main/host/trading/replay.ts';
 import { rulesSource } from '../../../workers/backtest/backtester.ts';
 
 const N = 600;
-const cols = sliceColumns(generateDemoCandles({ seed: 5, days: 1 }).get('BTC/USDT')!, 0, N);
+const demo = generateDemoCandles({ seed: 5, days: 1 });
+const cols = sliceColumns(demo.get('BTC/USDT')!, 0, N);
+/** A second symbol whose bars start 50 minutes later and end 50 minutes later. */
+const eth = sliceColumns(demo.get('ETH/USDT')!, 50, N + 50);
 const t0 = cols.ts[0]!;
 let dataDir: string;
 let strategyFile: string;
@@ -30,6 +34,8 @@ beforeAll(async () => {
   const svc = MarketService.open(join(dataDir, 'market.db'));
   try {
     svc.importColumns({ source: 'testvenue', symbol: 'BTC/USDT', timeframe: '1m' }, cols);
+    svc.importColumns({ source: 'testvenue', symbol: 'ETH/USDT', timeframe: '1m' }, eth);
+    svc.importColumns({ source: 'testvenue', symbol: 'BTC/EUR', timeframe: '1m' }, cols);
   } finally {
     await svc.close();
   }
@@ -69,6 +75,40 @@ describe('kestrel replay', () => {
     r.close();
   });
 
+  it('replays several symbols stepped together in time: one account, the union of their timelines, the strategy on the first', async () => {
+    const code = await replay.run(['testvenue', 'BTC/USDT', 'ETH/USDT', ...range(N + 50), '--strategy', strategyFile, '--param', 'fast=5', '--param', 'slow=20', '--json', '--data-dir', dataDir]);
+    expect(code).toBe(0);
+    type Summary = { symbols: string[]; bars: number; from: number; to: number; fills: number; equity: string; position: string; positions: { symbol: string; qty: string; fills: number }[] };
+    const summary = JSON.parse(out.join('').trim()) as Summary;
+    // 600 BTC bars from t0, 600 ETH bars from t0 + 50 min: 650 steps over both timelines.
+    expect(summary).toMatchObject({ symbols: ['BTC/USDT', 'ETH/USDT'], bars: N + 50, from: t0, to: t0 + (N + 50) * 60_000 });
+    expect(err.join('\n')).toMatch(/replay testvenue BTC\/USDT, ETH\/USDT 1m: 650 bars .* strategy cross\.json on BTC\/USDT/);
+    expect(err.join('\n')).toMatch(/100\.0% {2}bars 650\/650/);
+    expect(summary.positions.map((p) => p.symbol)).toEqual(['BTC/USDT', 'ETH/USDT']);
+    expect(summary.positions[1]).toEqual({ symbol: 'ETH/USDT', qty: '0', fills: 0 });
+    expect(summary.positions[0]!.fills).toBe(summary.fills);
+
+    // The same replay in-process with both markets: the figures the CLI printed.
+    const bars = (c: typeof cols) => ({ ...c, length: c.ts.length, intervalMs: 60_000 });
+    const src = rulesSource(getTemplate('sma-crossover')!.doc, { fast: 5, slow: 20 });
+    const r = await ReplaySession.create({
+      id: 'replay-cli', source: 'testvenue', instrument: replayInstrument('testvenue', 'BTC/USDT', bars(cols)), bars: bars(cols),
+      others: [{ instrument: replayInstrument('testvenue', 'ETH/USDT', bars(eth)), bars: bars(eth) }],
+      currency: 'USDT', startingBalance: '10000', speed: 'max', strategy: () => src.create('BTC/USDT'),
+    });
+    await r.seek(Number.MAX_SAFE_INTEGER, 0);
+    expect(r.feed.deliveredOf('ETH/USDT')).toBe(N);
+    expect(summary.fills).toBe(r.session.engine.portfolio.fills().length);
+    expect(summary.fills).toBeGreaterThan(0);
+    expect(summary.equity).toBe(r.session.account().equity);
+    r.close();
+
+    // Without --json: both symbols' positions in the summary line.
+    out = [];
+    expect(await replay.run(['testvenue', 'BTC/USDT', 'ETH/USDT', ...range(100), '--data-dir', dataDir])).toBe(0);
+    expect(out.join('\n')).toMatch(/done: 100 bars in [\d.]+ s {2}orders 0 {2}fills 0 {2}position 0 BTC, 0 ETH/);
+  });
+
   it('runs a code strategy in its sandbox on the replay, as a backtest would', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kestrel-replay-code-'));
     const file = join(dir, 'swing.ts');
@@ -98,5 +138,12 @@ describe('kestrel replay', () => {
     await expect(replay.run(['testvenue', ...range(10), '--data-dir', dataDir])).rejects.toThrow(/venue .* and the symbol/);
     await expect(replay.run(['elsewhere', 'BTC/USDT', ...range(10), '--data-dir', dataDir])).rejects.toThrow(/dataset not found: elsewhere BTC\/USDT/);
     await expect(replay.run([...base, '--from', String(t0 + 60_000), '--to', String(t0)])).rejects.toThrow(/--to must be after --from/);
+    // Several symbols: at most 8, each once, one quote currency, all stored; --tick / --lot are one instrument's.
+    const nine = Array.from({ length: 9 }, (_, i) => `S${i}/USDT`);
+    await expect(replay.run(['testvenue', ...nine, ...range(10), '--data-dir', dataDir])).rejects.toThrow(/at most 8 symbols/);
+    await expect(replay.run(['testvenue', 'BTC/USDT', 'ETH/USDT', 'BTC/USDT', ...range(10), '--data-dir', dataDir])).rejects.toThrow(/BTC\/USDT is given twice/);
+    await expect(replay.run(['testvenue', 'BTC/USDT', 'BTC/EUR', ...range(10), '--data-dir', dataDir])).rejects.toThrow(/BTC\/EUR is priced in EUR.*one quote currency/);
+    await expect(replay.run(['testvenue', 'BTC/USDT', 'SOL/USDT', ...range(10), '--data-dir', dataDir])).rejects.toThrow(/dataset not found: testvenue SOL\/USDT|no stored 1m candles for testvenue SOL\/USDT/);
+    await expect(replay.run(['testvenue', 'BTC/USDT', 'ETH/USDT', ...range(10), '--tick', '0.01', '--data-dir', dataDir])).rejects.toThrow(UsageError);
   });
 });

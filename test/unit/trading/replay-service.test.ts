@@ -6,6 +6,8 @@ import { sliceColumns, timeframeMs, type OhlcvColumns } from '../../../main/core
 import { KestrelError, NotFoundError, ValidationError } from '../../../main/core/errors.ts';
 import { ReplayService, type ReplayCatalog } from '../../../main/host/trading/replay-service.ts';
 import { tradingHandlers } from '../../../main/host/handlers/trading.ts';
+import { equityHandlers } from '../../../main/host/handlers/equity.ts';
+import { indicatorHandlers } from '../../../main/host/handlers/indicators.ts';
 import type { TradingService } from '../../../main/host/trading/service.ts';
 import { getTemplate } from '../../../main/core/strategy/templates.ts';
 import { rulesSource } from '../../../workers/backtest/backtester.ts';
@@ -52,11 +54,22 @@ describe('replay service', () => {
     expect(events.at(-1)!.reset).toBe(true);
     // 100 bars of context before the range (all the data has), nothing delivered yet.
     expect(Array.from(svc.bars().ts)).toEqual(Array.from(all.ts.subarray(0, 100)));
+    // Paused before its first bar, the replay's price is the close the chart ends on (the bar closed at the clock).
+    const tick = Number(s.tickSize);
+    expect(Math.abs(Number(s.lastPrice) - all.close[99]!)).toBeLessThanOrEqual(tick / 2);
+    expect(events.at(-1)!.prices).toEqual([{ symbol: 'BTC/USDT', price: s.lastPrice, ts: t0 + 100 * MIN }]);
+    const paper = new Proxy({}, { get: () => () => { throw new Error('a paper account was asked'); } }) as unknown as TradingService;
+    const prices = () => tradingHandlers(paper, svc)['trading.prices']({ account: s.account }, { origin: 'test', signal: new AbortController().signal });
+    expect((await prices()).prices).toEqual([{ symbol: 'BTC/USDT', price: s.lastPrice, ts: t0 + 100 * MIN }]);
     await svc.control({ action: 'step', bars: 5 });
+    expect(Math.abs(Number(svc.status()!.lastPrice) - all.close[104]!)).toBeLessThanOrEqual(tick / 2);
+    expect((await prices()).prices[0]!.price).toBe(svc.status()!.lastPrice);
     const shown = svc.bars();
     expect(shown.count).toBe(105);
     expect(shown.ts.at(-1)! + MIN).toBe(svc.status()!.clock);
     expect(Array.from(svc.bars({ limit: 3 }).ts)).toEqual([t0 + 102 * MIN, t0 + 103 * MIN, t0 + 104 * MIN]);
+    // No stored bar before the range: no price until the first bar.
+    expect((await svc.start({ source: 'demo', symbol: 'BTC/USDT', from: t0, to: t0 + 10 * MIN })).lastPrice).toBeNull();
     svc.close();
   });
 
@@ -182,6 +195,92 @@ describe('replay service', () => {
     expect((await h['risk.status']({ account }, ctx)).tradingState).toBeDefined();
     await expect(h['risk.setLimits']({ account, maxOpenOrders: 3 }, ctx)).rejects.toThrow(ValidationError);
     await expect(h['trading.submit']({ account: 'replay:old', symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' }, ctx)).rejects.toThrow(NotFoundError);
+    svc.close();
+  });
+
+  it('the kill switch and the trading state with a replay account act on the replay, never the selected account', async () => {
+    const { svc } = service();
+    const s = await svc.start({ source: 'demo', symbol: 'BTC/USDT', symbols: ['ETH/USDT'], from: t0 + 50 * MIN, to: t0 + 200 * MIN });
+    await svc.control({ action: 'step', bars: 2 });
+    const paper = new Proxy({}, { get: () => () => { throw new Error('a paper account was asked'); } }) as unknown as TradingService;
+    const h = tradingHandlers(paper, svc);
+    const ctx = { origin: 'test', signal: new AbortController().signal };
+    const account = s.account;
+    await h['trading.submit']({ account, symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' }, ctx);
+    await h['trading.submit']({ account, symbol: 'ETH/USDT', side: 'buy', type: 'market', qty: '0.1' }, ctx);
+    await svc.control({ action: 'step' });
+    const far = (all.close[52]! * 0.97).toFixed(2);
+    await h['trading.submit']({ account, symbol: 'BTC/USDT', side: 'buy', type: 'limit', qty: '0.01', price: far }, ctx);
+    const held = async () => (await h['trading.positions']({ account }, ctx)).positions.filter((x) => x.side !== 'flat').map((x) => x.symbol).sort();
+    expect(await held()).toEqual(['BTC/USDT', 'ETH/USDT']);
+
+    const killed = await h['risk.killSwitch']({ account, reason: 'test' }, ctx);
+    expect(killed).toMatchObject({ canceled: 1, flattening: 2, status: { tradingState: 'halted' } });
+    expect(svc.status()!.tradingState).toBe('halted');
+    // The closing market orders fill at the next bar's open; a new order meets the halted gate.
+    await svc.control({ action: 'step' });
+    expect(await held()).toEqual([]);
+    await expect(h['trading.submit']({ account, symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.01' }, ctx)).rejects.toThrow(/halted/i);
+    expect((await h['risk.setTradingState']({ account, state: 'active' }, ctx)).tradingState).toBe('active');
+    await h['risk.setTradingState']({ account, state: 'reducing-only' }, ctx);
+    expect(svc.status()!.tradingState).toBe('reducing-only');
+
+    // Recorded like orders: seeking back before the kill undoes it, seeking forward again (a rebuild) re-applies nothing later.
+    await svc.control({ action: 'seek', ts: t0 + 53 * MIN });
+    expect(svc.status()!.tradingState).toBe('active');
+    expect(await held()).toEqual(['BTC/USDT', 'ETH/USDT']);
+    // Limits, profile and overrides of a replay are the paper defaults: refused, not applied to another account.
+    await expect(h['risk.override']({ account, reason: 'x', minutes: 5, state: 'active', passphrase: 'p' } as never, ctx)).rejects.toThrow(ValidationError);
+    svc.close();
+  });
+
+  it('keeps the replay account\'s equity over replay time: start, fills, marks; rebuilt by a backward seek', async () => {
+    const { svc, events } = service();
+    const s = await svc.start({ source: 'demo', symbol: 'BTC/USDT', from: t0 + 100 * MIN, to: t0 + 400 * MIN });
+    const paper = new Proxy({}, { get: () => () => { throw new Error('a paper account was asked'); } }) as unknown as TradingService;
+    const h = equityHandlers(paper, svc);
+    const ctx = { origin: 'test', signal: new AbortController().signal };
+    const account = s.account;
+    await svc.control({ action: 'step', bars: 3 });
+    await svc.command(account, (r) => r.submit({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: '0.05' }));
+    await svc.control({ action: 'step', bars: 30 });
+    const hist = await h['equity.history']({ account }, ctx);
+    expect(hist).toMatchObject({ book: account, currency: 'USDT', truncated: false });
+    const reasons = hist.samples.map((x) => x.reason);
+    expect(reasons[0]).toBe('start');
+    expect(hist.samples[0]).toMatchObject({ ts: t0 + 100 * MIN, equity: '10000' });
+    // The market order filled at bar 4's open: a fill sample at that bar's close, then marks as the price moves.
+    expect(hist.samples.find((x) => x.reason === 'fill')!.ts).toBe(t0 + 104 * MIN);
+    expect(reasons.filter((r) => r === 'mark').length).toBeGreaterThan(10);
+    expect(hist.samples.every((x) => x.ts >= t0 + 100 * MIN && x.ts <= svc.status()!.clock)).toBe(true);
+    expect(hist.samples.at(-1)!.equity).toBe(svc.status()!.equity);
+    // The updates carried the samples as they were taken (the start's went with the reset that has the UI read the history).
+    expect(events.flatMap((e) => (e as unknown as { equity: { ts: number }[] }).equity.map((x) => x.ts))).toEqual(hist.samples.slice(1).map((x) => x.ts));
+    // Seek back before the order: the history is rebuilt without it.
+    await svc.control({ action: 'seek', ts: t0 + 103 * MIN });
+    expect((await h['equity.history']({ account }, ctx)).samples.map((x) => x.reason)).toEqual(['start']);
+    await expect(h['equity.strategyPnl']({ account }, ctx)).rejects.toThrow(ValidationError);
+    svc.close();
+  });
+
+  it('computes a replay chart\'s indicators over the bars it shows: never past the replay clock', async () => {
+    const { svc } = service();
+    const s = await svc.start({ source: 'demo', symbol: 'BTC/USDT', symbols: ['ETH/USDT'], from: t0 + 100 * MIN, to: t0 + 400 * MIN });
+    const nobody = new Proxy({}, { get: () => () => { throw new Error('the market store was asked'); } });
+    const h = indicatorHandlers(nobody as never, nobody as never, svc);
+    const call = { origin: 'test', signal: new AbortController().signal };
+    const sma = (symbol: string, timeframe = '1m') => h['indicators.series']({ source: s.account, symbol, timeframe, spec: 'sma:5' }, call);
+    await svc.control({ action: 'step', bars: 10 });
+    const a = await sma('BTC/USDT');
+    const shown = svc.bars({ symbol: 'BTC/USDT' });
+    expect(Array.from(a.ts)).toEqual(Array.from(shown.ts));
+    const closes = Array.from(all.close.subarray(105, 110));
+    expect(a.outputs[0]!.values.at(-1)).toBeCloseTo(closes.reduce((x, y) => x + y, 0) / 5, 9);
+    // The next bar extends it; other symbols and longer timeframes are the chart's too.
+    await svc.control({ action: 'step' });
+    expect((await sma('BTC/USDT')).ts.at(-1)).toBe(t0 + 110 * MIN);
+    expect(Array.from((await sma('ETH/USDT', '5m')).ts)).toEqual(Array.from(svc.bars({ symbol: 'ETH/USDT', timeframe: '5m' }).ts));
+    await expect(h['indicators.series']({ source: 'replay:gone', symbol: 'BTC/USDT', timeframe: '1m', spec: 'sma:5' }, call)).rejects.toThrow(NotFoundError);
     svc.close();
   });
 
