@@ -1,7 +1,7 @@
 /**
  * Kestrel Sim's private REST endpoints in Binance's paths and formats: spot /api/v3 (order, openOrders,
  * allOrders, myTrades, account, order/cancelReplace, userDataStream), USDⓈ-M /fapi (order, algoOrder,
- * openOrders, allOrders, userTrades, account, positionRisk, leverage, marginType, leverageBracket, listenKey) and the key's
+ * openOrders, allOrders, userTrades, account, positionRisk, leverage, marginType, leverageBracket, symbolConfig, listenKey) and the key's
  * /sapi/v1/account/apiRestrictions. Authentication is checked by the caller (private-api.ts).
  */
 import { money, moneyToString, type Money } from '../../core/model/money.ts';
@@ -32,7 +32,7 @@ const ROUTES: Record<string, Security> = {
   'GET /sapi/v1/account/apiRestrictions': 'SIGNED',
   'POST /fapi/v1/order': 'SIGNED', 'DELETE /fapi/v1/order': 'SIGNED', 'GET /fapi/v1/order': 'SIGNED', 'GET /fapi/v1/openOrders': 'SIGNED', 'DELETE /fapi/v1/allOpenOrders': 'SIGNED',
   'GET /fapi/v1/allOrders': 'SIGNED', 'GET /fapi/v1/userTrades': 'SIGNED', 'GET /fapi/v2/account': 'SIGNED', 'GET /fapi/v3/account': 'SIGNED', 'GET /fapi/v2/balance': 'SIGNED',
-  'GET /fapi/v3/balance': 'SIGNED', 'GET /fapi/v2/positionRisk': 'SIGNED', 'GET /fapi/v3/positionRisk': 'SIGNED', 'POST /fapi/v1/leverage': 'SIGNED', 'GET /fapi/v1/leverageBracket': 'SIGNED', 'POST /fapi/v1/marginType': 'SIGNED',
+  'GET /fapi/v3/balance': 'SIGNED', 'GET /fapi/v2/positionRisk': 'SIGNED', 'GET /fapi/v3/positionRisk': 'SIGNED', 'POST /fapi/v1/leverage': 'SIGNED', 'GET /fapi/v1/leverageBracket': 'SIGNED', 'POST /fapi/v1/marginType': 'SIGNED', 'GET /fapi/v1/symbolConfig': 'SIGNED',
   'POST /fapi/v1/algoOrder': 'SIGNED', 'DELETE /fapi/v1/algoOrder': 'SIGNED', 'GET /fapi/v1/algoOrder': 'SIGNED', 'GET /fapi/v1/openAlgoOrders': 'SIGNED', 'GET /fapi/v1/allAlgoOrders': 'SIGNED',
   'POST /fapi/v1/listenKey': 'USER_STREAM', 'PUT /fapi/v1/listenKey': 'USER_STREAM', 'DELETE /fapi/v1/listenKey': 'USER_STREAM',
 };
@@ -160,6 +160,16 @@ function route(method: string, path: string, p: URLSearchParams, key: SimKey, ct
       if (one && ctx.mark(one) === undefined) return fail(-1121, 'Invalid symbol.');
       const row = (symbol: string) => ({ symbol, brackets: bracketsOf(symbol) });
       return ok(one ? row(one) : [...ctx.engine.symbols()].map(row));
+    }
+    case 'GET /fapi/v1/symbolConfig': {
+      // Each symbol's leverage and margin type (what ccxt's fetchLeverages / fetchMarginModes read).
+      const one = p.get('symbol');
+      if (one && ctx.mark(one) === undefined) return fail(-1121, 'Invalid symbol.');
+      return ok((one ? [one] : [...ctx.engine.symbols()]).map((symbol) => {
+        const pos = acct.positions.get(symbol);
+        const lev = pos?.leverage ?? 20;
+        return { symbol, marginType: pos?.isolated ? 'ISOLATED' : 'CROSSED', isAutoAddMargin: 'false', leverage: lev, maxNotionalValue: moneyToString(maxNotionalAt(symbol, lev), 0) };
+      }));
     }
     case 'POST /fapi/v1/leverage': {
       const sym = symbolOf(ctx, p);

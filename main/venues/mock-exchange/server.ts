@@ -83,6 +83,9 @@ export class MockExchange {
         this.wss.handleUpgrade(req, socket, head, (ws) => this.private.attach(ws, url));
         return;
       }
+      // Binance's USDⓈ-M stream routes (/public/ws, /market/ws — what ccxt's binanceusdm opens for book / trade and
+      // mark price streams) serve the same streams here.
+      url.pathname = url.pathname.replace(/^\/(public|market)(?=\/(ws|stream)(\/|$))/, '');
       if (!url.pathname.startsWith('/ws') && url.pathname !== '/stream') {
         socket.destroy();
         return;
