@@ -83,9 +83,10 @@ export class MockExchange {
         this.wss.handleUpgrade(req, socket, head, (ws) => this.private.attach(ws, url));
         return;
       }
-      // Binance's USDⓈ-M stream routes (/public/ws, /market/ws — what ccxt's binanceusdm opens for book / trade and
-      // mark price streams) serve the same streams here.
-      url.pathname = url.pathname.replace(/^\/(public|market)(?=\/(ws|stream)(\/|$))/, '');
+      // Binance's USDⓈ-M `/market` stream route (what ccxt's binanceusdm opens for mark price, klines and tickers)
+      // serves the same streams here. The `/public` route (futures trades and book) stays unserved: the sim's
+      // perpetuals are priced by the spot pair's streams (futures-public.ts).
+      url.pathname = url.pathname.replace(/^\/market(?=\/(ws|stream)(\/|$))/, '');
       if (!url.pathname.startsWith('/ws') && url.pathname !== '/stream') {
         socket.destroy();
         return;
