@@ -62,8 +62,8 @@ export class LimitsRiskGate implements RiskGate {
   private readonly limits: RiskLimits;
   private readonly perSymbol: Readonly<Record<string, RiskLimits>>;
   private readonly units = new Map<string, Units>();
-  /** Tier caps by symbol and leverage (instruments are immutable, so a cap never changes for one key). */
-  private readonly tiers = new Map<string, { units: number; text: string }>();
+  /** Tier caps by symbol, then leverage (instruments are immutable, so a cap never changes for one key). */
+  private readonly tiers = new Map<string, ({ units: number; text: string } | undefined)[]>();
   readonly wantsBook: boolean;
   readonly monitors: boolean;
   /** Day-start and peak equity; undefined when no loss limit is set. */
@@ -135,12 +135,15 @@ export class LimitsRiskGate implements RiskGate {
 
   /** The largest position (tick·lot units, and as text) a perpetual may hold at `leverage`: its tier's cap. */
   private tierCap(inst: Instrument, leverage: number): { units: number; text: string } {
-    const key = `${inst.symbol}@${leverage}`;
-    let c = this.tiers.get(key);
+    // Indexed by the (whole) leverage per symbol: no key string built per order.
+    let bySym = this.tiers.get(inst.symbol);
+    if (!bySym) this.tiers.set(inst.symbol, (bySym = []));
+    const k = Number.isInteger(leverage) && leverage > 0 && leverage <= 1000 ? leverage : -1;
+    let c = k > 0 ? bySym[k] : undefined;
     if (!c) {
       const cap = maxNotionalAt(inst, leverage);
       c = cap === undefined ? { units: Infinity, text: 'any' } : { units: Number(divRound(cap, inst.notionalUnit, 'floor')), text: moneyToString(cap, 2) };
-      this.tiers.set(key, c);
+      if (k > 0) bySym[k] = c;
     }
     return c;
   }
