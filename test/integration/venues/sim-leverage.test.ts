@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VenueRejectedError } from '../../../main/core/errors.ts';
 import { fetchVenueMargins, fetchVenueMark, fetchVenueTiers, setVenueLeverage, setVenueMarginMode, type CcxtVenue } from '../../../main/venues/ccxt/index.ts';
-import { generatedSymbols, startMockExchange, type MockExchange, type SimKey } from '../../../main/venues/mock-exchange/index.ts';
+import { generatedSymbols, SimClock, startMockExchange, type MockExchange, type SimKey } from '../../../main/venues/mock-exchange/index.ts';
 import { ccxtOf, simVenue, type Ccxt } from '../../support/sim-private.ts';
 
 const BTC = 'BTC/USDT:USDT';
@@ -80,5 +80,30 @@ describe('leverage and margin mode at the venue (ccxt binanceusdm → Kestrel Si
     expect(t.markPrice).toBeGreaterThan(rest * 0.9);
     expect(t.markPrice).toBeLessThan(rest * 1.1);
     expect(t.info.e).toBe('markPriceUpdate');
+  });
+});
+
+describe('the mark price stream of a live-clock sim (how the host runs it)', () => {
+  it('publishes markPriceUpdate once a second on @markPrice@1s, at the premiumIndex mark', async () => {
+    const now = Date.now();
+    const end = Math.floor(now / 60_000) * 60_000 + 86_400_000;
+    const live = await startMockExchange({ symbols: generatedSymbols({ symbols: ['BTC/USDT'], days: 2, end }), clock: new SimClock({ start: now }), streamIntervalMs: 100, seed: 3 });
+    const k = live.private.createKey({ futures: '1000' });
+    const v = simVenue(live, k, 'futures');
+    try {
+      const x = ccxtOf(v);
+      await v.prepareStreams();
+      const first = await x.watchMarkPrice(BTC);
+      const second = await x.watchMarkPrice(BTC);
+      // One event a second: consecutive event times about 1 s apart.
+      expect(second.info.E - first.info.E).toBeGreaterThanOrEqual(900);
+      expect(second.info.E - first.info.E).toBeLessThan(2_500);
+      const rest = await fetchVenueMark(v, BTC);
+      expect(Math.abs(second.markPrice - rest) / rest).toBeLessThan(0.01);
+      expect(second.info).toMatchObject({ e: 'markPriceUpdate', s: 'BTCUSDT' });
+    } finally {
+      await v.close();
+      await live.close();
+    }
   });
 });
