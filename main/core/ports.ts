@@ -188,6 +188,8 @@ export interface RiskInput {
   equity: number;
   /** The kernel's clock at the check. */
   ts: number;
+  /** A perpetual's leverage on the order's symbol (its leverage tier caps the position); absent for spot. */
+  leverage?: number | undefined;
   /** Portfolio-wide figures; filled only when the gate's `wantsBook` is true (they cost a pass over positions). */
   book: RiskBook;
 }

@@ -6,8 +6,9 @@ import { generatedSymbols, startMockExchange } from '../../main/venues/mock-exch
 import { expect, snap, startServer, test } from './fixtures.ts';
 
 /**
- * On a perpetual account (a Kestrel Sim USDⓈ-M account): a marketable limit sell opens a short, the positions panel
- * shows its liquidation price, and the chart draws that price as its liquidation line. The same on a perpetual
+ * On a perpetual account (a Kestrel Sim USDⓈ-M account): the ticket's margin chip sets the symbol's leverage at the
+ * venue and the "at most ≈" size follows it; a marketable limit sell opens a short valued at the venue's mark, the
+ * positions panel shows its liquidation price, and the chart draws that price as its liquidation line. The same on a perpetual
  * PAPER account created in the Settings panel (local matching on Kestrel Sim's prices, 10× isolated): a market
  * buy opens a long; the ticket's margin chip refuses a margin mode change with the position open (the venue's
  * reason) and raises the symbol's leverage to 20×, and the liquidation price and line move toward the entry.
@@ -140,6 +141,29 @@ test('perpetual account: a short shows its liquidation price in the positions pa
     const mark = Number(((await (await fetch(`${sim.baseUrl}/fapi/v1/premiumIndex?symbol=BTCUSDT`)).json()) as { markPrice: string }).markPrice);
     await ticket.getByRole('radio', { name: 'Limit', exact: true }).click();
     await ticket.getByRole('textbox', { name: 'Limit price' }).fill((mark * 0.99).toFixed(2));
+
+    // The sim account's leverage is the venue's (20×, Binance's default), set from the ticket's chip at the venue;
+    // the "at most ≈" size is the available margin at that leverage over the price, less the fee.
+    const chip = ticket.getByTestId('margin-chip');
+    await expect(chip).toHaveText('Cross 20×', { timeout: 30_000 });
+    const avail = ticket.getByTestId('ticket-available');
+    await expect(avail).toContainText('Available margin 100,000');
+    await expect(avail).toContainText('at 20×');
+    const atMost = async () => Number(/at most ≈ ([\d.]+)/.exec(await avail.innerText())?.[1] ?? Number.NaN);
+    const at20 = await atMost();
+    // 100 000 × 20 / price, less the taker fee on it: a little under 2 000 000 / price.
+    expect(at20).toBeLessThan(2_000_000 / (mark * 0.99));
+    expect(at20).toBeGreaterThan(1_950_000 / (mark * 0.99));
+    await chip.click();
+    const dialog = page.getByRole('dialog', { name: `Margin of ${sym}` });
+    await dialog.getByRole('textbox', { name: 'Leverage' }).fill('50');
+    await dialog.getByTestId('margin-apply').click();
+    await expect(dialog).toHaveCount(0);
+    await expect(chip).toHaveText('Cross 50×');
+    expect(sim.private.engine.account('kestrel-perp1').position('BTCUSDT').leverage).toBe(50);
+    await expect.poll(atMost, { timeout: 10_000 }).toBeGreaterThan(at20 * 2.4);
+    await snap(page, 'sim-perp-leverage-50');
+
     await ticket.getByRole('textbox', { name: 'Quantity' }).fill('0.01');
     await ticket.getByTestId('ticket-preview').click();
     await ticket.getByTestId('ticket-send').click();
@@ -149,6 +173,9 @@ test('perpetual account: a short shows its liquidation price in the positions pa
     await blotter.getByRole('tab', { name: /Positions/ }).click();
     const positions = blotter.getByRole('table', { name: 'Positions' });
     await expect(positions).toContainText('SHORT', { timeout: 60_000 });
+    await expect(positions.getByTestId(`margin-${sym}`)).toContainText('Cross 50×');
+    // P&L at the venue's mark (premiumIndex, polled for held perpetuals), not at a last price.
+    await expect(positions.locator('[data-mark-source="mark"]')).toHaveCount(1, { timeout: 30_000 });
     const liqCell = positions.getByTestId(`liq-${sym}`);
     await expect(liqCell).toBeVisible();
     const liq = Number((await liqCell.innerText()).replace(/,/g, ''));

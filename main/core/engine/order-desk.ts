@@ -118,7 +118,9 @@ export abstract class OrderDesk implements VenueListener {
     x.positionQty = this.portfolio.positionQty(req.symbol);
     x.workingQty = this.oms.workingQty(req.symbol);
     x.openOrders = this.oms.openCount();
-    const last = this.slots.get(req.symbol)!.last;
+    const slot = this.slots.get(req.symbol)!;
+    const last = slot.last;
+    x.leverage = slot.pos.perp ? slot.pos.leverage : undefined;
     x.lastPrice = last > 0 ? Math.round(last / inst.tickF) : 0;
     x.equity = this.portfolio.equity();
     x.ts = this.clock.now();

@@ -3,7 +3,8 @@
  * alike (the kernel has no other way to reach a venue). Checks, each a machine-readable reason naming the
  * rule, its limit and the value found:
  *   per order: trading_halted, reducing_only, reduce_only_would_increase, no_reference_price,
- *     max_order_notional, max_position_notional, max_position_pct_equity, max_open_orders, price_band;
+ *     max_order_notional, max_position_notional, max_position_pct_equity, max_open_orders, price_band,
+ *     and for a perpetual, always (the venue's own rule, not a profile limit): position_tier_at_leverage;
  *   per account: max_daily_loss, max_daily_loss_pct, drawdown_halt, max_open_positions, max_gross_exposure,
  *     max_net_exposure, max_leverage, buying_power.
  * All failing rules are reported, not just the first, so the trader sees everything to fix at once.
@@ -19,6 +20,7 @@ import type { RiskReason } from '../errors.ts';
 import type { Instrument } from '../model/index.ts';
 import { money, moneyToString, divRound } from '../model/index.ts';
 import type { RiskAlert, RiskGate, RiskInput, RiskVerdict } from '../ports.ts';
+import { maxNotionalAt } from '../margin/leverage.ts';
 import { EquityWatch, over, SwanWatch, type WatchLimits } from './monitor.ts';
 import { PortfolioStats, type StatsConfig } from './stats.ts';
 import { varAfter, type RiskSnapshot } from './var.ts';
@@ -60,6 +62,8 @@ export class LimitsRiskGate implements RiskGate {
   private readonly limits: RiskLimits;
   private readonly perSymbol: Readonly<Record<string, RiskLimits>>;
   private readonly units = new Map<string, Units>();
+  /** Tier caps by symbol, then leverage (instruments are immutable, so a cap never changes for one key). */
+  private readonly tiers = new Map<string, ({ units: number; text: string } | undefined)[]>();
   readonly wantsBook: boolean;
   readonly monitors: boolean;
   /** Day-start and peak equity; undefined when no loss limit is set. */
@@ -129,6 +133,21 @@ export class LimitsRiskGate implements RiskGate {
     return u;
   }
 
+  /** The largest position (tick·lot units, and as text) a perpetual may hold at `leverage`: its tier's cap. */
+  private tierCap(inst: Instrument, leverage: number): { units: number; text: string } {
+    // Indexed by the (whole) leverage per symbol: no key string built per order.
+    let bySym = this.tiers.get(inst.symbol);
+    if (!bySym) this.tiers.set(inst.symbol, (bySym = []));
+    const k = Number.isInteger(leverage) && leverage > 0 && leverage <= 1000 ? leverage : -1;
+    let c = k > 0 ? bySym[k] : undefined;
+    if (!c) {
+      const cap = maxNotionalAt(inst, leverage);
+      c = cap === undefined ? { units: Infinity, text: 'any' } : { units: Number(divRound(cap, inst.notionalUnit, 'floor')), text: moneyToString(cap, 2) };
+      if (k > 0) bySym[k] = c;
+    }
+    return c;
+  }
+
   check(x: RiskInput): RiskVerdict {
     const l = this.perSymbol[x.instrument.symbol] ?? this.limits;
     const r = x.request;
@@ -157,6 +176,11 @@ export class LimitsRiskGate implements RiskGate {
       const exposure = Math.max(Math.abs(after), Math.abs(after + x.workingQty));
       const posUnits = exposure * px;
       if (!reduces && posUnits > u.position) reasons = fail(reasons, 'max_position_notional', 'position notional after the order above limit', l.maxPositionNotional, units(inst, posUnits));
+      // The venue's leverage tiers (Binance -2027): the position may not outgrow the tier its leverage allows.
+      if (!reduces && x.leverage !== undefined && inst.kind === 'perpetual') {
+        const cap = this.tierCap(inst, x.leverage);
+        if (posUnits > cap.units) reasons = fail(reasons, 'position_tier_at_leverage', `Exceeded the maximum allowable position at current leverage (venue -2027): ${inst.symbol} at ${x.leverage}× holds at most ${cap.text}`, cap.text, units(inst, posUnits));
+      }
       if (!reduces && l.maxPositionPctEquity !== undefined) {
         const v = posUnits * inst.notionalUnitF;
         const cap = l.maxPositionPctEquity * Math.max(0, x.equity);

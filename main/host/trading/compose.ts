@@ -231,6 +231,8 @@ export interface LiveSessionInput {
   readonly priorFills?: readonly Fill[];
   readonly tradingState?: { readonly state: PaperAccountData['tradingState']; readonly reason: string };
   readonly protectiveLost?: ProtectiveLostPolicy;
+  /** Perpetuals: mode and leverage per symbol as the venue holds them (live-perp.ts); the venue liquidates, not the session. */
+  readonly margin?: PaperMargin;
 }
 
 /** A live session: an exchange venue and its stream around the same kernel. Start it with `session.start()`. */
@@ -239,11 +241,12 @@ export function composeLiveSession(x: LiveSessionInput): TradingSession {
     {
       sessionId: x.sessionId, accountId: x.accountId, mode: 'live', instruments: x.instruments, demoSymbols: new Set(),
       venue: x.venue, marketData: x.marketData, clock: new WallClock(), store: x.store, audit: x.audit, risk: x.risk,
-      portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.startingBalance } },
+      portfolio: { baseCurrency: x.currency, cash: { [x.currency]: x.startingBalance }, ...(x.margin ? { leverage: x.margin.leverage } : {}) },
       startingBalance: x.startingBalance,
       ...(x.batch ? { batch: x.batch } : {}),
       ...(x.priorFills ? { priorFills: x.priorFills } : {}),
       ...(x.tradingState ? { tradingState: x.tradingState } : {}),
+      ...(x.margin ? { marginMode: x.margin.mode, ...(x.margin.modes ? { marginModes: x.margin.modes } : {}) } : {}),
       ...(x.protectiveLost ? { protectiveLost: x.protectiveLost } : {}),
     },
     x.listener,

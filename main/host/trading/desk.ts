@@ -36,6 +36,7 @@ import { connectLive, type LiveConnection, type LiveDeps } from './live-connect.
 import { decimalString as decimalText } from '../../venues/ccxt/index.ts';
 import type { LiveControl, LiveBookData } from './live-control.ts';
 import { startLiveRun, type LiveRun } from './live-session.ts';
+import { loadLivePerp, setLiveMargin, type LivePerp } from './live-perp.ts';
 import type { FundingSource } from './funding-feed.ts';
 import { perpetualParts } from './perp-desk.ts';
 import { EquitySampler, sampleView } from './equity-sampler.ts';
@@ -104,6 +105,7 @@ export class AccountDesk {
   private fundingSource: FundingSource | undefined;
   private liveRun: LiveRun | undefined;
   private liveConn: LiveConnection | undefined;
+  private livePerp: LivePerp | undefined;
   private preparing: Promise<void> | undefined;
   private sessionN = 0;
   private lastPortfolioPush = 0;
@@ -178,7 +180,10 @@ export class AccountDesk {
       .then(async (c) => {
         if (this.closed) return void c.close();
         await this.initLiveBook(c);
-        this.liveConn = c;
+        // A perpetual account trades on the venue's own brackets, margin per symbol and mark (live-perp.ts).
+        const perp = await loadLivePerp(this.o.account, c);
+        this.livePerp = perp;
+        this.liveConn = perp ? { ...c, instruments: perp.instruments } : c;
       })
       .finally(() => {
         this.preparing = undefined;
@@ -368,6 +373,7 @@ export class AccountDesk {
       setTradingState: (state, reason) => this.setTradingState(state, reason, 'reconciliation'),
       emit: this.o.emit, log: this.o.log, now: this.now,
       ...(l.checkMs !== undefined ? { checkMs: l.checkMs } : {}), ...(l.pollMs !== undefined ? { pollMs: l.pollMs } : {}),
+      ...(this.livePerp ? { perp: this.livePerp } : {}),
     });
     this.fillRiskWindow();
     this.beginHistory();
@@ -446,11 +452,18 @@ export class AccountDesk {
   }
 
   /**
-   * A perpetual's leverage and/or margin mode (paper accounts): the session applies it under the venue's rules and
-   * audits it; it is kept with the account's books per symbol, so the next session (and a reset) starts from it.
+   * A perpetual's leverage and/or margin mode. Paper: the session applies it under the venue's rules and audits it;
+   * it is kept with the account's books per symbol, so the next session (and a reset) starts from it. Live: the venue
+   * is told (live-perp.ts) and the session follows what it accepted.
    */
-  setMargin(symbol: string, to: { readonly mode?: MarginMode | undefined; readonly leverage?: number | undefined }, origin: string): SymbolMarginView {
+  async setMargin(symbol: string, to: { readonly mode?: MarginMode | undefined; readonly leverage?: number | undefined }, origin: string): Promise<SymbolMarginView> {
     const s = this.session;
+    // A live account's margin lives at the venue: the change goes there first, and is read back from it at each start.
+    if (this.liveRun && this.liveConn) {
+      const v = await setLiveMargin(s, this.liveConn, symbol, to, origin);
+      this.o.emit('risk.state', s.riskStatus());
+      return v;
+    }
     const v = s.setMargin(symbol, to, origin);
     const cur = this.accounts.current().data.symbolMargin ?? {};
     this.accounts.update({ symbolMargin: { ...cur, [symbol]: { mode: v.mode, leverage: v.leverage } } });

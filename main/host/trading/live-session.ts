@@ -27,6 +27,8 @@ import { LiveControl, type LiveBookData } from './live-control.ts';
 import { AdjustableRiskGate } from './risk.ts';
 import type { SessionListener, TradingSession } from './session.ts';
 import { VenueFeed } from './venue-feed.ts';
+import type { LivePerp } from './live-perp.ts';
+import { MarkFeed } from './mark-feed.ts';
 
 export interface LiveRun {
   readonly session: TradingSession;
@@ -54,6 +56,10 @@ export interface LiveSessionInput {
   readonly checkMs?: number;
   readonly pollMs?: number;
   readonly onDiscrepancy?: 'reducing-only' | 'halted';
+  /** Perpetual accounts: the venue's margin per symbol and its mark (live-perp.ts). */
+  readonly perp?: Pick<LivePerp, 'margin' | 'mark'>;
+  /** How often held perpetuals' marks are asked (ms); default 1 s. */
+  readonly markMs?: number;
 }
 
 export function startLiveRun(x: LiveSessionInput): LiveRun {
@@ -83,7 +89,27 @@ export function startLiveRun(x: LiveSessionInput): LiveRun {
     venue, marketData: withLocalTriggers(new VenueFeed(conn.conn, deliver, (symbol, error) => x.log.warn({ symbol, error }, 'live market stream trouble')), venue), store, audit, risk,
     batch: (fn) => ledger.ledger.batch(fn), listener: x.listener, priorFills,
     tradingState: { state: x.data.tradingState, reason: x.data.stateReason }, protectiveLost: x.protectiveLost,
+    ...(x.perp ? { margin: x.perp.margin } : {}),
   }));
+  // The venue's mark values held perpetuals (P&L, notional, margin), as the venue shows them; the venue liquidates.
+  const marks = x.perp ? new MarkFeed({
+    symbols: conn.instruments.filter((i) => i.kind === 'perpetual').map((i) => i.symbol), mark: x.perp.mark,
+    held: (symbol) => session.engine.portfolio.positionQty(symbol) !== 0,
+    deliver: (symbol, price) => session.marketBatch(() => session.engine.portfolio.markVenue(symbol, price)),
+    ...(x.markMs !== undefined ? { everyMs: x.markMs } : {}),
+    onError: (symbol, err) => x.log.warn({ symbol, err: (err as Error)?.message ?? String(err) }, 'no mark price from the venue; asked again next interval'),
+  }) : undefined;
+  if (marks) {
+    session.engine.bus.on('fill', ({ fill: f }) => {
+      const p = session.engine.portfolio.positions.get(f.symbol);
+      if (!p?.perp) return;
+      // A venue that streams no perpetual prints (Kestrel Sim) leaves the last price at 0: until the venue's mark
+      // arrives (asked at once), the position is valued at its own fill — a trade at the venue — never at 0, which
+      // would read as a loss of its whole notional to the equity and the loss monitors.
+      if (!(p.markF > 0)) session.engine.portfolio.mark(f.symbol, f.price * p.inst.tickF);
+      void marks.poll();
+    });
+  }
   auditSessionStart(audit, x.now(), {
     instruments: conn.instruments.map((i) => ({ symbol: i.symbol, venue: i.venue, base: i.base, quote: i.quote, kind: i.kind, tickSize: i.tickSize, lotSize: i.lotSize })),
     portfolio: { baseCurrency: x.account.currency, cash: { [x.account.currency]: x.data.startingBalance } },
@@ -108,10 +134,12 @@ export function startLiveRun(x: LiveSessionInput): LiveRun {
   }));
   session.start();
   control.start();
+  marks?.start();
   return {
     session, control,
     label: `${conn.api.id} ${x.account.environment}${conn.api.dryRun ? ' (dry-run)' : ''}`,
     stop() {
+      marks?.stop();
       control.stop();
       session.stop();
     },

@@ -29,7 +29,7 @@ import { parseTicket } from './ticket.ts';
 import { checkAmendTrigger, parseAmend, type AmendRequest } from './amend.ts';
 import { fillView, moneyText, orderView, positionView } from './views.ts';
 import { marginState } from '../../core/margin/account.ts';
-import { changeMargin } from '../../core/margin/leverage.ts';
+import { changeMargin, type SymbolMargin } from '../../core/margin/leverage.ts';
 import { marginContext, symbolMarginView } from './symbol-margin.ts';
 import type { MarginMode } from '../../core/margin/margin.ts';
 import type { FundingEvent } from '../../core/portfolio/portfolio.ts';
@@ -387,23 +387,43 @@ export class TradingSession implements MarketDataHandler {
   }
 
   /**
-   * Sets a perpetual's leverage and/or margin mode (perpetual paper accounts), refused as the venue would refuse it
+   * Sets a perpetual's leverage and/or margin mode (perpetual accounts), refused as the venue would refuse it
    * (core/margin/leverage.ts). The liquidation price and margin follow at once; audited as a config change.
    */
   setMargin(symbol: string, to: { readonly mode?: MarginMode | undefined; readonly leverage?: number | undefined }, origin: string): SymbolMarginView {
-    if (this.parts.marginMode === undefined) throw new KestrelError('conflict', 'Leverage and margin mode are set here on perpetual paper accounts only');
-    return this.command(() => {
-      const inst = this.instrument(symbol);
-      const from = { mode: this.marginModeOf(symbol), leverage: this.engine.portfolio.positions.get(symbol)!.leverage };
-      const next = changeMargin(marginContext(this, inst, from), to);
-      if (next.mode !== from.mode || next.leverage !== from.leverage) {
-        this.engine.portfolio.positions.get(symbol)!.leverage = next.leverage;
-        this.modes.set(symbol, next.mode);
-        auditConfigChange(this.parts.audit, this.parts.clock.now(), { what: 'margin', symbol, from, to: next, by: origin });
-        this.listener.portfolioChanged(true);
-      }
-      return symbolMarginView(this, inst);
-    });
+    return this.command(() => this.writeMargin(symbol, this.checkMargin(symbol, to), origin));
+  }
+
+  /** What a margin change would become under the venue's rules (the same checks as setMargin), or its refusal; changes nothing. */
+  checkMargin(symbol: string, to: { readonly mode?: MarginMode | undefined; readonly leverage?: number | undefined }): SymbolMargin {
+    if (this.parts.marginMode === undefined) throw new KestrelError('conflict', 'Leverage and margin mode are set on perpetual accounts only');
+    const inst = this.instrument(symbol);
+    return changeMargin(marginContext(this, inst, this.currentMargin(symbol)), to);
+  }
+
+  /** The symbol's margin mode and leverage in this session. */
+  currentMargin(symbol: string): SymbolMargin {
+    return { mode: this.marginModeOf(symbol), leverage: this.engine.portfolio.positions.get(symbol)!.leverage };
+  }
+
+  /**
+   * Applies a margin the rules (or the venue itself, for a live account) already accepted: the position's leverage,
+   * the symbol's mode, a config-change audit event. No-op when nothing changes.
+   */
+  applyMargin(symbol: string, next: SymbolMargin, origin: string): SymbolMarginView {
+    return this.command(() => this.writeMargin(symbol, next, origin));
+  }
+
+  private writeMargin(symbol: string, next: SymbolMargin, origin: string): SymbolMarginView {
+    const inst = this.instrument(symbol);
+    const from = this.currentMargin(symbol);
+    if (next.mode !== from.mode || next.leverage !== from.leverage) {
+      this.engine.portfolio.positions.get(symbol)!.leverage = next.leverage;
+      this.modes.set(symbol, next.mode);
+      auditConfigChange(this.parts.audit, this.parts.clock.now(), { what: 'margin', symbol, from, to: next, by: origin });
+      this.listener.portfolioChanged(true);
+    }
+    return symbolMarginView(this, inst);
   }
 
   private equityExact(): bigint {

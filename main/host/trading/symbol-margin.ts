@@ -30,6 +30,7 @@ export function symbolMarginView(s: TradingSession, inst: Instrument): SymbolMar
     symbol: inst.symbol, mode: s.marginModeOf(inst.symbol), leverage: p.leverage, maxLeverage: maxLeverageOf(inst),
     maxNotional: cap === undefined ? null : moneyText(cap),
     brackets: brackets(inst).map((b) => ({ maxNotional: moneyText(b.max), maintenanceRate: moneyText(b.rate), maxLeverage: b.maxLeverage })),
-    editable: s.parts.mode === 'paper' && s.parts.marginMode !== undefined && inst.kind === 'perpetual',
+    // Paper and live perpetual accounts alike (a live one's change goes to the venue first: live-perp.ts).
+    editable: s.parts.marginMode !== undefined && inst.kind === 'perpetual',
   };
 }

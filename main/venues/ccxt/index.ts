@@ -9,3 +9,4 @@ export { CcxtTrading, orderError, orderReport, tradeReport, type OrderApi, type 
 export { orderOutcome, isAlgoRequired, isClockSkew, type OrderOutcome } from './errors.ts';
 export { checkKey, type KeyCheck } from './credentials.ts';
 export { fetchFundingNow, fetchFundingHistory, type FundingNow, type FundingRecord } from './funding.ts';
+export { setVenueLeverage, setVenueMarginMode, fetchVenueMargins, fetchVenueTiers, fetchVenueMark, type VenueMarginMode, type VenueSymbolMargin } from './leverage.ts';

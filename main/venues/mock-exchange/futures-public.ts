@@ -1,7 +1,9 @@
 /**
  * The few public USDⓈ-M endpoints a futures client needs before it can trade Kestrel Sim's perpetuals:
  * ping, time, exchangeInfo (each sim symbol is also a USDT-margined perpetual on the same prices), the
- * mark price and funding (premiumIndex, fundingRate history: funding.ts), ticker price and depth. Market-data streams for perpetuals are not served.
+ * mark price and funding (premiumIndex, fundingRate history: funding.ts), ticker price and depth; and the mark price
+ * stream (`<symbol>@markPrice` every 3 s, `<symbol>@markPrice@1s`, published by server.ts). The perpetuals' trades, book
+ * and candles are the spot pair's streams (the same prices).
  */
 import type { MockSymbol } from './market.ts';
 import { fundingHistory, nextFunding } from './funding.ts';
@@ -92,4 +94,14 @@ function futuresExchangeInfo(symbols: readonly MockSymbol[], now: number): unkno
       permissionSets: ['GRID', 'COPY'],
     })),
   };
+}
+
+/** Seconds between two mark-price events of a stream, as Binance publishes them. */
+export const MARK_STREAMS: readonly (readonly [suffix: string, everyMs: number])[] = [['@markPrice', 3_000], ['@markPrice@1s', 1_000]];
+
+/** A `markPriceUpdate` event (the mark is the sim's mid, as in premiumIndex; index and settle price equal it). */
+export function markPriceEvent(s: MockSymbol, mark: number, now: number): Record<string, unknown> {
+  const m = num(mark, s.priceDecimals);
+  const f = nextFunding(s, now, mark);
+  return { e: 'markPriceUpdate', E: now, s: s.id, p: m, i: m, P: m, r: f.lastFundingRate, T: f.nextFundingTime };
 }

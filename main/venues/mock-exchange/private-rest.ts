@@ -1,10 +1,11 @@
 /**
  * Kestrel Sim's private REST endpoints in Binance's paths and formats: spot /api/v3 (order, openOrders,
  * allOrders, myTrades, account, order/cancelReplace, userDataStream), USDⓈ-M /fapi (order, algoOrder,
- * openOrders, allOrders, userTrades, account, positionRisk, leverage, listenKey) and the key's
+ * openOrders, allOrders, userTrades, account, positionRisk, leverage, marginType, leverageBracket, symbolConfig, listenKey) and the key's
  * /sapi/v1/account/apiRestrictions. Authentication is checked by the caller (private-api.ts).
  */
-import { money, type Money } from '../../core/model/money.ts';
+import { money, moneyToString, type Money } from '../../core/model/money.ts';
+import { bracketsOf, EXCEEDED_AT_LEVERAGE, maxLeverageOf, maxNotionalAt, positionExposure as exposure } from './futures-brackets.ts';
 import { fail, type ApiFailure, type SimKey } from './signing.ts';
 import type { Side, SimMarket, SimOrder } from './sim-account.ts';
 import type { SimEngine } from './sim-engine.ts';
@@ -31,7 +32,7 @@ const ROUTES: Record<string, Security> = {
   'GET /sapi/v1/account/apiRestrictions': 'SIGNED',
   'POST /fapi/v1/order': 'SIGNED', 'DELETE /fapi/v1/order': 'SIGNED', 'GET /fapi/v1/order': 'SIGNED', 'GET /fapi/v1/openOrders': 'SIGNED', 'DELETE /fapi/v1/allOpenOrders': 'SIGNED',
   'GET /fapi/v1/allOrders': 'SIGNED', 'GET /fapi/v1/userTrades': 'SIGNED', 'GET /fapi/v2/account': 'SIGNED', 'GET /fapi/v3/account': 'SIGNED', 'GET /fapi/v2/balance': 'SIGNED',
-  'GET /fapi/v3/balance': 'SIGNED', 'GET /fapi/v2/positionRisk': 'SIGNED', 'GET /fapi/v3/positionRisk': 'SIGNED', 'POST /fapi/v1/leverage': 'SIGNED', 'GET /fapi/v1/leverageBracket': 'SIGNED',
+  'GET /fapi/v3/balance': 'SIGNED', 'GET /fapi/v2/positionRisk': 'SIGNED', 'GET /fapi/v3/positionRisk': 'SIGNED', 'POST /fapi/v1/leverage': 'SIGNED', 'GET /fapi/v1/leverageBracket': 'SIGNED', 'POST /fapi/v1/marginType': 'SIGNED', 'GET /fapi/v1/symbolConfig': 'SIGNED',
   'POST /fapi/v1/algoOrder': 'SIGNED', 'DELETE /fapi/v1/algoOrder': 'SIGNED', 'GET /fapi/v1/algoOrder': 'SIGNED', 'GET /fapi/v1/openAlgoOrders': 'SIGNED', 'GET /fapi/v1/allAlgoOrders': 'SIGNED',
   'POST /fapi/v1/listenKey': 'USER_STREAM', 'PUT /fapi/v1/listenKey': 'USER_STREAM', 'DELETE /fapi/v1/listenKey': 'USER_STREAM',
 };
@@ -154,17 +155,44 @@ function route(method: string, path: string, p: URLSearchParams, key: SimKey, ct
       return ok(sym ? rows.filter((x) => x.symbol === sym) : rows);
     }
     case 'GET /fapi/v1/leverageBracket': {
-      // One flat bracket: the sim has no maintenance-margin tiers (and no liquidation).
-      const ids = p.get('symbol') ? [p.get('symbol')!] : [...ctx.engine.symbols()];
-      return ok(ids.map((symbol) => ({ symbol, notionalCoef: 1, brackets: [{ bracket: 1, initialLeverage: 125, notionalCap: 1_000_000_000, notionalFloor: 0, maintMarginRatio: 0.004, cum: 0 }] })));
+      // With a symbol, one object; without, the list of every symbol (Binance's two forms).
+      const one = p.get('symbol');
+      if (one && ctx.mark(one) === undefined) return fail(-1121, 'Invalid symbol.');
+      const row = (symbol: string) => ({ symbol, brackets: bracketsOf(symbol) });
+      return ok(one ? row(one) : [...ctx.engine.symbols()].map(row));
+    }
+    case 'GET /fapi/v1/symbolConfig': {
+      // Each symbol's leverage and margin type (what ccxt's fetchLeverages / fetchMarginModes read).
+      const one = p.get('symbol');
+      if (one && ctx.mark(one) === undefined) return fail(-1121, 'Invalid symbol.');
+      return ok((one ? [one] : [...ctx.engine.symbols()]).map((symbol) => {
+        const pos = acct.positions.get(symbol);
+        const lev = pos?.leverage ?? 20;
+        return { symbol, marginType: pos?.isolated ? 'ISOLATED' : 'CROSSED', isAutoAddMargin: 'false', leverage: lev, maxNotionalValue: moneyToString(maxNotionalAt(symbol, lev), 0) };
+      }));
     }
     case 'POST /fapi/v1/leverage': {
       const sym = symbolOf(ctx, p);
       if (isFailure(sym)) return sym;
       const lev = integer(p, 'leverage');
-      if (isFailure(lev) || lev === undefined || lev < 1 || lev > 125) return fail(-4028, 'Leverage is not valid');
+      if (isFailure(lev) || lev === undefined || lev < 1 || lev > maxLeverageOf(sym)) return fail(-4028, `Leverage ${p.get('leverage') ?? ''} is not valid`);
+      const cap = maxNotionalAt(sym, lev);
+      if (exposure(acct, sym, ctx.mark(sym)!) > cap) return fail(EXCEEDED_AT_LEVERAGE.code, EXCEEDED_AT_LEVERAGE.msg);
       acct.position(sym).leverage = lev;
-      return ok({ leverage: lev, maxNotionalValue: '1000000', symbol: sym });
+      return ok({ leverage: lev, maxNotionalValue: moneyToString(cap, 0), symbol: sym });
+    }
+    case 'POST /fapi/v1/marginType': {
+      const sym = symbolOf(ctx, p);
+      if (isFailure(sym)) return sym;
+      const type = required(p, 'marginType');
+      if (isFailure(type)) return type;
+      if (type !== 'ISOLATED' && type !== 'CROSSED') return fail(-1100, "Illegal characters found in parameter 'marginType'; legal range is 'ISOLATED, CROSSED'.");
+      const pos = acct.position(sym);
+      if (pos.isolated === (type === 'ISOLATED')) return fail(-4046, 'No need to change margin type.');
+      if (pos.amt !== 0n) return fail(-4048, 'Margin type cannot be changed if there exists position.');
+      if (acct.openOrders('futures', sym).length > 0 || [...acct.algos.values()].some((a) => a.symbol === sym && a.status === 'NEW')) return fail(-4047, 'Margin type cannot be changed if there exists open orders.');
+      pos.isolated = type === 'ISOLATED';
+      return ok({ code: 200, msg: 'success' });
     }
     default:
   }

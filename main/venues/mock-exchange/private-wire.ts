@@ -7,6 +7,7 @@
 import { moneyToString, type Money } from '../../core/model/money.ts';
 import { abs, mul, type SimAccount, type SimAlgoOrder, type SimOrder, type SimTrade } from './sim-account.ts';
 import type { SimEvent } from './sim-engine.ts';
+import { maxNotionalAt } from './futures-brackets.ts';
 
 const f8 = (m: Money): string => moneyToString(m, 8);
 const fx = (m: Money): string => moneyToString(m);
@@ -82,7 +83,7 @@ export interface FuturesView {
   readonly unrealized: Money;
   readonly positionMargin: Money;
   readonly orderMargin: Money;
-  readonly positions: readonly { symbol: string; amt: Money; entry: Money; mark: Money; leverage: number; upnl: Money; updateTime: number }[];
+  readonly positions: readonly { symbol: string; amt: Money; entry: Money; mark: Money; leverage: number; isolated: boolean; upnl: Money; updateTime: number }[];
 }
 
 export function futuresView(a: SimAccount, mark: (symbol: string) => Money | undefined): FuturesView {
@@ -94,7 +95,7 @@ export function futuresView(a: SimAccount, mark: (symbol: string) => Money | und
     const upnl = a.unrealized(symbol, m);
     unrealized += upnl;
     positionMargin += abs(mul(m, p.amt)) / BigInt(p.leverage);
-    positions.push({ symbol, amt: p.amt, entry: p.entry, mark: m, leverage: p.leverage, upnl, updateTime: p.updateTime });
+    positions.push({ symbol, amt: p.amt, entry: p.entry, mark: m, leverage: p.leverage, isolated: p.isolated, upnl, updateTime: p.updateTime });
   }
   let orderMargin = 0n;
   for (const o of a.openOrders('futures')) if (!o.reduceOnly && !o.closePosition) orderMargin += mul(o.price || (mark(o.symbol) ?? 0n), o.origQty - o.executedQty) / BigInt(a.positions.get(o.symbol)?.leverage ?? 20);
@@ -118,7 +119,7 @@ export function futuresAccount(v: FuturesView, version: 2 | 3, now: number): Rec
     positions: v.positions.map((p) => ({
       symbol: p.symbol, positionSide: 'BOTH', positionAmt: fx(p.amt), unrealizedProfit: fx(p.upnl), isolatedMargin: '0', notional: fx(mul(p.mark, p.amt)), isolatedWallet: '0',
       initialMargin: fx(abs(mul(p.mark, p.amt)) / BigInt(p.leverage)), maintMargin: '0', updateTime: p.updateTime,
-      ...(version === 2 ? { entryPrice: fx(p.entry), leverage: String(p.leverage), isolated: false, maxNotional: '1000000', positionInitialMargin: fx(abs(mul(p.mark, p.amt)) / BigInt(p.leverage)), openOrderInitialMargin: '0', bidNotional: '0', askNotional: '0' } : {}),
+      ...(version === 2 ? { entryPrice: fx(p.entry), leverage: String(p.leverage), isolated: p.isolated, maxNotional: moneyToString(maxNotionalAt(p.symbol, p.leverage), 0), positionInitialMargin: fx(abs(mul(p.mark, p.amt)) / BigInt(p.leverage)), openOrderInitialMargin: '0', bidNotional: '0', askNotional: '0' } : {}),
     })),
   };
 }
@@ -128,7 +129,7 @@ export function positionRisk(v: FuturesView, version: 2 | 3): Record<string, unk
     symbol: p.symbol, positionSide: 'BOTH', positionAmt: fx(p.amt), entryPrice: fx(p.entry), breakEvenPrice: fx(p.entry), markPrice: fx(p.mark), unRealizedProfit: fx(p.upnl),
     liquidationPrice: '0', isolatedMargin: '0', notional: fx(mul(p.mark, p.amt)), isolatedWallet: '0', updateTime: p.updateTime,
     ...(version === 2
-      ? { leverage: String(p.leverage), marginType: 'cross', isAutoAddMargin: 'false', maxNotionalValue: '1000000' }
+      ? { leverage: String(p.leverage), marginType: p.isolated ? 'isolated' : 'cross', isAutoAddMargin: 'false', maxNotionalValue: moneyToString(maxNotionalAt(p.symbol, p.leverage), 0) }
       : { marginAsset: 'USDT', initialMargin: fx(abs(mul(p.mark, p.amt)) / BigInt(p.leverage)), maintMargin: '0', positionInitialMargin: fx(abs(mul(p.mark, p.amt)) / BigInt(p.leverage)), openOrderInitialMargin: '0', adl: 0, bidNotional: '0', askNotional: '0' }),
   }));
 }

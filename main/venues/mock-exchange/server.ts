@@ -11,6 +11,8 @@ import { FaultPlan, type FaultConfig } from './faults.ts';
 import { stepBook, TRADES_PER_CANDLE, type MockSymbol } from './market.ts';
 import { SimPrivateApi, type PrivateApiOptions } from './private-api.ts';
 import { handleRest } from './rest.ts';
+import { MARK_STREAMS, markPriceEvent } from './futures-public.ts';
+import { moneyToNumber } from '../../core/model/money.ts';
 import { aggTradeEvent, apiError, depthEvent, klineEvent, miniTickerEvent, num, tickerEvent, tradeEvent } from './wire.ts';
 import { closedCount, formingRow, partialKline, stepLive, tradesEnd, type LiveCursor, type SimClock } from './live.ts';
 
@@ -59,6 +61,8 @@ export class MockExchange {
   private readonly conns = new Set<Conn>();
   private readonly live = new Map<string, number>();
   private readonly cursors = new Map<string, LiveCursor>();
+  /** When each mark-price stream last published (its time, per stream name). */
+  private readonly markSent = new Map<string, number>();
   private readonly clock: SimClock | undefined;
   private timer: NodeJS.Timeout | undefined;
   private port = 0;
@@ -79,6 +83,10 @@ export class MockExchange {
         this.wss.handleUpgrade(req, socket, head, (ws) => this.private.attach(ws, url));
         return;
       }
+      // Binance's USDⓈ-M `/market` stream route (what ccxt's binanceusdm opens for mark price, klines and tickers)
+      // serves the same streams here. The `/public` route (futures trades and book) stays unserved: the sim's
+      // perpetuals are priced by the spot pair's streams (futures-public.ts).
+      url.pathname = url.pathname.replace(/^\/market(?=\/(ws|stream)(\/|$))/, '');
       if (!url.pathname.startsWith('/ws') && url.pathname !== '/stream') {
         socket.destroy();
         return;
@@ -244,6 +252,7 @@ export class MockExchange {
       events.set(`${lower}@depth@100ms`, [diff]);
       events.set(`${lower}@ticker`, [tickerEvent(s, i + 1, now)]);
       events.set(`${lower}@miniTicker`, [miniTickerEvent(s, i + 1, now)]);
+      for (const [stream, e] of this.marks(s, now)) events.set(stream, [e]);
       for (const c of this.conns) {
         for (const [stream, list] of events) {
           if (!c.streams.has(stream)) continue;
@@ -252,6 +261,23 @@ export class MockExchange {
       }
       this.private.onCandle(s, i);
     }
+  }
+
+  /** The symbol's mark-price events due now (each stream at its own period), for the streams someone watches. */
+  private marks(s: MockSymbol, now: number): [string, unknown][] {
+    const out: [string, unknown][] = [];
+    const lower = s.id.toLowerCase();
+    for (const [suffix, everyMs] of MARK_STREAMS) {
+      const stream = lower + suffix;
+      if (![...this.conns].some((c) => c.streams.has(stream))) continue;
+      const last = this.markSent.get(stream);
+      if (last !== undefined && now - last < everyMs && now >= last) continue;
+      const mark = this.private.mark(s.id);
+      if (mark === undefined) continue;
+      this.markSent.set(stream, now);
+      out.push([stream, markPriceEvent(s, moneyToNumber(mark), now)]);
+    }
+    return out;
   }
 
   /** Live mode: what happened on each symbol since the last tick, in time order, to its subscribers. */
@@ -294,6 +320,7 @@ export class MockExchange {
       const tk = tickerEvent(s, cur.closed, now) as Record<string, unknown>;
       tk.c = num(step.last, s.priceDecimals);
       out.push([`${lower}@ticker`, tk], [`${lower}@miniTicker`, { ...(miniTickerEvent(s, cur.closed, now) as object), c: tk.c }]);
+      out.push(...this.marks(s, now));
       for (const c of this.conns) for (const [stream, e] of out) if (c.streams.has(stream)) this.send(c, stream, e);
       this.private.onLiveStep(s, step, false);
     }

@@ -88,6 +88,8 @@ export interface Position {
   amt: Money;
   entry: Money;
   leverage: number;
+  /** Margin type (POST /fapi/v1/marginType): recorded and reported; the sim margins every position from the wallet. */
+  isolated: boolean;
   updateTime: number;
 }
 
@@ -119,7 +121,7 @@ export class SimAccount {
   position(symbol: string): Position {
     let p = this.positions.get(symbol);
     if (!p) {
-      p = { amt: 0n, entry: 0n, leverage: 20, updateTime: 0 };
+      p = { amt: 0n, entry: 0n, leverage: 20, isolated: false, updateTime: 0 };
       this.positions.set(symbol, p);
     }
     return p;

@@ -8,6 +8,7 @@
  */
 import { money, MONEY_SCALE, type Money } from '../../core/model/money.ts';
 import { fail, type ApiFailure } from './signing.ts';
+import { EXCEEDED_AT_LEVERAGE, maxNotionalAt, positionExposure } from './futures-brackets.ts';
 import { checkSpotStop, SPOT_STOPS, stopReached, triggersNow, WOULD_TRIGGER } from './spot-stops.ts';
 import { abs, div, isOpen, min, mul, SimAccount, type AlgoStatus, type ExecType, type Side, type SimAlgoOrder, type SimMarket, type SimOrder, type SimTrade } from './sim-account.ts';
 
@@ -232,6 +233,9 @@ export class SimEngine {
       return opposite ? undefined : fail(-2022, 'ReduceOnly Order is rejected.');
     }
     const lev = BigInt(pos?.leverage ?? 20);
+    // The notional the leverage's tier allows (futures-brackets.ts), checked before the margin, as Binance does.
+    const mark = this.deps.book(o.symbol)?.last ?? refPrice;
+    if (positionExposure(a, o.symbol, mark, { side: o.side, qty: o.origQty, price: o.price || refPrice }) > maxNotionalAt(o.symbol, Number(lev))) return fail(EXCEEDED_AT_LEVERAGE.code, EXCEEDED_AT_LEVERAGE.msg);
     let used = 0n;
     let upnl = 0n;
     for (const [sym, p] of a.positions) {

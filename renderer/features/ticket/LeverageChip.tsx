@@ -1,7 +1,7 @@
 /**
  * The ticket's margin chip for a perpetual ("Isolated 20×", as a futures venue shows it next to the symbol): opens
- * a dialog that sets the symbol's margin mode and leverage on the account (trading.setMargin). The host applies the
- * venue's rules (max leverage from its brackets, the notional a leverage allows, no mode change with a position or
+ * a dialog that sets the symbol's margin mode and leverage on the account (trading.setMargin; a live account's change
+ * is sent to its venue). The host applies the venue's rules (max leverage from its brackets, the notional a leverage allows, no mode change with a position or
  * working orders) and its refusal is shown in the dialog in the venue's words; nothing changes then.
  */
 import { useEffect, useState } from 'react';
@@ -23,14 +23,16 @@ function capAt(brackets: SymbolMarginView['brackets'], lev: number): string | nu
 
 const modeLabel = (m: 'cross' | 'isolated') => (m === 'cross' ? 'Cross' : 'Isolated');
 
-export function LeverageChip({ symbol }: { symbol: string }) {
+/**
+ * A perpetual's margin on the selected account (trading.margin), asked again when the symbol, the session or the
+ * position's pushed leverage changes (a change made elsewhere: another window, the CLI); null for spot. The ticket
+ * reads it for its chip and its "at most ≈" size; `set` takes what a change answered.
+ */
+export function useSymbolMargin(symbol: string): { view: SymbolMarginView | null; set(v: SymbolMarginView): void } {
   const perp = useTrading((s) => s.instruments.find((i) => i.symbol === symbol)?.kind === 'perpetual');
   const session = useTrading((s) => s.session?.sessionId);
-  // A position's leverage in the pushed positions: the chip follows a change made elsewhere (another window, the CLI).
   const pushed = useTrading((s) => s.positions.find((p) => p.symbol === symbol)?.leverage);
   const [view, setView] = useState<SymbolMarginView | null>(null);
-  const [open, setOpen] = useState(false);
-  const ccy = useTrading((s) => s.account?.currency);
   useEffect(() => {
     if (!perp || !symbol) return setView(null);
     let live = true;
@@ -39,8 +41,16 @@ export function LeverageChip({ symbol }: { symbol: string }) {
       live = false;
     };
   }, [perp, symbol, session, pushed]);
-  // Only where it can be set here (perpetual paper accounts): a live account's leverage is the venue's to show.
-  if (!perp || !view || !view.editable) return null;
+  return { view: view && view.symbol === symbol ? view : null, set: setView };
+}
+
+export function LeverageChip({ margin }: { margin: ReturnType<typeof useSymbolMargin> }) {
+  const { view } = margin;
+  const [open, setOpen] = useState(false);
+  const ccy = useTrading((s) => s.account?.currency);
+  // Only where it can be set here (perpetual paper and live accounts: a live one's change goes to the venue).
+  if (!view || !view.editable) return null;
+  const symbol = view.symbol;
   const text = `${modeLabel(view.mode)} ${view.leverage}×`;
   return (
     <>
@@ -50,7 +60,7 @@ export function LeverageChip({ symbol }: { symbol: string }) {
         </button>
         <span className="muted">max {view.maxLeverage}×{view.maxNotional ? ` · up to ${fmtMoney(view.maxNotional, ccy)} at ${view.leverage}×` : ''}</span>
       </div>
-      {open && <MarginDialog view={view} onClose={(v) => (setOpen(false), v && setView(v))} />}
+      {open && <MarginDialog view={view} onClose={(v) => (setOpen(false), v && margin.set(v))} />}
     </>
   );
 }

@@ -13,9 +13,9 @@ import { fieldsFor, floorToLot, isDecimal, snapToTick, stepTicks, type TicketFor
 import { keepIfZero } from '../../state/ticket.ts';
 import { TicketPreview } from './TicketPreview.tsx';
 import { OneClickBar } from './OneClickBar.tsx';
-import { LeverageChip } from './LeverageChip.tsx';
+import { LeverageChip, useSymbolMargin } from './LeverageChip.tsx';
 import { ExitField } from './ExitField.tsx';
-import { estimateQty, projectedPnl } from './exits.ts';
+import { estimateQty, maxOrderQty, projectedPnl } from './exits.ts';
 import { syntheticPrices, useQuote } from './use-quote.ts';
 
 const TYPES: { id: TicketOrderType; label: string }[] = [
@@ -37,6 +37,8 @@ export function TicketPanel() {
   const holding = useTrading((s) => s.positions.find((p) => p.symbol === form.symbol && p.side !== 'flat'));
   const chartSymbol = useChart((s) => s.symbol);
   const inst = instruments.find((i) => i.symbol === form.symbol);
+  const margin = useSymbolMargin(form.symbol);
+  const marginUsed = useTrading((s) => s.account?.marginUsed);
   const qtyRef = useRef<HTMLInputElement>(null);
   const need = fieldsFor(form.type);
   const tradingState = useRisk((s) => s.status?.tradingState);
@@ -62,6 +64,12 @@ export function TicketPanel() {
   const entry = (need.price && form.price) || last || '';
   const estQty = form.qtyMode === 'pct' && inst ? estimateQty(form.pct.trim(), equity, entry, inst.lotSize) : null;
   const qtyNow = form.qtyMode === 'qty' ? form.qty.trim() : (estQty ?? '');
+  // The largest order the funds allow: spot buys from the free quote; a perpetual (either side) from the available
+  // margin at the symbol's leverage, less the taker fee.
+  const perpAvail = inst?.kind === 'perpetual' && equity !== undefined ? (Number(equity) - Number(marginUsed ?? 0)).toFixed(2) : undefined;
+  const maxQty = !inst || !entry || !(Number(entry) > 0) ? null
+    : perpAvail !== undefined ? (margin.view ? maxOrderQty({ available: perpAvail, price: entry, lot: inst.lotSize, perpetual: { leverage: margin.view.leverage, takerFee: inst.takerFee } }) : null)
+      : form.side === 'buy' ? maxOrderQty({ available: cash, price: entry, lot: inst.lotSize }) : null;
   const pnlAt = (exit: string) => {
     const n = projectedPnl(form.side, entry, exit, qtyNow);
     return n === null ? null : signed(n.toFixed(moneyDecimals(inst?.quote)), moneyDecimals(inst?.quote));
@@ -141,7 +149,7 @@ export function TicketPanel() {
               {inst?.demo && <Badge kind="warn">DEMO</Badge>}
             </div>
             <QuoteRow symbol={form.symbol} tick={inst?.tickSize} onPick={need.price ? (price) => t.patch({ price }) : undefined} />
-            <LeverageChip symbol={form.symbol} />
+            <LeverageChip margin={margin} />
             <OneClickBar symbol={form.symbol} />
             <div className="side-toggle" role="radiogroup" aria-label="Side">
               <button role="radio" aria-checked={form.side === 'buy'} className={form.side === 'buy' ? 'buy' : ''} onClick={() => t.patch({ side: 'buy' })}>
@@ -193,8 +201,10 @@ export function TicketPanel() {
                 </small>
               )}
               <small className="muted" data-testid="ticket-available">
-                {form.side === 'buy' ? `Available ${fmtMoney(cash, inst?.quote)} ${inst?.quote ?? ''}` : `Holding ${holding ? `${holding.qty} ${inst?.base ?? ''} (${holding.side})` : `no ${inst?.base ?? ''}`}`}
-                {form.side === 'buy' && cash && entry && inst && Number(entry) > 0 ? ` · at most ≈ ${estimateQty('100', cash, entry, inst.lotSize) ?? '—'} ${inst.base}` : ''}
+                {perpAvail !== undefined
+                  ? `Available margin ${fmtMoney(perpAvail, inst?.quote)} ${inst?.quote ?? ''}${margin.view ? ` at ${margin.view.leverage}×` : ''}`
+                  : form.side === 'buy' ? `Available ${fmtMoney(cash, inst?.quote)} ${inst?.quote ?? ''}` : `Holding ${holding ? `${holding.qty} ${inst?.base ?? ''} (${holding.side})` : `no ${inst?.base ?? ''}`}`}
+                {maxQty !== null ? ` · at most ≈ ${maxQty} ${inst?.base ?? ''}` : ''}
               </small>
               {form.qtyMode === 'pct' && (
                 <div className="pct-quick">

@@ -62,3 +62,18 @@ export function estimateQty(pct: string, equity: string | undefined, price: stri
   const lots = Math.floor((Number(pct) / 100) * Number(equity) / Number(price) / Number(lot) + 1e-9);
   return lots > 0 ? (lots * Number(lot)).toFixed(dp(lot)) : '0';
 }
+
+/**
+ * The largest order the account's funds allow at `price`, on the lot (the ticket's "at most ≈"). Spot: the free
+ * quote over the price. Perpetual: the available margin (equity less the margin in use) carries leverage × itself of
+ * notional, less the taker fee on that notional: |qty| × price × (1 / leverage + fee) ≤ available.
+ */
+export function maxOrderQty(x: { available: string | undefined; price: string | undefined; lot: string; perpetual?: { leverage: number; takerFee: string } }): string | null {
+  const { available, price, lot } = x;
+  if (!available || !isDecimal(available) || !price || !isDecimal(price) || Number(price) <= 0 || !isDecimal(lot) || Number(lot) <= 0) return null;
+  const perp = x.perpetual;
+  if (perp && (!(perp.leverage >= 1) || !isDecimal(perp.takerFee))) return null;
+  const perUnit = perp ? Number(price) * (1 / perp.leverage + Number(perp.takerFee)) : Number(price);
+  const lots = Math.floor(Number(available) / perUnit / Number(lot) + 1e-9);
+  return lots > 0 ? (lots * Number(lot)).toFixed(dp(lot)) : '0';
+}

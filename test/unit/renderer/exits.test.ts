@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateQty, exitPrice, projectedPnl } from '../../../renderer/features/ticket/exits.ts';
+import { estimateQty, exitPrice, maxOrderQty, projectedPnl } from '../../../renderer/features/ticket/exits.ts';
 
 const base = { entry: '50000.00', tick: '0.01', qty: '0.1' } as const;
 
@@ -37,5 +37,22 @@ describe('quantity from a share of equity', () => {
     expect(estimateQty('33', '10000', '30000', '0.001')).toBe('0.110');
     expect(estimateQty('0.0001', '10000', '50000', '0.001')).toBe('0');
     expect(estimateQty('10', undefined, '50000', '0.001')).toBeNull();
+  });
+});
+
+describe('the ticket\'s "at most ≈" size', () => {
+  it('spot: the free quote over the price, on the lot', () => {
+    expect(maxOrderQty({ available: '10000', price: '50000', lot: '0.001' })).toBe('0.200');
+  });
+
+  it('perpetual: available margin × leverage over the price, less the taker fee on the notional', () => {
+    // 1 000 at 20×: 20 000 of notional before fees; with 0.05 %: 1000 / (50000 × (0.05 + 0.0005)) = 0.39603… BTC.
+    expect(maxOrderQty({ available: '1000', price: '50000', lot: '0.001', perpetual: { leverage: 20, takerFee: '0.0005' } })).toBe('0.396');
+    // 1×, no fee: the spot figure.
+    expect(maxOrderQty({ available: '1000', price: '50000', lot: '0.001', perpetual: { leverage: 1, takerFee: '0' } })).toBe('0.020');
+    // The leverage is what moves it: 125× on the same margin.
+    expect(maxOrderQty({ available: '1000', price: '50000', lot: '0.001', perpetual: { leverage: 125, takerFee: '0.0005' } })).toBe('2.352');
+    expect(maxOrderQty({ available: '-5', price: '50000', lot: '0.001', perpetual: { leverage: 20, takerFee: '0.0005' } })).toBeNull();
+    expect(maxOrderQty({ available: '1000', price: '50000', lot: '0.001', perpetual: { leverage: 0, takerFee: '0.0005' } })).toBeNull();
   });
 });

@@ -102,9 +102,9 @@ describe('per-symbol leverage and margin mode in a perpetual paper session', () 
     expect(session.marginModeOf(S)).toBe('cross');
   });
 
-  it('a session without perpetual margin (spot, live) refuses the change', () => {
+  it('a session without perpetual margin (spot) refuses the change', () => {
     const { session } = perpSession('none');
-    expect(() => session.setMargin(S, { leverage: 5 }, 'test')).toThrow(/perpetual paper accounts only/);
+    expect(() => session.setMargin(S, { leverage: 5 }, 'test')).toThrow(/perpetual accounts only/);
     expect(session.margin(S).editable).toBe(false);
   });
 

@@ -1,0 +1,109 @@
+/**
+ * A perpetual account's leverage, margin mode, brackets and mark at Kestrel Sim through ccxt's real binanceusdm
+ * class and the product's module (main/venues/ccxt/leverage.ts): the signed brackets arrive as several tiers,
+ * a refusal keeps the venue's code and words, the mark matches premiumIndex and the markPrice stream.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VenueRejectedError } from '../../../main/core/errors.ts';
+import { fetchVenueMargins, fetchVenueMark, fetchVenueTiers, setVenueLeverage, setVenueMarginMode, type CcxtVenue } from '../../../main/venues/ccxt/index.ts';
+import { generatedSymbols, SimClock, startMockExchange, type MockExchange, type SimKey } from '../../../main/venues/mock-exchange/index.ts';
+import { ccxtOf, simVenue, type Ccxt } from '../../support/sim-private.ts';
+
+const BTC = 'BTC/USDT:USDT';
+const ETH = 'ETH/USDT:USDT';
+let mock: MockExchange;
+let key: SimKey;
+let venue: CcxtVenue;
+let ex: Ccxt;
+
+beforeAll(async () => {
+  mock = await startMockExchange({ symbols: generatedSymbols({ symbols: ['BTC/USDT', 'ETH/USDT'], days: 2 }), streamIntervalMs: 5, seed: 7 });
+  key = mock.private.createKey({ futures: '100000' });
+  venue = simVenue(mock, key, 'futures');
+  ex = ccxtOf(venue);
+  await venue.prepareStreams();
+});
+afterAll(async () => {
+  await venue.close();
+  await mock.close();
+});
+
+async function refusal(p: Promise<unknown>): Promise<VenueRejectedError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof VenueRejectedError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('leverage and margin mode at the venue (ccxt binanceusdm → Kestrel Sim)', () => {
+  it('the signed brackets arrive as several tiers per symbol, the leverage shrinking as the cap grows', async () => {
+    const tiers = await fetchVenueTiers(venue, [BTC, ETH]);
+    const btc = tiers.get(BTC)!;
+    expect(btc.length).toBeGreaterThan(5);
+    expect(btc[0]).toEqual({ maxNotional: '50000', maintenanceRate: '0.004', maxLeverage: 125 });
+    expect(btc[1]).toEqual({ maxNotional: '600000', maintenanceRate: '0.005', maxLeverage: 100 });
+    expect(btc.every((t, k) => k === 0 || (t.maxLeverage < btc[k - 1]!.maxLeverage && Number(t.maxNotional) > Number(btc[k - 1]!.maxNotional)))).toBe(true);
+    expect(tiers.get(ETH)!.length).toBeGreaterThan(5);
+  });
+
+  it('reads, sets and reads back leverage and margin mode', async () => {
+    expect(await fetchVenueMargins(venue, [BTC])).toEqual([{ symbol: BTC, mode: 'cross', leverage: 20 }]);
+    await setVenueLeverage(venue, BTC, 50);
+    await setVenueMarginMode(venue, BTC, 'isolated');
+    await setVenueMarginMode(venue, BTC, 'isolated'); // -4046 "no need to change" is where we want it: success
+    expect(await fetchVenueMargins(venue, [BTC, ETH])).toEqual([{ symbol: BTC, mode: 'isolated', leverage: 50 }, { symbol: ETH, mode: 'cross', leverage: 20 }]);
+  });
+
+  it('refusals keep the venue\'s code and words: -2027 on a position past the tier, -4048 with a position', async () => {
+    await ex.createOrder(ETH, 'market', 'buy', 30);
+    const mark = await fetchVenueMark(venue, ETH);
+    expect(30 * mark).toBeGreaterThan(50_000); // past ETH's 125× tier (50 000)
+    const tier = await refusal(setVenueLeverage(venue, ETH, 125));
+    expect([tier.details?.venueCode, tier.message]).toEqual([-2027, 'Exceeded the maximum allowable position at current leverage. (ETH/USDT:USDT, venue -2027)']);
+    const mode = await refusal(setVenueMarginMode(venue, ETH, 'isolated'));
+    expect(mode.details?.venueCode).toBe(-4048);
+    expect(mode.message).toContain('Margin type cannot be changed if there exists position.');
+    // An order past the current leverage's tier is refused by the venue too.
+    await setVenueLeverage(venue, ETH, 100);
+    const order = await refusal(venue.call('createOrder', () => ex.createOrder(ETH, 'market', 'buy', Math.ceil(600_000 / mark))));
+    expect(order.message).toContain('-2027');
+  });
+
+  it('the mark: premiumIndex through fetchMarkPrice, and the markPrice stream through watchMarkPrice', async () => {
+    const rest = await fetchVenueMark(venue, BTC);
+    expect(rest).toBeGreaterThan(0);
+    const t = await ex.watchMarkPrice(BTC);
+    expect(t.symbol).toBe(BTC);
+    expect(t.markPrice).toBeGreaterThan(rest * 0.9);
+    expect(t.markPrice).toBeLessThan(rest * 1.1);
+    expect(t.info.e).toBe('markPriceUpdate');
+  });
+});
+
+describe('the mark price stream of a live-clock sim (how the host runs it)', () => {
+  it('publishes markPriceUpdate once a second on @markPrice@1s, at the premiumIndex mark', async () => {
+    const now = Date.now();
+    const end = Math.floor(now / 60_000) * 60_000 + 86_400_000;
+    const live = await startMockExchange({ symbols: generatedSymbols({ symbols: ['BTC/USDT'], days: 2, end }), clock: new SimClock({ start: now }), streamIntervalMs: 100, seed: 3 });
+    const k = live.private.createKey({ futures: '1000' });
+    const v = simVenue(live, k, 'futures');
+    try {
+      const x = ccxtOf(v);
+      await v.prepareStreams();
+      const first = await x.watchMarkPrice(BTC);
+      const second = await x.watchMarkPrice(BTC);
+      // One event a second: consecutive event times about 1 s apart.
+      expect(second.info.E - first.info.E).toBeGreaterThanOrEqual(900);
+      expect(second.info.E - first.info.E).toBeLessThan(2_500);
+      const rest = await fetchVenueMark(v, BTC);
+      expect(Math.abs(second.markPrice - rest) / rest).toBeLessThan(0.01);
+      expect(second.info).toMatchObject({ e: 'markPriceUpdate', s: 'BTCUSDT' });
+    } finally {
+      await v.close();
+      await live.close();
+    }
+  });
+});
