@@ -26,6 +26,9 @@
  *       inserts every trade and bar update it gets into SQLite on its own (one statement each, autocommit)
  *       and emits every update (bars, trades, ticker, the top 50 levels of the book) on its own.
  *
+ * ccxt alone (printed, not a side of the ratio): the peer's watch loops dropping what they get — the part
+ *       of a batch that stays while ccxt reads, parses and handles every frame.
+ *
  * Method: each side runs alone over all frames (one phase), with a fresh store, exchange instance and
  * sockets, after a priming minute (subscriptions acknowledged, book snapshots applied, stream bars
  * continuing the stored series), a forced GC and a pause, so that one side's garbage is never collected
@@ -208,7 +211,8 @@ async function ours(stores: MarketStores): Promise<Side> {
   };
 }
 
-async function peer(stores: MarketStores): Promise<Side> {
+/** `bare`: the same watch loops dropping what they get (what ccxt alone costs: the floor of any implementation on it). */
+async function peer(stores: MarketStores, bare = false): Promise<Side> {
   const pool = new VenuePool();
   const v = pool.get(options);
   await v.loadInstruments();
@@ -224,7 +228,8 @@ async function peer(stores: MarketStores): Promise<Side> {
   const loop = (watch: () => Promise<unknown>, use: (data: never) => void) => loops.push((async () => {
     while (open) {
       try {
-        use((await watch()) as never);
+        const data = await watch();
+        if (!bare) use(data as never);
       } catch {
         if (open) await sleep(100);
       }
@@ -265,7 +270,7 @@ async function peer(stores: MarketStores): Promise<Side> {
   };
 }
 
-type SideName = 'ours' | 'peer';
+type SideName = 'ours' | 'peer' | 'ccxt';
 
 interface Phase {
   /** Wall-clock ms per batch, and the same without the time the OS kept this thread off a CPU (harness.ts). */
@@ -299,7 +304,7 @@ async function turn(list: readonly Frame[], socks: readonly EventEmitter[], from
 async function phase(name: SideName, batch: number, list: readonly Frame[], n: number): Promise<Phase> {
   restoreBooks();
   const stores = openMarket(join(dir, `${name}-${batch}-${n}.db`));
-  const side = name === 'ours' ? await ours(stores) : await peer(stores);
+  const side = name === 'ours' ? await ours(stores) : await peer(stores, name === 'ccxt');
   const primeSocks = await sockets(side.venue, priming);
   await booksReady(side.venue);
   for (let i = 0; i < priming.length; i += batch) await turn(priming, primeSocks, i, Math.min(priming.length, i + batch));
@@ -351,10 +356,12 @@ try {
   const warm = timed.slice(0, Math.floor(timed.length / 4));
   for (const side of ['ours', 'peer'] as const) await phase(side, BATCH, warm, -1);
   const runs: Record<string, Phase[]> = { ours: [], oursSteady: [], peer: [] };
+  const floor: Phase[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     runs.ours!.push(await phase('ours', BATCH, timed, r));
     runs.oursSteady!.push(await phase('ours', STEADY_BATCH, timed, r));
     runs.peer!.push(await phase('peer', BATCH, timed, r));
+    floor.push(await phase('ccxt', BATCH, timed, r));
   }
   // Same closed bars on both sides: every minute, every close (the peer's row per minute ends as the final).
   for (const [name, list] of Object.entries(runs)) for (const ph of list) for (const s of SYMBOLS) {
@@ -372,6 +379,8 @@ try {
   if (queued) figure('streams ingest p99 batch latency without run-queue waits', q(pool(o, (p) => p.own), 0.99), `ms (${dist(pool(o, (p) => p.own))} ms; the time the OS kept the thread off a CPU, subtracted)`);
   figure('streams ingest p99 batch latency, steady', q(pool(st, (p) => p.lat), 0.99), `ms per ${STEADY_BATCH}-message batch (1 ms of arrivals at 50,000 msgs/s; ${dist(pool(st, (p) => p.lat))} ms)`);
   if (queued) figure('streams ingest p99 batch latency, steady, without run-queue waits', q(pool(st, (p) => p.own), 0.99), `ms (${dist(pool(st, (p) => p.own))} ms)`);
+  figure('streams ingest p99 batch latency, ccxt alone', q(pool(floor, (p) => p.lat), 0.99), `ms per ${BATCH}-message batch (the same sockets, ccxt's reader, parse, handler and watch loops that drop the data: what any implementation on ccxt pays; ${dist(pool(floor, (p) => p.lat))} ms)`);
+  if (queued) figure('streams ingest p99 batch latency, ccxt alone, without run-queue waits', q(pool(floor, (p) => p.own), 0.99), `ms (${dist(pool(floor, (p) => p.own))} ms)`);
   const slow = o.reduce((x, p) => x + p.slow, 0);
   const slowGc = o.reduce((x, p) => x + p.slowWithGc, 0);
   figure('streams ingest batches over 2 ms', slow, `of ${pool(o, (p) => p.lat).length} (${slowGc} overlapping a GC pause; GC ${fmt(median(o.map((p) => p.gcMs)))} ms in ${median(o.map((p) => p.gcCount))} pauses per run of ${timed.length} frames)`);
