@@ -292,11 +292,27 @@ const observer = new PerformanceObserver((l) => { for (const e of l.getEntries()
 observer.observe({ entryTypes: ['gc'] });
 const forceGc = (globalThis as { gc?: () => void }).gc;
 
-/** Hands `list` to the sockets in one poll phase (grouped per socket, in order) and returns after the check phase. */
-async function turn(list: readonly Frame[], socks: readonly EventEmitter[], from: number, to: number): Promise<void> {
-  const seen: EventEmitter[] = [];
-  for (let i = from; i < to; i++) if (!seen.includes(socks[i]!)) seen.push(socks[i]!);
-  for (const s of seen) for (let i = from; i < to; i++) if (socks[i] === s) s.emit('message', list[i]!.data, false);
+/** A batch as the socket reads of one poll phase: per socket (in order of first frame), its frames in order. */
+type Reads = [EventEmitter, Buffer[]][];
+
+/** `list` cut into batches of `batch`, each grouped into its socket reads (made before any timing). */
+function reads(list: readonly Frame[], socks: readonly EventEmitter[], batch: number): Reads[] {
+  const out: Reads[] = [];
+  for (let i = 0; i < list.length; i += batch) {
+    const bySocket = new Map<EventEmitter, Buffer[]>();
+    for (let k = i; k < Math.min(list.length, i + batch); k++) {
+      const got = bySocket.get(socks[k]!);
+      if (got) got.push(list[k]!.data);
+      else bySocket.set(socks[k]!, [list[k]!.data]);
+    }
+    out.push([...bySocket]);
+  }
+  return out;
+}
+
+/** Hands one batch to its sockets as `ws` does after a read, and returns after the check phase (the commit). */
+async function turn(batch: Reads): Promise<void> {
+  for (const [socket, data] of batch) for (const d of data) socket.emit('message', d, false);
   await nextCheck();
 }
 
@@ -307,10 +323,10 @@ async function phase(name: SideName, batch: number, list: readonly Frame[], n: n
   const side = name === 'ours' ? await ours(stores) : await peer(stores, name === 'ccxt');
   const primeSocks = await sockets(side.venue, priming);
   await booksReady(side.venue);
-  for (let i = 0; i < priming.length; i += batch) await turn(priming, primeSocks, i, Math.min(priming.length, i + batch));
+  for (const b of reads(priming, primeSocks, batch)) await turn(b);
   await sleep(200);
   side.flush();
-  const socks = await sockets(side.venue, list);
+  const batches = reads(list, await sockets(side.venue, list), batch);
   forceGc?.();
   await sleep(100);
   gcs.length = 0;
@@ -318,10 +334,10 @@ async function phase(name: SideName, batch: number, list: readonly Frame[], n: n
   const lat: number[] = [];
   const own: number[] = [];
   const spans: number[] = [];
-  for (let i = 0; i < list.length; i += batch) {
+  for (const b of batches) {
     const w0 = runQueueMs();
     const b0 = performance.now();
-    await turn(list, socks, i, Math.min(list.length, i + batch));
+    await turn(b);
     side.flush();
     const b1 = performance.now();
     lat.push(b1 - b0);
