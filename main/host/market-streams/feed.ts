@@ -262,7 +262,8 @@ export class VenueFeed {
     ch.handle = openStream(venue, KIND[ch.kind], ch.symbol, {
       onCandle: (c) => ch.bars?.update(c),
       onTrade: (t) => fan({ ...base, kind: 'trades', trades: [{ id: t.id ?? null, ts: t.ts, price: t.price, qty: t.qty, side: t.aggressor ?? null }] }),
-      onBook: (b) => fan({ ...base, kind: 'book', ts: b.ts, bids: b.bids.map(([p, q]) => [p, q]), asks: b.asks.map(([p, q]) => [p, q]), seq: b.seq ?? null }),
+      // openStream's levels are a fresh copy per update (topLevels, main/venues/ccxt/streams.ts): handed on as they are.
+      onBook: (b) => fan({ ...base, kind: 'book', ts: b.ts, bids: b.bids as [number, number][], asks: b.asks as [number, number][], seq: b.seq ?? null }),
       onTicker: (t) => fan({
         ...base, kind: 'ticker', ts: t.ts, last: t.last, bid: nn(t.bid), ask: nn(t.ask), high: nn(t.high), low: nn(t.low), open: nn(t.open),
         changePct: nn(t.changePct), baseVolume: nn(t.baseVolume), quoteVolume: nn(t.quoteVolume),

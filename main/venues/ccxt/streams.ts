@@ -61,6 +61,23 @@ export interface StreamOptions {
   readonly poll?: boolean;
 }
 
+/** Trade ids remembered per stream to drop a trade delivered twice (ccxt's cache resent after a reconnect). */
+const SEEN_TRADES = 4096;
+
+/**
+ * The best `depth` levels of one side of ccxt's book, copied (ccxt keeps changing its own arrays). The
+ * copy is fresh on every update and not kept here: a receiver may hand it on without copying again.
+ */
+function topLevels(side: readonly (readonly unknown[])[], depth: number): [number, number][] {
+  const n = Math.min(depth, side.length);
+  const out = new Array<[number, number]>(n);
+  for (let i = 0; i < n; i++) {
+    const l = side[i]!;
+    out[i] = [Number(l[0]), Number(l[1])];
+  }
+  return out;
+}
+
 const WATCH = { candles: 'watchOHLCV', trades: 'watchTrades', book: 'watchOrderBook', ticker: 'watchTicker' } as const;
 
 export interface StreamHandle {
@@ -78,22 +95,35 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
     current = s;
     handlers.onStatus?.(s);
   };
+  // The last candle delivered, field by field (an exact repeat is dropped).
   let lastCandleTs = -Infinity;
-  let lastCandleKey = '';
+  const lastCandle = [Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN];
+  // The newest SEEN_TRADES trade ids, in a ring (the oldest forgotten as a new one comes: no shift per trade).
   const seenTrades = new Set<string>();
-  const seenOrder: string[] = [];
+  const seenOrder: (string | undefined)[] = new Array<string | undefined>(SEEN_TRADES);
+  let seenAt = 0;
   let lastTradeTs = -Infinity;
   const ex = venue.ex;
 
   const deliver = (data: unknown) => {
     if (kind === 'candles') {
-      for (const r of data as number[][]) {
-        const [ts, open, high, low, close, volume] = r.map(Number) as [number, number, number, number, number, number];
+      for (const r of data as unknown[][]) {
+        const ts = Number(r[0]);
         if (!(ts >= lastCandleTs)) continue; // late message for an older bar
-        const key = `${ts}|${open}|${high}|${low}|${close}|${volume}`;
-        if (key === lastCandleKey) continue; // exact duplicate
+        const open = Number(r[1]);
+        const high = Number(r[2]);
+        const low = Number(r[3]);
+        const close = Number(r[4]);
+        const volume = Number(r[5]);
+        const c = lastCandle;
+        // An exact duplicate (Object.is: NaN repeats too, as the string key this replaced compared).
+        if (ts === lastCandleTs && Object.is(open, c[0]) && Object.is(high, c[1]) && Object.is(low, c[2]) && Object.is(close, c[3]) && Object.is(volume, c[4])) continue;
         lastCandleTs = ts;
-        lastCandleKey = key;
+        c[0] = open;
+        c[1] = high;
+        c[2] = low;
+        c[3] = close;
+        c[4] = volume;
         handlers.onCandle?.({ ts, open, high, low, close, volume });
       }
     } else if (kind === 'trades') {
@@ -101,11 +131,16 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
         const id = t.id === undefined ? `${t.timestamp}|${t.price}|${t.amount}` : String(t.id);
         if (seenTrades.has(id)) continue;
         seenTrades.add(id);
-        seenOrder.push(id);
-        if (seenOrder.length > 4096) seenTrades.delete(seenOrder.shift()!);
+        const old = seenOrder[seenAt];
+        if (old !== undefined) seenTrades.delete(old);
+        seenOrder[seenAt] = id;
+        seenAt = (seenAt + 1) % SEEN_TRADES;
         const ts = Number(t.timestamp);
         if (ts > lastTradeTs) lastTradeTs = ts;
-        handlers.onTrade?.({ symbol, ts, price: Number(t.price), qty: Number(t.amount), ...(t.side === 'buy' || t.side === 'sell' ? { aggressor: t.side } : {}), id });
+        const trade: Trade = t.side === 'buy' || t.side === 'sell'
+          ? { symbol, ts, price: Number(t.price), qty: Number(t.amount), aggressor: t.side, id }
+          : { symbol, ts, price: Number(t.price), qty: Number(t.amount), id };
+        handlers.onTrade?.(trade);
       }
     } else if (kind === 'book') {
       const ob = data as { timestamp?: number; nonce?: number; bids: number[][]; asks: number[][] };
@@ -114,8 +149,8 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
         kind: 'snapshot',
         symbol,
         ts: Number(ob.timestamp ?? Date.now()),
-        bids: ob.bids.slice(0, d).map((l) => [Number(l[0]), Number(l[1])] as const),
-        asks: ob.asks.slice(0, d).map((l) => [Number(l[0]), Number(l[1])] as const),
+        bids: topLevels(ob.bids, d),
+        asks: topLevels(ob.asks, d),
         ...(ob.nonce !== undefined ? { seq: Number(ob.nonce) } : {}),
       });
     } else {
