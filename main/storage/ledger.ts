@@ -246,8 +246,9 @@ export class Ledger {
       }
       if (this.db.inTransaction) {
         guarded('commit batch', () => {
-          this.flushUnwritten();
           try {
+            // Inside the try: a held row that cannot be written must not leave the batch's transaction open.
+            this.flushUnwritten();
             const t0 = performance.now();
             this.commit();
             this.onWrite?.('commit', performance.now() - t0);

@@ -83,6 +83,23 @@ describe('group commit: paper intents join their batch', () => {
   });
 });
 
+describe('group commit: a held row that cannot be written', () => {
+  it('rolls its batch back and leaves no transaction open: the next batch commits', () => {
+    const l = openLedger(join(tempDir(), 'ledger.db'));
+    l.db.exec("CREATE TRIGGER refuse BEFORE INSERT ON orders WHEN NEW.client_order_id = 'boom' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    const paper = l.ledger.storeFor(SCOPE, { intents: 'batch' });
+    expect(() => l.ledger.batch(() => {
+      paper.recordIntent(order('kept-out'));
+      paper.recordIntent(order('boom'));
+    })).toThrow();
+    expect(l.db.inTransaction).toBe(false);
+    expect(l.ledger.getOrder('s1', 'kept-out')).toBeUndefined();
+    l.ledger.batch(() => paper.recordIntent(order('after')));
+    expect(l.ledger.getOrder('s1', 'after')).toMatchObject({ order: { state: 'pending-submit' } });
+    l.db.close();
+  });
+});
+
 describe('group commit: a paper order is one row write per batch', () => {
   it('intent, ack and fill in one batch: one row at its last state, its version counting them; the rules still hold', () => {
     const file = join(tempDir(), 'ledger.db');
