@@ -333,13 +333,19 @@ export abstract class OrderDesk implements VenueListener {
     const o = this.oms.get(e.clientOrderId);
     if (!o) throw new NotFoundError('order', e.clientOrderId);
     switch (e.kind) {
-      case 'ack':
+      case 'ack': {
+        const known = o.venueOrderId;
         o.venueOrderId = e.venueOrderId;
         if (o.state === 'pending-submit') {
           this.oms.move(o, 'accepted', e.ts);
           this.orderEvent('accepted', o);
+        } else if (known !== e.venueOrderId && !isTerminal(o.state)) {
+          // Acknowledged after a cancel was asked (pending-cancel): the id is stored, so that a restart finds the
+          // order at the venue by it rather than treating it as never acknowledged.
+          this.store.recordOrderUpdate(o);
         }
         return;
+      }
       case 'rejected':
         this.oms.move(o, 'rejected', e.ts, e.reason);
         this.orderEvent('rejected', o);
