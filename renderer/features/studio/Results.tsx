@@ -8,6 +8,7 @@ import { useChart, TIMEFRAMES, type Timeframe } from '../../state/chart.ts';
 import { chartTheme } from '../../state/settings.ts';
 import { useStudio } from '../../state/studio.ts';
 import { CurveView } from '../chart/lightweight.ts';
+import { dailyLossText } from './daily-loss-text.ts';
 
 type Trade = BacktestResultWire['trades'][number];
 
@@ -108,17 +109,4 @@ function RiskLine({ r }: { r: BacktestResultWire }) {
       {alert && <div className="muted">First alert {fmtTime(alert.ts, false)}: {alert.message}</div>}
     </div>
   );
-}
-
-/**
- * A backtest's daily-loss holds lift at the next trading day (nobody is there to lift them): said in words,
- * or a run with a few bad days would read as one that stopped.
- */
-function dailyLossText(k: NonNullable<BacktestResultWire['risk']>): string | null {
-  const d = k.dailyLoss;
-  if (!d || d.holds === 0) return null;
-  const state = k.events.find((e) => e.kind === 'alert' && e.state && /^max_daily_loss/.test(e.rule))?.state ?? 'halted';
-  const days = `${d.holds} day${d.holds === 1 ? '' : 's'}`;
-  const lifted = d.lifted === d.holds ? (d.holds === 1 ? 'lifted' : 'each lifted') : d.lifted === 0 ? 'not lifted (the run ended first)' : `${d.lifted} lifted`;
-  return `${state === 'halted' ? 'Halted' : 'Reducing-only'} ${days} by the daily-loss limit; ${lifted}${d.lifted > 0 ? ' at the next trading day' : ''}.`;
 }
