@@ -99,6 +99,8 @@ export const BacktestResultWire = z.object({
     byRule: z.record(z.number()),
     events: z.array(z.object({ ts: z.number(), kind: z.enum(['alert', 'state']), rule: z.string(), message: z.string(), state: z.enum(['active', 'reducing-only', 'halted']).optional(), limit: z.number().optional(), value: z.number().optional(), symbol: z.string().optional() })),
     halts: z.number(),
+    /** Daily-loss holds of the run and how many lifted at the next trading day (absent in results stored before). */
+    dailyLoss: z.object({ holds: z.number(), lifted: z.number() }).optional(),
   }).optional(),
   determinismHash: z.string(),
 });

@@ -243,6 +243,10 @@ export interface RiskAlert {
   readonly cancel?: boolean;
   /** Positions to close at market: every one, the listed symbols, or none. */
   readonly flatten?: 'all' | readonly string[];
+  /** The state it asks for may be lifted by a later `lift` alert (a backtest's daily-loss hold). */
+  readonly liftable?: true;
+  /** Lifts the hold a `liftable` alert put the account in, back to active, unless another cause holds it too. */
+  readonly lift?: true;
 }
 
 export interface RiskVerdict {

@@ -43,16 +43,61 @@ export type AmendOutcome = { ok: true } | { ok: false; triggerNow?: string };
 const byNewest = (a: OrderView, b: OrderView) => b.updatedTs - a.updatedTs;
 const byOldest = (a: OrderView, b: OrderView) => a.createdTs - b.createdTs;
 
-/** Applies changed orders to the open list and the history without refetching both. */
-export function mergeOrders(open: OrderView[], history: OrderView[], changed: readonly OrderView[]): { openOrders: OrderView[]; history: OrderView[] } {
+/**
+ * Which of two views of the same order is the later one. Views arrive out of order: a refresh's snapshot is
+ * taken before a fill that is pushed while the snapshot is still on its way, and a command's reply can trail the
+ * push of what happened next. The order's own history decides, never the arrival: an ended order never
+ * reopens; fills only grow; then the later update; at the same millisecond the state further along.
+ */
+export function laterOrder(a: OrderView, b: OrderView): OrderView {
+  if (a.open !== b.open) return a.open ? b : a;
+  const fa = Number(a.filledQty), fb = Number(b.filledQty);
+  if (fa !== fb) return fb > fa ? b : a;
+  if (a.updatedTs !== b.updatedTs) return b.updatedTs > a.updatedTs ? b : a;
+  return STATE_RANK[b.state] >= STATE_RANK[a.state] ? b : a;
+}
+
+/** Within one millisecond, how far along an order is (a cancel or amend request comes after the ack it follows). */
+const STATE_RANK: Readonly<Record<OrderView['state'], number>> = {
+  held: 0, 'pending-submit': 1, accepted: 2, triggered: 3, 'pending-amend': 4, 'pending-cancel': 5, 'partially-filled': 6,
+  rejected: 7, expired: 7, canceled: 7, filled: 8,
+};
+
+/** Applies changed orders to the open list and the history without refetching both; per order, the later view wins. */
+export function mergeOrders(open: readonly OrderView[], history: readonly OrderView[], changed: readonly OrderView[]): { openOrders: OrderView[]; history: OrderView[] } {
   const o = new Map(open.map((x) => [x.clientOrderId, x]));
   const h = new Map(history.map((x) => [x.clientOrderId, x]));
   for (const c of changed) {
-    h.set(c.clientOrderId, c);
-    if (c.open) o.set(c.clientOrderId, c);
-    else o.delete(c.clientOrderId);
+    const id = c.clientOrderId;
+    const known = h.get(id) ?? o.get(id);
+    const best = known ? laterOrder(known, c) : c;
+    h.set(id, best);
+    if (best.open) o.set(id, best);
+    else o.delete(id);
   }
   return { openOrders: [...o.values()].sort(byOldest), history: [...h.values()].sort(byNewest) };
+}
+
+/**
+ * A refresh's lists are the truth about every order except those pushed (or returned by a command) while it was
+ * on its way: those are merged over it, the later view winning. Its open list and its history are read at
+ * slightly different moments too, so the two are reconciled first.
+ */
+export function snapshotOrders(open: readonly OrderView[], history: readonly OrderView[], during: readonly OrderView[]): { openOrders: OrderView[]; history: OrderView[] } {
+  const base = mergeOrders(open, history, open);
+  return mergeOrders(base.openOrders, base.history, during);
+}
+
+/** Orders applied while a refresh is in flight, one map per refresh (they may overlap). */
+const inFlight = new Set<Map<string, OrderView>>();
+
+function noteDuringRefresh(orders: readonly OrderView[]): void {
+  for (const m of inFlight) {
+    for (const x of orders) {
+      const known = m.get(x.clientOrderId);
+      m.set(x.clientOrderId, known ? laterOrder(known, x) : x);
+    }
+  }
 }
 
 let subscribed = false;
@@ -105,16 +150,26 @@ export const useTrading = create<TradingState>((set, get) => ({
     set({ loaded: true });
   },
   async refresh() {
-    const [open, hist, fills, pos, account] = await Promise.all([
-      call('trading.openOrders', forAccount()),
-      call('trading.orderHistory', forAccount()),
-      call('trading.fills', forAccount()),
-      call('trading.positions', forAccount()),
-      call('trading.account', forAccount()),
-    ]);
+    const during = new Map<string, OrderView>();
+    inFlight.add(during);
+    let replies;
+    try {
+      replies = await Promise.all([
+        call('trading.openOrders', forAccount()),
+        call('trading.orderHistory', forAccount()),
+        call('trading.fills', forAccount()),
+        call('trading.positions', forAccount()),
+        call('trading.account', forAccount()),
+      ]);
+    } finally {
+      inFlight.delete(during);
+    }
+    const [open, hist, fills, pos, account] = replies;
+    const pushed = [...during.values()];
     set({
-      ...(open ? { openOrders: open.orders } : {}),
-      ...(hist ? { history: hist.orders } : {}),
+      ...(open && hist ? snapshotOrders(open.orders, hist.orders, pushed) : {}),
+      ...(open && !hist ? { openOrders: mergeOrders(open.orders, get().history, pushed).openOrders } : {}),
+      ...(hist && !open ? { history: mergeOrders(get().openOrders, hist.orders, pushed).history } : {}),
       ...(fills ? { fills: fills.fills } : {}),
       ...(pos ? { positions: pos.positions } : {}),
       ...(account ? { account } : {}),
@@ -122,13 +177,13 @@ export const useTrading = create<TradingState>((set, get) => ({
   },
   async cancel(clientOrderId) {
     const r: ResponseOf<'trading.cancel'> | undefined = await call('trading.cancel', { clientOrderId, ...forAccount() });
-    if (r) set(mergeOrders(get().openOrders, get().history, [r.order]));
+    if (r) get().applyOrders([r.order]);
     return !!r;
   },
   async amend(clientOrderId, change) {
     try {
       const r = await getClient().call('trading.amend', { clientOrderId, ...change, ...forAccount() });
-      set(mergeOrders(get().openOrders, get().history, [r.order]));
+      get().applyOrders([r.order]);
       return { ok: true };
     } catch (e) {
       if (e instanceof RemoteError && e.details?.triggersNow === true) return { ok: false, triggerNow: e.message.replace(/^Invalid amend for [^:]+: /, '') };
@@ -148,7 +203,9 @@ export const useTrading = create<TradingState>((set, get) => ({
     return get().instruments.find((i) => i.symbol === symbol);
   },
   applyOrders(orders) {
-    if (orders.length) set(mergeOrders(get().openOrders, get().history, orders));
+    if (!orders.length) return;
+    noteDuringRefresh(orders);
+    set(mergeOrders(get().openOrders, get().history, orders));
   },
   applyFills(fills) {
     for (const fill of fills) {

@@ -31,6 +31,16 @@ test('a price alert drawn on the chart fires on the Kestrel Sim stream as a toas
     await page.getByRole('button', { name: 'Trade', exact: true }).click();
     const chart = page.getByTestId('chart');
     await expect(chart).toBeVisible();
+    // An info toast fades after 4 s, and a loaded machine's polls can miss it: the page keeps every toast it shows.
+    await page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { __toasts: string[] }).__toasts = []);
+      const box = document.querySelector('.notices')!;
+      new MutationObserver(() => {
+        for (const m of box.querySelectorAll('.notice-message')) if (m.textContent && !seen.includes(m.textContent)) seen.push(m.textContent);
+      }).observe(box, { childList: true, subtree: true, characterData: true });
+    });
+    const fired = () => page.evaluate(() => (window as unknown as { __toasts: string[] }).__toasts.find((t) => /BTC\/USDT crossed [\d.]+ (upwards|downwards)/.test(t)) ?? null);
+
     const box = (await chart.boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.3, { button: 'right' });
     await page.getByTestId('chart-menu').getByRole('menuitem', { name: /Alert when price crosses/ }).click();
@@ -42,16 +52,18 @@ test('a price alert drawn on the chart fires on the Kestrel Sim stream as a toas
     await drag(page, grip, 40);
     await expect.poll(level).not.toBe(l0);
     const pxPerPrice = 40 / (l0 - (await level()));
-    for (let k = 0; k < 3; k++) {
-      const dy = ((await level()) - (await simLast())) * pxPerPrice;
-      if (Math.abs(dy) < 2) break;
-      await drag(page, grip, dy);
-      await page.waitForTimeout(300);
-    }
     await snap(page, 'alert-sim-line-on-market');
 
-    const toast = page.getByText(/BTC\/USDT crossed [\d.]+ (upwards|downwards)/).first();
-    await expect(toast).toBeVisible({ timeout: 120_000 });
+    // Waiting for a random walk to come back to a level has no useful bound: a line left a few ticks off the
+    // market (the price moves on while a loaded machine drags it) could wait minutes. So the line is dropped on
+    // Kestrel Sim's last price again and again, each time given a few seconds of prints to cross it, until the
+    // alert fires: at 30x a print comes about every half second and moves the price by about a pixel.
+    await expect(async () => {
+      if (await fired()) return;
+      const dy = (Number(await grip.getAttribute('aria-valuenow', { timeout: 2_000 })) - (await simLast())) * pxPerPrice;
+      if (Math.abs(dy) >= 1) await drag(page, grip, dy);
+      await expect.poll(fired, { timeout: 5_000 }).not.toBeNull();
+    }).toPass({ timeout: 120_000, intervals: [0] });
     await snap(page, 'alert-sim-fired-toast');
     await page.getByRole('button', { name: 'Alerts', exact: true }).click();
     const history = page.getByTestId('panel-alerts').getByTestId('alerts-history');
@@ -73,7 +85,8 @@ test('a price alert drawn on the chart fires on the Kestrel Sim stream as a toas
 });
 
 async function drag(page: Page, grip: ReturnType<Page['getByRole']>, dy: number): Promise<void> {
-  const g = (await grip.boundingBox())!;
+  const g = await grip.boundingBox({ timeout: 2_000 });
+  if (!g) throw new Error('the alert line is gone (fired meanwhile?)');
   await page.mouse.move(g.x + 10, g.y + g.height / 2);
   await page.mouse.down();
   await page.mouse.move(g.x + 10, g.y + g.height / 2 + dy, { steps: 5 });

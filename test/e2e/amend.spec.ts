@@ -9,8 +9,9 @@ const shown = (p: string): string => {
 
 test('modify a working order from the blotter: new limit price, through the risk gate', async ({ page, kestrel }) => {
   const { ticket, last } = await openTrading(page, kestrel);
-  const far = (last * 0.97).toFixed(2);
-  const nearer = (last * 0.98).toFixed(2);
+  // Both must rest (3–4 % under the market: fixtures.ts restingBuyPrice) and stay inside the 5 % price band.
+  const far = (last * 0.96).toFixed(2);
+  const nearer = (last * 0.97).toFixed(2);
   await ticket.getByRole('textbox', { name: 'Quantity' }).fill('0.01');
   await ticket.getByRole('textbox', { name: 'Limit price' }).fill(far);
   await ticket.getByTestId('ticket-preview').click();

@@ -88,6 +88,21 @@ export async function openTrading(page: Page, server: KestrelServer): Promise<{ 
   return { ticket, last };
 }
 
+/**
+ * A buy limit meant to rest: 3 % under `last`. The market does not come down that far within a spec even when
+ * a loaded machine stretches it to minutes (Kestrel Sim moves about 0.1 % a sim minute), and it stays inside
+ * the account's 5 % price band with room for the page's last price to trail the host's. A limit 0.5–1 % away
+ * became marketable under load; 20 % away would be refused by the band.
+ */
+export function restingBuyPrice(last: number): string {
+  return (Math.floor(last * 0.97 * 100) / 100).toFixed(2);
+}
+
+/** The last price the page shows now (a price read minutes earlier may be far from the market). */
+export async function lastPrice(page: Page): Promise<number> {
+  return Number(await page.getByTestId('last-price').textContent());
+}
+
 /** Opens the strategy studio with a template loaded and validated (the SMA crossover unless named). */
 export async function openStudio(page: Page, server: KestrelServer, template: RegExp = /SMA crossover/): Promise<Locator> {
   await page.goto(server.url);

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, snap, test } from './fixtures.ts';
+import { expect, lastPrice, restingBuyPrice, snap, test } from './fixtures.ts';
 
 async function open(page: Page, url: string) {
   await page.goto(url);
@@ -23,7 +23,7 @@ test('the trader journey: chart, RSI, limit order, fill, cancel, backtest, audit
   await snap(page, 'trade-chart-rsi');
 
   // A paper limit buy at the last price: under the venue's ask it rests, then fills when the market comes down to it.
-  const last = Number(await page.getByTestId('last-price').textContent());
+  const last = await lastPrice(page);
   const ticket = page.getByRole('region', { name: 'Order ticket' });
   await ticket.getByRole('textbox', { name: 'Quantity' }).fill('0.01');
   await ticket.getByRole('textbox', { name: 'Limit price' }).fill(last.toFixed(2));
@@ -34,7 +34,9 @@ test('the trader journey: chart, RSI, limit order, fill, cancel, backtest, audit
   await ticket.getByTestId('ticket-send').click();
   await expect(ticket.getByTestId('ticket-sent')).toBeVisible();
   const blotter = page.getByRole('region', { name: 'Blotter' });
-  await expect(blotter.getByRole('table', { name: 'Open orders' })).toContainText('BTC/USDT');
+  // It rests, unless the market came down to it between reading the price and the order's arrival (a loaded
+  // machine stretches those seconds into sim minutes): then it is already filled, which is what comes next anyway.
+  await expect(blotter.getByRole('tab', { name: 'Open orders 1' }).or(blotter.getByRole('tab', { name: 'Fills 1' })).first()).toBeVisible();
   await snap(page, 'blotter-open-order');
 
   // The price crosses: the fill shows up, and the position and P&L with it.
@@ -47,8 +49,8 @@ test('the trader journey: chart, RSI, limit order, fill, cancel, backtest, audit
   await expect(blotter.getByTestId('unrealized')).not.toHaveText(/^0(\.0+)?$/, { timeout: 20_000 });
   await snap(page, 'blotter-position');
 
-  // Another order, far from the market, cancelled from the blotter.
-  await ticket.getByRole('textbox', { name: 'Limit price' }).fill((last * 0.97).toFixed(2));
+  // Another order, far from the market (as it is now, minutes after the first), cancelled from the blotter.
+  await ticket.getByRole('textbox', { name: 'Limit price' }).fill(restingBuyPrice(await lastPrice(page)));
   await ticket.getByTestId('ticket-preview').click();
   await ticket.getByTestId('ticket-send').click();
   await expect(ticket.getByTestId('ticket-sent')).toBeVisible();

@@ -1,4 +1,4 @@
-import { expect, openTrading, snap, test } from './fixtures.ts';
+import { expect, openTrading, restingBuyPrice, snap, test } from './fixtures.ts';
 
 /** Every workspace in both themes at a common laptop size, saved for a person to look at (issue 24's checks). */
 for (const theme of ['dark', 'light'] as const) {
@@ -10,7 +10,7 @@ for (const theme of ['dark', 'light'] as const) {
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
     await ticket.getByRole('radio', { name: 'Limit', exact: true }).click();
     await ticket.getByRole('textbox', { name: 'Quantity' }).fill('0.001');
-    await ticket.getByRole('textbox', { name: 'Limit price' }).fill((Math.floor(last * 0.99 * 100) / 100).toFixed(2));
+    await ticket.getByRole('textbox', { name: 'Limit price' }).fill(restingBuyPrice(last));
     await ticket.getByTestId('ticket-preview').click();
     await expect(ticket.getByTestId('ticket-preview-pane')).toContainText('PASS');
     await snap(page, `${theme}-trade-preview`);

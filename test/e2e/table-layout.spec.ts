@@ -172,8 +172,9 @@ test('trade screen tables fit at four sizes: watchlist, positions, open orders, 
   await send();
   await ticket.getByRole('radio', { name: 'Stop-limit', exact: true }).click();
   await ticket.getByRole('textbox', { name: 'Quantity' }).fill('0.001');
-  await ticket.getByRole('textbox', { name: 'Trigger price' }).fill(px(1.02));
-  await ticket.getByRole('textbox', { name: 'Limit price' }).fill(px(1.025));
+  // 3 % over the market (inside the 5 % band): at 10x a 2 % trigger could fire while the tables are measured.
+  await ticket.getByRole('textbox', { name: 'Trigger price' }).fill(px(1.03));
+  await ticket.getByRole('textbox', { name: 'Limit price' }).fill(px(1.035));
   await send();
 
   const blotter = page.getByRole('region', { name: 'Blotter' });

@@ -206,10 +206,13 @@ export function buildEngine(cfg: BacktestConfig, instruments: ReadonlyMap<string
   }));
 }
 
-/** The run's limits: the profile's, with the config's explicit `risk` limits on top. */
+/**
+ * The run's limits: the profile's, with the config's explicit `risk` limits on top. A backtest is unattended:
+ * nobody can lift a daily-loss halt, so it lifts at the next trading day (risk/monitor.ts); other halts stay.
+ */
 export function limitsOf(cfg: BacktestConfig): RiskLimits {
   const explicit = Object.fromEntries(Object.entries(cfg.risk).filter(([, v]) => v !== undefined));
-  return cfg.riskProfile ? { ...toRiskLimits(cfg.riskProfile), ...explicit } : explicit;
+  return cfg.riskProfile ? { ...toRiskLimits(cfg.riskProfile), ...explicit, liftDailyLossNextDay: true } : explicit;
 }
 
 export interface BacktestJob {

@@ -44,6 +44,8 @@ export abstract class OrderDesk implements VenueListener {
   protected readonly fillListeners = new SmallMap<string, StrategyContext>();
   protected readonly ctxOf = new Map<Strategy, StrategyContext>();
   protected state: TradingState = 'active';
+  /** The state a `liftable` alert (a backtest's daily-loss hold) put the account in, while nothing else holds it there. */
+  private liftable: TradingState | undefined;
   protected readonly queue: VenueEvent[] = [];
   protected depth = 0;
   private auditSeq = 0;
@@ -181,12 +183,18 @@ export abstract class OrderDesk implements VenueListener {
    * at market (reduce-only system orders: the one kind a halt lets through) and move to a stricter state.
    */
   protected riskAlert(a: RiskAlert): void {
+    // A lift with nothing to lift (another rule, or a human, holds the account now) is no event at all.
+    if (a.lift && (this.liftable === undefined || this.state !== this.liftable)) return;
     const ts = this.clock.now();
     this.emitAudit({ type: 'risk-alert', ts, ...(a.symbol ? { symbol: a.symbol } : {}), payload: { rule: a.rule, message: a.message, limit: a.limit, value: a.value, state: a.state ?? null, cancel: a.cancel ?? false, flatten: a.flatten ?? null } });
     this.bus.emit('risk-alert', a);
     if (a.cancel) for (const o of [...this.oms.open]) this.requestCancel(o, a.rule);
     if (a.flatten) this.flatten(a.flatten === 'all' ? undefined : a.flatten, a.rule);
-    if (a.state && RANK[a.state] > RANK[this.state]) this.changeState(a.state, a.message);
+    if (a.lift) this.changeState('active', a.message);
+    else if (a.state && RANK[a.state] > RANK[this.state]) {
+      this.changeState(a.state, a.message);
+      if (a.liftable) this.liftable = a.state;
+    } else if (a.state) this.liftable = undefined; // another rule holds the account there too: no lift frees it
   }
 
   /** Closes positions at market with reduce-only system orders (all, or the listed symbols). Returns the orders. */
@@ -209,6 +217,7 @@ export abstract class OrderDesk implements VenueListener {
   protected changeState(state: TradingState, reason: string): void {
     const from = this.state;
     this.state = state;
+    this.liftable = undefined;
     this.emitAudit({ type: 'trading-state', ts: this.clock.now(), payload: { from, to: state, reason } });
     this.bus.emit('trading-state', { state, reason });
   }

@@ -6,7 +6,7 @@
 import type { Bus } from '../engine/bus.ts';
 import type { EngineEvents } from '../engine/events.ts';
 import type { RiskReason } from '../errors.ts';
-import type { Clock, TradingState } from '../ports.ts';
+import type { Clock, RiskAlert, TradingState } from '../ports.ts';
 
 export interface RiskRefusal {
   readonly ts: number;
@@ -38,6 +38,12 @@ export interface RiskRunLog {
   readonly byRule: Readonly<Record<string, number>>;
   readonly events: readonly RiskEventRecord[];
   readonly halts: number;
+  /**
+   * Holds the daily-loss rule put on the run (halted or reducing-only) and how many of them lifted at the next
+   * trading day (a backtest's rule, risk/monitor.ts); one that did not was the run's last day. Absent in
+   * results stored before this was counted.
+   */
+  readonly dailyLoss?: { readonly holds: number; readonly lifted: number };
 }
 
 export class RiskLog {
@@ -46,6 +52,10 @@ export class RiskLog {
   private readonly byRule: Record<string, number> = {};
   private count = 0;
   private halts = 0;
+  private dailyHolds = 0;
+  private lifted = 0;
+  /** The alert being acted on: a state change that follows it with its message is its doing. */
+  private alert: RiskAlert | undefined;
   private readonly clock: Clock;
   private readonly cap: number;
 
@@ -59,10 +69,17 @@ export class RiskLog {
       if (this.refusals.length < this.cap) this.refusals.push({ ts: this.ts(), symbol: e.request.symbol, side: e.request.side, qty: e.request.qty, source: e.source, reasons: e.verdict.reasons });
     });
     bus.on('risk-alert', (a) => {
+      this.alert = a;
       this.events.push({ ts: this.ts(), kind: 'alert', rule: a.rule, message: a.message, limit: a.limit, value: a.value, ...(a.state ? { state: a.state } : {}), ...(a.symbol ? { symbol: a.symbol } : {}) });
     });
     bus.on('trading-state', (s) => {
       if (s.state === 'halted') this.halts++;
+      const a = this.alert;
+      if (a && a.message === s.reason) {
+        if (a.lift) this.lifted++;
+        else if (a.liftable) this.dailyHolds++;
+      }
+      this.alert = undefined;
       this.events.push({ ts: this.ts(), kind: 'state', rule: 'trading_state', message: s.reason, state: s.state });
     });
   }
@@ -72,6 +89,6 @@ export class RiskLog {
   }
 
   result(profile: string | null, finalState: TradingState): RiskRunLog {
-    return { profile, finalState, refusals: this.refusals, refusalCount: this.count, byRule: { ...this.byRule }, events: this.events, halts: this.halts };
+    return { profile, finalState, refusals: this.refusals, refusalCount: this.count, byRule: { ...this.byRule }, events: this.events, halts: this.halts, dailyLoss: { holds: this.dailyHolds, lifted: this.lifted } };
   }
 }

@@ -5,6 +5,11 @@
  *
  * Levels: a loss limit is breached AT the limit (loss ≥ limit); each level alerts once per crossing and
  * re-arms when the account is back under it (drawdown) or on the next trading day (daily loss).
+ *
+ * An unattended run (a backtest: `liftDailyLossNextDay`) has nobody to lift a daily-loss hold, so one bad day
+ * would stop the rest of the run: there the hold is lifted at the first mark of the next trading day (a `lift`
+ * alert; the kernel lifts only a state the daily-loss rule alone put the account in). Paper and live keep it
+ * until a human acts.
  */
 import type { RiskAlert, TradingState } from '../ports.ts';
 import { TradingDay } from './day.ts';
@@ -16,6 +21,8 @@ export interface WatchLimits {
   /** Same as a fraction of the day's start equity. */
   readonly maxDailyLossPct?: number;
   readonly onDailyLoss?: 'halted' | 'reducing-only';
+  /** Unattended runs (backtests): a daily-loss hold lifts at the next trading day (see above). */
+  readonly liftDailyLossNextDay?: boolean;
   /** Fractions of peak equity. */
   readonly drawdownAlertPct?: number;
   readonly drawdownHaltPct?: number;
@@ -29,6 +36,10 @@ export class EquityWatch {
   peakEquity = Number.NaN;
   equity = Number.NaN;
   private dailyTripped = false;
+  /** A daily-loss hold asked for on a day that has since ended (liftDailyLossNextDay): its lift is due. */
+  private liftDue = false;
+  /** The daily-loss rule and limit that tripped last (what a lift names). */
+  private tripped: [string, number] = ['', 0];
   private ddAlerted = false;
   private ddHalted = false;
 
@@ -53,6 +64,7 @@ export class EquityWatch {
   update(ts: number, equity: number): void {
     if (this.day.roll(ts) || this.dayStartEquity !== this.dayStartEquity) {
       this.dayStartEquity = equity;
+      if (this.dailyTripped && this.l.liftDailyLossNextDay) this.liftDue = true;
       this.dailyTripped = false;
     }
     if (!(equity <= this.peakEquity)) this.peakEquity = equity;
@@ -88,8 +100,12 @@ export class EquityWatch {
       if (b) {
         this.dailyTripped = true;
         const [rule, limit, value] = b;
+        this.liftDue = false;
+        this.tripped = [rule, limit];
         const state: TradingState = l.onDailyLoss ?? 'halted';
-        return { rule, message: `daily loss reached its limit (${rule === 'max_daily_loss' ? `${value} ≥ ${limit}` : `${pctText(value)} ≥ ${pctText(limit)}`}): ${state}`, limit, value, state };
+        const lifts = l.liftDailyLossNextDay === true;
+        const message = `daily loss reached its limit (${rule === 'max_daily_loss' ? `${value} ≥ ${limit}` : `${pctText(value)} ≥ ${pctText(limit)}`}): ${state}${lifts ? ' until the next trading day' : ''}`;
+        return lifts ? { rule, message, limit, value, state, liftable: true } : { rule, message, limit, value, state };
       }
     }
     const dd = this.drawdown();
@@ -106,6 +122,12 @@ export class EquityWatch {
         return { rule: 'drawdown_alert', message: `drawdown from peak ${pctText(dd)} ≥ alert level ${pctText(l.drawdownAlertPct)}`, limit: l.drawdownAlertPct, value: round(dd, 4) };
       }
       if (!reached(dd, l.drawdownAlertPct)) this.ddAlerted = false;
+    }
+    // After the escalations: a day that opens in a drawdown halt halts first, and the lift then finds the
+    // account held by another rule and leaves it so.
+    if (this.liftDue) {
+      this.liftDue = false;
+      return { rule: this.tripped[0], message: 'a new trading day: the daily-loss hold lifts (unattended run)', limit: this.tripped[1], value: 0, lift: true };
     }
     return null;
   }

@@ -8,6 +8,7 @@ import { useChart, TIMEFRAMES, type Timeframe } from '../../state/chart.ts';
 import { chartTheme } from '../../state/settings.ts';
 import { useStudio } from '../../state/studio.ts';
 import { CurveView } from '../chart/lightweight.ts';
+import { dailyLossText } from './daily-loss-text.ts';
 
 type Trade = BacktestResultWire['trades'][number];
 
@@ -104,6 +105,7 @@ function RiskLine({ r }: { r: BacktestResultWire }) {
       Risk profile <b>{k.profile}</b>
       {k.halts > 0 ? <Badge kind="bad">HALTED ×{k.halts}</Badge> : <Badge kind="ok">NO HALT</Badge>} {fmtNum(k.refusalCount, 0)} order(s) refused
       {rules.length > 0 && <span className="muted"> ({rules.map(([rule, n]) => `${rule} ${n}`).join(', ')})</span>}
+      {dailyLossText(k) && <div data-testid="backtest-daily-loss">{dailyLossText(k)}</div>}
       {alert && <div className="muted">First alert {fmtTime(alert.ts, false)}: {alert.message}</div>}
     </div>
   );

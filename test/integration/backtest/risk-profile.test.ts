@@ -10,7 +10,7 @@ import { TEMPLATES } from '../../../main/core/strategy/templates.ts';
 import { reportHtml } from '../../../main/host/reports/backtest-report.ts';
 import { riskEventsCsv } from '../../../main/host/reports/risk-report.ts';
 import { runBacktest, rulesSource } from '../../../workers/backtest/backtester.ts';
-import { bars, runNative } from './helpers.ts';
+import { bars, runNative, T0 } from './helpers.ts';
 
 // The golden tests' config (not imported: importing a test file would run its tests here too).
 const GOLDEN_CONFIG = {
@@ -72,6 +72,34 @@ describe('backtests with a risk profile', () => {
     expect(afterHalt.length).toBeGreaterThan(0);
     expect(afterHalt.every((x) => x.reasons.some((y) => y.rule === 'trading_halted'))).toBe(true);
     expect(reportHtml(r)).toMatch(/half-in · final state halted · \d+ refused orders · 1 halt/);
+  });
+
+  it('a loss day halts the run until the next trading day, which trades again; the result counts the hold and its lift', () => {
+    // Hourly bars over two and a half UTC days. Day 1: 50 units bought at 100 (half the account) fall to 90
+    // (−5 %): halted. Day 2 recovers to 95; day 3 holds. The strategy buys 1 unit every bar after the first.
+    const HOUR = 3_600_000;
+    const n = 60;
+    const px = (i: number) => (i < 10 ? 100 - i : i < 24 ? 90 : 95);
+    const c = { ts: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+    for (let i = 0; i < n; i++) {
+      const o = px(Math.max(0, i - 1)), cl = px(i);
+      c.ts[i] = T0 + i * HOUR; c.open[i] = o; c.high[i] = Math.max(o, cl); c.low[i] = Math.min(o, cl); c.close[i] = cl; c.volume[i] = 1e6;
+    }
+    const make = () => ({ id: 'dip-buyer', onBar(ctx: StrategyContext) { ctx.buy(ctx.i === 0 ? 50 : 1); } });
+    const r = runNative(make, c, { timeframe: '1h', riskProfile: { name: 'half-in', maxPositionPctEquity: 100, maxDailyLossPct: 5 } });
+    const log = r.risk!;
+    const day2 = T0 + 24 * HOUR;
+    const halt = log.events.find((e) => e.kind === 'state' && e.state === 'halted')!;
+    const lift = log.events.find((e) => e.kind === 'state' && e.state === 'active')!;
+    expect(halt.ts).toBeLessThan(day2);
+    expect(lift.ts).toBeGreaterThanOrEqual(day2);
+    expect(lift.ts).toBeLessThanOrEqual(day2 + HOUR); // the first mark of the new day
+    expect(log).toMatchObject({ finalState: 'active', halts: 1, dailyLoss: { holds: 1, lifted: 1 } });
+    // Refused while halted (day 1 only), filled again from day 2 on: one buy per bar, every bar of days 2 and 3.
+    expect(log.refusals.length).toBeGreaterThan(0);
+    expect(log.refusals.every((x) => x.ts >= halt.ts && x.ts < lift.ts && x.reasons.some((y) => y.rule === 'trading_halted'))).toBe(true);
+    expect(r.counts.fills).toBeGreaterThanOrEqual(1 + 35);
+    expect(reportHtml(r)).toContain('the daily-loss hold lifts');
   });
 
   it('a bad profile is a path-named validation error', () => {

@@ -1,6 +1,7 @@
 /** Monitors in the kernel: crossing a level moves the account's state, the kill switch and the black swan flatten. */
 import { describe, expect, it } from 'vitest';
 import { RiskRejectedError } from '../../../main/core/errors.ts';
+import type { RiskLimits } from '../../../main/core/risk/gate.ts';
 import { book } from './fixtures.ts';
 
 function refused(fn: () => unknown): string[] {
@@ -32,6 +33,61 @@ describe('risk monitors in the kernel', () => {
     b.engine.setTradingState('reducing-only', 'operator');
     expect(refused(() => b.engine.submit({ symbol: 'BTC/USDT', side: 'sell', type: 'market', qty: 10_000 }))).toEqual([]);
     expect(refused(() => b.engine.submit({ symbol: 'ETH/USDT', side: 'buy', type: 'limit', qty: 1000, price: 10_000 }))).toContain('max_daily_loss');
+  });
+
+  describe('an unattended run (a backtest): the daily-loss hold lifts at the next trading day', () => {
+    const MIDNIGHT = Date.UTC(2024, 0, 2);
+    /** Buys 50 BTC at 100 at 23:50 and marks 90 at 23:52: −500, the limit. */
+    function lossBeforeMidnight(limits: RiskLimits) {
+      const b = book({ maxDailyLoss: 500, ...limits }, '10000', MIDNIGHT - 10 * 60_000);
+      b.bar({ 'BTC/USDT': 100 });
+      b.engine.submit({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: 50_000 });
+      b.bar({ 'BTC/USDT': 100 });
+      b.bar({ 'BTC/USDT': 90 });
+      expect(b.engine.tradingState).toBe('halted');
+      expect(refused(() => b.engine.submit({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: 1000 }))).toContain('trading_halted');
+      return b;
+    }
+    const states = (b: ReturnType<typeof book>) => b.audit.events.filter((e) => e.type === 'trading-state').map((e) => [(e.payload as { to: string }).to, e.ts >= MIDNIGHT ? 'next day' : 'same day']);
+    const untilPastMidnight = (b: ReturnType<typeof book>, px: number) => {
+      while (b.t() <= MIDNIGHT + 60_000) b.bar({ 'BTC/USDT': px });
+    };
+
+    it('halted on the loss day, active again from the first mark of the next, and orders pass', () => {
+      const b = lossBeforeMidnight({ liftDailyLossNextDay: true });
+      b.bar({ 'BTC/USDT': 90 });
+      expect(b.engine.tradingState).toBe('halted'); // still the same day
+      untilPastMidnight(b, 90);
+      expect(b.engine.tradingState).toBe('active');
+      expect(states(b)).toEqual([['halted', 'same day'], ['active', 'next day']]);
+      expect(b.alerts.map((a) => [a.rule, a.state ?? null, a.lift ?? false])).toEqual([['max_daily_loss', 'halted', false], ['max_daily_loss', null, true]]);
+      expect(refused(() => b.engine.submit({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: 1000 }))).toEqual([]);
+      b.bar({ 'BTC/USDT': 90 });
+      expect(b.engine.portfolio.positionQty('BTC/USDT')).toBe(51_000);
+    });
+
+    it('paper and live (no lift): the halt outlasts midnight until a human acts', () => {
+      const b = lossBeforeMidnight({});
+      untilPastMidnight(b, 90);
+      expect(b.engine.tradingState).toBe('halted');
+      expect(states(b)).toEqual([['halted', 'same day']]);
+    });
+
+    it('a drawdown halt on the same day stays: the lift frees only what the daily loss alone holds', () => {
+      const b = lossBeforeMidnight({ liftDailyLossNextDay: true, drawdownHaltPct: 0.08 });
+      b.bar({ 'BTC/USDT': 84 }); // equity 9,200: 8 % below the peak
+      expect(b.alerts.map((a) => a.rule)).toEqual(['max_daily_loss', 'drawdown_halt']);
+      untilPastMidnight(b, 84);
+      expect(b.engine.tradingState).toBe('halted');
+      expect(b.alerts.some((a) => a.lift)).toBe(false);
+    });
+
+    it('a human halt after the daily loss stays halted', () => {
+      const b = lossBeforeMidnight({ liftDailyLossNextDay: true });
+      b.engine.setTradingState('halted', 'operator');
+      untilPastMidnight(b, 90);
+      expect(b.engine.tradingState).toBe('halted');
+    });
   });
 
   it('drawdown: alert at 10 % keeps trading; 15 % halts', () => {
