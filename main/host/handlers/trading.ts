@@ -92,7 +92,8 @@ export function tradingHandlers(trading: TradingService, replay?: ReplayService)
       return (await s(r)).riskStatus();
     },
     'risk.override': async (r, c) => {
-      const { passphrase, ...req } = r;
+      // The account names the desk; the override itself is checked strictly without it.
+      const { passphrase, account: _account, ...req } = r;
       await (await svc(r)).override(req, passphrase, c.origin);
       return (await s(r)).riskStatus();
     },

@@ -57,7 +57,9 @@ describe('risk engine in a paper session', () => {
     expect(ceiling.code).toBe('validation');
     expect(ceiling.message).toMatch(/minutes: at most 60 minutes/);
     expect((await failure(c.call('risk.override', { reason: 'x', minutes: 1, state: 'reducing-only', passphrase: 'correct horse battery' }))).code).toBe('validation');
-    const ov = await c.call('risk.override', { reason: 'trim ETH', minutes: 1, state: 'reducing-only', passphrase: 'correct horse battery' });
+    // Named as the workstation names it (the account it shows).
+    const account = (await c.call('accounts.list', {})).selected;
+    const ov = await c.call('risk.override', { account, reason: 'trim ETH', minutes: 1, state: 'reducing-only', passphrase: 'correct horse battery' });
     expect(ov.tradingState).toBe('reducing-only');
     expect(ov.override).toMatchObject({ reason: 'trim ETH', state: 'reducing-only' });
     expect(ov.override!.until - ov.override!.since).toBe(60_000);
