@@ -1,98 +1,45 @@
 /**
- * One account's trading desk: owns the account's running paper session (composed in compose.ts), persists
- * its books (accounts.ts), settings and risk state, appends the feed's closed 1m candles to the market store
- * (when it is the venue's candle writer), and turns session changes into contract events. The trading
- * service (service.ts) holds one desk per account; the logic lives in TradingSession.
+ * One account's trading desk: owns the account's running session (paper, or live through its venue), persists
+ * its books (accounts.ts), settings and risk state. The trading service (service.ts) holds one desk per account;
+ * the logic lives in TradingSession. Beside it: paper-start.ts / live-start.ts compose, audit and end the
+ * sessions; desk-events.ts turns session changes into contract events (and appends the feed's closed 1m candles
+ * when this desk is its venue's candle writer); desk-history.ts keeps the equity history and per-strategy P&L;
+ * desk-risk.ts parses overrides and seeds the risk window; desk-options.ts is what the service hands it.
  *
  * Start-up cost is kept to opening the ledger rows it needs and reading one candle per demo symbol: the
  * Playwright journey starts a fresh host per test.
  */
 import type { ProtectiveLostPolicy } from '../../core/execution/protection.ts';
-import type { AccountSettings } from '../../contract/settings.ts';
 import type { PaperSettings, RiskLimitsView, SessionView, SymbolMarginView, TradingState } from '../../contract/trading.ts';
 import type { MarginMode } from '../../core/margin/margin.ts';
-import { auditConfigChange, auditOverride, auditSessionStart, auditSessionStop, SessionAuditSink } from '../../core/audit/session.ts';
-import { DEFAULT_DEMO_SYMBOLS, DEMO_DEFAULTS } from '../../core/data/demo.ts';
-import { defineInstrument, type Candle, type Instrument } from '../../core/model/index.ts';
-import type { CandleStore, LedgerStores } from '../../storage/index.ts';
-import type { HostContext } from '../context.ts';
-import { PAPER_CURRENCY, PaperAccounts, type PaperAccountData } from './accounts.ts';
-import { composePaperSession, composeVenuePaperSession, type FeedConfig, type PaperSession, type VenuePaperSession } from './compose.ts';
-import { DemoFeed, FEED_DEFAULTS, type FeedSymbol } from './demo-feed.ts';
-import { demoInstrumentSpecs, demoInstruments, venueInstrumentSpecs, type VenueMarketSpec } from './instruments.ts';
-import type { TradePrints } from './print-feed.ts';
-import { seedRiskWindow, type RiskWindowRunner } from './risk-window.ts';
-import { effectiveProfile, mergeLimits } from './risk.ts';
-import { authenticatorFromEnv, type RiskAuthenticator } from './risk-auth.ts';
-import { ValidationError } from '../../core/errors.ts';
-import { OverrideRequestSchema } from '../../core/risk/override.ts';
+import { auditConfigChange, auditOverride } from '../../core/audit/session.ts';
+import { DEMO_DEFAULTS } from '../../core/data/demo.ts';
+import { KestrelError, ValidationError } from '../../core/errors.ts';
 import { parseRiskProfile, type RiskProfile } from '../../core/risk/profile.ts';
 import type { RiskReportView } from '../../contract/risk.ts';
-import { dailyRiskReport } from '../reports/risk-report.ts';
-import type { SessionListener, TradingSession } from './session.ts';
-import type { VenueSettings } from '../../contract/settings.ts';
-import { KestrelError } from '../../core/errors.ts';
-import { connectLive, type LiveConnection, type LiveDeps } from './live-connect.ts';
-import { decimalString as decimalText } from '../../venues/ccxt/index.ts';
-import type { LiveControl, LiveBookData } from './live-control.ts';
-import { startLiveRun, type LiveRun } from './live-session.ts';
-import { loadLivePerp, setLiveMargin, type LivePerp } from './live-perp.ts';
-import type { FundingSource } from './funding-feed.ts';
-import { perpetualParts } from './perp-desk.ts';
-import { EquitySampler, sampleView } from './equity-sampler.ts';
-import { StrategyPnl } from './strategy-pnl.ts';
-import { accountFigures } from '../../core/portfolio/attribution.ts';
 import type { EquityHistoryView, StrategyPnlView } from '../../contract/equity.ts';
+import { dailyRiskReport } from '../reports/risk-report.ts';
+import { PaperAccounts, type PaperAccountData } from './accounts.ts';
+import type { FeedConfig, PaperSession, VenuePaperSession } from './compose.ts';
+import { DemoFeed, FEED_DEFAULTS } from './demo-feed.ts';
+import { DeskEvents } from './desk-events.ts';
+import { DeskHistory } from './desk-history.ts';
+import type { DeskOptions, VenueMarket } from './desk-options.ts';
+import { fillRiskWindow, parseOverride } from './desk-risk.ts';
+import type { FundingSource } from './funding-feed.ts';
+import type { LiveConnection } from './live-connect.ts';
+import type { LiveControl, LiveBookData } from './live-control.ts';
+import { setLiveMargin, type LivePerp } from './live-perp.ts';
+import { startLiveRun, type LiveRun } from './live-session.ts';
+import { openLive, recordLiveStop } from './live-start.ts';
+import { composeDemoPaper, composeVenuePaper, paperSessionId, recordPaperStop } from './paper-start.ts';
+import { effectiveProfile, mergeLimits } from './risk.ts';
+import { authenticatorFromEnv } from './risk-auth.ts';
+import type { TradingSession } from './session.ts';
 
-export interface DeskOptions {
-  readonly account: AccountSettings;
-  /** Limits of the account's risk profile: where a new book starts. */
-  readonly limits: RiskLimitsView;
-  /** The profile's account-wide limits (settings' riskProfiles[id].account): where a new book starts. */
-  readonly riskProfile?: RiskProfile;
-  readonly ledger: LedgerStores;
-  /** Where the feed's prices continue from (its last stored 1m close); the source of the account's venue. */
-  readonly candleSource: string;
-  /** Where closed live candles are appended (1m). Absent: candles are only read, and pushed as events. */
-  readonly candles?: CandleStore;
-  /** Append this desk's closed candles (one desk per venue writes them). */
-  readonly storesCandles?: boolean;
-  readonly emit: HostContext['emit'];
-  readonly log: HostContext['log'];
-  readonly feed?: Partial<FeedConfig>;
-  /** Wall clock (tests inject one). */
-  readonly now?: () => number;
-  /** Re-authentication for risk overrides (default: KESTREL_RISK_PASSPHRASE, else overrides are refused). */
-  readonly authenticator?: RiskAuthenticator;
-  /** Min interval between mark-to-market portfolio events (fills always push at once). */
-  readonly portfolioThrottleMs?: number;
-  /**
-   * A paper account's venue prices: its markets (tick, lot, min notional) and trade prints, from the host's
-   * market streams. Absent: the paper session runs on the synthetic demo feed (hosts without streams, tests).
-   */
-  readonly venuePrices?: VenuePrices;
-  /** Sim / testnet / live accounts: the account's venue and how to open connections to it. */
-  readonly live?: { readonly venue: VenueSettings; readonly deps: LiveDeps; readonly checkMs?: number; readonly pollMs?: number };
-  /** Builds the correlation/VaR window from stored candles on a pool thread (risk-window.ts); absent: it fills live. */
-  readonly riskWindow?: RiskWindowRunner;
-}
-
-/** A venue's markets and trade prints, as a paper desk uses them (host.ts builds it over MarketStreams). */
-export interface VenuePrices extends TradePrints {
-  /** The venue's display name (the session view says whose trades it runs on). */
-  readonly name: string;
-  /**
-   * The venue's markets of a type (ccxt markets: tick, lot step, min notional): spot, or its USDⓈ-M
-   * perpetuals with the margin they state (max leverage, maintenance tiers).
-   */
-  markets(type?: 'spot' | 'perp'): Promise<readonly VenueMarket[]>;
-  /** Perpetuals: the venue's funding-rate data (a USDⓈ-M connection); absent: no funding is booked. */
-  funding?(): Promise<FundingSource>;
-}
-
-/** A market as a paper desk trades it; perpetuals carry their margin. */
-export type VenueMarket = VenueMarketSpec;
-
+// The options and the venue-prices port live in desk-options.ts (host.ts builds VenuePrices); the service and
+// the host keep importing them from here.
+export type { DeskOptions, VenueMarket, VenuePrices } from './desk-options.ts';
 
 export class AccountDesk {
   readonly accounts: PaperAccounts;
@@ -108,14 +55,13 @@ export class AccountDesk {
   private livePerp: LivePerp | undefined;
   private preparing: Promise<void> | undefined;
   private sessionN = 0;
-  private lastPortfolioPush = 0;
-  private portfolioTimer: ReturnType<typeof setTimeout> | undefined;
   private feedCfg: FeedConfig;
   private ready: Promise<void> = Promise.resolve();
   private closed = false;
-  /** The running session's equity history and per-strategy P&L (equity-sampler.ts, strategy-pnl.ts). */
-  private sampler: EquitySampler | undefined;
-  private pnl: StrategyPnl | undefined;
+  /** The running session's equity history and per-strategy P&L (desk-history.ts). */
+  private readonly history: DeskHistory;
+  /** What the running session's listener turns into contract events (desk-events.ts). */
+  private readonly events: DeskEvents;
   private protectiveLost: ProtectiveLostPolicy;
 
   constructor(o: DeskOptions) {
@@ -124,6 +70,8 @@ export class AccountDesk {
     this.accounts = new PaperAccounts(o.ledger.catalog, { id: o.account.id, name: o.account.name, venue: o.account.venue, currency: o.account.currency }, o.limits, this.now, o.riskProfile, o.live ? 'live' : 'paper');
     this.feedCfg = { seed: DEMO_DEFAULTS.seed, ...o.feed };
     this.protectiveLost = o.account.protectiveLost ?? 'replace';
+    this.history = new DeskHistory(o, this.now);
+    this.events = new DeskEvents(o, this.now, this, this.accounts, this.history);
   }
 
   get writesCandles(): boolean {
@@ -176,30 +124,16 @@ export class AccountDesk {
   private prepareLive(dryRun?: boolean): Promise<void> {
     const l = this.o.live!;
     const dry = dryRun ?? ((this.accounts.current().data as LiveBookData).dryRun === true || l.deps.dryRun?.(this.o.account.id) === true);
-    this.preparing ??= connectLive(this.o.account, l.venue, l.deps, dry)
-      .then(async (c) => {
-        if (this.closed) return void c.close();
-        await this.initLiveBook(c);
-        // A perpetual account trades on the venue's own brackets, margin per symbol and mark (live-perp.ts).
-        const perp = await loadLivePerp(this.o.account, c);
-        this.livePerp = perp;
-        this.liveConn = perp ? { ...c, instruments: perp.instruments } : c;
+    this.preparing ??= openLive(this.o, this.accounts, this.now, dry, () => this.closed)
+      .then((opened) => {
+        if (!opened) return;
+        this.livePerp = opened.perp;
+        this.liveConn = opened.conn;
       })
       .finally(() => {
         this.preparing = undefined;
       });
     return this.preparing;
-  }
-
-  /**
-   * A live book's first start: its starting balance is the venue's balance of the account currency then
-   * (later starts continue from the book's fills; reconciliation compares with the venue every time).
-   */
-  private async initLiveBook(c: LiveConnection): Promise<void> {
-    const data = this.accounts.current().data as PaperAccountData & { venueBalanceAt?: number };
-    if (data.venueBalanceAt !== undefined || this.o.ledger.ledger.fills(this.accounts.current().record.id).length > 0) return;
-    const bal = (await c.api.fetchBalances()).find((b) => b.currency === this.o.account.currency);
-    this.accounts.update({ startingBalance: decimalText(bal?.total ?? 0), venueBalanceAt: this.now() } as Partial<PaperAccountData>);
   }
 
   /** Restarts a live session in the other mode (sending / dry-run), keeping its working orders (taken over). */
@@ -272,46 +206,10 @@ export class AccountDesk {
     if (this.o.venuePrices) return this.startOnVenue();
     const { record, data } = this.accounts.current();
     const startTs = this.alignedNow();
-    // The Demo account keeps the session ids earlier releases gave it; other accounts' ids name them.
-    const prefix = this.o.account.id === 'demo' ? 'paper' : `${this.o.account.id}:paper`;
-    const sessionId = `${prefix}-${startTs.toString(36)}-${++this.sessionN}`;
-    const instruments = demoInstruments('paper', data);
-    const ledger = this.o.ledger;
-    this.closeStaleOrders(record.id);
-    const audit = new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper', account: this.o.account.id });
-    const feedSymbols = this.feedSymbols(instruments);
-    const priorFills = ledger.ledger.fills(record.id);
-    this.paper = composePaperSession({
-      sessionId, accountId: record.id, currency: PAPER_CURRENCY, account: data, instruments, feedSymbols,
-      feed: this.feedCfg, startTs,
-      // The paper venue lives in this process: intents commit with their batch (main/storage/README.md).
-      store: ledger.ledger.storeFor({ accountId: record.id, sessionId }, { intents: 'batch' }),
-      audit,
-      batch: (fn) => ledger.ledger.batch(fn),
-      priorFills,
-      listener: this.listener(),
-      ...(this.o.now ? { now: this.o.now } : {}),
-    });
-    const f = this.feedCfg;
-    // Everything a re-run needs (main/host/audit/paper-rerun.ts): the feed is deterministic given these, the
-    // venue given its seed and instruments, the kernel given the account's earlier fills and the risk state.
-    auditSessionStart(audit, this.now(), {
-      instruments: demoInstrumentSpecs('paper', data),
-      portfolio: { baseCurrency: PAPER_CURRENCY, cash: { [PAPER_CURRENCY]: data.startingBalance } },
-      venue: { id: sessionId, kind: 'paper', latencyMs: 0, balances: 'strict', seed: f.seed, accountId: record.id, account: this.o.account.id, venueId: this.o.account.venue, risk: { limits: data.limits, profile: data.riskProfile, tradingState: data.tradingState, reason: data.stateReason } },
-      priorFills: priorFills.filter((x) => instruments.some((i) => i.symbol === x.symbol)).map((x) => ({ ...x })),
-      data: {
-        feed: 'demo', seed: f.seed, startTs, tickMs: this.paper.feed.tickMs, cycleMs: f.cycleMs ?? FEED_DEFAULTS.cycleMs, swingBps: f.swingBps ?? FEED_DEFAULTS.swingBps, sweepMs: f.sweepMs ?? FEED_DEFAULTS.sweepMs,
-        anchors: Object.fromEntries(feedSymbols.map((s) => [s.symbol, s.anchor])), symbols: feedSymbols, intervalMs: 60_000,
-      },
-    });
-    ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, owner: this.o.account.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'demo', seed: f.seed, startTs } });
+    const sessionId = paperSessionId(this.o.account.id, startTs, ++this.sessionN);
+    this.paper = composeDemoPaper({ o: this.o, now: this.now, record, data, sessionId, startTs, listener: this.events.listener() }, this.feedCfg);
     this.paper.start();
-    this.fillRiskWindow();
-    this.beginHistory();
-    const view = this.sessionView();
-    this.o.emit('trading.session', view);
-    return view;
+    return this.started();
   }
 
   /** A paper session on the account's venue prices: local matching against the venue's trade prints. */
@@ -321,39 +219,19 @@ export class AccountDesk {
     if (!markets) throw new KestrelError('conflict', `"${this.o.account.name}" is still loading ${vp.name}'s markets`);
     const { record, data } = this.accounts.current();
     const startTs = this.now();
-    const prefix = this.o.account.id === 'demo' ? 'paper' : `${this.o.account.id}:paper`;
-    const sessionId = `${prefix}-${startTs.toString(36)}-${++this.sessionN}`;
-    const specs = venueInstrumentSpecs(markets, data);
-    const instruments = specs.map(defineInstrument);
-    const ledger = this.o.ledger;
-    this.closeStaleOrders(record.id);
-    const audit = new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper', account: this.o.account.id });
-    const priorFills = ledger.ledger.fills(record.id);
-    const seed = this.feedCfg.seed;
-    const perp = perpetualParts(this.o.account, instruments, startTs, this.fundingSource, ledger, { accountId: record.id, sessionId }, priorFills, () => this.paper?.session, this.o.log, data.symbolMargin);
-    this.paper = composeVenuePaperSession({
-      sessionId, accountId: record.id, currency: this.o.account.currency, account: data, instruments, seed, startTs,
-      prints: vp, source: this.o.account.venue, ...perp.compose,
-      store: ledger.ledger.storeFor({ accountId: record.id, sessionId }),
-      audit,
-      batch: (fn) => ledger.ledger.batch(fn),
-      priorFills,
-      listener: this.listener(),
-      onError: (symbol, err) => this.o.log.warn({ err: (err as Error)?.message ?? String(err), symbol, venue: this.o.account.venue }, 'no trade prints for a paper market'),
+    const sessionId = paperSessionId(this.o.account.id, startTs, ++this.sessionN);
+    this.paper = composeVenuePaper({
+      o: this.o, now: this.now, record, data, sessionId, startTs, listener: this.events.listener(),
+      vp, markets, seed: this.feedCfg.seed, fundingSource: this.fundingSource, running: () => this.paper?.session,
     });
-    // A re-run (main/host/audit/paper-rerun.ts) replays the `prints` events this session records.
-    auditSessionStart(audit, startTs, {
-      instruments: specs,
-      portfolio: { baseCurrency: this.o.account.currency, cash: { [this.o.account.currency]: data.startingBalance }, ...(perp.margin ? { leverage: perp.margin.leverage } : {}) },
-      venue: { id: sessionId, kind: 'paper', latencyMs: 0, balances: 'strict', seed, accountId: record.id, account: this.o.account.id, venueId: this.o.account.venue, risk: { limits: data.limits, profile: data.riskProfile, tradingState: data.tradingState, reason: data.stateReason }, ...(perp.margin ? { margin: perp.margin, liquidateOn: perp.compose.marks ? 'mark' : 'prices' } : {}) },
-      priorFills: priorFills.filter((x) => instruments.some((i) => i.symbol === x.symbol)).map((x) => ({ ...x })),
-      ...(perp.priorFunding.length ? { priorFunding: perp.priorFunding.map((f) => ({ ...f })) } : {}),
-      data: { feed: 'prints', venue: this.o.account.venue, startTs, symbols: specs.map((x) => x.symbol), intervalMs: 60_000 },
-    });
-    ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, owner: this.o.account.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: this.now(), endedAt: null, data: { feed: 'prints', venue: this.o.account.venue, startTs } });
     this.paper.start();
+    return this.started();
+  }
+
+  /** A session runs: the risk window and the equity history start with it, and the UI is told. */
+  private started(): SessionView {
     this.fillRiskWindow();
-    this.beginHistory();
+    this.history.begin(this.session);
     const view = this.sessionView();
     this.o.emit('trading.session', view);
     return view;
@@ -367,7 +245,7 @@ export class AccountDesk {
     const l = this.o.live!;
     this.liveRun = startLiveRun({
       account: this.o.account, protectiveLost: this.protectiveLost, conn, sessionId, bookId: record.id, data: data as PaperAccountData & LiveBookData, ledger: this.o.ledger,
-      listener: this.listener(),
+      listener: this.events.listener(),
       book: () => this.accounts.current().data as LiveBookData,
       saveBook: (change) => void this.accounts.update(change as Partial<PaperAccountData>),
       setTradingState: (state, reason) => this.setTradingState(state, reason, 'reconciliation'),
@@ -375,11 +253,7 @@ export class AccountDesk {
       ...(l.checkMs !== undefined ? { checkMs: l.checkMs } : {}), ...(l.pollMs !== undefined ? { pollMs: l.pollMs } : {}),
       ...(this.livePerp ? { perp: this.livePerp } : {}),
     });
-    this.fillRiskWindow();
-    this.beginHistory();
-    const view = this.sessionView();
-    this.o.emit('trading.session', view);
-    return view;
+    return this.started();
   }
 
   sessionView(): SessionView {
@@ -405,39 +279,21 @@ export class AccountDesk {
     if (this.liveRun) return this.stopLive(reason);
     const p = this.paper;
     if (!p) return;
-    this.endHistory();
+    this.history.end();
     this.paper = undefined;
-    if (this.portfolioTimer) clearTimeout(this.portfolioTimer);
-    this.portfolioTimer = undefined;
+    this.events.stopped();
     p.stop();
-    const s = p.session;
-    try {
-      // lastPrintTs: where the feed stopped, so a re-run plays exactly the prints this session saw.
-      const lastPrintTs = p.feed instanceof DemoFeed ? p.feed.nextTs - p.feed.tickMs : p.feed.lastTs;
-      auditSessionStop(s.parts.audit, this.now(), { reason, summary: { openOrders: s.engine.openOrders().length, equity: s.account().equity, lastPrintTs } });
-      const rec = this.o.ledger.catalog.session(s.parts.sessionId);
-      if (rec) this.o.ledger.catalog.putSession({ ...rec, status: 'stopped', endedAt: this.now() });
-    } catch (e) {
-      this.o.log.warn({ err: e }, 'could not record the end of the trading session');
-    }
+    recordPaperStop(this.o, this.now, p, reason);
   }
 
   /** A live session stops; its working orders stay at the venue (and in the ledger) for the next run to take over. */
   private stopLive(reason: string): void {
     const r = this.liveRun!;
-    this.endHistory();
+    this.history.end();
     this.liveRun = undefined;
-    if (this.portfolioTimer) clearTimeout(this.portfolioTimer);
-    this.portfolioTimer = undefined;
+    this.events.stopped();
     r.stop();
-    const s = r.session;
-    try {
-      auditSessionStop(s.parts.audit, this.now(), { reason, summary: { openOrders: s.engine.openOrders().length, equity: s.account().equity, left: s.engine.openOrders().map((o) => o.clientOrderId) } });
-      const rec = this.o.ledger.catalog.session(s.parts.sessionId);
-      if (rec) this.o.ledger.catalog.putSession({ ...rec, status: 'stopped', endedAt: this.now() });
-    } catch (e) {
-      this.o.log.warn({ err: e }, 'could not record the end of the live session');
-    }
+    recordLiveStop(this.o, this.now, r, reason);
   }
 
   // ───────────── risk (persisted with the account) ─────────────
@@ -487,10 +343,9 @@ export class AccountDesk {
 
   /** Re-authenticates, then applies a time-limited override within the profile's ceilings (RiskDesk). */
   async override(req: unknown, passphrase: string | undefined, origin: string): Promise<void> {
-    const r = OverrideRequestSchema.safeParse(req);
-    if (!r.success) throw new ValidationError(`invalid override: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-    const who = await (this.o.authenticator ?? authenticatorFromEnv()).confirm(r.data.reason, passphrase);
-    this.session.applyOverride(r.data, `${who} via ${origin}`);
+    const r = parseOverride(req);
+    const who = await (this.o.authenticator ?? authenticatorFromEnv()).confirm(r.reason, passphrase);
+    this.session.applyOverride(r, `${who} via ${origin}`);
     this.persistState();
   }
 
@@ -530,7 +385,6 @@ export class AccountDesk {
     this.accounts.update({ tradingState: s.engine.tradingState, stateReason: s.riskStatus().stateReason });
   }
 
-
   // ───────────── paper settings ─────────────
 
   settings(): PaperSettings {
@@ -567,35 +421,11 @@ export class AccountDesk {
 
   /** Samples of a book of this account (default: the running session's), oldest first. */
   equityHistory(r: { book?: string | undefined; from?: number | undefined; to?: number | undefined; limit?: number | undefined }): EquityHistoryView {
-    const book = r.book ?? this.session.parts.accountId;
-    const rec = this.o.ledger.catalog.account(book);
-    if (!rec || rec.owner !== this.o.account.id) throw new ValidationError(`"${book}" is not a book of account "${this.o.account.id}"`, [{ path: 'book', message: 'not a book of this account' }]);
-    const { samples, truncated } = this.o.ledger.equity.range(book, r);
-    return { book, currency: rec.currency, samples: samples.map(sampleView), truncated };
+    return this.history.history(() => this.session.parts.accountId, r);
   }
 
   strategyPnl(): StrategyPnlView {
-    const s = this.session;
-    if (this.pnl?.session !== s) this.pnl = new StrategyPnl(this.o.ledger.equity, s);
-    return this.pnl.view();
-  }
-
-  private beginHistory(): void {
-    const s = this.session;
-    const ccy = s.parts.portfolio.baseCurrency;
-    const book = s.parts.accountId;
-    this.sampler = new EquitySampler({
-      store: this.o.ledger.equity, bookId: book, currency: ccy, log: this.o.log,
-      figures: () => accountFigures(s.engine.portfolio, ccy),
-      clock: () => s.parts.clock.now(), wall: this.now,
-      onSample: (x) => this.o.emit('equity.sample', { book, currency: ccy, sample: sampleView(x) }),
-    });
-    this.sampler.start();
-  }
-
-  private endHistory(): void {
-    this.sampler?.stop();
-    this.sampler = undefined;
+    return this.history.strategyPnl(this.session);
   }
 
   // ───────────── internals ─────────────
@@ -605,114 +435,12 @@ export class AccountDesk {
     return Math.floor(this.now() / tick) * tick;
   }
 
-  /** Continue each demo symbol from its last stored close (so live prices join the stored history). */
-  private feedSymbols(instruments: readonly Instrument[]): FeedSymbol[] {
-    return DEFAULT_DEMO_SYMBOLS.filter((d) => instruments.some((i) => i.symbol === d.symbol)).map((d) => {
-      const inst = instruments.find((i) => i.symbol === d.symbol)!;
-      return { symbol: d.symbol, anchor: this.lastStoredClose(d.symbol) ?? d.start, tickSize: inst.tickF, lotSize: inst.lotF, rho: d.rho, volScale: d.volScale, volumePerMinute: d.volume };
-    });
-  }
-
-  private lastStoredClose(symbol: string): number | undefined {
-    const c = this.o.candles;
-    if (!c) return undefined;
-    try {
-      const key = { source: this.o.candleSource, symbol, timeframe: '1m' };
-      const last = c.lastTs(key);
-      if (last === undefined) return undefined;
-      const cols = c.range(key, last, last + 1);
-      const v = cols.close[cols.close.length - 1];
-      return v !== undefined && Number.isFinite(v) && v > 0 ? v : undefined;
-    } catch (e) {
-      this.o.log.warn({ err: e, symbol }, 'could not read the last demo candle; the feed starts from the demo start price');
-      return undefined;
-    }
-  }
-
-  /**
-   * Hands the gate's correlation/VaR stats (when the profile has those rules) a window from the stored candles
-   * of the session's instruments; the stats ignore it when they already hold a longer one (a carried window).
-   */
+  /** Seeds the gate's correlation/VaR window (desk-risk.ts) from the stored bars the session's prices come from. */
   private fillRiskWindow(): void {
-    const stats = this.session.parts.risk.core.stats;
-    const { riskWindow: run, candles } = this.o;
-    if (!stats || !run || !candles) return;
-    const symbols = this.session.parts.instruments.map((i) => i.symbol);
     // A session on the venue's prices (live, or paper on its prints) reads the venue's stored bars: the market
     // streams persist them under its id.
     const source = this.liveRun || (this.o.venuePrices && this.venueMarkets) ? this.o.account.venue : this.o.candleSource;
-    seedRiskWindow(stats, { candles, source, symbols, now: this.now() }, run).then(
-      (rec) => {
-        if (!rec || this.session.parts.risk.core.stats !== stats) return;
-        // In the log, so that the window is what a re-run's gate is given too (paper-rerun.ts).
-        auditConfigChange(this.session.parts.audit, this.now(), { what: 'risk-window', from: null, to: rec, by: 'system' });
-        this.o.emit('risk.state', this.session.riskStatus());
-      },
-      (e: unknown) => this.o.log.warn({ err: e }, 'could not build the risk window from stored candles; it fills from live prices'),
-    );
-  }
-
-  /** Orders an earlier session left open cannot fill any more (the paper venue lived in that process). */
-  private closeStaleOrders(accountId: string): void {
-    const ledger = this.o.ledger.ledger;
-    for (const so of ledger.openOrders()) {
-      if (so.accountId !== accountId) continue;
-      try {
-        ledger.recordOrderUpdate({ accountId, sessionId: so.sessionId }, { ...so.order, state: 'canceled', reason: 'session_ended', updatedTs: this.now() });
-      } catch (e) {
-        this.o.log.warn({ err: e, clientOrderId: so.order.clientOrderId }, 'could not close a stale paper order');
-      }
-    }
-  }
-
-  private listener(): SessionListener {
-    const emit = this.o.emit;
-    return {
-      orders: (orders) => emit('trading.orders', { orders }),
-      fill: (fill) => emit('trading.fill', { fill }),
-      portfolioChanged: (urgent) => {
-        this.sampler?.changed(urgent);
-        this.pushPortfolio(urgent);
-      },
-      ticks: (prices) => emit('trading.ticks', { prices }),
-      candle: (c, closed) => {
-        if (closed) this.storeCandle(c.symbol, closed);
-        emit('trading.candle', c);
-      },
-      tradingState: (state, reason) => {
-        if (!this.paper && !this.liveRun) return;
-        // A monitor's halt must survive a restart like the trader's own.
-        const cur = this.accounts.current().data;
-        if (cur.tradingState !== state || cur.stateReason !== reason) this.accounts.update({ tradingState: state, stateReason: reason });
-        emit('risk.state', this.session.riskStatus());
-      },
-    };
-  }
-
-  private storeCandle(symbol: string, c: Candle): void {
-    if (!this.o.candles || !this.o.storesCandles) return;
-    try {
-      this.o.candles.upsert({ source: this.o.candleSource, symbol, timeframe: '1m' }, { ts: [c.ts], open: [c.open], high: [c.high], low: [c.low], close: [c.close], volume: [c.volume] });
-    } catch (e) {
-      this.o.log.warn({ err: e, symbol }, 'could not store a live demo candle');
-    }
-  }
-
-  private pushPortfolio(urgent: boolean): void {
-    const gap = this.o.portfolioThrottleMs ?? 500;
-    const t = this.now();
-    if (!urgent && t - this.lastPortfolioPush < gap) {
-      this.portfolioTimer ??= setTimeout(() => {
-        this.portfolioTimer = undefined;
-        this.pushPortfolio(true);
-      }, gap - (t - this.lastPortfolioPush));
-      this.portfolioTimer.unref?.();
-      return;
-    }
-    if (!this.hasSession) return;
-    this.lastPortfolioPush = t;
-    const s = this.session;
-    this.o.emit('trading.portfolio', { account: s.account(), positions: s.positions() });
+    fillRiskWindow(this.o, this.now, this.session, source, () => this.session);
   }
 }
 

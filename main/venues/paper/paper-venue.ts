@@ -1,7 +1,10 @@
 /**
  * The paper venue: a matching simulator implementing the Venue port, so paper trading and backtests run the
  * exact kernel code path live trading does. Matching rules are in matching.ts; this file keeps the books:
- * working orders, latency, cancels, expiry, volume participation, fees, slippage, fill ids.
+ * working orders, latency, cancels, expiry, volume participation, fees, slippage, fill ids. Beside it: the
+ * config (venue-config.ts), the working-order list helpers and amends (working-orders.ts), the money of spot
+ * fills (spot-funds.ts); the book model (book-fills.ts). The event passes stay here: they share the venue's
+ * state per order and per bar, and reaching it through another object would cost the hot path.
  *
  * Timing: an order (or cancel) takes effect `latencyMs` (+ seeded jitter) after it is sent. Against candles
  * an order joins at the first bar that OPENS at or after that moment (conservative: never mid-bar).
@@ -20,75 +23,26 @@
  * 100%-of-equity buy meeting a higher open is cut to what the cash buys, as an exchange would refuse the excess.
  * The part of a buy that covers a short is exempt (paying back a borrow). Perpetuals are margin: not checked.
  */
-import type { CandleColumns, Fill, Instrument, Order, OrderBookUpdate, Quote, Trade } from '../../core/model/index.ts';
-import type { Lots, Money, Ticks } from '../../core/model/index.ts';
-import { floatToTicks, floatToLots, MONEY_SCALE, mulRate, notional } from '../../core/model/index.ts';
+import type { CandleColumns, Fill, Order, OrderBookUpdate, Quote, Trade } from '../../core/model/index.ts';
+import type { Money, Ticks } from '../../core/model/index.ts';
+import { floatToTicks, floatToLots, notional } from '../../core/model/index.ts';
 import type { Clock, OrderAmend, SimulatedVenue, VenueEvent, VenueListener } from '../../core/ports.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { barPath, Working, type IntrabarPath } from './matching.ts';
 import { bookStep, type BookHost, type Print } from './book-fills.ts';
 import { FeeModel } from './fees.ts';
-import { slippageTicks, type SlippageModel } from './slippage.ts';
+import { slippageTicks } from './slippage.ts';
 import { Rng } from './rng.ts';
 import { L2Book } from './book.ts';
 import { SymState } from './sym-state.ts';
 import { filterRefusal } from './filters.ts';
 import { SpotBalances, type SpotBalanceView } from './spot-balances.ts';
+import { affordableLots, spotBalanceView } from './spot-funds.ts';
+import type { PaperVenueConfig } from './venue-config.ts';
+import { amendWorking, bookOrdersOf, byEventTime, dropWorking, evKey, findWorking, nan } from './working-orders.ts';
 
-export interface PaperVenueConfig {
-  readonly id?: string;
-  readonly instruments: readonly Instrument[];
-  readonly clock: Clock;
-  readonly seed?: number;
-  /** Default delay of every submit and cancel (and of amends when `latency.amendMs` is not given: none). */
-  readonly latencyMs?: number;
-  readonly latencyJitterMs?: number;
-  /** Per-request delays overriding `latencyMs`: a cancel can lose the race with a fill, an amend takes effect late. */
-  readonly latency?: { readonly submitMs?: number; readonly cancelMs?: number; readonly amendMs?: number };
-  readonly path?: IntrabarPath;
-  readonly slippage?: SlippageModel;
-  /** Max share (0..1] of each bar's / print's / level's volume our orders may take. */
-  readonly participation?: number;
-  readonly fees?: FeeModel;
-  /**
-   * The account's cash in a currency as the ledger has it (fills already applied): spot buys are limited to it
-   * (see the header). Absent: no balance check (the venue alone, unit tests of matching).
-   */
-  readonly funds?: (currency: string) => Money;
-  /**
-   * The ledger's holding of each spot instrument's base asset, in lots. Given (with `funds`), spot balances
-   * are strict (spot-balances.ts): free vs reserved per asset, an order needing more than is free is refused
-   * at submit (`insufficient_balance`), and no sale of what is not held.
-   */
-  readonly holdings?: (symbol: string) => Lots;
-  /**
-   * Apply the minimum order value to market orders too, at the price they would trade at now (filters.ts).
-   * Quantity limits and price bands apply whenever the instrument has them.
-   */
-  readonly exchangeFilters?: boolean;
-  /**
-   * Perpetuals: the position's liquidation price and size now (main/core/margin), undefined when none. When a
-   * price crosses it the venue cancels the symbol's orders and closes the position AT the liquidation price
-   * (taker fee), as a fill of its own (`liquidation-…`), before anything else on that event.
-   */
-  readonly liquidation?: (symbol: string) => { readonly price: Ticks; readonly qty: Lots } | undefined;
-  /**
-   * Liquidate on the venue's mark price only (`onMark`, e.g. a USDⓈ-M venue's premiumIndex), as the venue
-   * does, instead of on every trade, book and bar: a wick in the last price then liquidates nothing.
-   */
-  readonly liquidateOnMark?: boolean;
-}
-
-/** Path time of an order's event: its fill, or its trigger when it only triggered. */
-function evKey(w: Working): number {
-  return w.evT !== Infinity ? w.evT : w.evTrigT;
-}
-
-// Module-level (not closures inside onBar): a closure capturing a local makes V8 allocate a context on
-// EVERY call of the enclosing function, even calls that return early — i.e. once per candle.
-function byEventTime(a: Working, b: Working): number {
-  return evKey(a) - evKey(b) || a.seq - b.seq;
-}
+// The config is read by compositions and tests: it stays importable from here.
+export type { PaperVenueConfig } from './venue-config.ts';
 
 /** Recycled working orders kept at most (enough for any strategy's open orders; beyond that, new ones). */
 const SPARE_MAX = 64;
@@ -208,7 +162,7 @@ export class PaperVenue implements SimulatedVenue {
     const now = this.clock.now();
     const st = this.sym.get(order.symbol);
     if (!st) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'unknown_symbol', ts: now });
-    if (this.find(order.clientOrderId)) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'duplicate_client_order_id', ts: now });
+    if (findWorking(this.working, order.clientOrderId)) return this.emit({ kind: 'rejected', clientOrderId: order.clientOrderId, reason: 'duplicate_client_order_id', ts: now });
     const s = order.side === 'buy' ? 1 : -1;
     const inst = st.inst;
     if (this.cfg.exchangeFilters || inst.minQtyLots > 0 || inst.maxQtyLots !== Number.MAX_SAFE_INTEGER || inst.bandUpF > 0 || inst.bandDownF > 0) {
@@ -247,7 +201,7 @@ export class PaperVenue implements SimulatedVenue {
 
   cancel(clientOrderId: string): void {
     const now = this.clock.now();
-    const w = this.find(clientOrderId);
+    const w = findWorking(this.working, clientOrderId);
     if (!w || w.canceled) return this.emit({ kind: 'cancel-rejected', clientOrderId, reason: 'unknown_or_closed_order', ts: now });
     const lat = this.latency('cancelMs');
     if (lat === 0) this.remove(w, 'canceled', 'requested', now);
@@ -259,10 +213,10 @@ export class PaperVenue implements SimulatedVenue {
 
   amend(clientOrderId: string, change: OrderAmend): void {
     const now = this.clock.now();
-    const w = this.find(clientOrderId);
+    const w = findWorking(this.working, clientOrderId);
     if (!w || w.canceled) return this.emit({ kind: 'amend-rejected', clientOrderId, reason: 'unknown_or_closed_order', ts: now });
     const lat = this.amendLatency();
-    if (lat === 0) return this.applyAmend(w, change.qty, change.price, change.triggerPrice, now);
+    if (lat === 0) return this.emit(amendWorking(w, change.qty, change.price, change.triggerPrice, now));
     w.amendAt = now + lat;
     this.state(w.order.symbol).dueAt = -Infinity;
     w.amendQty = change.qty ?? NaN;
@@ -270,48 +224,10 @@ export class PaperVenue implements SimulatedVenue {
     w.amendTrigger = change.triggerPrice ?? NaN;
   }
 
-  /**
-   * An amend reaching the venue. A new price, or a larger size, goes to the back of the queue at the price;
-   * a smaller size keeps its place (as venues treat a quantity reduction).
-   */
-  private applyAmend(w: Working, qtyIn: number | undefined, price: number | undefined, trigger: number | undefined, ts: number): void {
-    const clientOrderId = w.order.clientOrderId;
-    const filled = w.order.qty - w.remaining;
-    const qty = qtyIn ?? w.order.qty;
-    if (qty <= filled) return this.emit({ kind: 'amend-rejected', clientOrderId, reason: 'qty_not_above_filled', ts });
-    const before = w.remaining;
-    w.remaining = qty - filled;
-    if (price !== undefined && w.s * price !== w.limY) {
-      w.limY = w.s * price;
-      w.queueAhead = -1;
-    } else if (w.remaining > before) w.queueAhead = -1;
-    if (trigger !== undefined && !w.triggered) w.trigY = w.s * trigger;
-    this.emit({
-      kind: 'amended', clientOrderId, qty, ts,
-      price: w.limY === Infinity ? undefined : w.s * w.limY,
-      triggerPrice: w.trigY === Infinity ? undefined : w.s * w.trigY,
-    });
-  }
-
-  /**
-   * The working order with this id. A scan of the (few) live orders rather than a Map by id: a map that gains
-   * and loses one entry per order reallocates its table over and over on the hot path.
-   */
-  private find(clientOrderId: string): Working | undefined {
-    const a = this.working;
-    for (let k = 0; k < a.length; k++) if (a[k]!.order.clientOrderId === clientOrderId) return a[k];
-    return undefined;
-  }
-
   private remove(w: Working, how: 'canceled' | 'expired' | 'filled', reason: string, ts: number): void {
     w.canceled = true;
-    // Shift down and pop, not splice: splice allocates an array of the removed elements on every call.
     const a = this.working;
-    const i = a.indexOf(w);
-    if (i >= 0) {
-      for (let k = i; k < a.length - 1; k++) a[k] = a[k + 1]!;
-      a.pop();
-    }
+    dropWorking(a, w);
     this.workingCount = a.length;
     this.state(w.order.symbol).working--;
     if (this.spare.length < SPARE_MAX) this.spare.push(w);
@@ -337,7 +253,7 @@ export class PaperVenue implements SimulatedVenue {
       if (w.amendAt <= ts && w.amendAt < w.cancelAt) {
         const at = w.amendAt;
         w.amendAt = Infinity;
-        this.applyAmend(w, nan(w.amendQty), nan(w.amendPrice), nan(w.amendTrigger), at);
+        this.emit(amendWorking(w, nan(w.amendQty), nan(w.amendPrice), nan(w.amendTrigger), at));
       }
       const gtd = w.order.expireAt !== undefined && w.order.tif === 'GTD' ? w.order.expireAt : Infinity;
       if (w.cancelAt <= ts) this.remove(w, 'canceled', 'requested', w.cancelAt);
@@ -353,32 +269,13 @@ export class PaperVenue implements SimulatedVenue {
   }
 
   /**
-   * The orders a book update must step, in arrival order (a reused scratch array, like `eligible`). A limit
-   * already resting in its queue only needs the update when it touches its own level or the other side
-   * reaches its price. While nothing is due (`st.dueAt`: no cancel, amend or expiry lands and no order
-   * becomes active) the bookkeeping of `eligible` has nothing to do, so a delta only collects the active
-   * orders it concerns: most touch one level, often none of ours.
+   * The orders a book update must step, in arrival order (a reused scratch array, like `eligible`). While
+   * nothing is due (`st.dueAt`: no cancel, amend or expiry lands and no order becomes active) the bookkeeping
+   * of `eligible` has nothing to do, so a delta only collects the active orders it concerns (working-orders.ts).
    */
   private bookOrders(st: SymState, u: OrderBookUpdate, bid: Ticks, ask: Ticks, touched: readonly number[]): Working[] {
-    const delta = u.kind === 'delta';
-    const quiet = delta && u.ts < st.dueAt;
-    const from = quiet ? this.working : this.eligible(st, u.ts);
-    const out = this.scratchBook;
-    while (out.length) out.pop();
-    for (let k = 0; k < from.length; k++) {
-      const w = from[k]!;
-      if (w.inst !== st.inst || w.canceled || w.activeFrom > u.ts) continue;
-      if (delta && w.queueAhead >= 0 && w.arrived && w.triggered && !w.market) {
-        const opp = w.s > 0 ? ask : bid;
-        if (!(opp === opp && w.s * opp <= w.limY)) {
-          let at = false;
-          for (let j = 0; j < touched.length && !at; j++) at = touched[j] === w.limY;
-          if (!at) continue;
-        }
-      }
-      out.push(w);
-    }
-    return out;
+    const quiet = u.kind === 'delta' && u.ts < st.dueAt;
+    return bookOrdersOf(quiet ? this.working : this.eligible(st, u.ts), this.scratchBook, st.inst, u, bid, ask, touched);
   }
 
   onBar(symbol: string, bars: CandleColumns, i: number): void {
@@ -613,18 +510,7 @@ export class PaperVenue implements SimulatedVenue {
   /** Spot balances per asset of the venue's instruments: total (the ledger's), reserved by working orders, free. */
   spotBalances(): SpotBalanceView[] {
     if (!this.spot || !this.funds) return [];
-    const total = new Map<string, Money>();
-    const reserved = new Map<string, Money>();
-    for (const st of this.sym.values()) {
-      const inst = st.inst;
-      if (inst.kind !== 'spot') continue;
-      const r = SpotBalances.reserved(this.working, inst.quote, inst.symbol, (x) => this.refTicks(x));
-      total.set(inst.quote, this.funds(inst.quote));
-      reserved.set(inst.quote, r.quote);
-      total.set(inst.base, BigInt(this.spot.held(inst.symbol, 0)) * inst.lot);
-      reserved.set(inst.base, BigInt(r.base) * inst.lot);
-    }
-    return SpotBalances.view(total, reserved);
+    return spotBalanceView(this.sym.values(), this.working, this.funds, this.spot, (x) => this.refTicks(x));
   }
 
   /** Strict spot: a sale is cut to the base held (this pass's fills included). */
@@ -656,26 +542,11 @@ export class PaperVenue implements SimulatedVenue {
     return this.funds!(currency) + (this.passFlow.get(currency) ?? 0n);
   }
 
-  /** Cost of buying `lots` at `ticks` with its fee (the fee model's rounding: ceil). */
-  private buyCost(inst: SymState['inst'], ticks: number, lots: number, rate: Money): Money {
-    const n = notional(inst, ticks, lots);
-    return n + mulRate(n, rate, 'ceil');
-  }
-
-  /** The lots of a spot buy of `q` at `ticks` the cash pays for (the part covering a short always passes). */
+  /** The lots of a spot buy of `q` at `ticks` the cash pays for (spot-funds.ts). */
   private affordable(st: SymState, ticks: number, q: number, maker: boolean, ts: number): number {
     const inst = st.inst;
     const rate = this.fees.rate(inst, maker ? 'maker' : 'taker', ts);
-    const cash = this.cashNow(inst.quote);
-    if (this.buyCost(inst, ticks, q, rate) <= cash) return q;
-    const cover = st.pos < 0 ? Math.min(q, -st.pos) : 0;
-    const perLot = BigInt(ticks) * inst.notionalUnit;
-    if (cash <= 0n || perLot <= 0n) return cover;
-    // Largest n with n·perLot·(1 + rate) ≤ cash, then stepped down past the fee's ceil rounding.
-    let n = Number((cash * MONEY_SCALE) / (perLot * (MONEY_SCALE + rate)));
-    n = Math.min(n, q);
-    while (n > cover && this.buyCost(inst, ticks, n, rate) > cash) n--;
-    return Math.max(n, cover);
+    return affordableLots(inst, ticks, q, rate, this.cashNow(inst.quote), st.pos);
   }
 
   private fill(st: SymState, w: Working, q: number, price: number, maker: boolean, ts: number, touch?: number): void {
@@ -708,4 +579,3 @@ export class PaperVenue implements SimulatedVenue {
   }
 }
 
-const nan = (x: number): number | undefined => (x === x ? x : undefined);
