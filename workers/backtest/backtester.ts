@@ -208,11 +208,12 @@ export function buildEngine(cfg: BacktestConfig, instruments: ReadonlyMap<string
 
 /**
  * The run's limits: the profile's, with the config's explicit `risk` limits on top. A backtest is unattended:
- * nobody can lift a daily-loss halt, so it lifts at the next trading day (risk/monitor.ts); other halts stay.
+ * a monitor's halt also closes the positions, and a daily-loss halt lifts at the next trading day
+ * (risk/monitor.ts); other halts stay.
  */
 export function limitsOf(cfg: BacktestConfig): RiskLimits {
   const explicit = Object.fromEntries(Object.entries(cfg.risk).filter(([, v]) => v !== undefined));
-  return cfg.riskProfile ? { ...toRiskLimits(cfg.riskProfile), ...explicit, liftDailyLossNextDay: true } : explicit;
+  return cfg.riskProfile ? { ...toRiskLimits(cfg.riskProfile), ...explicit, unattended: true } : explicit;
 }
 
 export interface BacktestJob {

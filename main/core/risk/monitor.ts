@@ -6,10 +6,12 @@
  * Levels: a loss limit is breached AT the limit (loss ≥ limit); each level alerts once per crossing and
  * re-arms when the account is back under it (drawdown) or on the next trading day (daily loss).
  *
- * An unattended run (a backtest: `liftDailyLossNextDay`) has nobody to lift a daily-loss hold, so one bad day
- * would stop the rest of the run: there the hold is lifted at the first mark of the next trading day (a `lift`
- * alert; the kernel lifts only a state the daily-loss rule alone put the account in). Paper and live keep it
- * until a human acts.
+ * An unattended run (a backtest: `unattended`) has nobody to act on a halt:
+ * - a halt also cancels the working orders and closes the positions (the strategy's own exits would be refused
+ *   while halted, and a held position would ride on unmanaged to the end of the run);
+ * - a daily-loss hold lifts at the first mark of the next trading day (a `lift` alert; the kernel lifts only a
+ *   state the daily-loss rule alone put the account in), or one bad day would stop the rest of the run.
+ * Paper and live keep positions and the hold until a human acts.
  */
 import type { RiskAlert, TradingState } from '../ports.ts';
 import { TradingDay } from './day.ts';
@@ -22,7 +24,7 @@ export interface WatchLimits {
   readonly maxDailyLossPct?: number;
   readonly onDailyLoss?: 'halted' | 'reducing-only';
   /** Unattended runs (backtests): a daily-loss hold lifts at the next trading day (see above). */
-  readonly liftDailyLossNextDay?: boolean;
+  readonly unattended?: boolean;
   /** Fractions of peak equity. */
   readonly drawdownAlertPct?: number;
   readonly drawdownHaltPct?: number;
@@ -36,7 +38,7 @@ export class EquityWatch {
   peakEquity = Number.NaN;
   equity = Number.NaN;
   private dailyTripped = false;
-  /** A daily-loss hold asked for on a day that has since ended (liftDailyLossNextDay): its lift is due. */
+  /** A daily-loss hold asked for on a day that has since ended (unattended): its lift is due. */
   private liftDue = false;
   /** The daily-loss rule and limit that tripped last (what a lift names). */
   private tripped: [string, number] = ['', 0];
@@ -64,7 +66,7 @@ export class EquityWatch {
   update(ts: number, equity: number): void {
     if (this.day.roll(ts) || this.dayStartEquity !== this.dayStartEquity) {
       this.dayStartEquity = equity;
-      if (this.dailyTripped && this.l.liftDailyLossNextDay) this.liftDue = true;
+      if (this.dailyTripped && this.l.unattended) this.liftDue = true;
       this.dailyTripped = false;
     }
     if (!(equity <= this.peakEquity)) this.peakEquity = equity;
@@ -103,16 +105,20 @@ export class EquityWatch {
         this.liftDue = false;
         this.tripped = [rule, limit];
         const state: TradingState = l.onDailyLoss ?? 'halted';
-        const lifts = l.liftDailyLossNextDay === true;
-        const message = `daily loss reached its limit (${rule === 'max_daily_loss' ? `${value} ≥ ${limit}` : `${pctText(value)} ≥ ${pctText(limit)}`}): ${state}${lifts ? ' until the next trading day' : ''}`;
-        return lifts ? { rule, message, limit, value, state, liftable: true } : { rule, message, limit, value, state };
+        const lifts = l.unattended === true;
+        const closes = lifts && state === 'halted';
+        const message = `daily loss reached its limit (${rule === 'max_daily_loss' ? `${value} ≥ ${limit}` : `${pctText(value)} ≥ ${pctText(limit)}`}): ${state}${closes ? ', orders canceled, positions closed' : ''}${lifts ? ' until the next trading day' : ''}`;
+        if (!lifts) return { rule, message, limit, value, state };
+        return closes ? { rule, message, limit, value, state, liftable: true, cancel: true, flatten: 'all' } : { rule, message, limit, value, state, liftable: true };
       }
     }
     const dd = this.drawdown();
     if (l.drawdownHaltPct !== undefined) {
       if (reached(dd, l.drawdownHaltPct) && !this.ddHalted) {
         this.ddHalted = this.ddAlerted = true;
-        return { rule: 'drawdown_halt', message: `drawdown from peak ${pctText(dd)} ≥ halt level ${pctText(l.drawdownHaltPct)}: halted`, limit: l.drawdownHaltPct, value: round(dd, 4), state: 'halted' };
+        const message = `drawdown from peak ${pctText(dd)} ≥ halt level ${pctText(l.drawdownHaltPct)}: halted`;
+        if (l.unattended) return { rule: 'drawdown_halt', message: `${message}, orders canceled, positions closed (unattended run)`, limit: l.drawdownHaltPct, value: round(dd, 4), state: 'halted', cancel: true, flatten: 'all' };
+        return { rule: 'drawdown_halt', message, limit: l.drawdownHaltPct, value: round(dd, 4), state: 'halted' };
       }
       if (!reached(dd, l.drawdownHaltPct)) this.ddHalted = false;
     }

@@ -54,36 +54,39 @@ describe('risk monitors in the kernel', () => {
     };
 
     it('halted on the loss day, active again from the first mark of the next, and orders pass', () => {
-      const b = lossBeforeMidnight({ liftDailyLossNextDay: true });
+      const b = lossBeforeMidnight({ unattended: true });
       b.bar({ 'BTC/USDT': 90 });
       expect(b.engine.tradingState).toBe('halted'); // still the same day
+      // Nobody attends the run: the halt closed the position (the strategy's own exit would be refused).
+      expect(b.engine.portfolio.positionQty('BTC/USDT')).toBe(0);
       untilPastMidnight(b, 90);
       expect(b.engine.tradingState).toBe('active');
       expect(states(b)).toEqual([['halted', 'same day'], ['active', 'next day']]);
       expect(b.alerts.map((a) => [a.rule, a.state ?? null, a.lift ?? false])).toEqual([['max_daily_loss', 'halted', false], ['max_daily_loss', null, true]]);
       expect(refused(() => b.engine.submit({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: 1000 }))).toEqual([]);
       b.bar({ 'BTC/USDT': 90 });
-      expect(b.engine.portfolio.positionQty('BTC/USDT')).toBe(51_000);
+      expect(b.engine.portfolio.positionQty('BTC/USDT')).toBe(1000);
     });
 
     it('paper and live (no lift): the halt outlasts midnight until a human acts', () => {
       const b = lossBeforeMidnight({});
       untilPastMidnight(b, 90);
       expect(b.engine.tradingState).toBe('halted');
+      expect(b.engine.portfolio.positionQty('BTC/USDT')).toBe(50_000); // the trader decides what to do with it
       expect(states(b)).toEqual([['halted', 'same day']]);
     });
 
     it('a drawdown halt on the same day stays: the lift frees only what the daily loss alone holds', () => {
-      const b = lossBeforeMidnight({ liftDailyLossNextDay: true, drawdownHaltPct: 0.08 });
-      b.bar({ 'BTC/USDT': 84 }); // equity 9,200: 8 % below the peak
+      const b = lossBeforeMidnight({ unattended: true, drawdownHaltPct: 0.05 });
+      b.bar({ 'BTC/USDT': 90 }); // equity 9,500 less fees: 5 % below the peak
       expect(b.alerts.map((a) => a.rule)).toEqual(['max_daily_loss', 'drawdown_halt']);
-      untilPastMidnight(b, 84);
+      untilPastMidnight(b, 90);
       expect(b.engine.tradingState).toBe('halted');
       expect(b.alerts.some((a) => a.lift)).toBe(false);
     });
 
     it('a human halt after the daily loss stays halted', () => {
-      const b = lossBeforeMidnight({ liftDailyLossNextDay: true });
+      const b = lossBeforeMidnight({ unattended: true });
       b.engine.setTradingState('halted', 'operator');
       untilPastMidnight(b, 90);
       expect(b.engine.tradingState).toBe('halted');
@@ -101,6 +104,24 @@ describe('risk monitors in the kernel', () => {
     b.bar({ 'BTC/USDT': 85 });
     expect(b.alerts.map((a) => a.rule)).toEqual(['drawdown_alert', 'drawdown_halt']);
     expect(b.engine.tradingState).toBe('halted');
+    b.bar({ 'BTC/USDT': 60 });
+    expect(b.engine.portfolio.positionQty('BTC/USDT')).toBe(100_000); // attended: the position is the trader's call
+  });
+
+  it('drawdown halt in an unattended run: working orders canceled, the position closed at the next price, halted to the end', () => {
+    const b = book({ drawdownHaltPct: 0.15, unattended: true });
+    b.bar({ 'BTC/USDT': 100 });
+    b.engine.submit({ symbol: 'BTC/USDT', side: 'buy', type: 'market', qty: 100_000 });
+    b.bar({ 'BTC/USDT': 100 });
+    const resting = b.engine.submit({ symbol: 'BTC/USDT', side: 'sell', type: 'limit', qty: 50_000, price: 15_000 });
+    b.bar({ 'BTC/USDT': 85 });
+    expect(b.alerts.map((a) => [a.rule, a.cancel ?? false, a.flatten ?? null])).toEqual([['drawdown_halt', true, 'all']]);
+    b.bar({ 'BTC/USDT': 84 });
+    expect(b.engine.order(resting.clientOrderId)?.state).toBe('canceled');
+    expect(b.engine.portfolio.positionQty('BTC/USDT')).toBe(0);
+    b.bar({ 'BTC/USDT': 60 });
+    expect(b.engine.tradingState).toBe('halted');
+    expect(b.engine.portfolio.equity()).toBeGreaterThan(8_000); // not the 6,000 a held position would be worth
   });
 
   it('a monitor never relaxes the state: an alert asking for reducing-only leaves a halted account halted', () => {
