@@ -285,6 +285,9 @@ export class Portfolio {
     const f = x;
     const p = this.positions.get(f.symbol)!;
     const inst = p.inst;
+    // A position not marked yet (a venue that streams no prints for it) is valued at its own fill, a trade at the
+    // venue, until a price arrives: never at 0, which reads as a loss of its whole notional to equity and monitors.
+    if (!(p.markF > 0)) p.markF = f.price * inst.tickF;
     const signed = f.side === 'buy' ? f.qty : -f.qty;
     if (f.fee !== 0n) {
       p.fees += f.fee;

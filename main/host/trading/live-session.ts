@@ -99,15 +99,10 @@ export function startLiveRun(x: LiveSessionInput): LiveRun {
     ...(x.markMs !== undefined ? { everyMs: x.markMs } : {}),
     onError: (symbol, err) => x.log.warn({ symbol, err: (err as Error)?.message ?? String(err) }, 'no mark price from the venue; asked again next interval'),
   }) : undefined;
+  // A fill on a perpetual asks for its mark at once (until it arrives the portfolio values the position at its fill).
   if (marks) {
     session.engine.bus.on('fill', ({ fill: f }) => {
-      const p = session.engine.portfolio.positions.get(f.symbol);
-      if (!p?.perp) return;
-      // A venue that streams no perpetual prints (Kestrel Sim) leaves the last price at 0: until the venue's mark
-      // arrives (asked at once), the position is valued at its own fill — a trade at the venue — never at 0, which
-      // would read as a loss of its whole notional to the equity and the loss monitors.
-      if (!(p.markF > 0)) session.engine.portfolio.mark(f.symbol, f.price * p.inst.tickF);
-      void marks.poll();
+      if (session.engine.portfolio.positions.get(f.symbol)?.perp) void marks.poll();
     });
   }
   auditSessionStart(audit, x.now(), {
