@@ -79,3 +79,16 @@ export function isClockSkew(e: unknown): boolean {
   const src = e instanceof KestrelError && e.cause !== undefined ? e.cause : e;
   return src instanceof ccxt.InvalidNonce || /-1021\b/.test(src instanceof Error ? src.message : String(src));
 }
+
+/**
+ * The venue's own words in a refusal ccxt wrapped (Binance: `binanceusdm {"code":-2027,"msg":"…"}`): its `msg`,
+ * and its `code` where the reply carries one; undefined when the text holds no `msg`.
+ */
+export function venueWords(e: unknown): { readonly code: number | undefined; readonly msg: string } | undefined {
+  const src = e instanceof KestrelError && e.cause !== undefined ? e.cause : e;
+  const text = src instanceof Error ? src.message : String(src);
+  const msg = /"msg"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
+  if (msg === undefined) return undefined;
+  const code = /"code"\s*:\s*(-?\d+)/.exec(text)?.[1];
+  return { code: code === undefined ? undefined : Number(code), msg: msg.replace(/\\"/g, '"') };
+}

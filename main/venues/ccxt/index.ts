@@ -6,7 +6,7 @@ export { RateLimiter, sharedLimiter, resetSharedLimiters, type RateLimit } from 
 export { openStream, type StreamKind, type StreamStatus, type StreamHandlers, type StreamHandle, type TickerUpdate } from './streams.ts';
 export { marketToInstrument, decimalString } from './instruments.ts';
 export { CcxtTrading, orderError, orderReport, tradeReport, type OrderApi, type PlaceRequest, type PlaceKind, type CancelRequest, type VenueOrderReport, type VenueTradeReport, type VenueBalance, type VenuePosition, type VenueOrderStatus, type DryRunRequest } from './trading.ts';
-export { orderOutcome, isAlgoRequired, isClockSkew, type OrderOutcome } from './errors.ts';
+export { orderOutcome, isAlgoRequired, isClockSkew, venueWords, type OrderOutcome } from './errors.ts';
 export { checkKey, type KeyCheck } from './credentials.ts';
 export { fetchFundingNow, fetchFundingHistory, type FundingNow, type FundingRecord } from './funding.ts';
 export { setVenueLeverage, setVenueMarginMode, fetchVenueMargins, fetchVenueTiers, fetchVenueMark, type VenueMarginMode, type VenueSymbolMargin } from './leverage.ts';

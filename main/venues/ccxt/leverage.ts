@@ -8,9 +8,11 @@
  * `details.venueCode` is its code (-2027, -4028, -4046, -4047, -4048, …), so the ticket shows what the venue said.
  * Replies are hostile: a tier, leverage or mark that is not a finite positive number is a malformed reply.
  */
-import { KestrelError, VenueNetworkError, VenueRejectedError } from '../../core/errors.ts';
+import { VenueNetworkError, VenueRejectedError } from '../../core/errors.ts';
 import type { MarginTier } from '../../core/model/index.ts';
 import type { CcxtVenue } from './client.ts';
+import { venueWords } from './errors.ts';
+import { decimalString } from './instruments.ts';
 
 export type VenueMarginMode = 'cross' | 'isolated';
 
@@ -27,18 +29,10 @@ const DECIMAL = /^\d{1,15}(\.\d{1,18})?$/;
 function decimalText(x: unknown): string | undefined {
   if (typeof x === 'string' && DECIMAL.test(x)) return x;
   if (typeof x === 'number' && Number.isFinite(x) && x >= 0) {
-    const t = x.toFixed(12).replace(/\.?0+$/, '');
+    const t = decimalString(x);
     return DECIMAL.test(t) ? t : undefined;
   }
   return undefined;
-}
-
-/** The venue's own code and message in a refusal ccxt wrapped (`binanceusdm {"code":-2027,"msg":"…"}`). */
-function venueWords(e: unknown): { code: number; msg: string } | undefined {
-  const src = e instanceof KestrelError && e.cause !== undefined ? e.cause : e;
-  const text = src instanceof Error ? src.message : String(src);
-  const m = /"code"\s*:\s*(-?\d+)\s*,\s*"msg"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text);
-  return m ? { code: Number(m[1]), msg: m[2]!.replace(/\\"/g, '"') } : undefined;
 }
 
 async function rejectInVenueWords<T>(v: CcxtVenue, op: string, symbol: string, fn: () => Promise<T>): Promise<T> {
@@ -46,7 +40,7 @@ async function rejectInVenueWords<T>(v: CcxtVenue, op: string, symbol: string, f
     return await v.call(op, fn, { symbol });
   } catch (e) {
     const w = e instanceof VenueRejectedError ? venueWords(e) : undefined;
-    if (w) throw new VenueRejectedError(`${w.msg} (${symbol}, venue ${w.code})`, { exchange: v.id, op, symbol, venueCode: w.code }, e);
+    if (w?.code !== undefined) throw new VenueRejectedError(`${w.msg} (${symbol}, venue ${w.code})`, { exchange: v.id, op, symbol, venueCode: w.code }, e);
     throw e;
   }
 }

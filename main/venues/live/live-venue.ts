@@ -20,7 +20,7 @@ import { KestrelError } from '../../core/errors.ts';
 import { floatToLots, floatToTicks, lotsToQty, money, ticksToPrice, type Fill, type Instrument, type Order } from '../../core/model/index.ts';
 import type { OrderAmend, Venue, VenueEvent, VenueListener } from '../../core/ports.ts';
 import type { OrderApi, PlaceKind, PlaceRequest, VenueOrderReport, VenueTradeReport } from '../ccxt/index.ts';
-import { decimalString } from '../ccxt/index.ts';
+import { decimalString, venueWords } from '../ccxt/index.ts';
 import { venueClientId } from './ids.ts';
 import { LocalTriggers, triggeredKind, type TriggerKind } from './local-triggers.ts';
 
@@ -641,10 +641,8 @@ function errorText(e: unknown): string {
 
 /** The venue's own words for a refusal: Binance's `msg` where the reply carries one, else the error's text. */
 function venueMessage(e: unknown, exchange: string): string {
-  const text = errorText(e);
-  const msg = /"msg"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
   // ccxt's own text starts with the exchange id, after Kestrel's "<exchange> <op> rejected: ".
-  return msg ?? text.replace(/^.*? rejected: /, '').replace(new RegExp(`^${exchange} `), '');
+  return venueWords(e)?.msg ?? errorText(e).replace(/^.*? rejected: /, '').replace(new RegExp(`^${exchange} `), '');
 }
 
 /** A short machine-readable reason for the ledger (the ccxt class name). */
