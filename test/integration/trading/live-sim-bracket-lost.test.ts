@@ -10,13 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type KestrelClient } from '../../../main/contract/index.ts';
-import { createHost, type Host } from '../../../main/host/host.ts';
-import { SettingsStore } from '../../../main/host/settings/store.ts';
-import { connectInMemory } from '../../../main/host/transports/memory.ts';
-import { KESTREL_SIM_SYMBOLS } from '../../../main/host/venues/kestrel-sim.ts';
-import { generatedSymbols, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
-import { acknowledgeAll, offset, reconciled, until } from './support.ts';
+import type { KestrelClient } from '../../../main/contract/index.ts';
+import type { Host } from '../../../main/host/host.ts';
+import type { MockExchange } from '../../../main/venues/mock-exchange/index.ts';
+import { offset, reconciled, until } from './support.ts';
+import { armedSimHost, simMark } from './sim-host.ts';
 
 const account = 'perp1';
 const name = 'Perp One';
@@ -40,24 +38,15 @@ describe('a bracket leg canceled at the venue, on a perpetual sim account', () =
 
   beforeAll(async () => {
     // A candle a second (an hour of prices a minute): exits 4 % away rest for the whole test.
-    sim = await startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: 2 }), streamIntervalMs: 1_000, seed: 11 });
-    SettingsStore.open(dir).set('accounts', [
-      { id: 'demo', name: 'Demo', venue: 'kestrel-sim', environment: 'paper', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null },
-      { id: account, name, venue: 'kestrel-sim', environment: 'sim', marketType: 'perpetual', currency: 'USDT', riskProfile: 'default', credentials: null },
-    ]);
-    // The sim replays its history from its first candle once the account has an order, while its book starts
-    // at the last close: an order resting far away starts the replay, and the bracket is placed after the jump.
-    const mark = async () => ((await (await fetch(`${sim.baseUrl}/fapi/v1/premiumIndex?symbol=BTCUSDT`)).json()) as { markPrice: string }).markPrice;
-    const first = await mark();
-    await fetch(`${sim.baseUrl}/sim-admin/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account: `kestrel-${account}` }) });
-    const warm = await fetch(`${sim.baseUrl}/sim-admin/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account: `kestrel-${account}`, market: 'futures', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.001', price: '10000', clientOrderId: 'web_warmup' }) });
-    expect(warm.status).toBe(200);
-    await until('the sim to replay its prices', async () => (await mark()) !== first, 30_000);
-    host = await createHost({ mode: 'memory', dataDir: dir, env: { KESTREL_SIM_URL: sim.baseUrl } });
-    c = createClient(connectInMemory(host.server));
-    await c.call('accounts.select', { account });
-    expect((await acknowledgeAll(c, account)).gate).toBe('clear');
-    await c.call('live.arm', { account, confirm: name });
+    ({ sim, host, c } = await armedSimHost(dir, { account, name, marketType: 'perpetual', streamIntervalMs: 1_000, seed: 11 }, async (s) => {
+      // The sim replays its history from its first candle once the account has an order, while its book starts
+      // at the last close: an order resting far away starts the replay, and the bracket is placed after the jump.
+      const first = await simMark(s, 'BTCUSDT');
+      await fetch(`${s.baseUrl}/sim-admin/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account: `kestrel-${account}` }) });
+      const warm = await fetch(`${s.baseUrl}/sim-admin/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account: `kestrel-${account}`, market: 'futures', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.001', price: '10000', clientOrderId: 'web_warmup' }) });
+      expect(warm.status).toBe(200);
+      await until('the sim to replay its prices', async () => (await simMark(s, 'BTCUSDT')) !== first, 30_000);
+    }));
   }, 120_000);
   afterAll(async () => {
     c.close();
@@ -71,7 +60,7 @@ describe('a bracket leg canceled at the venue, on a perpetual sim account', () =
 
   it('both exits rest at the venue natively', async () => {
     // Kestrel Sim streams no perpetual prices to the desk: the entry is a marketable limit 1 % over the mark.
-    const mark = ((await (await fetch(`${sim.baseUrl}/fapi/v1/premiumIndex?symbol=BTCUSDT`)).json()) as { markPrice: string }).markPrice;
+    const mark = await simMark(sim, 'BTCUSDT');
     const { orders } = await c.call('trading.submit', { account, symbol, side: 'buy', type: 'bracket', qty: '0.002', price: offset(mark, 100, 1), takeProfit: offset(mark, 400, 1), stopLoss: offset(mark, -400, 1) });
     [, tp, sl] = orders.map((o) => o.clientOrderId) as [string, string, string];
     const v = await until('both exits at the venue', async () => {

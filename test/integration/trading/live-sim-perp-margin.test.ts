@@ -9,13 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type KestrelClient } from '../../../main/contract/index.ts';
-import { createHost, type Host } from '../../../main/host/host.ts';
-import { SettingsStore } from '../../../main/host/settings/store.ts';
-import { connectInMemory } from '../../../main/host/transports/memory.ts';
-import { KESTREL_SIM_SYMBOLS } from '../../../main/host/venues/kestrel-sim.ts';
-import { generatedSymbols, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
-import { acknowledgeAll, failure, offset, until } from './support.ts';
+import type { KestrelClient } from '../../../main/contract/index.ts';
+import type { Host } from '../../../main/host/host.ts';
+import type { MockExchange } from '../../../main/venues/mock-exchange/index.ts';
+import { failure, offset, until } from './support.ts';
+import { armedSimHost, simMark } from './sim-host.ts';
 
 const account = 'perpm';
 const name = 'Perp Margin';
@@ -27,19 +25,10 @@ describe('leverage and margin of a perpetual sim account', () => {
   let host: Host;
   let c: KestrelClient;
   const atVenue = () => sim.private.engine.account(`kestrel-${account}`).position('BTCUSDT');
-  const mark = async () => ((await (await fetch(`${sim.baseUrl}/fapi/v1/premiumIndex?symbol=BTCUSDT`)).json()) as { markPrice: string }).markPrice;
+  const mark = () => simMark(sim, 'BTCUSDT');
 
   beforeAll(async () => {
-    sim = await startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: 2 }), streamIntervalMs: 1_000, seed: 13 });
-    SettingsStore.open(dir).set('accounts', [
-      { id: 'demo', name: 'Demo', venue: 'kestrel-sim', environment: 'paper', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null },
-      { id: account, name, venue: 'kestrel-sim', environment: 'sim', marketType: 'perpetual', currency: 'USDT', riskProfile: 'default', credentials: null },
-    ]);
-    host = await createHost({ mode: 'memory', dataDir: dir, env: { KESTREL_SIM_URL: sim.baseUrl } });
-    c = createClient(connectInMemory(host.server));
-    await c.call('accounts.select', { account });
-    expect((await acknowledgeAll(c, account)).gate).toBe('clear');
-    await c.call('live.arm', { account, confirm: name });
+    ({ sim, host, c } = await armedSimHost(dir, { account, name, marketType: 'perpetual', streamIntervalMs: 1_000, seed: 13 }));
     // The standard profile's per-position and exposure caps would refuse the large orders below for their own reasons.
     await c.call('risk.setProfile', { account, profile: { name: 'venue-only', maxPositionPctEquity: null, maxLeverage: null, checkBuyingPower: true } });
     await c.call('risk.setLimits', { account, maxOrderNotional: null, maxPositionNotional: null, maxPositionPctEquity: null, priceBandBps: null });

@@ -9,13 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type KestrelClient } from '../../../main/contract/index.ts';
-import { createHost, type Host } from '../../../main/host/host.ts';
-import { SettingsStore } from '../../../main/host/settings/store.ts';
-import { connectInMemory } from '../../../main/host/transports/memory.ts';
-import { KESTREL_SIM_SYMBOLS } from '../../../main/host/venues/kestrel-sim.ts';
-import { generatedSymbols, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
-import { acknowledgeAll, lastPrice, offset, reconciled, until } from './support.ts';
+import type { KestrelClient } from '../../../main/contract/index.ts';
+import type { Host } from '../../../main/host/host.ts';
+import type { MockExchange } from '../../../main/venues/mock-exchange/index.ts';
+import { lastPrice, offset, reconciled, until } from './support.ts';
+import { armClear, openSimHost, startSimWithAccount } from './sim-host.ts';
 
 const account = 'sim2';
 const name = 'Sim Two';
@@ -27,9 +25,7 @@ describe('protective orders of a sim account on Kestrel Sim', () => {
   let host: Host;
   let c: KestrelClient;
   const open = async () => {
-    host = await createHost({ mode: 'memory', dataDir: dir, env: { KESTREL_SIM_URL: sim.baseUrl } });
-    c = createClient(connectInMemory(host.server));
-    await c.call('accounts.select', { account });
+    ({ host, c } = await openSimHost(dir, sim, account));
   };
   const close = async () => {
     c.close();
@@ -39,14 +35,9 @@ describe('protective orders of a sim account on Kestrel Sim', () => {
   const settled = () => reconciled(c, account);
 
   beforeAll(async () => {
-    sim = await startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: 2 }), streamIntervalMs: 20, seed: 5 });
-    SettingsStore.open(dir).set('accounts', [
-      { id: 'demo', name: 'Demo', venue: 'kestrel-sim', environment: 'paper', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null },
-      { id: account, name, venue: 'kestrel-sim', environment: 'sim', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null },
-    ]);
+    sim = await startSimWithAccount(dir, { account, name, marketType: 'spot', streamIntervalMs: 20, seed: 5 });
     await open();
-    expect((await acknowledgeAll(c, account)).gate).toBe('clear');
-    await c.call('live.arm', { account, confirm: name });
+    await armClear(c, { account, name });
   });
   afterAll(async () => {
     await close();

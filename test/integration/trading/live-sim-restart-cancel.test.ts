@@ -12,18 +12,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type KestrelClient } from '../../../main/contract/index.ts';
-import { createHost, type Host } from '../../../main/host/host.ts';
-import { SettingsStore } from '../../../main/host/settings/store.ts';
-import { connectInMemory } from '../../../main/host/transports/memory.ts';
-import { KESTREL_SIM_SYMBOLS } from '../../../main/host/venues/kestrel-sim.ts';
-import { generatedSymbols, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
-import { acknowledgeAll, lastPrice, offset, until } from './support.ts';
+import type { KestrelClient } from '../../../main/contract/index.ts';
+import type { Host } from '../../../main/host/host.ts';
+import type { MockExchange } from '../../../main/venues/mock-exchange/index.ts';
+import { lastPrice, offset, until } from './support.ts';
+import { armClear, openSimHost, startSimWithAccount } from './sim-host.ts';
 
 const account = 'sim4';
 const name = 'Sim Four';
 // Kestrel's receive window on this account: an unanswered create older than it (+ 5 s) can no longer be taken.
-const env = (url: string) => ({ KESTREL_SIM_URL: url, KESTREL_LIVE_RECV_WINDOW_MS: '2000' });
+const env = { KESTREL_LIVE_RECV_WINDOW_MS: '2000' };
 
 describe('limits canceled mid-create, the host dropped, then restarted', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kestrel-restart-cancel-'));
@@ -31,9 +29,7 @@ describe('limits canceled mid-create, the host dropped, then restarted', () => {
   let host: Host | undefined;
   let c: KestrelClient;
   const start = async () => {
-    host = await createHost({ mode: 'memory', dataDir: dir, env: env(sim.baseUrl) });
-    c = createClient(connectInMemory(host.server));
-    await c.call('accounts.select', { account });
+    ({ host, c } = await openSimHost(dir, sim, account, env));
   };
   const row = (id: string) => {
     const r = host!.services.ledger.db.prepare('SELECT state, data FROM orders WHERE client_order_id = ?').get(id) as { state: string; data: string } | undefined;
@@ -43,14 +39,9 @@ describe('limits canceled mid-create, the host dropped, then restarted', () => {
 
   beforeAll(async () => {
     // A candle a second: a buy limit 3 % under the market rests for the whole test (inside the 5 % price band).
-    sim = await startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: 2 }), streamIntervalMs: 1_000, seed: 31 });
-    SettingsStore.open(dir).set('accounts', [
-      { id: 'demo', name: 'Demo', venue: 'kestrel-sim', environment: 'paper', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null },
-      { id: account, name, venue: 'kestrel-sim', environment: 'sim', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null },
-    ]);
+    sim = await startSimWithAccount(dir, { account, name, marketType: 'spot', streamIntervalMs: 1_000, seed: 31 });
     await start();
-    expect((await acknowledgeAll(c, account)).gate).toBe('clear');
-    await c.call('live.arm', { account, confirm: name });
+    await armClear(c, { account, name });
   }, 120_000);
   afterAll(async () => {
     c.close();

@@ -10,14 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type KestrelClient } from '../../../main/contract/index.ts';
+import type { KestrelClient } from '../../../main/contract/index.ts';
 import { money } from '../../../main/core/model/index.ts';
-import { createHost, type Host } from '../../../main/host/host.ts';
-import { SettingsStore } from '../../../main/host/settings/store.ts';
-import { connectInMemory } from '../../../main/host/transports/memory.ts';
-import { KESTREL_SIM_SYMBOLS } from '../../../main/host/venues/kestrel-sim.ts';
-import { generatedSymbols, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
-import { acknowledgeAll, lastPrice, offset, reconciled, until } from './support.ts';
+import type { Host } from '../../../main/host/host.ts';
+import type { MockExchange } from '../../../main/venues/mock-exchange/index.ts';
+import { lastPrice, offset, reconciled, until } from './support.ts';
+import { armedSimHost } from './sim-host.ts';
 
 const account = 'sim5';
 const name = 'Sim Five';
@@ -33,16 +31,7 @@ describe('a native spot stop-limit firing on Kestrel Sim', () => {
 
   beforeAll(async () => {
     // Ten candles a second: a stop 0.3 % under the market is reached within a few seconds of the sim's history.
-    sim = await startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: 2 }), streamIntervalMs: 100, seed: 41 });
-    SettingsStore.open(dir).set('accounts', [
-      { id: 'demo', name: 'Demo', venue: 'kestrel-sim', environment: 'paper', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null },
-      { id: account, name, venue: 'kestrel-sim', environment: 'sim', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null },
-    ]);
-    host = await createHost({ mode: 'memory', dataDir: dir, env: { KESTREL_SIM_URL: sim.baseUrl } });
-    c = createClient(connectInMemory(host.server));
-    await c.call('accounts.select', { account });
-    expect((await acknowledgeAll(c, account)).gate).toBe('clear');
-    await c.call('live.arm', { account, confirm: name });
+    ({ sim, host, c } = await armedSimHost(dir, { account, name, marketType: 'spot', streamIntervalMs: 100, seed: 41 }));
   }, 120_000);
   afterAll(async () => {
     c.close();

@@ -10,13 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type KestrelClient } from '../../../main/contract/index.ts';
-import { createHost, type Host } from '../../../main/host/host.ts';
+import type { KestrelClient } from '../../../main/contract/index.ts';
+import type { Host } from '../../../main/host/host.ts';
 import { SettingsStore } from '../../../main/host/settings/store.ts';
-import { connectInMemory } from '../../../main/host/transports/memory.ts';
-import { KESTREL_SIM_SYMBOLS } from '../../../main/host/venues/kestrel-sim.ts';
-import { generatedSymbols, startMockExchange, type MockExchange } from '../../../main/venues/mock-exchange/index.ts';
-import { acknowledgeAll, lastPrice, offset, reconciled, until } from './support.ts';
+import type { MockExchange } from '../../../main/venues/mock-exchange/index.ts';
+import { lastPrice, offset, reconciled, until } from './support.ts';
+import { armedSimHost } from './sim-host.ts';
 
 const account = 'sim3';
 const name = 'Sim Three';
@@ -33,16 +32,7 @@ describe('a spot stop-limit bracket on Kestrel Sim', () => {
 
   beforeAll(async () => {
     // A candle a second: exits 2–4 % away rest for the whole test.
-    sim = await startMockExchange({ symbols: generatedSymbols({ symbols: KESTREL_SIM_SYMBOLS, days: 2 }), streamIntervalMs: 1_000, seed: 21 });
-    SettingsStore.open(dir).set('accounts', [
-      { id: 'demo', name: 'Demo', venue: 'kestrel-sim', environment: 'paper', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null },
-      { id: account, name, venue: 'kestrel-sim', environment: 'sim', marketType: 'spot', currency: 'USDT', riskProfile: 'default', credentials: null },
-    ]);
-    host = await createHost({ mode: 'memory', dataDir: dir, env: { KESTREL_SIM_URL: sim.baseUrl } });
-    c = createClient(connectInMemory(host.server));
-    await c.call('accounts.select', { account });
-    expect((await acknowledgeAll(c, account)).gate).toBe('clear');
-    await c.call('live.arm', { account, confirm: name });
+    ({ sim, host, c } = await armedSimHost(dir, { account, name, marketType: 'spot', streamIntervalMs: 1_000, seed: 21 }));
   }, 120_000);
   afterAll(async () => {
     c.close();
