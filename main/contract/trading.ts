@@ -264,6 +264,11 @@ export const SessionView = z.object({
   feedTickMs: z.number(),
   startedAt: z.number(),
   status: z.enum(['running', 'stopped']),
+  /**
+   * A perpetual account's venue data: how the mark arrives (the venue's stream, or polled and why), the REST mark
+   * polls so far, and where the margin tiers came from (the venue's brackets, or a stated fallback).
+   */
+  perpetual: z.object({ marks: z.string(), markPolls: z.number().int().nonnegative(), tiers: z.string() }).optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 

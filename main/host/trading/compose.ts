@@ -23,7 +23,7 @@ import { DemoFeed, type FeedSymbol } from './demo-feed.ts';
 import { AdjustableRiskGate } from './risk.ts';
 import { TradingSession, type SessionListener } from './session.ts';
 import { fundingAfterMarket, type FundingFeed } from './funding-feed.ts';
-import { MarkFeed } from './mark-feed.ts';
+import { MarkFeed, type MarkFeedOptions } from './mark-feed.ts';
 import { liquidationHook } from '../../core/margin/account.ts';
 import type { BookedFunding } from '../../core/margin/funding.ts';
 import type { MarginMode } from '../../core/margin/margin.ts';
@@ -105,8 +105,8 @@ export interface VenuePaperSessionInput extends Omit<PaperSessionInput, 'feedSym
   readonly funding?: { readonly feed: FundingFeed; readonly booked: (b: BookedFunding) => void };
   /** Funding booked by earlier sessions of the account. */
   readonly priorFunding?: readonly FundingEvent[];
-  /** Perpetuals: the venue's mark price (premiumIndex); given, positions are liquidated on it alone (mark-feed.ts). */
-  readonly marks?: { readonly mark: (symbol: string) => Promise<number>; readonly everyMs?: number; readonly onError?: (symbol: string, err: unknown) => void };
+  /** Perpetuals: the venue's mark price (its stream, else premiumIndex polled); given, positions are liquidated on it alone (mark-feed.ts). */
+  readonly marks?: Pick<MarkFeedOptions, 'mark' | 'watch' | 'everyMs' | 'onError'>;
 }
 
 /** A perpetual paper account's margin: mode (the account's, and per symbol where the trader set another) and leverage per symbol. */
@@ -119,6 +119,8 @@ export interface PaperMargin {
 export interface VenuePaperSession {
   readonly session: TradingSession;
   readonly feed: PrintFeed;
+  /** Perpetuals: the venue's marks (stream or polls: the account's status says which). */
+  readonly marks?: MarkFeed;
   start(): void;
   stop(): void;
 }
@@ -145,12 +147,16 @@ export function composeVenuePaperSession(x: VenuePaperSessionInput): VenuePaperS
     symbols: x.instruments.filter((i) => i.kind === 'perpetual').map((i) => i.symbol), mark: x.marks.mark,
     held: (symbol) => session.engine.portfolio.positionQty(symbol) !== 0,
     deliver: (symbol, price) => session.marketBatch(() => feed.mark(symbol, session.parts.clock.now(), price)),
+    ...(x.marks.watch ? { watch: x.marks.watch } : {}),
     ...(x.marks.everyMs !== undefined ? { everyMs: x.marks.everyMs } : {}), ...(x.marks.onError ? { onError: x.marks.onError } : {}),
   }) : undefined;
+  // A fill that opens a position opens its mark stream at once (a flat one closes it), not at the next check.
+  if (marks) session.engine.bus.on('fill', () => queueMicrotask(() => marks.sync()));
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
     session,
     feed,
+    ...(marks ? { marks } : {}),
     start() {
       session.start();
       timer = setInterval(() => session.marketBatch(record), x.recordMs ?? 1_000);

@@ -32,7 +32,7 @@ import type { LiveControl, LiveBookData } from './live-control.ts';
 import { setLiveMargin, type LivePerp } from './live-perp.ts';
 import { startLiveRun, type LiveRun } from './live-session.ts';
 import { openLive, recordLiveStop } from './live-start.ts';
-import { composeDemoPaper, composeVenuePaper, paperSessionId, recordPaperStop } from './paper-start.ts';
+import { composeDemoPaper, composeVenuePaper, paperPerpStatus, paperSessionId, recordPaperStop } from './paper-start.ts';
 import { effectiveProfile, mergeLimits } from './risk.ts';
 import { authenticatorFromEnv } from './risk-auth.ts';
 import type { TradingSession } from './session.ts';
@@ -271,6 +271,7 @@ export class AccountDesk {
     return {
       sessionId: s.parts.sessionId, accountId: s.parts.accountId, account: this.o.account.id, accountName: this.o.account.name, mode: s.parts.mode, venue: s.parts.venue.id,
       feed: p.feed instanceof DemoFeed ? 'demo feed (synthetic prices)' : `${this.o.venuePrices?.name ?? s.parts.source} trades`, feedTickMs: p.feed instanceof DemoFeed ? p.feed.tickMs : 0, startedAt: s.startedAt, status: s.running ? 'running' : 'stopped',
+      ...(this.o.account.marketType === 'perpetual' && !(p.feed instanceof DemoFeed) ? { perpetual: paperPerpStatus(p as VenuePaperSession, this.venueMarkets ?? []) } : {}),
     };
   }
 

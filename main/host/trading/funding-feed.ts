@@ -12,6 +12,7 @@ import { settleFunding, FundingSchedule, type BookedFunding, type FundingBooker,
 import { floatToTicks, type Instrument } from '../../core/model/index.ts';
 import { VenueNetworkError } from '../../core/errors.ts';
 import { fetchFundingHistory, fetchFundingNow, type CcxtVenue, type FundingRecord } from '../../venues/ccxt/index.ts';
+import { ccxtMarkWatch, hasMarkStream, type MarkWatch } from './mark-feed.ts';
 import type { TradingSession } from './session.ts';
 
 export interface FundingSource {
@@ -21,6 +22,10 @@ export interface FundingSource {
   history(symbol: string, since: number, until: number): Promise<readonly FundingRecord[]>;
   /** The venue's mark price now (premiumIndex); absent: the venue states none. */
   mark?(symbol: string): Promise<number>;
+  /** The venue's mark price stream (mark-feed.ts); absent: the mark is polled. */
+  readonly watchMark?: MarkWatch;
+  /** How often a mark may be polled under the venue's rate limit (ms). */
+  readonly markPollMs?: number;
 }
 
 /** A venue's funding through the ccxt wrapper (a USDⓈ-M connection: binanceusdm, Kestrel Sim's /fapi). */
@@ -29,8 +34,12 @@ export function ccxtFundingSource(v: CcxtVenue): FundingSource {
     next: async (symbol) => (await fetchFundingNow(v, symbol)).nextFundingTime,
     history: (symbol, since, until) => fetchFundingHistory(v, symbol, since, until, 100),
     mark: async (symbol) => (await fetchFundingNow(v, symbol)).markPrice,
+    // Paced like the venue's other polled streams: twice its ms per request at cost 1, at least a second.
+    markPollMs: Math.max(1_000, 2 * (Number(v.ex.rateLimit) || 500)),
+    ...(hasMarkStream(v) ? { watchMark: ccxtMarkWatch(v) } : {}),
   };
 }
+
 
 export interface FundingFeedOptions {
   readonly source: FundingSource;

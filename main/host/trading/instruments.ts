@@ -52,6 +52,8 @@ export function venueInstrumentSpecs(markets: readonly VenueMarketSpec[], fees: 
 export interface VenueMarketSpec extends MarketEntry {
   readonly maxLeverage?: number;
   readonly marginTiers?: readonly MarginTier[];
+  /** Perpetuals: where the tiers came from (the venue's brackets, or a stated fallback), for the account's status. */
+  readonly tiers?: string;
 }
 
 export function demoInstruments(venue: string, fees: FeeRates): Instrument[] {

@@ -18,6 +18,7 @@ import type { Instrument } from '../../core/model/index.ts';
 import { fetchVenueMargins, fetchVenueMark, fetchVenueTiers, setVenueLeverage, setVenueMarginMode } from '../../venues/ccxt/index.ts';
 import type { PaperMargin } from './compose.ts';
 import type { LiveConnection } from './live-connect.ts';
+import { ccxtMarkWatch, hasMarkStream, type MarkWatch } from './mark-feed.ts';
 import type { TradingSession } from './session.ts';
 
 export interface LivePerp {
@@ -27,6 +28,8 @@ export interface LivePerp {
   readonly margin: PaperMargin;
   /** The venue's mark price now (premiumIndex). */
   readonly mark: (symbol: string) => Promise<number>;
+  /** The venue's mark stream (absent: polled). */
+  readonly watchMark?: MarkWatch;
 }
 
 /** Reads the venue's brackets and per-symbol margin for a perpetual account; undefined for a spot one. */
@@ -49,7 +52,7 @@ export async function loadLivePerp(a: AccountSettings, c: LiveConnection): Promi
     leverage[i.symbol] = Math.min(m?.leverage ?? 20, i.maxLeverage);
     if (m && m.mode !== mode) modes[i.symbol] = m.mode;
   }
-  return { instruments, margin: { mode, leverage, ...(Object.keys(modes).length ? { modes } : {}) }, mark: (symbol) => fetchVenueMark(c.conn, symbol) };
+  return { instruments, margin: { mode, leverage, ...(Object.keys(modes).length ? { modes } : {}) }, mark: (symbol) => fetchVenueMark(c.conn, symbol), ...(hasMarkStream(c.conn) ? { watchMark: ccxtMarkWatch(c.conn) } : {}) };
 }
 
 /**

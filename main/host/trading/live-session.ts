@@ -57,7 +57,7 @@ export interface LiveSessionInput {
   readonly pollMs?: number;
   readonly onDiscrepancy?: 'reducing-only' | 'halted';
   /** Perpetual accounts: the venue's margin per symbol and its mark (live-perp.ts). */
-  readonly perp?: Pick<LivePerp, 'margin' | 'mark'>;
+  readonly perp?: Pick<LivePerp, 'margin' | 'mark' | 'watchMark'>;
   /** How often held perpetuals' marks are asked (ms); default 1 s. */
   readonly markMs?: number;
 }
@@ -93,7 +93,7 @@ export function startLiveRun(x: LiveSessionInput): LiveRun {
   }));
   // The venue's mark values held perpetuals (P&L, notional, margin), as the venue shows them; the venue liquidates.
   const marks = x.perp ? new MarkFeed({
-    symbols: conn.instruments.filter((i) => i.kind === 'perpetual').map((i) => i.symbol), mark: x.perp.mark,
+    symbols: conn.instruments.filter((i) => i.kind === 'perpetual').map((i) => i.symbol), mark: x.perp.mark, ...(x.perp.watchMark ? { watch: x.perp.watchMark } : {}),
     held: (symbol) => session.engine.portfolio.positionQty(symbol) !== 0,
     deliver: (symbol, price) => session.marketBatch(() => session.engine.portfolio.markVenue(symbol, price)),
     ...(x.markMs !== undefined ? { everyMs: x.markMs } : {}),
@@ -102,7 +102,7 @@ export function startLiveRun(x: LiveSessionInput): LiveRun {
   // A fill on a perpetual asks for its mark at once (until it arrives the portfolio values the position at its fill).
   if (marks) {
     session.engine.bus.on('fill', ({ fill: f }) => {
-      if (session.engine.portfolio.positions.get(f.symbol)?.perp) void marks.poll();
+      if (session.engine.portfolio.positions.get(f.symbol)?.perp) queueMicrotask(() => marks.sync());
     });
   }
   auditSessionStart(audit, x.now(), {

@@ -8,6 +8,7 @@
 import { auditSessionStart, auditSessionStop, SessionAuditSink } from '../../core/audit/session.ts';
 import { DEFAULT_DEMO_SYMBOLS } from '../../core/data/demo.ts';
 import { defineInstrument, type Instrument } from '../../core/model/index.ts';
+import type { SessionView } from '../../contract/trading.ts';
 import type { AccountRecord } from '../../storage/index.ts';
 import { PAPER_CURRENCY, type PaperAccountData } from './accounts.ts';
 import { composePaperSession, composeVenuePaperSession, type FeedConfig, type PaperSession, type VenuePaperSession } from './compose.ts';
@@ -113,6 +114,12 @@ export function composeVenuePaper(x: VenuePaperStart): VenuePaperSession {
   });
   ledger.catalog.putSession({ id: sessionId, kind: 'paper', accountId: record.id, owner: o.account.id, strategyId: null, strategyVersion: null, status: 'running', startedAt: now(), endedAt: null, data: { feed: 'prints', venue: o.account.venue, startTs } });
   return paper;
+}
+
+/** A perpetual paper session's venue data for the account's status: how its marks arrive, and whose tiers margin it. */
+export function paperPerpStatus(p: VenuePaperSession, markets: readonly VenueMarket[]): NonNullable<SessionView['perpetual']> {
+  const tiers = [...new Set(markets.filter((m) => m.type === 'perp').map((m) => m.tiers ?? 'the venue\'s stated margin'))].join('; ');
+  return { marks: p.marks?.describe() ?? 'none from the venue: liquidation on its trade prices', markPolls: p.marks?.pollCount ?? 0, tiers };
 }
 
 /** Records the end of a stopped paper session: audited, its catalog record closed (a failure is only logged). */

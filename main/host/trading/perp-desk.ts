@@ -66,6 +66,10 @@ export function perpetualParts(
     ledger.ledger.recordFunding({ accountId: scope.accountId, sessionId: scope.sessionId, symbol: b.symbol, ts: b.ts, rate: b.rate, markPrice: b.markPrice, position: b.position, amount: b.amount, currency: b.currency });
   };
   const mark = source.mark?.bind(source);
-  const marks = mark ? { mark, onError: (symbol: string, err: unknown) => log.warn({ symbol, err: (err as Error)?.message ?? String(err) }, 'no mark price from the venue; asked again next second') } : undefined;
+  // The venue's mark stream where it has one; polled at its rate-limit pace where not, or while the stream is down.
+  const marks = mark ? {
+    mark, ...(source.watchMark ? { watch: source.watchMark } : {}), ...(source.markPollMs !== undefined ? { everyMs: source.markPollMs } : {}),
+    onError: (symbol: string, err: unknown) => log.warn({ symbol, err: (err as Error)?.message ?? String(err) }, 'no mark price from the venue; asked again at the next poll'),
+  } : undefined;
   return { compose: { margin, priorFunding, funding: { feed, booked }, ...(marks ? { marks } : {}) }, margin, priorFunding };
 }

@@ -4,9 +4,15 @@
  * funding history), for the perpetuals' grids and stated margin, and for their funding data and mark. Their
  * prices come through the market streams: on an exchange the perpetual's own; Kestrel Sim's perpetuals trade on
  * its spot prices (mock-exchange/futures-public.ts), so the streams give the pair's (MarketStreams `alias`).
+ *
+ * Margin tiers: the venue's leverage brackets where it publishes them to a keyless client (ccxt fetchPublicTiers:
+ * Kestrel Sim lists them with its markets; a venue whose fetchLeverageTiers is public answers that), so max leverage,
+ * the maintenance rate per notional tier and the -2027 tier rule are the venue's. Binance serves its brackets only
+ * signed: its paper perpetuals fall back to the one tier exchangeInfo states (maintMarginPercent /
+ * requiredMarginPercent), and each market says so (`tiers`), as the account's status does.
  */
 import type { VenueSettings } from '../../contract/settings.ts';
-import type { CcxtVenue, VenueOptions } from '../../venues/ccxt/index.ts';
+import { fetchPublicTiers, type CcxtVenue, type VenueOptions } from '../../venues/ccxt/index.ts';
 import type { KestrelSim } from '../venues/kestrel-sim.ts';
 import type { VenuePool } from '../venues/pool.ts';
 import { ccxtFundingSource, type FundingSource } from './funding-feed.ts';
@@ -27,12 +33,27 @@ export function perpVenue(v: VenueSettings, pool: VenuePool, sim: (v: VenueSetti
   };
   return {
     markets: async () => {
-      const all = await (await conn()).loadInstruments();
-      return [...all.values()].filter((i) => i.kind === 'perpetual').map((i) => ({
-        symbol: i.symbol, base: i.base, quote: i.quote, type: 'perp' as const, tickSize: i.tickSize, lotStep: i.lotSize,
-        minNotional: i.minNotional === '0' ? null : i.minNotional, settle: i.settle, maxLeverage: i.maxLeverage, marginTiers: i.marginTiers,
-      }));
+      const c = await conn();
+      const perps = [...(await c.loadInstruments()).values()].filter((i) => i.kind === 'perpetual');
+      const pub = await fetchPublicTiers(c, perps.map((i) => i.symbol));
+      return perps.map((i) => {
+        const t = pub.tiers.get(i.symbol);
+        const margin = t?.length
+          ? { maxLeverage: Math.max(...t.map((x) => x.maxLeverage)), marginTiers: t, tiers: TIERS_FROM[pub.source ?? 'market-info'] }
+          : { maxLeverage: i.maxLeverage, marginTiers: i.marginTiers, tiers: STATED_TIER };
+        return {
+          symbol: i.symbol, base: i.base, quote: i.quote, type: 'perp' as const, tickSize: i.tickSize, lotStep: i.lotSize,
+          minNotional: i.minNotional === '0' ? null : i.minNotional, settle: i.settle, ...margin,
+        };
+      });
     },
     funding: async () => ccxtFundingSource(await conn()),
   };
 }
+
+/** What a perpetual's margin tiers are, as the account's status states it. */
+const TIERS_FROM = {
+  'market-info': "the venue's leverage brackets (listed with its markets)",
+  'public-endpoint': "the venue's leverage brackets (its public leverage-tier data)",
+} as const;
+export const STATED_TIER = "one tier stated in the venue's market data (fallback: its leverage brackets need an API key)";

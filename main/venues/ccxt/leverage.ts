@@ -2,13 +2,15 @@
  * A perpetual account's leverage, margin mode, leverage brackets and mark price at its venue, through ccxt's unified
  * calls (setLeverage, setMarginMode, fetchLeverages, fetchLeverageTiers, fetchMarkPrice). Binance USDⓈ-M and Kestrel
  * Sim answer them from POST /fapi/v1/leverage, POST /fapi/v1/marginType, GET /fapi/v1/symbolConfig, GET
- * /fapi/v1/leverageBracket (signed: the brackets are private) and GET /fapi/v1/premiumIndex.
+ * /fapi/v1/leverageBracket (signed: the brackets are private) and GET /fapi/v1/premiumIndex. A keyless client (a paper
+ * account) reads the brackets where the venue publishes them (fetchPublicTiers).
  *
  * A refusal keeps the venue's words: VenueRejectedError whose message is the venue's `msg` and whose
  * `details.venueCode` is its code (-2027, -4028, -4046, -4047, -4048, …), so the ticket shows what the venue said.
  * Replies are hostile: a tier, leverage or mark that is not a finite positive number is a malformed reply.
  */
-import { VenueNetworkError, VenueRejectedError } from '../../core/errors.ts';
+import ccxt from 'ccxt';
+import { KestrelError, VenueNetworkError, VenueRejectedError } from '../../core/errors.ts';
 import type { MarginTier } from '../../core/model/index.ts';
 import type { CcxtVenue } from './client.ts';
 import { venueWords } from './errors.ts';
@@ -84,23 +86,54 @@ export async function fetchVenueMargins(v: CcxtVenue, symbols: readonly string[]
 /** The venue's notional and leverage brackets per symbol, from the smallest tier up (MarginTier: text, exact). */
 export async function fetchVenueTiers(v: CcxtVenue, symbols: readonly string[]): Promise<Map<string, MarginTier[]>> {
   await v.loadInstruments(false);
-  const r = (await v.call('fetchLeverageTiers', () => v.ex.fetchLeverageTiers([...symbols]))) as unknown as Record<string, { maxNotional?: unknown; maintenanceMarginRate?: unknown; maxLeverage?: unknown; info?: Record<string, unknown> }[]>;
+  const r = (await v.call('fetchLeverageTiers', () => v.ex.fetchLeverageTiers([...symbols]))) as unknown as Record<string, RawTier[]>;
   if (typeof r !== 'object' || r === null) throw bad(v, 'fetchLeverageTiers', 'not an object');
   const out = new Map<string, MarginTier[]>();
   for (const symbol of symbols) {
     const list = r[symbol];
     if (!Array.isArray(list) || list.length === 0) continue;
-    out.set(symbol, list.map((t) => {
-      const info = t.info ?? {};
-      // The venue's own digits where it sent them (Binance: numbers in JSON, ccxt's parse keeps them in `info`).
-      const cap = decimalText(info.notionalCap ?? t.maxNotional);
-      const rate = decimalText(info.maintMarginRatio ?? t.maintenanceMarginRate);
-      const lev = Number(info.initialLeverage ?? t.maxLeverage);
-      if (cap === undefined || rate === undefined || !Number.isInteger(lev) || lev < 1) throw bad(v, 'fetchLeverageTiers', `tier of ${symbol}: ${JSON.stringify({ cap: info.notionalCap, rate: info.maintMarginRatio, lev: info.initialLeverage })}`);
-      return { maxNotional: cap, maintenanceRate: rate, maxLeverage: lev };
-    }));
+    // The venue's own digits where it sent them (Binance: numbers in JSON, ccxt's parse keeps them in `info`).
+    out.set(symbol, list.map((t) => tierOf(v, 'fetchLeverageTiers', symbol, { ...t, ...(t.info ?? {}) })));
   }
   return out;
+}
+
+type RawTier = { maxNotional?: unknown; maintenanceMarginRate?: unknown; maxLeverage?: unknown; notionalCap?: unknown; maintMarginRatio?: unknown; initialLeverage?: unknown; info?: Record<string, unknown> };
+
+function tierOf(v: CcxtVenue, op: string, symbol: string, t: RawTier): MarginTier {
+  const cap = decimalText(t.notionalCap ?? t.maxNotional);
+  const rate = decimalText(t.maintMarginRatio ?? t.maintenanceMarginRate);
+  const lev = Number(t.initialLeverage ?? t.maxLeverage);
+  if (cap === undefined || rate === undefined || !Number.isInteger(lev) || lev < 1) throw bad(v, op, `tier of ${symbol}: ${JSON.stringify({ cap: t.notionalCap ?? t.maxNotional, rate: t.maintMarginRatio ?? t.maintenanceMarginRate, lev: t.initialLeverage ?? t.maxLeverage })}`);
+  return { maxNotional: cap, maintenanceRate: rate, maxLeverage: lev };
+}
+
+/** Where a keyless client's tiers came from: the venue's public data, or nothing (the caller keeps the one stated tier). */
+export type PublicTierSource = 'market-info' | 'public-endpoint';
+
+/**
+ * A perpetual's leverage brackets as a client WITHOUT a key can read them (paper accounts): the market's own info
+ * where the venue lists them with its markets (Kestrel Sim's exchangeInfo `brackets`), else ccxt's fetchLeverageTiers
+ * where that call is public on the venue (ccxt refuses a private one before any request: AuthenticationError, as on
+ * Binance, whose leverageBracket is signed). Symbols with neither are absent; `source` says which route answered.
+ */
+export async function fetchPublicTiers(v: CcxtVenue, symbols: readonly string[]): Promise<{ readonly tiers: Map<string, MarginTier[]>; readonly source?: PublicTierSource }> {
+  await v.loadInstruments(false);
+  const fromInfo = new Map<string, MarginTier[]>();
+  for (const symbol of symbols) {
+    const info = (v.ex.markets?.[symbol]?.info ?? {}) as { brackets?: unknown };
+    if (!Array.isArray(info.brackets) || info.brackets.length === 0) continue;
+    fromInfo.set(symbol, (info.brackets as RawTier[]).map((t) => tierOf(v, 'exchangeInfo', symbol, (t ?? {}) as RawTier)));
+  }
+  if (fromInfo.size) return { tiers: fromInfo, source: 'market-info' };
+  if (!symbols.length || !(v.ex.has as Record<string, unknown>).fetchLeverageTiers) return { tiers: new Map() };
+  try {
+    const t = await fetchVenueTiers(v, symbols);
+    return t.size ? { tiers: t, source: 'public-endpoint' } : { tiers: t };
+  } catch (e) {
+    if (e instanceof KestrelError && e.cause instanceof ccxt.AuthenticationError) return { tiers: new Map() };
+    throw e;
+  }
 }
 
 /** The venue's mark price of a perpetual now. */

@@ -12,7 +12,8 @@ import type { Candle, OrderBookSnapshot, Trade } from '../../core/model/index.ts
 import type { CcxtVenue } from './client.ts';
 import { mapCcxtError } from './errors.ts';
 
-export type StreamKind = 'candles' | 'trades' | 'book' | 'ticker';
+/** `mark`: a perpetual's mark price (Binance USDⓈ-M `<symbol>@markPrice@1s`; polled: premiumIndex). */
+export type StreamKind = 'candles' | 'trades' | 'book' | 'ticker' | 'mark';
 
 export interface StreamStatus {
   readonly state: 'connecting' | 'live' | 'reconnecting' | 'stopped' | 'failed';
@@ -41,11 +42,19 @@ export interface TickerUpdate {
   readonly quoteVolume: number;
 }
 
+export interface MarkUpdate {
+  readonly symbol: string;
+  /** The venue's event time (ms). */
+  readonly ts: number;
+  readonly markPrice: number;
+}
+
 export interface StreamHandlers {
   onCandle?(candle: Candle): void;
   onTrade?(trade: Trade): void;
   onBook?(book: OrderBookSnapshot): void;
   onTicker?(ticker: TickerUpdate): void;
+  onMark?(mark: MarkUpdate): void;
   onStatus?(status: StreamStatus): void;
 }
 
@@ -78,7 +87,7 @@ function topLevels(side: readonly (readonly unknown[])[], depth: number): [numbe
   return out;
 }
 
-const WATCH = { candles: 'watchOHLCV', trades: 'watchTrades', book: 'watchOrderBook', ticker: 'watchTicker' } as const;
+const WATCH = { candles: 'watchOHLCV', trades: 'watchTrades', book: 'watchOrderBook', ticker: 'watchTicker', mark: 'watchMarkPrice' } as const;
 
 export interface StreamHandle {
   readonly done: Promise<void>;
@@ -153,6 +162,11 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
         asks: topLevels(ob.asks, d),
         ...(ob.nonce !== undefined ? { seq: Number(ob.nonce) } : {}),
       });
+    } else if (kind === 'mark') {
+      // A mark that is not a finite positive number is a broken frame: dropped, the next one is a second away.
+      const t = data as { timestamp?: number; markPrice?: number; info?: { p?: unknown; markPrice?: unknown } };
+      const markPrice = Number(t.info?.p ?? t.info?.markPrice ?? t.markPrice);
+      if (Number.isFinite(markPrice) && markPrice > 0) handlers.onMark?.({ symbol, ts: Number(t.timestamp ?? Date.now()), markPrice });
     } else {
       const t = data as { timestamp?: number; last?: number; high?: number; low?: number; baseVolume?: number; bid?: number; ask?: number; open?: number; percentage?: number; quoteVolume?: number };
       const n = (x: unknown) => (x === undefined || x === null ? Number.NaN : Number(x));
@@ -180,6 +194,8 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
           return venue.call('fetchTrades', () => ex.fetchTrades(symbol, undefined, 50), { symbol, signal: abort.signal });
         case 'book':
           return venue.call('fetchOrderBook', () => ex.fetchOrderBook(symbol, opts.depth ?? 20), { symbol, signal: abort.signal });
+        case 'mark':
+          return venue.call('fetchMarkPrice', () => ex.fetchMarkPrice(symbol), { symbol, signal: abort.signal });
         default:
           return venue.call('fetchTicker', () => ex.fetchTicker(symbol), { symbol, signal: abort.signal });
       }
@@ -191,6 +207,8 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
         return ex.watchTrades(symbol);
       case 'book':
         return ex.watchOrderBook(symbol);
+      case 'mark':
+        return ex.watchMarkPrice(symbol);
       default:
         return ex.watchTicker(symbol);
     }

@@ -4,8 +4,14 @@
  * mark price and funding (premiumIndex, fundingRate history: funding.ts), ticker price and depth; and the mark price
  * stream (`<symbol>@markPrice` every 3 s, `<symbol>@markPrice@1s`, published by server.ts). The perpetuals' trades, book
  * and candles are the spot pair's streams (the same prices).
+ *
+ * One sim extension: each exchangeInfo symbol also carries `brackets`, its leverage brackets in the shape of the
+ * signed GET /fapi/v1/leverageBracket rows. Binance publishes its tiers on its website but serves them to API
+ * clients only signed; the sim states them publicly so a keyless (paper) client margins on the same tiers a sim
+ * account's key reads (ccxt keeps the raw symbol as the market's `info`).
  */
 import type { MockSymbol } from './market.ts';
+import { bracketsOf } from './futures-brackets.ts';
 import { fundingHistory, nextFunding } from './funding.ts';
 import { depth, num } from './wire.ts';
 
@@ -77,7 +83,7 @@ function futuresExchangeInfo(symbols: readonly MockSymbol[], now: number): unkno
     assets: [{ asset: 'USDT', marginAvailable: true, autoAssetExchange: '-10000' }],
     symbols: symbols.map((s) => ({
       symbol: s.id, pair: s.id, contractType: 'PERPETUAL', deliveryDate: 4_133_404_800_000, onboardDate: 1_569_398_400_000, status: 'TRADING',
-      maintMarginPercent: '2.5000', requiredMarginPercent: '5.0000', baseAsset: s.base, quoteAsset: s.quote, marginAsset: s.quote,
+      maintMarginPercent: '2.5000', requiredMarginPercent: '5.0000', brackets: bracketsOf(s.id), baseAsset: s.base, quoteAsset: s.quote, marginAsset: s.quote,
       pricePrecision: s.priceDecimals, quantityPrecision: s.qtyDecimals, baseAssetPrecision: 8, quotePrecision: 8, underlyingType: 'COIN', underlyingSubType: [],
       triggerProtect: '0.0500', liquidationFee: '0.012500', marketTakeBound: '0.05', maxMoveOrderLimit: 10000,
       filters: [
