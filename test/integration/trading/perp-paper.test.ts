@@ -1,9 +1,10 @@
 /**
  * A perpetual PAPER account on Kestrel Sim (issue 18, deliverable 4): the account trades the sim's USDⓈ-M
  * perpetuals on its prices, with leverage and isolated margin; the venue's funding record at its funding time
- * is booked on the position held then, written to the ledger, and still there after a host restart; when the
- * venue's mark (premiumIndex) falls through the liquidation price the paper venue closes the position there, audited; the audit
- * re-run of each session reproduces its funding and its liquidation.
+ * is booked on the position held then, written to the ledger, and still there after a host restart; the account margins
+ * on the venue's leverage brackets (listed with the sim's markets: max leverage, maintenance rate per tier, the -2027
+ * tier rule); when the venue's mark (its markPrice stream, no poll) falls through the liquidation price the paper venue
+ * closes the position there, audited; the audit re-run of each session reproduces its funding and its liquidation.
  *
  * The market is shaped by the test: BTCUSDT flat at 30,000 through the funding times T and T + 8 h (so the sim's
  * rate is its base 1 bp and the mark 30,000), then falling 10 % from T + 8 h 3 min to T + 8 h 13 min. The sim's
@@ -98,24 +99,52 @@ describe('a perpetual paper account on Kestrel Sim', () => {
   let liq = 0;
   let firstSession = '';
 
-  it('trades the venue\'s perpetuals: a leveraged long shows its isolated liquidation price', async () => {
+  it('trades the venue\'s perpetuals on its leverage brackets: the tier rule refuses an order past its leverage\'s cap (-2027)', async () => {
     const instruments = (await c.call('trading.instruments', {})).instruments;
     expect(instruments.map((i) => i.symbol)).toEqual([PERP]);
     await until('a price for the perpetual', async () => (await c.call('trading.prices', {})).prices.find((p) => p.symbol === PERP), 60_000);
+    // The venue's brackets (Kestrel Sim lists them with its markets, as its signed leverageBracket serves them): BTC up to
+    // 125× and 0.4 % maintenance for a position up to 50 000, 100× / 0.5 % up to 600 000, …; not the one stated tier (20×, 2.5 %).
+    const at125 = await c.call('trading.setMargin', { symbol: PERP, leverage: 125 });
+    expect(at125).toMatchObject({ mode: 'isolated', leverage: 125, maxLeverage: 125 });
+    expect(Number(at125.maxNotional)).toBe(50_000);
+    expect(at125.brackets.slice(0, 2).map((b) => [Number(b.maxNotional), Number(b.maintenanceRate), b.maxLeverage])).toEqual([[50_000, 0.004, 125], [600_000, 0.005, 100]]);
+    expect((await c.call('trading.session', {})).perpetual).toMatchObject({ tiers: 'the venue\'s leverage brackets (listed with its markets)', marks: 'venue stream (markPrice)' });
+    // Only the venue's rule in the way: the profile's and the panel's limits off.
+    await c.call('risk.setProfile', { profile: { name: 'venue-only', maxPositionPctEquity: null, maxLeverage: null, checkBuyingPower: true } });
+    await c.call('risk.setLimits', { maxOrderNotional: null, maxPositionNotional: null, maxPositionPctEquity: null, priceBandBps: null });
+    // 1.7 at 29 500 = 50 150: past the 125× tier's 50 000. Refused before it reaches the paper venue, in the venue's words.
+    const e = await c.call('trading.submit', { symbol: PERP, side: 'buy', type: 'limit', qty: '1.7', price: '29500' }).then(() => undefined, (x: unknown) => x as { code: string; message: string; details: { reasons: { rule: string; message: string; limit: string }[] } });
+    expect(e?.code).toBe('risk_rejected');
+    expect(e!.details.reasons.map((r) => r.rule)).toEqual(['position_tier_at_leverage']);
+    expect(Number(e!.details.reasons[0]!.limit)).toBe(50_000);
+    expect(e!.message).toContain('Exceeded the maximum allowable position at current leverage (venue -2027)');
+    expect((await c.call('trading.openOrders', {})).orders).toEqual([]);
+    // At 100× the same order fits its tier (600 000): the rule follows the brackets, not a fixed cap.
+    await c.call('trading.setMargin', { symbol: PERP, leverage: 100 });
+    const fits = (await c.call('trading.submit', { symbol: PERP, side: 'buy', type: 'limit', qty: '1.7', price: '29500' })).orders[0]!;
+    await c.call('trading.cancel', { clientOrderId: fits.clientOrderId });
+    await until('no working order', async () => (await c.call('trading.openOrders', {})).orders.length === 0, 10_000);
+  }, 120_000);
+
+  it('a leveraged long shows its isolated liquidation price at the tier\'s maintenance rate', async () => {
     // The trader sets 19× on the symbol (settings.json says 20×): kept with the account's books, so it outlives the session.
-    expect(await c.call('trading.setMargin', { symbol: PERP, leverage: 19 })).toMatchObject({ mode: 'isolated', leverage: 19, maxLeverage: 20, editable: true });
+    expect(await c.call('trading.setMargin', { symbol: PERP, leverage: 19 })).toMatchObject({ mode: 'isolated', leverage: 19, maxLeverage: 125, editable: true });
     const buy = (await c.call('trading.submit', { symbol: PERP, side: 'buy', type: 'market', qty: '0.1' })).orders[0]!;
     await until('the long filled', async () => (await c.call('trading.fills', {})).fills.find((f) => f.clientOrderId === buy.clientOrderId), 30_000);
     const p = (await until('the position', position, 10_000))!;
     expect(p.side).toBe('long');
-    // 19× isolated on Kestrel Sim's stated 2.5 % maintenance: (N − N/19) / (q·(1 − 0.025)), about 2.4 % under entry.
+    // Worked by hand: notional N = 0.1 × entry (about 3 000) is in the first bracket (≤ 50 000: 0.4 %, cum 0); 19×
+    // isolated collateral N/19; the long is liquidated where N − N/19 = 0.1·P·(1 − 0.004), P = entry × (18/19) / 0.996,
+    // rounded up to the tick. At an entry of 30 000.00: 28 421.0526… / 0.996 = 28 535.1934… → 28 535.20 (the stated
+    // 2.5 % tier gave 29 149.82).
     const entry = Number(p.avgPrice);
     liq = Number(p.liquidationPrice);
-    expect(liq).toBeCloseTo((entry * 0.1 * (1 - 1 / 19)) / (0.1 * 0.975), 1);
-    expect(liq).toBeLessThan(entry);
+    expect(liq).toBe(Math.ceil(Math.round((entry * 18 / 19 / 0.996) * 1e6) / 1e4) / 100);
+    expect(liq).toBeCloseTo(28_535.2, -1);
     expect(p).toMatchObject({ leverage: 19, marginMode: 'isolated' });
     // With the long open, the venue's refusals come through the contract as typed errors with its code.
-    for (const [change, venueCode] of [[{ mode: 'cross' as const }, -4048], [{ leverage: 10 }, -4161], [{ leverage: 25 }, -4028]] as const) {
+    for (const [change, venueCode] of [[{ mode: 'cross' as const }, -4048], [{ leverage: 10 }, -4161], [{ leverage: 126 }, -4028]] as const) {
       const err = await c.call('trading.setMargin', { symbol: PERP, ...change }).then(() => undefined, (e: unknown) => e as { code: string; details?: { venueCode?: number } });
       expect(err).toMatchObject({ code: 'venue_rejected', details: { venueCode } });
     }
@@ -174,6 +203,15 @@ describe('a perpetual paper account on Kestrel Sim', () => {
   it('liquidates the long when the price falls through its liquidation price, audited and in the blotter', async () => {
     await until('the session running again', async () => (await c.call('trading.prices', {})).prices.find((x) => x.symbol === PERP), 60_000);
     const session = (await c.call('trading.session', {})).sessionId;
+    // The mark moves on the venue's markPrice stream and the position follows it: 2 minutes into the fall the
+    // price is 29 400; the position's mark, P&L and liquidation check are at the venue's mark, with no REST poll.
+    clock.jumpTo(FALL + 2 * MIN);
+    const marked = await until('the position at the falling mark', async () => {
+      const x = await position();
+      return x?.markSource === 'mark' && Number(x.markPrice) < 29_700 ? x : undefined;
+    }, 60_000);
+    expect(Number(marked.markPrice)).toBeGreaterThan(liq);
+    expect(Number(marked.unrealizedPnl)).toBeCloseTo((Number(marked.markPrice) - Number(marked.avgPrice)) * 0.1, 6);
     clock.jumpTo(FALL + 12 * MIN);
     const fill = await until('the liquidation fill', async () => (await c.call('trading.fills', {})).fills.find((f) => f.clientOrderId.startsWith('liquidation-')), 60_000);
     expect(fill.side).toBe('sell');
@@ -182,6 +220,8 @@ describe('a perpetual paper account on Kestrel Sim', () => {
     await until('flat', async () => (await position())?.side === 'flat', 10_000);
     // Funding paid earlier stays on the closed position's record.
     expect(Number((await position())!.funding)).toBeCloseTo(0.6, 10);
+    // Every mark of this session came from the stream: the status says so and no poll was sent.
+    expect((await c.call('trading.session', {})).perpetual).toMatchObject({ marks: 'venue stream (markPrice)', markPolls: 0 });
     host!.services.trading.stop('test done');
     const events = host!.services.audit.sessionEvents(session);
     const liqFill = events.find((e) => e.type === 'fill' && String((e.payload as { fill: { clientOrderId: string } }).fill.clientOrderId).startsWith('liquidation-'));

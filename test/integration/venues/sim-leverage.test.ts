@@ -1,11 +1,12 @@
 /**
  * A perpetual account's leverage, margin mode, brackets and mark at Kestrel Sim through ccxt's real binanceusdm
  * class and the product's module (main/venues/ccxt/leverage.ts): the signed brackets arrive as several tiers,
- * a refusal keeps the venue's code and words, the mark matches premiumIndex and the markPrice stream.
+ * a refusal keeps the venue's code and words, the mark matches premiumIndex and the markPrice stream. A keyless
+ * client (a paper account) reads the same brackets from the sim's market info, and the mark through the wrapper's stream.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VenueRejectedError } from '../../../main/core/errors.ts';
-import { fetchVenueMargins, fetchVenueMark, fetchVenueTiers, setVenueLeverage, setVenueMarginMode, type CcxtVenue } from '../../../main/venues/ccxt/index.ts';
+import { CcxtVenue, fetchPublicTiers, fetchVenueMargins, fetchVenueMark, fetchVenueTiers, openStream, setVenueLeverage, setVenueMarginMode, type MarkUpdate, type StreamStatus } from '../../../main/venues/ccxt/index.ts';
 import { generatedSymbols, SimClock, startMockExchange, type MockExchange, type SimKey } from '../../../main/venues/mock-exchange/index.ts';
 import { ccxtOf, simVenue, type Ccxt } from '../../support/sim-private.ts';
 
@@ -104,6 +105,54 @@ describe('the mark price stream of a live-clock sim (how the host runs it)', () 
     } finally {
       await v.close();
       await live.close();
+    }
+  });
+});
+
+describe('a keyless client (a paper account) at Kestrel Sim', () => {
+  const keyless = () => new CcxtVenue({ exchange: 'binanceusdm', endpoints: { rest: mock.baseUrl, ws: mock.wsUrl }, marketTypes: ['linear'], rateLimit: { perSecond: 1000, burst: 100 }, retry: { attempts: 1 }, timeoutMs: 10_000 });
+
+  it('reads the venue\'s brackets from its market info: the same tiers a key reads from leverageBracket', async () => {
+    const v = keyless();
+    try {
+      const pub = await fetchPublicTiers(v, [BTC, ETH]);
+      expect(pub.source).toBe('market-info');
+      const signed = await fetchVenueTiers(venue, [BTC, ETH]);
+      expect(pub.tiers.get(BTC)).toEqual(signed.get(BTC));
+      expect(pub.tiers.get(ETH)).toEqual(signed.get(ETH));
+    } finally {
+      await v.close();
+    }
+  });
+
+  it('where the markets list no brackets, a private fetchLeverageTiers (Binance: signed) gives none: no tiers, no source', async () => {
+    const v = keyless();
+    try {
+      await v.loadInstruments();
+      for (const m of Object.values(ccxtOf(v).markets as Record<string, { info: Record<string, unknown> }>)) delete m.info.brackets;
+      const pub = await fetchPublicTiers(v, [BTC]);
+      expect(pub).toEqual({ tiers: new Map() });
+    } finally {
+      await v.close();
+    }
+  });
+
+  it('streams the mark through the wrapper (openStream kind mark: watchMarkPrice), at the premiumIndex mark', async () => {
+    const v = keyless();
+    const marks: MarkUpdate[] = [];
+    const states: StreamStatus[] = [];
+    const h = openStream(v, 'mark', BTC, { onMark: (m) => void marks.push(m), onStatus: (s) => void states.push(s) });
+    try {
+      const deadline = Date.now() + 20_000;
+      while (marks.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(marks.length).toBeGreaterThanOrEqual(2);
+      expect(states.find((s) => s.state === 'live')?.mode).toBe('websocket');
+      const rest = await fetchVenueMark(v, BTC);
+      expect(marks[0]!.symbol).toBe(BTC);
+      expect(Math.abs(marks.at(-1)!.markPrice - rest) / rest).toBeLessThan(0.05);
+    } finally {
+      await h.close();
+      await v.close();
     }
   });
 });
