@@ -263,6 +263,7 @@ export class AccountDesk {
       return {
         sessionId: s.parts.sessionId, accountId: s.parts.accountId, account: this.o.account.id, accountName: this.o.account.name, mode: 'live', venue: s.parts.venue.id,
         feed: `${r.label} trades`, feedTickMs: 0, startedAt: s.startedAt, status: s.running ? 'running' : 'stopped',
+        ...(r.marks ? { perpetual: { marks: r.marks.describe(), markPolls: r.marks.pollCount, tiers: 'the venue\'s leverage brackets (read with the account\'s key)' } } : {}),
       };
     }
     const p = this.paper;

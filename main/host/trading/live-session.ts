@@ -34,6 +34,8 @@ export interface LiveRun {
   readonly session: TradingSession;
   readonly control: LiveControl;
   readonly label: string;
+  /** Perpetual accounts: the venue's marks (stream or polls: the account's status says which). */
+  readonly marks?: MarkFeed;
   stop(): void;
 }
 
@@ -131,7 +133,7 @@ export function startLiveRun(x: LiveSessionInput): LiveRun {
   control.start();
   marks?.start();
   return {
-    session, control,
+    session, control, ...(marks ? { marks } : {}),
     label: `${conn.api.id} ${x.account.environment}${conn.api.dryRun ? ' (dry-run)' : ''}`,
     stop() {
       marks?.stop();

@@ -78,6 +78,8 @@ describe('leverage and margin of a perpetual sim account', () => {
     expect(p).toMatchObject({ marginMode: 'isolated', leverage: 50 });
     const upnl = (Number(p.markPrice) - Number(p.avgPrice)) * Number(p.qty);
     expect(Number(p.unrealizedPnl)).toBeCloseTo(upnl, 2);
+    // The mark came on the venue's markPrice stream, no premiumIndex poll.
+    expect((await c.call('trading.session', {})).perpetual).toMatchObject({ marks: 'venue stream (markPrice)', markPolls: 0 });
     // Valued at a price all along (its fill, then the mark), the account never read as a loss of the notional.
     expect((await c.call('risk.status', { account })).account?.drawdown ?? 0).toBeLessThan(0.01);
   });
