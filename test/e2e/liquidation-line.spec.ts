@@ -73,6 +73,8 @@ test('perpetual paper account: created in Settings (isolated, 10×), a long show
     await dialog.getByTestId('margin-apply').click();
     await expect(dialog.getByTestId('margin-error')).toContainText('Margin type cannot be changed if there exists position');
     await snap(page, 'paper-perp-margin-refused');
+    // Where the margin comes from: the sim's own brackets (listed with its markets), the mark on its stream.
+    await expect(dialog.getByTestId('margin-sources')).toContainText('Tiers: the venue\'s leverage brackets (listed with its markets). Mark: venue stream (markPrice).');
     // Isolated at 20×: allowed (a raise), the liquidation price moves to (1 − 1/20) / 0.996 = 0.9538 of the entry, and the line with it.
     await dialog.getByRole('radio', { name: 'Isolated' }).click();
     await dialog.getByRole('textbox', { name: 'Leverage' }).fill('20');

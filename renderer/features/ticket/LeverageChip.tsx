@@ -71,6 +71,8 @@ function MarginDialog({ view, onClose }: { view: SymbolMarginView; onClose(v?: S
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const ccy = useTrading((s) => s.account?.currency);
+  // Where the tiers and the mark come from (the venue's brackets and stream, or a stated fallback / polling).
+  const sources = useTrading((s) => s.session?.perpetual);
   const n = Number(lev);
   const valid = Number.isInteger(n) && n >= 1 && n <= view.maxLeverage;
   const cap = valid ? capAt(view.brackets, n) : null;
@@ -110,6 +112,11 @@ function MarginDialog({ view, onClose }: { view: SymbolMarginView; onClose(v?: S
             {valid ? `Up to ${view.maxLeverage}× on this venue; at ${n}× a position of ${cap === null ? 'any size' : `at most ${fmtMoney(cap, ccy)} ${ccy ?? ''}`}.` : `A whole number from 1 to ${view.maxLeverage}.`}
             {' '}The mode changes only with no position and no working order.
           </div>
+          {sources && (
+            <div className="muted margin-note" data-testid="margin-sources">
+              Tiers: {sources.tiers}. Mark: {sources.marks}.
+            </div>
+          )}
           {error && <div className="error-text margin-error" role="alert" data-testid="margin-error">{error}</div>}
         </div>
         <div className="modal-actions">
