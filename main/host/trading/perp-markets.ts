@@ -12,7 +12,8 @@
  * requiredMarginPercent), and each market says so (`tiers`), as the account's status does.
  */
 import type { VenueSettings } from '../../contract/settings.ts';
-import { fetchPublicTiers, type CcxtVenue, type VenueOptions } from '../../venues/ccxt/index.ts';
+import type { MarginTier } from '../../core/model/index.ts';
+import { fetchPublicTiers, type CcxtVenue, type PublicTiers, type VenueOptions } from '../../venues/ccxt/index.ts';
 import type { KestrelSim } from '../venues/kestrel-sim.ts';
 import type { VenuePool } from '../venues/pool.ts';
 import { ccxtFundingSource, type FundingSource } from './funding-feed.ts';
@@ -35,12 +36,15 @@ export function perpVenue(v: VenueSettings, pool: VenuePool, sim: (v: VenueSetti
     markets: async () => {
       const c = await conn();
       const perps = [...(await c.loadInstruments()).values()].filter((i) => i.kind === 'perpetual');
-      const pub = await fetchPublicTiers(c, perps.map((i) => i.symbol));
+      // The venue's tiers not readable now (unreachable, a broken reply): the stated tier, and the status says why.
+      const pub: PublicTiers | { tiers: Map<string, MarginTier[]>; failed: string } = await fetchPublicTiers(c, perps.map((i) => i.symbol))
+        .catch((e: unknown) => ({ tiers: new Map<string, MarginTier[]>(), failed: (e as Error)?.message ?? String(e) }));
+      const fallback = `one tier stated in the venue's market data (fallback: ${'failed' in pub ? `its leverage brackets could not be read: ${pub.failed}` : pub.missing === 'private' ? 'its leverage brackets need an API key' : 'it publishes no leverage brackets'})`;
       return perps.map((i) => {
         const t = pub.tiers.get(i.symbol);
-        const margin = t?.length
-          ? { maxLeverage: Math.max(...t.map((x) => x.maxLeverage)), marginTiers: t, tiers: TIERS_FROM[pub.source ?? 'market-info'] }
-          : { maxLeverage: i.maxLeverage, marginTiers: i.marginTiers, tiers: STATED_TIER };
+        const margin = t?.length && 'source' in pub && pub.source
+          ? { maxLeverage: Math.max(...t.map((x) => x.maxLeverage)), marginTiers: t, tiers: TIERS_FROM[pub.source] }
+          : { maxLeverage: i.maxLeverage, marginTiers: i.marginTiers, tiers: fallback };
         return {
           symbol: i.symbol, base: i.base, quote: i.quote, type: 'perp' as const, tickSize: i.tickSize, lotStep: i.lotSize,
           minNotional: i.minNotional === '0' ? null : i.minNotional, settle: i.settle, ...margin,
@@ -56,4 +60,3 @@ const TIERS_FROM = {
   'market-info': "the venue's leverage brackets (listed with its markets)",
   'public-endpoint': "the venue's leverage brackets (its public leverage-tier data)",
 } as const;
-export const STATED_TIER = "one tier stated in the venue's market data (fallback: its leverage brackets need an API key)";

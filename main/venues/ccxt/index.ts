@@ -9,4 +9,4 @@ export { CcxtTrading, orderError, orderReport, tradeReport, type OrderApi, type 
 export { orderOutcome, isAlgoRequired, isClockSkew, venueWords, type OrderOutcome } from './errors.ts';
 export { checkKey, type KeyCheck } from './credentials.ts';
 export { fetchFundingNow, fetchFundingHistory, type FundingNow, type FundingRecord } from './funding.ts';
-export { setVenueLeverage, setVenueMarginMode, fetchVenueMargins, fetchVenueTiers, fetchPublicTiers, fetchVenueMark, type PublicTierSource, type VenueMarginMode, type VenueSymbolMargin } from './leverage.ts';
+export { setVenueLeverage, setVenueMarginMode, fetchVenueMargins, fetchVenueTiers, fetchPublicTiers, fetchVenueMark, type PublicTierSource, type PublicTiers, type VenueMarginMode, type VenueSymbolMargin } from './leverage.ts';

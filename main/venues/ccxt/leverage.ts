@@ -111,13 +111,20 @@ function tierOf(v: CcxtVenue, op: string, symbol: string, t: RawTier): MarginTie
 /** Where a keyless client's tiers came from: the venue's public data, or nothing (the caller keeps the one stated tier). */
 export type PublicTierSource = 'market-info' | 'public-endpoint';
 
+export interface PublicTiers {
+  readonly tiers: Map<string, MarginTier[]>;
+  readonly source?: PublicTierSource;
+  /** No tiers: the venue serves them only signed (`private`), or its ccxt class has no tier call (`none`). */
+  readonly missing?: 'private' | 'none';
+}
+
 /**
  * A perpetual's leverage brackets as a client WITHOUT a key can read them (paper accounts): the market's own info
  * where the venue lists them with its markets (Kestrel Sim's exchangeInfo `brackets`), else ccxt's fetchLeverageTiers
  * where that call is public on the venue (ccxt refuses a private one before any request: AuthenticationError, as on
  * Binance, whose leverageBracket is signed). Symbols with neither are absent; `source` says which route answered.
  */
-export async function fetchPublicTiers(v: CcxtVenue, symbols: readonly string[]): Promise<{ readonly tiers: Map<string, MarginTier[]>; readonly source?: PublicTierSource }> {
+export async function fetchPublicTiers(v: CcxtVenue, symbols: readonly string[]): Promise<PublicTiers> {
   await v.loadInstruments(false);
   const fromInfo = new Map<string, MarginTier[]>();
   for (const symbol of symbols) {
@@ -126,12 +133,12 @@ export async function fetchPublicTiers(v: CcxtVenue, symbols: readonly string[])
     fromInfo.set(symbol, (info.brackets as RawTier[]).map((t) => tierOf(v, 'exchangeInfo', symbol, (t ?? {}) as RawTier)));
   }
   if (fromInfo.size) return { tiers: fromInfo, source: 'market-info' };
-  if (!symbols.length || !(v.ex.has as Record<string, unknown>).fetchLeverageTiers) return { tiers: new Map() };
+  if (!symbols.length || !(v.ex.has as Record<string, unknown>).fetchLeverageTiers) return { tiers: new Map(), missing: 'none' };
   try {
     const t = await fetchVenueTiers(v, symbols);
-    return t.size ? { tiers: t, source: 'public-endpoint' } : { tiers: t };
+    return t.size ? { tiers: t, source: 'public-endpoint' } : { tiers: t, missing: 'none' };
   } catch (e) {
-    if (e instanceof KestrelError && e.cause instanceof ccxt.AuthenticationError) return { tiers: new Map() };
+    if (e instanceof KestrelError && e.cause instanceof ccxt.AuthenticationError) return { tiers: new Map(), missing: 'private' };
     throw e;
   }
 }

@@ -131,7 +131,7 @@ describe('a keyless client (a paper account) at Kestrel Sim', () => {
       await v.loadInstruments();
       for (const m of Object.values(ccxtOf(v).markets as Record<string, { info: Record<string, unknown> }>)) delete m.info.brackets;
       const pub = await fetchPublicTiers(v, [BTC]);
-      expect(pub).toEqual({ tiers: new Map() });
+      expect(pub).toEqual({ tiers: new Map(), missing: 'private' });
     } finally {
       await v.close();
     }
