@@ -7,6 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VenueRejectedError } from '../../../main/core/errors.ts';
 import { CcxtVenue, fetchPublicTiers, fetchVenueMargins, fetchVenueMark, fetchVenueTiers, openStream, setVenueLeverage, setVenueMarginMode, type MarkUpdate, type StreamStatus } from '../../../main/venues/ccxt/index.ts';
+import { isolatedCollateral, liquidationPrice, maintenanceMargin } from '../../../main/core/margin/margin.ts';
+import { maxNotionalAt } from '../../../main/core/margin/leverage.ts';
+import { defineInstrument, money } from '../../../main/core/model/index.ts';
+import { venueInstrumentSpecs } from '../../../main/host/trading/instruments.ts';
 import { generatedSymbols, SimClock, startMockExchange, type MockExchange, type SimKey } from '../../../main/venues/mock-exchange/index.ts';
 import { ccxtOf, simVenue, type Ccxt } from '../../support/sim-private.ts';
 
@@ -120,6 +124,28 @@ describe('a keyless client (a paper account) at Kestrel Sim', () => {
       const signed = await fetchVenueTiers(venue, [BTC, ETH]);
       expect(pub.tiers.get(BTC)).toEqual(signed.get(BTC));
       expect(pub.tiers.get(ETH)).toEqual(signed.get(ETH));
+    } finally {
+      await v.close();
+    }
+  });
+
+  it('margins a paper perpetual on those tiers: the liquidation price at its bracket\'s maintenance rate and amount (hand-worked)', async () => {
+    const v = keyless();
+    try {
+      const tiers = (await fetchPublicTiers(v, [BTC])).tiers.get(BTC)!;
+      const [spec] = venueInstrumentSpecs([{ symbol: BTC, base: 'BTC', quote: 'USDT', type: 'perp', tickSize: '0.01', lotStep: '0.001', minNotional: '5', settle: 'USDT', maxLeverage: 125, marginTiers: tiers }], { makerFee: '0', takerFee: '0' });
+      const inst = defineInstrument(spec!);
+      // Long 10 BTC at 30 000: notional 300 000, in the second bracket (≤ 600 000: 0.5 %), whose maintenance amount is
+      // 50 000 × (0.005 − 0.004) = 50. Maintenance margin 300 000 × 0.005 − 50 = 1 450.
+      const pos = { qty: 10_000, cost: 3_000_000 * 10_000 };
+      expect(maintenanceMargin(inst, money('300000'))).toBe(money('1450'));
+      // Isolated at 20×: collateral 15 000; liquidation where 300 000 − 15 000 − 50 = 10·P·(1 − 0.005):
+      // P = 284 950 / 9.95 = 28 638.1909… → 28 638.20 (rounded up). The stated 2.5 % tier gave 29 230.77.
+      const collateral = isolatedCollateral(inst, pos, 20);
+      expect(collateral).toBe(money('15000'));
+      expect(liquidationPrice(inst, pos, collateral)).toBe(2_863_820);
+      // The tier rule's cap: 50 000 at 125×, 600 000 at 100×.
+      expect([maxNotionalAt(inst, 125), maxNotionalAt(inst, 100)]).toEqual([money('50000'), money('600000')]);
     } finally {
       await v.close();
     }
