@@ -5,6 +5,7 @@
  * stream (`<symbol>@markPrice` every 3 s, `<symbol>@markPrice@1s`, published by server.ts). The perpetuals' trades, book
  * and candles are the spot pair's streams (the same prices).
  */
+import { numberFromText } from '../../core/model/number-text.ts';
 import type { MockSymbol } from './market.ts';
 import { fundingHistory, nextFunding } from './funding.ts';
 import { depth, num } from './wire.ts';
@@ -38,7 +39,8 @@ export function handleFuturesPublic(path: string, q: URLSearchParams, symbols: R
       if (!list) return invalid;
       const n = (k: string): number | undefined => {
         const v = q.get(k);
-        return v === null || v === '' ? undefined : Number(v);
+        // A blank or padded value is malformed, not 0 (Number(' ') is): refused below as Binance refuses it.
+        return v === null || v === '' ? undefined : numberFromText(v);
       };
       const range = { startTime: n('startTime'), endTime: n('endTime'), limit: n('limit') };
       if (Object.values(range).some((v) => v !== undefined && !Number.isSafeInteger(v))) return { status: 400, body: { code: -1100, msg: 'Illegal characters found in a parameter.' } };

@@ -55,3 +55,16 @@ describe('ccxt replies with blank numbers', () => {
     expect(tradeReport({ ...trade, fee: undefined, price: '101.5' }, undefined, 'binance')).toMatchObject({ fee: 0, price: 101.5 });
   });
 });
+
+describe('Kestrel Sim request parameters', () => {
+  it('a blank startTime of the funding history is refused (-1100), not read as 0', async () => {
+    const { handleFuturesPublic } = await import('../../../main/venues/mock-exchange/futures-public.ts');
+    const { generatedSymbols } = await import('../../../main/venues/mock-exchange/index.ts');
+    const s = generatedSymbols({ symbols: ['BTC/USDT'], days: 0.01, seed: 3 })[0]!;
+    const symbols = new Map([[s.id, s]]);
+    const ask = (q: string) => handleFuturesPublic('/fapi/v1/fundingRate', new URLSearchParams(q), symbols, () => 100, Date.UTC(2026, 0, 2));
+    expect(ask(`symbol=${s.id}&startTime=%20`)).toMatchObject({ status: 400, body: { code: -1100 } });
+    expect(ask(`symbol=${s.id}&limit=%20%20`)).toMatchObject({ status: 400, body: { code: -1100 } });
+    expect(ask(`symbol=${s.id}&startTime=0`)?.status).toBe(200);
+  });
+});
