@@ -9,12 +9,18 @@ import { installProcessGuards } from '../host/process-guards.ts';
 import { attachElectronTransport } from './ipc.ts';
 import { keychainProblem, osKeychainVault } from './key-vault.ts';
 import { installMenu } from './menu.ts';
+import { applyHostJsFlags, launchedWithHostFlags } from './js-flags.ts';
+import { HOST_V8_FLAGS } from '../host/v8-flags.ts';
 import { electronPdfRenderer } from './pdf.ts';
 import { registerAppScheme, serveAppScheme } from './protocol.ts';
 import { appContentSecurityPolicy, hardenSession } from './security.ts';
 import { updatePlan } from './update-policy.ts';
 import { startUpdates, type AppUpdates } from './updater.ts';
 import { createMainWindow, rendererIndexUrl } from './window.ts';
+
+// The host's V8 flags, from the list `npm start`/`serve` use; before `ready`, while switches still apply.
+const hostFlagsAtLaunch = launchedWithHostFlags(app.commandLine);
+applyHostJsFlags(app.commandLine);
 
 // The same override headless mode honours, so tests and second profiles never touch the real userData.
 if (process.env.KESTREL_DATA_DIR) app.setPath('userData', process.env.KESTREL_DATA_DIR);
@@ -47,6 +53,8 @@ if (!app.requestSingleInstanceLock()) {
     const riskAuthenticator = new UserPresenceAuthenticator(authenticatorFromEnv());
     host = await createHost({ mode: 'electron', dataDir: app.getPath('userData'), keyVault: osKeychainVault(), riskAuthenticator });
     installProcessGuards(host.ctx.log);
+    // Said once so a profile of a burst can be read right: this process's young generation is V8's default.
+    if (!hostFlagsAtLaunch) host.ctx.log.info(`main process launched without ${HOST_V8_FLAGS.join(' ')} (only Electron's launch command line sets them here; \`kestrel start\` passes them)`);
     // Said at start, not at the first export: without a real keychain nothing can be signed.
     const keychain = keychainProblem();
     if (keychain) host.ctx.setEngineStatus({ state: 'degraded', detail: keychain });

@@ -31,12 +31,22 @@ export type IndicatorSeries = z.infer<typeof IndicatorSeries>;
 
 const timeframe = () => z.string().regex(/^\d{1,4}[mhdDw]$/, 'e.g. 1m, 5m, 1h, 4h, 1d');
 const ms = () => z.number().int().min(0).max(1e13);
+const price = () => z.number().finite().positive();
+export const FormingBar = z.object({ ts: ms(), open: price(), high: price(), low: price(), close: price(), volume: z.number().finite().min(0) }).strict();
+export type FormingBar = z.infer<typeof FormingBar>;
 
 export const indicatorCommands = {
   'indicators.list': command('Indicators the host can compute, with parameters, outputs and placement.', empty, z.array(IndicatorInfo)),
   'indicators.series': command(
     'One indicator (a registry spec such as "rsi:14" or "bb:20:2") over a dataset in [from, to), aggregated like market.candles; typed-array columns.',
-    req({ source: id(), symbol: id(), timeframe: timeframe(), from: ms().optional(), to: ms().optional(), spec: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:=-]+$/, 'a spec like rsi:14') }),
+    req({
+      source: id(), symbol: id(), timeframe: timeframe(), from: ms().optional(), to: ms().optional(), spec: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:=-]+$/, 'a spec like rsi:14'),
+      /**
+       * The bar the chart shows forming (live feeds store closed minutes only): it takes the place of the
+       * stored bar of its time, or follows the last one, so the series' tail moves with the live bar.
+       */
+      forming: FormingBar.optional(),
+    }),
     IndicatorSeries,
   ),
 };

@@ -6,6 +6,7 @@
  * before the last reload. A strategy that throws is stopped with its error (`state: 'error'`, `lastError`).
  */
 import { z } from 'zod';
+import { AccountField } from './accounts.ts';
 import { command, empty, event, id, req } from './define.ts';
 
 export const PAPER_STRATEGY_TIMEFRAMES = ['1m', '5m', '15m', '1h'] as const;
@@ -49,8 +50,8 @@ export type PaperStrategyView = z.infer<typeof PaperStrategyView>;
 
 export const paperStrategyCommands = {
   'paper.strategy.start': command(
-    'Runs a saved strategy version (default: latest) on a symbol and timeframe in the paper session.',
-    req({ strategyId: id(), version: version().optional(), symbol: id(), timeframe: z.enum(PAPER_STRATEGY_TIMEFRAMES), params: params().optional() }),
+    'Runs a saved strategy version (default: latest) on a symbol and timeframe in the selected account\'s paper session. `account` names the account the caller shows: a market replay\'s, or another than the selected, is refused.',
+    req({ strategyId: id(), version: version().optional(), symbol: id(), timeframe: z.enum(PAPER_STRATEGY_TIMEFRAMES), params: params().optional(), ...AccountField }),
     PaperStrategyView,
   ),
   'paper.strategy.stop': command('Stops a running paper strategy and cancels its working orders.', req({ runId: id() }), PaperStrategyView),

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { ResponseOf } from '../../main/contract/index.ts';
-import type { IndicatorInfo, IndicatorSeries } from '../../main/contract/indicators.ts';
+import type { FormingBar, IndicatorInfo, IndicatorSeries } from '../../main/contract/indicators.ts';
 import { isReplayAccount } from '../../main/contract/replay.ts';
 import { call } from '../ipc/client.ts';
 import { useLayout, type ChartConfig } from './layout.ts';
@@ -59,8 +59,11 @@ interface ChartState {
   loadDatasets(): Promise<void>;
   select(p: { source?: string; symbol?: string; timeframe?: Timeframe }): Promise<void>;
   addIndicator(spec: string): Promise<boolean>;
-  /** Re-reads the active indicators' series for what the chart shows (a replay's chart as its bars arrive). */
-  refreshIndicators(): Promise<void>;
+  /**
+   * Re-reads the active indicators' series for what the chart shows: a replay's chart as its bars arrive; a
+   * live chart with the bar it shows forming (`forming`), which the store holds only once closed.
+   */
+  refreshIndicators(forming?: FormingBar): Promise<void>;
   removeIndicator(spec: string): void;
   /** Shows what a saved layout holds for this chart (symbol, timeframe, indicator set). */
   applyConfig(c: ChartConfig): Promise<void>;
@@ -82,6 +85,8 @@ export function createChartStore(index: number) {
     if (s.symbol && !isReplayAccount(s.source)) useLayout.getState().setChartConfig(index, { source: s.source, symbol: s.symbol, timeframe: s.timeframe, indicators: s.active.map((a) => a.spec) });
     if (index === 0) saveSpecs(s.active.map((a) => a.spec));
   };
+  /** Refreshes of the indicators started so far: only the newest one's answer is applied. */
+  let refreshes = 0;
   return create<ChartState>((set, get) => ({
     datasets: [],
     datasetsLoaded: false,
@@ -155,12 +160,14 @@ export function createChartStore(index: number) {
       remember(get());
       return true;
     },
-    async refreshIndicators() {
+    async refreshIndicators(forming) {
       const { source, symbol, timeframe } = get();
       const specs = get().active.map((a) => a.spec);
       if (!specs.length || !symbol || !source) return;
-      const series = await Promise.all(specs.map((s) => call('indicators.series', { source, symbol, timeframe, spec: s }, { quiet: true })));
-      if (get().source !== source || get().symbol !== symbol || get().timeframe !== timeframe) return;
+      const mine = ++refreshes;
+      const series = await Promise.all(specs.map((s) => call('indicators.series', { source, symbol, timeframe, spec: s, ...(forming ? { forming } : {}) }, { quiet: true })));
+      // A later refresh (a newer live bar) may have answered first: an older answer would step the tail back.
+      if (mine !== refreshes || get().source !== source || get().symbol !== symbol || get().timeframe !== timeframe) return;
       const fresh = new Map(specs.map((s, i) => [s, series[i]]));
       set({ active: get().active.map((a) => (fresh.get(a.spec) ? { ...a, series: fresh.get(a.spec)! } : a)) });
     },

@@ -7,7 +7,7 @@ import { useNotices } from './notices.ts';
 interface PaperStrategiesState {
   runs: PaperStrategyView[];
   load(): Promise<void>;
-  start(r: { strategyId: string; version?: number; symbol: string; timeframe: '1m' | '5m' | '15m' | '1h' }): Promise<boolean>;
+  start(r: { strategyId: string; version?: number; symbol: string; timeframe: '1m' | '5m' | '15m' | '1h'; account?: string }): Promise<boolean>;
   stop(runId: string): Promise<void>;
   reload(runId: string, to: { version?: number; rollback?: boolean }): Promise<void>;
 }

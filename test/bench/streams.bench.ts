@@ -36,7 +36,7 @@
  * discarded warm-up round (JIT). Latencies pool every timed round; the rate is the median round's. Both
  * stores end with the same closed bars (checked: count and every close) before the ratio is printed. Slow
  * batches are attributed to the GC pauses that overlap them.
- * `npm run bench -- streams` runs this with the host process's V8 flags (main/cli/host-flags.ts), as the app runs.
+ * `npm run bench -- streams` runs this with the host process's V8 flags (main/host/v8-flags.ts), as the app runs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';

@@ -6,7 +6,7 @@ import { appRoot } from '../../host/paths.ts';
 import { buildMain } from '../build.ts';
 import type { CliCommand } from '../command.ts';
 import { SERVE_OPTIONS, serveHeadless } from './serve.ts';
-import { HOST_V8_FLAGS } from '../host-flags.ts';
+import { HOST_V8_FLAGS } from '../../host/v8-flags.ts';
 
 /** The Electron binary's path when one is installed and can actually start on this machine, else why not. */
 export function probeElectron(): { ok: true; path: string } | { ok: false; why: string } {

@@ -3,3 +3,4 @@ export * from './instrument.ts';
 export * from './market.ts';
 export * from './order.ts';
 export * from './position.ts';
+export * from './number-text.ts';

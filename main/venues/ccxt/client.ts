@@ -7,7 +7,7 @@ import ccxt, { type Exchange } from 'ccxt';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CancelledError, KestrelError, NotFoundError, ValidationError } from '../../core/errors.ts';
 import { columnsFromRows, type OhlcvColumns } from '../../core/data/index.ts';
-import type { Instrument, OrderBookSnapshot, Trade } from '../../core/model/index.ts';
+import { numberFromText, type Instrument, type OrderBookSnapshot, type Trade } from '../../core/model/index.ts';
 import { exchangeInfo } from './catalogue.ts';
 import { mapCcxtError } from './errors.ts';
 import { marketToInstrument } from './instruments.ts';
@@ -192,7 +192,7 @@ export class CcxtVenue {
     await this.loadInstruments(false, signal);
     const rows = await this.call('fetchOHLCV', () => this.ex.fetchOHLCV(symbol, timeframe, since, limit), { symbol, ...(signal ? { signal } : {}) });
     if (!Array.isArray(rows)) throw mapCcxtError(new TypeError('fetchOHLCV did not return a list'), { exchange: this.id, op: 'fetchOHLCV', symbol });
-    return columnsFromRows(rows.map((r) => (Array.isArray(r) ? r.map((x) => (x === undefined || x === null ? Number.NaN : Number(x))) : [Number.NaN])));
+    return columnsFromRows(rows.map((r) => (Array.isArray(r) ? r.map(numberFromText) : [Number.NaN])));
   }
 
   async fetchTrades(symbol: string, since?: number, limit?: number, signal?: AbortSignal): Promise<Trade[]> {
@@ -201,8 +201,8 @@ export class CcxtVenue {
     return list.map((t) => ({
       symbol,
       ts: Number(t.timestamp),
-      price: Number(t.price),
-      qty: Number(t.amount),
+      price: numberFromText(t.price),
+      qty: numberFromText(t.amount),
       ...(t.side === 'buy' || t.side === 'sell' ? { aggressor: t.side } : {}),
       ...(t.id !== undefined ? { id: String(t.id) } : {}),
     }));
@@ -211,7 +211,7 @@ export class CcxtVenue {
   async fetchOrderBook(symbol: string, limit?: number, signal?: AbortSignal): Promise<OrderBookSnapshot> {
     await this.loadInstruments(false, signal);
     const ob = await this.call('fetchOrderBook', () => this.ex.fetchOrderBook(symbol, limit), { symbol, ...(signal ? { signal } : {}) });
-    const lv = (l: unknown[]) => [Number(l[0]), Number(l[1])] as const;
+    const lv = (l: unknown[]) => [numberFromText(l[0]), numberFromText(l[1])] as const;
     return {
       kind: 'snapshot',
       symbol,
@@ -225,7 +225,7 @@ export class CcxtVenue {
   async fetchTicker(symbol: string, signal?: AbortSignal): Promise<{ symbol: string; ts: number; last: number; bid: number; ask: number; high: number; low: number; baseVolume: number }> {
     await this.loadInstruments(false, signal);
     const t = await this.call('fetchTicker', () => this.ex.fetchTicker(symbol), { symbol, ...(signal ? { signal } : {}) });
-    return { symbol, ts: Number(t.timestamp), last: Number(t.last), bid: Number(t.bid), ask: Number(t.ask), high: Number(t.high), low: Number(t.low), baseVolume: Number(t.baseVolume) };
+    return { symbol, ts: Number(t.timestamp), last: numberFromText(t.last), bid: numberFromText(t.bid), ask: numberFromText(t.ask), high: numberFromText(t.high), low: numberFromText(t.low), baseVolume: numberFromText(t.baseVolume) };
   }
 
   /** The venue's clock (ms), or undefined when the exchange class cannot tell it. */

@@ -8,7 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CancelledError, type KestrelError } from '../../core/errors.ts';
-import type { Candle, OrderBookSnapshot, Trade } from '../../core/model/index.ts';
+import { numberFromText, type Candle, type OrderBookSnapshot, type Trade } from '../../core/model/index.ts';
 import type { CcxtVenue } from './client.ts';
 import { mapCcxtError } from './errors.ts';
 
@@ -82,7 +82,7 @@ function topLevels(side: readonly (readonly unknown[])[], depth: number): [numbe
   const out = new Array<[number, number]>(n);
   for (let i = 0; i < n; i++) {
     const l = side[i]!;
-    out[i] = [Number(l[0]), Number(l[1])];
+    out[i] = [numberFromText(l[0]), numberFromText(l[1])];
   }
   return out;
 }
@@ -119,11 +119,11 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
       for (const r of data as unknown[][]) {
         const ts = Number(r[0]);
         if (!(ts >= lastCandleTs)) continue; // late message for an older bar
-        const open = Number(r[1]);
-        const high = Number(r[2]);
-        const low = Number(r[3]);
-        const close = Number(r[4]);
-        const volume = Number(r[5]);
+        const open = numberFromText(r[1]);
+        const high = numberFromText(r[2]);
+        const low = numberFromText(r[3]);
+        const close = numberFromText(r[4]);
+        const volume = numberFromText(r[5]);
         const c = lastCandle;
         // An exact duplicate (Object.is: NaN repeats too, as the string key this replaced compared).
         if (ts === lastCandleTs && Object.is(open, c[0]) && Object.is(high, c[1]) && Object.is(low, c[2]) && Object.is(close, c[3]) && Object.is(volume, c[4])) continue;
@@ -147,8 +147,8 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
         const ts = Number(t.timestamp);
         if (ts > lastTradeTs) lastTradeTs = ts;
         const trade: Trade = t.side === 'buy' || t.side === 'sell'
-          ? { symbol, ts, price: Number(t.price), qty: Number(t.amount), aggressor: t.side, id }
-          : { symbol, ts, price: Number(t.price), qty: Number(t.amount), id };
+          ? { symbol, ts, price: numberFromText(t.price), qty: numberFromText(t.amount), aggressor: t.side, id }
+          : { symbol, ts, price: numberFromText(t.price), qty: numberFromText(t.amount), id };
         handlers.onTrade?.(trade);
       }
     } else if (kind === 'book') {
@@ -169,9 +169,9 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
       if (Number.isFinite(markPrice) && markPrice > 0) handlers.onMark?.({ symbol, ts: Number(t.timestamp ?? Date.now()), markPrice });
     } else {
       const t = data as { timestamp?: number; last?: number; high?: number; low?: number; baseVolume?: number; bid?: number; ask?: number; open?: number; percentage?: number; quoteVolume?: number };
-      const n = (x: unknown) => (x === undefined || x === null ? Number.NaN : Number(x));
+      const n = numberFromText;
       handlers.onTicker?.({
-        symbol, ts: Number(t.timestamp), last: Number(t.last), high: n(t.high), low: n(t.low), baseVolume: n(t.baseVolume),
+        symbol, ts: Number(t.timestamp), last: n(t.last), high: n(t.high), low: n(t.low), baseVolume: n(t.baseVolume),
         bid: n(t.bid), ask: n(t.ask), open: n(t.open), changePct: n(t.percentage), quoteVolume: n(t.quoteVolume),
       });
     }

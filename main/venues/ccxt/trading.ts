@@ -16,6 +16,7 @@
  */
 import type { Exchange } from 'ccxt';
 import { KestrelError, VenueNetworkError, VenueRejectedError } from '../../core/errors.ts';
+import { numberFromText } from '../../core/model/number-text.ts';
 import type { CcxtVenue } from './client.ts';
 import { isClockSkew, mapCcxtError, orderOutcome } from './errors.ts';
 
@@ -295,7 +296,7 @@ export class CcxtTrading implements OrderApi {
     const total = (b.total ?? {}) as Record<string, unknown>;
     const free = (b.free ?? {}) as Record<string, unknown>;
     const used = (b.used ?? {}) as Record<string, unknown>;
-    return Object.keys(total).map((c) => ({ currency: c, free: num(free[c]) ?? 0, used: num(used[c]) ?? 0, total: num(total[c]) ?? 0 }));
+    return Object.keys(total).map((c) => ({ currency: c, free: num(free[c], `free ${c}`, this.id) ?? 0, used: num(used[c], `used ${c}`, this.id) ?? 0, total: num(total[c], `total ${c}`, this.id) ?? 0 }));
   }
 
   async fetchPositions(symbols?: readonly string[]): Promise<VenuePosition[]> {
@@ -304,10 +305,10 @@ export class CcxtTrading implements OrderApi {
     const list = await this.v.call('fetchPositions', () => this.ex.fetchPositions(symbols ? [...symbols] : undefined));
     return listOf(list, 'fetchPositions', this.id).flatMap((p) => {
       const x = p as Record<string, unknown>;
-      const contracts = num(x.contracts) ?? 0;
-      const size = contracts * (num(x.contractSize) ?? 1);
+      const contracts = num(x.contracts, 'position size', this.id) ?? 0;
+      const size = contracts * (num(x.contractSize, 'contract size', this.id) ?? 1);
       if (typeof x.symbol !== 'string') return [];
-      return [{ symbol: x.symbol, qty: x.side === 'short' ? -Math.abs(size) : Math.abs(size), entryPrice: num(x.entryPrice) }];
+      return [{ symbol: x.symbol, qty: x.side === 'short' ? -Math.abs(size) : Math.abs(size), entryPrice: num(x.entryPrice, 'entry price', this.id) }];
     });
   }
 
@@ -430,10 +431,15 @@ export function orderError(e: unknown, ctx?: { exchange: string; op: string; sym
   return new VenueNetworkError(mapped.message, details, mapped.cause ?? e);
 }
 
-function num(x: unknown): number | undefined {
-  if (x === undefined || x === null || x === '') return undefined;
-  const n = Number(x);
-  return Number.isFinite(n) ? n : undefined;
+/**
+ * An optional numeric field of a venue reply: absent (undefined, null) is undefined; anything else must be a
+ * number or decimal text, or the reply is malformed (a blank string is not a zero: Number(' ') would be).
+ */
+function num(x: unknown, what: string, exchange: string): number | undefined {
+  if (x === undefined || x === null) return undefined;
+  const n = numberFromText(x);
+  if (Number.isNaN(n)) throw new VenueNetworkError(`${exchange}: reply with a malformed ${what} ${JSON.stringify(x).slice(0, 40)}`, { exchange, kind: 'BadResponse', outcome: 'unknown' });
+  return n;
 }
 
 function listOf(x: unknown, op: string, exchange: string): unknown[] {
@@ -455,15 +461,15 @@ export function orderReport(x: unknown, symbol: string | undefined, exchange: st
   if (side !== 'buy' && side !== 'sell') throw bad('side');
   const rawStatus = typeof o.status === 'string' ? (o.status === 'cancelled' ? 'canceled' : o.status) : 'open';
   if (!STATUSES.has(rawStatus as VenueOrderStatus)) throw bad('status');
-  const amount = num(o.amount);
+  const amount = num(o.amount, 'order amount', exchange);
   if (amount === undefined || amount < 0) throw bad('amount');
-  const filled = num(o.filled) ?? 0;
+  const filled = num(o.filled, 'filled quantity', exchange) ?? 0;
   if (filled < 0 || filled > amount * (1 + 1e-9)) throw bad('filled quantity');
   const cid = typeof o.clientOrderId === 'string' && o.clientOrderId !== '' ? o.clientOrderId : clientOrderId;
   return {
     venueOrderId: String(id), clientOrderId: cid, symbol: sym, status: rawStatus as VenueOrderStatus, side,
-    type: typeof o.type === 'string' ? o.type.toLowerCase() : 'limit', amount, filled, price: num(o.price) || undefined,
-    triggerPrice: num(o.triggerPrice ?? o.stopPrice) || undefined, reduceOnly: o.reduceOnly === true, ts: num(o.timestamp) ?? Date.now(),
+    type: typeof o.type === 'string' ? o.type.toLowerCase() : 'limit', amount, filled, price: num(o.price, 'order price', exchange) || undefined,
+    triggerPrice: num(o.triggerPrice ?? o.stopPrice, 'trigger price', exchange) || undefined, reduceOnly: o.reduceOnly === true, ts: num(o.timestamp, 'order time', exchange) ?? Date.now(),
   };
 }
 
@@ -476,8 +482,8 @@ export function tradeReport(x: unknown, symbol: string | undefined, exchange: st
   const sym = typeof t.symbol === 'string' ? t.symbol : symbol;
   if (!sym) throw bad('symbol');
   if (t.side !== 'buy' && t.side !== 'sell') throw bad('side');
-  const amount = num(t.amount);
-  const price = num(t.price);
+  const amount = num(t.amount, 'trade amount', exchange);
+  const price = num(t.price, 'trade price', exchange);
   if (amount === undefined || amount <= 0) throw bad('amount');
   if (price === undefined || price <= 0) throw bad('price');
   const fee = (t.fee ?? {}) as Record<string, unknown>;
@@ -485,7 +491,7 @@ export function tradeReport(x: unknown, symbol: string | undefined, exchange: st
   const cid = typeof t.clientOrderId === 'string' ? t.clientOrderId : typeof info.c === 'string' ? info.c : undefined;
   return {
     tradeId: String(t.id), venueOrderId: String(t.order), clientOrderId: cid, symbol: sym, side: t.side, amount, price,
-    fee: num(fee.cost) ?? 0, feeCurrency: typeof fee.currency === 'string' ? fee.currency : undefined,
-    liquidity: t.takerOrMaker === 'maker' ? 'maker' : 'taker', ts: num(t.timestamp) ?? Date.now(),
+    fee: num(fee.cost, 'fee', exchange) ?? 0, feeCurrency: typeof fee.currency === 'string' ? fee.currency : undefined,
+    liquidity: t.takerOrMaker === 'maker' ? 'maker' : 'taker', ts: num(t.timestamp, 'trade time', exchange) ?? Date.now(),
   };
 }

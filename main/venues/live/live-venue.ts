@@ -97,8 +97,9 @@ interface Track {
   /** The create call has not answered yet: until something acknowledges the order, a cancel waits (the venue may not hold it yet). */
   creating: boolean;
   /**
-   * The kernel holds the order past pending-submit (restored accepted / pending-cancel / triggered, ...), where
-   * `rejected` is no longer a legal state: an order found never placed ends `canceled` (`not_placed`) instead.
+   * The kernel holds the order past pending-submit (acknowledged, its emulated trigger fired, or restored
+   * accepted / pending-cancel / triggered), where `rejected` is no longer a legal state: an order refused or
+   * found never placed ends `canceled` with that reason instead (see `refused`).
    */
   pastSubmit: boolean;
 }
@@ -202,6 +203,7 @@ export class LiveVenue implements Venue {
       if (local && o.state === 'triggered') {
         // Its market or limit form may have reached the venue before the process died: asked by client id.
         t.kind = triggeredKind(kind as TriggerKind);
+        t.pastSubmit = true;
         if (o.venueOrderId === EMULATED || o.venueOrderId === undefined) this.markUnknown(t, 'submit', 'the process stopped after the emulated trigger fired');
         continue;
       }
@@ -274,6 +276,7 @@ export class LiveVenue implements Venue {
       const t = this.byClient.get(a.clientOrderId);
       if (!t || t.terminal) continue;
       this.emit({ kind: 'triggered', clientOrderId: t.clientOrderId, ts: this.now() });
+      t.pastSubmit = true;
       t.kind = triggeredKind(a.kind);
       const { triggerPrice: _trigger, ...rest } = a.req;
       queueMicrotask(() => this.send(t, { ...rest, kind: t.kind }));
@@ -311,7 +314,7 @@ export class LiveVenue implements Venue {
         t.creating = false;
         t.terminal = true;
         this.o.log?.warn({ clientOrderId: t.clientOrderId, err: errorText(e) }, 'order not sent: its intent could not be made durable');
-        this.emit({ kind: t.cancelWanted ? 'canceled' : 'rejected', clientOrderId: t.clientOrderId, reason: 'intent_not_durable', ts: this.now() });
+        this.refused(t, 'intent_not_durable');
       }),
     );
   }
@@ -391,6 +394,7 @@ export class LiveVenue implements Venue {
       t.venueOrderId = r.venueOrderId;
       this.byVenueId.set(r.venueOrderId, t);
       this.emit({ kind: 'ack', clientOrderId: t.clientOrderId, venueOrderId: r.venueOrderId, ts: this.now() });
+      t.pastSubmit = true;
     }
     const venueFilled = floatToLots(inst, r.filled, 'half-even');
     if (venueFilled > t.filled) this.fetchTradesOf(t, r);
@@ -419,6 +423,7 @@ export class LiveVenue implements Venue {
       t.venueOrderId = tr.venueOrderId;
       this.byVenueId.set(tr.venueOrderId, t);
       this.emit({ kind: 'ack', clientOrderId: t.clientOrderId, venueOrderId: tr.venueOrderId, ts: this.now() });
+      t.pastSubmit = true;
     }
     t.filled += qty;
     if (tr.ts > this.lastTradeTs) this.lastTradeTs = tr.ts;
@@ -503,14 +508,24 @@ export class LiveVenue implements Venue {
   private onCallFailed(t: Track, op: 'submit', e: unknown): void {
     if (outcomeOf(e) === 'rejected') {
       t.terminal = true;
-      // Canceled while its create was in flight (pending-cancel, where `rejected` is not a legal state): it ends
-      // canceled, with the venue's refusal as the reason.
-      if (t.cancelWanted) return this.emit({ kind: 'canceled', clientOrderId: t.clientOrderId, reason: errorCode(e), ts: this.now() });
-      this.emit({ kind: 'rejected', clientOrderId: t.clientOrderId, reason: errorCode(e), ts: this.now(), detail: venueMessage(e, this.api.id) });
+      this.refused(t, errorCode(e), venueMessage(e, this.api.id));
       return;
     }
     this.o.log?.warn({ clientOrderId: t.clientOrderId, err: errorText(e) }, 'order outcome unknown: resolving by client order id');
     this.scheduleResolve(this.markUnknown(t, op, errorText(e)), 0);
+  }
+
+  /**
+   * The venue refused the order, or it was never placed. `rejected` is legal only while the kernel holds the
+   * order pending-submit; past it (acknowledged, a fired emulated trigger, a restored working order) or
+   * with a cancel asked, the order ends `canceled` with the refusal as the reason, and the venue's words go to
+   * the log (a cancel event carries no detail).
+   */
+  private refused(t: Track, reason: string, detail?: string): void {
+    const ts = this.now();
+    if (!t.cancelWanted && !t.pastSubmit) return this.emit({ kind: 'rejected', clientOrderId: t.clientOrderId, reason, ts, ...(detail !== undefined ? { detail } : {}) });
+    if (detail !== undefined) this.o.log?.warn({ clientOrderId: t.clientOrderId, reason, detail }, 'order refused by the venue after it was working: ended canceled');
+    this.emit({ kind: 'canceled', clientOrderId: t.clientOrderId, reason, ts });
   }
 
   private markUnknown(t: Track, op: UnknownOrder['op'], why: string): Track {
@@ -549,7 +564,7 @@ export class LiveVenue implements Venue {
             t.terminal = true;
             t.unknown = undefined;
             this.o.onChange?.();
-            this.emit(t.cancelWanted || t.pastSubmit ? { kind: 'canceled', clientOrderId: t.clientOrderId, reason: 'not_placed', ts: this.now() } : { kind: 'rejected', clientOrderId: t.clientOrderId, reason: 'not_placed', ts: this.now() });
+            this.refused(t, 'not_placed');
             return;
           }
           if (attempt + 1 >= p.attempts && !(notFound && op === 'submit')) {
@@ -585,7 +600,8 @@ export class LiveVenue implements Venue {
     if (r.status === 'canceled' || r.status === 'expired' || r.status === 'rejected' || (r.status === 'closed' && t.filled < t.qty)) {
       t.terminal = true;
       const ts = this.now();
-      this.emit(r.status === 'canceled' || r.status === 'closed' ? { kind: 'canceled', clientOrderId: t.clientOrderId, reason: t.cancelWanted ? 'requested' : 'venue', ts } : r.status === 'expired' ? { kind: 'expired', clientOrderId: t.clientOrderId, ts } : { kind: 'rejected', clientOrderId: t.clientOrderId, reason: 'venue', ts });
+      if (r.status === 'rejected') return this.refused(t, 'venue');
+      this.emit(r.status === 'canceled' || r.status === 'closed' ? { kind: 'canceled', clientOrderId: t.clientOrderId, reason: t.cancelWanted ? 'requested' : 'venue', ts } : { kind: 'expired', clientOrderId: t.clientOrderId, ts });
     }
   }
 

@@ -10,6 +10,7 @@
  * clients only signed; the sim states them publicly so a keyless (paper) client margins on the same tiers a sim
  * account's key reads (ccxt keeps the raw symbol as the market's `info`).
  */
+import { numberFromText } from '../../core/model/number-text.ts';
 import type { MockSymbol } from './market.ts';
 import { bracketsOf } from './futures-brackets.ts';
 import { fundingHistory, nextFunding } from './funding.ts';
@@ -44,7 +45,8 @@ export function handleFuturesPublic(path: string, q: URLSearchParams, symbols: R
       if (!list) return invalid;
       const n = (k: string): number | undefined => {
         const v = q.get(k);
-        return v === null || v === '' ? undefined : Number(v);
+        // A blank or padded value is malformed, not 0 (Number(' ') is): refused below as Binance refuses it.
+        return v === null || v === '' ? undefined : numberFromText(v);
       };
       const range = { startTime: n('startTime'), endTime: n('endTime'), limit: n('limit') };
       if (Object.values(range).some((v) => v !== undefined && !Number.isSafeInteger(v))) return { status: 400, body: { code: -1100, msg: 'Illegal characters found in a parameter.' } };

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { download } from '../../app/ui/csv.ts';
+import { fileStamp } from '../../app/ui/filename.ts';
 import { call } from '../../ipc/client.ts';
 import { useNotices } from '../../state/notices.ts';
 
 /** Exports the whole log: a signed bundle (verifiable offline), the HTML report, or the events table as CSV. */
 export function ExportMenu() {
   const [busy, setBusy] = useState(false);
-  const stamp = () => new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const stamp = () => fileStamp(Date.now());
   const run = async (kind: string) => {
     setBusy(true);
     try {

@@ -12,6 +12,7 @@ import { ChartView, type Bar, type Legend, type PriceLineSpec } from './lightwei
 import { liquidationLine } from './liquidation-line.ts';
 import { ChartTrading } from './ChartTrading.tsx';
 import { ChartAlerts } from '../alerts/ChartAlerts.tsx';
+import { followIndicators } from './indicator-follow.ts';
 import { mergeMinute } from './live-bar.ts';
 import { levelsFor } from './levels.ts';
 import { placementOf } from './outputs.ts';
@@ -147,13 +148,22 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
   // Live candles from the paper feed: 1m bars update in place. Other timeframes: each forming minute is merged
   // into the bar the closed minutes make (`base`); when a minute closes, the host's re-aggregated tail becomes the base.
   const base = useRef<{ key: string; bar: Bar | undefined }>({ key: '', bar: undefined });
-  useVenueLiveBars(view);
+  // Indicators follow the live bar too (throttled; the host recomputes with the forming bar at the end).
+  const follower = useMemo(() => followIndicators((forming) => {
+    if (store.getState().active.length) void store.getState().refreshIndicators(forming);
+  }), [store]);
+  useEffect(() => () => follower.cancel(), [follower]);
+  useEffect(() => follower.cancel(), [seq, follower]);
+  useVenueLiveBars(view, follower.bar);
   useEffect(() => {
     if (!connected) return;
     return getClient().on('trading.candle', (c) => {
       const st = store.getState();
       if (c.symbol !== st.symbol || c.source !== st.source || !view.current) return;
-      if (st.timeframe === '1m') return view.current.updateBar(c);
+      if (st.timeframe === '1m') {
+        view.current.updateBar(c);
+        return follower.bar(c);
+      }
       const tfMs = TIMEFRAME_MS[st.timeframe];
       if (!tfMs || !st.candles || !st.candles.count) return;
       const key = `${st.source}|${st.symbol}|${st.timeframe}|${st.candles.ts[0]}`;
@@ -161,7 +171,9 @@ export function ChartPanel({ store = useChart, index = 0 }: { store?: ChartStore
         const k = st.candles.count - 1;
         base.current = { key, bar: { ts: st.candles.ts[k]!, open: st.candles.open[k]!, high: st.candles.high[k]!, low: st.candles.low[k]!, close: st.candles.close[k]!, volume: st.candles.volume[k]! } };
       }
-      if (!c.closed) return view.current.updateBar(mergeMinute(base.current.bar, c, tfMs));
+      const shown = mergeMinute(base.current.bar, c, tfMs);
+      follower.bar(shown);
+      if (!c.closed) return view.current.updateBar(shown);
       const from = base.current.bar?.ts ?? st.candles.ts[st.candles.count - 1]!;
       void call('market.candles', { source: st.source, symbol: st.symbol, timeframe: st.timeframe, from }, { quiet: true }).then((r) => {
         if (!r || !r.count || base.current.key !== key) return;

@@ -466,6 +466,13 @@ export class ChartView {
     return [...this.lines.keys()];
   }
 
+  /** A line's newest point (time and value) as it was last given, or null (tests read whether it moves live). */
+  lineTail(key: string): { ts: number; value: number } | null {
+    const l = this.lines.get(key);
+    const n = l ? l.ts.length : 0;
+    return l && n ? { ts: l.ts[n - 1]!, value: l.values[n - 1]! } : null;
+  }
+
   /** Each line's pane and value range over the window, next to the candles' (pane 0) low/high. */
   placements(): { candles: { min: number; max: number }; lines: LinePlacement[] } {
     const range = (vals: readonly { value?: number; low?: number; high?: number }[]) => {

@@ -11,7 +11,7 @@ import { useStream } from './stream-hub.ts';
  * timeframes closed minutes build the bar and the forming minute is merged on top (epoch buckets, as the host
  * aggregates). A chart of demo or imported data is left alone.
  */
-export function useVenueLiveBars(view: RefObject<ChartView | null>): void {
+export function useVenueLiveBars(view: RefObject<ChartView | null>, onBar?: (shown: Bar) => void): void {
   const source = useChart((s) => s.source);
   const symbol = useChart((s) => s.symbol);
   const timeframe = useChart((s) => s.timeframe);
@@ -39,14 +39,18 @@ export function useVenueLiveBars(view: RefObject<ChartView | null>): void {
     const v = view.current;
     const tfMs = TIMEFRAME_MS[timeframe];
     if (!v || !tfMs) return;
+    let shown: Bar | undefined;
     for (const b of u.bars) {
       if (tfMs === 60_000) {
         v.updateBar(b);
+        shown = b;
         continue;
       }
       const merged = mergeMinute(base.current, b, tfMs);
       v.updateBar(merged);
+      shown = merged;
       if (b.closed) base.current = merged;
     }
+    if (shown) onBar?.(shown);
   });
 }

@@ -7,7 +7,8 @@ import { useApp } from '../../state/app.ts';
 import { useConnection } from '../../state/connection.ts';
 import { useNotices } from '../../state/notices.ts';
 import { useSettings } from '../../state/settings.ts';
-import { useTrading } from '../../state/trading.ts';
+import { forAccount, useTrading } from '../../state/trading.ts';
+import { isReplayAccount } from '../../../main/contract/replay.ts';
 import { isDecimal } from '../ticket/logic.ts';
 import { ExchangeKeys } from './ExchangeKeys.tsx';
 import { UpdatesSettings } from './UpdatesSettings.tsx';
@@ -23,9 +24,14 @@ export function SettingsPanel() {
   const [paper, setPaper] = useState<PaperSettings | null>(null);
   const [draft, setDraft] = useState({ startingBalance: '', makerFee: '', takerFee: '' });
   const [confirmReset, setConfirmReset] = useState(false);
+  // The account the Trade workspace shows, as the Risk panel and the ticket act on it. A market replay's has no
+  // settings of its own (it trades with the paper defaults; the host refuses changes): the card says so.
+  const session = useTrading((s) => s.session);
+  const replay = isReplayAccount(session?.account);
 
   const load = async () => {
-    const p = await call('paper.settings', {});
+    if (replay) return setPaper(null);
+    const p = await call('paper.settings', forAccount());
     if (p) {
       setPaper(p);
       setDraft({ startingBalance: p.startingBalance, makerFee: pct(p.makerFee), takerFee: pct(p.takerFee) });
@@ -33,11 +39,12 @@ export function SettingsPanel() {
   };
   useEffect(() => {
     if (connected) void load();
-  }, [connected]);
+  }, [connected, session?.account]);
 
   const invalid = (['startingBalance', 'makerFee', 'takerFee'] as const).filter((k) => !isDecimal(draft[k]) || (k !== 'startingBalance' && Number(draft[k]) >= 100));
   const save = async (resetAccount: boolean) => {
-    const p = await call('paper.setSettings', { startingBalance: draft.startingBalance, makerFee: fraction(draft.makerFee), takerFee: fraction(draft.takerFee), ...(resetAccount ? { resetAccount: true } : {}) });
+    if (replay) return;
+    const p = await call('paper.setSettings', { startingBalance: draft.startingBalance, makerFee: fraction(draft.makerFee), takerFee: fraction(draft.takerFee), ...(resetAccount ? { resetAccount: true } : {}), ...forAccount() });
     if (!p) return;
     setPaper(p);
     useNotices.getState().push({ level: 'info', title: resetAccount ? 'Paper account reset' : 'Paper settings saved', message: resetAccount ? `Restarted with ${p.startingBalance} ${p.currency}.` : p.pendingReset ? 'They apply when you reset the account.' : 'Saved.' });
@@ -60,8 +67,19 @@ export function SettingsPanel() {
           <TimeZoneSetting />
         </section>
         <section className="card">
-          <h3 className="section">Paper account</h3>
-          {!paper ? (
+          <h3 className="section">
+            Paper account{' '}
+            {session && (
+              <span className={`pill ${replay ? 'replay' : ''}`} data-testid="paper-settings-account" title="The account these settings belong to: the one the Trade workspace shows">
+                {session.accountName}
+              </span>
+            )}
+          </h3>
+          {replay ? (
+            <div className="muted" data-testid="paper-settings-replay">
+              The Trade workspace shows the market replay {session?.accountName}. A replay trades with the paper defaults, which cannot be changed for it. Leave the replay to change a paper account&apos;s settings.
+            </div>
+          ) : !paper ? (
             <div className="muted">Loading…</div>
           ) : (
             <div className="form-grid">
@@ -128,7 +146,7 @@ export function SettingsPanel() {
       </div>
       {confirmReset && (
         <ConfirmDialog
-          title="Reset the paper account?"
+          title={`Reset ${session?.accountName ?? 'the paper account'}?`}
           confirmLabel="Reset account"
           danger
           onCancel={() => setConfirmReset(false)}

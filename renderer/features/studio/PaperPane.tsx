@@ -4,9 +4,12 @@ import { PAPER_STRATEGY_TIMEFRAMES } from '../../../main/contract/paper-strategy
 import { useConnection } from '../../state/connection.ts';
 import { usePaperStrategies } from '../../state/paper-strategies.ts';
 import { useStudio } from '../../state/studio.ts';
-import { useTrading } from '../../state/trading.ts';
+import { forAccount, useTrading } from '../../state/trading.ts';
+import { isReplayAccount } from '../../../main/contract/replay.ts';
 
 type Timeframe = (typeof PAPER_STRATEGY_TIMEFRAMES)[number];
+
+const REPLAY_SHOWN = 'The Trade workspace shows a market replay: strategies run in a paper account\'s session, not in a replay. Leave the replay to run in paper.';
 
 /** "Run in paper" for the open saved strategy, and the strategies running in the paper session. */
 export function PaperPane() {
@@ -15,6 +18,10 @@ export function PaperPane() {
   const list = useStudio((s) => s.list);
   const runs = usePaperStrategies((s) => s.runs);
   const instruments = useTrading((s) => s.instruments);
+  // Runs join the selected account's paper session. While the Trade workspace shows a market replay, that is
+  // not the account on screen: Run is refused here (and by the host) rather than start one out of sight.
+  const session = useTrading((s) => s.session);
+  const replay = isReplayAccount(session?.account);
   // Paper runs what was backtested: the backtest's symbol and timeframe, until the trader picks others here.
   const tested = useStudio((s) => s.config);
   const paperable = (tf: string): Timeframe => ((PAPER_STRATEGY_TIMEFRAMES as readonly string[]).includes(tf) ? (tf as Timeframe) : '1m');
@@ -52,12 +59,12 @@ export function PaperPane() {
         </select>
         <button
           className="primary small"
-          disabled={!saved || busy}
-          title={saved ? `Run v${saved.version} in the paper session` : 'Save the strategy first: paper runs use saved versions'}
+          disabled={!saved || busy || replay}
+          title={replay ? REPLAY_SHOWN : saved ? `Run v${saved.version} in ${session?.accountName ?? 'the paper session'}` : 'Save the strategy first: paper runs use saved versions'}
           onClick={async () => {
-            if (!saved) return;
+            if (!saved || replay) return;
             setBusy(true);
-            await usePaperStrategies.getState().start({ strategyId: saved.id, version: saved.version, symbol, timeframe });
+            await usePaperStrategies.getState().start({ strategyId: saved.id, version: saved.version, symbol, timeframe, ...forAccount() });
             setBusy(false);
           }}
         >
@@ -68,8 +75,18 @@ export function PaperPane() {
             Stop
           </button>
         )}
+        {session && !replay && (
+          <span className="pill small" data-testid="paper-run-account" title="Runs join this account's paper session: the one the Trade workspace shows">
+            {session.accountName}
+          </span>
+        )}
         {draft && !saved && <span className="muted small">save to run in paper</span>}
       </div>
+      {replay && (
+        <div className="muted small pad-x" data-testid="paper-run-replay">
+          {REPLAY_SHOWN}
+        </div>
+      )}
       <h3 className="section pad-x">Running in paper</h3>
       {runs.length === 0 ? (
         <div className="muted pad-x small">Nothing running. Open a saved strategy and press Run in paper.</div>

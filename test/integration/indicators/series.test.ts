@@ -40,6 +40,26 @@ describe('indicators over the contract', () => {
     for (let i = s.warmup; i < got.length; i++) expect(got[i]).toBeCloseTo(want[i]!, 10);
   });
 
+  it('follows a live chart: the forming bar replaces the stored bar of its time or follows the last one', async () => {
+    const candles = await t.client.call('market.candles', { source: 'test', symbol: 'ABC-USD', timeframe: '1m' });
+    const n = candles.count;
+    const stored = await t.client.call('indicators.series', { source: 'test', symbol: 'ABC-USD', timeframe: '1m', spec: 'sma:3' });
+    const next = { ts: candles.ts[n - 1]! + 60_000, open: 200, high: 210, low: 190, close: 210, volume: 5 };
+    const live = await t.client.call('indicators.series', { source: 'test', symbol: 'ABC-USD', timeframe: '1m', spec: 'sma:3', forming: next });
+    expect(live.ts.length).toBe(n + 1);
+    expect(live.ts[n]).toBe(next.ts);
+    const sma = (s: typeof live) => s.outputs[0]!.values;
+    expect(sma(live)[n]).toBeCloseTo((candles.close[n - 2]! + candles.close[n - 1]! + 210) / 3, 10);
+    // The stored bars' values are unchanged; without the forming bar the tail stays where history ended.
+    expect(Array.from(sma(live).subarray(0, n))).toEqual(Array.from(sma(stored)));
+    const same = { ts: candles.ts[n - 1]!, open: 200, high: 210, low: 190, close: 150, volume: 5 };
+    const replaced = await t.client.call('indicators.series', { source: 'test', symbol: 'ABC-USD', timeframe: '1m', spec: 'sma:3', forming: same });
+    expect(replaced.ts.length).toBe(n);
+    expect(sma(replaced)[n - 1]).toBeCloseTo((candles.close[n - 3]! + candles.close[n - 2]! + 150) / 3, 10);
+    const stale = await t.client.call('indicators.series', { source: 'test', symbol: 'ABC-USD', timeframe: '1m', spec: 'sma:3', forming: { ...same, ts: candles.ts[0]! } });
+    expect(Array.from(sma(stale))).toEqual(Array.from(sma(stored)));
+  });
+
   it('refuses an unknown indicator with a validation error naming it', async () => {
     const err = await t.client.call('indicators.series', { source: 'test', symbol: 'ABC-USD', timeframe: '1m', spec: 'nope:3' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RemoteError);
