@@ -6,6 +6,7 @@
  * append is done again. The trigger, not the memory, is what guarantees the chain.
  */
 import { chainNext, EMPTY_HEAD, type ChainHead, type ChainedEntry } from '../core/audit/chain.ts';
+import type { EventStamp, StampAwareSink } from '../core/audit/session.ts';
 import { ChainVerifier, type VerifyResult } from '../core/audit/verify.ts';
 import type { AuditEvent, AuditSink } from '../core/ports.ts';
 import { nativeLinkHash } from './audit-hash.ts';
@@ -28,7 +29,7 @@ export interface AuditQuery {
   readonly kind?: string;
 }
 
-export class AuditLog implements AuditSink {
+export class AuditLog implements AuditSink, StampAwareSink {
   private readonly db: SqliteDb;
   private readonly st: {
     head: SqliteStatement<[], { seq: number; hash: string }>;
@@ -65,24 +66,29 @@ export class AuditLog implements AuditSink {
    * inside `Ledger.batch()` it joins the batch's single commit (durability: README.md).
    */
   record(kind: string, data: unknown, ts: number = this.clock()): ChainedEntry {
+    return this.recordStamped(kind, data, ts, undefined);
+  }
+
+  /** `record` of `{ ...data, ...extra }`, encoded without building the copy. */
+  private recordStamped(kind: string, data: unknown, ts: number, extra: EventStamp | undefined): ChainedEntry {
     return guarded('append audit entry', () => {
       const known = this.lastHead;
       this.lastHead = null;
       let link: ChainedEntry;
       try {
-        link = this.appendAfter(known, kind, data, ts);
+        link = this.appendAfter(known, kind, data, ts, extra);
       } catch (e) {
         if (known === null || !isNotNextLink(e)) throw e;
-        link = this.appendAfter(null, kind, data, ts); // the kept head was stale: read it and link again
+        link = this.appendAfter(null, kind, data, ts, extra); // the kept head was stale: read it and link again
       }
       this.lastHead = { seq: link.seq, hash: link.hash };
       return link;
     });
   }
 
-  private appendAfter(known: ChainHead | null, kind: string, data: unknown, ts: number): ChainedEntry {
+  private appendAfter(known: ChainHead | null, kind: string, data: unknown, ts: number, extra: EventStamp | undefined): ChainedEntry {
     const append = (): ChainedEntry => {
-      const link = chainNext(known ?? this.head(), ts, kind, data, nativeLinkHash);
+      const link = chainNext(known ?? this.head(), ts, kind, data, nativeLinkHash, extra);
       this.st.insert.run(link.seq, link.ts, link.kind, link.body, link.prevHash, link.hash);
       return link;
     };
@@ -102,6 +108,17 @@ export class AuditLog implements AuditSink {
   append(event: AuditEvent): void {
     this.record(event.type, event, event.ts);
     for (const fn of this.observers) fn(event);
+  }
+
+  /**
+   * A SessionAuditSink's event and its stamp (session.ts): stores the same entry as
+   * `append({ ...event, ...stamp })`; the stamped copy is built only when someone observes it.
+   */
+  appendStamped(event: AuditEvent, stamp: EventStamp): void {
+    this.recordStamped(event.type, event, event.ts, stamp);
+    if (this.observers.size === 0) return;
+    const stamped: AuditEvent = { ...event, ...stamp };
+    for (const fn of this.observers) fn(stamped);
   }
 
   /**

@@ -1,5 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { SessionAuditSink } from '../../../main/core/audit/session.ts';
+import type { AuditEvent } from '../../../main/core/ports.ts';
 import { openLedger } from '../../../main/storage/index.ts';
 import { tempDir } from './helpers.ts';
 
@@ -85,5 +87,37 @@ describe('audit log', () => {
     const again = openLedger(l.file);
     expect(again.audit.verify()).toMatchObject({ ok: false, brokenAt: 123 });
     again.db.close();
+  });
+
+  it('a session sink stores exactly the entries it did when it spread the stamp into a copy (same chain hashes), and observers get the stamped event', () => {
+    const events: AuditEvent[] = [
+      { type: 'session-start', ts: 1_000, payload: { config: { venue: { id: 'p' } } } },
+      { type: 'risk-verdict', ts: 1_000, symbol: 'BTC/USDT', payload: { ok: true, reasons: [], request: { qty: 1, side: 'buy' } } },
+      { type: 'order', ts: 1_001, symbol: 'BTC/USDT', strategyVersion: 'own', payload: { event: 'created', order: { qty: 1, note: 'é😀"' } } },
+      { type: 'fill', ts: 1_002, venueTs: 999, symbol: 'BTC/USDT', payload: { fill: { price: 5, fee: 12n } } },
+      { type: 'order', ts: 1_002, payload: { session: 'inner', account: 'inner' } },
+      { payload: {}, ts: 1_003, type: 'override', account: 'event-own', session: 'event-own', strategyVersion: undefined } as unknown as AuditEvent,
+    ];
+    for (const info of [{ sessionId: 'S1', kind: 'paper' as const, account: 'acc' }, { sessionId: 'S2', kind: 'backtest' as const, strategyVersion: 'v'.repeat(64) }, { sessionId: 'S3', kind: 'live' as const }]) {
+      const ours = open();
+      const seen: AuditEvent[] = [];
+      ours.audit.observe((e) => seen.push(e));
+      const old = open();
+      const stampAware = new SessionAuditSink(ours.audit, info, 4);
+      // Without appendStamped the sink falls back to its spread copy: the way every entry was stored before.
+      const spread: AuditEvent[] = [];
+      const spreading = new SessionAuditSink({ append: (e) => void (spread.push(e), old.audit.append(e)) }, info, 4);
+      for (const e of events) {
+        stampAware.append(e);
+        spreading.append(e);
+      }
+      expect(ours.audit.read()).toEqual(old.audit.read());
+      expect(ours.audit.head()).toEqual(old.audit.head());
+      expect(seen).toStrictEqual(spread);
+      expect(seen.map((e) => (e as unknown as { sessionSeq: number }).sessionSeq)).toEqual([5, 6, 7, 8, 9, 10]);
+      expect(ours.audit.verify().ok).toBe(true);
+      ours.db.close();
+      old.db.close();
+    }
   });
 });
