@@ -62,9 +62,14 @@ export function linkHash(prevHash: string, body: string): string {
  * With `extra`, the entry's data is `{ ...data, ...extra }` (a session stamp: session.ts), encoded without the copy.
  */
 export function chainNext(head: ChainHead, ts: number, kind: string, data: unknown, hash: LinkHasher = linkHash, extra?: object): ChainedEntry {
-  if (!Number.isSafeInteger(ts)) throw new TypeError(`audit ts must be an integer (ms), got ${ts}`);
-  if (typeof kind !== 'string' || kind.length === 0) throw new TypeError('audit kind must be a non-empty string');
+  checkEntryArgs(ts, kind);
   const seq = head.seq + 1;
   const body = canonicalEntryBody(kind, seq, ts, data, extra);
   return { seq, ts, kind, body, prevHash: head.hash, hash: hash(head.hash, body) };
+}
+
+/** What every writer of a link refuses before encoding it. */
+export function checkEntryArgs(ts: number, kind: string): void {
+  if (!Number.isSafeInteger(ts)) throw new TypeError(`audit ts must be an integer (ms), got ${ts}`);
+  if (typeof kind !== 'string' || kind.length === 0) throw new TypeError('audit kind must be a non-empty string');
 }

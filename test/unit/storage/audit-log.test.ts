@@ -100,13 +100,16 @@ describe('audit log', () => {
     ];
     for (const info of [{ sessionId: 'S1', kind: 'paper' as const, account: 'acc' }, { sessionId: 'S2', kind: 'backtest' as const, strategyVersion: 'v'.repeat(64) }, { sessionId: 'S3', kind: 'live' as const }]) {
       const ours = open();
-      const seen: AuditEvent[] = [];
-      ours.audit.observe((e) => seen.push(e));
       const old = open();
+      const seen: AuditEvent[] = [];
+      ours.audit.append({ type: 'bar', ts: 1, payload: { plain: 'é' } });
+      old.audit.record('bar', { type: 'bar', ts: 1, payload: { plain: 'é' } }, 1);
+      ours.audit.observe((e) => seen.push(e));
       const stampAware = new SessionAuditSink(ours.audit, info, 4);
-      // Without appendStamped the sink falls back to its spread copy: the way every entry was stored before.
+      // Without appendStamped the sink falls back to its spread copy, and `record` encodes it as a string and
+      // links it with the string hasher: the way every entry was stored before.
       const spread: AuditEvent[] = [];
-      const spreading = new SessionAuditSink({ append: (e) => void (spread.push(e), old.audit.append(e)) }, info, 4);
+      const spreading = new SessionAuditSink({ append: (e) => void (spread.push(e), old.audit.record(e.type, e, e.ts)) }, info, 4);
       for (const e of events) {
         stampAware.append(e);
         spreading.append(e);
@@ -114,6 +117,10 @@ describe('audit log', () => {
       expect(ours.audit.read()).toEqual(old.audit.read());
       expect(ours.audit.head()).toEqual(old.audit.head());
       expect(seen).toStrictEqual(spread);
+      // Bound as UTF-8 bytes, stored as TEXT: the same type and bytes, and SQL's JSON reads it.
+      const q = "SELECT typeof(body) AS t, hex(body) AS h, json_extract(body, '$.data.payload.order.note') AS note FROM audit_log ORDER BY seq";
+      expect(ours.db.prepare(q).all()).toEqual(old.db.prepare(q).all());
+      expect(ours.db.prepare(q).all()).toContainEqual(expect.objectContaining({ t: 'text', note: 'é😀"' }));
       expect(seen.map((e) => (e as unknown as { sessionSeq: number }).sessionSeq)).toEqual([5, 6, 7, 8, 9, 10]);
       expect(ours.audit.verify().ok).toBe(true);
       ours.db.close();
