@@ -318,9 +318,26 @@ function bString(out: CanonicalBytes, s: string): void {
   out.length = n;
 }
 
+/** Safe integers (prices in ticks, quantities, times: most numbers here) digit by digit, without a string. */
 function bNumber(out: CanonicalBytes, v: number): void {
-  if (!Number.isFinite(v)) throw new Refusal('non-finite number');
-  ascii(out, `${v}`);
+  if (!Number.isSafeInteger(v)) {
+    if (!Number.isFinite(v)) throw new Refusal('non-finite number');
+    return ascii(out, `${v}`);
+  }
+  const b = out.ensure(17);
+  let n = out.length;
+  let x = v;
+  if (x < 0) {
+    b[n++] = 0x2d;
+    x = -x;
+  }
+  let len = 1;
+  for (let t = x; t >= 10; t = Math.floor(t / 10)) len++;
+  for (let i = n + len - 1; i >= n; i--) {
+    b[i] = 0x30 + (x % 10);
+    x = Math.floor(x / 10);
+  }
+  out.length = n + len;
 }
 
 function bValue(out: CanonicalBytes, v: unknown, depth: number): void {

@@ -95,7 +95,7 @@ describe('canonicalJson against its reference', () => {
  * stamp merged into the data's keys) against the reference encoder of the object it stands for.
  */
 describe('canonicalEntryBody against the reference of { data: { ...data, ...extra }, kind, seq, ts }', () => {
-  const leaf = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('"', '\\', '\u0000', '\ud800x', 'é😀'), fc.double(), fc.integer(), fc.bigInt(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant(-0), fc.constant(Number.NaN));
+  const leaf = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('"', '\\', '\u0000', '\ud800x', 'é😀'), fc.double(), fc.integer(), fc.maxSafeInteger(), fc.constantFrom(-0, 9, 10, -10, 2 ** 53 - 1, -(2 ** 53) + 1, 2 ** 53, 1e21, 1_700_000_000_000), fc.bigInt(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant(-0), fc.constant(Number.NaN));
   const { value } = fc.letrec((tie) => ({
     value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value')), fc.dictionary(fc.string(), tie('value'))),
   }));
