@@ -11,7 +11,7 @@ import type { EventStamp, StampAwareSink } from '../core/audit/session.ts';
 import { ChainVerifier, type VerifyResult } from '../core/audit/verify.ts';
 import type { AuditEvent, AuditSink } from '../core/ports.ts';
 import { nativeLinkHash, nativeLinkHashInto } from './audit-hash.ts';
-import { guarded, type SqliteDb, type SqliteStatement } from './sqlite.ts';
+import { guarded, toStorageError, type SqliteDb, type SqliteStatement } from './sqlite.ts';
 
 /** One stored audit row, as SELECTed with AUDIT_COLUMNS (shared with audit-query.ts). */
 export interface Row {
@@ -110,7 +110,8 @@ export class AuditLog implements AuditSink, StampAwareSink {
    * bytes to the hash and the row, and is never a string. The same entry, byte for byte (tests).
    */
   private store(kind: string, data: unknown, ts: number, extra: EventStamp | undefined): void {
-    guarded('append audit entry', () => {
+    // guarded() by hand and no closure outside a transaction: this runs once per audited event.
+    try {
       const known = this.lastHead;
       this.lastHead = null;
       let head: ChainHead;
@@ -121,23 +122,28 @@ export class AuditLog implements AuditSink, StampAwareSink {
         head = this.storeAfter(null, kind, data, ts, extra); // the kept head was stale: read it and link again
       }
       this.lastHead = head;
-    });
+    } catch (e) {
+      throw toStorageError(e, 'append audit entry');
+    }
   }
 
   private storeAfter(known: ChainHead | null, kind: string, data: unknown, ts: number, extra: EventStamp | undefined): ChainHead {
-    const append = (): ChainHead => {
-      checkEntryArgs(ts, kind);
-      const prev = known ?? this.head();
-      const seq = prev.seq + 1;
-      const out = this.bytes;
-      out.reset(32);
-      canonicalEntryBodyInto(out, kind, seq, ts, data, extra);
-      const hash = nativeLinkHashInto(prev.hash, out);
-      this.st.insertBytes.run(seq, ts, kind, out.bytes.subarray(32, out.length), prev.hash, hash);
-      if (out.bytes.length > 1 << 20) this.bytes = new CanonicalBytes(); // one huge entry does not pin its size
-      return { seq, hash };
-    };
-    return this.db.inTransaction ? append() : this.db.transaction(append).immediate(); // as appendAfter
+    // As appendAfter: inside a batch the one INSERT needs no transaction of its own.
+    if (!this.db.inTransaction) return this.db.transaction(() => this.storeLink(known, kind, data, ts, extra)).immediate();
+    return this.storeLink(known, kind, data, ts, extra);
+  }
+
+  private storeLink(known: ChainHead | null, kind: string, data: unknown, ts: number, extra: EventStamp | undefined): ChainHead {
+    checkEntryArgs(ts, kind);
+    const prev = known ?? this.head();
+    const seq = prev.seq + 1;
+    const out = this.bytes;
+    out.reset(32);
+    canonicalEntryBodyInto(out, kind, seq, ts, data, extra);
+    const hash = nativeLinkHashInto(prev.hash, out);
+    this.st.insertBytes.run(seq, ts, kind, out.bytes.subarray(32, out.length), prev.hash, hash);
+    if (out.bytes.length > 1 << 20) this.bytes = new CanonicalBytes(); // one huge entry does not pin its size
+    return { seq, hash };
   }
 
   /** The engine's AuditSink port: the event (all of it) becomes the entry's data; its type the kind. */

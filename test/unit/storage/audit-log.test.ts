@@ -62,6 +62,29 @@ describe('audit log', () => {
     a.db.close();
   });
 
+  it('append (the UTF-8 path) re-reads a stale head too: after a rolled-back transaction and between two connections, mixed with record', () => {
+    const a = open();
+    const b = openLedger(a.file);
+    const sa = new SessionAuditSink(a.audit, { sessionId: 'A', kind: 'paper', account: 'x' });
+    for (let i = 0; i < 30; i++) {
+      if (i % 3 === 0) b.audit.append({ type: 'signal', ts: i, payload: { i } });
+      else if (i % 3 === 1) sa.append({ type: 'order', ts: i, payload: { i } });
+      else a.audit.record('signal', { i }, i);
+    }
+    expect(() => a.db.transaction(() => {
+      sa.append({ type: 'order', ts: 99, payload: { lost: true } });
+      throw new Error('tick failed');
+    })()).toThrow('tick failed');
+    sa.append({ type: 'order', ts: 100, payload: { kept: true } });
+    expect(a.audit.verify()).toMatchObject({ ok: true, count: 31 });
+    expect(JSON.parse(a.audit.read({ fromSeq: 31 })[0]!.body).data.payload).toEqual({ kept: true });
+    expect(() => a.audit.append({ type: 'order', ts: 1.5, payload: {} })).toThrow(/integer/);
+    expect(() => a.audit.append({ type: 'order', ts: 1, payload: { x: Number.NaN } })).toThrow(/non-finite number at \$\.data\.payload\.x/);
+    expect(a.audit.count()).toBe(31);
+    b.db.close();
+    a.db.close();
+  });
+
   it('one edited byte of a stored entry (bypassing the triggers) is detected at that entry', () => {
     const l = open();
     for (let i = 1; i <= 20; i++) l.audit.record('fill', { i, qty: 100 + i });
