@@ -318,7 +318,7 @@ function bString(out: CanonicalBytes, s: string): void {
   out.length = n;
 }
 
-/** Safe integers (prices in ticks, quantities, times: most numbers here) digit by digit, without a string. */
+/** Integers up to 2^31 (ticks, lots, counts: most numbers here) digit by digit, without a string. */
 function bNumber(out: CanonicalBytes, v: number): void {
   if (!Number.isSafeInteger(v)) {
     if (!Number.isFinite(v)) throw new Refusal('non-finite number');
@@ -326,16 +326,14 @@ function bNumber(out: CanonicalBytes, v: number): void {
   }
   const b = out.ensure(17);
   let n = out.length;
-  let x = v;
-  if (x < 0) {
-    b[n++] = 0x2d;
-    x = -x;
-  }
+  let x = v < 0 ? -v : v;
+  if (x > 0x7fffffff) return ascii(out, `${v}`); // beyond int32 arithmetic: let V8 print it
+  if (v < 0) b[n++] = 0x2d;
   let len = 1;
-  for (let t = x; t >= 10; t = Math.floor(t / 10)) len++;
+  for (let t = x; t >= 10; t = (t / 10) | 0) len++;
   for (let i = n + len - 1; i >= n; i--) {
     b[i] = 0x30 + (x % 10);
-    x = Math.floor(x / 10);
+    x = (x / 10) | 0;
   }
   out.length = n + len;
 }
