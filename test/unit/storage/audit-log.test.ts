@@ -85,6 +85,22 @@ describe('audit log', () => {
     a.db.close();
   });
 
+  it('the chain trigger refuses a gap, a repeat, a reorder, a wrong previous hash and a row without seq, with the body bound as bytes too', () => {
+    const l = open();
+    const sink = new SessionAuditSink(l.audit, { sessionId: 'S', kind: 'paper' });
+    for (let i = 0; i < 3; i++) sink.append({ type: 'order', ts: i, payload: { i } });
+    const [e1, e2, e3] = l.audit.read();
+    const ins = l.db.prepare('INSERT INTO audit_log (seq, ts, kind, body, prev_hash, hash) VALUES (?, 0, ?, CAST(? AS TEXT), ?, ?)');
+    const body = new TextEncoder().encode('{}');
+    for (const [seq, prev] of [[5, e3!.hash], [3, e2!.hash], [2, e1!.hash], [4, e2!.hash], [null, e3!.hash], [4, 'f'.repeat(64)]] as const) {
+      expect(() => ins.run(seq, 'x', body, prev, 'h')).toThrow(/next link/);
+    }
+    expect(() => l.db.prepare('INSERT INTO audit_log (seq, ts, kind, body, prev_hash, hash) VALUES (4, 0, ?, ?, ?, ?)').run('x', body, e3!.hash, 'h')).toThrow(/cannot store BLOB/);
+    ins.run(4, 'x', body, e3!.hash, 'h');
+    expect(l.audit.count()).toBe(4);
+    l.db.close();
+  });
+
   it('one edited byte of a stored entry (bypassing the triggers) is detected at that entry', () => {
     const l = open();
     for (let i = 1; i <= 20; i++) l.audit.record('fill', { i, qty: 100 + i });
