@@ -5,11 +5,13 @@
  * then the table's `audit_next_link` trigger refuses the insert, the head is read from the table and the
  * append is done again. The trigger, not the memory, is what guarantees the chain.
  */
-import { chainNext, EMPTY_HEAD, type ChainHead, type ChainedEntry } from '../core/audit/chain.ts';
+import { CanonicalBytes, canonicalEntryBodyInto } from '../core/audit/canonical.ts';
+import { chainNext, checkEntryArgs, EMPTY_HEAD, type ChainHead, type ChainedEntry } from '../core/audit/chain.ts';
+import type { EventStamp, StampAwareSink } from '../core/audit/session.ts';
 import { ChainVerifier, type VerifyResult } from '../core/audit/verify.ts';
 import type { AuditEvent, AuditSink } from '../core/ports.ts';
-import { nativeLinkHash } from './audit-hash.ts';
-import { guarded, type SqliteDb, type SqliteStatement } from './sqlite.ts';
+import { nativeLinkHash, nativeLinkHashInto } from './audit-hash.ts';
+import { guarded, toStorageError, type SqliteDb, type SqliteStatement } from './sqlite.ts';
 
 /** One stored audit row, as SELECTed with AUDIT_COLUMNS (shared with audit-query.ts). */
 export interface Row {
@@ -28,11 +30,12 @@ export interface AuditQuery {
   readonly kind?: string;
 }
 
-export class AuditLog implements AuditSink {
+export class AuditLog implements AuditSink, StampAwareSink {
   private readonly db: SqliteDb;
   private readonly st: {
     head: SqliteStatement<[], { seq: number; hash: string }>;
     insert: SqliteStatement<[number, number, string, string, string, string]>;
+    insertBytes: SqliteStatement<[number, number, string, Uint8Array, string, string]>;
     page: SqliteStatement<[number, number], Row>;
     pageKind: SqliteStatement<[number, string, number], Row>;
     iterFrom: SqliteStatement<[number], Row>;
@@ -42,6 +45,8 @@ export class AuditLog implements AuditSink {
   private readonly observers = new Set<(e: AuditEvent) => void>();
   /** The head after this instance's last append; null when unknown (see the file comment). */
   private lastHead: ChainHead | null = null;
+  /** Where `store` encodes a body: 32 bytes for the previous hash, then the body's UTF-8. */
+  private bytes = new CanonicalBytes();
 
   constructor(db: SqliteDb, clock: () => number = Date.now) {
     this.db = db;
@@ -49,6 +54,8 @@ export class AuditLog implements AuditSink {
     this.st = {
       head: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
       insert: db.prepare('INSERT INTO audit_log (seq, ts, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)'),
+      // The body bound as its UTF-8 bytes and stored as TEXT: SQLite's CAST keeps the bytes as they are.
+      insertBytes: db.prepare('INSERT INTO audit_log (seq, ts, kind, body, prev_hash, hash) VALUES (?, ?, ?, CAST(? AS TEXT), ?, ?)'),
       page: db.prepare('SELECT seq, ts, kind, body, prev_hash, hash FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?'),
       pageKind: db.prepare('SELECT seq, ts, kind, body, prev_hash, hash FROM audit_log WHERE seq >= ? AND kind = ? ORDER BY seq LIMIT ?'),
       iterFrom: db.prepare('SELECT seq, ts, kind, body, prev_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq'),
@@ -98,10 +105,62 @@ export class AuditLog implements AuditSink {
     return guarded('append audit entries', () => this.db.transaction(() => entries.map((e) => this.record(e.kind, e.data, e.ts))).immediate());
   }
 
+  /**
+   * `record` for callers that need no link back (the engine's events): the body goes from the encoder's
+   * bytes to the hash and the row, and is never a string. The same entry, byte for byte (tests).
+   */
+  private store(kind: string, data: unknown, ts: number, extra: EventStamp | undefined): void {
+    // guarded() by hand and no closure outside a transaction: this runs once per audited event.
+    try {
+      const known = this.lastHead;
+      this.lastHead = null;
+      let head: ChainHead;
+      try {
+        head = this.storeAfter(known, kind, data, ts, extra);
+      } catch (e) {
+        if (known === null || !isNotNextLink(e)) throw e;
+        head = this.storeAfter(null, kind, data, ts, extra); // the kept head was stale: read it and link again
+      }
+      this.lastHead = head;
+    } catch (e) {
+      throw toStorageError(e, 'append audit entry');
+    }
+  }
+
+  private storeAfter(known: ChainHead | null, kind: string, data: unknown, ts: number, extra: EventStamp | undefined): ChainHead {
+    // As appendAfter: inside a batch the one INSERT needs no transaction of its own.
+    if (!this.db.inTransaction) return this.db.transaction(() => this.storeLink(known, kind, data, ts, extra)).immediate();
+    return this.storeLink(known, kind, data, ts, extra);
+  }
+
+  private storeLink(known: ChainHead | null, kind: string, data: unknown, ts: number, extra: EventStamp | undefined): ChainHead {
+    checkEntryArgs(ts, kind);
+    const prev = known ?? this.head();
+    const seq = prev.seq + 1;
+    const out = this.bytes;
+    out.reset(32);
+    canonicalEntryBodyInto(out, kind, seq, ts, data, extra);
+    const hash = nativeLinkHashInto(prev.hash, out);
+    this.st.insertBytes.run(seq, ts, kind, out.bytes.subarray(32, out.length), prev.hash, hash);
+    if (out.bytes.length > 1 << 20) this.bytes = new CanonicalBytes(); // one huge entry does not pin its size
+    return { seq, hash };
+  }
+
   /** The engine's AuditSink port: the event (all of it) becomes the entry's data; its type the kind. */
   append(event: AuditEvent): void {
-    this.record(event.type, event, event.ts);
+    this.store(event.type, event, event.ts, undefined);
     for (const fn of this.observers) fn(event);
+  }
+
+  /**
+   * A SessionAuditSink's event and its stamp (session.ts): stores the same entry as
+   * `append({ ...event, ...stamp })`; the stamped copy is built only when someone observes it.
+   */
+  appendStamped(event: AuditEvent, stamp: EventStamp): void {
+    this.store(event.type, event, event.ts, stamp);
+    if (this.observers.size === 0) return;
+    const stamped: AuditEvent = { ...event, ...stamp };
+    for (const fn of this.observers) fn(stamped);
   }
 
   /**

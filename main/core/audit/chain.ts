@@ -6,7 +6,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { canonicalJson } from './canonical.ts';
+import { canonicalEntryBody } from './canonical.ts';
 
 /** The "previous hash" of the first entry: 32 zero bytes. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -40,7 +40,7 @@ export interface ChainHead {
 export const EMPTY_HEAD: ChainHead = { seq: 0, hash: GENESIS_HASH };
 
 export function entryBody(e: AuditEntry): string {
-  return canonicalJson({ data: e.data, kind: e.kind, seq: e.seq, ts: e.ts });
+  return canonicalEntryBody(e.kind, e.seq, e.ts, e.data);
 }
 
 /**
@@ -57,11 +57,19 @@ export function linkHash(prevHash: string, body: string): string {
   return bytesToHex(sha256.create().update(hexToBytes(prevHash)).update(utf8.encode(body)).digest());
 }
 
-/** Builds the next link after `head`. Pure: the caller persists it and only then treats it as the new head. */
-export function chainNext(head: ChainHead, ts: number, kind: string, data: unknown, hash: LinkHasher = linkHash): ChainedEntry {
+/**
+ * Builds the next link after `head`. Pure: the caller persists it and only then treats it as the new head.
+ * With `extra`, the entry's data is `{ ...data, ...extra }` (a session stamp: session.ts), encoded without the copy.
+ */
+export function chainNext(head: ChainHead, ts: number, kind: string, data: unknown, hash: LinkHasher = linkHash, extra?: object): ChainedEntry {
+  checkEntryArgs(ts, kind);
+  const seq = head.seq + 1;
+  const body = canonicalEntryBody(kind, seq, ts, data, extra);
+  return { seq, ts, kind, body, prevHash: head.hash, hash: hash(head.hash, body) };
+}
+
+/** What every writer of a link refuses before encoding it. */
+export function checkEntryArgs(ts: number, kind: string): void {
   if (!Number.isSafeInteger(ts)) throw new TypeError(`audit ts must be an integer (ms), got ${ts}`);
   if (typeof kind !== 'string' || kind.length === 0) throw new TypeError('audit kind must be a non-empty string');
-  const seq = head.seq + 1;
-  const body = entryBody({ seq, ts, kind, data });
-  return { seq, ts, kind, body, prevHash: head.hash, hash: hash(head.hash, body) };
 }

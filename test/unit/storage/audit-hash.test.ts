@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chainNext, EMPTY_HEAD, linkHash, type ChainedEntry } from '../../../main/core/audit/chain.ts';
 import { verifyChain } from '../../../main/core/audit/verify.ts';
-import { nativeLinkHash } from '../../../main/storage/audit-hash.ts';
+import { CanonicalBytes } from '../../../main/core/audit/canonical.ts';
+import { nativeLinkHash, nativeLinkHashInto } from '../../../main/storage/audit-hash.ts';
 
 const hex64 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'));
 // Lone surrogates and astral characters are where UTF-8 encoders are known to part ways.
@@ -53,5 +54,22 @@ describe('native link hash', () => {
     const tampered = links.map((l, i) => (i === 17 ? { ...l, body: l.body.replace('é17', 'e17') } : l));
     expect(verifyChain(tampered)).toMatchObject({ ok: false, brokenAt: 18 });
     expect(verifyChain(tampered, EMPTY_HEAD, nativeLinkHash)).toMatchObject({ ok: false, brokenAt: 18 });
+  });
+
+  it('hashes a body already in UTF-8 after 32 free bytes (the ledger\'s append) as the pure hash does its string', () => {
+    const out = new CanonicalBytes();
+    const utf8 = new TextEncoder();
+    fc.assert(
+      fc.property(hex64, fc.oneof(fc.string({ maxLength: 2000 }), awkward, fc.constant('é😀'.repeat(20_000))), (prev, body) => {
+        out.reset(32);
+        const b = utf8.encode(body);
+        out.ensure(b.length).set(b, 32);
+        out.length += b.length;
+        expect(nativeLinkHashInto(prev, out)).toBe(linkHash(prev, body));
+      }),
+      { numRuns: 300 },
+    );
+    out.reset(32);
+    for (const bad of [`${'a'.repeat(63)}g`, 'a'.repeat(62), '']) expect(() => nativeLinkHashInto(bad, out)).toThrow(/64 hex/);
   });
 });
