@@ -120,7 +120,11 @@ export const auditCommands = {
   'audit.rerun': command(
     'Feeds the session\'s recorded market data through the kernel again with the same strategy version and reports every divergence, trade by trade.',
     req({ session: id() }),
-    z.object({ identical: z.boolean(), trades: z.object({ recorded: z.number().int(), rerun: z.number().int() }), fills: z.object({ recorded: z.number().int(), rerun: z.number().int() }), divergences: z.array(Divergence) }),
+    z.object({
+      identical: z.boolean(), trades: z.object({ recorded: z.number().int(), rerun: z.number().int() }), fills: z.object({ recorded: z.number().int(), rerun: z.number().int() }), divergences: z.array(Divergence),
+      /** The engine fingerprints (recorded null: recorded before fingerprints) and, when they differ, the sentence saying so. */
+      engine: z.object({ recorded: z.string().nullable(), rerun: z.string().nullable(), note: z.string().optional() }).optional(),
+    }),
   ),
   'audit.export.bundle': command(
     'A signed audit bundle (canonical JSON lines: header, entries, signed trailer with chain head and tree head) for a session or range; `since` adds a consistency proof from an earlier export\'s tree head.',

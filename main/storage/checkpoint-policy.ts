@@ -14,6 +14,17 @@
  *   most `busyMs`) for a gap between commits, so the WAL stays bounded at about maxFrames plus one tick.
  * - Quiet for `idleMs` with frames not yet copied: checkpoint (TRUNCATE when the WAL file is bigger than
  *   `keepBytes`, giving the disk back) and restart, so the next order's commit finds a fresh WAL.
+ *
+ * RESTART and TRUNCATE hold the database's writer lock for as long as they run: while they copy frames, fsync,
+ * and wait (busy handler, up to `busyMs`) for readers still reading the WAL. Every other connection's commit
+ * waits meanwhile. Run every tick against a long reader (a whole-history scan, a backup, an open read
+ * transaction), they held that lock almost without a break (a tick that waited busyMs is followed at once by
+ * the next one), and commits on the main thread ran out their 5 s busy timeout: SQLITE_BUSY "database is
+ * locked". So a lock-holding checkpoint
+ * - copies nothing itself: a PASSIVE pass copies first, without the writer lock, and when a reader pins
+ *   frames it could not copy, no RESTART/TRUNCATE is tried at all (it could only wait for that reader);
+ * - after it found the WAL busy, is not tried again for `lockBackoffMs`, so writers get the lock between two
+ *   attempts: no commit waits more than about busyMs per backoff period for the checkpointer.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { SqliteDb } from './sqlite.ts';
@@ -27,8 +38,10 @@ export interface CheckpointPolicy {
   readonly idleMs: number;
   /** WAL file size kept across quiet periods (a file that keeps its size costs no metadata writes). */
   readonly keepBytes: number;
-  /** How long a RESTART or TRUNCATE waits for a gap between commits before it is retried at the next tick. */
+  /** How long a RESTART or TRUNCATE waits for a gap between commits (and for readers) before it gives up. */
   readonly busyMs: number;
+  /** After a RESTART or TRUNCATE gave up, how long before the next one may take the writer lock again. */
+  readonly lockBackoffMs: number;
 }
 
 export interface CheckpointState {
@@ -37,6 +50,8 @@ export interface CheckpointState {
   changedAt: number;
   /** The quiet-time checkpoint was done since the last commit seen. */
   idleDone: boolean;
+  /** No RESTART or TRUNCATE before this time (set when one found the WAL busy). */
+  lockAfter?: number;
   readonly policy: CheckpointPolicy;
 }
 
@@ -48,7 +63,8 @@ export interface WalFrames {
   readonly copied: number;
 }
 
-export type CheckpointAction = 'none' | 'passive' | 'restart' | 'truncate' | 'busy';
+/** `pinned`: a reader still needs WAL frames that could not be copied; nothing that takes the writer lock was tried. */
+export type CheckpointAction = 'none' | 'passive' | 'restart' | 'truncate' | 'busy' | 'pinned';
 
 interface CheckpointResult {
   readonly busy: number;
@@ -70,8 +86,11 @@ export function checkpointStep(db: SqliteDb, s: CheckpointState, now: number, wa
   const w = wal();
   const { policy } = s;
   if (w && w.frames > policy.maxFrames) {
-    const r = run(db, 'RESTART', policy.busyMs);
-    if (r.busy) return 'busy';
+    const copy = run(db, 'PASSIVE', 0);
+    if (copy.busy) return 'busy';
+    if (copy.checkpointed < copy.log) return 'pinned';
+    const r = lockingCheckpoint(db, s, now, 'RESTART');
+    if (r !== 'done') return r;
     restartWal(db);
     return 'restart';
   }
@@ -84,13 +103,33 @@ export function checkpointStep(db: SqliteDb, s: CheckpointState, now: number, wa
     return 'passive';
   }
   if (!s.idleDone && now - s.changedAt >= policy.idleMs) {
+    const copy = run(db, 'PASSIVE', 0);
+    if (copy.busy) return 'busy';
+    if (copy.checkpointed < copy.log) return 'pinned';
     const truncate = walBytes() > policy.keepBytes;
-    if (run(db, truncate ? 'TRUNCATE' : 'PASSIVE', truncate ? policy.busyMs : 0).busy) return 'busy';
+    if (truncate) {
+      const r = lockingCheckpoint(db, s, now, 'TRUNCATE');
+      if (r !== 'done') return r;
+    }
     s.idleDone = true;
     restartWal(db);
     return truncate ? 'truncate' : 'passive';
   }
   return 'none';
+}
+
+/**
+ * A RESTART or TRUNCATE (the WAL is fully copied already, so it only waits for readers and resets the WAL):
+ * `busy` and a backoff when writers or readers were in the way, `busy` without trying while backing off.
+ */
+function lockingCheckpoint(db: SqliteDb, s: CheckpointState, now: number, mode: 'RESTART' | 'TRUNCATE'): 'done' | 'busy' {
+  if (s.lockAfter !== undefined && now < s.lockAfter) return 'busy';
+  if (run(db, mode, s.policy.busyMs).busy) {
+    s.lockAfter = now + s.policy.lockBackoffMs;
+    return 'busy';
+  }
+  s.lockAfter = undefined;
+  return 'done';
 }
 
 function run(db: SqliteDb, mode: 'PASSIVE' | 'RESTART' | 'TRUNCATE', busyMs: number): CheckpointResult {

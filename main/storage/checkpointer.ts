@@ -135,5 +135,5 @@ export class BackgroundCheckpoints {
  */
 export function checkpointPolicy(pageSize: number, checkpointBytes = 16 * 1024 * 1024, maxBytes = 64 * 1024 * 1024): CheckpointPolicy {
   const frames = (bytes: number) => Math.max(16, Math.floor(bytes / (pageSize + 24)));
-  return { checkpointFrames: frames(checkpointBytes), maxFrames: frames(maxBytes), idleMs: 1000, keepBytes: 4 * 1024 * 1024, busyMs: 200 };
+  return { checkpointFrames: frames(checkpointBytes), maxFrames: frames(maxBytes), idleMs: 1000, keepBytes: 4 * 1024 * 1024, busyMs: 200, lockBackoffMs: 1000 };
 }

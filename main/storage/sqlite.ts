@@ -14,13 +14,20 @@ export type SqliteTransaction<F extends (...args: any[]) => unknown> = Database.
 export interface SqliteOpenOptions {
   readonly readonly?: boolean;
   readonly fileMustExist?: boolean;
-  /** How long a writer waits for a lock held by another connection before SQLITE_BUSY. */
+  /** How long a writer waits for a lock held by another connection before SQLITE_BUSY (default BUSY_TIMEOUT_MS). */
   readonly busyTimeoutMs?: number;
 }
 
+/**
+ * Every connection opened here (main thread, worker threads, other processes) waits this long for another
+ * connection's lock before SQLITE_BUSY. The checkpoint thread holds the writer lock at most its busyMs
+ * once per backoff period (checkpoint-policy.ts), far below this.
+ */
+export const BUSY_TIMEOUT_MS = 5000;
+
 export function openSqlite(file: string, opts: SqliteOpenOptions = {}): SqliteDb {
   try {
-    return new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.fileMustExist ?? false, timeout: opts.busyTimeoutMs ?? 5000 });
+    return new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.fileMustExist ?? false, timeout: opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
   } catch (e) {
     throw toStorageError(e, `open ${file}`, { file });
   }
@@ -39,7 +46,7 @@ const HINTS: Record<string, string> = {
   SQLITE_CANTOPEN: 'the database file cannot be opened or created; check the data directory exists and is writable',
   SQLITE_NOTADB: 'the file is not a SQLite database',
   SQLITE_CORRUPT: 'the database file is corrupt; restore it from a backup',
-  SQLITE_BUSY: 'the database is locked by another process; is Kestrel already running?',
+  SQLITE_BUSY: 'the database stayed locked by another connection for longer than the busy timeout (another Kestrel process on the same data directory, or a long write)',
   SQLITE_IOERR: 'a disk I/O error occurred',
   SQLITE_PERM: 'permission denied',
 };

@@ -31,5 +31,7 @@ test('a recorded backtest appears in the audit view, replays, and re-runs identi
   await replay.getByRole('button', { name: 'Re-run' }).click();
   await expect(replay.getByTestId('rerun-result')).toContainText('IDENTICAL', { timeout: 60_000 });
   await expect(replay.getByTestId('rerun-result')).toContainText(/([1-9]\d*)\/\1 fills/);
+  // Recorded and re-run by this engine: no note about engine fingerprints.
+  await expect(replay.getByTestId('rerun-engine')).toHaveCount(0);
   await snap(page, 'audit-backtest-rerun');
 });

@@ -64,5 +64,7 @@ test('audit replay: scrub a paper session back before a fill and forward after i
   await replay.getByRole('button', { name: 'Re-run' }).click();
   await expect(replay.getByTestId('rerun-result')).toContainText('IDENTICAL', { timeout: 30_000 });
   await expect(replay.getByTestId('rerun-result')).toContainText('1/1 fills');
+  // Recorded and re-run by this engine: no note about engine fingerprints.
+  await expect(replay.getByTestId('rerun-engine')).toHaveCount(0);
   await snap(page, 'audit-replay-rerun');
 });

@@ -15,6 +15,7 @@ import type { RecordedEvent } from '../../main/core/audit/replay.ts';
 import { compareSessions, sessionConfig, type RerunReport } from '../../main/core/audit/rerun.ts';
 import { auditSessionStart, auditSessionStop, SessionAuditSink, type SessionStartConfig } from '../../main/core/audit/session.ts';
 import { parseBacktestConfig } from '../../main/core/backtest/config.ts';
+import { ENGINE_VERSION } from '../../main/core/engine/version.ts';
 import type { BacktestResult } from '../../main/core/backtest/result.ts';
 import { ValidationError } from '../../main/core/errors.ts';
 import { MemoryAuditSink, type AuditEvent } from '../../main/core/ports.ts';
@@ -67,13 +68,14 @@ export function recordBacktest(job: BacktestJob, spec: RecordSpec): { result: Ba
     venue: { id: cfg.venue, kind: 'backtest', config: cfg },
     strategy: { id: spec.strategyId, version: info.version, params: info.params },
     data: { ...data },
+    engine: ENGINE_VERSION,
   };
   const mem = new MemoryAuditSink();
   const sink = new SessionAuditSink(mem, { sessionId: spec.sessionId, kind: 'backtest', strategyId: spec.strategyId, strategyVersion: info.version });
   auditSessionStart(sink, from, config);
   const result = runBacktest({ ...job, audit: sink });
   const last = result.equity.ts.length > 0 ? result.equity.ts[result.equity.ts.length - 1]! : from;
-  auditSessionStop(sink, last, { reason: result.status, summary: { determinismHash: result.determinismHash, trades: result.stats.trades, netProfit: result.stats.netProfit } });
+  auditSessionStop(sink, last, { reason: result.status, summary: { determinismHash: result.determinismHash, engine: ENGINE_VERSION, trades: result.stats.trades, netProfit: result.stats.netProfit } });
   return { result, events: mem.events };
 }
 

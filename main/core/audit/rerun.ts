@@ -11,6 +11,7 @@
 import { ValidationError } from '../errors.ts';
 import { defineInstrument, type CandleColumns, type Instrument } from '../model/index.ts';
 import { Engine } from '../engine/kernel.ts';
+import { ENGINE_VERSION, type EngineFingerprints } from '../engine/version.ts';
 import { SimClock } from '../engine/clock.ts';
 import type { Strategy } from '../engine/strategy.ts';
 import { MemoryAuditSink, type Clock, type RiskGate, type SimulatedVenue } from '../ports.ts';
@@ -53,6 +54,8 @@ export interface RerunReport {
   readonly divergences: readonly Divergence[];
   /** The re-run's own audit events (for inspection or export). */
   readonly events: readonly RecordedEvent[];
+  /** The engine each side ran (session-start config.engine): a divergence with different engines may be the engine's. */
+  readonly engine: EngineFingerprints;
 }
 
 export function sessionConfig(events: readonly RecordedEvent[]): SessionStartConfig {
@@ -74,7 +77,7 @@ export function rerunSession(recorded: readonly RecordedEvent[], deps: RerunDeps
   const clock = new SimClock();
   const mem = new MemoryAuditSink();
   const sink = new SessionAuditSink(mem, { sessionId, kind: 'backtest', strategyId: cfg.strategy.id, strategyVersion: cfg.strategy.version });
-  auditSessionStart(sink, first.ts, cfg);
+  auditSessionStart(sink, first.ts, { ...cfg, engine: ENGINE_VERSION });
   const engine = new Engine({ instruments, venue: deps.venue(cfg.venue, instruments, clock), portfolio: cfg.portfolio, clock, audit: sink, sessionId, ...(deps.risk ? { risk: deps.risk(cfg) } : {}) });
   for (const f of cfg.priorFills ?? []) {
     const fill = fillFrom(f as Record<string, unknown>);
@@ -192,7 +195,7 @@ export function compareSessions(recorded: readonly RecordedEvent[], rerun: reado
   }
   if (ea.length !== eb.length) out.push({ kind: ea.length > eb.length ? 'missing' : 'extra', trade: 0, field: 'decision bars', recorded: ea.length, rerun: eb.length, ts: (ea[eb.length] ?? eb[ea.length])?.ts ?? 0 });
   const nf = (es: readonly RecordedEvent[]) => es.filter((e) => e.type === 'fill').length;
-  return { identical: out.length === 0, trades: { recorded: ta.length, rerun: tb.length }, fills: { recorded: nf(recorded), rerun: nf(rerun) }, divergences: out, events: rerun };
+  return { identical: out.length === 0, trades: { recorded: ta.length, rerun: tb.length }, fills: { recorded: nf(recorded), rerun: nf(rerun) }, divergences: out, events: rerun, engine: { recorded: engineOf(recorded), rerun: engineOf(rerun) } };
 }
 
 function orderOf(t: Trade): Record<string, unknown> {
@@ -213,4 +216,11 @@ function same(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
   if (ka.length !== kb.length) return false;
   return ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** The engine fingerprint a session's `session-start` carries; null for one recorded before fingerprints. */
+export function engineOf(events: readonly RecordedEvent[]): string | null {
+  const start = events.find((e) => e.type === 'session-start');
+  const engine = (start?.payload as { config?: { engine?: unknown } } | undefined)?.config?.engine;
+  return typeof engine === 'string' ? engine : null;
 }

@@ -130,6 +130,8 @@ export interface SessionStartConfig {
   readonly priorFunding?: readonly Readonly<Record<string, unknown>>[];
   /** Which market data the session consumed (e.g. {venue, symbol, timeframe, from, to}). */
   readonly data?: Readonly<Record<string, unknown>>;
+  /** The engine that ran it (core/engine/version.ts); absent in sessions recorded before fingerprints. */
+  readonly engine?: string;
 }
 
 export function auditSessionStart(sink: AuditSink, ts: number, config: SessionStartConfig): void {

@@ -26,6 +26,7 @@
 import { canonicalJson } from '../../core/audit/canonical.ts';
 import { fillFrom, type RecordedEvent } from '../../core/audit/replay.ts';
 import { compareSessions, sessionConfig, type RerunReport } from '../../core/audit/rerun.ts';
+import { ENGINE_VERSION } from '../../core/engine/version.ts';
 import { auditSessionStart, auditSessionStop, SessionAuditSink } from '../../core/audit/session.ts';
 import { SimClock } from '../../core/engine/clock.ts';
 import { parseRiskProfile } from '../../core/risk/profile.ts';
@@ -200,7 +201,7 @@ export function rerunPaperSession(ctx: Pick<HostContext, 'log'>, recorded: reado
     },
     quiet,
   ));
-  auditSessionStart(audit, first.ts, cfg);
+  auditSessionStart(audit, first.ts, { ...cfg, engine: ENGINE_VERSION });
   const hashes = new Map<string, string>();
   for (const e of recorded) {
     const to = (e.payload as P).to as P | undefined;

@@ -111,6 +111,7 @@ export function htmlReport(r: HtmlReportInput): string {
     ['To', last ? `${last.utc ?? new Date(last.ts).toISOString()} (chain seq ${last.chainSeq})` : '—'],
     ['By type', [...counts].map(([k, n]) => `${k}: ${n}`).join(', ')],
     ['Strategy versions', [...new Set(ev.map((e) => e.strategyVersion).filter(Boolean))].join(', ') || '—'],
+    ['Engine', engines(ev)],
     ['Generated', new Date(r.generatedAt).toISOString()],
   ];
   const money = (v: unknown, ccy: string | undefined) => {
@@ -151,4 +152,18 @@ th{background:#f3f3f3}.ok{color:#075;font-weight:600}.bad{color:#b00;font-weight
 <h2>Timeline</h2>${table(['chain seq', 'utc', 'type', 'symbol', 'session', 'detail'], timeline)}
 </body></html>
 `;
+}
+
+/**
+ * The engine fingerprints the scope's sessions were recorded with (session-start config.engine, see
+ * core/engine/version.ts), so a reader of a re-run that diverged can tell an engine change from a data or strategy change.
+ */
+function engines(ev: readonly { readonly type: string; readonly payload: unknown }[]): string {
+  const seen = new Set<string>();
+  for (const e of ev) {
+    if (e.type !== 'session-start') continue;
+    const engine = (e.payload as { config?: { engine?: unknown } } | null)?.config?.engine;
+    seen.add(typeof engine === 'string' ? engine : 'recorded before engine fingerprints');
+  }
+  return [...seen].join(', ') || '—';
 }

@@ -1,5 +1,6 @@
 import type { ChainedEntry } from '../../core/audit/chain.ts';
 import type { Divergence } from '../../core/audit/rerun.ts';
+import { engineNote } from '../../core/engine/version.ts';
 import { eventOf, type AuditService } from '../audit/service.ts';
 import type { AuditUnits } from '../audit/units.ts';
 import type { HandlersFor } from '../ipc/handlers.ts';
@@ -51,7 +52,8 @@ export function auditHandlers(audit: AuditService): HandlersFor<AuditCommand> {
     },
     'audit.rerun': async (r) => {
       const rep = await svc().rerun(r.session);
-      return { identical: rep.identical, trades: rep.trades, fills: rep.fills, divergences: JSON.parse(JSON.stringify(rep.divergences, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Divergence[] };
+      const note = engineNote(rep.engine);
+      return { identical: rep.identical, trades: rep.trades, fills: rep.fills, divergences: JSON.parse(JSON.stringify(rep.divergences, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Divergence[], engine: { ...rep.engine, ...(note ? { note } : {}) } };
     },
     'audit.export.bundle': (r) => {
       const b = svc().exportBundle({ ...r.scope, ...(r.since ? { since: r.since } : {}) });

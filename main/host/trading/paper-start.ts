@@ -5,6 +5,7 @@
  * and opens its catalog record; the stop records where the feed ended. The desk keeps the running session and
  * starts its feed; these are plain functions of what it hands them, so the order of ledger writes is the desk's.
  */
+import { ENGINE_VERSION } from '../../core/engine/version.ts';
 import { auditSessionStart, auditSessionStop, SessionAuditSink } from '../../core/audit/session.ts';
 import { DEFAULT_DEMO_SYMBOLS } from '../../core/data/demo.ts';
 import { defineInstrument, type Instrument } from '../../core/model/index.ts';
@@ -64,6 +65,7 @@ export function composeDemoPaper(x: PaperStart, feedCfg: FeedConfig): PaperSessi
     portfolio: { baseCurrency: PAPER_CURRENCY, cash: { [PAPER_CURRENCY]: data.startingBalance } },
     venue: { id: sessionId, kind: 'paper', latencyMs: 0, balances: 'strict', seed: f.seed, accountId: record.id, account: o.account.id, venueId: o.account.venue, risk: { limits: data.limits, profile: data.riskProfile, tradingState: data.tradingState, reason: data.stateReason } },
     priorFills: priorFills.filter((x) => instruments.some((i) => i.symbol === x.symbol)).map((x) => ({ ...x })),
+    engine: ENGINE_VERSION,
     data: {
       feed: 'demo', seed: f.seed, startTs, tickMs: paper.feed.tickMs, cycleMs: f.cycleMs ?? FEED_DEFAULTS.cycleMs, swingBps: f.swingBps ?? FEED_DEFAULTS.swingBps, sweepMs: f.sweepMs ?? FEED_DEFAULTS.sweepMs,
       anchors: Object.fromEntries(feedSymbols.map((s) => [s.symbol, s.anchor])), symbols: feedSymbols, intervalMs: 60_000,
@@ -109,6 +111,7 @@ export function composeVenuePaper(x: VenuePaperStart): VenuePaperSession {
     portfolio: { baseCurrency: o.account.currency, cash: { [o.account.currency]: data.startingBalance }, ...(perp.margin ? { leverage: perp.margin.leverage } : {}) },
     venue: { id: sessionId, kind: 'paper', latencyMs: 0, balances: 'strict', seed, accountId: record.id, account: o.account.id, venueId: o.account.venue, risk: { limits: data.limits, profile: data.riskProfile, tradingState: data.tradingState, reason: data.stateReason }, ...(perp.margin ? { margin: perp.margin, liquidateOn: perp.compose.marks ? 'mark' : 'prices' } : {}) },
     priorFills: priorFills.filter((x) => instruments.some((i) => i.symbol === x.symbol)).map((x) => ({ ...x })),
+    engine: ENGINE_VERSION,
     ...(perp.priorFunding.length ? { priorFunding: perp.priorFunding.map((f) => ({ ...f })) } : {}),
     data: { feed: 'prints', venue: o.account.venue, startTs, symbols: specs.map((x) => x.symbol), intervalMs: 60_000 },
   });

@@ -57,6 +57,14 @@ export function ReplayPanel() {
             <span className="muted small">
               {rerun.trades.rerun}/{rerun.trades.recorded} trades · {rerun.fills.rerun}/{rerun.fills.recorded} fills
             </span>
+            {rerun.engine?.note && (
+              <>
+                {' '}
+                <span className="small" data-testid="rerun-engine" title="The engine fingerprint recorded with the session and the one that re-ran it: with different engines a divergence may come from the engine, not the data or the strategy">
+                  {rerun.engine.note}
+                </span>
+              </>
+            )}
           </span>
         )}
       </div>

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditDecisionBars, auditSessionStart, auditSessionStop, SessionAuditSink, type SessionStartConfig } from '../../../main/core/audit/session.ts';
 import { Engine, SimClock } from '../../../main/core/engine/index.ts';
+import { ENGINE_VERSION } from '../../../main/core/engine/version.ts';
 import { defineInstrument } from '../../../main/core/model/index.ts';
 import { PaperVenue } from '../../../main/venues/paper/paper-venue.ts';
 import { startTestHost, type TestHost } from '../../support/host.ts';
@@ -64,6 +65,8 @@ describe('a recorded backtest', () => {
     const rep = await h.client.call('audit.rerun', { session });
     expect(rep.divergences).toEqual([]);
     expect(rep.fills).toEqual({ recorded: recordedFills, rerun: recordedFills });
+    // This session's start has no engine fingerprint (as those recorded before fingerprints): the re-run says so.
+    expect(rep.engine).toEqual({ recorded: null, rerun: ENGINE_VERSION, note: `recorded before engine fingerprints; re-run with engine ${ENGINE_VERSION}` });
   });
 
   it('reports divergences when the stored bars changed after the session', async () => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Strategy } from '../../../main/core/engine/strategy.ts';
 import { TEMPLATES } from '../../../main/core/strategy/templates.ts';
 import type { RecordedEvent } from '../../../main/core/audit/replay.ts';
+import { ENGINE_VERSION } from '../../../main/core/engine/version.ts';
 import { rerunPaperSession } from '../../../main/host/audit/paper-rerun.ts';
 import { hostSessionRerun } from '../../../main/host/audit/rerun-deps.ts';
 import type { StrategySource } from '../../../main/host/trading/strategies.ts';
@@ -97,6 +98,8 @@ describe('a recorded paper session', () => {
     const rep = await h.client.call('audit.rerun', { session });
     expect(rep.divergences).toEqual([]);
     expect(rep.identical).toBe(true);
+    // A paper session records the engine that ran it; so does its re-run: nothing to say about engines.
+    expect(rep.engine).toEqual({ recorded: ENGINE_VERSION, rerun: ENGINE_VERSION });
     expect(rep.fills).toEqual({ recorded: fills(recorded).length, rerun: fills(recorded).length });
     expect(rep.trades.rerun).toBe(rep.trades.recorded);
   });

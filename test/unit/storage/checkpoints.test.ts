@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { checkpointStep, type CheckpointPolicy, type CheckpointState } from '../../../main/storage/checkpoint-policy.ts';
 import { checkpointPolicy } from '../../../main/storage/checkpointer.ts';
 import { openLedger, openMarket } from '../../../main/storage/index.ts';
-import { openSqlite } from '../../../main/storage/sqlite.ts';
+import { openSqlite, type SqliteDb } from '../../../main/storage/sqlite.ts';
 import { order, tempDir } from './helpers.ts';
 
 const SCOPE = { accountId: 'acc', sessionId: 's1' };
@@ -85,6 +85,39 @@ describe('background checkpoints', () => {
     expect(existsSync(`${file}-wal`)).toBe(false);
   });
 
+  it('commits go on (no SQLITE_BUSY) while a long reader keeps the WAL past its bound', async () => {
+    // A loaded host: a long read transaction (a scan, a backup) pins the WAL while writes continue. The
+    // checkpoint thread used to run a RESTART at every tick, holding the writer lock while it waited for the
+    // reader, so each commit ran out its busy timeout: "database is locked".
+    const file = join(tempDir(), 'market.db');
+    const max = 256 * 1024;
+    const m = openMarket(file, { walBytes: { checkpoint: 64 * 1024, max } });
+    const reader = openSqlite(file);
+    let failed: unknown;
+    let peak = 0;
+    for (let i = 0; i < 150 && !failed; i++) {
+      if (i === 10) {
+        reader.exec('BEGIN');
+        reader.prepare('SELECT count(*) FROM sqlite_master').get();
+      }
+      const ts = Array.from({ length: 200 }, (_, k) => (i * 200 + k) * 60_000);
+      try {
+        m.candles.upsert({ source: 'test', symbol: `S${i % 5}`, timeframe: '1m' }, { ts, open: ts, high: ts, low: ts, close: ts, volume: ts });
+      } catch (e) {
+        failed = e;
+      }
+      peak = Math.max(peak, walSize(file));
+      await sleep(5);
+    }
+    reader.exec('COMMIT');
+    reader.close();
+    expect(failed).toBeUndefined();
+    // The case under test happened: the reader held the WAL well past the bound while the thread ran.
+    expect(peak).toBeGreaterThan(2 * max);
+    expect(m.candles.datasets().length).toBe(5);
+    m.db.close();
+  });
+
   it('gives the disk back after a quiet period (TRUNCATE) and a close still removes the WAL', async () => {
     const file = join(tempDir(), 'market.db');
     const m = openMarket(file);
@@ -105,7 +138,7 @@ describe('background checkpoints', () => {
 });
 
 describe('checkpointStep (one tick of the policy)', () => {
-  const policy: CheckpointPolicy = { checkpointFrames: 50, maxFrames: 200, idleMs: 1000, keepBytes: 1 << 30, busyMs: 0 };
+  const policy: CheckpointPolicy = { checkpointFrames: 50, maxFrames: 200, idleMs: 1000, keepBytes: 1 << 30, busyMs: 0, lockBackoffMs: 1000 };
 
   function rig() {
     const file = join(tempDir(), 'p.db');
@@ -164,7 +197,58 @@ describe('checkpointStep (one tick of the policy)', () => {
     r.main.prepare('INSERT INTO t VALUES (?)').run('z');
     expect(checkpointStep(r.ck, r.state, 0, () => ({ frames: 260, copied: 0 }), () => 0)).toBe('busy');
     r.main.exec('COMMIT');
-    expect(checkpointStep(r.ck, r.state, 10, () => ({ frames: 261, copied: 0 }), () => 0)).toBe('restart');
+    // Backing off: the next ticks leave the writer lock to the writers.
+    const modes = lockingModes(r.ck);
+    expect(checkpointStep(r.ck, r.state, 10, () => ({ frames: 261, copied: 0 }), () => 0)).toBe('busy');
+    expect(modes).toEqual([]);
+    expect(checkpointStep(r.ck, r.state, policy.lockBackoffMs, () => ({ frames: 261, copied: 0 }), () => 0)).toBe('restart');
+    expect(modes).toEqual(['RESTART']);
+    r.main.close();
+    r.ck.close();
+  });
+
+  /** The checkpoint modes that take the writer lock (RESTART, TRUNCATE) run on `db` from now on. */
+  function lockingModes(db: SqliteDb): string[] {
+    const seen: string[] = [];
+    const pragma = db.pragma.bind(db);
+    db.pragma = ((source: string, opts?: { simple?: boolean }) => {
+      const m = /wal_checkpoint\((RESTART|TRUNCATE)\)/i.exec(source);
+      if (m) seen.push(m[1]!.toUpperCase());
+      return pragma(source, opts);
+    }) as SqliteDb['pragma'];
+    return seen;
+  }
+
+  it('a reader pinning the WAL gets no RESTART or TRUNCATE: they would hold the writer lock waiting for it', () => {
+    // The SQLITE_BUSY of a loaded host: a long read (a scan, a backup) kept the WAL from being copied, the WAL
+    // passed maxFrames, and every tick ran a RESTART that held the writer lock while it waited for the
+    // reader; ticks back to back left commits no gap within their busy timeout.
+    const r = rig();
+    r.write(10);
+    const reader = openSqlite(r.file);
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM t').get();
+    r.write(250);
+    const modes = lockingModes(r.ck);
+    const frames = () => ({ frames: 261, copied: 0 });
+    // 25 ticks under the bound and then 25 quiet ones (idle, WAL file above keepBytes: TRUNCATE territory).
+    const big = { ...policy, keepBytes: 0 };
+    const state: CheckpointState = { version: -1, changedAt: 0, idleDone: false, policy: big };
+    for (let t = 0; t < 25; t++) expect(checkpointStep(r.ck, state, t * 200, frames, () => 1 << 20)).toBe('pinned');
+    const idle: CheckpointState = { version: -1, changedAt: 0, idleDone: false, policy: big };
+    const few = () => ({ frames: 40, copied: 0 });
+    expect(checkpointStep(r.ck, idle, 0, few, () => 1 << 20)).toBe('none');
+    for (let t = 0; t < 25; t++) expect(checkpointStep(r.ck, idle, big.idleMs + t * 200, few, () => 1 << 20)).toBe('pinned');
+    expect(modes).toEqual([]);
+    // Commits went on meanwhile, each without waiting (busy_timeout 0 on this connection).
+    r.main.pragma('busy_timeout = 0');
+    r.write(5);
+    reader.exec('COMMIT');
+    reader.close();
+    // The reader gone, the bound applies again: the forced restart runs, once.
+    expect(checkpointStep(r.ck, state, 20_000, () => ({ frames: 266, copied: 0 }), () => 1 << 20)).toBe('restart');
+    expect(modes).toEqual(['RESTART']);
+    expect(r.frames()).toBe(1);
     r.main.close();
     r.ck.close();
   });
