@@ -31,6 +31,8 @@ export function closeDeadSessions(ledger: LedgerStores, now: number, log: Logger
       // A live session's orders are at the venue, not in the dead process: they stay open for the next live
       // run of the account to take over (live-session.ts) and reconcile.
       const mine = rec.kind === 'live' ? [] : open.filter((o) => o.sessionId === rec.id);
+      // IMMEDIATE: the body reads (the audit head) before it writes; a deferred transaction that upgrades after
+      // another connection committed fails with SQLITE_BUSY at once, without waiting out the busy timeout.
       ledger.db.transaction(() => {
         for (const so of mine) {
           const order: Order = { ...so.order, state: 'canceled', reason: 'session_crashed', updatedTs: now };
@@ -40,7 +42,7 @@ export function closeDeadSessions(ledger: LedgerStores, now: number, log: Logger
         // lastPrintTs: where the session's record ends, so a re-run plays what it saw and not the downtime.
         auditSessionStop(sink, now, { reason: 'crashed', summary: { openOrders: mine.length, canceled: mine.map((o) => o.order.clientOrderId), ...(last ? { lastPrintTs: last.ts } : {}), detectedAt: now } });
         ledger.catalog.putSession({ ...rec, status: 'stopped', endedAt: now });
-      })();
+      }).immediate();
       closed.push({ sessionId: rec.id, orders: mine.map((o) => o.order.clientOrderId) });
       log.warn({ session: rec.id, canceled: mine.length }, 'closed a session left running by a process that ended without stopping it (crashed)');
     } catch (e) {
