@@ -11,6 +11,7 @@
  * bar it got from the stream is the venue's closed bar and needs no REST confirmation.
  */
 import type { Bar } from '../../contract/streams.ts';
+import { DECIMAL_TEXT } from '../../core/model/number-text.ts';
 
 export interface GateCounters {
   messages: number;
@@ -55,7 +56,8 @@ function numeric(v: unknown): boolean {
     }
     if (i === n) return digits > 0;
   }
-  return v !== '' && Number.isFinite(Number(v));
+  // Number(' ') is 0 and Number('0x10') is 16: only decimal text may reach Number().
+  return DECIMAL_TEXT.test(v) && Number.isFinite(Number(v));
 }
 
 function levels(v: unknown): boolean {

@@ -21,7 +21,7 @@ describe('MessageGate (binance format)', () => {
     const g = new MessageGate('binance');
     const diff = (u: number, b: unknown[][], a: unknown[][] = [['100.10', '0']]) => ({ e: 'depthUpdate', E: u, s: 'BTCUSDT', U: u, u, b, a });
     expect(g.admit(diff(1, [['100.00', '1.50000'], ['99.5', '2'], ['.5', '+3.'], ['1e2', '2.5E-3'], [99, 0.1]]))).toBe(true);
-    const bad = ['', '.', '-', '1.2.3', '12a', 'NaN', 'Infinity', '1'.repeat(400), null];
+    const bad = ['', ' ', ' 5', '5 ', '\t1', '0x10', '.', '-', '1.2.3', '12a', 'NaN', 'Infinity', '1'.repeat(400), null];
     for (const [i, x] of bad.entries()) expect(g.admit(diff(10 + i, [['100.00', '1'], ['99.00', x]]))).toBe(false);
     expect(g.admit(diff(30, [['100.00', '1']], [['100.10', '1'], ['abc', '1']]))).toBe(false);
     expect(g.counters).toMatchObject({ messages: 2 + bad.length, malformed: 1 + bad.length });
