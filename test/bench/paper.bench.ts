@@ -9,6 +9,9 @@
  *    ledger write its own commit. The ledger is on the machine's temp dir (a disk): commits no longer fsync
  *    on the event loop (the WAL is synced in the background). Floor asked by issue 18: 50,000 orders/s.
  *    Where the time goes and why the chain keeps a hash per entry: main/core/audit/README.md, "Hashing and speed".
+ *    Printed beside it, the kernel alone on the same orders (`oms-kernel`): no ledger (a store that keeps
+ *    nothing) and an enabled audit sink that drops what it is given, so every event is still built. It is the
+ *    part of the 20 µs per order that main/core and main/venues/paper spend.
  * 2. Fill model: 200,000 book deltas of a 20-level book against 40 resting limits in their queues and
  *    a taker every 100 updates, through PaperVenue.onBook. Peer: the v0 book pass (before the queue model):
  *    levels kept as Map<float, float>, best found by scan, both sides copied and sorted per update while
@@ -20,6 +23,7 @@ import { join } from 'node:path';
 import { Engine, SimClock } from '../../main/core/engine/index.ts';
 import { SessionAuditSink } from '../../main/core/audit/session.ts';
 import { defineInstrument, type Order, type OrderBookUpdate } from '../../main/core/model/index.ts';
+import type { AuditSink, Store } from '../../main/core/ports.ts';
 import { LimitsRiskGate } from '../../main/core/risk/gate.ts';
 import { PaperVenue } from '../../main/venues/paper/paper-venue.ts';
 import { openLedger } from '../../main/storage/index.ts';
@@ -43,13 +47,17 @@ function book(ts: number, mid: number): OrderBookUpdate {
 
 // ---- 1. the OMS path --------------------------------------------------------------------------------------
 const N = 2_000;
-function omsRound(perWriteCommit: boolean): number {
+/** The kernel-only case's ports: an enabled sink (events are built) and a store, both keeping nothing. */
+const dropAudit: AuditSink = { append: () => undefined };
+const dropStore: Store = { recordIntent: () => undefined, recordOrderUpdate: () => undefined, recordFill: () => true };
+
+function omsRound(perWriteCommit: boolean, kernelOnly = false): number {
   const sessionId = `B${++run}`;
   const clock = new SimClock(0);
   const venue = new PaperVenue({ id: sessionId, instruments: [inst], clock });
-  const audit = new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper', account: 'bench' });
+  const audit = kernelOnly ? dropAudit : new SessionAuditSink(ledger.audit, { sessionId, kind: 'paper', account: 'bench' });
   const engine = new Engine({
-    instruments: [inst], venue, clock, audit, sessionId, store: ledger.ledger.storeFor({ accountId: 'bench', sessionId }, { intents: 'batch' }),
+    instruments: [inst], venue, clock, audit, sessionId, store: kernelOnly ? dropStore : ledger.ledger.storeFor({ accountId: 'bench', sessionId }, { intents: 'batch' }),
     risk: new LimitsRiskGate({ maxOrderNotional: '1000000000', maxOpenOrders: 100, priceBandBps: 1000 }),
     portfolio: { baseCurrency: 'USDT', cash: { USDT: '100000000' }, leverage: { [S]: 10 } },
   });
@@ -60,7 +68,7 @@ function omsRound(perWriteCommit: boolean): number {
     engine.submit({ symbol: S, side: k % 2 === 0 ? 'buy' : 'sell', type: 'market', qty: 1 });
     engine.onBook(delta(k + 1));
   };
-  if (perWriteCommit) for (let k = 0; k < N; k++) one(k);
+  if (perWriteCommit || kernelOnly) for (let k = 0; k < N; k++) one(k);
   else for (let b = 0; b < N; b += 1000) ledger.ledger.batch(() => { for (let k = b; k < b + 1000; k++) one(k); });
   const fills = engine.portfolio.fills().length;
   if (fills !== N) throw new Error(`expected ${N} fills, got ${fills}`);
@@ -130,6 +138,7 @@ function peer(): number {
 const r = await interleaved([
   { name: 'oms', run: () => omsRound(false) },
   { name: 'oms-per-write-commit', run: () => omsRound(true) },
+  { name: 'oms-kernel', run: () => omsRound(false, true) },
   { name: 'fills', run: ours },
   { name: 'fills-v0', run: peer },
 ], { rounds: 7, warmup: 2 });
@@ -142,6 +151,7 @@ const omsPeer = rate('oms-per-write-commit', N);
 const upd = rate('fills', U);
 const updPeer = rate('fills-v0', U);
 figure('paper oms vs issue floor 50,000 orders/s', oms / 50_000, 'x');
+figure('paper oms kernel only (no ledger, audit events built and dropped)', 1e6 / rate('oms-kernel', N), 'µs/order');
 figure('paper fill model vs issue floor 200,000 updates/s', upd / 200_000, 'x');
 ratio('paper oms (risk+match+persist+audit)', 'a commit per ledger write', oms, omsPeer, 'orders/s', true);
 ratio('paper fill model (book updates, 40 queued orders)', 'v0 book pass (sorted copies per update)', upd, updPeer, 'updates/s', true);

@@ -414,12 +414,21 @@ export abstract class OrderDesk implements VenueListener {
     if (!this.store.recordFill(f)) return;
     if (!this.portfolio.applyFill(f)) return;
     if (o) this.oms.applyFill(o, f);
-    if (this.auditing) this.emitAudit({ type: 'fill', ts: f.ts, venueTs: f.venueTs, symbol: f.symbol, payload: { fill: f, order: o ? snapshot(o) : null, position: this.portfolio.positionQty(f.symbol) } });
-    if (this.bus.count > 0 && this.bus.has('fill')) this.bus.emit('fill', { fill: f, order: o });
+    // The fill's order snapshot is also the order event's below (the order does not change in between), unless
+    // a fill listener ran and may have changed it.
+    let snap: Order | undefined;
+    if (this.auditing) {
+      snap = o ? snapshot(o) : undefined;
+      this.emitAudit({ type: 'fill', ts: f.ts, venueTs: f.venueTs, symbol: f.symbol, payload: { fill: f, order: snap ?? null, position: this.portfolio.positionQty(f.symbol) } });
+    }
+    if (this.bus.count > 0 && this.bus.has('fill')) {
+      snap = undefined;
+      this.bus.emit('fill', { fill: f, order: o });
+    }
     if (!o) return;
     // Looked up before the order event: a complete fill ends the order, and its event drops the listener.
     const ctx = this.fillListeners.size > 0 ? this.fillListeners.get(o.clientOrderId) : undefined;
-    this.orderEvent(o.state === 'filled' ? 'filled' : 'partially-filled', o);
+    this.orderEvent(o.state === 'filled' ? 'filled' : 'partially-filled', o, undefined, snap);
     if (ctx?.strategy.onFill) ctx.strategy.onFill(ctx, f);
     this.contingent(o, f.qty);
   }
@@ -503,9 +512,13 @@ export abstract class OrderDesk implements VenueListener {
 
   // ───────────── audit ─────────────
 
-  protected orderEvent(event: OrderEventKind, o: Order, extra?: Record<string, unknown>): void {
+  /** `snap`: a snapshot of `o` as it is now, already made for another event (shared, never changed). */
+  protected orderEvent(event: OrderEventKind, o: Order, extra?: Record<string, unknown>, snap?: Order): void {
     this.store.recordOrderUpdate(o);
-    if (this.auditing) this.emitAudit({ type: 'order', ts: this.clock.now(), symbol: o.symbol, payload: extra ? { event, order: snapshot(o), ...extra } : { event, order: snapshot(o) } });
+    if (this.auditing) {
+      const order = snap ?? snapshot(o);
+      this.emitAudit({ type: 'order', ts: this.clock.now(), symbol: o.symbol, payload: extra ? { event, order, ...extra } : { event, order } });
+    }
     if (this.bus.count > 0 && this.bus.has('order')) this.bus.emit('order', { event, order: o });
     if (event !== 'created' && this.fillListeners.size > 0) {
       const ctx = this.fillListeners.get(o.clientOrderId);

@@ -11,36 +11,44 @@ const TIFS = new Set(['GTC', 'IOC', 'FOK', 'GTD']);
 const ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
+/** `issues` with one more (made on the first): no array or closure per valid order. */
+function issue(issues: ErrorIssue[] | undefined, path: string, message: string): ErrorIssue[] {
+  const out = issues ?? [];
+  out.push({ path, message });
+  return out;
+}
+
 export function validateRequest(req: OrderRequest, inst: Instrument | undefined): void {
-  const issues: ErrorIssue[] = [];
+  // Made only when something is wrong: a valid order (every order on the hot path) allocates nothing here.
+  let issues: ErrorIssue[] | undefined;
   if (!inst) {
     throw new ValidationError(`unknown instrument ${req.symbol}`, [{ path: 'symbol', message: 'not configured' }]);
   }
-  if (req.side !== 'buy' && req.side !== 'sell') issues.push({ path: 'side', message: 'buy or sell' });
-  if (!TYPES.has(req.type)) issues.push({ path: 'type', message: `unknown order type ${String(req.type)}` });
-  if (!isPosInt(req.qty)) issues.push({ path: 'qty', message: 'a positive integer number of lots' });
+  if (req.side !== 'buy' && req.side !== 'sell') issues = issue(issues, 'side', 'buy or sell');
+  if (!TYPES.has(req.type)) issues = issue(issues, 'type', `unknown order type ${String(req.type)}`);
+  if (!isPosInt(req.qty)) issues = issue(issues, 'qty', 'a positive integer number of lots');
   if (NEEDS_PRICE.has(req.type) ? !isPosInt(req.price) : req.price !== undefined) {
-    issues.push({ path: 'price', message: NEEDS_PRICE.has(req.type) ? 'required positive integer ticks' : `not used by ${req.type}` });
+    issues = issue(issues, 'price', NEEDS_PRICE.has(req.type) ? 'required positive integer ticks' : `not used by ${req.type}`);
   }
   if (NEEDS_TRIGGER.has(req.type) ? !isPosInt(req.triggerPrice) : req.triggerPrice !== undefined && req.type !== 'trailing-stop') {
-    issues.push({ path: 'triggerPrice', message: NEEDS_TRIGGER.has(req.type) ? 'required positive integer ticks' : `not used by ${req.type}` });
+    issues = issue(issues, 'triggerPrice', NEEDS_TRIGGER.has(req.type) ? 'required positive integer ticks' : `not used by ${req.type}`);
   }
   if (req.type === 'trailing-stop') {
     const t = req.trail;
     if (!t || (t.kind === 'absolute' ? !isPosInt(t.ticks) : t.kind === 'percent' ? !isPosInt(t.bps) || t.bps >= 10_000 : true)) {
-      issues.push({ path: 'trail', message: 'absolute {ticks} or percent {bps < 10000}' });
+      issues = issue(issues, 'trail', 'absolute {ticks} or percent {bps < 10000}');
     }
-  } else if (req.trail !== undefined) issues.push({ path: 'trail', message: 'only for trailing-stop' });
+  } else if (req.trail !== undefined) issues = issue(issues, 'trail', 'only for trailing-stop');
   const tif = req.tif ?? 'GTC';
-  if (!TIFS.has(tif)) issues.push({ path: 'tif', message: 'GTC, IOC, FOK or GTD' });
-  if (tif === 'GTD' && !(typeof req.expireAt === 'number' && Number.isFinite(req.expireAt))) issues.push({ path: 'expireAt', message: 'required for GTD' });
-  if (req.postOnly && (req.type !== 'limit' || tif === 'IOC' || tif === 'FOK')) issues.push({ path: 'postOnly', message: 'only for resting limit orders' });
+  if (!TIFS.has(tif)) issues = issue(issues, 'tif', 'GTC, IOC, FOK or GTD');
+  if (tif === 'GTD' && !(typeof req.expireAt === 'number' && Number.isFinite(req.expireAt))) issues = issue(issues, 'expireAt', 'required for GTD');
+  if (req.postOnly && (req.type !== 'limit' || tif === 'IOC' || tif === 'FOK')) issues = issue(issues, 'postOnly', 'only for resting limit orders');
   if (req.clientOrderId !== undefined && (typeof req.clientOrderId !== 'string' || !ID_RE.test(req.clientOrderId))) {
-    issues.push({ path: 'clientOrderId', message: '1-64 chars of [A-Za-z0-9._:-]' });
+    issues = issue(issues, 'clientOrderId', '1-64 chars of [A-Za-z0-9._:-]');
   }
-  if (issues.length === 0 && inst.minNotionalMoney > 0n && req.price !== undefined && notional(inst, req.price, req.qty) < inst.minNotionalMoney) {
+  if (issues === undefined && inst.minNotionalMoney > 0n && req.price !== undefined && notional(inst, req.price, req.qty) < inst.minNotionalMoney) {
     const value = moneyToString(notional(inst, req.price, req.qty), 2);
-    issues.push({ path: 'qty', message: `order value ${value} ${inst.quote} is below the minimum of ${inst.minNotional} ${inst.quote} (min notional)` });
+    issues = issue(issues, 'qty', `order value ${value} ${inst.quote} is below the minimum of ${inst.minNotional} ${inst.quote} (min notional)`);
   }
-  if (issues.length) throw new ValidationError(`invalid order for ${req.symbol}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  if (issues !== undefined) throw new ValidationError(`invalid order for ${req.symbol}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
 }

@@ -89,16 +89,17 @@ export function bookStep(h: BookHost, st: SymState, w: Working, ts: number, prin
 function take(h: BookHost, st: SymState, w: Working, ts: number, touch: Ticks): void {
   const book = st.book!;
   const s = w.s;
-  const levels = book.levels(w.order.side);
   if (w.order.tif === 'FOK') {
     let avail = 0;
-    for (const [p, a] of levels) if (s * p <= w.limY) avail += a;
+    for (const [p, a] of book.levels(w.order.side)) if (s * p <= w.limY) avail += a;
     if (avail < w.remaining) return h.remove(w, 'expired', 'fok_unfillable', ts);
   }
   const opp = s > 0 ? 'ask' : 'bid';
-  for (const [p, a] of levels) {
+  // Best first without building the sorted side (a taker usually takes one level): a level is left only
+  // once taken whole, so the next best available is the next level down, as in book.levels().
+  for (let p = touch; p === p; p = book.best(opp)) {
     if (w.canceled || w.remaining === 0 || s * p > w.limY) break;
-    const want = Math.min(w.remaining, a);
+    const want = Math.min(w.remaining, book.available(opp, p));
     const q = h.allowed(st, w, want, p, false, ts);
     if (q === 0) return;
     book.take(opp, p, q);
