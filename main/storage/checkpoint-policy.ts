@@ -86,9 +86,8 @@ export function checkpointStep(db: SqliteDb, s: CheckpointState, now: number, wa
   const w = wal();
   const { policy } = s;
   if (w && w.frames > policy.maxFrames) {
-    const copy = run(db, 'PASSIVE', 0);
-    if (copy.busy) return 'busy';
-    if (copy.checkpointed < copy.log) return 'pinned';
+    const copied = copyWal(db);
+    if (copied !== 'done') return copied;
     const r = lockingCheckpoint(db, s, now, 'RESTART');
     if (r !== 'done') return r;
     restartWal(db);
@@ -103,9 +102,8 @@ export function checkpointStep(db: SqliteDb, s: CheckpointState, now: number, wa
     return 'passive';
   }
   if (!s.idleDone && now - s.changedAt >= policy.idleMs) {
-    const copy = run(db, 'PASSIVE', 0);
-    if (copy.busy) return 'busy';
-    if (copy.checkpointed < copy.log) return 'pinned';
+    const copied = copyWal(db);
+    if (copied !== 'done') return copied;
     const truncate = walBytes() > policy.keepBytes;
     if (truncate) {
       const r = lockingCheckpoint(db, s, now, 'TRUNCATE');
@@ -116,6 +114,13 @@ export function checkpointStep(db: SqliteDb, s: CheckpointState, now: number, wa
     return truncate ? 'truncate' : 'passive';
   }
   return 'none';
+}
+
+/** A PASSIVE pass (no writer lock): `pinned` when a reader still needs frames it could not copy. */
+function copyWal(db: SqliteDb): 'done' | 'busy' | 'pinned' {
+  const copy = run(db, 'PASSIVE', 0);
+  if (copy.busy) return 'busy';
+  return copy.checkpointed < copy.log ? 'pinned' : 'done';
 }
 
 /**

@@ -165,8 +165,8 @@ export function openStream(venue: CcxtVenue, kind: StreamKind, symbol: string, h
     } else if (kind === 'mark') {
       // A mark that is not a finite positive number is a broken frame: dropped, the next one is a second away.
       const t = data as { timestamp?: number; markPrice?: number; info?: { p?: unknown; markPrice?: unknown } };
-      const markPrice = Number(t.info?.p ?? t.info?.markPrice ?? t.markPrice);
-      if (Number.isFinite(markPrice) && markPrice > 0) handlers.onMark?.({ symbol, ts: Number(t.timestamp ?? Date.now()), markPrice });
+      const markPrice = numberFromText(t.info?.p ?? t.info?.markPrice ?? t.markPrice);
+      if (markPrice > 0) handlers.onMark?.({ symbol, ts: Number(t.timestamp ?? Date.now()), markPrice });
     } else {
       const t = data as { timestamp?: number; last?: number; high?: number; low?: number; baseVolume?: number; bid?: number; ask?: number; open?: number; percentage?: number; quoteVolume?: number };
       const n = numberFromText;
